@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import formbody from '@fastify/formbody';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import { sql } from 'kysely';
+import { registerAuth } from './platform/http/auth.js';
+import { registerErrorHandling } from './platform/http/error-handler.js';
+import { AppError } from './platform/http/errors.js';
+import { registerIdempotency } from './platform/http/idempotency.js';
+import { commonSchemas } from './platform/http/schemas.js';
+import type { App } from './platform/http/types.js';
+import { authRoutes } from './modules/auth/auth.routes.js';
+import { authSchemas } from './modules/auth/auth.schemas.js';
+import { companiesRoutes } from './modules/companies/companies.routes.js';
+import { companySchemas } from './modules/companies/companies.schemas.js';
+import type { Services } from './services.js';
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+export async function buildApp(services: Services, options: { logger?: FastifyServerOptions['logger'] } = {}): Promise<App> {
+  const { config } = services;
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: false,
+    // Keep a caller's request id when it is sane, so logs correlate across systems.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  // The contract's token call sends `Content-Type: application/json` with an empty body.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(new AppError(400, 'The body is not valid JSON'), undefined);
+    }
+  });
+  await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
+
+  registerErrorHandling(app);
+
+  await app.register(rateLimit, {
+    global: true,
+    max: config.rateLimitPerMinute,
+    timeWindow: '1 minute',
+    // Per credential: each client (its token or Basic pair) gets its own budget.
+    keyGenerator: (req) => req.headers.authorization ?? req.ip,
+    errorResponseBuilder: (_req, context) =>
+      new AppError(429, `Rate limit exceeded: ${context.max} requests per ${context.after}; retry after ${Math.ceil(context.ttl / 1000)} s`),
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Waybill API',
+        version: '0.1.0',
+        description: 'Transport management integrations: orders, status, documents, trips, master data and accounting.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          webhookBasic: { type: 'http', scheme: 'basic' },
+        },
+      },
+      security: [{ bearer: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string) || `def-${i}` },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
+
+  for (const schema of [...commonSchemas, ...authSchemas, ...companySchemas]) app.addSchema(schema);
+
+  registerAuth(app, services.auth.authenticator);
+  registerIdempotency(app, services.db);
+
+  app.get('/health', { config: { auth: 'none', rateLimit: false }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/ready', { config: { auth: 'none', rateLimit: false }, schema: { hide: true } }, async (_req, reply) => {
+    try {
+      await sql`select 1`.execute(services.db);
+      return { status: 'ready', database: services.database.engine };
+    } catch {
+      return reply.code(503).send({ message: 'Database unreachable', errors: [{ message: 'Database unreachable', field: null, path: null, detail: null }] });
+    }
+  });
+  app.get('/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () => app.swagger());
+
+  authRoutes(app, { auth: services.auth, tokenRateLimitPerMinute: config.tokenRateLimitPerMinute });
+  companiesRoutes(app, services);
+
+  return app;
+}

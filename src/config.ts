@@ -1,0 +1,91 @@
+import path from 'node:path';
+
+/**
+ * Every setting Waybill reads from the environment, parsed once at boot.
+ * The README's configuration table mirrors this list; keep them in step.
+ */
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  logLevel: string;
+  bodyLimitBytes: number;
+  documentMaxBytes: number;
+  rateLimitPerMinute: number;
+  tokenRateLimitPerMinute: number;
+  tokenTtlSeconds: number;
+  bootstrapClientId: string | undefined;
+  bootstrapClientSecret: string | undefined;
+  outboundAllowlist: string[];
+  runWorkers: boolean;
+  webhookTimeoutMs: number;
+  webhookRetrySchedule: number[];
+  webhookDisableAfterHours: number;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min) {
+    throw new ConfigError(`${name} must be a whole number >= ${min}, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes'].includes(raw)) return true;
+  if (['0', 'false', 'no'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function list(env: Env, name: string): string[] {
+  return (env[name] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** Seconds between delivery attempts after the first one fails: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
+const DEFAULT_RETRY_SCHEDULE = [0, 5, 300, 1800, 7200, 18000, 36000, 36000];
+
+export function loadConfig(env: Env = process.env): Config {
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
+  }
+  const bootstrapClientId = env.WAYBILL_BOOTSTRAP_CLIENT_ID || undefined;
+  const bootstrapClientSecret = env.WAYBILL_BOOTSTRAP_CLIENT_SECRET || undefined;
+  if (Boolean(bootstrapClientId) !== Boolean(bootstrapClientSecret)) {
+    throw new ConfigError('Set both WAYBILL_BOOTSTRAP_CLIENT_ID and WAYBILL_BOOTSTRAP_CLIENT_SECRET, or neither');
+  }
+  if (bootstrapClientSecret && bootstrapClientSecret.length < 16) {
+    throw new ConfigError('WAYBILL_BOOTSTRAP_CLIENT_SECRET must be at least 16 characters');
+  }
+  const schedule = list(env, 'WAYBILL_WEBHOOK_RETRY_SCHEDULE');
+  if (schedule.some((s) => !/^\d+$/.test(s))) {
+    throw new ConfigError('WAYBILL_WEBHOOK_RETRY_SCHEDULE must be a comma-separated list of seconds');
+  }
+  return {
+    host: env.HOST || '127.0.0.1',
+    port: int(env, 'PORT', 8080),
+    dataDir: path.resolve(env.WAYBILL_DATA_DIR || './data'),
+    databaseUrl,
+    logLevel: env.WAYBILL_LOG_LEVEL || 'info',
+    bodyLimitBytes: int(env, 'WAYBILL_BODY_LIMIT_BYTES', 1024 * 1024, 1024),
+    documentMaxBytes: int(env, 'WAYBILL_DOCUMENT_MAX_BYTES', 25 * 1024 * 1024, 1),
+    rateLimitPerMinute: int(env, 'WAYBILL_RATE_LIMIT_PER_MINUTE', 1200, 1),
+    tokenRateLimitPerMinute: int(env, 'WAYBILL_TOKEN_RATE_LIMIT_PER_MINUTE', 30, 1),
+    tokenTtlSeconds: int(env, 'WAYBILL_TOKEN_TTL_SECONDS', 3600, 60),
+    bootstrapClientId,
+    bootstrapClientSecret,
+    outboundAllowlist: list(env, 'WAYBILL_OUTBOUND_ALLOWLIST'),
+    runWorkers: bool(env, 'WAYBILL_WORKERS', true),
+    webhookTimeoutMs: int(env, 'WAYBILL_WEBHOOK_TIMEOUT_MS', 15_000, 100),
+    webhookRetrySchedule: schedule.length ? schedule.map(Number) : DEFAULT_RETRY_SCHEDULE,
+    webhookDisableAfterHours: int(env, 'WAYBILL_WEBHOOK_DISABLE_AFTER_HOURS', 120, 1),
+  };
+}

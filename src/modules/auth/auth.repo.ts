@@ -1,0 +1,57 @@
+import type { Executor } from '../../platform/db/database.js';
+import type { ApiClientTable } from './auth.tables.js';
+import './auth.tables.js';
+
+export type ApiClientRow = Omit<ApiClientTable, 'created_at'> & { created_at: Date };
+
+export async function insertTenant(db: Executor, id: string, name: string) {
+  return db.insertInto('tenants').values({ id, name }).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function findTenant(db: Executor, id: string) {
+  return db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function countTenants(db: Executor): Promise<number> {
+  const row = await db.selectFrom('tenants').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function insertApiClient(db: Executor, row: Omit<ApiClientTable, 'created_at' | 'revoked_at'>) {
+  return db.insertInto('api_clients').values(row).returningAll().executeTakeFirstOrThrow() as Promise<ApiClientRow>;
+}
+
+export async function findApiClientByClientId(db: Executor, clientId: string) {
+  return db.selectFrom('api_clients').selectAll().where('client_id', '=', clientId).executeTakeFirst() as Promise<
+    ApiClientRow | undefined
+  >;
+}
+
+export async function findApiClient(db: Executor, tenantId: string, id: string) {
+  return db
+    .selectFrom('api_clients')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .executeTakeFirst() as Promise<ApiClientRow | undefined>;
+}
+
+export async function listApiClients(db: Executor, tenantId: string | undefined, after: { ts: Date; id: string } | undefined, limit: number) {
+  let query = db.selectFrom('api_clients').selectAll();
+  if (tenantId) query = query.where('tenant_id', '=', tenantId);
+  if (after) {
+    query = query.where((eb) => eb.or([eb('created_at', '>', after.ts), eb.and([eb('created_at', '=', after.ts), eb('id', '>', after.id)])]));
+  }
+  return query.orderBy('created_at').orderBy('id').limit(limit + 1).execute() as Promise<ApiClientRow[]>;
+}
+
+export async function markRevoked(db: Executor, tenantId: string, id: string): Promise<ApiClientRow | undefined> {
+  return db
+    .updateTable('api_clients')
+    .set({ revoked_at: new Date() })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst() as Promise<ApiClientRow | undefined>;
+}

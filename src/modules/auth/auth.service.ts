@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import { SignJWT, jwtVerify } from 'jose';
+import type { Db } from '../../platform/db/database.js';
+import { serverSecret } from '../../platform/db/server-secrets.js';
+import { inTransaction } from '../../platform/db/tx.js';
+import { appendEvent } from '../../platform/events/append.js';
+import type { EventBus } from '../../platform/events/bus.js';
+import { badRequest, forbidden, notFound, unauthorized } from '../../platform/http/errors.js';
+import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
+import type { Authenticator, ClientKind, Principal, Role } from '../../platform/http/principal.js';
+import * as repo from './auth.repo.js';
+import type { ApiClientRow } from './auth.repo.js';
+import { hashSecret, newClientId, newClientSecret, secretMatches } from './credentials.js';
+
+const ISSUER = 'waybill';
+/** How long a process trusts its cached view of a client; a revoke in this process applies at once. */
+const CLIENT_CACHE_MS = 5_000;
+
+export interface NewClient {
+  name: string;
+  role: Role;
+  kind?: ClientKind;
+  companyId?: string | null;
+  /** Fixed credentials, for scripted starts; generated when omitted. */
+  clientId?: string;
+  clientSecret?: string;
+}
+
+export interface CreatedClient {
+  client: ApiClientRow;
+  clientSecret: string;
+}
+
+export interface CompanyLookup {
+  /** Resolves a company id or code within the tenant; undefined when there is none. */
+  findCompanyId(tenantId: string, idOrCode: string): Promise<string | undefined>;
+}
+
+export type AuthService = Awaited<ReturnType<typeof createAuthService>>;
+
+export async function createAuthService(deps: { db: Db; bus: EventBus; tokenTtlSeconds: number; companies: CompanyLookup }) {
+  const { db, bus, tokenTtlSeconds, companies } = deps;
+  const [pepper, signingKey] = await Promise.all([serverSecret(db, 'client_secret_pepper'), serverSecret(db, 'jwt_signing_key')]);
+  const byRowId = new Map<string, { row: ApiClientRow | undefined; at: number }>();
+  const byClientId = new Map<string, { row: ApiClientRow | undefined; at: number }>();
+
+  function toPrincipal(row: ApiClientRow): Principal {
+    return {
+      tenantId: row.tenant_id,
+      apiClientId: row.id,
+      clientId: row.client_id,
+      role: row.role,
+      kind: row.kind,
+      companyId: row.company_id,
+    };
+  }
+
+  async function cached(
+    cache: Map<string, { row: ApiClientRow | undefined; at: number }>,
+    key: string,
+    load: () => Promise<ApiClientRow | undefined>,
+  ) {
+    const hit = cache.get(key);
+    if (hit && Date.now() - hit.at < CLIENT_CACHE_MS) return hit.row;
+    const row = await load();
+    if (cache.size > 10_000) cache.clear();
+    cache.set(key, { row, at: Date.now() });
+    return row;
+  }
+
+  function forget(row: ApiClientRow) {
+    byRowId.delete(row.id);
+    byClientId.delete(row.client_id);
+  }
+
+  async function createClient(tenantId: string, input: NewClient): Promise<CreatedClient> {
+    const kind = input.kind ?? 'API';
+    let companyId: string | null = null;
+    if (input.role === 'TENANT') {
+      if (input.companyId) throw badRequest('A TENANT client acts for the whole tenant; do not give it a company');
+    } else {
+      if (!input.companyId) throw badRequest(`A ${input.role} client must be bound to a company (company_id or company code)`);
+      companyId = (await companies.findCompanyId(tenantId, input.companyId)) ?? null;
+      if (!companyId) throw badRequest(`No company "${input.companyId}" in this tenant`);
+    }
+    const clientId = input.clientId ?? newClientId();
+    const clientSecret = input.clientSecret ?? newClientSecret();
+    if (await repo.findApiClientByClientId(db, clientId)) throw badRequest(`client_id ${clientId} is already taken`);
+    const client = await inTransaction(db, async (tx) => {
+      const row = await repo.insertApiClient(tx.trx, {
+        tenant_id: tenantId,
+        id: randomUUID(),
+        client_id: clientId,
+        secret_hash: hashSecret(pepper, clientSecret),
+        name: input.name,
+        role: input.role,
+        kind,
+        company_id: companyId,
+      });
+      await appendEvent(tx, bus, {
+        tenantId,
+        type: 'api_client.created',
+        entityType: 'api_client',
+        entityId: row.id,
+        payload: { client_id: row.client_id, name: row.name, role: row.role, kind: row.kind, company_id: row.company_id },
+      });
+      return row;
+    });
+    return { client, clientSecret };
+  }
+
+  async function createTenant(name: string) {
+    return inTransaction(db, async (tx) => {
+      const tenant = await repo.insertTenant(tx.trx, randomUUID(), name);
+      await appendEvent(tx, bus, { tenantId: tenant.id, type: 'tenant.created', entityType: 'tenant', entityId: tenant.id, payload: { name } });
+      return tenant;
+    });
+  }
+
+  const authenticator: Authenticator = {
+    async verifyBearer(token) {
+      let claims;
+      try {
+        ({ payload: claims } = await jwtVerify(token, signingKey, { issuer: ISSUER, algorithms: ['HS256'] }));
+      } catch {
+        throw unauthorized('The access token is invalid or expired; request a new one at POST /v1/auth/token');
+      }
+      const tenantId = claims.tid;
+      const rowId = claims.sub;
+      if (typeof tenantId !== 'string' || typeof rowId !== 'string') throw unauthorized('The access token is malformed');
+      const row = await cached(byRowId, rowId, () => repo.findApiClient(db, tenantId, rowId));
+      if (!row || row.revoked_at) throw unauthorized('This API client has been revoked');
+      return toPrincipal(row);
+    },
+    async verifyBasic(clientId, secret) {
+      if (clientId.length > 100 || secret.length > 200) throw unauthorized('Invalid client credentials');
+      const row = await cached(byClientId, clientId, () => repo.findApiClientByClientId(db, clientId));
+      if (!row || !secretMatches(pepper, secret, row.secret_hash)) throw unauthorized('Invalid client credentials');
+      if (row.revoked_at) throw unauthorized('This API client has been revoked');
+      return toPrincipal(row);
+    },
+  };
+
+  return {
+    authenticator,
+    createTenant,
+    createClient,
+
+    /** First start: a tenant and an admin client, with the configured credentials or fresh ones. */
+    async bootstrap(credentials?: { clientId: string; clientSecret: string }): Promise<CreatedClient | undefined> {
+      if (credentials) {
+        if (await repo.findApiClientByClientId(db, credentials.clientId)) return undefined;
+      } else if ((await repo.countTenants(db)) > 0) {
+        return undefined;
+      }
+      const tenant = await createTenant('Default tenant');
+      return createClient(tenant.id, { name: 'Bootstrap admin', role: 'TENANT', kind: 'API', ...credentials });
+    },
+
+    async issueToken(clientId: string, secret: string) {
+      const principal = await authenticator.verifyBasic(clientId, secret);
+      if (principal.kind === 'WEBHOOK') {
+        throw forbidden('WEBHOOK clients call /v1/webhook/* with HTTP Basic directly and cannot obtain API tokens');
+      }
+      const accessToken = await new SignJWT({ tid: principal.tenantId, role: principal.role })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setIssuer(ISSUER)
+        .setSubject(principal.apiClientId)
+        .setJti(randomUUID())
+        .setIssuedAt()
+        .setExpirationTime(Math.floor(Date.now() / 1000) + tokenTtlSeconds)
+        .sign(signingKey);
+      return { access_token: accessToken, token_type: 'bearer', expires_in: tokenTtlSeconds };
+    },
+
+    async describe(principal: Principal) {
+      const tenant = await repo.findTenant(db, principal.tenantId);
+      const client = await repo.findApiClient(db, principal.tenantId, principal.apiClientId);
+      if (!tenant || !client) throw unauthorized();
+      return { tenant, client };
+    },
+
+    async listClients(tenantId: string | undefined, query: { cursor?: string; limit?: number }) {
+      const limit = query.limit ?? 100;
+      const after = query.cursor ? decodeCursor<{ tenant: string | null }>(query.cursor, {}).after : undefined;
+      const rows = await repo.listApiClients(db, tenantId, after && { ts: new Date(after.ts), id: after.id }, limit);
+      return pageOf(rows, limit, { tenant: tenantId ?? null }, (r) => ({ ts: r.created_at, id: r.id }));
+    },
+
+    async revokeClient(tenantId: string, id: string): Promise<ApiClientRow> {
+      const revoked = await inTransaction(db, async (tx) => {
+        const row = await repo.markRevoked(tx.trx, tenantId, id);
+        if (!row) return undefined;
+        await appendEvent(tx, bus, { tenantId, type: 'api_client.revoked', entityType: 'api_client', entityId: id, payload: { client_id: row.client_id } });
+        return row;
+      });
+      const row = revoked ?? (await repo.findApiClient(db, tenantId, id));
+      if (!row) throw notFound('API client');
+      forget(row);
+      return row;
+    },
+
+    async findClientByClientId(clientId: string) {
+      return repo.findApiClientByClientId(db, clientId);
+    },
+  };
+}

@@ -1,0 +1,140 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { StringEnum } from '../../platform/http/enum.js';
+import { CountryCode, CurrencyCode, DateTime, DecimalInput, FreeObject, Nullable, Page, Str, Uuid } from '../../platform/http/schemas.js';
+import { ref } from '../../platform/http/types.js';
+
+const endOfMonthNet = [90, 75, 70, 65, 60, 50, 45, 35, 31, 30, 25, 21, 14, 7, 1].map((n) => `END_OF_MONTH_0_NET_${n}`);
+const net = [1, 2, 3, 5, 7, 8, 10, 12, 14, 15, 20, 21, 28, 30, 35, 40, 42, 45, 48, 49, 50, 52, 55, 56, 60, 63, 70, 75, 77, 80, 84, 90, 91, 98, 120].map(
+  (n) => `NET_${n}`,
+);
+export const PAYMENT_TERM_CODES = ['END_OF_MONTH_2', 'END_OF_MONTH_1', ...endOfMonthNet, 'END_OF_MONTH_0', 'PREPAID', 'CUSTOM_DUE_DATE', 'UPON_RECEIPT', ...net];
+
+export const PaymentTermCode = StringEnum(PAYMENT_TERM_CODES, { $id: 'PaymentTermCode' });
+export const CustomerStatus = StringEnum(['PROSPECT', 'NOT_APPROVED', 'APPROVED', 'WARNING', 'BLOCKED'], { $id: 'CustomerStatus' });
+export const SubcontractorStatus = StringEnum(['NOT_APPROVED', 'APPROVED', 'WARNING', 'BLOCKED'], { $id: 'SubcontractorStatus' });
+export const TaxType = StringEnum(['VAT', 'REVERSE_CHARGE', 'TRANSIT', 'NO_VAT', 'CO_CONTRACTING', 'OTHER'], { $id: 'TaxTypeEnum' });
+export const ContactType = StringEnum(
+  ['BILLING', 'OPERATIONS', 'BOOKINGS', 'NOTIFICATIONS', 'CLEANING', 'HEATING', 'STORAGE', 'CONTAINER_RELEASE', 'DRIVER', 'OTHER',
+    'CMR_PROCESSING', 'PAYMENT_REMINDERS', 'CLAIMS_INSURANCE', 'CUSTOMS', 'IT', 'QUALITY', 'SALES', 'CUSTOMER_CONTACT'],
+  { $id: 'ContactType' },
+);
+
+const opt = <T extends Parameters<typeof Nullable>[0]>(schema: T) => Type.Optional(Nullable(schema));
+
+const PaymentTerm = Type.Object({ code: ref(PaymentTermCode) });
+const BillingEntityRef = Type.Object({ id: opt(Uuid), code: opt(Str(100)), accounting_code: opt(Str(100)) });
+const roleFields = <S extends typeof CustomerStatus | typeof SubcontractorStatus>(status: S) =>
+  Type.Object({
+    payment_term: opt(PaymentTerm),
+    billing_entities: opt(Type.Array(BillingEntityRef, { maxItems: 50 })),
+    status: opt(ref(status)),
+  });
+
+const LocationFields = {
+  code: opt(Str(100)),
+  display_name: opt(Str(255)),
+  external_id: opt(Str(255)),
+  name: opt(Str(255)),
+  address: opt(Str(500)),
+  address_second_line: opt(Str(500)),
+  city: opt(Str(200)),
+  state: opt(Str(200)),
+  country: opt(CountryCode),
+  postal_code: opt(Str(20)),
+};
+
+const ReferenceNumbers = Type.Object({
+  eori_number: opt(Str(50)),
+  duns_number: opt(Str(50)),
+  scac_code: opt(Str(50)),
+  company_registration_number: opt(Str(50)),
+  tss_registration_number: opt(Str(50)),
+});
+const BankAccount = Type.Object({ iban_code: opt(Str(34)), bic_code: opt(Str(11)) });
+const Contact = {
+  id: opt(Uuid),
+  roles: Type.Optional(Type.Array(ref(ContactType), { maxItems: 18 })),
+  name: opt(Str(200)),
+  note: opt(Str(2000)),
+  email: opt(Str(320, { format: 'email' })),
+  phone_number: opt(Str(32)),
+};
+
+const inputFields = {
+  is_customer: Type.Optional(Type.Boolean({ default: false })),
+  is_subcontractor: Type.Optional(Type.Boolean({ default: false })),
+  is_buyer_or_seller: opt(Type.Boolean()),
+  archived_customer: opt(Type.Boolean()),
+  archived_subcontractor: opt(Type.Boolean()),
+  name: opt(Str(255, { minLength: 1 })),
+  legal_name: opt(Str(255)),
+  code: opt(Str(100, { minLength: 1, description: 'Your reference for the company; unique per tenant.' })),
+  accounting_code: opt(Str(100)),
+  currency: CurrencyCode,
+  vat_number: opt(Str(50)),
+  note: opt(Str(5000)),
+  locale: opt(Str(5, { pattern: '^[a-z]{2}(-[A-Z]{2})?$' })),
+  tax_type: opt(ref(TaxType)),
+  billing_location: opt(Type.Object(LocationFields)),
+  payment_term: opt(PaymentTerm),
+  sales: Type.Optional(roleFields(CustomerStatus)),
+  purchase: Type.Optional(roleFields(SubcontractorStatus)),
+  contacts: opt(Type.Array(Type.Object({ ...Contact, is_archived: Type.Optional(Type.Boolean()) }), { maxItems: 200 })),
+  reference_numbers: opt(ReferenceNumbers),
+  bank_accounts: opt(Type.Array(BankAccount, { maxItems: 20 })),
+  credit_policy: opt(Type.Object({ limit: opt(DecimalInput) })),
+  default_invoice_customer_id: opt(Uuid),
+  custom_fields: opt(FreeObject()),
+  status: opt(ref(CustomerStatus)),
+  is_blocked: opt(Type.Boolean()),
+  credit_limit_total: opt(DecimalInput),
+};
+
+export const CompanyInput = Type.Object(inputFields, { $id: 'CompanyInput' });
+export type CompanyInput = Static<typeof CompanyInput>;
+
+export const CompanyDetailOutput = Type.Object(
+  {
+    id: Uuid,
+    code: Nullable(Type.String()),
+    accounting_code: Nullable(Type.String()),
+    name: Type.String(),
+    legal_name: Nullable(Type.String()),
+    currency: Type.String(),
+    locale: Type.String(),
+    is_customer: Type.Boolean(),
+    is_subcontractor: Type.Boolean(),
+    is_buyer_or_seller: Nullable(Type.Boolean()),
+    archived_customer: Type.Boolean(),
+    archived_subcontractor: Type.Boolean(),
+    archived_buyer_or_seller: Type.Boolean(),
+    vat_number: Nullable(Type.String()),
+    note: Nullable(Type.String()),
+    tax_type: Nullable(ref(TaxType)),
+    status: ref(CustomerStatus),
+    billing_location: Nullable(Type.Object({ ...LocationFields, id: opt(Uuid), latitude: opt(Type.Number()), longitude: opt(Type.Number()) })),
+    payment_term: Nullable(PaymentTerm),
+    sales: roleFields(CustomerStatus),
+    purchase: roleFields(SubcontractorStatus),
+    contacts: Nullable(Type.Array(Type.Object(Contact))),
+    reference_numbers: ReferenceNumbers,
+    bank_accounts: Type.Array(BankAccount),
+    credit_policy: Nullable(Type.Object({ limit: opt(Type.Number()) })),
+    default_invoice_customer: Nullable(Type.Object({ id: Uuid, name: Type.String(), code: opt(Type.String()) })),
+    custom_fields: Nullable(FreeObject()),
+    is_blocked: Type.Boolean(),
+    timestamp_updated: DateTime,
+  },
+  { $id: 'CompanyDetailOutput' },
+);
+export type CompanyDetailOutput = Static<typeof CompanyDetailOutput>;
+
+export const ListCompanyOutput = Page(ref(CompanyDetailOutput), 'ListCompanyOutput');
+
+export const CompanyListQuery = Type.Object({
+  updated_after: Type.Optional(DateTime),
+  cursor: Type.Optional(Type.String({ maxLength: 2048 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+});
+
+export const companySchemas = [PaymentTermCode, CustomerStatus, SubcontractorStatus, TaxType, ContactType, CompanyInput, CompanyDetailOutput, ListCompanyOutput];

@@ -1,0 +1,27 @@
+import type { Generated, Json } from '../../platform/db/database.js';
+
+export interface CompanyTable {
+  tenant_id: string;
+  id: string;
+  code: string | null;
+  accounting_code: string | null;
+  name: string;
+  currency: string;
+  locale: Generated<string>;
+  is_customer: boolean;
+  is_subcontractor: boolean;
+  is_buyer_or_seller: boolean;
+  archived_customer: Generated<boolean>;
+  archived_subcontractor: Generated<boolean>;
+  archived_buyer_or_seller: Generated<boolean>;
+  /** Contract fields without a column of their own (contacts, payment terms, bank accounts...). */
+  details: Json<Record<string, unknown>>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+declare module '../../platform/db/database.js' {
+  interface Database {
+    companies: CompanyTable;
+  }
+}

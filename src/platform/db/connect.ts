@@ -1,0 +1,63 @@
+import path from 'node:path';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database, Db } from './database.js';
+import { lockDataFolder } from './data-lock.js';
+import { PGliteDialect } from './pglite-dialect.js';
+
+export interface DatabaseHandle {
+  db: Db;
+  engine: 'pglite' | 'postgres';
+  /** The connection string, for components that need a dedicated session (LISTEN). */
+  databaseUrl?: string;
+  pglite?: PGlite;
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  databaseUrl?: string;
+  /** PGlite data folder; omit for an in-memory database (tests). */
+  dataDir?: string;
+  poolSize?: number;
+}
+
+/** int8 and count(*) arrive as strings from pg and numbers from PGlite: both become numbers here. */
+const parseInt8 = (value: string) => Number(value);
+
+export async function connectDatabase(options: ConnectOptions): Promise<DatabaseHandle> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 20,
+      types: {
+        getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+          oid === 20 ? parseInt8 : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+      },
+    });
+    // An idle client that errors (server restart) must not crash the process; the pool replaces it.
+    pool.on('error', () => {});
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, engine: 'postgres', databaseUrl: options.databaseUrl, close: () => db.destroy() };
+  }
+  const release = options.dataDir ? lockDataFolder(options.dataDir) : () => {};
+  try {
+    const pglite = await PGlite.create({
+      ...(options.dataDir ? { dataDir: path.join(options.dataDir, 'pglite') } : {}),
+      parsers: { [pgliteTypes.INT8]: parseInt8 },
+    });
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+    return {
+      db,
+      engine: 'pglite',
+      pglite,
+      close: async () => {
+        await db.destroy();
+        release();
+      },
+    };
+  } catch (err) {
+    release();
+    throw err;
+  }
+}

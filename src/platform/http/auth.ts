@@ -1,0 +1,65 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { forbidden, unauthorized } from './errors.js';
+import type { Authenticator, AuthMode, Principal, Role } from './principal.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** How callers of this route authenticate; `bearer` when omitted. */
+    auth?: AuthMode;
+    /** Roles allowed on this route; every role when omitted. */
+    roles?: Role[];
+  }
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+export function parseBasic(header: string | undefined): { id: string; secret: string } | undefined {
+  if (!header || !/^basic /i.test(header)) return undefined;
+  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0) return undefined;
+  return { id: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
+}
+
+function bearerToken(header: string | undefined): string | undefined {
+  if (!header || !/^bearer /i.test(header)) return undefined;
+  return header.slice(7).trim() || undefined;
+}
+
+/**
+ * Authenticates every request in `onRequest`, before the body is read, so an unauthenticated
+ * caller never gets its body parsed. API routes take `Authorization: Bearer <JWT>`; the contract's
+ * inbound webhooks (`/v1/webhook/*`) take HTTP Basic credentials of a WEBHOOK client.
+ */
+export function registerAuth(app: FastifyInstance, authenticator: Authenticator) {
+  app.addHook('onRequest', async (request: FastifyRequest) => {
+    const config = request.routeOptions.config;
+    const mode: AuthMode = config?.auth ?? 'bearer';
+    if (mode === 'none' || !request.routeOptions.url) return;
+    const header = request.headers.authorization;
+    let principal: Principal;
+    if (mode === 'basic') {
+      const basic = parseBasic(header);
+      if (!basic) throw unauthorized('This endpoint takes HTTP Basic webhook credentials (client_id:secret)');
+      principal = await authenticator.verifyBasic(basic.id, basic.secret);
+      if (principal.kind !== 'WEBHOOK') {
+        throw forbidden('Only WEBHOOK clients may call webhook endpoints; API clients use Bearer tokens');
+      }
+    } else {
+      const token = bearerToken(header);
+      if (!token) throw unauthorized('Send Authorization: Bearer <access_token> from POST /v1/auth/token');
+      principal = await authenticator.verifyBearer(token);
+    }
+    if (config?.roles && !config.roles.includes(principal.role)) {
+      throw forbidden(`This endpoint is for ${config.roles.join(' or ')} clients`);
+    }
+    request.principal = principal;
+  });
+}
+
+/** The authenticated caller; routes behind auth always have one. */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw unauthorized();
+  return request.principal;
+}

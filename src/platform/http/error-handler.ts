@@ -1,0 +1,67 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, type ErrorDetail } from './errors.js';
+
+interface AjvError {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+/** `/consignments/0/pickup_stop` → `consignments.0.pickup_stop` (plus the missing property). */
+function toDetail(context: string, err: AjvError): ErrorDetail {
+  const segments = err.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const missing = err.keyword === 'required' ? String(err.params.missingProperty) : undefined;
+  const extra = err.keyword === 'additionalProperties' ? String(err.params.additionalProperty) : undefined;
+  if (missing ?? extra) segments.push((missing ?? extra) as string);
+  const field = segments.at(-1) ?? null;
+  const path = [context, ...segments].join('.');
+  let message = `${field ?? context} ${err.message ?? 'is invalid'}`;
+  if (err.keyword === 'enum') message += `: ${(err.params.allowedValues as unknown[]).join(', ')}`;
+  if (missing) message = `${missing} is required`;
+  if (extra) message = `${extra} is not allowed here`;
+  return { message, field, path, detail: { keyword: err.keyword, ...err.params } };
+}
+
+/** PostgreSQL errors that only bad input can cause, answered as client errors without the SQL text. */
+function fromDatabase(err: { code?: unknown }): AppError | undefined {
+  if (typeof err.code !== 'string' || !/^[0-9A-Z]{5}$/.test(err.code)) return undefined;
+  if (err.code === '23505') return new AppError(409, 'This conflicts with an existing record');
+  if (err.code.startsWith('22')) return new AppError(400, 'A value is out of range or malformed');
+  return undefined;
+}
+
+function send(reply: FastifyReply, error: AppError) {
+  reply.headers(error.headers);
+  return reply.code(error.statusCode).send({ message: error.message, errors: error.errors });
+}
+
+export function registerErrorHandling(app: FastifyInstance) {
+  app.setErrorHandler((err: FastifyError & { code?: unknown }, request: FastifyRequest, reply: FastifyReply) => {
+    if (err instanceof AppError) return send(reply, err);
+    if (err.validation) {
+      const context = err.validationContext ?? 'body';
+      const errors = (err.validation as AjvError[]).map((e) => toDetail(context, e));
+      return send(reply, new AppError(400, `Invalid ${context}: ${errors[0]?.message ?? 'bad input'}`, errors));
+    }
+    const known = fromDatabase(err);
+    if (known) {
+      request.log.warn({ err }, 'database rejected input');
+      return send(reply, known);
+    }
+    const status = err.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      // Fastify's own client errors (bad JSON, body too large, bad content type, rate limit) carry safe messages.
+      const headers: Record<string, string> = {};
+      const retryAfter = reply.getHeader('retry-after');
+      if (retryAfter !== undefined) headers['retry-after'] = String(retryAfter);
+      return send(reply, new AppError(status, err.message, [], headers));
+    }
+    request.log.error({ err, requestId: request.id }, 'request failed');
+    return send(reply, new AppError(500, `Internal server error (request ${request.id})`));
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    send(reply, new AppError(404, `No route ${request.method} ${request.url.split('?')[0]}`)),
+  );
+}

@@ -1,0 +1,38 @@
+/** One entry of the contract's 400 envelope (`ValidationErrorDetail`). */
+export interface ErrorDetail {
+  message: string;
+  field: string | null;
+  path: string | null;
+  detail: string | Record<string, unknown> | null;
+}
+
+/**
+ * An error a service throws on purpose. The error handler turns it into the contract's envelope
+ * `{message, errors[]}` with this status; nothing else about it reaches the client.
+ */
+export class AppError extends Error {
+  readonly errors: ErrorDetail[];
+
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    errors: ErrorDetail[] = [],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.errors = errors.length ? errors : [{ message, field: null, path: null, detail: null }];
+  }
+}
+
+export function detail(message: string, field: string | null = null, path: string | null = field): ErrorDetail {
+  return { message, field, path, detail: null };
+}
+
+export const badRequest = (message: string, errors: ErrorDetail[] = []) => new AppError(400, message, errors);
+export const unauthorized = (message = 'Missing or invalid credentials') =>
+  new AppError(401, message, [], { 'www-authenticate': 'Bearer' });
+export const forbidden = (message = 'This client is not allowed to do that') => new AppError(403, message);
+export const notFound = (what = 'Resource') => new AppError(404, `${what} not found`);
+export const conflict = (message: string, errors: ErrorDetail[] = []) => new AppError(409, message, errors);
+export const payloadTooLarge = (message: string) => new AppError(413, message);
+export const unsupportedMediaType = (message: string) => new AppError(415, message);

@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sql } from 'kysely';
+import type { Db } from '../db/database.js';
+import { badRequest, conflict } from './errors.js';
+
+const RETENTION_HOURS = 24;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    idempotencyKey?: string;
+  }
+}
+
+function requestHash(request: FastifyRequest): string {
+  const route = `${request.method} ${request.url}`;
+  const body = request.body === undefined ? '' : JSON.stringify(request.body);
+  return createHash('sha256').update(route).update('\0').update(body).digest('hex');
+}
+
+/**
+ * `Idempotency-Key` on POST: the first request with a key reserves it; its response (any status
+ * below 500) is stored and replayed for the same key and body for 24 hours. The same key with a
+ * different body, or while the first is still running, is a 409. A 5xx frees the key for a retry.
+ * Keys are scoped per API client.
+ */
+export function registerIdempotency(app: FastifyInstance, db: Db) {
+  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    const key = request.headers['idempotency-key'];
+    if (request.method !== 'POST' || key === undefined || !request.principal) return;
+    if (typeof key !== 'string' || key.length < 1 || key.length > 255) {
+      throw badRequest('Idempotency-Key must be 1 to 255 characters');
+    }
+    const { tenantId, apiClientId } = request.principal;
+    const hash = requestHash(request);
+    const scope = { tenant_id: tenantId, api_client_id: apiClientId, key };
+
+    await db
+      .deleteFrom('idempotency_keys')
+      .where('tenant_id', '=', tenantId)
+      .where('api_client_id', '=', apiClientId)
+      .where('key', '=', key)
+      .where((eb) =>
+        eb.or([
+          eb('created_at', '<', sql<Date>`now() - make_interval(hours => ${RETENTION_HOURS})`),
+          // A reservation whose request died without answering must not block the key for a day.
+          eb.and([eb('status_code', 'is', null), eb('created_at', '<', sql<Date>`now() - interval '2 minutes'`)]),
+        ]),
+      )
+      .execute();
+    const reserved = await db
+      .insertInto('idempotency_keys')
+      .values({ ...scope, method_path: `${request.method} ${request.routeOptions.url}`, request_hash: hash })
+      .onConflict((oc) => oc.doNothing())
+      .returning('key')
+      .executeTakeFirst();
+    if (reserved) {
+      request.idempotencyKey = key;
+      return;
+    }
+    const existing = await db
+      .selectFrom('idempotency_keys')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('api_client_id', '=', apiClientId)
+      .where('key', '=', key)
+      .executeTakeFirst();
+    if (!existing) throw conflict('The request with this Idempotency-Key just finished; retry it');
+    if (existing.request_hash !== hash) {
+      throw conflict('This Idempotency-Key was used for a different request; use a new key');
+    }
+    if (existing.status_code === null) {
+      throw conflict('A request with this Idempotency-Key is still in progress; retry later');
+    }
+    reply.header('idempotent-replayed', 'true');
+    if (existing.response_type) reply.header('content-type', existing.response_type);
+    return reply.code(existing.status_code).send(existing.response_body ?? '');
+  });
+
+  app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    const key = request.idempotencyKey;
+    if (!key || !request.principal) return payload;
+    request.idempotencyKey = undefined;
+    const { tenantId, apiClientId } = request.principal;
+    if (reply.statusCode >= 500 || (typeof payload !== 'string' && !Buffer.isBuffer(payload))) {
+      await db
+        .deleteFrom('idempotency_keys')
+        .where('tenant_id', '=', tenantId)
+        .where('api_client_id', '=', apiClientId)
+        .where('key', '=', key)
+        .execute();
+      return payload;
+    }
+    await db
+      .updateTable('idempotency_keys')
+      .where('tenant_id', '=', tenantId)
+      .where('api_client_id', '=', apiClientId)
+      .where('key', '=', key)
+      .set({
+        status_code: reply.statusCode,
+        response_body: payload.toString(),
+        response_type: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'),
+      })
+      .execute();
+    return payload;
+  });
+}
+
+/** Drops keys past their retention; the server runs this hourly. */
+export async function purgeExpiredIdempotencyKeys(db: Db): Promise<void> {
+  await db
+    .deleteFrom('idempotency_keys')
+    .where('created_at', '<', sql<Date>`now() - make_interval(hours => ${RETENTION_HOURS})`)
+    .execute();
+}

@@ -1,0 +1,70 @@
+import { Type, type TSchema } from '@sinclair/typebox';
+
+/** Wire building blocks shared by every module. Every string is bounded (see STYLE: "an unbounded string is a bug"). */
+
+export const Uuid = Type.String({ format: 'uuid', maxLength: 36 });
+/** RFC 3339 date-time; the offset (`Z` or `±hh:mm`) is mandatory. */
+export const DateTime = Type.String({ format: 'date-time', maxLength: 40 });
+export const DateOnly = Type.String({ format: 'date', maxLength: 10 });
+export const CountryCode = Type.String({ pattern: '^[A-Z]{2}$', minLength: 2, maxLength: 2 });
+export const CurrencyCode = Type.String({ pattern: '^[A-Z]{3}$', minLength: 3, maxLength: 3 });
+/** A decimal amount as the contract sends it: a JSON number or a plain decimal string (no exponent, no hex). */
+export const DecimalInput = Type.Union([
+  Type.Number(),
+  Type.String({ pattern: '^-?\\d{1,15}(\\.\\d{1,10})?$', maxLength: 27 }),
+]);
+
+export const Str = (maxLength = 255, extra: object = {}) => Type.String({ maxLength, ...extra });
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+export const FreeObject = (description?: string) =>
+  Type.Record(Type.String({ maxLength: 255 }), Type.Unknown(), description ? { description } : {});
+
+export const ErrorDetailSchema = Type.Object(
+  {
+    message: Type.String(),
+    field: Nullable(Type.String()),
+    path: Nullable(Type.String()),
+    detail: Nullable(Type.Union([Type.String(), Type.Record(Type.String(), Type.Unknown())])),
+  },
+  { $id: 'ValidationErrorDetail' },
+);
+
+export const ErrorEnvelope = Type.Object(
+  {
+    message: Type.String({ description: 'What went wrong, for a person to read.' }),
+    errors: Type.Array(Type.Ref('ValidationErrorDetail'), { minItems: 1 }),
+  },
+  { $id: 'ValidationErrorResponse', description: 'Every error response uses this envelope.' },
+);
+
+const errorRef = (description: string) => Type.Ref('ValidationErrorResponse', { description });
+
+/** The error responses every route may answer with, for the OpenAPI document. */
+export const errorResponses = {
+  400: errorRef('The request is malformed or fails validation'),
+  401: errorRef('Missing, invalid or expired credentials'),
+  403: errorRef('The client may not do this'),
+  404: errorRef('Not found, or not visible to this client'),
+  409: errorRef('Conflicts with the current state or a reused Idempotency-Key'),
+  413: errorRef('The body is larger than allowed'),
+  429: errorRef('Too many requests; retry after the number of seconds in Retry-After'),
+};
+
+/** `{items, next_cursor}`: the contract's list envelope. */
+export const Page = <T extends TSchema>(item: T, $id: string) =>
+  Type.Object(
+    {
+      items: Type.Array(item),
+      next_cursor: Nullable(Type.String({ description: 'Pass as `cursor` for the next page; null on the last page.' })),
+    },
+    { $id },
+  );
+
+export const PageQuery = {
+  cursor: Type.Optional(Type.String({ maxLength: 2048, description: 'The `next_cursor` of the previous page.' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100, description: 'Items per page (Waybill extension).' })),
+};
+
+export const IdParams = Type.Object({ id: Uuid });
+
+export const commonSchemas = [ErrorDetailSchema, ErrorEnvelope];

@@ -1,0 +1,70 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { buildApp } from './app.js';
+import type { Config } from './config.js';
+import { connectDatabase, type DatabaseHandle } from './platform/db/connect.js';
+import { migrate } from './platform/db/migrate.js';
+import { EventBus } from './platform/events/bus.js';
+import { purgeExpiredIdempotencyKeys } from './platform/http/idempotency.js';
+import type { App } from './platform/http/types.js';
+import { createServices, type Services } from './services.js';
+
+export interface RunningServer {
+  app: App;
+  services: Services;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function openDatabase(config: Config): Promise<DatabaseHandle> {
+  const database = await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
+  try {
+    await migrate(database.db);
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+  return database;
+}
+
+/** Background work every process runs (one list, so shutdown stops exactly what start started). */
+type Worker = { stop(): Promise<void> | void };
+
+function startHousekeeping(services: Services, log: FastifyBaseLogger): Worker {
+  const timer = setInterval(() => {
+    purgeExpiredIdempotencyKeys(services.db).catch((err) => log.warn({ err }, 'idempotency purge failed'));
+  }, 3_600_000);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
+
+export async function startServer(config: Config): Promise<RunningServer> {
+  const database = await openDatabase(config);
+  const services = await createServices({ config, database, bus: new EventBus() });
+  const app = await buildApp(services, { logger: { level: config.logLevel } });
+
+  const bootstrap =
+    config.bootstrapClientId && config.bootstrapClientSecret
+      ? { clientId: config.bootstrapClientId, clientSecret: config.bootstrapClientSecret }
+      : undefined;
+  const created = await services.auth.bootstrap(bootstrap);
+  if (created && !bootstrap) {
+    // Printed once, on the first start of an empty database: the only way to get in without the CLI.
+    process.stdout.write(
+      `\nCreated tenant ${created.client.tenant_id} with an admin API client:\n` +
+        `  client_id:     ${created.client.client_id}\n  client_secret: ${created.clientSecret}\n` +
+        'Store the secret now; it is not shown again.\n\n',
+    );
+  }
+
+  const url = await app.listen({ host: config.host, port: config.port });
+  const workers: Worker[] = [startHousekeeping(services, app.log)];
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      for (const worker of workers) await worker.stop();
+      await app.close();
+      await database.close();
+    })());
+  return { app, services, url, stop };
+}

@@ -1,0 +1,19 @@
+import type { Config } from './config.js';
+import type { DatabaseHandle } from './platform/db/connect.js';
+import type { EventBus } from './platform/events/bus.js';
+import { createAuthService } from './modules/auth/auth.service.js';
+import { createCompaniesService } from './modules/companies/companies.service.js';
+
+/**
+ * Builds every module's service once, wiring each to the services it uses. Modules talk to each
+ * other only through these objects, never through each other's tables.
+ */
+export async function createServices(deps: { config: Config; database: DatabaseHandle; bus: EventBus }) {
+  const { config, bus } = deps;
+  const db = deps.database.db;
+  const companies = createCompaniesService({ db, bus });
+  const auth = await createAuthService({ db, bus, tokenTtlSeconds: config.tokenTtlSeconds, companies });
+  return { config, database: deps.database, db, bus, auth, companies };
+}
+
+export type Services = Awaited<ReturnType<typeof createServices>>;

@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { buildApp } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { connectDatabase, type DatabaseHandle } from '../../src/platform/db/connect.js';
+import { migrate } from '../../src/platform/db/migrate.js';
+import { EventBus } from '../../src/platform/events/bus.js';
+import type { App } from '../../src/platform/http/types.js';
+import { createServices, type Services } from '../../src/services.js';
+
+/**
+ * A fresh database for one test file: an in-memory PGlite by default, or, when DATABASE_URL is
+ * set, a new database on that PostgreSQL server (dropped again at the end).
+ */
+export async function freshDatabase(): Promise<DatabaseHandle & { url?: string }> {
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    const database = await connectDatabase({});
+    await migrate(database.db);
+    return database;
+  }
+  const name = `waybill_t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const database = await connectDatabase({ databaseUrl: url.toString(), poolSize: 10 });
+  await migrate(database.db);
+  return {
+    ...database,
+    url: url.toString(),
+    close: async () => {
+      await database.close();
+      const cleanup = new pg.Client({ connectionString: serverUrl });
+      await cleanup.connect();
+      await cleanup.query(`drop database if exists ${name} with (force)`);
+      await cleanup.end();
+    },
+  };
+}
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    ...loadConfig({ WAYBILL_OUTBOUND_ALLOWLIST: '127.0.0.0/8,::1/128' }),
+    rateLimitPerMinute: 100_000,
+    tokenRateLimitPerMinute: 100_000,
+    runWorkers: false,
+    ...overrides,
+  };
+}
+
+export interface TestContext {
+  app: App;
+  services: Services;
+  database: DatabaseHandle;
+  close(): Promise<void>;
+}
+
+export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestContext> {
+  const database = await freshDatabase();
+  const config = testConfig({ ...overrides, databaseUrl: database.databaseUrl });
+  const services = await createServices({ config, database, bus: new EventBus() });
+  const app = await buildApp(services);
+  await app.ready();
+  return {
+    app,
+    services,
+    database,
+    close: async () => {
+      await app.close();
+      await database.close();
+    },
+  };
+}
+
+export const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+export const bearer = (token: string) => `Bearer ${token}`;
+
+export interface Client {
+  clientId: string;
+  clientSecret: string;
+  apiClientId: string;
+  tenantId: string;
+  companyId: string | null;
+  /** `Authorization` header value: a Bearer token for API clients, Basic for WEBHOOK clients. */
+  auth: string;
+}
+
+async function tokenFor(app: App, clientId: string, secret: string): Promise<string> {
+  const res = await app.inject({ method: 'POST', url: '/v1/auth/token', headers: { authorization: basic(clientId, secret) } });
+  if (res.statusCode !== 200) throw new Error(`token request failed: ${res.statusCode} ${res.body}`);
+  return (res.json() as { access_token: string }).access_token;
+}
+
+/** A new tenant with an admin (TENANT, API) client. */
+export async function newTenant(ctx: TestContext, name = 'Test carrier'): Promise<Client> {
+  const tenant = await ctx.services.auth.createTenant(name);
+  return newClient(ctx, tenant.id, 'TENANT');
+}
+
+export async function newClient(
+  ctx: TestContext,
+  tenantId: string,
+  role: 'TENANT' | 'CUSTOMER' | 'SUBCONTRACTOR',
+  options: { companyId?: string; kind?: 'API' | 'WEBHOOK' } = {},
+): Promise<Client> {
+  const kind = options.kind ?? 'API';
+  const { client, clientSecret } = await ctx.services.auth.createClient(tenantId, {
+    name: `${role} ${kind}`,
+    role,
+    kind,
+    companyId: options.companyId,
+  });
+  const auth = kind === 'API' ? bearer(await tokenFor(ctx.app, client.client_id, clientSecret)) : basic(client.client_id, clientSecret);
+  return { clientId: client.client_id, clientSecret, apiClientId: client.id, tenantId, companyId: client.company_id, auth };
+}
+
+/** Creates a company through the API as the tenant admin; returns its id. */
+export async function newCompany(ctx: TestContext, admin: Client, body: Record<string, unknown>): Promise<string> {
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: '/v1/companies/company',
+    headers: { authorization: admin.auth },
+    payload: { currency: 'EUR', is_customer: true, ...body },
+  });
+  if (res.statusCode !== 200) throw new Error(`company create failed: ${res.statusCode} ${res.body}`);
+  return (res.json() as { id: string }).id;
+}
