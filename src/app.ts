@@ -80,6 +80,10 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string) || `def-${i}` },
   });
+  // The reference page and its assets are public, like /openapi.json.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) route.config = { ...route.config, auth: 'none' };
+  });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
 
   for (const schema of [...commonSchemas, ...authSchemas, ...companySchemas]) app.addSchema(schema);
