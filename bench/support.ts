@@ -1,0 +1,171 @@
+/**
+ * Shared benchmark harness: starts a Waybill app in this process on PGlite (temporary data
+ * folder) or on a fresh PostgreSQL database, bootstraps a tenant admin, and runs autocannon
+ * against one route. Every benchmark script builds on these few functions.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { buildApp } from '../src/app.js';
+import { loadConfig, type Config } from '../src/config.js';
+import { connectDatabase, type DatabaseHandle } from '../src/platform/db/connect.js';
+import { migrate } from '../src/platform/db/migrate.js';
+import { EventBus } from '../src/platform/events/bus.js';
+import type { App } from '../src/platform/http/types.js';
+import { createServices, type Services } from '../src/services.js';
+
+export type Engine = 'pglite' | 'postgres';
+
+/** The PostgreSQL server benchmarks create their throw-away databases on. */
+export const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export interface BenchServer {
+  engine: Engine;
+  url: string;
+  app: App;
+  services: Services;
+  /** Credentials and a fresh token of a TENANT admin API client. */
+  admin: { tenantId: string; apiClientId: string; clientId: string; clientSecret: string; token: string };
+  stop(): Promise<void>;
+}
+
+export interface BenchServerOptions {
+  engine: Engine;
+  config?: Partial<Config>;
+  /** Runs after the app's own routes are registered and before it listens: bench-only routes go here. */
+  extend?: (app: App, services: Services, admin: BenchServer['admin']) => void | Promise<void>;
+}
+
+async function openBenchDatabase(engine: Engine): Promise<{ database: DatabaseHandle; dispose(): Promise<void> }> {
+  if (engine === 'pglite') {
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'waybill-bench-'));
+    const database = await connectDatabase({ dataDir });
+    return { database, dispose: () => fs.rm(dataDir, { recursive: true, force: true }) };
+  }
+  const name = `waybill_bench_${randomBytes(6).toString('hex')}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: POSTGRES_URL });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`create database ${name}`);
+  const url = new URL(POSTGRES_URL);
+  url.pathname = `/${name}`;
+  const database = await connectDatabase({ databaseUrl: url.toString() });
+  return { database, dispose: () => admin(`drop database if exists ${name} with (force)`) };
+}
+
+/** Starts Waybill on 127.0.0.1 (a free port) with rate limits out of the way and no workers. */
+export async function startBenchServer(options: BenchServerOptions): Promise<BenchServer> {
+  const { database, dispose } = await openBenchDatabase(options.engine);
+  try {
+    await migrate(database.db);
+    const config: Config = {
+      ...loadConfig({}),
+      databaseUrl: database.databaseUrl,
+      rateLimitPerMinute: 100_000_000,
+      tokenRateLimitPerMinute: 100_000_000,
+      runWorkers: false,
+      ...options.config,
+    };
+    const services = await createServices({ config, database, bus: new EventBus() });
+    const tenant = await services.auth.createTenant('Bench tenant');
+    const { client, clientSecret } = await services.auth.createClient(tenant.id, { name: 'Bench admin', role: 'TENANT' });
+    const { access_token: token } = await services.auth.issueToken(client.client_id, clientSecret);
+    const admin = { tenantId: tenant.id, apiClientId: client.id, clientId: client.client_id, clientSecret, token };
+
+    const app = await buildApp(services);
+    await options.extend?.(app, services, admin);
+    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    return {
+      engine: options.engine,
+      url,
+      app,
+      services,
+      admin,
+      stop: async () => {
+        await app.close();
+        await database.close();
+        await dispose();
+      },
+    };
+  } catch (err) {
+    await database.close();
+    await dispose();
+    throw err;
+  }
+}
+
+export interface LoadOptions {
+  title: string;
+  url: string;
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  headers?: Record<string, string>;
+  body?: string;
+  /** Seconds; BENCH_DURATION overrides the default of 10. */
+  duration?: number;
+  /** Concurrent connections; BENCH_CONNECTIONS overrides the default of 10. */
+  connections?: number;
+}
+
+export interface LoadResult {
+  title: string;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  /** Connection errors, timeouts and non-2xx answers: any of them means the row is suspect. */
+  errors: number;
+}
+
+const envNumber = (name: string): number | undefined => (process.env[name] ? Number(process.env[name]) : undefined);
+
+/** Runs autocannon against one route and condenses its result. */
+export async function load(options: LoadOptions): Promise<LoadResult> {
+  const result = await autocannon({
+    url: options.url,
+    method: options.method ?? 'GET',
+    headers: options.headers,
+    body: options.body,
+    duration: options.duration ?? envNumber('BENCH_DURATION') ?? 10,
+    connections: options.connections ?? envNumber('BENCH_CONNECTIONS') ?? 10,
+    // The load generator gets its own thread, so it does not share the server's event loop.
+    workers: 1,
+  });
+  return {
+    title: options.title,
+    requestsPerSecond: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    requests: result.requests.total,
+    errors: result.errors + result.timeouts + result.non2xx,
+  };
+}
+
+export const TABLE_HEADER = '| Scenario | req/s | p50 ms | p99 ms | requests | errors |\n|---|---:|---:|---:|---:|---:|';
+
+export function markdownRow(r: LoadResult): string {
+  return `| ${r.title} | ${r.requestsPerSecond} | ${r.p50Ms} | ${r.p99Ms} | ${r.requests} | ${r.errors} |`;
+}
+
+export function markdownTable(results: LoadResult[]): string {
+  return [TABLE_HEADER, ...results.map(markdownRow)].join('\n');
+}
+
+/** One line naming the machine, for the benchmark page. */
+export function machineLine(): string {
+  const cpus = os.cpus();
+  return `${new Date().toISOString().slice(0, 10)}, ${cpus.length} × ${cpus[0]?.model.trim() ?? 'CPU'}, ` +
+    `${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}, ${os.type()} ${os.release()}`;
+}
+
+/** `Authorization` header for a Bearer token. */
+export const bearerHeader = (token: string) => ({ authorization: `Bearer ${token}` });
+export const basicHeader = (id: string, secret: string) => ({ authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}` });
