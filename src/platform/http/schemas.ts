@@ -8,11 +8,16 @@ export const DateTime = Type.String({ format: 'date-time', maxLength: 40 });
 export const DateOnly = Type.String({ format: 'date', maxLength: 10 });
 export const CountryCode = Type.String({ pattern: '^[A-Z]{2}$', minLength: 2, maxLength: 2 });
 export const CurrencyCode = Type.String({ pattern: '^[A-Z]{3}$', minLength: 3, maxLength: 3 });
-/** A decimal amount as the contract sends it: a JSON number or a plain decimal string (no exponent, no hex). */
-export const DecimalInput = Type.Union([
-  Type.Number(),
-  Type.String({ pattern: '^-?\\d{1,15}(\\.\\d{1,10})?$', maxLength: 27 }),
-]);
+/**
+ * A decimal amount as the contract sends it: a JSON number or a plain decimal string (no exponent,
+ * no hex). One schema with a type list rather than a union: with type coercion on, a union's number
+ * branch would turn "1e9" or "0x10" into a number before the string pattern could refuse it.
+ */
+export const DecimalInput = Type.Unsafe<number | string>({
+  type: ['number', 'string'],
+  pattern: '^-?\\d{1,15}(\\.\\d{1,10})?$',
+  maxLength: 27,
+});
 
 export const Str = (maxLength = 255, extra: object = {}) => Type.String({ maxLength, ...extra });
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
