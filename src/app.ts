@@ -16,6 +16,8 @@ import { authRoutes } from './modules/auth/auth.routes.js';
 import { authSchemas } from './modules/auth/auth.schemas.js';
 import { companiesRoutes } from './modules/companies/companies.routes.js';
 import { companySchemas } from './modules/companies/companies.schemas.js';
+import { ordersRoutes } from './modules/orders/orders.routes.js';
+import { ordersSchemas } from './modules/orders/orders.output-schemas.js';
 import type { Services } from './services.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -86,7 +88,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
 
-  for (const schema of [...commonSchemas, ...authSchemas, ...companySchemas]) app.addSchema(schema);
+  for (const schema of [...commonSchemas, ...authSchemas, ...companySchemas, ...ordersSchemas]) app.addSchema(schema);
 
   registerAuth(app, services.auth.authenticator);
   registerIdempotency(app, services.db);
@@ -104,6 +106,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
 
   authRoutes(app, { auth: services.auth, tokenRateLimitPerMinute: config.tokenRateLimitPerMinute });
   companiesRoutes(app, services);
+  ordersRoutes(app, services);
 
   return app;
 }

@@ -3,6 +3,7 @@ import type { DatabaseHandle } from './platform/db/connect.js';
 import type { EventBus } from './platform/events/bus.js';
 import { createAuthService } from './modules/auth/auth.service.js';
 import { createCompaniesService } from './modules/companies/companies.service.js';
+import { createOrdersService } from './modules/orders/orders.service.js';
 
 /**
  * Builds every module's service once, wiring each to the services it uses. Modules talk to each
@@ -12,8 +13,9 @@ export async function createServices(deps: { config: Config; database: DatabaseH
   const { config, bus } = deps;
   const db = deps.database.db;
   const companies = createCompaniesService({ db, bus });
+  const orders = createOrdersService({ db, bus, companies });
   const auth = await createAuthService({ db, bus, tokenTtlSeconds: config.tokenTtlSeconds, companies });
-  return { config, database: deps.database, db, bus, auth, companies };
+  return { config, database: deps.database, db, bus, auth, companies, orders };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;

@@ -1,0 +1,211 @@
+import { randomUUID } from 'node:crypto';
+import type { CompanyRow } from '../companies/companies.repo.js';
+import type { CompaniesService } from '../companies/companies.service.js';
+import { nextCounterValue } from '../../platform/db/counters.js';
+import type { Db } from '../../platform/db/database.js';
+import { inTransaction, type Tx } from '../../platform/db/tx.js';
+import { appendEvent } from '../../platform/events/append.js';
+import type { EventBus } from '../../platform/events/bus.js';
+import { AppError, badRequest, detail, forbidden } from '../../platform/http/errors.js';
+import type { Principal } from '../../platform/http/principal.js';
+import { canCancel, canChangeQuoteFlag, deriveOrderStatus, type StopStatus } from './order-status.js';
+import { childRows, compact, headerOf, inputHash } from './orders.mapping.js';
+import * as repo from './orders.repo.js';
+import type { OrderRow } from './orders.repo.js';
+import type { OrderImport, OrderInput } from './orders.schemas.js';
+import type { UploadError, UploadStatus } from './orders.tables.js';
+
+/**
+ * CREATE / UPDATE / DELETE of one order from an `OrderInput`, keyed by (customer,
+ * order_identifier). The contract's upload API is asynchronous; Waybill does the work at once, in
+ * one transaction, and records the outcome as an upload the client may poll. A rule the input
+ * breaks (unknown customer, cancelled order...) ends the upload in ERROR with the reason in
+ * `errors`; nothing of the order is written then.
+ */
+
+const NAME_DIGITS = 6;
+
+export const orderName = (n: number) => `OR-${String(n).padStart(NAME_DIGITS, '0')}`;
+
+/** A rule the input breaks: the upload ends in ERROR with this message. */
+class Rejection extends Error {}
+
+interface Outcome {
+  status: UploadStatus;
+  order?: OrderRow;
+  errors: UploadError[];
+}
+
+export function uploadOutput(upload: { id: string; status: UploadStatus; order_id: string | null; errors: UploadError[] }, orderName: string | null): OrderImport {
+  return {
+    upload_id: upload.id,
+    upload_status: upload.status,
+    upload_url: `/v1/orders/order/upload/${upload.id}`,
+    order_id: upload.order_id,
+    order_url: upload.order_id ? `/v1/orders/order/${upload.order_id}` : null,
+    order_name: orderName,
+    errors: upload.errors,
+  };
+}
+
+const eventPayload = (order: OrderRow, extra: Record<string, unknown> = {}) => ({
+  order_id: order.id,
+  order_name: order.name,
+  status: order.status,
+  order_identifier: order.order_identifier,
+  customer_reference_number: order.customer_reference_number,
+  ...extra,
+});
+
+export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: CompaniesService }) {
+  const { db, bus, companies } = deps;
+
+  /**
+   * The order's customer. A CUSTOMER client orders only for its own company: the body may leave
+   * `customer` out or name that company; naming another one is refused before anything is
+   * looked up, so the answer reveals nothing about other companies.
+   */
+  async function resolveCustomer(principal: Principal, entity: OrderInput['customer']): Promise<CompanyRow> {
+    const named = Boolean(entity?.code || entity?.name);
+    if (principal.role === 'CUSTOMER' && principal.companyId) {
+      const own = await companies.findById(principal.tenantId, principal.companyId);
+      if (!own) throw forbidden('This client\'s company no longer exists');
+      const sameCode = entity?.code ? entity.code === own.code : undefined;
+      const sameName = entity?.name ? entity.name.toLowerCase() === own.name.toLowerCase() : undefined;
+      if (named && !(sameCode ?? sameName)) {
+        throw forbidden('A customer client can only upload orders for its own company; leave customer out or name your company');
+      }
+      return own;
+    }
+    if (principal.role !== 'TENANT') throw forbidden('Only tenant and customer clients can upload orders');
+    if (!named) throw badRequest('customer needs a code or a name', [detail('customer.code or customer.name is required', 'customer')]);
+    return companies.resolveByCodeOrName(principal.tenantId, entity ?? {});
+  }
+
+  async function create(tx: Tx, principal: Principal, input: OrderInput, customer: CompanyRow, existing: OrderRow | undefined): Promise<Outcome> {
+    if (existing?.cancelled_at) {
+      throw new Rejection(`Order ${existing.name} (order_identifier "${input.order_identifier}") is cancelled; use a new order_identifier`);
+    }
+    if (existing) return { status: 'DUPLICATE', order: existing, errors: [] };
+    const tenantId = principal.tenantId;
+    const id = randomUUID();
+    const rows = childRows(tenantId, id, input.consignments);
+    const quote = input.order_status === 'QUOTE';
+    const order = await repo.insertOrder(tx.trx, {
+      tenant_id: tenantId,
+      id,
+      name: orderName(await nextCounterValue(tx.trx, tenantId, 'order_name')),
+      order_identifier: input.order_identifier,
+      customer_company_id: customer.id,
+      customer_reference_number: input.customer_reference_number ?? null,
+      is_quote: quote,
+      status: deriveOrderStatus({ quote, cancelled: false, stopStatuses: rows.stops.map(() => 'TO_PLAN') }),
+      customer_entity: JSON.stringify(compact(input.customer ?? { code: customer.code, name: customer.name })),
+      header: JSON.stringify(headerOf(input)),
+      input_hash: inputHash(input, customer.id),
+      created_by_client_id: principal.apiClientId,
+    });
+    await repo.insertChildren(tx.trx, rows);
+    await appendEvent(tx, bus, {
+      tenantId, type: 'order.accepted', entityType: 'order', entityId: order.id, companyIds: [customer.id], payload: eventPayload(order),
+    });
+    return { status: 'COMPLETED', order, errors: [] };
+  }
+
+  async function update(tx: Tx, principal: Principal, input: OrderInput, customer: CompanyRow, existing: OrderRow | undefined): Promise<Outcome> {
+    if (!existing) throw new Rejection(`No order with order_identifier "${input.order_identifier}" for this customer; send CREATE first`);
+    if (existing.cancelled_at) throw new Rejection(`Order ${existing.name} is cancelled and cannot be updated; use a new order_identifier`);
+    const hash = inputHash(input, customer.id);
+    if (hash === existing.input_hash) return { status: 'COMPLETED', order: existing, errors: [] };
+    const quote = input.order_status === 'QUOTE';
+    if (quote !== existing.is_quote && !canChangeQuoteFlag(existing.status)) {
+      throw new Rejection(`Order ${existing.name} is ${existing.status}; it can no longer switch between QUOTE and TO_PLAN`);
+    }
+    const tenantId = principal.tenantId;
+    const [stops, children] = await Promise.all([repo.findStopKeys(tx.trx, tenantId, existing.id), repo.findChildIds(tx.trx, tenantId, existing.id)]);
+    const rows = childRows(tenantId, existing.id, input.consignments, { ...children, stops });
+    await repo.replaceChildren(tx.trx, tenantId, existing.id, rows);
+    const kept = new Map(stops.map((s) => [s.id, s.status as StopStatus]));
+    const order = await repo.updateOrder(tx.trx, tenantId, existing.id, {
+      customer_reference_number: input.customer_reference_number ?? null,
+      is_quote: quote,
+      status: deriveOrderStatus({ quote, cancelled: false, stopStatuses: rows.stops.map((s) => kept.get(s.id) ?? 'TO_PLAN') }),
+      customer_entity: JSON.stringify(compact(input.customer ?? { code: customer.code, name: customer.name })),
+      header: JSON.stringify(headerOf(input)),
+      input_hash: hash,
+    });
+    await appendEvent(tx, bus, {
+      tenantId, type: 'order.updated', entityType: 'order', entityId: order.id, companyIds: [customer.id], payload: eventPayload(order),
+    });
+    return { status: 'COMPLETED', order, errors: [] };
+  }
+
+  async function cancel(tx: Tx, principal: Principal, input: OrderInput, customer: CompanyRow, existing: OrderRow | undefined): Promise<Outcome> {
+    if (!existing) throw new Rejection(`No order with order_identifier "${input.order_identifier}" for this customer to cancel`);
+    // Cancelling again is a no-op, so a retried DELETE never fails.
+    if (existing.cancelled_at) return { status: 'COMPLETED', order: existing, errors: [] };
+    if (!canCancel(existing.status)) throw new Rejection(`Order ${existing.name} is ${existing.status} and can no longer be cancelled`);
+    const tenantId = principal.tenantId;
+    const stops = await repo.cancelStops(tx.trx, tenantId, existing.id);
+    const order = await repo.updateOrder(tx.trx, tenantId, existing.id, {
+      cancelled_at: new Date(),
+      status: deriveOrderStatus({ quote: existing.is_quote, cancelled: true, stopStatuses: stops.map((s) => s.status) }),
+    });
+    await appendEvent(tx, bus, {
+      tenantId, type: 'order.cancelled', entityType: 'order', entityId: order.id, companyIds: [customer.id], payload: eventPayload(order),
+    });
+    return { status: 'COMPLETED', order, errors: [] };
+  }
+
+  const operations = { CREATE: create, UPDATE: update, DELETE: cancel };
+
+  async function recordUpload(tx: Tx, principal: Principal, uploadId: string, input: OrderInput, outcome: Outcome) {
+    return repo.insertUpload(tx.trx, {
+      tenant_id: principal.tenantId,
+      id: uploadId,
+      api_client_id: principal.apiClientId,
+      uploader_company_id: principal.companyId,
+      operation: input.operation,
+      order_identifier: input.order_identifier,
+      status: outcome.status,
+      order_id: outcome.order?.id ?? null,
+      errors: JSON.stringify(outcome.errors),
+    });
+  }
+
+  return async function importOrder(principal: Principal, input: OrderInput): Promise<OrderImport> {
+    if (input.operation !== 'DELETE' && input.consignments.length === 0) {
+      throw badRequest('An order needs at least one consignment', [detail('at least one consignment is required', 'consignments')]);
+    }
+    const uploadId = randomUUID();
+    let customer: CompanyRow;
+    try {
+      customer = await resolveCustomer(principal, input.customer);
+    } catch (err) {
+      // An unknown or ambiguous customer is the upload's fault, reported like any other rejection.
+      if (!(err instanceof AppError) || err.statusCode !== 400 || !input.customer) throw err;
+      const errors: UploadError[] = [{ error_type: 'USER_INPUT_ERROR', error_message: err.message }];
+      const upload = await inTransaction(db, (tx) => recordUpload(tx, principal, uploadId, input, { status: 'ERROR', errors }));
+      return uploadOutput(upload, null);
+    }
+    return inTransaction(db, async (tx) => {
+      await repo.lockOrderKey(tx.trx, principal.tenantId, customer.id, input.order_identifier);
+      const existing = await repo.findOrderByKey(tx.trx, principal.tenantId, customer.id, input.order_identifier);
+      let outcome: Outcome;
+      try {
+        outcome = await operations[input.operation](tx, principal, input, customer, existing);
+      } catch (err) {
+        if (!(err instanceof Rejection)) throw err;
+        outcome = { status: 'ERROR', order: existing, errors: [{ error_type: 'USER_INPUT_ERROR', error_message: err.message }] };
+        if (existing) {
+          await appendEvent(tx, bus, {
+            tenantId: principal.tenantId, type: 'order.import_rejected', entityType: 'order', entityId: existing.id, companyIds: [customer.id],
+            payload: eventPayload(existing, { upload_id: uploadId, operation: input.operation, reason: err.message }),
+          });
+        }
+      }
+      const upload = await recordUpload(tx, principal, uploadId, input, outcome);
+      return uploadOutput(upload, outcome.order?.name ?? null);
+    });
+  };
+}

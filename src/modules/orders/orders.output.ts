@@ -1,0 +1,194 @@
+import { companyOutput } from '../companies/companies.service.js';
+import type { CompanyRow } from '../companies/companies.repo.js';
+import { visibilityStopStatus, type OrderStatus, type StopStatus } from './order-status.js';
+import type { OrderExport, OrderConsignmentOutput, OrderOutput, OrderStopOutput, OrderWithStatus } from './orders.output-schemas.js';
+import type { OrderAggregate, StopRecord } from './orders.repo.js';
+
+/** Builds the order's wire shapes from one loaded aggregate (see `loadOrderAggregate`). */
+
+type Json = Record<string, unknown>;
+
+/** JSON-aggregated timestamps arrive as PostgreSQL text; the wire wants RFC 3339 in UTC. */
+const iso = (text: string | Date | null): string | null => (text === null ? null : new Date(text).toISOString());
+
+function stopOutput(stop: StopRecord): OrderStopOutput {
+  const details = stop.details as Json;
+  const timeWindow = details.time_window as Json | undefined;
+  return {
+    ...(details as Partial<OrderStopOutput>),
+    id: stop.id,
+    consignment_id: stop.consignment_id,
+    stop_type: stop.stop_type,
+    sequence: stop.sequence,
+    status: stop.status,
+    date: stop.requested_date,
+    reference_number: stop.reference_number,
+    location: stop.location as OrderStopOutput['location'],
+    time_window: timeWindow ? ({ custom_fields: {}, ...timeWindow } as OrderStopOutput['time_window']) : null,
+    // Until the stop is reached these are the planned times; afterwards the actual ones.
+    start_timestamp: iso(stop.actual_start ?? stop.eta_start),
+    end_timestamp: iso(stop.actual_end ?? stop.eta_end),
+    custom_fields: (details.custom_fields as Json) ?? {},
+  };
+}
+
+function consignmentsOf(order: OrderAggregate, stops: OrderStopOutput[]): OrderConsignmentOutput[] {
+  return order.consignments.map((c) => {
+    const details = c.details as Json;
+    const own = stops.filter((s) => s.consignment_id === c.id);
+    return {
+      ...(details as Partial<OrderConsignmentOutput>),
+      id: c.id,
+      consignment_reference_number: c.reference_number,
+      pickup_stop: own.find((s) => s.stop_type === 'PICKUP') as OrderStopOutput,
+      delivery_stop: own.find((s) => s.stop_type === 'DELIVERY') as OrderStopOutput,
+      goods: order.goods
+        .filter((g) => g.consignment_id === c.id)
+        .map((g) => ({ ...(g.details as Json), id: g.id, custom_fields: ((g.details as Json).custom_fields as Json) ?? {} })),
+      signatures: [],
+      custom_fields: (details.custom_fields as Json) ?? {},
+    };
+  });
+}
+
+export function orderOutput(order: OrderAggregate, customer: CompanyRow): OrderOutput {
+  const header = order.header as Json;
+  const stops = order.stops.map(stopOutput);
+  const pricing = header.pricing as { requested_price?: string | number } | undefined;
+  const { setup_stops: _s, teardown_stops: _t, container_load_unload_stop: _c, pricing: _p, ...headerFields } = header;
+  return {
+    ...(headerFields as Partial<OrderOutput>),
+    id: order.id,
+    name: order.name,
+    order_identifier: order.order_identifier,
+    status: order.status,
+    customer_reference_number: order.customer_reference_number,
+    customer: companyOutput(customer),
+    consignments: consignmentsOf(order, stops),
+    stops,
+    start_stop: stops[0] ?? null,
+    end_stop: stops.at(-1) ?? null,
+    pricing: pricing
+      ? { requested_price: pricing.requested_price ?? null, currency: customer.currency, total_excl_tax: null, total_incl_tax: null, total_tax: null }
+      : null,
+    created_by_user: null,
+    created_timestamp: order.created_at.toISOString(),
+    updated_timestamp: order.updated_at.toISOString(),
+    quote_name: order.is_quote ? order.name : null,
+  };
+}
+
+export function orderWithStatus(order: OrderAggregate, customer: CompanyRow): OrderWithStatus {
+  const output = orderOutput(order, customer);
+  const active = output.stops.filter((s) => s.status !== 'CANCELLED' && s.status !== 'IGNORED');
+  return {
+    ...output,
+    first_pickup_stop: active.find((s) => s.stop_type === 'PICKUP') ?? null,
+    last_delivery_stop: [...active].reverse().find((s) => s.stop_type === 'DELIVERY') ?? null,
+  };
+}
+
+/** The order as an `OrderInput` again: stored input fields only, no ids or execution state. */
+export function orderExport(order: OrderAggregate): OrderExport {
+  const stopInput = (stop: StopRecord | undefined) => {
+    if (!stop) return undefined;
+    return {
+      ...(stop.details as Json),
+      location: stop.location as Json,
+      ...(stop.requested_date ? { date: stop.requested_date } : {}),
+      ...(stop.reference_number ? { reference_number: stop.reference_number } : {}),
+    };
+  };
+  const consignments = order.consignments.map((c) => {
+    const own = order.stops.filter((s) => s.consignment_id === c.id);
+    return {
+      ...(c.details as Json),
+      ...(c.reference_number ? { consignment_reference_number: c.reference_number } : {}),
+      pickup_stop: stopInput(own.find((s) => s.stop_type === 'PICKUP')),
+      delivery_stop: stopInput(own.find((s) => s.stop_type === 'DELIVERY')),
+      goods: order.goods
+        .filter((g) => g.consignment_id === c.id)
+        .map((g) => {
+          const details = { ...(g.details as Json) };
+          if (Array.isArray(details.handling_units)) {
+            details.handling_units = (details.handling_units as Json[]).map(({ id: _id, ...unit }) => unit);
+          }
+          return details;
+        }),
+    };
+  });
+  return {
+    ...(order.header as Json),
+    operation: 'CREATE',
+    order_identifier: order.order_identifier,
+    customer: order.customer_entity as OrderExport['customer'],
+    order_status: order.is_quote ? 'QUOTE' : 'TO_PLAN',
+    ...(order.customer_reference_number ? { customer_reference_number: order.customer_reference_number } : {}),
+    consignments,
+  } as OrderExport;
+}
+
+export interface VisibilityOrder {
+  id: string;
+  order_name: string;
+  status: OrderStatus;
+  customer_reference_number: string | null;
+  customer: { id: string; name: string; custom_fields: Json | null } | null;
+  custom_fields: Json | null;
+  stops: Array<{
+    id: string;
+    location: Json & { name: string };
+    status: ReturnType<typeof visibilityStopStatus>;
+    stop_type: 'PICKUP' | 'DELIVERY' | 'CUSTOM';
+    eta_start_time: string | null;
+    eta_end_time: string | null;
+    actual_start_timestamp: string | null;
+    actual_end_timestamp: string | null;
+    stop_reference: string | null;
+    custom_fields: Json | null;
+  }>;
+  consignment: { id: string; goods: Json[] } | null;
+}
+
+/** The contract's `VisibilityOrder` snapshot the webhook engine sends to visibility receivers. */
+export function visibilityOrder(order: OrderAggregate, customer: CompanyRow): VisibilityOrder {
+  const header = order.header as Json;
+  const first = order.consignments[0];
+  return {
+    id: order.id,
+    order_name: order.name,
+    status: order.status,
+    customer_reference_number: order.customer_reference_number,
+    customer: { id: customer.id, name: customer.name, custom_fields: ((customer.details as Json).custom_fields as Json) ?? null },
+    custom_fields: (header.custom_fields as Json) ?? null,
+    stops: order.stops.map((s) => {
+      const loc = s.location as Json;
+      const details = s.details as Json;
+      return {
+        id: s.id,
+        location: {
+          name: String(loc.name ?? loc.display_name ?? loc.city ?? loc.address ?? ''),
+          address: (loc.address as string) ?? null,
+          address_second_line: (loc.address_second_line as string) ?? null,
+          city: (loc.city as string) ?? null,
+          state: (loc.state as string) ?? null,
+          country_code: (loc.country as string) ?? null,
+          postal_code: (loc.postal_code as string) ?? null,
+          position: typeof loc.latitude === 'number' && typeof loc.longitude === 'number' ? { latitude: loc.latitude, longitude: loc.longitude } : null,
+        },
+        status: visibilityStopStatus(s.status as StopStatus),
+        stop_type: s.stop_type,
+        eta_start_time: iso(s.eta_start),
+        eta_end_time: iso(s.eta_end),
+        actual_start_timestamp: iso(s.actual_start),
+        actual_end_timestamp: iso(s.actual_end),
+        stop_reference: s.reference_number,
+        custom_fields: (details.custom_fields as Json) ?? null,
+      };
+    }),
+    // The snapshot has room for one consignment; the first one stands for single-consignment orders.
+    consignment: first
+      ? { id: first.id, goods: order.goods.filter((g) => g.consignment_id === first.id).map((g) => ({ ...(g.details as Json), id: g.id })) }
+      : null,
+  };
+}

@@ -1,0 +1,287 @@
+import { sql, type Insertable, type Selectable } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import type { Executor } from '../../platform/db/database.js';
+import type { OrderStatus } from './order-status.js';
+import type { ConsignmentTable, GoodTable, OrderTable, OrderUploadTable, StopTable } from './orders.tables.js';
+import './orders.tables.js';
+
+export type OrderRow = Selectable<OrderTable>;
+export type NewConsignment = Insertable<ConsignmentTable>;
+export type NewStop = Omit<Insertable<StopTable>, 'status'>;
+export type NewGood = Insertable<GoodTable>;
+
+/** Which orders a caller may see: all of the tenant's, one customer's, or none (no order is theirs yet). */
+export type OrderScope = { kind: 'tenant' } | { kind: 'customer'; companyId: string } | { kind: 'none' };
+
+/**
+ * Serialises every import of one order key (tenant, customer, order_identifier) for the length
+ * of the transaction, so parallel CREATEs of the same order see each other's result: the second
+ * finds the order instead of racing it to the unique index.
+ */
+export async function lockOrderKey(db: Executor, tenantId: string, customerId: string, identifier: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`order:${tenantId}:${customerId}:${identifier}`}, 0))`.execute(db);
+}
+
+export async function findOrderByKey(db: Executor, tenantId: string, customerId: string, identifier: string): Promise<OrderRow | undefined> {
+  return db
+    .selectFrom('orders')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('customer_company_id', '=', customerId)
+    .where('order_identifier', '=', identifier)
+    .executeTakeFirst();
+}
+
+export async function findOrder(db: Executor, tenantId: string, id: string, scope: OrderScope, forUpdate = false): Promise<OrderRow | undefined> {
+  if (scope.kind === 'none') return undefined;
+  let q = db.selectFrom('orders').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id);
+  if (scope.kind === 'customer') q = q.where('customer_company_id', '=', scope.companyId);
+  return (forUpdate ? q.forUpdate() : q).executeTakeFirst();
+}
+
+/** Stops of an order with the keys an UPDATE matches them by. */
+export async function findStopKeys(db: Executor, tenantId: string, orderId: string) {
+  return db
+    .selectFrom('order_stops as s')
+    .leftJoin('order_consignments as c', (j) => j.onRef('c.tenant_id', '=', 's.tenant_id').onRef('c.id', '=', 's.consignment_id'))
+    .select(['s.id', 's.stop_type', 's.reference_number', 's.status', 'c.position as consignment_position'])
+    .where('s.tenant_id', '=', tenantId)
+    .where('s.order_id', '=', orderId)
+    .execute();
+}
+
+export async function findChildIds(db: Executor, tenantId: string, orderId: string) {
+  const [consignments, goods] = await Promise.all([
+    db.selectFrom('order_consignments').select(['id', 'position']).where('tenant_id', '=', tenantId).where('order_id', '=', orderId).execute(),
+    db
+      .selectFrom('order_goods as g')
+      .innerJoin('order_consignments as c', (j) => j.onRef('c.tenant_id', '=', 'g.tenant_id').onRef('c.id', '=', 'g.consignment_id'))
+      .select(['g.id', 'g.position', 'c.position as consignment_position'])
+      .where('g.tenant_id', '=', tenantId)
+      .where('g.order_id', '=', orderId)
+      .execute(),
+  ]);
+  return { consignments, goods };
+}
+
+/**
+ * The whole order in one round trip: the header row with its consignments, stops and goods as
+ * JSON arrays. Timestamps inside the arrays arrive as text (JSON has no dates).
+ */
+export async function loadOrderAggregate(db: Executor, tenantId: string, orderId: string, scope: OrderScope) {
+  if (scope.kind === 'none') return undefined;
+  let q = db
+    .selectFrom('orders as o')
+    .selectAll('o')
+    .select((eb) => [
+      jsonArrayFrom(
+        eb
+          .selectFrom('order_consignments as c')
+          .select(['c.id', 'c.position', 'c.reference_number', 'c.details'])
+          .whereRef('c.tenant_id', '=', 'o.tenant_id')
+          .whereRef('c.order_id', '=', 'o.id')
+          .orderBy('c.position'),
+      ).as('consignments'),
+      jsonArrayFrom(
+        eb
+          .selectFrom('order_stops as s')
+          .select([
+            's.id', 's.consignment_id', 's.stop_type', 's.sequence', 's.status', 's.requested_date', 's.location', 's.reference_number',
+            's.eta_start', 's.eta_end', 's.actual_start', 's.actual_end', 's.details',
+          ])
+          .whereRef('s.tenant_id', '=', 'o.tenant_id')
+          .whereRef('s.order_id', '=', 'o.id')
+          .orderBy('s.sequence'),
+      ).as('stops'),
+      jsonArrayFrom(
+        eb
+          .selectFrom('order_goods as g')
+          .select(['g.id', 'g.consignment_id', 'g.position', 'g.details'])
+          .whereRef('g.tenant_id', '=', 'o.tenant_id')
+          .whereRef('g.order_id', '=', 'o.id')
+          .orderBy('g.position'),
+      ).as('goods'),
+    ])
+    .where('o.tenant_id', '=', tenantId)
+    .where('o.id', '=', orderId);
+  if (scope.kind === 'customer') q = q.where('o.customer_company_id', '=', scope.companyId);
+  return q.executeTakeFirst();
+}
+
+export type OrderAggregate = NonNullable<Awaited<ReturnType<typeof loadOrderAggregate>>>;
+export type StopRecord = OrderAggregate['stops'][number];
+
+export async function insertOrder(db: Executor, row: Insertable<OrderTable>): Promise<OrderRow> {
+  return db.insertInto('orders').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function updateOrder(
+  db: Executor,
+  tenantId: string,
+  id: string,
+  set: Partial<Pick<Insertable<OrderTable>, 'customer_reference_number' | 'is_quote' | 'status' | 'cancelled_at' | 'customer_entity' | 'header' | 'input_hash'>>,
+): Promise<OrderRow> {
+  return db
+    .updateTable('orders')
+    .set({ ...set, updated_at: sql<Date>`date_trunc('milliseconds', now())` })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/**
+ * Writes an order's children to exactly `rows`: rows with a known id are updated in place (stops
+ * keep their execution status and timestamps), new ids are inserted, and ids no longer listed are
+ * deleted. Consignments go first and are deleted last, so a stop or good that moves to another
+ * consignment is never caught by a cascade.
+ */
+export async function replaceChildren(
+  db: Executor,
+  tenantId: string,
+  orderId: string,
+  rows: { consignments: NewConsignment[]; stops: NewStop[]; goods: NewGood[] },
+): Promise<void> {
+  const { consignments, stops, goods } = rows;
+  if (consignments.length) {
+    await db
+      .insertInto('order_consignments')
+      .values(consignments)
+      .onConflict((oc) =>
+        oc.columns(['tenant_id', 'id']).doUpdateSet((eb) => ({
+          position: eb.ref('excluded.position'),
+          reference_number: eb.ref('excluded.reference_number'),
+          details: eb.ref('excluded.details'),
+        })),
+      )
+      .execute();
+  }
+  if (stops.length) {
+    await db
+      .insertInto('order_stops')
+      .values(stops)
+      .onConflict((oc) =>
+        oc.columns(['tenant_id', 'id']).doUpdateSet((eb) => ({
+          consignment_id: eb.ref('excluded.consignment_id'),
+          stop_type: eb.ref('excluded.stop_type'),
+          sequence: eb.ref('excluded.sequence'),
+          requested_date: eb.ref('excluded.requested_date'),
+          location: eb.ref('excluded.location'),
+          reference_number: eb.ref('excluded.reference_number'),
+          details: eb.ref('excluded.details'),
+          updated_at: sql<Date>`date_trunc('milliseconds', now())`,
+        })),
+      )
+      .execute();
+  }
+  if (goods.length) {
+    await db
+      .insertInto('order_goods')
+      .values(goods)
+      .onConflict((oc) =>
+        oc.columns(['tenant_id', 'id']).doUpdateSet((eb) => ({
+          consignment_id: eb.ref('excluded.consignment_id'),
+          position: eb.ref('excluded.position'),
+          details: eb.ref('excluded.details'),
+        })),
+      )
+      .execute();
+  }
+  const keep = (ids: string[]) => (ids.length ? ids : ['00000000-0000-0000-0000-000000000000']);
+  await db.deleteFrom('order_goods').where('tenant_id', '=', tenantId).where('order_id', '=', orderId).where('id', 'not in', keep(goods.map((g) => g.id))).execute();
+  await db.deleteFrom('order_stops').where('tenant_id', '=', tenantId).where('order_id', '=', orderId).where('id', 'not in', keep(stops.map((s) => s.id))).execute();
+  await db
+    .deleteFrom('order_consignments')
+    .where('tenant_id', '=', tenantId)
+    .where('order_id', '=', orderId)
+    .where('id', 'not in', keep(consignments.map((c) => c.id)))
+    .execute();
+}
+
+/** First-time insert of an order's children: no existing rows to keep or delete. */
+export async function insertChildren(db: Executor, rows: { consignments: NewConsignment[]; stops: NewStop[]; goods: NewGood[] }): Promise<void> {
+  if (rows.consignments.length) await db.insertInto('order_consignments').values(rows.consignments).execute();
+  if (rows.stops.length) await db.insertInto('order_stops').values(rows.stops).execute();
+  if (rows.goods.length) await db.insertInto('order_goods').values(rows.goods).execute();
+}
+
+/** Cancels every stop not yet completed; returns the statuses the stops are left with. */
+export async function cancelStops(db: Executor, tenantId: string, orderId: string) {
+  return db
+    .updateTable('order_stops')
+    .set({ status: sql`case when status = 'COMPLETED' then status else 'CANCELLED' end`, updated_at: sql<Date>`date_trunc('milliseconds', now())` })
+    .where('tenant_id', '=', tenantId)
+    .where('order_id', '=', orderId)
+    .returning(['id', 'status'])
+    .execute();
+}
+
+export async function insertUpload(db: Executor, row: Insertable<OrderUploadTable>) {
+  return db.insertInto('order_uploads').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function findUpload(db: Executor, tenantId: string, id: string) {
+  return db
+    .selectFrom('order_uploads as u')
+    .leftJoin('orders as o', (j) => j.onRef('o.tenant_id', '=', 'u.tenant_id').onRef('o.id', '=', 'u.order_id'))
+    .selectAll('u')
+    .select('o.name as order_name')
+    .where('u.tenant_id', '=', tenantId)
+    .where('u.id', '=', id)
+    .executeTakeFirst();
+}
+
+export interface OrderListFilter {
+  tenantId: string;
+  scope: OrderScope;
+  status?: OrderStatus;
+  customerCompanyId?: string;
+  updatedAfter?: Date;
+  after?: { ts: Date; id: string };
+  limit: number;
+}
+
+/** Orders by last change, oldest first, with their first and last stop dates for the summary. */
+export async function listOrders(db: Executor, f: OrderListFilter) {
+  if (f.scope.kind === 'none') return [];
+  let q = db
+    .selectFrom('orders as o')
+    .select([
+      'o.id', 'o.name', 'o.order_identifier', 'o.customer_reference_number', 'o.status', 'o.customer_company_id', 'o.created_at', 'o.updated_at',
+    ])
+    .select((eb) => [
+      eb
+        .selectFrom('order_stops as s')
+        .select(sql<string | null>`min(s.requested_date)::text`.as('d'))
+        .whereRef('s.tenant_id', '=', 'o.tenant_id')
+        .whereRef('s.order_id', '=', 'o.id')
+        .where('s.stop_type', '=', 'PICKUP')
+        .as('first_pickup_date'),
+      eb
+        .selectFrom('order_stops as s')
+        .select(sql<string | null>`max(s.requested_date)::text`.as('d'))
+        .whereRef('s.tenant_id', '=', 'o.tenant_id')
+        .whereRef('s.order_id', '=', 'o.id')
+        .where('s.stop_type', '=', 'DELIVERY')
+        .as('last_delivery_date'),
+    ])
+    .where('o.tenant_id', '=', f.tenantId);
+  if (f.scope.kind === 'customer') q = q.where('o.customer_company_id', '=', f.scope.companyId);
+  if (f.customerCompanyId) q = q.where('o.customer_company_id', '=', f.customerCompanyId);
+  if (f.status) q = q.where('o.status', '=', f.status);
+  if (f.updatedAfter) q = q.where('o.updated_at', '>', f.updatedAfter);
+  const after = f.after;
+  if (after) {
+    q = q.where((eb) => eb.or([eb('o.updated_at', '>', after.ts), eb.and([eb('o.updated_at', '=', after.ts), eb('o.id', '>', after.id)])]));
+  }
+  return q.orderBy('o.updated_at').orderBy('o.id').limit(f.limit + 1).execute();
+}
+
+/** Orders matching a customer reference number and/or an order name (for webhooks and documents). */
+export async function matchOrders(db: Executor, tenantId: string, by: { customerReferenceNumber?: string; name?: string; id?: string }, limit = 10) {
+  let q = db.selectFrom('orders').selectAll().where('tenant_id', '=', tenantId);
+  if (by.customerReferenceNumber !== undefined) q = q.where('customer_reference_number', '=', by.customerReferenceNumber);
+  if (by.name !== undefined) q = q.where('name', '=', by.name);
+  if (by.id !== undefined) q = q.where('id', '=', by.id);
+  return q.orderBy('created_at').limit(limit).execute();
+}

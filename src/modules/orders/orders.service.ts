@@ -1,0 +1,145 @@
+import type { CompaniesService } from '../companies/companies.service.js';
+import type { Db } from '../../platform/db/database.js';
+import type { EventBus } from '../../platform/events/bus.js';
+import { notFound } from '../../platform/http/errors.js';
+import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
+import type { Principal } from '../../platform/http/principal.js';
+import { createOrderImporter, uploadOutput } from './orders.import.js';
+import { orderExport, orderOutput, orderWithStatus, visibilityOrder, type VisibilityOrder } from './orders.output.js';
+import type { OrderExport, OrderOutput, OrderSummary, OrderWithStatus } from './orders.output-schemas.js';
+import * as repo from './orders.repo.js';
+import type { OrderAggregate, OrderRow, OrderScope } from './orders.repo.js';
+import type { OrderImport, OrderListQuery } from './orders.schemas.js';
+
+/** What other modules get to know about an order. */
+export interface OrderRef {
+  id: string;
+  tenantId: string;
+  name: string;
+  customerCompanyId: string;
+  customerReferenceNumber: string | null;
+  status: string;
+}
+
+export type { VisibilityOrder };
+
+const refOf = (row: OrderRow): OrderRef => ({
+  id: row.id,
+  tenantId: row.tenant_id,
+  name: row.name,
+  customerCompanyId: row.customer_company_id,
+  customerReferenceNumber: row.customer_reference_number,
+  status: row.status,
+});
+
+/**
+ * Tenant clients see every order of the tenant; a customer client only its company's. A
+ * subcontractor client sees none until trips give it orders to carry (the trip module extends this).
+ */
+export function scopeOf(principal: Principal): OrderScope {
+  if (principal.role === 'TENANT') return { kind: 'tenant' };
+  if (principal.role === 'CUSTOMER' && principal.companyId) return { kind: 'customer', companyId: principal.companyId };
+  return { kind: 'none' };
+}
+
+export type OrdersService = ReturnType<typeof createOrdersService>;
+
+export function createOrdersService(deps: { db: Db; bus: EventBus; companies: CompaniesService }) {
+  const { db, companies } = deps;
+  const importOrder = createOrderImporter(deps);
+
+  async function load(tenantId: string, orderId: string, scope: OrderScope) {
+    const order = await repo.loadOrderAggregate(db, tenantId, orderId, scope);
+    if (!order) throw notFound('Order');
+    const customer = await companies.findById(tenantId, order.customer_company_id);
+    // The foreign key makes a missing customer impossible; treat it as a missing order all the same.
+    if (!customer) throw notFound('Order');
+    return { order, customer };
+  }
+
+  return {
+    importOrder,
+
+    async getUpload(principal: Principal, uploadId: string): Promise<OrderImport> {
+      const upload = await repo.findUpload(db, principal.tenantId, uploadId);
+      const visible = upload && (principal.role === 'TENANT' || (principal.companyId !== null && upload.uploader_company_id === principal.companyId));
+      if (!upload || !visible) throw notFound('Upload');
+      return uploadOutput(upload, upload.order_name);
+    },
+
+    async get(principal: Principal, orderId: string): Promise<OrderOutput> {
+      const { order, customer } = await load(principal.tenantId, orderId, scopeOf(principal));
+      return orderOutput(order, customer);
+    },
+
+    async getStatus(principal: Principal, orderId: string): Promise<OrderWithStatus> {
+      const { order, customer } = await load(principal.tenantId, orderId, scopeOf(principal));
+      return orderWithStatus(order, customer);
+    },
+
+    async exportOrder(principal: Principal, orderId: string): Promise<OrderExport> {
+      const order: OrderAggregate | undefined = await repo.loadOrderAggregate(db, principal.tenantId, orderId, scopeOf(principal));
+      if (!order) throw notFound('Order');
+      return orderExport(order);
+    },
+
+    async list(principal: Principal, query: OrderListQuery): Promise<{ items: OrderSummary[]; next_cursor: string | null }> {
+      const limit = query.limit ?? 100;
+      const given = { status: query.status, customer_code: query.customer_code, updated_after: query.updated_after };
+      const state = query.cursor ? decodeCursor<typeof given>(query.cursor, given) : undefined;
+      const filters = state?.filters ?? given;
+      const tenantId = principal.tenantId;
+      const customerCompanyId = filters.customer_code ? await companies.findCompanyId(tenantId, filters.customer_code) : undefined;
+      if (filters.customer_code && !customerCompanyId) return { items: [], next_cursor: null };
+      const rows = await repo.listOrders(db, {
+        tenantId,
+        scope: scopeOf(principal),
+        status: filters.status,
+        customerCompanyId,
+        updatedAfter: filters.updated_after ? new Date(filters.updated_after) : undefined,
+        after: state && { ts: new Date(state.after.ts), id: state.after.id },
+        limit,
+      });
+      const page = pageOf(rows, limit, filters, (r) => ({ ts: r.updated_at, id: r.id }));
+      const customerIds = [...new Set(page.rows.map((r) => r.customer_company_id))];
+      const customers = new Map((await Promise.all(customerIds.map((id) => companies.findById(tenantId, id)))).flatMap((c) => (c ? [[c.id, c]] : [])));
+      return {
+        items: page.rows.map((r) => {
+          const customer = customers.get(r.customer_company_id);
+          return {
+            id: r.id,
+            name: r.name,
+            order_identifier: r.order_identifier,
+            customer_reference_number: r.customer_reference_number,
+            status: r.status,
+            customer: { id: r.customer_company_id, code: customer?.code ?? null, name: customer?.name ?? '' },
+            first_pickup_date: r.first_pickup_date,
+            last_delivery_date: r.last_delivery_date,
+            created_timestamp: r.created_at.toISOString(),
+            updated_timestamp: r.updated_at.toISOString(),
+          };
+        }),
+        next_cursor: page.next_cursor,
+      };
+    },
+
+    /** For other modules: the order if this caller may see it, else a 404. */
+    async findVisibleOrder(principal: Principal, orderId: string): Promise<OrderRef> {
+      const row = await repo.findOrder(db, principal.tenantId, orderId, scopeOf(principal));
+      if (!row) throw notFound('Order');
+      return refOf(row);
+    },
+
+    /** For other modules: orders matching a customer reference number and/or an order name. */
+    async matchOrder(tenantId: string, by: { customerReferenceNumber?: string; name?: string }): Promise<OrderRef[]> {
+      if (by.customerReferenceNumber === undefined && by.name === undefined) return [];
+      return (await repo.matchOrders(db, tenantId, by)).map(refOf);
+    },
+
+    /** For the webhook engine: the contract's `VisibilityOrder` snapshot of an order. */
+    async visibilityOrder(tenantId: string, orderId: string): Promise<VisibilityOrder> {
+      const { order, customer } = await load(tenantId, orderId, { kind: 'tenant' });
+      return visibilityOrder(order, customer);
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import type { Generated, Json } from '../../platform/db/database.js';
+import type { OrderStatus, StopStatus } from './order-status.js';
+
+export interface OrderTable {
+  tenant_id: string;
+  id: string;
+  name: string;
+  order_identifier: string;
+  customer_company_id: string;
+  customer_reference_number: string | null;
+  is_quote: boolean;
+  status: OrderStatus;
+  cancelled_at: Date | null;
+  customer_entity: Json<Record<string, unknown>>;
+  header: Json<Record<string, unknown>>;
+  input_hash: string;
+  created_by_client_id: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ConsignmentTable {
+  tenant_id: string;
+  id: string;
+  order_id: string;
+  position: number;
+  reference_number: string | null;
+  details: Json<Record<string, unknown>>;
+}
+
+export type StopType = 'PICKUP' | 'DELIVERY' | 'CUSTOM';
+
+export interface StopTable {
+  tenant_id: string;
+  id: string;
+  order_id: string;
+  consignment_id: string | null;
+  stop_type: StopType;
+  sequence: number;
+  status: Generated<StopStatus>;
+  /** `date` column, always read back as `YYYY-MM-DD` text (see the repo's selections). */
+  requested_date: string | null;
+  location: Json<Record<string, unknown>>;
+  reference_number: string | null;
+  eta_start: Date | null;
+  eta_end: Date | null;
+  actual_start: Date | null;
+  actual_end: Date | null;
+  details: Json<Record<string, unknown>>;
+  updated_at: Generated<Date>;
+}
+
+export interface GoodTable {
+  tenant_id: string;
+  id: string;
+  order_id: string;
+  consignment_id: string;
+  position: number;
+  details: Json<Record<string, unknown>>;
+}
+
+export type UploadStatus = 'TODO' | 'IN_PROGRESS' | 'READY_TO_UPSERT' | 'UPSERT_IN_PROGRESS' | 'COMPLETED' | 'ERROR' | 'SKIPPED' | 'DUPLICATE';
+
+export interface UploadError {
+  error_type: 'USER_INPUT_ERROR' | 'INTERNAL_ERROR' | 'NOT_SUPPORTED';
+  error_message: string | null;
+}
+
+export interface OrderUploadTable {
+  tenant_id: string;
+  id: string;
+  api_client_id: string;
+  uploader_company_id: string | null;
+  operation: string;
+  order_identifier: string;
+  status: UploadStatus;
+  order_id: string | null;
+  errors: Json<UploadError[]>;
+  created_at: Generated<Date>;
+}
+
+declare module '../../platform/db/database.js' {
+  interface Database {
+    orders: OrderTable;
+    order_consignments: ConsignmentTable;
+    order_stops: StopTable;
+    order_goods: GoodTable;
+    order_uploads: OrderUploadTable;
+  }
+}
