@@ -18,6 +18,10 @@ import { companiesRoutes } from './modules/companies/companies.routes.js';
 import { companySchemas } from './modules/companies/companies.schemas.js';
 import { ordersRoutes } from './modules/orders/orders.routes.js';
 import { ordersSchemas } from './modules/orders/orders.output-schemas.js';
+import { eventsRoutes } from './modules/events/events.routes.js';
+import { eventSchemas } from './modules/events/events.schemas.js';
+import { webhooksRoutes } from './modules/webhooks/webhooks.routes.js';
+import { webhookSchemas } from './modules/webhooks/webhooks.schemas.js';
 import type { Services } from './services.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -88,7 +92,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
 
-  for (const schema of [...commonSchemas, ...authSchemas, ...companySchemas, ...ordersSchemas]) app.addSchema(schema);
+  for (const schema of [...commonSchemas, ...authSchemas, ...companySchemas, ...ordersSchemas, ...eventSchemas, ...webhookSchemas]) app.addSchema(schema);
 
   registerAuth(app, services.auth.authenticator);
   registerIdempotency(app, services.db);
@@ -107,6 +111,9 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   authRoutes(app, { auth: services.auth, tokenRateLimitPerMinute: config.tokenRateLimitPerMinute });
   companiesRoutes(app, services);
   ordersRoutes(app, services);
+
+  eventsRoutes(app, services);
+  webhooksRoutes(app, services);
 
   return app;
 }

@@ -22,6 +22,9 @@ export interface Config {
   webhookTimeoutMs: number;
   webhookRetrySchedule: number[];
   webhookDisableAfterHours: number;
+  webhookConcurrency: number;
+  webhookEndpointConcurrency: number;
+  webhookPollMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -87,5 +90,8 @@ export function loadConfig(env: Env = process.env): Config {
     webhookTimeoutMs: int(env, 'WAYBILL_WEBHOOK_TIMEOUT_MS', 15_000, 100),
     webhookRetrySchedule: schedule.length ? schedule.map(Number) : DEFAULT_RETRY_SCHEDULE,
     webhookDisableAfterHours: int(env, 'WAYBILL_WEBHOOK_DISABLE_AFTER_HOURS', 120, 1),
+    webhookConcurrency: int(env, 'WAYBILL_WEBHOOK_CONCURRENCY', 64, 1),
+    webhookEndpointConcurrency: int(env, 'WAYBILL_WEBHOOK_ENDPOINT_CONCURRENCY', 8, 1),
+    webhookPollMs: int(env, 'WAYBILL_WEBHOOK_POLL_MS', 2_000, 50),
   };
 }

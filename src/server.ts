@@ -58,6 +58,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
 
   const url = await app.listen({ host: config.host, port: config.port });
   const workers: Worker[] = [startHousekeeping(services, app.log)];
+  if (config.runWorkers) workers.push(services.webhooks.startEngine((err) => app.log.error({ err }, 'webhook worker step failed')));
 
   let stopping: Promise<void> | undefined;
   const stop = () =>

@@ -3,6 +3,8 @@ import type { DatabaseHandle } from './platform/db/connect.js';
 import type { EventBus } from './platform/events/bus.js';
 import { createAuthService } from './modules/auth/auth.service.js';
 import { createCompaniesService } from './modules/companies/companies.service.js';
+import { createEventsService } from './modules/events/events.service.js';
+import { createWebhooks } from './modules/webhooks/webhooks.module.js';
 import { createOrdersService } from './modules/orders/orders.service.js';
 
 /**
@@ -15,7 +17,9 @@ export async function createServices(deps: { config: Config; database: DatabaseH
   const companies = createCompaniesService({ db, bus });
   const orders = createOrdersService({ db, bus, companies });
   const auth = await createAuthService({ db, bus, tokenTtlSeconds: config.tokenTtlSeconds, companies });
-  return { config, database: deps.database, db, bus, auth, companies, orders };
+  const events = createEventsService({ db });
+  const webhooks = createWebhooks({ config, database: deps.database, bus, companies });
+  return { config, database: deps.database, db, bus, auth, companies, orders, events, webhooks };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;

@@ -1,0 +1,36 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { DateTime, FreeObject, Nullable, Str, Uuid } from '../../platform/http/schemas.js';
+
+export const EventItem = Type.Object(
+  {
+    id: Uuid,
+    position: Type.Integer({ description: 'Gap-free, increasing per tenant; pass the last one seen as `after`.' }),
+    type: Type.String({ description: 'What happened, as `<entity>.<verb>`: `order.accepted`, `company.created`.' }),
+    entity_type: Type.String(),
+    entity_id: Uuid,
+    occurred_at: DateTime,
+    payload: FreeObject('What changed; its fields depend on the event type.'),
+  },
+  { $id: 'EventItem' },
+);
+export type EventItem = Static<typeof EventItem>;
+
+export const EventFeed = Type.Object(
+  {
+    items: Type.Array(Type.Ref('EventItem')),
+    next_after: Nullable(Type.Integer({ description: 'Pass as `after` for the next page; null when you have caught up.' })),
+    last_position: Type.Integer({ description: 'The position of the last event you may see or were sent; keep it to resume.' }),
+  },
+  { $id: 'EventFeed' },
+);
+
+/** A comma-separated list of event types; `order.*` selects every order event. */
+export const EventTypesParam = Str(2000, { pattern: '^[a-z0-9_.*]+(,[a-z0-9_.*]+)*$' });
+
+export const EventFeedQuery = Type.Object({
+  after: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0, description: 'Return events after this position.' })),
+  types: Type.Optional(EventTypesParam),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+});
+
+export const eventSchemas = [EventItem, EventFeed];

@@ -1,0 +1,195 @@
+import { sql, type Insertable, type Selectable } from 'kysely';
+import type { Executor } from '../../platform/db/database.js';
+import type { WebhookAttemptTable, WebhookDeliveryTable } from './webhooks.tables.js';
+import './webhooks.tables.js';
+
+export type DeliveryRow = Selectable<WebhookDeliveryTable>;
+export type AttemptRow = Selectable<WebhookAttemptTable>;
+export type NewDelivery = Insertable<WebhookDeliveryTable>;
+
+/** Rows per INSERT: keeps a 10,000-event burst well under PostgreSQL's parameter limit. */
+const INSERT_CHUNK = 500;
+
+export async function insertDeliveries(db: Executor, rows: NewDelivery[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    await db.insertInto('webhook_deliveries').values(rows.slice(i, i + INSERT_CHUNK)).execute();
+  }
+}
+
+export interface ClaimOptions {
+  token: string;
+  leaseSeconds: number;
+  limit: number;
+  perEndpoint: number;
+  /** Endpoints with deliveries in flight in this process, and how many more each may take. */
+  busy: Map<string, number>;
+}
+
+/**
+ * Claims due deliveries for this worker with a lease. A delivery waits while an earlier one for
+ * the same endpoint and entity is still pending (in flight, or waiting for a retry), which keeps
+ * each entity's messages in order without holding back the rest of the endpoint. SKIP LOCKED lets
+ * several processes claim at once without blocking or double-claiming; the lease (not a held
+ * transaction) marks ownership, so the HTTP work happens outside any transaction and a crashed
+ * worker's deliveries become claimable again when its lease ends.
+ */
+export async function claimDue(db: Executor, o: ClaimOptions): Promise<DeliveryRow[]> {
+  const busyIds = [...o.busy.keys()];
+  const busyFree = busyIds.map((id) => o.busy.get(id) ?? 0);
+  const result = await sql<DeliveryRow>`
+    with busy as (
+      select * from unnest(${busyIds}::uuid[], ${busyFree}::int[]) as b(endpoint_id, free)
+    ),
+    candidates as (
+      select d.tenant_id, d.id,
+             row_number() over (partition by d.endpoint_id order by d.next_attempt_at, d.seq) as rn,
+             coalesce(b.free, ${o.perEndpoint}) as free
+      from (
+        select d.tenant_id, d.id, d.endpoint_id, d.next_attempt_at, d.seq
+        from webhook_deliveries d
+        join webhook_endpoints e on e.tenant_id = d.tenant_id and e.id = d.endpoint_id and e.enabled
+        where d.status = 'PENDING' and d.next_attempt_at <= now()
+          and (d.lease_until is null or d.lease_until < now())
+          and not exists (
+            select 1 from webhook_deliveries p
+            where p.tenant_id = d.tenant_id and p.endpoint_id = d.endpoint_id and p.entity_key = d.entity_key
+              and p.status = 'PENDING' and p.seq < d.seq
+          )
+        order by d.next_attempt_at
+        limit ${o.limit * 4}
+      ) d
+      left join busy b on b.endpoint_id = d.endpoint_id
+    ),
+    picked as (
+      select x.tenant_id, x.id
+      from webhook_deliveries x
+      join candidates c on c.tenant_id = x.tenant_id and c.id = x.id
+      where c.rn <= c.free
+      limit ${o.limit}
+      for update of x skip locked
+    )
+    update webhook_deliveries w
+    set lease_token = ${o.token}, lease_until = now() + make_interval(secs => ${o.leaseSeconds})
+    from picked
+    where w.tenant_id = picked.tenant_id and w.id = picked.id
+      and w.status = 'PENDING' and (w.lease_until is null or w.lease_until < now())
+    returning w.*`.execute(db);
+  return result.rows;
+}
+
+export interface AttemptOutcome {
+  delivery: DeliveryRow;
+  attempt: Insertable<WebhookAttemptTable>;
+  /** The delivery's state after this attempt. */
+  status: 'PENDING' | 'SUCCEEDED' | 'FAILED';
+  nextAttemptAt: Date | null;
+}
+
+/**
+ * Records attempts and moves their deliveries on, but only deliveries whose lease is still this
+ * worker's: if a lease ran out and another worker took over, that worker's result counts.
+ * Returns the deliveries that were updated.
+ */
+export async function recordOutcomes(db: Executor, token: string, outcomes: AttemptOutcome[]): Promise<Set<string>> {
+  if (!outcomes.length) return new Set();
+  for (let i = 0; i < outcomes.length; i += INSERT_CHUNK) {
+    await db.insertInto('webhook_attempts').values(outcomes.slice(i, i + INSERT_CHUNK).map((o) => o.attempt)).execute();
+  }
+  const tenants = outcomes.map((o) => o.delivery.tenant_id);
+  const ids = outcomes.map((o) => o.delivery.id);
+  const statuses = outcomes.map((o) => o.status);
+  const next = outcomes.map((o) => (o.nextAttemptAt ?? o.attempt.attempted_at).toISOString());
+  const codes = outcomes.map((o) => o.attempt.status_code ?? null);
+  const errors = outcomes.map((o) => o.attempt.error ?? null);
+  const at = outcomes.map((o) => o.attempt.attempted_at.toISOString());
+  const updated = await sql<{ id: string }>`
+    update webhook_deliveries w
+    set status = o.status, attempt_count = w.attempt_count + 1, next_attempt_at = o.next_at,
+        lease_token = null, lease_until = null, last_status_code = o.code, last_error = o.error,
+        finished_at = case when o.status = 'PENDING' then null else o.at end
+    from unnest(${tenants}::uuid[], ${ids}::uuid[], ${statuses}::text[], ${next}::timestamptz[], ${codes}::int[], ${errors}::text[], ${at}::timestamptz[])
+      as o(tenant_id, id, status, next_at, code, error, at)
+    where w.tenant_id = o.tenant_id and w.id = o.id and w.lease_token = ${token}
+    returning w.id`.execute(db);
+  return new Set(updated.rows.map((r) => r.id));
+}
+
+/** Gives claimed deliveries back without an attempt (the worker is stopping). */
+export async function releaseLeases(db: Executor, token: string, keys: Array<{ tenantId: string; id: string }>): Promise<void> {
+  if (!keys.length) return;
+  await db
+    .updateTable('webhook_deliveries')
+    .set({ lease_token: null, lease_until: null })
+    .where('lease_token', '=', token)
+    .where((eb) => eb(eb.refTuple('tenant_id', 'id'), 'in', keys.map((k) => eb.tuple(k.tenantId, k.id))))
+    .execute();
+}
+
+export async function findDelivery(db: Executor, tenantId: string, id: string): Promise<DeliveryRow | undefined> {
+  return db.selectFrom('webhook_deliveries').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+}
+
+export async function listDeliveries(
+  db: Executor,
+  f: { tenantId: string; endpointId: string; status?: string; after?: { ts: Date; id: string }; limit: number },
+): Promise<DeliveryRow[]> {
+  let q = db.selectFrom('webhook_deliveries').selectAll().where('tenant_id', '=', f.tenantId).where('endpoint_id', '=', f.endpointId);
+  if (f.status) q = q.where('status', '=', f.status as DeliveryRow['status']);
+  const after = f.after;
+  if (after) {
+    q = q.where((eb) => eb.or([eb('created_at', '<', after.ts), eb.and([eb('created_at', '=', after.ts), eb('id', '<', after.id)])]));
+  }
+  return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit + 1).execute();
+}
+
+export async function listAttempts(db: Executor, tenantId: string, deliveryId: string): Promise<AttemptRow[]> {
+  return db
+    .selectFrom('webhook_attempts')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('delivery_id', '=', deliveryId)
+    .orderBy('attempted_at')
+    .limit(1000)
+    .execute();
+}
+
+/** Events of one tenant in a time window that the endpoint has no delivery for (missed while disabled). */
+export async function eventsWithoutDelivery(
+  db: Executor,
+  f: { tenantId: string; endpointId: string; since: Date; until: Date; limit: number },
+) {
+  return db
+    .selectFrom('events as e')
+    .selectAll('e')
+    .where('e.tenant_id', '=', f.tenantId)
+    .where('e.occurred_at', '>=', f.since)
+    .where('e.occurred_at', '<', f.until)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('webhook_deliveries as d')
+            .select('d.id')
+            .whereRef('d.tenant_id', '=', 'e.tenant_id')
+            .whereRef('d.event_id', '=', 'e.id')
+            .where('d.endpoint_id', '=', f.endpointId),
+        ),
+      ),
+    )
+    .orderBy('e.position')
+    .limit(f.limit)
+    .execute();
+}
+
+/** Queues failed deliveries of a window again, keeping their message ids. */
+export async function requeueFailed(db: Executor, f: { tenantId: string; endpointId: string; since: Date; until: Date }): Promise<number> {
+  const result = await db
+    .updateTable('webhook_deliveries')
+    .set({ status: 'PENDING', next_attempt_at: new Date(), finished_at: null })
+    .where('tenant_id', '=', f.tenantId)
+    .where('endpoint_id', '=', f.endpointId)
+    .where('status', '=', 'FAILED')
+    .where('created_at', '>=', f.since)
+    .where('created_at', '<', f.until)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

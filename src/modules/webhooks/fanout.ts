@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Db } from '../../platform/db/database.js';
+import { inTransaction } from '../../platform/db/tx.js';
+import type { EventRow } from '../events/events.service.js';
+import { matchesEventType } from './delivery-policy.js';
+import * as endpointsRepo from './endpoints.repo.js';
+import type { EndpointRow } from './endpoints.repo.js';
+import { insertDeliveries, type NewDelivery } from './deliveries.repo.js';
+import type { PayloadBuilder, PayloadFamily } from './payloads.js';
+
+/** Events turned into deliveries per transaction. */
+const BATCH = 500;
+/** How long a worker owns a tenant's checkpoint; another process takes over after a crash. */
+const LEASE_SECONDS = 10;
+
+/** Whether an endpoint receives an event at all: its owner may see it, it is new to it, and its filter takes it. */
+export function endpointWants(endpoint: EndpointRow, event: EventRow): boolean {
+  if (event.position <= endpoint.start_position) return false;
+  if (endpoint.company_id && !event.company_ids.includes(endpoint.company_id)) return false;
+  return matchesEventType(endpoint.event_types, event.type);
+}
+
+export function entityKey(event: { entity_type: string; entity_id: string }): string {
+  return `${event.entity_type}:${event.entity_id}`;
+}
+
+/**
+ * Builds one delivery per (event, endpoint) pair an endpoint wants, payload serialised now so that
+ * every retry sends the same bytes. Payloads are built once per family and shared by endpoints.
+ */
+export async function buildDeliveries(
+  events: EventRow[],
+  endpoints: EndpointRow[],
+  builders: Record<PayloadFamily, PayloadBuilder>,
+): Promise<NewDelivery[]> {
+  const rows: NewDelivery[] = [];
+  for (const event of events) {
+    const wanting = endpoints.filter((endpoint) => endpointWants(endpoint, event));
+    if (!wanting.length) continue;
+    const bodies = new Map<string, string | null>();
+    for (const endpoint of wanting) {
+      for (const family of endpoint.families as PayloadFamily[]) {
+        if (!bodies.has(family)) {
+          const payload = await builders[family](event);
+          bodies.set(family, payload ? JSON.stringify(payload) : null);
+        }
+        const body = bodies.get(family);
+        if (!body) continue;
+        const id = randomUUID();
+        rows.push({
+          tenant_id: event.tenant_id,
+          id,
+          endpoint_id: endpoint.id,
+          message_id: `msg_${id.replace(/-/g, '')}`,
+          event_id: event.id,
+          event_position: event.position,
+          event_type: event.type,
+          entity_key: entityKey(event),
+          payload: body,
+        });
+      }
+    }
+  }
+  return rows;
+}
+
+/**
+ * Moves one tenant's checkpoint over its new events. The checkpoint is leased (claimed with SKIP
+ * LOCKED) while payloads are built outside any transaction; the deliveries and the new position
+ * are written in one transaction that only commits if the lease is still ours, so each event is
+ * fanned out exactly once even with several processes. Returns whether more events are waiting.
+ */
+export async function fanOutTenant(
+  db: Db,
+  tenantId: string,
+  builders: Record<PayloadFamily, PayloadBuilder>,
+): Promise<{ more: boolean; created: number }> {
+  const token = randomUUID();
+  await db.insertInto('webhook_checkpoints').values({ tenant_id: tenantId }).onConflict((oc) => oc.doNothing()).execute();
+  const claimed = await sql<{ position: number }>`
+    update webhook_checkpoints c
+    set lease_token = ${token}, lease_until = now() + make_interval(secs => ${LEASE_SECONDS})
+    where c.tenant_id = (
+      select tenant_id from webhook_checkpoints
+      where tenant_id = ${tenantId} and (lease_until is null or lease_until < now())
+      for update skip locked
+    )
+    returning c.position`.execute(db);
+  const checkpoint = claimed.rows[0];
+  if (!checkpoint) return { more: false, created: 0 };
+
+  const release = () =>
+    db.updateTable('webhook_checkpoints').set({ lease_token: null, lease_until: null }).where('tenant_id', '=', tenantId).where('lease_token', '=', token).execute();
+  try {
+    const events = await db
+      .selectFrom('events')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('position', '>', checkpoint.position)
+      .orderBy('position')
+      .limit(BATCH)
+      .execute();
+    if (!events.length) {
+      await release();
+      return { more: false, created: 0 };
+    }
+    const endpoints = await endpointsRepo.enabledEndpoints(db, tenantId);
+    const rows = await buildDeliveries(events, endpoints, builders);
+    const last = (events[events.length - 1] as EventRow).position;
+    await inTransaction(db, async (tx) => {
+      const moved = await tx.trx
+        .updateTable('webhook_checkpoints')
+        .set({ position: last, lease_token: null, lease_until: null })
+        .where('tenant_id', '=', tenantId)
+        .where('lease_token', '=', token)
+        .executeTakeFirst();
+      if (Number(moved.numUpdatedRows) !== 1) throw new Error('fan-out lease lost; another worker took over');
+      await insertDeliveries(tx.trx, rows);
+    });
+    return { more: events.length === BATCH, created: rows.length };
+  } catch (err) {
+    await release().catch(() => {});
+    throw err;
+  }
+}
+
+/** Tenants whose event log is ahead of their checkpoint (for the fallback poll). */
+export async function tenantsWithBacklog(db: Db): Promise<string[]> {
+  const rows = await db
+    .selectFrom('tenant_counters as c')
+    .leftJoin('webhook_checkpoints as w', 'w.tenant_id', 'c.tenant_id')
+    .select('c.tenant_id')
+    .where('c.name', '=', 'event_position')
+    .where((eb) => eb('c.value', '>', eb.fn.coalesce('w.position', sql<number>`0`)))
+    .limit(1000)
+    .execute();
+  return rows.map((r) => r.tenant_id);
+}

@@ -1,0 +1,89 @@
+import type { Db } from '../../platform/db/database.js';
+import type { EventBus } from '../../platform/events/bus.js';
+import type { GuardedHttpClient } from '../../platform/net/guarded-http.js';
+import { startWakeups } from '../../platform/outbox/wakeups.js';
+import { WorkLoop } from '../../platform/outbox/work-loop.js';
+import { DeliveryWorker } from './delivery-worker.js';
+import { fanOutTenant, tenantsWithBacklog } from './fanout.js';
+import type { PayloadBuilder, PayloadFamily } from './payloads.js';
+
+export interface EngineOptions {
+  db: Db;
+  bus: EventBus;
+  databaseUrl?: string;
+  http: GuardedHttpClient;
+  builders: Record<PayloadFamily, PayloadBuilder>;
+  retrySchedule: number[];
+  timeoutMs: number;
+  disableAfterHours: number;
+  concurrency: number;
+  perEndpoint: number;
+  /** The fallback poll; commits wake the engine at once, so this only bounds missed wake-ups. */
+  pollMs: number;
+  onError: (err: unknown) => void;
+}
+
+export interface WebhookEngine {
+  /** Wakes the delivery side (a new test message, a redelivery). */
+  wakeDeliveries(): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * The background half of webhooks: a fan-out loop turning committed events into deliveries, and
+ * the delivery worker sending them. Both wake on commits in any process (in-process bus, and
+ * LISTEN on PostgreSQL) and poll slowly as a fallback. Several processes can run it at once.
+ */
+export function startWebhookEngine(o: EngineOptions): WebhookEngine {
+  const delivery = new DeliveryWorker({ ...o });
+  const dirty = new Set<string>();
+  let sweep = true;
+
+  const fanOut = new WorkLoop(
+    async () => {
+      if (sweep) {
+        sweep = false;
+        for (const tenantId of await tenantsWithBacklog(o.db)) dirty.add(tenantId);
+      }
+      let more = false;
+      let created = 0;
+      for (const tenantId of [...dirty]) {
+        dirty.delete(tenantId);
+        const result = await fanOutTenant(o.db, tenantId, o.builders);
+        created += result.created;
+        if (result.more) {
+          dirty.add(tenantId);
+          more = true;
+        }
+      }
+      if (created) delivery.wake();
+      return more;
+    },
+    o.pollMs,
+    o.onError,
+  );
+  const wakeups = startWakeups({ bus: o.bus, databaseUrl: o.databaseUrl, onError: o.onError });
+  const unsubscribe = wakeups.subscribe((tenantId) => {
+    dirty.add(tenantId);
+    fanOut.wake();
+  });
+  // The fallback poll sweeps every tenant whose log is ahead of its checkpoint.
+  const sweepTimer = setInterval(() => {
+    sweep = true;
+    fanOut.wake();
+  }, o.pollMs);
+  sweepTimer.unref();
+
+  fanOut.start();
+  delivery.start();
+  return {
+    wakeDeliveries: () => delivery.wake(),
+    async stop() {
+      clearInterval(sweepTimer);
+      unsubscribe();
+      await wakeups.close();
+      await fanOut.stop();
+      await delivery.stop();
+    },
+  };
+}

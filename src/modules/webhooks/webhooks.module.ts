@@ -1,0 +1,54 @@
+import type { Config } from '../../config.js';
+import type { DatabaseHandle } from '../../platform/db/connect.js';
+import type { EventBus } from '../../platform/events/bus.js';
+import { AddressPolicy } from '../../platform/net/address-policy.js';
+import { GuardedHttpClient } from '../../platform/net/guarded-http.js';
+import { payloadBuilders, type VisibilitySources } from './payloads.js';
+import { startWebhookEngine, type WebhookEngine } from './webhooks.engine.js';
+import { createWebhooksService } from './webhooks.service.js';
+
+/**
+ * Everything webhooks need, wired once: the API-facing service, and `startEngine` for the
+ * background workers (started by the server when WAYBILL_WORKERS is on, and by tests directly).
+ */
+export function createWebhooks(deps: {
+  config: Config;
+  database: DatabaseHandle;
+  bus: EventBus;
+  companies: { findById(tenantId: string, id: string): Promise<unknown> };
+  visibility?: Partial<VisibilitySources>;
+}) {
+  const { config, database, bus } = deps;
+  const policy = new AddressPolicy(config.outboundAllowlist);
+  const builders = payloadBuilders(deps.visibility ?? {});
+  const service = createWebhooksService({ db: database.db, bus, policy, builders, companies: deps.companies });
+
+  function startEngine(onError: (err: unknown) => void): WebhookEngine {
+    const http = new GuardedHttpClient({ policy, timeoutMs: config.webhookTimeoutMs, connectionsPerOrigin: config.webhookEndpointConcurrency });
+    const engine = startWebhookEngine({
+      db: database.db,
+      bus,
+      databaseUrl: database.engine === 'postgres' ? database.databaseUrl : undefined,
+      http,
+      builders,
+      retrySchedule: config.webhookRetrySchedule,
+      timeoutMs: config.webhookTimeoutMs,
+      disableAfterHours: config.webhookDisableAfterHours,
+      concurrency: config.webhookConcurrency,
+      perEndpoint: config.webhookEndpointConcurrency,
+      pollMs: config.webhookPollMs,
+      onError,
+    });
+    const unsubscribe = service.onQueued(() => engine.wakeDeliveries());
+    return {
+      wakeDeliveries: engine.wakeDeliveries,
+      async stop() {
+        unsubscribe();
+        await engine.stop();
+        await http.close();
+      },
+    };
+  }
+
+  return { ...service, startEngine };
+}

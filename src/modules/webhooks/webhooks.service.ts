@@ -1,0 +1,344 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { Db } from '../../platform/db/database.js';
+import { inTransaction, type Tx } from '../../platform/db/tx.js';
+import { appendEvent } from '../../platform/events/append.js';
+import type { EventBus } from '../../platform/events/bus.js';
+import { badRequest, conflict, detail, notFound } from '../../platform/http/errors.js';
+import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
+import type { Principal } from '../../platform/http/principal.js';
+import { checkReceiverUrl, UrlRefusedError, type AddressPolicy } from '../../platform/net/address-policy.js';
+import * as deliveriesRepo from './deliveries.repo.js';
+import type { AttemptRow, DeliveryRow } from './deliveries.repo.js';
+import * as repo from './endpoints.repo.js';
+import type { EndpointRow, EndpointScope } from './endpoints.repo.js';
+import { buildDeliveries } from './fanout.js';
+import { testPayload, type PayloadBuilder, type PayloadFamily } from './payloads.js';
+import type { WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEndpointInput, WebhookEndpointPatch } from './webhooks.schemas.js';
+import { newSigningSecret } from './signing.js';
+
+/** Events one replay call scans at most; the answer says where to continue. */
+const REPLAY_LIMIT = 10_000;
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function endpointToWire(row: EndpointRow): WebhookEndpoint {
+  return {
+    id: row.id,
+    url: row.url,
+    description: row.description,
+    company_id: row.company_id,
+    families: row.families as PayloadFamily[],
+    event_types: row.event_types,
+    basic_auth_username: row.basic_username,
+    header_names: Object.keys(row.headers),
+    enabled: row.enabled,
+    disabled_reason: row.disabled_reason,
+    failing_since: iso(row.failing_since),
+    previous_secret_expires_at: iso(row.previous_secret_expires_at),
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+  };
+}
+
+export function deliveryToWire(row: DeliveryRow): WebhookDelivery {
+  return {
+    id: row.id,
+    endpoint_id: row.endpoint_id,
+    message_id: row.message_id,
+    event_id: row.event_id,
+    event_position: row.event_position,
+    event_type: row.event_type,
+    status: row.status,
+    attempt_count: row.attempt_count,
+    next_attempt_at: row.status === 'PENDING' ? row.next_attempt_at.toISOString() : null,
+    last_status_code: row.last_status_code,
+    last_error: row.last_error,
+    created_at: row.created_at.toISOString(),
+    finished_at: iso(row.finished_at),
+  };
+}
+
+function attemptToWire(row: AttemptRow): WebhookAttempt {
+  return {
+    id: row.id,
+    attempted_at: row.attempted_at.toISOString(),
+    status_code: row.status_code,
+    latency_ms: row.latency_ms,
+    response_excerpt: row.response_excerpt,
+    error: row.error,
+  };
+}
+
+const scopeOf = (principal: Principal): EndpointScope => ({ tenantId: principal.tenantId, companyId: principal.companyId });
+
+export type WebhooksService = ReturnType<typeof createWebhooksService>;
+
+export function createWebhooksService(deps: {
+  db: Db;
+  bus: EventBus;
+  policy: AddressPolicy;
+  builders: Record<PayloadFamily, PayloadBuilder>;
+  companies: { findById(tenantId: string, id: string): Promise<unknown> };
+}) {
+  const { db, bus, policy } = deps;
+  /** Tells the delivery worker of this process that messages were queued outside fan-out. */
+  const queued = new EventEmitter();
+
+  async function checkedUrl(url: string): Promise<string> {
+    try {
+      return (await checkReceiverUrl(url, policy)).toString();
+    } catch (err) {
+      if (err instanceof UrlRefusedError) throw badRequest(`Invalid body: ${err.message}`, [detail(err.message, 'url', 'body.url')]);
+      throw err;
+    }
+  }
+
+  async function ownerFor(principal: Principal, requested: string | null | undefined): Promise<string | null> {
+    if (principal.companyId) {
+      if (requested && requested !== principal.companyId) {
+        throw badRequest('company_id must be your own company', [detail('not your company', 'company_id', 'body.company_id')]);
+      }
+      return principal.companyId;
+    }
+    if (!requested) return null;
+    if (!(await deps.companies.findById(principal.tenantId, requested))) {
+      throw badRequest('company_id names no company of this tenant', [detail('unknown company', 'company_id', 'body.company_id')]);
+    }
+    return requested;
+  }
+
+  async function visibleEndpoint(principal: Principal, id: string): Promise<EndpointRow> {
+    const row = await repo.findEndpoint(db, scopeOf(principal), id);
+    if (!row) throw notFound('Webhook endpoint');
+    return row;
+  }
+
+  async function visibleDelivery(principal: Principal, id: string): Promise<DeliveryRow> {
+    const row = await deliveriesRepo.findDelivery(db, principal.tenantId, id);
+    // A company client sees a delivery only through an endpoint of its own.
+    if (!row || !(await repo.findEndpoint(db, scopeOf(principal), row.endpoint_id))) throw notFound('Webhook delivery');
+    return row;
+  }
+
+  function record(tx: Tx, endpoint: EndpointRow, what: string, payload: Record<string, unknown> = {}) {
+    return appendEvent(tx, bus, {
+      tenantId: endpoint.tenant_id,
+      type: `webhook_endpoint.${what}`,
+      entityType: 'webhook_endpoint',
+      entityId: endpoint.id,
+      companyIds: endpoint.company_id ? [endpoint.company_id] : [],
+      payload: { url: endpoint.url, families: endpoint.families, enabled: endpoint.enabled, ...payload },
+    });
+  }
+
+  const credentials = (basic: WebhookEndpointInput['basic_auth']) => ({
+    basic_username: basic?.username ?? null,
+    basic_password: basic?.password ?? null,
+  });
+
+  async function insertTestOrCopy(tx: Tx, endpoint: EndpointRow, row: Omit<deliveriesRepo.NewDelivery, 'tenant_id' | 'endpoint_id'>) {
+    await deliveriesRepo.insertDeliveries(tx.trx, [{ ...row, tenant_id: endpoint.tenant_id, endpoint_id: endpoint.id }]);
+    tx.afterCommit(() => queued.emit('queued'));
+    return (await deliveriesRepo.findDelivery(tx.trx, endpoint.tenant_id, row.id)) as DeliveryRow;
+  }
+
+  return {
+    onQueued(listener: () => void): () => void {
+      queued.on('queued', listener);
+      return () => queued.off('queued', listener);
+    },
+
+    async create(principal: Principal, input: WebhookEndpointInput) {
+      const url = await checkedUrl(input.url);
+      const companyId = await ownerFor(principal, input.company_id);
+      const secret = newSigningSecret();
+      const id = randomUUID();
+      const row = await inTransaction(db, async (tx) => {
+        const enabled = input.enabled ?? true;
+        const draft = { tenant_id: principal.tenantId, id, company_id: companyId, url, families: input.families, enabled } as EndpointRow;
+        // Only events after this one reach the new endpoint; earlier ones can be replayed.
+        const created = await record(tx, draft, 'created');
+        return repo.insertEndpoint(tx.trx, {
+          tenant_id: principal.tenantId,
+          id,
+          company_id: companyId,
+          url,
+          description: input.description ?? null,
+          families: input.families,
+          event_types: input.event_types ?? [],
+          secret,
+          ...credentials(input.basic_auth),
+          headers: JSON.stringify(input.headers ?? {}),
+          enabled,
+          disabled_reason: enabled ? null : 'created disabled',
+          start_position: created.position,
+        });
+      });
+      return { ...endpointToWire(row), secret };
+    },
+
+    async list(principal: Principal, query: { cursor?: string; limit?: number }) {
+      const limit = query.limit ?? 100;
+      const after = query.cursor ? decodeCursor<Record<string, never>>(query.cursor, {}).after : undefined;
+      const rows = await repo.listEndpoints(db, scopeOf(principal), { after: after && { ts: new Date(after.ts), id: after.id }, limit });
+      const page = pageOf(rows, limit, {}, (r) => ({ ts: r.created_at, id: r.id }));
+      return { items: page.rows.map(endpointToWire), next_cursor: page.next_cursor };
+    },
+
+    async get(principal: Principal, id: string) {
+      return endpointToWire(await visibleEndpoint(principal, id));
+    },
+
+    async secret(principal: Principal, id: string) {
+      const row = await visibleEndpoint(principal, id);
+      return { ...endpointToWire(row), secret: row.secret };
+    },
+
+    async update(principal: Principal, id: string, patch: WebhookEndpointPatch) {
+      const current = await visibleEndpoint(principal, id);
+      const url = patch.url === undefined ? undefined : await checkedUrl(patch.url);
+      const row = await inTransaction(db, async (tx) => {
+        const updated = await repo.updateEndpoint(tx.trx, principal.tenantId, current.id, {
+          ...(url !== undefined ? { url } : {}),
+          ...(patch.description !== undefined ? { description: patch.description } : {}),
+          ...(patch.families !== undefined ? { families: patch.families } : {}),
+          ...(patch.event_types !== undefined ? { event_types: patch.event_types } : {}),
+          ...(patch.basic_auth !== undefined ? credentials(patch.basic_auth) : {}),
+          ...(patch.headers !== undefined ? { headers: JSON.stringify(patch.headers) } : {}),
+        });
+        await record(tx, updated, 'updated', { changed: Object.keys(patch) });
+        return updated;
+      });
+      return endpointToWire(row);
+    },
+
+    async remove(principal: Principal, id: string) {
+      const current = await visibleEndpoint(principal, id);
+      await inTransaction(db, async (tx) => {
+        await repo.deleteEndpoint(tx.trx, principal.tenantId, current.id);
+        await record(tx, current, 'deleted');
+      });
+    },
+
+    async setEnabled(principal: Principal, id: string, enabled: boolean) {
+      const current = await visibleEndpoint(principal, id);
+      if (current.enabled === enabled) return endpointToWire(current);
+      const row = await inTransaction(db, async (tx) => {
+        const event = await record(tx, { ...current, enabled }, enabled ? 'enabled' : 'disabled', enabled ? {} : { reason: 'disabled by a client' });
+        return repo.updateEndpoint(tx.trx, principal.tenantId, current.id, {
+          enabled,
+          disabled_reason: enabled ? null : 'disabled by a client',
+          failing_since: null,
+          // Re-enabled endpoints start from now; what they missed is a replay away.
+          ...(enabled ? { start_position: event.position } : {}),
+        });
+      });
+      return endpointToWire(row);
+    },
+
+    async rotateSecret(principal: Principal, id: string, overlapSeconds: number) {
+      const current = await visibleEndpoint(principal, id);
+      const secret = newSigningSecret();
+      const row = await inTransaction(db, async (tx) => {
+        const updated = await repo.updateEndpoint(tx.trx, principal.tenantId, current.id, {
+          secret,
+          previous_secret: overlapSeconds > 0 ? current.secret : null,
+          previous_secret_expires_at: overlapSeconds > 0 ? new Date(Date.now() + overlapSeconds * 1000) : null,
+        });
+        await record(tx, updated, 'secret_rotated', { overlap_seconds: overlapSeconds });
+        return updated;
+      });
+      return { ...endpointToWire(row), secret };
+    },
+
+    async sendTest(principal: Principal, id: string) {
+      const endpoint = await visibleEndpoint(principal, id);
+      if (!endpoint.enabled) throw conflict('The endpoint is disabled; enable it before sending a test');
+      const deliveryId = randomUUID();
+      const row = await inTransaction(db, (tx) =>
+        insertTestOrCopy(tx, endpoint, {
+          id: deliveryId,
+          message_id: `msg_${deliveryId.replace(/-/g, '')}`,
+          event_type: 'webhook.test',
+          entity_key: `test:${deliveryId}`,
+          payload: JSON.stringify(testPayload(endpoint.families[0] as PayloadFamily, new Date())),
+        }),
+      );
+      return deliveryToWire(row);
+    },
+
+    async deliveries(principal: Principal, endpointId: string, query: { status?: string; cursor?: string; limit?: number }) {
+      const endpoint = await visibleEndpoint(principal, endpointId);
+      const limit = query.limit ?? 100;
+      const filters = { status: query.status ?? null };
+      const after = query.cursor ? decodeCursor<typeof filters>(query.cursor, query.status ? filters : {}).after : undefined;
+      const rows = await deliveriesRepo.listDeliveries(db, {
+        tenantId: principal.tenantId,
+        endpointId: endpoint.id,
+        status: query.status,
+        after: after && { ts: new Date(after.ts), id: after.id },
+        limit,
+      });
+      const page = pageOf(rows, limit, filters, (r) => ({ ts: r.created_at, id: r.id }));
+      return { items: page.rows.map(deliveryToWire), next_cursor: page.next_cursor };
+    },
+
+    async attempts(principal: Principal, deliveryId: string) {
+      const delivery = await visibleDelivery(principal, deliveryId);
+      return { items: (await deliveriesRepo.listAttempts(db, principal.tenantId, delivery.id)).map(attemptToWire) };
+    },
+
+    /** Sends a delivery again as a new message row with the same `webhook-id` and the same bytes. */
+    async redeliver(principal: Principal, deliveryId: string) {
+      const original = await visibleDelivery(principal, deliveryId);
+      const endpoint = await visibleEndpoint(principal, original.endpoint_id);
+      if (!endpoint.enabled) throw conflict('The endpoint is disabled; enable it before redelivering');
+      const row = await inTransaction(db, (tx) =>
+        insertTestOrCopy(tx, endpoint, {
+          id: randomUUID(),
+          message_id: original.message_id,
+          event_id: original.event_id,
+          event_position: original.event_position,
+          event_type: original.event_type,
+          entity_key: original.entity_key,
+          payload: original.payload,
+        }),
+      );
+      return deliveryToWire(row);
+    },
+
+    /**
+     * Resends what an endpoint missed in a time window: failed messages are queued again, and
+     * events it never got a message for (while disabled, or before it existed) are built now.
+     */
+    async replay(principal: Principal, endpointId: string, input: { since: string; until?: string }) {
+      const endpoint = await visibleEndpoint(principal, endpointId);
+      if (!endpoint.enabled) throw conflict('The endpoint is disabled; enable it before replaying');
+      const since = new Date(input.since);
+      const until = input.until ? new Date(input.until) : new Date();
+      if (!(since < until)) throw badRequest('since must be before until', [detail('must be before until', 'since', 'body.since')]);
+      const missed = await deliveriesRepo.eventsWithoutDelivery(db, {
+        tenantId: principal.tenantId,
+        endpointId: endpoint.id,
+        since,
+        until,
+        limit: REPLAY_LIMIT,
+      });
+      const rows = await buildDeliveries(missed, [{ ...endpoint, start_position: 0 }], deps.builders);
+      const requeued = await inTransaction(db, async (tx) => {
+        await deliveriesRepo.insertDeliveries(tx.trx, rows);
+        const count = await deliveriesRepo.requeueFailed(tx.trx, { tenantId: principal.tenantId, endpointId: endpoint.id, since, until });
+        await record(tx, endpoint, 'replayed', { since: since.toISOString(), until: until.toISOString() });
+        tx.afterCommit(() => queued.emit('queued'));
+        return count;
+      });
+      const last = missed.at(-1);
+      return {
+        queued: rows.length,
+        requeued,
+        resume_since: missed.length === REPLAY_LIMIT && last ? last.occurred_at.toISOString() : null,
+      };
+    },
+  };
+}

@@ -1,0 +1,211 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Webhook } from 'standardwebhooks';
+import { inTransaction } from '../src/platform/db/tx.js';
+import { appendEvent } from '../src/platform/events/append.js';
+import type { WebhookEngine } from '../src/modules/webhooks/webhooks.engine.js';
+import { createTestApp, newCompany, newTenant, type Client, type TestContext } from './support/app.js';
+import { eventually, Receiver } from './support/webhook-receiver.js';
+
+let ctx: TestContext;
+let engine: WebhookEngine;
+const receivers: Receiver[] = [];
+
+beforeAll(async () => {
+  ctx = await createTestApp({ webhookTimeoutMs: 400, webhookRetrySchedule: [0, 0, 0, 0, 1, 1] });
+  engine = ctx.services.webhooks.startEngine((err) => console.error('engine error', err));
+});
+afterAll(async () => {
+  await engine.stop();
+  await Promise.all(receivers.map((r) => r.close()));
+  await ctx.close();
+});
+
+async function receiver(): Promise<Receiver> {
+  const r = await new Receiver().start();
+  receivers.push(r);
+  return r;
+}
+
+async function endpoint(admin: Client, url: string, body: Record<string, unknown> = {}) {
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: '/v1/admin/webhook-endpoints',
+    headers: { authorization: admin.auth },
+    payload: { url, families: ['events'], ...body },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json() as { id: string; secret: string };
+}
+
+async function deliveries(admin: Client, endpointId: string) {
+  const res = await ctx.app.inject({ url: `/v1/admin/webhook-endpoints/${endpointId}/deliveries`, headers: { authorization: admin.auth } });
+  expect(res.statusCode, res.body).toBe(200);
+  return (res.json() as { items: Array<Record<string, unknown> & { id: string; status: string; attempt_count: number }> }).items;
+}
+
+async function attempts(admin: Client, deliveryId: string) {
+  const res = await ctx.app.inject({ url: `/v1/admin/webhook-endpoints/deliveries/${deliveryId}/attempts`, headers: { authorization: admin.auth } });
+  expect(res.statusCode, res.body).toBe(200);
+  return (res.json() as { items: Array<{ status_code: number | null; error: string | null; latency_ms: number; attempted_at: string; response_excerpt: string | null }> }).items;
+}
+
+/** Appends a domain event the way a module would, for entities other modules do not emit yet. */
+async function emit(tenantId: string, type: string, entityId: string, payload: Record<string, unknown> = {}) {
+  await inTransaction(ctx.services.db, (tx) =>
+    appendEvent(tx, ctx.services.bus, { tenantId, type, entityType: 'thing', entityId, payload }),
+  );
+}
+
+const bodies = (r: Receiver) => r.received.map((m) => JSON.parse(m.body) as { type: string; entity_id: string; payload: Record<string, unknown> });
+
+describe('webhook delivery', () => {
+  it('delivers a committed event with verifiable Standard Webhooks headers', async () => {
+    const admin = await newTenant(ctx);
+    const r = await receiver();
+    const ep = await endpoint(admin, r.url, { basic_auth: { username: 'erp', password: 's3cret' }, headers: { 'x-tenant-key': 'abc' } });
+    expect(ep.secret).toMatch(/^whsec_/);
+    const companyId = await newCompany(ctx, admin, { name: 'Delivered Ltd' });
+    const message = await eventually(() => r.received.find((m) => m.body.includes(companyId)));
+    const event = new Webhook(ep.secret).verify(message.body, message.headers as Record<string, string>) as { type: string; entity_id: string };
+    expect(event).toMatchObject({ type: 'company.created', entity_id: companyId });
+    expect(message.headers.authorization).toBe(`Basic ${Buffer.from('erp:s3cret').toString('base64')}`);
+    expect(message.headers['x-tenant-key']).toBe('abc');
+    expect(message.headers['content-type']).toBe('application/json');
+    const [delivery] = await eventually(async () => {
+      const items = await deliveries(admin, ep.id);
+      return items[0]?.status === 'SUCCEEDED' && items;
+    });
+    expect(delivery).toMatchObject({ event_type: 'company.created', attempt_count: 1, last_status_code: 200 });
+    expect(message.headers['webhook-id']).toBe(delivery?.message_id);
+  });
+
+  it('retries 500s with the same webhook-id and bytes, and records every attempt', async () => {
+    const admin = await newTenant(ctx);
+    const r = await receiver();
+    r.respond = (_m, i) => (i < 2 ? { status: 500, body: 'database down' } : {});
+    const ep = await endpoint(admin, r.url);
+    await newCompany(ctx, admin, { name: 'Retry Ltd' });
+    await eventually(() => r.received.length >= 3);
+    expect(new Set(r.received.map((m) => m.headers['webhook-id'])).size).toBe(1);
+    expect(new Set(r.received.map((m) => m.body)).size).toBe(1);
+    for (const m of r.received) new Webhook(ep.secret).verify(m.body, m.headers as Record<string, string>);
+    const [delivery] = await eventually(async () => {
+      const items = await deliveries(admin, ep.id);
+      return items[0]?.status === 'SUCCEEDED' && items;
+    });
+    const log = await attempts(admin, delivery!.id);
+    expect(log.map((a) => a.status_code)).toEqual([500, 500, 200]);
+    expect(log[0]).toMatchObject({ response_excerpt: 'database down', error: 'receiver answered 500' });
+    expect(delivery!.attempt_count).toBe(3);
+  });
+
+  it('records a timeout, then gives up after the schedule and keeps the endpoint failing', async () => {
+    const admin = await newTenant(ctx);
+    const r = await receiver();
+    r.respond = () => ({ delayMs: 1_500 });
+    const ep = await endpoint(admin, r.url);
+    await newCompany(ctx, admin, { name: 'Slow Ltd' });
+    const [delivery] = await eventually(async () => {
+      const items = await deliveries(admin, ep.id);
+      return items[0]?.status === 'FAILED' && items;
+    }, 30_000);
+    const log = await attempts(admin, delivery!.id);
+    expect(log).toHaveLength(6);
+    expect(log.every((a) => a.error === 'timeout' && a.status_code === null)).toBe(true);
+    const got = (await ctx.app.inject({ url: `/v1/admin/webhook-endpoints/${ep.id}`, headers: { authorization: admin.auth } })).json();
+    expect(got.failing_since).not.toBeNull();
+    expect(got.enabled).toBe(true);
+  }, 40_000);
+
+  it('disables the endpoint on 410 Gone and records webhook_endpoint.disabled', async () => {
+    const admin = await newTenant(ctx);
+    const r = await receiver();
+    r.respond = () => ({ status: 410 });
+    const ep = await endpoint(admin, r.url);
+    await newCompany(ctx, admin, { name: 'Gone Ltd' });
+    const got = await eventually(async () => {
+      const res = await ctx.app.inject({ url: `/v1/admin/webhook-endpoints/${ep.id}`, headers: { authorization: admin.auth } });
+      const body = res.json();
+      return body.enabled === false && body;
+    });
+    expect(got.disabled_reason).toMatch(/410/);
+    expect(r.received).toHaveLength(1);
+    const feed = (await ctx.app.inject({ url: '/v1/events?types=webhook_endpoint.disabled', headers: { authorization: admin.auth } })).json();
+    expect(feed.items).toHaveLength(1);
+    expect(feed.items[0]).toMatchObject({ entity_id: ep.id, payload: { reason: 'receiver answered 410 Gone' } });
+    const [delivery] = await deliveries(admin, ep.id);
+    expect(delivery?.status).toBe('FAILED');
+  });
+
+  it('honours Retry-After on 429', async () => {
+    const admin = await newTenant(ctx);
+    const r = await receiver();
+    r.respond = (_m, i) => (i === 0 ? { status: 429, headers: { 'retry-after': '2' } } : {});
+    const ep = await endpoint(admin, r.url);
+    await newCompany(ctx, admin, { name: 'Busy Ltd' });
+    const [delivery] = await eventually(async () => {
+      const items = await deliveries(admin, ep.id);
+      return items[0]?.status === 'SUCCEEDED' && items;
+    });
+    const log = await attempts(admin, delivery!.id);
+    expect(log.map((a) => a.status_code)).toEqual([429, 200]);
+    const gap = Date.parse(log[1]!.attempted_at) - Date.parse(log[0]!.attempted_at);
+    expect(gap).toBeGreaterThanOrEqual(2_000);
+  });
+
+  it('records refused connections and retries them', async () => {
+    const admin = await newTenant(ctx);
+    const r = await receiver();
+    const url = r.url;
+    await r.close();
+    receivers.splice(receivers.indexOf(r), 1);
+    const ep = await endpoint(admin, url);
+    await newCompany(ctx, admin, { name: 'Nobody Home Ltd' });
+    const [delivery] = await eventually(async () => {
+      const items = await deliveries(admin, ep.id);
+      return items[0] && items[0].attempt_count >= 2 && items;
+    });
+    const log = await attempts(admin, delivery!.id);
+    expect(log[0]?.error).toMatch(/ECONNREFUSED/);
+    expect(log[0]?.status_code).toBeNull();
+  });
+
+  it('keeps a stalled receiver from delaying another endpoint', async () => {
+    const admin = await newTenant(ctx);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const stalled = await receiver();
+    stalled.respond = () => ({ until: gate });
+    const fast = await receiver();
+    await endpoint(admin, stalled.url);
+    await endpoint(admin, fast.url);
+    for (let i = 0; i < 30; i++) await emit(admin.tenantId, 'thing.happened', crypto.randomUUID(), { i });
+    // The stalled receiver answers nothing until the other endpoint has everything.
+    await eventually(() => fast.received.length === 30);
+    release();
+  });
+
+  it('keeps one entity in order behind a failing delivery without holding back others', async () => {
+    const admin = await newTenant(ctx);
+    const r = await receiver();
+    const stuck = crypto.randomUUID();
+    const free = crypto.randomUUID();
+    const of = (id: string) => bodies(r).filter((b) => b.entity_id === id).map((b) => b.payload.n);
+    // The stuck entity's first event fails until every event of the other entity has arrived.
+    r.respond = (m) => {
+      const body = JSON.parse(m.body) as { entity_id: string; payload: { n: number } };
+      return body.entity_id === stuck && body.payload.n === 1 && of(free).length < 3 ? { status: 503 } : {};
+    };
+    await endpoint(admin, r.url);
+    for (let n = 1; n <= 3; n++) {
+      await emit(admin.tenantId, 'thing.changed', stuck, { n });
+      await emit(admin.tenantId, 'thing.changed', free, { n });
+    }
+    await eventually(() => of(stuck).includes(3) && of(free).length === 3, 20_000);
+    expect(of(free)).toEqual([1, 2, 3]);
+    const stuckSeq = of(stuck);
+    const retries = stuckSeq.length - 2;
+    expect(stuckSeq).toEqual([...Array(retries).fill(1), 2, 3]);
+    expect(retries).toBeGreaterThan(1);
+  }, 30_000);
+});
