@@ -49,11 +49,6 @@ export function canCancel(status: OrderStatus): boolean {
   return status !== 'COMPLETED';
 }
 
-/** The status a stop takes when its order is cancelled: done stops stay done. */
-export function stopStatusOnCancel(status: StopStatus): StopStatus {
-  return status === 'COMPLETED' ? status : 'CANCELLED';
-}
-
 export type VisibilityStopStatus = 'TO_PLAN' | 'DISPATCHED' | 'ROUTE_TO_STOP' | 'PLANNED' | 'TODO' | 'AT_STOP' | 'COMPLETED' | 'CANCELLED';
 
 /** The visibility webhook has a narrower stop vocabulary than the REST outputs. */

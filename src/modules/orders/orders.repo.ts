@@ -205,7 +205,7 @@ export async function insertChildren(db: Executor, rows: { consignments: NewCons
   if (rows.goods.length) await db.insertInto('order_goods').values(rows.goods).execute();
 }
 
-/** Cancels every stop not yet completed; returns the statuses the stops are left with. */
+/** Cancels every stop not yet completed (a delivered stop stays delivered); returns the statuses left. */
 export async function cancelStops(db: Executor, tenantId: string, orderId: string) {
   return db
     .updateTable('order_stops')

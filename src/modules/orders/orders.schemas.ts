@@ -153,7 +153,8 @@ export const OrderInput = Type.Object(
     order_identifier: Str(255, { minLength: 1, description: 'Your key for the order; unique per customer.' }),
     customer: Type.Optional(Entity),
     order_status: Type.Optional(OrderKind),
-    consignments: Type.Array(ConsignmentInput, { minItems: 1, maxItems: 100 }),
+    // Empty is allowed for DELETE, which needs only the key; CREATE and UPDATE check for at least one.
+    consignments: Type.Array(ConsignmentInput, { maxItems: 100 }),
     raw_input: opt(FreeObject()),
     ...orderHeaderFields,
   },
