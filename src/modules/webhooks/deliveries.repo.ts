@@ -10,10 +10,26 @@ export type NewDelivery = Insertable<WebhookDeliveryTable>;
 /** Rows per INSERT: keeps a 10,000-event burst well under PostgreSQL's parameter limit. */
 const INSERT_CHUNK = 500;
 
-export async function insertDeliveries(db: Executor, rows: NewDelivery[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    await db.insertInto('webhook_deliveries').values(rows.slice(i, i + INSERT_CHUNK)).execute();
+/**
+ * Inserts deliveries for endpoints that still exist. Their rows are locked (KEY SHARE) first, so an
+ * endpoint deleted while payloads were being built drops its deliveries instead of failing the batch.
+ * Call inside a transaction.
+ */
+export async function insertDeliveries(db: Executor, rows: NewDelivery[]): Promise<number> {
+  if (!rows.length) return 0;
+  const endpointKeys = [...new Map(rows.map((r) => [`${r.tenant_id}/${r.endpoint_id}`, r])).values()];
+  const alive = await db
+    .selectFrom('webhook_endpoints')
+    .select(['tenant_id', 'id'])
+    .where((eb) => eb(eb.refTuple('tenant_id', 'id'), 'in', endpointKeys.map((r) => eb.tuple(r.tenant_id, r.endpoint_id))))
+    .forKeyShare()
+    .execute();
+  const exists = new Set(alive.map((e) => `${e.tenant_id}/${e.id}`));
+  const kept = rows.filter((r) => exists.has(`${r.tenant_id}/${r.endpoint_id}`));
+  for (let i = 0; i < kept.length; i += INSERT_CHUNK) {
+    await db.insertInto('webhook_deliveries').values(kept.slice(i, i + INSERT_CHUNK)).execute();
   }
+  return kept.length;
 }
 
 export interface ClaimOptions {
@@ -87,10 +103,21 @@ export interface AttemptOutcome {
 
 /**
  * Records attempts and moves their deliveries on, but only deliveries whose lease is still this
- * worker's: if a lease ran out and another worker took over, that worker's result counts.
- * Returns the deliveries that were updated.
+ * worker's: if a lease ran out and another worker took over, that worker's result counts (the
+ * attempt is still logged). Deliveries deleted meanwhile (with their endpoint) are skipped; the
+ * row locks taken first keep a concurrent delete from slipping in between. Returns the
+ * deliveries that were updated.
  */
 export async function recordOutcomes(db: Executor, token: string, outcomes: AttemptOutcome[]): Promise<Set<string>> {
+  if (!outcomes.length) return new Set();
+  const existing = await db
+    .selectFrom('webhook_deliveries')
+    .select('id')
+    .where((eb) => eb(eb.refTuple('tenant_id', 'id'), 'in', outcomes.map((o) => eb.tuple(o.delivery.tenant_id, o.delivery.id))))
+    .forUpdate()
+    .execute();
+  const alive = new Set(existing.map((r) => r.id));
+  outcomes = outcomes.filter((o) => alive.has(o.delivery.id));
   if (!outcomes.length) return new Set();
   for (let i = 0; i < outcomes.length; i += INSERT_CHUNK) {
     await db.insertInto('webhook_attempts').values(outcomes.slice(i, i + INSERT_CHUNK).map((o) => o.attempt)).execute();

@@ -1,3 +1,4 @@
+import { AppError } from '../../platform/http/errors.js';
 import type { EventRow } from '../events/events.service.js';
 import { eventToWire } from '../events/events.service.js';
 
@@ -11,8 +12,8 @@ export type PayloadFamily = (typeof PAYLOAD_FAMILIES)[number];
 
 /** Read models other modules provide for the snapshots the contract's payloads carry. */
 export interface VisibilitySources {
-  /** The contract's `VisibilityOrder` for an order, or undefined when it does not exist (any more). */
-  visibilityOrder(tenantId: string, orderId: string): Promise<Record<string, unknown> | undefined>;
+  /** The contract's `VisibilityOrder` for an order; may throw (or give undefined) when it no longer exists. */
+  visibilityOrder(tenantId: string, orderId: string): Promise<object | undefined>;
 }
 
 export type PayloadBuilder = (event: EventRow) => Promise<Record<string, unknown> | null>;
@@ -33,14 +34,23 @@ const DOCUMENT_TYPES = new Set([
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value ? value : undefined);
 
 function operationalVisibility(sources: Partial<VisibilitySources>): PayloadBuilder {
-  const snapshot = async (event: EventRow, orderId: string | undefined) =>
-    orderId && sources.visibilityOrder ? ((await sources.visibilityOrder(event.tenant_id, orderId)) ?? null) : null;
+  /** The order as it is now (fan-out runs right after the commit), or null when it is gone. */
+  const snapshot = async (event: EventRow, orderId: string | undefined): Promise<Record<string, unknown> | null> => {
+    if (!orderId || !sources.visibilityOrder) return null;
+    try {
+      return ((await sources.visibilityOrder(event.tenant_id, orderId)) as Record<string, unknown> | undefined) ?? null;
+    } catch (err) {
+      if (err instanceof AppError && err.statusCode === 404) return null;
+      throw err;
+    }
+  };
 
   return async (event) => {
     const timestamp = event.occurred_at.toISOString();
     if (event.entity_type === 'order' && event.type.startsWith('order.')) {
-      const order = event.type === 'order.import_rejected' ? null : await snapshot(event, event.entity_id);
-      const status = ORDER_EVENT_STATUS[event.type] ?? str(order?.status);
+      const order = await snapshot(event, event.entity_id);
+      // The event's own status first: the snapshot is read at fan-out and may already be newer.
+      const status = ORDER_EVENT_STATUS[event.type] ?? str(event.payload.status) ?? str(order?.status);
       if (!status) return null;
       const update = { type: 'Order', id: order ? event.entity_id : null, update_type: 'STATUS', status };
       return { events: [{ timestamp, update }], order, trip: null };

@@ -32,7 +32,8 @@ const endpointFields = {
   ),
   basic_auth: Type.Optional(Nullable(BasicAuth)),
   headers: Type.Optional(
-    Type.Record(Type.String({ pattern: HEADER_NAME }), Str(1000, { pattern: '^[\\x20-\\x7e]*$' }), {
+    Type.Record(Type.String(), Str(1000, { pattern: '^[\\x20-\\x7e]*$' }), {
+      propertyNames: { pattern: HEADER_NAME },
       maxProperties: 20,
       description: 'Extra headers sent with every message (lower-case names).',
     }),

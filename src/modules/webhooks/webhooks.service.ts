@@ -139,8 +139,10 @@ export function createWebhooksService(deps: {
 
   async function insertTestOrCopy(tx: Tx, endpoint: EndpointRow, row: Omit<deliveriesRepo.NewDelivery, 'tenant_id' | 'endpoint_id'>) {
     await deliveriesRepo.insertDeliveries(tx.trx, [{ ...row, tenant_id: endpoint.tenant_id, endpoint_id: endpoint.id }]);
+    const inserted = await deliveriesRepo.findDelivery(tx.trx, endpoint.tenant_id, row.id);
+    if (!inserted) throw notFound('Webhook endpoint'); // deleted a moment ago
     tx.afterCommit(() => queued.emit('queued'));
-    return (await deliveriesRepo.findDelivery(tx.trx, endpoint.tenant_id, row.id)) as DeliveryRow;
+    return inserted;
   }
 
   return {
@@ -326,16 +328,16 @@ export function createWebhooksService(deps: {
         limit: REPLAY_LIMIT,
       });
       const rows = await buildDeliveries(missed, [{ ...endpoint, start_position: 0 }], deps.builders);
-      const requeued = await inTransaction(db, async (tx) => {
-        await deliveriesRepo.insertDeliveries(tx.trx, rows);
+      const { queuedCount, requeued } = await inTransaction(db, async (tx) => {
+        const queuedCount = await deliveriesRepo.insertDeliveries(tx.trx, rows);
         const count = await deliveriesRepo.requeueFailed(tx.trx, { tenantId: principal.tenantId, endpointId: endpoint.id, since, until });
         await record(tx, endpoint, 'replayed', { since: since.toISOString(), until: until.toISOString() });
         tx.afterCommit(() => queued.emit('queued'));
-        return count;
+        return { queuedCount, requeued: count };
       });
       const last = missed.at(-1);
       return {
-        queued: rows.length,
+        queued: queuedCount,
         requeued,
         resume_since: missed.length === REPLAY_LIMIT && last ? last.occurred_at.toISOString() : null,
       };
