@@ -71,6 +71,8 @@ describe('CREATE', () => {
     expect(body.first_pickup_stop.reference_number).toBe('ST-1-P1');
     expect(body.last_delivery_stop.reference_number).toBe('ST-1-D2');
     expect(body.stops[0]).toHaveProperty('start_timestamp', null);
+    // Time windows are local times and come back as sent.
+    expect(body.stops[0].time_window).toMatchObject({ start_time: '08:00', end_time: '12:00' });
   });
 
   it('a repeated CREATE is a DUPLICATE pointing at the same order', async () => {

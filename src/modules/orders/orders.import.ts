@@ -9,7 +9,7 @@ import type { EventBus } from '../../platform/events/bus.js';
 import { AppError, badRequest, detail, forbidden } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/http/principal.js';
 import { canCancel, canChangeQuoteFlag, deriveOrderStatus, type StopStatus } from './order-status.js';
-import { childRows, compact, headerOf, inputHash } from './orders.mapping.js';
+import { compact, headerOf, inputHash, planConsignments, rowsOf } from './orders.mapping.js';
 import * as repo from './orders.repo.js';
 import type { OrderRow } from './orders.repo.js';
 import type { OrderImport, OrderInput } from './orders.schemas.js';
@@ -89,7 +89,7 @@ export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: Co
     if (existing) return { status: 'DUPLICATE', order: existing, errors: [] };
     const tenantId = principal.tenantId;
     const id = randomUUID();
-    const rows = childRows(tenantId, id, input.consignments);
+    const rows = rowsOf(tenantId, id, planConsignments(input.consignments));
     const quote = input.order_status === 'QUOTE';
     const order = await repo.insertOrder(tx.trx, {
       tenant_id: tenantId,
@@ -123,7 +123,7 @@ export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: Co
     }
     const tenantId = principal.tenantId;
     const [stops, children] = await Promise.all([repo.findStopKeys(tx.trx, tenantId, existing.id), repo.findChildIds(tx.trx, tenantId, existing.id)]);
-    const rows = childRows(tenantId, existing.id, input.consignments, { ...children, stops });
+    const rows = rowsOf(tenantId, existing.id, planConsignments(input.consignments, { ...children, stops }));
     await repo.replaceChildren(tx.trx, tenantId, existing.id, rows);
     const kept = new Map(stops.map((s) => [s.id, s.status as StopStatus]));
     const order = await repo.updateOrder(tx.trx, tenantId, existing.id, {

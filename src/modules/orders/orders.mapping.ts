@@ -80,14 +80,9 @@ function matchStopIds(planned: PlannedStop[], existing: ExistingStop[]): string[
   });
 }
 
-/** `08:00` → `08:00:00`: times go out as ISO times with seconds, as the reference sends them. */
-const withSeconds = (time: string | null | undefined) => (time && /^\d\d:\d\d$/.test(time) ? `${time}:00` : time);
-
 function stopDetails(input: StopInput): Record<string, unknown> {
   const { location: _l, date: _d, reference_number: _r, ...details } = compact(input);
-  const window = details.time_window;
-  if (window) details.time_window = { ...window, start_time: withSeconds(window.start_time), end_time: withSeconds(window.end_time) };
-  return compact(details);
+  return details;
 }
 
 function consignmentDetails(input: ConsignmentInput): Record<string, unknown> {
@@ -102,55 +97,75 @@ function goodDetails(good: Record<string, unknown>): Record<string, unknown> {
   return { ...good, handling_units: units.map((u) => ({ ...u, id: typeof u.id === 'string' ? u.id : randomUUID() })) };
 }
 
-export function childRows(
-  tenantId: string,
-  orderId: string,
+/** One consignment with the ids its rows will carry: reused ones on UPDATE, new ones otherwise. */
+export interface ConsignmentPlan {
+  id: string;
+  input: ConsignmentInput;
+  pickupStopId: string;
+  deliveryStopId: string;
+  goodIds: string[];
+}
+
+/** Decides the ids of an input's consignments, stops and goods, reusing existing ones where they match. */
+export function planConsignments(
   consignments: ConsignmentInput[],
   existing: ExistingChildren = { consignments: [], goods: [], stops: [] },
-): { consignments: NewConsignment[]; stops: NewStop[]; goods: NewGood[] } {
-  const consignmentIds = consignments.map((_, i) => existing.consignments.find((c) => c.position === i)?.id ?? randomUUID());
-  // Visiting order: every pickup in consignment order, then every delivery.
+): ConsignmentPlan[] {
+  // Pickups first, then deliveries: the same order `rowsOf` gives the stops' sequence.
   const planned: PlannedStop[] = [
     ...consignments.map((c, i) => ({ consignmentIndex: i, type: 'PICKUP' as const, input: c.pickup_stop })),
     ...consignments.map((c, i) => ({ consignmentIndex: i, type: 'DELIVERY' as const, input: c.delivery_stop })),
   ];
   const stopIds = matchStopIds(planned, existing.stops);
-  const stops: NewStop[] = planned.map((p, sequence) => ({
-    tenant_id: tenantId,
-    id: stopIds[sequence] as string,
-    order_id: orderId,
-    consignment_id: consignmentIds[p.consignmentIndex] as string,
-    stop_type: p.type,
-    sequence,
-    requested_date: p.input.date ?? null,
-    location: JSON.stringify(compact(p.input.location)),
-    reference_number: p.input.reference_number ?? null,
-    eta_start: null,
-    eta_end: null,
-    actual_start: null,
-    actual_end: null,
-    details: JSON.stringify(stopDetails(p.input)),
+  return consignments.map((input, i) => ({
+    id: existing.consignments.find((c) => c.position === i)?.id ?? randomUUID(),
+    input,
+    pickupStopId: stopIds[i] as string,
+    deliveryStopId: stopIds[consignments.length + i] as string,
+    goodIds: (input.goods ?? []).map((_, g) => existing.goods.find((e) => e.consignment_position === i && e.position === g)?.id ?? randomUUID()),
   }));
-  const goods: NewGood[] = consignments.flatMap((c, ci) =>
-    (c.goods ?? []).map((good, position) => ({
+}
+
+/** The rows of planned consignments. Visiting order: every pickup in consignment order, then every delivery. */
+export function rowsOf(tenantId: string, orderId: string, plans: ConsignmentPlan[]): { consignments: NewConsignment[]; stops: NewStop[]; goods: NewGood[] } {
+  const stopRow = (plan: ConsignmentPlan, type: StopType, sequence: number): NewStop => {
+    const input = type === 'PICKUP' ? plan.input.pickup_stop : plan.input.delivery_stop;
+    return {
       tenant_id: tenantId,
-      id: existing.goods.find((g) => g.consignment_position === ci && g.position === position)?.id ?? randomUUID(),
+      id: type === 'PICKUP' ? plan.pickupStopId : plan.deliveryStopId,
       order_id: orderId,
-      consignment_id: consignmentIds[ci] as string,
-      position,
-      details: JSON.stringify(goodDetails(compact(good) as Record<string, unknown>)),
-    })),
-  );
+      consignment_id: plan.id,
+      stop_type: type,
+      sequence,
+      requested_date: input.date ?? null,
+      location: JSON.stringify(compact(input.location)),
+      reference_number: input.reference_number ?? null,
+      eta_start: null,
+      eta_end: null,
+      actual_start: null,
+      actual_end: null,
+      details: JSON.stringify(stopDetails(input)),
+    };
+  };
   return {
-    consignments: consignments.map((c, position) => ({
+    consignments: plans.map((plan, position) => ({
       tenant_id: tenantId,
-      id: consignmentIds[position] as string,
+      id: plan.id,
       order_id: orderId,
       position,
-      reference_number: c.consignment_reference_number ?? null,
-      details: JSON.stringify(consignmentDetails(c)),
+      reference_number: plan.input.consignment_reference_number ?? null,
+      details: JSON.stringify(consignmentDetails(plan.input)),
     })),
-    stops,
-    goods,
+    stops: [...plans.map((p, i) => stopRow(p, 'PICKUP', i)), ...plans.map((p, i) => stopRow(p, 'DELIVERY', plans.length + i))],
+    goods: plans.flatMap((plan) =>
+      (plan.input.goods ?? []).map((good, position) => ({
+        tenant_id: tenantId,
+        id: plan.goodIds[position] as string,
+        order_id: orderId,
+        consignment_id: plan.id,
+        position,
+        details: JSON.stringify(goodDetails(compact(good) as Record<string, unknown>)),
+      })),
+    ),
   };
 }
