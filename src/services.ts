@@ -18,7 +18,7 @@ export async function createServices(deps: { config: Config; database: DatabaseH
   const orders = createOrdersService({ db, bus, companies });
   const auth = await createAuthService({ db, bus, tokenTtlSeconds: config.tokenTtlSeconds, companies });
   const events = createEventsService({ db });
-  const webhooks = createWebhooks({ config, database: deps.database, bus, companies });
+  const webhooks = createWebhooks({ config, database: deps.database, bus, companies, visibility: orders });
   return { config, database: deps.database, db, bus, auth, companies, orders, events, webhooks };
 }
 
