@@ -84,7 +84,8 @@ export class DeliveryWorker {
   }
 
   private get leaseSeconds(): number {
-    return Math.ceil(this.o.timeoutMs / 1000) + 15;
+    // The whole request is bounded by the timeout; the margin covers writing its outcome.
+    return Math.ceil(this.o.timeoutMs / 1000) + 5;
   }
 
   private async claimAndSend(): Promise<boolean> {
