@@ -7,9 +7,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { sql } from 'kysely';
 import { registerAuth } from './platform/http/auth.js';
-import { registerErrorHandling } from './platform/http/error-handler.js';
+import { frameworkError, registerErrorHandling } from './platform/http/error-handler.js';
 import { AppError } from './platform/http/errors.js';
 import { registerIdempotency } from './platform/http/idempotency.js';
+import { buildRequestValidator } from './platform/http/validation.js';
 import { commonSchemas } from './platform/http/schemas.js';
 import type { App } from './platform/http/types.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
@@ -37,7 +38,9 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false } },
+    ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false, allowUnionTypes: true } },
+    schemaController: { compilersFactory: { buildValidator: buildRequestValidator } },
+    frameworkErrors: frameworkError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onRequest', async (request, reply) => {
@@ -55,6 +58,8 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
     }
   });
   await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
+  // Every endpoint takes JSON (or a form or multipart where declared): plain text is a 415, not a body to validate.
+  app.removeContentTypeParser('text/plain');
 
   registerErrorHandling(app);
 

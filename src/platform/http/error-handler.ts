@@ -36,6 +36,16 @@ function send(reply: FastifyReply, error: AppError) {
   return reply.code(error.statusCode).send({ message: error.message, errors: error.errors });
 }
 
+/**
+ * For Fastify's `frameworkErrors` option: errors its router raises before any hook or handler runs
+ * (a URL that is not valid percent-encoding, a path segment over the length limit).
+ */
+export function frameworkError(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  reply.header('x-request-id', request.id);
+  const message = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path segment of the URL is too long' : 'The URL is not valid';
+  return send(reply, new AppError(err.statusCode ?? 400, message));
+}
+
 export function registerErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError & { code?: unknown }, request: FastifyRequest, reply: FastifyReply) => {
     if (err instanceof AppError) return send(reply, err);

@@ -25,6 +25,7 @@ export function decodeCursor<F extends Record<string, unknown>>(cursor: string, 
     typeof state !== 'object' ||
     state === null ||
     typeof state.filters !== 'object' ||
+    state.filters === null ||
     typeof state.after?.ts !== 'string' ||
     typeof state.after?.id !== 'string' ||
     Number.isNaN(Date.parse(state.after.ts)) ||

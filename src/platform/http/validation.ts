@@ -1,0 +1,19 @@
+import { AjvCompiler } from '@fastify/ajv-compiler';
+
+const buildFromPool = AjvCompiler();
+
+/**
+ * Request validators with two type policies. Query strings, path parameters and headers arrive as
+ * text, so they are coerced to the schema's types (`limit=5` becomes 5). JSON bodies already carry
+ * their types, so a wrong one is refused rather than converted: `["BE"]` is not `"BE"`, `978` is
+ * not `"978"` and `"1e9"` is not a number. Fastify's schema controller calls this with the
+ * app's shared schemas and its `ajv` options.
+ */
+export const buildRequestValidator: typeof buildFromPool = (externalSchemas, options) => {
+  const coercing = buildFromPool(externalSchemas, options);
+  const strict = buildFromPool(externalSchemas, {
+    ...options,
+    customOptions: { ...options?.customOptions, coerceTypes: false },
+  } as typeof options);
+  return (route) => (route.httpPart === 'body' ? strict : coercing)(route);
+};
