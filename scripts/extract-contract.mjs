@@ -17,7 +17,7 @@ const ROOTS = [
   'Token', 'ValidationErrorResponse', 'ErrorStatus',
   'CompanyDetailOutput', 'ListCompanyOutput', 'CompanyInput', 'CompanyPartialInput',
   'OrderInput', 'OrderImport', 'OrderImportResponse', 'OrderOutput-Output', 'OrderWithStatus', 'Document',
-  'OrderUpdatePayload', 'PartialOrderUpdateResponse', 'DocumentImportResponse',
+  'OrderUpdatePayload', 'PartialOrderUpdateResponse', 'DocumentImportResponse', 'DocumentUploadResponse',
   'OperationalVisibilityUpdate', 'SubcontractorDispatch', 'SubcontractorStatusUpdatePayload', 'TripOutput',
   'AccountingVisibilityUpdate',
 ];

@@ -17,6 +17,8 @@ import { authRoutes } from './modules/auth/auth.routes.js';
 import { authSchemas } from './modules/auth/auth.schemas.js';
 import { companiesRoutes } from './modules/companies/companies.routes.js';
 import { companySchemas } from './modules/companies/companies.schemas.js';
+import { documentsRoutes } from './modules/documents/documents.routes.js';
+import { documentSchemas } from './modules/documents/documents.schemas.js';
 import { ordersRoutes } from './modules/orders/orders.routes.js';
 import { ordersSchemas } from './modules/orders/orders.output-schemas.js';
 import { eventsRoutes } from './modules/events/events.routes.js';
@@ -97,7 +99,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
 
-  for (const schema of [...commonSchemas, ...authSchemas, ...companySchemas, ...ordersSchemas, ...eventSchemas, ...webhookSchemas]) app.addSchema(schema);
+  for (const schema of [...commonSchemas, ...authSchemas, ...companySchemas, ...documentSchemas, ...ordersSchemas, ...eventSchemas, ...webhookSchemas]) app.addSchema(schema);
 
   registerAuth(app, services.auth.authenticator);
   registerIdempotency(app, services.db);
@@ -115,6 +117,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
 
   authRoutes(app, { auth: services.auth, tokenRateLimitPerMinute: config.tokenRateLimitPerMinute });
   companiesRoutes(app, services);
+  await documentsRoutes(app, services);
   ordersRoutes(app, services);
 
   eventsRoutes(app, services);

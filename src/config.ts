@@ -8,6 +8,8 @@ export interface Config {
   host: string;
   port: number;
   dataDir: string;
+  /** Where document blobs are kept; `<dataDir>/blobs` unless WAYBILL_BLOB_DIR says otherwise. */
+  blobDir: string;
   databaseUrl: string | undefined;
   logLevel: string;
   bodyLimitBytes: number;
@@ -72,10 +74,12 @@ export function loadConfig(env: Env = process.env): Config {
   if (schedule.some((s) => !/^\d+$/.test(s))) {
     throw new ConfigError('WAYBILL_WEBHOOK_RETRY_SCHEDULE must be a comma-separated list of seconds');
   }
+  const dataDir = path.resolve(env.WAYBILL_DATA_DIR || './data');
   return {
     host: env.HOST || '127.0.0.1',
     port: int(env, 'PORT', 8080),
-    dataDir: path.resolve(env.WAYBILL_DATA_DIR || './data'),
+    dataDir,
+    blobDir: env.WAYBILL_BLOB_DIR ? path.resolve(env.WAYBILL_BLOB_DIR) : path.join(dataDir, 'blobs'),
     databaseUrl,
     logLevel: env.WAYBILL_LOG_LEVEL || 'info',
     bodyLimitBytes: int(env, 'WAYBILL_BODY_LIMIT_BYTES', 1024 * 1024, 1024),

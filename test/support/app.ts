@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -43,7 +46,7 @@ export async function freshDatabase(): Promise<DatabaseHandle & { url?: string }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
-    ...loadConfig({ WAYBILL_OUTBOUND_ALLOWLIST: '127.0.0.0/8,::1/128' }),
+    ...loadConfig({ WAYBILL_OUTBOUND_ALLOWLIST: '127.0.0.0/8,::1/128', WAYBILL_BLOB_DIR: mkdtempSync(path.join(os.tmpdir(), 'waybill-blobs-')) }),
     rateLimitPerMinute: 100_000,
     tokenRateLimitPerMinute: 100_000,
     runWorkers: false,

@@ -1,0 +1,49 @@
+/**
+ * Pure rules for the names and media types that arrive with a file. They come from outside
+ * (multipart part headers, query strings, JSON) and go back out in a Content-Disposition header,
+ * so they are cleaned once on the way in and encoded carefully on the way out.
+ */
+
+const MAX_FILENAME = 255;
+const FALLBACK_FILENAME = 'document';
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+// A lone UTF-16 surrogate cannot be percent-encoded (encodeURIComponent throws) or stored as UTF-8.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** Drops any directory part and control characters; never empty, at most 255 characters. */
+export function cleanFilename(raw: string | undefined | null): string {
+  const base = (raw ?? '').split(/[/\\]/).pop() ?? '';
+  const cleaned = base.replace(CONTROL, '').replace(LONE_SURROGATE, '\ufffd').trim();
+  if (cleaned === '' || cleaned === '.' || cleaned === '..') return FALLBACK_FILENAME;
+  return Array.from(cleaned).slice(0, MAX_FILENAME).join('');
+}
+
+const TOKEN = "[a-z0-9!#$&^_.+-]{1,127}";
+const MEDIA_TYPE = new RegExp(`^(${TOKEN})/(${TOKEN})$`);
+const CHARSET = /^[a-z0-9_.:-]{1,40}$/;
+
+/**
+ * `type/subtype` in lower case, keeping a `charset` parameter (it matters for text); undefined
+ * when the value is not a media type at all.
+ */
+export function normalizeContentType(raw: string | undefined | null): string | undefined {
+  if (!raw) return undefined;
+  const [essence = '', ...params] = raw.split(';').map((part) => part.trim().toLowerCase());
+  if (!MEDIA_TYPE.test(essence)) return undefined;
+  const charset = params
+    .map((p) => p.match(/^charset\s*=\s*"?([^"]*)"?$/)?.[1])
+    .find((value): value is string => value !== undefined && CHARSET.test(value));
+  return charset ? `${essence}; charset=${charset}` : essence;
+}
+
+/**
+ * RFC 6266 `attachment` with an ASCII `filename` for old clients and the exact name as RFC 8187
+ * `filename*`. Nothing from the name can end the header or inject a parameter: the ASCII form
+ * keeps only safe printable characters and the extended form is percent-encoded.
+ */
+export function contentDisposition(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]|["\\%;]/g, '_');
+  const encoded = encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}

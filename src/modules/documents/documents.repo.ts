@@ -1,0 +1,65 @@
+import type { Insertable, Selectable } from 'kysely';
+import { sql } from 'kysely';
+import type { Executor } from '../../platform/db/database.js';
+import type { DocumentTable } from './documents.tables.js';
+import './documents.tables.js';
+
+export type DocumentRow = Selectable<DocumentTable>;
+
+export async function insertDocument(db: Executor, row: Insertable<DocumentTable>): Promise<DocumentRow> {
+  return db.insertInto('documents').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function findDocument(db: Executor, tenantId: string, id: string): Promise<DocumentRow | undefined> {
+  return db.selectFrom('documents').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+}
+
+/** A staged upload (a row with no subject yet). */
+export async function findUpload(db: Executor, tenantId: string, uploadId: string): Promise<DocumentRow | undefined> {
+  return db
+    .selectFrom('documents')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', uploadId)
+    .where('subject_type', 'is', null)
+    .executeTakeFirst();
+}
+
+/** The row an upload was already attached as, for this subject. */
+export async function findAttachedUpload(
+  db: Executor,
+  tenantId: string,
+  key: { uploadId: string; subjectType: string; subjectId: string },
+): Promise<DocumentRow | undefined> {
+  return db
+    .selectFrom('documents')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('source_upload_id', '=', key.uploadId)
+    .where('subject_type', '=', key.subjectType)
+    .where('subject_id', '=', key.subjectId)
+    .executeTakeFirst();
+}
+
+/** Every document of an order (its own, its consignments' and its stops'), oldest first. */
+export async function listOrderDocuments(db: Executor, tenantId: string, orderId: string, limit: number): Promise<DocumentRow[]> {
+  return db
+    .selectFrom('documents')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('order_id', '=', orderId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+/**
+ * A document as `companyId` may see it: every document of the tenant when `companyId` is null
+ * (a TENANT client), otherwise only those whose `company_ids` name that company.
+ */
+export async function findVisibleDocument(db: Executor, tenantId: string, id: string, companyId: string | null): Promise<DocumentRow | undefined> {
+  let q = db.selectFrom('documents').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id);
+  if (companyId !== null) q = q.where(sql<boolean>`company_ids @> array[${companyId}]::uuid[]`);
+  return q.executeTakeFirst();
+}

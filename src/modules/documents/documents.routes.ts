@@ -1,0 +1,172 @@
+import multipart from '@fastify/multipart';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { principalOf } from '../../platform/http/auth.js';
+import { AppError, badRequest, detail, payloadTooLarge, unsupportedMediaType } from '../../platform/http/errors.js';
+import { IdParams, errorResponses } from '../../platform/http/schemas.js';
+import { ref, type App } from '../../platform/http/types.js';
+import { contentDisposition } from './document-names.js';
+import {
+  DocumentImportQuery,
+  DocumentImportResponse,
+  DocumentOutput,
+  DocumentUploadBody,
+  DocumentUploadResponse,
+  DownloadQuery,
+  OrderIdParams,
+} from './documents.schemas.js';
+import type { DocumentsService } from './documents.service.js';
+import type { OrderDocumentsService } from './order-documents.service.js';
+
+/** Room for multipart boundaries and part headers around a file of the maximum size. */
+const MULTIPART_OVERHEAD = 64 * 1024;
+
+const fileResponses = {
+  ...errorResponses,
+  415: Type.Ref('ValidationErrorResponse', { description: 'The body is not in a format this endpoint takes' }),
+};
+
+/** The multipart parser's own errors keep their meaning; anything else it throws means a malformed body. */
+function multipartError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const message = err instanceof Error ? err.message : 'malformed multipart body';
+  if ((err as { statusCode?: number }).statusCode === 413) return payloadTooLarge(`The multipart body is too large: ${message}`);
+  return badRequest(`The multipart body could not be read: ${message}`);
+}
+
+/** Refuses a body whose declared length already exceeds the limit, before reading any of it. */
+function checkDeclaredLength(header: string | undefined, limit: number, maxBytes: number) {
+  if (header !== undefined && /^\d+$/.test(header) && Number(header) > limit) {
+    throw payloadTooLarge(`The file is larger than the limit of ${maxBytes} bytes`);
+  }
+}
+
+/**
+ * Upload and download. The upload sits in a plugin of its own so the multipart parser applies to
+ * that route only.
+ */
+export async function documentsRoutes(app: App, deps: { documents: DocumentsService; config: { documentMaxBytes: number } }) {
+  const { documents } = deps;
+  const maxBytes = deps.config.documentMaxBytes;
+
+  app.get('/v1/documents/document/:id/download', {
+    schema: {
+      tags: ['Documents'],
+      summary: 'Download a document',
+      description: 'Streams the bytes with the stored Content-Type and a Content-Disposition carrying the file name.',
+      params: IdParams,
+      querystring: DownloadQuery,
+      produces: ['application/octet-stream'],
+      response: { 200: Type.String({ format: 'binary', description: 'The document content' }), ...errorResponses },
+    },
+    handler: async (request, reply) => {
+      const file = await documents.openDownload(principalOf(request), request.params.id);
+      return reply
+        .header('content-type', file.contentType)
+        .header('content-length', file.size)
+        .header('content-disposition', contentDisposition(file.filename))
+        .header('etag', `"${file.sha256}"`)
+        .header('cache-control', 'private, no-cache')
+        // Uploaded content is not ours: a browser must neither sniff it into HTML nor run it.
+        .header('x-content-type-options', 'nosniff')
+        .header('content-security-policy', "default-src 'none'; sandbox")
+        .send(file.stream);
+    },
+  });
+
+  await app.register(async (plugin) => {
+    const scoped = plugin.withTypeProvider<TypeBoxTypeProvider>();
+    // One byte more than the limit reaches the blob store, which then refuses the file with a 413.
+    // With the limit itself, busboy would cut the stream silently and a truncated file would pass.
+    await scoped.register(multipart, {
+      limits: { fileSize: maxBytes + 1, files: 1, fields: 20, fieldSize: 64 * 1024, parts: 40, headerPairs: 100 },
+    });
+
+    scoped.post('/v1/documents/document/upload_content', {
+      schema: {
+        tags: ['Documents'],
+        summary: 'Upload a file to attach to an order later',
+        description:
+          'Multipart field `file`. Answers 201 with an `upload_id` to reference from an order import ' +
+          '(`question_answers` remote_document). Files over the configured limit are refused with 413.',
+        consumes: ['multipart/form-data'],
+        body: ref(DocumentUploadBody),
+        response: { 201: ref(DocumentUploadResponse), ...fileResponses },
+      },
+      // The body schema documents the form for OpenAPI only: the handler reads the stream itself,
+      // so there is no parsed body to validate.
+      validatorCompiler: () => () => true,
+      handler: async (request, reply) => {
+        if (!request.isMultipart()) throw unsupportedMediaType('Send the file as multipart/form-data in a field named "file"');
+        checkDeclaredLength(request.headers['content-length'], maxBytes + MULTIPART_OVERHEAD, maxBytes);
+        let file;
+        try {
+          file = await request.file();
+        } catch (err) {
+          throw multipartError(err);
+        }
+        if (!file || file.fieldname !== 'file') {
+          throw badRequest('The multipart field "file" is required', [detail('file is required', 'file', 'body.file')]);
+        }
+        const created = await documents.storeUpload(principalOf(request), {
+          filename: file.filename,
+          contentType: file.mimetype,
+          stream: file.file,
+        });
+        return reply.code(201).send(created);
+      },
+    });
+  });
+}
+
+/**
+ * Documents reached through an order: the order's list and the import webhook, whose raw-bytes
+ * parser is scoped to its own plugin.
+ */
+export async function orderDocumentsRoutes(app: App, deps: { orderDocuments: OrderDocumentsService; config: { documentMaxBytes: number } }) {
+  const { orderDocuments } = deps;
+  const maxBytes = deps.config.documentMaxBytes;
+
+  app.get('/v1/orders/order/:order_id/documents', {
+    schema: {
+      tags: ['Documents'],
+      summary: "List an order's documents",
+      description: 'Documents of the order, its consignments and its stops, oldest first.',
+      params: OrderIdParams,
+      response: { 200: Type.Array(ref(DocumentOutput)), ...errorResponses },
+    },
+    handler: async (request) => orderDocuments.listForOrder(principalOf(request), request.params.order_id),
+  });
+
+  await app.register(async (plugin) => {
+    const scoped = plugin.withTypeProvider<TypeBoxTypeProvider>();
+    // The body is the file itself, in whatever Content-Type it has. Leaving it unread here lets
+    // the handler stream it to disk under the document limit instead of buffering it under the
+    // (much smaller) JSON body limit.
+    scoped.removeAllContentTypeParsers();
+    scoped.addContentTypeParser('*', (_request, _payload, done) => done(null));
+
+    scoped.post('/v1/webhook/document-import', {
+      config: { auth: 'basic', roles: ['TENANT', 'CUSTOMER'] },
+      schema: {
+        tags: ['Documents', 'Webhooks'],
+        summary: 'Import a file and attach it to the one order it names',
+        description:
+          'The body is the raw file with its own Content-Type. The query names the file and the order ' +
+          '(`customer_reference_number`, `name` and/or `id`; all given must match exactly one order). ' +
+          'No match or several matches are reported in `errors` and nothing is stored.',
+        security: [{ webhookBasic: [] }],
+        querystring: DocumentImportQuery,
+        consumes: ['application/octet-stream'],
+        response: { 200: ref(DocumentImportResponse), ...fileResponses },
+      },
+      handler: async (request) => {
+        checkDeclaredLength(request.headers['content-length'], maxBytes, maxBytes);
+        return orderDocuments.importDocument(principalOf(request), request.query, {
+          contentType: request.headers['content-type'],
+          stream: request.raw,
+        });
+      },
+    });
+  });
+}

@@ -1,0 +1,270 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { Insertable } from 'kysely';
+import type { Db } from '../../platform/db/database.js';
+import { inTransaction, type Tx } from '../../platform/db/tx.js';
+import { appendEvent } from '../../platform/events/append.js';
+import type { EventBus } from '../../platform/events/bus.js';
+import { badRequest, detail, notFound, payloadTooLarge } from '../../platform/http/errors.js';
+import type { Principal } from '../../platform/http/principal.js';
+import { BlobSourceError, BlobTooLargeError, type BlobStore, type StoredBlob } from '../../platform/storage/blob-store.js';
+import { cleanFilename, normalizeContentType } from './document-names.js';
+import * as repo from './documents.repo.js';
+import type { DocumentRow } from './documents.repo.js';
+import { ORDER_DOCUMENT_TYPES, type DocumentOutput, type DocumentUploadResponse } from './documents.schemas.js';
+import type { DocumentTable } from './documents.tables.js';
+
+const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
+/** A bare array has no pages; this bounds one order's list (far above what an order collects). */
+const MAX_DOCUMENTS_PER_LIST = 1000;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const KNOWN_TYPES: ReadonlySet<string> = new Set(ORDER_DOCUMENT_TYPES);
+
+export const downloadUrl = (id: string) => `/v1/documents/document/${id}/download`;
+
+export function documentOutput(row: DocumentRow): DocumentOutput {
+  return {
+    id: row.id,
+    name: row.name,
+    type: row.type ?? '',
+    download_url: downloadUrl(row.id),
+    subject_type: row.subject_type ?? '',
+    content_type: row.content_type,
+    subject_id: row.subject_id ?? row.id,
+    filename: row.filename,
+    size: Number(row.size_bytes),
+    created_at: row.created_at.toISOString(),
+  };
+}
+
+/** Where attached content comes from: a staged upload, or base64 bytes sent inline. */
+export type AttachSource =
+  | { uploadId: string }
+  | { embedded: { content: string; content_type: string; filename: string } };
+
+export interface AttachToOrderInput {
+  tenantId: string;
+  orderId: string;
+  /** The order's customer (and subcontractor) companies: who besides the tenant may see it. */
+  companyIds: string[];
+  subjectType: 'ORDER' | 'CONSIGNMENT' | 'STOP';
+  subjectId: string;
+  /** One of the contract's order document types (ORDER_DOCUMENT_TYPES). */
+  type: string;
+  source: AttachSource;
+  /** The API client on whose behalf the content is attached, when there is one. */
+  uploadedBy?: string;
+}
+
+export interface NewFile {
+  filename: string | undefined;
+  contentType: string | undefined;
+  stream: Readable;
+}
+
+export interface Download {
+  stream: Readable;
+  filename: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+}
+
+export type DocumentsService = ReturnType<typeof createDocumentsService>;
+
+/**
+ * Document metadata and content. The bytes go to the blob store before any transaction opens
+ * (a slow upload must not hold PGlite's single session); the row and its event are then written
+ * together. A failure between the two leaves an unreferenced blob, never a row without content.
+ */
+export function createDocumentsService(deps: { db: Db; bus: EventBus; blobs: BlobStore; maxBytes: number }) {
+  const { db, bus, blobs, maxBytes } = deps;
+
+  async function storeBlob(write: () => Promise<StoredBlob>): Promise<StoredBlob> {
+    try {
+      return await write();
+    } catch (err) {
+      if (err instanceof BlobTooLargeError) throw payloadTooLarge(`The file is larger than the limit of ${err.maxBytes} bytes`);
+      if (err instanceof BlobSourceError) throw badRequest('The file could not be read completely; the upload was cut off or malformed');
+      throw err;
+    }
+  }
+
+  /** Inserts a document row with its event: `document.uploaded` for staged uploads, else `document.created`. */
+  async function insertWithEvent(tx: Tx, row: Insertable<DocumentTable>): Promise<DocumentRow> {
+    const created = await repo.insertDocument(tx.trx, row);
+    const attached = created.subject_type !== null;
+    await appendEvent(tx, bus, {
+      tenantId: created.tenant_id,
+      type: attached ? 'document.created' : 'document.uploaded',
+      entityType: 'document',
+      entityId: created.id,
+      companyIds: created.company_ids,
+      payload: {
+        id: created.id,
+        name: created.name,
+        type: created.type,
+        content_type: created.content_type,
+        size: Number(created.size_bytes),
+        order_id: created.order_id,
+        subject: attached ? { type: created.subject_type, id: created.subject_id } : null,
+        download_url: downloadUrl(created.id),
+      },
+    });
+    return created;
+  }
+
+  function checkType(type: string) {
+    if (!KNOWN_TYPES.has(type)) {
+      throw badRequest(`Unknown document type "${type}"`, [detail(`must be one of ${ORDER_DOCUMENT_TYPES.join(', ')}`, 'document_type')]);
+    }
+  }
+
+  async function embeddedBlob(embedded: { content: string; content_type: string; filename: string }) {
+    const content = embedded.content.replace(/\s+/g, '');
+    if (!BASE64.test(content)) {
+      throw badRequest('embedded_document.content is not valid base64', [detail('not valid base64', 'content', 'embedded_document.content')]);
+    }
+    const contentType = normalizeContentType(embedded.content_type);
+    if (!contentType) {
+      throw badRequest(`embedded_document.content_type "${embedded.content_type}" is not a media type`, [
+        detail('expected a media type such as application/pdf', 'content_type', 'embedded_document.content_type'),
+      ]);
+    }
+    const blob = await storeBlob(() => blobs.putBuffer(Buffer.from(content, 'base64'), { maxBytes }));
+    return { blob, contentType, filename: cleanFilename(embedded.filename) };
+  }
+
+  return {
+    /** Stages an uploaded file: visible to the tenant and, for customer/subcontractor clients, their company. */
+    async storeUpload(principal: Principal, file: NewFile): Promise<DocumentUploadResponse> {
+      const blob = await storeBlob(() => blobs.put(file.stream, { maxBytes }));
+      const filename = cleanFilename(file.filename);
+      const row = await inTransaction(db, (tx) =>
+        insertWithEvent(tx, {
+          tenant_id: principal.tenantId,
+          id: randomUUID(),
+          name: filename,
+          filename,
+          type: null,
+          content_type: normalizeContentType(file.contentType) ?? DEFAULT_CONTENT_TYPE,
+          size_bytes: blob.size,
+          sha256: blob.sha256,
+          subject_type: null,
+          subject_id: null,
+          order_id: null,
+          source_upload_id: null,
+          company_ids: principal.companyId ? [principal.companyId] : [],
+          uploaded_by: principal.apiClientId,
+        }),
+      );
+      return { upload_id: row.id };
+    },
+
+    /**
+     * Attaches content to an order, consignment or stop inside the caller's transaction (an order
+     * import). Attaching the same upload to the same subject again returns the first document.
+     * Embedded content is written to the blob store first; if the caller's transaction then rolls
+     * back, that blob stays unreferenced (harmless: content-addressed and never listed).
+     */
+    async attachToOrder(tx: Tx, input: AttachToOrderInput): Promise<{ documentId: string }> {
+      checkType(input.type);
+      const common = {
+        tenant_id: input.tenantId,
+        id: randomUUID(),
+        type: input.type,
+        subject_type: input.subjectType,
+        subject_id: input.subjectId,
+        order_id: input.orderId,
+        company_ids: input.companyIds,
+      };
+      if ('uploadId' in input.source) {
+        const uploadId = input.source.uploadId;
+        const upload = await repo.findUpload(tx.trx, input.tenantId, uploadId);
+        // An upload staged by one customer must not be attachable to another customer's order.
+        const ownerOk = upload && (upload.company_ids.length === 0 || upload.company_ids.some((c) => input.companyIds.includes(c)));
+        if (!upload || !ownerOk) {
+          throw badRequest(`Unknown upload_id "${uploadId}"`, [
+            detail(`no upload ${uploadId}; upload the file with POST /v1/documents/document/upload_content first`, 'upload_id', 'remote_document.upload_id'),
+          ]);
+        }
+        const existing = await repo.findAttachedUpload(tx.trx, input.tenantId, { uploadId, subjectType: input.subjectType, subjectId: input.subjectId });
+        if (existing) return { documentId: existing.id };
+        const row = await insertWithEvent(tx, {
+          ...common,
+          name: upload.name,
+          filename: upload.filename,
+          content_type: upload.content_type,
+          size_bytes: upload.size_bytes,
+          sha256: upload.sha256,
+          source_upload_id: upload.id,
+          uploaded_by: input.uploadedBy ?? upload.uploaded_by,
+        });
+        return { documentId: row.id };
+      }
+      const { blob, contentType, filename } = await embeddedBlob(input.source.embedded);
+      const row = await insertWithEvent(tx, {
+        ...common,
+        name: filename,
+        filename,
+        content_type: contentType,
+        size_bytes: blob.size,
+        sha256: blob.sha256,
+        source_upload_id: null,
+        uploaded_by: input.uploadedBy ?? null,
+      });
+      return { documentId: row.id };
+    },
+
+    /**
+     * Stores a streamed file and attaches it to an order in one go (the document-import webhook).
+     * The caller has already decided the order is visible to `principal`.
+     */
+    async createForOrder(
+      principal: Principal,
+      order: { id: string; companyIds: string[] },
+      file: NewFile & { name?: string; type: string },
+    ): Promise<DocumentOutput> {
+      checkType(file.type);
+      const blob = await storeBlob(() => blobs.put(file.stream, { maxBytes }));
+      const filename = cleanFilename(file.filename);
+      const row = await inTransaction(db, (tx) =>
+        insertWithEvent(tx, {
+          tenant_id: principal.tenantId,
+          id: randomUUID(),
+          name: file.name ? cleanFilename(file.name) : filename,
+          filename,
+          type: file.type,
+          content_type: normalizeContentType(file.contentType) ?? DEFAULT_CONTENT_TYPE,
+          size_bytes: blob.size,
+          sha256: blob.sha256,
+          subject_type: 'ORDER',
+          subject_id: order.id,
+          order_id: order.id,
+          source_upload_id: null,
+          company_ids: order.companyIds,
+          uploaded_by: principal.apiClientId,
+        }),
+      );
+      return documentOutput(row);
+    },
+
+    /** An order's documents (its consignments' and stops' included), oldest first, as the contract's `Document[]`. */
+    async listForOrder(tenantId: string, orderId: string): Promise<DocumentOutput[]> {
+      const rows = await repo.listOrderDocuments(db, tenantId, orderId, MAX_DOCUMENTS_PER_LIST);
+      return rows.map(documentOutput);
+    },
+
+    /** The content of a document the caller may see; anything else is a 404. */
+    async openDownload(principal: Principal, id: string): Promise<Download> {
+      const tenantWide = principal.role === 'TENANT';
+      if (!tenantWide && !principal.companyId) throw notFound('Document');
+      const row = await repo.findVisibleDocument(db, principal.tenantId, id, tenantWide ? null : principal.companyId);
+      if (!row) throw notFound('Document');
+      const stream = await blobs.open(row.sha256);
+      // A row whose blob is gone is damage on the server, not a client mistake: let it surface as a logged 500.
+      if (!stream) throw new Error(`Blob ${row.sha256} of document ${row.id} is missing from the blob store`);
+      return { stream, filename: row.filename, contentType: row.content_type, size: Number(row.size_bytes), sha256: row.sha256 };
+    },
+  };
+}

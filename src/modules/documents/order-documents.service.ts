@@ -1,0 +1,97 @@
+import type { Readable } from 'node:stream';
+import { notFound } from '../../platform/http/errors.js';
+import type { Principal } from '../../platform/http/principal.js';
+import type { DocumentImportQuery, DocumentImportResponse, DocumentOutput, OrderDocumentType } from './documents.schemas.js';
+import type { DocumentsService } from './documents.service.js';
+
+/** What the documents module needs to know about an order. */
+export interface OrderRef {
+  id: string;
+  tenantId: string;
+  name: string;
+  customerCompanyId: string | null;
+  customerReferenceNumber: string | null;
+  status: string;
+}
+
+/** The orders module's read side, as the documents module uses it (implemented by the orders service). */
+export interface OrderLookup {
+  /** The order when `principal` may see it; undefined for unknown ids and other customers' orders. */
+  findVisibleOrder(principal: Principal, orderId: string): Promise<OrderRef | undefined>;
+  /** Orders of the tenant whose fields equal every criterion given. */
+  matchOrder(tenantId: string, by: { customerReferenceNumber?: string; name?: string }): Promise<OrderRef[]>;
+}
+
+/** When an import says nothing about the kind of file, it is filed as paperwork from the customer. */
+export const DEFAULT_IMPORT_TYPE: OrderDocumentType = 'CUSTOMER_PAPERWORK';
+
+const companyIdsOf = (order: OrderRef) => (order.customerCompanyId ? [order.customerCompanyId] : []);
+
+function describe(query: DocumentImportQuery): string {
+  const parts: string[] = [];
+  if (query.customer_reference_number !== undefined) parts.push(`customer_reference_number "${query.customer_reference_number}"`);
+  if (query.name !== undefined) parts.push(`name "${query.name}"`);
+  if (query.id !== undefined) parts.push(`id ${query.id}`);
+  return parts.join(' and ');
+}
+
+const userError = (message: string): DocumentImportResponse => ({ errors: [{ error_type: 'USER_INPUT_ERROR', error_message: message }] });
+
+export type OrderDocumentsService = ReturnType<typeof createOrderDocumentsService>;
+
+/**
+ * Documents seen through an order: the order's document list and the document-import webhook.
+ * Separate from the documents service so the orders module can depend on that one (to attach
+ * files during an import) while this one depends on orders, without a cycle.
+ */
+export function createOrderDocumentsService(deps: { documents: DocumentsService; orders: OrderLookup }) {
+  const { documents, orders } = deps;
+
+  /** The one order the import's criteria name, among those the caller may see; or why there is none. */
+  async function matchOne(principal: Principal, query: DocumentImportQuery): Promise<OrderRef | string> {
+    const byFields = query.customer_reference_number !== undefined || query.name !== undefined;
+    let candidates: OrderRef[];
+    if (byFields) {
+      candidates = await orders.matchOrder(principal.tenantId, { customerReferenceNumber: query.customer_reference_number, name: query.name });
+      if (query.id !== undefined) candidates = candidates.filter((o) => o.id === query.id);
+    } else {
+      const order = query.id === undefined ? undefined : await orders.findVisibleOrder(principal, query.id);
+      candidates = order ? [order] : [];
+    }
+    if (principal.role !== 'TENANT') candidates = candidates.filter((o) => o.customerCompanyId !== null && o.customerCompanyId === principal.companyId);
+    if (candidates.length === 1) return candidates[0] as OrderRef;
+    if (candidates.length === 0) return `No order matches ${describe(query)}; the document was not imported`;
+    return `${candidates.length} orders match ${describe(query)}; send the order name or id to pick one. The document was not imported`;
+  }
+
+  return {
+    async listForOrder(principal: Principal, orderId: string): Promise<DocumentOutput[]> {
+      const order = await orders.findVisibleOrder(principal, orderId);
+      if (!order) throw notFound('Order');
+      return documents.listForOrder(principal.tenantId, order.id);
+    },
+
+    /**
+     * The document-import webhook: finds the order first and reads the body only when exactly
+     * one matches, so a rejected import costs no disk. Mismatches are answered in `errors[]`
+     * (the contract's webhook convention); bad input and oversized files are HTTP errors.
+     */
+    async importDocument(
+      principal: Principal,
+      query: DocumentImportQuery,
+      file: { contentType: string | undefined; stream: Readable },
+    ): Promise<DocumentImportResponse> {
+      if (query.customer_reference_number === undefined && query.name === undefined && query.id === undefined) {
+        return userError('Say which order the document belongs to: send customer_reference_number, name or id');
+      }
+      const match = await matchOne(principal, query);
+      if (typeof match === 'string') return userError(match);
+      const document = await documents.createForOrder(
+        principal,
+        { id: match.id, companyIds: companyIdsOf(match) },
+        { filename: query.filename, name: query.document_name, type: query.document_type ?? DEFAULT_IMPORT_TYPE, ...file },
+      );
+      return { errors: [], document_id: document.id, order_id: match.id };
+    },
+  };
+}

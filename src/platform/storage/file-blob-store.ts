@@ -1,0 +1,98 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { BlobSourceError, BlobTooLargeError, SHA256_HEX, type BlobStore, type StoredBlob } from './blob-store.js';
+
+/**
+ * Blobs as files under `root`: `<root>/<first two hex digits>/<sha256>`. A write goes to
+ * `<root>/tmp/<random>`, is fsynced, then renamed into place, and the directory is fsynced: a
+ * crash leaves either the whole blob under its name or nothing (at worst a stray temp file), and
+ * readers never see a half-written blob. Renaming over an existing blob is harmless because the
+ * name is the content.
+ */
+export function createFileBlobStore(root: string): BlobStore {
+  const tmpDir = path.join(root, 'tmp');
+  const madeDirs = new Set<string>();
+
+  async function ensureDir(dir: string) {
+    if (madeDirs.has(dir)) return;
+    await fs.mkdir(dir, { recursive: true });
+    madeDirs.add(dir);
+  }
+
+  async function fsyncDir(dir: string) {
+    const handle = await fs.open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async function put(source: Readable, options: { maxBytes: number }): Promise<StoredBlob> {
+    // pipeline() destroys every stream with the first error, so only the first failure says where
+    // it started (the source may have failed before it was handed over). The listener also keeps a
+    // source error raised before pipeline() starts from going unhandled.
+    let firstFailure: 'source' | 'store' | undefined = source.errored || source.destroyed ? 'source' : undefined;
+    source.on('error', () => (firstFailure ??= 'source'));
+    await ensureDir(tmpDir);
+    const tmpPath = path.join(tmpDir, randomUUID());
+    const hash = createHash('sha256');
+    let size = 0;
+    // Counting before writing lets an oversized upload fail at the first byte past the limit
+    // instead of after the whole body has been spooled to disk.
+    const meter = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        size += chunk.length;
+        if (size > options.maxBytes) return callback(new BlobTooLargeError(options.maxBytes));
+        hash.update(chunk);
+        callback(null, chunk);
+      },
+    });
+    meter.once('error', () => (firstFailure ??= 'store'));
+    // `flush` fsyncs the temp file before it is closed, so the rename below publishes durable bytes.
+    const writer = createWriteStream(tmpPath, { flags: 'wx', mode: 0o640, flush: true });
+    writer.once('error', () => (firstFailure ??= 'store'));
+    try {
+      try {
+        await pipeline(source, meter, writer);
+      } catch (err) {
+        const closedEarly = firstFailure === undefined && (err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE';
+        if (firstFailure === 'source' || closedEarly) throw new BlobSourceError(err);
+        throw err;
+      }
+      const sha256 = hash.digest('hex');
+      const dir = path.join(root, sha256.slice(0, 2));
+      await ensureDir(dir);
+      await fs.rename(tmpPath, path.join(dir, sha256));
+      await fsyncDir(dir);
+      return { sha256, size };
+    } catch (err) {
+      // The writer may still be opening the temp file; removing it before then would leave it behind.
+      // (events.once would reject on the writer's own copy of the error and skip the cleanup.)
+      if (!writer.closed) await new Promise<void>((resolve) => writer.once('close', () => resolve()));
+      await fs.rm(tmpPath, { force: true });
+      throw err;
+    }
+  }
+
+  return {
+    put,
+
+    putBuffer: (bytes, options) => put(Readable.from([bytes]), options),
+
+    async open(sha256) {
+      if (!SHA256_HEX.test(sha256)) return undefined;
+      try {
+        const handle = await fs.open(path.join(root, sha256.slice(0, 2), sha256), 'r');
+        return handle.createReadStream();
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw err;
+      }
+    },
+  };
+}

@@ -1,0 +1,248 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, newClient, newCompany, newTenant, type Client, type TestContext } from './support/app.js';
+import { expectContract } from './support/contract.js';
+
+const MAX_BYTES = 64 * 1024;
+
+let ctx: TestContext;
+let admin: Client;
+
+beforeAll(async () => {
+  ctx = await createTestApp({ documentMaxBytes: MAX_BYTES });
+  admin = await newTenant(ctx);
+});
+afterAll(() => ctx.close());
+
+interface Part {
+  name: string;
+  filename?: string;
+  contentType?: string;
+  content: Buffer | string;
+}
+
+/** A multipart/form-data body built by hand, so tests control every byte and header. */
+function multipart(parts: Part[]) {
+  const boundary = `----waybill${randomBytes(8).toString('hex')}`;
+  const chunks: Buffer[] = [];
+  for (const part of parts) {
+    let head = `--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"`;
+    if (part.filename !== undefined) head += `; filename="${part.filename}"`;
+    head += '\r\n';
+    if (part.contentType) head += `Content-Type: ${part.contentType}\r\n`;
+    chunks.push(Buffer.from(`${head}\r\n`), Buffer.from(part.content), Buffer.from('\r\n'));
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+async function upload(client: Client, part: Omit<Part, 'name'> & { name?: string }) {
+  const body = multipart([{ name: 'file', ...part }]);
+  return ctx.app.inject({
+    method: 'POST',
+    url: '/v1/documents/document/upload_content',
+    headers: { authorization: client.auth, ...body.headers },
+    payload: body.payload,
+  });
+}
+
+async function uploadId(client: Client, part: Omit<Part, 'name'>): Promise<string> {
+  const res = await upload(client, part);
+  expect(res.statusCode, res.body).toBe(201);
+  expectContract('DocumentUploadResponse', res.json());
+  return (res.json() as { upload_id: string }).upload_id;
+}
+
+const download = (client: Client, id: string, query = '') =>
+  ctx.app.inject({ url: `/v1/documents/document/${id}/download${query}`, headers: { authorization: client.auth } });
+
+async function documentCount(): Promise<number> {
+  const row = await ctx.services.db.selectFrom('documents').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+function blobFiles(): string[] {
+  const root = ctx.services.config.blobDir;
+  return fs
+    .readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name));
+}
+
+const SMALL_PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n' +
+    'trailer << /Root 1 0 R >>\n%%EOF\n',
+  'latin1',
+);
+
+describe('upload and download', () => {
+  it('returns random binary content byte for byte with its content type and name', async () => {
+    const bytes = randomBytes(40_000);
+    const id = await uploadId(admin, { filename: 'scan.bin', contentType: 'application/octet-stream', content: bytes });
+    const res = await download(admin, id);
+    expect(res.statusCode).toBe(200);
+    expect(Buffer.compare(res.rawPayload, bytes)).toBe(0);
+    expect(res.headers['content-type']).toBe('application/octet-stream');
+    expect(res.headers['content-length']).toBe(String(bytes.length));
+    expect(res.headers['content-disposition']).toBe(`attachment; filename="scan.bin"; filename*=UTF-8''scan.bin`);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('keeps a PDF intact, accepts direct=true and encodes a non-ASCII file name per RFC 6266', async () => {
+    const id = await uploadId(admin, { filename: 'Lieferschein 5; 100% – Müller.pdf', contentType: 'application/pdf', content: SMALL_PDF });
+    const res = await download(admin, id, '?direct=true');
+    expect(res.statusCode).toBe(200);
+    expect(Buffer.compare(res.rawPayload, SMALL_PDF)).toBe(0);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    expect(res.headers['content-disposition']).toBe(
+      `attachment; filename="Lieferschein 5_ 100_ _ M_ller.pdf"; filename*=UTF-8''Lieferschein%205%3B%20100%25%20%E2%80%93%20M%C3%BCller.pdf`,
+    );
+  });
+
+  it('drops directory parts from the file name and replaces a content type that is not one', async () => {
+    const id = await uploadId(admin, { filename: '..\\..\\etc/passwd', contentType: 'text/html<script>', content: 'x' });
+    const res = await download(admin, id);
+    expect(res.headers['content-disposition']).toContain('filename="passwd"');
+    expect(res.headers['content-type']).toBe('application/octet-stream');
+  });
+
+  it('takes a part without a Content-Type as text/plain (RFC 7578)', async () => {
+    const id = await uploadId(admin, { filename: 'note.txt', content: 'hello' });
+    expect((await download(admin, id)).headers['content-type']).toBe('text/plain');
+  });
+
+  it('stores identical content once and records a document.uploaded event per upload', async () => {
+    const bytes = randomBytes(5000);
+    const before = blobFiles().length;
+    const first = await uploadId(admin, { filename: 'a.bin', content: bytes });
+    const second = await uploadId(admin, { filename: 'b.bin', content: bytes });
+    expect(first).not.toBe(second);
+    expect(blobFiles().length).toBe(before + 1);
+    const events = await ctx.services.db
+      .selectFrom('events')
+      .select(['type', 'entity_id'])
+      .where('tenant_id', '=', admin.tenantId)
+      .where('entity_id', 'in', [first, second])
+      .execute();
+    expect(events.map((e) => e.type)).toEqual(['document.uploaded', 'document.uploaded']);
+  });
+});
+
+describe('size limit', () => {
+  it('accepts a file of exactly the limit', async () => {
+    const bytes = randomBytes(MAX_BYTES);
+    const id = await uploadId(admin, { filename: 'max.bin', content: bytes });
+    const res = await download(admin, id);
+    expect(Buffer.compare(res.rawPayload, bytes)).toBe(0);
+  });
+
+  it('refuses one byte more with 413, storing neither row nor blob nor temp file', async () => {
+    const rows = await documentCount();
+    const files = blobFiles().length;
+    const res = await upload(admin, { filename: 'big.bin', content: randomBytes(MAX_BYTES + 1) });
+    expect(res.statusCode).toBe(413);
+    expect(res.json()).toMatchObject({ message: expect.stringContaining(`${MAX_BYTES} bytes`), errors: [expect.any(Object)] });
+    expect(await documentCount()).toBe(rows);
+    expect(blobFiles().length).toBe(files);
+  });
+
+  it('refuses a much larger file with 413', async () => {
+    const res = await upload(admin, { filename: 'huge.bin', content: randomBytes(MAX_BYTES * 4) });
+    expect(res.statusCode).toBe(413);
+  });
+});
+
+describe('bad requests', () => {
+  it('answers 415 in the envelope for a JSON body and for an unknown content type', async () => {
+    for (const [type, payload] of [
+      ['application/json', '{"file":"abc"}'],
+      ['text/plain', 'abc'],
+      ['application/pdf', SMALL_PDF],
+    ] as const) {
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: '/v1/documents/document/upload_content',
+        headers: { authorization: admin.auth, 'content-type': type },
+        payload,
+      });
+      expect(res.statusCode, type).toBe(415);
+      expect(res.json()).toMatchObject({ message: expect.any(String), errors: [expect.objectContaining({ message: expect.any(String) })] });
+    }
+  });
+
+  it('answers 400 when the file field is missing or named differently', async () => {
+    for (const parts of [[{ name: 'note', content: 'hello' }], [{ name: 'document', filename: 'a.pdf', content: SMALL_PDF }]]) {
+      const body = multipart(parts);
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: '/v1/documents/document/upload_content',
+        headers: { authorization: admin.auth, ...body.headers },
+        payload: body.payload,
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().errors[0]).toMatchObject({ field: 'file' });
+    }
+  });
+
+  it('answers 400, not 500, for a malformed or cut-off multipart body and keeps no temp file', async () => {
+    const files = blobFiles().length;
+    const good = multipart([{ name: 'file', filename: 'a.bin', content: randomBytes(2000) }]);
+    const cut = good.payload.subarray(0, 1200);
+    for (const payload of [cut, cut, cut, Buffer.from('this is not multipart at all')]) {
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: '/v1/documents/document/upload_content',
+        headers: { authorization: admin.auth, ...good.headers },
+        payload,
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().errors.length).toBeGreaterThan(0);
+    }
+    expect(blobFiles().length).toBe(files);
+  });
+
+  it('needs a Bearer token', async () => {
+    const body = multipart([{ name: 'file', filename: 'a.bin', content: 'x' }]);
+    const res = await ctx.app.inject({ method: 'POST', url: '/v1/documents/document/upload_content', headers: body.headers, payload: body.payload });
+    expect(res.statusCode).toBe(401);
+    const hook = await newClient(ctx, admin.tenantId, 'TENANT', { kind: 'WEBHOOK' });
+    expect((await upload(hook, { filename: 'a.bin', content: 'x' })).statusCode).toBe(401);
+  });
+
+  it('answers 404 for an unknown id and 400 for a malformed one', async () => {
+    expect((await download(admin, '00000000-0000-4000-8000-000000000000')).statusCode).toBe(404);
+    const bad = await download(admin, 'not-a-uuid');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].field).toBe('id');
+  });
+});
+
+describe('visibility', () => {
+  it("hides another tenant's document", async () => {
+    const other = await newTenant(ctx, 'Other carrier');
+    const id = await uploadId(other, { filename: 'theirs.pdf', contentType: 'application/pdf', content: SMALL_PDF });
+    const res = await download(admin, id);
+    expect(res.statusCode).toBe(404);
+    expect(res.json().message).toBe('Document not found');
+  });
+
+  it("shows a customer's upload to that customer and the tenant only", async () => {
+    const acme = await newCompany(ctx, admin, { name: 'Acme', code: 'ACME-UP' });
+    const globex = await newCompany(ctx, admin, { name: 'Globex', code: 'GLOBEX-UP' });
+    const acmeClient = await newClient(ctx, admin.tenantId, 'CUSTOMER', { companyId: acme });
+    const globexClient = await newClient(ctx, admin.tenantId, 'CUSTOMER', { companyId: globex });
+    const id = await uploadId(acmeClient, { filename: 'acme.pdf', contentType: 'application/pdf', content: SMALL_PDF });
+    expect((await download(acmeClient, id)).statusCode).toBe(200);
+    expect((await download(admin, id)).statusCode).toBe(200);
+    expect((await download(globexClient, id)).statusCode).toBe(404);
+  });
+
+  it("hides a tenant-wide upload from customer clients", async () => {
+    const acme = await newCompany(ctx, admin, { name: 'Acme 2', code: 'ACME-UP2' });
+    const acmeClient = await newClient(ctx, admin.tenantId, 'CUSTOMER', { companyId: acme });
+    const id = await uploadId(admin, { filename: 'internal.pdf', contentType: 'application/pdf', content: SMALL_PDF });
+    expect((await download(acmeClient, id)).statusCode).toBe(404);
+  });
+});
