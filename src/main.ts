@@ -41,7 +41,12 @@ async function withServices<T>(config: Config, work: (services: Services) => Pro
 }
 
 async function tenantIdFor(services: Services, given: string | undefined): Promise<string> {
-  if (given) return given;
+  if (given) {
+    const exists = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(given) &&
+      (await services.db.selectFrom('tenants').select('id').where('id', '=', given).executeTakeFirst());
+    if (!exists) throw new UsageError(`No tenant ${given}`);
+    return given;
+  }
   const tenants = await services.db.selectFrom('tenants').select('id').limit(2).execute();
   if (tenants.length !== 1) throw new UsageError(tenants.length ? 'Several tenants exist: pass --tenant <id>' : 'No tenant yet: run `waybill tenant create` first');
   return (tenants[0] as { id: string }).id;
@@ -100,13 +105,16 @@ async function run(argv: string[]): Promise<void> {
         const tenant = await services.auth.createTenant(values.name ?? 'New tenant');
         print({ id: tenant.id, name: tenant.name });
       });
-    case 'client':
+    case 'client': {
+      if (!['create', 'list', 'revoke'].includes(sub ?? '')) throw new UsageError('Usage: waybill client create|list|revoke');
+      // Check the options before opening the database, which takes seconds on PGlite.
+      const role = (values.role ?? '').toUpperCase();
+      const kind = (values.kind ?? 'API').toUpperCase();
+      if (sub === 'create' && !ROLES.includes(role)) throw new UsageError('--role must be TENANT, CUSTOMER or SUBCONTRACTOR');
+      if (sub === 'create' && !KINDS.includes(kind)) throw new UsageError('--kind must be API or WEBHOOK');
+      if (sub === 'revoke' && !arg) throw new UsageError('Usage: waybill client revoke <client_id>');
       return withServices(config, async (services) => {
         if (sub === 'create') {
-          const role = (values.role ?? '').toUpperCase();
-          const kind = (values.kind ?? 'API').toUpperCase();
-          if (!ROLES.includes(role)) throw new UsageError('--role must be TENANT, CUSTOMER or SUBCONTRACTOR');
-          if (!KINDS.includes(kind)) throw new UsageError('--kind must be API or WEBHOOK');
           const tenantId = await tenantIdFor(services, values.tenant);
           const { client, clientSecret } = await services.auth.createClient(tenantId, {
             name: values.name ?? `${role.toLowerCase()} client`,
@@ -118,16 +126,14 @@ async function run(argv: string[]): Promise<void> {
         } else if (sub === 'list') {
           const page = await services.auth.listClients(values.tenant, { limit: 500 });
           print(page.rows.map(({ secret_hash: _hash, ...row }) => row));
-        } else if (sub === 'revoke') {
-          if (!arg) throw new UsageError('Usage: waybill client revoke <client_id>');
-          const client = await services.auth.findClientByClientId(arg);
+        } else {
+          const client = await services.auth.findClientByClientId(arg as string);
           if (!client) throw new UsageError(`No client ${arg}`);
           const revoked = await services.auth.revokeClient(client.tenant_id, client.id);
           print({ client_id: revoked.client_id, revoked_at: revoked.revoked_at });
-        } else {
-          throw new UsageError('Usage: waybill client create|list|revoke');
         }
       });
+    }
     default:
       throw new UsageError(`Unknown command "${command}". Run waybill --help`);
   }

@@ -1,0 +1,276 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/**
+ * The command line as a user runs it: `node bin/waybill.mjs ...` in child processes, talking to
+ * the server over loopback HTTP. The PGlite scenarios need a data folder of their own; the
+ * bootstrap scenario runs on PostgreSQL too when the suite does (DATABASE_URL).
+ */
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = path.join(ROOT, 'bin/waybill.mjs');
+const serverUrl = process.env.DATABASE_URL;
+const cleanups: Array<() => Promise<void>> = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+type Env = Record<string, string | undefined>;
+
+function childEnv(env: Env): NodeJS.ProcessEnv {
+  const base: NodeJS.ProcessEnv = { ...process.env, WAYBILL_LOG_LEVEL: 'warn', WAYBILL_WORKERS: 'false' };
+  delete base.DATABASE_URL;
+  delete base.WAYBILL_BOOTSTRAP_CLIENT_ID;
+  delete base.WAYBILL_BOOTSTRAP_CLIENT_SECRET;
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined) delete base[key];
+    else base[key] = value;
+  }
+  return base;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function collect(child: ChildProcess): { output: () => Finished; exited: Promise<Finished> } {
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk) => (stdout += String(chunk)));
+  child.stderr?.on('data', (chunk) => (stderr += String(chunk)));
+  const output = () => ({ code: child.exitCode, stdout, stderr });
+  const exited = new Promise<Finished>((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
+  return { output, exited };
+}
+
+/** Runs a CLI command to completion. */
+async function waybill(args: string[], env: Env): Promise<Finished> {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const { exited } = collect(child);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  try {
+    return await exited;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+interface Served {
+  url: string;
+  child: ChildProcess;
+  output: () => Finished;
+  stop(): Promise<Finished>;
+}
+
+/** Starts `waybill serve` and waits until /health answers. */
+async function serve(env: Env): Promise<Served> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [BIN, 'serve'], { cwd: ROOT, env: childEnv({ PORT: String(port), HOST: '127.0.0.1', ...env }), stdio: ['ignore', 'pipe', 'pipe'] });
+  const { output, exited } = collect(child);
+  const url = `http://127.0.0.1:${port}`;
+  let stopped: Promise<Finished> | undefined;
+  const stop = () => {
+    if (!stopped) {
+      stopped = exited;
+      if (child.exitCode === null) child.kill('SIGTERM');
+    }
+    return stopped;
+  };
+  cleanups.push(async () => {
+    await stop();
+  });
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`serve exited with ${child.exitCode}: ${output().stderr}`);
+    try {
+      if ((await fetch(`${url}/health`)).ok) return { url, child, output, stop };
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await stop();
+  throw new Error(`serve did not answer /health: ${output().stderr}`);
+}
+
+async function tempDir(): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'waybill-proc-'));
+  cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+const basicAuth = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+
+async function tokenFor(url: string, id: string, secret: string): Promise<Response> {
+  return fetch(`${url}/v1/auth/token`, { method: 'POST', headers: { authorization: basicAuth(id, secret), 'content-type': 'application/json' } });
+}
+
+function printedCredentials(stdout: string): { clientId: string; clientSecret: string } | undefined {
+  const id = /client_id:\s+(\S+)/.exec(stdout)?.[1];
+  const secret = /client_secret:\s+(\S+)/.exec(stdout)?.[1];
+  return id && secret ? { clientId: id, clientSecret: secret } : undefined;
+}
+
+it('npx waybill --help lists the commands', async () => {
+  const child = spawn('npx', ['--offline', 'waybill', '--help'], { cwd: ROOT, env: childEnv({}), stdio: ['ignore', 'pipe', 'pipe'] });
+  const { code, stdout } = await collect(child).exited;
+  expect(code).toBe(0);
+  for (const command of ['serve', 'migrate', 'tenant create', 'client create', 'client list', 'client revoke', '--role TENANT|CUSTOMER|SUBCONTRACTOR', '--company', '--kind API|WEBHOOK']) {
+    expect(stdout).toContain(command);
+  }
+});
+
+it('refuses an unknown command and a bad role with a message and a non-zero exit', async () => {
+  const dataDir = await tempDir();
+  const unknown = await waybill(['frobnicate'], { WAYBILL_DATA_DIR: dataDir });
+  expect(unknown.code).not.toBe(0);
+  expect(unknown.stderr).toContain('Unknown command');
+  const badRole = await waybill(['client', 'create', '--role', 'ROOT'], { WAYBILL_DATA_DIR: dataDir });
+  expect(badRole.code).not.toBe(0);
+  expect(badRole.stderr).toContain('--role must be');
+  const badKind = await waybill(['client', 'create', '--role', 'TENANT', '--kind', 'FTP'], { WAYBILL_DATA_DIR: dataDir });
+  expect(badKind.stderr).toContain('--kind must be');
+});
+
+describe.skipIf(Boolean(serverUrl))('one PGlite data folder, as a user runs it', () => {
+  it('serves, locks the folder, hands over to the CLI when stopped, and keeps tokens valid across restarts', async () => {
+    const dataDir = await tempDir();
+    const env = { WAYBILL_DATA_DIR: dataDir };
+
+    const first = await serve(env);
+    const admin = printedCredentials(first.output().stdout);
+    expect(admin, first.output().stdout).toBeDefined();
+    const tokenRes = await tokenFor(first.url, admin!.clientId, admin!.clientSecret);
+    expect(tokenRes.status).toBe(200);
+    const { access_token: token } = (await tokenRes.json()) as { access_token: string };
+    const company = await fetch(`${first.url}/v1/companies/company`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'CLI Shipper', code: 'CLISHIP', currency: 'EUR', is_customer: true }),
+    });
+    expect(company.status).toBe(200);
+    const companyId = ((await company.json()) as { id: string }).id;
+
+    // A second server on the same folder refuses to start.
+    const second = await waybill(['serve'], { ...env, PORT: String(await freePort()) });
+    expect(second.code).not.toBe(0);
+    expect(second.stderr).toMatch(/in use by another Waybill process \(pid \d+\)/);
+    // So does the CLI, pointing to the admin API.
+    const busy = await waybill(['client', 'create', '--role', 'TENANT'], env);
+    expect(busy.code).not.toBe(0);
+    expect(busy.stderr).toContain('in use');
+    expect(busy.stderr).toContain('/v1/admin/api-clients');
+    expect((await fetch(`${first.url}/ready`)).status).toBe(200);
+
+    const { tenant } = (await (await fetch(`${first.url}/me`, { headers: { authorization: `Bearer ${token}` } })).json()) as { tenant: { id: string } };
+    expect((await first.stop()).code).toBe(0);
+    await expect(fs.access(path.join(dataDir, 'waybill.lock'))).rejects.toThrow();
+
+    // Stopped: the CLI has the folder. (Each command opens PGlite, which takes seconds: keep them few.)
+    const tenantOut = await waybill(['tenant', 'create', '--name', 'Second carrier'], env);
+    expect(tenantOut.code, tenantOut.stderr).toBe(0);
+    expect(JSON.parse(tenantOut.stdout)).toMatchObject({ id: expect.any(String), name: 'Second carrier' });
+
+    const created = await waybill(['client', 'create', '--tenant', tenant.id, '--role', 'CUSTOMER', '--company', 'CLISHIP', '--name', 'Shipper portal'], env);
+    expect(created.code, created.stderr).toBe(0);
+    const customer = JSON.parse(created.stdout) as { client_id: string; client_secret: string; company_id: string; role: string };
+    expect(customer).toMatchObject({ role: 'CUSTOMER', company_id: companyId, client_id: expect.any(String), client_secret: expect.any(String) });
+
+    const listed = await waybill(['client', 'list'], env);
+    expect(listed.code).toBe(0);
+    const clients = JSON.parse(listed.stdout) as Array<Record<string, unknown>>;
+    expect(clients.map((c) => c.client_id).sort()).toEqual([admin!.clientId, customer.client_id].sort());
+    expect(listed.stdout).not.toContain('secret');
+
+    const revoked = await waybill(['client', 'revoke', customer.client_id], env);
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect(JSON.parse(revoked.stdout)).toMatchObject({ client_id: customer.client_id, revoked_at: expect.any(String) });
+
+    // Restart: nothing printed this time, the old token still verifies, the revoked client is out.
+    const again = await serve(env);
+    expect(printedCredentials(again.output().stdout)).toBeUndefined();
+    expect((await fetch(`${again.url}/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    expect((await tokenFor(again.url, customer.client_id, customer.client_secret)).status).toBe(401);
+    expect((await again.stop()).code).toBe(0);
+    expect(again.output().stdout).not.toContain('client_secret');
+  }, 240_000);
+
+  it('takes over a lock file left by a process that no longer exists', async () => {
+    const dataDir = await tempDir();
+    const dead = spawn(process.execPath, ['-e', '0']);
+    await new Promise((resolve) => dead.once('exit', resolve));
+    await fs.writeFile(path.join(dataDir, 'waybill.lock'), String(dead.pid));
+    const migrated = await waybill(['migrate'], { WAYBILL_DATA_DIR: dataDir });
+    expect(migrated.code, migrated.stderr).toBe(0);
+    expect(migrated.stdout).toContain('Migrations are up to date');
+    await expect(fs.access(path.join(dataDir, 'waybill.lock'))).rejects.toThrow();
+  });
+});
+
+describe('scripted first start with WAYBILL_BOOTSTRAP_CLIENT_ID/SECRET', () => {
+  it('creates exactly those credentials once and leaves them on later starts', async () => {
+    let env: Env;
+    if (serverUrl) {
+      const name = `waybill_t_${randomBytes(6).toString('hex')}`;
+      const admin = new pg.Client({ connectionString: serverUrl });
+      await admin.connect();
+      await admin.query(`create database ${name}`);
+      await admin.end();
+      cleanups.unshift(async () => {
+        const cleanup = new pg.Client({ connectionString: serverUrl });
+        await cleanup.connect();
+        await cleanup.query(`drop database if exists ${name} with (force)`);
+        await cleanup.end();
+      });
+      const url = new URL(serverUrl);
+      url.pathname = `/${name}`;
+      env = { DATABASE_URL: url.toString() };
+    } else {
+      env = { WAYBILL_DATA_DIR: await tempDir() };
+    }
+    const credentials = { WAYBILL_BOOTSTRAP_CLIENT_ID: 'erp-admin', WAYBILL_BOOTSTRAP_CLIENT_SECRET: 'a-long-enough-secret-42' };
+
+    const first = await serve({ ...env, ...credentials });
+    expect(printedCredentials(first.output().stdout)).toBeUndefined();
+    const token = await tokenFor(first.url, 'erp-admin', 'a-long-enough-secret-42');
+    expect(token.status).toBe(200);
+    const { access_token: accessToken } = (await token.json()) as { access_token: string };
+    const me = (await (await fetch(`${first.url}/me`, { headers: { authorization: `Bearer ${accessToken}` } })).json()) as { client: { role: string } };
+    expect(me.client.role).toBe('TENANT');
+    expect((await first.stop()).code).toBe(0);
+
+    const second = await serve({ ...env, ...credentials });
+    expect((await tokenFor(second.url, 'erp-admin', 'a-long-enough-secret-42')).status).toBe(200);
+    expect((await fetch(`${second.url}/ready`)).status).toBe(200);
+    expect((await second.stop()).code).toBe(0);
+
+    const listed = await waybill(['client', 'list'], env);
+    const clients = JSON.parse(listed.stdout) as Array<{ client_id: string }>;
+    expect(clients.filter((c) => c.client_id === 'erp-admin')).toHaveLength(1);
+    expect(clients).toHaveLength(1);
+
+    const short = await waybill(['serve'], { ...env, WAYBILL_BOOTSTRAP_CLIENT_ID: 'x', WAYBILL_BOOTSTRAP_CLIENT_SECRET: 'short' });
+    expect(short.code).not.toBe(0);
+    expect(short.stderr).toContain('at least 16 characters');
+  }, 180_000);
+});
