@@ -17,7 +17,7 @@ import { authRoutes } from './modules/auth/auth.routes.js';
 import { authSchemas } from './modules/auth/auth.schemas.js';
 import { companiesRoutes } from './modules/companies/companies.routes.js';
 import { companySchemas } from './modules/companies/companies.schemas.js';
-import { documentsRoutes } from './modules/documents/documents.routes.js';
+import { documentsRoutes, orderDocumentsRoutes } from './modules/documents/documents.routes.js';
 import { documentSchemas } from './modules/documents/documents.schemas.js';
 import { ordersRoutes } from './modules/orders/orders.routes.js';
 import { ordersSchemas } from './modules/orders/orders.output-schemas.js';
@@ -118,6 +118,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   authRoutes(app, { auth: services.auth, tokenRateLimitPerMinute: config.tokenRateLimitPerMinute });
   companiesRoutes(app, services);
   await documentsRoutes(app, services);
+  await orderDocumentsRoutes(app, services);
   ordersRoutes(app, services);
 
   eventsRoutes(app, services);

@@ -5,6 +5,7 @@ import { createFileBlobStore } from './platform/storage/file-blob-store.js';
 import { createAuthService } from './modules/auth/auth.service.js';
 import { createCompaniesService } from './modules/companies/companies.service.js';
 import { createDocumentsService } from './modules/documents/documents.service.js';
+import { createOrderDocumentsService } from './modules/documents/order-documents.service.js';
 import { createEventsService } from './modules/events/events.service.js';
 import { createWebhooks } from './modules/webhooks/webhooks.module.js';
 import { createOrdersService } from './modules/orders/orders.service.js';
@@ -20,9 +21,10 @@ export async function createServices(deps: { config: Config; database: DatabaseH
   const orders = createOrdersService({ db, bus, companies });
   const auth = await createAuthService({ db, bus, tokenTtlSeconds: config.tokenTtlSeconds, companies });
   const documents = createDocumentsService({ db, bus, blobs: createFileBlobStore(config.blobDir), maxBytes: config.documentMaxBytes });
+  const orderDocuments = createOrderDocumentsService({ documents, orders });
   const events = createEventsService({ db });
   const webhooks = createWebhooks({ config, database: deps.database, bus, companies, visibility: orders });
-  return { config, database: deps.database, db, bus, auth, companies, orders, events, webhooks, documents };
+  return { config, database: deps.database, db, bus, auth, companies, orders, events, webhooks, documents, orderDocuments };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;

@@ -1,6 +1,9 @@
+import type { IncomingMessage } from 'node:http';
+import { PassThrough, type Readable } from 'node:stream';
 import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
 import { principalOf } from '../../platform/http/auth.js';
 import { AppError, badRequest, detail, payloadTooLarge, unsupportedMediaType } from '../../platform/http/errors.js';
 import { IdParams, errorResponses } from '../../platform/http/schemas.js';
@@ -32,6 +35,30 @@ function multipartError(err: unknown): AppError {
   const message = err instanceof Error ? err.message : 'malformed multipart body';
   if ((err as { statusCode?: number }).statusCode === 413) return payloadTooLarge(`The multipart body is too large: ${message}`);
   return badRequest(`The multipart body could not be read: ${message}`);
+}
+
+/**
+ * The request body as a stream the blob store may destroy (it does when the file is too large)
+ * without destroying the request itself: the client must still get its 413. A client that goes
+ * away mid-body still fails the copy.
+ */
+function detachedBody(raw: IncomingMessage): Readable {
+  const body = new PassThrough();
+  raw.on('error', (err) => body.destroy(err));
+  raw.on('close', () => {
+    if (!raw.readableEnded) body.destroy(new Error('The request was aborted before the body ended'));
+  });
+  return raw.pipe(body);
+}
+
+/**
+ * After a 413 the rest of an oversized body is still on its way; closing the connection spares
+ * the server from reading and discarding it.
+ */
+function closeAfterTooLarge(plugin: FastifyInstance) {
+  plugin.addHook('onError', async (_request, reply, error) => {
+    if ((error as { statusCode?: number }).statusCode === 413) reply.header('connection', 'close');
+  });
 }
 
 /** Refuses a body whose declared length already exceeds the limit, before reading any of it. */
@@ -76,6 +103,7 @@ export async function documentsRoutes(app: App, deps: { documents: DocumentsServ
 
   await app.register(async (plugin) => {
     const scoped = plugin.withTypeProvider<TypeBoxTypeProvider>();
+    closeAfterTooLarge(plugin);
     // One byte more than the limit reaches the blob store, which then refuses the file with a 413.
     // With the limit itself, busboy would cut the stream silently and a truncated file would pass.
     await scoped.register(multipart, {
@@ -140,6 +168,7 @@ export async function orderDocumentsRoutes(app: App, deps: { orderDocuments: Ord
 
   await app.register(async (plugin) => {
     const scoped = plugin.withTypeProvider<TypeBoxTypeProvider>();
+    closeAfterTooLarge(plugin);
     // The body is the file itself, in whatever Content-Type it has. Leaving it unread here lets
     // the handler stream it to disk under the document limit instead of buffering it under the
     // (much smaller) JSON body limit.
@@ -164,7 +193,7 @@ export async function orderDocumentsRoutes(app: App, deps: { orderDocuments: Ord
         checkDeclaredLength(request.headers['content-length'], maxBytes, maxBytes);
         return orderDocuments.importDocument(principalOf(request), request.query, {
           contentType: request.headers['content-type'],
-          stream: request.raw,
+          stream: detachedBody(request.raw),
         });
       },
     });

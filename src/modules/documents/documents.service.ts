@@ -116,7 +116,7 @@ export function createDocumentsService(deps: { db: Db; bus: EventBus; blobs: Blo
 
   function checkType(type: string) {
     if (!KNOWN_TYPES.has(type)) {
-      throw badRequest(`Unknown document type "${type}"`, [detail(`must be one of ${ORDER_DOCUMENT_TYPES.join(', ')}`, 'document_type')]);
+      throw badRequest(`Unknown document type "${type}"`, [detail('not one of the OrderDocumentType values', 'document_type')]);
     }
   }
 

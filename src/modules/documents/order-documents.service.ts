@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { notFound } from '../../platform/http/errors.js';
+import { AppError } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/http/principal.js';
 import type { DocumentImportQuery, DocumentImportResponse, DocumentOutput, OrderDocumentType } from './documents.schemas.js';
 import type { DocumentsService } from './documents.service.js';
@@ -7,25 +7,21 @@ import type { DocumentsService } from './documents.service.js';
 /** What the documents module needs to know about an order. */
 export interface OrderRef {
   id: string;
-  tenantId: string;
   name: string;
-  customerCompanyId: string | null;
-  customerReferenceNumber: string | null;
-  status: string;
+  customerCompanyId: string;
 }
 
 /** The orders module's read side, as the documents module uses it (implemented by the orders service). */
 export interface OrderLookup {
-  /** The order when `principal` may see it; undefined for unknown ids and other customers' orders. */
-  findVisibleOrder(principal: Principal, orderId: string): Promise<OrderRef | undefined>;
-  /** Orders of the tenant whose fields equal every criterion given. */
+  /** The order when `principal` may see it; a 404 AppError for unknown ids and other customers' orders. */
+  findVisibleOrder(principal: Principal, orderId: string): Promise<OrderRef>;
+  /** Orders of the tenant (any customer) whose fields equal every criterion given. */
   matchOrder(tenantId: string, by: { customerReferenceNumber?: string; name?: string }): Promise<OrderRef[]>;
 }
 
 /** When an import says nothing about the kind of file, it is filed as paperwork from the customer. */
 export const DEFAULT_IMPORT_TYPE: OrderDocumentType = 'CUSTOMER_PAPERWORK';
 
-const companyIdsOf = (order: OrderRef) => (order.customerCompanyId ? [order.customerCompanyId] : []);
 
 function describe(query: DocumentImportQuery): string {
   const parts: string[] = [];
@@ -47,6 +43,15 @@ export type OrderDocumentsService = ReturnType<typeof createOrderDocumentsServic
 export function createOrderDocumentsService(deps: { documents: DocumentsService; orders: OrderLookup }) {
   const { documents, orders } = deps;
 
+  async function visibleById(principal: Principal, orderId: string): Promise<OrderRef[]> {
+    try {
+      return [await orders.findVisibleOrder(principal, orderId)];
+    } catch (err) {
+      if (err instanceof AppError && err.statusCode === 404) return [];
+      throw err;
+    }
+  }
+
   /** The one order the import's criteria name, among those the caller may see; or why there is none. */
   async function matchOne(principal: Principal, query: DocumentImportQuery): Promise<OrderRef | string> {
     const byFields = query.customer_reference_number !== undefined || query.name !== undefined;
@@ -55,10 +60,10 @@ export function createOrderDocumentsService(deps: { documents: DocumentsService;
       candidates = await orders.matchOrder(principal.tenantId, { customerReferenceNumber: query.customer_reference_number, name: query.name });
       if (query.id !== undefined) candidates = candidates.filter((o) => o.id === query.id);
     } else {
-      const order = query.id === undefined ? undefined : await orders.findVisibleOrder(principal, query.id);
-      candidates = order ? [order] : [];
+      candidates = query.id === undefined ? [] : await visibleById(principal, query.id);
     }
-    if (principal.role !== 'TENANT') candidates = candidates.filter((o) => o.customerCompanyId !== null && o.customerCompanyId === principal.companyId);
+    // Matching by fields searches the whole tenant: a customer may attach only to its own orders.
+    if (principal.role !== 'TENANT') candidates = candidates.filter((o) => o.customerCompanyId === principal.companyId);
     if (candidates.length === 1) return candidates[0] as OrderRef;
     if (candidates.length === 0) return `No order matches ${describe(query)}; the document was not imported`;
     return `${candidates.length} orders match ${describe(query)}; send the order name or id to pick one. The document was not imported`;
@@ -67,7 +72,6 @@ export function createOrderDocumentsService(deps: { documents: DocumentsService;
   return {
     async listForOrder(principal: Principal, orderId: string): Promise<DocumentOutput[]> {
       const order = await orders.findVisibleOrder(principal, orderId);
-      if (!order) throw notFound('Order');
       return documents.listForOrder(principal.tenantId, order.id);
     },
 
@@ -88,7 +92,7 @@ export function createOrderDocumentsService(deps: { documents: DocumentsService;
       if (typeof match === 'string') return userError(match);
       const document = await documents.createForOrder(
         principal,
-        { id: match.id, companyIds: companyIdsOf(match) },
+        { id: match.id, companyIds: [match.customerCompanyId] },
         { filename: query.filename, name: query.document_name, type: query.document_type ?? DEFAULT_IMPORT_TYPE, ...file },
       );
       return { errors: [], document_id: document.id, order_id: match.id };
