@@ -42,7 +42,8 @@ create table order_consignments (
   details jsonb not null default '{}',
   primary key (tenant_id, id),
   foreign key (tenant_id, order_id) references orders (tenant_id, id) on delete cascade,
-  unique (tenant_id, order_id, position)
+  -- Checked at commit: rewriting an order shifts positions before the stale rows are deleted.
+  unique (tenant_id, order_id, position) deferrable initially deferred
 );
 
 create table order_stops (

@@ -4,11 +4,11 @@ import type { CompaniesService } from '../companies/companies.service.js';
 import { nextCounterValue } from '../../platform/db/counters.js';
 import type { Db } from '../../platform/db/database.js';
 import { inTransaction, type Tx } from '../../platform/db/tx.js';
-import { appendEvent } from '../../platform/events/append.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import { AppError, badRequest, detail, forbidden } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/http/principal.js';
 import { canCancel, canChangeQuoteFlag, deriveOrderStatus, type StopStatus } from './order-status.js';
+import { appendOrderEvent, cancelOrder } from './orders.events.js';
 import { compact, headerOf, inputHash, planConsignments, rowsOf } from './orders.mapping.js';
 import * as repo from './orders.repo.js';
 import type { OrderRow } from './orders.repo.js';
@@ -30,6 +30,16 @@ export const orderName = (n: number) => `OR-${String(n).padStart(NAME_DIGITS, '0
 /** A rule the input breaks: the upload ends in ERROR with this message. */
 class Rejection extends Error {}
 
+/** One import operation's inputs: the open transaction, the caller, the body and the order it targets. */
+interface Operation {
+  tx: Tx;
+  principal: Principal;
+  input: OrderInput;
+  customer: CompanyRow;
+  existing: OrderRow | undefined;
+  uploadId: string;
+}
+
 interface Outcome {
   status: UploadStatus;
   order?: OrderRow;
@@ -47,15 +57,6 @@ export function uploadOutput(upload: { id: string; status: UploadStatus; order_i
     errors: upload.errors,
   };
 }
-
-const eventPayload = (order: OrderRow, extra: Record<string, unknown> = {}) => ({
-  order_id: order.id,
-  order_name: order.name,
-  status: order.status,
-  order_identifier: order.order_identifier,
-  customer_reference_number: order.customer_reference_number,
-  ...extra,
-});
 
 export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: CompaniesService }) {
   const { db, bus, companies } = deps;
@@ -82,7 +83,7 @@ export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: Co
     return companies.resolveByCodeOrName(principal.tenantId, entity ?? {});
   }
 
-  async function create(tx: Tx, principal: Principal, input: OrderInput, customer: CompanyRow, existing: OrderRow | undefined): Promise<Outcome> {
+  async function create({ tx, principal, input, customer, existing, uploadId }: Operation): Promise<Outcome> {
     if (existing?.cancelled_at) {
       throw new Rejection(`Order ${existing.name} (order_identifier "${input.order_identifier}") is cancelled; use a new order_identifier`);
     }
@@ -106,13 +107,11 @@ export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: Co
       created_by_client_id: principal.apiClientId,
     });
     await repo.insertChildren(tx.trx, rows);
-    await appendEvent(tx, bus, {
-      tenantId, type: 'order.accepted', entityType: 'order', entityId: order.id, companyIds: [customer.id], payload: eventPayload(order),
-    });
+    await appendOrderEvent(tx, bus, 'order.accepted', order, { upload_id: uploadId });
     return { status: 'COMPLETED', order, errors: [] };
   }
 
-  async function update(tx: Tx, principal: Principal, input: OrderInput, customer: CompanyRow, existing: OrderRow | undefined): Promise<Outcome> {
+  async function update({ tx, principal, input, customer, existing, uploadId }: Operation): Promise<Outcome> {
     if (!existing) throw new Rejection(`No order with order_identifier "${input.order_identifier}" for this customer; send CREATE first`);
     if (existing.cancelled_at) throw new Rejection(`Order ${existing.name} is cancelled and cannot be updated; use a new order_identifier`);
     const hash = inputHash(input, customer.id);
@@ -134,26 +133,16 @@ export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: Co
       header: JSON.stringify(headerOf(input)),
       input_hash: hash,
     });
-    await appendEvent(tx, bus, {
-      tenantId, type: 'order.updated', entityType: 'order', entityId: order.id, companyIds: [customer.id], payload: eventPayload(order),
-    });
+    await appendOrderEvent(tx, bus, 'order.updated', order, { upload_id: uploadId });
     return { status: 'COMPLETED', order, errors: [] };
   }
 
-  async function cancel(tx: Tx, principal: Principal, input: OrderInput, customer: CompanyRow, existing: OrderRow | undefined): Promise<Outcome> {
+  async function cancel({ tx, input, existing, uploadId }: Operation): Promise<Outcome> {
     if (!existing) throw new Rejection(`No order with order_identifier "${input.order_identifier}" for this customer to cancel`);
     // Cancelling again is a no-op, so a retried DELETE never fails.
     if (existing.cancelled_at) return { status: 'COMPLETED', order: existing, errors: [] };
     if (!canCancel(existing.status)) throw new Rejection(`Order ${existing.name} is ${existing.status} and can no longer be cancelled`);
-    const tenantId = principal.tenantId;
-    const stops = await repo.cancelStops(tx.trx, tenantId, existing.id);
-    const order = await repo.updateOrder(tx.trx, tenantId, existing.id, {
-      cancelled_at: new Date(),
-      status: deriveOrderStatus({ quote: existing.is_quote, cancelled: true, stopStatuses: stops.map((s) => s.status) }),
-    });
-    await appendEvent(tx, bus, {
-      tenantId, type: 'order.cancelled', entityType: 'order', entityId: order.id, companyIds: [customer.id], payload: eventPayload(order),
-    });
+    const order = await cancelOrder(tx, bus, existing, { upload_id: uploadId });
     return { status: 'COMPLETED', order, errors: [] };
   }
 
@@ -193,15 +182,12 @@ export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: Co
       const existing = await repo.findOrderByKey(tx.trx, principal.tenantId, customer.id, input.order_identifier);
       let outcome: Outcome;
       try {
-        outcome = await operations[input.operation](tx, principal, input, customer, existing);
+        outcome = await operations[input.operation]({ tx, principal, input, customer, existing, uploadId });
       } catch (err) {
         if (!(err instanceof Rejection)) throw err;
         outcome = { status: 'ERROR', order: existing, errors: [{ error_type: 'USER_INPUT_ERROR', error_message: err.message }] };
         if (existing) {
-          await appendEvent(tx, bus, {
-            tenantId: principal.tenantId, type: 'order.import_rejected', entityType: 'order', entityId: existing.id, companyIds: [customer.id],
-            payload: eventPayload(existing, { upload_id: uploadId, operation: input.operation, reason: err.message }),
-          });
+          await appendOrderEvent(tx, bus, 'order.import_rejected', existing, { upload_id: uploadId, operation: input.operation, reason: err.message });
         }
       }
       const upload = await recordUpload(tx, principal, uploadId, input, outcome);

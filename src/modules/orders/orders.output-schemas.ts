@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { CompanyDetailOutput } from '../companies/companies.schemas.js';
 import { DateOnly, DateTime, FreeObject, Nullable, Page, Uuid } from '../../platform/http/schemas.js';
 import { ref } from '../../platform/http/types.js';
+import { OrderUpdatePayload, PartialOrderUpdateResponse } from './orders.partial.schemas.js';
 import {
   ConsignmentInput, GoodInput, LocationInput, OrderImport, OrderImportResponse, OrderInput, StopInput, TimeWindowInput, opt, orderHeaderFields,
 } from './orders.schemas.js';
@@ -119,5 +120,5 @@ export type OrderSummary = Static<typeof OrderSummary>;
 export const ListOrderOutput = Page(ref(OrderSummary), 'ListOrderOutput');
 
 export const ordersSchemas = [
-  OrderInput, OrderImport, OrderImportResponse, OrderStopOutput, OrderConsignmentOutput, OrderOutput, OrderWithStatus, OrderExport, OrderSummary, ListOrderOutput,
+  OrderUpdatePayload, PartialOrderUpdateResponse, OrderInput, OrderImport, OrderImportResponse, OrderStopOutput, OrderConsignmentOutput, OrderOutput, OrderWithStatus, OrderExport, OrderSummary, ListOrderOutput,
 ];

@@ -2,7 +2,9 @@ import { companyOutput } from '../companies/companies.service.js';
 import type { CompanyRow } from '../companies/companies.repo.js';
 import { visibilityStopStatus, type OrderStatus, type StopStatus } from './order-status.js';
 import type { OrderExport, OrderConsignmentOutput, OrderOutput, OrderStopOutput, OrderWithStatus } from './orders.output-schemas.js';
+import type { ConsignmentPlan } from './orders.mapping.js';
 import type { OrderAggregate, StopRecord } from './orders.repo.js';
+import type { GoodInput, StopInput } from './orders.schemas.js';
 
 /** Builds the order's wire shapes from one loaded aggregate (see `loadOrderAggregate`). */
 
@@ -88,35 +90,51 @@ export function orderWithStatus(order: OrderAggregate, customer: CompanyRow): Or
   };
 }
 
-/** The order as an `OrderInput` again: stored input fields only, no ids or execution state. */
-export function orderExport(order: OrderAggregate): OrderExport {
-  const stopInput = (stop: StopRecord | undefined) => {
-    if (!stop) return undefined;
-    return {
-      ...(stop.details as Json),
-      location: stop.location as Json,
-      ...(stop.requested_date ? { date: stop.requested_date } : {}),
-      ...(stop.reference_number ? { reference_number: stop.reference_number } : {}),
-    };
+/** A stored stop as the `StopInput` it came from. */
+function stopInput(stop: StopRecord): StopInput {
+  return {
+    ...(stop.details as Json),
+    location: stop.location as StopInput['location'],
+    ...(stop.requested_date ? { date: stop.requested_date } : {}),
+    ...(stop.reference_number ? { reference_number: stop.reference_number } : {}),
   };
-  const consignments = order.consignments.map((c) => {
+}
+
+/**
+ * The order's consignments as inputs again, each with the ids of its rows: what a partial update
+ * edits and an export returns. Handling units keep their ids here (they are matched by them).
+ */
+export function plansOf(order: OrderAggregate): ConsignmentPlan[] {
+  return order.consignments.map((c) => {
     const own = order.stops.filter((s) => s.consignment_id === c.id);
+    const pickup = own.find((s) => s.stop_type === 'PICKUP') as StopRecord;
+    const delivery = own.find((s) => s.stop_type === 'DELIVERY') as StopRecord;
+    const goods = order.goods.filter((g) => g.consignment_id === c.id);
     return {
-      ...(c.details as Json),
-      ...(c.reference_number ? { consignment_reference_number: c.reference_number } : {}),
-      pickup_stop: stopInput(own.find((s) => s.stop_type === 'PICKUP')),
-      delivery_stop: stopInput(own.find((s) => s.stop_type === 'DELIVERY')),
-      goods: order.goods
-        .filter((g) => g.consignment_id === c.id)
-        .map((g) => {
-          const details = { ...(g.details as Json) };
-          if (Array.isArray(details.handling_units)) {
-            details.handling_units = (details.handling_units as Json[]).map(({ id: _id, ...unit }) => unit);
-          }
-          return details;
-        }),
+      id: c.id,
+      pickupStopId: pickup.id,
+      deliveryStopId: delivery.id,
+      goodIds: goods.map((g) => g.id),
+      input: {
+        ...(c.details as Json),
+        ...(c.reference_number ? { consignment_reference_number: c.reference_number } : {}),
+        pickup_stop: stopInput(pickup),
+        delivery_stop: stopInput(delivery),
+        goods: goods.map((g) => g.details as GoodInput),
+      },
     };
   });
+}
+
+/** The order as an `OrderInput` again: stored input fields only, no ids or execution state. */
+export function orderExport(order: OrderAggregate): OrderExport {
+  const consignments = plansOf(order).map(({ input }) => ({
+    ...input,
+    goods: (input.goods ?? []).map((good) => {
+      const units = good.handling_units as Json[] | undefined;
+      return units ? { ...good, handling_units: units.map(({ id: _id, ...unit }) => unit) } : good;
+    }),
+  }));
   return {
     ...(order.header as Json),
     operation: 'CREATE',

@@ -285,3 +285,24 @@ export async function matchOrders(db: Executor, tenantId: string, by: { customer
   if (by.id !== undefined) q = q.where('id', '=', by.id);
   return q.orderBy('created_at').limit(limit).execute();
 }
+
+/**
+ * Orders matching every given list (a column's value in the list). Used by partial updates,
+ * which must find exactly one; `limit` 2 is enough to tell one from several.
+ */
+export async function findOrdersMatching(
+  db: Executor,
+  tenantId: string,
+  scope: OrderScope,
+  lists: { ids: string[][]; names: string[][]; references: string[][]; customerIds: string[][] },
+  limit = 2,
+): Promise<OrderRow[]> {
+  if (scope.kind === 'none') return [];
+  let q = db.selectFrom('orders').selectAll().where('tenant_id', '=', tenantId);
+  if (scope.kind === 'customer') q = q.where('customer_company_id', '=', scope.companyId);
+  for (const ids of lists.ids) q = q.where('id', 'in', ids);
+  for (const names of lists.names) q = q.where('name', 'in', names);
+  for (const refs of lists.references) q = q.where('customer_reference_number', 'in', refs);
+  for (const customers of lists.customerIds) q = q.where('customer_company_id', 'in', customers);
+  return q.limit(limit).execute();
+}

@@ -3,6 +3,7 @@ import { errorResponses } from '../../platform/http/schemas.js';
 import { ref, type App } from '../../platform/http/types.js';
 import { ListOrderOutput, OrderExport, OrderOutput, OrderWithStatus } from './orders.output-schemas.js';
 import { OrderImport, OrderImportResponse, OrderInput, OrderListQuery, OrderParams, UploadParams } from './orders.schemas.js';
+import { OrderUpdatePayload, PartialOrderUpdateResponse } from './orders.partial.schemas.js';
 import type { OrdersService } from './orders.service.js';
 
 const TAGS = ['Orders'];
@@ -51,6 +52,21 @@ export function ordersRoutes(app: App, deps: { orders: OrdersService }) {
       },
     });
   }
+
+  app.post('/v1/webhook/partial-order-update', {
+    config: { auth: 'basic', roles: ['TENANT', 'CUSTOMER'] },
+    schema: {
+      tags: TAGS,
+      summary: 'Change parts of existing orders',
+      description:
+        'Each update matches exactly one order (by id, name, customer_reference_number, customer) and changes its header, consignments, ' +
+        'stops, goods or handling units, or attaches documents. An update that fails changes nothing and is listed in `errors`; the others still apply.',
+      security: [{ webhookBasic: [] }],
+      body: ref(OrderUpdatePayload),
+      response: { 200: ref(PartialOrderUpdateResponse), ...errorResponses },
+    },
+    handler: async (request) => orders.partialUpdate(principalOf(request), request.body),
+  });
 
   app.get('/v1/orders/order', {
     schema: {

@@ -162,7 +162,8 @@ export const OrderInput = Type.Object(
 );
 export type OrderInput = Static<typeof OrderInput>;
 
-const ErrorStatus = Type.Object({
+/** The contract's `ErrorStatus`: how webhook-style answers report what was not done. */
+export const ErrorStatus = Type.Object({
   error_type: StringEnum(['USER_INPUT_ERROR', 'INTERNAL_ERROR', 'NOT_SUPPORTED']),
   error_message: Nullable(Type.String()),
 });

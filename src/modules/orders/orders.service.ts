@@ -5,10 +5,12 @@ import { notFound } from '../../platform/http/errors.js';
 import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
 import type { Principal } from '../../platform/http/principal.js';
 import { createOrderImporter, uploadOutput } from './orders.import.js';
+import { createPartialUpdater, type DocumentAttacher } from './orders.partial.js';
 import { orderExport, orderOutput, orderWithStatus, visibilityOrder, type VisibilityOrder } from './orders.output.js';
 import type { OrderExport, OrderOutput, OrderSummary, OrderWithStatus } from './orders.output-schemas.js';
 import * as repo from './orders.repo.js';
 import type { OrderAggregate, OrderRow, OrderScope } from './orders.repo.js';
+import { scopeOf } from './orders.scope.js';
 import type { OrderImport, OrderListQuery } from './orders.schemas.js';
 
 /** What other modules get to know about an order. */
@@ -32,21 +34,12 @@ const refOf = (row: OrderRow): OrderRef => ({
   status: row.status,
 });
 
-/**
- * Tenant clients see every order of the tenant; a customer client only its company's. A
- * subcontractor client sees none until trips give it orders to carry (the trip module extends this).
- */
-export function scopeOf(principal: Principal): OrderScope {
-  if (principal.role === 'TENANT') return { kind: 'tenant' };
-  if (principal.role === 'CUSTOMER' && principal.companyId) return { kind: 'customer', companyId: principal.companyId };
-  return { kind: 'none' };
-}
-
 export type OrdersService = ReturnType<typeof createOrdersService>;
 
-export function createOrdersService(deps: { db: Db; bus: EventBus; companies: CompaniesService }) {
+export function createOrdersService(deps: { db: Db; bus: EventBus; companies: CompaniesService; documents?: DocumentAttacher }) {
   const { db, companies } = deps;
   const importOrder = createOrderImporter(deps);
+  const partialUpdate = createPartialUpdater(deps);
 
   async function load(tenantId: string, orderId: string, scope: OrderScope) {
     const order = await repo.loadOrderAggregate(db, tenantId, orderId, scope);
@@ -59,6 +52,7 @@ export function createOrdersService(deps: { db: Db; bus: EventBus; companies: Co
 
   return {
     importOrder,
+    partialUpdate,
 
     async getUpload(principal: Principal, uploadId: string): Promise<OrderImport> {
       const upload = await repo.findUpload(db, principal.tenantId, uploadId);

@@ -1,0 +1,41 @@
+import type { Tx } from '../../platform/db/tx.js';
+import { appendEvent } from '../../platform/events/append.js';
+import type { EventBus } from '../../platform/events/bus.js';
+import { deriveOrderStatus } from './order-status.js';
+import * as repo from './orders.repo.js';
+import type { OrderRow } from './orders.repo.js';
+
+export type OrderEventType = 'order.accepted' | 'order.updated' | 'order.cancelled' | 'order.import_rejected';
+
+/** Records an order event visible to the tenant and the order's customer. */
+export async function appendOrderEvent(tx: Tx, bus: EventBus, type: OrderEventType, order: OrderRow, extra: Record<string, unknown> = {}) {
+  await appendEvent(tx, bus, {
+    tenantId: order.tenant_id,
+    type,
+    entityType: 'order',
+    entityId: order.id,
+    companyIds: [order.customer_company_id],
+    payload: {
+      order_id: order.id,
+      order_name: order.name,
+      status: order.status,
+      order_identifier: order.order_identifier,
+      customer_reference_number: order.customer_reference_number,
+      ...extra,
+    },
+  });
+}
+
+/**
+ * Cancels a live order: its stops (except completed ones) and the order itself, with the event.
+ * The caller holds the order's lock and has checked that it may be cancelled.
+ */
+export async function cancelOrder(tx: Tx, bus: EventBus, existing: OrderRow, extra: Record<string, unknown> = {}): Promise<OrderRow> {
+  const stops = await repo.cancelStops(tx.trx, existing.tenant_id, existing.id);
+  const order = await repo.updateOrder(tx.trx, existing.tenant_id, existing.id, {
+    cancelled_at: new Date(),
+    status: deriveOrderStatus({ quote: existing.is_quote, cancelled: true, stopStatuses: stops.map((s) => s.status) }),
+  });
+  await appendOrderEvent(tx, bus, 'order.cancelled', order, extra);
+  return order;
+}

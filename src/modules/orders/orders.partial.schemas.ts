@@ -1,0 +1,103 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { StringEnum } from '../../platform/http/enum.js';
+import { FreeObject, Nullable, Str, Uuid } from '../../platform/http/schemas.js';
+import { ConsignmentInput, ErrorStatus, GoodInput, StopInput, opt, orderHeaderFields } from './orders.schemas.js';
+
+/**
+ * `POST /v1/webhook/partial-order-update`: nested match/update levels (order → consignment →
+ * stop / good → handling unit). Each level may match its target, update it, and carry
+ * `question_answers` (documents).
+ */
+
+const MatchAny = Type.Object({ matches_any: Type.Array(Str(255), { minItems: 1, maxItems: 50 }) });
+const matchTarget = <T extends TSchema>(entry: T) => Type.Object({ matches_all: Type.Array(entry, { maxItems: 10 }) });
+const updatesOf = <T extends TSchema>(update: T, maxItems: number) => Type.Object({ updates: opt(Type.Array(update, { maxItems })) });
+
+/** Keyed by question path; a documents answer is a list of remote or embedded documents. */
+const QuestionAnswers = Type.Record(Str(255), Type.Unknown(), { description: 'Question path → answer; document answers attach files.' });
+
+const HandlingUnitUpdate = Type.Object({
+  match: opt(matchTarget(Type.Object({ handling_unit: opt(Type.Object({ barcode: opt(MatchAny) })) }))),
+  question_answers: Type.Optional(QuestionAnswers),
+  update: opt(Type.Object({ operation: StringEnum(['REPLACE', 'CREATE', 'UPDATE', 'DELETE']), data: opt(FreeObject()) })),
+});
+
+const GoodUpdate = Type.Object({
+  match: opt(matchTarget(Type.Object({ good: opt(Type.Object({ id: opt(MatchAny) })) }))),
+  handling_unit: opt(updatesOf(HandlingUnitUpdate, 1000)),
+  question_answers: Type.Optional(QuestionAnswers),
+  update: opt(Type.Object({ operation: StringEnum(['REPLACE', 'CREATE', 'UPDATE', 'DELETE']), data: opt(Type.Partial(GoodInput)) })),
+});
+
+const StopUpdate = Type.Object({
+  match: opt(matchTarget(Type.Object({ stop: opt(Type.Object({ reference_number: opt(MatchAny), stop_type: opt(StringEnum(['PICKUP', 'DELIVERY'])) })) }))),
+  question_answers: Type.Optional(QuestionAnswers),
+  update: opt(Type.Object({ operation: StringEnum(['CREATE', 'UPDATE', 'DELETE']), data: opt(Type.Partial(StopInput)) })),
+});
+
+const ConsignmentUpdate = Type.Object({
+  match: opt(
+    matchTarget(
+      Type.Object({
+        consignment: opt(
+          Type.Object({
+            reference_number: opt(MatchAny),
+            order_sequence_number: opt(Type.Integer({ minimum: 1, maximum: 1000, description: 'Position in the order, from 1.' })),
+          }),
+        ),
+      }),
+    ),
+  ),
+  good: opt(updatesOf(GoodUpdate, 200)),
+  stop: opt(updatesOf(StopUpdate, 20)),
+  question_answers: Type.Optional(QuestionAnswers),
+  update: opt(Type.Object({ operation: StringEnum(['CREATE', 'UPDATE', 'DELETE']), data: opt(Type.Partial(ConsignmentInput)) })),
+});
+
+const { setup_stops: _s, teardown_stops: _t, container_load_unload_stop: _c, ...headerFields } = orderHeaderFields;
+
+export const PartialOrderUpdate = Type.Object({
+  match: opt(
+    matchTarget(
+      Type.Object({
+        order: opt(Type.Object({ customer_reference_number: opt(MatchAny), name: opt(MatchAny), id: opt(MatchAny) })),
+        company: opt(Type.Object({ name: opt(MatchAny), code: opt(MatchAny) })),
+      }),
+    ),
+  ),
+  id: opt(Uuid),
+  consignment: opt(updatesOf(ConsignmentUpdate, 100)),
+  question_answers: Type.Optional(QuestionAnswers),
+  update: opt(
+    Type.Object({
+      operation: StringEnum(['UPDATE', 'DELETE']),
+      data: opt(Type.Object({ ...headerFields, customer: opt(Type.Object({ name: opt(Str(255)), code: opt(Str(100)), row_id: opt(Str(36)) })) })),
+    }),
+  ),
+});
+export type PartialOrderUpdate = Static<typeof PartialOrderUpdate>;
+export type ConsignmentUpdate = Static<typeof ConsignmentUpdate>;
+export type StopUpdate = Static<typeof StopUpdate>;
+export type GoodUpdate = Static<typeof GoodUpdate>;
+export type HandlingUnitUpdate = Static<typeof HandlingUnitUpdate>;
+export type QuestionAnswers = Static<typeof QuestionAnswers>;
+
+export const OrderUpdatePayload = Type.Object({ updates: Type.Array(PartialOrderUpdate, { maxItems: 100 }) }, { $id: 'OrderUpdatePayload' });
+export type OrderUpdatePayload = Static<typeof OrderUpdatePayload>;
+
+export const PartialOrderUpdateResponse = Type.Object(
+  {
+    errors: Type.Array(ErrorStatus, { description: 'One entry per update that was not applied; that update changed nothing.' }),
+    results: Type.Array(
+      Type.Object({
+        index: Type.Integer(),
+        outcome: StringEnum(['UPDATED', 'UNCHANGED', 'ERROR']),
+        order_id: Nullable(Uuid),
+        order_name: Nullable(Type.String()),
+      }),
+      { description: 'Waybill: what happened to each update, in request order.' },
+    ),
+  },
+  { $id: 'PartialOrderUpdateResponse' },
+);
+export type PartialOrderUpdateResponse = Static<typeof PartialOrderUpdateResponse>;
