@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanFilename, contentDisposition, normalizeContentType } from '../src/modules/documents/document-names.js';
+import { cleanFilename, contentDisposition, contentTypeFromFilename, normalizeContentType, strictBase64 } from '../src/modules/documents/document-names.js';
 
 describe('cleanFilename', () => {
   it('keeps the last path segment and drops control characters', () => {
@@ -42,5 +42,30 @@ describe('contentDisposition', () => {
 
   it('percent-encodes the characters RFC 8187 does not allow bare', () => {
     expect(contentDisposition("it's (1)*.txt")).toBe(`attachment; filename="it's (1)*.txt"; filename*=UTF-8''it%27s%20%281%29%2A.txt`);
+  });
+});
+
+describe('contentTypeFromFilename', () => {
+  it('knows the usual paperwork formats, case-insensitively, and nothing else', () => {
+    expect(contentTypeFromFilename('POD.PDF')).toBe('application/pdf');
+    expect(contentTypeFromFilename('photo.final.jpeg')).toBe('image/jpeg');
+    expect(contentTypeFromFilename('archive.tar.gz')).toBeUndefined();
+    expect(contentTypeFromFilename('README')).toBeUndefined();
+  });
+});
+
+describe('strictBase64', () => {
+  it('decodes padded base64 with line breaks', () => {
+    expect(strictBase64('aGVs\nbG8=')?.toString()).toBe('hello');
+    expect(strictBase64('aGk=')?.toString()).toBe('hi');
+  });
+
+  it('refuses text that only looks similar', () => {
+    for (const text of ['', 'hello world', 'aGVsbG8', 'aGk==', 'a===', '====', 'aGk=aGk=', 'aGVs-G8=']) expect(strictBase64(text)).toBeUndefined();
+  });
+
+  it('handles many megabytes without overflowing the regex engine', () => {
+    const big = Buffer.alloc(6 * 1024 * 1024, 7);
+    expect(strictBase64(big.toString('base64'))?.equals(big)).toBe(true);
   });
 });

@@ -163,11 +163,17 @@ describe('document import webhook', () => {
     expect(foreignByName.json().errors[0].error_message).toContain('No order matches');
   });
 
-  it('stores a body without Content-Type as application/octet-stream', async () => {
-    const bytes = randomBytes(100);
-    const res = await importDocument(tenantHook, { filename: 'blob.dat', name: a1.name }, bytes);
-    expect(res.json().errors).toEqual([]);
-    const file = await ctx.app.inject({ url: `/v1/documents/document/${res.json().document_id}/download`, headers: { authorization: admin.auth } });
+  it('takes a body without Content-Type as base64 when it is, as raw bytes otherwise, typed by the file name', async () => {
+    const encoded = await importDocument(tenantHook, { filename: 'pod.pdf', name: a1.name }, PDF.toString('base64').replace(/(.{60})/g, '$1\n'));
+    expect(encoded.json().errors).toEqual([]);
+    const pdf = await ctx.app.inject({ url: `/v1/documents/document/${encoded.json().document_id}/download`, headers: { authorization: admin.auth } });
+    expect(Buffer.compare(pdf.rawPayload, PDF)).toBe(0);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+
+    const bytes = Buffer.concat([Buffer.from([0, 255, 1]), randomBytes(100)]);
+    const raw = await importDocument(tenantHook, { filename: 'blob.dat', name: a1.name, source_system: 'wms' }, bytes);
+    expect(raw.json().errors).toEqual([]);
+    const file = await ctx.app.inject({ url: `/v1/documents/document/${raw.json().document_id}/download`, headers: { authorization: admin.auth } });
     expect(file.headers['content-type']).toBe('application/octet-stream');
     expect(Buffer.compare(file.rawPayload, bytes)).toBe(0);
   });

@@ -1,7 +1,8 @@
 /**
- * Pure rules for the names and media types that arrive with a file. They come from outside
- * (multipart part headers, query strings, JSON) and go back out in a Content-Disposition header,
- * so they are cleaned once on the way in and encoded carefully on the way out.
+ * Pure rules for the names, media types and encodings that arrive with a file. They come from
+ * outside (multipart part headers, query strings, JSON) and names go back out in a
+ * Content-Disposition header, so they are cleaned once on the way in and encoded carefully on
+ * the way out.
  */
 
 const MAX_FILENAME = 255;
@@ -46,4 +47,42 @@ export function contentDisposition(filename: string): string {
   const ascii = filename.replace(/[^\x20-\x7e]|["\\%;]/g, '_');
   const encoded = encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+/** Media types of the file kinds transport paperwork usually comes in, by extension. */
+const BY_EXTENSION: Readonly<Record<string, string>> = {
+  pdf: 'application/pdf',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  heic: 'image/heic',
+  tif: 'image/tiff',
+  tiff: 'image/tiff',
+  txt: 'text/plain',
+  csv: 'text/csv',
+  xml: 'application/xml',
+  json: 'application/json',
+  eml: 'message/rfc822',
+  zip: 'application/zip',
+  doc: 'application/msword',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  xls: 'application/vnd.ms-excel',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+
+/** The media type a file name suggests, for bodies sent without a Content-Type. */
+export function contentTypeFromFilename(filename: string): string | undefined {
+  const dot = filename.lastIndexOf('.');
+  return dot < 0 ? undefined : BY_EXTENSION[filename.slice(dot + 1).toLowerCase()];
+}
+
+// A flat character class: a grouped repetition would overflow the regex stack on multi-megabyte input.
+const BASE64_CHARS = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/** The bytes `text` encodes in standard base64 (whitespace allowed), or undefined when it is not base64. */
+export function strictBase64(text: string): Buffer | undefined {
+  const compact = text.replace(/\s+/g, '');
+  return compact.length % 4 === 0 && BASE64_CHARS.test(compact) ? Buffer.from(compact, 'base64') : undefined;
 }

@@ -8,7 +8,7 @@ import type { EventBus } from '../../platform/events/bus.js';
 import { badRequest, detail, notFound, payloadTooLarge } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/http/principal.js';
 import { BlobSourceError, BlobTooLargeError, type BlobStore, type StoredBlob } from '../../platform/storage/blob-store.js';
-import { cleanFilename, normalizeContentType } from './document-names.js';
+import { cleanFilename, contentTypeFromFilename, normalizeContentType, strictBase64 } from './document-names.js';
 import * as repo from './documents.repo.js';
 import type { DocumentRow } from './documents.repo.js';
 import { ORDER_DOCUMENT_TYPES, type DocumentOutput, type DocumentUploadResponse } from './documents.schemas.js';
@@ -17,7 +17,6 @@ import type { DocumentTable } from './documents.tables.js';
 const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
 /** A bare array has no pages; this bounds one order's list (far above what an order collects). */
 const MAX_DOCUMENTS_PER_LIST = 1000;
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const KNOWN_TYPES: ReadonlySet<string> = new Set(ORDER_DOCUMENT_TYPES);
 
 export const downloadUrl = (id: string) => `/v1/documents/document/${id}/download`;
@@ -121,8 +120,8 @@ export function createDocumentsService(deps: { db: Db; bus: EventBus; blobs: Blo
   }
 
   async function embeddedBlob(embedded: { content: string; content_type: string; filename: string }) {
-    const content = embedded.content.replace(/\s+/g, '');
-    if (!BASE64.test(content)) {
+    const bytes = strictBase64(embedded.content);
+    if (!bytes) {
       throw badRequest('embedded_document.content is not valid base64', [detail('not valid base64', 'content', 'embedded_document.content')]);
     }
     const contentType = normalizeContentType(embedded.content_type);
@@ -131,11 +130,14 @@ export function createDocumentsService(deps: { db: Db; bus: EventBus; blobs: Blo
         detail('expected a media type such as application/pdf', 'content_type', 'embedded_document.content_type'),
       ]);
     }
-    const blob = await storeBlob(() => blobs.putBuffer(Buffer.from(content, 'base64'), { maxBytes }));
+    const blob = await storeBlob(() => blobs.putBuffer(bytes, { maxBytes }));
     return { blob, contentType, filename: cleanFilename(embedded.filename) };
   }
 
   return {
+    /** The largest document accepted, in bytes. */
+    maxBytes,
+
     /** Stages an uploaded file: visible to the tenant and, for customer/subcontractor clients, their company. */
     async storeUpload(principal: Principal, file: NewFile): Promise<DocumentUploadResponse> {
       const blob = await storeBlob(() => blobs.put(file.stream, { maxBytes }));
@@ -228,6 +230,7 @@ export function createDocumentsService(deps: { db: Db; bus: EventBus; blobs: Blo
       checkType(file.type);
       const blob = await storeBlob(() => blobs.put(file.stream, { maxBytes }));
       const filename = cleanFilename(file.filename);
+      const contentType = normalizeContentType(file.contentType) ?? contentTypeFromFilename(filename) ?? DEFAULT_CONTENT_TYPE;
       const row = await inTransaction(db, (tx) =>
         insertWithEvent(tx, {
           tenant_id: principal.tenantId,
@@ -235,7 +238,7 @@ export function createDocumentsService(deps: { db: Db; bus: EventBus; blobs: Blo
           name: file.name ? cleanFilename(file.name) : filename,
           filename,
           type: file.type,
-          content_type: normalizeContentType(file.contentType) ?? DEFAULT_CONTENT_TYPE,
+          content_type: contentType,
           size_bytes: blob.size,
           sha256: blob.sha256,
           subject_type: 'ORDER',

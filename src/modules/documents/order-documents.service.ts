@@ -1,7 +1,8 @@
-import type { Readable } from 'node:stream';
-import { AppError } from '../../platform/http/errors.js';
+import { Readable } from 'node:stream';
+import { AppError, badRequest, payloadTooLarge } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/http/principal.js';
 import type { DocumentImportQuery, DocumentImportResponse, DocumentOutput, OrderDocumentType } from './documents.schemas.js';
+import { strictBase64 } from './document-names.js';
 import type { DocumentsService } from './documents.service.js';
 
 /** What the documents module needs to know about an order. */
@@ -29,6 +30,28 @@ function describe(query: DocumentImportQuery): string {
   if (query.name !== undefined) parts.push(`name "${query.name}"`);
   if (query.id !== undefined) parts.push(`id ${query.id}`);
   return parts.join(' and ');
+}
+
+/**
+ * A body sent without a Content-Type may be the file in base64 (integrations that can only send
+ * text do this): such a body is decoded, anything else is kept as it came. Telling the two apart
+ * needs the whole body, so this path buffers it, within the document limit.
+ */
+async function decodeIfBase64(stream: Readable, maxBytes: number): Promise<Readable> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of stream) {
+      size += (chunk as Buffer).length;
+      if (size > maxBytes) throw payloadTooLarge(`The file is larger than the limit of ${maxBytes} bytes`);
+      chunks.push(chunk as Buffer);
+    }
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw badRequest('The file could not be read completely; the upload was cut off');
+  }
+  const body = Buffer.concat(chunks);
+  return Readable.from([strictBase64(body.toString('latin1')) ?? body]);
 }
 
 const userError = (message: string): DocumentImportResponse => ({ errors: [{ error_type: 'USER_INPUT_ERROR', error_message: message }] });
@@ -90,10 +113,11 @@ export function createOrderDocumentsService(deps: { documents: DocumentsService;
       }
       const match = await matchOne(principal, query);
       if (typeof match === 'string') return userError(match);
+      const stream = file.contentType === undefined ? await decodeIfBase64(file.stream, documents.maxBytes) : file.stream;
       const document = await documents.createForOrder(
         principal,
         { id: match.id, companyIds: [match.customerCompanyId] },
-        { filename: query.filename, name: query.document_name, type: query.document_type ?? DEFAULT_IMPORT_TYPE, ...file },
+        { filename: query.filename, name: query.document_name, type: query.document_type ?? DEFAULT_IMPORT_TYPE, contentType: file.contentType, stream },
       );
       return { errors: [], document_id: document.id, order_id: match.id };
     },
