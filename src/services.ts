@@ -18,9 +18,9 @@ export async function createServices(deps: { config: Config; database: DatabaseH
   const { config, bus } = deps;
   const db = deps.database.db;
   const companies = createCompaniesService({ db, bus });
-  const orders = createOrdersService({ db, bus, companies });
   const auth = await createAuthService({ db, bus, tokenTtlSeconds: config.tokenTtlSeconds, companies });
   const documents = createDocumentsService({ db, bus, blobs: createFileBlobStore(config.blobDir), maxBytes: config.documentMaxBytes });
+  const orders = createOrdersService({ db, bus, companies, documents });
   const orderDocuments = createOrderDocumentsService({ documents, orders });
   const events = createEventsService({ db });
   const webhooks = createWebhooks({ config, database: deps.database, bus, companies, visibility: orders });
