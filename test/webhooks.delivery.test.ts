@@ -201,11 +201,11 @@ describe('webhook delivery', () => {
       await emit(admin.tenantId, 'thing.changed', stuck, { n });
       await emit(admin.tenantId, 'thing.changed', free, { n });
     }
-    await eventually(() => of(stuck).includes(3) && of(free).length === 3, 20_000);
+    await eventually(() => of(stuck).includes(3) && of(free).length === 3);
     expect(of(free)).toEqual([1, 2, 3]);
     const stuckSeq = of(stuck);
     const retries = stuckSeq.length - 2;
     expect(stuckSeq).toEqual([...Array(retries).fill(1), 2, 3]);
     expect(retries).toBeGreaterThan(1);
-  }, 30_000);
+  }, 60_000);
 });

@@ -72,15 +72,17 @@ export async function claimDue(db: Executor, o: ClaimOptions): Promise<DeliveryR
               and p.status = 'PENDING' and p.seq < d.seq
           )
         order by d.next_attempt_at
-        limit ${o.limit * 4}
+        limit ${o.limit}
       ) d
       left join busy b on b.endpoint_id = d.endpoint_id
     ),
     picked as (
       select x.tenant_id, x.id
       from webhook_deliveries x
-      join candidates c on c.tenant_id = x.tenant_id and c.id = x.id
-      where c.rn <= c.free
+      where (x.tenant_id, x.id) in (select c.tenant_id, c.id from candidates c where c.rn <= c.free)
+        -- Checked again on the row as locked: another worker may have leased it since our snapshot.
+        and x.status = 'PENDING' and (x.lease_until is null or x.lease_until < now())
+      order by x.next_attempt_at
       limit ${o.limit}
       for update of x skip locked
     )
@@ -88,7 +90,6 @@ export async function claimDue(db: Executor, o: ClaimOptions): Promise<DeliveryR
     set lease_token = ${o.token}, lease_until = now() + make_interval(secs => ${o.leaseSeconds})
     from picked
     where w.tenant_id = picked.tenant_id and w.id = picked.id
-      and w.status = 'PENDING' and (w.lease_until is null or w.lease_until < now())
     returning w.*`.execute(db);
   return result.rows;
 }
@@ -102,43 +103,53 @@ export interface AttemptOutcome {
 }
 
 /**
- * Records attempts and moves their deliveries on, but only deliveries whose lease is still this
- * worker's: if a lease ran out and another worker took over, that worker's result counts (the
- * attempt is still logged). Deliveries deleted meanwhile (with their endpoint) are skipped; the
- * row locks taken first keep a concurrent delete from slipping in between. Returns the
- * deliveries that were updated.
+ * Records attempts and moves their deliveries on, in one statement (one round trip per batch).
+ * Only deliveries whose lease is still this worker's move on: if a lease ran out and another
+ * worker took over, that worker's result counts (the attempt is still logged). Deliveries deleted
+ * meanwhile (with their endpoint) are skipped: the row locks taken first keep a concurrent delete
+ * from slipping in between. Returns the deliveries that were moved on.
  */
 export async function recordOutcomes(db: Executor, token: string, outcomes: AttemptOutcome[]): Promise<Set<string>> {
   if (!outcomes.length) return new Set();
-  const existing = await db
-    .selectFrom('webhook_deliveries')
-    .select('id')
-    .where((eb) => eb(eb.refTuple('tenant_id', 'id'), 'in', outcomes.map((o) => eb.tuple(o.delivery.tenant_id, o.delivery.id))))
-    .forUpdate()
-    .execute();
-  const alive = new Set(existing.map((r) => r.id));
-  outcomes = outcomes.filter((o) => alive.has(o.delivery.id));
-  if (!outcomes.length) return new Set();
-  for (let i = 0; i < outcomes.length; i += INSERT_CHUNK) {
-    await db.insertInto('webhook_attempts').values(outcomes.slice(i, i + INSERT_CHUNK).map((o) => o.attempt)).execute();
-  }
-  const tenants = outcomes.map((o) => o.delivery.tenant_id);
-  const ids = outcomes.map((o) => o.delivery.id);
-  const statuses = outcomes.map((o) => o.status);
-  const next = outcomes.map((o) => (o.nextAttemptAt ?? o.attempt.attempted_at).toISOString());
-  const codes = outcomes.map((o) => o.attempt.status_code ?? null);
-  const errors = outcomes.map((o) => o.attempt.error ?? null);
-  const at = outcomes.map((o) => o.attempt.attempted_at.toISOString());
-  const updated = await sql<{ id: string }>`
+  const column = <T>(pick: (o: AttemptOutcome) => T) => outcomes.map(pick);
+  const iso = (d: Date) => d.toISOString();
+  const result = await sql<{ id: string }>`
+    with o as (
+      select * from unnest(
+        ${column((o) => o.delivery.tenant_id)}::uuid[], ${column((o) => o.delivery.id)}::uuid[], ${column((o) => o.attempt.id)}::uuid[],
+        ${column((o) => o.status)}::text[], ${column((o) => iso(o.nextAttemptAt ?? o.attempt.attempted_at))}::timestamptz[],
+        ${column((o) => o.attempt.status_code ?? null)}::int[], ${column((o) => o.attempt.error ?? null)}::text[],
+        ${column((o) => iso(o.attempt.attempted_at))}::timestamptz[], ${column((o) => o.attempt.latency_ms)}::int[],
+        ${column((o) => o.attempt.response_excerpt ?? null)}::text[]
+      ) as o(tenant_id, id, attempt_id, status, next_at, code, error, at, latency_ms, excerpt)
+    ),
+    alive as (
+      select w.tenant_id, w.id, w.lease_token from webhook_deliveries w
+      join o on o.tenant_id = w.tenant_id and o.id = w.id
+      for update of w
+    ),
+    logged as (
+      insert into webhook_attempts (tenant_id, id, delivery_id, attempted_at, status_code, latency_ms, response_excerpt, error)
+      select o.tenant_id, o.attempt_id, o.id, o.at, o.code, o.latency_ms, o.excerpt, o.error
+      from o join alive a on a.tenant_id = o.tenant_id and a.id = o.id
+    )
     update webhook_deliveries w
     set status = o.status, attempt_count = w.attempt_count + 1, next_attempt_at = o.next_at,
         lease_token = null, lease_until = null, last_status_code = o.code, last_error = o.error,
         finished_at = case when o.status = 'PENDING' then null else o.at end
-    from unnest(${tenants}::uuid[], ${ids}::uuid[], ${statuses}::text[], ${next}::timestamptz[], ${codes}::int[], ${errors}::text[], ${at}::timestamptz[])
-      as o(tenant_id, id, status, next_at, code, error, at)
-    where w.tenant_id = o.tenant_id and w.id = o.id and w.lease_token = ${token}
+    from o join alive a on a.tenant_id = o.tenant_id and a.id = o.id
+    where w.tenant_id = o.tenant_id and w.id = o.id and a.lease_token = ${token}
     returning w.id`.execute(db);
-  return new Set(updated.rows.map((r) => r.id));
+  return new Set(result.rows.map((r) => r.id));
+}
+
+/**
+ * Refreshes the planner's statistics of the delivery queue. A burst turns an empty table into
+ * thousands of rows faster than autovacuum notices (PGlite has no autovacuum at all), and the
+ * claim query's plan needs to know the table is no longer empty.
+ */
+export async function refreshQueueStatistics(db: Executor): Promise<void> {
+  await sql`analyze webhook_deliveries`.execute(db);
 }
 
 /** Gives claimed deliveries back without an attempt (the worker is stopping). */

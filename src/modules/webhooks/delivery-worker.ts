@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
-import { inTransaction, type Tx } from '../../platform/db/tx.js';
-import { appendEvent } from '../../platform/events/append.js';
+import { inTransaction } from '../../platform/db/tx.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import type { GuardedHttpClient, PostResult } from '../../platform/net/guarded-http.js';
 import { WorkLoop } from '../../platform/outbox/work-loop.js';
 import { nextRetryDelayMs, parseRetryAfter } from './delivery-policy.js';
 import * as deliveriesRepo from './deliveries.repo.js';
 import type { AttemptOutcome, DeliveryRow } from './deliveries.repo.js';
+import { updateEndpointHealth } from './endpoint-health.js';
 import * as endpointsRepo from './endpoints.repo.js';
 import type { EndpointRow } from './endpoints.repo.js';
 import { signedHeaders } from './signing.js';
@@ -48,82 +47,174 @@ export function requestHeaders(endpoint: EndpointRow, delivery: Pick<DeliveryRow
   return headers;
 }
 
+interface EndpointQueue {
+  endpoint: EndpointRow;
+  waiting: Array<{ delivery: DeliveryRow; leaseEnds: number }>;
+  active: number;
+}
+
 /**
- * Sends due deliveries: claims a batch with a lease, POSTs each outside any transaction, and
- * records the outcomes of everything that finished since the last write in one transaction.
- * Claiming never waits for slow sends, so a slow receiver only occupies its own per-endpoint slots.
+ * How many deliveries a worker may hold (claimed, not yet finished) per in-flight slot of an
+ * endpoint: many for a fast receiver, so one claim feeds it for a while; one for a receiver as
+ * slow as the timeout, so nothing waits in memory longer than about one timeout.
+ */
+const MAX_HOLD_PER_SLOT = 16;
+const DEFAULT_HOLD_PER_SLOT = 4;
+
+/**
+ * Sends due deliveries. Claims batches with a lease into per-endpoint queues, POSTs from them
+ * outside any transaction with at most `perEndpoint` requests in flight per endpoint and
+ * `concurrency` overall, and records the outcomes of everything that finished since the last
+ * write in one transaction. Claiming never waits for slow sends, so a slow receiver only occupies
+ * its own slots, and batching claims and writes is what lets one fast endpoint go at full speed.
  */
 export class DeliveryWorker {
   private readonly token = randomUUID();
   private readonly loop: WorkLoop;
-  private readonly inFlight = new Map<string, number>();
+  private readonly queues = new Map<string, EndpointQueue>();
   private readonly sending = new Set<Promise<void>>();
-  private total = 0;
+  /** Claimed and not finished (queued or in flight). */
+  private held = 0;
+  private active = 0;
   private finished: AttemptOutcome[] = [];
   private flushing: Promise<void> | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private retryAt = Infinity;
+  /** Recent response time per endpoint (moving average, ms), which sizes how much to hold for it. */
+  private readonly latency = new Map<string, number>();
+  private newWork = true;
+  /** Endpoints that may have a failing streak to clear, as last seen by this worker. */
+  private readonly failing = new Set<string>();
+  private lastClaimAt = 0;
 
   constructor(private readonly o: DeliveryWorkerOptions) {
-    this.loop = new WorkLoop(() => this.claimAndSend(), o.pollMs, o.onError);
+    this.loop = new WorkLoop(() => this.claim(), o.pollMs, o.onError);
   }
 
   start(): void {
     this.loop.start();
   }
 
+  /** New deliveries may be due (fan-out, a test or redelivery, a retry coming due). */
   wake(): void {
+    this.newWork = true;
     this.loop.wake();
   }
 
   async stop(): Promise<void> {
     await this.loop.stop();
     clearTimeout(this.retryTimer);
+    // Hand queued deliveries back at once instead of letting their leases run out.
+    const queued = [...this.queues.values()].flatMap((q) => q.waiting.splice(0).map((w) => ({ tenantId: w.delivery.tenant_id, id: w.delivery.id })));
+    await deliveriesRepo.releaseLeases(this.o.db, this.token, queued).catch(this.o.onError);
     await Promise.all([...this.sending]);
     await this.flushSoon();
   }
 
-  private get leaseSeconds(): number {
-    // The whole request is bounded by the timeout; the margin covers writing its outcome.
-    return Math.ceil(this.o.timeoutMs / 1000) + 5;
+  /**
+   * A queued delivery waits for a slot about one timeout at most (see holdFor), then its own
+   * request takes at most one more; one dropped unsent for lack of lease is claimed again later.
+   * The margin covers writing the outcome.
+   */
+  private get leaseMs(): number {
+    return this.o.timeoutMs * 2 + 5_000;
   }
 
-  private async claimAndSend(): Promise<boolean> {
-    const free = this.o.concurrency - this.total;
-    if (free <= 0) return false;
-    const busy = new Map([...this.inFlight].map(([id, n]) => [id, Math.max(0, this.o.perEndpoint - n)]));
+  /**
+   * A claim costs a query, so a finished send alone does not trigger one while every queue is
+   * still more than half full; new work, an emptied queue or the poll interval does.
+   */
+  private claimWorthwhile(): boolean {
+    if (this.newWork || Date.now() - this.lastClaimAt >= this.o.pollMs) return true;
+    for (const [id, queue] of this.queues) if ((queue.waiting.length + queue.active) * 2 <= this.holdFor(id)) return true;
+    return this.queues.size === 0;
+  }
+
+  private holdFor(endpointId: string): number {
+    const ms = this.latency.get(endpointId);
+    const perSlot = ms === undefined ? DEFAULT_HOLD_PER_SLOT : Math.floor(this.o.timeoutMs / Math.max(ms, 1));
+    return this.o.perEndpoint * Math.min(MAX_HOLD_PER_SLOT, Math.max(1, perSlot));
+  }
+
+  private async claim(): Promise<boolean> {
+    const budget = this.o.concurrency * DEFAULT_HOLD_PER_SLOT - this.held;
+    if (budget <= 0 || !this.claimWorthwhile()) return false;
+    this.newWork = false;
+    this.lastClaimAt = Date.now();
+    const busy = new Map<string, number>();
+    for (const id of this.latency.keys()) busy.set(id, this.holdFor(id));
+    for (const [id, q] of this.queues) busy.set(id, Math.max(0, this.holdFor(id) - q.active - q.waiting.length));
     const claimed = await deliveriesRepo.claimDue(this.o.db, {
       token: this.token,
-      leaseSeconds: this.leaseSeconds,
-      limit: free,
-      perEndpoint: this.o.perEndpoint,
+      leaseSeconds: Math.ceil(this.leaseMs / 1000),
+      limit: budget,
+      perEndpoint: this.o.perEndpoint * DEFAULT_HOLD_PER_SLOT,
       busy,
     });
     if (!claimed.length) return false;
+    const leaseEnds = Date.now() + this.leaseMs;
     const keys = [...new Map(claimed.map((d) => [d.endpoint_id, { tenantId: d.tenant_id, id: d.endpoint_id }])).values()];
+    // Fresh endpoint rows each claim: a rotated secret or changed URL applies to the next batch.
     const endpoints = new Map((await endpointsRepo.endpointsByKeys(this.o.db, keys)).map((e) => [e.id, e]));
     for (const delivery of claimed) {
       const endpoint = endpoints.get(delivery.endpoint_id);
       if (!endpoint) continue; // deleted meanwhile: its deliveries went with it
-      this.total++;
-      this.inFlight.set(endpoint.id, (this.inFlight.get(endpoint.id) ?? 0) + 1);
-      const sent: Promise<void> = this.send(endpoint, delivery).finally(() => {
-        this.total--;
-        const left = (this.inFlight.get(endpoint.id) ?? 1) - 1;
-        if (left) this.inFlight.set(endpoint.id, left);
-        else this.inFlight.delete(endpoint.id);
-        this.sending.delete(sent);
-      });
-      this.sending.add(sent);
+      if (endpoint.failing_since) this.failing.add(endpoint.id);
+      const queue = this.queues.get(endpoint.id) ?? { endpoint, waiting: [], active: 0 };
+      queue.endpoint = endpoint;
+      queue.waiting.push({ delivery, leaseEnds });
+      this.queues.set(endpoint.id, queue);
+      this.held++;
     }
-    return claimed.length === free;
+    this.pump();
+    return claimed.length === budget;
+  }
+
+  /** Starts sends while slots are free, visiting endpoints in turn so none starves the others. */
+  private pump(): void {
+    for (const [id, queue] of [...this.queues]) {
+      while (queue.waiting.length && queue.active < this.o.perEndpoint && this.active < this.o.concurrency) {
+        const next = queue.waiting.shift() as EndpointQueue['waiting'][number];
+        if (Date.now() > next.leaseEnds - this.o.timeoutMs - 1_000) {
+          this.held--; // too little lease left to finish safely: leave it to whoever claims it next
+          continue;
+        }
+        this.startSend(queue, next.delivery);
+      }
+      this.queues.delete(id);
+      if (queue.waiting.length || queue.active) this.queues.set(id, queue); // to the back of the line
+    }
+  }
+
+  private startSend(queue: EndpointQueue, delivery: DeliveryRow): void {
+    queue.active++;
+    this.active++;
+    const sent: Promise<void> = this.send(queue.endpoint, delivery)
+      .catch(this.o.onError)
+      .finally(() => {
+        queue.active--;
+        this.active--;
+        this.held--;
+        this.sending.delete(sent);
+        if (!queue.waiting.length && !queue.active) this.queues.delete(queue.endpoint.id);
+        this.pump();
+      });
+    this.sending.add(sent);
   }
 
   private async send(endpoint: EndpointRow, delivery: DeliveryRow): Promise<void> {
     const attemptedAt = new Date();
     const result = await this.o.http.post(endpoint.url, delivery.payload, requestHeaders(endpoint, delivery, attemptedAt));
+    this.observeLatency(endpoint.id, result.latencyMs);
     this.finished.push(this.outcome(delivery, attemptedAt, result));
     void this.flushSoon();
+  }
+
+  private observeLatency(endpointId: string, ms: number): void {
+    const previous = this.latency.get(endpointId);
+    this.latency.delete(endpointId); // most recent last, so the oldest go first when trimming
+    this.latency.set(endpointId, previous === undefined ? ms : previous * 0.8 + ms * 0.2);
+    if (this.latency.size > 1_000) this.latency.delete(this.latency.keys().next().value as string);
   }
 
   private outcome(delivery: DeliveryRow, attemptedAt: Date, result: PostResult): AttemptOutcome {
@@ -165,10 +256,19 @@ export class DeliveryWorker {
     this.finished = [];
     if (!batch.length) return;
     try {
-      await inTransaction(this.o.db, async (tx) => {
-        const recorded = await deliveriesRepo.recordOutcomes(tx.trx, this.token, batch);
-        await this.updateEndpointHealth(tx, batch.filter((o) => recorded.has(o.delivery.id)));
-      });
+      if (batch.every((o) => o.status === 'SUCCEEDED' && !this.failing.has(o.delivery.endpoint_id))) {
+        // The common case needs no endpoint bookkeeping: one statement, no explicit transaction.
+        await deliveriesRepo.recordOutcomes(this.o.db, this.token, batch);
+      } else {
+        await inTransaction(this.o.db, async (tx) => {
+          const recorded = await deliveriesRepo.recordOutcomes(tx.trx, this.token, batch);
+          await updateEndpointHealth(tx, this.o.bus, this.o.disableAfterHours, batch.filter((o) => recorded.has(o.delivery.id)));
+        });
+        for (const o of batch) {
+          if (o.status === 'SUCCEEDED') this.failing.delete(o.delivery.endpoint_id);
+          else this.failing.add(o.delivery.endpoint_id);
+        }
+      }
     } catch (err) {
       // The attempts happened; keep them for the next write rather than lose the log (the lease
       // stays ours until it runs out, so nobody else sends these meanwhile).
@@ -186,60 +286,8 @@ export class DeliveryWorker {
     this.retryAt = at;
     this.retryTimer = setTimeout(() => {
       this.retryAt = Infinity;
-      this.loop.wake();
+      this.wake();
     }, Math.max(0, at - Date.now()));
     this.retryTimer.unref();
-  }
-
-  /**
-   * Any success clears an endpoint's failing streak; a failure starts one. A 410 disables the
-   * endpoint at once, and a streak older than `disableAfterHours` disables it; both are recorded
-   * as `webhook_endpoint.disabled` events.
-   */
-  private async updateEndpointHealth(tx: Tx, outcomes: AttemptOutcome[]): Promise<void> {
-    const key = (o: AttemptOutcome) => `${o.delivery.tenant_id}/${o.delivery.endpoint_id}`;
-    const succeeded = new Map<string, AttemptOutcome>();
-    const failed = new Map<string, AttemptOutcome>();
-    const gone = new Map<string, AttemptOutcome>();
-    for (const o of outcomes) {
-      if (o.status === 'SUCCEEDED') succeeded.set(key(o), o);
-      else failed.set(key(o), o);
-      if (o.attempt.status_code === 410) gone.set(key(o), o);
-    }
-    const tuples = (list: AttemptOutcome[]) => list.map((o) => sql`(${o.delivery.tenant_id}::uuid, ${o.delivery.endpoint_id}::uuid)`);
-    if (succeeded.size) {
-      await sql`update webhook_endpoints set failing_since = null
-        where failing_since is not null and (tenant_id, id) in (${sql.join(tuples([...succeeded.values()]))})`.execute(tx.trx);
-    }
-    const stillFailing = [...failed.entries()].filter(([k]) => !succeeded.has(k)).map(([, o]) => o);
-    if (stillFailing.length) {
-      await sql`update webhook_endpoints set failing_since = now()
-        where failing_since is null and (tenant_id, id) in (${sql.join(tuples(stillFailing))})`.execute(tx.trx);
-      const expired = await sql<EndpointRow>`update webhook_endpoints
-        set enabled = false, updated_at = now(),
-            disabled_reason = ${`failing for more than ${this.o.disableAfterHours} hours`}
-        where enabled and failing_since < now() - make_interval(hours => ${this.o.disableAfterHours})
-          and (tenant_id, id) in (${sql.join(tuples(stillFailing))})
-        returning *`.execute(tx.trx);
-      for (const endpoint of expired.rows) await this.recordDisabled(tx, endpoint);
-    }
-    for (const o of gone.values()) {
-      const disabled = await sql<EndpointRow>`update webhook_endpoints
-        set enabled = false, updated_at = now(), disabled_reason = 'receiver answered 410 Gone'
-        where enabled and tenant_id = ${o.delivery.tenant_id} and id = ${o.delivery.endpoint_id}
-        returning *`.execute(tx.trx);
-      for (const endpoint of disabled.rows) await this.recordDisabled(tx, endpoint);
-    }
-  }
-
-  private async recordDisabled(tx: Tx, endpoint: EndpointRow): Promise<void> {
-    await appendEvent(tx, this.o.bus, {
-      tenantId: endpoint.tenant_id,
-      type: 'webhook_endpoint.disabled',
-      entityType: 'webhook_endpoint',
-      entityId: endpoint.id,
-      companyIds: endpoint.company_id ? [endpoint.company_id] : [],
-      payload: { url: endpoint.url, reason: endpoint.disabled_reason },
-    });
   }
 }

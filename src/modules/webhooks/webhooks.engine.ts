@@ -4,8 +4,13 @@ import type { GuardedHttpClient } from '../../platform/net/guarded-http.js';
 import { startWakeups } from '../../platform/outbox/wakeups.js';
 import { WorkLoop } from '../../platform/outbox/work-loop.js';
 import { DeliveryWorker } from './delivery-worker.js';
+import { refreshQueueStatistics } from './deliveries.repo.js';
 import { fanOutTenant, tenantsWithBacklog } from './fanout.js';
 import type { PayloadBuilder, PayloadFamily } from './payloads.js';
+
+/** Deliveries created since the last ANALYZE that make a new one worthwhile, and how often at most. */
+const ANALYZE_AFTER_ROWS = 1_000;
+const ANALYZE_INTERVAL_MS = 30_000;
 
 export interface EngineOptions {
   db: Db;
@@ -37,6 +42,15 @@ export interface WebhookEngine {
 export function startWebhookEngine(o: EngineOptions): WebhookEngine {
   const delivery = new DeliveryWorker({ ...o });
   const dirty = new Set<string>();
+  let createdSinceAnalyze = 0;
+  let analyzedAt = 0;
+  const maybeRefreshStatistics = async (created: number) => {
+    createdSinceAnalyze += created;
+    if (createdSinceAnalyze < ANALYZE_AFTER_ROWS || Date.now() - analyzedAt < ANALYZE_INTERVAL_MS) return;
+    createdSinceAnalyze = 0;
+    analyzedAt = Date.now();
+    await refreshQueueStatistics(o.db);
+  };
   let sweep = true;
 
   const fanOut = new WorkLoop(
@@ -56,7 +70,10 @@ export function startWebhookEngine(o: EngineOptions): WebhookEngine {
           more = true;
         }
       }
-      if (created) delivery.wake();
+      if (created) {
+        delivery.wake();
+        await maybeRefreshStatistics(created);
+      }
       return more;
     },
     o.pollMs,

@@ -1,0 +1,266 @@
+/**
+ * Webhook delivery benchmark (issue 4), on PGlite and on PostgreSQL:
+ *  - the raw ceiling: autocannon POSTing a webhook-sized body straight to the receiver;
+ *  - delivery throughput: a burst of 10,000 committed events to one endpoint, and to 50 endpoints;
+ *  - latency from the committing request's start to the receiver getting the message (p50/p99),
+ *    at idle and while order imports load the server.
+ * The receiver is a separate process, so it never shares an event loop with Waybill.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { inTransaction } from '../src/platform/db/tx.js';
+import { appendEvent } from '../src/platform/events/append.js';
+import { bearerHeader, machineLine, startBenchServer, type BenchServer, type Engine } from './support.js';
+
+const BURST = Number(process.env.BENCH_WEBHOOK_BURST ?? 10_000);
+const PROBES = Number(process.env.BENCH_WEBHOOK_PROBES ?? 200);
+const LOAD_SECONDS = Number(process.env.BENCH_DURATION ?? 10);
+
+/** The receiver process: answers 200 `{}` and remembers when each message arrived. */
+const RECEIVER_SOURCE = `
+const http = require('node:http');
+const arrivals = new Map();
+let count = 0;
+const now = () => performance.timeOrigin + performance.now();
+const server = http.createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    count++;
+    const key = req.headers['x-probe'] ? undefined : req.headers['webhook-id'] && extractKey(Buffer.concat(chunks).toString());
+    if (key) arrivals.set(key, now());
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{}');
+  });
+});
+function extractKey(body) {
+  const m = /"entity_id":"([0-9a-f-]{36})"/.exec(body);
+  return m ? m[1] : undefined;
+}
+server.keepAliveTimeout = 60000;
+server.listen(0, '0.0.0.0', () => process.send({ port: server.address().port }));
+process.on('message', (m) => {
+  if (m.type === 'stats') process.send({ count, arrivals: m.keys ? m.keys.map((k) => arrivals.get(k) ?? null) : [] });
+  if (m.type === 'reset') { count = 0; arrivals.clear(); process.send({ ok: true }); }
+});
+`;
+
+class ReceiverProcess {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly port: number,
+  ) {}
+
+  static async start(): Promise<ReceiverProcess> {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'waybill-receiver-')), 'receiver.cjs');
+    fs.writeFileSync(file, RECEIVER_SOURCE);
+    const child = fork(file, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const { port } = await new Promise<{ port: number }>((resolve) => child.once('message', (m) => resolve(m as { port: number })));
+    return new ReceiverProcess(child, port);
+  }
+
+  /** A URL on its own loopback address per endpoint index, like distinct receivers would be. */
+  url(host = 1): string {
+    return `http://127.0.0.${host}:${this.port}/hook`;
+  }
+
+  private ask<T>(message: object): Promise<T> {
+    return new Promise((resolve) => {
+      this.child.once('message', (m) => resolve(m as T));
+      this.child.send(message);
+    });
+  }
+
+  stats(keys?: string[]) {
+    return this.ask<{ count: number; arrivals: Array<number | null> }>({ type: 'stats', keys });
+  }
+
+  reset() {
+    return this.ask({ type: 'reset' });
+  }
+
+  stop() {
+    this.child.kill();
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const wallNow = () => performance.timeOrigin + performance.now();
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function rawCeiling(receiver: ReceiverProcess): Promise<number> {
+  const body = JSON.stringify({ id: crypto.randomUUID(), position: 1, type: 'company.created', entity_type: 'company', entity_id: crypto.randomUUID(), payload: { name: 'x'.repeat(300) } });
+  const run = (duration: number) =>
+    autocannon({ url: receiver.url(), method: 'POST', body, headers: { 'content-type': 'application/json', 'x-probe': '1' }, connections: 10, duration, workers: 1 });
+  await run(2);
+  return Math.round((await run(LOAD_SECONDS)).requests.average);
+}
+
+async function createEndpoint(server: BenchServer, url: string, body: Record<string, unknown>) {
+  const res = await server.app.inject({
+    method: 'POST',
+    url: '/v1/admin/webhook-endpoints',
+    headers: bearerHeader(server.admin.token),
+    payload: { url, ...body },
+  });
+  if (res.statusCode !== 201) throw new Error(`endpoint: ${res.body}`);
+  return res.json() as { id: string };
+}
+
+/** Commits `BURST` events in transactions of 500, then times until the receiver has them all. */
+async function burst(server: BenchServer, receiver: ReceiverProcess, typeOf: (i: number) => string): Promise<number> {
+  await receiver.reset();
+  const started = wallNow();
+  for (let i = 0; i < BURST; i += 500) {
+    await inTransaction(server.services.db, async (tx) => {
+      for (let j = i; j < Math.min(BURST, i + 500); j++) {
+        await appendEvent(tx, server.services.bus, {
+          tenantId: server.admin.tenantId,
+          type: typeOf(j),
+          entityType: 'bench',
+          entityId: crypto.randomUUID(),
+          payload: { n: j, note: 'x'.repeat(200) },
+        });
+      }
+    });
+  }
+  for (;;) {
+    const { count } = await receiver.stats();
+    if (count >= BURST) break;
+    await sleep(20);
+  }
+  return Math.round(BURST / ((wallNow() - started) / 1000));
+}
+
+/** Creates companies one after another over HTTP and measures request start → arrival. */
+async function probeLatency(server: BenchServer, receiver: ReceiverProcess, count: number, gapMs: number): Promise<{ p50: number; p99: number }> {
+  const latencies: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const sent = wallNow();
+    const res = await fetch(`${server.url}/v1/companies/company`, {
+      method: 'POST',
+      headers: { ...bearerHeader(server.admin.token), 'content-type': 'application/json' },
+      body: JSON.stringify({ name: `Probe ${i}`, currency: 'EUR', is_customer: true }),
+    });
+    const { id } = (await res.json()) as { id: string };
+    let arrived: number | null = null;
+    for (let tries = 0; arrived === null && tries < 2_000; tries++) {
+      arrived = (await receiver.stats([id])).arrivals[0] ?? null;
+      if (arrived === null) await sleep(2);
+    }
+    if (arrived !== null) latencies.push(arrived - sent);
+    await sleep(gapMs);
+  }
+  return { p50: Math.round(percentile(latencies, 50)), p99: Math.round(percentile(latencies, 99)) };
+}
+
+async function benchEngine(engine: Engine, receiver: ReceiverProcess, ceiling: number) {
+  const label = engine === 'pglite' ? 'PGlite' : 'PostgreSQL';
+  const rows: string[] = [];
+  // Burst to one endpoint.
+  {
+    const server = await startBenchServer({ engine, config: { outboundAllowlist: ['127.0.0.0/8'] } });
+    const engineHandle = server.services.webhooks.startEngine((err) => console.error(err));
+    try {
+      await createEndpoint(server, receiver.url(), { families: ['events'], event_types: ['bench.*'] });
+      const rate = await burst(server, receiver, () => 'bench.burst');
+      rows.push(`| ${label}: burst of ${BURST} events → 1 endpoint | ${rate} deliveries/s | ${(rate / ceiling).toFixed(2)} × raw |`);
+    } finally {
+      await engineHandle.stop();
+      await server.stop();
+    }
+  }
+  // The same burst spread over 50 endpoints (each on its own loopback address).
+  {
+    const server = await startBenchServer({ engine, config: { outboundAllowlist: ['127.0.0.0/8'] } });
+    const engineHandle = server.services.webhooks.startEngine((err) => console.error(err));
+    try {
+      for (let e = 0; e < 50; e++) await createEndpoint(server, receiver.url(e + 1), { families: ['events'], event_types: [`bench.e${e}`] });
+      const rate = await burst(server, receiver, (i) => `bench.e${i % 50}`);
+      rows.push(`| ${label}: burst of ${BURST} events → 50 endpoints | ${rate} deliveries/s | ${(rate / ceiling).toFixed(2)} × raw |`);
+    } finally {
+      await engineHandle.stop();
+      await server.stop();
+    }
+  }
+  // Latency, idle and under order-import load.
+  const latency: string[] = [];
+  {
+    const server = await startBenchServer({ engine, config: { outboundAllowlist: ['127.0.0.0/8'] } });
+    const engineHandle = server.services.webhooks.startEngine((err) => console.error(err));
+    try {
+      await createEndpoint(server, receiver.url(1), { families: ['events'], event_types: ['company.created'] });
+      // Order imports also fan out to a visibility endpoint, so the load exercises the whole path.
+      await createEndpoint(server, receiver.url(2), { families: ['operational_visibility'] });
+      await server.app.inject({
+        method: 'POST',
+        url: '/v1/companies/company',
+        headers: bearerHeader(server.admin.token),
+        payload: { name: 'Load customer', code: 'LOAD', currency: 'EUR', is_customer: true },
+      });
+      await probeLatency(server, receiver, 20, 5);
+      const idle = await probeLatency(server, receiver, PROBES, 5);
+      latency.push(`| ${label}: idle | ${idle.p50} | ${idle.p99} | — |`);
+
+      const order = {
+        operation: 'CREATE',
+        order_identifier: 'LOAD-[<id>]',
+        customer: { code: 'LOAD' },
+        customer_reference_number: 'PO-[<id>]',
+        consignments: [
+          {
+            pickup_stop: { location: { name: 'Antwerp DC', city: 'Antwerpen', country: 'BE' }, date: '2026-12-01' },
+            delivery_stop: { location: { name: 'Lyon Hub', city: 'Lyon', country: 'FR' }, date: '2026-12-02' },
+            goods: [{ description: 'Pallets', quantity: 10, total_weight_kg: 5000 }],
+          },
+        ],
+      };
+      const loadRun = autocannon({
+        url: `${server.url}/v1/orders/order/upload`,
+        method: 'POST',
+        headers: { ...bearerHeader(server.admin.token), 'content-type': 'application/json' },
+        body: JSON.stringify(order),
+        idReplacement: true,
+        connections: 4,
+        duration: LOAD_SECONDS + 5,
+        workers: 1,
+      } as Parameters<typeof autocannon>[0]);
+      await sleep(1_000);
+      const loaded = await probeLatency(server, receiver, PROBES, 20);
+      const result = await loadRun;
+      latency.push(`| ${label}: under order-import load | ${loaded.p50} | ${loaded.p99} | ${Math.round(result.requests.average)} imports/s (${result.non2xx + result.errors} errors) |`);
+    } finally {
+      await engineHandle.stop();
+      await server.stop();
+    }
+  }
+  return { rows, latency };
+}
+
+const receiver = await ReceiverProcess.start();
+try {
+  const ceiling = await rawCeiling(receiver);
+  const engines: Engine[] = process.env.BENCH_ENGINES ? (process.env.BENCH_ENGINES.split(',') as Engine[]) : ['pglite', 'postgres'];
+  const throughput = [`| Raw ceiling: autocannon → receiver (10 connections) | ${ceiling} req/s | 1.00 × raw |`];
+  const latency: string[] = [];
+  for (const engine of engines) {
+    const result = await benchEngine(engine, receiver, ceiling);
+    throughput.push(...result.rows);
+    latency.push(...result.latency);
+  }
+  console.log(`\nMeasured ${machineLine()}\n`);
+  console.log('| Scenario | rate | vs raw ceiling |\n|---|---:|---:|');
+  console.log(throughput.join('\n'));
+  console.log(`\nLatency from the committing request's start to the receiver (${PROBES} company creates, one at a time):\n`);
+  console.log('| Engine and load | p50 ms | p99 ms | load |\n|---|---:|---:|---|');
+  console.log(latency.join('\n'));
+} finally {
+  receiver.stop();
+}
