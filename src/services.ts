@@ -4,8 +4,6 @@ import type { EventBus } from './platform/events/bus.js';
 import { createFileBlobStore } from './platform/storage/file-blob-store.js';
 import { createAuthService } from './modules/auth/auth.service.js';
 import { createCompaniesService } from './modules/companies/companies.service.js';
-import { createEventsService } from './modules/events/events.service.js';
-import { createWebhooks } from './modules/webhooks/webhooks.module.js';
 import { createDocumentsService } from './modules/documents/documents.service.js';
 import { createOrderDocumentsService } from './modules/documents/order-documents.service.js';
 import { createEventsService } from './modules/events/events.service.js';
