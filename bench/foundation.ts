@@ -18,6 +18,36 @@ async function measure(options: LoadOptions): Promise<LoadResult> {
   return load(options);
 }
 
+const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] ?? 0;
+
+function combine(runs: LoadResult[]): LoadResult {
+  return {
+    title: runs[0]?.title ?? '',
+    requestsPerSecond: Math.round(runs.reduce((sum, r) => sum + r.requestsPerSecond, 0) / runs.length),
+    p50Ms: median(runs.map((r) => r.p50Ms)),
+    p99Ms: median(runs.map((r) => r.p99Ms)),
+    requests: runs.reduce((sum, r) => sum + r.requests, 0),
+    errors: runs.reduce((sum, r) => sum + r.errors, 0),
+  };
+}
+
+/**
+ * Two routes compared for a ratio, measured in alternating order (A B, B A, A B, ...) in short
+ * rounds, so that a change in background load during the run weighs on both alike.
+ */
+async function measurePair(a: LoadOptions, b: LoadOptions, rounds = 6): Promise<[LoadResult, LoadResult]> {
+  await load({ ...a, duration: WARM_UP_SECONDS });
+  await load({ ...b, duration: WARM_UP_SECONDS });
+  const duration = Math.max(2, Math.round((a.duration ?? Number(process.env.BENCH_DURATION ?? 10)) / 2));
+  const runsA: LoadResult[] = [];
+  const runsB: LoadResult[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? ([a, b] as const) : ([b, a] as const);
+    for (const options of order) (options === a ? runsA : runsB).push(await load({ ...options, duration }));
+  }
+  return [combine(runsA), combine(runsB)];
+}
+
 async function benchEngine(engine: Engine): Promise<{ results: LoadResult[]; ratio: number }> {
   const server = await startBenchServer({
     engine,
@@ -55,15 +85,14 @@ async function benchEngine(engine: Engine): Promise<{ results: LoadResult[]; rat
       method: 'POST',
       headers: basicHeader(server.admin.clientId, server.admin.clientSecret),
     });
-    const authenticated = await measure({
-      title: `${label}: GET /v1/companies/company/{id} (Bearer)`,
-      url: `${server.url}/v1/companies/company/${companyId}`,
-      headers: bearerHeader(server.admin.token),
-    });
-    const unauthenticated = await measure({
-      title: `${label}: same GET without authentication`,
-      url: `${server.url}${UNAUTHENTICATED_TWIN.replace(':id', companyId)}`,
-    });
+    const [authenticated, unauthenticated] = await measurePair(
+      {
+        title: `${label}: GET /v1/companies/company/{id} (Bearer)`,
+        url: `${server.url}/v1/companies/company/${companyId}`,
+        headers: bearerHeader(server.admin.token),
+      },
+      { title: `${label}: same GET without authentication`, url: `${server.url}${UNAUTHENTICATED_TWIN.replace(':id', companyId)}` },
+    );
     return {
       results: [hello, token, authenticated, unauthenticated],
       ratio: authenticated.requestsPerSecond / unauthenticated.requestsPerSecond,
