@@ -137,6 +137,33 @@ describe('webhook delivery', () => {
     expect(delivery?.status).toBe('FAILED');
   });
 
+  it('disables an endpoint failing for longer than the configured hours, with an event', async () => {
+    const admin = await newTenant(ctx);
+    const r = await receiver();
+    r.respond = () => ({ status: 500 });
+    const ep = await endpoint(admin, r.url);
+    const get = async () => (await ctx.app.inject({ url: `/v1/admin/webhook-endpoints/${ep.id}`, headers: { authorization: admin.auth } })).json();
+    const test = () => ctx.app.inject({ method: 'POST', url: `/v1/admin/webhook-endpoints/${ep.id}/test`, headers: { authorization: admin.auth } });
+    expect((await test()).statusCode).toBe(202);
+    await eventually(async () => (await get()).failing_since !== null);
+    expect((await get()).enabled).toBe(true);
+    // Pretend the streak began 121 hours ago (the default limit is 120): the next failure ends it.
+    await ctx.services.db
+      .updateTable('webhook_endpoints')
+      .set({ failing_since: new Date(Date.now() - 121 * 3_600_000) })
+      .where('tenant_id', '=', admin.tenantId)
+      .where('id', '=', ep.id)
+      .execute();
+    expect((await test()).statusCode).toBe(202);
+    const disabled = await eventually(async () => {
+      const body = await get();
+      return body.enabled === false && body;
+    });
+    expect(disabled.disabled_reason).toBe('failing for more than 120 hours');
+    const feed = (await ctx.app.inject({ url: '/v1/events?types=webhook_endpoint.disabled', headers: { authorization: admin.auth } })).json();
+    expect(feed.items.map((e: { entity_id: string }) => e.entity_id)).toEqual([ep.id]);
+  });
+
   it('honours Retry-After on 429', async () => {
     const admin = await newTenant(ctx);
     const r = await receiver();

@@ -93,6 +93,36 @@ describe('operational visibility', () => {
   });
 });
 
+describe('document visibility', () => {
+  it('pushes a Document CREATED update for a document attached to an order', async () => {
+    const admin = await newTenant(ctx);
+    await newCompany(ctx, admin, { name: 'Acme', code: 'ACME' });
+    const hook = await newClient(ctx, admin.tenantId, 'TENANT', { kind: 'WEBHOOK' });
+    const r = await receiver();
+    await endpoint(admin, r.url, { event_types: ['document.*'] });
+    const order = await importOrder(admin, realisticOrder('DOCVIS-1'));
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/v1/webhook/document-import',
+      query: { filename: 'pod.pdf', customer_reference_number: 'PO-DOCVIS-1', document_type: 'PROOF_OF_DELIVERY' },
+      headers: { authorization: hook.auth, 'content-type': 'application/pdf' },
+      payload: Buffer.from('%PDF-1.4 proof'),
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    await eventually(() => r.received.length === 1);
+    const [body] = r.received.map((m) => JSON.parse(m.body));
+    expectContract('OperationalVisibilityUpdate', body);
+    expect(body.events[0].update).toMatchObject({
+      type: 'Document',
+      id: res.json().document_id,
+      status: 'CREATED',
+      document: { document_type: 'PROOF_OF_DELIVERY', subject: { customer_reference_number: 'PO-DOCVIS-1' } },
+    });
+    expect(body.events[0].update.document.document_content.download_url).toContain(res.json().document_id);
+    expect(body.order.id).toBe(order.order_id);
+  });
+});
+
 describe('events feed', () => {
   it('pages in position order, filters by type, and shows a company client only its events', async () => {
     const admin = await newTenant(ctx);

@@ -58,7 +58,7 @@ function operationalVisibility(sources: Partial<VisibilitySources>): PayloadBuil
     if (event.type === 'document.created') {
       // Only documents that belong to an order and have a contract document type have a visibility form.
       const p = event.payload;
-      const documentType = str(p.document_type);
+      const documentType = str(p.document_type) ?? str(p.type);
       const orderId = str(p.order_id);
       const downloadUrl = str(p.download_url);
       if (!documentType || !DOCUMENT_TYPES.has(documentType) || !orderId || !downloadUrl) return null;
