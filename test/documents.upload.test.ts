@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, newClient, newCompany, newTenant, type Client, type TestContext } from './support/app.js';
@@ -216,6 +217,31 @@ describe('bad requests', () => {
     const bad = await download(admin, 'not-a-uuid');
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors[0].field).toBe('id');
+  });
+});
+
+describe('interrupted uploads', () => {
+  it('leaves no temp file and no row when the client disconnects mid-file', async () => {
+    const url = new URL(await ctx.app.listen({ host: '127.0.0.1', port: 0 }));
+    const rows = await documentCount();
+    const files = blobFiles().length;
+    const body = multipart([{ name: 'file', filename: 'cut.bin', content: randomBytes(48 * 1024) }]);
+    await new Promise<void>((resolve) => {
+      const socket = net.connect(Number(url.port), url.hostname, () => {
+        socket.write(
+          `POST /v1/documents/document/upload_content HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: ${admin.auth}\r\n` +
+            `Content-Type: ${body.headers['content-type']}\r\nContent-Length: ${body.payload.length}\r\n\r\n`,
+        );
+        socket.write(body.payload.subarray(0, 20 * 1024), () => setTimeout(() => socket.destroy(), 100));
+      });
+      socket.on('close', () => resolve());
+      socket.on('error', () => undefined);
+    });
+    // The server notices the disconnect asynchronously: wait for the temp file to go, without a deadline of our own.
+    while (blobFiles().length !== files) await new Promise((r) => setTimeout(r, 50));
+    expect(await documentCount()).toBe(rows);
+    // And the server still answers.
+    expect((await upload(admin, { filename: 'after.bin', content: 'ok' })).statusCode).toBe(201);
   });
 });
 

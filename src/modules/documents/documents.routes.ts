@@ -186,7 +186,8 @@ export async function orderDocumentsRoutes(app: App, deps: { orderDocuments: Ord
           'No match or several matches are reported in `errors` and nothing is stored.',
         security: [{ webhookBasic: [] }],
         querystring: DocumentImportQuery,
-        consumes: ['application/octet-stream'],
+        // Documentation only: an empty schema accepts the unparsed body the handler streams.
+        body: { content: { 'application/octet-stream': { schema: Type.Unknown({ description: 'The file, sent with its own Content-Type (any).' }) } } },
         response: { 200: ref(DocumentImportResponse), ...fileResponses },
       },
       handler: async (request) => {
