@@ -115,6 +115,19 @@ describe('operational routes', () => {
     expect(spec.components.schemas).toHaveProperty('ValidationErrorResponse');
     expect(spec.components.schemas).toHaveProperty('CompanyDetailOutput');
     expect(Object.keys(spec.paths)).not.toContain('/health');
+    // Every reference resolves inside the document, and every operation documents its answers.
+    const refs = JSON.stringify(spec).match(/"\$ref":"[^"]+"/g) ?? [];
+    expect(refs.length).toBeGreaterThan(0);
+    for (const found of new Set(refs)) {
+      const target = found.slice('"$ref":"'.length, -1);
+      expect(target).toMatch(/^#\/components\/schemas\//);
+      expect(spec.components.schemas, target).toHaveProperty([target.split('/').pop() as string]);
+    }
+    for (const [route, operations] of Object.entries(spec.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        expect(Object.keys((operation as { responses?: object }).responses ?? {}), `${method} ${route}`).not.toHaveLength(0);
+      }
+    }
   });
 
   it('GET /docs serves an HTML reference page', async () => {
