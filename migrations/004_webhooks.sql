@@ -67,6 +67,7 @@ create index webhook_deliveries_due_idx on webhook_deliveries (next_attempt_at) 
 create index webhook_deliveries_order_idx on webhook_deliveries (tenant_id, endpoint_id, entity_key, seq) where status = 'PENDING';
 create index webhook_deliveries_list_idx on webhook_deliveries (tenant_id, endpoint_id, created_at, id);
 create index webhook_deliveries_event_idx on webhook_deliveries (tenant_id, endpoint_id, event_id);
+create index webhook_deliveries_finished_idx on webhook_deliveries (finished_at) where status <> 'PENDING';
 
 create table webhook_attempts (
   tenant_id uuid not null,

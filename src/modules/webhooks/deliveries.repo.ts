@@ -152,6 +152,16 @@ export async function refreshQueueStatistics(db: Executor): Promise<void> {
   await sql`analyze webhook_deliveries`.execute(db);
 }
 
+/** Deletes finished deliveries (and their attempts) older than the retention, a batch at a time. */
+export async function purgeFinished(db: Executor, olderThanDays: number, batch = 5_000): Promise<number> {
+  const result = await sql`delete from webhook_deliveries
+    where (tenant_id, id) in (
+      select tenant_id, id from webhook_deliveries
+      where status <> 'PENDING' and finished_at < now() - make_interval(days => ${olderThanDays})
+      limit ${batch})`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
 /** Gives claimed deliveries back without an attempt (the worker is stopping). */
 export async function releaseLeases(db: Executor, token: string, keys: Array<{ tenantId: string; id: string }>): Promise<void> {
   if (!keys.length) return;
