@@ -34,5 +34,7 @@ create table documents (
 );
 create index documents_order_idx on documents (tenant_id, order_id, created_at, id) where order_id is not null;
 create index documents_subject_idx on documents (tenant_id, subject_type, subject_id) where subject_type is not null;
+-- Blobs are shared by content across tenants; the blob sweep asks which hashes any row still uses.
+create index documents_sha256_idx on documents (sha256);
 create unique index documents_attached_upload_key on documents (tenant_id, source_upload_id, subject_type, subject_id)
   where source_upload_id is not null;

@@ -26,12 +26,16 @@ export async function openDatabase(config: Config): Promise<DatabaseHandle> {
   return database;
 }
 
+/** A blob unreferenced for a day is past any transaction that could still commit a row for it. */
+const BLOB_SWEEP_GRACE_MS = 24 * 3_600_000;
+
 /** Background work every process runs (one list, so shutdown stops exactly what start started). */
 type Worker = { stop(): Promise<void> | void };
 
 function startHousekeeping(services: Services, log: FastifyBaseLogger): Worker {
   const timer = setInterval(() => {
     purgeExpiredIdempotencyKeys(services.db).catch((err) => log.warn({ err }, 'idempotency purge failed'));
+    services.documents.sweepOrphanBlobs(new Date(Date.now() - BLOB_SWEEP_GRACE_MS)).catch((err) => log.warn({ err }, 'blob sweep failed'));
   }, 3_600_000);
   timer.unref();
   return { stop: () => clearInterval(timer) };

@@ -1,5 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inTransaction } from '../src/platform/db/tx.js';
@@ -348,5 +350,39 @@ describe('attachToOrder (the service orders call inside their import transaction
     });
     await expect(failed).rejects.toThrow('the order import failed later');
     expect(await documentCount()).toBe(rows);
+  });
+
+  it('sweeps blobs that nothing references, and stale temp files, keeping every referenced blob', async () => {
+    const { blobDir } = ctx.services.config;
+    const orphan = randomBytes(64);
+    const rolledBack = inTransaction(ctx.services.db, async (tx) => {
+      await ctx.services.documents.attachToOrder(tx, {
+        tenantId: admin.tenantId,
+        orderId: a1.id,
+        companyIds: [acmeId],
+        subjectType: 'ORDER',
+        subjectId: a1.id,
+        type: 'WAYBILL',
+        source: { embedded: { content: orphan.toString('base64'), content_type: 'application/octet-stream', filename: 'o.bin' } },
+      });
+      throw new Error('rolled back');
+    });
+    await expect(rolledBack).rejects.toThrow('rolled back');
+    const sha = createHash('sha256').update(orphan).digest('hex');
+    const orphanPath = path.join(blobDir, sha.slice(0, 2), sha);
+    expect(fs.existsSync(orphanPath)).toBe(true);
+    const crashed = path.join(blobDir, 'tmp', 'left-by-a-crash');
+    fs.writeFileSync(crashed, 'partial');
+
+    // Nothing was written before the epoch: a sweep with that cutoff keeps everything.
+    expect(await ctx.services.documents.sweepOrphanBlobs(new Date(0))).toEqual({ removed: 0 });
+    expect(fs.existsSync(orphanPath)).toBe(true);
+
+    const swept = await ctx.services.documents.sweepOrphanBlobs(new Date(Date.now() + 60_000));
+    expect(swept.removed).toBeGreaterThanOrEqual(1);
+    expect(fs.existsSync(orphanPath)).toBe(false);
+    expect(fs.existsSync(crashed)).toBe(false);
+    const rows = await ctx.services.db.selectFrom('documents').select(['id', 'sha256']).execute();
+    for (const row of rows) expect(fs.existsSync(path.join(blobDir, row.sha256.slice(0, 2), row.sha256)), row.id).toBe(true);
   });
 });

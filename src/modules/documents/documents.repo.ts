@@ -63,3 +63,10 @@ export async function findVisibleDocument(db: Executor, tenantId: string, id: st
   if (companyId !== null) q = q.where(sql<boolean>`company_ids @> array[${companyId}]::uuid[]`);
   return q.executeTakeFirst();
 }
+
+/** Which of these blobs some document row (of any tenant: blobs are shared by content) points at. */
+export async function referencedBlobs(db: Executor, sha256s: string[]): Promise<Set<string>> {
+  if (sha256s.length === 0) return new Set();
+  const rows = await db.selectFrom('documents').select('sha256').distinct().where('sha256', 'in', sha256s).execute();
+  return new Set(rows.map((r) => r.sha256));
+}

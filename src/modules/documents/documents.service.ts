@@ -17,6 +17,8 @@ import type { DocumentTable } from './documents.tables.js';
 const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
 /** A bare array has no pages; this bounds one order's list (far above what an order collects). */
 const MAX_DOCUMENTS_PER_LIST = 1000;
+/** Hashes asked about per query while sweeping. */
+const SWEEP_BATCH = 500;
 const KNOWN_TYPES: ReadonlySet<string> = new Set(ORDER_DOCUMENT_TYPES);
 
 export const downloadUrl = (id: string) => `/v1/documents/document/${id}/download`;
@@ -256,6 +258,24 @@ export function createDocumentsService(deps: { db: Db; bus: EventBus; blobs: Blo
     async listForOrder(tenantId: string, orderId: string): Promise<DocumentOutput[]> {
       const rows = await repo.listOrderDocuments(db, tenantId, orderId, MAX_DOCUMENTS_PER_LIST);
       return rows.map(documentOutput);
+    },
+
+    /**
+     * Deletes blobs no document points at any more (embedded content whose order import rolled
+     * back, crashes between write and insert) once they are older than `olderThan`. Returns how
+     * many went. Run by the server's housekeeping.
+     */
+    async sweepOrphanBlobs(olderThan: Date): Promise<{ removed: number }> {
+      return blobs.sweep({
+        olderThan,
+        referenced: async (sha256s) => {
+          const found = new Set<string>();
+          for (let i = 0; i < sha256s.length; i += SWEEP_BATCH) {
+            for (const sha of await repo.referencedBlobs(db, sha256s.slice(i, i + SWEEP_BATCH))) found.add(sha);
+          }
+          return found;
+        },
+      });
     },
 
     /** The content of a document the caller may see; anything else is a 404. */

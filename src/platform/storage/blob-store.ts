@@ -10,7 +10,7 @@ export interface StoredBlob {
  * Content-addressed storage for document bytes. Rows in the database point at blobs by SHA-256,
  * so identical files are kept once and a blob, once written, never changes. The filesystem
  * implementation lives in `file-blob-store.ts`; an S3-compatible one only has to honour this
- * interface (put with a size limit, read as a stream).
+ * interface (put with a size limit, read as a stream, sweep what nothing references).
  */
 export interface BlobStore {
   /**
@@ -22,6 +22,12 @@ export interface BlobStore {
   putBuffer(bytes: Buffer, options: { maxBytes: number }): Promise<StoredBlob>;
   /** A stream of the blob's bytes, or undefined when no blob has that hash. */
   open(sha256: string): Promise<Readable | undefined>;
+  /**
+   * Removes blobs last written before `olderThan` that `referenced` does not claim, and temp files
+   * abandoned before then. A blob written again meanwhile (same content) is kept, so a sweep can
+   * run beside uploads.
+   */
+  sweep(options: { olderThan: Date; referenced: (sha256s: string[]) => Promise<Set<string>> }): Promise<{ removed: number }>;
 }
 
 export class BlobTooLargeError extends Error {

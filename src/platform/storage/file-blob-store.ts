@@ -15,6 +15,8 @@ import { BlobSourceError, BlobTooLargeError, SHA256_HEX, type BlobStore, type St
  */
 export function createFileBlobStore(root: string): BlobStore {
   const tmpDir = path.join(root, 'tmp');
+  // Blobs a sweep is deciding about; apart from tmp/ so that a temp-file sweep never takes one.
+  const trashDir = path.join(root, 'trash');
   const madeDirs = new Set<string>();
 
   async function ensureDir(dir: string) {
@@ -79,8 +81,73 @@ export function createFileBlobStore(root: string): BlobStore {
     }
   }
 
+  /**
+   * Takes an unreferenced blob out of its place, then looks again: a put of the same content in
+   * the meantime renames a freshly written file there (new mtime), and a reference may have been
+   * committed. Either way the blob goes back; otherwise it is deleted.
+   */
+  async function removeIfStillOrphan(
+    dir: string,
+    sha256: string,
+    olderThan: Date,
+    referenced: (sha256s: string[]) => Promise<Set<string>>,
+  ): Promise<boolean> {
+    const home = path.join(dir, sha256);
+    const trashed = path.join(trashDir, `${sha256}-${randomUUID()}`);
+    try {
+      await fs.rename(home, trashed);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw err;
+    }
+    const { mtime } = await fs.stat(trashed);
+    if (mtime >= olderThan || (await referenced([sha256])).has(sha256)) {
+      await fs.rename(trashed, home);
+      return false;
+    }
+    await fs.rm(trashed, { force: true });
+    return true;
+  }
+
+  async function entriesOf(dir: string): Promise<string[]> {
+    try {
+      return await fs.readdir(dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+  }
+
+  async function writtenBefore(file: string, olderThan: Date): Promise<boolean> {
+    const stat = await fs.stat(file).catch(() => undefined);
+    return stat !== undefined && stat.mtime < olderThan;
+  }
+
   return {
     put,
+
+    async sweep({ olderThan, referenced }) {
+      await ensureDir(trashDir);
+      for (const name of await entriesOf(tmpDir)) {
+        const file = path.join(tmpDir, name);
+        if (await writtenBefore(file, olderThan)) await fs.rm(file, { force: true });
+      }
+      let removed = 0;
+      for (const prefix of await entriesOf(root)) {
+        if (!/^[0-9a-f]{2}$/.test(prefix)) continue;
+        const dir = path.join(root, prefix);
+        const candidates: string[] = [];
+        for (const name of await entriesOf(dir)) {
+          if (SHA256_HEX.test(name) && (await writtenBefore(path.join(dir, name), olderThan))) candidates.push(name);
+        }
+        if (candidates.length === 0) continue;
+        const inUse = await referenced(candidates);
+        for (const sha256 of candidates) {
+          if (!inUse.has(sha256) && (await removeIfStillOrphan(dir, sha256, olderThan, referenced))) removed++;
+        }
+      }
+      return { removed };
+    },
 
     putBuffer: (bytes, options) => put(Readable.from([bytes]), options),
 
