@@ -27,15 +27,13 @@ export async function appendOrderEvent(tx: Tx, bus: EventBus, type: OrderEventTy
 }
 
 /**
- * Cancels a live order: its stops (except completed ones) and the order itself, with the event.
- * The caller holds the order's lock and has checked that it may be cancelled.
+ * Cancels a live order: its stops (except completed ones) and the order itself. The caller holds
+ * the order's lock, has checked that it may be cancelled, and records `order.cancelled`.
  */
-export async function cancelOrder(tx: Tx, bus: EventBus, existing: OrderRow, extra: Record<string, unknown> = {}): Promise<OrderRow> {
+export async function cancelOrderRows(tx: Tx, existing: OrderRow): Promise<OrderRow> {
   const stops = await repo.cancelStops(tx.trx, existing.tenant_id, existing.id);
-  const order = await repo.updateOrder(tx.trx, existing.tenant_id, existing.id, {
+  return repo.updateOrder(tx.trx, existing.tenant_id, existing.id, {
     cancelled_at: new Date(),
     status: deriveOrderStatus({ quote: existing.is_quote, cancelled: true, stopStatuses: stops.map((s) => s.status) }),
   });
-  await appendOrderEvent(tx, bus, 'order.cancelled', order, extra);
-  return order;
 }

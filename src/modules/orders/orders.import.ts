@@ -8,7 +8,7 @@ import type { EventBus } from '../../platform/events/bus.js';
 import { AppError, badRequest, detail, forbidden } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/http/principal.js';
 import { canCancel, canChangeQuoteFlag, deriveOrderStatus, type StopStatus } from './order-status.js';
-import { appendOrderEvent, cancelOrder } from './orders.events.js';
+import { appendOrderEvent, cancelOrderRows, type OrderEventType } from './orders.events.js';
 import { compact, headerOf, inputHash, planConsignments, rowsOf } from './orders.mapping.js';
 import * as repo from './orders.repo.js';
 import type { OrderRow } from './orders.repo.js';
@@ -37,14 +37,24 @@ interface Operation {
   input: OrderInput;
   customer: CompanyRow;
   existing: OrderRow | undefined;
-  uploadId: string;
 }
 
 interface Outcome {
   status: UploadStatus;
   order?: OrderRow;
   errors: UploadError[];
+  /** The event to record once everything else is written (see `importOrder`). */
+  event?: OrderEventType;
+  /** Why the upload was rejected, for the `order.import_rejected` event. */
+  reason?: string;
 }
+
+/**
+ * Placeholder name of a new order until the end of its transaction. Names come from a per-tenant
+ * counter whose row lock serialises every creating transaction of the tenant, so the number is
+ * drawn last, when only the event remains to be written: the lock is held for a few statements.
+ */
+const unnamed = (id: string) => `pending:${id}`;
 
 export function uploadOutput(upload: { id: string; status: UploadStatus; order_id: string | null; errors: UploadError[] }, orderName: string | null): OrderImport {
   return {
@@ -83,7 +93,7 @@ export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: Co
     return companies.resolveByCodeOrName(principal.tenantId, entity ?? {});
   }
 
-  async function create({ tx, principal, input, customer, existing, uploadId }: Operation): Promise<Outcome> {
+  async function create({ tx, principal, input, customer, existing }: Operation): Promise<Outcome> {
     if (existing?.cancelled_at) {
       throw new Rejection(`Order ${existing.name} (order_identifier "${input.order_identifier}") is cancelled; use a new order_identifier`);
     }
@@ -95,7 +105,7 @@ export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: Co
     const order = await repo.insertOrder(tx.trx, {
       tenant_id: tenantId,
       id,
-      name: orderName(await nextCounterValue(tx.trx, tenantId, 'order_name')),
+      name: unnamed(id),
       order_identifier: input.order_identifier,
       customer_company_id: customer.id,
       customer_reference_number: input.customer_reference_number ?? null,
@@ -107,11 +117,10 @@ export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: Co
       created_by_client_id: principal.apiClientId,
     });
     await repo.insertChildren(tx.trx, rows);
-    await appendOrderEvent(tx, bus, 'order.accepted', order, { upload_id: uploadId });
-    return { status: 'COMPLETED', order, errors: [] };
+    return { status: 'COMPLETED', order, errors: [], event: 'order.accepted' };
   }
 
-  async function update({ tx, principal, input, customer, existing, uploadId }: Operation): Promise<Outcome> {
+  async function update({ tx, principal, input, customer, existing }: Operation): Promise<Outcome> {
     if (!existing) throw new Rejection(`No order with order_identifier "${input.order_identifier}" for this customer; send CREATE first`);
     if (existing.cancelled_at) throw new Rejection(`Order ${existing.name} is cancelled and cannot be updated; use a new order_identifier`);
     const hash = inputHash(input, customer.id);
@@ -133,17 +142,15 @@ export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: Co
       header: JSON.stringify(headerOf(input)),
       input_hash: hash,
     });
-    await appendOrderEvent(tx, bus, 'order.updated', order, { upload_id: uploadId });
-    return { status: 'COMPLETED', order, errors: [] };
+    return { status: 'COMPLETED', order, errors: [], event: 'order.updated' };
   }
 
-  async function cancel({ tx, input, existing, uploadId }: Operation): Promise<Outcome> {
+  async function cancel({ tx, input, existing }: Operation): Promise<Outcome> {
     if (!existing) throw new Rejection(`No order with order_identifier "${input.order_identifier}" for this customer to cancel`);
     // Cancelling again is a no-op, so a retried DELETE never fails.
     if (existing.cancelled_at) return { status: 'COMPLETED', order: existing, errors: [] };
     if (!canCancel(existing.status)) throw new Rejection(`Order ${existing.name} is ${existing.status} and can no longer be cancelled`);
-    const order = await cancelOrder(tx, bus, existing, { upload_id: uploadId });
-    return { status: 'COMPLETED', order, errors: [] };
+    return { status: 'COMPLETED', order: await cancelOrderRows(tx, existing), errors: [], event: 'order.cancelled' };
   }
 
   const operations = { CREATE: create, UPDATE: update, DELETE: cancel };
@@ -182,16 +189,23 @@ export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: Co
       const existing = await repo.findOrderByKey(tx.trx, principal.tenantId, customer.id, input.order_identifier);
       let outcome: Outcome;
       try {
-        outcome = await operations[input.operation]({ tx, principal, input, customer, existing, uploadId });
+        outcome = await operations[input.operation]({ tx, principal, input, customer, existing });
       } catch (err) {
         if (!(err instanceof Rejection)) throw err;
-        outcome = { status: 'ERROR', order: existing, errors: [{ error_type: 'USER_INPUT_ERROR', error_message: err.message }] };
-        if (existing) {
-          await appendOrderEvent(tx, bus, 'order.import_rejected', existing, { upload_id: uploadId, operation: input.operation, reason: err.message });
-        }
+        const errors: UploadError[] = [{ error_type: 'USER_INPUT_ERROR', error_message: err.message }];
+        // The rejection is an event only when there is an order to attach it to.
+        outcome = { status: 'ERROR', order: existing, errors, event: existing ? 'order.import_rejected' : undefined, reason: err.message };
       }
       const upload = await recordUpload(tx, principal, uploadId, input, outcome);
-      return uploadOutput(upload, outcome.order?.name ?? null);
+      let order = outcome.order;
+      if (order && order.name === unnamed(order.id)) {
+        order = await repo.nameOrder(tx.trx, order, orderName(await nextCounterValue(tx.trx, order.tenant_id, 'order_name')));
+      }
+      if (order && outcome.event) {
+        const why = outcome.reason ? { operation: input.operation, reason: outcome.reason } : {};
+        await appendOrderEvent(tx, bus, outcome.event, order, { upload_id: uploadId, ...why });
+      }
+      return uploadOutput(upload, order?.name ?? null);
     });
   };
 }

@@ -6,7 +6,7 @@ import type { EventBus } from '../../platform/events/bus.js';
 import { AppError } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/http/principal.js';
 import { canCancel, deriveOrderStatus, type StopStatus } from './order-status.js';
-import { appendOrderEvent, cancelOrder } from './orders.events.js';
+import { appendOrderEvent, cancelOrderRows } from './orders.events.js';
 import { compact, rowsOf, type ConsignmentPlan } from './orders.mapping.js';
 import { plansOf } from './orders.output.js';
 import { applyConsignmentUpdate, UpdateFailure, type DocumentAnswers } from './orders.partial-apply.js';
@@ -147,8 +147,9 @@ export function createPartialUpdater(deps: { db: Db; bus: EventBus; companies: C
       if (update.update?.operation === 'DELETE') {
         if (update.consignment?.updates?.length) throw new UpdateFailure('A cancelled order cannot also have consignment updates');
         if (!canCancel(target.status)) throw new UpdateFailure(`Order ${target.name} is ${target.status} and can no longer be cancelled`);
-        const order = await cancelOrder(tx, bus, target, { source: 'partial_update' });
+        const order = await cancelOrderRows(tx, target);
         await attach(tx, principal, order, update.question_answers ? [{ subjectType: 'ORDER', subjectId: order.id, answers: update.question_answers }] : []);
+        await appendOrderEvent(tx, bus, 'order.cancelled', order, { source: 'partial_update' });
         return { order, changed: true };
       }
       const aggregate = await repo.loadOrderAggregate(tx.trx, target.tenant_id, target.id, { kind: 'tenant' });
@@ -183,9 +184,10 @@ export function createPartialUpdater(deps: { db: Db; bus: EventBus; companies: C
           // Any later full UPDATE differs from this state, so it must not be taken for a repeat.
           input_hash: after,
         });
-        await appendOrderEvent(tx, bus, 'order.updated', order, { source: 'partial_update' });
       }
       const attached = await attach(tx, principal, order, answers);
+      // Last, so the tenant's event counter is locked only until the commit right after.
+      if (after !== before) await appendOrderEvent(tx, bus, 'order.updated', order, { source: 'partial_update' });
       return { order, changed: after !== before || attached > 0 };
     });
   }

@@ -115,6 +115,10 @@ export async function insertOrder(db: Executor, row: Insertable<OrderTable>): Pr
   return db.insertInto('orders').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
+export async function nameOrder(db: Executor, order: OrderRow, name: string): Promise<OrderRow> {
+  return db.updateTable('orders').set({ name }).where('tenant_id', '=', order.tenant_id).where('id', '=', order.id).returningAll().executeTakeFirstOrThrow();
+}
+
 export async function updateOrder(
   db: Executor,
   tenantId: string,
