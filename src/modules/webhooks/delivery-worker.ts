@@ -121,11 +121,13 @@ export class DeliveryWorker {
   }
 
   /**
-   * A claim costs a query, so a finished send alone does not trigger one while every queue is
-   * still more than half full; new work, an emptied queue or the poll interval does.
+   * A claim costs a query, so a finished send alone does not trigger one: it waits until a
+   * quarter of the budget is free and some endpoint's queue is at most half full (or empty).
+   * New work and the poll interval always claim, so fresh deliveries are never held back.
    */
-  private claimWorthwhile(): boolean {
+  private claimWorthwhile(budget: number): boolean {
     if (this.newWork || Date.now() - this.lastClaimAt >= this.o.pollMs) return true;
+    if (budget * 4 < this.o.concurrency * DEFAULT_HOLD_PER_SLOT) return false;
     for (const [id, queue] of this.queues) if ((queue.waiting.length + queue.active) * 2 <= this.holdFor(id)) return true;
     return this.queues.size === 0;
   }
@@ -138,7 +140,7 @@ export class DeliveryWorker {
 
   private async claim(): Promise<boolean> {
     const budget = this.o.concurrency * DEFAULT_HOLD_PER_SLOT - this.held;
-    if (budget <= 0 || !this.claimWorthwhile()) return false;
+    if (budget <= 0 || !this.claimWorthwhile(budget)) return false;
     this.newWork = false;
     this.lastClaimAt = Date.now();
     const busy = new Map<string, number>();
@@ -241,7 +243,12 @@ export class DeliveryWorker {
   private flushSoon(): Promise<void> {
     this.flushing ??= (async () => {
       try {
-        while (this.finished.length) await this.flush();
+        // One event-loop turn first, so responses that already arrived join this write: on
+        // PGlite a query blocks the loop, and without this every write would carry one outcome.
+        do {
+          await new Promise((resolve) => setImmediate(resolve));
+          await this.flush();
+        } while (this.finished.length);
       } catch (err) {
         this.o.onError(err);
       } finally {
