@@ -46,6 +46,13 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
+let listening: string | undefined;
+/** The app on a real loopback socket, started once for the tests that need one. */
+async function serverUrl(): Promise<string> {
+  listening ??= await ctx.app.listen({ host: '127.0.0.1', port: 0 });
+  return `${listening}/`;
+}
+
 function importDocument(client: Client | undefined, query: Record<string, string>, body: Buffer | string | Readable, contentType?: string) {
   const headers: Record<string, string> = {};
   if (client) headers.authorization = client.auth;
@@ -148,6 +155,10 @@ describe('document import webhook', () => {
     expectContract('DocumentImportResponse', several.json());
     expect(several.json().errors[0].error_message).toContain('2 orders match');
 
+    // A rejected import never reads its body; a large unread body must not upset the server.
+    const unread = await importDocument(tenantHook, { filename: 'a.bin', name: 'OR-999999' }, randomBytes(MAX_BYTES - 10), 'application/octet-stream');
+    expect(unread.json().errors[0].error_message).toContain('No order matches name "OR-999999"');
+
     const noCriteria = await importDocument(tenantHook, { filename: 'a.pdf' }, PDF, 'application/pdf');
     expect(noCriteria.json().errors[0].error_type).toBe('USER_INPUT_ERROR');
     expect(await documentCount()).toBe(rows);
@@ -195,8 +206,23 @@ describe('document import webhook', () => {
     expect(await documentCount()).toBe(rows);
   });
 
+  it('answers a rejected import on a real connection without reading its large body', async () => {
+    const url = await serverUrl();
+    const send = () =>
+      fetch(`${url}v1/webhook/document-import?filename=a.bin&name=OR-999999`, {
+        method: 'POST',
+        headers: { authorization: tenantHook.auth, 'content-type': 'application/octet-stream' },
+        body: randomBytes(MAX_BYTES - 10),
+      });
+    for (let i = 0; i < 3; i++) {
+      const res = await send();
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { errors: unknown[] }).errors).toHaveLength(1);
+    }
+  });
+
   it('answers 413 on a real connection while a chunked body is still arriving', async () => {
-    const url = new URL(await ctx.app.listen({ host: '127.0.0.1', port: 0 }));
+    const url = new URL(await serverUrl());
     const status = await new Promise<number>((resolve, reject) => {
       const req = http.request(
         {

@@ -194,7 +194,7 @@ export async function orderDocumentsRoutes(app: App, deps: { orderDocuments: Ord
         checkDeclaredLength(request.headers['content-length'], maxBytes, maxBytes);
         return orderDocuments.importDocument(principalOf(request), request.query, {
           contentType: request.headers['content-type'],
-          stream: detachedBody(request.raw),
+          openStream: () => detachedBody(request.raw),
         });
       },
     });

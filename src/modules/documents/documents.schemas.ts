@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { StringEnum } from '../../platform/http/enum.js';
 import { DateTime, Nullable, Str, Uuid } from '../../platform/http/schemas.js';
+import { ref } from '../../platform/http/types.js';
 
 /** Document types an order, consignment or stop document may have (the contract's list). */
 export const ORDER_DOCUMENT_TYPES = [
@@ -24,16 +25,6 @@ export const ORDER_DOCUMENT_TYPES = [
   'WAITING_HOURS_INFORMATION', 'WASTE', 'WAYBILL', 'WEIGHING_TICKET',
 ] as const;
 export type OrderDocumentType = (typeof ORDER_DOCUMENT_TYPES)[number];
-
-/** The subset the operational visibility webhook reports (`VisibilityDocumentType`). */
-export const VISIBILITY_DOCUMENT_TYPES = [
-  'CONSIGNEE_SIGNATURE', 'CUSTOMER_PAPERWORK', 'PHOTO_OF_GOODS_DELIVERY', 'PROOF_OF_DELIVERY', 'PROOF_OF_DELIVERY_SIGNED',
-  'PALLET_LABEL', 'PALLET_LABEL_EXTERNAL', 'TEMPERATURE_REPORT',
-] as const satisfies readonly OrderDocumentType[];
-
-/** What a document is attached to. Staged uploads have no subject. */
-export const DOCUMENT_SUBJECT_TYPES = ['ORDER', 'CONSIGNMENT', 'STOP', 'TRIP', 'COMPANY', 'INVOICE', 'CREDIT_NOTE'] as const;
-export type DocumentSubjectType = (typeof DOCUMENT_SUBJECT_TYPES)[number];
 
 export const OrderDocumentTypeSchema = StringEnum(ORDER_DOCUMENT_TYPES, { $id: 'OrderDocumentType' });
 
@@ -84,7 +75,7 @@ export type DocumentImportResponse = Static<typeof DocumentImportResponse>;
 
 export const DocumentImportQuery = Type.Object({
   filename: Str(255, { minLength: 1, description: 'File name including its extension.' }),
-  document_type: Type.Optional(OrderDocumentTypeSchema),
+  document_type: Type.Optional(ref(OrderDocumentTypeSchema)),
   document_name: Type.Optional(Str(255, { minLength: 1, description: 'Display name; the file name when left out.' })),
   customer_reference_number: Type.Optional(Str(255, { minLength: 1 })),
   name: Type.Optional(Str(100, { minLength: 1, description: 'Order name, e.g. OR-000042.' })),

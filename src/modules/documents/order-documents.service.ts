@@ -106,14 +106,16 @@ export function createOrderDocumentsService(deps: { documents: DocumentsService;
     async importDocument(
       principal: Principal,
       query: DocumentImportQuery,
-      file: { contentType: string | undefined; stream: Readable },
+      /** `openStream` is called only once an order matched: a rejected import leaves the body unread. */
+      file: { contentType: string | undefined; openStream: () => Readable },
     ): Promise<DocumentImportResponse> {
       if (query.customer_reference_number === undefined && query.name === undefined && query.id === undefined) {
         return userError('Say which order the document belongs to: send customer_reference_number, name or id');
       }
       const match = await matchOne(principal, query);
       if (typeof match === 'string') return userError(match);
-      const stream = file.contentType === undefined ? await decodeIfBase64(file.stream, documents.maxBytes) : file.stream;
+      const body = file.openStream();
+      const stream = file.contentType === undefined ? await decodeIfBase64(body, documents.maxBytes) : body;
       const document = await documents.createForOrder(
         principal,
         { id: match.id, companyIds: [match.customerCompanyId] },
