@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanFilename, contentDisposition, contentTypeFromFilename, normalizeContentType, strictBase64 } from '../src/modules/documents/document-names.js';
+import { cleanFilename, cleanName, contentDisposition, contentTypeFromFilename, normalizeContentType, strictBase64 } from '../src/modules/documents/document-names.js';
 
 describe('cleanFilename', () => {
   it('keeps the last path segment and drops control characters', () => {
@@ -16,6 +16,13 @@ describe('cleanFilename', () => {
     const name = cleanFilename('bad\ud800name.pdf');
     expect(name).toBe('bad\ufffdname.pdf');
     expect(() => contentDisposition(name)).not.toThrow();
+  });
+});
+
+describe('cleanName', () => {
+  it('keeps slashes in display names but not control characters', () => {
+    expect(cleanName('Delivery note 3/4\n')).toBe('Delivery note 3/4');
+    expect(cleanName(' \u0007 ')).toBeUndefined();
   });
 });
 

@@ -107,14 +107,14 @@ describe('document import webhook', () => {
     const bytes = randomBytes(3000);
     const res = await importDocument(
       tenantHook,
-      { filename: 'photo.jpg', name: a2.name, document_type: 'PHOTO_OF_GOODS_DELIVERY', document_name: 'Delivery photo' },
+      { filename: 'photo.jpg', name: a2.name, document_type: 'PHOTO_OF_GOODS_DELIVERY', document_name: 'Delivery photo 1/2' },
       bytes,
       'image/jpeg',
     );
     expect(res.json()).toMatchObject({ errors: [], order_id: a2.id });
     const docs = (await documentsOf(admin, a2.id)).json() as Array<Record<string, unknown>>;
     expect(docs.find((d) => d.id === res.json().document_id)).toMatchObject({
-      name: 'Delivery photo',
+      name: 'Delivery photo 1/2',
       type: 'PHOTO_OF_GOODS_DELIVERY',
       content_type: 'image/jpeg',
     });

@@ -12,12 +12,16 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 // A lone UTF-16 surrogate cannot be percent-encoded (encodeURIComponent throws) or stored as UTF-8.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
-/** Drops any directory part and control characters; never empty, at most 255 characters. */
+/** A display name: control characters dropped, at most 255 characters; undefined when nothing is left. */
+export function cleanName(raw: string | undefined | null): string | undefined {
+  const cleaned = (raw ?? '').replace(CONTROL, '').replace(LONE_SURROGATE, '\ufffd').trim();
+  return cleaned === '' ? undefined : Array.from(cleaned).slice(0, MAX_FILENAME).join('');
+}
+
+/** A file name: like a display name, and without any directory part; never empty. */
 export function cleanFilename(raw: string | undefined | null): string {
-  const base = (raw ?? '').split(/[/\\]/).pop() ?? '';
-  const cleaned = base.replace(CONTROL, '').replace(LONE_SURROGATE, '\ufffd').trim();
-  if (cleaned === '' || cleaned === '.' || cleaned === '..') return FALLBACK_FILENAME;
-  return Array.from(cleaned).slice(0, MAX_FILENAME).join('');
+  const cleaned = cleanName((raw ?? '').split(/[/\\]/).pop());
+  return cleaned === undefined || cleaned === '.' || cleaned === '..' ? FALLBACK_FILENAME : cleaned;
 }
 
 const TOKEN = "[a-z0-9!#$&^_.+-]{1,127}";

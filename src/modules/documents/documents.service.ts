@@ -8,7 +8,7 @@ import type { EventBus } from '../../platform/events/bus.js';
 import { badRequest, detail, notFound, payloadTooLarge } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/http/principal.js';
 import { BlobSourceError, BlobTooLargeError, type BlobStore, type StoredBlob } from '../../platform/storage/blob-store.js';
-import { cleanFilename, contentTypeFromFilename, normalizeContentType, strictBase64 } from './document-names.js';
+import { cleanFilename, cleanName, contentTypeFromFilename, normalizeContentType, strictBase64 } from './document-names.js';
 import * as repo from './documents.repo.js';
 import type { DocumentRow } from './documents.repo.js';
 import { ORDER_DOCUMENT_TYPES, type DocumentOutput, type DocumentUploadResponse } from './documents.schemas.js';
@@ -237,7 +237,7 @@ export function createDocumentsService(deps: { db: Db; bus: EventBus; blobs: Blo
         insertWithEvent(tx, {
           tenant_id: principal.tenantId,
           id: randomUUID(),
-          name: file.name ? cleanFilename(file.name) : filename,
+          name: cleanName(file.name) ?? filename,
           filename,
           type: file.type,
           content_type: contentType,
