@@ -16,24 +16,48 @@ const WARM_UP_SECONDS = 2;
 const INSERT_CEILING = '/bench/ceiling/insert';
 const GET_CEILING = '/bench/ceiling/row/:id';
 
-/** A warm-up run first, so JIT compilation and connection set-up are not measured. */
-async function measure(options: LoadOptions & { unique?: boolean }): Promise<LoadResult> {
-  const run = async (duration?: number) => {
-    if (!options.unique) return load({ ...options, connections: CONNECTIONS, ...(duration ? { duration } : {}) });
-    // Every import needs its own order_identifier, which `load` cannot vary; same settings otherwise.
-    // autocannon replaces `[<id>]` in the body with a fresh id per request (`idReplacement`).
-    const settings = {
-      url: options.url, method: options.method, headers: options.headers, body: options.body, idReplacement: true,
-      connections: CONNECTIONS, duration: duration ?? Number(process.env.BENCH_DURATION ?? 10), workers: 1,
-    };
-    const result = await autocannon(settings);
-    return {
-      title: options.title, requestsPerSecond: Math.round(result.requests.average), p50Ms: result.latency.p50, p99Ms: result.latency.p99,
-      requests: result.requests.total, errors: result.errors + result.timeouts + result.non2xx,
-    };
+type Scenario = LoadOptions & { unique?: boolean };
+
+/** One run of a scenario: `load` from the harness, or autocannon directly when bodies must differ. */
+async function run(options: Scenario, duration: number): Promise<LoadResult> {
+  if (!options.unique) return load({ ...options, connections: CONNECTIONS, duration });
+  // Every import needs its own order_identifier: autocannon replaces `[<id>]` in the body per request.
+  const settings = {
+    url: options.url, method: options.method, headers: options.headers, body: options.body, idReplacement: true, connections: CONNECTIONS, duration, workers: 1,
   };
-  await run(WARM_UP_SECONDS);
-  return run();
+  const result = await autocannon(settings);
+  return {
+    title: options.title, requestsPerSecond: Math.round(result.requests.average), p50Ms: result.latency.p50, p99Ms: result.latency.p99,
+    requests: result.requests.total, errors: result.errors + result.timeouts + result.non2xx,
+  };
+}
+
+const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] ?? 0;
+
+/**
+ * A route and its ceiling, warmed up, then measured in alternating short rounds (A B, B A, ...)
+ * so that background load drifting during the run weighs on both alike.
+ */
+async function measurePair(ceiling: Scenario, route: Scenario): Promise<[LoadResult, LoadResult]> {
+  const total = Number(process.env.BENCH_DURATION ?? 10);
+  await run(ceiling, WARM_UP_SECONDS);
+  await run(route, WARM_UP_SECONDS);
+  const rounds = 4;
+  const duration = Math.max(2, Math.round(total / (rounds / 2)));
+  const runs: [LoadResult[], LoadResult[]] = [[], []];
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? ([0, 1] as const) : ([1, 0] as const);
+    for (const i of order) runs[i].push(await run(i === 0 ? ceiling : route, duration));
+  }
+  const combine = (rs: LoadResult[]): LoadResult => ({
+    title: rs[0]?.title ?? '',
+    requestsPerSecond: Math.round(rs.reduce((sum, r) => sum + r.requestsPerSecond, 0) / rs.length),
+    p50Ms: median(rs.map((r) => r.p50Ms)),
+    p99Ms: median(rs.map((r) => r.p99Ms)),
+    requests: rs.reduce((sum, r) => sum + r.requests, 0),
+    errors: rs.reduce((sum, r) => sum + r.errors, 0),
+  });
+  return [combine(runs[0]), combine(runs[1])];
 }
 
 async function benchEngine(engine: Engine) {
@@ -67,13 +91,17 @@ async function benchEngine(engine: Engine) {
     await sql`insert into bench_rows (tenant_id, id, body) values (${server.admin.tenantId}, ${row}, '{"note":"x"}')`.execute(server.services.db);
     const label = engine === 'pglite' ? 'PGlite' : 'PostgreSQL';
 
-    const insertCeiling = await measure({ title: `${label}: one-row insert ceiling (POST, Bearer)`, url: `${server.url}${INSERT_CEILING}`, method: 'POST', headers: auth, body: '{"note":"ceiling"}' });
-    const importOrder = await measure({
-      title: `${label}: POST /v1/orders/order/upload (CREATE, 2 consignments, 4 goods)`,
-      url: `${server.url}/v1/orders/order/upload`, method: 'POST', headers: auth, body: JSON.stringify(realisticOrder('BENCH-[<id>]')), unique: true,
-    });
-    const getCeiling = await measure({ title: `${label}: get-by-key ceiling (GET, Bearer)`, url: `${server.url}${GET_CEILING.replace(':id', row)}`, headers: auth });
-    const status = await measure({ title: `${label}: GET /v1/orders/order/{id}/status`, url: `${server.url}/v1/orders/order/${orderId}/status`, headers: auth });
+    const [insertCeiling, importOrder] = await measurePair(
+      { title: `${label}: one-row insert ceiling (POST, Bearer)`, url: `${server.url}${INSERT_CEILING}`, method: 'POST', headers: auth, body: '{"note":"ceiling"}' },
+      {
+        title: `${label}: POST /v1/orders/order/upload (CREATE, 2 consignments, 4 goods)`,
+        url: `${server.url}/v1/orders/order/upload`, method: 'POST', headers: auth, body: JSON.stringify(realisticOrder('BENCH-[<id>]')), unique: true,
+      },
+    );
+    const [getCeiling, status] = await measurePair(
+      { title: `${label}: get-by-key ceiling (GET, Bearer)`, url: `${server.url}${GET_CEILING.replace(':id', row)}`, headers: auth },
+      { title: `${label}: GET /v1/orders/order/{id}/status`, url: `${server.url}/v1/orders/order/${orderId}/status`, headers: auth },
+    );
     const ratios = [
       `- ${label}: import / insert ceiling = **${(importOrder.requestsPerSecond / insertCeiling.requestsPerSecond).toFixed(2)}** (goal ≥ 0.25 on PostgreSQL)`,
       `- ${label}: status pull / get-by-key ceiling = **${(status.requestsPerSecond / getCeiling.requestsPerSecond).toFixed(2)}** (goal ≥ 0.50)`,
