@@ -120,5 +120,5 @@ export type OrderSummary = Static<typeof OrderSummary>;
 export const ListOrderOutput = Page(ref(OrderSummary), 'ListOrderOutput');
 
 export const ordersSchemas = [
-  OrderUpdatePayload, PartialOrderUpdateResponse, OrderInput, OrderImport, OrderImportResponse, OrderStopOutput, OrderConsignmentOutput, OrderOutput, OrderWithStatus, OrderExport, OrderSummary, ListOrderOutput,
+  StopInput, GoodInput, ConsignmentInput, OrderUpdatePayload, PartialOrderUpdateResponse, OrderInput, OrderImport, OrderImportResponse, OrderStopOutput, OrderConsignmentOutput, OrderOutput, OrderWithStatus, OrderExport, OrderSummary, ListOrderOutput,
 ];

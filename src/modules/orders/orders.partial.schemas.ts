@@ -26,13 +26,13 @@ const GoodUpdate = Type.Object({
   match: opt(matchTarget(Type.Object({ good: opt(Type.Object({ id: opt(MatchAny) })) }))),
   handling_unit: opt(updatesOf(HandlingUnitUpdate, 1000)),
   question_answers: Type.Optional(QuestionAnswers),
-  update: opt(Type.Object({ operation: StringEnum(['REPLACE', 'CREATE', 'UPDATE', 'DELETE']), data: opt(Type.Partial(GoodInput)) })),
+  update: opt(Type.Object({ operation: StringEnum(['REPLACE', 'CREATE', 'UPDATE', 'DELETE']), data: opt(Type.Partial(Type.Object(GoodInput.properties))) })),
 });
 
 const StopUpdate = Type.Object({
   match: opt(matchTarget(Type.Object({ stop: opt(Type.Object({ reference_number: opt(MatchAny), stop_type: opt(StringEnum(['PICKUP', 'DELIVERY'])) })) }))),
   question_answers: Type.Optional(QuestionAnswers),
-  update: opt(Type.Object({ operation: StringEnum(['CREATE', 'UPDATE', 'DELETE']), data: opt(Type.Partial(StopInput)) })),
+  update: opt(Type.Object({ operation: StringEnum(['CREATE', 'UPDATE', 'DELETE']), data: opt(Type.Partial(Type.Object(StopInput.properties))) })),
 });
 
 const ConsignmentUpdate = Type.Object({
@@ -51,7 +51,7 @@ const ConsignmentUpdate = Type.Object({
   good: opt(updatesOf(GoodUpdate, 200)),
   stop: opt(updatesOf(StopUpdate, 20)),
   question_answers: Type.Optional(QuestionAnswers),
-  update: opt(Type.Object({ operation: StringEnum(['CREATE', 'UPDATE', 'DELETE']), data: opt(Type.Partial(ConsignmentInput)) })),
+  update: opt(Type.Object({ operation: StringEnum(['CREATE', 'UPDATE', 'DELETE']), data: opt(Type.Partial(Type.Object(ConsignmentInput.properties))) })),
 });
 
 const { setup_stops: _s, teardown_stops: _t, container_load_unload_stop: _c, ...headerFields } = orderHeaderFields;

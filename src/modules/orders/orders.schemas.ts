@@ -1,6 +1,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { StringEnum } from '../../platform/http/enum.js';
 import { CountryCode, DateOnly, DecimalInput, FreeObject, Nullable, Str, Uuid } from '../../platform/http/schemas.js';
+import { ref } from '../../platform/http/types.js';
 
 /**
  * Wire schemas of order input (the contract's `OrderInput` and its parts). Objects stay open
@@ -49,74 +50,84 @@ export const TimeWindowInput = Type.Object({
   custom_fields: opt(FreeObject()),
 });
 
-export const StopInput = Type.Object({
-  location: LocationInput,
-  date: opt(DateOnly),
-  time_window: opt(TimeWindowInput),
-  reference_number: opt(Str(255)),
-  note: opt(Str(5000)),
-  planning_instructions: opt(Str(5000)),
-  email: opt(Str(320)),
-  phone_number: opt(Str(50)),
-  mobile_number: opt(Str(50)),
-  activity_label: opt(Str(255)),
-  custom_activity_label: opt(Str(255)),
-  duration: opt(Type.Integer({ minimum: 0, maximum: 7 * 24 * 3600, description: 'Seconds spent at the stop.' })),
-  extras: opt(Type.Array(Type.Object({ code: opt(Str(100)), name: opt(Str(255)) }), { maxItems: 50 })),
-  custom_fields: opt(FreeObject()),
-  drop_collect_empty: opt(FreeObject()),
-  activity: opt(StopActivity),
-  custom_activity: opt(Str(255)),
-  position: opt(Type.Object({ position: opt(Type.Integer({ minimum: 0, maximum: 10_000 })), optimal: opt(Type.Boolean()) })),
-});
+export const StopInput = Type.Object(
+  {
+    location: LocationInput,
+    date: opt(DateOnly),
+    time_window: opt(TimeWindowInput),
+    reference_number: opt(Str(255)),
+    note: opt(Str(5000)),
+    planning_instructions: opt(Str(5000)),
+    email: opt(Str(320)),
+    phone_number: opt(Str(50)),
+    mobile_number: opt(Str(50)),
+    activity_label: opt(Str(255)),
+    custom_activity_label: opt(Str(255)),
+    duration: opt(Type.Integer({ minimum: 0, maximum: 7 * 24 * 3600, description: 'Seconds spent at the stop.' })),
+    extras: opt(Type.Array(Type.Object({ code: opt(Str(100)), name: opt(Str(255)) }), { maxItems: 50 })),
+    custom_fields: opt(FreeObject()),
+    drop_collect_empty: opt(FreeObject()),
+    activity: opt(StopActivity),
+    custom_activity: opt(Str(255)),
+    position: opt(Type.Object({ position: opt(Type.Integer({ minimum: 0, maximum: 10_000 })), optimal: opt(Type.Boolean()) })),
+  },
+  // Named, so the several places a stop appears share one compiled validator.
+  { $id: 'OrderStopInput' },
+);
 export type StopInput = Static<typeof StopInput>;
 
-export const GoodInput = Type.Object({
-  description: opt(Str(2000)),
-  quantity: opt(Type.Integer({ minimum: 0, maximum: 1_000_000_000 })),
-  total_loading_meters: opt(Measure),
-  total_pallet_spaces: opt(Measure),
-  total_volume_m3: opt(Measure),
-  total_weight_kg: opt(Measure),
-  unit_height_m: opt(Measure),
-  unit_length_m: opt(Measure),
-  unit_loading_meters: opt(Measure),
-  unit_pallet_spaces: opt(Measure),
-  unit_weight_kg: opt(Measure),
-  unit_width_m: opt(Measure),
-  stackable: opt(Type.Boolean()),
-  packaged_items: Type.Optional(FreeList(500)),
-  adr_type: opt(StringEnum(['ADR', 'LIMITED_QUANTITY'])),
-  absolute_min_temperature_degrees: opt(Measure),
-  absolute_max_temperature_degrees: opt(Measure),
-  ordered_transport_temperature_degrees: opt(Measure),
-  specific_gravity: opt(Measure),
-  product: opt(FreeObject()),
-  packaging_type: opt(FreeObject()),
-  extras: opt(FreeList(50)),
-  custom_fields: opt(FreeObject()),
-  handling_units: opt(FreeList(1000)),
-});
+export const GoodInput = Type.Object(
+  {
+    description: opt(Str(2000)),
+    quantity: opt(Type.Integer({ minimum: 0, maximum: 1_000_000_000 })),
+    total_loading_meters: opt(Measure),
+    total_pallet_spaces: opt(Measure),
+    total_volume_m3: opt(Measure),
+    total_weight_kg: opt(Measure),
+    unit_height_m: opt(Measure),
+    unit_length_m: opt(Measure),
+    unit_loading_meters: opt(Measure),
+    unit_pallet_spaces: opt(Measure),
+    unit_weight_kg: opt(Measure),
+    unit_width_m: opt(Measure),
+    stackable: opt(Type.Boolean()),
+    packaged_items: Type.Optional(FreeList(500)),
+    adr_type: opt(StringEnum(['ADR', 'LIMITED_QUANTITY'])),
+    absolute_min_temperature_degrees: opt(Measure),
+    absolute_max_temperature_degrees: opt(Measure),
+    ordered_transport_temperature_degrees: opt(Measure),
+    specific_gravity: opt(Measure),
+    product: opt(FreeObject()),
+    packaging_type: opt(FreeObject()),
+    extras: opt(FreeList(50)),
+    custom_fields: opt(FreeObject()),
+    handling_units: opt(FreeList(1000)),
+  },
+  { $id: 'OrderGoodInput' },
+);
 export type GoodInput = Static<typeof GoodInput>;
 
-export const ConsignmentInput = Type.Object({
-  pickup_stop: StopInput,
-  delivery_stop: StopInput,
-  goods: opt(Type.Array(GoodInput, { maxItems: 200 })),
-  consignment_reference_number: opt(Str(255)),
-  cmr_reference_number: opt(Str(255)),
-  planning_instructions: opt(Str(5000)),
-  custom_fields: opt(FreeObject()),
-  transport_network: opt(FreeObject()),
-  central_transport_network: opt(FreeObject()),
-  palletline: opt(FreeObject()),
-  palletforce: opt(FreeObject()),
-  transporeon: opt(FreeObject()),
-  import_export: opt(FreeObject()),
-  buyer: opt(Entity),
-  seller: opt(Entity),
-  standalone_stops: opt(FreeList(100)),
-});
+export const ConsignmentInput = Type.Object(
+  {
+    pickup_stop: ref(StopInput),
+    delivery_stop: ref(StopInput),
+    goods: opt(Type.Array(ref(GoodInput), { maxItems: 200 })),
+    consignment_reference_number: opt(Str(255)),
+    cmr_reference_number: opt(Str(255)),
+    planning_instructions: opt(Str(5000)),
+    custom_fields: opt(FreeObject()),
+    transport_network: opt(FreeObject()),
+    central_transport_network: opt(FreeObject()),
+    palletline: opt(FreeObject()),
+    palletforce: opt(FreeObject()),
+    transporeon: opt(FreeObject()),
+    import_export: opt(FreeObject()),
+    buyer: opt(Entity),
+    seller: opt(Entity),
+    standalone_stops: opt(FreeList(100)),
+  },
+  { $id: 'OrderConsignmentInput' },
+);
 export type ConsignmentInput = Static<typeof ConsignmentInput>;
 
 /** The order header: every field except the key, the operation, the customer and the consignments. */
@@ -142,9 +153,9 @@ export const orderHeaderFields = {
   is_consignment_info_validated: opt(Type.Boolean()),
   pricing: opt(Type.Object({ requested_price: opt(DecimalInput) })),
   input_source: opt(Str(255)),
-  setup_stops: opt(Type.Array(StopInput, { maxItems: 20 })),
-  teardown_stops: opt(Type.Array(StopInput, { maxItems: 20 })),
-  container_load_unload_stop: opt(StopInput),
+  setup_stops: opt(Type.Array(ref(StopInput), { maxItems: 20 })),
+  teardown_stops: opt(Type.Array(ref(StopInput), { maxItems: 20 })),
+  container_load_unload_stop: opt(ref(StopInput)),
 };
 
 export const OrderInput = Type.Object(
@@ -154,7 +165,7 @@ export const OrderInput = Type.Object(
     customer: Type.Optional(Entity),
     order_status: Type.Optional(OrderKind),
     // Empty is allowed for DELETE, which needs only the key; CREATE and UPDATE check for at least one.
-    consignments: Type.Array(ConsignmentInput, { maxItems: 100 }),
+    consignments: Type.Array(ref(ConsignmentInput), { maxItems: 100 }),
     raw_input: opt(FreeObject()),
     ...orderHeaderFields,
   },
