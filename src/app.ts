@@ -101,7 +101,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
 
   for (const schema of [...commonSchemas, ...authSchemas, ...companySchemas, ...documentSchemas, ...ordersSchemas, ...eventSchemas, ...webhookSchemas]) app.addSchema(schema);
 
-  registerAuth(app, services.auth.authenticator);
+  registerAuth(app, services.auth.authenticator, config.tokenRateLimitPerMinute);
   registerIdempotency(app, services.db);
 
   app.get('/health', { config: { auth: 'none', rateLimit: false }, schema: { hide: true } }, async () => ({ status: 'ok' }));

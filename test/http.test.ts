@@ -166,6 +166,12 @@ describe('a dedicated app: low rate limits, a failing route, webhook Basic authe
       throw Object.assign(new Error('invalid input syntax for type numeric: "abc"'), { code: '22P02' });
     });
     app.post('/v1/webhook/test-echo', { config: { auth: 'basic' } }, async (request) => ({ client_id: principalOf(request).clientId }));
+    let streamed = 0;
+    await app.register(async (scoped) => {
+      // Like a file upload: the handler would read the stream itself, so no body is parsed.
+      scoped.addContentTypeParser('application/octet-stream', (_request, _payload, done) => done(null));
+      scoped.post('/v1/webhook/test-stream', { config: { auth: 'basic' } }, async () => ({ stream: ++streamed }));
+    });
     await app.ready();
     Object.assign(local, { app, services, database });
     close = async () => {
@@ -238,9 +244,39 @@ describe('a dedicated app: low rate limits, a failing route, webhook Basic authe
     expectEnvelope(await app.inject({ method: 'POST', url: '/v1/webhook/test-echo', headers: { authorization: tenantAdmin.auth } }), 401);
   });
 
+  it('treats a streamed body of another length under the same Idempotency-Key as a different request', async () => {
+    const send = (bytes: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/webhook/test-stream',
+        headers: { authorization: webhook.auth, 'content-type': 'application/octet-stream', 'idempotency-key': 'file-1' },
+        payload: Buffer.from(bytes),
+      });
+    const first = await send('%PDF-1.7 first');
+    const replay = await send('%PDF-1.7 first');
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.json()).toEqual(first.json());
+    expectEnvelope(await send('%PDF-1.7 a longer, different file'), 409);
+  });
+
   it('stops a revoked WEBHOOK client at once', async () => {
     await local.services.auth.revokeClient(webhook.tenantId, webhook.apiClientId);
     expectEnvelope(await app.inject({ method: 'POST', url: '/v1/webhook/test-echo', headers: { authorization: webhook.auth } }), 401);
+  });
+
+  // Last in this app: it locks 127.0.0.1 out of Basic authentication for a minute.
+  it('limits wrong Basic secrets per address, whatever credentials each guess uses', async () => {
+    const hook = await local.services.auth.createClient(webhook.tenantId, { name: 'hook 2', role: 'TENANT', kind: 'WEBHOOK' });
+    const call = (secret: string) =>
+      app.inject({ method: 'POST', url: '/v1/webhook/test-echo', headers: { authorization: basic(hook.client.client_id, secret) } });
+    const statuses: number[] = [];
+    // The limit is 3 per minute in this app; earlier tests already spent some of it.
+    for (let guess = 0; guess < 4; guess++) statuses.push((await call(`guess-${guess}`)).statusCode);
+    expect(statuses.at(-1)).toBe(429);
+    expect(statuses.filter((s) => s !== 401 && s !== 429)).toEqual([]);
+    const locked = await call(hook.clientSecret);
+    expectEnvelope(locked, 429);
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { forbidden, unauthorized } from './errors.js';
+import { AppError, forbidden, unauthorized } from './errors.js';
+import { FailureLimiter } from './failure-limit.js';
 import type { Authenticator, AuthMode, Principal, Role } from './principal.js';
 
 declare module 'fastify' {
@@ -31,8 +32,11 @@ function bearerToken(header: string | undefined): string | undefined {
  * Authenticates every request in `onRequest`, before the body is read, so an unauthenticated
  * caller never gets its body parsed. API routes take `Authorization: Bearer <JWT>`; the contract's
  * inbound webhooks (`/v1/webhook/*`) take HTTP Basic credentials of a WEBHOOK client.
+ * Wrong Basic secrets count against the caller's address (`failedSecretsPerMinute`), as on the
+ * token endpoint, so webhook routes are no way around its limit for guessing secrets.
  */
-export function registerAuth(app: FastifyInstance, authenticator: Authenticator) {
+export function registerAuth(app: FastifyInstance, authenticator: Authenticator, failedSecretsPerMinute: number) {
+  const failures = new FailureLimiter(failedSecretsPerMinute);
   app.addHook('onRequest', async (request: FastifyRequest) => {
     const config = request.routeOptions.config;
     const mode: AuthMode = config?.auth ?? 'bearer';
@@ -42,7 +46,13 @@ export function registerAuth(app: FastifyInstance, authenticator: Authenticator)
     if (mode === 'basic') {
       const basic = parseBasic(header);
       if (!basic) throw unauthorized('This endpoint takes HTTP Basic webhook credentials (client_id:secret)');
-      principal = await authenticator.verifyBasic(basic.id, basic.secret);
+      failures.check(request.ip);
+      try {
+        principal = await authenticator.verifyBasic(basic.id, basic.secret);
+      } catch (err) {
+        if (err instanceof AppError && err.statusCode === 401) failures.recordFailure(request.ip);
+        throw err;
+      }
       if (principal.kind !== 'WEBHOOK') {
         throw forbidden('Only WEBHOOK clients may call webhook endpoints; API clients use Bearer tokens');
       }

@@ -14,7 +14,12 @@ declare module 'fastify' {
 
 function requestHash(request: FastifyRequest): string {
   const route = `${request.method} ${request.url}`;
-  const body = request.body === undefined ? '' : JSON.stringify(request.body);
+  // A streamed body (a file upload) is not read yet: its declared type and length stand in for it,
+  // so a different file under the same key is a conflict rather than a replay of the first.
+  const body =
+    request.body === undefined
+      ? `stream ${request.headers['content-type'] ?? ''} ${request.headers['content-length'] ?? ''}`
+      : JSON.stringify(request.body);
   return createHash('sha256').update(route).update('\0').update(body).digest('hex');
 }
 
