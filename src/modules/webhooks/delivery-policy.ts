@@ -1,15 +1,4 @@
-/** Pure rules of the delivery engine: which events an endpoint wants, and when to try again. */
-
-/**
- * An endpoint's event-type filter: empty takes everything, an entry is an exact type
- * (`order.accepted`) or a prefix ending in `.*` (`order.*`).
- */
-export function matchesEventType(patterns: readonly string[], type: string): boolean {
-  if (!patterns.length) return true;
-  return patterns.some((p) => (p.endsWith('.*') ? type.startsWith(p.slice(0, -1)) : p === type));
-}
-
-export const EVENT_TYPE_PATTERN = '^[a-z][a-z0-9_]*(\\.([a-z][a-z0-9_]*|\\*))*$';
+/** Pure rules of the delivery engine: when to try again. */
 
 const MAX_RETRY_AFTER_SECONDS = 24 * 3600;
 

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/tx.js';
 import type { EventRow } from '../events/events.service.js';
-import { matchesEventType } from './delivery-policy.js';
+import { matchesEventType } from '../events/event-types.js';
 import * as endpointsRepo from './endpoints.repo.js';
 import type { EndpointRow } from './endpoints.repo.js';
 import { insertDeliveries, type NewDelivery } from './deliveries.repo.js';

@@ -121,7 +121,9 @@ export function createWebhooksService(deps: {
     return row;
   }
 
-  function record(tx: Tx, endpoint: EndpointRow, what: string, payload: Record<string, unknown> = {}) {
+  type EndpointFacts = Pick<EndpointRow, 'tenant_id' | 'id' | 'company_id' | 'url' | 'families' | 'enabled'>;
+
+  function record(tx: Tx, endpoint: EndpointFacts, what: string, payload: Record<string, unknown> = {}) {
     return appendEvent(tx, bus, {
       tenantId: endpoint.tenant_id,
       type: `webhook_endpoint.${what}`,
@@ -158,7 +160,7 @@ export function createWebhooksService(deps: {
       const id = randomUUID();
       const row = await inTransaction(db, async (tx) => {
         const enabled = input.enabled ?? true;
-        const draft = { tenant_id: principal.tenantId, id, company_id: companyId, url, families: input.families, enabled } as EndpointRow;
+        const draft = { tenant_id: principal.tenantId, id, company_id: companyId, url, families: input.families, enabled };
         // Only events after this one reach the new endpoint; earlier ones can be replayed.
         const created = await record(tx, draft, 'created');
         return repo.insertEndpoint(tx.trx, {
