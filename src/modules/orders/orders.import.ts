@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CompanyRow } from '../companies/companies.repo.js';
 import type { CompaniesService } from '../companies/companies.service.js';
-import { nextCounterValue } from '../../platform/db/counters.js';
 import type { Db } from '../../platform/db/database.js';
 import { inTransaction, type Tx } from '../../platform/db/tx.js';
 import type { EventBus } from '../../platform/events/bus.js';
@@ -23,20 +22,22 @@ import type { UploadError, UploadStatus } from './orders.tables.js';
  * `errors`; nothing of the order is written then.
  */
 
-const NAME_DIGITS = 6;
+/** Order names: `OR-000001`, gap-free per tenant. */
+const ORDER_NAME = { prefix: 'OR-', digits: 6 };
 
-export const orderName = (n: number) => `OR-${String(n).padStart(NAME_DIGITS, '0')}`;
+/** A rule the input breaks: the upload ends in ERROR with this message, attached to `order` if there is one. */
+class Rejection extends Error {
+  constructor(message: string, readonly order?: OrderRow) {
+    super(message);
+  }
+}
 
-/** A rule the input breaks: the upload ends in ERROR with this message. */
-class Rejection extends Error {}
-
-/** One import operation's inputs: the open transaction, the caller, the body and the order it targets. */
+/** One import operation's inputs: the open transaction, the caller, the body and its customer. */
 interface Operation {
   tx: Tx;
   principal: Principal;
   input: OrderInput;
   customer: CompanyRow;
-  existing: OrderRow | undefined;
 }
 
 interface Outcome {
@@ -93,16 +94,23 @@ export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: Co
     return companies.resolveByCodeOrName(principal.tenantId, entity ?? {});
   }
 
-  async function create({ tx, principal, input, customer, existing }: Operation): Promise<Outcome> {
-    if (existing?.cancelled_at) {
-      throw new Rejection(`Order ${existing.name} (order_identifier "${input.order_identifier}") is cancelled; use a new order_identifier`);
-    }
-    if (existing) return { status: 'DUPLICATE', order: existing, errors: [] };
+  /** The order the input's key names, read after taking the key's lock (UPDATE and DELETE). */
+  async function lockAndFind({ tx, principal, input, customer }: Operation): Promise<OrderRow | undefined> {
+    await repo.lockOrderKey(tx.trx, principal.tenantId, customer.id, input.order_identifier);
+    return repo.findOrderByKey(tx.trx, principal.tenantId, customer.id, input.order_identifier);
+  }
+
+  /**
+   * Inserts the order straight away, its key's unique index standing in for the key lock that
+   * UPDATE and DELETE take: the common case, a new order, costs no lookup. Only when the key is
+   * taken is the existing order read (committed by then: the insert waited for its writer).
+   */
+  async function create({ tx, principal, input, customer }: Operation): Promise<Outcome> {
     const tenantId = principal.tenantId;
     const id = randomUUID();
     const rows = rowsOf(tenantId, id, planConsignments(input.consignments));
     const quote = input.order_status === 'QUOTE';
-    const order = await repo.insertOrder(tx.trx, {
+    const order = await repo.insertOrderIfNew(tx.trx, {
       tenant_id: tenantId,
       id,
       name: unnamed(id),
@@ -116,18 +124,28 @@ export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: Co
       input_hash: inputHash(input, customer.id),
       created_by_client_id: principal.apiClientId,
     });
+    if (!order) {
+      const existing = await repo.findOrderByKey(tx.trx, tenantId, customer.id, input.order_identifier);
+      if (!existing) throw new Error(`order key "${input.order_identifier}" is taken but no order holds it`);
+      if (existing.cancelled_at) {
+        throw new Rejection(`Order ${existing.name} (order_identifier "${input.order_identifier}") is cancelled; use a new order_identifier`, existing);
+      }
+      return { status: 'DUPLICATE', order: existing, errors: [] };
+    }
     await repo.insertChildren(tx.trx, rows);
     return { status: 'COMPLETED', order, errors: [], event: 'order.accepted' };
   }
 
-  async function update({ tx, principal, input, customer, existing }: Operation): Promise<Outcome> {
+  async function update(op: Operation): Promise<Outcome> {
+    const { tx, principal, input, customer } = op;
+    const existing = await lockAndFind(op);
     if (!existing) throw new Rejection(`No order with order_identifier "${input.order_identifier}" for this customer; send CREATE first`);
-    if (existing.cancelled_at) throw new Rejection(`Order ${existing.name} is cancelled and cannot be updated; use a new order_identifier`);
+    if (existing.cancelled_at) throw new Rejection(`Order ${existing.name} is cancelled and cannot be updated; use a new order_identifier`, existing);
     const hash = inputHash(input, customer.id);
     if (hash === existing.input_hash) return { status: 'COMPLETED', order: existing, errors: [] };
     const quote = input.order_status === 'QUOTE';
     if (quote !== existing.is_quote && !canChangeQuoteFlag(existing.status)) {
-      throw new Rejection(`Order ${existing.name} is ${existing.status}; it can no longer switch between QUOTE and TO_PLAN`);
+      throw new Rejection(`Order ${existing.name} is ${existing.status}; it can no longer switch between QUOTE and TO_PLAN`, existing);
     }
     const tenantId = principal.tenantId;
     const [stops, children] = await Promise.all([repo.findStopKeys(tx.trx, tenantId, existing.id), repo.findChildIds(tx.trx, tenantId, existing.id)]);
@@ -145,11 +163,13 @@ export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: Co
     return { status: 'COMPLETED', order, errors: [], event: 'order.updated' };
   }
 
-  async function cancel({ tx, input, existing }: Operation): Promise<Outcome> {
+  async function cancel(op: Operation): Promise<Outcome> {
+    const { tx, input } = op;
+    const existing = await lockAndFind(op);
     if (!existing) throw new Rejection(`No order with order_identifier "${input.order_identifier}" for this customer to cancel`);
     // Cancelling again is a no-op, so a retried DELETE never fails.
     if (existing.cancelled_at) return { status: 'COMPLETED', order: existing, errors: [] };
-    if (!canCancel(existing.status)) throw new Rejection(`Order ${existing.name} is ${existing.status} and can no longer be cancelled`);
+    if (!canCancel(existing.status)) throw new Rejection(`Order ${existing.name} is ${existing.status} and can no longer be cancelled`, existing);
     return { status: 'COMPLETED', order: await cancelOrderRows(tx, existing), errors: [], event: 'order.cancelled' };
   }
 
@@ -185,22 +205,18 @@ export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: Co
       return uploadOutput(upload, null);
     }
     return inTransaction(db, async (tx) => {
-      await repo.lockOrderKey(tx.trx, principal.tenantId, customer.id, input.order_identifier);
-      const existing = await repo.findOrderByKey(tx.trx, principal.tenantId, customer.id, input.order_identifier);
       let outcome: Outcome;
       try {
-        outcome = await operations[input.operation]({ tx, principal, input, customer, existing });
+        outcome = await operations[input.operation]({ tx, principal, input, customer });
       } catch (err) {
         if (!(err instanceof Rejection)) throw err;
         const errors: UploadError[] = [{ error_type: 'USER_INPUT_ERROR', error_message: err.message }];
         // The rejection is an event only when there is an order to attach it to.
-        outcome = { status: 'ERROR', order: existing, errors, event: existing ? 'order.import_rejected' : undefined, reason: err.message };
+        outcome = { status: 'ERROR', order: err.order, errors, event: err.order ? 'order.import_rejected' : undefined, reason: err.message };
       }
       const upload = await recordUpload(tx, principal, uploadId, input, outcome);
       let order = outcome.order;
-      if (order && order.name === unnamed(order.id)) {
-        order = await repo.nameOrder(tx.trx, order, orderName(await nextCounterValue(tx.trx, order.tenant_id, 'order_name')));
-      }
+      if (order && order.name === unnamed(order.id)) order = await repo.nameOrderFromCounter(tx.trx, order, ORDER_NAME);
       if (order && outcome.event) {
         const why = outcome.reason ? { operation: input.operation, reason: outcome.reason } : {};
         await appendOrderEvent(tx, bus, outcome.event, order, { upload_id: uploadId, ...why });

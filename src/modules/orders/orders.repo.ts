@@ -111,12 +111,39 @@ export async function loadOrderAggregate(db: Executor, tenantId: string, orderId
 export type OrderAggregate = NonNullable<Awaited<ReturnType<typeof loadOrderAggregate>>>;
 export type StopRecord = OrderAggregate['stops'][number];
 
-export async function insertOrder(db: Executor, row: Insertable<OrderTable>): Promise<OrderRow> {
-  return db.insertInto('orders').values(row).returningAll().executeTakeFirstOrThrow();
+/**
+ * Inserts a new order unless its key (tenant, customer, order_identifier) is taken; `undefined`
+ * then. The unique index does what a lock would: a concurrent insert of the same key waits for
+ * the other transaction, so a CREATE sent twice at once yields one order and one duplicate.
+ */
+export async function insertOrderIfNew(db: Executor, row: Insertable<OrderTable>): Promise<OrderRow | undefined> {
+  return db
+    .insertInto('orders')
+    .values(row)
+    .onConflict((oc) => oc.columns(['tenant_id', 'customer_company_id', 'order_identifier']).doNothing())
+    .returningAll()
+    .executeTakeFirst();
 }
 
-export async function nameOrder(db: Executor, order: OrderRow, name: string): Promise<OrderRow> {
-  return db.updateTable('orders').set({ name }).where('tenant_id', '=', order.tenant_id).where('id', '=', order.id).returningAll().executeTakeFirstOrThrow();
+/**
+ * Draws the tenant's next order number and names the order `<prefix><number>` (zero-padded to
+ * `digits`, longer numbers kept whole) in one statement: the counter's row lock is held until
+ * COMMIT, so the fewer round trips follow the draw, the sooner the tenant's next creator may go.
+ */
+export async function nameOrderFromCounter(db: Executor, order: OrderRow, format: { prefix: string; digits: number }): Promise<OrderRow> {
+  const { rows } = await sql<{ name: string }>`
+    with counter as (
+      insert into tenant_counters (tenant_id, name, value) values (${order.tenant_id}, 'order_name', 1)
+      on conflict (tenant_id, name) do update set value = tenant_counters.value + 1
+      returning value::text as n
+    )
+    update orders set name = ${format.prefix} || lpad(counter.n, greatest(${format.digits}::int, length(counter.n)), '0')
+    from counter
+    where orders.tenant_id = ${order.tenant_id} and orders.id = ${order.id}
+    returning orders.name`.execute(db);
+  const name = rows[0]?.name;
+  if (name === undefined) throw new Error(`order ${order.id} vanished while being named`);
+  return { ...order, name };
 }
 
 export async function updateOrder(
@@ -202,11 +229,21 @@ export async function replaceChildren(
     .execute();
 }
 
-/** First-time insert of an order's children: no existing rows to keep or delete. */
+/**
+ * First-time insert of an order's children, in one statement (stops and goods as data-modifying
+ * CTEs beside the consignments' insert): no existing rows to keep or delete. Foreign keys are
+ * checked at the end of the statement, when every CTE has run.
+ */
 export async function insertChildren(db: Executor, rows: { consignments: NewConsignment[]; stops: NewStop[]; goods: NewGood[] }): Promise<void> {
-  if (rows.consignments.length) await db.insertInto('order_consignments').values(rows.consignments).execute();
-  if (rows.stops.length) await db.insertInto('order_stops').values(rows.stops).execute();
-  if (rows.goods.length) await db.insertInto('order_goods').values(rows.goods).execute();
+  const { consignments, stops, goods } = rows;
+  // Every consignment has a pickup and a delivery stop, so there are stops whenever there are consignments.
+  if (!consignments.length || !stops.length) throw new Error('an order is written with at least one consignment and its stops');
+  const withStops = db.with('new_stops', (q) => q.insertInto('order_stops').values(stops));
+  if (goods.length) {
+    await withStops.with('new_goods', (q) => q.insertInto('order_goods').values(goods)).insertInto('order_consignments').values(consignments).execute();
+  } else {
+    await withStops.insertInto('order_consignments').values(consignments).execute();
+  }
 }
 
 /** Cancels every stop not yet completed (a delivered stop stays delivered); returns the statuses left. */
