@@ -9,6 +9,10 @@ declare module 'autocannon' {
     duration?: number;
     pipelining?: number;
     workers?: number;
+    /** Replace `[<id>]` in bodies with a fresh id per request. */
+    idReplacement?: boolean;
+    /** Requests each connection sends in turn (fields override the ones above). */
+    requests?: Array<{ method?: string; path?: string; headers?: Record<string, string>; body?: string }>;
   }
   interface Histogram {
     average: number;

@@ -9,23 +9,31 @@ import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import { Type } from '@sinclair/typebox';
 import { realisticOrder } from '../test/orders.fixtures.js';
-import { bearerHeader, load, machineLine, markdownTable, startBenchServer, type Engine, type LoadOptions, type LoadResult } from './support.js';
+import { bearerHeader, load, machineLine, markdownTable, startBenchServer, type BenchServer, type Engine, type LoadOptions, type LoadResult } from './support.js';
 
 const CONNECTIONS = 32;
+/** Tenants of the multi-tenant import scenario: every connection cycles through all of them. */
+const TENANTS = 8;
+/** Which pairs to measure (BENCH_ORDER_PARTS, comma-separated): all three by default. */
+const PARTS = new Set((process.env.BENCH_ORDER_PARTS ?? 'import,status,tenants').split(','));
 const WARM_UP_SECONDS = 2;
 const INSERT_CEILING = '/bench/ceiling/insert';
 const GET_CEILING = '/bench/ceiling/row/:id';
 
-type Scenario = LoadOptions & { unique?: boolean };
+/**
+ * `unique`: a fresh `[<id>]` per request in the body. `rotateHeaders`: each connection sends its
+ * requests with these header sets in turn (one per tenant), so load spreads over the tenants.
+ */
+type Scenario = LoadOptions & { unique?: boolean; rotateHeaders?: Array<Record<string, string>> };
 
 /** One run of a scenario: `load` from the harness, or autocannon directly when bodies must differ. */
 async function run(options: Scenario, duration: number): Promise<LoadResult> {
   if (!options.unique) return load({ ...options, connections: CONNECTIONS, duration });
   // Every import needs its own order_identifier: autocannon replaces `[<id>]` in the body per request.
-  const settings = {
-    url: options.url, method: options.method, headers: options.headers, body: options.body, idReplacement: true, connections: CONNECTIONS, duration, workers: 1,
-  };
-  const result = await autocannon(settings);
+  const requests = options.rotateHeaders?.map((headers) => ({ method: options.method, headers, body: options.body }));
+  const result = await autocannon({
+    url: options.url, method: options.method, headers: options.headers, body: options.body, idReplacement: true, connections: CONNECTIONS, duration, workers: 1, requests,
+  });
   return {
     title: options.title, requestsPerSecond: Math.round(result.requests.average), p50Ms: result.latency.p50, p99Ms: result.latency.p99,
     requests: result.requests.total, errors: result.errors + result.timeouts + result.non2xx,
@@ -60,6 +68,18 @@ async function measurePair(ceiling: Scenario, route: Scenario): Promise<[LoadRes
   return [combine(runs[0]), combine(runs[1])];
 }
 
+/** Another tenant with its admin token and the `ACME` customer the benchmark's orders name. */
+async function benchTenant(server: BenchServer, index: number): Promise<Record<string, string>> {
+  const { auth } = server.services;
+  const tenant = await auth.createTenant(`Bench tenant ${index}`);
+  const { client, clientSecret } = await auth.createClient(tenant.id, { name: 'Bench admin', role: 'TENANT' });
+  const { access_token: token } = await auth.issueToken(client.client_id, clientSecret);
+  const headers = { ...bearerHeader(token), 'content-type': 'application/json' };
+  const company = await server.app.inject({ method: 'POST', url: '/v1/companies/company', headers, payload: { name: 'Acme', code: 'ACME', currency: 'EUR', is_customer: true } });
+  if (company.statusCode !== 200) throw new Error(`creating tenant ${index}'s customer failed: ${company.body}`);
+  return headers;
+}
+
 async function benchEngine(engine: Engine) {
   const server = await startBenchServer({
     engine,
@@ -91,22 +111,41 @@ async function benchEngine(engine: Engine) {
     await sql`insert into bench_rows (tenant_id, id, body) values (${server.admin.tenantId}, ${row}, '{"note":"x"}')`.execute(server.services.db);
     const label = engine === 'pglite' ? 'PGlite' : 'PostgreSQL';
 
-    const [insertCeiling, importOrder] = await measurePair(
-      { title: `${label}: one-row insert ceiling (POST, Bearer)`, url: `${server.url}${INSERT_CEILING}`, method: 'POST', headers: auth, body: '{"note":"ceiling"}' },
-      {
-        title: `${label}: POST /v1/orders/order/upload (CREATE, 2 consignments, 4 goods)`,
-        url: `${server.url}/v1/orders/order/upload`, method: 'POST', headers: auth, body: JSON.stringify(realisticOrder('BENCH-[<id>]')), unique: true,
-      },
-    );
-    const [getCeiling, status] = await measurePair(
-      { title: `${label}: get-by-key ceiling (GET, Bearer)`, url: `${server.url}${GET_CEILING.replace(':id', row)}`, headers: auth },
-      { title: `${label}: GET /v1/orders/order/{id}/status`, url: `${server.url}/v1/orders/order/${orderId}/status`, headers: auth },
-    );
-    const ratios = [
-      `- ${label}: import / insert ceiling = **${(importOrder.requestsPerSecond / insertCeiling.requestsPerSecond).toFixed(2)}** (goal ≥ 0.25 on PostgreSQL)`,
-      `- ${label}: status pull / get-by-key ceiling = **${(status.requestsPerSecond / getCeiling.requestsPerSecond).toFixed(2)}** (goal ≥ 0.50)`,
-    ];
-    return { results: [insertCeiling, importOrder, getCeiling, status], ratios };
+    const importBody = JSON.stringify(realisticOrder('BENCH-[<id>]'));
+    const uploadUrl = `${server.url}/v1/orders/order/upload`;
+    const results: LoadResult[] = [];
+    const ratios: string[] = [];
+    const ratio = (a: LoadResult, b: LoadResult) => (a.requestsPerSecond / b.requestsPerSecond).toFixed(2);
+
+    if (PARTS.has('import')) {
+      const [insertCeiling, importOrder] = await measurePair(
+        { title: `${label}: one-row insert ceiling (POST, Bearer)`, url: `${server.url}${INSERT_CEILING}`, method: 'POST', headers: auth, body: '{"note":"ceiling"}' },
+        { title: `${label}: POST /v1/orders/order/upload (CREATE, 2 consignments, 4 goods)`, url: uploadUrl, method: 'POST', headers: auth, body: importBody, unique: true },
+      );
+      results.push(insertCeiling, importOrder);
+      ratios.push(`- ${label}: import / insert ceiling = **${ratio(importOrder, insertCeiling)}** (goal ≥ 0.25 on PostgreSQL)`);
+    }
+    if (PARTS.has('status')) {
+      const [getCeiling, status] = await measurePair(
+        { title: `${label}: get-by-key ceiling (GET, Bearer)`, url: `${server.url}${GET_CEILING.replace(':id', row)}`, headers: auth },
+        { title: `${label}: GET /v1/orders/order/{id}/status`, url: `${server.url}/v1/orders/order/${orderId}/status`, headers: auth },
+      );
+      results.push(getCeiling, status);
+      ratios.push(`- ${label}: status pull / get-by-key ceiling = **${ratio(status, getCeiling)}** (goal ≥ 0.50)`);
+    }
+    if (PARTS.has('tenants')) {
+      // The same import spread over several tenants: what one tenant's serialised name and event
+      // counters cost, against the single-tenant number measured in the same alternating rounds.
+      const tenantHeaders: Array<Record<string, string>> = [auth];
+      for (let i = 1; i < TENANTS; i++) tenantHeaders.push(await benchTenant(server, i));
+      const [oneTenant, manyTenants] = await measurePair(
+        { title: `${label}: import, 1 tenant`, url: uploadUrl, method: 'POST', headers: auth, body: importBody, unique: true },
+        { title: `${label}: import, ${TENANTS} tenants (connections cycle through them)`, url: uploadUrl, method: 'POST', body: importBody, unique: true, rotateHeaders: tenantHeaders },
+      );
+      results.push(oneTenant, manyTenants);
+      ratios.push(`- ${label}: import over ${TENANTS} tenants / over 1 tenant = ${ratio(manyTenants, oneTenant)}`);
+    }
+    return { results, ratios };
   } finally {
     await server.stop();
   }

@@ -6,6 +6,7 @@ import type { EventBus } from '../../platform/events/bus.js';
 import { badRequest, conflict, detail, notFound } from '../../platform/http/errors.js';
 import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
 import type { Principal } from '../../platform/http/principal.js';
+import { createCompanyCache } from './companies.cache.js';
 import * as repo from './companies.repo.js';
 import type { CompanyRow } from './companies.repo.js';
 import type { CompanyDetailOutput, CompanyInput } from './companies.schemas.js';
@@ -82,8 +83,12 @@ export function companyOutput(row: CompanyRow, billTo?: CompanyRow): CompanyDeta
 
 export type CompaniesService = ReturnType<typeof createCompaniesService>;
 
+/** How long another module's read of a company by id or code may be served from memory. */
+const COMPANY_CACHE = { ttlMs: 5_000, maxEntries: 10_000 };
+
 export function createCompaniesService(deps: { db: Db; bus: EventBus }) {
   const { db, bus } = deps;
+  const cached = createCompanyCache(COMPANY_CACHE);
 
   async function output(tenantId: string, row: CompanyRow): Promise<CompanyDetailOutput> {
     const billToId = (row.details as Details).default_invoice_customer_id as string | undefined;
@@ -166,8 +171,9 @@ export function createCompaniesService(deps: { db: Db; bus: EventBus }) {
       return (row ?? (await repo.findCompanyByCode(db, tenantId, idOrCode)))?.id;
     },
 
+    /** For other modules: a company by id, possibly a few seconds old (see `companies.cache.ts`). */
     async findById(tenantId: string, id: string): Promise<CompanyRow | undefined> {
-      return repo.findCompany(db, tenantId, id);
+      return cached.get(tenantId, id, () => repo.findCompany(db, tenantId, id));
     },
 
     /**
@@ -176,7 +182,9 @@ export function createCompaniesService(deps: { db: Db; bus: EventBus }) {
      */
     async resolveByCodeOrName(tenantId: string, entity: { code?: string | null; name?: string | null }): Promise<CompanyRow> {
       if (entity.code) {
-        const byCode = await repo.findCompanyByCode(db, tenantId, entity.code);
+        const code = entity.code;
+        // A code names one company for good (unique per tenant, never changed), so a hit may be cached.
+        const byCode = await cached.get(tenantId, `code:${code}`, () => repo.findCompanyByCode(db, tenantId, code));
         if (byCode) return byCode;
         if (!entity.name) throw badRequest(`No company with code "${entity.code}"`, [detail(`unknown code "${entity.code}"`, 'code', 'customer.code')]);
       }

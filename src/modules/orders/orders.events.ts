@@ -1,5 +1,5 @@
 import type { Tx } from '../../platform/db/tx.js';
-import { appendEvent } from '../../platform/events/append.js';
+import { appendEventWith, type EventPrelude } from '../../platform/events/append.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import { deriveOrderStatus } from './order-status.js';
 import * as repo from './orders.repo.js';
@@ -7,23 +7,39 @@ import type { OrderRow } from './orders.repo.js';
 
 export type OrderEventType = 'order.accepted' | 'order.updated' | 'order.cancelled' | 'order.import_rejected';
 
-/** Records an order event visible to the tenant and the order's customer. */
-export async function appendOrderEvent(tx: Tx, bus: EventBus, type: OrderEventType, order: OrderRow, extra: Record<string, unknown> = {}) {
-  await appendEvent(tx, bus, {
-    tenantId: order.tenant_id,
-    type,
-    entityType: 'order',
-    entityId: order.id,
-    companyIds: [order.customer_company_id],
-    payload: {
-      order_id: order.id,
-      order_name: order.name,
-      status: order.status,
-      order_identifier: order.order_identifier,
-      customer_reference_number: order.customer_reference_number,
-      ...extra,
+/**
+ * Records an order event visible to the tenant and the order's customer; answers the order as
+ * the event saw it (with its name when `prelude` named it).
+ */
+export async function appendOrderEvent(
+  tx: Tx,
+  bus: EventBus,
+  type: OrderEventType,
+  order: OrderRow,
+  extra: Record<string, unknown> = {},
+  prelude?: EventPrelude,
+): Promise<OrderRow> {
+  const { payload } = await appendEventWith(
+    tx,
+    bus,
+    {
+      tenantId: order.tenant_id,
+      type,
+      entityType: 'order',
+      entityId: order.id,
+      companyIds: [order.customer_company_id],
+      payload: {
+        order_id: order.id,
+        order_name: order.name,
+        status: order.status,
+        order_identifier: order.order_identifier,
+        customer_reference_number: order.customer_reference_number,
+        ...extra,
+      },
     },
-  });
+    prelude,
+  );
+  return { ...order, name: String(payload.order_name) };
 }
 
 /**

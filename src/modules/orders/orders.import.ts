@@ -53,7 +53,7 @@ interface Outcome {
 /**
  * Placeholder name of a new order until the end of its transaction. Names come from a per-tenant
  * counter whose row lock serialises every creating transaction of the tenant, so the number is
- * drawn last, when only the event remains to be written: the lock is held for a few statements.
+ * drawn in the statement that writes the order's event, the last one before COMMIT.
  */
 const unnamed = (id: string) => `pending:${id}`;
 
@@ -216,10 +216,11 @@ export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: Co
       }
       const upload = await recordUpload(tx, principal, uploadId, input, outcome);
       let order = outcome.order;
-      if (order && order.name === unnamed(order.id)) order = await repo.nameOrderFromCounter(tx.trx, order, ORDER_NAME);
+      // A new order always comes with its `order.accepted` event, which names it.
       if (order && outcome.event) {
         const why = outcome.reason ? { operation: input.operation, reason: outcome.reason } : {};
-        await appendOrderEvent(tx, bus, outcome.event, order, { upload_id: uploadId, ...why });
+        const naming = order.name === unnamed(order.id) ? repo.orderNamingPrelude(order, ORDER_NAME) : undefined;
+        order = await appendOrderEvent(tx, bus, outcome.event, order, { upload_id: uploadId, ...why }, naming);
       }
       return uploadOutput(upload, order?.name ?? null);
     });

@@ -1,6 +1,7 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Executor } from '../../platform/db/database.js';
+import type { EventPrelude } from '../../platform/events/append.js';
 import type { OrderStatus } from './order-status.js';
 import type { ConsignmentTable, GoodTable, OrderTable, OrderUploadTable, StopTable } from './orders.tables.js';
 import './orders.tables.js';
@@ -126,24 +127,26 @@ export async function insertOrderIfNew(db: Executor, row: Insertable<OrderTable>
 }
 
 /**
- * Draws the tenant's next order number and names the order `<prefix><number>` (zero-padded to
- * `digits`, longer numbers kept whole) in one statement: the counter's row lock is held until
- * COMMIT, so the fewer round trips follow the draw, the sooner the tenant's next creator may go.
+ * Names a new order `<prefix><number>` (zero-padded to `digits`, longer numbers kept whole) from
+ * the tenant's gap-free order counter, as a prelude of the order's first event: the counter's
+ * row lock is held until COMMIT, so the draw shares the event's statement instead of adding a
+ * round trip while the tenant's other creators wait. The event's payload gets the name.
  */
-export async function nameOrderFromCounter(db: Executor, order: OrderRow, format: { prefix: string; digits: number }): Promise<OrderRow> {
-  const { rows } = await sql<{ name: string }>`
-    with counter as (
-      insert into tenant_counters (tenant_id, name, value) values (${order.tenant_id}, 'order_name', 1)
-      on conflict (tenant_id, name) do update set value = tenant_counters.value + 1
-      returning value::text as n
-    )
-    update orders set name = ${format.prefix} || lpad(counter.n, greatest(${format.digits}::int, length(counter.n)), '0')
-    from counter
-    where orders.tenant_id = ${order.tenant_id} and orders.id = ${order.id}
-    returning orders.name`.execute(db);
-  const name = rows[0]?.name;
-  if (name === undefined) throw new Error(`order ${order.id} vanished while being named`);
-  return { ...order, name };
+export function orderNamingPrelude(order: OrderRow, format: { prefix: string; digits: number }): EventPrelude {
+  return {
+    ctes: sql`
+      drawn_name as (
+        insert into tenant_counters (tenant_id, name, value) values (${order.tenant_id}, 'order_name', 1)
+        on conflict (tenant_id, name) do update set value = tenant_counters.value + 1
+        returning value::text as n
+      ), named as (
+        update orders set name = ${format.prefix} || lpad(drawn_name.n, greatest(${format.digits}::int, length(drawn_name.n)), '0')
+        from drawn_name
+        where orders.tenant_id = ${order.tenant_id} and orders.id = ${order.id}
+        returning orders.name
+      )`,
+    payload: sql`jsonb_build_object('order_name', (select name from named))`,
+  };
 }
 
 export async function updateOrder(

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Tx } from '../db/tx.js';
 import { EVENTS_CHANNEL, type EventBus } from './bus.js';
 
@@ -20,6 +20,17 @@ export interface AppendedEvent {
 }
 
 /**
+ * Something a caller writes in the same statement as its event, so that a value drawn under a
+ * lock (an order's name) costs no round trip of its own while the tenant's writers queue.
+ */
+export interface EventPrelude {
+  /** Comma-separated CTEs (`drawn as (...), named as (...)`) that run in the event's statement. */
+  ctes: RawBuilder<unknown>;
+  /** A jsonb object (built from those CTEs) merged over the event's payload. */
+  payload: RawBuilder<unknown>;
+}
+
+/**
  * Records a domain event inside the business transaction. The position comes from a per-tenant
  * counter row, whose lock orders writers: positions are gap-free and become visible in order,
  * so a reader paging by `position > cursor` never skips an event that commits late.
@@ -29,9 +40,21 @@ export interface AppendedEvent {
  * (one round trip), and callers append their event as the last statement before COMMIT.
  */
 export async function appendEvent(tx: Tx, bus: EventBus, event: NewEvent): Promise<AppendedEvent> {
+  const { id, position } = await appendEventWith(tx, bus, event);
+  return { id, position };
+}
+
+/** `appendEvent`, with a prelude written in the same statement; answers the payload as stored. */
+export async function appendEventWith(
+  tx: Tx,
+  bus: EventBus,
+  event: NewEvent,
+  prelude?: EventPrelude,
+): Promise<AppendedEvent & { payload: Record<string, unknown> }> {
   const id = randomUUID();
-  const { rows } = await sql<{ position: number }>`
-    with counter as (
+  const payload = sql`${JSON.stringify(event.payload)}::jsonb${prelude ? sql` || ${prelude.payload}` : sql``}`;
+  const { rows } = await sql<{ position: number; payload: Record<string, unknown> }>`
+    with ${prelude ? sql`${prelude.ctes},` : sql``} counter as (
       insert into tenant_counters (tenant_id, name, value) values (${event.tenantId}, 'event_position', 1)
       on conflict (tenant_id, name) do update set value = tenant_counters.value + 1
       returning value
@@ -39,13 +62,13 @@ export async function appendEvent(tx: Tx, bus: EventBus, event: NewEvent): Promi
       insert into events (tenant_id, position, id, type, entity_type, entity_id, company_ids, payload)
       values (
         ${event.tenantId}, (select value from counter), ${id}, ${event.type}, ${event.entityType}, ${event.entityId},
-        ${event.companyIds ?? []}, ${JSON.stringify(event.payload)}
+        ${event.companyIds ?? []}, ${payload}
       )
-      returning position
+      returning position, payload
     )
-    select position, pg_notify(${EVENTS_CHANNEL}, ${event.tenantId}) from inserted`.execute(tx.trx);
-  const position = rows[0]?.position;
-  if (position === undefined) throw new Error('appending an event returned no position');
+    select position, payload, pg_notify(${EVENTS_CHANNEL}, ${event.tenantId}) from inserted`.execute(tx.trx);
+  const row = rows[0];
+  if (!row) throw new Error('appending an event returned no row');
   tx.afterCommit(() => bus.notifyCommitted(event.tenantId));
-  return { id, position };
+  return { id, position: row.position, payload: row.payload };
 }

@@ -1,0 +1,32 @@
+import type { CompanyRow } from './companies.repo.js';
+
+/**
+ * Companies recently read by id (or by another key naming one company for good, such as its
+ * code), for the hot paths of other modules (every order read names its
+ * customer). Entries live a few seconds: Waybill never changes a company row after creating it
+ * today; once it does, the writer must drop the entry here, and other processes (each with its
+ * own cache) show the change within the TTL.
+ * Only found rows are kept (a company created a moment ago must not be hidden by a cached miss),
+ * and the map is bounded: when full, the oldest entry goes.
+ */
+export function createCompanyCache(options: { ttlMs: number; maxEntries: number; now?: () => number }) {
+  const now = options.now ?? Date.now;
+  const entries = new Map<string, { row: CompanyRow; expires: number }>();
+  const keyOf = (tenantId: string, key: string) => `${tenantId}:${key}`;
+
+  return {
+    /** The cached row, or what `load` finds (kept when found). */
+    async get(tenantId: string, key: string, load: () => Promise<CompanyRow | undefined>): Promise<CompanyRow | undefined> {
+      const cacheKey = keyOf(tenantId, key);
+      const hit = entries.get(cacheKey);
+      if (hit && hit.expires > now()) return hit.row;
+      entries.delete(cacheKey);
+      const row = await load();
+      if (row) {
+        if (entries.size >= options.maxEntries) entries.delete(entries.keys().next().value as string);
+        entries.set(cacheKey, { row, expires: now() + options.ttlMs });
+      }
+      return row;
+    },
+  };
+}
