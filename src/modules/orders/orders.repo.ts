@@ -1,4 +1,4 @@
-import { sql, type Insertable, type Selectable } from 'kysely';
+import { sql, type CompiledQuery, type Insertable, type Selectable } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Executor } from '../../platform/db/database.js';
 import type { EventPrelude } from '../../platform/events/append.js';
@@ -65,12 +65,16 @@ export async function findChildIds(db: Executor, tenantId: string, orderId: stri
   return { consignments, goods };
 }
 
+/** Placeholders the aggregate query is compiled with, replaced by the values of each call. */
+const TENANT = '\u0000tenant';
+const ORDER = '\u0000order';
+const COMPANY = '\u0000company';
+
 /**
  * The whole order in one round trip: the header row with its consignments, stops and goods as
  * JSON arrays. Timestamps inside the arrays arrive as text (JSON has no dates).
  */
-export async function loadOrderAggregate(db: Executor, tenantId: string, orderId: string, scope: OrderScope) {
-  if (scope.kind === 'none') return undefined;
+function aggregateQuery(db: Executor, scope: 'tenant' | 'customer') {
   let q = db
     .selectFrom('orders as o')
     .selectAll('o')
@@ -103,10 +107,37 @@ export async function loadOrderAggregate(db: Executor, tenantId: string, orderId
           .orderBy('g.position'),
       ).as('goods'),
     ])
-    .where('o.tenant_id', '=', tenantId)
-    .where('o.id', '=', orderId);
-  if (scope.kind === 'customer') q = q.where('o.customer_company_id', '=', scope.companyId);
-  return q.executeTakeFirst();
+    .where('o.tenant_id', '=', TENANT)
+    .where('o.id', '=', ORDER);
+  if (scope === 'customer') q = q.where('o.customer_company_id', '=', COMPANY);
+  return q;
+}
+
+type AggregateRow = Awaited<ReturnType<ReturnType<typeof aggregateQuery>['executeTakeFirstOrThrow']>>;
+
+/**
+ * The aggregate query compiled once per scope: every order read (the status pull above all)
+ * would otherwise rebuild and recompile the same SQL, a tenth of the route's CPU when profiled.
+ * Both engines speak PostgreSQL, so one compilation serves every database.
+ */
+const compiledAggregates = new Map<'tenant' | 'customer', CompiledQuery<AggregateRow>>();
+
+function compiledAggregate(db: Executor, scope: 'tenant' | 'customer'): CompiledQuery<AggregateRow> {
+  let compiled = compiledAggregates.get(scope);
+  if (!compiled) {
+    compiled = aggregateQuery(db, scope).compile();
+    if (compiled.parameters.some((p) => p !== TENANT && p !== ORDER && p !== COMPANY)) throw new Error('the order aggregate query has a parameter of its own');
+    compiledAggregates.set(scope, compiled);
+  }
+  return compiled;
+}
+
+export async function loadOrderAggregate(db: Executor, tenantId: string, orderId: string, scope: OrderScope): Promise<AggregateRow | undefined> {
+  if (scope.kind === 'none') return undefined;
+  const compiled = compiledAggregate(db, scope.kind);
+  const values: Record<string, string> = { [TENANT]: tenantId, [ORDER]: orderId, [COMPANY]: scope.kind === 'customer' ? scope.companyId : '' };
+  const { rows } = await db.executeQuery<AggregateRow>({ ...compiled, parameters: compiled.parameters.map((p) => values[p as string]) });
+  return rows[0];
 }
 
 export type OrderAggregate = NonNullable<Awaited<ReturnType<typeof loadOrderAggregate>>>;
