@@ -1,4 +1,4 @@
-import type { Client, TestContext } from './support/app.js';
+import { createTestApp, newClient, newCompany, newTenant, type Client, type TestContext } from './support/app.js';
 
 /** A realistic order: two consignments from one warehouse, several goods, time windows, references. */
 export function realisticOrder(identifier: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -69,4 +69,16 @@ export async function upload(ctx: TestContext, client: Client, body: unknown, he
 
 export async function get(ctx: TestContext, client: Client, url: string) {
   return ctx.app.inject({ method: 'GET', url, headers: { authorization: client.auth } });
+}
+
+/**
+ * The world most order tests start from: a tenant admin, a tenant WEBHOOK client and the customer
+ * companies ACME (and BETA unless `companies` says otherwise).
+ */
+export async function ordersWorld(companies: Array<{ name: string; code: string }> = [{ name: 'Acme', code: 'ACME' }, { name: 'Beta Foods', code: 'BETA' }]) {
+  const ctx = await createTestApp();
+  const admin = await newTenant(ctx);
+  const hook = await newClient(ctx, admin.tenantId, 'TENANT', { kind: 'WEBHOOK' });
+  for (const company of companies) await newCompany(ctx, admin, company);
+  return { ctx, admin, hook };
 }

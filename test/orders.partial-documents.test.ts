@@ -1,17 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, newClient, newCompany, newTenant, type Client, type TestContext } from './support/app.js';
+import type { Client, TestContext } from './support/app.js';
 import { expectContract } from './support/contract.js';
-import { get, realisticOrder, upload } from './orders.fixtures.js';
+import { get, ordersWorld, realisticOrder, upload } from './orders.fixtures.js';
 
 let ctx: TestContext;
 let admin: Client;
 let hook: Client;
 
 beforeAll(async () => {
-  ctx = await createTestApp();
-  admin = await newTenant(ctx);
-  hook = await newClient(ctx, admin.tenantId, 'TENANT', { kind: 'WEBHOOK' });
-  await newCompany(ctx, admin, { name: 'Acme', code: 'ACME' });
+  ({ ctx, admin, hook } = await ordersWorld([{ name: 'Acme', code: 'ACME' }]));
 });
 afterAll(() => ctx.close());
 

@@ -30,7 +30,8 @@ const roleFields = <S extends typeof CustomerStatus | typeof SubcontractorStatus
     status: opt(ref(status)),
   });
 
-const LocationFields = {
+/** The address fields every location shares (company billing address, order stops). */
+export const LocationFields = {
   code: opt(Str(100)),
   display_name: opt(Str(255)),
   external_id: opt(Str(255)),

@@ -14,6 +14,7 @@ import type { OrderUpdatePayload, PartialOrderUpdate, PartialOrderUpdateResponse
 import * as repo from './orders.repo.js';
 import type { OrderRow } from './orders.repo.js';
 import { scopeOf } from './orders.scope.js';
+import type { AttachToOrderInput } from '../documents/documents.service.js';
 
 /**
  * `POST /v1/webhook/partial-order-update`. Each update runs in its own transaction: it finds
@@ -22,21 +23,9 @@ import { scopeOf } from './orders.scope.js';
  * entirely and is reported in `errors`; the other updates of the batch still apply.
  */
 
-/** Attaches documents to an order (the documents module's `attachToOrder`). */
+/** Attaches documents to an order: the documents module's `attachToOrder`. */
 export interface DocumentAttacher {
-  attachToOrder(
-    tx: Tx,
-    input: {
-      tenantId: string;
-      orderId: string;
-      companyIds: string[];
-      subjectType: 'ORDER' | 'CONSIGNMENT' | 'STOP';
-      subjectId: string;
-      type: string;
-      source: { uploadId: string } | { embedded: { content: string; content_type: string; filename: string } };
-      uploadedBy?: string;
-    },
-  ): Promise<{ documentId: string }>;
+  attachToOrder(tx: Tx, input: AttachToOrderInput): Promise<{ documentId: string }>;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

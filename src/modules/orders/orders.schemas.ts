@@ -1,7 +1,8 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { StringEnum } from '../../platform/http/enum.js';
-import { CountryCode, DateOnly, DecimalInput, FreeObject, Nullable, Str, Uuid } from '../../platform/http/schemas.js';
+import { DateOnly, DecimalInput, FreeObject, Nullable, Str, Uuid } from '../../platform/http/schemas.js';
 import { ref } from '../../platform/http/types.js';
+import { LocationFields } from '../companies/companies.schemas.js';
 
 /**
  * Wire schemas of order input (the contract's `OrderInput` and its parts). Objects stay open
@@ -23,16 +24,7 @@ export const StopActivity = StringEnum(['PICKUP', 'DELIVERY', 'CUSTOM', 'COLLECT
 export const Entity = Type.Object({ name: opt(Str(255)), code: opt(Str(100)) });
 
 export const LocationInput = Type.Object({
-  code: opt(Str(100)),
-  display_name: opt(Str(255)),
-  external_id: opt(Str(255)),
-  name: opt(Str(255)),
-  address: opt(Str(500)),
-  address_second_line: opt(Str(500)),
-  city: opt(Str(200)),
-  state: opt(Str(200)),
-  country: opt(CountryCode),
-  postal_code: opt(Str(20)),
+  ...LocationFields,
   id: opt(Uuid),
   latitude: opt(Type.Number({ minimum: -90, maximum: 90 })),
   longitude: opt(Type.Number({ minimum: -180, maximum: 180 })),
