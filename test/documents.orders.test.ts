@@ -310,19 +310,25 @@ describe('attachToOrder (the service orders call inside their import transaction
     return res.json().upload_id as string;
   }
 
-  const attach = (input: Partial<Parameters<TestContext['services']['documents']['attachToOrder']>[1]>) =>
-    inTransaction(ctx.services.db, (tx) =>
-      ctx.services.documents.attachToOrder(tx, {
-        tenantId: admin.tenantId,
-        orderId: a1.id,
-        companyIds: [acmeId],
-        subjectType: 'ORDER',
-        subjectId: a1.id,
-        type: 'PROOF_OF_DELIVERY',
-        source: { uploadId: '00000000-0000-4000-8000-000000000000' },
-        ...input,
-      }),
-    );
+  type AttachInput = Parameters<TestContext['services']['documents']['attachToOrder']>[1];
+  const attachInput = (input: Partial<AttachInput>): AttachInput => ({
+    tenantId: admin.tenantId,
+    orderId: a1.id,
+    companyIds: [acmeId],
+    subjectType: 'ORDER',
+    subjectId: a1.id,
+    type: 'PROOF_OF_DELIVERY',
+    source: { uploadId: '00000000-0000-4000-8000-000000000000' },
+    ...input,
+  });
+  const attach = (input: Partial<AttachInput>) =>
+    inTransaction(ctx.services.db, (tx) => ctx.services.documents.attachToOrder(tx, attachInput(input)));
+  /** Attaches inside a transaction that then fails, as an order import failing later would. */
+  const attachThenFail = (input: Partial<AttachInput>, reason: string) =>
+    inTransaction(ctx.services.db, async (tx) => {
+      await ctx.services.documents.attachToOrder(tx, attachInput(input));
+      throw new Error(reason);
+    });
 
   it('attaches a staged upload once per subject and an embedded file from base64', async () => {
     const uploadId = await stagedUpload(acmeClient, PDF);
@@ -362,18 +368,10 @@ describe('attachToOrder (the service orders call inside their import transaction
 
   it('leaves nothing behind when the calling transaction rolls back', async () => {
     const rows = await documentCount();
-    const failed = inTransaction(ctx.services.db, async (tx) => {
-      await ctx.services.documents.attachToOrder(tx, {
-        tenantId: admin.tenantId,
-        orderId: a1.id,
-        companyIds: [acmeId],
-        subjectType: 'ORDER',
-        subjectId: a1.id,
-        type: 'WAYBILL',
-        source: { embedded: { content: Buffer.from('x').toString('base64'), content_type: 'text/plain', filename: 'x.txt' } },
-      });
-      throw new Error('the order import failed later');
-    });
+    const failed = attachThenFail(
+      { type: 'WAYBILL', source: { embedded: { content: Buffer.from('x').toString('base64'), content_type: 'text/plain', filename: 'x.txt' } } },
+      'the order import failed later',
+    );
     await expect(failed).rejects.toThrow('the order import failed later');
     expect(await documentCount()).toBe(rows);
   });
@@ -381,18 +379,10 @@ describe('attachToOrder (the service orders call inside their import transaction
   it('sweeps blobs that nothing references, and stale temp files, keeping every referenced blob', async () => {
     const { blobDir } = ctx.services.config;
     const orphan = randomBytes(64);
-    const rolledBack = inTransaction(ctx.services.db, async (tx) => {
-      await ctx.services.documents.attachToOrder(tx, {
-        tenantId: admin.tenantId,
-        orderId: a1.id,
-        companyIds: [acmeId],
-        subjectType: 'ORDER',
-        subjectId: a1.id,
-        type: 'WAYBILL',
-        source: { embedded: { content: orphan.toString('base64'), content_type: 'application/octet-stream', filename: 'o.bin' } },
-      });
-      throw new Error('rolled back');
-    });
+    const rolledBack = attachThenFail(
+      { type: 'WAYBILL', source: { embedded: { content: orphan.toString('base64'), content_type: 'application/octet-stream', filename: 'o.bin' } } },
+      'rolled back',
+    );
     await expect(rolledBack).rejects.toThrow('rolled back');
     const sha = createHash('sha256').update(orphan).digest('hex');
     const orphanPath = path.join(blobDir, sha.slice(0, 2), sha);

@@ -1,9 +1,6 @@
-import type { Db } from '../../platform/db/database.js';
-import type { EventBus } from '../../platform/events/bus.js';
-import type { GuardedHttpClient } from '../../platform/net/guarded-http.js';
 import { startWakeups } from '../../platform/outbox/wakeups.js';
 import { WorkLoop } from '../../platform/outbox/work-loop.js';
-import { DeliveryWorker } from './delivery-worker.js';
+import { DeliveryWorker, type DeliveryWorkerOptions } from './delivery-worker.js';
 import { purgeFinished, refreshQueueStatistics } from './deliveries.repo.js';
 import { fanOutTenant, tenantsWithBacklog } from './fanout.js';
 import type { PayloadBuilder, PayloadFamily } from './payloads.js';
@@ -15,20 +12,10 @@ const ANALYZE_INTERVAL_MS = 30_000;
 const RETENTION_DAYS = 30;
 const PURGE_INTERVAL_MS = 3_600_000;
 
-export interface EngineOptions {
-  db: Db;
-  bus: EventBus;
+/** The delivery worker's options (its `pollMs` is also the fan-out's fallback poll), plus fan-out's own. */
+export interface EngineOptions extends DeliveryWorkerOptions {
   databaseUrl?: string;
-  http: GuardedHttpClient;
   builders: Record<PayloadFamily, PayloadBuilder>;
-  retrySchedule: number[];
-  timeoutMs: number;
-  disableAfterHours: number;
-  concurrency: number;
-  perEndpoint: number;
-  /** The fallback poll; commits wake the engine at once, so this only bounds missed wake-ups. */
-  pollMs: number;
-  onError: (err: unknown) => void;
 }
 
 export interface WebhookEngine {
@@ -43,7 +30,7 @@ export interface WebhookEngine {
  * LISTEN on PostgreSQL) and poll slowly as a fallback. Several processes can run it at once.
  */
 export function startWebhookEngine(o: EngineOptions): WebhookEngine {
-  const delivery = new DeliveryWorker({ ...o });
+  const delivery = new DeliveryWorker(o);
   const dirty = new Set<string>();
   let createdSinceAnalyze = 0;
   let analyzedAt = 0;

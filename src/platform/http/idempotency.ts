@@ -42,9 +42,7 @@ export function registerIdempotency(app: FastifyInstance, db: Db) {
 
     await db
       .deleteFrom('idempotency_keys')
-      .where('tenant_id', '=', tenantId)
-      .where('api_client_id', '=', apiClientId)
-      .where('key', '=', key)
+      .where((eb) => eb.and(scope))
       .where((eb) =>
         eb.or([
           eb('created_at', '<', sql<Date>`now() - make_interval(hours => ${RETENTION_HOURS})`),
@@ -66,9 +64,7 @@ export function registerIdempotency(app: FastifyInstance, db: Db) {
     const existing = await db
       .selectFrom('idempotency_keys')
       .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where('api_client_id', '=', apiClientId)
-      .where('key', '=', key)
+      .where((eb) => eb.and(scope))
       .executeTakeFirst();
     if (!existing) throw conflict('The request with this Idempotency-Key just finished; retry it');
     if (existing.request_hash !== hash) {
@@ -86,21 +82,14 @@ export function registerIdempotency(app: FastifyInstance, db: Db) {
     const key = request.idempotencyKey;
     if (!key || !request.principal) return payload;
     request.idempotencyKey = undefined;
-    const { tenantId, apiClientId } = request.principal;
+    const scope = { tenant_id: request.principal.tenantId, api_client_id: request.principal.apiClientId, key };
     if (reply.statusCode >= 500 || (typeof payload !== 'string' && !Buffer.isBuffer(payload))) {
-      await db
-        .deleteFrom('idempotency_keys')
-        .where('tenant_id', '=', tenantId)
-        .where('api_client_id', '=', apiClientId)
-        .where('key', '=', key)
-        .execute();
+      await db.deleteFrom('idempotency_keys').where((eb) => eb.and(scope)).execute();
       return payload;
     }
     await db
       .updateTable('idempotency_keys')
-      .where('tenant_id', '=', tenantId)
-      .where('api_client_id', '=', apiClientId)
-      .where('key', '=', key)
+      .where((eb) => eb.and(scope))
       .set({
         status_code: reply.statusCode,
         response_body: payload.toString(),
