@@ -4,6 +4,7 @@
  * against one route. Every benchmark script builds on these few functions.
  */
 import { randomBytes } from 'node:crypto';
+import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -56,6 +57,7 @@ async function openBenchDatabase(engine: Engine): Promise<{ database: DatabaseHa
     }
   };
   await admin(`create database ${name}`);
+  if (process.env.BENCH_PG_LOG) await admin(`alter database ${name} set log_min_duration_statement = 0`);
   const url = new URL(POSTGRES_URL);
   url.pathname = `/${name}`;
   const database = await connectDatabase({ databaseUrl: url.toString() });
@@ -169,3 +171,52 @@ export function machineLine(): string {
 /** `Authorization` header for a Bearer token. */
 export const bearerHeader = (token: string) => ({ authorization: `Bearer ${token}` });
 export const basicHeader = (id: string, secret: string) => ({ authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}` });
+
+/** CPU seconds used so far by each process group (Linux /proc; zero elsewhere). */
+function cpuSeconds(pids: Record<string, number[]>): Record<string, number> {
+  const tick = 100; // USER_HZ on Linux
+  const read = (pid: number) => {
+    try {
+      const fields = fsSync.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / tick;
+    } catch {
+      return 0; // the process ended meanwhile
+    }
+  };
+  return Object.fromEntries(Object.entries(pids).map(([name, list]) => [name, list.reduce((sum, pid) => sum + read(pid), 0)]));
+}
+
+/** The pids of PostgreSQL server processes on this machine (the benchmark's database lives there). */
+function postgresPids(): number[] {
+  try {
+    return fsSync
+      .readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .map(Number)
+      .filter((pid) => {
+        try {
+          return fsSync.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres';
+        } catch {
+          return false;
+        }
+      });
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Starts measuring the CPU time that Waybill (this process), PostgreSQL and any named extra
+ * processes spend until `stop()`; a backend that starts meanwhile counts from zero.
+ */
+export function cpuMeter(extra: Record<string, number> = {}) {
+  const groups = () => ({ waybill: [process.pid], postgres: postgresPids(), ...Object.fromEntries(Object.entries(extra).map(([k, pid]) => [k, [pid]])) });
+  const before = cpuSeconds(groups());
+  return {
+    /** Seconds per group. A process that ended meanwhile is missed, so keep connections open until then. */
+    stop(): Record<string, number> {
+      const after = cpuSeconds(groups());
+      return Object.fromEntries(Object.keys(after).map((k) => [k, (after[k] ?? 0) - (before[k] ?? 0)]));
+    },
+  };
+}

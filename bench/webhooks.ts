@@ -13,11 +13,13 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { inTransaction } from '../src/platform/db/tx.js';
 import { appendEvent } from '../src/platform/events/append.js';
-import { bearerHeader, machineLine, startBenchServer, type BenchServer, type Engine } from './support.js';
+import { bearerHeader, cpuMeter, machineLine, startBenchServer, type BenchServer, type Engine } from './support.js';
 
 const BURST = Number(process.env.BENCH_WEBHOOK_BURST ?? 10_000);
 const PROBES = Number(process.env.BENCH_WEBHOOK_PROBES ?? 200);
 const LOAD_SECONDS = Number(process.env.BENCH_DURATION ?? 10);
+/** Which scenarios to run (BENCH_WEBHOOK_PARTS, comma-separated): all three by default. */
+const PARTS = new Set((process.env.BENCH_WEBHOOK_PARTS ?? 'burst1,burst50,latency').split(','));
 
 /** The receiver process: answers 200 `{}` and remembers when each message arrived. */
 const RECEIVER_SOURCE = `
@@ -82,6 +84,10 @@ class ReceiverProcess {
     return this.ask({ type: 'reset' });
   }
 
+  get pid(): number {
+    return this.child.pid ?? 0;
+  }
+
   stop() {
     this.child.kill();
   }
@@ -120,7 +126,7 @@ async function createEndpoint(server: BenchServer, url: string, body: Record<str
  * writes, the whole drain. Committing the events one `appendEvent` at a time is slower than
  * delivering them, so timing from the first commit would measure the event generator instead.
  */
-async function burst(server: BenchServer, receiver: ReceiverProcess, typeOf: (i: number) => string): Promise<{ rate: number; commitSeconds: number; drainSeconds: number }> {
+async function burst(server: BenchServer, receiver: ReceiverProcess, typeOf: (i: number) => string): Promise<{ rate: number; commitSeconds: number; drainSeconds: number; cpuUs: string }> {
   await receiver.reset();
   const started = wallNow();
   for (let i = 0; i < BURST; i += 500) {
@@ -137,6 +143,7 @@ async function burst(server: BenchServer, receiver: ReceiverProcess, typeOf: (i:
     });
   }
   const committed = wallNow();
+  const cpu = cpuMeter({ receiver: receiver.pid });
   const engine = server.services.webhooks.startEngine((err) => console.error(err));
   try {
     for (;;) {
@@ -148,7 +155,10 @@ async function burst(server: BenchServer, receiver: ReceiverProcess, typeOf: (i:
     await engine.stop();
   }
   const drain = (wallNow() - committed) / 1000;
-  return { rate: Math.round(BURST / drain), commitSeconds: (committed - started) / 1000, drainSeconds: drain };
+  const used = cpu.stop();
+  const perDelivery = (seconds = 0) => Math.round((seconds * 1e6) / BURST);
+  const cpuUs = `${perDelivery(used.waybill)} / ${perDelivery(used.postgres)} / ${perDelivery(used.receiver)}`;
+  return { rate: Math.round(BURST / drain), commitSeconds: (committed - started) / 1000, drainSeconds: drain, cpuUs };
 }
 
 /** Creates companies one after another over HTTP and measures request start → arrival. */
@@ -177,30 +187,30 @@ async function benchEngine(engine: Engine, receiver: ReceiverProcess, ceiling: n
   const label = engine === 'pglite' ? 'PGlite' : 'PostgreSQL';
   const rows: string[] = [];
   // Burst to one endpoint.
-  {
+  if (PARTS.has('burst1')) {
     const server = await startBenchServer({ engine, config: { outboundAllowlist: ['127.0.0.0/8'] } });
     try {
       await createEndpoint(server, receiver.url(), { families: ['events'], event_types: ['bench.*'] });
       const b = await burst(server, receiver, () => 'bench.burst');
-      rows.push(`| ${label}: burst of ${BURST} events → 1 endpoint | ${b.rate} deliveries/s | ${(b.rate / ceiling).toFixed(2)} × raw | ${b.commitSeconds.toFixed(1)} s / ${b.drainSeconds.toFixed(1)} s |`);
+      rows.push(`| ${label}: burst of ${BURST} events → 1 endpoint | ${b.rate} deliveries/s | ${(b.rate / ceiling).toFixed(2)} × raw | ${b.commitSeconds.toFixed(1)} s / ${b.drainSeconds.toFixed(1)} s | ${b.cpuUs} |`);
     } finally {
       await server.stop();
     }
   }
   // The same burst spread over 50 endpoints (each on its own loopback address).
-  {
+  if (PARTS.has('burst50')) {
     const server = await startBenchServer({ engine, config: { outboundAllowlist: ['127.0.0.0/8'] } });
     try {
       for (let e = 0; e < 50; e++) await createEndpoint(server, receiver.url(e + 1), { families: ['events'], event_types: [`bench.e${e}`] });
       const b = await burst(server, receiver, (i) => `bench.e${i % 50}`);
-      rows.push(`| ${label}: burst of ${BURST} events → 50 endpoints | ${b.rate} deliveries/s | ${(b.rate / ceiling).toFixed(2)} × raw | ${b.commitSeconds.toFixed(1)} s / ${b.drainSeconds.toFixed(1)} s |`);
+      rows.push(`| ${label}: burst of ${BURST} events → 50 endpoints | ${b.rate} deliveries/s | ${(b.rate / ceiling).toFixed(2)} × raw | ${b.commitSeconds.toFixed(1)} s / ${b.drainSeconds.toFixed(1)} s | ${b.cpuUs} |`);
     } finally {
       await server.stop();
     }
   }
   // Latency, idle and under order-import load.
   const latency: string[] = [];
-  {
+  if (PARTS.has('latency')) {
     const server = await startBenchServer({ engine, config: { outboundAllowlist: ['127.0.0.0/8'] } });
     const engineHandle = server.services.webhooks.startEngine((err) => console.error(err));
     try {
@@ -256,7 +266,7 @@ const receiver = await ReceiverProcess.start();
 try {
   const ceiling = await rawCeiling(receiver);
   const engines: Engine[] = process.env.BENCH_ENGINES ? (process.env.BENCH_ENGINES.split(',') as Engine[]) : ['pglite', 'postgres'];
-  const throughput = [`| Raw ceiling: autocannon → receiver (10 connections) | ${ceiling} req/s | 1.00 × raw | — |`];
+  const throughput = [`| Raw ceiling: autocannon → receiver (10 connections) | ${ceiling} req/s | 1.00 × raw | — | — |`];
   const latency: string[] = [];
   for (const engine of engines) {
     const result = await benchEngine(engine, receiver, ceiling);
@@ -264,7 +274,7 @@ try {
     latency.push(...result.latency);
   }
   console.log(`\nMeasured ${machineLine()}\n`);
-  console.log('| Scenario | rate | vs raw ceiling | committing the events / draining them |\n|---|---:|---:|---:|');
+  console.log('| Scenario | rate | vs raw ceiling | committing the events / draining them | CPU µs per delivery: Waybill / PostgreSQL / receiver |\n|---|---:|---:|---:|---:|');
   console.log(throughput.join('\n'));
   console.log(`\nLatency from the committing request's start to the receiver (${PROBES} company creates, one at a time):\n`);
   console.log('| Engine and load | p50 ms | p99 ms | load |\n|---|---:|---:|---|');

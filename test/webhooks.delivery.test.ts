@@ -97,6 +97,8 @@ describe('webhook delivery', () => {
     expect(log.map((a) => a.status_code)).toEqual([500, 500, 200]);
     expect(log[0]).toMatchObject({ response_excerpt: 'database down', error: 'receiver answered 500' });
     expect(delivery!.attempt_count).toBe(3);
+    // The latest attempt lives on the delivery row and earlier ones in the log: ids stay distinct.
+    expect(new Set(log.map((a) => a.id)).size).toBe(3);
   });
 
   it('records a timeout, then gives up after the schedule and keeps the endpoint failing', async () => {

@@ -6,6 +6,15 @@ import './webhooks.tables.js';
 export type DeliveryRow = Selectable<WebhookDeliveryTable>;
 export type AttemptRow = Selectable<WebhookAttemptTable>;
 export type NewDelivery = Insertable<WebhookDeliveryTable>;
+/** What a worker needs to send a delivery and record the attempt: no dates to parse, nothing else. */
+export type SendableDelivery = Pick<DeliveryRow, 'tenant_id' | 'id' | 'endpoint_id' | 'message_id' | 'payload' | 'attempt_count'>;
+
+/** Deliveries inserted already leased to a worker of this process, which sends them without a claim. */
+export interface InsertLease {
+  token: string;
+  seconds: number;
+  ids: Set<string>;
+}
 
 /** Rows per INSERT: keeps a 10,000-event burst well under PostgreSQL's parameter limit. */
 const INSERT_CHUNK = 500;
@@ -13,10 +22,11 @@ const INSERT_CHUNK = 500;
 /**
  * Inserts deliveries for endpoints that still exist. Their rows are locked (KEY SHARE) first, so an
  * endpoint deleted while payloads were being built drops its deliveries instead of failing the batch.
- * Call inside a transaction.
+ * Rows named in `lease` are inserted leased (by the database clock, like a claim). Call inside a
+ * transaction. Returns the ids inserted.
  */
-export async function insertDeliveries(db: Executor, rows: NewDelivery[]): Promise<number> {
-  if (!rows.length) return 0;
+export async function insertDeliveries(db: Executor, rows: NewDelivery[], lease?: InsertLease): Promise<Set<string>> {
+  if (!rows.length) return new Set();
   const endpointKeys = [...new Map(rows.map((r) => [`${r.tenant_id}/${r.endpoint_id}`, r])).values()];
   const alive = await db
     .selectFrom('webhook_endpoints')
@@ -26,10 +36,26 @@ export async function insertDeliveries(db: Executor, rows: NewDelivery[]): Promi
     .execute();
   const exists = new Set(alive.map((e) => `${e.tenant_id}/${e.id}`));
   const kept = rows.filter((r) => exists.has(`${r.tenant_id}/${r.endpoint_id}`));
-  for (let i = 0; i < kept.length; i += INSERT_CHUNK) {
-    await db.insertInto('webhook_deliveries').values(kept.slice(i, i + INSERT_CHUNK)).execute();
+  const leaseUntil = lease && sql<Date>`now() + make_interval(secs => ${lease.seconds})`;
+  const values = kept.map((r) => (lease?.ids.has(r.id) ? { ...r, lease_token: lease.token, lease_until: leaseUntil } : r));
+  for (let i = 0; i < values.length; i += INSERT_CHUNK) {
+    await db.insertInto('webhook_deliveries').values(values.slice(i, i + INSERT_CHUNK)).execute();
   }
-  return kept.length;
+  return new Set(kept.map((r) => r.id));
+}
+
+/**
+ * The (endpoint, entity) pairs among `keys` that have a pending delivery: a new message for such
+ * an entity must wait behind it, so it cannot be handed straight to a worker.
+ */
+export async function entitiesWithPending(db: Executor, tenantId: string, keys: Array<{ endpointId: string; entityKey: string }>): Promise<Set<string>> {
+  if (!keys.length) return new Set();
+  const result = await sql<{ endpoint_id: string; entity_key: string }>`
+    select distinct d.endpoint_id, d.entity_key
+    from unnest(${keys.map((k) => k.endpointId)}::uuid[], ${keys.map((k) => k.entityKey)}::text[]) as k(endpoint_id, entity_key)
+    join webhook_deliveries d on d.tenant_id = ${tenantId} and d.endpoint_id = k.endpoint_id and d.entity_key = k.entity_key
+    where d.status = 'PENDING'`.execute(db);
+  return new Set(result.rows.map((r) => `${r.endpoint_id}/${r.entity_key}`));
 }
 
 export interface ClaimOptions {
@@ -49,10 +75,10 @@ export interface ClaimOptions {
  * transaction) marks ownership, so the HTTP work happens outside any transaction and a crashed
  * worker's deliveries become claimable again when its lease ends.
  */
-export async function claimDue(db: Executor, o: ClaimOptions): Promise<DeliveryRow[]> {
+export async function claimDue(db: Executor, o: ClaimOptions): Promise<SendableDelivery[]> {
   const busyIds = [...o.busy.keys()];
   const busyFree = busyIds.map((id) => o.busy.get(id) ?? 0);
-  const result = await sql<DeliveryRow>`
+  const result = await sql<SendableDelivery>`
     with busy as (
       select * from unnest(${busyIds}::uuid[], ${busyFree}::int[]) as b(endpoint_id, free)
     ),
@@ -90,12 +116,12 @@ export async function claimDue(db: Executor, o: ClaimOptions): Promise<DeliveryR
     set lease_token = ${o.token}, lease_until = now() + make_interval(secs => ${o.leaseSeconds})
     from picked
     where w.tenant_id = picked.tenant_id and w.id = picked.id
-    returning w.*`.execute(db);
+    returning w.tenant_id, w.id, w.endpoint_id, w.message_id, w.payload, w.attempt_count`.execute(db);
   return result.rows;
 }
 
 export interface AttemptOutcome {
-  delivery: DeliveryRow;
+  delivery: SendableDelivery;
   attempt: Insertable<WebhookAttemptTable>;
   /** The delivery's state after this attempt. */
   status: 'PENDING' | 'SUCCEEDED' | 'FAILED';
@@ -104,10 +130,12 @@ export interface AttemptOutcome {
 
 /**
  * Records attempts and moves their deliveries on, in one statement (one round trip per batch).
- * Only deliveries whose lease is still this worker's move on: if a lease ran out and another
- * worker took over, that worker's result counts (the attempt is still logged). Deliveries deleted
- * meanwhile (with their endpoint) are skipped: the row locks taken first keep a concurrent delete
- * from slipping in between. Returns the deliveries that were moved on.
+ * The new attempt becomes the delivery's latest (on its row), and the one it replaces moves to the
+ * attempt log. Only deliveries whose lease is still this worker's move on: if a lease ran out and
+ * another worker took over, that worker's result counts and this attempt goes straight to the log.
+ * Rows are locked first, which also reads their latest version, so the attempt that moves is the
+ * one that is replaced; deliveries deleted meanwhile (with their endpoint) are skipped. Returns the
+ * deliveries that were moved on.
  */
 export async function recordOutcomes(db: Executor, token: string, outcomes: AttemptOutcome[]): Promise<Set<string>> {
   if (!outcomes.length) return new Set();
@@ -124,21 +152,27 @@ export async function recordOutcomes(db: Executor, token: string, outcomes: Atte
       ) as o(tenant_id, id, attempt_id, status, next_at, code, error, at, latency_ms, excerpt)
     ),
     alive as (
-      select w.tenant_id, w.id, w.lease_token from webhook_deliveries w
+      select w.tenant_id, w.id, w.lease_token = ${token} as ours, w.last_attempt_id, w.last_attempted_at,
+             w.last_status_code, w.last_latency_ms, w.last_response_excerpt, w.last_error
+      from webhook_deliveries w
       join o on o.tenant_id = w.tenant_id and o.id = w.id
       for update of w
     ),
     logged as (
       insert into webhook_attempts (tenant_id, id, delivery_id, attempted_at, status_code, latency_ms, response_excerpt, error)
+      select a.tenant_id, a.last_attempt_id, a.id, a.last_attempted_at, a.last_status_code, a.last_latency_ms, a.last_response_excerpt, a.last_error
+      from alive a where a.ours and a.last_attempt_id is not null
+      union all
       select o.tenant_id, o.attempt_id, o.id, o.at, o.code, o.latency_ms, o.excerpt, o.error
-      from o join alive a on a.tenant_id = o.tenant_id and a.id = o.id
+      from o join alive a on a.tenant_id = o.tenant_id and a.id = o.id where not a.ours
     )
     update webhook_deliveries w
     set status = o.status, attempt_count = w.attempt_count + 1, next_attempt_at = o.next_at,
-        lease_token = null, lease_until = null, last_status_code = o.code, last_error = o.error,
+        lease_token = null, lease_until = null, last_attempt_id = o.attempt_id, last_attempted_at = o.at,
+        last_status_code = o.code, last_latency_ms = o.latency_ms, last_response_excerpt = o.excerpt, last_error = o.error,
         finished_at = case when o.status = 'PENDING' then null else o.at end
     from o join alive a on a.tenant_id = o.tenant_id and a.id = o.id
-    where w.tenant_id = o.tenant_id and w.id = o.id and a.lease_token = ${token}
+    where w.tenant_id = o.tenant_id and w.id = o.id and a.ours
     returning w.id`.execute(db);
   return new Set(result.rows.map((r) => r.id));
 }
@@ -154,10 +188,12 @@ export async function refreshQueueStatistics(db: Executor): Promise<void> {
 
 /** Deletes finished deliveries (and their attempts) older than the retention, a batch at a time. */
 export async function purgeFinished(db: Executor, olderThanDays: number, batch = 5_000): Promise<number> {
+  // created_at narrows the scan through its block-range index; a delivery finishes after it is created.
   const result = await sql`delete from webhook_deliveries
     where (tenant_id, id) in (
       select tenant_id, id from webhook_deliveries
-      where status <> 'PENDING' and finished_at < now() - make_interval(days => ${olderThanDays})
+      where created_at < now() - make_interval(days => ${olderThanDays})
+        and status <> 'PENDING' and finished_at < now() - make_interval(days => ${olderThanDays})
       limit ${batch})`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }
@@ -190,15 +226,29 @@ export async function listDeliveries(
   return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit + 1).execute();
 }
 
-export async function listAttempts(db: Executor, tenantId: string, deliveryId: string): Promise<AttemptRow[]> {
-  return db
+/** Every attempt of a delivery, oldest first: the logged ones, then the latest from the delivery row. */
+export async function listAttempts(db: Executor, delivery: DeliveryRow): Promise<AttemptRow[]> {
+  const logged = await db
     .selectFrom('webhook_attempts')
     .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('delivery_id', '=', deliveryId)
+    .where('tenant_id', '=', delivery.tenant_id)
+    .where('delivery_id', '=', delivery.id)
     .orderBy('attempted_at')
     .limit(1000)
     .execute();
+  if (!delivery.last_attempt_id || !delivery.last_attempted_at) return logged;
+  const latest: AttemptRow = {
+    tenant_id: delivery.tenant_id,
+    id: delivery.last_attempt_id,
+    delivery_id: delivery.id,
+    attempted_at: delivery.last_attempted_at,
+    status_code: delivery.last_status_code,
+    latency_ms: delivery.last_latency_ms ?? 0,
+    response_excerpt: delivery.last_response_excerpt,
+    error: delivery.last_error,
+  };
+  // Usually last already; an attempt made after its lease ran out is logged directly and may be later.
+  return [...logged, latest].sort((a, b) => a.attempted_at.getTime() - b.attempted_at.getTime());
 }
 
 /** Events of one tenant in a time window that the endpoint has no delivery for (missed while disabled). */

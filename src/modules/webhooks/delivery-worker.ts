@@ -6,10 +6,11 @@ import type { GuardedHttpClient, PostResult } from '../../platform/net/guarded-h
 import { WorkLoop } from '../../platform/outbox/work-loop.js';
 import { nextRetryDelayMs, parseRetryAfter } from './delivery-policy.js';
 import * as deliveriesRepo from './deliveries.repo.js';
-import type { AttemptOutcome, DeliveryRow } from './deliveries.repo.js';
+import type { AttemptOutcome, SendableDelivery } from './deliveries.repo.js';
 import { updateEndpointHealth } from './endpoint-health.js';
 import * as endpointsRepo from './endpoints.repo.js';
 import type { EndpointRow } from './endpoints.repo.js';
+import type { Handoff } from './fanout.js';
 import { signedHeaders } from './signing.js';
 
 export interface DeliveryWorkerOptions {
@@ -30,7 +31,7 @@ export interface DeliveryWorkerOptions {
 const USER_AGENT = 'Waybill-Webhooks/1';
 
 /** The headers of one attempt: ours, the receiver's own, and the signatures over this timestamp. */
-export function requestHeaders(endpoint: EndpointRow, delivery: Pick<DeliveryRow, 'message_id' | 'payload'>, now: Date): Record<string, string> {
+export function requestHeaders(endpoint: EndpointRow, delivery: Pick<SendableDelivery, 'message_id' | 'payload'>, now: Date): Record<string, string> {
   const secrets = [endpoint.secret];
   if (endpoint.previous_secret && endpoint.previous_secret_expires_at && endpoint.previous_secret_expires_at > now) {
     secrets.push(endpoint.previous_secret);
@@ -49,7 +50,7 @@ export function requestHeaders(endpoint: EndpointRow, delivery: Pick<DeliveryRow
 
 interface EndpointQueue {
   endpoint: EndpointRow;
-  waiting: Array<{ delivery: DeliveryRow; leaseEnds: number }>;
+  waiting: Array<{ delivery: SendableDelivery; leaseEnds: number }>;
   active: number;
 }
 
@@ -58,8 +59,13 @@ interface EndpointQueue {
  * endpoint: many for a fast receiver, so one claim feeds it for a while; one for a receiver as
  * slow as the timeout, so nothing waits in memory longer than about one timeout.
  */
-const MAX_HOLD_PER_SLOT = 16;
-const DEFAULT_HOLD_PER_SLOT = 4;
+const MAX_HOLD_PER_SLOT = 64;
+const DEFAULT_HOLD_PER_SLOT = 8;
+/** Outcomes per write that start it at once, and how long the first of a smaller batch may wait. */
+const OUTCOME_BATCH = 128;
+const OUTCOME_WAIT_MS = 5;
+/** After a failed write (the database is away), the next try waits this long. */
+const FLUSH_RETRY_MS = 1_000;
 
 /**
  * Sends due deliveries. Claims batches with a lease into per-endpoint queues, POSTs from them
@@ -68,7 +74,7 @@ const DEFAULT_HOLD_PER_SLOT = 4;
  * write in one transaction. Claiming never waits for slow sends, so a slow receiver only occupies
  * its own slots, and batching claims and writes is what lets one fast endpoint go at full speed.
  */
-export class DeliveryWorker {
+export class DeliveryWorker implements Handoff {
   private readonly token = randomUUID();
   private readonly loop: WorkLoop;
   private readonly queues = new Map<string, EndpointQueue>();
@@ -78,6 +84,9 @@ export class DeliveryWorker {
   private active = 0;
   private finished: AttemptOutcome[] = [];
   private flushing: Promise<void> | undefined;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private stopping = false;
+  private flushFailed = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private retryAt = Infinity;
   /** Recent response time per endpoint (moving average, ms), which sizes how much to hold for it. */
@@ -108,7 +117,13 @@ export class DeliveryWorker {
     const queued = [...this.queues.values()].flatMap((q) => q.waiting.splice(0).map((w) => ({ tenantId: w.delivery.tenant_id, id: w.delivery.id })));
     await deliveriesRepo.releaseLeases(this.o.db, this.token, queued).catch(this.o.onError);
     await Promise.all([...this.sending]);
-    await this.flushSoon();
+    this.stopping = true;
+    await this.flushing;
+    while (this.finished.length) {
+      const before = this.finished.length;
+      await this.flushNow();
+      if (this.finished.length >= before) break; // the database refuses: the leases will run out
+    }
   }
 
   /**
@@ -154,11 +169,39 @@ export class DeliveryWorker {
       busy,
     });
     if (!claimed.length) return false;
-    const leaseEnds = Date.now() + this.leaseMs;
     const keys = [...new Map(claimed.map((d) => [d.endpoint_id, { tenantId: d.tenant_id, id: d.endpoint_id }])).values()];
     // Fresh endpoint rows each claim: a rotated secret or changed URL applies to the next batch.
-    const endpoints = new Map((await endpointsRepo.endpointsByKeys(this.o.db, keys)).map((e) => [e.id, e]));
-    for (const delivery of claimed) {
+    this.enqueue(claimed, await endpointsRepo.endpointsByKeys(this.o.db, keys), Date.now() + this.leaseMs);
+    return claimed.length === budget;
+  }
+
+  /** The lease fan-out gives the deliveries it hands over (see `adopt`), in whole seconds. */
+  get leaseSeconds(): number {
+    return Math.ceil(this.leaseMs / 1000);
+  }
+
+  /** The lease token of this worker, for deliveries inserted already leased to it. */
+  get leaseToken(): string {
+    return this.token;
+  }
+
+  /** How many more deliveries this worker can hold right now. */
+  room(): number {
+    return Math.max(0, this.o.concurrency * DEFAULT_HOLD_PER_SLOT - this.held);
+  }
+
+  /**
+   * Takes deliveries that fan-out committed already leased to this worker: they go straight to the
+   * queues, without a claim. The lease was taken by the database clock when they were written, so
+   * counting it from now errs late by the commit's duration, well inside the lease's margin.
+   */
+  adopt(deliveries: SendableDelivery[], endpoints: EndpointRow[]): void {
+    if (deliveries.length) this.enqueue(deliveries, endpoints, Date.now() + this.leaseMs - 1_000);
+  }
+
+  private enqueue(deliveries: SendableDelivery[], endpointRows: EndpointRow[], leaseEnds: number): void {
+    const endpoints = new Map(endpointRows.map((e) => [e.id, e]));
+    for (const delivery of deliveries) {
       const endpoint = endpoints.get(delivery.endpoint_id);
       if (!endpoint) continue; // deleted meanwhile: its deliveries went with it
       if (endpoint.failing_since) this.failing.add(endpoint.id);
@@ -169,7 +212,6 @@ export class DeliveryWorker {
       this.held++;
     }
     this.pump();
-    return claimed.length === budget;
   }
 
   /** Starts sends while slots are free, visiting endpoints in turn so none starves the others. */
@@ -188,7 +230,7 @@ export class DeliveryWorker {
     }
   }
 
-  private startSend(queue: EndpointQueue, delivery: DeliveryRow): void {
+  private startSend(queue: EndpointQueue, delivery: SendableDelivery): void {
     queue.active++;
     this.active++;
     const sent: Promise<void> = this.send(queue.endpoint, delivery)
@@ -204,12 +246,12 @@ export class DeliveryWorker {
     this.sending.add(sent);
   }
 
-  private async send(endpoint: EndpointRow, delivery: DeliveryRow): Promise<void> {
+  private async send(endpoint: EndpointRow, delivery: SendableDelivery): Promise<void> {
     const attemptedAt = new Date();
     const result = await this.o.http.post(endpoint.url, delivery.payload, requestHeaders(endpoint, delivery, attemptedAt));
     this.observeLatency(endpoint.id, result.latencyMs);
     this.finished.push(this.outcome(delivery, attemptedAt, result));
-    void this.flushSoon();
+    this.scheduleFlush();
   }
 
   private observeLatency(endpointId: string, ms: number): void {
@@ -219,7 +261,7 @@ export class DeliveryWorker {
     if (this.latency.size > 1_000) this.latency.delete(this.latency.keys().next().value as string);
   }
 
-  private outcome(delivery: DeliveryRow, attemptedAt: Date, result: PostResult): AttemptOutcome {
+  private outcome(delivery: SendableDelivery, attemptedAt: Date, result: PostResult): AttemptOutcome {
     const code = result.statusCode;
     const attempt = {
       tenant_id: delivery.tenant_id,
@@ -239,20 +281,35 @@ export class DeliveryWorker {
     return { delivery, attempt, status: 'PENDING', nextAttemptAt: new Date(Date.now() + delay) };
   }
 
-  /** One writer at a time; results that arrive during a write go into the next one. */
-  private flushSoon(): Promise<void> {
+  /**
+   * Outcomes are written in batches: a write starts once OUTCOME_BATCH outcomes are waiting or the
+   * oldest has waited OUTCOME_WAIT_MS. Each write is one statement whose fixed cost (planning, a
+   * round trip, a commit) is worth several outcomes' rows; the wait delays only the bookkeeping,
+   * never a send. One writer at a time; what arrives during a write goes into the next one.
+   */
+  private scheduleFlush(): void {
+    if (this.flushing) return;
+    if (this.finished.length >= OUTCOME_BATCH) {
+      void this.flushNow();
+      return;
+    }
+    this.flushTimer ??= setTimeout(() => void this.flushNow(), this.flushFailed ? FLUSH_RETRY_MS : OUTCOME_WAIT_MS);
+  }
+
+  private flushNow(): Promise<void> {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
     this.flushing ??= (async () => {
       try {
-        // One event-loop turn first, so responses that already arrived join this write: on
-        // PGlite a query blocks the loop, and without this every write would carry one outcome.
-        do {
-          await new Promise((resolve) => setImmediate(resolve));
-          await this.flush();
-        } while (this.finished.length);
+        do await this.flush();
+        while (this.finished.length >= OUTCOME_BATCH);
+        this.flushFailed = false;
       } catch (err) {
+        this.flushFailed = true;
         this.o.onError(err);
       } finally {
         this.flushing = undefined;
+        if (this.finished.length && !this.stopping) this.scheduleFlush();
       }
     })();
     return this.flushing;

@@ -51,19 +51,19 @@ export function startWebhookEngine(o: EngineOptions): WebhookEngine {
       }
       let more = false;
       let created = 0;
+      let wakeDelivery = false;
       for (const tenantId of [...dirty]) {
         dirty.delete(tenantId);
-        const result = await fanOutTenant(o.db, tenantId, o.builders);
+        const result = await fanOutTenant(o.db, tenantId, o.builders, delivery);
         created += result.created;
+        if (result.created > result.handedOver) wakeDelivery = true;
         if (result.more) {
           dirty.add(tenantId);
           more = true;
         }
       }
-      if (created) {
-        delivery.wake();
-        await maybeRefreshStatistics(created);
-      }
+      if (wakeDelivery) delivery.wake();
+      if (created) await maybeRefreshStatistics(created);
       return more;
     },
     o.pollMs,

@@ -290,7 +290,7 @@ export function createWebhooksService(deps: {
 
     async attempts(principal: Principal, deliveryId: string) {
       const delivery = await visibleDelivery(principal, deliveryId);
-      return { items: (await deliveriesRepo.listAttempts(db, principal.tenantId, delivery.id)).map(attemptToWire) };
+      return { items: (await deliveriesRepo.listAttempts(db, delivery)).map(attemptToWire) };
     },
 
     /** Sends a delivery again as a new message row with the same `webhook-id` and the same bytes. */
@@ -331,7 +331,7 @@ export function createWebhooksService(deps: {
       });
       const rows = await buildDeliveries(missed, [{ ...endpoint, start_position: 0 }], deps.builders);
       const { queuedCount, requeued } = await inTransaction(db, async (tx) => {
-        const queuedCount = await deliveriesRepo.insertDeliveries(tx.trx, rows);
+        const queuedCount = (await deliveriesRepo.insertDeliveries(tx.trx, rows)).size;
         const count = await deliveriesRepo.requeueFailed(tx.trx, { tenantId: principal.tenantId, endpointId: endpoint.id, since, until });
         await record(tx, endpoint, 'replayed', { since: since.toISOString(), until: until.toISOString() });
         tx.afterCommit(() => queued.emit('queued'));

@@ -49,6 +49,11 @@ export interface WebhookDeliveryTable {
   lease_until: Date | null;
   last_status_code: number | null;
   last_error: string | null;
+  /** The latest attempt; the earlier ones are rows of webhook_attempts. */
+  last_attempt_id: string | null;
+  last_attempted_at: Date | null;
+  last_latency_ms: number | null;
+  last_response_excerpt: string | null;
   created_at: Generated<Date>;
   finished_at: Date | null;
 }
