@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
+import { sql } from 'kysely';
 import { inTransaction } from '../src/platform/db/tx.js';
 import { appendEvent } from '../src/platform/events/append.js';
+import { purgeFinished } from '../src/modules/webhooks/deliveries.repo.js';
 import type { WebhookEngine } from '../src/modules/webhooks/webhooks.engine.js';
 import { createTestApp, newCompany, newTenant, type Client, type TestContext } from './support/app.js';
 import { eventually, Receiver } from './support/webhook-receiver.js';
@@ -46,7 +48,7 @@ async function deliveries(admin: Client, endpointId: string) {
 async function attempts(admin: Client, deliveryId: string) {
   const res = await ctx.app.inject({ url: `/v1/admin/webhook-endpoints/deliveries/${deliveryId}/attempts`, headers: { authorization: admin.auth } });
   expect(res.statusCode, res.body).toBe(200);
-  return (res.json() as { items: Array<{ status_code: number | null; error: string | null; latency_ms: number; attempted_at: string; response_excerpt: string | null }> }).items;
+  return (res.json() as { items: Array<{ id: string; status_code: number | null; error: string | null; latency_ms: number; attempted_at: string; response_excerpt: string | null }> }).items;
 }
 
 /** Appends a domain event the way a module would, for entities other modules do not emit yet. */
@@ -237,4 +239,47 @@ describe('webhook delivery', () => {
     expect(stuckSeq).toEqual([...Array(retries).fill(1), 2, 3]);
     expect(retries).toBeGreaterThan(1);
   }, 60_000);
+
+  it('keeps each entity in order within one fan-out batch, when most messages go straight to the worker', async () => {
+    const admin = await newTenant(ctx);
+    const r = await receiver();
+    await endpoint(admin, r.url);
+    const entities = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
+    const loners = Array.from({ length: 40 }, () => crypto.randomUUID());
+    // One transaction, so one fan-out batch: per entity, only the first message can be handed over.
+    await inTransaction(ctx.services.db, async (tx) => {
+      for (let n = 1; n <= 20; n++) {
+        for (const id of entities) await appendEvent(tx, ctx.services.bus, { tenantId: admin.tenantId, type: 'thing.changed', entityType: 'thing', entityId: id, payload: { n } });
+        const loner = loners[n - 1] as string;
+        await appendEvent(tx, ctx.services.bus, { tenantId: admin.tenantId, type: 'thing.changed', entityType: 'thing', entityId: loner, payload: { n } });
+      }
+    });
+    await eventually(() => r.received.length === 80);
+    for (const id of entities) {
+      expect(bodies(r).filter((b) => b.entity_id === id).map((b) => b.payload.n)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    }
+    expect(new Set(r.received.map((m) => m.headers['webhook-id'])).size).toBe(80);
+  });
+
+  it('purges finished deliveries past the retention, attempts included, and keeps the rest', async () => {
+    const admin = await newTenant(ctx);
+    const r = await receiver();
+    r.respond = (_m, i) => (i === 0 ? { status: 500 } : {});
+    const ep = await endpoint(admin, r.url);
+    await emit(admin.tenantId, 'thing.old', crypto.randomUUID());
+    const [old] = await eventually(async () => {
+      const items = await deliveries(admin, ep.id);
+      return items[0]?.status === 'SUCCEEDED' && items;
+    });
+    expect(await attempts(admin, old!.id)).toHaveLength(2);
+    await emit(admin.tenantId, 'thing.recent', crypto.randomUUID());
+    await eventually(async () => (await deliveries(admin, ep.id)).filter((d) => d.status === 'SUCCEEDED').length === 2);
+    await sql`update webhook_deliveries set created_at = now() - interval '40 days', finished_at = now() - interval '39 days'
+      where tenant_id = ${admin.tenantId} and id = ${old!.id}`.execute(ctx.services.db);
+    expect(await purgeFinished(ctx.services.db, 30)).toBe(1);
+    const left = await deliveries(admin, ep.id);
+    expect(left.map((d) => d.event_type)).toEqual(['thing.recent']);
+    const orphans = await sql<{ n: number }>`select count(*)::int as n from webhook_attempts where delivery_id = ${old!.id}`.execute(ctx.services.db);
+    expect(orphans.rows[0]?.n).toBe(0);
+  });
 });

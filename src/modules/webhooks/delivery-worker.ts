@@ -10,7 +10,7 @@ import type { AttemptOutcome, SendableDelivery } from './deliveries.repo.js';
 import { updateEndpointHealth } from './endpoint-health.js';
 import * as endpointsRepo from './endpoints.repo.js';
 import type { EndpointRow } from './endpoints.repo.js';
-import type { Handoff } from './fanout.js';
+import type { Handoff, HandoffRoom } from './fanout.js';
 import { signedHeaders } from './signing.js';
 
 export interface DeliveryWorkerOptions {
@@ -66,6 +66,8 @@ const OUTCOME_BATCH = 128;
 const OUTCOME_WAIT_MS = 5;
 /** After a failed write (the database is away), the next try waits this long. */
 const FLUSH_RETRY_MS = 1_000;
+/** Claims that only refill queues (no new work announced) are at least this far apart. */
+const CLAIM_GAP_MS = 20;
 
 /**
  * Sends due deliveries. Claims batches with a lease into per-endpoint queues, POSTs from them
@@ -87,6 +89,8 @@ export class DeliveryWorker implements Handoff {
   private flushTimer: NodeJS.Timeout | undefined;
   private stopping = false;
   private flushFailed = false;
+  private claimTimer: NodeJS.Timeout | undefined;
+  private roomWaiter: { size: number; listener: () => void } | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private retryAt = Infinity;
   /** Recent response time per endpoint (moving average, ms), which sizes how much to hold for it. */
@@ -113,6 +117,7 @@ export class DeliveryWorker implements Handoff {
   async stop(): Promise<void> {
     await this.loop.stop();
     clearTimeout(this.retryTimer);
+    clearTimeout(this.claimTimer);
     // Hand queued deliveries back at once instead of letting their leases run out.
     const queued = [...this.queues.values()].flatMap((q) => q.waiting.splice(0).map((w) => ({ tenantId: w.delivery.tenant_id, id: w.delivery.id })));
     await deliveriesRepo.releaseLeases(this.o.db, this.token, queued).catch(this.o.onError);
@@ -141,8 +146,18 @@ export class DeliveryWorker implements Handoff {
    * New work and the poll interval always claim, so fresh deliveries are never held back.
    */
   private claimWorthwhile(budget: number): boolean {
-    if (this.newWork || Date.now() - this.lastClaimAt >= this.o.pollMs) return true;
-    if (budget * 4 < this.o.concurrency * DEFAULT_HOLD_PER_SLOT) return false;
+    const sinceLast = Date.now() - this.lastClaimAt;
+    if (this.newWork || sinceLast >= this.o.pollMs) return true;
+    if (budget * 4 < this.budget) return false;
+    if (sinceLast < CLAIM_GAP_MS) {
+      // Finished sends ask for claims in quick succession, and most would find nothing new (fresh
+      // deliveries come by handoff): ask once the gap has passed instead.
+      this.claimTimer ??= setTimeout(() => {
+        this.claimTimer = undefined;
+        this.loop.wake();
+      }, CLAIM_GAP_MS - sinceLast);
+      return false;
+    }
     for (const [id, queue] of this.queues) if ((queue.waiting.length + queue.active) * 2 <= this.holdFor(id)) return true;
     return this.queues.size === 0;
   }
@@ -154,7 +169,7 @@ export class DeliveryWorker implements Handoff {
   }
 
   private async claim(): Promise<boolean> {
-    const budget = this.o.concurrency * DEFAULT_HOLD_PER_SLOT - this.held;
+    const budget = this.budget - this.held;
     if (budget <= 0 || !this.claimWorthwhile(budget)) return false;
     this.newWork = false;
     this.lastClaimAt = Date.now();
@@ -185,9 +200,33 @@ export class DeliveryWorker implements Handoff {
     return this.token;
   }
 
-  /** How many more deliveries this worker can hold right now. */
-  room(): number {
-    return Math.max(0, this.o.concurrency * DEFAULT_HOLD_PER_SLOT - this.held);
+  /** How many more deliveries this worker can hold right now, in all and for one endpoint. */
+  room(): HandoffRoom {
+    return {
+      total: Math.max(0, this.budget - this.held),
+      forEndpoint: (id) => {
+        const queue = this.queues.get(id);
+        return this.holdFor(id) - (queue ? queue.active + queue.waiting.length : 0);
+      },
+    };
+  }
+
+  /** All the deliveries this worker may hold at once. */
+  get budget(): number {
+    return this.o.concurrency * DEFAULT_HOLD_PER_SLOT;
+  }
+
+  /** Calls `listener` once, as soon as at least `size` deliveries' worth of room is free. */
+  whenRoom(size: number, listener: () => void): void {
+    this.roomWaiter = { size, listener };
+    this.notifyRoom();
+  }
+
+  private notifyRoom(): void {
+    const waiter = this.roomWaiter;
+    if (!waiter || this.budget - this.held < waiter.size) return;
+    this.roomWaiter = undefined;
+    waiter.listener();
   }
 
   /**
@@ -242,6 +281,7 @@ export class DeliveryWorker implements Handoff {
         this.sending.delete(sent);
         if (!queue.waiting.length && !queue.active) this.queues.delete(queue.endpoint.id);
         this.pump();
+        this.notifyRoom();
       });
     this.sending.add(sent);
   }

@@ -9,8 +9,8 @@ import type { EndpointRow } from './endpoints.repo.js';
 import { entitiesWithPending, insertDeliveries, type NewDelivery, type SendableDelivery } from './deliveries.repo.js';
 import type { PayloadBuilder, PayloadFamily } from './payloads.js';
 
-/** Events turned into deliveries per transaction. */
-const BATCH = 500;
+/** Events turned into deliveries per transaction, at most. */
+export const BATCH = 500;
 /** How long a worker owns a tenant's checkpoint; another process takes over after a crash. */
 const LEASE_SECONDS = 10;
 
@@ -73,26 +73,41 @@ export async function buildDeliveries(
 export interface Handoff {
   readonly leaseToken: string;
   readonly leaseSeconds: number;
-  /** How many more deliveries the worker can hold now. */
-  room(): number;
+  /** How many more deliveries the worker can hold now, in all and for one endpoint. */
+  room(): HandoffRoom;
   adopt(deliveries: SendableDelivery[], endpoints: EndpointRow[]): void;
 }
 
+export interface HandoffRoom {
+  total: number;
+  forEndpoint(endpointId: string): number;
+}
+
 /**
- * The deliveries to hand straight to a worker: at most `room`, only the first of the batch per
- * (endpoint, entity), and only where no earlier delivery of that entity is still pending, since a
- * handed-over message must not overtake one waiting for a retry.
+ * The deliveries to hand straight to a worker: as many as it has room for (in all and per
+ * endpoint), only the first of the batch per (endpoint, entity), and only where no earlier delivery
+ * of that entity is still pending, since a handed-over message must not overtake one waiting for a
+ * retry. The rest are inserted unleased and go out through claims, in order.
  */
-async function pickHandoff(db: Executor, tenantId: string, rows: NewDelivery[], room: number): Promise<Set<string>> {
-  const firsts = new Map<string, NewDelivery>();
+async function pickHandoff(db: Executor, tenantId: string, rows: NewDelivery[], room: HandoffRoom): Promise<Set<string>> {
+  const seen = new Set<string>();
+  const picked = new Map<string, NewDelivery>();
+  const left = new Map<string, number>();
+  let total = room.total;
   for (const row of rows) {
+    if (total <= 0) break;
     const key = `${row.endpoint_id}/${row.entity_key}`;
-    if (!firsts.has(key)) firsts.set(key, row);
-    if (firsts.size >= room) break;
+    if (seen.has(key)) continue;
+    seen.add(key); // a later row of this entity waits for this one, picked or not
+    const free = left.get(row.endpoint_id) ?? room.forEndpoint(row.endpoint_id);
+    if (free <= 0) continue;
+    left.set(row.endpoint_id, free - 1);
+    total--;
+    picked.set(key, row);
   }
-  if (!firsts.size) return new Set();
-  const pending = await entitiesWithPending(db, tenantId, [...firsts.values()].map((r) => ({ endpointId: r.endpoint_id, entityKey: r.entity_key })));
-  return new Set([...firsts].filter(([key]) => !pending.has(key)).map(([, row]) => row.id));
+  if (!picked.size) return new Set();
+  const pending = await entitiesWithPending(db, tenantId, [...picked.values()].map((r) => ({ endpointId: r.endpoint_id, entityKey: r.entity_key })));
+  return new Set([...picked].filter(([key]) => !pending.has(key)).map(([, row]) => row.id));
 }
 
 /**
@@ -106,6 +121,7 @@ export async function fanOutTenant(
   tenantId: string,
   builders: Record<PayloadFamily, PayloadBuilder>,
   handoff?: Handoff,
+  batch = BATCH,
 ): Promise<{ more: boolean; created: number; handedOver: number }> {
   const token = randomUUID();
   await db.insertInto('webhook_checkpoints').values({ tenant_id: tenantId }).onConflict((oc) => oc.doNothing()).execute();
@@ -143,7 +159,7 @@ export async function fanOutTenant(
       .where('tenant_id', '=', tenantId)
       .where('position', '>', checkpoint.position)
       .orderBy('position')
-      .limit(BATCH)
+      .limit(batch)
       .execute();
     if (!events.length) {
       await release();
@@ -165,7 +181,7 @@ export async function fanOutTenant(
       tx.afterCommit(() => handoff?.adopt(adopted.map((r) => ({ ...r, attempt_count: 0 })), endpoints));
       return adopted.length;
     });
-    return { more: events.length === BATCH, created: rows.length, handedOver };
+    return { more: events.length === batch, created: rows.length, handedOver };
   } catch (err) {
     await release().catch(() => {});
     throw err;

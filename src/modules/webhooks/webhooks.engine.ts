@@ -2,7 +2,7 @@ import { startWakeups } from '../../platform/outbox/wakeups.js';
 import { WorkLoop } from '../../platform/outbox/work-loop.js';
 import { DeliveryWorker, type DeliveryWorkerOptions } from './delivery-worker.js';
 import { purgeFinished, refreshQueueStatistics } from './deliveries.repo.js';
-import { fanOutTenant, tenantsWithBacklog } from './fanout.js';
+import { BATCH, fanOutTenant, tenantsWithBacklog } from './fanout.js';
 import type { PayloadBuilder, PayloadFamily } from './payloads.js';
 
 /** Deliveries created since the last ANALYZE that make a new one worthwhile, and how often at most. */
@@ -53,8 +53,16 @@ export function startWebhookEngine(o: EngineOptions): WebhookEngine {
       let created = 0;
       let wakeDelivery = false;
       for (const tenantId of [...dirty]) {
+        // Fan-out runs ahead of the local worker by about its budget: what it turns into
+        // deliveries then goes straight to the worker instead of through claims. Events wait in
+        // the log meanwhile, and other processes' fan-outs may take the tenant's next batch.
+        const room = delivery.room().total;
+        if (room * 2 < delivery.budget) {
+          delivery.whenRoom(delivery.budget / 2, () => fanOut.wake());
+          break;
+        }
         dirty.delete(tenantId);
-        const result = await fanOutTenant(o.db, tenantId, o.builders, delivery);
+        const result = await fanOutTenant(o.db, tenantId, o.builders, delivery, Math.min(BATCH, room));
         created += result.created;
         if (result.created > result.handedOver) wakeDelivery = true;
         if (result.more) {

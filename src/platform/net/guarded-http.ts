@@ -37,6 +37,7 @@ class DisallowedAddressError extends Error {
 export class GuardedHttpClient {
   private readonly agent: Agent;
   private readonly maxBodyBytes: number;
+  private readonly verdicts = new Map<string, boolean>();
 
   constructor(private readonly options: GuardedHttpOptions) {
     const { policy } = options;
@@ -63,11 +64,8 @@ export class GuardedHttpClient {
    * POSTs `body` and settles with what came back, never rejecting. It drives undici's dispatcher
    * directly with a small handler: the `request()` wrapper's abort signal and body stream cost
    * about half the CPU of a delivery, and a webhook needs neither (we read at most a few KiB).
-   * One timer bounds the whole exchange; the agent's header and body timeouts bound the gaps.
    */
   post(url: string, body: string, headers: Record<string, string>): Promise<PostResult> {
-    const started = performance.now();
-    const elapsed = () => Math.round(performance.now() - started);
     let target: URL;
     try {
       target = new URL(url);
@@ -75,68 +73,104 @@ export class GuardedHttpClient {
       return Promise.resolve({ headers: {}, bodyExcerpt: '', latencyMs: 0, error: `invalid URL ${url}` });
     }
     const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
-    if (net.isIP(host) && !this.options.policy.allows(host)) {
+    if (net.isIP(host) && !this.literalAllowed(host)) {
       return Promise.resolve({ headers: {}, bodyExcerpt: '', latencyMs: 0, error: `disallowed address ${host}` });
     }
-    const maxBodyBytes = this.maxBodyBytes;
     return new Promise<PostResult>((resolve) => {
-      let statusCode: number | undefined;
-      let responseHeaders: Record<string, string | string[] | undefined> = {};
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let abort: ((reason?: Error) => void) | undefined;
-      let settled = false;
-      const finish = (error?: unknown) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        const bodyExcerpt = Buffer.concat(chunks).subarray(0, maxBodyBytes).toString('utf8');
-        // A body cut at the cap still counts as an answer: the status line and headers arrived.
-        if (statusCode !== undefined && (error === undefined || error instanceof BodyCapReached)) {
-          resolve({ statusCode, headers: responseHeaders, bodyExcerpt, latencyMs: elapsed() });
-        } else {
-          resolve({ headers: {}, bodyExcerpt: '', latencyMs: elapsed(), error: describe(error) });
-        }
-      };
-      const timer = setTimeout(() => {
-        const timeout = new Error('timeout');
-        timeout.name = 'TimeoutError';
-        if (abort) abort(timeout);
-        finish(timeout);
-      }, this.options.timeoutMs);
+      const exchange = new Exchange(resolve, this.maxBodyBytes, this.options.timeoutMs);
       try {
-        this.agent.dispatch(
-          { origin: target.origin, path: `${target.pathname}${target.search}`, method: 'POST', body, headers },
-          {
-            onConnect: (abortRequest: (reason?: Error) => void) => {
-              abort = abortRequest;
-              // Timed out while queued for a connection: we already gave up, so send nothing.
-              if (settled) abortRequest(new Error('timeout'));
-            },
-            onHeaders: (code: number, rawHeaders: Buffer[]) => {
-              statusCode = code;
-              responseHeaders = parseRawHeaders(rawHeaders);
-              return true;
-            },
-            onData: (chunk: Buffer) => {
-              chunks.push(chunk);
-              size += chunk.length;
-              // Stop reading: a receiver must not be able to make us download a large body.
-              if (size >= maxBodyBytes && abort) abort(new BodyCapReached());
-              return true;
-            },
-            onComplete: () => finish(),
-            onError: (err: Error) => finish(err),
-          },
-        );
+        this.agent.dispatch({ origin: target.origin, path: `${target.pathname}${target.search}`, method: 'POST', body, headers }, exchange);
       } catch (err) {
-        finish(err); // invalid headers and the like are refused before anything is sent
+        exchange.onError(err as Error); // invalid headers and the like are refused before anything is sent
       }
     });
   }
 
+  /** The policy's verdict on an IP literal, remembered: receivers are few and called often. */
+  private literalAllowed(host: string): boolean {
+    let verdict = this.verdicts.get(host);
+    if (verdict === undefined) {
+      verdict = this.options.policy.allows(host);
+      if (this.verdicts.size >= 10_000) this.verdicts.clear();
+      this.verdicts.set(host, verdict);
+    }
+    return verdict;
+  }
+
   close(): Promise<void> {
     return this.agent.close();
+  }
+}
+
+/**
+ * One POST as undici's dispatcher sees it (its handler interface), settling one promise. One timer
+ * bounds the whole exchange; the agent's header and body timeouts bound the gaps within it.
+ */
+class Exchange {
+  private readonly started = performance.now();
+  private readonly timer: NodeJS.Timeout;
+  private statusCode: number | undefined;
+  private rawHeaders: Buffer[] = [];
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  private abort: ((reason?: Error) => void) | undefined;
+  private settled = false;
+
+  constructor(
+    private readonly resolve: (result: PostResult) => void,
+    private readonly maxBodyBytes: number,
+    timeoutMs: number,
+  ) {
+    this.timer = setTimeout(() => this.timeout(), timeoutMs);
+  }
+
+  onConnect(abort: (reason?: Error) => void): void {
+    this.abort = abort;
+    // Timed out while queued for a connection: we already gave up, so send nothing.
+    if (this.settled) abort(new Error('timeout'));
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
+    this.statusCode = statusCode;
+    this.rawHeaders = rawHeaders;
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    // Stop reading: a receiver must not be able to make us download a large body.
+    if (this.size >= this.maxBodyBytes) this.abort?.(new BodyCapReached());
+    return true;
+  }
+
+  onComplete(): void {
+    this.finish();
+  }
+
+  onError(err: Error): void {
+    this.finish(err);
+  }
+
+  private timeout(): void {
+    const timeout = new Error('timeout');
+    timeout.name = 'TimeoutError';
+    this.abort?.(timeout);
+    this.finish(timeout);
+  }
+
+  private finish(error?: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    const latencyMs = Math.round(performance.now() - this.started);
+    // A body cut at the cap still counts as an answer: the status line and headers arrived.
+    if (this.statusCode !== undefined && (error === undefined || error instanceof BodyCapReached)) {
+      const bodyExcerpt = Buffer.concat(this.chunks).subarray(0, this.maxBodyBytes).toString('utf8');
+      this.resolve({ statusCode: this.statusCode, headers: parseRawHeaders(this.rawHeaders), bodyExcerpt, latencyMs });
+    } else {
+      this.resolve({ headers: {}, bodyExcerpt: '', latencyMs, error: describe(error) });
+    }
   }
 }
 
