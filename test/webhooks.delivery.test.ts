@@ -216,6 +216,29 @@ describe('webhook delivery', () => {
     release();
   });
 
+  it('sends to a failing endpoint one request at a time, so it cannot take the slots others need', async () => {
+    const admin = await newTenant(ctx);
+    const r = await receiver();
+    const starts: number[] = [];
+    let firstAnswer = Infinity;
+    r.respond = () => {
+      const now = Date.now();
+      starts.push(now);
+      firstAnswer = Math.min(firstAnswer, now + 100);
+      return { status: 500, delayMs: 100 };
+    };
+    await endpoint(admin, r.url);
+    for (let i = 0; i < 12; i++) await emit(admin.tenantId, 'thing.failed', crypto.randomUUID(), { i });
+    await eventually(() => starts.length >= 30);
+    // Until the first failure is known, the endpoint's full cap is used; afterwards one at a time.
+    expect(starts.filter((t) => t < firstAnswer).length).toBeGreaterThan(1);
+    const later = starts.filter((t) => t > firstAnswer + 50);
+    expect(later.length).toBeGreaterThan(5);
+    const overlapping = later.filter((t, i) => later.some((u, j) => j !== i && Math.abs(u - t) < 90));
+    expect(overlapping).toEqual([]);
+    r.respond = () => ({});
+  });
+
   it('keeps one entity in order behind a failing delivery without holding back others', async () => {
     const admin = await newTenant(ctx);
     const r = await receiver();

@@ -165,7 +165,19 @@ export class DeliveryWorker implements Handoff {
   private holdFor(endpointId: string): number {
     const ms = this.latency.get(endpointId);
     const perSlot = ms === undefined ? DEFAULT_HOLD_PER_SLOT : Math.floor(this.o.timeoutMs / Math.max(ms, 1));
-    return this.o.perEndpoint * Math.min(MAX_HOLD_PER_SLOT, Math.max(1, perSlot));
+    return this.slotsFor(endpointId) * Math.min(MAX_HOLD_PER_SLOT, Math.max(1, perSlot));
+  }
+
+  /**
+   * Requests in flight allowed to an endpoint: the configured cap, or a single one while the
+   * endpoint is failing or answers in more than half the timeout. Retries and timeouts of a dead
+   * receiver then occupy one slot of the shared budget instead of the endpoint's whole cap, and
+   * one request at a time is enough to notice that it is back.
+   */
+  private slotsFor(endpointId: string): number {
+    const ms = this.latency.get(endpointId);
+    if (this.failing.has(endpointId) || (ms !== undefined && ms * 2 > this.o.timeoutMs)) return 1;
+    return this.o.perEndpoint;
   }
 
   private async claim(): Promise<boolean> {
@@ -256,7 +268,8 @@ export class DeliveryWorker implements Handoff {
   /** Starts sends while slots are free, visiting endpoints in turn so none starves the others. */
   private pump(): void {
     for (const [id, queue] of [...this.queues]) {
-      while (queue.waiting.length && queue.active < this.o.perEndpoint && this.active < this.o.concurrency) {
+      const slots = this.slotsFor(id);
+      while (queue.waiting.length && queue.active < slots && this.active < this.o.concurrency) {
         const next = queue.waiting.shift() as EndpointQueue['waiting'][number];
         if (Date.now() > next.leaseEnds - this.o.timeoutMs - 1_000) {
           this.held--; // too little lease left to finish safely: leave it to whoever claims it next
@@ -290,7 +303,10 @@ export class DeliveryWorker implements Handoff {
     const attemptedAt = new Date();
     const result = await this.o.http.post(endpoint.url, delivery.payload, requestHeaders(endpoint, delivery, attemptedAt));
     this.observeLatency(endpoint.id, result.latencyMs);
-    this.finished.push(this.outcome(delivery, attemptedAt, result));
+    const outcome = this.outcome(delivery, attemptedAt, result);
+    // Slows the endpoint down at once (see slotsFor); only a recorded success clears it.
+    if (outcome.status !== 'SUCCEEDED') this.failing.add(endpoint.id);
+    this.finished.push(outcome);
     this.scheduleFlush();
   }
 
