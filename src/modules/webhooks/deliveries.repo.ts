@@ -5,7 +5,11 @@ import './webhooks.tables.js';
 
 export type DeliveryRow = Selectable<WebhookDeliveryTable>;
 export type AttemptRow = Selectable<WebhookAttemptTable>;
-export type NewDelivery = Insertable<WebhookDeliveryTable>;
+/** A new message: everything else (status, schedule, lease) starts from the column defaults. */
+export type NewDelivery = Pick<
+  Insertable<WebhookDeliveryTable>,
+  'tenant_id' | 'id' | 'endpoint_id' | 'message_id' | 'event_id' | 'event_position' | 'event_type' | 'entity_key' | 'payload'
+>;
 /** What a worker needs to send a delivery and record the attempt: no dates to parse, nothing else. */
 export type SendableDelivery = Pick<DeliveryRow, 'tenant_id' | 'id' | 'endpoint_id' | 'message_id' | 'payload' | 'attempt_count'>;
 
@@ -16,8 +20,6 @@ export interface InsertLease {
   ids: Set<string>;
 }
 
-/** Rows per INSERT: keeps a 10,000-event burst well under PostgreSQL's parameter limit. */
-const INSERT_CHUNK = 500;
 
 /**
  * Inserts deliveries for endpoints that still exist. Their rows are locked (KEY SHARE) first, so an
@@ -36,11 +38,19 @@ export async function insertDeliveries(db: Executor, rows: NewDelivery[], lease?
     .execute();
   const exists = new Set(alive.map((e) => `${e.tenant_id}/${e.id}`));
   const kept = rows.filter((r) => exists.has(`${r.tenant_id}/${r.endpoint_id}`));
-  const leaseUntil = lease && sql<Date>`now() + make_interval(secs => ${lease.seconds})`;
-  const values = kept.map((r) => (lease?.ids.has(r.id) ? { ...r, lease_token: lease.token, lease_until: leaseUntil } : r));
-  for (let i = 0; i < values.length; i += INSERT_CHUNK) {
-    await db.insertInto('webhook_deliveries').values(values.slice(i, i + INSERT_CHUNK)).execute();
-  }
+  if (!kept.length) return new Set();
+  // One JSON document instead of a parameter per value: serialising it is one native call, and a
+  // 10,000-row batch stays one statement.
+  const document = JSON.stringify(kept.map((r) => ({ ...r, leased: lease?.ids.has(r.id) ?? false })));
+  await sql`
+    insert into webhook_deliveries
+      (tenant_id, id, endpoint_id, message_id, event_id, event_position, event_type, entity_key, payload, lease_token, lease_until)
+    select r.tenant_id, r.id, r.endpoint_id, r.message_id, r.event_id, r.event_position, r.event_type, r.entity_key, r.payload,
+           case when r.leased then ${lease?.token ?? null}::uuid end,
+           case when r.leased then now() + make_interval(secs => ${lease?.seconds ?? 0}) end
+    from json_to_recordset(${document}::json) as r(
+      tenant_id uuid, id uuid, endpoint_id uuid, message_id text, event_id uuid, event_position bigint,
+      event_type text, entity_key text, payload text, leased boolean)`.execute(db);
   return new Set(kept.map((r) => r.id));
 }
 
@@ -128,29 +138,59 @@ export interface AttemptOutcome {
   nextAttemptAt: Date | null;
 }
 
+/** The outcomes as a relation `o`, from one JSON document (see insertDeliveries for why JSON). */
+function outcomesRelation(outcomes: AttemptOutcome[]) {
+  const document = JSON.stringify(
+    outcomes.map((o) => ({
+      tenant_id: o.delivery.tenant_id,
+      id: o.delivery.id,
+      attempt_id: o.attempt.id,
+      status: o.status,
+      next_at: (o.nextAttemptAt ?? o.attempt.attempted_at).toISOString(),
+      code: o.attempt.status_code ?? null,
+      error: o.attempt.error ?? null,
+      at: new Date(o.attempt.attempted_at).toISOString(),
+      latency_ms: o.attempt.latency_ms,
+      excerpt: o.attempt.response_excerpt ?? null,
+    })),
+  );
+  return sql`json_to_recordset(${document}::json) as o(
+    tenant_id uuid, id uuid, attempt_id uuid, status text, next_at timestamptz, code int, error text,
+    at timestamptz, latency_ms int, excerpt text)`;
+}
+
+const MOVE_ON = sql`status = o.status, attempt_count = w.attempt_count + 1, next_attempt_at = o.next_at,
+  lease_token = null, lease_until = null, last_attempt_id = o.attempt_id, last_attempted_at = o.at,
+  last_status_code = o.code, last_latency_ms = o.latency_ms, last_response_excerpt = o.excerpt, last_error = o.error,
+  finished_at = case when o.status = 'PENDING' then null else o.at end`;
+
 /**
- * Records attempts and moves their deliveries on, in one statement (one round trip per batch).
- * The new attempt becomes the delivery's latest (on its row), and the one it replaces moves to the
- * attempt log. Only deliveries whose lease is still this worker's move on: if a lease ran out and
- * another worker took over, that worker's result counts and this attempt goes straight to the log.
- * Rows are locked first, which also reads their latest version, so the attempt that moves is the
- * one that is replaced; deliveries deleted meanwhile (with their endpoint) are skipped. Returns the
- * deliveries that were moved on.
+ * Records attempts and moves their deliveries on. The new attempt becomes the delivery's latest
+ * (on its row), and the one it replaces moves to the attempt log. Only deliveries whose lease is
+ * still this worker's move on: if a lease ran out and another worker took over, that worker's
+ * result counts and this attempt goes straight to the log. Deliveries deleted meanwhile (with their
+ * endpoint) are skipped. Returns the deliveries that were moved on.
+ *
+ * First attempts, nearly all of them, take one plain UPDATE (nothing to move, nothing to lock
+ * first); whatever it did not match (a lost lease, an earlier attempt) goes through the full path.
  */
 export async function recordOutcomes(db: Executor, token: string, outcomes: AttemptOutcome[]): Promise<Set<string>> {
-  if (!outcomes.length) return new Set();
-  const column = <T>(pick: (o: AttemptOutcome) => T) => outcomes.map(pick);
-  const iso = (d: Date) => d.toISOString();
+  const moved = new Set<string>();
+  const firsts = outcomes.filter((o) => o.delivery.attempt_count === 0);
+  if (firsts.length) {
+    const result = await sql<{ id: string }>`
+      update webhook_deliveries w set ${MOVE_ON}
+      from ${outcomesRelation(firsts)}
+      where w.tenant_id = o.tenant_id and w.id = o.id and w.lease_token = ${token} and w.last_attempt_id is null
+      returning w.id`.execute(db);
+    for (const row of result.rows) moved.add(row.id);
+  }
+  const rest = outcomes.filter((o) => !moved.has(o.delivery.id));
+  if (!rest.length) return moved;
+  // Rows are locked first, which also reads their latest version: the attempt that moves to the
+  // log is the one being replaced.
   const result = await sql<{ id: string }>`
-    with o as (
-      select * from unnest(
-        ${column((o) => o.delivery.tenant_id)}::uuid[], ${column((o) => o.delivery.id)}::uuid[], ${column((o) => o.attempt.id)}::uuid[],
-        ${column((o) => o.status)}::text[], ${column((o) => iso(o.nextAttemptAt ?? o.attempt.attempted_at))}::timestamptz[],
-        ${column((o) => o.attempt.status_code ?? null)}::int[], ${column((o) => o.attempt.error ?? null)}::text[],
-        ${column((o) => iso(o.attempt.attempted_at))}::timestamptz[], ${column((o) => o.attempt.latency_ms)}::int[],
-        ${column((o) => o.attempt.response_excerpt ?? null)}::text[]
-      ) as o(tenant_id, id, attempt_id, status, next_at, code, error, at, latency_ms, excerpt)
-    ),
+    with o as (select * from ${outcomesRelation(rest)}),
     alive as (
       select w.tenant_id, w.id, w.lease_token = ${token} as ours, w.last_attempt_id, w.last_attempted_at,
              w.last_status_code, w.last_latency_ms, w.last_response_excerpt, w.last_error
@@ -166,15 +206,12 @@ export async function recordOutcomes(db: Executor, token: string, outcomes: Atte
       select o.tenant_id, o.attempt_id, o.id, o.at, o.code, o.latency_ms, o.excerpt, o.error
       from o join alive a on a.tenant_id = o.tenant_id and a.id = o.id where not a.ours
     )
-    update webhook_deliveries w
-    set status = o.status, attempt_count = w.attempt_count + 1, next_attempt_at = o.next_at,
-        lease_token = null, lease_until = null, last_attempt_id = o.attempt_id, last_attempted_at = o.at,
-        last_status_code = o.code, last_latency_ms = o.latency_ms, last_response_excerpt = o.excerpt, last_error = o.error,
-        finished_at = case when o.status = 'PENDING' then null else o.at end
+    update webhook_deliveries w set ${MOVE_ON}
     from o join alive a on a.tenant_id = o.tenant_id and a.id = o.id
     where w.tenant_id = o.tenant_id and w.id = o.id and a.ours
     returning w.id`.execute(db);
-  return new Set(result.rows.map((r) => r.id));
+  for (const row of result.rows) moved.add(row.id);
+  return moved;
 }
 
 /**
