@@ -168,7 +168,36 @@ async function createEndpoint(server: BenchServer, url: string, body: Record<str
  * writes, the whole drain. Committing the events one `appendEvent` at a time is slower than
  * delivering them, so timing from the first commit would measure the event generator instead.
  */
-async function burst(server: BenchServer, receiver: ReceiverProcess, typeOf: (i: number) => string): Promise<{ rate: number; ceiling: number; commitSeconds: number; drainSeconds: number; cpuUs: string }> {
+/**
+ * `GET /me` over HTTP, one request every 10 ms until `until` settles: how the API answers while the
+ * engine works in the same process (its event loop is the API's). Returns p50/p99 in ms.
+ */
+async function probeApi(server: BenchServer, until: Promise<unknown>): Promise<{ p50: number; p99: number }> {
+  let done = false;
+  void until.then(() => (done = true));
+  const latencies: number[] = [];
+  while (!done) {
+    const sent = performance.now();
+    const res = await fetch(`${server.url}/me`, { headers: bearerHeader(server.admin.token) });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`GET /me answered ${res.status}`);
+    latencies.push(performance.now() - sent);
+    await sleep(10);
+  }
+  return { p50: Number(percentile(latencies, 50).toFixed(1)), p99: Number(percentile(latencies, 99).toFixed(1)) };
+}
+
+interface BurstResult {
+  rate: number;
+  ceiling: number;
+  commitSeconds: number;
+  drainSeconds: number;
+  cpuUs: string;
+  /** GET /me latency before the drain and during it. */
+  api: { idle: { p50: number; p99: number }; draining: { p50: number; p99: number } };
+}
+
+async function burst(server: BenchServer, receiver: ReceiverProcess, typeOf: (i: number) => string): Promise<BurstResult> {
   await receiver.reset();
   const started = wallNow();
   for (let i = 0; i < BURST; i += 500) {
@@ -187,15 +216,20 @@ async function burst(server: BenchServer, receiver: ReceiverProcess, typeOf: (i:
   const commitSeconds = (wallNow() - started) / 1000;
   const ceiling = await rawCeiling(receiver);
   await receiver.reset();
+  const idleApi = await probeApi(server, sleep(2_000));
   const committed = wallNow();
   const cpu = cpuMeter({ receiver: receiver.pid });
   const engine = server.services.webhooks.startEngine((err) => console.error(err));
+  let drainingApi: { p50: number; p99: number };
   try {
-    for (;;) {
-      const { count } = await receiver.stats();
-      if (count >= BURST) break;
-      await sleep(20);
-    }
+    const drained = (async () => {
+      for (;;) {
+        const { count } = await receiver.stats();
+        if (count >= BURST) break;
+        await sleep(20);
+      }
+    })();
+    [drainingApi] = await Promise.all([probeApi(server, drained), drained]);
   } finally {
     await engine.stop();
   }
@@ -203,7 +237,7 @@ async function burst(server: BenchServer, receiver: ReceiverProcess, typeOf: (i:
   const used = cpu.stop();
   const perDelivery = (seconds = 0) => Math.round((seconds * 1e6) / BURST);
   const cpuUs = `${perDelivery(used.waybill)} / ${perDelivery(used.postgres)} / ${perDelivery(used.receiver)}`;
-  return { rate: Math.round(BURST / drain), ceiling, commitSeconds, drainSeconds: drain, cpuUs };
+  return { rate: Math.round(BURST / drain), ceiling, commitSeconds, drainSeconds: drain, cpuUs, api: { idle: idleApi, draining: drainingApi } };
 }
 
 /** Creates companies one after another over HTTP and measures request start → arrival. */
@@ -228,7 +262,9 @@ async function probeLatency(server: BenchServer, receiver: ReceiverProcess, coun
   return { p50: Math.round(percentile(latencies, 50)), p99: Math.round(percentile(latencies, 99)) };
 }
 
-const burstRow = (title: string, b: Awaited<ReturnType<typeof burst>>) =>
+const apiRows: string[] = [];
+
+const burstRow = (title: string, b: BurstResult) =>
   `| ${title} | ${b.rate} deliveries/s | ${b.ceiling} req/s | ${(b.rate / b.ceiling).toFixed(2)} × | ${b.commitSeconds.toFixed(1)} s / ${b.drainSeconds.toFixed(1)} s | ${b.cpuUs} |`;
 
 async function benchEngine(engine: Engine, receiver: ReceiverProcess) {
@@ -241,6 +277,7 @@ async function benchEngine(engine: Engine, receiver: ReceiverProcess) {
       await createEndpoint(server, receiver.url(), { families: ['events'], event_types: ['bench.*'] });
       const b = await burst(server, receiver, () => 'bench.burst');
       rows.push(burstRow(`${label}: burst of ${BURST} events → 1 endpoint`, b));
+      apiRows.push(`| ${label}: 1 endpoint | ${b.api.idle.p50} / ${b.api.idle.p99} | ${b.api.draining.p50} / ${b.api.draining.p99} |`);
     } finally {
       await server.stop();
     }
@@ -252,6 +289,7 @@ async function benchEngine(engine: Engine, receiver: ReceiverProcess) {
       for (let e = 0; e < 50; e++) await createEndpoint(server, receiver.url(e + 1), { families: ['events'], event_types: [`bench.e${e}`] });
       const b = await burst(server, receiver, (i) => `bench.e${i % 50}`);
       rows.push(burstRow(`${label}: burst of ${BURST} events → 50 endpoints`, b));
+      apiRows.push(`| ${label}: 50 endpoints | ${b.api.idle.p50} / ${b.api.idle.p99} | ${b.api.draining.p50} / ${b.api.draining.p99} |`);
     } finally {
       await server.stop();
     }
@@ -326,6 +364,9 @@ try {
   console.log(`\nMeasured ${machineLine()}\n`);
   console.log('| Scenario | delivered | raw ceiling just before | ratio | committing the events / draining them | CPU µs per delivery: Waybill / PostgreSQL / receiver |\n|---|---:|---:|---:|---:|---:|');
   console.log(throughput.join('\n'));
+  console.log('\nThe API while a burst drains (GET /me every 10 ms, same process as the engine):\n');
+  console.log('| Engine and burst | before the drain: p50 / p99 ms | during the drain: p50 / p99 ms |\n|---|---:|---:|');
+  console.log(apiRows.join('\n'));
   console.log(`\nLatency from the committing request's start to the receiver (${PROBES} company creates, one at a time):\n`);
   console.log('| Engine and load | p50 ms | p99 ms | load |\n|---|---:|---:|---|');
   console.log(latency.join('\n'));

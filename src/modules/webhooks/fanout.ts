@@ -9,8 +9,6 @@ import type { EndpointRow } from './endpoints.repo.js';
 import { entitiesWithPending, insertDeliveries, type NewDelivery, type SendableDelivery } from './deliveries.repo.js';
 import type { PayloadBuilder, PayloadFamily } from './payloads.js';
 
-/** Events turned into deliveries per transaction, at most. */
-export const BATCH = 500;
 /** How long a worker owns a tenant's checkpoint; another process takes over after a crash. */
 const LEASE_SECONDS = 10;
 
@@ -120,8 +118,8 @@ export async function fanOutTenant(
   db: Db,
   tenantId: string,
   builders: Record<PayloadFamily, PayloadBuilder>,
-  handoff?: Handoff,
-  batch = BATCH,
+  handoff: Handoff | undefined,
+  batch: number,
 ): Promise<{ more: boolean; created: number; handedOver: number }> {
   const token = randomUUID();
   await db.insertInto('webhook_checkpoints').values({ tenant_id: tenantId }).onConflict((oc) => oc.doNothing()).execute();

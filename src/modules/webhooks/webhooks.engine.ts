@@ -2,7 +2,7 @@ import { startWakeups } from '../../platform/outbox/wakeups.js';
 import { WorkLoop } from '../../platform/outbox/work-loop.js';
 import { DeliveryWorker, type DeliveryWorkerOptions } from './delivery-worker.js';
 import { purgeFinished, refreshQueueStatistics } from './deliveries.repo.js';
-import { BATCH, fanOutTenant, tenantsWithBacklog } from './fanout.js';
+import { fanOutTenant, tenantsWithBacklog } from './fanout.js';
 import type { PayloadBuilder, PayloadFamily } from './payloads.js';
 
 /** Deliveries created since the last ANALYZE that make a new one worthwhile, and how often at most. */
@@ -15,6 +15,8 @@ const PURGE_INTERVAL_MS = 3_600_000;
 /** The delivery worker's options (its `pollMs` is also the fan-out's fallback poll), plus fan-out's own. */
 export interface EngineOptions extends DeliveryWorkerOptions {
   databaseUrl?: string;
+  /** Events turned into deliveries per transaction, at most. */
+  fanOutBatch: number;
   builders: Record<PayloadFamily, PayloadBuilder>;
 }
 
@@ -62,7 +64,7 @@ export function startWebhookEngine(o: EngineOptions): WebhookEngine {
           break;
         }
         dirty.delete(tenantId);
-        const result = await fanOutTenant(o.db, tenantId, o.builders, delivery, Math.min(BATCH, room));
+        const result = await fanOutTenant(o.db, tenantId, o.builders, delivery, Math.min(o.fanOutBatch, room));
         created += result.created;
         if (result.created > result.handedOver) wakeDelivery = true;
         if (result.more) {
