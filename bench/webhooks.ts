@@ -6,7 +6,7 @@
  *    at idle and while order imports load the server.
  * The receiver is a separate process, so it never shares an event loop with Waybill.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,21 +27,29 @@ const BENCH_CONFIG = {
   outboundAllowlist: ['127.0.0.0/8'],
   ...(process.env.BENCH_WEBHOOK_ENDPOINT_CONCURRENCY ? { webhookEndpointConcurrency: Number(process.env.BENCH_WEBHOOK_ENDPOINT_CONCURRENCY) } : {}),
 };
-/** Which scenarios to run (BENCH_WEBHOOK_PARTS, comma-separated): all three by default. */
-const PARTS = new Set((process.env.BENCH_WEBHOOK_PARTS ?? 'burst1,burst50,latency').split(','));
+/** Which scenarios to run (BENCH_WEBHOOK_PARTS, comma-separated): all four by default. */
+const PARTS = new Set((process.env.BENCH_WEBHOOK_PARTS ?? 'burst1,burst50,processes,latency').split(','));
 
 /** The receiver process: answers 200 `{}` and remembers when each message arrived. */
 const RECEIVER_SOURCE = `
 const http = require('node:http');
 const arrivals = new Map();
-let count = 0;
+const seen = new Set();
+let count = 0, duplicates = 0, first = null, last = null;
 const now = () => performance.timeOrigin + performance.now();
 const server = http.createServer((req, res) => {
   const chunks = [];
   req.on('data', (c) => chunks.push(c));
   req.on('end', () => {
     count++;
-    const key = req.headers['x-probe'] ? undefined : req.headers['webhook-id'] && extractKey(Buffer.concat(chunks).toString());
+    const id = req.headers['x-probe'] ? undefined : req.headers['webhook-id'];
+    if (id) {
+      if (seen.has(id)) duplicates++;
+      seen.add(id);
+      first ??= now();
+      last = now();
+    }
+    const key = id && extractKey(Buffer.concat(chunks).toString());
     if (key) arrivals.set(key, now());
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end('{}');
@@ -54,8 +62,8 @@ function extractKey(body) {
 server.keepAliveTimeout = 60000;
 server.listen(0, '0.0.0.0', () => process.send({ port: server.address().port }));
 process.on('message', (m) => {
-  if (m.type === 'stats') process.send({ count, arrivals: m.keys ? m.keys.map((k) => arrivals.get(k) ?? null) : [] });
-  if (m.type === 'reset') { count = 0; arrivals.clear(); process.send({ ok: true }); }
+  if (m.type === 'stats') process.send({ count, unique: seen.size, duplicates, first, last, arrivals: m.keys ? m.keys.map((k) => arrivals.get(k) ?? null) : [] });
+  if (m.type === 'reset') { count = 0; duplicates = 0; first = null; last = null; seen.clear(); arrivals.clear(); process.send({ ok: true }); }
 });
 `;
 
@@ -86,7 +94,10 @@ class ReceiverProcess {
   }
 
   stats(keys?: string[]) {
-    return this.ask<{ count: number; arrivals: Array<number | null> }>({ type: 'stats', keys });
+    return this.ask<{ count: number; unique: number; duplicates: number; first: number | null; last: number | null; arrivals: Array<number | null> }>({
+      type: 'stats',
+      keys,
+    });
   }
 
   reset() {
@@ -187,19 +198,8 @@ async function probeApi(server: BenchServer, until: Promise<unknown>): Promise<{
   return { p50: Number(percentile(latencies, 50).toFixed(1)), p99: Number(percentile(latencies, 99).toFixed(1)) };
 }
 
-interface BurstResult {
-  rate: number;
-  ceiling: number;
-  commitSeconds: number;
-  drainSeconds: number;
-  cpuUs: string;
-  /** GET /me latency before the drain and during it. */
-  api: { idle: { p50: number; p99: number }; draining: { p50: number; p99: number } };
-}
-
-async function burst(server: BenchServer, receiver: ReceiverProcess, typeOf: (i: number) => string): Promise<BurstResult> {
-  await receiver.reset();
-  const started = wallNow();
+/** Commits `BURST` events, 500 per transaction. */
+async function commitBurst(server: BenchServer, typeOf: (i: number) => string): Promise<void> {
   for (let i = 0; i < BURST; i += 500) {
     await inTransaction(server.services.db, async (tx) => {
       for (let j = i; j < Math.min(BURST, i + 500); j++) {
@@ -213,6 +213,75 @@ async function burst(server: BenchServer, receiver: ReceiverProcess, typeOf: (i:
       }
     });
   }
+}
+
+const BIN = path.resolve(import.meta.dirname, '../bin/waybill.mjs');
+
+/** Starts `waybill serve` with its workers on against `databaseUrl`, and resolves once it is ready. */
+async function serveProcess(databaseUrl: string): Promise<ChildProcess> {
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const child = spawn(process.execPath, [BIN, 'serve'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      WAYBILL_WORKERS: 'true',
+      WAYBILL_OUTBOUND_ALLOWLIST: '127.0.0.0/8',
+      WAYBILL_LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (let tries = 0; ; tries++) {
+    const ready = await fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.ok).catch(() => false);
+    if (ready) return child;
+    if (tries > 600 || child.exitCode !== null) throw new Error('waybill serve did not become ready');
+    await sleep(100);
+  }
+}
+
+/**
+ * Scale-out on PostgreSQL: the burst is committed, then `processes` separate `waybill serve`
+ * processes drain it together. Their start-up is not timed: the rate runs from the first message
+ * the receiver gets to the last. Duplicates (the same webhook-id twice) are counted.
+ */
+async function drainWithProcesses(receiver: ReceiverProcess, processes: number): Promise<string> {
+  const server = await startBenchServer({ engine: 'postgres', config: BENCH_CONFIG });
+  const children: ChildProcess[] = [];
+  try {
+    await createEndpoint(server, receiver.url(), { families: ['events'], event_types: ['bench.*'] });
+    await receiver.reset();
+    await commitBurst(server, () => 'bench.burst');
+    const databaseUrl = server.services.database.databaseUrl as string;
+    children.push(...(await Promise.all(Array.from({ length: processes }, () => serveProcess(databaseUrl)))));
+    let stats = await receiver.stats();
+    for (let waited = 0; stats.unique < BURST && waited < 300_000; waited += 50) {
+      await sleep(50);
+      stats = await receiver.stats();
+    }
+    const seconds = ((stats.last ?? 0) - (stats.first ?? 0)) / 1000;
+    return `| PostgreSQL: burst of ${BURST} events → 1 endpoint, drained by ${processes} \`waybill serve\` process${processes > 1 ? 'es' : ''} | ${Math.round(stats.unique / seconds)} deliveries/s | ${stats.unique} of ${BURST} | ${stats.duplicates} |`;
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+    await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))));
+    await server.stop();
+  }
+}
+
+interface BurstResult {
+  rate: number;
+  ceiling: number;
+  commitSeconds: number;
+  drainSeconds: number;
+  cpuUs: string;
+  /** GET /me latency before the drain and during it. */
+  api: { idle: { p50: number; p99: number }; draining: { p50: number; p99: number } };
+}
+
+async function burst(server: BenchServer, receiver: ReceiverProcess, typeOf: (i: number) => string): Promise<BurstResult> {
+  await receiver.reset();
+  const started = wallNow();
+  await commitBurst(server, typeOf);
   const commitSeconds = (wallNow() - started) / 1000;
   const ceiling = await rawCeiling(receiver);
   await receiver.reset();
@@ -350,6 +419,7 @@ async function benchEngine(engine: Engine, receiver: ReceiverProcess) {
 
 const receiver = await ReceiverProcess.start();
 try {
+  const processRows: string[] = [];
   const engines: Engine[] = process.env.BENCH_ENGINES ? (process.env.BENCH_ENGINES.split(',') as Engine[]) : ['pglite', 'postgres'];
   const throughput: string[] = [];
   const client = await clientCeiling(receiver);
@@ -361,12 +431,20 @@ try {
     throughput.push(...result.rows);
     latency.push(...result.latency);
   }
+  if (PARTS.has('processes') && engines.includes('postgres')) {
+    for (const n of [1, 2]) processRows.push(await drainWithProcesses(receiver, n));
+  }
   console.log(`\nMeasured ${machineLine()}\n`);
   console.log('| Scenario | delivered | raw ceiling just before | ratio | committing the events / draining them | CPU µs per delivery: Waybill / PostgreSQL / receiver |\n|---|---:|---:|---:|---:|---:|');
   console.log(throughput.join('\n'));
   console.log('\nThe API while a burst drains (GET /me every 10 ms, same process as the engine):\n');
   console.log('| Engine and burst | before the drain: p50 / p99 ms | during the drain: p50 / p99 ms |\n|---|---:|---:|');
   console.log(apiRows.join('\n'));
+  if (processRows.length) {
+    console.log('\nScale-out: separate server processes on one PostgreSQL (rate from the first to the last message received):\n');
+    console.log('| Scenario | delivered | unique messages | duplicates |\n|---|---:|---:|---:|');
+    console.log(processRows.join('\n'));
+  }
   console.log(`\nLatency from the committing request's start to the receiver (${PROBES} company creates, one at a time):\n`);
   console.log('| Engine and load | p50 ms | p99 ms | load |\n|---|---:|---:|---|');
   console.log(latency.join('\n'));
