@@ -64,9 +64,9 @@ export async function buildDeliveries(
 }
 
 /**
- * The local delivery worker, when it runs in this process: fresh deliveries it has room for are
- * inserted already leased to it and handed over after commit, which spares each of them a claim
- * (a query, and a row update) on the way out.
+ * The delivery worker of this process: fresh deliveries it has room for are inserted already
+ * leased to it and handed over after commit, which spares each of them a claim (a query, and a
+ * row update) on the way out.
  */
 export interface Handoff {
   readonly leaseToken: string;
@@ -118,7 +118,7 @@ export async function fanOutTenant(
   db: Db,
   tenantId: string,
   builders: Record<PayloadFamily, PayloadBuilder>,
-  handoff: Handoff | undefined,
+  handoff: Handoff,
   batch: number,
 ): Promise<{ more: boolean; created: number; handedOver: number }> {
   const token = randomUUID();
@@ -173,10 +173,10 @@ export async function fanOutTenant(
         .where('lease_token', '=', token)
         .executeTakeFirst();
       if (Number(moved.numUpdatedRows) !== 1) throw new Error('fan-out lease lost; another worker took over');
-      const leased = handoff ? await pickHandoff(tx.trx, tenantId, rows, handoff.room()) : new Set<string>();
-      const inserted = await insertDeliveries(tx.trx, rows, handoff && { token: handoff.leaseToken, seconds: handoff.leaseSeconds, ids: leased });
+      const leased = await pickHandoff(tx.trx, tenantId, rows, handoff.room());
+      const inserted = await insertDeliveries(tx.trx, rows, { token: handoff.leaseToken, seconds: handoff.leaseSeconds, ids: leased });
       const adopted = rows.filter((r) => leased.has(r.id) && inserted.has(r.id));
-      tx.afterCommit(() => handoff?.adopt(adopted.map((r) => ({ ...r, attempt_count: 0 })), endpoints));
+      tx.afterCommit(() => handoff.adopt(adopted.map((r) => ({ ...r, attempt_count: 0 })), endpoints));
       return adopted.length;
     });
     return { more: events.length === batch, created: rows.length, handedOver };
