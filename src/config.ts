@@ -27,6 +27,8 @@ export interface Config {
   webhookConcurrency: number;
   webhookEndpointConcurrency: number;
   webhookPollMs: number;
+  /** AES-256 key (32 bytes) that seals webhook receivers' credentials at rest; unset keeps them as given. */
+  credentialsKey: Buffer | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -74,6 +76,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (schedule.some((s) => !/^\d+$/.test(s))) {
     throw new ConfigError('WAYBILL_WEBHOOK_RETRY_SCHEDULE must be a comma-separated list of seconds');
   }
+  const credentialsKey = env.WAYBILL_CREDENTIALS_KEY ? Buffer.from(env.WAYBILL_CREDENTIALS_KEY, 'base64') : undefined;
+  if (credentialsKey && credentialsKey.length !== 32) {
+    throw new ConfigError('WAYBILL_CREDENTIALS_KEY must be 32 random bytes in base64 (openssl rand -base64 32)');
+  }
   const dataDir = path.resolve(env.WAYBILL_DATA_DIR || './data');
   return {
     host: env.HOST || '127.0.0.1',
@@ -97,5 +103,6 @@ export function loadConfig(env: Env = process.env): Config {
     webhookConcurrency: int(env, 'WAYBILL_WEBHOOK_CONCURRENCY', 64, 1),
     webhookEndpointConcurrency: int(env, 'WAYBILL_WEBHOOK_ENDPOINT_CONCURRENCY', 8, 1),
     webhookPollMs: int(env, 'WAYBILL_WEBHOOK_POLL_MS', 2_000, 50),
+    credentialsKey,
   };
 }

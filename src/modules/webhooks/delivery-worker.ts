@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { CredentialUnreadableError, type CredentialBox } from '../../platform/crypto/credential-box.js';
 import type { Db } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/tx.js';
 import type { EventBus } from '../../platform/events/bus.js';
@@ -17,6 +18,8 @@ export interface DeliveryWorkerOptions {
   db: Db;
   bus: EventBus;
   http: GuardedHttpClient;
+  /** Opens the credentials stored sealed on endpoint rows. */
+  box: CredentialBox;
   retrySchedule: number[];
   timeoutMs: number;
   disableAfterHours: number;
@@ -30,21 +33,38 @@ export interface DeliveryWorkerOptions {
 
 const USER_AGENT = 'Waybill-Webhooks/1';
 
+/** What the worker presents to a receiver, opened from the endpoint row (see CredentialBox). */
+interface Credentials {
+  secret: string;
+  previousSecret: string | null;
+  authorization: string | null;
+  headers: Record<string, string>;
+}
+
+function openCredentials(endpoint: EndpointRow, box: CredentialBox): Credentials {
+  const headers = Object.fromEntries(Object.entries(endpoint.headers).map(([name, value]) => [name, box.open(value)]));
+  const password = endpoint.basic_password && box.open(endpoint.basic_password);
+  return {
+    secret: box.open(endpoint.secret),
+    previousSecret: endpoint.previous_secret && box.open(endpoint.previous_secret),
+    authorization: endpoint.basic_username && password ? `Basic ${Buffer.from(`${endpoint.basic_username}:${password}`).toString('base64')}` : null,
+    headers,
+  };
+}
+
 /** The headers of one attempt: ours, the receiver's own, and the signatures over this timestamp. */
-export function requestHeaders(endpoint: EndpointRow, delivery: Pick<SendableDelivery, 'message_id' | 'payload'>, now: Date): Record<string, string> {
-  const secrets = [endpoint.secret];
-  if (endpoint.previous_secret && endpoint.previous_secret_expires_at && endpoint.previous_secret_expires_at > now) {
-    secrets.push(endpoint.previous_secret);
+function requestHeaders(endpoint: EndpointRow, credentials: Credentials, delivery: Pick<SendableDelivery, 'message_id' | 'payload'>, now: Date): Record<string, string> {
+  const secrets = [credentials.secret];
+  if (credentials.previousSecret && endpoint.previous_secret_expires_at && endpoint.previous_secret_expires_at > now) {
+    secrets.push(credentials.previousSecret);
   }
   const headers: Record<string, string> = {
-    ...endpoint.headers,
+    ...credentials.headers,
     'content-type': 'application/json',
     'user-agent': USER_AGENT,
     ...signedHeaders(delivery.message_id, now, delivery.payload, secrets),
   };
-  if (endpoint.basic_username && endpoint.basic_password) {
-    headers.authorization = `Basic ${Buffer.from(`${endpoint.basic_username}:${endpoint.basic_password}`).toString('base64')}`;
-  }
+  if (credentials.authorization) headers.authorization = credentials.authorization;
   return headers;
 }
 
@@ -91,6 +111,7 @@ export class DeliveryWorker implements Handoff {
   private flushFailed = false;
   private claimTimer: NodeJS.Timeout | undefined;
   private roomWaiter: { size: number; listener: () => void } | undefined;
+  private readonly opened = new WeakMap<EndpointRow, Credentials>();
   private retryTimer: NodeJS.Timeout | undefined;
   private retryAt = Infinity;
   /** Recent response time per endpoint (moving average, ms), which sizes how much to hold for it. */
@@ -301,13 +322,32 @@ export class DeliveryWorker implements Handoff {
 
   private async send(endpoint: EndpointRow, delivery: SendableDelivery): Promise<void> {
     const attemptedAt = new Date();
-    const result = await this.o.http.post(endpoint.url, delivery.payload, requestHeaders(endpoint, delivery, attemptedAt));
-    this.observeLatency(endpoint.id, result.latencyMs);
+    let result: PostResult;
+    try {
+      const headers = requestHeaders(endpoint, this.credentials(endpoint), delivery, attemptedAt);
+      result = await this.o.http.post(endpoint.url, delivery.payload, headers); // never rejects
+      this.observeLatency(endpoint.id, result.latencyMs);
+    } catch (err) {
+      if (!(err instanceof CredentialUnreadableError)) throw err;
+      // A server-side problem (the key changed or is missing): logged and retried like an attempt
+      // that failed before anything was sent.
+      result = { headers: {}, bodyExcerpt: '', latencyMs: 0, error: err.message };
+    }
     const outcome = this.outcome(delivery, attemptedAt, result);
     // Slows the endpoint down at once (see slotsFor); only a recorded success clears it.
     if (outcome.status !== 'SUCCEEDED') this.failing.add(endpoint.id);
     this.finished.push(outcome);
     this.scheduleFlush();
+  }
+
+  /** Opened once per endpoint row: rows are re-read at every claim, so a changed secret applies at once. */
+  private credentials(endpoint: EndpointRow): Credentials {
+    let opened = this.opened.get(endpoint);
+    if (!opened) {
+      opened = openCredentials(endpoint, this.o.box);
+      this.opened.set(endpoint, opened);
+    }
+    return opened;
   }
 
   private observeLatency(endpointId: string, ms: number): void {

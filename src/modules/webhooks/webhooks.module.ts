@@ -1,6 +1,7 @@
 import type { Config } from '../../config.js';
 import type { DatabaseHandle } from '../../platform/db/connect.js';
 import type { EventBus } from '../../platform/events/bus.js';
+import { CredentialBox } from '../../platform/crypto/credential-box.js';
 import { AddressPolicy } from '../../platform/net/address-policy.js';
 import { GuardedHttpClient } from '../../platform/net/guarded-http.js';
 import { payloadBuilders, type VisibilitySources } from './payloads.js';
@@ -31,7 +32,8 @@ export function createWebhooks(deps: {
   const { config, database, bus } = deps;
   const policy = new AddressPolicy(config.outboundAllowlist);
   const builders = payloadBuilders(deps.visibility ?? {});
-  const service = createWebhooksService({ db: database.db, bus, policy, builders, companies: deps.companies });
+  const box = new CredentialBox(config.credentialsKey);
+  const service = createWebhooksService({ db: database.db, bus, policy, builders, companies: deps.companies, box });
 
   function startEngine(onError: (err: unknown) => void): WebhookEngine {
     const http = new GuardedHttpClient({ policy, timeoutMs: config.webhookTimeoutMs, connectionsPerOrigin: config.webhookEndpointConcurrency });
@@ -41,6 +43,7 @@ export function createWebhooks(deps: {
       databaseUrl: database.engine === 'postgres' ? database.databaseUrl : undefined,
       fanOutBatch: database.engine === 'postgres' ? POSTGRES_FAN_OUT_BATCH : PGLITE_FAN_OUT_BATCH,
       http,
+      box,
       builders,
       retrySchedule: config.webhookRetrySchedule,
       timeoutMs: config.webhookTimeoutMs,

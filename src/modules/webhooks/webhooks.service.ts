@@ -7,6 +7,7 @@ import type { EventBus } from '../../platform/events/bus.js';
 import { badRequest, conflict, detail, notFound } from '../../platform/http/errors.js';
 import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
 import type { Principal } from '../../platform/http/principal.js';
+import { CredentialUnreadableError, type CredentialBox } from '../../platform/crypto/credential-box.js';
 import { checkReceiverUrl, UrlRefusedError, type AddressPolicy } from '../../platform/net/address-policy.js';
 import * as deliveriesRepo from './deliveries.repo.js';
 import type { AttemptRow, DeliveryRow } from './deliveries.repo.js';
@@ -80,8 +81,9 @@ export function createWebhooksService(deps: {
   policy: AddressPolicy;
   builders: Record<PayloadFamily, PayloadBuilder>;
   companies: { findById(tenantId: string, id: string): Promise<unknown> };
+  box: CredentialBox;
 }) {
-  const { db, bus, policy } = deps;
+  const { db, bus, policy, box } = deps;
   /** Tells the delivery worker of this process that messages were queued outside fan-out. */
   const queued = new EventEmitter();
 
@@ -134,10 +136,13 @@ export function createWebhooksService(deps: {
     });
   }
 
+  // Credentials we must present to the receiver are sealed before they are stored (see CredentialBox).
   const credentials = (basic: WebhookEndpointInput['basic_auth']) => ({
     basic_username: basic?.username ?? null,
-    basic_password: basic?.password ?? null,
+    basic_password: basic?.password ? box.seal(basic.password) : null,
   });
+  const sealedHeaders = (headers: Record<string, string>) =>
+    JSON.stringify(Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, box.seal(value)])));
 
   async function insertTestOrCopy(tx: Tx, endpoint: EndpointRow, row: Omit<deliveriesRepo.NewDelivery, 'tenant_id' | 'endpoint_id'>) {
     await deliveriesRepo.insertDeliveries(tx.trx, [{ ...row, tenant_id: endpoint.tenant_id, endpoint_id: endpoint.id }]);
@@ -171,9 +176,9 @@ export function createWebhooksService(deps: {
           description: input.description ?? null,
           families: input.families,
           event_types: input.event_types ?? [],
-          secret,
+          secret: box.seal(secret),
           ...credentials(input.basic_auth),
-          headers: JSON.stringify(input.headers ?? {}),
+          headers: sealedHeaders(input.headers ?? {}),
           enabled,
           disabled_reason: enabled ? null : 'created disabled',
           start_position: created.position,
@@ -196,7 +201,12 @@ export function createWebhooksService(deps: {
 
     async secret(principal: Principal, id: string) {
       const row = await visibleEndpoint(principal, id);
-      return { ...endpointToWire(row), secret: row.secret };
+      try {
+        return { ...endpointToWire(row), secret: box.open(row.secret) };
+      } catch (err) {
+        if (err instanceof CredentialUnreadableError) throw conflict(`The secret cannot be read: ${err.message}. Rotate it to get a new one.`);
+        throw err;
+      }
     },
 
     async update(principal: Principal, id: string, patch: WebhookEndpointPatch) {
@@ -209,7 +219,7 @@ export function createWebhooksService(deps: {
           ...(patch.families !== undefined ? { families: patch.families } : {}),
           ...(patch.event_types !== undefined ? { event_types: patch.event_types } : {}),
           ...(patch.basic_auth !== undefined ? credentials(patch.basic_auth) : {}),
-          ...(patch.headers !== undefined ? { headers: JSON.stringify(patch.headers) } : {}),
+          ...(patch.headers !== undefined ? { headers: sealedHeaders(patch.headers) } : {}),
         });
         await record(tx, updated, 'updated', { changed: Object.keys(patch) });
         return updated;
@@ -246,7 +256,7 @@ export function createWebhooksService(deps: {
       const secret = newSigningSecret();
       const row = await inTransaction(db, async (tx) => {
         const updated = await repo.updateEndpoint(tx.trx, principal.tenantId, current.id, {
-          secret,
+          secret: box.seal(secret),
           previous_secret: overlapSeconds > 0 ? current.secret : null,
           previous_secret_expires_at: overlapSeconds > 0 ? new Date(Date.now() + overlapSeconds * 1000) : null,
         });
