@@ -1,36 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
-import type { WebhookEngine } from '../src/modules/webhooks/webhooks.engine.js';
 import { CredentialBox } from '../src/platform/crypto/credential-box.js';
-import { createTestApp, newCompany, newTenant, type Client, type TestContext } from './support/app.js';
-import { eventually, Receiver } from './support/webhook-receiver.js';
+import { newCompany, newTenant, type Client } from './support/app.js';
+import { eventually } from './support/webhook-receiver.js';
+import { webhookWorld } from './support/webhook-world.js';
 
 /** Receivers' credentials sealed at rest with WAYBILL_CREDENTIALS_KEY, and still presented correctly. */
-let ctx: TestContext;
-let engine: WebhookEngine;
-let receiver: Receiver;
-
-beforeAll(async () => {
-  ctx = await createTestApp({ credentialsKey: randomBytes(32), webhookRetrySchedule: [0, 0, 0] });
-  engine = ctx.services.webhooks.startEngine((err) => console.error('engine error', err));
-  receiver = await new Receiver().start();
-});
-afterAll(async () => {
-  await engine.stop();
-  await receiver.close();
-  await ctx.close();
-});
+const w = webhookWorld({ credentialsKey: randomBytes(32), webhookRetrySchedule: [0, 0, 0] });
 
 async function createEndpoint(admin: Client) {
-  const res = await ctx.app.inject({
+  const res = await w.ctx.app.inject({
     method: 'POST',
     url: '/v1/admin/webhook-endpoints',
     headers: { authorization: admin.auth },
     payload: {
-      url: receiver.url,
+      url: w.receiver.url,
       families: ['events'],
       event_types: ['company.created'],
       basic_auth: { username: 'waybill', password: 'receiver-password-1' },
@@ -43,15 +30,15 @@ async function createEndpoint(admin: Client) {
 
 async function storedRow(id: string) {
   const result = await sql<{ secret: string; previous_secret: string | null; basic_password: string; headers: Record<string, string> }>`
-    select secret, previous_secret, basic_password, headers from webhook_endpoints where id = ${id}`.execute(ctx.services.db);
+    select secret, previous_secret, basic_password, headers from webhook_endpoints where id = ${id}`.execute(w.ctx.services.db);
   return result.rows[0]!;
 }
 
-const receivedFor = (companyName: string) => receiver.received.filter((m) => m.body.includes(companyName));
+const receivedFor = (companyName: string) => w.receiver.received.filter((m) => m.body.includes(companyName));
 
 describe('credentials at rest', () => {
   it('stores the secret, the Basic password and header values encrypted, and sends them in the clear', async () => {
-    const admin = await newTenant(ctx);
+    const admin = await newTenant(w.ctx);
     const ep = await createEndpoint(admin);
     expect(ep.header_names).toEqual(['x-api-key']);
 
@@ -62,21 +49,21 @@ describe('credentials at rest', () => {
     const everything = JSON.stringify(row);
     for (const plain of [ep.secret, 'receiver-password-1', 'key-for-the-receiver']) expect(everything).not.toContain(plain);
 
-    await newCompany(ctx, admin, { name: 'Sealed Ltd' });
+    await newCompany(w.ctx, admin, { name: 'Sealed Ltd' });
     const [message] = await eventually(() => receivedFor('Sealed Ltd').length === 1 && receivedFor('Sealed Ltd'));
     expect(message!.headers.authorization).toBe(`Basic ${Buffer.from('waybill:receiver-password-1').toString('base64')}`);
     expect(message!.headers['x-api-key']).toBe('key-for-the-receiver');
     new Webhook(ep.secret).verify(message!.body, message!.headers as Record<string, string>);
 
-    const revealed = await ctx.app.inject({ url: `/v1/admin/webhook-endpoints/${ep.id}/secret`, headers: { authorization: admin.auth } });
+    const revealed = await w.ctx.app.inject({ url: `/v1/admin/webhook-endpoints/${ep.id}/secret`, headers: { authorization: admin.auth } });
     expect(revealed.statusCode, revealed.body).toBe(200);
     expect(revealed.json().secret).toBe(ep.secret);
   });
 
   it('signs with both sealed secrets during a rotation overlap', async () => {
-    const admin = await newTenant(ctx);
+    const admin = await newTenant(w.ctx);
     const ep = await createEndpoint(admin);
-    const rotated = await ctx.app.inject({
+    const rotated = await w.ctx.app.inject({
       method: 'POST',
       url: `/v1/admin/webhook-endpoints/${ep.id}/rotate-secret`,
       headers: { authorization: admin.auth },
@@ -87,33 +74,33 @@ describe('credentials at rest', () => {
     expect(row.secret).toMatch(/^sealed:v1:/);
     expect(row.previous_secret).toMatch(/^sealed:v1:/);
 
-    await newCompany(ctx, admin, { name: 'Rotated Ltd' });
+    await newCompany(w.ctx, admin, { name: 'Rotated Ltd' });
     const [message] = await eventually(() => receivedFor('Rotated Ltd').length === 1 && receivedFor('Rotated Ltd'));
     new Webhook(ep.secret).verify(message!.body, message!.headers as Record<string, string>);
     new Webhook(rotated.json().secret as string).verify(message!.body, message!.headers as Record<string, string>);
   });
 
   it('still reads values stored before the key was set', async () => {
-    const admin = await newTenant(ctx);
+    const admin = await newTenant(w.ctx);
     const ep = await createEndpoint(admin);
     const plainSecret = `whsec_${randomBytes(32).toString('base64')}`;
-    await sql`update webhook_endpoints set secret = ${plainSecret}, basic_password = 'old-plain-password' where id = ${ep.id}`.execute(ctx.services.db);
+    await sql`update webhook_endpoints set secret = ${plainSecret}, basic_password = 'old-plain-password' where id = ${ep.id}`.execute(w.ctx.services.db);
 
-    await newCompany(ctx, admin, { name: 'Legacy Ltd' });
+    await newCompany(w.ctx, admin, { name: 'Legacy Ltd' });
     const [message] = await eventually(() => receivedFor('Legacy Ltd').length === 1 && receivedFor('Legacy Ltd'));
     new Webhook(plainSecret).verify(message!.body, message!.headers as Record<string, string>);
     expect(message!.headers.authorization).toBe(`Basic ${Buffer.from('waybill:old-plain-password').toString('base64')}`);
   });
 
   it('records a failed attempt, sends nothing, and answers 409 for a secret sealed under another key', async () => {
-    const admin = await newTenant(ctx);
+    const admin = await newTenant(w.ctx);
     const ep = await createEndpoint(admin);
     const foreign = new CredentialBox(randomBytes(32)).seal(`whsec_${randomBytes(32).toString('base64')}`);
-    await sql`update webhook_endpoints set secret = ${foreign} where id = ${ep.id}`.execute(ctx.services.db);
+    await sql`update webhook_endpoints set secret = ${foreign} where id = ${ep.id}`.execute(w.ctx.services.db);
 
-    await newCompany(ctx, admin, { name: 'Foreign Key Ltd' });
+    await newCompany(w.ctx, admin, { name: 'Foreign Key Ltd' });
     const deliveries = async () =>
-      (await ctx.app.inject({ url: `/v1/admin/webhook-endpoints/${ep.id}/deliveries`, headers: { authorization: admin.auth } })).json().items as Array<{
+      (await w.ctx.app.inject({ url: `/v1/admin/webhook-endpoints/${ep.id}/deliveries`, headers: { authorization: admin.auth } })).json().items as Array<{
         id: string;
         status: string;
         last_error: string | null;
@@ -125,7 +112,7 @@ describe('credentials at rest', () => {
     expect(delivery!.last_error).toMatch(/cannot be decrypted/);
     expect(receivedFor('Foreign Key Ltd')).toHaveLength(0);
 
-    const revealed = await ctx.app.inject({ url: `/v1/admin/webhook-endpoints/${ep.id}/secret`, headers: { authorization: admin.auth } });
+    const revealed = await w.ctx.app.inject({ url: `/v1/admin/webhook-endpoints/${ep.id}/secret`, headers: { authorization: admin.auth } });
     expect(revealed.statusCode).toBe(409);
     expect(revealed.json().message).toMatch(/Rotate it/);
   });

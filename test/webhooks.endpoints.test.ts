@@ -1,37 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
-import type { WebhookEngine } from '../src/modules/webhooks/webhooks.engine.js';
-import { createTestApp, newClient, newCompany, newTenant, type Client, type TestContext } from './support/app.js';
-import { eventually, Receiver } from './support/webhook-receiver.js';
+import { createTestApp, newClient, newCompany, newTenant, type Client } from './support/app.js';
+import { eventually } from './support/webhook-receiver.js';
+import { webhookWorld } from './support/webhook-world.js';
 
-let ctx: TestContext;
-let engine: WebhookEngine;
-let receiver: Receiver;
+const w = webhookWorld({ webhookRetrySchedule: [0, 0, 0] });
 const BASE = '/v1/admin/webhook-endpoints';
 
-beforeAll(async () => {
-  ctx = await createTestApp({ webhookRetrySchedule: [0, 0, 0] });
-  engine = ctx.services.webhooks.startEngine((err) => console.error('engine error', err));
-  receiver = await new Receiver().start();
-});
-afterAll(async () => {
-  await engine.stop();
-  await receiver.close();
-  await ctx.close();
-});
-
 const call = (client: Client, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
-  ctx.app.inject({ method, url, headers: { authorization: client.auth }, ...(payload ? { payload } : {}) });
+  w.ctx.app.inject({ method, url, headers: { authorization: client.auth }, ...(payload ? { payload } : {}) });
 
 async function create(client: Client, body: Record<string, unknown> = {}) {
-  const res = await call(client, 'POST', BASE, { url: receiver.url, families: ['events'], ...body });
+  const res = await call(client, 'POST', BASE, { url: w.receiver.url, families: ['events'], ...body });
   expect(res.statusCode, res.body).toBe(201);
   return res.json() as { id: string; secret: string; company_id: string | null };
 }
 
 describe('webhook endpoints', () => {
   it('creates, lists, reads, updates, disables, enables and deletes', async () => {
-    const admin = await newTenant(ctx);
+    const admin = await newTenant(w.ctx);
     const created = await create(admin, { description: 'ERP', event_types: ['company.*'], headers: { 'x-api-key': 'k1' } });
     expect(created).toMatchObject({ description: 'ERP', event_types: ['company.*'], header_names: ['x-api-key'], enabled: true, company_id: null });
     expect(JSON.stringify((await call(admin, 'GET', `${BASE}/${created.id}`)).json())).not.toContain(created.secret);
@@ -70,18 +57,18 @@ describe('webhook endpoints', () => {
   });
 
   it('validates input', async () => {
-    const admin = await newTenant(ctx);
+    const admin = await newTenant(w.ctx);
     const bad = [
-      { url: receiver.url, families: [] },
-      { url: receiver.url, families: ['accounting_magic'] },
+      { url: w.receiver.url, families: [] },
+      { url: w.receiver.url, families: ['accounting_magic'] },
       { url: 'ftp://127.0.0.1/x', families: ['events'] },
       { url: 'not a url at all', families: ['events'] },
       { url: 'http://user:pw@127.0.0.1/x', families: ['events'] },
-      { url: receiver.url, families: ['events'], event_types: ['Order Accepted'] },
-      { url: receiver.url, families: ['events'], headers: { 'webhook-signature': 'forged' } },
-      { url: receiver.url, families: ['events'], headers: { authorization: 'Bearer x' } },
-      { url: receiver.url, families: ['events'], company_id: crypto.randomUUID() },
-      { url: receiver.url, families: ['events'], surprise: true },
+      { url: w.receiver.url, families: ['events'], event_types: ['Order Accepted'] },
+      { url: w.receiver.url, families: ['events'], headers: { 'webhook-signature': 'forged' } },
+      { url: w.receiver.url, families: ['events'], headers: { authorization: 'Bearer x' } },
+      { url: w.receiver.url, families: ['events'], company_id: crypto.randomUUID() },
+      { url: w.receiver.url, families: ['events'], surprise: true },
       { url: `http://127.0.0.1/${'x'.repeat(2100)}`, families: ['events'] },
     ];
     for (const body of bad) {
@@ -94,18 +81,18 @@ describe('webhook endpoints', () => {
   });
 
   it('scopes endpoints to the caller: another tenant or company gets 404', async () => {
-    const admin = await newTenant(ctx);
-    const other = await newTenant(ctx, 'Other carrier');
-    const acme = await newCompany(ctx, admin, { name: 'Acme', code: 'ACME-SCOPE' });
-    const globex = await newCompany(ctx, admin, { name: 'Globex', code: 'GLOBEX-SCOPE' });
-    const acmeClient = await newClient(ctx, admin.tenantId, 'CUSTOMER', { companyId: acme });
-    const globexClient = await newClient(ctx, admin.tenantId, 'SUBCONTRACTOR', { companyId: globex });
+    const admin = await newTenant(w.ctx);
+    const other = await newTenant(w.ctx, 'Other carrier');
+    const acme = await newCompany(w.ctx, admin, { name: 'Acme', code: 'ACME-SCOPE' });
+    const globex = await newCompany(w.ctx, admin, { name: 'Globex', code: 'GLOBEX-SCOPE' });
+    const acmeClient = await newClient(w.ctx, admin.tenantId, 'CUSTOMER', { companyId: acme });
+    const globexClient = await newClient(w.ctx, admin.tenantId, 'SUBCONTRACTOR', { companyId: globex });
 
     const tenantWide = await create(admin);
     const acmeOwn = await create(acmeClient);
     expect(acmeOwn.company_id).toBe(acme);
     const forAcmeByAdmin = await create(admin, { company_id: acme });
-    expect((await call(acmeClient, 'POST', BASE, { url: receiver.url, families: ['events'], company_id: globex })).statusCode).toBe(400);
+    expect((await call(acmeClient, 'POST', BASE, { url: w.receiver.url, families: ['events'], company_id: globex })).statusCode).toBe(400);
 
     const acmeList = (await call(acmeClient, 'GET', BASE)).json().items.map((e: { id: string }) => e.id);
     expect(acmeList.sort()).toEqual([acmeOwn.id, forAcmeByAdmin.id].sort());
@@ -140,7 +127,7 @@ describe('webhook endpoints', () => {
   });
 
   it('refuses private, metadata and (unless allowlisted) loopback addresses at registration', async () => {
-    const admin = await newTenant(ctx);
+    const admin = await newTenant(w.ctx);
     for (const url of ['http://10.0.0.5/hook', 'http://169.254.169.254/latest/meta-data', 'http://192.168.1.1/', 'http://[fd00::1]/', 'http://100.64.0.1/', 'http://[::ffff:10.0.0.1]/']) {
       const res = await call(admin, 'POST', BASE, { url, families: ['events'] });
       expect(res.statusCode, url).toBe(400);
@@ -160,7 +147,7 @@ describe('webhook endpoints', () => {
   });
 
   it('signs with both secrets during a rotation overlap, and with the new one only after it', async () => {
-    const admin = await newTenant(ctx);
+    const admin = await newTenant(w.ctx);
     const endpoint = await create(admin);
     const rotated = await call(admin, 'POST', `${BASE}/${endpoint.id}/rotate-secret`, { overlap_seconds: 3600 });
     expect(rotated.statusCode, rotated.body).toBe(200);
@@ -168,30 +155,30 @@ describe('webhook endpoints', () => {
     expect(next.secret).not.toBe(endpoint.secret);
     expect(next.previous_secret_expires_at).not.toBeNull();
     const test = (await call(admin, 'POST', `${BASE}/${endpoint.id}/test`)).json();
-    const message = await eventually(() => receiver.received.find((m) => m.headers['webhook-id'] === test.message_id));
+    const message = await eventually(() => w.receiver.received.find((m) => m.headers['webhook-id'] === test.message_id));
     expect(String(message.headers['webhook-signature']).split(' ')).toHaveLength(2);
     for (const secret of [endpoint.secret, next.secret]) new Webhook(secret).verify(message.body, message.headers as Record<string, string>);
 
     const immediate = (await call(admin, 'POST', `${BASE}/${endpoint.id}/rotate-secret`, { overlap_seconds: 0 })).json();
     const test2 = (await call(admin, 'POST', `${BASE}/${endpoint.id}/test`)).json();
-    const message2 = await eventually(() => receiver.received.find((m) => m.headers['webhook-id'] === test2.message_id));
+    const message2 = await eventually(() => w.receiver.received.find((m) => m.headers['webhook-id'] === test2.message_id));
     new Webhook(immediate.secret).verify(message2.body, message2.headers as Record<string, string>);
     expect(() => new Webhook(next.secret).verify(message2.body, message2.headers as Record<string, string>)).toThrow();
   });
 
   it('sends a test message of the endpoint family and redelivers it with the same webhook-id', async () => {
-    const admin = await newTenant(ctx);
+    const admin = await newTenant(w.ctx);
     const endpoint = await create(admin, { families: ['operational_visibility'] });
     const test = await call(admin, 'POST', `${BASE}/${endpoint.id}/test`);
     expect(test.statusCode).toBe(202);
     const delivery = test.json() as { id: string; message_id: string };
-    await eventually(() => receiver.received.find((m) => m.headers['webhook-id'] === delivery.message_id));
+    await eventually(() => w.receiver.received.find((m) => m.headers['webhook-id'] === delivery.message_id));
     const redelivered = await call(admin, 'POST', `${BASE}/deliveries/${delivery.id}/redeliver`);
     expect(redelivered.statusCode).toBe(202);
     expect(redelivered.json().message_id).toBe(delivery.message_id);
     expect(redelivered.json().id).not.toBe(delivery.id);
-    await eventually(() => receiver.received.filter((m) => m.headers['webhook-id'] === delivery.message_id).length === 2);
-    const copies = receiver.received.filter((m) => m.headers['webhook-id'] === delivery.message_id);
+    await eventually(() => w.receiver.received.filter((m) => m.headers['webhook-id'] === delivery.message_id).length === 2);
+    const copies = w.receiver.received.filter((m) => m.headers['webhook-id'] === delivery.message_id);
     expect(copies[0]?.body).toBe(copies[1]?.body);
     const items = (await call(admin, 'GET', `${BASE}/${endpoint.id}/deliveries?status=SUCCEEDED`)).json().items;
     expect(items).toHaveLength(2);
