@@ -29,6 +29,8 @@ export interface Config {
   webhookPollMs: number;
   /** AES-256 key (32 bytes) that seals webhook receivers' credentials at rest; unset keeps them as given. */
   credentialsKey: Buffer | undefined;
+  /** The key before the last change: still opens what it sealed, until everything is sealed again. */
+  credentialsKeyPrevious: Buffer | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -56,6 +58,15 @@ function list(env: Env, name: string): string[] {
   return (env[name] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 }
 
+/** A 32-byte key given in base64, or undefined when the variable is unset. */
+function key(env: Env, name: string): Buffer | undefined {
+  const raw = env[name];
+  if (!raw) return undefined;
+  const bytes = Buffer.from(raw, 'base64');
+  if (bytes.length !== 32) throw new ConfigError(`${name} must be 32 random bytes in base64 (openssl rand -base64 32)`);
+  return bytes;
+}
+
 /** Seconds between delivery attempts after the first one fails: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
 const DEFAULT_RETRY_SCHEDULE = [0, 5, 300, 1800, 7200, 18000, 36000, 36000];
 
@@ -76,10 +87,9 @@ export function loadConfig(env: Env = process.env): Config {
   if (schedule.some((s) => !/^\d+$/.test(s))) {
     throw new ConfigError('WAYBILL_WEBHOOK_RETRY_SCHEDULE must be a comma-separated list of seconds');
   }
-  const credentialsKey = env.WAYBILL_CREDENTIALS_KEY ? Buffer.from(env.WAYBILL_CREDENTIALS_KEY, 'base64') : undefined;
-  if (credentialsKey && credentialsKey.length !== 32) {
-    throw new ConfigError('WAYBILL_CREDENTIALS_KEY must be 32 random bytes in base64 (openssl rand -base64 32)');
-  }
+  const credentialsKey = key(env, 'WAYBILL_CREDENTIALS_KEY');
+  const credentialsKeyPrevious = key(env, 'WAYBILL_CREDENTIALS_KEY_PREVIOUS');
+  if (credentialsKeyPrevious && !credentialsKey) throw new ConfigError('WAYBILL_CREDENTIALS_KEY_PREVIOUS needs WAYBILL_CREDENTIALS_KEY');
   const dataDir = path.resolve(env.WAYBILL_DATA_DIR || './data');
   return {
     host: env.HOST || '127.0.0.1',
@@ -104,5 +114,6 @@ export function loadConfig(env: Env = process.env): Config {
     webhookEndpointConcurrency: int(env, 'WAYBILL_WEBHOOK_ENDPOINT_CONCURRENCY', 8, 1),
     webhookPollMs: int(env, 'WAYBILL_WEBHOOK_POLL_MS', 2_000, 50),
     credentialsKey,
+    credentialsKeyPrevious,
   };
 }

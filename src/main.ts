@@ -19,6 +19,8 @@ Commands:
                                      (the secret is shown only once)
   client list [--tenant <id>]        List API clients as JSON
   client revoke <client_id>          Revoke a client: its tokens and credentials stop working
+  credentials seal                   Seal every stored webhook credential under WAYBILL_CREDENTIALS_KEY
+                                     (plain values, and those under WAYBILL_CREDENTIALS_KEY_PREVIOUS)
   openapi                            Print the OpenAPI document
   --help                             Show this help
 
@@ -134,6 +136,12 @@ async function run(argv: string[]): Promise<void> {
         }
       });
     }
+    case 'credentials':
+      if (sub !== 'seal') throw new UsageError('Usage: waybill credentials seal');
+      if (!config.credentialsKey) throw new UsageError('Set WAYBILL_CREDENTIALS_KEY first: it is the key to seal with');
+      return withServices(config, async (services) => {
+        print(await services.webhooks.resealCredentials());
+      });
     default:
       throw new UsageError(`Unknown command "${command}". Run waybill --help`);
   }

@@ -135,7 +135,7 @@ it('npx waybill --help lists the commands', async () => {
   const child = spawn('npx', ['--offline', 'waybill', '--help'], { cwd: ROOT, env: childEnv({}), stdio: ['ignore', 'pipe', 'pipe'] });
   const { code, stdout } = await collect(child).exited;
   expect(code).toBe(0);
-  for (const command of ['serve', 'migrate', 'tenant create', 'client create', 'client list', 'client revoke', '--role TENANT|CUSTOMER|SUBCONTRACTOR', '--company', '--kind API|WEBHOOK']) {
+  for (const command of ['serve', 'migrate', 'tenant create', 'client create', 'client list', 'client revoke', 'credentials seal', '--role TENANT|CUSTOMER|SUBCONTRACTOR', '--company', '--kind API|WEBHOOK']) {
     expect(stdout).toContain(command);
   }
 });
@@ -150,6 +150,16 @@ it('refuses an unknown command and a bad role with a message and a non-zero exit
   const badRole = await waybill(['client', 'create', '--role', 'ROOT'], { WAYBILL_DATA_DIR: dataDir });
   expect(badRole.code).not.toBe(0);
   expect(badRole.stderr).toContain('--role must be');
+}, 120_000);
+
+it('seals stored webhook credentials only with a key to seal with', async () => {
+  const dataDir = await tempDir();
+  const keyless = await waybill(['credentials', 'seal'], { WAYBILL_DATA_DIR: dataDir });
+  expect(keyless.code).not.toBe(0);
+  expect(keyless.stderr).toContain('Set WAYBILL_CREDENTIALS_KEY first');
+  const sealed = await waybill(['credentials', 'seal'], { WAYBILL_DATA_DIR: dataDir, WAYBILL_CREDENTIALS_KEY: randomBytes(32).toString('base64') });
+  expect(sealed.code, sealed.stderr).toBe(0);
+  expect(JSON.parse(sealed.stdout)).toEqual({ endpoints: 0, unreadable: [] });
 }, 120_000);
 
 describe.skipIf(Boolean(serverUrl))('one PGlite data folder, as a user runs it', () => {

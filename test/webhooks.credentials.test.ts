@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
+import { createWebhooks } from '../src/modules/webhooks/webhooks.module.js';
 import { CredentialBox } from '../src/platform/crypto/credential-box.js';
 import { newCompany, newTenant, type Client } from './support/app.js';
 import { eventually } from './support/webhook-receiver.js';
@@ -119,7 +120,33 @@ describe('credentials at rest', () => {
 
   it('refuses a key that is not 32 bytes of base64', () => {
     expect(() => loadConfig({ WAYBILL_CREDENTIALS_KEY: Buffer.alloc(16).toString('base64') })).toThrow(ConfigError);
+    expect(() => loadConfig({ WAYBILL_CREDENTIALS_KEY_PREVIOUS: randomBytes(32).toString('base64') })).toThrow(/needs WAYBILL_CREDENTIALS_KEY/);
     expect(loadConfig({ WAYBILL_CREDENTIALS_KEY: randomBytes(32).toString('base64') }).credentialsKey).toHaveLength(32);
     expect(loadConfig({}).credentialsKey).toBeUndefined();
+  });
+
+  it('seals plain values and those under the previous key again under a new key, once', async () => {
+    const admin = await newTenant(w.ctx);
+    const sealedUnderOld = await createEndpoint(admin);
+    const plain = await createEndpoint(admin);
+    const plainSecret = `whsec_${randomBytes(32).toString('base64')}`;
+    await sql`update webhook_endpoints set secret = ${plainSecret}, basic_password = 'plain-password', headers = ${JSON.stringify({ 'x-api-key': 'plain-key' })}::jsonb
+      where id = ${plain.id}`.execute(w.ctx.services.db);
+
+    // The same database, served after a key change: the new key, and the old one as the previous.
+    const newKey = randomBytes(32);
+    const { config, database, bus, companies } = w.ctx.services;
+    const afterChange = createWebhooks({ config: { ...config, credentialsKey: newKey, credentialsKeyPrevious: config.credentialsKey }, database, bus, companies });
+    const first = await afterChange.resealCredentials();
+    expect(first.endpoints).toBeGreaterThanOrEqual(2); // every readable endpoint this file created so far
+    // The endpoint given a secret under a foreign key (an earlier test) cannot be opened: listed, left alone.
+    expect(first.unreadable).toHaveLength(1);
+    expect(await afterChange.resealCredentials()).toEqual({ endpoints: 0, unreadable: first.unreadable });
+
+    const onlyNew = new CredentialBox(newKey);
+    const stored = [await storedRow(sealedUnderOld.id), await storedRow(plain.id)];
+    expect(stored.map((row) => onlyNew.open(row.secret))).toEqual([sealedUnderOld.secret, plainSecret]);
+    expect(stored.map((row) => onlyNew.open(row.basic_password))).toEqual(['receiver-password-1', 'plain-password']);
+    expect(stored.map((row) => onlyNew.open(row.headers['x-api-key'] as string))).toEqual(['key-for-the-receiver', 'plain-key']);
   });
 });

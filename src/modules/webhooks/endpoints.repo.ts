@@ -66,3 +66,10 @@ export async function endpointsByKeys(db: Executor, keys: Array<{ tenantId: stri
     .where((eb) => eb(eb.refTuple('tenant_id', 'id'), 'in', keys.map((k) => eb.tuple(k.tenantId, k.id))))
     .execute();
 }
+
+/** Every tenant's endpoints in key order, a page at a time (maintenance across tenants). */
+export async function endpointsAfter(db: Executor, after: { tenantId: string; id: string } | undefined, limit: number): Promise<EndpointRow[]> {
+  let q = db.selectFrom('webhook_endpoints').selectAll();
+  if (after) q = q.where((eb) => eb(eb.refTuple('tenant_id', 'id'), '>', eb.tuple(after.tenantId, after.id)));
+  return q.orderBy('tenant_id').orderBy('id').limit(limit).execute();
+}

@@ -32,7 +32,7 @@ export function createWebhooks(deps: {
   const { config, database, bus } = deps;
   const policy = new AddressPolicy(config.outboundAllowlist);
   const builders = payloadBuilders(deps.visibility ?? {});
-  const box = new CredentialBox(config.credentialsKey);
+  const box = new CredentialBox(config.credentialsKey, config.credentialsKeyPrevious);
   const service = createWebhooksService({ db: database.db, bus, policy, builders, companies: deps.companies, box });
 
   function startEngine(onError: (err: unknown) => void): WebhookEngine {

@@ -144,6 +144,19 @@ export function createWebhooksService(deps: {
   const sealedHeaders = (headers: Record<string, string>) =>
     JSON.stringify(Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, box.seal(value)])));
 
+  /** The credential columns of a row that are not sealed under the current key yet, sealed under it. */
+  function resealedColumns(row: EndpointRow): Record<string, string> {
+    const changes: Record<string, string> = {};
+    for (const column of ['secret', 'previous_secret', 'basic_password'] as const) {
+      const value = row[column];
+      const sealed = value ? box.resealed(value) : undefined;
+      if (sealed) changes[column] = sealed;
+    }
+    const headers = Object.entries(row.headers).map(([name, value]) => [name, box.resealed(value) ?? value] as const);
+    if (headers.some(([name, value]) => value !== row.headers[name])) changes.headers = JSON.stringify(Object.fromEntries(headers));
+    return changes;
+  }
+
   async function insertTestOrCopy(tx: Tx, endpoint: EndpointRow, row: Omit<deliveriesRepo.NewDelivery, 'tenant_id' | 'endpoint_id'>) {
     await deliveriesRepo.insertDeliveries(tx.trx, [{ ...row, tenant_id: endpoint.tenant_id, endpoint_id: endpoint.id }]);
     const inserted = await deliveriesRepo.findDelivery(tx.trx, endpoint.tenant_id, row.id);
@@ -264,6 +277,38 @@ export function createWebhooksService(deps: {
         return updated;
       });
       return { ...endpointToWire(row), secret };
+    },
+
+    /**
+     * Seals every stored credential under the current WAYBILL_CREDENTIALS_KEY: values stored in the
+     * clear before a key was set, and values sealed under WAYBILL_CREDENTIALS_KEY_PREVIOUS. Safe to
+     * run again; it rewrites only what is not sealed under the current key yet. Endpoints holding a
+     * value no configured key opens are left as they are and listed: they need a rotated secret
+     * and their credentials set again.
+     */
+    async resealCredentials(): Promise<{ endpoints: number; unreadable: Array<{ tenant_id: string; id: string }> }> {
+      let endpoints = 0;
+      const unreadable: Array<{ tenant_id: string; id: string }> = [];
+      let after: { tenantId: string; id: string } | undefined;
+      for (;;) {
+        const page = await repo.endpointsAfter(db, after, 500);
+        for (const row of page) {
+          let changes: Record<string, string>;
+          try {
+            changes = resealedColumns(row);
+          } catch (err) {
+            if (!(err instanceof CredentialUnreadableError)) throw err;
+            unreadable.push({ tenant_id: row.tenant_id, id: row.id });
+            continue;
+          }
+          if (!Object.keys(changes).length) continue;
+          await repo.updateEndpoint(db, row.tenant_id, row.id, changes);
+          endpoints++;
+        }
+        const last = page.at(-1);
+        if (!last || page.length < 500) return { endpoints, unreadable };
+        after = { tenantId: last.tenant_id, id: last.id };
+      }
     },
 
     async sendTest(principal: Principal, id: string) {
