@@ -20,6 +20,8 @@ export interface InsertLease {
   ids: Set<string>;
 }
 
+/** The key ordering is kept by: one endpoint, one entity. */
+export const orderingKey = (endpointId: string, entityKey: string) => `${endpointId}/${entityKey}`;
 
 /**
  * Inserts deliveries for endpoints that still exist. Their rows are locked (KEY SHARE) first, so an
@@ -65,7 +67,7 @@ export async function entitiesWithPending(db: Executor, tenantId: string, keys: 
     from unnest(${keys.map((k) => k.endpointId)}::uuid[], ${keys.map((k) => k.entityKey)}::text[]) as k(endpoint_id, entity_key)
     join webhook_deliveries d on d.tenant_id = ${tenantId} and d.endpoint_id = k.endpoint_id and d.entity_key = k.entity_key
     where d.status = 'PENDING'`.execute(db);
-  return new Set(result.rows.map((r) => `${r.endpoint_id}/${r.entity_key}`));
+  return new Set(result.rows.map((r) => orderingKey(r.endpoint_id, r.entity_key)));
 }
 
 export interface ClaimOptions {
@@ -130,9 +132,12 @@ export async function claimDue(db: Executor, o: ClaimOptions): Promise<SendableD
   return result.rows;
 }
 
+/** One attempt as the worker saw it; it is stored on the delivery row, or in the log later. */
+export type Attempt = Omit<AttemptRow, 'tenant_id' | 'delivery_id'>;
+
 export interface AttemptOutcome {
   delivery: SendableDelivery;
-  attempt: Insertable<WebhookAttemptTable>;
+  attempt: Attempt;
   /** The delivery's state after this attempt. */
   status: 'PENDING' | 'SUCCEEDED' | 'FAILED';
   nextAttemptAt: Date | null;
@@ -147,11 +152,11 @@ function outcomesRelation(outcomes: AttemptOutcome[]) {
       attempt_id: o.attempt.id,
       status: o.status,
       next_at: (o.nextAttemptAt ?? o.attempt.attempted_at).toISOString(),
-      code: o.attempt.status_code ?? null,
-      error: o.attempt.error ?? null,
-      at: new Date(o.attempt.attempted_at).toISOString(),
+      code: o.attempt.status_code,
+      error: o.attempt.error,
+      at: o.attempt.attempted_at.toISOString(),
       latency_ms: o.attempt.latency_ms,
-      excerpt: o.attempt.response_excerpt ?? null,
+      excerpt: o.attempt.response_excerpt,
     })),
   );
   return sql`json_to_recordset(${document}::json) as o(

@@ -3,7 +3,7 @@ import { CredentialUnreadableError, type CredentialBox } from '../../platform/cr
 import type { Db } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/tx.js';
 import type { EventBus } from '../../platform/events/bus.js';
-import type { GuardedHttpClient, PostResult } from '../../platform/net/guarded-http.js';
+import { noAnswer, type GuardedHttpClient, type PostResult } from '../../platform/net/guarded-http.js';
 import { WorkLoop } from '../../platform/outbox/work-loop.js';
 import { nextRetryDelayMs, parseRetryAfter } from './delivery-policy.js';
 import * as deliveriesRepo from './deliveries.repo.js';
@@ -202,16 +202,15 @@ export class DeliveryWorker implements Handoff {
   }
 
   private async claim(): Promise<boolean> {
-    const budget = this.budget - this.held;
+    const budget = this.free;
     if (budget <= 0 || !this.claimWorthwhile(budget)) return false;
     this.newWork = false;
     this.lastClaimAt = Date.now();
     const busy = new Map<string, number>();
-    for (const id of this.latency.keys()) busy.set(id, this.holdFor(id));
-    for (const [id, q] of this.queues) busy.set(id, Math.max(0, this.holdFor(id) - q.active - q.waiting.length));
+    for (const id of [...this.latency.keys(), ...this.queues.keys()]) busy.set(id, Math.max(0, this.roomFor(id)));
     const claimed = await deliveriesRepo.claimDue(this.o.db, {
       token: this.token,
-      leaseSeconds: Math.ceil(this.leaseMs / 1000),
+      leaseSeconds: this.leaseSeconds,
       limit: budget,
       perEndpoint: this.o.perEndpoint * DEFAULT_HOLD_PER_SLOT,
       busy,
@@ -235,18 +234,23 @@ export class DeliveryWorker implements Handoff {
 
   /** How many more deliveries this worker can hold right now, in all and for one endpoint. */
   room(): HandoffRoom {
-    return {
-      total: Math.max(0, this.budget - this.held),
-      forEndpoint: (id) => {
-        const queue = this.queues.get(id);
-        return this.holdFor(id) - (queue ? queue.active + queue.waiting.length : 0);
-      },
-    };
+    return { total: Math.max(0, this.free), forEndpoint: (id) => this.roomFor(id) };
   }
 
   /** All the deliveries this worker may hold at once. */
   get budget(): number {
     return this.o.concurrency * DEFAULT_HOLD_PER_SLOT;
+  }
+
+  /** How many more deliveries this worker may hold, over all endpoints. */
+  private get free(): number {
+    return this.budget - this.held;
+  }
+
+  /** How many more deliveries this worker may hold for one endpoint (see holdFor). */
+  private roomFor(endpointId: string): number {
+    const queue = this.queues.get(endpointId);
+    return this.holdFor(endpointId) - (queue ? queue.active + queue.waiting.length : 0);
   }
 
   /** Calls `listener` once, as soon as at least `size` deliveries' worth of room is free. */
@@ -257,7 +261,7 @@ export class DeliveryWorker implements Handoff {
 
   private notifyRoom(): void {
     const waiter = this.roomWaiter;
-    if (!waiter || this.budget - this.held < waiter.size) return;
+    if (!waiter || this.free < waiter.size) return;
     this.roomWaiter = undefined;
     waiter.listener();
   }
@@ -331,7 +335,7 @@ export class DeliveryWorker implements Handoff {
       if (!(err instanceof CredentialUnreadableError)) throw err;
       // A server-side problem (the key changed or is missing): logged and retried like an attempt
       // that failed before anything was sent.
-      result = { headers: {}, bodyExcerpt: '', latencyMs: 0, error: err.message };
+      result = noAnswer(err.message);
     }
     const outcome = this.outcome(delivery, attemptedAt, result);
     // Slows the endpoint down at once (see slotsFor); only a recorded success clears it.
@@ -360,9 +364,7 @@ export class DeliveryWorker implements Handoff {
   private outcome(delivery: SendableDelivery, attemptedAt: Date, result: PostResult): AttemptOutcome {
     const code = result.statusCode;
     const attempt = {
-      tenant_id: delivery.tenant_id,
       id: randomUUID(),
-      delivery_id: delivery.id,
       attempted_at: attemptedAt,
       status_code: code ?? null,
       latency_ms: result.latencyMs,

@@ -6,7 +6,7 @@ import type { EventRow } from '../events/events.service.js';
 import { matchesEventType } from '../events/event-types.js';
 import * as endpointsRepo from './endpoints.repo.js';
 import type { EndpointRow } from './endpoints.repo.js';
-import { entitiesWithPending, insertDeliveries, type NewDelivery, type SendableDelivery } from './deliveries.repo.js';
+import { entitiesWithPending, insertDeliveries, orderingKey, type NewDelivery, type SendableDelivery } from './deliveries.repo.js';
 import type { PayloadBuilder, PayloadFamily } from './payloads.js';
 
 /** How long a worker owns a tenant's checkpoint; another process takes over after a crash. */
@@ -94,7 +94,7 @@ async function pickHandoff(db: Executor, tenantId: string, rows: NewDelivery[], 
   let total = room.total;
   for (const row of rows) {
     if (total <= 0) break;
-    const key = `${row.endpoint_id}/${row.entity_key}`;
+    const key = orderingKey(row.endpoint_id, row.entity_key);
     if (seen.has(key)) continue;
     seen.add(key); // a later row of this entity waits for this one, picked or not
     const free = left.get(row.endpoint_id) ?? room.forEndpoint(row.endpoint_id);

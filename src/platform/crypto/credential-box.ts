@@ -38,9 +38,8 @@ export class CredentialBox {
   /** The plain value; throws CredentialUnreadableError when no configured key sealed it. */
   open(value: string): string {
     const opened = this.tryOpen(value);
-    if (opened) return opened.value;
-    if (!this.key) throw new CredentialUnreadableError('a stored credential is encrypted, but WAYBILL_CREDENTIALS_KEY is not set');
-    throw new CredentialUnreadableError('a stored credential cannot be decrypted with WAYBILL_CREDENTIALS_KEY (was the key changed?)');
+    if (!opened) throw this.unreadable();
+    return opened.value;
   }
 
   /**
@@ -50,8 +49,16 @@ export class CredentialBox {
   resealed(value: string): string | undefined {
     if (!this.key) return undefined;
     const opened = this.tryOpen(value);
-    if (opened?.by === this.key) return undefined;
-    return this.seal(this.open(value));
+    if (!opened) throw this.unreadable();
+    return opened.by === this.key ? undefined : this.seal(opened.value);
+  }
+
+  private unreadable(): CredentialUnreadableError {
+    return new CredentialUnreadableError(
+      this.key
+        ? 'a stored credential cannot be decrypted with WAYBILL_CREDENTIALS_KEY (was the key changed?)'
+        : 'a stored credential is encrypted, but WAYBILL_CREDENTIALS_KEY is not set',
+    );
   }
 
   private tryOpen(value: string): { value: string; by: Buffer | undefined } | undefined {

@@ -21,6 +21,11 @@ export interface GuardedHttpOptions {
   maxBodyBytes?: number;
 }
 
+/** The result of a POST that got no response: refused before sending, unreachable, or timed out. */
+export function noAnswer(error: string, latencyMs = 0): PostResult {
+  return { headers: {}, bodyExcerpt: '', latencyMs, error };
+}
+
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void;
 
 class DisallowedAddressError extends Error {
@@ -70,11 +75,11 @@ export class GuardedHttpClient {
     try {
       target = new URL(url);
     } catch {
-      return Promise.resolve({ headers: {}, bodyExcerpt: '', latencyMs: 0, error: `invalid URL ${url}` });
+      return Promise.resolve(noAnswer(`invalid URL ${url}`));
     }
     const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
     if (net.isIP(host) && !this.literalAllowed(host)) {
-      return Promise.resolve({ headers: {}, bodyExcerpt: '', latencyMs: 0, error: `disallowed address ${host}` });
+      return Promise.resolve(noAnswer(`disallowed address ${host}`));
     }
     return new Promise<PostResult>((resolve) => {
       const exchange = new Exchange(resolve, this.maxBodyBytes, this.options.timeoutMs);
@@ -169,7 +174,7 @@ class Exchange {
       const bodyExcerpt = Buffer.concat(this.chunks).subarray(0, this.maxBodyBytes).toString('utf8');
       this.resolve({ statusCode: this.statusCode, headers: parseRawHeaders(this.rawHeaders), bodyExcerpt, latencyMs });
     } else {
-      this.resolve({ headers: {}, bodyExcerpt: '', latencyMs, error: describe(error) });
+      this.resolve(noAnswer(describe(error), latencyMs));
     }
   }
 }
