@@ -74,10 +74,12 @@ class ReceiverProcess {
   ) {}
 
   static async start(): Promise<ReceiverProcess> {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'waybill-receiver-')), 'receiver.cjs');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'waybill-receiver-'));
+    const file = path.join(dir, 'receiver.cjs');
     fs.writeFileSync(file, RECEIVER_SOURCE);
     const child = fork(file, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     const { port } = await new Promise<{ port: number }>((resolve) => child.once('message', (m) => resolve(m as { port: number })));
+    fs.rmSync(dir, { recursive: true, force: true }); // loaded: the file is no longer needed
     return new ReceiverProcess(child, port);
   }
 
@@ -173,12 +175,6 @@ async function createEndpoint(server: BenchServer, url: string, body: Record<str
   return res.json() as { id: string };
 }
 
-/**
- * A burst: commits `BURST` events (in transactions of 500) with the webhook engine stopped, then
- * starts it and times until the receiver has every message: fan-out, claims, HTTP and outcome
- * writes, the whole drain. Committing the events one `appendEvent` at a time is slower than
- * delivering them, so timing from the first commit would measure the event generator instead.
- */
 /**
  * `GET /me` over HTTP, one request every 10 ms until `until` settles: how the API answers while the
  * engine works in the same process (its event loop is the API's). Returns p50/p99 in ms.
@@ -278,6 +274,12 @@ interface BurstResult {
   api: { idle: { p50: number; p99: number }; draining: { p50: number; p99: number } };
 }
 
+/**
+ * A burst: commits `BURST` events (in transactions of 500) with the webhook engine stopped, then
+ * starts it and times until the receiver has every message: fan-out, claims, HTTP and outcome
+ * writes, the whole drain. Committing the events one `appendEvent` at a time is slower than
+ * delivering them, so timing from the first commit would measure the event generator instead.
+ */
 async function burst(server: BenchServer, receiver: ReceiverProcess, typeOf: (i: number) => string): Promise<BurstResult> {
   await receiver.reset();
   const started = wallNow();
@@ -404,7 +406,7 @@ async function benchEngine(engine: Engine, receiver: ReceiverProcess) {
         connections: 4,
         duration: LOAD_SECONDS + 5,
         workers: 1,
-      } as Parameters<typeof autocannon>[0]);
+      });
       await sleep(1_000);
       const loaded = await probeLatency(server, receiver, PROBES, 20);
       const result = await loadRun;

@@ -6,6 +6,7 @@ import type { Role, ClientKind } from './platform/http/principal.js';
 import { openDatabase, startServer } from './server.js';
 import { createServices, type Services } from './services.js';
 import { buildApp } from './app.js';
+import { isUuid } from './platform/http/schemas.js';
 
 const HELP = `Usage: waybill <command> [options]
 
@@ -44,7 +45,7 @@ async function withServices<T>(config: Config, work: (services: Services) => Pro
 
 async function tenantIdFor(services: Services, given: string | undefined): Promise<string> {
   if (given) {
-    const exists = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(given) &&
+    const exists = isUuid(given) &&
       (await services.db.selectFrom('tenants').select('id').where('id', '=', given).executeTakeFirst());
     if (!exists) throw new UsageError(`No tenant ${given}`);
     return given;

@@ -10,8 +10,8 @@ import { createCompanyCache } from './companies.cache.js';
 import * as repo from './companies.repo.js';
 import type { CompanyRow } from './companies.repo.js';
 import type { CompanyDetailOutput, CompanyInput } from './companies.schemas.js';
+import { isUuid } from '../../platform/http/schemas.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Fields kept in `details` as sent (minus nulls); everything with a column of its own is left out. */
 const DETAIL_FIELDS = [
@@ -167,7 +167,7 @@ export function createCompaniesService(deps: { db: Db; bus: EventBus }) {
 
     /** For other modules: a company by id or by code. */
     async findCompanyId(tenantId: string, idOrCode: string): Promise<string | undefined> {
-      const row = UUID.test(idOrCode) ? await repo.findCompany(db, tenantId, idOrCode) : undefined;
+      const row = isUuid(idOrCode) ? await repo.findCompany(db, tenantId, idOrCode) : undefined;
       return (row ?? (await repo.findCompanyByCode(db, tenantId, idOrCode)))?.id;
     },
 

@@ -10,10 +10,6 @@ export async function insertDocument(db: Executor, row: Insertable<DocumentTable
   return db.insertInto('documents').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
-export async function findDocument(db: Executor, tenantId: string, id: string): Promise<DocumentRow | undefined> {
-  return db.selectFrom('documents').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
-}
-
 /** A staged upload (a row with no subject yet). */
 export async function findUpload(db: Executor, tenantId: string, uploadId: string): Promise<DocumentRow | undefined> {
   return db

@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { StringEnum } from '../../platform/http/enum.js';
 import { DateTime, Nullable, Str, Uuid } from '../../platform/http/schemas.js';
 import { ref } from '../../platform/http/types.js';
+import { ErrorStatus } from '../orders/orders.schemas.js';
 
 /** Document types an order, consignment or stop document may have (the contract's list). */
 export const ORDER_DOCUMENT_TYPES = [
@@ -57,12 +58,11 @@ export const DocumentUploadBody = Type.Object(
   { $id: 'DocumentUploadBody' },
 );
 
-export const ErrorType = StringEnum(['USER_INPUT_ERROR', 'INTERNAL_ERROR', 'NOT_SUPPORTED']);
 export const DocumentImportResponse = Type.Object(
   {
     errors: Nullable(
       Type.Array(
-        Type.Object({ error_type: ErrorType, error_message: Nullable(Type.String()) }),
+        ErrorStatus,
         { description: 'Why the file was not imported; empty when it was.' },
       ),
     ),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { Insertable } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
 import { inTransaction, type Tx } from '../../platform/db/tx.js';
@@ -132,7 +132,7 @@ export function createDocumentsService(deps: { db: Db; bus: EventBus; blobs: Blo
         detail('expected a media type such as application/pdf', 'content_type', 'embedded_document.content_type'),
       ]);
     }
-    const blob = await storeBlob(() => blobs.putBuffer(bytes, { maxBytes }));
+    const blob = await storeBlob(() => blobs.put(Readable.from([bytes]), { maxBytes }));
     return { blob, contentType, filename: cleanFilename(embedded.filename) };
   }
 

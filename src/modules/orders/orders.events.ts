@@ -47,9 +47,10 @@ export async function appendOrderEvent(
  * the order's lock, has checked that it may be cancelled, and records `order.cancelled`.
  */
 export async function cancelOrderRows(tx: Tx, existing: OrderRow): Promise<OrderRow> {
-  const stops = await repo.cancelStops(tx.trx, existing.tenant_id, existing.id);
+  await repo.cancelStops(tx.trx, existing.tenant_id, existing.id);
   return repo.updateOrder(tx.trx, existing.tenant_id, existing.id, {
     cancelled_at: new Date(),
-    status: deriveOrderStatus({ quote: existing.is_quote, cancelled: true, stopStatuses: stops.map((s) => s.status) }),
+    // A cancelled order is CANCELLED whatever its stops say.
+    status: deriveOrderStatus({ quote: existing.is_quote, cancelled: true, stopStatuses: [] }),
   });
 }

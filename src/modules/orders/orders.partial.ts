@@ -15,6 +15,7 @@ import * as repo from './orders.repo.js';
 import type { OrderRow } from './orders.repo.js';
 import { scopeOf } from './orders.scope.js';
 import type { AttachToOrderInput } from '../documents/documents.service.js';
+import { isUuid } from '../../platform/http/schemas.js';
 
 /**
  * `POST /v1/webhook/partial-order-update`. Each update runs in its own transaction: it finds
@@ -28,7 +29,6 @@ export interface DocumentAttacher {
   attachToOrder(tx: Tx, input: AttachToOrderInput): Promise<{ documentId: string }>;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A fingerprint of what a partial update can change, to tell a real change from a no-op. */
 function stateHash(header: unknown, reference: string | null, plans: ConsignmentPlan[]): string {
@@ -60,7 +60,7 @@ function documentSources(path: string, answer: unknown) {
   });
 }
 
-export function createPartialUpdater(deps: { db: Db; bus: EventBus; companies: CompaniesService; documents?: DocumentAttacher }) {
+export function createPartialUpdater(deps: { db: Db; bus: EventBus; companies: CompaniesService; documents: DocumentAttacher }) {
   const { db, bus, companies, documents } = deps;
 
   /** Company ids a `company` match names: by code, and by exact (case-insensitive) name. */
@@ -85,7 +85,7 @@ export function createPartialUpdater(deps: { db: Db; bus: EventBus; companies: C
     }
     const customer = update.update?.data?.customer;
     let newCustomerId: string | null | undefined;
-    if (customer?.row_id) newCustomerId = UUID.test(customer.row_id) ? ((await companies.findById(principal.tenantId, customer.row_id))?.id ?? null) : null;
+    if (customer?.row_id) newCustomerId = isUuid(customer.row_id) ? ((await companies.findById(principal.tenantId, customer.row_id))?.id ?? null) : null;
     else if (customer?.code || customer?.name) newCustomerId = await companies.resolveByCodeOrName(principal.tenantId, customer).then((c) => c.id, () => null);
     return { customerIds, newCustomerId };
   }
@@ -94,7 +94,7 @@ export function createPartialUpdater(deps: { db: Db; bus: EventBus; companies: C
     const lists = { ids: [] as string[][], names: [] as string[][], references: [] as string[][], customerIds };
     if (update.id) lists.ids.push([update.id]);
     for (const entry of update.match?.matches_all ?? []) {
-      if (entry.order?.id) lists.ids.push(entry.order.id.matches_any.filter((id) => UUID.test(id)));
+      if (entry.order?.id) lists.ids.push(entry.order.id.matches_any.filter((id) => isUuid(id)));
       if (entry.order?.name) lists.names.push(entry.order.name.matches_any);
       if (entry.order?.customer_reference_number) lists.references.push(entry.order.customer_reference_number.matches_any);
     }
@@ -113,7 +113,6 @@ export function createPartialUpdater(deps: { db: Db; bus: EventBus; companies: C
 
   async function attach(tx: Tx, principal: Principal, order: OrderRow, answers: DocumentAnswers[]): Promise<number> {
     if (!answers.length) return 0;
-    if (!documents) throw new UpdateFailure('Documents cannot be attached on this server', 'NOT_SUPPORTED');
     let attached = 0;
     for (const { subjectType, subjectId, answers: byPath } of answers) {
       for (const [path, answer] of Object.entries(byPath)) {

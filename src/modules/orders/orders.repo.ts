@@ -1,5 +1,6 @@
 import { sql, type CompiledQuery, type Insertable, type Selectable } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import { drawCounter } from '../../platform/db/counters.js';
 import type { Executor } from '../../platform/db/database.js';
 import type { EventPrelude } from '../../platform/events/append.js';
 import type { OrderStatus } from './order-status.js';
@@ -166,12 +167,8 @@ export async function insertOrderIfNew(db: Executor, row: Insertable<OrderTable>
 export function orderNamingPrelude(order: OrderRow, format: { prefix: string; digits: number }): EventPrelude {
   return {
     ctes: sql`
-      drawn_name as (
-        insert into tenant_counters (tenant_id, name, value) values (${order.tenant_id}, 'order_name', 1)
-        on conflict (tenant_id, name) do update set value = tenant_counters.value + 1
-        returning value::text as n
-      ), named as (
-        update orders set name = ${format.prefix} || lpad(drawn_name.n, greatest(${format.digits}::int, length(drawn_name.n)), '0')
+      drawn_name as (${drawCounter(order.tenant_id, 'order_name')}), named as (
+        update orders set name = ${format.prefix} || lpad(drawn_name.value::text, greatest(${format.digits}::int, length(drawn_name.value::text)), '0')
         from drawn_name
         where orders.tenant_id = ${order.tenant_id} and orders.id = ${order.id}
         returning orders.name
@@ -281,13 +278,12 @@ export async function insertChildren(db: Executor, rows: { consignments: NewCons
 }
 
 /** Cancels every stop not yet completed (a delivered stop stays delivered); returns the statuses left. */
-export async function cancelStops(db: Executor, tenantId: string, orderId: string) {
-  return db
+export async function cancelStops(db: Executor, tenantId: string, orderId: string): Promise<void> {
+  await db
     .updateTable('order_stops')
     .set({ status: sql`case when status = 'COMPLETED' then status else 'CANCELLED' end`, updated_at: sql<Date>`date_trunc('milliseconds', now())` })
     .where('tenant_id', '=', tenantId)
     .where('order_id', '=', orderId)
-    .returning(['id', 'status'])
     .execute();
 }
 

@@ -36,7 +36,7 @@ const refOf = (row: OrderRow): OrderRef => ({
 
 export type OrdersService = ReturnType<typeof createOrdersService>;
 
-export function createOrdersService(deps: { db: Db; bus: EventBus; companies: CompaniesService; documents?: DocumentAttacher }) {
+export function createOrdersService(deps: { db: Db; bus: EventBus; companies: CompaniesService; documents: DocumentAttacher }) {
   const { db, companies } = deps;
   const importOrder = createOrderImporter(deps);
   const partialUpdate = createPartialUpdater(deps);

@@ -116,11 +116,12 @@ export function createWebhooksService(deps: {
     return row;
   }
 
-  async function visibleDelivery(principal: Principal, id: string): Promise<DeliveryRow> {
-    const row = await deliveriesRepo.findDelivery(db, principal.tenantId, id);
-    // A company client sees a delivery only through an endpoint of its own.
-    if (!row || !(await repo.findEndpoint(db, scopeOf(principal), row.endpoint_id))) throw notFound('Webhook delivery');
-    return row;
+  /** A delivery and its endpoint; a company client sees a delivery only through an endpoint of its own. */
+  async function visibleDelivery(principal: Principal, id: string): Promise<{ delivery: DeliveryRow; endpoint: EndpointRow }> {
+    const delivery = await deliveriesRepo.findDelivery(db, principal.tenantId, id);
+    const endpoint = delivery && (await repo.findEndpoint(db, scopeOf(principal), delivery.endpoint_id));
+    if (!delivery || !endpoint) throw notFound('Webhook delivery');
+    return { delivery, endpoint };
   }
 
   type EndpointFacts = Pick<EndpointRow, 'tenant_id' | 'id' | 'company_id' | 'url' | 'families' | 'enabled'>;
@@ -344,14 +345,13 @@ export function createWebhooksService(deps: {
     },
 
     async attempts(principal: Principal, deliveryId: string) {
-      const delivery = await visibleDelivery(principal, deliveryId);
+      const { delivery } = await visibleDelivery(principal, deliveryId);
       return { items: (await deliveriesRepo.listAttempts(db, delivery)).map(attemptToWire) };
     },
 
     /** Sends a delivery again as a new message row with the same `webhook-id` and the same bytes. */
     async redeliver(principal: Principal, deliveryId: string) {
-      const original = await visibleDelivery(principal, deliveryId);
-      const endpoint = await visibleEndpoint(principal, original.endpoint_id);
+      const { delivery: original, endpoint } = await visibleDelivery(principal, deliveryId);
       if (!endpoint.enabled) throw conflict('The endpoint is disabled; enable it before redelivering');
       const row = await inTransaction(db, (tx) =>
         insertTestOrCopy(tx, endpoint, {

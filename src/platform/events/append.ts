@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type RawBuilder } from 'kysely';
+import { drawCounter } from '../db/counters.js';
 import type { Tx } from '../db/tx.js';
 import { EVENTS_CHANNEL, type EventBus } from './bus.js';
 
@@ -54,11 +55,7 @@ export async function appendEventWith(
   const id = randomUUID();
   const payload = sql`${JSON.stringify(event.payload)}::jsonb${prelude ? sql` || ${prelude.payload}` : sql``}`;
   const { rows } = await sql<{ position: number; payload: Record<string, unknown> }>`
-    with ${prelude ? sql`${prelude.ctes},` : sql``} counter as (
-      insert into tenant_counters (tenant_id, name, value) values (${event.tenantId}, 'event_position', 1)
-      on conflict (tenant_id, name) do update set value = tenant_counters.value + 1
-      returning value
-    ), inserted as (
+    with ${prelude ? sql`${prelude.ctes},` : sql``} counter as (${drawCounter(event.tenantId, 'event_position')}), inserted as (
       insert into events (tenant_id, position, id, type, entity_type, entity_id, company_ids, payload)
       values (
         ${event.tenantId}, (select value from counter), ${id}, ${event.type}, ${event.entityType}, ${event.entityId},

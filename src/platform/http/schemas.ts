@@ -3,6 +3,8 @@ import { Type, type TSchema } from '@sinclair/typebox';
 /** Wire building blocks shared by every module. Every string is bounded (see STYLE: "an unbounded string is a bug"). */
 
 export const Uuid = Type.String({ format: 'uuid', maxLength: 36 });
+/** Whether a string is a UUID, for values that may be an id or something else (a code, a name). */
+export const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 /** RFC 3339 date-time; the offset (`Z` or `±hh:mm`) is mandatory. */
 export const DateTime = Type.String({ format: 'date-time', maxLength: 40 });
 export const DateOnly = Type.String({ format: 'date', maxLength: 10 });

@@ -18,8 +18,6 @@ export interface BlobStore {
    * nothing) as soon as more than `maxBytes` arrive, so a caller never keeps a cut-off file.
    */
   put(source: Readable, options: { maxBytes: number }): Promise<StoredBlob>;
-  /** Stores bytes already in memory (embedded base64 documents); same limit rule as `put`. */
-  putBuffer(bytes: Buffer, options: { maxBytes: number }): Promise<StoredBlob>;
   /** A stream of the blob's bytes, or undefined when no blob has that hash. */
   open(sha256: string): Promise<Readable | undefined>;
   /**

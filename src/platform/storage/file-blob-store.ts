@@ -149,8 +149,6 @@ export function createFileBlobStore(root: string): BlobStore {
       return { removed };
     },
 
-    putBuffer: (bytes, options) => put(Readable.from([bytes]), options),
-
     async open(sha256) {
       if (!SHA256_HEX.test(sha256)) return undefined;
       try {
