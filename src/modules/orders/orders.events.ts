@@ -1,5 +1,5 @@
 import type { Tx } from '../../platform/db/tx.js';
-import { appendEventWith, type EventPrelude } from '../../platform/events/append.js';
+import { appendEvent, type EventPrelude } from '../../platform/events/append.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import { deriveOrderStatus } from './order-status.js';
 import * as repo from './orders.repo.js';
@@ -19,7 +19,7 @@ export async function appendOrderEvent(
   extra: Record<string, unknown> = {},
   prelude?: EventPrelude,
 ): Promise<OrderRow> {
-  const { payload } = await appendEventWith(
+  const { payload } = await appendEvent(
     tx,
     bus,
     {

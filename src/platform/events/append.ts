@@ -18,6 +18,8 @@ export interface NewEvent {
 export interface AppendedEvent {
   id: string;
   position: number;
+  /** The payload as stored: with a prelude's fields merged in. */
+  payload: Record<string, unknown>;
 }
 
 /**
@@ -38,34 +40,25 @@ export interface EventPrelude {
  *
  * That lock is held from the draw until COMMIT and so serialises every writer of the tenant;
  * drawing the position, inserting the row and notifying listeners is therefore one statement
- * (one round trip), and callers append their event as the last statement before COMMIT.
+ * (one round trip), and callers append their event as the last statement before COMMIT. A
+ * prelude adds the caller's own statement to that one (see EventPrelude).
  */
-export async function appendEvent(tx: Tx, bus: EventBus, event: NewEvent): Promise<AppendedEvent> {
-  const { id, position } = await appendEventWith(tx, bus, event);
-  return { id, position };
-}
-
-/** `appendEvent`, with a prelude written in the same statement; answers the payload as stored. */
-export async function appendEventWith(
-  tx: Tx,
-  bus: EventBus,
-  event: NewEvent,
-  prelude?: EventPrelude,
-): Promise<AppendedEvent & { payload: Record<string, unknown> }> {
+export async function appendEvent(tx: Tx, bus: EventBus, event: NewEvent, prelude?: EventPrelude): Promise<AppendedEvent> {
   const id = randomUUID();
   const payload = sql`${JSON.stringify(event.payload)}::jsonb${prelude ? sql` || ${prelude.payload}` : sql``}`;
-  const { rows } = await sql<{ position: number; payload: Record<string, unknown> }>`
+  // Only a prelude changes the payload, so only then is it read back.
+  const { rows } = await sql<{ position: number; payload?: Record<string, unknown> }>`
     with ${prelude ? sql`${prelude.ctes},` : sql``} counter as (${drawCounter(event.tenantId, 'event_position')}), inserted as (
       insert into events (tenant_id, position, id, type, entity_type, entity_id, company_ids, payload)
       values (
         ${event.tenantId}, (select value from counter), ${id}, ${event.type}, ${event.entityType}, ${event.entityId},
         ${event.companyIds ?? []}, ${payload}
       )
-      returning position, payload
+      returning position${prelude ? sql`, payload` : sql``}
     )
-    select position, payload, pg_notify(${EVENTS_CHANNEL}, ${event.tenantId}) from inserted`.execute(tx.trx);
+    select position${prelude ? sql`, payload` : sql``}, pg_notify(${EVENTS_CHANNEL}, ${event.tenantId}) from inserted`.execute(tx.trx);
   const row = rows[0];
   if (!row) throw new Error('appending an event returned no row');
   tx.afterCommit(() => bus.notifyCommitted(event.tenantId));
-  return { id, position: row.position, payload: row.payload };
+  return { id, position: row.position, payload: row.payload ?? event.payload };
 }
