@@ -43,6 +43,22 @@ const eventTypes = async (id: string) =>
   (await ctx.services.db.selectFrom('events').select('type').where('entity_id', '=', id).orderBy('position').execute()).map((e) => e.type);
 
 describe('order level', () => {
+  it('leaves an order cancelled when an import UPDATE and a partial DELETE of it race', async () => {
+    for (let round = 0; round < 5; round++) {
+      const identifier = `RACE-${round}`;
+      const o = await create(identifier);
+      const [imported] = await Promise.all([
+        upload(ctx, admin, realisticOrder(identifier, { operation: 'UPDATE', planning_instructions: `round ${round}` })),
+        partial([{ match: byReference(`PO-${identifier}`), update: { operation: 'DELETE' } }]),
+      ]);
+      expect(imported.statusCode, imported.body).toBe(200);
+      // Whichever ran first, the cancel holds: the update either preceded it or was refused.
+      const after = await order(o.id);
+      expect(after.status).toBe('CANCELLED');
+      expect(after.stops.every((s) => s.status === 'CANCELLED')).toBe(true);
+    }
+  });
+
   it('updates header fields of the one matching order and merges custom fields', async () => {
     const o = await create('PU-1');
     const result = await partial([

@@ -94,14 +94,13 @@ export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: Co
     return companies.resolveByCodeOrName(principal.tenantId, entity ?? {});
   }
 
-  /** The order the input's key names, read after taking the key's lock (UPDATE and DELETE). */
-  async function lockAndFind({ tx, principal, input, customer }: Operation): Promise<OrderRow | undefined> {
-    await repo.lockOrderKey(tx.trx, principal.tenantId, customer.id, input.order_identifier);
-    return repo.findOrderByKey(tx.trx, principal.tenantId, customer.id, input.order_identifier);
+  /** The order the input's key names, its row locked (UPDATE and DELETE). */
+  function lockAndFind({ tx, principal, input, customer }: Operation): Promise<OrderRow | undefined> {
+    return repo.findOrderByKey(tx.trx, principal.tenantId, customer.id, input.order_identifier, true);
   }
 
   /**
-   * Inserts the order straight away, its key's unique index standing in for the key lock that
+   * Inserts the order straight away, its key's unique index standing in for the row lock that
    * UPDATE and DELETE take: the common case, a new order, costs no lookup. Only when the key is
    * taken is the existing order read (committed by then: the insert waited for its writer).
    */

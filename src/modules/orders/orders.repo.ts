@@ -16,22 +16,24 @@ export type NewGood = Insertable<GoodTable>;
 export type OrderScope = { kind: 'tenant' } | { kind: 'customer'; companyId: string } | { kind: 'none' };
 
 /**
- * Serialises every import of one order key (tenant, customer, order_identifier) for the length
- * of the transaction, so parallel CREATEs of the same order see each other's result: the second
- * finds the order instead of racing it to the unique index.
+ * The order with this key (tenant, customer, order_identifier). `forUpdate` locks its row until
+ * the transaction ends: the same lock partial updates take, so every change of one order waits
+ * for the one before it and takes the order row before its children.
  */
-export async function lockOrderKey(db: Executor, tenantId: string, customerId: string, identifier: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`order:${tenantId}:${customerId}:${identifier}`}, 0))`.execute(db);
-}
-
-export async function findOrderByKey(db: Executor, tenantId: string, customerId: string, identifier: string): Promise<OrderRow | undefined> {
-  return db
+export async function findOrderByKey(
+  db: Executor,
+  tenantId: string,
+  customerId: string,
+  identifier: string,
+  forUpdate = false,
+): Promise<OrderRow | undefined> {
+  const q = db
     .selectFrom('orders')
     .selectAll()
     .where('tenant_id', '=', tenantId)
     .where('customer_company_id', '=', customerId)
-    .where('order_identifier', '=', identifier)
-    .executeTakeFirst();
+    .where('order_identifier', '=', identifier);
+  return (forUpdate ? q.forUpdate() : q).executeTakeFirst();
 }
 
 export async function findOrder(db: Executor, tenantId: string, id: string, scope: OrderScope, forUpdate = false): Promise<OrderRow | undefined> {
