@@ -3,13 +3,11 @@
  * folder) or on a fresh PostgreSQL database, bootstraps a tenant admin, and runs autocannon
  * against one route. Every benchmark script builds on these few functions.
  */
-import { randomBytes } from 'node:crypto';
 import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { buildApp } from '../src/app.js';
 import { loadConfig, type Config } from '../src/config.js';
 import { connectDatabase, type DatabaseHandle } from '../src/platform/db/connect.js';
@@ -17,6 +15,7 @@ import { migrate } from '../src/platform/db/migrate.js';
 import { EventBus } from '../src/platform/events/bus.js';
 import type { App } from '../src/platform/http/types.js';
 import { createServices, type Services } from '../src/services.js';
+import { scratchDatabase } from '../test/support/postgres.js';
 
 export type Engine = 'pglite' | 'postgres';
 
@@ -46,22 +45,10 @@ async function openBenchDatabase(engine: Engine): Promise<{ database: DatabaseHa
     const database = await connectDatabase({ dataDir });
     return { database, dispose: () => fs.rm(dataDir, { recursive: true, force: true }) };
   }
-  const name = `waybill_bench_${randomBytes(6).toString('hex')}`;
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: POSTGRES_URL });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`create database ${name}`);
-  if (process.env.BENCH_PG_LOG) await admin(`alter database ${name} set log_min_duration_statement = 0`);
-  const url = new URL(POSTGRES_URL);
-  url.pathname = `/${name}`;
-  const database = await connectDatabase({ databaseUrl: url.toString() });
-  return { database, dispose: () => admin(`drop database if exists ${name} with (force)`) };
+  const scratch = await scratchDatabase(POSTGRES_URL, 'waybill_bench_');
+  if (process.env.BENCH_PG_LOG) await scratch.admin(`alter database ${scratch.name} set log_min_duration_statement = 0`);
+  const database = await connectDatabase({ databaseUrl: scratch.url });
+  return { database, dispose: scratch.drop };
 }
 
 /** Starts Waybill on 127.0.0.1 (a free port) with rate limits out of the way and no workers. */

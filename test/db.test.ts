@@ -1,9 +1,8 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase, type DatabaseHandle } from '../src/platform/db/connect.js';
 import { MIGRATIONS_DIR, migrate } from '../src/platform/db/migrate.js';
@@ -13,6 +12,7 @@ import { EventBus } from '../src/platform/events/bus.js';
 import { freshDatabase } from './support/app.js';
 import '../src/modules/auth/auth.tables.js';
 import '../src/modules/companies/companies.tables.js';
+import { scratchDatabase } from './support/postgres.js';
 
 /** Runs on the engine the suite runs on: PGlite, or PostgreSQL when DATABASE_URL is set. */
 const serverUrl = process.env.DATABASE_URL;
@@ -23,26 +23,17 @@ async function emptyDatabase(): Promise<{ connect(): Promise<DatabaseHandle>; di
     const handle = await connectDatabase({});
     return { connect: async () => handle, dispose: () => handle.close() };
   }
-  const name = `waybill_t_${randomBytes(6).toString('hex')}`;
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: serverUrl });
-    await client.connect();
-    await client.query(statement);
-    await client.end();
-  };
-  await admin(`create database ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
+  const scratch = await scratchDatabase(serverUrl);
   const handles: DatabaseHandle[] = [];
   return {
     connect: async () => {
-      const handle = await connectDatabase({ databaseUrl: url.toString(), poolSize: 4 });
+      const handle = await connectDatabase({ databaseUrl: scratch.url, poolSize: 4 });
       handles.push(handle);
       return handle;
     },
     dispose: async () => {
       for (const handle of handles) await handle.close();
-      await admin(`drop database if exists ${name} with (force)`);
+      await scratch.drop();
     },
   };
 }

@@ -5,8 +5,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { scratchDatabase } from './support/postgres.js';
 
 /**
  * The command line as a user runs it: `node bin/waybill.mjs ...` in child processes, talking to
@@ -241,20 +241,9 @@ describe('scripted first start with WAYBILL_BOOTSTRAP_CLIENT_ID/SECRET', () => {
   it('creates exactly those credentials once and leaves them on later starts', async () => {
     let env: Env;
     if (serverUrl) {
-      const name = `waybill_t_${randomBytes(6).toString('hex')}`;
-      const admin = new pg.Client({ connectionString: serverUrl });
-      await admin.connect();
-      await admin.query(`create database ${name}`);
-      await admin.end();
-      cleanups.unshift(async () => {
-        const cleanup = new pg.Client({ connectionString: serverUrl });
-        await cleanup.connect();
-        await cleanup.query(`drop database if exists ${name} with (force)`);
-        await cleanup.end();
-      });
-      const url = new URL(serverUrl);
-      url.pathname = `/${name}`;
-      env = { DATABASE_URL: url.toString() };
+      const scratch = await scratchDatabase(serverUrl);
+      cleanups.unshift(scratch.drop);
+      env = { DATABASE_URL: scratch.url };
     } else {
       env = { WAYBILL_DATA_DIR: await tempDir() };
     }

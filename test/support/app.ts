@@ -1,9 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { connectDatabase, type DatabaseHandle } from '../../src/platform/db/connect.js';
@@ -11,6 +9,7 @@ import { migrate } from '../../src/platform/db/migrate.js';
 import { EventBus } from '../../src/platform/events/bus.js';
 import type { App } from '../../src/platform/http/types.js';
 import { createServices, type Services } from '../../src/services.js';
+import { scratchDatabase } from './postgres.js';
 
 /**
  * A fresh database for one test file: an in-memory PGlite by default, or, when DATABASE_URL is
@@ -23,24 +22,15 @@ export async function freshDatabase(): Promise<DatabaseHandle & { url?: string }
     await migrate(database.db);
     return database;
   }
-  const name = `waybill_t_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const database = await connectDatabase({ databaseUrl: url.toString(), poolSize: 10 });
+  const scratch = await scratchDatabase(serverUrl);
+  const database = await connectDatabase({ databaseUrl: scratch.url, poolSize: 10 });
   await migrate(database.db);
   return {
     ...database,
-    url: url.toString(),
+    url: scratch.url,
     close: async () => {
       await database.close();
-      const cleanup = new pg.Client({ connectionString: serverUrl });
-      await cleanup.connect();
-      await cleanup.query(`drop database if exists ${name} with (force)`);
-      await cleanup.end();
+      await scratch.drop();
     },
   };
 }

@@ -1,0 +1,30 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+export interface ScratchDatabase {
+  name: string;
+  /** Its connection URL. */
+  url: string;
+  /** Runs one statement on the server (as the administrative connection). */
+  admin(statement: string): Promise<void>;
+  /** Drops it, closing whatever is still connected. */
+  drop(): Promise<void>;
+}
+
+/** A new, empty database on the PostgreSQL server at `serverUrl`, for a test or a benchmark to throw away. */
+export async function scratchDatabase(serverUrl: string, prefix = 'waybill_t_'): Promise<ScratchDatabase> {
+  const name = `${prefix}${randomBytes(6).toString('hex')}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { name, url: url.toString(), admin, drop: () => admin(`drop database if exists ${name} with (force)`) };
+}
