@@ -1,4 +1,6 @@
+import { expect } from 'vitest';
 import { createTestApp, newClient, newCompany, newTenant, type Client, type TestContext } from './support/app.js';
+import { expectContract } from './support/contract.js';
 
 /** A realistic order: two consignments from one warehouse, several goods, time windows, references. */
 export function realisticOrder(identifier: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -70,6 +72,22 @@ export async function upload(ctx: TestContext, client: Client, body: unknown, he
 export async function get(ctx: TestContext, client: Client, url: string) {
   return ctx.app.inject({ method: 'GET', url, headers: { authorization: client.auth } });
 }
+
+export interface PartialUpdateResult {
+  errors: Array<{ error_type: string; error_message: string }>;
+  results: Array<{ outcome: string; order_id: string | null }>;
+}
+
+/** POST /v1/webhook/partial-order-update; the answer is 200 and valid against the contract. */
+export async function partialUpdate(ctx: TestContext, client: Client, updates: unknown[]): Promise<PartialUpdateResult> {
+  const res = await ctx.app.inject({ method: 'POST', url: '/v1/webhook/partial-order-update', headers: { authorization: client.auth }, payload: { updates } });
+  expect(res.statusCode, res.body).toBe(200);
+  expectContract('PartialOrderUpdateResponse', res.json());
+  return res.json() as PartialUpdateResult;
+}
+
+/** A partial-update match on the customer reference number. */
+export const byReference = (ref: string) => ({ matches_all: [{ order: { customer_reference_number: { matches_any: [ref] } } }] });
 
 /**
  * The world most order tests start from: a tenant admin, a tenant WEBHOOK client and the customer

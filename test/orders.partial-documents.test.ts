@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client, TestContext } from './support/app.js';
 import { expectContract } from './support/contract.js';
-import { get, ordersWorld, realisticOrder, upload } from './orders.fixtures.js';
+import { byReference, get, ordersWorld, partialUpdate, realisticOrder, upload } from './orders.fixtures.js';
 
 let ctx: TestContext;
 let admin: Client;
@@ -27,14 +27,7 @@ async function stagedUpload(content: string): Promise<string> {
   return res.json().upload_id;
 }
 
-async function partial(updates: unknown[]) {
-  const res = await ctx.app.inject({ method: 'POST', url: '/v1/webhook/partial-order-update', headers: { authorization: hook.auth }, payload: { updates } });
-  expect(res.statusCode, res.body).toBe(200);
-  expectContract('PartialOrderUpdateResponse', res.json());
-  return res.json() as { errors: Array<{ error_type: string; error_message: string }>; results: Array<{ outcome: string }> };
-}
-
-const byReference = (ref: string) => ({ matches_all: [{ order: { customer_reference_number: { matches_any: [ref] } } }] });
+const partial = (updates: unknown[]) => partialUpdate(ctx, hook, updates);
 
 describe('question_answers documents', () => {
   it('attaches staged and embedded documents to the order and to a stop', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newClient, newTenant, type Client, type TestContext } from './support/app.js';
 import { expectContract } from './support/contract.js';
-import { get, ordersWorld, realisticOrder, upload } from './orders.fixtures.js';
+import { byReference, get, ordersWorld, partialUpdate, realisticOrder, upload } from './orders.fixtures.js';
 
 let ctx: TestContext;
 let admin: Client;
@@ -31,14 +31,7 @@ async function order(id: string): Promise<Order> {
   return res.json() as Order;
 }
 
-async function partial(updates: unknown[], client: Client = hook) {
-  const res = await ctx.app.inject({ method: 'POST', url: '/v1/webhook/partial-order-update', headers: { authorization: client.auth }, payload: { updates } });
-  expect(res.statusCode, res.body).toBe(200);
-  expectContract('PartialOrderUpdateResponse', res.json());
-  return res.json() as { errors: Array<{ error_type: string; error_message: string }>; results: Array<{ outcome: string; order_id: string | null }> };
-}
-
-const byReference = (ref: string) => ({ matches_all: [{ order: { customer_reference_number: { matches_any: [ref] } } }] });
+const partial = (updates: unknown[], client: Client = hook) => partialUpdate(ctx, client, updates);
 const eventTypes = async (id: string) =>
   (await ctx.services.db.selectFrom('events').select('type').where('entity_id', '=', id).orderBy('position').execute()).map((e) => e.type);
 
