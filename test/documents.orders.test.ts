@@ -319,6 +319,7 @@ describe('attachToOrder (the service orders call inside their import transaction
     subjectId: a1.id,
     type: 'PROOF_OF_DELIVERY',
     source: { uploadId: '00000000-0000-4000-8000-000000000000' },
+    attachedByCompanyId: null,
     ...input,
   });
   const attach = (input: Partial<AttachInput>) =>
@@ -332,8 +333,8 @@ describe('attachToOrder (the service orders call inside their import transaction
 
   it('attaches a staged upload once per subject and an embedded file from base64', async () => {
     const uploadId = await stagedUpload(acmeClient, PDF);
-    const first = await attach({ source: { uploadId } });
-    const again = await attach({ source: { uploadId } });
+    const first = await attach({ source: { uploadId }, attachedByCompanyId: acmeId });
+    const again = await attach({ source: { uploadId }, attachedByCompanyId: acmeId });
     expect(again.documentId).toBe(first.documentId);
     const embedded = await attach({
       subjectType: 'STOP',
@@ -362,7 +363,7 @@ describe('attachToOrder (the service orders call inside their import transaction
       expect(err).toBeInstanceOf(AppError);
       expect((err as AppError).statusCode).toBe(400);
     }
-    const unknown = await attach({ source: { uploadId: betaUpload } }).catch((e: AppError) => e);
+    const unknown = await attach({ source: { uploadId: betaUpload }, attachedByCompanyId: acmeId }).catch((e: AppError) => e);
     expect((unknown as AppError).message).toContain(betaUpload);
   });
 

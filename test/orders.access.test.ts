@@ -116,11 +116,13 @@ describe('tenant isolation', () => {
 
 describe('interfaces for other modules', () => {
   it('matchOrder finds by customer reference number or name', async () => {
-    const ref = await ctx.services.orders.findVisibleOrder({ tenantId: admin.tenantId, apiClientId: admin.apiClientId, clientId: admin.clientId, role: 'TENANT', kind: 'API', companyId: null }, acmeOrder);
-    expect(await ctx.services.orders.matchOrder(admin.tenantId, { name: ref.name })).toEqual([ref]);
-    expect(await ctx.services.orders.matchOrder(admin.tenantId, { customerReferenceNumber: 'PO-ACC-A' })).toEqual([ref]);
-    expect(await ctx.services.orders.matchOrder(otherTenant.tenantId, { name: ref.name })).not.toContainEqual(ref);
-    expect(await ctx.services.orders.matchOrder(admin.tenantId, {})).toEqual([]);
+    const principal = { tenantId: admin.tenantId, apiClientId: admin.apiClientId, clientId: admin.clientId, role: 'TENANT' as const, kind: 'API' as const, companyId: null };
+    const ref = await ctx.services.orders.findVisibleOrder(principal, acmeOrder);
+    expect(await ctx.services.orders.matchOrder(principal, { name: ref.name })).toEqual([ref]);
+    expect(await ctx.services.orders.matchOrder(principal, { customerReferenceNumber: 'PO-ACC-A' })).toEqual([ref]);
+    expect(await ctx.services.orders.matchOrder({ ...principal, tenantId: otherTenant.tenantId }, { name: ref.name })).not.toContainEqual(ref);
+    expect(await ctx.services.orders.matchOrder({ ...principal, role: 'CUSTOMER', companyId: betaId }, { name: ref.name })).toEqual([]);
+    expect(await ctx.services.orders.matchOrder(principal, {})).toEqual([]);
   });
 
   it('visibilityOrder is a contract VisibilityOrder', async () => {

@@ -55,3 +55,24 @@ export async function markRevoked(db: Executor, tenantId: string, id: string): P
     .returningAll()
     .executeTakeFirst() as Promise<ApiClientRow | undefined>;
 }
+
+/**
+ * Locks the tenant's row for the rest of the transaction: revocations of one tenant's clients then
+ * run one after another, so two admins revoking each other cannot both see the other still active.
+ */
+export async function lockTenant(db: Executor, tenantId: string): Promise<void> {
+  await db.selectFrom('tenants').select('id').where('id', '=', tenantId).forUpdate().executeTakeFirst();
+}
+
+/** Active (not revoked) TENANT API clients of a tenant: the ones that can administer it. */
+export async function countActiveAdmins(db: Executor, tenantId: string): Promise<number> {
+  const row = await db
+    .selectFrom('api_clients')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('tenant_id', '=', tenantId)
+    .where('role', '=', 'TENANT')
+    .where('kind', '=', 'API')
+    .where('revoked_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -112,10 +112,15 @@ export function authRoutes(app: App, deps: { auth: AuthService; tokenRateLimitPe
     schema: {
       tags: ['Admin'],
       summary: 'Revoke an API client',
-      description: 'Its tokens and webhook credentials stop working. Revoking twice is harmless.',
+      description:
+        'Its tokens and webhook credentials stop working. Revoking twice is harmless. A client cannot revoke ' +
+        "itself, and the tenant's last active TENANT API client cannot be revoked (409): either would lock the tenant out.",
       params: IdParams,
       response: { 200: ref(ApiClientSchema), ...errorResponses },
     },
-    handler: async (request) => clientOut(await auth.revokeClient(principalOf(request).tenantId, request.params.id)),
+    handler: async (request) => {
+      const principal = principalOf(request);
+      return clientOut(await auth.revokeClient(principal.tenantId, request.params.id, principal));
+    },
   });
 }

@@ -5,7 +5,7 @@ import { serverSecret } from '../../platform/db/server-secrets.js';
 import { inTransaction } from '../../platform/db/tx.js';
 import { appendEvent } from '../../platform/events/append.js';
 import type { EventBus } from '../../platform/events/bus.js';
-import { badRequest, forbidden, notFound, unauthorized } from '../../platform/http/errors.js';
+import { badRequest, conflict, forbidden, notFound, unauthorized } from '../../platform/http/errors.js';
 import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
 import type { Authenticator, ClientKind, Principal, Role } from '../../platform/http/principal.js';
 import * as repo from './auth.repo.js';
@@ -206,10 +206,22 @@ export async function createAuthService(deps: { db: Db; bus: EventBus; tokenTtlS
       return pageOf(rows, limit, { tenant: tenantId ?? null }, (r) => ({ ts: r.created_at, id: r.id }));
     },
 
-    async revokeClient(tenantId: string, id: string): Promise<ApiClientRow> {
+    /**
+     * Revokes a client. Through the API (`by` given) a client may not revoke itself, and nobody
+     * may revoke the tenant's last active admin: either would lock the tenant out of its own
+     * administration (the way back in is `waybill client create`, see the README).
+     */
+    async revokeClient(tenantId: string, id: string, by?: Principal): Promise<ApiClientRow> {
+      if (by && by.apiClientId === id) {
+        throw conflict('A client cannot revoke itself; revoke it from another admin client');
+      }
       const revoked = await inTransaction(db, async (tx) => {
+        await repo.lockTenant(tx.trx, tenantId);
         const row = await repo.markRevoked(tx.trx, tenantId, id);
         if (!row) return undefined;
+        if (by && row.role === 'TENANT' && row.kind === 'API' && (await repo.countActiveAdmins(tx.trx, tenantId)) === 0) {
+          throw conflict("This is the tenant's last active admin client; create another TENANT client before revoking it");
+        }
         await appendEvent(tx, bus, { tenantId, type: 'api_client.revoked', entityType: 'api_client', entityId: id, payload: { client_id: row.client_id } });
         return row;
       });

@@ -55,6 +55,11 @@ export interface AttachToOrderInput {
   source: AttachSource;
   /** The API client on whose behalf the content is attached, when there is one. */
   uploadedBy?: string;
+  /**
+   * The company of the client attaching the content, null for a TENANT client: a staged upload
+   * may only be attached by the principal (the tenant, or the company) that staged it.
+   */
+  attachedByCompanyId: string | null;
 }
 
 export interface NewFile {
@@ -185,9 +190,10 @@ export function createDocumentsService(deps: { db: Db; bus: EventBus; blobs: Blo
       if ('uploadId' in input.source) {
         const uploadId = input.source.uploadId;
         const upload = await repo.findUpload(tx.trx, input.tenantId, uploadId);
-        // An upload staged by one customer must not be attachable to another customer's order.
-        const ownerOk = upload && (upload.company_ids.length === 0 || upload.company_ids.some((c) => input.companyIds.includes(c)));
-        if (!upload || !ownerOk) {
+        // An upload belongs to whoever staged it: the tenant (no company) or one company. Anyone
+        // else attaching it could then download it through the order, so it stays unknown to them.
+        const stagedBy = upload?.company_ids[0] ?? null;
+        if (!upload || stagedBy !== input.attachedByCompanyId) {
           throw badRequest(`Unknown upload_id "${uploadId}"`, [
             detail(`no upload ${uploadId}; upload the file with POST /v1/documents/document/upload_content first`, 'upload_id', 'remote_document.upload_id'),
           ]);

@@ -16,8 +16,8 @@ export interface OrderRef {
 export interface OrderLookup {
   /** The order when `principal` may see it; a 404 AppError for unknown ids and other customers' orders. */
   findVisibleOrder(principal: Principal, orderId: string): Promise<OrderRef>;
-  /** Orders of the tenant (any customer) whose fields equal every criterion given. */
-  matchOrder(tenantId: string, by: { customerReferenceNumber?: string; name?: string }): Promise<OrderRef[]>;
+  /** Orders `principal` may see whose fields equal every criterion given. */
+  matchOrder(principal: Principal, by: { customerReferenceNumber?: string; name?: string; id?: string }): Promise<OrderRef[]>;
 }
 
 /** When an import says nothing about the kind of file, it is filed as paperwork from the customer. */
@@ -80,13 +80,10 @@ export function createOrderDocumentsService(deps: { documents: DocumentsService;
     const byFields = query.customer_reference_number !== undefined || query.name !== undefined;
     let candidates: OrderRef[];
     if (byFields) {
-      candidates = await orders.matchOrder(principal.tenantId, { customerReferenceNumber: query.customer_reference_number, name: query.name });
-      if (query.id !== undefined) candidates = candidates.filter((o) => o.id === query.id);
+      candidates = await orders.matchOrder(principal, { customerReferenceNumber: query.customer_reference_number, name: query.name, id: query.id });
     } else {
       candidates = query.id === undefined ? [] : await visibleById(principal, query.id);
     }
-    // Matching by fields searches the whole tenant: a customer may attach only to its own orders.
-    if (principal.role !== 'TENANT') candidates = candidates.filter((o) => o.customerCompanyId === principal.companyId);
     if (candidates.length === 1) return candidates[0] as OrderRef;
     if (candidates.length === 0) return `No order matches ${describe(query)}; the document was not imported`;
     return `${candidates.length} orders match ${describe(query)}; send the order name or id to pick one. The document was not imported`;

@@ -118,7 +118,7 @@ export function createPartialUpdater(deps: { db: Db; bus: EventBus; companies: C
       for (const [path, answer] of Object.entries(byPath)) {
         for (const { type, source } of documentSources(path, answer)) {
           await documents.attachToOrder(tx, {
-            tenantId: order.tenant_id, orderId: order.id, companyIds: [order.customer_company_id], subjectType, subjectId, type, source, uploadedBy: principal.apiClientId,
+            tenantId: order.tenant_id, orderId: order.id, companyIds: [order.customer_company_id], subjectType, subjectId, type, source, uploadedBy: principal.apiClientId, attachedByCompanyId: principal.companyId,
           });
           attached += 1;
         }

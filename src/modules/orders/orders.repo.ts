@@ -351,8 +351,18 @@ export async function listOrders(db: Executor, f: OrderListFilter) {
 }
 
 /** Orders matching a customer reference number and/or an order name (for webhooks and documents). */
-export async function matchOrders(db: Executor, tenantId: string, by: { customerReferenceNumber?: string; name?: string; id?: string }, limit = 10) {
+export async function matchOrders(
+  db: Executor,
+  tenantId: string,
+  scope: OrderScope,
+  by: { customerReferenceNumber?: string; name?: string; id?: string },
+  limit = 10,
+) {
+  if (scope.kind === 'none') return [];
+  // Scope and every criterion filter in SQL: filtering after the LIMIT would miss the caller's
+  // order behind other companies' orders that share a reference.
   let q = db.selectFrom('orders').selectAll().where('tenant_id', '=', tenantId);
+  if (scope.kind === 'customer') q = q.where('customer_company_id', '=', scope.companyId);
   if (by.customerReferenceNumber !== undefined) q = q.where('customer_reference_number', '=', by.customerReferenceNumber);
   if (by.name !== undefined) q = q.where('name', '=', by.name);
   if (by.id !== undefined) q = q.where('id', '=', by.id);

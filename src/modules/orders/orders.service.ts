@@ -124,10 +124,10 @@ export function createOrdersService(deps: { db: Db; bus: EventBus; companies: Co
       return refOf(row);
     },
 
-    /** For other modules: orders matching a customer reference number and/or an order name. */
-    async matchOrder(tenantId: string, by: { customerReferenceNumber?: string; name?: string }): Promise<OrderRef[]> {
+    /** For other modules: orders this caller may see matching a customer reference number and/or an order name (and id). */
+    async matchOrder(principal: Principal, by: { customerReferenceNumber?: string; name?: string; id?: string }): Promise<OrderRef[]> {
       if (by.customerReferenceNumber === undefined && by.name === undefined) return [];
-      return (await repo.matchOrders(db, tenantId, by)).map(refOf);
+      return (await repo.matchOrders(db, principal.tenantId, scopeOf(principal), by)).map(refOf);
     },
 
     /** For the webhook engine: the contract's `VisibilityOrder` snapshot of an order. */
