@@ -69,8 +69,9 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
     global: true,
     max: config.rateLimitPerMinute,
     timeWindow: '1 minute',
-    // Per credential: each client (its token or Basic pair) gets its own budget.
-    keyGenerator: (req) => req.headers.authorization ?? req.ip,
+    // Runs after authentication (route hooks follow the app's own), so the budget belongs to the
+    // verified client, however its credentials are spelled; routes without auth count per address.
+    keyGenerator: (req) => (req.principal ? `client:${req.principal.apiClientId}` : `address:${req.ip}`),
     errorResponseBuilder: (_req, context) =>
       new AppError(429, `Rate limit exceeded: ${context.max} requests per ${context.after}; retry after ${Math.ceil(context.ttl / 1000)} s`),
   });

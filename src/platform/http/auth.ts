@@ -32,40 +32,47 @@ function bearerToken(header: string | undefined): string | undefined {
  * Authenticates every request in `onRequest`, before the body is read, so an unauthenticated
  * caller never gets its body parsed. API routes take `Authorization: Bearer <JWT>`; the contract's
  * inbound webhooks (`/v1/webhook/*`) take HTTP Basic credentials of a WEBHOOK client.
- * Wrong Basic secrets count against the caller's address (`failedSecretsPerMinute`), as on the
- * token endpoint, so webhook routes are no way around its limit for guessing secrets.
+ *
+ * Every failed authentication (no credentials, a bad token, a wrong Basic secret, a revoked
+ * client) counts against the caller's address (`failuresPerMinute`, as on the token endpoint).
+ * The per-client rate limit cannot cover this traffic: it has no verified client to charge. Once
+ * an address has used up its budget it gets 429 for the rest of the minute, whatever it sends,
+ * so the right secret found by guessing is no use until then.
  */
-export function registerAuth(app: FastifyInstance, authenticator: Authenticator, failedSecretsPerMinute: number) {
-  const failures = new FailureLimiter(failedSecretsPerMinute);
+export function registerAuth(app: FastifyInstance, authenticator: Authenticator, failuresPerMinute: number) {
+  const failures = new FailureLimiter(failuresPerMinute);
   app.addHook('onRequest', async (request: FastifyRequest) => {
     const config = request.routeOptions.config;
     const mode: AuthMode = config?.auth ?? 'bearer';
     if (mode === 'none' || !request.routeOptions.url) return;
-    const header = request.headers.authorization;
+    failures.check(request.ip);
     let principal: Principal;
-    if (mode === 'basic') {
-      const basic = parseBasic(header);
-      if (!basic) throw unauthorized('This endpoint takes HTTP Basic webhook credentials (client_id:secret)');
-      failures.check(request.ip);
-      try {
-        principal = await authenticator.verifyBasic(basic.id, basic.secret);
-      } catch (err) {
-        if (err instanceof AppError && err.statusCode === 401) failures.recordFailure(request.ip);
-        throw err;
-      }
-      if (principal.kind !== 'WEBHOOK') {
-        throw forbidden('Only WEBHOOK clients may call webhook endpoints; API clients use Bearer tokens');
-      }
-    } else {
-      const token = bearerToken(header);
-      if (!token) throw unauthorized('Send Authorization: Bearer <access_token> from POST /v1/auth/token');
-      principal = await authenticator.verifyBearer(token);
+    try {
+      principal = await authenticate(authenticator, mode, request.headers.authorization);
+    } catch (err) {
+      if (err instanceof AppError && err.statusCode === 401) failures.recordFailure(request.ip);
+      throw err;
     }
     if (config?.roles && !config.roles.includes(principal.role)) {
       throw forbidden(`This endpoint is for ${config.roles.join(' or ')} clients`);
     }
     request.principal = principal;
   });
+}
+
+async function authenticate(authenticator: Authenticator, mode: 'basic' | 'bearer', header: string | undefined): Promise<Principal> {
+  if (mode === 'basic') {
+    const basic = parseBasic(header);
+    if (!basic) throw unauthorized('This endpoint takes HTTP Basic webhook credentials (client_id:secret)');
+    const principal = await authenticator.verifyBasic(basic.id, basic.secret);
+    if (principal.kind !== 'WEBHOOK') {
+      throw forbidden('Only WEBHOOK clients may call webhook endpoints; API clients use Bearer tokens');
+    }
+    return principal;
+  }
+  const token = bearerToken(header);
+  if (!token) throw unauthorized('Send Authorization: Bearer <access_token> from POST /v1/auth/token');
+  return authenticator.verifyBearer(token);
 }
 
 /** The authenticated caller; routes behind auth always have one. */
