@@ -7,9 +7,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { sql } from 'kysely';
 import { registerAuth } from './platform/http/auth.js';
-import { frameworkError, registerErrorHandling } from './platform/http/error-handler.js';
+import { clientError, frameworkError, registerErrorHandling } from './platform/http/error-handler.js';
 import { AppError } from './platform/http/errors.js';
 import { registerIdempotency } from './platform/http/idempotency.js';
+import { parseJsonBody, registerNulGuard } from './platform/http/input-guards.js';
 import { buildRequestValidator } from './platform/http/validation.js';
 import { commonSchemas } from './platform/http/schemas.js';
 import type { App } from './platform/http/types.js';
@@ -43,6 +44,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
     ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false, allowUnionTypes: true } },
     schemaController: { compilersFactory: { buildValidator: buildRequestValidator } },
     frameworkErrors: frameworkError,
+    clientErrorHandler: clientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onRequest', async (request, reply) => {
@@ -54,9 +56,9 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
     const text = String(body);
     if (text.trim() === '') return done(null, undefined);
     try {
-      done(null, JSON.parse(text));
-    } catch {
-      done(new AppError(400, 'The body is not valid JSON'), undefined);
+      done(null, parseJsonBody(text));
+    } catch (err) {
+      done(err as AppError, undefined);
     }
   });
   await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
@@ -64,6 +66,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   app.removeContentTypeParser('text/plain');
 
   registerErrorHandling(app);
+  registerNulGuard(app);
 
   await app.register(rateLimit, {
     global: true,

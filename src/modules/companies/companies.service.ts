@@ -4,7 +4,7 @@ import { inTransaction } from '../../platform/db/tx.js';
 import { appendEvent } from '../../platform/events/append.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import { badRequest, conflict, detail, notFound } from '../../platform/http/errors.js';
-import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
+import { cursorField, decodeCursor, pageOf } from '../../platform/http/pagination.js';
 import type { Principal } from '../../platform/http/principal.js';
 import { createCompanyCache } from './companies.cache.js';
 import * as repo from './companies.repo.js';
@@ -152,7 +152,7 @@ export function createCompaniesService(deps: { db: Db; bus: EventBus }) {
     async list(principal: Principal, query: { updated_after?: string; cursor?: string; limit?: number }) {
       const limit = query.limit ?? 100;
       const filters = { updated_after: query.updated_after };
-      const state = query.cursor ? decodeCursor<typeof filters>(query.cursor, filters) : undefined;
+      const state = query.cursor ? decodeCursor<typeof filters>(query.cursor, filters, { updated_after: cursorField.dateTime }) : undefined;
       const updatedAfter = state?.filters.updated_after ?? query.updated_after;
       const rows = await repo.listCompanies(db, {
         tenantId: principal.tenantId,

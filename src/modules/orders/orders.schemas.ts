@@ -14,7 +14,7 @@ export const opt = <T extends TSchema>(schema: T) => Type.Optional(Nullable(sche
 
 const Measure = Type.Number({ minimum: -1_000_000, maximum: 1_000_000_000 });
 /** `HH:mm` or `HH:mm:ss`, an optional offset; a local time at the stop unless an offset is given. */
-const TimeOfDay = Str(20, { pattern: '^([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d(\\.\\d{1,6})?)?(Z|[+-]\\d\\d:\\d\\d)?$' });
+const TimeOfDay = Str(20, { pattern: '^([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d(\\.\\d{1,6})?)?(Z|[+-](0\\d|1[0-4]):[0-5]\\d)?$' });
 const FreeList = (maxItems: number) => Type.Array(FreeObject(), { maxItems });
 
 export const OperationEnum = StringEnum(['CREATE', 'UPDATE', 'DELETE']);

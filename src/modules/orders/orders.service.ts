@@ -2,7 +2,7 @@ import type { CompaniesService } from '../companies/companies.service.js';
 import type { Db } from '../../platform/db/database.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import { notFound } from '../../platform/http/errors.js';
-import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
+import { cursorField, decodeCursor, pageOf } from '../../platform/http/pagination.js';
 import type { Principal } from '../../platform/http/principal.js';
 import { createOrderImporter, uploadOutput } from './orders.import.js';
 import { createPartialUpdater, type DocumentAttacher } from './orders.partial.js';
@@ -11,6 +11,7 @@ import type { OrderExport, OrderOutput, OrderSummary, OrderWithStatus } from './
 import * as repo from './orders.repo.js';
 import type { OrderAggregate, OrderRow, OrderScope } from './orders.repo.js';
 import { scopeOf } from './orders.scope.js';
+import { ORDER_STATUSES } from './order-status.js';
 import type { OrderImport, OrderListQuery } from './orders.schemas.js';
 
 /** What other modules get to know about an order. */
@@ -80,7 +81,11 @@ export function createOrdersService(deps: { db: Db; bus: EventBus; companies: Co
     async list(principal: Principal, query: OrderListQuery): Promise<{ items: OrderSummary[]; next_cursor: string | null }> {
       const limit = query.limit ?? 100;
       const given = { status: query.status, customer_code: query.customer_code, updated_after: query.updated_after };
-      const state = query.cursor ? decodeCursor<typeof given>(query.cursor, given) : undefined;
+      const state = query.cursor ? decodeCursor<typeof given>(query.cursor, given, {
+        status: cursorField.oneOf(ORDER_STATUSES),
+        customer_code: cursorField.text(100),
+        updated_after: cursorField.dateTime,
+      }) : undefined;
       const filters = state?.filters ?? given;
       const tenantId = principal.tenantId;
       const customerCompanyId = filters.customer_code ? await companies.findCompanyId(tenantId, filters.customer_code) : undefined;

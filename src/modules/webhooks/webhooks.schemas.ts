@@ -101,7 +101,8 @@ export const RotateSecretInput = Type.Object(
   { $id: 'RotateSecretInput', additionalProperties: false },
 );
 
-export const DeliveryStatusEnum = StringEnum(['PENDING', 'SUCCEEDED', 'FAILED'], { $id: 'WebhookDeliveryStatus' });
+export const DELIVERY_STATUSES = ['PENDING', 'SUCCEEDED', 'FAILED'] as const;
+export const DeliveryStatusEnum = StringEnum(DELIVERY_STATUSES, { $id: 'WebhookDeliveryStatus' });
 
 export const WebhookDelivery = Type.Object(
   {

@@ -5,7 +5,7 @@ import { inTransaction, type Tx } from '../../platform/db/tx.js';
 import { appendEvent } from '../../platform/events/append.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import { badRequest, conflict, detail, notFound } from '../../platform/http/errors.js';
-import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
+import { cursorField, decodeCursor, pageOf } from '../../platform/http/pagination.js';
 import type { Principal } from '../../platform/http/principal.js';
 import { CredentialUnreadableError, type CredentialBox } from '../../platform/crypto/credential-box.js';
 import { checkReceiverUrl, UrlRefusedError, type AddressPolicy } from '../../platform/net/address-policy.js';
@@ -16,6 +16,7 @@ import type { EndpointRow, EndpointScope } from './endpoints.repo.js';
 import { buildDeliveries } from './fanout.js';
 import { testPayload, type PayloadBuilder, type PayloadFamily } from './payloads.js';
 import type { WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEndpointInput, WebhookEndpointPatch } from './webhooks.schemas.js';
+import { DELIVERY_STATUSES } from './webhooks.schemas.js';
 import { newSigningSecret } from './signing.js';
 
 /** Events one replay call scans at most; the answer says where to continue. */
@@ -203,7 +204,7 @@ export function createWebhooksService(deps: {
 
     async list(principal: Principal, query: { cursor?: string; limit?: number }) {
       const limit = query.limit ?? 100;
-      const after = query.cursor ? decodeCursor<Record<string, never>>(query.cursor, {}).after : undefined;
+      const after = query.cursor ? decodeCursor<Record<string, never>>(query.cursor, {}, {}).after : undefined;
       const rows = await repo.listEndpoints(db, scopeOf(principal), { after: after && { ts: new Date(after.ts), id: after.id }, limit });
       const page = pageOf(rows, limit, {}, (r) => ({ ts: r.created_at, id: r.id }));
       return { items: page.rows.map(endpointToWire), next_cursor: page.next_cursor };
@@ -332,7 +333,7 @@ export function createWebhooksService(deps: {
       const endpoint = await visibleEndpoint(principal, endpointId);
       const limit = query.limit ?? 100;
       const filters = { status: query.status ?? null };
-      const after = query.cursor ? decodeCursor<typeof filters>(query.cursor, query.status ? filters : {}).after : undefined;
+      const after = query.cursor ? decodeCursor<typeof filters>(query.cursor, query.status ? filters : {}, { status: cursorField.oneOf(DELIVERY_STATUSES) }).after : undefined;
       const rows = await deliveriesRepo.listDeliveries(db, {
         tenantId: principal.tenantId,
         endpointId: endpoint.id,

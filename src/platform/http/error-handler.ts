@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorDetail } from './errors.js';
 
@@ -44,6 +46,29 @@ export function frameworkError(err: FastifyError, request: FastifyRequest, reply
   reply.header('x-request-id', request.id);
   const message = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path segment of the URL is too long' : 'The URL is not valid';
   return send(reply, new AppError(err.statusCode ?? 400, message));
+}
+
+/**
+ * For Fastify's `clientErrorHandler` option: errors Node's HTTP parser raises before Fastify sees a
+ * request (headers or URL over the size limit, a malformed request line, a client too slow to
+ * send its headers). There is no request or reply yet, so the envelope is written to the socket.
+ */
+export function clientError(err: NodeJS.ErrnoException, socket: Duplex) {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, message] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'The request headers (or its URL) are larger than allowed']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'The request was not received in time']
+        : [400, 'The request is not valid HTTP'];
+  const body = JSON.stringify({ message, errors: [{ message, field: null, path: null, detail: null }] });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
 }
 
 export function registerErrorHandling(app: FastifyInstance) {

@@ -1,4 +1,5 @@
 import { badRequest } from './errors.js';
+import { isUuid } from './schemas.js';
 
 /**
  * Opaque cursors: base64url JSON of the filters a list was started with and the keyset position
@@ -14,24 +15,56 @@ export function encodeCursor<F>(state: CursorState<F>): string {
   return Buffer.from(JSON.stringify(state)).toString('base64url');
 }
 
-export function decodeCursor<F extends Record<string, unknown>>(cursor: string, givenFilters: Partial<F>): CursorState<F> {
+/**
+ * How one filter kept in a cursor must look. A cursor comes back from the client, so it is input
+ * like any other: every field is checked before any of it reaches a query (a forged filter value
+ * must be a 400 on both engines, never a database error).
+ */
+export type CursorField = (value: unknown) => boolean;
+
+const absent = (value: unknown) => value === undefined || value === null;
+const ISO_INSTANT = /^\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d:\d\d(\.\d{1,9})?([Zz]|[+-]\d\d:\d\d)$/;
+
+export const cursorField = {
+  /** An optional RFC 3339 date-time. */
+  dateTime: ((value) => absent(value) || (typeof value === 'string' && ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value)))) as CursorField,
+  /** An optional value from a fixed list. */
+  oneOf: (values: readonly string[]): CursorField => (value) => absent(value) || (typeof value === 'string' && values.includes(value)),
+  /** An optional string of at most `maxLength` characters. */
+  text: (maxLength: number): CursorField => (value) => absent(value) || (typeof value === 'string' && value.length <= maxLength),
+};
+
+const invalidCursor = () => badRequest('cursor is not valid; use next_cursor from the previous page');
+
+/**
+ * The state inside `cursor`, checked field by field against `fields` (the filters the list takes);
+ * `givenFilters` are those sent beside the cursor, which must match the cursor's own.
+ */
+export function decodeCursor<F extends Record<string, unknown>>(
+  cursor: string,
+  givenFilters: Partial<F>,
+  fields: { [K in keyof F]: CursorField },
+): CursorState<F> {
   let state: CursorState<F>;
   try {
     state = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorState<F>;
   } catch {
-    throw badRequest('cursor is not valid; use next_cursor from the previous page');
+    throw invalidCursor();
   }
   if (
     typeof state !== 'object' ||
     state === null ||
     typeof state.filters !== 'object' ||
     state.filters === null ||
+    Array.isArray(state.filters) ||
     typeof state.after?.ts !== 'string' ||
     typeof state.after?.id !== 'string' ||
-    Number.isNaN(Date.parse(state.after.ts)) ||
-    !/^[0-9a-f-]{36}$/i.test(state.after.id)
+    !cursorField.dateTime(state.after.ts) ||
+    !isUuid(state.after.id) ||
+    Object.keys(state.filters).some((key) => !Object.hasOwn(fields, key)) ||
+    Object.entries(fields).some(([key, valid]) => !(valid as CursorField)(state.filters[key]))
   ) {
-    throw badRequest('cursor is not valid; use next_cursor from the previous page');
+    throw invalidCursor();
   }
   for (const [key, value] of Object.entries(givenFilters)) {
     if (value !== undefined && JSON.stringify(state.filters[key]) !== JSON.stringify(value)) {

@@ -14,17 +14,21 @@ export const CurrencyCode = Type.String({ pattern: '^[A-Z]{3}$', minLength: 3, m
  * A decimal amount as the contract sends it: a JSON number or a plain decimal string (no exponent,
  * no hex). One schema with a type list rather than a union: with type coercion on, a union's number
  * branch would turn "1e9" or "0x10" into a number before the string pattern could refuse it.
+ * The pattern bounds strings to 15 integer digits; the exclusive bounds do the same for numbers.
  */
 export const DecimalInput = Type.Unsafe<number | string>({
   type: ['number', 'string'],
   pattern: '^-?\\d{1,15}(\\.\\d{1,10})?$',
   maxLength: 27,
+  exclusiveMaximum: 1e15,
+  exclusiveMinimum: -1e15,
 });
 
 export const Str = (maxLength = 255, extra: object = {}) => Type.String({ maxLength, ...extra });
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+/** Free-form fields (custom_fields and the like). TypeBox drops a record key's own bounds, so keys are bounded with `propertyNames`. */
 export const FreeObject = (description?: string) =>
-  Type.Record(Type.String({ maxLength: 255 }), Type.Unknown(), description ? { description } : {});
+  Type.Record(Type.String({ maxLength: 255 }), Type.Unknown(), { propertyNames: { maxLength: 255 }, ...(description ? { description } : {}) });
 
 export const ErrorDetailSchema = Type.Object(
   {

@@ -24,11 +24,27 @@ export class AddressPolicy {
   /** True when a connection to this IP literal is allowed. Anything that does not parse is refused. */
   allows(address: string): boolean {
     if (!ipaddr.isValid(address)) return false;
-    // `::ffff:10.0.0.1` must be judged as the IPv4 address it reaches.
-    const ip = ipaddr.process(address);
+    const ip = embeddedIPv4(ipaddr.process(address));
     if (this.allowed.some(([range, bits]) => range.kind() === ip.kind() && ip.match(range, bits))) return true;
     return ip.range() === 'unicast';
   }
+}
+
+/**
+ * The address an IPv6 form that carries an IPv4 address reaches, judged as that IPv4 address.
+ * `ipaddr.process` already unwraps IPv4-mapped `::ffff:a.b.c.d`; the deprecated IPv4-compatible
+ * form `::a.b.c.d` (::/96, which the URL parser writes as `::7f00:1`) it classifies as ordinary
+ * unicast, so `http://[::127.0.0.1]/` would reach loopback on hosts that still route it.
+ * The translation and tunnel forms (::ffff:0:0/96, 64:ff9b::/96, 2002::/16, Teredo 2001::/32)
+ * have ranges of their own, never `unicast`, so they are refused whatever IPv4 they embed.
+ */
+function embeddedIPv4(ip: ipaddr.IPv4 | ipaddr.IPv6): ipaddr.IPv4 | ipaddr.IPv6 {
+  if (ip.kind() !== 'ipv6') return ip;
+  const parts = (ip as ipaddr.IPv6).parts;
+  const [high, low] = [parts[6] as number, parts[7] as number];
+  // `::` and `::1` are IPv6's own unspecified and loopback addresses, judged (and allowlisted) as such.
+  if (parts.slice(0, 6).some((part) => part !== 0) || (high === 0 && low <= 1)) return ip;
+  return new ipaddr.IPv4([high >> 8, high & 0xff, low >> 8, low & 0xff]);
 }
 
 export class UrlRefusedError extends Error {}
