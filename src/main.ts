@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { DataFolderLockedError } from './platform/db/data-lock.js';
+import { resealServerSecrets, ServerSecretUnreadableError } from './platform/db/server-secrets.js';
 import { EventBus } from './platform/events/bus.js';
 import type { Role, ClientKind } from './platform/http/principal.js';
 import { openDatabase, startServer } from './server.js';
@@ -20,8 +21,9 @@ Commands:
                                      (the secret is shown only once)
   client list [--tenant <id>]        List API clients as JSON
   client revoke <client_id>          Revoke a client: its tokens and credentials stop working
-  credentials seal                   Seal every stored webhook credential under WAYBILL_CREDENTIALS_KEY
-                                     (plain values, and those under WAYBILL_CREDENTIALS_KEY_PREVIOUS)
+  credentials seal                   Seal every stored webhook credential and server secret (JWT signing
+                                     key, client-secret pepper) under WAYBILL_CREDENTIALS_KEY (plain
+                                     values, and those under WAYBILL_CREDENTIALS_KEY_PREVIOUS)
   openapi                            Print the OpenAPI document
   --help                             Show this help
 
@@ -141,7 +143,8 @@ async function run(argv: string[]): Promise<void> {
       if (sub !== 'seal') throw new UsageError('Usage: waybill credentials seal');
       if (!config.credentialsKey) throw new UsageError('Set WAYBILL_CREDENTIALS_KEY first: it is the key to seal with');
       return withServices(config, async (services) => {
-        print(await services.webhooks.resealCredentials());
+        const serverSecrets = await resealServerSecrets(services.db, services.box);
+        print({ ...(await services.webhooks.resealCredentials()), server_secrets: serverSecrets });
       });
     default:
       throw new UsageError(`Unknown command "${command}". Run waybill --help`);
@@ -149,7 +152,7 @@ async function run(argv: string[]): Promise<void> {
 }
 
 run(process.argv.slice(2)).catch((err: unknown) => {
-  if (err instanceof DataFolderLockedError || err instanceof ConfigError || err instanceof UsageError) {
+  if (err instanceof DataFolderLockedError || err instanceof ConfigError || err instanceof UsageError || err instanceof ServerSecretUnreadableError) {
     process.stderr.write(`waybill: ${err.message}\n`);
   } else if (err && typeof err === 'object' && 'statusCode' in err && 'message' in err) {
     process.stderr.write(`waybill: ${String(err.message)}\n`);

@@ -1,4 +1,5 @@
 import type { Config } from './config.js';
+import { CredentialBox } from './platform/crypto/credential-box.js';
 import type { DatabaseHandle } from './platform/db/connect.js';
 import type { EventBus } from './platform/events/bus.js';
 import { createFileBlobStore } from './platform/storage/file-blob-store.js';
@@ -17,14 +18,16 @@ import { createOrdersService } from './modules/orders/orders.service.js';
 export async function createServices(deps: { config: Config; database: DatabaseHandle; bus: EventBus }) {
   const { config, bus } = deps;
   const db = deps.database.db;
+  // Seals the server secrets at rest with WAYBILL_CREDENTIALS_KEY, as the webhooks module does receivers' credentials.
+  const box = new CredentialBox(config.credentialsKey, config.credentialsKeyPrevious);
   const companies = createCompaniesService({ db, bus });
-  const auth = await createAuthService({ db, bus, tokenTtlSeconds: config.tokenTtlSeconds, companies });
+  const auth = await createAuthService({ db, bus, tokenTtlSeconds: config.tokenTtlSeconds, companies, box });
   const documents = createDocumentsService({ db, bus, blobs: createFileBlobStore(config.blobDir), maxBytes: config.documentMaxBytes });
   const orders = createOrdersService({ db, bus, companies, documents });
   const orderDocuments = createOrderDocumentsService({ documents, orders });
   const events = createEventsService({ db });
   const webhooks = createWebhooks({ config, database: deps.database, bus, companies, visibility: orders });
-  return { config, database: deps.database, db, bus, auth, companies, orders, events, webhooks, documents, orderDocuments };
+  return { config, database: deps.database, db, bus, box, auth, companies, orders, events, webhooks, documents, orderDocuments };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;

@@ -73,11 +73,13 @@ export function authRoutes(app: App, deps: { auth: AuthService; tokenRateLimitPe
   const admin = { roles: ['TENANT' as const] };
 
   app.post('/v1/admin/api-clients', {
-    config: admin,
+    config: { ...admin, secretFields: ['client_secret'] },
     schema: {
       tags: ['Admin'],
       summary: 'Create an API client',
-      description: 'The secret is returned only in this response. Only TENANT clients may manage clients.',
+      description:
+        'The secret is returned only in this response: an idempotent replay answers without it (header ' +
+        '`Secret-Shown-Once: client_secret`). Only TENANT clients may manage clients.',
       body: ref(NewApiClientSchema),
       response: { 201: ref(CreatedApiClientSchema), ...errorResponses },
     },

@@ -43,7 +43,9 @@ export const ApiClientSchema = Type.Object(
 export const CreatedApiClientSchema = Type.Composite(
   [
     ApiClientSchema,
-    Type.Object({ client_secret: Type.String({ description: 'Shown only in this response; store it now.' }) }),
+    Type.Object({
+      client_secret: Type.Optional(Type.String({ description: 'Shown only in the first response; store it now. Absent on an idempotent replay.' })),
+    }),
   ],
   { $id: 'CreatedApiClient' },
 );

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import type { Db } from '../../platform/db/database.js';
+import type { CredentialBox } from '../../platform/crypto/credential-box.js';
 import { serverSecret } from '../../platform/db/server-secrets.js';
 import { inTransaction } from '../../platform/db/tx.js';
 import { appendEvent } from '../../platform/events/append.js';
@@ -40,9 +41,9 @@ export interface CompanyLookup {
 
 export type AuthService = Awaited<ReturnType<typeof createAuthService>>;
 
-export async function createAuthService(deps: { db: Db; bus: EventBus; tokenTtlSeconds: number; companies: CompanyLookup }) {
-  const { db, bus, tokenTtlSeconds, companies } = deps;
-  const [pepper, signingKey] = await Promise.all([serverSecret(db, 'client_secret_pepper'), serverSecret(db, 'jwt_signing_key')]);
+export async function createAuthService(deps: { db: Db; bus: EventBus; tokenTtlSeconds: number; companies: CompanyLookup; box: CredentialBox }) {
+  const { db, bus, tokenTtlSeconds, companies, box } = deps;
+  const [pepper, signingKey] = await Promise.all([serverSecret(db, 'client_secret_pepper', box), serverSecret(db, 'jwt_signing_key', box)]);
   const byRowId = new Map<string, { row: ApiClientRow | undefined; at: number }>();
   const byClientId = new Map<string, { row: ApiClientRow | undefined; at: number }>();
   /**

@@ -34,10 +34,13 @@ export function webhooksRoutes(app: App, deps: { webhooks: WebhooksService }) {
   const one = { 200: ref(WebhookEndpoint), ...errorResponses };
 
   app.post(BASE, {
+    config: { secretFields: ['secret'] },
     schema: {
       tags,
       summary: 'Register a webhook endpoint',
-      description: 'The answer carries the signing secret (`whsec_…`) for verifying the `webhook-signature` header.',
+      description:
+        'The answer carries the signing secret (`whsec_…`) for verifying the `webhook-signature` header. An idempotent ' +
+        'replay answers without it (header `Secret-Shown-Once: secret`); read it again with GET …/{id}/secret.',
       body: ref(WebhookEndpointInput),
       response: { 201: ref(WebhookEndpointWithSecret), ...errorResponses },
     },
@@ -83,10 +86,13 @@ export function webhooksRoutes(app: App, deps: { webhooks: WebhooksService }) {
   });
 
   app.post(`${BASE}/:id/rotate-secret`, {
+    config: { secretFields: ['secret'] },
     schema: {
       tags,
       summary: 'Replace the signing secret',
-      description: 'During the overlap every message carries signatures by both the old and the new secret.',
+      description:
+        'During the overlap every message carries signatures by both the old and the new secret. An idempotent ' +
+        'replay answers without the new secret (header `Secret-Shown-Once: secret`).',
       params: IdParams,
       body: ref(RotateSecretInput),
       response: { 200: ref(WebhookEndpointWithSecret), ...errorResponses },

@@ -86,7 +86,7 @@ export const WebhookEndpoint = Type.Object(
 );
 export type WebhookEndpoint = Static<typeof WebhookEndpoint>;
 
-export const WebhookEndpointWithSecret = Type.Composite([WebhookEndpoint, Type.Object({ secret: Type.String() })], {
+export const WebhookEndpointWithSecret = Type.Composite([WebhookEndpoint, Type.Object({ secret: Type.Optional(Type.String({ description: 'The signing secret; absent on an idempotent replay.' })) })], {
   $id: 'WebhookEndpointWithSecret',
 });
 

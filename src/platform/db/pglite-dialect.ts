@@ -29,16 +29,33 @@ class SessionMutex {
   }
 }
 
+/**
+ * PGlite's errors carry the statement's parameters (`params`), which pg's do not: whoever logs
+ * such an error would write secrets (a Basic password, a new signing key) to the log. Dropped
+ * here, so both engines' errors hold the same, safe, facts.
+ */
+function withoutParameters(err: unknown): unknown {
+  if (err && typeof err === 'object') {
+    for (const key of ['params', 'queryOptions']) if (key in err) delete (err as Record<string, unknown>)[key];
+  }
+  return err;
+}
+
 class PGliteConnection implements DatabaseConnection {
   constructor(private readonly pg: PGlite) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     // Without parameters, use the simple protocol as pg does, so a migration file with several
     // statements runs as one script.
-    const result =
-      query.parameters.length === 0
-        ? ((await this.pg.exec(query.sql)).at(-1) ?? { rows: [], affectedRows: 0 })
-        : await this.pg.query<R>(query.sql, query.parameters as unknown[]);
+    let result;
+    try {
+      result =
+        query.parameters.length === 0
+          ? ((await this.pg.exec(query.sql)).at(-1) ?? { rows: [], affectedRows: 0 })
+          : await this.pg.query<R>(query.sql, query.parameters as unknown[]);
+    } catch (err) {
+      throw withoutParameters(err);
+    }
     const affected = result.affectedRows;
     return {
       rows: result.rows as R[],

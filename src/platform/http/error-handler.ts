@@ -81,7 +81,10 @@ export function registerErrorHandling(app: FastifyInstance) {
     }
     const known = fromDatabase(err);
     if (known) {
-      request.log.warn({ err }, 'database rejected input');
+      // Which rule refused the input, never the statement's parameters: they can hold a client's
+      // Basic password or a freshly generated secret.
+      const { code, table, column, constraint } = err as { code: string; table?: string; column?: string; constraint?: string };
+      request.log.warn({ code, table, column, constraint }, 'database rejected input');
       return send(reply, known);
     }
     const status = err.statusCode ?? 500;

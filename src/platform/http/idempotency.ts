@@ -6,10 +6,35 @@ import { badRequest, conflict } from './errors.js';
 
 const RETENTION_HOURS = 24;
 
+/** The header a replay carries when it left out fields that only the first answer may show. */
+export const SECRET_SHOWN_ONCE_HEADER = 'secret-shown-once';
+
 declare module 'fastify' {
   interface FastifyRequest {
     idempotencyKey?: string;
   }
+  interface FastifyContextConfig {
+    /**
+     * Top-level fields of this route's answer that hold a secret shown only once (a client
+     * secret, a signing secret). They are never stored with the idempotency key, so a replay
+     * answers without them and says so in the `Secret-Shown-Once` header.
+     */
+    secretFields?: string[];
+  }
+}
+
+/** The answer as stored for replays: JSON without the route's secret fields. */
+function storable(payload: string, secretFields: string[] | undefined): string {
+  if (!secretFields?.length) return payload;
+  let body: unknown;
+  try {
+    body = JSON.parse(payload);
+  } catch {
+    return payload;
+  }
+  if (typeof body !== 'object' || body === null) return payload;
+  const kept = Object.fromEntries(Object.entries(body).filter(([field]) => !secretFields.includes(field)));
+  return JSON.stringify(kept);
 }
 
 function requestHash(request: FastifyRequest): string {
@@ -27,7 +52,8 @@ function requestHash(request: FastifyRequest): string {
  * `Idempotency-Key` on POST: the first request with a key reserves it; its response (any status
  * below 500) is stored and replayed for the same key and body for 24 hours. The same key with a
  * different body, or while the first is still running, is a 409. A 5xx frees the key for a retry.
- * Keys are scoped per API client.
+ * Keys are scoped per API client. Secrets in an answer (`secretFields`) are never stored, so a
+ * replay never reveals them a second time and a copy of the table holds none.
  */
 export function registerIdempotency(app: FastifyInstance, db: Db) {
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
@@ -74,6 +100,8 @@ export function registerIdempotency(app: FastifyInstance, db: Db) {
       throw conflict('A request with this Idempotency-Key is still in progress; retry later');
     }
     reply.header('idempotent-replayed', 'true');
+    const secretFields = request.routeOptions.config?.secretFields;
+    if (secretFields?.length) reply.header(SECRET_SHOWN_ONCE_HEADER, secretFields.join(', '));
     if (existing.response_type) reply.header('content-type', existing.response_type);
     return reply.code(existing.status_code).send(existing.response_body ?? '');
   });
@@ -92,7 +120,7 @@ export function registerIdempotency(app: FastifyInstance, db: Db) {
       .where((eb) => eb.and(scope))
       .set({
         status_code: reply.statusCode,
-        response_body: payload.toString(),
+        response_body: storable(payload.toString(), request.routeOptions.config?.secretFields),
         response_type: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'),
       })
       .execute();
