@@ -46,12 +46,14 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-/** The examples a media object gives, wherever OpenAPI 3.1 allows them. */
+/** The examples a media object gives, wherever OpenAPI 3.1 allows them (a referenced component's own included). */
 function examplesOf(media: Media): unknown[] {
   const found: unknown[] = [];
   if (media.example !== undefined) found.push(media.example);
   for (const e of Object.values(media.examples ?? {})) found.push(e.value);
-  for (const e of (media.schema?.examples as unknown[] | undefined) ?? []) found.push(e);
+  const ref = media.schema?.$ref;
+  const component = typeof ref === 'string' ? (doc.components.schemas[ref.replace('#/components/schemas/', '')] as Record<string, unknown>) : undefined;
+  for (const schema of [media.schema, component]) found.push(...((schema?.examples as unknown[] | undefined) ?? []));
   return found;
 }
 
