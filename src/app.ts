@@ -5,12 +5,13 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
-import { sql } from 'kysely';
 import { registerAuth } from './platform/http/auth.js';
 import { clientError, frameworkError, registerErrorHandling } from './platform/http/error-handler.js';
 import { AppError } from './platform/http/errors.js';
 import { registerIdempotency } from './platform/http/idempotency.js';
 import { parseJsonBody, registerNulGuard } from './platform/http/input-guards.js';
+import { openapiOptions, referencePageOptions } from './platform/http/openapi.js';
+import { registerProbes } from './platform/http/probes.js';
 import { buildRequestValidator } from './platform/http/validation.js';
 import { commonSchemas } from './platform/http/schemas.js';
 import type { App } from './platform/http/types.js';
@@ -79,44 +80,19 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
       new AppError(429, `Rate limit exceeded: ${context.max} requests per ${context.after}; retry after ${Math.ceil(context.ttl / 1000)} s`),
   });
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Waybill API',
-        version: '0.1.0',
-        description: 'Transport management integrations: orders, status, documents, trips, master data and accounting.',
-      },
-      components: {
-        securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
-          webhookBasic: { type: 'http', scheme: 'basic' },
-        },
-      },
-      security: [{ bearer: [] }],
-    },
-    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string) || `def-${i}` },
-  });
+  await app.register(swagger, openapiOptions);
   // The reference page and its assets are public, like /openapi.json.
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/docs')) route.config = { ...route.config, auth: 'none' };
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
+  await app.register(swaggerUi, referencePageOptions);
 
   for (const schema of [...commonSchemas, ...authSchemas, ...companySchemas, ...documentSchemas, ...ordersSchemas, ...eventSchemas, ...webhookSchemas]) app.addSchema(schema);
 
   registerAuth(app, services.auth.authenticator, config.tokenRateLimitPerMinute);
   registerIdempotency(app, services.db);
 
-  app.get('/health', { config: { auth: 'none', rateLimit: false }, schema: { hide: true } }, async () => ({ status: 'ok' }));
-  app.get('/ready', { config: { auth: 'none', rateLimit: false }, schema: { hide: true } }, async (_req, reply) => {
-    try {
-      await sql`select 1`.execute(services.db);
-      return { status: 'ready', database: services.database.engine };
-    } catch {
-      return reply.code(503).send({ message: 'Database unreachable', errors: [{ message: 'Database unreachable', field: null, path: null, detail: null }] });
-    }
-  });
+  registerProbes(app, services);
   app.get('/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () => app.swagger());
 
   authRoutes(app, { auth: services.auth, tokenRateLimitPerMinute: config.tokenRateLimitPerMinute });

@@ -1,9 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import { parseBasic, principalOf } from '../../platform/http/auth.js';
 import { badRequest, unauthorized } from '../../platform/http/errors.js';
-import { IdParams, PageQuery, errorResponses } from '../../platform/http/schemas.js';
+import { IdParams, PageQuery, errorsOf, readErrors, writeErrors } from '../../platform/http/schemas.js';
 import { ref, type App } from '../../platform/http/types.js';
 import type { ApiClientRow } from './auth.repo.js';
+import { apiClientListExample, createdApiClientExample, meExample, newApiClientExample, revokedApiClientExample, tokenExample, tokenFormExample } from './auth.examples.js';
 import { ApiClientListSchema, ApiClientSchema, CreatedApiClientSchema, MeSchema, NewApiClientSchema, TokenRequestSchema, TokenSchema } from './auth.schemas.js';
 import type { AuthService } from './auth.service.js';
 
@@ -30,13 +31,19 @@ export function authRoutes(app: App, deps: { auth: AuthService; tokenRateLimitPe
       rateLimit: { max: deps.tokenRateLimitPerMinute, timeWindow: '1 minute', keyGenerator: (req) => `token:${req.ip}` },
     },
     schema: {
+      operationId: 'generateToken',
       tags: ['Auth'],
       summary: 'Exchange client credentials for an access token',
       description:
-        'Send the client id and secret as HTTP Basic credentials with an empty body, or as the standard ' +
-        '`grant_type=client_credentials` form (credentials in the form or in the Basic header).',
-      body: TokenRequestSchema,
-      response: { 200: ref(TokenSchema), ...errorResponses },
+        'Send the client id and secret as HTTP Basic credentials with an empty body (the contract\'s way), or as the standard ' +
+        '`grant_type=client_credentials` body, form-encoded or JSON (credentials in the body or in the Basic header). ' +
+        'The token is a JWT for `Authorization: Bearer …` on every other API call. WEBHOOK clients call /v1/webhook/* with Basic credentials instead.',
+      // Basic is optional here: the credentials may come in the body instead.
+      security: [{ clientBasic: [] }, {}],
+      consumes: ['application/x-www-form-urlencoded', 'application/json'],
+      'x-body-optional': true,
+      body: { ...TokenRequestSchema, examples: [tokenFormExample] },
+      response: { 200: ref(TokenSchema, { example: tokenExample, description: 'A Bearer token and its lifetime' }), ...errorsOf(400, 401, 403, 413, 415, 429) },
     },
     // The contract's call has no body at all; validate it as an empty form.
     preValidation: async (request) => {
@@ -55,9 +62,11 @@ export function authRoutes(app: App, deps: { auth: AuthService; tokenRateLimitPe
 
   app.get('/me', {
     schema: {
+      operationId: 'whoAmI',
       tags: ['Auth'],
       summary: 'Describe the authenticated client',
-      response: { 200: ref(MeSchema), ...errorResponses },
+      description: 'The tenant, the client and its role, and the company a CUSTOMER or SUBCONTRACTOR client is bound to. Handy to check a token.',
+      response: { 200: ref(MeSchema, { example: meExample, description: 'The caller' }), ...readErrors() },
     },
     handler: async (request) => {
       const principal = principalOf(request);
@@ -75,13 +84,15 @@ export function authRoutes(app: App, deps: { auth: AuthService; tokenRateLimitPe
   app.post('/v1/admin/api-clients', {
     config: { ...admin, secretFields: ['client_secret'] },
     schema: {
+      operationId: 'createApiClient',
       tags: ['Admin'],
       summary: 'Create an API client',
       description:
         'The secret is returned only in this response: an idempotent replay answers without it (header ' +
-        '`Secret-Shown-Once: client_secret`). Only TENANT clients may manage clients.',
-      body: ref(NewApiClientSchema),
-      response: { 201: ref(CreatedApiClientSchema), ...errorResponses },
+        '`Secret-Shown-Once: client_secret`). Only TENANT clients may manage clients. CUSTOMER and SUBCONTRACTOR clients are bound to ' +
+        'a company, named by id or code; `kind: WEBHOOK` makes credentials for the inbound webhooks (HTTP Basic) instead of Bearer tokens.',
+      body: ref(NewApiClientSchema, { example: newApiClientExample }),
+      response: { 201: ref(CreatedApiClientSchema, { example: createdApiClientExample, description: 'The new client with its secret' }), ...writeErrors(409) },
     },
     handler: async (request, reply) => {
       const { tenantId } = principalOf(request);
@@ -98,10 +109,12 @@ export function authRoutes(app: App, deps: { auth: AuthService; tokenRateLimitPe
   app.get('/v1/admin/api-clients', {
     config: admin,
     schema: {
+      operationId: 'listApiClients',
       tags: ['Admin'],
       summary: 'List API clients',
+      description: "The tenant's clients, oldest first, revoked ones included; secrets are never shown again. Page with `next_cursor`.",
       querystring: Type.Object(PageQuery),
-      response: { 200: ref(ApiClientListSchema), ...errorResponses },
+      response: { 200: ref(ApiClientListSchema, { example: apiClientListExample, description: 'One page of clients' }), ...readErrors() },
     },
     handler: async (request) => {
       const page = await auth.listClients(principalOf(request).tenantId, request.query);
@@ -112,13 +125,14 @@ export function authRoutes(app: App, deps: { auth: AuthService; tokenRateLimitPe
   app.delete('/v1/admin/api-clients/:id', {
     config: admin,
     schema: {
+      operationId: 'revokeApiClient',
       tags: ['Admin'],
       summary: 'Revoke an API client',
       description:
         'Its tokens and webhook credentials stop working. Revoking twice is harmless. A client cannot revoke ' +
         "itself, and the tenant's last active TENANT API client cannot be revoked (409): either would lock the tenant out.",
       params: IdParams,
-      response: { 200: ref(ApiClientSchema), ...errorResponses },
+      response: { 200: ref(ApiClientSchema, { example: revokedApiClientExample, description: 'The client, with `revoked_at` set' }), ...writeErrors(404, 409) },
     },
     handler: async (request) => {
       const principal = principalOf(request);

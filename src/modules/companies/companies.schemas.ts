@@ -91,7 +91,11 @@ const inputFields = {
   credit_limit_total: opt(DecimalInput),
 };
 
-export const CompanyInput = Type.Object(inputFields, { $id: 'CompanyInput' });
+export const CompanyInput = Type.Object(inputFields, {
+  $id: 'CompanyInput',
+  // A company needs something to be called by: its name, or else its code.
+  anyOf: [{ required: ['name'] }, { required: ['code'] }],
+});
 export type CompanyInput = Static<typeof CompanyInput>;
 
 export const CompanyDetailOutput = Type.Object(

@@ -6,7 +6,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { principalOf } from '../../platform/http/auth.js';
 import { AppError, badRequest, detail, payloadTooLarge, unsupportedMediaType } from '../../platform/http/errors.js';
-import { IdParams, errorResponses } from '../../platform/http/schemas.js';
+import { IdParams, readErrors, writeErrors } from '../../platform/http/schemas.js';
 import { ref, type App } from '../../platform/http/types.js';
 import { contentDisposition } from './document-names.js';
 import {
@@ -19,15 +19,11 @@ import {
   OrderIdParams,
 } from './documents.schemas.js';
 import type { DocumentsService } from './documents.service.js';
+import { documentImportExample, documentUploadExample, orderDocumentsExample } from './documents.examples.js';
 import type { OrderDocumentsService } from './order-documents.service.js';
 
 /** Room for multipart boundaries and part headers around a file of the maximum size. */
 const MULTIPART_OVERHEAD = 64 * 1024;
-
-const fileResponses = {
-  ...errorResponses,
-  415: Type.Ref('ValidationErrorResponse', { description: 'The body is not in a format this endpoint takes' }),
-};
 
 /** The multipart parser's own errors keep their meaning; anything else it throws means a malformed body. */
 function multipartError(err: unknown): AppError {
@@ -78,13 +74,22 @@ export async function documentsRoutes(app: App, deps: { documents: DocumentsServ
 
   app.get('/v1/documents/document/:id/download', {
     schema: {
+      operationId: 'downloadDocument',
       tags: ['Documents'],
       summary: 'Download a document',
-      description: 'Streams the bytes with the stored Content-Type and a Content-Disposition carrying the file name.',
+      description:
+        'Streams the bytes with the stored Content-Type (shown here as application/octet-stream) and a Content-Disposition carrying the ' +
+        'file name. Errors come as JSON like everywhere else.',
       params: IdParams,
       querystring: DownloadQuery,
-      produces: ['application/octet-stream'],
-      response: { 200: Type.String({ format: 'binary', description: 'The document content' }), ...errorResponses },
+      response: {
+        // Per media type, so the JSON errors below keep their own type instead of the file's.
+        200: {
+          description: 'The document content',
+          content: { 'application/octet-stream': { schema: Type.String({ format: 'binary', examples: ['%PDF-1.7 …'] }) } },
+        },
+        ...readErrors(404),
+      },
     },
     handler: async (request, reply) => {
       const file = await documents.openDownload(principalOf(request), request.params.id);
@@ -112,14 +117,16 @@ export async function documentsRoutes(app: App, deps: { documents: DocumentsServ
 
     scoped.post('/v1/documents/document/upload_content', {
       schema: {
+        operationId: 'uploadDocumentContent',
         tags: ['Documents'],
         summary: 'Upload a file to attach to an order later',
         description:
-          'Multipart field `file`. Answers 201 with an `upload_id` to reference from an order import ' +
-          '(`question_answers` remote_document). Files over the configured limit are refused with 413.',
+          'Multipart field `file`. Answers 201 with an `upload_id` to attach with POST /v1/webhook/partial-order-update: ' +
+          '`question_answers: {"documents/PROOF_OF_DELIVERY": [{"remote_document": {"upload_id": "…"}}]}` (the key names the document type). ' +
+          'Files over the configured limit are refused with 413.',
         consumes: ['multipart/form-data'],
         body: ref(DocumentUploadBody),
-        response: { 201: ref(DocumentUploadResponse), ...fileResponses },
+        response: { 201: ref(DocumentUploadResponse, { example: documentUploadExample, description: 'The staged upload' }), ...writeErrors(409) },
       },
       // The body schema documents the form for OpenAPI only: the handler reads the stream itself,
       // so there is no parsed body to validate.
@@ -157,11 +164,15 @@ export async function orderDocumentsRoutes(app: App, deps: { orderDocuments: Ord
 
   app.get('/v1/orders/order/:order_id/documents', {
     schema: {
+      operationId: 'listOrderDocuments',
       tags: ['Documents'],
       summary: "List an order's documents",
       description: 'Documents of the order, its consignments and its stops, oldest first.',
       params: OrderIdParams,
-      response: { 200: Type.Array(ref(DocumentOutput)), ...errorResponses },
+      response: {
+        200: Type.Array(ref(DocumentOutput), { description: "The order's documents", examples: [orderDocumentsExample] }),
+        ...readErrors(404),
+      },
     },
     handler: async (request) => orderDocuments.listForOrder(principalOf(request), request.params.order_id),
   });
@@ -178,17 +189,18 @@ export async function orderDocumentsRoutes(app: App, deps: { orderDocuments: Ord
     scoped.post('/v1/webhook/document-import', {
       config: { auth: 'basic', roles: ['TENANT', 'CUSTOMER'] },
       schema: {
+        operationId: 'importDocumentWebhook',
         tags: ['Documents', 'Webhooks'],
         summary: 'Import a file and attach it to the one order it names',
         description:
-          'The body is the raw file with its own Content-Type. The query names the file and the order ' +
+          'HTTP Basic with a WEBHOOK client. The body is the raw file with its own Content-Type. The query names the file and the order ' +
           '(`customer_reference_number`, `name` and/or `id`; all given must match exactly one order). ' +
           'No match or several matches are reported in `errors` and nothing is stored.',
         security: [{ webhookBasic: [] }],
         querystring: DocumentImportQuery,
         // Documentation only: an empty schema accepts the unparsed body the handler streams.
         body: { content: { 'application/octet-stream': { schema: Type.Unknown({ description: 'The file, sent with its own Content-Type (any).' }) } } },
-        response: { 200: ref(DocumentImportResponse), ...fileResponses },
+        response: { 200: ref(DocumentImportResponse, { example: documentImportExample, description: 'The new document, or why there is none' }), ...writeErrors(409) },
       },
       handler: async (request) => {
         checkDeclaredLength(request.headers['content-length'], maxBytes, maxBytes);

@@ -122,7 +122,10 @@ export function createDocumentsService(deps: { db: Db; bus: EventBus; blobs: Blo
 
   function checkType(type: string) {
     if (!KNOWN_TYPES.has(type)) {
-      throw badRequest(`Unknown document type "${type}"`, [detail('not one of the OrderDocumentType values', 'document_type')]);
+      const valid = ORDER_DOCUMENT_TYPES.join(', ');
+      throw badRequest(`Unknown document type "${type}"; valid types: ${valid}`, [
+        { ...detail(`not one of the OrderDocumentType values: ${valid}`, 'document_type'), detail: { allowed_values: [...ORDER_DOCUMENT_TYPES] } },
+      ]);
     }
   }
 

@@ -1,10 +1,21 @@
 import { principalOf } from '../../platform/http/auth.js';
-import { errorResponses } from '../../platform/http/schemas.js';
+import { readErrors, writeErrors } from '../../platform/http/schemas.js';
 import { ref, type App } from '../../platform/http/types.js';
 import { ListOrderOutput, OrderExport, OrderOutput, OrderWithStatus } from './orders.output-schemas.js';
 import { OrderImport, OrderImportResponse, OrderInput, OrderListQuery, OrderParams, UploadParams } from './orders.schemas.js';
 import { OrderUpdatePayload, PartialOrderUpdateResponse } from './orders.partial.schemas.js';
 import type { OrdersService } from './orders.service.js';
+import {
+  orderExample,
+  orderExportExample,
+  orderImportExample,
+  orderImportResponseExample,
+  orderInputExample,
+  orderListExample,
+  orderUpdateExample,
+  orderUpdateResponseExample,
+  orderWithStatusExample,
+} from './orders.examples.js';
 
 const TAGS = ['Orders'];
 
@@ -14,23 +25,27 @@ export function ordersRoutes(app: App, deps: { orders: OrdersService }) {
   app.post('/v1/orders/order/upload', {
     config: { roles: ['TENANT', 'CUSTOMER'] },
     schema: {
+      operationId: 'importOrder',
       tags: TAGS,
       summary: 'Create, update or cancel an order',
       description:
-        'The order is keyed by `order_identifier` per customer. Waybill processes the upload at once: the answer already holds the final ' +
-        '`upload_status` (COMPLETED, DUPLICATE for a repeated CREATE, or ERROR with the reasons in `errors`).',
-      body: ref(OrderInput),
-      response: { 200: ref(OrderImport), ...errorResponses },
+        '`operation` is CREATE, UPDATE or DELETE; the order is keyed by `order_identifier` per customer. Waybill processes the upload at once: ' +
+        'the answer already holds the final `upload_status` (COMPLETED, DUPLICATE for a repeated CREATE, or ERROR with the reasons in `errors`). ' +
+        'CREATE and UPDATE need at least one consignment. A CUSTOMER client may leave `customer` out: the order is for its own company.',
+      body: ref(OrderInput, { example: orderInputExample }),
+      response: { 200: ref(OrderImport, { example: orderImportExample, description: 'The outcome of the upload' }), ...writeErrors(409) },
     },
     handler: async (request) => orders.importOrder(principalOf(request), request.body),
   });
 
   app.get('/v1/orders/order/upload/:upload_id', {
     schema: {
+      operationId: 'getOrderImportStatus',
       tags: TAGS,
       summary: 'Get the outcome of an order upload',
+      description: 'The same answer the upload gave, by its `upload_id`. Customer clients see only their own uploads.',
       params: UploadParams,
-      response: { 200: ref(OrderImport), ...errorResponses },
+      response: { 200: ref(OrderImport, { example: orderImportExample, description: 'The outcome of the upload' }), ...readErrors(404) },
     },
     handler: async (request) => orders.getUpload(principalOf(request), request.params.upload_id),
   });
@@ -40,11 +55,15 @@ export function ordersRoutes(app: App, deps: { orders: OrdersService }) {
     app.post(url, {
       config: { auth: 'basic', roles: ['TENANT', 'CUSTOMER'] },
       schema: {
+        operationId: url === '/v1/webhook' ? 'importOrderWebhook' : 'importOrderWebhookAlias',
         tags: TAGS,
         summary: url === '/v1/webhook' ? 'Create, update or cancel an order (webhook)' : 'Alias of POST /v1/webhook',
+        description:
+          'The upload of POST /v1/orders/order/upload for systems that push with fixed credentials: HTTP Basic with the client_id and ' +
+          'secret of a WEBHOOK client, no token. The answer lists only what went wrong (`errors`), with the upload and order ids.',
         security: [{ webhookBasic: [] }],
-        body: ref(OrderInput),
-        response: { 200: ref(OrderImportResponse), ...errorResponses },
+        body: ref(OrderInput, { example: orderInputExample }),
+        response: { 200: ref(OrderImportResponse, { example: orderImportResponseExample, description: 'The outcome of the upload' }), ...writeErrors(409) },
       },
       handler: async (request) => {
         const result = await orders.importOrder(principalOf(request), request.body);
@@ -56,51 +75,66 @@ export function ordersRoutes(app: App, deps: { orders: OrdersService }) {
   app.post('/v1/webhook/partial-order-update', {
     config: { auth: 'basic', roles: ['TENANT', 'CUSTOMER'] },
     schema: {
+      operationId: 'partialOrderUpdate',
       tags: TAGS,
       summary: 'Change parts of existing orders',
       description:
-        'Each update matches exactly one order (by id, name, customer_reference_number, customer) and changes its header, consignments, ' +
-        'stops, goods or handling units, or attaches documents. An update that fails changes nothing and is listed in `errors`; the others still apply.',
+        'HTTP Basic with a WEBHOOK client. Each update matches exactly one order (by id, name, customer_reference_number, customer) and ' +
+        'changes its header, consignments, stops, goods or handling units, or attaches documents: `question_answers` keyed ' +
+        '`documents/<OrderDocumentType>` (e.g. `documents/PROOF_OF_DELIVERY`) with a `remote_document.upload_id` from ' +
+        'POST /v1/documents/document/upload_content or an `embedded_document`. An update that fails changes nothing and is listed in ' +
+        '`errors`; the others still apply.',
       security: [{ webhookBasic: [] }],
-      body: ref(OrderUpdatePayload),
-      response: { 200: ref(PartialOrderUpdateResponse), ...errorResponses },
+      body: ref(OrderUpdatePayload, { example: orderUpdateExample }),
+      response: { 200: ref(PartialOrderUpdateResponse, { example: orderUpdateResponseExample, description: 'What happened to each update' }), ...writeErrors(409) },
     },
     handler: async (request) => orders.partialUpdate(principalOf(request), request.body),
   });
 
   app.get('/v1/orders/order', {
     schema: {
+      operationId: 'listOrders',
       tags: TAGS,
       summary: 'List orders, oldest change first (Waybill)',
       description: 'Filter by `status`, `customer_code` and `updated_after`; page with `next_cursor`. Customer clients see only their orders.',
       querystring: OrderListQuery,
-      response: { 200: ref(ListOrderOutput), ...errorResponses },
+      response: { 200: ref(ListOrderOutput, { example: orderListExample, description: 'One page of order summaries' }), ...readErrors() },
     },
     handler: async (request) => orders.list(principalOf(request), request.query),
   });
 
   app.get('/v1/orders/order/:order_id', {
-    schema: { tags: TAGS, summary: 'Get an order', params: OrderParams, response: { 200: ref(OrderOutput), ...errorResponses } },
+    schema: {
+      operationId: 'getOrder',
+      tags: TAGS,
+      summary: 'Get an order',
+      description: 'The order with its consignments, stops and goods, by id. Customer clients see only their own orders.',
+      params: OrderParams,
+      response: { 200: ref(OrderOutput, { example: orderExample, description: 'The order' }), ...readErrors(404) },
+    },
     handler: async (request) => orders.get(principalOf(request), request.params.order_id),
   });
 
   app.get('/v1/orders/order/:order_id/status', {
     schema: {
+      operationId: 'getOrderStatus',
       tags: TAGS,
       summary: 'Get an order with its status and the status of every stop',
+      description: 'The order as GET /v1/orders/order/{order_id} shows it, plus its status and each stop\'s.',
       params: OrderParams,
-      response: { 200: ref(OrderWithStatus), ...errorResponses },
+      response: { 200: ref(OrderWithStatus, { example: orderWithStatusExample, description: 'The order and its statuses' }), ...readErrors(404) },
     },
     handler: async (request) => orders.getStatus(principalOf(request), request.params.order_id),
   });
 
   app.get('/v1/orders/order/:order_id/export', {
     schema: {
+      operationId: 'exportOrder',
       tags: TAGS,
       summary: 'Export an order as an upload body',
       description: 'The answer is a valid upload body: change `order_identifier` to create a copy.',
       params: OrderParams,
-      response: { 200: ref(OrderExport), ...errorResponses },
+      response: { 200: ref(OrderExport, { example: orderExportExample, description: 'The order as an upload body' }), ...readErrors(404) },
     },
     handler: async (request) => orders.exportOrder(principalOf(request), request.params.order_id),
   });

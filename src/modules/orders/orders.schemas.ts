@@ -154,14 +154,26 @@ export const OrderInput = Type.Object(
   {
     operation: OperationEnum,
     order_identifier: Str(255, { minLength: 1, description: 'Your key for the order; unique per customer.' }),
-    customer: Type.Optional(Entity),
+    customer: Type.Optional(
+      Type.Object(Entity.properties, {
+        anyOf: [{ required: ['code'] }, { required: ['name'] }],
+        description: 'The customer company, by `code` or else by `name`; a CUSTOMER client may leave it out (its own company).',
+      }),
+    ),
     order_status: Type.Optional(OrderKind),
-    // Empty is allowed for DELETE, which needs only the key; CREATE and UPDATE check for at least one.
-    consignments: Type.Array(ref(ConsignmentInput), { maxItems: 100 }),
+    consignments: Type.Array(ref(ConsignmentInput), {
+      maxItems: 100,
+      description: 'At least one for CREATE and UPDATE; DELETE needs only the key and may send an empty list.',
+    }),
     raw_input: opt(FreeObject()),
     ...orderHeaderFields,
   },
-  { $id: 'OrderInput' },
+  {
+    $id: 'OrderInput',
+    // Stated in the schema so clients see the rule: an order to create or update has something to move.
+    if: { properties: { operation: { const: 'DELETE' } } },
+    else: { properties: { consignments: { type: 'array', minItems: 1 } } },
+  },
 );
 export type OrderInput = Static<typeof OrderInput>;
 

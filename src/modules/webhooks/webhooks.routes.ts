@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { principalOf } from '../../platform/http/auth.js';
-import { IdParams, errorResponses } from '../../platform/http/schemas.js';
+import { IdParams, readErrors, writeErrors } from '../../platform/http/schemas.js';
 import { ref, type App } from '../../platform/http/types.js';
 import {
   DeliveryListQuery,
@@ -17,6 +17,21 @@ import {
   WebhookEndpointWithSecret,
 } from './webhooks.schemas.js';
 import type { WebhooksService } from './webhooks.service.js';
+import {
+  attemptListExample,
+  deliveryExample,
+  deliveryListExample,
+  endpointExample,
+  endpointInputExample,
+  endpointListExample,
+  endpointPatchExample,
+  endpointWithSecretExample,
+  patchedEndpointExample,
+  replayInputExample,
+  replayResultExample,
+  rotateSecretExample,
+  rotatedEndpointExample,
+} from './webhooks.examples.js';
 
 const BASE = '/v1/admin/webhook-endpoints';
 const tags = ['Webhooks'];
@@ -31,44 +46,83 @@ const ListQuery = Type.Object({
  */
 export function webhooksRoutes(app: App, deps: { webhooks: WebhooksService }) {
   const { webhooks } = deps;
-  const one = { 200: ref(WebhookEndpoint), ...errorResponses };
+  const endpointAnswer = (description: string) => ref(WebhookEndpoint, { example: endpointExample, description });
 
   app.post(BASE, {
     config: { secretFields: ['secret'] },
     schema: {
+      operationId: 'createWebhookEndpoint',
       tags,
       summary: 'Register a webhook endpoint',
       description:
-        'The answer carries the signing secret (`whsec_…`) for verifying the `webhook-signature` header. An idempotent ' +
-        'replay answers without it (header `Secret-Shown-Once: secret`); read it again with GET …/{id}/secret.',
-      body: ref(WebhookEndpointInput),
-      response: { 201: ref(WebhookEndpointWithSecret), ...errorResponses },
+        'The answer carries the signing secret (`whsec_…`) for verifying the `webhook-signature` header; an idempotent ' +
+        'replay answers without it (header `Secret-Shown-Once: secret`): read it again with GET …/{id}/secret. The URL must reach a public ' +
+        'address: private, loopback and link-local ones are refused unless the operator lists them in WAYBILL_OUTBOUND_ALLOWLIST. ' +
+        'Customer and subcontractor clients register endpoints for their own company only.',
+      body: ref(WebhookEndpointInput, { example: endpointInputExample }),
+      response: { 201: ref(WebhookEndpointWithSecret, { example: endpointWithSecretExample, description: 'The endpoint with its signing secret' }), ...writeErrors(409) },
     },
     handler: async (request, reply) => reply.code(201).send(await webhooks.create(principalOf(request), request.body)),
   });
 
   app.get(BASE, {
-    schema: { tags, summary: 'List webhook endpoints', querystring: ListQuery, response: { 200: ref(WebhookEndpointList), ...errorResponses } },
+    schema: {
+      operationId: 'listWebhookEndpoints',
+      tags,
+      summary: 'List webhook endpoints',
+      description: 'Oldest first; page with `next_cursor`. Secrets are not included.',
+      querystring: ListQuery,
+      response: { 200: ref(WebhookEndpointList, { example: endpointListExample, description: 'One page of endpoints' }), ...readErrors() },
+    },
     handler: async (request) => webhooks.list(principalOf(request), request.query),
   });
 
   app.get(`${BASE}/:id`, {
-    schema: { tags, summary: 'Get a webhook endpoint', params: IdParams, response: one },
+    schema: {
+      operationId: 'getWebhookEndpoint',
+      tags,
+      summary: 'Get a webhook endpoint',
+      description: 'Its settings and health (`failing_since`, `disabled_reason`), without the secret.',
+      params: IdParams,
+      response: { 200: endpointAnswer('The endpoint'), ...readErrors(404) },
+    },
     handler: async (request) => webhooks.get(principalOf(request), request.params.id),
   });
 
   app.get(`${BASE}/:id/secret`, {
-    schema: { tags, summary: 'Get the current signing secret', params: IdParams, response: { 200: ref(WebhookEndpointWithSecret), ...errorResponses } },
+    schema: {
+      operationId: 'getWebhookEndpointSecret',
+      tags,
+      summary: 'Get the current signing secret',
+      description: 'The endpoint with its `secret`. 409 when the secret was sealed under a key the server no longer has: rotate it.',
+      params: IdParams,
+      response: { 200: ref(WebhookEndpointWithSecret, { example: endpointWithSecretExample, description: 'The endpoint with its signing secret' }), ...readErrors(404, 409) },
+    },
     handler: async (request) => webhooks.secret(principalOf(request), request.params.id),
   });
 
   app.patch(`${BASE}/:id`, {
-    schema: { tags, summary: 'Change a webhook endpoint', params: IdParams, body: ref(WebhookEndpointPatch), response: one },
+    schema: {
+      operationId: 'updateWebhookEndpoint',
+      tags,
+      summary: 'Change a webhook endpoint',
+      description: 'Only the fields given change; a new `url` is checked like at registration.',
+      params: IdParams,
+      body: ref(WebhookEndpointPatch, { example: endpointPatchExample }),
+      response: { 200: ref(WebhookEndpoint, { example: patchedEndpointExample, description: 'The changed endpoint' }), ...writeErrors(404) },
+    },
     handler: async (request) => webhooks.update(principalOf(request), request.params.id, request.body),
   });
 
   app.delete(`${BASE}/:id`, {
-    schema: { tags, summary: 'Delete a webhook endpoint and its delivery log', params: IdParams, response: { 204: Type.Null(), ...errorResponses } },
+    schema: {
+      operationId: 'deleteWebhookEndpoint',
+      tags,
+      summary: 'Delete a webhook endpoint and its delivery log',
+      description: 'Pending messages to it are dropped. Answers 204 without a body.',
+      params: IdParams,
+      response: { 204: Type.Null({ description: 'Deleted' }), ...writeErrors(404) },
+    },
     handler: async (request, reply) => {
       await webhooks.remove(principalOf(request), request.params.id);
       return reply.code(204).send(null);
@@ -76,64 +130,106 @@ export function webhooksRoutes(app: App, deps: { webhooks: WebhooksService }) {
   });
 
   app.post(`${BASE}/:id/enable`, {
-    schema: { tags, summary: 'Enable an endpoint; it receives events from now on', params: IdParams, response: one },
+    schema: {
+      operationId: 'enableWebhookEndpoint',
+      tags,
+      summary: 'Enable an endpoint; it receives events from now on',
+      description: 'Also lifts an automatic disable after repeated failures. Events from while it was disabled reach it only through a replay.',
+      params: IdParams,
+      response: { 200: endpointAnswer('The enabled endpoint'), ...writeErrors(404, 409) },
+    },
     handler: async (request) => webhooks.setEnabled(principalOf(request), request.params.id, true),
   });
 
   app.post(`${BASE}/:id/disable`, {
-    schema: { tags, summary: 'Disable an endpoint; pending messages wait until it is enabled', params: IdParams, response: one },
+    schema: {
+      operationId: 'disableWebhookEndpoint',
+      tags,
+      summary: 'Disable an endpoint; pending messages wait until it is enabled',
+      description: 'Nothing is sent while it is disabled: messages already queued wait, and events from that time reach it only through a replay after enabling.',
+      params: IdParams,
+      response: { 200: endpointAnswer('The disabled endpoint'), ...writeErrors(404, 409) },
+    },
     handler: async (request) => webhooks.setEnabled(principalOf(request), request.params.id, false),
   });
 
   app.post(`${BASE}/:id/rotate-secret`, {
     config: { secretFields: ['secret'] },
     schema: {
+      operationId: 'rotateWebhookEndpointSecret',
       tags,
       summary: 'Replace the signing secret',
       description:
-        'During the overlap every message carries signatures by both the old and the new secret. An idempotent ' +
-        'replay answers without the new secret (header `Secret-Shown-Once: secret`).',
+        'During the overlap (`overlap_seconds`, one day by default) every message carries signatures by both the old and the new secret. ' +
+        'An idempotent replay answers without the new secret (header `Secret-Shown-Once: secret`).',
       params: IdParams,
-      body: ref(RotateSecretInput),
-      response: { 200: ref(WebhookEndpointWithSecret), ...errorResponses },
+      body: ref(RotateSecretInput, { example: rotateSecretExample }),
+      response: { 200: ref(WebhookEndpointWithSecret, { example: rotatedEndpointExample, description: 'The endpoint with its new secret' }), ...writeErrors(404, 409) },
     },
     handler: async (request) => webhooks.rotateSecret(principalOf(request), request.params.id, request.body?.overlap_seconds ?? 86400),
   });
 
   app.post(`${BASE}/:id/test`, {
-    schema: { tags, summary: 'Send a test message', params: IdParams, response: { 202: ref(WebhookDelivery), ...errorResponses } },
+    schema: {
+      operationId: 'testWebhookEndpoint',
+      tags,
+      summary: 'Send a test message',
+      description: 'Queues a `webhook.test` message; follow it in the deliveries and attempts. 409 while the endpoint is disabled.',
+      params: IdParams,
+      response: { 202: ref(WebhookDelivery, { example: deliveryExample, description: 'The queued message' }), ...writeErrors(404, 409) },
+    },
     handler: async (request, reply) => reply.code(202).send(await webhooks.sendTest(principalOf(request), request.params.id)),
   });
 
   app.get(`${BASE}/:id/deliveries`, {
     schema: {
+      operationId: 'listWebhookDeliveries',
       tags,
       summary: 'List messages sent to an endpoint, newest first',
+      description: 'Filter by `status` (PENDING, SUCCEEDED, FAILED); page with `next_cursor`.',
       params: IdParams,
       querystring: DeliveryListQuery,
-      response: { 200: ref(WebhookDeliveryList), ...errorResponses },
+      response: { 200: ref(WebhookDeliveryList, { example: deliveryListExample, description: 'One page of messages' }), ...readErrors(404) },
     },
     handler: async (request) => webhooks.deliveries(principalOf(request), request.params.id, request.query),
   });
 
   app.post(`${BASE}/:id/replay`, {
     schema: {
+      operationId: 'replayWebhookDeliveries',
       tags,
       summary: 'Resend what an endpoint missed in a time window',
+      description:
+        'Builds messages for the events in [`since`, `until`) the endpoint never received and queues failed ones again. A large window is ' +
+        'done in parts: call again with `resume_since` until it is null. 409 while the endpoint is disabled.',
       params: IdParams,
-      body: ref(ReplayInput),
-      response: { 202: ref(ReplayResult), ...errorResponses },
+      body: ref(ReplayInput, { example: replayInputExample }),
+      response: { 202: ref(ReplayResult, { example: replayResultExample, description: 'How many messages were queued' }), ...writeErrors(404, 409) },
     },
     handler: async (request, reply) => reply.code(202).send(await webhooks.replay(principalOf(request), request.params.id, request.body)),
   });
 
   app.get(`${BASE}/deliveries/:id/attempts`, {
-    schema: { tags, summary: 'Every attempt of one message', params: IdParams, response: { 200: ref(WebhookAttemptList), ...errorResponses } },
+    schema: {
+      operationId: 'listWebhookDeliveryAttempts',
+      tags,
+      summary: 'Every attempt of one message',
+      description: 'Status code, latency and the start of the answer of each try, oldest first.',
+      params: IdParams,
+      response: { 200: ref(WebhookAttemptList, { example: attemptListExample, description: 'The attempts' }), ...readErrors(404) },
+    },
     handler: async (request) => webhooks.attempts(principalOf(request), request.params.id),
   });
 
   app.post(`${BASE}/deliveries/:id/redeliver`, {
-    schema: { tags, summary: 'Send a message again (same webhook-id, same body)', params: IdParams, response: { 202: ref(WebhookDelivery), ...errorResponses } },
+    schema: {
+      operationId: 'redeliverWebhookDelivery',
+      tags,
+      summary: 'Send a message again (same webhook-id, same body)',
+      description: 'Queues a copy of the message; receivers that deduplicate on `webhook-id` see it once. 409 while the endpoint is disabled.',
+      params: IdParams,
+      response: { 202: ref(WebhookDelivery, { example: deliveryExample, description: 'The queued copy' }), ...writeErrors(404, 409) },
+    },
     handler: async (request, reply) => reply.code(202).send(await webhooks.redeliver(principalOf(request), request.params.id)),
   });
 }

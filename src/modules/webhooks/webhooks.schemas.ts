@@ -20,7 +20,7 @@ const BasicAuth = Type.Object(
 );
 
 const endpointFields = {
-  url: Str(2000, { minLength: 8, description: 'Where messages are POSTed (http or https).' }),
+  url: Str(2000, { minLength: 8, format: 'uri', description: 'Where messages are POSTed (http or https, a public address unless allowlisted).' }),
   description: Type.Optional(Nullable(Str(500))),
   families: Type.Array(ref(PayloadFamily), { minItems: 1, maxItems: 10, uniqueItems: true }),
   event_types: Type.Optional(

@@ -1,4 +1,4 @@
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type, type TRef, type TSchema } from '@sinclair/typebox';
 
 /** Wire building blocks shared by every module. Every string is bounded (see STYLE: "an unbounded string is a bug"). */
 
@@ -48,18 +48,41 @@ export const ErrorEnvelope = Type.Object(
   { $id: 'ValidationErrorResponse', description: 'Every error response uses this envelope.' },
 );
 
-const errorRef = (description: string) => Type.Ref('ValidationErrorResponse', { description });
+const ERROR_MEANINGS = {
+  400: 'The request is malformed or fails validation',
+  401: 'Missing, invalid or expired credentials',
+  403: "The client's role or kind may not do this",
+  404: 'Not found, or not visible to this client',
+  409: 'Conflicts with the current state, or the Idempotency-Key belongs to another request or one still running',
+  413: 'The body is larger than allowed',
+  415: 'The body is not in a media type this endpoint takes',
+  429: 'Too many requests; retry after the number of seconds in Retry-After',
+  503: 'Not ready to serve requests',
+} as const;
+export type ErrorStatus = keyof typeof ERROR_MEANINGS;
 
-/** The error responses every route may answer with, for the OpenAPI document. */
-export const errorResponses = {
-  400: errorRef('The request is malformed or fails validation'),
-  401: errorRef('Missing, invalid or expired credentials'),
-  403: errorRef('The client may not do this'),
-  404: errorRef('Not found, or not visible to this client'),
-  409: errorRef('Conflicts with the current state or a reused Idempotency-Key'),
-  413: errorRef('The body is larger than allowed'),
-  429: errorRef('Too many requests; retry after the number of seconds in Retry-After'),
-};
+/** OpenAPI entries for the error statuses a route can answer, each with the shared envelope. */
+export function errorsOf<S extends ErrorStatus>(...statuses: S[]) {
+  return Object.fromEntries(
+    statuses.map((status) => [status, Type.Ref('ValidationErrorResponse', { description: ERROR_MEANINGS[status] })]),
+  ) as Record<S, TRef>;
+}
+
+/**
+ * What any authenticated GET can answer before or besides its own errors: a malformed query or
+ * path (400), credentials (401), a role or client kind the route refuses (403), the rate limit (429).
+ */
+export const readErrors = <S extends ErrorStatus>(...own: S[]) => errorsOf<S | 400 | 401 | 403 | 429>(400, 401, 403, 429, ...own);
+
+/**
+ * What a call that may carry a body adds: too large (413) or of a media type the route does not
+ * parse (415). Authenticated POSTs add 409 themselves: a reused `Idempotency-Key` conflicts.
+ */
+export const writeErrors = <S extends ErrorStatus>(...own: S[]) =>
+  errorsOf<S | 400 | 401 | 403 | 413 | 415 | 429>(400, 401, 403, 413, 415, 429, ...own);
+
+/** Every error status at once, for routes whose own list is not worked out yet; prefer the two above. */
+export const errorResponses = errorsOf(400, 401, 403, 404, 409, 413, 415, 429);
 
 /** `{items, next_cursor}`: the contract's list envelope. */
 export const Page = <T extends TSchema>(item: T, $id: string) =>

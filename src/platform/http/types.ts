@@ -14,9 +14,14 @@ export type App = FastifyInstance<
 
 /**
  * A reference to a named schema (registered with `app.addSchema`) that keeps the TypeScript type,
- * so OpenAPI shows the schema by name while handlers stay typed.
+ * so OpenAPI shows the schema by name while handlers stay typed. A route's body or response may
+ * add an example (type-checked against the schema; the OpenAPI document shows it on the
+ * operation) and, for a response, a description.
  */
-export function ref<T extends TSchema>(schema: T) {
+export function ref<T extends TSchema>(schema: T, doc: { example?: Static<T>; description?: string } = {}) {
   if (!schema.$id) throw new Error('ref() needs a schema with an $id');
-  return Type.Unsafe<Static<T>>(Type.Ref(schema.$id));
+  const { example, description } = doc;
+  return Type.Unsafe<Static<T>>(
+    Type.Ref(schema.$id, { ...(example === undefined ? {} : { examples: [example] }), ...(description ? { description } : {}) }),
+  );
 }

@@ -49,6 +49,10 @@ function embeddedIPv4(ip: ipaddr.IPv4 | ipaddr.IPv6): ipaddr.IPv4 | ipaddr.IPv6 
 
 export class UrlRefusedError extends Error {}
 
+/** How an operator lets receivers on a private network (or this machine) through. */
+export const ALLOWLIST_HINT =
+  'private, loopback and link-local addresses are refused unless listed in WAYBILL_OUTBOUND_ALLOWLIST (e.g. 127.0.0.1/32 for a receiver on this machine)';
+
 const stripBrackets = (hostname: string) => hostname.replace(/^\[(.*)\]$/, '$1');
 
 /**
@@ -68,7 +72,7 @@ export async function checkReceiverUrl(raw: string, policy: AddressPolicy): Prom
   const host = stripBrackets(url.hostname);
   // The URL parser has already normalised encoded IPv4 forms (`127.1`, `2130706433`, `0x7f.1`).
   if (net.isIP(host)) {
-    if (!policy.allows(host)) throw new UrlRefusedError(`url points to a disallowed address (${host})`);
+    if (!policy.allows(host)) throw new UrlRefusedError(`url points to a disallowed address (${host}): ${ALLOWLIST_HINT}`);
     return url;
   }
   let addresses: string[];
@@ -79,6 +83,6 @@ export async function checkReceiverUrl(raw: string, policy: AddressPolicy): Prom
     return url;
   }
   const refused = addresses.find((address) => !policy.allows(address));
-  if (refused) throw new UrlRefusedError(`url resolves to a disallowed address (${refused})`);
+  if (refused) throw new UrlRefusedError(`url resolves to a disallowed address (${refused}): ${ALLOWLIST_HINT}`);
   return url;
 }
