@@ -10,6 +10,7 @@ import { registerAuth } from './platform/http/auth.js';
 import { frameworkError, registerErrorHandling } from './platform/http/error-handler.js';
 import { AppError } from './platform/http/errors.js';
 import { registerIdempotency } from './platform/http/idempotency.js';
+import { RouteMethods } from './platform/http/method-not-allowed.js';
 import { buildRequestValidator } from './platform/http/validation.js';
 import { commonSchemas } from './platform/http/schemas.js';
 import type { App } from './platform/http/types.js';
@@ -48,6 +49,9 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // Before any route is added, so every route's methods are known to the 405 answer.
+  const routeMethods = new RouteMethods();
+  routeMethods.watch(app);
 
   // The contract's token call sends `Content-Type: application/json` with an empty body.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
@@ -63,7 +67,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   // Every endpoint takes JSON (or a form or multipart where declared): plain text is a 415, not a body to validate.
   app.removeContentTypeParser('text/plain');
 
-  registerErrorHandling(app);
+  registerErrorHandling(app, routeMethods);
 
   await app.register(rateLimit, {
     global: true,
