@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { newClient, newCompany, newTenant, type Client } from './support/app.js';
+import { newClient, newTenant, type Client } from './support/app.js';
 import { expectContract } from './support/contract.js';
+import { exampleCustomers, orderExamples, partialExample, partialExampleTarget, type Example, type Json } from './support/contract-examples.js';
 import { eventually } from './support/webhook-receiver.js';
 import { webhookWorld } from './support/webhook-world.js';
 import { get, partialUpdate, upload } from './orders.fixtures.js';
@@ -13,31 +13,15 @@ import { get, partialUpdate, upload } from './orders.fixtures.js';
  * answers is validated against the contract's own schemas.
  */
 
-type Json = Record<string, unknown>;
-interface Example { name: string; kind: 'order' | 'partial-order-update'; body: Json }
-const { examples } = JSON.parse(readFileSync(new URL('./contract/order-examples.json', import.meta.url), 'utf8')) as { examples: Example[] };
-const orderExamples = examples.filter((e) => e.kind === 'order');
-const partialExample = examples.find((e) => e.kind === 'partial-order-update') as Example;
-
 const world = webhookWorld({ webhookRetrySchedule: [0, 0] });
 let admin: Client;
 let hook: Client;
-
-/** The customers the examples name, by code or by name. */
-const CUSTOMERS = [
-  { code: '00020', name: 'Customer 00020' },
-  { code: '00083', name: 'Customer 00083' },
-  { code: '00007', name: 'Customer 00007' },
-  { code: 'CUSTOMER_CODE', name: 'Customer by code' },
-  { code: 'UPS', name: 'UPS SCS Coventry' },
-  { code: 'QARGO', name: 'Qargo' },
-];
 
 beforeAll(async () => {
   const { ctx, receiver } = world;
   admin = await newTenant(ctx);
   hook = await newClient(ctx, admin.tenantId, 'TENANT', { kind: 'WEBHOOK' });
-  for (const customer of CUSTOMERS) await newCompany(ctx, admin, customer);
+  await exampleCustomers(ctx, admin);
   const res = await ctx.app.inject({
     method: 'POST',
     url: '/v1/admin/webhook-endpoints',
@@ -129,12 +113,7 @@ describe('the contract guide examples', () => {
   });
 
   it('applies the partial update example unchanged: signature on the consignment, scan on the handling unit', async () => {
-    // The example names the order by customer reference T1234393 and a handling unit by barcode ABC123.
-    const pallets = orderExamples.find((e) => JSON.stringify(e.body).includes('handling_units')) as Example;
-    const body = structuredClone(pallets.body) as { consignments: Array<{ goods: Array<{ handling_units?: Array<{ barcode: { value: string } }> }> }> };
-    const unit = body.consignments[0]?.goods[0]?.handling_units?.[0];
-    if (unit) unit.barcode.value = 'ABC123';
-    const orderId = await importBody({ ...body, order_identifier: 'PARTIAL-EXAMPLE', customer_reference_number: 'T1234393' });
+    const orderId = await importBody(partialExampleTarget('PARTIAL-EXAMPLE'));
 
     const result = await partialUpdate(world.ctx, hook, partialExample.body.updates as unknown[]);
     expect(result.errors).toEqual([]);
