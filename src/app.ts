@@ -12,6 +12,7 @@ import { registerIdempotency } from './platform/http/idempotency.js';
 import { parseJsonBody, registerNulGuard } from './platform/http/input-guards.js';
 import { openapiOptions, referencePageOptions } from './platform/http/openapi.js';
 import { registerProbes } from './platform/http/probes.js';
+import { RouteMethods } from './platform/http/method-not-allowed.js';
 import { buildRequestValidator } from './platform/http/validation.js';
 import { commonSchemas } from './platform/http/schemas.js';
 import type { App } from './platform/http/types.js';
@@ -51,6 +52,9 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // Before any route is added, so every route's methods are known to the 405 answer.
+  const routeMethods = new RouteMethods();
+  routeMethods.watch(app);
 
   // The contract's token call sends `Content-Type: application/json` with an empty body.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
@@ -66,7 +70,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   // Every endpoint takes JSON (or a form or multipart where declared): plain text is a 415, not a body to validate.
   app.removeContentTypeParser('text/plain');
 
-  registerErrorHandling(app);
+  registerErrorHandling(app, routeMethods);
   registerNulGuard(app);
 
   await app.register(rateLimit, {

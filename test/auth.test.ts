@@ -96,9 +96,16 @@ describe('POST /v1/auth/token', () => {
     expectError(await token({ 'content-type': 'application/x-www-form-urlencoded' }, form.toString()), 401);
   });
 
-  it('does not give WEBHOOK clients API tokens', async () => {
-    const hook = await newClient(ctx, admin.tenantId, 'TENANT', { kind: 'WEBHOOK' });
-    expectError(await token({ authorization: basic(hook.clientId, hook.clientSecret) }), 403);
+  it('gives WEBHOOK clients a token that reaches what their role may and not the Basic-only webhooks', async () => {
+    const company = await newCompany(ctx, admin, { name: 'Hook customer', code: 'HOOKCUST' });
+    const hook = await newClient(ctx, admin.tenantId, 'CUSTOMER', { kind: 'WEBHOOK', companyId: company });
+    const res = await token({ authorization: basic(hook.clientId, hook.clientSecret) });
+    expect(res.statusCode, res.body).toBe(200);
+    const auth = `Bearer ${res.json().access_token as string}`;
+    expect((await ctx.app.inject({ method: 'GET', url: '/v1/orders/order', headers: { authorization: auth } })).statusCode).toBe(200);
+    // A customer role may not manage API clients, whatever credentials the token came from.
+    expectError(await ctx.app.inject({ method: 'GET', url: '/v1/admin/api-clients', headers: { authorization: auth } }), 403);
+    expectError(await ctx.app.inject({ method: 'POST', url: '/v1/webhook/partial-order-update', headers: { authorization: auth }, payload: { updates: [] } }), 401);
   });
 });
 

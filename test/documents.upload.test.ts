@@ -187,6 +187,22 @@ describe('bad requests', () => {
     }
   });
 
+  it('finds the file part after other file and text parts, as form builders send them', async () => {
+    const body = multipart([
+      { name: 'note', content: 'delivery papers' },
+      { name: 'thumbnail', filename: 'thumb.png', contentType: 'image/png', content: randomBytes(300) },
+      { name: 'file', filename: 'cmr.pdf', contentType: 'application/pdf', content: SMALL_PDF },
+    ]);
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/v1/documents/document/upload_content',
+      headers: { authorization: admin.auth, ...body.headers },
+      payload: body.payload,
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expectContract('DocumentUploadResponse', res.json());
+  });
+
   it('answers 400, not 500, for a malformed or cut-off multipart body and keeps no temp file', async () => {
     const files = blobFiles().length;
     const good = multipart([{ name: 'file', filename: 'a.bin', content: randomBytes(2000) }]);

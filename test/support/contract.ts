@@ -28,6 +28,18 @@ export function contractErrors(schemaName: string, value: unknown): string[] {
   return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
 }
 
+let anonymous = 0;
+/** Errors of `value` against a schema written with the contract's `#/components/schemas/…` refs. */
+export function contractErrorsFor(schema: object, value: unknown): string[] {
+  const rooted = JSON.parse(JSON.stringify(schema).replaceAll('"#/components/schemas/', '"contract#/components/schemas/')) as object;
+  const id = `contract-response-${(anonymous += 1)}`;
+  ajv.addSchema({ ...rooted, $id: id });
+  const validate = ajv.getSchema(id);
+  if (!validate) throw new Error('Could not compile the response schema');
+  if (validate(value)) return [];
+  return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
+}
+
 export function expectContract(schemaName: string, value: unknown): void {
   expect(contractErrors(schemaName, value), `response does not match contract schema ${schemaName}`).toEqual([]);
 }

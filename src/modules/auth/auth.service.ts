@@ -178,10 +178,10 @@ export async function createAuthService(deps: { db: Db; bus: EventBus; tokenTtlS
     },
 
     async issueToken(clientId: string, secret: string) {
+      // WEBHOOK credentials may obtain a token too, as the contract allows. The token carries the
+      // client's role, so it reaches exactly the Bearer routes that role may call, and it does not
+      // open /v1/webhook/*, which keeps taking the credentials themselves.
       const principal = await authenticator.verifyBasic(clientId, secret);
-      if (principal.kind === 'WEBHOOK') {
-        throw forbidden('WEBHOOK clients call /v1/webhook/* with HTTP Basic directly and cannot obtain API tokens');
-      }
       const accessToken = await new SignJWT({ tid: principal.tenantId, role: principal.role })
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
         .setIssuer(ISSUER)

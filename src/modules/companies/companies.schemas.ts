@@ -69,7 +69,7 @@ const inputFields = {
   archived_subcontractor: opt(Type.Boolean()),
   name: opt(Str(255, { minLength: 1 })),
   legal_name: opt(Str(255)),
-  code: opt(Str(100, { minLength: 1, description: 'Your reference for the company; unique per tenant.' })),
+  code: opt(Str(100, { description: 'Your reference for the company; unique per tenant. Empty means no code.' })),
   accounting_code: opt(Str(100)),
   currency: CurrencyCode,
   vat_number: opt(Str(50)),

@@ -102,7 +102,9 @@ export function createCompaniesService(deps: { db: Db; bus: EventBus }) {
   }
 
   return {
-    async create(principal: Principal, input: CompanyInput): Promise<CompanyDetailOutput> {
+    async create(principal: Principal, given: CompanyInput): Promise<CompanyDetailOutput> {
+      // The contract's own examples send `code: ""`: an empty code is no code, not a code nobody can look up.
+      const input = { ...given, code: given.code || null };
       const name = input.name ?? input.code;
       if (!name) throw badRequest('A company needs a name (or at least a code)', [detail('name is required', 'name')]);
       const tenantId = principal.tenantId;

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { PassThrough, type Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
@@ -21,6 +22,9 @@ import {
 import type { DocumentsService } from './documents.service.js';
 import { documentImportExample, documentUploadExample, orderDocumentsExample } from './documents.examples.js';
 import type { OrderDocumentsService } from './order-documents.service.js';
+
+/** File parts read before giving up on finding the one named `file`. */
+const MAX_FILE_PARTS = 5;
 
 /** Room for multipart boundaries and part headers around a file of the maximum size. */
 const MULTIPART_OVERHEAD = 64 * 1024;
@@ -112,7 +116,7 @@ export async function documentsRoutes(app: App, deps: { documents: DocumentsServ
     // One byte more than the limit reaches the blob store, which then refuses the file with a 413.
     // With the limit itself, busboy would cut the stream silently and a truncated file would pass.
     await scoped.register(multipart, {
-      limits: { fileSize: maxBytes + 1, files: 1, fields: 20, fieldSize: 64 * 1024, parts: 40, headerPairs: 100 },
+      limits: { fileSize: maxBytes + 1, files: MAX_FILE_PARTS, fields: 20, fieldSize: 64 * 1024, parts: 40, headerPairs: 100 },
     });
 
     scoped.post('/v1/documents/document/upload_content', {
@@ -134,20 +138,23 @@ export async function documentsRoutes(app: App, deps: { documents: DocumentsServ
       handler: async (request, reply) => {
         if (!request.isMultipart()) throw unsupportedMediaType('Send the file as multipart/form-data in a field named "file"');
         checkDeclaredLength(request.headers['content-length'], maxBytes + MULTIPART_OVERHEAD, maxBytes);
-        let file;
+        let created: Awaited<ReturnType<DocumentsService['storeUpload']>> | undefined;
         try {
-          file = await request.file();
+          // Form builders may send other file parts (a thumbnail, a manifest) before `file`: skip them.
+          for await (const part of request.parts()) {
+            if (part.type !== 'file') continue;
+            if (part.fieldname !== 'file') {
+              part.file.resume();
+              await finished(part.file);
+              continue;
+            }
+            created = await documents.storeUpload(principalOf(request), { filename: part.filename, contentType: part.mimetype, stream: part.file });
+            break;
+          }
         } catch (err) {
           throw multipartError(err);
         }
-        if (!file || file.fieldname !== 'file') {
-          throw badRequest('The multipart field "file" is required', [detail('file is required', 'file', 'body.file')]);
-        }
-        const created = await documents.storeUpload(principalOf(request), {
-          filename: file.filename,
-          contentType: file.mimetype,
-          stream: file.file,
-        });
+        if (!created) throw badRequest('The multipart field "file" is required', [detail('file is required', 'file', 'body.file')]);
         return reply.code(201).send(created);
       },
     });

@@ -74,7 +74,7 @@ export const DocumentImportResponse = Type.Object(
 export type DocumentImportResponse = Static<typeof DocumentImportResponse>;
 
 export const DocumentImportQuery = Type.Object({
-  filename: Str(255, { minLength: 1, description: 'File name including its extension.' }),
+  filename: Str(255, { description: 'File name including its extension; when empty, the file is stored under a generic name.' }),
   document_type: Type.Optional(ref(OrderDocumentTypeSchema)),
   document_name: Type.Optional(Str(255, { minLength: 1, description: 'Display name; the file name when left out.' })),
   customer_reference_number: Type.Optional(Str(255, { minLength: 1 })),

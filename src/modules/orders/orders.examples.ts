@@ -211,6 +211,7 @@ export const orderExample = {
       },
       goods: [
         {
+          packaged_items: [],
           custom_fields: {},
           id: '5cc0e07c-c84f-47ca-9d9f-2aab90d20f82',
           description: 'Pallets of floor tiles',
@@ -219,6 +220,7 @@ export const orderExample = {
           packaging_type: { code: 'EUR' },
         },
         {
+          packaged_items: [],
           custom_fields: {},
           id: 'cabbd039-e1d3-48fa-bd0d-2d1ce73092e2',
           description: 'Grout, 25 kg bags',
@@ -414,6 +416,7 @@ export const orderWithStatusExample = {
       },
       goods: [
         {
+          packaged_items: [],
           custom_fields: {},
           id: '5cc0e07c-c84f-47ca-9d9f-2aab90d20f82',
           description: 'Pallets of floor tiles',
@@ -422,6 +425,7 @@ export const orderWithStatusExample = {
           packaging_type: { code: 'EUR' },
         },
         {
+          packaged_items: [],
           custom_fields: {},
           id: 'cabbd039-e1d3-48fa-bd0d-2d1ce73092e2',
           description: 'Grout, 25 kg bags',

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { isUuid } from '../../platform/http/schemas.js';
 import type { NewConsignment, NewGood, NewStop } from './orders.repo.js';
 import type { ConsignmentInput, OrderInput, StopInput } from './orders.schemas.js';
 import type { StopType } from './orders.tables.js';
@@ -90,11 +91,14 @@ function consignmentDetails(input: ConsignmentInput): Record<string, unknown> {
   return details;
 }
 
-/** Handling units get ids (the output requires them); ones sent with an id keep it. */
+/** Handling units and packaged items get ids (the output requires them); ones sent with a UUID keep it. */
 function goodDetails(good: Record<string, unknown>): Record<string, unknown> {
-  const units = good.handling_units as Array<Record<string, unknown>> | undefined;
-  if (!units) return good;
-  return { ...good, handling_units: units.map((u) => ({ ...u, id: typeof u.id === 'string' ? u.id : randomUUID() })) };
+  const withIds = (list: unknown) => (list as Array<Record<string, unknown>>).map((u) => ({ ...u, id: typeof u.id === 'string' && isUuid(u.id) ? u.id : randomUUID() }));
+  return {
+    ...good,
+    ...(good.handling_units ? { handling_units: withIds(good.handling_units) } : {}),
+    ...(good.packaged_items ? { packaged_items: withIds(good.packaged_items) } : {}),
+  };
 }
 
 /** One consignment with the ids its rows will carry: reused ones on UPDATE, new ones otherwise. */

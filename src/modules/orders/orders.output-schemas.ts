@@ -4,7 +4,7 @@ import { DateOnly, DateTime, FreeObject, Nullable, Page, Uuid } from '../../plat
 import { ref } from '../../platform/http/types.js';
 import { OrderUpdatePayload, PartialOrderUpdateResponse } from './orders.partial.schemas.js';
 import {
-  ConsignmentInput, GoodInput, LocationInput, OrderImport, OrderImportResponse, OrderInput, StopInput, TimeWindowInput, opt, orderHeaderFields,
+  ConsignmentInput, GoodInput, LocationInput, PackagedItemInput, OrderImport, OrderImportResponse, OrderInput, StopInput, TimeWindowInput, opt, orderHeaderFields,
 } from './orders.schemas.js';
 
 /**
@@ -34,7 +34,12 @@ export type OrderStopOutput = Static<typeof OrderStopOutput>;
 
 const { pickup_stop: _p, delivery_stop: _d, goods: _g, buyer: _b, seller: _s, ...consignmentInputFields } = ConsignmentInput.properties;
 
-export const GoodOutput = Type.Object({ ...GoodInput.properties, id: Uuid, custom_fields: FreeObject() });
+/** A packaged item as output: the input's fields, with the id the import gave it. */
+export const PackagedItemOutput = Type.Object({ ...PackagedItemInput.properties, id: Uuid, custom_fields: FreeObject() });
+
+const { packaged_items: _packagedInput, ...goodFields } = GoodInput.properties;
+export const GoodOutput = Type.Object({ ...goodFields, id: Uuid, custom_fields: FreeObject(), packaged_items: Type.Array(PackagedItemOutput) });
+export type GoodOutput = Static<typeof GoodOutput>;
 
 export const OrderConsignmentOutput = Type.Object(
   {

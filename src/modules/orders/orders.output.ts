@@ -1,6 +1,8 @@
 import { companyOutput } from '../companies/companies.service.js';
 import type { CompanyRow } from '../companies/companies.repo.js';
 import { visibilityStopStatus, type OrderStatus, type StopStatus } from './order-status.js';
+import type { TObject } from '@sinclair/typebox';
+import { GoodOutput, PackagedItemOutput } from './orders.output-schemas.js';
 import type { OrderExport, OrderConsignmentOutput, OrderOutput, OrderStopOutput, OrderWithStatus } from './orders.output-schemas.js';
 import type { ConsignmentPlan } from './orders.mapping.js';
 import type { OrderAggregate, StopRecord } from './orders.repo.js';
@@ -34,6 +36,25 @@ function stopOutput(stop: StopRecord): OrderStopOutput {
   };
 }
 
+/** The fields of `value` that `schema` declares: stored input beyond them is never shown or sent. */
+const declared = (schema: TObject, value: Json): Json =>
+  Object.fromEntries(Object.keys(schema.properties).filter((key) => value[key] !== undefined).map((key) => [key, value[key]]));
+
+/**
+ * A good as GET shows it and the visibility push sends it: one mapping, so both carry the same
+ * fields, and packaged items with the ids the import gave them.
+ */
+function goodOutput(good: OrderAggregate['goods'][number]): GoodOutput {
+  const details = good.details as Json;
+  const items = (details.packaged_items as Json[] | undefined) ?? [];
+  return {
+    ...(declared(GoodOutput, details) as Partial<GoodOutput>),
+    id: good.id,
+    custom_fields: (details.custom_fields as Json) ?? {},
+    packaged_items: items.map((item) => ({ ...declared(PackagedItemOutput, item), custom_fields: (item.custom_fields as Json) ?? {} }) as GoodOutput['packaged_items'][number]),
+  };
+}
+
 function consignmentsOf(order: OrderAggregate, stops: OrderStopOutput[]): OrderConsignmentOutput[] {
   return order.consignments.map((c) => {
     const details = c.details as Json;
@@ -44,9 +65,7 @@ function consignmentsOf(order: OrderAggregate, stops: OrderStopOutput[]): OrderC
       consignment_reference_number: c.reference_number,
       pickup_stop: own.find((s) => s.stop_type === 'PICKUP') as OrderStopOutput,
       delivery_stop: own.find((s) => s.stop_type === 'DELIVERY') as OrderStopOutput,
-      goods: order.goods
-        .filter((g) => g.consignment_id === c.id)
-        .map((g) => ({ ...(g.details as Json), id: g.id, custom_fields: ((g.details as Json).custom_fields as Json) ?? {} })),
+      goods: order.goods.filter((g) => g.consignment_id === c.id).map(goodOutput),
       signatures: [],
       custom_fields: (details.custom_fields as Json) ?? {},
     };
@@ -126,14 +145,19 @@ export function plansOf(order: OrderAggregate): ConsignmentPlan[] {
   });
 }
 
+/** A good as input again: its handling units and packaged items lose the ids Waybill gave them. */
+function withoutIds(good: GoodInput): GoodInput {
+  const strip = (list: unknown) => (list as Json[] | undefined)?.map(({ id: _id, ...rest }) => rest);
+  const units = strip(good.handling_units);
+  const items = strip(good.packaged_items);
+  return { ...good, ...(units ? { handling_units: units } : {}), ...(items ? { packaged_items: items } : {}) };
+}
+
 /** The order as an `OrderInput` again: stored input fields only, no ids or execution state. */
 export function orderExport(order: OrderAggregate): OrderExport {
   const consignments = plansOf(order).map(({ input }) => ({
     ...input,
-    goods: (input.goods ?? []).map((good) => {
-      const units = good.handling_units as Json[] | undefined;
-      return units ? { ...good, handling_units: units.map(({ id: _id, ...unit }) => unit) } : good;
-    }),
+    goods: (input.goods ?? []).map((good) => withoutIds(good)),
   }));
   return {
     ...(order.header as Json),
@@ -165,7 +189,7 @@ export interface VisibilityOrder {
     stop_reference: string | null;
     custom_fields: Json | null;
   }>;
-  consignment: { id: string; goods: Json[] } | null;
+  consignment: { id: string; goods: GoodOutput[] } | null;
 }
 
 /** The contract's `VisibilityOrder` snapshot the webhook engine sends to visibility receivers. */
@@ -206,7 +230,7 @@ export function visibilityOrder(order: OrderAggregate, customer: CompanyRow): Vi
     }),
     // The snapshot has room for one consignment; the first one stands for single-consignment orders.
     consignment: first
-      ? { id: first.id, goods: order.goods.filter((g) => g.consignment_id === first.id).map((g) => ({ ...(g.details as Json), id: g.id })) }
+      ? { id: first.id, goods: order.goods.filter((g) => g.consignment_id === first.id).map(goodOutput) }
       : null,
   };
 }

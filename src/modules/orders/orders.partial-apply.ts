@@ -21,6 +21,12 @@ export class UpdateFailure extends Error {
   }
 }
 
+/** A document answer: one `{remote_document}` or `{embedded_document}` item, or a list of them. */
+export function isDocumentAnswer(answer: unknown): boolean {
+  const items = Array.isArray(answer) ? answer : [answer];
+  return items.length > 0 && items.every((i) => i && typeof i === 'object' && ('remote_document' in i || 'embedded_document' in i));
+}
+
 export interface DocumentAnswers {
   subjectType: 'ORDER' | 'CONSIGNMENT' | 'STOP';
   subjectId: string;
@@ -75,23 +81,37 @@ function applyStop(targets: ConsignmentPlan[], update: StopUpdate, documents: Do
   if (update.question_answers) documents.push({ subjectType: 'STOP', subjectId: stop.id, answers: update.question_answers });
 }
 
-function applyHandlingUnit(good: GoodInput, update: HandlingUnitUpdate) {
-  const units = [...((good.handling_units as Json[] | undefined) ?? [])];
+/** Answers that are not documents (a barcode scan, a checked box) are kept on the handling unit, newest per question. */
+function recordAnswers(unit: Json, answers: QuestionAnswers | undefined): Json {
+  if (!answers) return unit;
+  for (const [path, answer] of Object.entries(answers)) {
+    if (isDocumentAnswer(answer)) throw new UpdateFailure(`question "${path}": documents attach to orders, consignments and stops, not to handling units`, 'NOT_SUPPORTED');
+  }
+  return { ...unit, question_answers: { ...(unit.question_answers as Json | undefined), ...answers } };
+}
+
+/**
+ * A handling-unit update among the units of `goods` (several goods when the good level had no
+ * match): CREATE adds to the only good, the other operations need exactly one unit by barcode.
+ */
+function applyHandlingUnit(goods: GoodInput[], update: HandlingUnitUpdate) {
   const operation = update.update?.operation;
   const data = (update.update?.data ?? {}) as Json;
   if (operation === 'CREATE') {
-    units.push({ ...compact(data), id: randomUUID() });
-  } else {
-    const unit = exactlyOne(
-      units.filter((u) => (update.match?.matches_all ?? []).every((e) => inList((u.barcode as Json | undefined)?.value, e.handling_unit?.barcode))),
-      'handling unit',
-    );
-    const index = units.indexOf(unit);
-    if (operation === 'DELETE') units.splice(index, 1);
-    else if (operation === 'REPLACE') units[index] = { ...compact(data), id: unit.id };
-    else if (operation === 'UPDATE') units[index] = merge(unit, data);
+    const good = exactlyOne(goods, 'good for the new handling unit');
+    good.handling_units = [...((good.handling_units as Json[] | undefined) ?? []), recordAnswers({ ...compact(data), id: randomUUID() }, update.question_answers)];
+    return;
   }
-  good.handling_units = units;
+  const units = goods.flatMap((good) => ((good.handling_units as Json[] | undefined) ?? []).map((unit, index) => ({ good, unit, index })));
+  const { good, unit, index } = exactlyOne(
+    units.filter(({ unit: u }) => (update.match?.matches_all ?? []).every((e) => inList((u.barcode as Json | undefined)?.value, e.handling_unit?.barcode))),
+    'handling unit',
+  );
+  const list = [...(good.handling_units as Json[])];
+  if (operation === 'DELETE') list.splice(index, 1);
+  else if (operation === 'REPLACE') list[index] = recordAnswers({ ...compact(data), id: unit.id }, update.question_answers);
+  else list[index] = recordAnswers(operation === 'UPDATE' ? merge(unit, data) : unit, update.question_answers);
+  good.handling_units = list;
 }
 
 function applyGood(targets: ConsignmentPlan[], update: GoodUpdate) {
@@ -104,20 +124,28 @@ function applyGood(targets: ConsignmentPlan[], update: GoodUpdate) {
     plan.goodIds.push(randomUUID());
     return;
   }
-  if (!update.match?.matches_all?.length) throw new UpdateFailure('A good update needs match.matches_all with the good id');
   const goods = targets.flatMap((plan) => (plan.input.goods ?? []).map((good, index) => ({ plan, index, id: plan.goodIds[index] })));
-  const target = exactlyOne(goods.filter((g) => update.match?.matches_all.every((e) => inList(g.id, e.good?.id))), 'good');
-  const list = [...(target.plan.input.goods ?? [])];
-  if (operation === 'DELETE') {
-    list.splice(target.index, 1);
-    target.plan.goodIds.splice(target.index, 1);
-  } else {
-    const current = list[target.index] as GoodInput;
+  // Without a match the update concerns every good of the targeted consignments, as a consignment
+  // update without a match concerns every consignment; replacing or deleting still needs one good.
+  const matched = update.match?.matches_all?.length ? goods.filter((g) => update.match?.matches_all.every((e) => inList(g.id, e.good?.id))) : goods;
+  if (operation === 'DELETE' || operation === 'REPLACE' || update.match?.matches_all?.length) exactlyOne(matched, 'good');
+  const edited = matched.map((target) => {
+    const current = (target.plan.input.goods ?? [])[target.index] as GoodInput;
+    if (operation === 'DELETE') return { target, next: undefined };
     const next = operation === 'REPLACE' ? { ...compact(data), ...(current.handling_units ? { handling_units: current.handling_units } : {}) } : operation === 'UPDATE' ? merge(current, data) : { ...current };
-    for (const unitUpdate of update.handling_unit?.updates ?? []) applyHandlingUnit(next, unitUpdate);
-    list[target.index] = next;
+    return { target, next };
+  });
+  for (const unitUpdate of update.handling_unit?.updates ?? []) applyHandlingUnit(edited.map((e) => e.next).filter((g): g is GoodInput => g !== undefined), unitUpdate);
+  // Deleting from the end keeps the indexes of earlier goods valid.
+  for (const { target, next } of edited.reverse()) {
+    const list = [...(target.plan.input.goods ?? [])];
+    if (next) list[target.index] = next;
+    else {
+      list.splice(target.index, 1);
+      target.plan.goodIds.splice(target.index, 1);
+    }
+    target.plan.input.goods = list;
   }
-  target.plan.input.goods = list;
 }
 
 /** Applies one consignment-level update (and everything nested in it) to `plans`, in place. */
@@ -126,7 +154,7 @@ export function applyConsignmentUpdate(plans: ConsignmentPlan[], update: Consign
   let targets: ConsignmentPlan[];
   if (operation === 'CREATE') {
     const data = (update.update?.data ?? {}) as Partial<ConsignmentInput>;
-    if (!data.pickup_stop || !data.delivery_stop) throw new UpdateFailure('A new consignment needs a pickup_stop and a delivery_stop');
+    if (!data.pickup_stop?.location || !data.delivery_stop?.location) throw new UpdateFailure('A new consignment needs a pickup_stop and a delivery_stop, each with a location');
     const input = compact(data) as ConsignmentInput;
     const plan = { id: randomUUID(), input, pickupStopId: randomUUID(), deliveryStopId: randomUUID(), goodIds: (input.goods ?? []).map(() => randomUUID()) };
     plans.push(plan);

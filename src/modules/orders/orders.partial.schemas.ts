@@ -1,7 +1,8 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { StringEnum } from '../../platform/http/enum.js';
 import { FreeObject, Nullable, Str, Uuid } from '../../platform/http/schemas.js';
-import { ConsignmentInput, ErrorStatus, GoodInput, StopInput, opt, orderHeaderFields } from './orders.schemas.js';
+import { ref } from '../../platform/http/types.js';
+import { ConsignmentInput, Entity, ErrorStatus, GoodInput, LocationInput, StopInput, opt, orderHeaderFields } from './orders.schemas.js';
 
 /**
  * `POST /v1/webhook/partial-order-update`: nested match/update levels (order → consignment →
@@ -13,26 +14,61 @@ const MatchAny = Type.Object({ matches_any: Type.Array(Str(255), { minItems: 1, 
 const matchTarget = <T extends TSchema>(entry: T) => Type.Object({ matches_all: Type.Array(entry, { maxItems: 10 }) });
 const updatesOf = <T extends TSchema>(update: T, maxItems: number) => Type.Object({ updates: opt(Type.Array(update, { maxItems })) });
 
+/**
+ * Fields the contract's update data declares that Waybill keeps as given. Declared with their types
+ * so that a wrong-typed value is refused, as the contract's schema refuses it, instead of being
+ * stored and never shown.
+ */
+const ExternalId = { external_id: opt(Str(255)) };
+const contractExtras = (strings: string[], objects: string[]) => ({
+  ...ExternalId,
+  ...Object.fromEntries(strings.map((name) => [name, opt(Str(255))])),
+  ...Object.fromEntries(objects.map((name) => [name, opt(FreeObject())])),
+});
+const Barcode = Type.Object({ value: opt(Str(255)), source: Type.Optional(Str(100)) });
+
 /** Keyed by question path; a documents answer is a list of remote or embedded documents. */
 const QuestionAnswers = Type.Record(Str(255), Type.Unknown(), { description: 'Question path → answer; document answers attach files.' });
 
 const HandlingUnitUpdate = Type.Object({
   match: opt(matchTarget(Type.Object({ handling_unit: opt(Type.Object({ barcode: opt(MatchAny) })) }))),
   question_answers: Type.Optional(QuestionAnswers),
-  update: opt(Type.Object({ operation: StringEnum(['REPLACE', 'CREATE', 'UPDATE', 'DELETE']), data: opt(FreeObject()) })),
+  update: opt(
+    Type.Object({
+      operation: StringEnum(['REPLACE', 'CREATE', 'UPDATE', 'DELETE']),
+      data: opt(Type.Object({ ...ExternalId, barcode: opt(Barcode), alternative_barcodes: opt(Type.Array(Barcode, { maxItems: 20 })) })),
+    }),
+  ),
 });
+
+/** A stop's fields in an update: any may be left out, and null (even for `location`) changes nothing. */
+const { location: _location, ...stopFields } = StopInput.properties;
+const StopData = Type.Object({ ...stopFields, location: opt(Type.Object(LocationInput.properties)), ...contractExtras([], ['stop_type', 'stop_activity']) });
 
 const GoodUpdate = Type.Object({
   match: opt(matchTarget(Type.Object({ good: opt(Type.Object({ id: opt(MatchAny) })) }))),
   handling_unit: opt(updatesOf(HandlingUnitUpdate, 1000)),
   question_answers: Type.Optional(QuestionAnswers),
-  update: opt(Type.Object({ operation: StringEnum(['REPLACE', 'CREATE', 'UPDATE', 'DELETE']), data: opt(Type.Partial(Type.Object(GoodInput.properties))) })),
+  update: opt(Type.Object({ operation: StringEnum(['REPLACE', 'CREATE', 'UPDATE', 'DELETE']), data: opt(Type.Object({ ...GoodInput.properties, ...contractExtras([], ['commodity_type']) })) })),
 });
 
 const StopUpdate = Type.Object({
   match: opt(matchTarget(Type.Object({ stop: opt(Type.Object({ reference_number: opt(MatchAny), stop_type: opt(StringEnum(['PICKUP', 'DELIVERY'])) })) }))),
   question_answers: Type.Optional(QuestionAnswers),
-  update: opt(Type.Object({ operation: StringEnum(['CREATE', 'UPDATE', 'DELETE']), data: opt(Type.Partial(Type.Object(StopInput.properties))) })),
+  update: opt(Type.Object({ operation: StringEnum(['CREATE', 'UPDATE', 'DELETE']), data: opt(StopData) })),
+});
+
+const { pickup_stop: _pickup, delivery_stop: _delivery, goods: _goods, standalone_stops: _standalone, ...consignmentFields } = ConsignmentInput.properties;
+const ConsignmentData = Type.Object({
+  ...consignmentFields,
+  pickup_stop: opt(StopData),
+  delivery_stop: opt(StopData),
+  goods: opt(Type.Array(ref(GoodInput), { maxItems: 200 })),
+  standalone_stops: opt(Type.Array(StopData, { maxItems: 100 })),
+  ...contractExtras(
+    ['shipper_name', 'shipper_reference_number', 'buyer_eori_number', 'seller_eori_number'],
+    ['palletxpress_ie', 'tpn', 'pallet_track', 'palletways', 'project44', 'hazchem', 'consignee_signature', 'consignor_signature'],
+  ),
 });
 
 const ConsignmentUpdate = Type.Object({
@@ -42,7 +78,8 @@ const ConsignmentUpdate = Type.Object({
         consignment: opt(
           Type.Object({
             reference_number: opt(MatchAny),
-            order_sequence_number: opt(Type.Integer({ minimum: 1, maximum: 1000, description: 'Position in the order, from 1.' })),
+            // No lower bound, as in the contract: 0 or less names no consignment and the update says so.
+            order_sequence_number: opt(Type.Integer({ maximum: 1_000_000, description: 'Position in the order, from 1.' })),
           }),
         ),
       }),
@@ -51,7 +88,7 @@ const ConsignmentUpdate = Type.Object({
   good: opt(updatesOf(GoodUpdate, 200)),
   stop: opt(updatesOf(StopUpdate, 20)),
   question_answers: Type.Optional(QuestionAnswers),
-  update: opt(Type.Object({ operation: StringEnum(['CREATE', 'UPDATE', 'DELETE']), data: opt(Type.Partial(Type.Object(ConsignmentInput.properties))) })),
+  update: opt(Type.Object({ operation: StringEnum(['CREATE', 'UPDATE', 'DELETE']), data: opt(ConsignmentData) })),
 });
 
 const { setup_stops: _s, teardown_stops: _t, container_load_unload_stop: _c, ...headerFields } = orderHeaderFields;
@@ -71,7 +108,14 @@ export const PartialOrderUpdate = Type.Object({
   update: opt(
     Type.Object({
       operation: StringEnum(['UPDATE', 'DELETE']),
-      data: opt(Type.Object({ ...headerFields, customer: opt(Type.Object({ name: opt(Str(255)), code: opt(Str(100)), row_id: opt(Str(36)) })) })),
+      data: opt(
+        Type.Object({
+          ...headerFields,
+          customer: opt(Type.Object({ name: opt(Str(255)), code: opt(Str(100)), row_id: opt(Str(36)) })),
+          order_group: opt(Entity),
+          ...contractExtras(['origin_country_of_goods', 'destination_country_of_goods'], ['planning_group', 'chep', 'project44', 'shippeo', 'manuport']),
+        }),
+      ),
     }),
   ),
 });

@@ -9,7 +9,7 @@ import { canCancel, deriveOrderStatus, type StopStatus } from './order-status.js
 import { appendOrderEvent, cancelOrderRows } from './orders.events.js';
 import { compact, rowsOf, type ConsignmentPlan } from './orders.mapping.js';
 import { plansOf } from './orders.output.js';
-import { applyConsignmentUpdate, UpdateFailure, type DocumentAnswers } from './orders.partial-apply.js';
+import { applyConsignmentUpdate, isDocumentAnswer, UpdateFailure, type DocumentAnswers } from './orders.partial-apply.js';
 import type { OrderUpdatePayload, PartialOrderUpdate, PartialOrderUpdateResponse } from './orders.partial.schemas.js';
 import * as repo from './orders.repo.js';
 import type { OrderRow } from './orders.repo.js';
@@ -36,14 +36,14 @@ function stateHash(header: unknown, reference: string | null, plans: Consignment
   return createHash('sha256').update(JSON.stringify(state)).digest('base64url');
 }
 
-/** A document answer: a list of `{remote_document: {upload_id}}` or `{embedded_document: {...}}`, each optionally typed. */
+/** A document answer: `{remote_document: {upload_id}}` or `{embedded_document: {...}}`, or a list of them, each optionally typed. */
 function documentSources(path: string, answer: unknown) {
-  const items = Array.isArray(answer) ? (answer as Array<Record<string, unknown>>) : [];
-  if (!items.length || items.some((i) => !i || typeof i !== 'object' || !(i.remote_document || i.embedded_document))) {
+  if (!isDocumentAnswer(answer)) {
     throw new UpdateFailure(`question "${path}": only document answers (remote_document or embedded_document) are supported`, 'NOT_SUPPORTED');
   }
   // The question path names the document type unless the item says otherwise: `documents/PROOF_OF_DELIVERY`.
   const fallbackType = (path.split(/[/.]/).at(-1) ?? path).toUpperCase();
+  const items = (Array.isArray(answer) ? answer : [answer]) as Array<Record<string, unknown>>;
   return items.map((item) => {
     const remote = item.remote_document as { upload_id?: unknown } | undefined;
     const embedded = item.embedded_document as { content?: unknown; content_type?: unknown; filename?: unknown } | undefined;

@@ -53,7 +53,11 @@ export function ordersRoutes(app: App, deps: { orders: OrdersService }) {
   // The inbound-webhook flavour of the upload: Basic credentials, and only the errors in the answer.
   for (const url of ['/v1/webhook', '/v1/webhook/order-import']) {
     app.post(url, {
-      config: { auth: 'basic', roles: ['TENANT', 'CUSTOMER'] },
+      config: {
+        auth: 'basic',
+        roles: ['TENANT', 'CUSTOMER'],
+        mediaTypeHint: 'The body is an OrderInput; custom formats (CSV, XML, EDI) will need a per-integration mapping, which Waybill does not offer yet',
+      },
       schema: {
         operationId: url === '/v1/webhook' ? 'importOrderWebhook' : 'importOrderWebhookAlias',
         tags: TAGS,

@@ -68,6 +68,23 @@ export const StopInput = Type.Object(
 );
 export type StopInput = Static<typeof StopInput>;
 
+/** An item packed in a good (the contract's `PackagedItem`): ADR details, barcodes, weights. */
+export const PackagedItemInput = Type.Object({
+  id: opt(Uuid),
+  adr: opt(FreeObject()),
+  barcodes: opt(Type.Array(Str(255), { maxItems: 100 })),
+  custom_fields: opt(FreeObject()),
+  import_export: opt(FreeObject()),
+  packaging_type: opt(FreeObject()),
+  quantity: opt(Type.Integer({ minimum: 0, maximum: 1_000_000_000 })),
+  total_net_weight_kg: opt(Measure),
+  total_volume_l: opt(Measure),
+  total_weight_kg: opt(Measure),
+  unit_height_m: opt(Measure),
+  unit_length_m: opt(Measure),
+  unit_width_m: opt(Measure),
+});
+
 export const GoodInput = Type.Object(
   {
     description: opt(Str(2000)),
@@ -83,7 +100,7 @@ export const GoodInput = Type.Object(
     unit_weight_kg: opt(Measure),
     unit_width_m: opt(Measure),
     stackable: opt(Type.Boolean()),
-    packaged_items: Type.Optional(FreeList(500)),
+    packaged_items: Type.Optional(Type.Array(PackagedItemInput, { maxItems: 500 })),
     adr_type: opt(StringEnum(['ADR', 'LIMITED_QUANTITY'])),
     absolute_min_temperature_degrees: opt(Measure),
     absolute_max_temperature_degrees: opt(Measure),

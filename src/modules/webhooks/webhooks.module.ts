@@ -26,7 +26,7 @@ export function createWebhooks(deps: {
   config: Config;
   database: DatabaseHandle;
   bus: EventBus;
-  companies: { findById(tenantId: string, id: string): Promise<unknown> };
+  companies: { findCompanyId(tenantId: string, idOrCode: string): Promise<string | undefined> };
   visibility?: Partial<VisibilitySources>;
 }) {
   const { config, database, bus } = deps;

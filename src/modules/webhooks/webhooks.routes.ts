@@ -166,6 +166,10 @@ export function webhooksRoutes(app: App, deps: { webhooks: WebhooksService }) {
       body: ref(RotateSecretInput, { example: rotateSecretExample }),
       response: { 200: ref(WebhookEndpointWithSecret, { example: rotatedEndpointExample, description: 'The endpoint with its new secret' }), ...writeErrors(404, 409) },
     },
+    // Every field has a default, so no body at all is a valid request.
+    preValidation: async (request) => {
+      request.body ??= {};
+    },
     handler: async (request) => webhooks.rotateSecret(principalOf(request), request.params.id, request.body?.overlap_seconds ?? 86400),
   });
 

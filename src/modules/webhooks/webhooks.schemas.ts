@@ -43,9 +43,7 @@ const endpointFields = {
 export const WebhookEndpointInput = Type.Object(
   {
     ...endpointFields,
-    company_id: Type.Optional(
-      Nullable(Uuid),
-    ),
+    company_id: Type.Optional(Nullable(Str(100, { minLength: 1, description: 'Company id or code, as for API clients.' }))),
     enabled: Type.Optional(Type.Boolean({ default: true })),
   },
   { $id: 'WebhookEndpointInput', additionalProperties: false },

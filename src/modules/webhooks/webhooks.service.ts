@@ -81,7 +81,7 @@ export function createWebhooksService(deps: {
   bus: EventBus;
   policy: AddressPolicy;
   builders: Record<PayloadFamily, PayloadBuilder>;
-  companies: { findById(tenantId: string, id: string): Promise<unknown> };
+  companies: { findCompanyId(tenantId: string, idOrCode: string): Promise<string | undefined> };
   box: CredentialBox;
 }) {
   const { db, bus, policy, box } = deps;
@@ -97,18 +97,19 @@ export function createWebhooksService(deps: {
     }
   }
 
+  /** The company an endpoint is for, named by id or by code as `/v1/admin/api-clients` takes it. */
   async function ownerFor(principal: Principal, requested: string | null | undefined): Promise<string | null> {
+    const companyId = requested ? await deps.companies.findCompanyId(principal.tenantId, requested) : null;
+    if (requested && !companyId && !principal.companyId) {
+      throw badRequest('company_id names no company of this tenant (give its id or code)', [detail('unknown company', 'company_id', 'body.company_id')]);
+    }
     if (principal.companyId) {
-      if (requested && requested !== principal.companyId) {
+      if (requested && companyId !== principal.companyId) {
         throw badRequest('company_id must be your own company', [detail('not your company', 'company_id', 'body.company_id')]);
       }
       return principal.companyId;
     }
-    if (!requested) return null;
-    if (!(await deps.companies.findById(principal.tenantId, requested))) {
-      throw badRequest('company_id names no company of this tenant', [detail('unknown company', 'company_id', 'body.company_id')]);
-    }
-    return requested;
+    return companyId ?? null;
   }
 
   async function visibleEndpoint(principal: Principal, id: string): Promise<EndpointRow> {

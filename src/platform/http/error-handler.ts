@@ -2,13 +2,16 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorDetail } from './errors.js';
+import type { RouteMethods } from './method-not-allowed.js';
+import { condenseUnionErrors, type AjvError } from './validation-errors.js';
 
-interface AjvError {
-  instancePath: string;
-  keyword: string;
-  message?: string;
-  params: Record<string, unknown>;
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Said in a 415 answer after the accepted type: what to do with a body of another type. */
+    mediaTypeHint?: string;
+  }
 }
+
 
 /** `/consignments/0/pickup_stop` → `consignments.0.pickup_stop` (plus the missing property). */
 function toDetail(context: string, err: AjvError): ErrorDetail {
@@ -19,7 +22,8 @@ function toDetail(context: string, err: AjvError): ErrorDetail {
   const field = segments.at(-1) ?? null;
   const path = [context, ...segments].join('.');
   let message = `${field ?? context} ${err.message ?? 'is invalid'}`;
-  if (err.keyword === 'enum') message += `: ${(err.params.allowedValues as unknown[]).join(', ')}`;
+  if (err.keyword === 'enum' && !err.message?.startsWith('must be one of')) message += `: ${(err.params.allowedValues as unknown[]).join(', ')}`;
+  if (err.keyword === 'minLength' && err.params.limit === 1) message = `${field ?? context} must not be empty`;
   if (missing) message = `${missing} is required`;
   if (extra) message = `${extra} is not allowed here`;
   return { message, field, path, detail: { keyword: err.keyword, ...err.params } };
@@ -71,12 +75,12 @@ export function clientError(err: NodeJS.ErrnoException, socket: Duplex) {
   socket.destroy();
 }
 
-export function registerErrorHandling(app: FastifyInstance) {
+export function registerErrorHandling(app: FastifyInstance, routes: RouteMethods) {
   app.setErrorHandler((err: FastifyError & { code?: unknown }, request: FastifyRequest, reply: FastifyReply) => {
     if (err instanceof AppError) return send(reply, err);
     if (err.validation) {
       const context = err.validationContext ?? 'body';
-      const errors = (err.validation as AjvError[]).map((e) => toDetail(context, e));
+      const errors = condenseUnionErrors(err.validation as AjvError[]).map((e) => toDetail(context, e));
       return send(reply, new AppError(400, `Invalid ${context}: ${errors[0]?.message ?? 'bad input'}`, errors));
     }
     const known = fromDatabase(err);
@@ -86,6 +90,11 @@ export function registerErrorHandling(app: FastifyInstance) {
       const { code, table, column, constraint } = err as { code: string; table?: string; column?: string; constraint?: string };
       request.log.warn({ code, table, column, constraint }, 'database rejected input');
       return send(reply, known);
+    }
+    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      const given = request.headers['content-type']?.split(';')[0]?.trim() || 'none';
+      const hint = request.routeOptions.config?.mediaTypeHint;
+      return send(reply, new AppError(415, `Content-Type ${given} is not accepted here: send application/json${hint ? `. ${hint}` : ''}`));
     }
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {
@@ -99,7 +108,13 @@ export function registerErrorHandling(app: FastifyInstance) {
     return send(reply, new AppError(500, `Internal server error (request ${request.id})`));
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    send(reply, new AppError(404, `No route ${request.method} ${request.url.split('?')[0]}`)),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    const allowed = routes.allowed(path);
+    if (allowed.length) {
+      const allow = allowed.join(', ');
+      return send(reply, new AppError(405, `${request.method} is not served on ${path}; it takes ${allow}`, [], { allow }));
+    }
+    return send(reply, new AppError(404, `No route ${request.method} ${path}`));
+  });
 }
