@@ -6,7 +6,7 @@ import { serverSecret } from '../../platform/db/server-secrets.js';
 import { inTransaction } from '../../platform/db/tx.js';
 import { appendEvent } from '../../platform/events/append.js';
 import type { EventBus } from '../../platform/events/bus.js';
-import { badRequest, conflict, forbidden, notFound, unauthorized } from '../../platform/http/errors.js';
+import { badRequest, conflict, notFound, unauthorized } from '../../platform/http/errors.js';
 import { cursorField, decodeCursor, pageOf } from '../../platform/http/pagination.js';
 import type { Authenticator, ClientKind, Principal, Role } from '../../platform/http/principal.js';
 import * as repo from './auth.repo.js';
