@@ -57,14 +57,25 @@ export const errorResponses = {
   429: errorRef('Too many requests; retry after the number of seconds in Retry-After'),
 };
 
+/** The error responses of a write that takes `If-Match`. */
+export const conditionalErrorResponses = {
+  ...errorResponses,
+  412: errorRef('If-Match names a version that is no longer current'),
+};
+
+/** `If-Match` on writes to versioned records: the ETag of the version the change was based on. */
+export const IfMatchHeaders = Type.Object({
+  'if-match': Type.Optional(Type.String({ maxLength: 200, description: 'ETag the change is based on; 412 when the record has moved on.' })),
+});
+
 /** `{items, next_cursor}`: the contract's list envelope. */
-export const Page = <T extends TSchema>(item: T, $id: string) =>
+export const Page = <T extends TSchema>(item: T, $id: string, examples?: unknown[]) =>
   Type.Object(
     {
       items: Type.Array(item),
       next_cursor: Nullable(Type.String({ description: 'Pass as `cursor` for the next page; null on the last page.' })),
     },
-    { $id },
+    { $id, ...(examples ? { examples } : {}) },
   );
 
 export const PageQuery = {
