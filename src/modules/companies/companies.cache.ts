@@ -29,11 +29,15 @@ export function createCompanyCache(options: { ttlMs: number; maxEntries: number;
       return row;
     },
 
-    /** Drops every entry of one company (under its id, its code, ...), or of the whole tenant without an id. */
-    forget(tenantId: string, companyId?: string): void {
+    /** Drops every entry of one company (under its id, its code, ...). */
+    forget(tenantId: string, companyId: string): void {
       for (const [key, entry] of entries) {
-        if (entry.row.tenant_id === tenantId && (!companyId || entry.row.id === companyId)) entries.delete(key);
+        if (entry.row.tenant_id === tenantId && entry.row.id === companyId) entries.delete(key);
       }
+    },
+
+    clear(): void {
+      entries.clear();
     },
   };
 }

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Db, Executor } from '../../platform/db/database.js';
+import { listenChannel, type Listener } from '../../platform/db/listen.js';
 import { drawChangeTime } from '../../platform/db/change-clock.js';
 import { inTransaction, type Tx } from '../../platform/db/tx.js';
 import type { EventBus } from '../../platform/events/bus.js';
@@ -20,8 +22,14 @@ export { companyOutput } from './companies.output.js';
 
 export type CompaniesService = ReturnType<typeof createCompaniesService>;
 
-/** How long another module's read of a company by id or code may be served from memory. */
+/**
+ * How long another module's read of a company by id or code may be served from memory. Changes
+ * drop entries at once (in every process on PostgreSQL); the TTL only bounds the damage of a
+ * notification lost while a LISTEN connection was down.
+ */
 const COMPANY_CACHE = { ttlMs: 5_000, maxEntries: 10_000 };
+/** Carries `<tenant id>:<company id>` of every committed company change to every process. */
+export const COMPANIES_CHANNEL = 'waybill_companies';
 /** The per-tenant clock whose times order companies for `updated_after` paging. */
 const CLOCK = 'companies_clock';
 
@@ -30,9 +38,9 @@ export interface WriteOptions {
   ifMatch?: string;
 }
 
-export function createCompaniesService(deps: { db: Db; bus: EventBus }) {
+export function createCompaniesService(deps: { db: Db; bus: EventBus; cacheTtlMs?: number }) {
   const { db, bus } = deps;
-  const cached = createCompanyCache(COMPANY_CACHE);
+  const cached = createCompanyCache({ ...COMPANY_CACHE, ttlMs: deps.cacheTtlMs ?? COMPANY_CACHE.ttlMs });
 
   async function output(tenantId: string, row: CompanyRow): Promise<Versioned<CompanyDetailOutput>> {
     const billToId = (row.details as { default_invoice_customer_id?: string }).default_invoice_customer_id;
@@ -108,6 +116,8 @@ export function createCompaniesService(deps: { db: Db; bus: EventBus }) {
       const updatedAt = await drawChangeTime(tx.trx, tenantId, CLOCK);
       const updated = await repo.updateCompany(tx.trx, tenantId, id, { ...columnsOf(doc), ...extra, updated_at: updatedAt });
       await announce(tx, principal, operation, updated, locked);
+      // Delivered at COMMIT to the other processes' caches; this process drops its entry itself.
+      await sql`select pg_notify(${COMPANIES_CHANNEL}, ${`${tenantId}:${id}`})`.execute(tx.trx);
       tx.afterCommit(() => cached.forget(tenantId, id));
       return updated;
     });
@@ -191,9 +201,22 @@ export function createCompaniesService(deps: { db: Db; bus: EventBus }) {
       return Boolean(row && isActiveSubcontractorRow(row));
     },
 
-    /** Drops cached rows after a change made by another process (its notification names the tenant and company). */
-    forgetCached(tenantId: string, companyId?: string): void {
-      cached.forget(tenantId, companyId);
+    /**
+     * On PostgreSQL, keeps this process's cache in step with changes other processes commit:
+     * each change's notification drops that company's entries, and a (re)connection drops them
+     * all (notifications sent while disconnected are lost).
+     */
+    watchChanges(databaseUrl: string, onError: (err: unknown) => void): Listener {
+      return listenChannel({
+        databaseUrl,
+        channel: COMPANIES_CHANNEL,
+        onNotify: (payload) => {
+          const [tenantId, companyId] = payload.split(':');
+          if (tenantId && companyId) cached.forget(tenantId, companyId);
+        },
+        onConnect: () => cached.clear(),
+        onError,
+      });
     },
 
     /**
