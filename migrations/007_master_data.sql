@@ -70,6 +70,26 @@ create table resource_unavailabilities (
 create index resource_unavailabilities_window_idx on resource_unavailabilities (tenant_id, resource_id, start_time, id) where deleted_at is null;
 create index resource_unavailabilities_feed_idx on resource_unavailabilities (tenant_id, updated_at, id);
 
+-- Compliance validities (licences, certificates, insurances) of a resource or a subcontractor company.
+create table validities (
+  tenant_id uuid not null references tenants (id),
+  id uuid not null,
+  subject_type text not null check (subject_type in ('resource', 'company')),
+  subject_id uuid not null,
+  type text not null,
+  start_time timestamptz not null,
+  end_time timestamptz,
+  legal_end_time timestamptz,
+  generate_unavailability boolean not null default false,
+  external_id text,
+  description text,
+  created_at timestamptz not null default date_trunc('milliseconds', now()),
+  updated_at timestamptz not null default date_trunc('milliseconds', now()),
+  primary key (tenant_id, id),
+  check (end_time is null or end_time > start_time)
+);
+create index validities_subject_idx on validities (tenant_id, subject_type, subject_id, start_time, id);
+
 -- Echo suppression: changes made by these API clients (the receiver's own integration) are not
 -- sent back to it, unless suppress_echo is turned off.
 alter table webhook_endpoints add column integration_client_ids text[] not null default '{}';

@@ -24,6 +24,8 @@ import { resourcesRoutes } from './modules/resources/resources.routes.js';
 import { resourceSchemas } from './modules/resources/resources.schemas.js';
 import { unavailabilityRoutes } from './modules/resources/unavailability.routes.js';
 import { unavailabilitySchemas } from './modules/resources/unavailability.schemas.js';
+import { validitiesRoutes } from './modules/resources/validities.routes.js';
+import { validitySchemaList } from './modules/resources/validities.schemas.js';
 import { ordersSchemas } from './modules/orders/orders.output-schemas.js';
 import { eventsRoutes } from './modules/events/events.routes.js';
 import { eventSchemas } from './modules/events/events.schemas.js';
@@ -103,7 +105,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
 
-  for (const schema of [...commonSchemas, ...authSchemas, ...companySchemas, ...resourceSchemas, ...unavailabilitySchemas, ...documentSchemas, ...ordersSchemas, ...eventSchemas, ...webhookSchemas]) app.addSchema(schema);
+  for (const schema of [...commonSchemas, ...authSchemas, ...companySchemas, ...resourceSchemas, ...unavailabilitySchemas, ...validitySchemaList, ...documentSchemas, ...ordersSchemas, ...eventSchemas, ...webhookSchemas]) app.addSchema(schema);
 
   registerAuth(app, services.auth.authenticator, config.tokenRateLimitPerMinute);
   registerIdempotency(app, services.db);
@@ -123,6 +125,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   companiesRoutes(app, services);
   resourcesRoutes(app, services);
   unavailabilityRoutes(app, services);
+  validitiesRoutes(app, services);
   await documentsRoutes(app, services);
   await orderDocumentsRoutes(app, services);
   ordersRoutes(app, services);

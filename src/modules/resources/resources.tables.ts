@@ -49,11 +49,28 @@ export interface ResourceUnavailabilityTable {
   updated_at: Date;
 }
 
+export interface ValidityTable {
+  tenant_id: string;
+  id: string;
+  subject_type: 'resource' | 'company';
+  subject_id: string;
+  type: string;
+  start_time: Date;
+  end_time: Date | null;
+  legal_end_time: Date | null;
+  generate_unavailability: boolean;
+  external_id: string | null;
+  description: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 declare module '../../platform/db/database.js' {
   interface Database {
     resources: ResourceTable;
     resource_groups: ResourceGroupTable;
     resource_group_members: ResourceGroupMemberTable;
     resource_unavailabilities: ResourceUnavailabilityTable;
+    validities: ValidityTable;
   }
 }
