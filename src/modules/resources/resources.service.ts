@@ -61,7 +61,8 @@ export function createResourcesService(deps: { db: Db; bus: EventBus; companies:
   }
 
   async function announce(tx: Tx, principal: Principal | undefined, operation: MasterDataOperation, row: ResourceRow): Promise<Versioned<ResourceOutput>> {
-    const out = await output(tx.trx, row);
+    // A resource just created belongs to no group yet: no need to look.
+    const out = operation === 'created' ? { record: resourceOutput(row, []), version: row.version } : await output(tx.trx, row);
     await appendMasterDataEvent(tx, bus, {
       tenantId: row.tenant_id,
       entity: 'resource',
