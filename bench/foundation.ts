@@ -63,7 +63,7 @@ async function benchEngine(engine: Engine): Promise<{ results: LoadResult[]; rat
       app.get(UNAUTHENTICATED_TWIN, {
         config: { auth: 'none' },
         schema: { hide: true, params: IdParams, response: { 200: ref(CompanyDetailOutput) } },
-        handler: async (request) => services.companies.get(principal, request.params.id),
+        handler: async (request) => (await services.companies.get(principal, request.params.id)).record,
       });
     },
   });

@@ -23,6 +23,12 @@ import { companySchemas } from './modules/companies/companies.schemas.js';
 import { documentsRoutes, orderDocumentsRoutes } from './modules/documents/documents.routes.js';
 import { documentSchemas } from './modules/documents/documents.schemas.js';
 import { ordersRoutes } from './modules/orders/orders.routes.js';
+import { resourcesRoutes } from './modules/resources/resources.routes.js';
+import { resourceSchemas } from './modules/resources/resources.schemas.js';
+import { unavailabilityRoutes } from './modules/resources/unavailability.routes.js';
+import { unavailabilitySchemas } from './modules/resources/unavailability.schemas.js';
+import { validitiesRoutes } from './modules/resources/validities.routes.js';
+import { validitySchemaList } from './modules/resources/validities.schemas.js';
 import { ordersSchemas } from './modules/orders/orders.output-schemas.js';
 import { eventsRoutes } from './modules/events/events.routes.js';
 import { eventSchemas } from './modules/events/events.schemas.js';
@@ -91,7 +97,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   });
   await app.register(swaggerUi, referencePageOptions);
 
-  for (const schema of [...commonSchemas, ...authSchemas, ...companySchemas, ...documentSchemas, ...ordersSchemas, ...eventSchemas, ...webhookSchemas]) app.addSchema(schema);
+  for (const schema of [...commonSchemas, ...authSchemas, ...companySchemas, ...resourceSchemas, ...unavailabilitySchemas, ...validitySchemaList, ...documentSchemas, ...ordersSchemas, ...eventSchemas, ...webhookSchemas]) app.addSchema(schema);
 
   registerAuth(app, services.auth.authenticator, config.tokenRateLimitPerMinute);
   registerIdempotency(app, services.db);
@@ -101,6 +107,9 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
 
   authRoutes(app, { auth: services.auth, tokenRateLimitPerMinute: config.tokenRateLimitPerMinute });
   companiesRoutes(app, services);
+  resourcesRoutes(app, services);
+  unavailabilityRoutes(app, services);
+  validitiesRoutes(app, services);
   await documentsRoutes(app, services);
   await orderDocumentsRoutes(app, services);
   ordersRoutes(app, services);

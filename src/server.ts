@@ -62,6 +62,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
 
   const url = await app.listen({ host: config.host, port: config.port });
   const workers: Worker[] = [startHousekeeping(services, app.log)];
+  // Several processes may serve one PostgreSQL; each must drop cached companies the others change.
+  if (database.databaseUrl) {
+    const listener = services.companies.watchChanges(database.databaseUrl, (err) => app.log.warn({ err }, 'company change listener failed'));
+    workers.push({ stop: () => listener.close() });
+  }
   if (config.runWorkers) workers.push(services.webhooks.startEngine((err) => app.log.error({ err }, 'webhook worker step failed')));
 
   let stopping: Promise<void> | undefined;

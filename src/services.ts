@@ -10,6 +10,9 @@ import { createOrderDocumentsService } from './modules/documents/order-documents
 import { createEventsService } from './modules/events/events.service.js';
 import { createWebhooks } from './modules/webhooks/webhooks.module.js';
 import { createOrdersService } from './modules/orders/orders.service.js';
+import { createResourcesService } from './modules/resources/resources.service.js';
+import { createUnavailabilityService } from './modules/resources/unavailability.service.js';
+import { createValiditiesService } from './modules/resources/validities.service.js';
 
 /**
  * Builds every module's service once, wiring each to the services it uses. Modules talk to each
@@ -21,13 +24,16 @@ export async function createServices(deps: { config: Config; database: DatabaseH
   // Seals the server secrets at rest with WAYBILL_CREDENTIALS_KEY, as the webhooks module does receivers' credentials.
   const box = new CredentialBox(config.credentialsKey, config.credentialsKeyPrevious);
   const companies = createCompaniesService({ db, bus });
+  const resources = createResourcesService({ db, bus, companies });
+  const unavailability = createUnavailabilityService({ db, bus, resources });
+  const validities = createValiditiesService({ db, resources, companies });
   const auth = await createAuthService({ db, bus, tokenTtlSeconds: config.tokenTtlSeconds, companies, box });
   const documents = createDocumentsService({ db, bus, blobs: createFileBlobStore(config.blobDir), maxBytes: config.documentMaxBytes });
   const orders = createOrdersService({ db, bus, companies, documents });
   const orderDocuments = createOrderDocumentsService({ documents, orders });
   const events = createEventsService({ db });
   const webhooks = createWebhooks({ config, database: deps.database, bus, companies, visibility: orders });
-  return { config, database: deps.database, db, bus, box, auth, companies, orders, events, webhooks, documents, orderDocuments };
+  return { config, database: deps.database, db, bus, box, auth, companies, resources, unavailability, validities, orders, events, webhooks, documents, orderDocuments };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;

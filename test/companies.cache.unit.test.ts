@@ -40,3 +40,20 @@ describe('company cache', () => {
     expect((await cache.get('t1', 'c', async () => row('c', 'reloaded c')))?.name).toBe('first c');
   });
 });
+
+describe('company cache forgetting', () => {
+  it('drops every entry of one company (by id and by code) and nothing else', async () => {
+    const cache = createCompanyCache({ ttlMs: 60_000, maxEntries: 10 });
+    const stored = (id: string, tenant = 't1') => ({ id, tenant_id: tenant, name: `${id} old` }) as CompanyRow;
+    await cache.get('t1', 'c1', async () => stored('c1'));
+    await cache.get('t1', 'code:C1', async () => stored('c1'));
+    await cache.get('t1', 'c2', async () => stored('c2'));
+    await cache.get('t2', 'c1', async () => stored('c1', 't2'));
+    cache.forget('t1', 'c1');
+    const fresh = async () => ({ id: 'c1', name: 'c1 new' }) as CompanyRow;
+    expect((await cache.get('t1', 'c1', fresh))?.name).toBe('c1 new');
+    expect((await cache.get('t1', 'code:C1', fresh))?.name).toBe('c1 new');
+    expect((await cache.get('t1', 'c2', fresh))?.name).toBe('c2 old');
+    expect((await cache.get('t2', 'c1', fresh))?.name).toBe('c1 old');
+  });
+});

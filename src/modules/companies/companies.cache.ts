@@ -1,11 +1,11 @@
 import type { CompanyRow } from './companies.repo.js';
 
 /**
- * Companies recently read by id (or by another key naming one company for good, such as its
- * code), for the hot paths of other modules (every order read names its
- * customer). Entries live a few seconds: Waybill never changes a company row after creating it
- * today; once it does, the writer must drop the entry here, and other processes (each with its
- * own cache) show the change within the TTL.
+ * Companies recently read by id (or by code), for the hot paths of other modules (every order read
+ * names its customer). Entries live a few seconds at most. A change drops the company's entries
+ * (`forget`) in the writing process at commit, and in every other process when PostgreSQL's
+ * notification of the change arrives (`companies.service.ts`); the TTL only bounds how long a
+ * missed notification (a dropped LISTEN connection) can leave a stale row.
  * Only found rows are kept (a company created a moment ago must not be hidden by a cached miss),
  * and the map is bounded: when full, the oldest entry goes.
  */
@@ -27,6 +27,17 @@ export function createCompanyCache(options: { ttlMs: number; maxEntries: number;
         entries.set(cacheKey, { row, expires: now() + options.ttlMs });
       }
       return row;
+    },
+
+    /** Drops every entry of one company (under its id, its code, ...). */
+    forget(tenantId: string, companyId: string): void {
+      for (const [key, entry] of entries) {
+        if (entry.row.tenant_id === tenantId && entry.row.id === companyId) entries.delete(key);
+      }
+    },
+
+    clear(): void {
+      entries.clear();
     },
   };
 }

@@ -1,16 +1,5 @@
-import type { CompanyDetailOutput, CompanyInput, ListCompanyOutput } from './companies.schemas.js';
+import type { CompanyDetailOutput, ListCompanyOutput } from './companies.schemas.js';
 import type { Static } from '@sinclair/typebox';
-
-/** Examples for the OpenAPI document, recorded from a run of the API (test/openapi.examples.test.ts sends the request examples). */
-
-export const companyInputExample = {
-  code: 'ACME',
-  name: 'Acme Retail NV',
-  currency: 'EUR',
-  is_customer: true,
-  vat_number: 'BE0123456789',
-  billing_location: { address: 'Meir 1', postal_code: '2000', city: 'Antwerpen', country: 'BE' },
-} satisfies CompanyInput;
 
 export const companyExample = {
   id: '2a7740b0-58c9-43ed-9938-ce296872667a',

@@ -1,5 +1,6 @@
-import type { Insertable, Selectable } from 'kysely';
+import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Executor } from '../../platform/db/database.js';
+import { keysetAfter } from '../../platform/db/keyset.js';
 import type { CompanyTable } from './companies.tables.js';
 import './companies.tables.js';
 
@@ -13,8 +14,28 @@ export async function findCompany(db: Executor, tenantId: string, id: string): P
   return db.selectFrom('companies').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
 }
 
+/** The row, locked until the transaction ends, for a read-check-write. */
+export async function lockCompany(db: Executor, tenantId: string, id: string): Promise<CompanyRow | undefined> {
+  return db.selectFrom('companies').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+/** Writes new column values and moves the version on by one. */
+export async function updateCompany(db: Executor, tenantId: string, id: string, values: Updateable<CompanyTable>): Promise<CompanyRow> {
+  return db
+    .updateTable('companies')
+    .set((eb) => ({ ...values, version: eb('version', '+', 1) }))
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
 export async function findCompanyByCode(db: Executor, tenantId: string, code: string): Promise<CompanyRow | undefined> {
   return db.selectFrom('companies').selectAll().where('tenant_id', '=', tenantId).where('code', '=', code).executeTakeFirst();
+}
+
+export async function findCompanyByAccountingCode(db: Executor, tenantId: string, code: string): Promise<CompanyRow | undefined> {
+  return db.selectFrom('companies').selectAll().where('tenant_id', '=', tenantId).where('accounting_code', '=', code).executeTakeFirst();
 }
 
 /** Case-insensitive name match; may return several. */
@@ -40,9 +61,6 @@ export async function listCompanies(db: Executor, f: CompanyListFilter): Promise
   let q = db.selectFrom('companies').selectAll().where('tenant_id', '=', f.tenantId);
   if (f.onlyId) q = q.where('id', '=', f.onlyId);
   if (f.updatedAfter) q = q.where('updated_at', '>', f.updatedAfter);
-  const after = f.after;
-  if (after) {
-    q = q.where((eb) => eb.or([eb('updated_at', '>', after.ts), eb.and([eb('updated_at', '=', after.ts), eb('id', '>', after.id)])]));
-  }
+  if (f.after) q = q.where(keysetAfter('updated_at', 'id', f.after));
   return q.orderBy('updated_at').orderBy('id').limit(f.limit + 1).execute();
 }

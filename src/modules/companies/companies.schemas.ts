@@ -19,7 +19,8 @@ export const ContactType = StringEnum(
   { $id: 'ContactType' },
 );
 
-const opt = <T extends Parameters<typeof Nullable>[0]>(schema: T) => Type.Optional(Nullable(schema));
+/** An optional field that may also be sent as null. */
+export const opt = <T extends Parameters<typeof Nullable>[0]>(schema: T) => Type.Optional(Nullable(schema));
 
 const PaymentTerm = Type.Object({ code: ref(PaymentTermCode) });
 const BillingEntityRef = Type.Object({ id: opt(Uuid), code: opt(Str(100)), accounting_code: opt(Str(100)) });
@@ -91,12 +92,41 @@ const inputFields = {
   credit_limit_total: opt(DecimalInput),
 };
 
+const companyExample: Record<string, unknown> = {
+  name: 'Acme Freight',
+  code: 'ACME',
+  accounting_code: '400100',
+  currency: 'EUR',
+  is_customer: true,
+  vat_number: 'BE0123456789',
+  billing_location: { address: 'Rue de la Loi 1', city: 'Brussels', country: 'BE', postal_code: '1000' },
+  contacts: [{ name: 'Operations desk', email: 'ops@acme.example', roles: ['OPERATIONS'] }],
+  sales: { payment_term: { code: 'NET_30' }, status: 'APPROVED' },
+  bank_accounts: [{ iban_code: 'BE68539007547034', bic_code: 'GEBABEBB' }],
+};
+
 export const CompanyInput = Type.Object(inputFields, {
   $id: 'CompanyInput',
-  // A company needs something to be called by: its name, or else its code.
-  anyOf: [{ required: ['name'] }, { required: ['code'] }],
+  description: 'A whole company: POST creates it, PUT replaces it (contacts are matched by id; archive flags left out keep their value).',
+  examples: [companyExample],
 });
 export type CompanyInput = Static<typeof CompanyInput>;
+
+/** PATCH: the same fields, none required and none defaulted, so that what is left out stays as it is. */
+export const CompanyPartialInput = Type.Object(
+  {
+    ...inputFields,
+    is_customer: opt(Type.Boolean()),
+    is_subcontractor: opt(Type.Boolean()),
+    currency: opt(CurrencyCode),
+  },
+  {
+    $id: 'CompanyPartialInput',
+    description: 'Changes to a company: fields sent replace the stored value (null clears it); fields left out keep theirs.',
+    examples: [{ archived_customer: true, purchase: { status: 'BLOCKED' } }],
+  },
+);
+export type CompanyPartialInput = Static<typeof CompanyPartialInput>;
 
 export const CompanyDetailOutput = Type.Object(
   {
@@ -130,11 +160,40 @@ export const CompanyDetailOutput = Type.Object(
     is_blocked: Type.Boolean(),
     timestamp_updated: DateTime,
   },
-  { $id: 'CompanyDetailOutput' },
+  {
+    $id: 'CompanyDetailOutput',
+    examples: [
+      {
+        ...companyExample,
+        id: '3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
+        legal_name: null,
+        locale: 'en-GB',
+        is_subcontractor: false,
+        is_buyer_or_seller: false,
+        archived_customer: false,
+        archived_subcontractor: false,
+        archived_buyer_or_seller: false,
+        note: null,
+        tax_type: 'VAT',
+        status: 'APPROVED',
+        payment_term: null,
+        purchase: { status: 'APPROVED' },
+        contacts: [{ id: '9b2f7c1e-3d4a-4b5c-8d6e-7f8a9b0c1d2e', name: 'Operations desk', email: 'ops@acme.example', roles: ['OPERATIONS'] }],
+        reference_numbers: {},
+        credit_policy: null,
+        default_invoice_customer: null,
+        custom_fields: {},
+        is_blocked: false,
+        timestamp_updated: '2026-11-30T10:15:00.000Z',
+      },
+    ],
+  },
 );
 export type CompanyDetailOutput = Static<typeof CompanyDetailOutput>;
 
-export const ListCompanyOutput = Page(ref(CompanyDetailOutput), 'ListCompanyOutput');
+export const ListCompanyOutput = Page(ref(CompanyDetailOutput), 'ListCompanyOutput', [
+  { items: CompanyDetailOutput.examples, next_cursor: null },
+]);
 
 export const CompanyListQuery = Type.Object({
   updated_after: Type.Optional(DateTime),
@@ -142,4 +201,6 @@ export const CompanyListQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
 });
 
-export const companySchemas = [PaymentTermCode, CustomerStatus, SubcontractorStatus, TaxType, ContactType, CompanyInput, CompanyDetailOutput, ListCompanyOutput];
+export const companySchemas = [
+  PaymentTermCode, CustomerStatus, SubcontractorStatus, TaxType, ContactType, CompanyInput, CompanyPartialInput, CompanyDetailOutput, ListCompanyOutput,
+];

@@ -1,99 +1,51 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../../platform/db/database.js';
-import { inTransaction } from '../../platform/db/tx.js';
-import { appendEvent } from '../../platform/events/append.js';
+import { sql } from 'kysely';
+import type { Db, Executor } from '../../platform/db/database.js';
+import { listenChannel, type Listener } from '../../platform/db/listen.js';
+import { drawChangeTime } from '../../platform/db/change-clock.js';
+import { inTransaction, type Tx } from '../../platform/db/tx.js';
 import type { EventBus } from '../../platform/events/bus.js';
+import { checkIfMatch, type Versioned } from '../../platform/http/etag.js';
 import { badRequest, conflict, detail, notFound } from '../../platform/http/errors.js';
 import { cursorField, decodeCursor, pageOf } from '../../platform/http/pagination.js';
 import type { Principal } from '../../platform/http/principal.js';
+import { isUuid } from '../../platform/http/schemas.js';
+import { appendMasterDataEvent, type MasterDataOperation } from '../events/master-data.js';
 import { createCompanyCache } from './companies.cache.js';
+import { checkDoc, columnsOf, docForCreate, docForPatch, docForReplace, docOfRow, type CompanyDoc, type StoredContact } from './companies.document.js';
+import { companyOutput, isActiveSubcontractorRow } from './companies.output.js';
 import * as repo from './companies.repo.js';
 import type { CompanyRow } from './companies.repo.js';
-import type { CompanyDetailOutput, CompanyInput } from './companies.schemas.js';
-import { isUuid } from '../../platform/http/schemas.js';
+import type { CompanyDetailOutput, CompanyInput, CompanyPartialInput } from './companies.schemas.js';
 
-
-/** Fields kept in `details` as sent (minus nulls); everything with a column of its own is left out. */
-const DETAIL_FIELDS = [
-  'legal_name', 'vat_number', 'note', 'tax_type', 'billing_location', 'payment_term', 'sales', 'purchase', 'contacts',
-  'reference_numbers', 'bank_accounts', 'credit_policy', 'default_invoice_customer_id', 'custom_fields', 'status', 'is_blocked',
-] as const;
-
-type Details = Partial<Record<(typeof DETAIL_FIELDS)[number], unknown>>;
-
-function detailsOf(input: CompanyInput): Details {
-  const details: Details = {};
-  for (const field of DETAIL_FIELDS) {
-    const value = input[field];
-    if (value !== undefined && value !== null) details[field] = value;
-  }
-  if (input.credit_limit_total !== undefined && input.credit_limit_total !== null && !details.credit_policy) {
-    details.credit_policy = { limit: input.credit_limit_total };
-  }
-  if (Array.isArray(details.contacts)) {
-    details.contacts = (details.contacts as Array<Record<string, unknown>>)
-      .filter((c) => !c.is_archived)
-      .map(({ is_archived: _archived, ...c }) => ({ ...c, id: c.id ?? randomUUID() }));
-  }
-  return details;
-}
-
-function toNumber(value: unknown): number | null {
-  if (value === undefined || value === null) return null;
-  return Number(value);
-}
-
-export function companyOutput(row: CompanyRow, billTo?: CompanyRow): CompanyDetailOutput {
-  const d = row.details as Details & Record<string, never>;
-  const sales = (d.sales ?? {}) as CompanyDetailOutput['sales'];
-  const status = (d.status ?? sales.status ?? 'APPROVED') as CompanyDetailOutput['status'];
-  const credit = d.credit_policy as { limit?: unknown } | undefined;
-  return {
-    id: row.id,
-    code: row.code,
-    accounting_code: row.accounting_code,
-    name: row.name,
-    legal_name: (d.legal_name as string) ?? null,
-    currency: row.currency,
-    locale: row.locale,
-    is_customer: row.is_customer,
-    is_subcontractor: row.is_subcontractor,
-    is_buyer_or_seller: row.is_buyer_or_seller,
-    archived_customer: row.archived_customer,
-    archived_subcontractor: row.archived_subcontractor,
-    archived_buyer_or_seller: row.archived_buyer_or_seller,
-    vat_number: (d.vat_number as string) ?? null,
-    note: (d.note as string) ?? null,
-    tax_type: (d.tax_type as CompanyDetailOutput['tax_type']) ?? 'VAT',
-    status,
-    billing_location: (d.billing_location as CompanyDetailOutput['billing_location']) ?? null,
-    payment_term: (d.payment_term as CompanyDetailOutput['payment_term']) ?? null,
-    sales: { ...sales, status: sales.status ?? status },
-    purchase: (d.purchase ?? { status: 'APPROVED' }) as CompanyDetailOutput['purchase'],
-    contacts: (d.contacts as CompanyDetailOutput['contacts']) ?? [],
-    reference_numbers: (d.reference_numbers as CompanyDetailOutput['reference_numbers']) ?? {},
-    bank_accounts: (d.bank_accounts as CompanyDetailOutput['bank_accounts']) ?? [],
-    credit_policy: credit ? { limit: toNumber(credit.limit) } : null,
-    default_invoice_customer: billTo ? { id: billTo.id, name: billTo.name, code: billTo.code } : null,
-    custom_fields: (d.custom_fields as Record<string, unknown>) ?? {},
-    is_blocked: Boolean(d.is_blocked) || status === 'BLOCKED',
-    timestamp_updated: row.updated_at.toISOString(),
-  };
-}
+export { companyOutput } from './companies.output.js';
 
 export type CompaniesService = ReturnType<typeof createCompaniesService>;
 
-/** How long another module's read of a company by id or code may be served from memory. */
+/**
+ * How long another module's read of a company by id or code may be served from memory. Changes
+ * drop entries at once (in every process on PostgreSQL); the TTL only bounds the damage of a
+ * notification lost while a LISTEN connection was down.
+ */
 const COMPANY_CACHE = { ttlMs: 5_000, maxEntries: 10_000 };
+/** Carries `<tenant id>:<company id>` of every committed company change to every process. */
+export const COMPANIES_CHANNEL = 'waybill_companies';
+/** The per-tenant clock whose times order companies for `updated_after` paging. */
+const CLOCK = 'companies_clock';
 
-export function createCompaniesService(deps: { db: Db; bus: EventBus }) {
+/** What a write may send along: `If-Match`, and the caller for the change's origin. */
+export interface WriteOptions {
+  ifMatch?: string;
+}
+
+export function createCompaniesService(deps: { db: Db; bus: EventBus; cacheTtlMs?: number }) {
   const { db, bus } = deps;
-  const cached = createCompanyCache(COMPANY_CACHE);
+  const cached = createCompanyCache({ ...COMPANY_CACHE, ttlMs: deps.cacheTtlMs ?? COMPANY_CACHE.ttlMs });
 
-  async function output(tenantId: string, row: CompanyRow): Promise<CompanyDetailOutput> {
-    const billToId = (row.details as Details).default_invoice_customer_id as string | undefined;
+  async function output(tenantId: string, row: CompanyRow): Promise<Versioned<CompanyDetailOutput>> {
+    const billToId = (row.details as { default_invoice_customer_id?: string }).default_invoice_customer_id;
     const billTo = billToId ? await repo.findCompany(db, tenantId, billToId) : undefined;
-    return companyOutput(row, billTo);
+    return { record: companyOutput(row, billTo), version: row.version };
   }
 
   /** A CUSTOMER/SUBCONTRACTOR client sees only its own company; anything else is "not found". */
@@ -101,54 +53,115 @@ export function createCompaniesService(deps: { db: Db; bus: EventBus }) {
     return Boolean(row) && (principal.role === 'TENANT' || principal.companyId === row?.id);
   }
 
+  /** Refuses a bill-to company that does not exist and codes another company holds (409), before writing. */
+  async function checkReferences(ex: Executor, tenantId: string, doc: CompanyDoc, selfId?: string) {
+    const billTo = doc.default_invoice_customer_id;
+    if (billTo && !(await repo.findCompany(ex, tenantId, billTo))) {
+      throw badRequest('default_invoice_customer_id does not name a company of this tenant', [detail('unknown company', 'default_invoice_customer_id')]);
+    }
+    const holders = [
+      ['code', doc.code && (await repo.findCompanyByCode(ex, tenantId, doc.code))],
+      ['accounting_code', doc.accounting_code && (await repo.findCompanyByAccountingCode(ex, tenantId, doc.accounting_code))],
+    ] as const;
+    for (const [field, holder] of holders) {
+      if (holder && holder.id !== selfId) {
+        throw conflict(`A company with ${field} "${doc[field]}" already exists`, [detail(`${field} must be unique`, field)]);
+      }
+    }
+  }
+
+  /** One master-data event for the company, and one per contact that was added, changed or archived. */
+  async function announce(tx: Tx, principal: Principal | undefined, operation: MasterDataOperation, row: CompanyRow, before?: CompanyRow) {
+    const record = companyOutput(row);
+    const common = { tenantId: row.tenant_id, version: row.version, companyIds: [row.id], origin: principal };
+    await appendMasterDataEvent(tx, bus, { ...common, entity: 'company', operation, id: row.id, keys: { code: row.code }, record });
+    const previous = new Map(((before?.details as { contacts?: StoredContact[] })?.contacts ?? []).map((c) => [c.id, c]));
+    for (const contact of (row.details as { contacts?: StoredContact[] }).contacts ?? []) {
+      const old = previous.get(contact.id);
+      if (old && JSON.stringify(old) === JSON.stringify(contact)) continue;
+      const contactOperation = contact.is_archived ? 'archived' : old ? 'updated' : 'created';
+      if (contactOperation === 'archived' && old?.is_archived) continue;
+      const { is_archived: _archived, ...fields } = contact;
+      await appendMasterDataEvent(tx, bus, {
+        ...common,
+        entity: 'contact',
+        operation: contactOperation,
+        id: contact.id,
+        keys: { company_id: row.id },
+        record: { ...fields, company_id: row.id },
+      });
+    }
+  }
+
+  /**
+   * The shared path of PUT, PATCH and DELETE: lock the row, check If-Match, compute the new
+   * document, write it with a fresh change time and a new version, and announce the change.
+   */
+  async function change(
+    principal: Principal,
+    id: string,
+    options: WriteOptions,
+    operation: MasterDataOperation,
+    next: (current: CompanyDoc) => CompanyDoc,
+    extra: { archived_buyer_or_seller?: boolean } = {},
+  ): Promise<Versioned<CompanyDetailOutput>> {
+    const tenantId = principal.tenantId;
+    const row = await inTransaction(db, async (tx) => {
+      // The new state is computed from the locked row, so a concurrent PATCH is never undone.
+      const locked = await repo.lockCompany(tx.trx, tenantId, id);
+      if (!locked) throw notFound('Company');
+      checkIfMatch(options.ifMatch, locked.version);
+      const doc = checkDoc(next(docOfRow(locked)));
+      await checkReferences(tx.trx, tenantId, doc, id);
+      const updatedAt = await drawChangeTime(tx.trx, tenantId, CLOCK);
+      const updated = await repo.updateCompany(tx.trx, tenantId, id, { ...columnsOf(doc), ...extra, updated_at: updatedAt });
+      await announce(tx, principal, operation, updated, locked);
+      // Delivered at COMMIT to the other processes' caches; this process drops its entry itself.
+      await sql`select pg_notify(${COMPANIES_CHANNEL}, ${`${tenantId}:${id}`})`.execute(tx.trx);
+      tx.afterCommit(() => cached.forget(tenantId, id));
+      return updated;
+    });
+    return output(tenantId, row);
+  }
+
   return {
-    async create(principal: Principal, given: CompanyInput): Promise<CompanyDetailOutput> {
-      // The contract's own examples send `code: ""`: an empty code is no code, not a code nobody can look up.
-      const input = { ...given, code: given.code || null };
-      const name = input.name ?? input.code;
-      if (!name) throw badRequest('A company needs a name (or at least a code)', [detail('name is required', 'name')]);
+    async create(principal: Principal, input: CompanyInput): Promise<Versioned<CompanyDetailOutput>> {
       const tenantId = principal.tenantId;
-      if (input.default_invoice_customer_id && !(await repo.findCompany(db, tenantId, input.default_invoice_customer_id))) {
-        throw badRequest('default_invoice_customer_id does not name a company of this tenant', [
-          detail('unknown company', 'default_invoice_customer_id'),
-        ]);
-      }
-      if (input.code && (await repo.findCompanyByCode(db, tenantId, input.code))) {
-        throw conflict(`A company with code "${input.code}" already exists`, [detail('code must be unique', 'code')]);
-      }
+      const doc = checkDoc(docForCreate(input));
+      await checkReferences(db, tenantId, doc);
       const row = await inTransaction(db, async (tx) => {
-        const created = await repo.insertCompany(tx.trx, {
-          tenant_id: tenantId,
-          id: randomUUID(),
-          code: input.code ?? null,
-          accounting_code: input.accounting_code ?? null,
-          name,
-          currency: input.currency,
-          locale: input.locale ?? 'en-GB',
-          is_customer: input.is_customer ?? false,
-          is_subcontractor: input.is_subcontractor ?? false,
-          is_buyer_or_seller: input.is_buyer_or_seller ?? false,
-          archived_customer: input.archived_customer ?? false,
-          archived_subcontractor: input.archived_subcontractor ?? false,
-          details: JSON.stringify(detailsOf(input)),
-        });
-        await appendEvent(tx, bus, {
-          tenantId,
-          type: 'company.created',
-          entityType: 'company',
-          entityId: created.id,
-          companyIds: [created.id],
-          payload: { id: created.id, code: created.code, name: created.name },
-        });
+        const updatedAt = await drawChangeTime(tx.trx, tenantId, CLOCK);
+        const created = await repo.insertCompany(tx.trx, { tenant_id: tenantId, id: randomUUID(), ...columnsOf(doc), updated_at: updatedAt });
+        await announce(tx, principal, 'created', created);
         return created;
       });
       return output(tenantId, row);
     },
 
-    async get(principal: Principal, id: string): Promise<CompanyDetailOutput> {
+    async get(principal: Principal, id: string): Promise<Versioned<CompanyDetailOutput>> {
       const row = await repo.findCompany(db, principal.tenantId, id);
       if (!visible(principal, row)) throw notFound('Company');
       return output(principal.tenantId, row);
+    },
+
+    replace(principal: Principal, id: string, input: CompanyInput, options: WriteOptions = {}) {
+      return change(principal, id, options, 'updated', (current) => docForReplace(current, input));
+    },
+
+    patch(principal: Principal, id: string, input: CompanyPartialInput, options: WriteOptions = {}) {
+      return change(principal, id, options, 'updated', (current) => docForPatch(current, input));
+    },
+
+    /** DELETE: archives every role; the company stays readable and can be reactivated role by role. */
+    archive(principal: Principal, id: string, options: WriteOptions = {}) {
+      return change(
+        principal,
+        id,
+        options,
+        'archived',
+        (current) => ({ ...current, archived_customer: true, archived_subcontractor: true }),
+        { archived_buyer_or_seller: true },
+      );
     },
 
     async list(principal: Principal, query: { updated_after?: string; cursor?: string; limit?: number }) {
@@ -164,7 +177,8 @@ export function createCompaniesService(deps: { db: Db; bus: EventBus }) {
         limit,
       });
       const page = pageOf(rows, limit, { updated_after: updatedAfter }, (r) => ({ ts: r.updated_at, id: r.id }));
-      return { items: await Promise.all(page.rows.map((r) => output(principal.tenantId, r))), next_cursor: page.next_cursor };
+      const items = await Promise.all(page.rows.map(async (r) => (await output(principal.tenantId, r)).record));
+      return { items, next_cursor: page.next_cursor };
     },
 
     /** For other modules: a company by id or by code. */
@@ -173,9 +187,36 @@ export function createCompaniesService(deps: { db: Db; bus: EventBus }) {
       return (row ?? (await repo.findCompanyByCode(db, tenantId, idOrCode)))?.id;
     },
 
-    /** For other modules: a company by id, possibly a few seconds old (see `companies.cache.ts`). */
+    /** For other modules: a company by id, from memory when read a moment ago (see `companies.cache.ts`). */
     async findById(tenantId: string, id: string): Promise<CompanyRow | undefined> {
       return cached.get(tenantId, id, () => repo.findCompany(db, tenantId, id));
+    },
+
+    /**
+     * For other modules (trips): whether the company exists in the tenant and may take work as a
+     * subcontractor now (the role is on and not archived, and its purchase status is not BLOCKED).
+     */
+    async isActiveSubcontractor(tenantId: string, companyId: string): Promise<boolean> {
+      const row = await cached.get(tenantId, companyId, () => repo.findCompany(db, tenantId, companyId));
+      return Boolean(row && isActiveSubcontractorRow(row));
+    },
+
+    /**
+     * On PostgreSQL, keeps this process's cache in step with changes other processes commit:
+     * each change's notification drops that company's entries, and a (re)connection drops them
+     * all (notifications sent while disconnected are lost).
+     */
+    watchChanges(databaseUrl: string, onError: (err: unknown) => void): Listener {
+      return listenChannel({
+        databaseUrl,
+        channel: COMPANIES_CHANNEL,
+        onNotify: (payload) => {
+          const [tenantId, companyId] = payload.split(':');
+          if (tenantId && companyId) cached.forget(tenantId, companyId);
+        },
+        onConnect: () => cached.clear(),
+        onError,
+      });
     },
 
     /**
@@ -185,7 +226,6 @@ export function createCompaniesService(deps: { db: Db; bus: EventBus }) {
     async resolveByCodeOrName(tenantId: string, entity: { code?: string | null; name?: string | null }): Promise<CompanyRow> {
       if (entity.code) {
         const code = entity.code;
-        // A code names one company for good (unique per tenant, never changed), so a hit may be cached.
         const byCode = await cached.get(tenantId, `code:${code}`, () => repo.findCompanyByCode(db, tenantId, code));
         if (byCode) return byCode;
         if (!entity.name) throw badRequest(`No company with code "${entity.code}"`, [detail(`unknown code "${entity.code}"`, 'code', 'customer.code')]);

@@ -16,6 +16,8 @@ export interface CompanyTable {
   archived_buyer_or_seller: Generated<boolean>;
   /** Contract fields without a column of their own (contacts, payment terms, bank accounts...). */
   details: Json<Record<string, unknown>>;
+  /** Moves on by one with every change; the record's ETag. */
+  version: Generated<number>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

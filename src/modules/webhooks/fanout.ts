@@ -12,10 +12,16 @@ import type { PayloadBuilder, PayloadFamily } from './payloads.js';
 /** How long a worker owns a tenant's checkpoint; another process takes over after a crash. */
 const LEASE_SECONDS = 10;
 
-/** Whether an endpoint receives an event at all: its owner may see it, it is new to it, and its filter takes it. */
+/**
+ * Whether an endpoint receives an event at all: its owner may see it, it is new to it, its filter
+ * takes it, and it is no echo (a change the receiving system made itself through one of its own
+ * API clients, which would otherwise come back to it and loop in a two-way sync).
+ */
 export function endpointWants(endpoint: EndpointRow, event: EventRow): boolean {
   if (event.position <= endpoint.start_position) return false;
   if (endpoint.company_id && !event.company_ids.includes(endpoint.company_id)) return false;
+  const origin = event.payload.origin_client_id;
+  if (endpoint.suppress_echo && typeof origin === 'string' && endpoint.integration_client_ids.includes(origin)) return false;
   return matchesEventType(endpoint.event_types, event.type);
 }
 

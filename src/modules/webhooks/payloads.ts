@@ -1,13 +1,14 @@
 import { AppError } from '../../platform/http/errors.js';
 import type { EventRow } from '../events/events.service.js';
 import { eventToWire } from '../events/events.service.js';
+import { MASTER_DATA_ENTITIES } from '../events/master-data.js';
 
 /**
  * Payload families: each turns a domain event into the message one kind of receiver expects, or
  * null when the event means nothing to that kind of receiver. Adding a family (subcontractor
  * dispatch, master data, accounting) is adding a builder here and its name to the list.
  */
-export const PAYLOAD_FAMILIES = ['operational_visibility', 'events'] as const;
+export const PAYLOAD_FAMILIES = ['operational_visibility', 'events', 'master_data'] as const;
 export type PayloadFamily = (typeof PAYLOAD_FAMILIES)[number];
 
 /** Read models other modules provide for the snapshots the contract's payloads carry. */
@@ -80,8 +81,20 @@ function operationalVisibility(sources: Partial<VisibilitySources>): PayloadBuil
 /** Waybill's own family: the event exactly as GET /v1/events shows it. */
 const rawEvents: PayloadBuilder = async (event) => eventToWire(event);
 
+/**
+ * Waybill's master-data family: `{entity, operation, id, code | external_id, version, record}`
+ * for every change to a company, contact, resource or unavailability period, whoever made it. The
+ * message was written with the change (see `events/master-data.ts`): the record is the state right
+ * after that change, so messages applied in order (per entity they are delivered in order) leave a
+ * receiver with the current state.
+ */
+const masterData: PayloadBuilder = async (event) => {
+  if (!(MASTER_DATA_ENTITIES as readonly string[]).includes(event.entity_type) || !('record' in event.payload)) return null;
+  return { ...event.payload, event_id: event.id, occurred_at: event.occurred_at.toISOString() };
+};
+
 export function payloadBuilders(sources: Partial<VisibilitySources>): Record<PayloadFamily, PayloadBuilder> {
-  return { operational_visibility: operationalVisibility(sources), events: rawEvents };
+  return { operational_visibility: operationalVisibility(sources), events: rawEvents, master_data: masterData };
 }
 
 /** What POST …/test sends: a message of the endpoint's first family that a receiver can parse. */
@@ -89,6 +102,9 @@ export function testPayload(family: PayloadFamily, now: Date): Record<string, un
   if (family === 'operational_visibility') {
     const update = { type: 'Order', id: null, update_type: 'CUSTOM', custom_event_code: 'WAYBILL_TEST', status: null };
     return { events: [{ timestamp: now.toISOString(), update }], order: null, trip: null };
+  }
+  if (family === 'master_data') {
+    return { entity: 'test', operation: 'test', id: null, version: 0, record: { message: 'Test message from Waybill' }, occurred_at: now.toISOString() };
   }
   return { type: 'webhook.test', occurred_at: now.toISOString(), payload: { message: 'Test message from Waybill' } };
 }

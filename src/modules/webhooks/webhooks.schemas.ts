@@ -8,7 +8,8 @@ import { PAYLOAD_FAMILIES } from './payloads.js';
 export const PayloadFamily = StringEnum(PAYLOAD_FAMILIES, {
   $id: 'WebhookPayloadFamily',
   description:
-    '`operational_visibility`: the contract\'s OperationalVisibilityUpdate. `events`: Waybill\'s domain events as they are recorded (the same items as GET /v1/events).',
+    '`operational_visibility`: the contract\'s OperationalVisibilityUpdate. `events`: Waybill\'s domain events as they are recorded (the same items as GET /v1/events). ' +
+    '`master_data`: every change to a company, contact, resource or unavailability period, with the whole record as its GET returns it.',
 });
 
 /** Header names a receiver may ask for; the ones Waybill sets itself cannot be overridden. */
@@ -30,6 +31,14 @@ const endpointFields = {
       description: 'Only these event types (`order.accepted`, or `order.*`); empty or omitted means all.',
     }),
   ),
+  integration_client_ids: Type.Optional(
+    Type.Array(Str(100, { minLength: 1 }), {
+      maxItems: 10,
+      uniqueItems: true,
+      description: 'The client_ids of the API clients the receiving system writes to Waybill with: changes they make are not sent back to it (see suppress_echo).',
+    }),
+  ),
+  suppress_echo: Type.Optional(Type.Boolean({ description: 'Leave out changes made by integration_client_ids (default true); false sends them too.' })),
   basic_auth: Type.Optional(Nullable(BasicAuth)),
   headers: Type.Optional(
     Type.Record(Type.String(), Str(1000, { pattern: '^[\\x20-\\x7e]*$' }), {
@@ -56,6 +65,8 @@ export const WebhookEndpointPatch = Type.Object(
     description: endpointFields.description,
     families: Type.Optional(endpointFields.families),
     event_types: endpointFields.event_types,
+    integration_client_ids: endpointFields.integration_client_ids,
+    suppress_echo: endpointFields.suppress_echo,
     basic_auth: endpointFields.basic_auth,
     headers: endpointFields.headers,
   },
@@ -71,6 +82,8 @@ export const WebhookEndpoint = Type.Object(
     company_id: Nullable(Uuid),
     families: Type.Array(ref(PayloadFamily)),
     event_types: Type.Array(Type.String()),
+    integration_client_ids: Type.Array(Type.String()),
+    suppress_echo: Type.Boolean(),
     basic_auth_username: Nullable(Type.String()),
     header_names: Type.Array(Type.String()),
     enabled: Type.Boolean(),

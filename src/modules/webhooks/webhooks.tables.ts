@@ -8,6 +8,9 @@ export interface WebhookEndpointTable {
   description: string | null;
   families: string[];
   event_types: string[];
+  /** Public client_ids of the receiving system's own API clients (echo suppression). */
+  integration_client_ids: Generated<string[]>;
+  suppress_echo: Generated<boolean>;
   secret: string;
   previous_secret: string | null;
   previous_secret_expires_at: Date | null;

@@ -54,6 +54,7 @@ const ERROR_MEANINGS = {
   403: "The client's role or kind may not do this",
   404: 'Not found, or not visible to this client',
   409: 'Conflicts with the current state, or the Idempotency-Key belongs to another request or one still running',
+  412: 'If-Match names a version that is no longer current',
   413: 'The body is larger than allowed',
   415: 'The body is not in a media type this endpoint takes',
   429: 'Too many requests; retry after the number of seconds in Retry-After',
@@ -84,14 +85,22 @@ export const writeErrors = <S extends ErrorStatus>(...own: S[]) =>
 /** Every error status at once, for routes whose own list is not worked out yet; prefer the two above. */
 export const errorResponses = errorsOf(400, 401, 403, 404, 409, 413, 415, 429);
 
+/** The error responses of a write that takes `If-Match`. */
+export const conditionalErrorResponses = { ...errorResponses, ...errorsOf(412) };
+
+/** `If-Match` on writes to versioned records: the ETag of the version the change was based on. */
+export const IfMatchHeaders = Type.Object({
+  'if-match': Type.Optional(Type.String({ maxLength: 200, description: 'ETag the change is based on; 412 when the record has moved on.' })),
+});
+
 /** `{items, next_cursor}`: the contract's list envelope. */
-export const Page = <T extends TSchema>(item: T, $id: string) =>
+export const Page = <T extends TSchema>(item: T, $id: string, examples?: unknown[]) =>
   Type.Object(
     {
       items: Type.Array(item),
       next_cursor: Nullable(Type.String({ description: 'Pass as `cursor` for the next page; null on the last page.' })),
     },
-    { $id },
+    { $id, ...(examples ? { examples } : {}) },
   );
 
 export const PageQuery = {

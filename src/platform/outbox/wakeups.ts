@@ -1,4 +1,4 @@
-import pg from 'pg';
+import { listenChannel, type Listener } from '../db/listen.js';
 import { EVENTS_CHANNEL, type EventBus } from '../events/bus.js';
 
 export interface Wakeups {
@@ -6,8 +6,6 @@ export interface Wakeups {
   subscribe(listener: (tenantId: string) => void): () => void;
   close(): Promise<void>;
 }
-
-const RECONNECT_MS = 1_000;
 
 /**
  * Commit notifications from every process: the in-process bus for this process's commits and, on
@@ -20,34 +18,9 @@ export function startWakeups(deps: { bus: EventBus; databaseUrl?: string; onErro
     for (const listener of listeners) listener(tenantId);
   };
   const unsubscribeBus = deps.bus.onCommitted(emit);
-  let closed = false;
-  let client: pg.Client | undefined;
-  let retry: NodeJS.Timeout | undefined;
-
-  const listen = async () => {
-    if (closed || !deps.databaseUrl) return;
-    const next = new pg.Client({ connectionString: deps.databaseUrl });
-    const reconnect = (err: unknown) => {
-      deps.onError(err);
-      next.removeAllListeners();
-      next.end().catch(() => {});
-      if (client === next) client = undefined;
-      if (!closed && !retry) retry = setTimeout(() => ((retry = undefined), void listen()), RECONNECT_MS);
-    };
-    next.on('error', reconnect);
-    next.on('notification', (message) => {
-      if (message.channel === EVENTS_CHANNEL && message.payload) emit(message.payload);
-    });
-    try {
-      await next.connect();
-      await next.query(`listen ${EVENTS_CHANNEL}`);
-      client = next;
-      if (closed) await next.end();
-    } catch (err) {
-      reconnect(err);
-    }
-  };
-  void listen();
+  const remote: Listener | undefined = deps.databaseUrl
+    ? listenChannel({ databaseUrl: deps.databaseUrl, channel: EVENTS_CHANNEL, onNotify: emit, onError: deps.onError })
+    : undefined;
 
   return {
     subscribe(listener) {
@@ -55,17 +28,9 @@ export function startWakeups(deps: { bus: EventBus; databaseUrl?: string; onErro
       return () => listeners.delete(listener);
     },
     async close() {
-      closed = true;
-      clearTimeout(retry);
       unsubscribeBus();
       listeners.clear();
-      const open = client;
-      client = undefined;
-      if (open) {
-        open.removeAllListeners();
-        open.on('error', () => {});
-        await open.end().catch(() => {});
-      }
+      await remote?.close();
     },
   };
 }

@@ -1,0 +1,118 @@
+/**
+ * Master-data bulk sync (issue 11): 4 API clients create 10,000 resources in parallel over HTTP
+ * (each client one request at a time, as a sync job would), then one client pages through all of
+ * them with `updated_after` and cursors, first alone and then while another client keeps
+ * updating resources (every resource must still be seen). Records per second for each phase.
+ * `BENCH_RESOURCES` (default 10000), `BENCH_CLIENTS` (4), `BENCH_ENGINES` (postgres).
+ */
+import { machineLine, startBenchServer, type Engine } from './support.js';
+
+const TOTAL = Number(process.env.BENCH_RESOURCES ?? 10_000);
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 4);
+const PAGE = 500;
+const ENGINES = (process.env.BENCH_ENGINES ?? 'postgres').split(',') as Engine[];
+const VARIANTS = ['driver', 'tractor', 'truck', 'van', 'trailer', 'full_trailer', 'chassis', 'container'];
+
+interface Row {
+  engine: Engine;
+  phase: string;
+  records: number;
+  seconds: number;
+  note: string;
+}
+
+async function request(url: string, token: string, init: { method?: string; body?: unknown } = {}) {
+  const res = await fetch(url, {
+    method: init.method ?? 'GET',
+    headers: { authorization: `Bearer ${token}`, ...(init.body ? { 'content-type': 'application/json' } : {}) },
+    body: init.body ? JSON.stringify(init.body) : undefined,
+  });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`${init.method ?? 'GET'} ${url}: ${res.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+/** Pages the whole list; returns how many items came and how many distinct resources. */
+async function pageAll(base: string, token: string): Promise<{ items: number; distinct: Set<string> }> {
+  const distinct = new Set<string>();
+  let items = 0;
+  let cursor: string | null = null;
+  do {
+    const query: string = cursor ? `cursor=${cursor}` : `updated_after=1970-01-01T00:00:00Z&limit=${PAGE}`;
+    const page = (await request(`${base}/v1/resources/resource?${query}${cursor ? `&limit=${PAGE}` : ''}`, token)) as { items: Array<{ row_id: string }>; next_cursor: string | null };
+    for (const item of page.items) distinct.add(item.row_id);
+    items += page.items.length;
+    cursor = page.next_cursor;
+  } while (cursor);
+  return { items, distinct };
+}
+
+async function benchEngine(engine: Engine): Promise<Row[]> {
+  const server = await startBenchServer({ engine });
+  try {
+    const tokens: string[] = [];
+    for (let i = 0; i < CLIENTS; i++) {
+      const { client, clientSecret } = await server.services.auth.createClient(server.admin.tenantId, { name: `Sync ${i}`, role: 'TENANT' });
+      tokens.push((await server.services.auth.issueToken(client.client_id, clientSecret)).access_token);
+    }
+    const base = server.url;
+    const ids: string[] = [];
+    const perClient = Math.ceil(TOTAL / CLIENTS);
+    let started = performance.now();
+    await Promise.all(
+      tokens.map(async (token, c) => {
+        for (let i = 0; i < perClient && c * perClient + i < TOTAL; i++) {
+          const n = c * perClient + i;
+          const variant = VARIANTS[n % VARIANTS.length] as string;
+          const created = await request(`${base}/v1/resources/resource`, token, {
+            method: 'POST',
+            body: { name: `Resource ${n}`, external_id: `BENCH-${n}`, [variant]: variant === 'driver' ? { first_name: `D${n}` } : {} },
+          });
+          ids.push(created.row_id as string);
+        }
+      }),
+    );
+    const createSeconds = (performance.now() - started) / 1000;
+
+    started = performance.now();
+    const quiet = await pageAll(base, server.admin.token);
+    const pageSeconds = (performance.now() - started) / 1000;
+    if (quiet.distinct.size !== TOTAL) throw new Error(`paging saw ${quiet.distinct.size} of ${TOTAL}`);
+
+    // The same walk while another client updates resources all along.
+    let updating = true;
+    let updates = 0;
+    const writer = (async () => {
+      while (updating) {
+        await request(`${base}/v1/resources/resource/${ids[updates % ids.length]}`, tokens[0] as string, { method: 'PATCH', body: { note: `update ${updates}` } });
+        updates++;
+      }
+    })();
+    started = performance.now();
+    const busy = await pageAll(base, server.admin.token);
+    const busySeconds = (performance.now() - started) / 1000;
+    updating = false;
+    await writer;
+    if (busy.distinct.size !== TOTAL) throw new Error(`paging under updates saw ${busy.distinct.size} of ${TOTAL}`);
+
+    return [
+      { engine, phase: `create (${CLIENTS} clients in parallel)`, records: TOTAL, seconds: createSeconds, note: '' },
+      { engine, phase: `page all, ${PAGE} per page`, records: quiet.items, seconds: pageSeconds, note: '' },
+      {
+        engine,
+        phase: `page all while 1 client updates`,
+        records: busy.items,
+        seconds: busySeconds,
+        note: `${updates} updates meanwhile; all ${TOTAL} seen, ${busy.items - TOTAL} seen again after their update`,
+      },
+    ];
+  } finally {
+    await server.stop();
+  }
+}
+
+const rows: Row[] = [];
+for (const engine of ENGINES) rows.push(...(await benchEngine(engine)));
+console.log(`Master-data bulk sync, ${machineLine()}`);
+console.log('| Engine | Phase | records | seconds | records/s | note |\n|---|---|---:|---:|---:|---|');
+for (const r of rows) console.log(`| ${r.engine} | ${r.phase} | ${r.records} | ${r.seconds.toFixed(1)} | ${Math.round(r.records / r.seconds)} | ${r.note} |`);

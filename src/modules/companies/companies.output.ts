@@ -1,0 +1,56 @@
+import type { CompanyRow } from './companies.repo.js';
+import type { CompanyDetailOutput } from './companies.schemas.js';
+import type { StoredContact } from './companies.document.js';
+
+type Details = Record<string, unknown>;
+
+function toNumber(value: unknown): number | null {
+  if (value === undefined || value === null) return null;
+  return Number(value);
+}
+
+/** A company in the contract's `CompanyDetailOutput` shape (archived contacts left out). */
+export function companyOutput(row: CompanyRow, billTo?: CompanyRow): CompanyDetailOutput {
+  const d = row.details as Details;
+  const sales = (d.sales ?? {}) as CompanyDetailOutput['sales'];
+  const status = (d.status ?? sales.status ?? 'APPROVED') as CompanyDetailOutput['status'];
+  const credit = d.credit_policy as { limit?: unknown } | undefined;
+  const contacts = ((d.contacts ?? []) as StoredContact[]).filter((c) => !c.is_archived).map(({ is_archived: _archived, ...c }) => c);
+  return {
+    id: row.id,
+    code: row.code,
+    accounting_code: row.accounting_code,
+    name: row.name,
+    legal_name: (d.legal_name as string) ?? null,
+    currency: row.currency,
+    locale: row.locale,
+    is_customer: row.is_customer,
+    is_subcontractor: row.is_subcontractor,
+    is_buyer_or_seller: row.is_buyer_or_seller,
+    archived_customer: row.archived_customer,
+    archived_subcontractor: row.archived_subcontractor,
+    archived_buyer_or_seller: row.archived_buyer_or_seller,
+    vat_number: (d.vat_number as string) ?? null,
+    note: (d.note as string) ?? null,
+    tax_type: (d.tax_type as CompanyDetailOutput['tax_type']) ?? 'VAT',
+    status,
+    billing_location: (d.billing_location as CompanyDetailOutput['billing_location']) ?? null,
+    payment_term: (d.payment_term as CompanyDetailOutput['payment_term']) ?? null,
+    sales: { ...sales, status: sales.status ?? status },
+    purchase: (d.purchase ?? { status: 'APPROVED' }) as CompanyDetailOutput['purchase'],
+    contacts,
+    reference_numbers: (d.reference_numbers as CompanyDetailOutput['reference_numbers']) ?? {},
+    bank_accounts: (d.bank_accounts as CompanyDetailOutput['bank_accounts']) ?? [],
+    credit_policy: credit ? { limit: toNumber(credit.limit) } : null,
+    default_invoice_customer: billTo ? { id: billTo.id, name: billTo.name, code: billTo.code } : null,
+    custom_fields: (d.custom_fields as Record<string, unknown>) ?? {},
+    is_blocked: Boolean(d.is_blocked) || status === 'BLOCKED',
+    timestamp_updated: row.updated_at.toISOString(),
+  };
+}
+
+/** Whether the company can take trips as a subcontractor now: the role is on, not archived, not blocked. */
+export function isActiveSubcontractorRow(row: CompanyRow): boolean {
+  const purchase = (row.details as Details).purchase as { status?: string } | undefined;
+  return row.is_subcontractor && !row.archived_subcontractor && purchase?.status !== 'BLOCKED';
+}

@@ -1,0 +1,51 @@
+import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Executor } from '../../platform/db/database.js';
+import { keysetAfter } from '../../platform/db/keyset.js';
+import type { ValidityTable } from './resources.tables.js';
+
+export type ValidityRow = Selectable<ValidityTable>;
+export interface ValiditySubject {
+  tenantId: string;
+  type: ValidityTable['subject_type'];
+  id: string;
+}
+
+const ofSubject = (db: Executor, s: ValiditySubject) =>
+  db.selectFrom('validities').selectAll().where('tenant_id', '=', s.tenantId).where('subject_type', '=', s.type).where('subject_id', '=', s.id);
+
+export async function insertValidity(db: Executor, row: Insertable<ValidityTable>): Promise<ValidityRow> {
+  return db.insertInto('validities').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function findValidity(db: Executor, subject: ValiditySubject, id: string): Promise<ValidityRow | undefined> {
+  return ofSubject(db, subject).where('id', '=', id).executeTakeFirst();
+}
+
+export async function updateValidity(db: Executor, subject: ValiditySubject, id: string, values: Updateable<ValidityTable>): Promise<ValidityRow | undefined> {
+  return db
+    .updateTable('validities')
+    .set(values)
+    .where('tenant_id', '=', subject.tenantId)
+    .where('subject_type', '=', subject.type)
+    .where('subject_id', '=', subject.id)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function deleteValidity(db: Executor, subject: ValiditySubject, id: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('validities')
+    .where('tenant_id', '=', subject.tenantId)
+    .where('subject_type', '=', subject.type)
+    .where('subject_id', '=', subject.id)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+export async function listValidities(db: Executor, subject: ValiditySubject, page: { after?: { ts: Date; id: string }; limit: number }): Promise<ValidityRow[]> {
+  let q = ofSubject(db, subject);
+  if (page.after) q = q.where(keysetAfter('start_time', 'id', page.after));
+  return q.orderBy('start_time').orderBy('id').limit(page.limit + 1).execute();
+}
