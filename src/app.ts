@@ -23,6 +23,8 @@ import { ordersRoutes } from './modules/orders/orders.routes.js';
 import { ordersSchemas } from './modules/orders/orders.output-schemas.js';
 import { eventsRoutes } from './modules/events/events.routes.js';
 import { eventSchemas } from './modules/events/events.schemas.js';
+import { tripsRoutes } from './modules/trips/trips.routes.js';
+import { tripsSchemas } from './modules/trips/trips.schemas.js';
 import { webhooksRoutes } from './modules/webhooks/webhooks.routes.js';
 import { webhookSchemas } from './modules/webhooks/webhooks.schemas.js';
 import type { Services } from './services.js';
@@ -99,7 +101,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
 
-  for (const schema of [...commonSchemas, ...authSchemas, ...companySchemas, ...documentSchemas, ...ordersSchemas, ...eventSchemas, ...webhookSchemas]) app.addSchema(schema);
+  for (const schema of [...commonSchemas, ...authSchemas, ...companySchemas, ...documentSchemas, ...ordersSchemas, ...eventSchemas, ...webhookSchemas, ...tripsSchemas]) app.addSchema(schema);
 
   registerAuth(app, services.auth.authenticator, config.tokenRateLimitPerMinute);
   registerIdempotency(app, services.db);
@@ -120,6 +122,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   await documentsRoutes(app, services);
   await orderDocumentsRoutes(app, services);
   ordersRoutes(app, services);
+  tripsRoutes(app, services);
 
   eventsRoutes(app, services);
   webhooksRoutes(app, services);

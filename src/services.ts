@@ -9,6 +9,7 @@ import { createOrderDocumentsService } from './modules/documents/order-documents
 import { createEventsService } from './modules/events/events.service.js';
 import { createWebhooks } from './modules/webhooks/webhooks.module.js';
 import { createOrdersService } from './modules/orders/orders.service.js';
+import { createTripsService } from './modules/trips/trips.service.js';
 
 /**
  * Builds every module's service once, wiring each to the services it uses. Modules talk to each
@@ -22,9 +23,10 @@ export async function createServices(deps: { config: Config; database: DatabaseH
   const documents = createDocumentsService({ db, bus, blobs: createFileBlobStore(config.blobDir), maxBytes: config.documentMaxBytes });
   const orders = createOrdersService({ db, bus, companies, documents });
   const orderDocuments = createOrderDocumentsService({ documents, orders });
+  const trips = createTripsService({ db, bus, orders, companies, documents });
   const events = createEventsService({ db });
   const webhooks = createWebhooks({ config, database: deps.database, bus, companies, visibility: orders });
-  return { config, database: deps.database, db, bus, auth, companies, orders, events, webhooks, documents, orderDocuments };
+  return { config, database: deps.database, db, bus, auth, companies, orders, trips, events, webhooks, documents, orderDocuments };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../../platform/db/database.js';
+import type { Db, Executor } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/tx.js';
 import { appendEvent } from '../../platform/events/append.js';
 import type { EventBus } from '../../platform/events/bus.js';
@@ -171,9 +171,12 @@ export function createCompaniesService(deps: { db: Db; bus: EventBus }) {
       return (row ?? (await repo.findCompanyByCode(db, tenantId, idOrCode)))?.id;
     },
 
-    /** For other modules: a company by id, possibly a few seconds old (see `companies.cache.ts`). */
-    async findById(tenantId: string, id: string): Promise<CompanyRow | undefined> {
-      return cached.get(tenantId, id, () => repo.findCompany(db, tenantId, id));
+    /**
+     * For other modules: a company by id, possibly a few seconds old (see `companies.cache.ts`).
+     * A caller inside a transaction passes it as `exec`: on PGlite a read outside it would wait for it.
+     */
+    async findById(tenantId: string, id: string, exec: Executor = db): Promise<CompanyRow | undefined> {
+      return cached.get(tenantId, id, () => repo.findCompany(exec, tenantId, id));
     },
 
     /**

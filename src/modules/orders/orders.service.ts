@@ -1,9 +1,13 @@
 import type { CompaniesService } from '../companies/companies.service.js';
-import type { Db } from '../../platform/db/database.js';
+import type { Db, Executor } from '../../platform/db/database.js';
+import type { Tx } from '../../platform/db/tx.js';
+import type { StopStatus } from './order-status.js';
+import * as execution from './orders.execution.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import { notFound } from '../../platform/http/errors.js';
 import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
 import type { Principal } from '../../platform/http/principal.js';
+import { OrderChangeHooks, type OrderChangeListener } from './orders.events.js';
 import { createOrderImporter, uploadOutput } from './orders.import.js';
 import { createPartialUpdater, type DocumentAttacher } from './orders.partial.js';
 import { orderExport, orderOutput, orderWithStatus, visibilityOrder, type VisibilityOrder } from './orders.output.js';
@@ -38,8 +42,9 @@ export type OrdersService = ReturnType<typeof createOrdersService>;
 
 export function createOrdersService(deps: { db: Db; bus: EventBus; companies: CompaniesService; documents: DocumentAttacher }) {
   const { db, companies } = deps;
-  const importOrder = createOrderImporter(deps);
-  const partialUpdate = createPartialUpdater(deps);
+  const changes = new OrderChangeHooks();
+  const importOrder = createOrderImporter({ ...deps, changes });
+  const partialUpdate = createPartialUpdater({ ...deps, changes });
 
   async function load(tenantId: string, orderId: string, scope: OrderScope) {
     const order = await repo.loadOrderAggregate(db, tenantId, orderId, scope);
@@ -53,6 +58,9 @@ export function createOrdersService(deps: { db: Db; bus: EventBus; companies: Co
   return {
     importOrder,
     partialUpdate,
+
+    /** For other modules: run `listener` inside every transaction that changes or cancels an order. */
+    onOrderChanged: (listener: OrderChangeListener) => changes.add(listener),
 
     async getUpload(principal: Principal, uploadId: string): Promise<OrderImport> {
       const upload = await repo.findUpload(db, principal.tenantId, uploadId);
@@ -128,6 +136,31 @@ export function createOrdersService(deps: { db: Db; bus: EventBus; companies: Co
     async matchOrder(tenantId: string, by: { customerReferenceNumber?: string; name?: string }): Promise<OrderRef[]> {
       if (by.customerReferenceNumber === undefined && by.name === undefined) return [];
       return (await repo.matchOrders(db, tenantId, by)).map(refOf);
+    },
+
+    /**
+     * For trips: the orders as the contract's dispatch payloads show them (`DispatchOrder`), read
+     * inside the caller's transaction so a dispatch message shows exactly what that transaction wrote.
+     */
+    async tripOrders(exec: Executor, tenantId: string, orderIds: readonly string[]): Promise<OrderOutput[]> {
+      const outputs: OrderOutput[] = [];
+      for (const orderId of orderIds) {
+        const order = await repo.loadOrderAggregate(exec, tenantId, orderId, { kind: 'tenant' });
+        const customer = order && (await companies.findById(tenantId, order.customer_company_id, exec));
+        if (order && customer) outputs.push(orderOutput(order, customer));
+      }
+      return outputs;
+    },
+
+    /** For trips: plan, dispatch and execute stops (see orders.execution.ts). */
+    execution: {
+      lockStops: execution.lockStops,
+      setPlanningStatus: (tx: Tx, tenantId: string, stopIds: readonly string[], status: StopStatus) =>
+        execution.setPlanningStatus(tx, deps.bus, tenantId, stopIds, status),
+      rescheduleStops: execution.rescheduleStops,
+      lockStopExecution: execution.lockStopExecution,
+      recordStopExecution: (tx: Tx, tenantId: string, next: Parameters<typeof execution.recordStopExecution>[3]) =>
+        execution.recordStopExecution(tx, deps.bus, tenantId, next),
     },
 
     /** For the webhook engine: the contract's `VisibilityOrder` snapshot of an order. */
