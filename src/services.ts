@@ -25,7 +25,15 @@ export async function createServices(deps: { config: Config; database: DatabaseH
   const orderDocuments = createOrderDocumentsService({ documents, orders });
   const trips = createTripsService({ db, bus, orders, companies, documents });
   const events = createEventsService({ db });
-  const webhooks = createWebhooks({ config, database: deps.database, bus, companies, visibility: orders });
+  const dispatchAnswers = (answer: { tenantId: string; sent: string; body: string }) => trips.recordDispatchAnswer(answer);
+  const webhooks = createWebhooks({
+    config,
+    database: deps.database,
+    bus,
+    companies,
+    visibility: orders,
+    answers: { subcontractor_dispatch: dispatchAnswers, fleet_dispatch: dispatchAnswers },
+  });
   return { config, database: deps.database, db, bus, auth, companies, orders, trips, events, webhooks, documents, orderDocuments };
 }
 

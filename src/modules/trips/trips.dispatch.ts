@@ -5,6 +5,7 @@ import { diffSnapshots, type Change, type DispatchSnapshot } from './trips.chang
 import * as repo from './trips.repo.js';
 import type { TripRow } from './trips.repo.js';
 import type { TripView } from './trips.output.js';
+import type { DispatchError } from './trips.tables.js';
 
 /**
  * Dispatch messages. Each is an event carrying the whole message (the contract's
@@ -66,4 +67,39 @@ export async function updateDispatch(tx: Tx, bus: EventBus, view: TripView): Pro
   const changes = diffSnapshots(before, view.snapshot);
   if (!changes.length) return view.trip;
   return sendDispatch(tx, bus, view, 'UPDATE', changes);
+}
+
+const ERROR_TYPES = new Set(['USER_INPUT_ERROR', 'INTERNAL_ERROR', 'NOT_SUPPORTED']);
+
+/**
+ * Reads a `SubcontractorDispatchResponse` (or the fleet's): `{errors?: ErrorStatus[]}`. An empty
+ * or non-JSON 2xx body is an acceptance; entries of an unknown shape count as internal errors.
+ */
+export function parseDispatchAnswer(body: string): DispatchError[] {
+  let parsed: unknown;
+  try {
+    parsed = body.trim() ? JSON.parse(body) : null;
+  } catch {
+    return [];
+  }
+  const errors = parsed && typeof parsed === 'object' ? (parsed as { errors?: unknown }).errors : undefined;
+  if (!Array.isArray(errors)) return [];
+  return errors.slice(0, 20).map((e: unknown) => {
+    const entry = (e && typeof e === 'object' ? e : {}) as { error_type?: unknown; error_message?: unknown };
+    return {
+      error_type: (ERROR_TYPES.has(String(entry.error_type)) ? entry.error_type : 'INTERNAL_ERROR') as DispatchError['error_type'],
+      error_message: typeof entry.error_message === 'string' ? entry.error_message.slice(0, 2000) : null,
+    };
+  });
+}
+
+/** The trip a sent dispatch message was about, unless it was a CANCEL (whose answer changes nothing). */
+export function answeredTrip(sent: string): { tripId: string; operation: DispatchOperation } | undefined {
+  try {
+    const message = JSON.parse(sent) as { operation?: unknown; payload?: { id?: unknown } };
+    if ((message.operation !== 'CREATE' && message.operation !== 'UPDATE') || typeof message.payload?.id !== 'string') return undefined;
+    return { tripId: message.payload.id, operation: message.operation };
+  } catch {
+    return undefined;
+  }
 }

@@ -10,7 +10,7 @@ import type { Principal } from '../../platform/http/principal.js';
 import { companyOutput, type CompaniesService } from '../companies/companies.service.js';
 import type { DocumentOutput } from '../documents/documents.schemas.js';
 import type { OrdersService } from '../orders/orders.service.js';
-import { sendDispatch, updateDispatch } from './trips.dispatch.js';
+import { answeredTrip, parseDispatchAnswer, sendDispatch, updateDispatch } from './trips.dispatch.js';
 import { createTripReader, type TripView } from './trips.output.js';
 import { checkPlan, stopsToPlace, type PlanningStop } from './trips.planning.js';
 import * as repo from './trips.repo.js';
@@ -264,7 +264,8 @@ export function createTripsService(deps: {
           status: 'PLANNED',
           executor: subcontractor ? 'SUBCONTRACTOR' : 'FLEET',
           subcontractor_company_id: subcontractor?.id ?? null,
-          purchase_price: price ? price.toFixed() : null,
+          // Money keeps at least cents: 450 → "450.00", 320.125 stays exact.
+          purchase_price: price ? price.toFixed(Math.max(2, price.decimalPlaces())) : null,
           purchase_currency: subcontractor ? (input.currency ?? subcontractor.currency) : null,
           resources: JSON.stringify(resources),
           ...(sameExecutor ? {} : { dispatched_snapshot: null }),
@@ -294,6 +295,33 @@ export function createTripsService(deps: {
         const v = await view(tx.trx, trip);
         await tripEvent(tx, 'trip.cancelled', v);
         return v.output;
+      });
+    },
+
+    /**
+     * Records the executor's answer to a dispatch message: USER_INPUT_ERROR marks the dispatch
+     * REJECTED (the tenant sees it on the trip and as a `trip.dispatch_rejected` event); any
+     * other answer leaves it ACCEPTED, with the errors kept for the record.
+     */
+    async recordDispatchAnswer(answer: { tenantId: string; sent: string; body: string }): Promise<void> {
+      const about = answeredTrip(answer.sent);
+      if (!about) return;
+      const errors = parseDispatchAnswer(answer.body);
+      const rejected = errors.some((e) => e.error_type === 'USER_INPUT_ERROR');
+      await inTransaction(db, async (tx) => {
+        const trip = await repo.findTrip(tx.trx, answer.tenantId, about.tripId, { kind: 'tenant' }, true);
+        if (!trip || trip.cancelled_at || trip.executor === 'NONE') return;
+        const updated = await repo.updateTrip(tx.trx, trip.tenant_id, trip.id, {
+          dispatch_status: rejected ? 'REJECTED' : 'ACCEPTED',
+          dispatch_errors: JSON.stringify(errors),
+        });
+        await appendEvent(tx, bus, {
+          tenantId: trip.tenant_id,
+          type: rejected ? 'trip.dispatch_rejected' : 'trip.dispatch_accepted',
+          entityType: 'trip',
+          entityId: trip.id,
+          payload: { trip_id: trip.id, trip_name: trip.name, operation: about.operation, errors, version: updated.version },
+        });
       });
     },
 

@@ -7,8 +7,14 @@ import { eventToWire } from '../events/events.service.js';
  * null when the event means nothing to that kind of receiver. Adding a family (subcontractor
  * dispatch, master data, accounting) is adding a builder here and its name to the list.
  */
-export const PAYLOAD_FAMILIES = ['operational_visibility', 'events'] as const;
+export const PAYLOAD_FAMILIES = ['operational_visibility', 'events', 'subcontractor_dispatch', 'fleet_dispatch'] as const;
 export type PayloadFamily = (typeof PAYLOAD_FAMILIES)[number];
+
+/**
+ * A receiver's 2xx answer to a message of a family whose answers mean something (a subcontractor's
+ * `SubcontractorDispatchResponse`): the module that sent the message records it.
+ */
+export type AnswerHandler = (answer: { tenantId: string; sent: string; body: string }) => Promise<void>;
 
 /** Read models other modules provide for the snapshots the contract's payloads carry. */
 export interface VisibilitySources {
@@ -77,11 +83,27 @@ function operationalVisibility(sources: Partial<VisibilitySources>): PayloadBuil
   };
 }
 
+/**
+ * Dispatch messages (`SubcontractorDispatch`, `FleetDispatch`) are built by the trips module in the
+ * transaction of the change and stored on the event whole; this family only picks the executor's.
+ */
+const dispatchFamily =
+  (executor: 'SUBCONTRACTOR' | 'FLEET'): PayloadBuilder =>
+  async (event) => {
+    if (event.entity_type !== 'trip' || event.payload.executor !== executor || !event.payload.message) return null;
+    return event.payload.message as Record<string, unknown>;
+  };
+
 /** Waybill's own family: the event exactly as GET /v1/events shows it. */
 const rawEvents: PayloadBuilder = async (event) => eventToWire(event);
 
 export function payloadBuilders(sources: Partial<VisibilitySources>): Record<PayloadFamily, PayloadBuilder> {
-  return { operational_visibility: operationalVisibility(sources), events: rawEvents };
+  return {
+    operational_visibility: operationalVisibility(sources),
+    events: rawEvents,
+    subcontractor_dispatch: dispatchFamily('SUBCONTRACTOR'),
+    fleet_dispatch: dispatchFamily('FLEET'),
+  };
 }
 
 /** What POST …/test sends: a message of the endpoint's first family that a receiver can parse. */
