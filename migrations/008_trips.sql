@@ -62,7 +62,8 @@ create table trip_unmatched_updates (
   tenant_id uuid not null references tenants (id),
   id uuid not null,
   api_client_id uuid not null,
-  reason text not null,
+  reason text not null check (reason in ('UNMATCHED', 'AMBIGUOUS')),
+  message text not null,
   body jsonb not null,
   received_at timestamptz not null default date_trunc('milliseconds', now()),
   primary key (tenant_id, id)

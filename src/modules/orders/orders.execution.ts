@@ -57,9 +57,24 @@ export async function lockStops(tx: Tx, tenantId: string, stopIds: readonly stri
   return rows.map(({ cancelled_at, ...r }) => ({ ...r, order_cancelled: cancelled_at !== null }));
 }
 
-/** Re-derives each order's status from its stops; records an event for every order whose status changed. */
-async function rederive(tx: Tx, bus: EventBus, tenantId: string, orderIds: readonly string[]): Promise<OrderRow[]> {
-  const changed: OrderRow[] = [];
+/** The order's `VisibilityOrder` as the open transaction sees it, stored with its status event. */
+export type OrderSnapshot = (tx: Tx, tenantId: string, orderId: string) => Promise<object>;
+
+/**
+ * Re-derives each order's status from its stops; records an event for every order whose status
+ * changed, carrying the order's snapshot as of this transaction. `first` runs once the statuses
+ * are written and before those events, for events that must come before them (a stop's arrival
+ * precedes the order it puts in transit).
+ */
+async function rederive(
+  tx: Tx,
+  bus: EventBus,
+  snapshot: OrderSnapshot,
+  tenantId: string,
+  orderIds: readonly string[],
+  first?: () => Promise<void>,
+): Promise<OrderRow[]> {
+  const changed: Array<{ updated: OrderRow; previous: OrderStatus }> = [];
   for (const orderId of [...new Set(orderIds)].sort()) {
     const order = await tx.trx.selectFrom('orders').selectAll().where('tenant_id', '=', tenantId).where('id', '=', orderId).forUpdate().executeTakeFirstOrThrow();
     const stops = await tx.trx.selectFrom('order_stops').select('status').where('tenant_id', '=', tenantId).where('order_id', '=', orderId).execute();
@@ -72,17 +87,28 @@ async function rederive(tx: Tx, bus: EventBus, tenantId: string, orderIds: reado
       .where('id', '=', orderId)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await appendOrderEvent(tx, bus, status === 'COMPLETED' ? 'order.completed' : 'order.status_changed', updated, { previous_status: order.status });
-    changed.push(updated);
+    changed.push({ updated, previous: order.status });
   }
-  return changed;
+  await first?.();
+  for (const { updated, previous } of changed) {
+    const extra = { previous_status: previous, order_snapshot: await snapshot(tx, tenantId, updated.id) };
+    await appendOrderEvent(tx, bus, updated.status === 'COMPLETED' ? 'order.completed' : 'order.status_changed', updated, extra);
+  }
+  return changed.map((c) => c.updated);
 }
 
 /**
  * Sets planning statuses (PLANNED, DISPATCHED, back to TO_PLAN) on stops that are not yet under
  * way or finished: a stop the driver already reached keeps its execution status.
  */
-export async function setPlanningStatus(tx: Tx, bus: EventBus, tenantId: string, stopIds: readonly string[], status: StopStatus): Promise<void> {
+export async function setPlanningStatus(
+  tx: Tx,
+  bus: EventBus,
+  snapshot: OrderSnapshot,
+  tenantId: string,
+  stopIds: readonly string[],
+  status: StopStatus,
+): Promise<void> {
   if (!stopIds.length) return;
   const moved = await tx.trx
     .updateTable('order_stops')
@@ -92,7 +118,7 @@ export async function setPlanningStatus(tx: Tx, bus: EventBus, tenantId: string,
     .where('status', 'in', ['TO_PLAN', 'PLANNED', 'DISPATCHED'])
     .returning('order_id')
     .execute();
-  await rederive(tx, bus, tenantId, moved.map((m) => m.order_id));
+  await rederive(tx, bus, snapshot, tenantId, moved.map((m) => m.order_id));
 }
 
 export interface StopSchedule {
@@ -143,12 +169,17 @@ export async function lockStopExecution(tx: Tx, tenantId: string, stopId: string
     .executeTakeFirst();
 }
 
-/** Writes a stop's new execution state (decided by the caller) and re-derives its order's status. */
+/**
+ * Writes a stop's new execution state (decided by the caller) and re-derives its order's status;
+ * `first` records the caller's events before the order's (see `rederive`).
+ */
 export async function recordStopExecution(
   tx: Tx,
   bus: EventBus,
+  snapshot: OrderSnapshot,
   tenantId: string,
   next: Pick<StopExecution, 'id' | 'order_id' | 'status' | 'eta_start' | 'eta_end' | 'actual_start' | 'actual_end'>,
+  first?: () => Promise<void>,
 ): Promise<OrderRow[]> {
   await tx.trx
     .updateTable('order_stops')
@@ -163,5 +194,40 @@ export async function recordStopExecution(
     .where('tenant_id', '=', tenantId)
     .where('id', '=', next.id)
     .execute();
-  return rederive(tx, bus, tenantId, [next.order_id]);
+  return rederive(tx, bus, snapshot, tenantId, [next.order_id], first);
+}
+
+/** A status update's match criteria, each list one `matches_any` (all lists must hold). */
+export interface StopCriteria {
+  orderIds: string[][];
+  orderNames: string[][];
+  orderReferences: string[][];
+  consignmentReferences: string[][];
+  /** Consignment positions in their order, from 1. */
+  consignmentSequences: number[];
+  stopReferences: string[][];
+  stopTypes: StopType[];
+}
+
+/**
+ * Which of `stopIds` (the caller's candidates) meet every criterion; at most `limit`, which is
+ * enough to tell one match from several.
+ */
+export async function filterStops(exec: Executor, tenantId: string, stopIds: readonly string[], c: StopCriteria, limit = 2): Promise<string[]> {
+  if (!stopIds.length) return [];
+  let q = exec
+    .selectFrom('order_stops as s')
+    .innerJoin('orders as o', (j) => j.onRef('o.tenant_id', '=', 's.tenant_id').onRef('o.id', '=', 's.order_id'))
+    .leftJoin('order_consignments as c', (j) => j.onRef('c.tenant_id', '=', 's.tenant_id').onRef('c.id', '=', 's.consignment_id'))
+    .select('s.id')
+    .where('s.tenant_id', '=', tenantId)
+    .where('s.id', 'in', [...stopIds]);
+  for (const ids of c.orderIds) q = q.where('o.id', 'in', ids);
+  for (const names of c.orderNames) q = q.where('o.name', 'in', names);
+  for (const refs of c.orderReferences) q = q.where('o.customer_reference_number', 'in', refs);
+  for (const refs of c.consignmentReferences) q = q.where('c.reference_number', 'in', refs);
+  for (const sequence of c.consignmentSequences) q = q.where('c.position', '=', sequence - 1);
+  for (const refs of c.stopReferences) q = q.where('s.reference_number', 'in', refs);
+  for (const type of c.stopTypes) q = q.where('s.stop_type', '=', type);
+  return (await q.limit(limit).execute()).map((r) => r.id);
 }

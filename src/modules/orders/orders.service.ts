@@ -46,6 +46,15 @@ export function createOrdersService(deps: { db: Db; bus: EventBus; companies: Co
   const importOrder = createOrderImporter({ ...deps, changes });
   const partialUpdate = createPartialUpdater({ ...deps, changes });
 
+  /** The contract's `VisibilityOrder` of an order as `exec` sees it (inside a transaction: what it wrote). */
+  async function snapshotOf(tenantId: string, orderId: string, exec: Executor = db): Promise<VisibilityOrder> {
+    const order = await repo.loadOrderAggregate(exec, tenantId, orderId, { kind: 'tenant' });
+    const customer = order && (await companies.findById(tenantId, order.customer_company_id, exec));
+    if (!order || !customer) throw notFound('Order');
+    return visibilityOrder(order, customer);
+  }
+  const snapshotIn = (tx: Tx, tenantId: string, orderId: string) => snapshotOf(tenantId, orderId, tx.trx);
+
   async function load(tenantId: string, orderId: string, scope: OrderScope) {
     const order = await repo.loadOrderAggregate(db, tenantId, orderId, scope);
     if (!order) throw notFound('Order');
@@ -132,6 +141,13 @@ export function createOrdersService(deps: { db: Db; bus: EventBus; companies: Co
       return refOf(row);
     },
 
+    /** For other modules: any order of the tenant, whoever the caller (they decided it may be used). */
+    async findOrderRef(tenantId: string, orderId: string): Promise<OrderRef> {
+      const row = await repo.findOrder(db, tenantId, orderId, { kind: 'tenant' });
+      if (!row) throw notFound('Order');
+      return refOf(row);
+    },
+
     /** For other modules: orders matching a customer reference number and/or an order name. */
     async matchOrder(tenantId: string, by: { customerReferenceNumber?: string; name?: string }): Promise<OrderRef[]> {
       if (by.customerReferenceNumber === undefined && by.name === undefined) return [];
@@ -156,17 +172,18 @@ export function createOrdersService(deps: { db: Db; bus: EventBus; companies: Co
     execution: {
       lockStops: execution.lockStops,
       setPlanningStatus: (tx: Tx, tenantId: string, stopIds: readonly string[], status: StopStatus) =>
-        execution.setPlanningStatus(tx, deps.bus, tenantId, stopIds, status),
+        execution.setPlanningStatus(tx, deps.bus, snapshotIn, tenantId, stopIds, status),
       rescheduleStops: execution.rescheduleStops,
       lockStopExecution: execution.lockStopExecution,
-      recordStopExecution: (tx: Tx, tenantId: string, next: Parameters<typeof execution.recordStopExecution>[3]) =>
-        execution.recordStopExecution(tx, deps.bus, tenantId, next),
+      filterStops: execution.filterStops,
+      recordStopExecution: (tx: Tx, tenantId: string, next: Parameters<typeof execution.recordStopExecution>[4], first?: () => Promise<void>) =>
+        execution.recordStopExecution(tx, deps.bus, snapshotIn, tenantId, next, first),
     },
 
-    /** For the webhook engine: the contract's `VisibilityOrder` snapshot of an order. */
-    async visibilityOrder(tenantId: string, orderId: string): Promise<VisibilityOrder> {
-      const { order, customer } = await load(tenantId, orderId, { kind: 'tenant' });
-      return visibilityOrder(order, customer);
-    },
+    /**
+     * The contract's `VisibilityOrder` snapshot of an order; read through `exec` inside a
+     * transaction, it is the state that transaction wrote (stored with its event).
+     */
+    visibilityOrder: snapshotOf,
   };
 }

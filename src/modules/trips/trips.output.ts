@@ -1,7 +1,7 @@
 import type { Executor } from '../../platform/db/database.js';
 import type { CompaniesService } from '../companies/companies.service.js';
 import type { OrderOutput } from '../orders/orders.output-schemas.js';
-import type { OrdersService } from '../orders/orders.service.js';
+import type { OrdersService, VisibilityOrder } from '../orders/orders.service.js';
 import type { DispatchSnapshot } from './trips.changes.js';
 import * as repo from './trips.repo.js';
 import type { TripRow } from './trips.repo.js';
@@ -61,3 +61,10 @@ export function createTripReader(deps: { orders: Pick<OrdersService, 'tripOrders
 }
 
 export type TripReader = ReturnType<typeof createTripReader>;
+
+/** The trip's orders as the contract's `VisibilityOrder`s, read through `exec` (for visibility events). */
+export async function visibilityOrders(exec: Executor, orders: Pick<OrdersService, 'visibilityOrder'>, v: TripView): Promise<VisibilityOrder[]> {
+  const out: VisibilityOrder[] = [];
+  for (const order of v.orders) out.push(await orders.visibilityOrder(v.trip.tenant_id, order.id, exec));
+  return out;
+}

@@ -129,3 +129,20 @@ export async function listUnmatched(exec: Executor, tenantId: string, after: { t
   if (after) q = q.where((eb) => eb.or([eb('received_at', '>', after.ts), eb.and([eb('received_at', '=', after.ts), eb('id', '>', after.id)])]));
   return q.orderBy('received_at').orderBy('id').limit(limit + 1).execute();
 }
+
+/** Whose trips a status update may touch: a subcontractor's, or those of an executor kind. */
+export type ExecutorScope = { kind: 'subcontractor'; companyId: string } | { kind: 'executor'; executor: 'SUBCONTRACTOR' | 'FLEET' };
+
+/** The stops on live (not cancelled) trips in scope, optionally only trips with one of `tripNames`. */
+export async function candidateStops(exec: Executor, tenantId: string, scope: ExecutorScope, tripNames: string[][] = []) {
+  let q = exec
+    .selectFrom('trip_stops as ts')
+    .innerJoin('trips as t', (j) => j.onRef('t.tenant_id', '=', 'ts.tenant_id').onRef('t.id', '=', 'ts.trip_id'))
+    .select(['ts.stop_id', 'ts.trip_id', 'ts.order_id', 't.subcontractor_company_id'])
+    .where('ts.tenant_id', '=', tenantId)
+    .where('ts.active', '=', true)
+    .where('t.cancelled_at', 'is', null);
+  q = scope.kind === 'subcontractor' ? q.where('t.subcontractor_company_id', '=', scope.companyId) : q.where('t.executor', '=', scope.executor);
+  for (const names of tripNames) q = q.where('t.name', 'in', names);
+  return q.execute();
+}

@@ -9,9 +9,12 @@ import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
 import type { Principal } from '../../platform/http/principal.js';
 import { companyOutput, type CompaniesService } from '../companies/companies.service.js';
 import type { DocumentOutput } from '../documents/documents.schemas.js';
+import type { DocumentsService } from '../documents/documents.service.js';
 import type { OrdersService } from '../orders/orders.service.js';
 import { answeredTrip, parseDispatchAnswer, sendDispatch, updateDispatch } from './trips.dispatch.js';
-import { createTripReader, type TripView } from './trips.output.js';
+import { appendTripEvent } from './trips.events.js';
+import { createStatusIntake } from './trips.status.js';
+import { createTripReader, visibilityOrders, type TripView } from './trips.output.js';
 import { checkPlan, stopsToPlace, type PlanningStop } from './trips.planning.js';
 import * as repo from './trips.repo.js';
 import type { TripRow, TripScope } from './trips.repo.js';
@@ -42,7 +45,7 @@ export function createTripsService(deps: {
   bus: EventBus;
   orders: OrdersService;
   companies: CompaniesService;
-  documents: { listForOrder(tenantId: string, orderId: string): Promise<DocumentOutput[]> };
+  documents: Pick<DocumentsService, 'listForOrder' | 'createForOrder'>;
 }) {
   const { db, bus, orders, companies } = deps;
   const view = createTripReader({ orders, companies });
@@ -95,18 +98,6 @@ export function createTripsService(deps: {
     );
   }
 
-  async function tripEvent(tx: Tx, type: string, v: TripView, extra: Record<string, unknown> = {}) {
-    const customers = [...new Set(v.orders.map((o) => o.customer.id))];
-    await appendEvent(tx, bus, {
-      tenantId: v.trip.tenant_id,
-      type,
-      entityType: 'trip',
-      entityId: v.trip.id,
-      companyIds: [...customers, ...(v.trip.subcontractor_company_id ? [v.trip.subcontractor_company_id] : [])],
-      payload: { trip_id: v.trip.id, trip_name: v.trip.name, status: v.trip.status, version: v.trip.version, ...extra },
-    });
-  }
-
   /** The subcontractor to dispatch to, refused when it is no subcontractor, archived or blocked. */
   async function subcontractorFor(tenantId: string, companyId: string) {
     const company = await companies.findById(tenantId, companyId);
@@ -141,6 +132,7 @@ export function createTripsService(deps: {
 
   return {
     view,
+    ...createStatusIntake({ db, bus, orders, view, documents: deps.documents }),
 
     async create(principal: Principal, input: TripInput): Promise<TripOutput> {
       const tenantId = principal.tenantId;
@@ -170,7 +162,7 @@ export function createTripsService(deps: {
         const first = await view(tx.trx, trip);
         trip = await repo.updateTrip(tx.trx, tenantId, trip.id, dateSpan(first));
         const v = { ...first, trip, output: { ...first.output, version: trip.version, updated_timestamp: trip.updated_at.toISOString() } };
-        await tripEvent(tx, 'trip.created', v);
+        await appendTripEvent(tx, bus, 'trip.created', v, await visibilityOrders(tx.trx, orders, v));
         return v.output;
       });
     },
@@ -231,7 +223,7 @@ export function createTripsService(deps: {
         trip = await repo.updateTrip(tx.trx, tenantId, trip.id, dateSpan(planned));
         trip = await updateDispatch(tx, bus, { ...planned, trip });
         const v = await view(tx.trx, trip);
-        await tripEvent(tx, 'trip.updated', v);
+        await appendTripEvent(tx, bus, 'trip.updated', v);
         return v.output;
       });
     },
@@ -274,7 +266,7 @@ export function createTripsService(deps: {
         const after = await view(tx.trx, trip);
         trip = sameExecutor && trip.dispatched_snapshot ? await updateDispatch(tx, bus, after) : await sendDispatch(tx, bus, after, 'CREATE');
         const v = await view(tx.trx, trip);
-        if (before.trip.status !== 'PLANNED') await tripEvent(tx, 'trip.planned', v);
+        if (before.trip.status !== 'PLANNED') await appendTripEvent(tx, bus, 'trip.planned', v, await visibilityOrders(tx.trx, orders, v));
         return v.output;
       });
     },
@@ -293,7 +285,7 @@ export function createTripsService(deps: {
         await execution.setPlanningStatus(tx, tenantId, current.output.stops.map((s) => s.id), 'TO_PLAN');
         trip = await repo.updateTrip(tx.trx, tenantId, trip.id, { cancelled_at: new Date() });
         const v = await view(tx.trx, trip);
-        await tripEvent(tx, 'trip.cancelled', v);
+        await appendTripEvent(tx, bus, 'trip.cancelled', v);
         return v.output;
       });
     },

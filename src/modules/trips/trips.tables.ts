@@ -53,7 +53,8 @@ export interface UnmatchedUpdateTable {
   tenant_id: string;
   id: string;
   api_client_id: string;
-  reason: string;
+  reason: 'UNMATCHED' | 'AMBIGUOUS';
+  message: string;
   body: Json<Record<string, unknown>>;
   received_at: Generated<Date>;
 }

@@ -53,8 +53,21 @@ function operationalVisibility(sources: Partial<VisibilitySources>): PayloadBuil
 
   return async (event) => {
     const timestamp = event.occurred_at.toISOString();
+    // Events written with the order's snapshot of their moment (stop progress, derived statuses) use it.
+    const stored = event.payload.order_snapshot as Record<string, unknown> | undefined;
+    if (event.type.startsWith('stop.')) {
+      const stopId = str(event.payload.stop_id);
+      const stop = (stored?.stops as Array<Record<string, unknown>> | undefined)?.find((s) => s.id === stopId);
+      if (!stored || !stop) return null;
+      const update = event.type === 'stop.eta_changed' ? { type: 'Eta', id: stopId, stops: [stop] } : { type: 'Stop', id: stopId, stop };
+      return { events: [{ timestamp, update }], order: stored, trip: null };
+    }
+    if (event.type === 'trip.visibility') {
+      const update = { type: 'Trip', id: event.entity_id, status: str(event.payload.status) };
+      return { events: [{ timestamp, update }], order: null, trip: event.payload.trip_snapshot ?? null };
+    }
     if (event.entity_type === 'order' && event.type.startsWith('order.')) {
-      const order = await snapshot(event, event.entity_id);
+      const order = stored ?? (await snapshot(event, event.entity_id));
       // The event's own status first: the snapshot is read at fan-out and may already be newer.
       const status = ORDER_EVENT_STATUS[event.type] ?? str(event.payload.status) ?? str(order?.status);
       if (!status) return null;
