@@ -32,6 +32,10 @@ import { validitySchemaList } from './modules/resources/validities.schemas.js';
 import { ordersSchemas } from './modules/orders/orders.output-schemas.js';
 import { eventsRoutes } from './modules/events/events.routes.js';
 import { eventSchemas } from './modules/events/events.schemas.js';
+import { tripsRoutes } from './modules/trips/trips.routes.js';
+import { tripsSchemas } from './modules/trips/trips.schemas.js';
+import { tripStatusSchemas } from './modules/trips/trips.status.schemas.js';
+import { tripWebhookRoutes } from './modules/trips/trips.webhooks.routes.js';
 import { webhooksRoutes } from './modules/webhooks/webhooks.routes.js';
 import { webhookSchemas } from './modules/webhooks/webhooks.schemas.js';
 import type { Services } from './services.js';
@@ -97,7 +101,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   });
   await app.register(swaggerUi, referencePageOptions);
 
-  for (const schema of [...commonSchemas, ...authSchemas, ...companySchemas, ...resourceSchemas, ...unavailabilitySchemas, ...validitySchemaList, ...documentSchemas, ...ordersSchemas, ...eventSchemas, ...webhookSchemas]) app.addSchema(schema);
+  for (const schema of [...commonSchemas, ...authSchemas, ...companySchemas, ...resourceSchemas, ...unavailabilitySchemas, ...validitySchemaList, ...documentSchemas, ...ordersSchemas, ...eventSchemas, ...webhookSchemas, ...tripsSchemas, ...tripStatusSchemas]) app.addSchema(schema);
 
   registerAuth(app, services.auth.authenticator, config.tokenRateLimitPerMinute);
   registerIdempotency(app, services.db);
@@ -113,6 +117,8 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   await documentsRoutes(app, services);
   await orderDocumentsRoutes(app, services);
   ordersRoutes(app, services);
+  tripsRoutes(app, services);
+  await tripWebhookRoutes(app, services);
 
   eventsRoutes(app, services);
   webhooksRoutes(app, services);

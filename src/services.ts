@@ -13,6 +13,7 @@ import { createOrdersService } from './modules/orders/orders.service.js';
 import { createResourcesService } from './modules/resources/resources.service.js';
 import { createUnavailabilityService } from './modules/resources/unavailability.service.js';
 import { createValiditiesService } from './modules/resources/validities.service.js';
+import { createTripsService } from './modules/trips/trips.service.js';
 
 /**
  * Builds every module's service once, wiring each to the services it uses. Modules talk to each
@@ -31,9 +32,18 @@ export async function createServices(deps: { config: Config; database: DatabaseH
   const documents = createDocumentsService({ db, bus, blobs: createFileBlobStore(config.blobDir), maxBytes: config.documentMaxBytes });
   const orders = createOrdersService({ db, bus, companies, documents });
   const orderDocuments = createOrderDocumentsService({ documents, orders });
+  const trips = createTripsService({ db, bus, orders, companies, documents });
   const events = createEventsService({ db });
-  const webhooks = createWebhooks({ config, database: deps.database, bus, companies, visibility: orders });
-  return { config, database: deps.database, db, bus, box, auth, companies, resources, unavailability, validities, orders, events, webhooks, documents, orderDocuments };
+  const dispatchAnswers = (answer: { tenantId: string; sent: string; body: string }) => trips.recordDispatchAnswer(answer);
+  const webhooks = createWebhooks({
+    config,
+    database: deps.database,
+    bus,
+    companies,
+    visibility: orders,
+    answers: { subcontractor_dispatch: dispatchAnswers, fleet_dispatch: dispatchAnswers },
+  });
+  return { config, database: deps.database, db, bus, box, auth, companies, resources, unavailability, validities, orders, trips, events, webhooks, documents, orderDocuments };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;

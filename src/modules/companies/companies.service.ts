@@ -187,9 +187,12 @@ export function createCompaniesService(deps: { db: Db; bus: EventBus; cacheTtlMs
       return (row ?? (await repo.findCompanyByCode(db, tenantId, idOrCode)))?.id;
     },
 
-    /** For other modules: a company by id, from memory when read a moment ago (see `companies.cache.ts`). */
-    async findById(tenantId: string, id: string): Promise<CompanyRow | undefined> {
-      return cached.get(tenantId, id, () => repo.findCompany(db, tenantId, id));
+    /**
+     * For other modules: a company by id, from memory when read a moment ago (see `companies.cache.ts`).
+     * A caller inside a transaction passes it as `exec`: on PGlite a read outside it would wait for it.
+     */
+    async findById(tenantId: string, id: string, exec: Executor = db): Promise<CompanyRow | undefined> {
+      return cached.get(tenantId, id, () => repo.findCompany(exec, tenantId, id));
     },
 
     /**

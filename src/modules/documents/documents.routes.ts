@@ -4,7 +4,7 @@ import { finished } from 'node:stream/promises';
 import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { principalOf } from '../../platform/http/auth.js';
 import { AppError, badRequest, detail, payloadTooLarge, unsupportedMediaType } from '../../platform/http/errors.js';
 import { IdParams, readErrors, writeErrors } from '../../platform/http/schemas.js';
@@ -67,6 +67,32 @@ function checkDeclaredLength(header: string | undefined, limit: number, maxBytes
     throw payloadTooLarge(`The file is larger than the limit of ${maxBytes} bytes`);
   }
 }
+
+/**
+ * Registers routes whose body is a file itself, in whatever Content-Type it has. Leaving it unread
+ * lets the handler stream it to disk under the document limit instead of buffering it under the
+ * (much smaller) JSON body limit.
+ */
+export async function rawFileRoutes(app: App, register: (scoped: App) => void): Promise<void> {
+  await app.register(async (plugin) => {
+    closeAfterTooLarge(plugin);
+    const scoped = plugin.withTypeProvider<TypeBoxTypeProvider>();
+    scoped.removeAllContentTypeParsers();
+    scoped.addContentTypeParser('*', (_request, _payload, done) => done(null));
+    register(scoped as App);
+  });
+}
+
+/** The raw file of a `rawFileRoutes` request: its declared type, and its bytes once the handler wants them. */
+export function rawFile(request: FastifyRequest, maxBytes: number): { contentType: string | undefined; openStream: () => Readable } {
+  checkDeclaredLength(request.headers['content-length'], maxBytes, maxBytes);
+  return { contentType: request.headers['content-type'], openStream: () => detachedBody(request.raw) };
+}
+
+/** Documented body of a raw-file route: an empty schema accepts the unparsed body the handler streams. */
+export const RAW_FILE_BODY = {
+  content: { 'application/octet-stream': { schema: Type.Unknown({ description: 'The file, sent with its own Content-Type (any).' }) } },
+};
 
 /**
  * Upload and download. The upload sits in a plugin of its own so the multipart parser applies to
@@ -184,15 +210,7 @@ export async function orderDocumentsRoutes(app: App, deps: { orderDocuments: Ord
     handler: async (request) => orderDocuments.listForOrder(principalOf(request), request.params.order_id),
   });
 
-  await app.register(async (plugin) => {
-    const scoped = plugin.withTypeProvider<TypeBoxTypeProvider>();
-    closeAfterTooLarge(plugin);
-    // The body is the file itself, in whatever Content-Type it has. Leaving it unread here lets
-    // the handler stream it to disk under the document limit instead of buffering it under the
-    // (much smaller) JSON body limit.
-    scoped.removeAllContentTypeParsers();
-    scoped.addContentTypeParser('*', (_request, _payload, done) => done(null));
-
+  await rawFileRoutes(app, (scoped) => {
     scoped.post('/v1/webhook/document-import', {
       config: { auth: 'basic', roles: ['TENANT', 'CUSTOMER'] },
       schema: {
@@ -205,17 +223,10 @@ export async function orderDocumentsRoutes(app: App, deps: { orderDocuments: Ord
           'No match or several matches are reported in `errors` and nothing is stored.',
         security: [{ webhookBasic: [] }],
         querystring: DocumentImportQuery,
-        // Documentation only: an empty schema accepts the unparsed body the handler streams.
-        body: { content: { 'application/octet-stream': { schema: Type.Unknown({ description: 'The file, sent with its own Content-Type (any).' }) } } },
+        body: RAW_FILE_BODY,
         response: { 200: ref(DocumentImportResponse, { example: documentImportExample, description: 'The new document, or why there is none' }), ...writeErrors(409) },
       },
-      handler: async (request) => {
-        checkDeclaredLength(request.headers['content-length'], maxBytes, maxBytes);
-        return orderDocuments.importDocument(principalOf(request), request.query, {
-          contentType: request.headers['content-type'],
-          openStream: () => detachedBody(request.raw),
-        });
-      },
+      handler: async (request) => orderDocuments.importDocument(principalOf(request), request.query, rawFile(request, maxBytes)),
     });
   });
 }

@@ -235,7 +235,8 @@ export function createDocumentsService(deps: { db: Db; bus: EventBus; blobs: Blo
      */
     async createForOrder(
       principal: Principal,
-      order: { id: string; companyIds: string[] },
+      /** `subject`: the stop or consignment of the order the file is about (the order itself when left out). */
+      order: { id: string; companyIds: string[]; subject?: { type: 'STOP' | 'CONSIGNMENT'; id: string } },
       file: NewFile & { name?: string; type: string },
     ): Promise<DocumentOutput> {
       checkType(file.type);
@@ -252,8 +253,8 @@ export function createDocumentsService(deps: { db: Db; bus: EventBus; blobs: Blo
           content_type: contentType,
           size_bytes: blob.size,
           sha256: blob.sha256,
-          subject_type: 'ORDER',
-          subject_id: order.id,
+          subject_type: order.subject?.type ?? 'ORDER',
+          subject_id: order.subject?.id ?? order.id,
           order_id: order.id,
           source_upload_id: null,
           company_ids: order.companyIds,

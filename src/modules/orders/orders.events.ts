@@ -5,7 +5,14 @@ import { deriveOrderStatus } from './order-status.js';
 import * as repo from './orders.repo.js';
 import type { OrderRow } from './orders.repo.js';
 
-export type OrderEventType = 'order.accepted' | 'order.updated' | 'order.cancelled' | 'order.import_rejected';
+export type OrderEventType =
+  | 'order.accepted'
+  | 'order.updated'
+  | 'order.cancelled'
+  | 'order.import_rejected'
+  // Derived from its stops as trips plan, dispatch and execute them (see orders.execution.ts).
+  | 'order.status_changed'
+  | 'order.completed';
 
 /**
  * Records an order event visible to the tenant and the order's customer; answers the order as
@@ -53,4 +60,23 @@ export async function cancelOrderRows(tx: Tx, existing: OrderRow): Promise<Order
     // A cancelled order is CANCELLED whatever its stops say.
     status: deriveOrderStatus({ quote: existing.is_quote, cancelled: true, stopStatuses: [] }),
   });
+}
+
+/** Called inside the transaction that changed or cancelled an order (trips re-send their dispatch). */
+export type OrderChangeListener = (tx: Tx, tenantId: string, orderId: string) => Promise<void>;
+
+/**
+ * Other modules' reactions to an order change, run in the changing transaction before the order's
+ * event: the orders module knows nothing of trips, trips register here.
+ */
+export class OrderChangeHooks {
+  private readonly listeners: OrderChangeListener[] = [];
+
+  add(listener: OrderChangeListener): void {
+    this.listeners.push(listener);
+  }
+
+  async notify(tx: Tx, order: Pick<OrderRow, 'tenant_id' | 'id'>): Promise<void> {
+    for (const listener of this.listeners) await listener(tx, order.tenant_id, order.id);
+  }
 }

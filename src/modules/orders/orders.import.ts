@@ -7,7 +7,7 @@ import type { EventBus } from '../../platform/events/bus.js';
 import { AppError, badRequest, detail, forbidden } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/http/principal.js';
 import { canCancel, canChangeQuoteFlag, deriveOrderStatus, type StopStatus } from './order-status.js';
-import { appendOrderEvent, cancelOrderRows, type OrderEventType } from './orders.events.js';
+import { appendOrderEvent, cancelOrderRows, type OrderChangeHooks, type OrderEventType } from './orders.events.js';
 import { compact, headerOf, inputHash, planConsignments, rowsOf } from './orders.mapping.js';
 import * as repo from './orders.repo.js';
 import type { OrderRow } from './orders.repo.js';
@@ -69,8 +69,8 @@ export function uploadOutput(upload: { id: string; status: UploadStatus; order_i
   };
 }
 
-export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: CompaniesService }) {
-  const { db, bus, companies } = deps;
+export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: CompaniesService; changes: OrderChangeHooks }) {
+  const { db, bus, companies, changes } = deps;
 
   /**
    * The order's customer. A CUSTOMER client orders only for its own company: the body may leave
@@ -216,6 +216,7 @@ export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: Co
       const upload = await recordUpload(tx, principal, uploadId, input, outcome);
       let order = outcome.order;
       // A new order always comes with its `order.accepted` event, which names it.
+      if (order && (outcome.event === 'order.updated' || outcome.event === 'order.cancelled')) await changes.notify(tx, order);
       if (order && outcome.event) {
         const why = outcome.reason ? { operation: input.operation, reason: outcome.reason } : {};
         const naming = order.name === unnamed(order.id) ? repo.orderNamingPrelude(order, ORDER_NAME) : undefined;

@@ -6,7 +6,7 @@ import type { EventBus } from '../../platform/events/bus.js';
 import { AppError } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/http/principal.js';
 import { canCancel, deriveOrderStatus, type StopStatus } from './order-status.js';
-import { appendOrderEvent, cancelOrderRows } from './orders.events.js';
+import { appendOrderEvent, cancelOrderRows, type OrderChangeHooks } from './orders.events.js';
 import { compact, rowsOf, type ConsignmentPlan } from './orders.mapping.js';
 import { plansOf } from './orders.output.js';
 import { applyConsignmentUpdate, isDocumentAnswer, UpdateFailure, type DocumentAnswers } from './orders.partial-apply.js';
@@ -60,8 +60,8 @@ function documentSources(path: string, answer: unknown) {
   });
 }
 
-export function createPartialUpdater(deps: { db: Db; bus: EventBus; companies: CompaniesService; documents: DocumentAttacher }) {
-  const { db, bus, companies, documents } = deps;
+export function createPartialUpdater(deps: { db: Db; bus: EventBus; companies: CompaniesService; documents: DocumentAttacher; changes: OrderChangeHooks }) {
+  const { db, bus, companies, documents, changes } = deps;
 
   /** Company ids a `company` match names: by code, and by exact (case-insensitive) name. */
   async function companyIds(tenantId: string, match: { name?: { matches_any: string[] } | null; code?: { matches_any: string[] } | null }) {
@@ -137,6 +137,7 @@ export function createPartialUpdater(deps: { db: Db; bus: EventBus; companies: C
         if (!canCancel(target.status)) throw new UpdateFailure(`Order ${target.name} is ${target.status} and can no longer be cancelled`);
         const order = await cancelOrderRows(tx, target);
         await attach(tx, principal, order, update.question_answers ? [{ subjectType: 'ORDER', subjectId: order.id, answers: update.question_answers }] : []);
+        await changes.notify(tx, order);
         await appendOrderEvent(tx, bus, 'order.cancelled', order, { source: 'partial_update' });
         return { order, changed: true };
       }
@@ -175,7 +176,10 @@ export function createPartialUpdater(deps: { db: Db; bus: EventBus; companies: C
       }
       const attached = await attach(tx, principal, order, answers);
       // Last, so the tenant's event counter is locked only until the commit right after.
-      if (after !== before) await appendOrderEvent(tx, bus, 'order.updated', order, { source: 'partial_update' });
+      if (after !== before) {
+        await changes.notify(tx, order);
+        await appendOrderEvent(tx, bus, 'order.updated', order, { source: 'partial_update' });
+      }
       return { order, changed: after !== before || attached > 0 };
     });
   }

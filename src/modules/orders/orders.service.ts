@@ -1,9 +1,13 @@
 import type { CompaniesService } from '../companies/companies.service.js';
-import type { Db } from '../../platform/db/database.js';
+import type { Db, Executor } from '../../platform/db/database.js';
+import type { Tx } from '../../platform/db/tx.js';
+import type { StopStatus } from './order-status.js';
+import * as execution from './orders.execution.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import { notFound } from '../../platform/http/errors.js';
 import { cursorField, decodeCursor, pageOf } from '../../platform/http/pagination.js';
 import type { Principal } from '../../platform/http/principal.js';
+import { OrderChangeHooks, type OrderChangeListener } from './orders.events.js';
 import { createOrderImporter, uploadOutput } from './orders.import.js';
 import { createPartialUpdater, type DocumentAttacher } from './orders.partial.js';
 import { orderExport, orderOutput, orderWithStatus, visibilityOrder, type VisibilityOrder } from './orders.output.js';
@@ -39,8 +43,18 @@ export type OrdersService = ReturnType<typeof createOrdersService>;
 
 export function createOrdersService(deps: { db: Db; bus: EventBus; companies: CompaniesService; documents: DocumentAttacher }) {
   const { db, companies } = deps;
-  const importOrder = createOrderImporter(deps);
-  const partialUpdate = createPartialUpdater(deps);
+  const changes = new OrderChangeHooks();
+  const importOrder = createOrderImporter({ ...deps, changes });
+  const partialUpdate = createPartialUpdater({ ...deps, changes });
+
+  /** The contract's `VisibilityOrder` of an order as `exec` sees it (inside a transaction: what it wrote). */
+  async function snapshotOf(tenantId: string, orderId: string, exec: Executor = db): Promise<VisibilityOrder> {
+    const order = await repo.loadOrderAggregate(exec, tenantId, orderId, { kind: 'tenant' });
+    const customer = order && (await companies.findById(tenantId, order.customer_company_id, exec));
+    if (!order || !customer) throw notFound('Order');
+    return visibilityOrder(order, customer);
+  }
+  const snapshotIn = (tx: Tx, tenantId: string, orderId: string) => snapshotOf(tenantId, orderId, tx.trx);
 
   async function load(tenantId: string, orderId: string, scope: OrderScope) {
     const order = await repo.loadOrderAggregate(db, tenantId, orderId, scope);
@@ -54,6 +68,9 @@ export function createOrdersService(deps: { db: Db; bus: EventBus; companies: Co
   return {
     importOrder,
     partialUpdate,
+
+    /** For other modules: run `listener` inside every transaction that changes or cancels an order. */
+    onOrderChanged: (listener: OrderChangeListener) => changes.add(listener),
 
     async getUpload(principal: Principal, uploadId: string): Promise<OrderImport> {
       const upload = await repo.findUpload(db, principal.tenantId, uploadId);
@@ -129,16 +146,49 @@ export function createOrdersService(deps: { db: Db; bus: EventBus; companies: Co
       return refOf(row);
     },
 
+    /** For other modules: any order of the tenant, whoever the caller (they decided it may be used). */
+    async findOrderRef(tenantId: string, orderId: string): Promise<OrderRef> {
+      const row = await repo.findOrder(db, tenantId, orderId, { kind: 'tenant' });
+      if (!row) throw notFound('Order');
+      return refOf(row);
+    },
+
     /** For other modules: orders this caller may see matching a customer reference number and/or an order name (and id). */
     async matchOrder(principal: Principal, by: { customerReferenceNumber?: string; name?: string; id?: string }): Promise<OrderRef[]> {
       if (by.customerReferenceNumber === undefined && by.name === undefined) return [];
       return (await repo.matchOrders(db, principal.tenantId, scopeOf(principal), by)).map(refOf);
     },
 
-    /** For the webhook engine: the contract's `VisibilityOrder` snapshot of an order. */
-    async visibilityOrder(tenantId: string, orderId: string): Promise<VisibilityOrder> {
-      const { order, customer } = await load(tenantId, orderId, { kind: 'tenant' });
-      return visibilityOrder(order, customer);
+    /**
+     * For trips: the orders as the contract's dispatch payloads show them (`DispatchOrder`), read
+     * inside the caller's transaction so a dispatch message shows exactly what that transaction wrote.
+     */
+    async tripOrders(exec: Executor, tenantId: string, orderIds: readonly string[]): Promise<OrderOutput[]> {
+      const outputs: OrderOutput[] = [];
+      for (const orderId of orderIds) {
+        const order = await repo.loadOrderAggregate(exec, tenantId, orderId, { kind: 'tenant' });
+        const customer = order && (await companies.findById(tenantId, order.customer_company_id, exec));
+        if (order && customer) outputs.push(orderOutput(order, customer));
+      }
+      return outputs;
     },
+
+    /** For trips: plan, dispatch and execute stops (see orders.execution.ts). */
+    execution: {
+      lockStops: execution.lockStops,
+      setPlanningStatus: (tx: Tx, tenantId: string, stopIds: readonly string[], status: StopStatus) =>
+        execution.setPlanningStatus(tx, deps.bus, snapshotIn, tenantId, stopIds, status),
+      rescheduleStops: execution.rescheduleStops,
+      lockStopExecution: execution.lockStopExecution,
+      filterStops: execution.filterStops,
+      recordStopExecution: (tx: Tx, tenantId: string, next: Parameters<typeof execution.recordStopExecution>[4], first?: () => Promise<void>) =>
+        execution.recordStopExecution(tx, deps.bus, snapshotIn, tenantId, next, first),
+    },
+
+    /**
+     * The contract's `VisibilityOrder` snapshot of an order; read through `exec` inside a
+     * transaction, it is the state that transaction wrote (stored with its event).
+     */
+    visibilityOrder: snapshotOf,
   };
 }

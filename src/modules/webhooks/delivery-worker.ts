@@ -12,6 +12,7 @@ import { updateEndpointHealth } from './endpoint-health.js';
 import * as endpointsRepo from './endpoints.repo.js';
 import type { EndpointRow } from './endpoints.repo.js';
 import type { Handoff, HandoffRoom } from './fanout.js';
+import type { AnswerHandler, PayloadFamily } from './payloads.js';
 import { signedHeaders } from './signing.js';
 
 export interface DeliveryWorkerOptions {
@@ -29,6 +30,8 @@ export interface DeliveryWorkerOptions {
   perEndpoint: number;
   pollMs: number;
   onError: (err: unknown) => void;
+  /** Who records receivers' answers, per family whose answers mean something (see AnswerHandler). */
+  answers?: Partial<Record<PayloadFamily, AnswerHandler>>;
 }
 
 const USER_AGENT = 'Waybill-Webhooks/1';
@@ -338,10 +341,19 @@ export class DeliveryWorker implements Handoff {
       result = noAnswer(err.message);
     }
     const outcome = this.outcome(delivery, attemptedAt, result);
+    if (outcome.status === 'SUCCEEDED') this.handAnswer(endpoint, delivery, result.bodyExcerpt);
     // Slows the endpoint down at once (see slotsFor); only a recorded success clears it.
     if (outcome.status !== 'SUCCEEDED') this.failing.add(endpoint.id);
     this.finished.push(outcome);
     this.scheduleFlush();
+  }
+
+  /** Hands a receiver's accepted answer to the module that records answers of the endpoint's families. */
+  private handAnswer(endpoint: EndpointRow, delivery: SendableDelivery, body: string): void {
+    for (const family of endpoint.families as PayloadFamily[]) {
+      const handler = this.o.answers?.[family];
+      if (handler) void handler({ tenantId: delivery.tenant_id, sent: delivery.payload, body }).catch(this.o.onError);
+    }
   }
 
   /** Opened once per endpoint row: rows are re-read at every claim, so a changed secret applies at once. */

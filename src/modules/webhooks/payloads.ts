@@ -8,8 +8,14 @@ import { MASTER_DATA_ENTITIES } from '../events/master-data.js';
  * null when the event means nothing to that kind of receiver. Adding a family (subcontractor
  * dispatch, master data, accounting) is adding a builder here and its name to the list.
  */
-export const PAYLOAD_FAMILIES = ['operational_visibility', 'events', 'master_data'] as const;
+export const PAYLOAD_FAMILIES = ['operational_visibility', 'events', 'master_data', 'subcontractor_dispatch', 'fleet_dispatch'] as const;
 export type PayloadFamily = (typeof PAYLOAD_FAMILIES)[number];
+
+/**
+ * A receiver's 2xx answer to a message of a family whose answers mean something (a subcontractor's
+ * `SubcontractorDispatchResponse`): the module that sent the message records it.
+ */
+export type AnswerHandler = (answer: { tenantId: string; sent: string; body: string }) => Promise<void>;
 
 /** Read models other modules provide for the snapshots the contract's payloads carry. */
 export interface VisibilitySources {
@@ -48,8 +54,21 @@ function operationalVisibility(sources: Partial<VisibilitySources>): PayloadBuil
 
   return async (event) => {
     const timestamp = event.occurred_at.toISOString();
+    // Events written with the order's snapshot of their moment (stop progress, derived statuses) use it.
+    const stored = event.payload.order_snapshot as Record<string, unknown> | undefined;
+    if (event.type.startsWith('stop.')) {
+      const stopId = str(event.payload.stop_id);
+      const stop = (stored?.stops as Array<Record<string, unknown>> | undefined)?.find((s) => s.id === stopId);
+      if (!stored || !stop) return null;
+      const update = event.type === 'stop.eta_changed' ? { type: 'Eta', id: stopId, stops: [stop] } : { type: 'Stop', id: stopId, stop };
+      return { events: [{ timestamp, update }], order: stored, trip: null };
+    }
+    if (event.type === 'trip.visibility') {
+      const update = { type: 'Trip', id: event.entity_id, status: str(event.payload.status) };
+      return { events: [{ timestamp, update }], order: null, trip: event.payload.trip_snapshot ?? null };
+    }
     if (event.entity_type === 'order' && event.type.startsWith('order.')) {
-      const order = await snapshot(event, event.entity_id);
+      const order = stored ?? (await snapshot(event, event.entity_id));
       // The event's own status first: the snapshot is read at fan-out and may already be newer.
       const status = ORDER_EVENT_STATUS[event.type] ?? str(event.payload.status) ?? str(order?.status);
       if (!status) return null;
@@ -78,6 +97,17 @@ function operationalVisibility(sources: Partial<VisibilitySources>): PayloadBuil
   };
 }
 
+/**
+ * Dispatch messages (`SubcontractorDispatch`, `FleetDispatch`) are built by the trips module in the
+ * transaction of the change and stored on the event whole; this family only picks the executor's.
+ */
+const dispatchFamily =
+  (executor: 'SUBCONTRACTOR' | 'FLEET'): PayloadBuilder =>
+  async (event) => {
+    if (event.entity_type !== 'trip' || event.payload.executor !== executor || !event.payload.message) return null;
+    return event.payload.message as Record<string, unknown>;
+  };
+
 /** Waybill's own family: the event exactly as GET /v1/events shows it. */
 const rawEvents: PayloadBuilder = async (event) => eventToWire(event);
 
@@ -94,7 +124,13 @@ const masterData: PayloadBuilder = async (event) => {
 };
 
 export function payloadBuilders(sources: Partial<VisibilitySources>): Record<PayloadFamily, PayloadBuilder> {
-  return { operational_visibility: operationalVisibility(sources), events: rawEvents, master_data: masterData };
+  return {
+    operational_visibility: operationalVisibility(sources),
+    events: rawEvents,
+    master_data: masterData,
+    subcontractor_dispatch: dispatchFamily('SUBCONTRACTOR'),
+    fleet_dispatch: dispatchFamily('FLEET'),
+  };
 }
 
 /** What POST …/test sends: a message of the endpoint's first family that a receiver can parse. */

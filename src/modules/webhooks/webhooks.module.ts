@@ -4,7 +4,7 @@ import type { EventBus } from '../../platform/events/bus.js';
 import { CredentialBox } from '../../platform/crypto/credential-box.js';
 import { AddressPolicy } from '../../platform/net/address-policy.js';
 import { GuardedHttpClient } from '../../platform/net/guarded-http.js';
-import { payloadBuilders, type VisibilitySources } from './payloads.js';
+import { payloadBuilders, type AnswerHandler, type PayloadFamily, type VisibilitySources } from './payloads.js';
 import { startWebhookEngine, type WebhookEngine } from './webhooks.engine.js';
 import { createWebhooksService } from './webhooks.service.js';
 
@@ -28,6 +28,7 @@ export function createWebhooks(deps: {
   bus: EventBus;
   companies: { findCompanyId(tenantId: string, idOrCode: string): Promise<string | undefined> };
   visibility?: Partial<VisibilitySources>;
+  answers?: Partial<Record<PayloadFamily, AnswerHandler>>;
 }) {
   const { config, database, bus } = deps;
   const policy = new AddressPolicy(config.outboundAllowlist);
@@ -52,6 +53,7 @@ export function createWebhooks(deps: {
       perEndpoint: config.webhookEndpointConcurrency,
       pollMs: config.webhookPollMs,
       onError,
+      answers: deps.answers,
     });
     const unsubscribe = service.onQueued(() => engine.wakeDeliveries());
     return {

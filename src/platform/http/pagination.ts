@@ -30,6 +30,12 @@ export const cursorField = {
   dateTime: ((value) => absent(value) || (typeof value === 'string' && ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value)))) as CursorField,
   /** An optional value from a fixed list. */
   oneOf: (values: readonly string[]): CursorField => (value) => absent(value) || (typeof value === 'string' && values.includes(value)),
+  /** An optional calendar date, `YYYY-MM-DD`. */
+  date: ((value) => absent(value) || (typeof value === 'string' && /^\d{4}-\d\d-\d\d$/.test(value) && !Number.isNaN(Date.parse(value)))) as CursorField,
+  /** An optional id. */
+  uuid: ((value) => absent(value) || (typeof value === 'string' && isUuid(value))) as CursorField,
+  /** An optional true or false. */
+  boolean: ((value) => absent(value) || typeof value === 'boolean') as CursorField,
   /** An optional string of at most `maxLength` characters. */
   text: (maxLength: number): CursorField => (value) => absent(value) || (typeof value === 'string' && value.length <= maxLength),
 };

@@ -1,0 +1,139 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { StringEnum } from '../../platform/http/enum.js';
+import { CurrencyCode, DateOnly, DateTime, DecimalInput, FreeObject, Nullable, Page, PageQuery, Str, Uuid } from '../../platform/http/schemas.js';
+import { ref } from '../../platform/http/types.js';
+import { OrderStopOutput } from '../orders/orders.output-schemas.js';
+import { TimeWindowInput } from '../orders/orders.schemas.js';
+
+/**
+ * Trip wire shapes. Outputs follow the contract's `TripOutput` (GET trip) with Waybill's planning
+ * and dispatch fields added; inputs are Waybill's own (the contract plans trips in its UI).
+ */
+
+export const TRIP_STATUSES = ['CREATED', 'PLANNED', 'COMPLETED'] as const;
+/** The contract's ResourceTypeEnum minus SUBCONTRACTOR (a subcontractor is dispatched, not allocated). */
+export const RESOURCE_TYPES = ['CHASSIS', 'COMPARTMENT', 'CONTAINER', 'DRIVER', 'FERRY', 'FULL_TRAILER', 'HANDLING', 'RIGID', 'TRACTOR', 'TRAILER', 'TRAIN', 'VAN'] as const;
+
+const EXAMPLE_STOP_IDS = ['9b1c1b52-3c6f-4c36-9b8e-0d8f3a1e5a01', '9b1c1b52-3c6f-4c36-9b8e-0d8f3a1e5a02'];
+
+export const TripStopInput = Type.Object({
+  id: Type.Unsafe<string>({ ...Uuid, description: 'An order stop id (from GET /v1/orders/order/{id}).' }),
+  date: Type.Optional(Nullable(DateOnly)),
+  time_window: Type.Optional(Nullable(TimeWindowInput)),
+});
+export type TripStopInput = Static<typeof TripStopInput>;
+
+const stopList = Type.Array(TripStopInput, {
+  minItems: 1,
+  maxItems: 500,
+  description: 'The stops in the order the trip visits them; `date` and `time_window` reschedule a stop when given.',
+});
+
+export const TripInput = Type.Object(
+  { stops: stopList },
+  {
+    $id: 'TripInput',
+    examples: [{ stops: [{ id: EXAMPLE_STOP_IDS[0] }, { id: EXAMPLE_STOP_IDS[1], date: '2026-12-02' }] }],
+  },
+);
+export type TripInput = Static<typeof TripInput>;
+
+export const TripPatch = Type.Object(
+  { stops: Type.Optional(stopList) },
+  {
+    $id: 'TripPatch',
+    examples: [{ stops: [{ id: EXAMPLE_STOP_IDS[0] }, { id: EXAMPLE_STOP_IDS[1], date: '2026-12-03', time_window: { start_time: '08:00', end_time: '12:00' } }] }],
+  },
+);
+export type TripPatch = Static<typeof TripPatch>;
+
+export const ResourceRefSchema = Type.Object({
+  resource_type: StringEnum(RESOURCE_TYPES),
+  id: Str(100, { minLength: 1, description: 'The resource id; an opaque reference until resources master data validates it.' }),
+});
+
+export const DispatchInput = Type.Object(
+  {
+    subcontractor_id: Type.Optional(Type.Unsafe<string>({ ...Uuid, description: 'A subcontractor company; excludes `resources`.' })),
+    purchase_price: Type.Optional(DecimalInput),
+    currency: Type.Optional(CurrencyCode),
+    resources: Type.Optional(Type.Array(ResourceRefSchema, { minItems: 1, maxItems: 10, description: 'Own fleet: driver, tractor or truck, trailer...' })),
+  },
+  {
+    $id: 'TripDispatchInput',
+    examples: [{ subcontractor_id: '3f0e8a4e-1b52-4d4e-a3f4-5c7d0b9e2f10', purchase_price: '450.00', currency: 'EUR' }],
+  },
+);
+export type DispatchInput = Static<typeof DispatchInput>;
+
+export const TripParams = Type.Object({ trip_id: Uuid });
+
+export const TripStopOutput = Type.Object(
+  {
+    ...OrderStopOutput.properties,
+    order: Type.Object({ row_id: Uuid }),
+  },
+  { $id: 'TripStopOutput' },
+);
+export type TripStopOutput = Static<typeof TripStopOutput>;
+
+const ErrorStatusOutput = Type.Object({ error_type: Type.String(), error_message: Nullable(Type.String()) });
+
+const tripOutputFields = {
+  id: Uuid,
+  name: Type.String(),
+  status: StringEnum(TRIP_STATUSES),
+  orders: Type.Array(Type.Object({ id: Uuid, name: Type.String() })),
+  stops: Type.Array(ref(TripStopOutput)),
+  resource_allocations: Type.Array(FreeObject()),
+  version: Type.Integer({ description: 'Waybill: send it back as `If-Match` to change the trip only if nobody else did meanwhile.' }),
+  cancelled: Type.Boolean({ description: 'Waybill: the trip was cancelled; its stops are free to plan again.' }),
+  executor: StringEnum(['NONE', 'SUBCONTRACTOR', 'FLEET'] as const, { description: 'Waybill: who executes the trip.' }),
+  subcontractor: Nullable(Type.Object({ id: Uuid, code: Nullable(Type.String()), name: Type.String() })),
+  purchase_price: Nullable(Type.String({ description: 'Waybill: the agreed purchase price, a decimal string.' })),
+  currency: Nullable(Type.String()),
+  resources: Type.Array(ResourceRefSchema),
+  dispatch: Type.Object(
+    {
+      status: StringEnum(['NONE', 'SENT', 'ACCEPTED', 'REJECTED'] as const),
+      errors: Type.Array(ErrorStatusOutput),
+      dispatched_at: Nullable(DateTime),
+    },
+    { description: 'Waybill: the executor\'s answer to the last dispatch message.' },
+  ),
+  created_timestamp: DateTime,
+  updated_timestamp: DateTime,
+};
+
+export const TripOutput = Type.Object(tripOutputFields, { $id: 'TripOutput' });
+export type TripOutput = Static<typeof TripOutput>;
+
+export const ListTripOutput = Page(ref(TripOutput), 'ListTripOutput');
+
+export const TripListQuery = Type.Object({
+  status: Type.Optional(StringEnum(TRIP_STATUSES)),
+  cancelled: Type.Optional(Type.Boolean({ description: 'Only cancelled (true) or only live (false) trips.' })),
+  subcontractor_id: Type.Optional(Uuid),
+  resource_id: Type.Optional(Str(100, { minLength: 1 })),
+  date_from: Type.Optional(DateOnly),
+  date_to: Type.Optional(DateOnly),
+  ...PageQuery,
+});
+export type TripListQuery = Static<typeof TripListQuery>;
+
+export const TripCostsOutput = Type.Object(
+  {
+    charges: Type.Array(
+      Type.Object({
+        description: Type.String(),
+        amount: Type.String(),
+        currency: Nullable(Type.String()),
+        subcontractor_id: Nullable(Uuid),
+      }),
+    ),
+  },
+  { $id: 'TripCostsOutput' },
+);
+export type TripCostsOutput = Static<typeof TripCostsOutput>;
+
+export const tripsSchemas = [TripInput, TripPatch, DispatchInput, TripStopOutput, TripOutput, ListTripOutput, TripCostsOutput];

@@ -1,0 +1,68 @@
+import type { ColumnType } from 'kysely';
+import type { Generated, Json } from '../../platform/db/database.js';
+
+export type TripStatus = 'CREATED' | 'PLANNED' | 'COMPLETED';
+export type TripExecutor = 'NONE' | 'SUBCONTRACTOR' | 'FLEET';
+export type DispatchStatus = 'NONE' | 'SENT' | 'ACCEPTED' | 'REJECTED';
+
+/** An own resource on a trip: an opaque reference until the resources module validates it. */
+export interface ResourceRef {
+  resource_type: string;
+  id: string;
+}
+
+export interface DispatchError {
+  error_type: 'USER_INPUT_ERROR' | 'INTERNAL_ERROR' | 'NOT_SUPPORTED';
+  error_message: string | null;
+}
+
+export interface TripTable {
+  tenant_id: string;
+  id: string;
+  name: string;
+  status: TripStatus;
+  version: Generated<number>;
+  executor: Generated<TripExecutor>;
+  subcontractor_company_id: string | null;
+  /** numeric: read back as a string on both engines. */
+  purchase_price: string | null;
+  purchase_currency: string | null;
+  resources: Json<ResourceRef[]>;
+  dispatch_status: Generated<DispatchStatus>;
+  dispatch_errors: Json<DispatchError[]>;
+  dispatched_at: Date | null;
+  dispatched_snapshot: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  first_date: string | null;
+  last_date: string | null;
+  external_identifier: string | null;
+  cancelled_at: Date | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface TripStopTable {
+  tenant_id: string;
+  trip_id: string;
+  stop_id: string;
+  order_id: string;
+  sequence: number;
+  active: Generated<boolean>;
+}
+
+export interface UnmatchedUpdateTable {
+  tenant_id: string;
+  id: string;
+  api_client_id: string;
+  reason: 'UNMATCHED' | 'AMBIGUOUS';
+  message: string;
+  body: Json<Record<string, unknown>>;
+  received_at: Generated<Date>;
+}
+
+declare module '../../platform/db/database.js' {
+  interface Database {
+    trips: TripTable;
+    trip_stops: TripStopTable;
+    trip_unmatched_updates: UnmatchedUpdateTable;
+  }
+}

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WebhookEngine } from '../src/modules/webhooks/webhooks.engine.js';
+import { createTestApp, newClient, newCompany, newTenant, type Client, type TestContext } from './support/app.js';
+import { expectContract } from './support/contract.js';
+import { eventually, Receiver } from './support/webhook-receiver.js';
+import { get } from './orders.fixtures.js';
+import { orderWithStops, planTrip, stopRef, tripCall } from './trips.fixtures.js';
+
+let ctx: TestContext;
+let engine: WebhookEngine;
+let admin: Client;
+let fleetApp: Receiver;
+
+beforeAll(async () => {
+  ctx = await createTestApp({ webhookRetrySchedule: [0, 0] });
+  engine = ctx.services.webhooks.startEngine((err) => console.error('engine error', err));
+  admin = await newTenant(ctx);
+  await newCompany(ctx, admin, { name: 'Acme', code: 'ACME' });
+  fleetApp = await new Receiver().start();
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: '/v1/admin/webhook-endpoints',
+    headers: { authorization: admin.auth },
+    payload: { url: fleetApp.url, families: ['fleet_dispatch'] },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+});
+afterAll(async () => {
+  await engine.stop();
+  await fleetApp.close();
+  await ctx.close();
+});
+
+describe('dispatch to the own fleet', () => {
+  it('sends the fleet app a contract-valid FleetDispatch; its status updates and POD complete the order', async () => {
+    const order = await orderWithStops(ctx, admin, 'FLT-1');
+    const ids = ['P1', 'D1', 'P2', 'D2'].map((r) => stopRef(r, order.stops));
+    const trip = await planTrip(ctx, admin, ids);
+    const resources = [{ resource_type: 'DRIVER', id: 'DRV-007' }, { resource_type: 'TRACTOR', id: '5b0e7f8a-52a6-4f77-9d0c-0c2b8f3e1a11' }];
+    const dispatched = await tripCall(ctx, admin, 'POST', `/v1/trips/trip/${trip.id}/dispatch`, { resources });
+    expect(dispatched.statusCode, dispatched.body).toBe(200);
+    expectContract('TripOutput', dispatched.json());
+    expect(dispatched.json()).toMatchObject({ executor: 'FLEET', resources, subcontractor: null, purchase_price: null });
+    const listed = await tripCall(ctx, admin, 'GET', '/v1/trips/trip?resource_id=DRV-007');
+    expect(listed.json().items.map((t: { id: string }) => t.id)).toEqual([trip.id]);
+
+    await eventually(() => fleetApp.received.length === 1);
+    const message = JSON.parse(fleetApp.received[0]!.body);
+    expectContract('FleetDispatch', message);
+    expect(message.operation).toBe('CREATE');
+    expect(message.payload.resource_allocations.map((a: { resource: { code: string } }) => a.resource.code)).toEqual(['DRV-007', resources[1]!.id]);
+
+    const fleet = await newClient(ctx, admin.tenantId, 'TENANT', { kind: 'WEBHOOK' });
+    const updates = ids.map((id, i) => ({ stop: { id, status: 'COMPLETED' }, event_time: `2026-12-0${1 + Math.floor(i / 2)}T1${i}:00:00Z`, stop_group: null }));
+    const res = await ctx.app.inject({ method: 'POST', url: '/v1/webhook/fleet-status-update', headers: { authorization: fleet.auth }, payload: { updates } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().results.map((r: { outcome: string }) => r.outcome)).toEqual(['APPLIED', 'APPLIED', 'APPLIED', 'APPLIED']);
+    const groups = await ctx.app.inject({
+      method: 'POST',
+      url: '/v1/webhook/fleet-status-update',
+      headers: { authorization: fleet.auth },
+      payload: { updates: [{ stop: { id: ids[0] }, event_time: '2026-12-01T10:00:00Z', stop_group: { id: ids[0] } }] },
+    });
+    expect(groups.json().results[0].outcome).toBe('NOT_SUPPORTED');
+    const pod = await ctx.app.inject({
+      method: 'POST',
+      url: `/v1/webhook/fleet-document-upload?question_path_key=POD&stop_id=${ids[3]}`,
+      headers: { authorization: fleet.auth, 'content-type': 'image/jpeg' },
+      payload: Buffer.from([0xff, 0xd8, 0xff, 0xe0]),
+    });
+    expect(pod.statusCode, pod.body).toBe(200);
+
+    const status = (await get(ctx, admin, `/v1/orders/order/${order.orderId}/status`)).json();
+    expect(status.status).toBe('COMPLETED');
+    expect((await tripCall(ctx, admin, 'GET', `/v1/trips/trip/${trip.id}`)).json().status).toBe('COMPLETED');
+    const documents = (await get(ctx, admin, `/v1/orders/order/${order.orderId}/documents`)).json();
+    expect(documents.map((d: { name: string; type: string }) => [d.name, d.type])).toEqual([['POD', 'PROOF_OF_DELIVERY']]);
+    // A subcontractor's status client reaches none of the fleet's trips.
+    const subcoId = await newCompany(ctx, admin, { name: 'Haulers', code: 'HAUL', is_customer: false, is_subcontractor: true });
+    const subco = await newClient(ctx, admin.tenantId, 'SUBCONTRACTOR', { companyId: subcoId, kind: 'WEBHOOK' });
+    const foreign = await ctx.app.inject({
+      method: 'POST',
+      url: '/v1/webhook/subco-status-update',
+      headers: { authorization: subco.auth },
+      payload: { updates: [{ stop: { id: ids[0], status: 'AT_STOP' }, event_time: '2026-12-01T10:00:00Z' }] },
+    });
+    expect(foreign.json().results[0].outcome).toBe('UNMATCHED');
+    expect((await ctx.app.inject({ method: 'POST', url: '/v1/webhook/fleet-status-update', headers: { authorization: subco.auth }, payload: { updates } })).statusCode).toBe(403);
+  });
+});
