@@ -1,4 +1,4 @@
-import Decimal from 'decimal.js';
+import { Decimal } from 'decimal.js';
 
 /**
  * Exact money arithmetic. Amounts travel as decimal strings (the contract's wire form), live in
