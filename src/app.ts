@@ -25,6 +25,7 @@ import { eventsRoutes } from './modules/events/events.routes.js';
 import { eventSchemas } from './modules/events/events.schemas.js';
 import { webhooksRoutes } from './modules/webhooks/webhooks.routes.js';
 import { webhookSchemas } from './modules/webhooks/webhooks.schemas.js';
+import { accountingRoutes, accountingSchemas } from './modules/accounting/accounting.module.js';
 import type { Services } from './services.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -99,7 +100,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
 
-  for (const schema of [...commonSchemas, ...authSchemas, ...companySchemas, ...documentSchemas, ...ordersSchemas, ...eventSchemas, ...webhookSchemas]) app.addSchema(schema);
+  for (const schema of [...commonSchemas, ...authSchemas, ...companySchemas, ...documentSchemas, ...ordersSchemas, ...eventSchemas, ...webhookSchemas, ...accountingSchemas]) app.addSchema(schema);
 
   registerAuth(app, services.auth.authenticator, config.tokenRateLimitPerMinute);
   registerIdempotency(app, services.db);
@@ -123,6 +124,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
 
   eventsRoutes(app, services);
   webhooksRoutes(app, services);
+  accountingRoutes(app, services.accounting);
 
   return app;
 }

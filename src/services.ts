@@ -9,6 +9,7 @@ import { createOrderDocumentsService } from './modules/documents/order-documents
 import { createEventsService } from './modules/events/events.service.js';
 import { createWebhooks } from './modules/webhooks/webhooks.module.js';
 import { createOrdersService } from './modules/orders/orders.service.js';
+import { createAccounting } from './modules/accounting/accounting.module.js';
 
 /**
  * Builds every module's service once, wiring each to the services it uses. Modules talk to each
@@ -23,8 +24,9 @@ export async function createServices(deps: { config: Config; database: DatabaseH
   const orders = createOrdersService({ db, bus, companies, documents });
   const orderDocuments = createOrderDocumentsService({ documents, orders });
   const events = createEventsService({ db });
+  const accounting = createAccounting({ db, bus });
   const webhooks = createWebhooks({ config, database: deps.database, bus, companies, visibility: orders });
-  return { config, database: deps.database, db, bus, auth, companies, orders, events, webhooks, documents, orderDocuments };
+  return { config, database: deps.database, db, bus, auth, companies, orders, events, webhooks, documents, orderDocuments, accounting };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;
