@@ -80,6 +80,8 @@ create table order_charges (
   currency char(3) not null,
   tax_rate_id uuid not null,
   account_id uuid,
+  -- A charge the customer must approve starts REQUESTED; others are APPROVED from the start.
+  requires_approval boolean not null default false,
   approval_status text not null check (approval_status in ('TO_REQUEST', 'REQUESTED', 'REJECTED_INTERNAL', 'REJECTED', 'APPROVED')),
   -- Set when a draft invoice takes the charge; cleared if that draft is deleted.
   invoice_id uuid,

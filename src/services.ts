@@ -24,7 +24,7 @@ export async function createServices(deps: { config: Config; database: DatabaseH
   const orders = createOrdersService({ db, bus, companies, documents });
   const orderDocuments = createOrderDocumentsService({ documents, orders });
   const events = createEventsService({ db });
-  const accounting = createAccounting({ db, bus });
+  const accounting = createAccounting({ db, bus, orders, companies });
   const webhooks = createWebhooks({ config, database: deps.database, bus, companies, visibility: orders });
   return { config, database: deps.database, db, bus, auth, companies, orders, events, webhooks, documents, orderDocuments, accounting };
 }

@@ -1,4 +1,5 @@
 import type { Client, TestContext } from './support/app.js';
+import { realisticOrder } from './orders.fixtures.js';
 
 /** Shared set-up for the accounting test files: a billing entity with a sales and a credit-note tax rate. */
 export async function call(ctx: TestContext, auth: string, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown) {
@@ -31,4 +32,11 @@ export async function seedBillingEntity(ctx: TestContext, admin: Client) {
   const vat6 = await ok(ctx, admin.auth, 'POST', '/v1/admin/tax-rates', { code: 'BE6', name: 'VAT 6%', percentage: 6 });
   const account = await ok(ctx, admin.auth, 'POST', '/v1/admin/accounts', { code: '700000', name: 'Transport revenue' });
   return { entity, vat21, vat6, account };
+}
+
+/** An order for the customer with this code, through the upload API; returns its id. */
+export async function newOrder(ctx: TestContext, client: Client, identifier: string, customerCode: string): Promise<string> {
+  const body = await ok(ctx, client.auth, 'POST', '/v1/orders/order/upload', realisticOrder(identifier, { customer: { code: customerCode } }));
+  if (body.upload_status !== 'COMPLETED') throw new Error(`order upload failed: ${JSON.stringify(body)}`);
+  return body.order_id as string;
 }

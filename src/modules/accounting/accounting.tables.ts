@@ -66,6 +66,7 @@ export interface OrderChargeTable {
   currency: string;
   tax_rate_id: string;
   account_id: string | null;
+  requires_approval: boolean;
   approval_status: string;
   invoice_id: string | null;
   created_at: Generated<Date>;

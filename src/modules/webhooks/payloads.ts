@@ -52,7 +52,9 @@ function operationalVisibility(sources: Partial<VisibilitySources>): PayloadBuil
       // The event's own status first: the snapshot is read at fan-out and may already be newer.
       const status = ORDER_EVENT_STATUS[event.type] ?? str(event.payload.status) ?? str(order?.status);
       if (!status) return null;
-      const update = { type: 'Order', id: order ? event.entity_id : null, update_type: 'STATUS', status };
+      // A charge awaiting the customer's approval is announced with the order's current status.
+      const updateType = event.type === 'order.cost_approval_requested' ? 'COST_APPROVAL_REQUEST' : 'STATUS';
+      const update = { type: 'Order', id: order ? event.entity_id : null, update_type: updateType, status };
       return { events: [{ timestamp, update }], order, trip: null };
     }
     if (event.type === 'document.created') {
