@@ -122,6 +122,9 @@ create table billing_documents (
   total_excl_tax numeric(20, 6) not null default 0,
   total_tax numeric(20, 6) not null default 0,
   total_incl_tax numeric(20, 6) not null default 0,
+  -- Tax per rate as computed when the document was written ({tax_key, percentage, taxable_amount, tax_amount}[]):
+  -- a finalized document never changes, even if the rounding rules or rates do.
+  tax_subtotals jsonb not null default '[]',
   -- Who made it: Waybill's invoicing, or an outside system through the contract's POST.
   origin text not null check (origin in ('WAYBILL', 'API')),
   created_at timestamptz not null default date_trunc('milliseconds', now()),

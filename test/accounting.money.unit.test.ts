@@ -84,6 +84,17 @@ describe('document totals', () => {
     );
   });
 
+  it('never taxes a rate above its cap, and still adds up', () => {
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 10 }), decimalOf(2, 100), (lines, cap) => {
+        const caps = new Map(lines.map((l) => [l.taxKey, new Dec(cap)]));
+        const t = documentTotals(lines, 'EUR', caps);
+        for (const s of t.subtotals) expect(new Dec(s.taxAmount).lte(cap)).toBe(true);
+        expect(new Dec(t.totalExclTax).plus(t.totalTax).eq(t.totalInclTax)).toBe(true);
+      }),
+    );
+  });
+
   it('rounds a line once, on quantity × price', () => {
     expect(lineAmount('3', '0.335', 'EUR').toFixed(2)).toBe('1.01');
     expect(lineAmount('0.5', '0.01', 'EUR').toFixed(2)).toBe('0.01');

@@ -3,6 +3,10 @@ import type { OrdersService } from '../orders/orders.service.js';
 import type { Db } from '../../platform/db/database.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import type { App } from '../../platform/http/types.js';
+import { billingRoutes } from './billing.routes.js';
+import { billingSchemas } from './billing.schemas.js';
+import { createBillingService } from './billing.service.js';
+import { createInvoicingService } from './invoicing.service.js';
 import { chargesRoutes } from './charges.routes.js';
 import { chargeSchemas } from './charges.schemas.js';
 import { createChargesService } from './charges.service.js';
@@ -14,14 +18,17 @@ import { createReferenceService } from './reference.service.js';
 export function createAccounting(deps: { db: Db; bus: EventBus; orders: OrdersService; companies: CompaniesService }) {
   const reference = createReferenceService({ db: deps.db });
   const charges = createChargesService({ ...deps, reference });
-  return { reference, charges };
+  const billing = createBillingService(deps);
+  const invoicing = createInvoicingService({ ...deps, reference, billing });
+  return { reference, charges, billing, invoicing };
 }
 
 export type Accounting = ReturnType<typeof createAccounting>;
 
-export const accountingSchemas = [...referenceSchemas, ...chargeSchemas];
+export const accountingSchemas = [...referenceSchemas, ...chargeSchemas, ...billingSchemas];
 
 export function accountingRoutes(app: App, accounting: Accounting) {
   referenceRoutes(app, accounting);
   chargesRoutes(app, accounting);
+  billingRoutes(app, accounting);
 }

@@ -73,6 +73,13 @@ export interface OrderChargeTable {
   updated_at: Generated<Date>;
 }
 
+export interface StoredTaxSubtotal {
+  taxKey: string;
+  percentage: string;
+  taxableAmount: string;
+  taxAmount: string;
+}
+
 export type DocumentKind = 'SALES_INVOICE' | 'SALES_CREDIT_NOTE' | 'PURCHASE_INVOICE' | 'PURCHASE_CREDIT_NOTE';
 export type DocumentStatus = 'DRAFT' | 'INVOICED' | 'POSTED';
 
@@ -101,6 +108,7 @@ export interface BillingDocumentTable {
   total_excl_tax: Numeric;
   total_tax: Numeric;
   total_incl_tax: Numeric;
+  tax_subtotals: Json<StoredTaxSubtotal[]>;
   origin: 'WAYBILL' | 'API';
   created_at: Generated<Date>;
   updated_at: Generated<Date>;

@@ -34,8 +34,12 @@ export function lineAmount(quantity: string, unitPrice: string, currency: string
  * Totals of an invoice or credit note. Tax is computed once per tax rate on the sum of that rate's
  * rounded line amounts (EN 16931 rule BR-CO-17), not per line: per-line rounding would make the
  * document's tax drift from rate × base by up to half a cent per line.
+ *
+ * `taxCaps` bounds the tax of a rate: a credit note may not give back more tax than its invoice
+ * charged on that rate, though rounding its part separately could (three 0.10 lines at 5 % are
+ * taxed 0.02 together but 0.01 each).
  */
-export function documentTotals(lines: PricedLine[], currency: string): DocumentTotals {
+export function documentTotals(lines: PricedLine[], currency: string, taxCaps?: Map<string, Dec>): DocumentTotals {
   const amounts = lines.map((l) => lineAmount(l.quantity, l.unitPrice, currency));
   const groups = new Map<string, { percentage: Dec; amounts: Dec[] }>();
   lines.forEach((line, i) => {
@@ -45,7 +49,9 @@ export function documentTotals(lines: PricedLine[], currency: string): DocumentT
   });
   const subtotals = [...groups].map(([taxKey, g]) => {
     const base = sum(g.amounts);
-    return { taxKey, percentage: g.percentage, base, tax: roundMoney(base.times(g.percentage).dividedBy(100), currency) };
+    const tax = roundMoney(base.times(g.percentage).dividedBy(100), currency);
+    const cap = taxCaps?.get(taxKey);
+    return { taxKey, percentage: g.percentage, base, tax: cap && tax.gt(cap) ? cap : tax };
   });
   const totalExcl = sum(amounts);
   const totalTax = sum(subtotals.map((s) => s.tax));

@@ -17,6 +17,10 @@ export async function findCompanyByCode(db: Executor, tenantId: string, code: st
   return db.selectFrom('companies').selectAll().where('tenant_id', '=', tenantId).where('code', '=', code).executeTakeFirst();
 }
 
+export async function findCompaniesByAccountingCode(db: Executor, tenantId: string, accountingCode: string, limit = 2): Promise<CompanyRow[]> {
+  return db.selectFrom('companies').selectAll().where('tenant_id', '=', tenantId).where('accounting_code', '=', accountingCode).limit(limit).execute();
+}
+
 /** Case-insensitive name match; may return several. */
 export async function findCompaniesByName(db: Executor, tenantId: string, name: string, limit = 2): Promise<CompanyRow[]> {
   return db

@@ -171,6 +171,11 @@ export function createCompaniesService(deps: { db: Db; bus: EventBus }) {
       return (row ?? (await repo.findCompanyByCode(db, tenantId, idOrCode)))?.id;
     },
 
+    /** For other modules (accounting): the companies an accounting package knows by this code (at most two, to detect ambiguity). */
+    async findByAccountingCode(tenantId: string, accountingCode: string): Promise<CompanyRow[]> {
+      return repo.findCompaniesByAccountingCode(db, tenantId, accountingCode);
+    },
+
     /** For other modules: a company by id, possibly a few seconds old (see `companies.cache.ts`). */
     async findById(tenantId: string, id: string): Promise<CompanyRow | undefined> {
       return cached.get(tenantId, id, () => repo.findCompany(db, tenantId, id));
