@@ -10,6 +10,9 @@ import { createInvoicingService } from './invoicing.service.js';
 import { chargesRoutes } from './charges.routes.js';
 import { chargeSchemas } from './charges.schemas.js';
 import { createChargesService } from './charges.service.js';
+import { tasksRoutes } from './tasks.routes.js';
+import { taskSchemas } from './tasks.schemas.js';
+import { createTasksService } from './tasks.service.js';
 import { referenceRoutes } from './reference.routes.js';
 import { referenceSchemas } from './reference.schemas.js';
 import { createReferenceService } from './reference.service.js';
@@ -20,15 +23,17 @@ export function createAccounting(deps: { db: Db; bus: EventBus; orders: OrdersSe
   const charges = createChargesService({ ...deps, reference });
   const billing = createBillingService(deps);
   const invoicing = createInvoicingService({ ...deps, reference, billing });
-  return { reference, charges, billing, invoicing };
+  const tasks = createTasksService({ ...deps, billing, reference });
+  return { reference, charges, billing, invoicing, tasks };
 }
 
 export type Accounting = ReturnType<typeof createAccounting>;
 
-export const accountingSchemas = [...referenceSchemas, ...chargeSchemas, ...billingSchemas];
+export const accountingSchemas = [...referenceSchemas, ...chargeSchemas, ...billingSchemas, ...taskSchemas];
 
 export function accountingRoutes(app: App, accounting: Accounting) {
   referenceRoutes(app, accounting);
   chargesRoutes(app, accounting);
   billingRoutes(app, accounting);
+  tasksRoutes(app, accounting);
 }

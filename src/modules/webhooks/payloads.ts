@@ -7,7 +7,7 @@ import { eventToWire } from '../events/events.service.js';
  * null when the event means nothing to that kind of receiver. Adding a family (subcontractor
  * dispatch, master data, accounting) is adding a builder here and its name to the list.
  */
-export const PAYLOAD_FAMILIES = ['operational_visibility', 'events'] as const;
+export const PAYLOAD_FAMILIES = ['operational_visibility', 'accounting_visibility', 'events'] as const;
 export type PayloadFamily = (typeof PAYLOAD_FAMILIES)[number];
 
 /** Read models other modules provide for the snapshots the contract's payloads carry. */
@@ -79,11 +79,32 @@ function operationalVisibility(sources: Partial<VisibilitySources>): PayloadBuil
   };
 }
 
+/** Billing documents' event entity types and the contract's update `type` for each. */
+const ACCOUNTING_TYPES: Record<string, string> = {
+  sales_invoice: 'SalesInvoice',
+  sales_credit_note: 'SalesCreditNote',
+  purchase_invoice: 'PurchaseInvoice',
+  purchase_credit_note: 'PurchaseCreditNote',
+};
+
+/**
+ * The contract's `AccountingVisibilityUpdate`: a document's id and status at each transition
+ * (drafted, finalized, posted, paid or refunded); the receiver GETs the document for the rest.
+ * The payment or refund state rides along as an additive field.
+ */
+const accountingVisibility: PayloadBuilder = async (event) => {
+  const type = ACCOUNTING_TYPES[event.entity_type];
+  const status = str(event.payload.status);
+  if (!type || !status || event.type.endsWith('.deleted')) return null;
+  const update = { type, id: event.entity_id, status, payment_status: str(event.payload.payment_status) ?? null };
+  return { timestamp: event.occurred_at.toISOString(), updates: [update] };
+};
+
 /** Waybill's own family: the event exactly as GET /v1/events shows it. */
 const rawEvents: PayloadBuilder = async (event) => eventToWire(event);
 
 export function payloadBuilders(sources: Partial<VisibilitySources>): Record<PayloadFamily, PayloadBuilder> {
-  return { operational_visibility: operationalVisibility(sources), events: rawEvents };
+  return { operational_visibility: operationalVisibility(sources), accounting_visibility: accountingVisibility, events: rawEvents };
 }
 
 /** What POST …/test sends: a message of the endpoint's first family that a receiver can parse. */
@@ -92,5 +113,6 @@ export function testPayload(family: PayloadFamily, now: Date): Record<string, un
     const update = { type: 'Order', id: null, update_type: 'CUSTOM', custom_event_code: 'WAYBILL_TEST', status: null };
     return { events: [{ timestamp: now.toISOString(), update }], order: null, trip: null };
   }
+  if (family === 'accounting_visibility') return { timestamp: now.toISOString(), updates: [] };
   return { type: 'webhook.test', occurred_at: now.toISOString(), payload: { message: 'Test message from Waybill' } };
 }
