@@ -170,7 +170,8 @@ create table billing_document_lines (
 );
 create index billing_document_lines_credited_idx on billing_document_lines (tenant_id, credited_line_id) where credited_line_id is not null;
 
--- Rendered files of a finalized document (PDF, UBL XML); bytes in the blob store.
+-- The files of a finalized document (PDF, UBL XML). A finalized document never changes, so the
+-- bytes are rendered from it on download; the row gives each file a stable id and name.
 create table billing_document_files (
   tenant_id uuid not null,
   id uuid not null,
@@ -178,8 +179,6 @@ create table billing_document_files (
   type text not null check (type in ('PDF', 'UBL')),
   name text not null,
   content_type text not null,
-  blob_key text not null,
-  size_bytes integer not null,
   created_at timestamptz not null default date_trunc('milliseconds', now()),
   primary key (tenant_id, id),
   foreign key (tenant_id, document_id) references billing_documents (tenant_id, id),

@@ -145,8 +145,6 @@ export interface BillingDocumentFileTable {
   type: 'PDF' | 'UBL';
   name: string;
   content_type: string;
-  blob_key: string;
-  size_bytes: number;
   created_at: Generated<Date>;
 }
 

@@ -1,7 +1,7 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Executor } from '../../platform/db/database.js';
 import { drawCounter } from '../../platform/db/counters.js';
-import type { BillingDocumentLineTable, BillingDocumentTable, DocumentKind } from './accounting.tables.js';
+import type { BillingDocumentFileTable, BillingDocumentLineTable, BillingDocumentTable, DocumentKind } from './accounting.tables.js';
 import './accounting.tables.js';
 
 export type DocumentRow = Selectable<BillingDocumentTable>;
@@ -90,4 +90,12 @@ export async function drawDocumentNumber(db: Executor, tenantId: string, entityI
 
 export async function listFiles(db: Executor, tenantId: string, documentId: string) {
   return db.selectFrom('billing_document_files').selectAll().where('tenant_id', '=', tenantId).where('document_id', '=', documentId).orderBy('type').execute();
+}
+
+export async function insertFiles(db: Executor, rows: Insertable<BillingDocumentFileTable>[]) {
+  await db.insertInto('billing_document_files').values(rows).execute();
+}
+
+export async function findFile(db: Executor, tenantId: string, id: string) {
+  return db.selectFrom('billing_document_files').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
 }

@@ -139,6 +139,22 @@ export function billingRoutes(app: App, deps: { billing: BillingService; invoici
     });
   }
 
+  app.get('/v1/accounting/files/:id', {
+    config: TENANT,
+    schema: {
+      operationId: 'downloadBillingFile',
+      tags: TAGS,
+      summary: 'Download an invoice or credit note file (Waybill)',
+      description: 'The PDF or the UBL 2.1 / Peppol BIS Billing 3.0 XML of a finalized document, as listed by its `/documents`.',
+      params: IdParams,
+      response: { 200: { description: 'The file’s bytes (application/pdf or application/xml)', type: 'string', format: 'binary' }, ...writeErrors },
+    },
+    handler: async (request, reply) => {
+      const file = await billing.download(principalOf(request), request.params.id);
+      return reply.type(file.contentType).header('content-disposition', `attachment; filename="${file.name}"`).send(file.body);
+    },
+  });
+
   app.post('/v1/accounting/sales-invoice/', {
     config: TENANT,
     schema: {

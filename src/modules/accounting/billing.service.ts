@@ -15,6 +15,8 @@ import { dueDate } from './payment-terms.js';
 import * as referenceRepo from './reference.repo.js';
 import type { BillingEntityRow } from './reference.repo.js';
 import * as tasksRepo from './tasks.repo.js';
+import { renderPdf } from './pdf.js';
+import { renderUbl } from './ubl.js';
 
 /** Number prefixes per kind of document: INV-<entity>-<year>-00001. */
 const PREFIX: Record<DocumentKind, string> = { SALES_INVOICE: 'INV', SALES_CREDIT_NOTE: 'CN', PURCHASE_INVOICE: 'PINV', PURCHASE_CREDIT_NOTE: 'PCN' };
@@ -45,6 +47,22 @@ export async function documentEvent(tx: Tx, bus: EventBus, row: DocumentRow, wha
     payload: { id: row.id, kind: row.kind, name: row.name, status: contractStatus(row.kind, row.status), payment_status: row.payment_status },
   });
 }
+
+/** The two files every finalized document has; their bytes are rendered on download. */
+export async function recordFiles(tx: Tx, row: DocumentRow) {
+  const base = (row.name as string).replace(/[^\w.-]/g, '_');
+  await repo.insertFiles(tx.trx, [
+    { tenant_id: row.tenant_id, id: randomUUID(), document_id: row.id, type: 'PDF', name: `${base}.pdf`, content_type: 'application/pdf' },
+    { tenant_id: row.tenant_id, id: randomUUID(), document_id: row.id, type: 'UBL', name: `${base}.xml`, content_type: 'application/xml' },
+  ]);
+}
+
+const TITLES: Record<DocumentKind, string> = {
+  SALES_INVOICE: 'Invoice',
+  SALES_CREDIT_NOTE: 'Credit note',
+  PURCHASE_INVOICE: 'Self-billing invoice',
+  PURCHASE_CREDIT_NOTE: 'Self-billing credit note',
+};
 
 export type BillingService = ReturnType<typeof createBillingService>;
 
@@ -124,6 +142,7 @@ export function createBillingService(deps: { db: Db; bus: EventBus; companies: C
           due_date: kind.endsWith('INVOICE') ? dueDate(date, draft.payment_term) : null,
           finalized_at: new Date(),
         });
+        await recordFiles(tx, final);
         await tasksRepo.insertTask(tx.trx, {
           tenant_id: principal.tenantId,
           id: randomUUID(),
@@ -158,6 +177,18 @@ export function createBillingService(deps: { db: Db; bus: EventBus; companies: C
         await documentEvent(tx, bus, updated, kind === 'SALES_INVOICE' ? 'payment_updated' : 'refund_updated');
       });
       return { status };
+    },
+
+    /** A file's bytes, rendered from the (immutable) finalized document. */
+    async download(principal: Principal, fileId: string): Promise<{ name: string; contentType: string; body: Buffer }> {
+      const file = await repo.findFile(db, principal.tenantId, fileId);
+      const row = file && (await repo.findDocument(db, principal.tenantId, file.document_id));
+      if (!file || !row) throw notFound('File');
+      const credited = row.credited_document_id ? await repo.findDocument(db, principal.tenantId, row.credited_document_id) : undefined;
+      const reference = credited ? { name: credited.name as string, date: credited.date as string } : null;
+      const documentParts = await parts(db, row);
+      const body = file.type === 'PDF' ? await renderPdf(documentParts, TITLES[row.kind], reference) : Buffer.from(await renderUbl(documentParts, reference), 'utf8');
+      return { name: file.name, contentType: file.content_type, body };
     },
 
     /** The rendered files of a finalized document (none for a draft). */

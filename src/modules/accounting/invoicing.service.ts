@@ -14,7 +14,7 @@ import * as repo from './billing.repo.js';
 import type { DocumentRow, LineRow } from './billing.repo.js';
 import { paymentTermOf } from './billing.output.js';
 import type { CreditInput, InvoiceOrdersInput, SalesCreditNoteInput, SalesInvoiceInput } from './billing.schemas.js';
-import { documentEvent, documentName, todayUtc, type BillingService } from './billing.service.js';
+import { documentEvent, documentName, recordFiles, todayUtc, type BillingService } from './billing.service.js';
 import * as chargesRepo from './charges.repo.js';
 import { dueDate } from './payment-terms.js';
 import type { ReferenceService } from './reference.service.js';
@@ -135,6 +135,7 @@ export function createInvoicingService(deps: {
         },
         lines,
       );
+      await recordFiles(tx, created);
       await documentEvent(tx, bus, created, 'finalized');
       return created;
     });
