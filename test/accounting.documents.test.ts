@@ -5,6 +5,7 @@ import { validateXML } from 'xmllint-wasm';
 import { Dec } from '../src/platform/money.js';
 import { createTestApp, newCompany, newTenant, type Client, type TestContext } from './support/app.js';
 import { expectContract } from './support/contract.js';
+import { en16931Failures, haveEn16931 } from './support/en16931.js';
 import { call, newOrder, ok, seedBillingEntity } from './accounting.fixtures.js';
 
 /**
@@ -100,6 +101,14 @@ describe('invoice documents', () => {
     expect(await xsdErrors(xml, 'Invoice')).toEqual([]);
   });
 
+  it.skipIf(!haveEn16931)('keeps every EN 16931 business rule (0 failed asserts)', { timeout: 600_000 }, async () => {
+    const xml = (await download(files[1]?.download_url as string)).body;
+    expect(await en16931Failures(xml)).toEqual([]);
+    // The check itself can fail: a total that does not add up breaks BR-CO-15.
+    const broken = xml.replace(/(<cbc:TaxInclusiveAmount currencyID="EUR">)[^<]*/, '$19999.99');
+    expect((await en16931Failures(broken)).join('\n')).toContain('BR-CO-15');
+  });
+
   it.skipIf(!haveXsd)('writes a credit note that references the invoice and passes the CreditNote schema', async () => {
     const note = await ok(ctx, admin.auth, 'POST', `/v1/accounting/sales-invoice/${invoice.id}/credit`, { lines: [{ line_id: invoice.line_items[0].id, amount: '100' }] });
     const final = await ok(ctx, admin.auth, 'POST', `/v1/accounting/sales-credit-note/${note.id}/finalize`, { date: '2026-12-01' });
@@ -110,6 +119,7 @@ describe('invoice documents', () => {
     expect(xml).toContain(`<cbc:ID>${invoice.name}</cbc:ID>`);
     expect(one(xml, 'cbc:PayableAmount')).toBe(final.total_incl_tax);
     expect(await xsdErrors(xml, 'CreditNote')).toEqual([]);
+    if (haveEn16931) expect(await en16931Failures(xml)).toEqual([]);
   });
 
   it('answers 409 for a customer that cannot be addressed on Peppol, 404 for unknown files and other tenants', async () => {
