@@ -38,6 +38,7 @@ import { tripStatusSchemas } from './modules/trips/trips.status.schemas.js';
 import { tripWebhookRoutes } from './modules/trips/trips.webhooks.routes.js';
 import { webhooksRoutes } from './modules/webhooks/webhooks.routes.js';
 import { webhookSchemas } from './modules/webhooks/webhooks.schemas.js';
+import { accountingRoutes, accountingSchemas } from './modules/accounting/accounting.module.js';
 import type { Services } from './services.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -101,7 +102,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   });
   await app.register(swaggerUi, referencePageOptions);
 
-  for (const schema of [...commonSchemas, ...authSchemas, ...companySchemas, ...resourceSchemas, ...unavailabilitySchemas, ...validitySchemaList, ...documentSchemas, ...ordersSchemas, ...eventSchemas, ...webhookSchemas, ...tripsSchemas, ...tripStatusSchemas]) app.addSchema(schema);
+  for (const schema of [...commonSchemas, ...authSchemas, ...companySchemas, ...resourceSchemas, ...unavailabilitySchemas, ...validitySchemaList, ...documentSchemas, ...ordersSchemas, ...eventSchemas, ...webhookSchemas, ...tripsSchemas, ...tripStatusSchemas, ...accountingSchemas]) app.addSchema(schema);
 
   registerAuth(app, services.auth.authenticator, config.tokenRateLimitPerMinute);
   registerIdempotency(app, services.db);
@@ -122,6 +123,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
 
   eventsRoutes(app, services);
   webhooksRoutes(app, services);
+  accountingRoutes(app, services.accounting);
 
   return app;
 }

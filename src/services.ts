@@ -14,6 +14,7 @@ import { createResourcesService } from './modules/resources/resources.service.js
 import { createUnavailabilityService } from './modules/resources/unavailability.service.js';
 import { createValiditiesService } from './modules/resources/validities.service.js';
 import { createTripsService } from './modules/trips/trips.service.js';
+import { createAccounting } from './modules/accounting/accounting.module.js';
 
 /**
  * Builds every module's service once, wiring each to the services it uses. Modules talk to each
@@ -34,6 +35,7 @@ export async function createServices(deps: { config: Config; database: DatabaseH
   const orderDocuments = createOrderDocumentsService({ documents, orders });
   const trips = createTripsService({ db, bus, orders, companies, documents });
   const events = createEventsService({ db });
+  const accounting = createAccounting({ db, bus, orders, companies });
   const dispatchAnswers = (answer: { tenantId: string; sent: string; body: string }) => trips.recordDispatchAnswer(answer);
   const webhooks = createWebhooks({
     config,
@@ -43,7 +45,7 @@ export async function createServices(deps: { config: Config; database: DatabaseH
     visibility: orders,
     answers: { subcontractor_dispatch: dispatchAnswers, fleet_dispatch: dispatchAnswers },
   });
-  return { config, database: deps.database, db, bus, box, auth, companies, resources, unavailability, validities, orders, trips, events, webhooks, documents, orderDocuments };
+  return { config, database: deps.database, db, bus, box, auth, companies, resources, unavailability, validities, orders, trips, events, webhooks, documents, orderDocuments, accounting };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;

@@ -188,6 +188,15 @@ export function createCompaniesService(deps: { db: Db; bus: EventBus; cacheTtlMs
     },
 
     /**
+     * For other modules (accounting): the companies an accounting package knows by this code. The
+     * code is unique per tenant, so this is at most one; a list keeps callers' ambiguity checks simple.
+     */
+    async findByAccountingCode(tenantId: string, accountingCode: string): Promise<CompanyRow[]> {
+      const row = await repo.findCompanyByAccountingCode(db, tenantId, accountingCode);
+      return row ? [row] : [];
+    },
+
+    /**
      * For other modules: a company by id, from memory when read a moment ago (see `companies.cache.ts`).
      * A caller inside a transaction passes it as `exec`: on PGlite a read outside it would wait for it.
      */

@@ -8,7 +8,7 @@ import { MASTER_DATA_ENTITIES } from '../events/master-data.js';
  * null when the event means nothing to that kind of receiver. Adding a family (subcontractor
  * dispatch, master data, accounting) is adding a builder here and its name to the list.
  */
-export const PAYLOAD_FAMILIES = ['operational_visibility', 'events', 'master_data', 'subcontractor_dispatch', 'fleet_dispatch'] as const;
+export const PAYLOAD_FAMILIES = ['operational_visibility', 'accounting_visibility', 'events', 'master_data', 'subcontractor_dispatch', 'fleet_dispatch'] as const;
 export type PayloadFamily = (typeof PAYLOAD_FAMILIES)[number];
 
 /**
@@ -72,7 +72,9 @@ function operationalVisibility(sources: Partial<VisibilitySources>): PayloadBuil
       // The event's own status first: the snapshot is read at fan-out and may already be newer.
       const status = ORDER_EVENT_STATUS[event.type] ?? str(event.payload.status) ?? str(order?.status);
       if (!status) return null;
-      const update = { type: 'Order', id: order ? event.entity_id : null, update_type: 'STATUS', status };
+      // A charge awaiting the customer's approval is announced with the order's current status.
+      const updateType = event.type === 'order.cost_approval_requested' ? 'COST_APPROVAL_REQUEST' : 'STATUS';
+      const update = { type: 'Order', id: order ? event.entity_id : null, update_type: updateType, status };
       return { events: [{ timestamp, update }], order, trip: null };
     }
     if (event.type === 'document.created') {
@@ -108,6 +110,27 @@ const dispatchFamily =
     return event.payload.message as Record<string, unknown>;
   };
 
+/** Billing documents' event entity types and the contract's update `type` for each. */
+const ACCOUNTING_TYPES: Record<string, string> = {
+  sales_invoice: 'SalesInvoice',
+  sales_credit_note: 'SalesCreditNote',
+  purchase_invoice: 'PurchaseInvoice',
+  purchase_credit_note: 'PurchaseCreditNote',
+};
+
+/**
+ * The contract's `AccountingVisibilityUpdate`: a document's id and status at each transition
+ * (drafted, finalized, posted, paid or refunded); the receiver GETs the document for the rest.
+ * The payment or refund state rides along as an additive field.
+ */
+const accountingVisibility: PayloadBuilder = async (event) => {
+  const type = ACCOUNTING_TYPES[event.entity_type];
+  const status = str(event.payload.status);
+  if (!type || !status || event.type.endsWith('.deleted')) return null;
+  const update = { type, id: event.entity_id, status, payment_status: str(event.payload.payment_status) ?? null };
+  return { timestamp: event.occurred_at.toISOString(), updates: [update] };
+};
+
 /** Waybill's own family: the event exactly as GET /v1/events shows it. */
 const rawEvents: PayloadBuilder = async (event) => eventToWire(event);
 
@@ -126,6 +149,7 @@ const masterData: PayloadBuilder = async (event) => {
 export function payloadBuilders(sources: Partial<VisibilitySources>): Record<PayloadFamily, PayloadBuilder> {
   return {
     operational_visibility: operationalVisibility(sources),
+    accounting_visibility: accountingVisibility,
     events: rawEvents,
     master_data: masterData,
     subcontractor_dispatch: dispatchFamily('SUBCONTRACTOR'),

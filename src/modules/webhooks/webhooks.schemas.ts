@@ -8,7 +8,7 @@ import { PAYLOAD_FAMILIES } from './payloads.js';
 export const PayloadFamily = StringEnum(PAYLOAD_FAMILIES, {
   $id: 'WebhookPayloadFamily',
   description:
-    '`operational_visibility`: the contract\'s OperationalVisibilityUpdate. `events`: Waybill\'s domain events as they are recorded (the same items as GET /v1/events). ' +
+    '`operational_visibility`: the contract\'s OperationalVisibilityUpdate. `accounting_visibility`: the contract\'s AccountingVisibilityUpdate (invoice and credit-note status changes). `events`: Waybill\'s domain events as they are recorded (the same items as GET /v1/events). ' +
     '`master_data`: every change to a company, contact, resource or unavailability period, with the whole record as its GET returns it.',
 });
 

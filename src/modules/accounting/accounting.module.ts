@@ -1,0 +1,39 @@
+import type { CompaniesService } from '../companies/companies.service.js';
+import type { OrdersService } from '../orders/orders.service.js';
+import type { Db } from '../../platform/db/database.js';
+import type { EventBus } from '../../platform/events/bus.js';
+import type { App } from '../../platform/http/types.js';
+import { billingRoutes } from './billing.routes.js';
+import { billingSchemas } from './billing.schemas.js';
+import { createBillingService } from './billing.service.js';
+import { createInvoicingService } from './invoicing.service.js';
+import { chargesRoutes } from './charges.routes.js';
+import { chargeSchemas } from './charges.schemas.js';
+import { createChargesService } from './charges.service.js';
+import { tasksRoutes } from './tasks.routes.js';
+import { taskSchemas } from './tasks.schemas.js';
+import { createTasksService } from './tasks.service.js';
+import { referenceRoutes } from './reference.routes.js';
+import { referenceSchemas } from './reference.schemas.js';
+import { createReferenceService } from './reference.service.js';
+
+/** The accounting module wired once: its services, the schemas it registers and its routes. */
+export function createAccounting(deps: { db: Db; bus: EventBus; orders: OrdersService; companies: CompaniesService }) {
+  const reference = createReferenceService({ db: deps.db });
+  const charges = createChargesService({ ...deps, reference });
+  const billing = createBillingService(deps);
+  const invoicing = createInvoicingService({ ...deps, reference, billing });
+  const tasks = createTasksService({ ...deps, billing, reference });
+  return { reference, charges, billing, invoicing, tasks };
+}
+
+export type Accounting = ReturnType<typeof createAccounting>;
+
+export const accountingSchemas = [...referenceSchemas, ...chargeSchemas, ...billingSchemas, ...taskSchemas];
+
+export function accountingRoutes(app: App, accounting: Accounting) {
+  referenceRoutes(app, accounting);
+  chargesRoutes(app, accounting);
+  billingRoutes(app, accounting);
+  tasksRoutes(app, accounting);
+}

@@ -1,0 +1,175 @@
+import type { Generated, Json } from '../../platform/db/database.js';
+
+/** Numeric columns come back as decimal strings from both drivers; they are written as strings too. */
+type Numeric = string;
+
+export interface BillingEntityTable {
+  tenant_id: string;
+  id: string;
+  code: string;
+  legal_name: string;
+  vat_number: string;
+  company_registration_number: string;
+  is_default: boolean;
+  address: Json<Record<string, unknown>>;
+  bank_account: Json<Record<string, unknown>>;
+  created_at: Generated<Date>;
+}
+
+export interface TaxRateTable {
+  tenant_id: string;
+  id: string;
+  billing_entity_id: string;
+  code: string;
+  name: string;
+  description: Generated<string>;
+  percentage: Numeric;
+  base_percentage: Numeric | null;
+  tax_type: string;
+  invoice_type: string;
+  archived: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+export interface GlAccountTable {
+  tenant_id: string;
+  id: string;
+  billing_entity_id: string;
+  code: string;
+  name: string;
+  archived: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+export interface ExchangeRateTable {
+  tenant_id: string;
+  id: string;
+  from_currency: string;
+  to_currency: string;
+  /** `date`: always selected as `::text` (YYYY-MM-DD) so no driver turns it into a local-time Date. */
+  rate_date: string;
+  rate: Numeric;
+  inverse_rate: Numeric;
+  created_at: Generated<Date>;
+}
+
+export interface OrderChargeTable {
+  tenant_id: string;
+  id: string;
+  order_id: string;
+  customer_company_id: string;
+  code: string;
+  name: string;
+  description: string | null;
+  quantity: Numeric;
+  unit_price: Numeric;
+  currency: string;
+  tax_rate_id: string;
+  account_id: string | null;
+  requires_approval: boolean;
+  approval_status: string;
+  invoice_id: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface StoredTaxSubtotal {
+  taxKey: string;
+  percentage: string;
+  taxableAmount: string;
+  taxAmount: string;
+}
+
+export type DocumentKind = 'SALES_INVOICE' | 'SALES_CREDIT_NOTE' | 'PURCHASE_INVOICE' | 'PURCHASE_CREDIT_NOTE';
+export type DocumentStatus = 'DRAFT' | 'INVOICED' | 'POSTED';
+
+export interface BillingDocumentTable {
+  tenant_id: string;
+  id: string;
+  kind: DocumentKind;
+  status: DocumentStatus;
+  billing_entity_id: string;
+  company_id: string;
+  currency: string;
+  year: number | null;
+  number: number | null;
+  name: string | null;
+  external_name: string | null;
+  /** `date` columns: selected as text, see ExchangeRateTable.rate_date. */
+  date: string | null;
+  due_date: string | null;
+  booking_date: string | null;
+  payment_term: string | null;
+  payment_status: Generated<string>;
+  credited_document_id: string | null;
+  customer_reference_numbers: Json<string[]>;
+  custom_fields: Json<Record<string, unknown>>;
+  exchange_rate: Json<Record<string, unknown>> | null;
+  total_excl_tax: Numeric;
+  total_tax: Numeric;
+  total_incl_tax: Numeric;
+  tax_subtotals: Json<StoredTaxSubtotal[]>;
+  origin: 'WAYBILL' | 'API';
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  finalized_at: Date | null;
+}
+
+export interface BillingDocumentLineTable {
+  tenant_id: string;
+  id: string;
+  document_id: string;
+  position: number;
+  charge_id: string | null;
+  credited_line_id: string | null;
+  order_id: string | null;
+  order_name: string | null;
+  code: string;
+  name: string;
+  description: string | null;
+  quantity: Numeric;
+  unit_price: Numeric;
+  amount: Numeric;
+  tax_rate_id: string | null;
+  tax_code: string;
+  tax_name: string;
+  tax_percentage: Numeric;
+  tax_type: string;
+  account_code: string | null;
+}
+
+export interface BillingDocumentFileTable {
+  tenant_id: string;
+  id: string;
+  document_id: string;
+  type: 'PDF' | 'UBL';
+  name: string;
+  content_type: string;
+  created_at: Generated<Date>;
+}
+
+export interface SyncTaskTable {
+  tenant_id: string;
+  id: string;
+  task_type: string;
+  status: string;
+  document_id: string;
+  billing_entity_id: string;
+  failure: Json<Record<string, unknown>> | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+declare module '../../platform/db/database.js' {
+  interface Database {
+    billing_entities: BillingEntityTable;
+    tax_rates: TaxRateTable;
+    gl_accounts: GlAccountTable;
+    exchange_rates: ExchangeRateTable;
+    order_charges: OrderChargeTable;
+    billing_documents: BillingDocumentTable;
+    billing_document_lines: BillingDocumentLineTable;
+    billing_document_files: BillingDocumentFileTable;
+    sync_tasks: SyncTaskTable;
+  }
+}

@@ -1,0 +1,212 @@
+import { principalOf } from '../../platform/http/auth.js';
+import { IdParams, errorResponses } from '../../platform/http/schemas.js';
+import { ref, type App } from '../../platform/http/types.js';
+import {
+  CreditInput, CustomFieldsPatch, DocumentFileList, FinalizeInput, InvoiceOrdersInput, PaymentStatusUpdate, RefundStatusUpdate, SalesCreditNoteInput,
+  SalesCreditNoteOutput, SalesInvoiceInput, SalesInvoiceOutput,
+} from './billing.schemas.js';
+import type { BillingService } from './billing.service.js';
+import type { InvoicingService } from './invoicing.service.js';
+
+const TAGS = ['Accounting'];
+const TENANT = { roles: ['TENANT' as const] };
+const { 413: _tooLarge, 409: _conflict, ...readErrors } = errorResponses;
+const { 413: _large, ...writeErrors } = errorResponses;
+
+/** The two sales document kinds share every read and update route; only names and shapes differ. */
+const KINDS = [
+  {
+    kind: 'SALES_INVOICE' as const,
+    path: 'sales-invoice',
+    legacy: 'sales_invoice',
+    op: 'SalesInvoice',
+    what: 'sales invoice',
+    output: SalesInvoiceOutput,
+    payment: { path: 'payment', schema: PaymentStatusUpdate, op: 'PaymentStatus', text: 'Record whether the customer has paid (PAID) or not (UNPAID).' },
+  },
+  {
+    kind: 'SALES_CREDIT_NOTE' as const,
+    path: 'sales-credit-note',
+    legacy: 'sales_credit_note',
+    op: 'SalesCreditNote',
+    what: 'sales credit note',
+    output: SalesCreditNoteOutput,
+    payment: { path: 'refund', schema: RefundStatusUpdate, op: 'RefundStatus', text: 'Record whether the credit has been refunded to the customer (REFUNDED) or not (OPEN).' },
+  },
+];
+
+export function billingRoutes(app: App, deps: { billing: BillingService; invoicing: InvoicingService }) {
+  const { billing, invoicing } = deps;
+
+  for (const k of KINDS) {
+    const get = (id: string, request: Parameters<typeof principalOf>[0]) =>
+      k.kind === 'SALES_INVOICE' ? billing.getInvoice(principalOf(request), id) : billing.getCreditNote(principalOf(request), id);
+
+    // The hyphenated paths, and the underscore ones the contract keeps as deprecated aliases.
+    for (const base of [k.path, k.legacy]) {
+      const deprecated = base === k.legacy;
+      const suffix = deprecated ? 'Deprecated' : '';
+      const note = deprecated ? ` Deprecated alias of /v1/accounting/${k.path}/{id}.` : '';
+
+      app.get(`/v1/accounting/${base}/:id`, {
+        config: TENANT,
+        schema: {
+          operationId: `get${k.op}${suffix}`,
+          tags: TAGS,
+          deprecated,
+          summary: `Get a ${k.what}`,
+          description: `The ${k.what} with its lines, totals per tax rate, customer and billing entity; \`status\` and the payment state are Waybill additions.${note}`,
+          params: IdParams,
+          response: { 200: ref(k.output), ...readErrors },
+        },
+        handler: async (request) => get(request.params.id, request),
+      });
+
+      app.patch(`/v1/accounting/${base}/:id`, {
+        config: TENANT,
+        schema: {
+          operationId: `patch${k.op}${suffix}`,
+          tags: TAGS,
+          deprecated,
+          summary: `Update a ${k.what}’s custom fields`,
+          description: `Merges the given custom fields (an external ledger reference, say) into the document's; nothing else of a document can change.${note}`,
+          params: IdParams,
+          body: ref(CustomFieldsPatch),
+          response: { 200: ref(k.output), ...writeErrors },
+        },
+        handler: async (request) => billing.patchCustomFields(principalOf(request), k.kind, request.params.id, request.body),
+      });
+
+      app.get(`/v1/accounting/${base}/:id/documents`, {
+        config: TENANT,
+        schema: {
+          operationId: `list${k.op}Documents${suffix}`,
+          tags: TAGS,
+          deprecated,
+          summary: `List a ${k.what}’s files`,
+          description: `The files rendered for the finalized document; empty for a draft.${note}`,
+          params: IdParams,
+          response: { 200: ref(DocumentFileList), ...readErrors },
+        },
+        handler: async (request) => billing.files(principalOf(request), k.kind, request.params.id),
+      });
+
+      app.post(`/v1/accounting/${base}/:id/${k.payment.path}/update-status`, {
+        config: TENANT,
+        schema: {
+          operationId: `update${k.op}${k.payment.op}${suffix}`,
+          tags: TAGS,
+          deprecated,
+          summary: `Set a ${k.what}’s ${k.payment.path} status`,
+          description: `${k.payment.text} Only for finalized documents; a change is pushed as accounting visibility.${note}`,
+          params: IdParams,
+          body: ref(k.payment.schema),
+          response: { 200: ref(k.payment.schema), ...writeErrors },
+        },
+        handler: async (request) => billing.setPaymentStatus(principalOf(request), k.kind, request.params.id, request.body.status),
+      });
+    }
+
+    app.post(`/v1/accounting/${k.path}/:id/finalize`, {
+      config: TENANT,
+      schema: {
+        operationId: `finalize${k.op}`,
+        tags: TAGS,
+        summary: `Finalize a draft ${k.what} (Waybill)`,
+        description:
+          'Gives the draft the next number of its billing entity’s series for the year (gap-free), fixes its date (today when omitted) and due date (from the customer’s payment term), and makes it immutable. A POST task for the accounting package is created at the same time.',
+        params: IdParams,
+        body: ref(FinalizeInput),
+        response: { 200: ref(k.output), ...writeErrors },
+      },
+      handler: async (request) => billing.finalize(principalOf(request), k.kind, request.params.id, request.body ?? {}),
+    });
+
+    app.delete(`/v1/accounting/${k.path}/:id`, {
+      config: TENANT,
+      schema: {
+        operationId: `deleteDraft${k.op}`,
+        tags: TAGS,
+        summary: `Delete a draft ${k.what} (Waybill)`,
+        description: 'Only drafts can be deleted; their charges can then be invoiced again. A finalized document is corrected by a credit note.',
+        params: IdParams,
+        response: { 204: { type: 'null', description: 'Deleted' }, ...writeErrors },
+      },
+      handler: async (request, reply) => {
+        await invoicing.deleteDraft(principalOf(request), k.kind, request.params.id);
+        return reply.code(204).send();
+      },
+    });
+  }
+
+  app.get('/v1/accounting/files/:id', {
+    config: TENANT,
+    schema: {
+      operationId: 'downloadBillingFile',
+      tags: TAGS,
+      summary: 'Download an invoice or credit note file (Waybill)',
+      description: 'The PDF or the UBL 2.1 / Peppol BIS Billing 3.0 XML of a finalized document, as listed by its `/documents`.',
+      params: IdParams,
+      response: { 200: { description: 'The file’s bytes (application/pdf or application/xml)', type: 'string', format: 'binary' }, ...writeErrors },
+    },
+    handler: async (request, reply) => {
+      const file = await billing.download(principalOf(request), request.params.id);
+      return reply.type(file.contentType).header('content-disposition', `attachment; filename="${file.name}"`).send(file.body);
+    },
+  });
+
+  app.post('/v1/accounting/sales-invoice/', {
+    config: TENANT,
+    schema: {
+      operationId: 'createSalesInvoice',
+      tags: TAGS,
+      summary: 'Record a sales invoice made in the accounting package',
+      description: 'For invoices an accounting package issued itself: stored numbered and already posted, so no sync task is created for them.',
+      body: ref(SalesInvoiceInput),
+      response: { 200: ref(SalesInvoiceOutput), ...writeErrors },
+    },
+    handler: async (request) => invoicing.createExternalInvoice(principalOf(request), request.body),
+  });
+
+  app.post('/v1/accounting/sales-credit-note/', {
+    config: TENANT,
+    schema: {
+      operationId: 'createSalesCreditNote',
+      tags: TAGS,
+      summary: 'Record a sales credit note made in the accounting package',
+      description: 'For credit notes an accounting package issued itself: stored numbered and already posted, so no sync task is created for them.',
+      body: ref(SalesCreditNoteInput),
+      response: { 200: ref(SalesCreditNoteOutput), ...writeErrors },
+    },
+    handler: async (request) => invoicing.createExternalCreditNote(principalOf(request), request.body),
+  });
+
+  app.post('/v1/accounting/sales-invoice/from-orders', {
+    config: TENANT,
+    schema: {
+      operationId: 'invoiceOrders',
+      tags: TAGS,
+      summary: 'Invoice orders’ approved charges as a draft (Waybill)',
+      description:
+        'Takes every approved charge of the orders that no invoice holds yet into one draft invoice. The orders must belong to one customer, and their charges to one billing entity and currency.',
+      body: ref(InvoiceOrdersInput),
+      response: { 200: ref(SalesInvoiceOutput), ...writeErrors },
+    },
+    handler: async (request) => invoicing.invoiceOrders(principalOf(request), request.body),
+  });
+
+  app.post('/v1/accounting/sales-invoice/:id/credit', {
+    config: TENANT,
+    schema: {
+      operationId: 'creditSalesInvoice',
+      tags: TAGS,
+      summary: 'Credit a finalized invoice, fully or in part (Waybill)',
+      description:
+        'Makes a draft credit note for what is left to credit on the invoice, or for the given amounts per line. Together, an invoice’s credit notes never exceed it, tax included. The credited invoice is part of the answer.',
+      params: IdParams,
+      body: ref(CreditInput),
+      response: { 200: ref(SalesCreditNoteOutput), ...writeErrors },
+    },
+    handler: async (request) => invoicing.credit(principalOf(request), request.params.id, request.body ?? {}),
+  });
+}

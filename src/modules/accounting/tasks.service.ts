@@ -1,0 +1,121 @@
+import type { Db } from '../../platform/db/database.js';
+import { inTransaction } from '../../platform/db/tx.js';
+import type { EventBus } from '../../platform/events/bus.js';
+import { conflict, detail, notFound } from '../../platform/http/errors.js';
+import type { Principal } from '../../platform/http/principal.js';
+import * as billingRepo from './billing.repo.js';
+import { documentEvent, type BillingService } from './billing.service.js';
+import type { BillingDocumentUpdatePayload, TaskDetail, TaskUpdateInput } from './tasks.schemas.js';
+import * as repo from './tasks.repo.js';
+import type { TaskRow } from './tasks.repo.js';
+import type { ReferenceService } from './reference.service.js';
+
+export type TasksService = ReturnType<typeof createTasksService>;
+
+/**
+ * The work queue of an accounting package: a task per finalized document to post. The package
+ * lists open tasks, reads each one's document, posts it, and reports COMPLETED (the document is
+ * then POSTED) or FAILED with the reason; a tenant can put a failed task back in the queue.
+ */
+export function createTasksService(deps: { db: Db; bus: EventBus; billing: BillingService; reference: ReferenceService }) {
+  const { db, bus, billing, reference } = deps;
+
+  async function find(principal: Principal, id: string): Promise<TaskRow> {
+    const row = await repo.findTask(db, principal.tenantId, id);
+    if (!row) throw notFound('Task');
+    return row;
+  }
+
+  return {
+    async list(principal: Principal, billingEntityCode?: string) {
+      const entities = await reference.entityMap(principal.tenantId);
+      const entity = billingEntityCode ? [...entities.values()].find((e) => e.code === billingEntityCode) : undefined;
+      if (billingEntityCode && !entity) return { tasks: [] };
+      const rows = await repo.listOpenTasks(db, principal.tenantId, entity?.id);
+      return {
+        tasks: rows.map((t) => ({ id: t.id, task_type: t.task_type, status: t.status, invoice_id: t.document_id, billing_entity_code: entities.get(t.billing_entity_id)?.code ?? '' })),
+      };
+    },
+
+    async get(principal: Principal, id: string): Promise<TaskDetail> {
+      const task = await find(principal, id);
+      const document = await billingRepo.findDocument(db, principal.tenantId, task.document_id);
+      if (!document) throw notFound('Task');
+      return {
+        id: task.id,
+        status: task.status as TaskDetail['status'],
+        task_type: task.task_type as TaskDetail['task_type'],
+        invoice_id: task.document_id,
+        execution_metadata: { external_execution: { completed: task.status === 'COMPLETED' } },
+        payload: {
+          subject_id: document.id,
+          subject_type: document.kind,
+          instance: await billing.output(principal.tenantId, document),
+          documents: await billing.files(principal, document.kind, document.id),
+        },
+        failure: task.failure as TaskDetail['failure'],
+      };
+    },
+
+    /**
+     * COMPLETED posts the document (INVOICED → POSTED, an event); FAILED keeps the reason. A
+     * COMPLETED task is done for good; a report on it again is a 409. A failure block sent with
+     * COMPLETED is ignored, as some clients send one anyway.
+     */
+    async updateStatus(principal: Principal, id: string, input: TaskUpdateInput) {
+      await inTransaction(db, async (tx) => {
+        const task = await repo.findTask(tx.trx, principal.tenantId, id, true);
+        if (!task) throw notFound('Task');
+        if (task.status === 'COMPLETED') throw conflict('The task is completed already', [detail('completed', 'status')]);
+        if (input.status === 'FAILED') {
+          const failure = input.failure ?? { error_type: 'INTERNAL_ERROR', error_message: null };
+          await repo.updateTask(tx.trx, principal.tenantId, id, { status: 'FAILED', failure: JSON.stringify({ error_message: null, ...failure }) });
+          return;
+        }
+        await repo.updateTask(tx.trx, principal.tenantId, id, { status: 'COMPLETED' });
+        const document = await billingRepo.findDocument(tx.trx, principal.tenantId, task.document_id, undefined, true);
+        if (document && document.status === 'INVOICED') {
+          const posted = await billingRepo.updateDocument(tx.trx, principal.tenantId, document.id, { status: 'POSTED' });
+          await documentEvent(tx, bus, posted, 'posted');
+        }
+      });
+      return { status: input.status };
+    },
+
+    /** A FAILED task back to TODO, for another try once the cause is fixed. */
+    async retry(principal: Principal, id: string) {
+      await inTransaction(db, async (tx) => {
+        const task = await repo.findTask(tx.trx, principal.tenantId, id, true);
+        if (!task) throw notFound('Task');
+        if (task.status !== 'FAILED') throw conflict('Only a FAILED task can be retried', [detail(`task is ${task.status}`, 'status')]);
+        await repo.updateTask(tx.trx, principal.tenantId, id, { status: 'TODO' });
+      });
+      return { status: 'TODO' as const };
+    },
+
+    /**
+     * The contract's write-back webhook: custom fields (a ledger reference) on sales invoices
+     * matched by name. Every update is applied on its own; one that matches no single invoice is
+     * listed in `errors` and the others still apply.
+     */
+    async billingDocumentUpdate(principal: Principal, input: BillingDocumentUpdatePayload) {
+      const updated: string[] = [];
+      const errors: Array<{ error_type: 'USER_INPUT_ERROR'; error_message: string }> = [];
+      for (const [i, update] of input.updates.entries()) {
+        const invoice = update.sales_invoice;
+        if (!invoice) continue;
+        const names = invoice.match.matches_all.flatMap((m) => m.sales_invoice.name?.matches_any ?? []);
+        const found = await billingRepo.findDocumentsByName(db, principal.tenantId, 'SALES_INVOICE', names);
+        if (found.length !== 1) {
+          errors.push({ error_type: 'USER_INPUT_ERROR', error_message: `updates[${i}]: ${found.length ? 'several invoices match' : 'no invoice matches'} ${names.join(', ')}` });
+          continue;
+        }
+        const target = found[0] as billingRepo.DocumentRow;
+        const customFields = { ...(invoice.custom_fields ?? {}), ...(invoice.id ? { external_id: invoice.id } : {}) };
+        await billing.patchCustomFields(principal, 'SALES_INVOICE', target.id, { custom_fields: customFields });
+        updated.push(target.id);
+      }
+      return { updated, errors };
+    },
+  };
+}

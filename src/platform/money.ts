@@ -1,0 +1,53 @@
+import { Decimal } from 'decimal.js';
+
+/**
+ * Exact money arithmetic. Amounts travel as decimal strings (the contract's wire form), live in
+ * SQL as `numeric`, and are computed here with decimal.js: never through a JavaScript number,
+ * which cannot hold 0.1 or amounts past 2^53 exactly.
+ */
+export const Dec = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP });
+export type Dec = Decimal;
+
+/** A plain decimal: optional minus, digits, optional fraction. decimal.js alone would accept `1e3`, `0x10`, `NaN`. */
+const PLAIN_DECIMAL = /^-?\d{1,20}(\.\d{1,12})?$/;
+
+/** Reads a wire amount (a JSON number or a plain decimal string); throws RangeError on anything else. */
+export function parseDecimal(value: number | string): Dec {
+  const text = typeof value === 'number' ? numberText(value) : value.trim();
+  if (!PLAIN_DECIMAL.test(text)) throw new RangeError(`not a plain decimal: ${String(value)}`);
+  return new Dec(text);
+}
+
+/** A JSON number as the decimal it was written as (`0.1` stays 0.1, not 0.1000000000000000055...). */
+function numberText(value: number): string {
+  if (!Number.isFinite(value)) return 'NaN';
+  return new Dec(String(value)).toFixed();
+}
+
+export const isPlainDecimal = (value: number | string) => {
+  try {
+    parseDecimal(value);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Minor units of the currencies that do not use two decimals (ISO 4217); every other code uses two. */
+const MINOR_UNITS: Record<string, number> = { JPY: 0, KRW: 0, ISK: 0, CLP: 0, VND: 0, BHD: 3, KWD: 3, OMR: 3, JOD: 3, TND: 3 };
+export const minorUnits = (currency: string) => MINOR_UNITS[currency] ?? 2;
+
+/** Rounds to the currency's minor unit, halves away from zero (the usual commercial rounding). */
+export function roundMoney(amount: Dec, currency: string): Dec {
+  return amount.toDecimalPlaces(minorUnits(currency), Dec.ROUND_HALF_UP);
+}
+
+/** The wire form of an amount: fixed to the currency's decimals (`12.50`, never `12.5` or `1.25e1`). */
+export function moneyString(amount: Dec, currency: string): string {
+  return roundMoney(amount, currency).toFixed(minorUnits(currency));
+}
+
+/** A non-money decimal (quantity, rate) without trailing zeros: `2.5`, `21`. */
+export const plainString = (value: Dec) => value.toFixed();
+
+export const sum = (values: Dec[]): Dec => values.reduce((acc, v) => acc.plus(v), new Dec(0));
