@@ -13,7 +13,7 @@ import { parseJsonBody, registerNulGuard } from './platform/http/input-guards.js
 import { openapiOptions, referencePageOptions } from './platform/http/openapi.js';
 import { registerProbes } from './platform/http/probes.js';
 import { RouteMethods } from './platform/http/method-not-allowed.js';
-import { buildRequestValidator } from './platform/http/validation.js';
+import { buildLazySerializer, buildRequestValidator } from './platform/http/validation.js';
 import { commonSchemas } from './platform/http/schemas.js';
 import type { App } from './platform/http/types.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
@@ -55,7 +55,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false, allowUnionTypes: true } },
-    schemaController: { compilersFactory: { buildValidator: buildRequestValidator } },
+    schemaController: { compilersFactory: { buildValidator: buildRequestValidator, buildSerializer: buildLazySerializer } },
     frameworkErrors: frameworkError,
     clientErrorHandler: clientError,
   }).withTypeProvider<TypeBoxTypeProvider>();

@@ -1,4 +1,5 @@
 import { AjvCompiler } from '@fastify/ajv-compiler';
+import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 
 const buildFromPool = AjvCompiler();
 
@@ -16,4 +17,19 @@ export const buildRequestValidator: typeof buildFromPool = (externalSchemas, opt
     customOptions: { ...options?.customOptions, coerceTypes: false },
   } as typeof options);
   return (route) => (route.httpPart === 'body' ? strict : coercing)(route);
+};
+
+const buildSerializerFromPool = SerializerSelector();
+
+/**
+ * Response serializers, each compiled the first time its route answers with that status. Every
+ * route documents up to ten statuses, and compiling all of them at start made `ready()` the
+ * slowest part of starting the server and of every test file.
+ */
+export const buildLazySerializer: typeof buildSerializerFromPool = (externalSchemas, options) => {
+  const compile = buildSerializerFromPool(externalSchemas, options);
+  return (route) => {
+    let serialize: ((data: unknown) => string) | undefined;
+    return (data: unknown) => (serialize ??= compile(route))(data);
+  };
 };
