@@ -52,9 +52,9 @@ async function attempts(admin: Client, deliveryId: string) {
 }
 
 /** Appends a domain event the way a module would, for entities other modules do not emit yet. */
-async function emit(tenantId: string, type: string, entityId: string, payload: Record<string, unknown> = {}) {
-  await inTransaction(ctx.services.db, (tx) =>
-    appendEvent(tx, ctx.services.bus, { tenantId, type, entityType: 'thing', entityId, payload }),
+async function emit(tenantId: string, type: string, entityId: string, payload: Record<string, unknown> = {}, on: TestContext = ctx) {
+  await inTransaction(on.services.db, (tx) =>
+    appendEvent(tx, on.services.bus, { tenantId, type, entityType: 'thing', entityId, payload }),
   );
 }
 
@@ -245,11 +245,7 @@ describe('webhook delivery', () => {
         payload: { url: r.url, families: ['events'] },
       });
       expect(res.statusCode, res.body).toBe(201);
-      for (let i = 0; i < cap + 4; i++) {
-        await inTransaction(patient.services.db, (tx) =>
-          appendEvent(tx, patient.services.bus, { tenantId: admin.tenantId, type: 'thing.failed', entityType: 'thing', entityId: crypto.randomUUID(), payload: { i } }),
-        );
-      }
+      for (let i = 0; i < cap + 4; i++) await emit(admin.tenantId, 'thing.failed', crypto.randomUUID(), { i }, patient);
       await eventually(() => r.received.length >= cap + 6);
       // Until the first failure is known, the endpoint's full cap is used; afterwards one at a time.
       expect(concurrentAtArrival.slice(0, cap)).toEqual([...Array(cap).keys()]);
