@@ -52,9 +52,9 @@ async function attempts(admin: Client, deliveryId: string) {
 }
 
 /** Appends a domain event the way a module would, for entities other modules do not emit yet. */
-async function emit(tenantId: string, type: string, entityId: string, payload: Record<string, unknown> = {}) {
-  await inTransaction(ctx.services.db, (tx) =>
-    appendEvent(tx, ctx.services.bus, { tenantId, type, entityType: 'thing', entityId, payload }),
+async function emit(tenantId: string, type: string, entityId: string, payload: Record<string, unknown> = {}, on: TestContext = ctx) {
+  await inTransaction(on.services.db, (tx) =>
+    appendEvent(tx, on.services.bus, { tenantId, type, entityType: 'thing', entityId, payload }),
   );
 }
 
@@ -217,26 +217,45 @@ describe('webhook delivery', () => {
   });
 
   it('sends to a failing endpoint one request at a time, so it cannot take the slots others need', async () => {
-    const admin = await newTenant(ctx);
+    // Its own app with a timeout far beyond any wait here: a held request must never time out.
+    const patient = await createTestApp({ webhookTimeoutMs: 60_000, webhookRetrySchedule: [0, 0, 0, 0, 0, 0, 0, 0] });
+    const patientEngine = patient.services.webhooks.startEngine((err) => console.error('engine error', err));
+    const admin = await newTenant(patient);
     const r = await receiver();
-    const starts: number[] = [];
-    let firstAnswer = Infinity;
-    r.respond = () => {
-      const now = Date.now();
-      starts.push(now);
-      firstAnswer = Math.min(firstAnswer, now + 100);
-      return { status: 500, delayMs: 100 };
+    const cap = patient.services.config.webhookEndpointConcurrency;
+    // No clock involved: the receiver holds the first requests until the endpoint's whole cap is in
+    // flight, so the engine cannot send anything more before it learns of a failure. Every later
+    // request is then sent by an engine that knows the endpoint fails, and must find none in flight.
+    let openGate!: () => void;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    let inFlight = 0;
+    const concurrentAtArrival: number[] = [];
+    r.respond = (_m, index) => {
+      concurrentAtArrival.push(inFlight);
+      inFlight++;
+      if (index === cap - 1) openGate();
+      const answered = index < cap ? gate : new Promise((resolve) => setTimeout(resolve, 20));
+      return { status: 500, until: answered.then(() => inFlight--) };
     };
-    await endpoint(admin, r.url);
-    for (let i = 0; i < 12; i++) await emit(admin.tenantId, 'thing.failed', crypto.randomUUID(), { i });
-    await eventually(() => starts.length >= 30);
-    // Until the first failure is known, the endpoint's full cap is used; afterwards one at a time.
-    expect(starts.filter((t) => t < firstAnswer).length).toBeGreaterThan(1);
-    const later = starts.filter((t) => t > firstAnswer + 50);
-    expect(later.length).toBeGreaterThan(5);
-    const overlapping = later.filter((t, i) => later.some((u, j) => j !== i && Math.abs(u - t) < 90));
-    expect(overlapping).toEqual([]);
-    r.respond = () => ({});
+    try {
+      const res = await patient.app.inject({
+        method: 'POST',
+        url: '/v1/admin/webhook-endpoints',
+        headers: { authorization: admin.auth },
+        payload: { url: r.url, families: ['events'] },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      for (let i = 0; i < cap + 4; i++) await emit(admin.tenantId, 'thing.failed', crypto.randomUUID(), { i }, patient);
+      await eventually(() => r.received.length >= cap + 6);
+      // Until the first failure is known, the endpoint's full cap is used; afterwards one at a time.
+      expect(concurrentAtArrival.slice(0, cap)).toEqual([...Array(cap).keys()]);
+      expect(concurrentAtArrival.slice(cap)).toEqual(concurrentAtArrival.slice(cap).map(() => 0));
+    } finally {
+      r.respond = () => ({});
+      openGate();
+      await patientEngine.stop();
+      await patient.close();
+    }
   });
 
   it('keeps one entity in order behind a failing delivery without holding back others', async () => {

@@ -37,17 +37,15 @@ export async function serverSecret(db: Db, name: string, box: CredentialBox): Pr
 }
 
 /**
- * Seals every server secret under the current key (for `waybill credentials seal`); returns how
- * many were rewritten. Throws when one cannot be opened with the configured keys.
+ * Seals every server secret under the current key (for `waybill credentials seal`, after a key
+ * change); returns how many server secrets are now sealed under it. Throws when one cannot be
+ * opened with the configured keys.
  */
 export async function resealServerSecrets(db: Db, box: CredentialBox): Promise<number> {
   const rows = await db.selectFrom('server_secrets').select(['name', 'value']).execute();
-  let resealed = 0;
   for (const row of rows) {
     const value = readable(row.name, () => box.resealed(row.value));
-    if (!value) continue;
-    await db.updateTable('server_secrets').set({ value }).where('name', '=', row.name).execute();
-    resealed++;
+    if (value) await db.updateTable('server_secrets').set({ value }).where('name', '=', row.name).execute();
   }
-  return resealed;
+  return rows.length;
 }

@@ -7,7 +7,7 @@ import { badRequest, conflict } from './errors.js';
 const RETENTION_HOURS = 24;
 
 /** The header a replay carries when it left out fields that only the first answer may show. */
-export const SECRET_SHOWN_ONCE_HEADER = 'secret-shown-once';
+const SECRET_SHOWN_ONCE_HEADER = 'secret-shown-once';
 
 declare module 'fastify' {
   interface FastifyRequest {
