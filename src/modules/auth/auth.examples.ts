@@ -57,13 +57,5 @@ export const apiClientListExample = {
   next_cursor: 'eyJmaWx0ZXJzIjp7InRlbmFudCI6ImEwZDcyNjY5LTU1NGUtNDBlYS1iOWFiLTJhYmY4YTBlMzE0MSJ9LCJhZnRlciI6eyJ0cyI6IjIwMjYtMTEtMzBUMjA6MjI6MDMuMzk1WiIsImlkIjoiZjIzY2NkNWYtMWI3NS00MDMyLWI4ZTUtYzQ4NWRjZjM2NjNkIn19',
 } satisfies Static<typeof ApiClientListSchema>;
 
-export const revokedApiClientExample = {
-  id: '4636a110-0fe1-497d-8791-ff5ac5ae3b89',
-  client_id: 'wb_65bc792bf7c88219608483b1',
-  name: 'Acme order portal',
-  role: 'CUSTOMER',
-  kind: 'API',
-  company_id: '2a7740b0-58c9-43ed-9938-ce296872667a',
-  created_at: '2026-11-30T20:22:04.870Z',
-  revoked_at: '2026-11-30T20:22:05.061Z',
-} satisfies Static<typeof ApiClientSchema>;
+const { client_secret: _shownOnce, ...createdApiClient } = createdApiClientExample;
+export const revokedApiClientExample = { ...createdApiClient, revoked_at: '2026-11-30T20:22:05.061Z' } satisfies Static<typeof ApiClientSchema>;

@@ -4,7 +4,7 @@ import { principalOf } from '../../platform/http/auth.js';
 import { etagOf, sendVersioned } from '../../platform/http/etag.js';
 import { conditionalErrorResponses, errorResponses, IdParams, IfMatchHeaders } from '../../platform/http/schemas.js';
 import { ref, type App } from '../../platform/http/types.js';
-import { companyExample, companyListExample } from './companies.examples.js';
+import { companyExample, companyInputExample, companyListExample } from './companies.examples.js';
 import { CompanyDetailOutput, CompanyInput, CompanyListQuery, CompanyPartialInput, ListCompanyOutput } from './companies.schemas.js';
 import type { CompaniesService } from './companies.service.js';
 
@@ -31,7 +31,7 @@ export function companiesRoutes(app: App, deps: { companies: CompaniesService })
         operationId: op('createCompany'),
         summary: 'Create a company (customer, subcontractor, buyer/seller, or several)',
         description: `Only \`currency\` is required. \`code\` and \`accounting_code\` are unique per tenant (409 otherwise); IBANs are checked. ${ETAG_NOTE}${aliasNote}`,
-        body: ref(CompanyInput),
+        body: ref(CompanyInput, { example: companyInputExample }),
         response: { 200: ref(CompanyDetailOutput, { example: companyExample, description: 'The company' }), ...errorResponses },
       },
       handler: async (request, reply) => sendVersioned(reply, await companies.create(principalOf(request), request.body)),

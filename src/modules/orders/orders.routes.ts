@@ -6,16 +6,13 @@ import { OrderImport, OrderImportResponse, OrderInput, OrderListQuery, OrderPara
 import { OrderUpdatePayload, PartialOrderUpdateResponse } from './orders.partial.schemas.js';
 import type { OrdersService } from './orders.service.js';
 import {
-  orderExample,
-  orderExportExample,
   orderImportExample,
   orderImportResponseExample,
   orderInputExample,
-  orderListExample,
   orderUpdateExample,
   orderUpdateResponseExample,
-  orderWithStatusExample,
 } from './orders.examples.js';
+import { orderExample, orderExportExample, orderListExample, orderWithStatusExample } from './orders.output-examples.js';
 
 const TAGS = ['Orders'];
 
