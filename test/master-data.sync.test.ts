@@ -56,7 +56,10 @@ afterAll(async () => {
 
 describe('master_data push with echo suppression', () => {
   it('sends a change made by system A to B, not back to A, with the record as GET returns it', async () => {
-    const created = await call(systemA, 'POST', '/v1/companies/company', { name: 'Shared Shipper', code: 'SHARED', currency: 'EUR', is_customer: true });
+    const billTo = await call(admin, 'POST', '/v1/companies/company', { name: 'Group HQ', currency: 'EUR', is_customer: true });
+    const created = await call(systemA, 'POST', '/v1/companies/company', {
+      name: 'Shared Shipper', code: 'SHARED', currency: 'EUR', is_customer: true, default_invoice_customer_id: billTo.json().id,
+    });
     expect(created.statusCode).toBe(200);
     const id = created.json().id as string;
     const updated = await call(systemA, 'PATCH', `/v1/companies/company/${id}`, { note: 'from A' });
@@ -68,6 +71,7 @@ describe('master_data push with echo suppression', () => {
       ['company', 'updated', 2, 'SHARED'],
     ]);
     expect(atB[1]?.record).toEqual(updated.json());
+    expect(updated.json().default_invoice_customer).toMatchObject({ name: 'Group HQ' });
     expect(atB[1]?.origin_client_id).toBe(systemA.clientId);
 
     // B writes back; that reaches A and not B.

@@ -42,9 +42,10 @@ export function createCompaniesService(deps: { db: Db; bus: EventBus; cacheTtlMs
   const { db, bus } = deps;
   const cached = createCompanyCache({ ...COMPANY_CACHE, ttlMs: deps.cacheTtlMs ?? COMPANY_CACHE.ttlMs });
 
-  async function output(tenantId: string, row: CompanyRow): Promise<Versioned<CompanyDetailOutput>> {
+  /** The contract's shape, with the bill-to company read through `ex` (the transaction, when inside one). */
+  async function output(tenantId: string, row: CompanyRow, ex: Executor = db): Promise<Versioned<CompanyDetailOutput>> {
     const billToId = (row.details as { default_invoice_customer_id?: string }).default_invoice_customer_id;
-    const billTo = billToId ? await repo.findCompany(db, tenantId, billToId) : undefined;
+    const billTo = billToId ? await repo.findCompany(ex, tenantId, billToId) : undefined;
     return { record: companyOutput(row, billTo), version: row.version };
   }
 
@@ -72,7 +73,7 @@ export function createCompaniesService(deps: { db: Db; bus: EventBus; cacheTtlMs
 
   /** One master-data event for the company, and one per contact that was added, changed or archived. */
   async function announce(tx: Tx, principal: Principal | undefined, operation: MasterDataOperation, row: CompanyRow, before?: CompanyRow) {
-    const record = companyOutput(row);
+    const { record } = await output(row.tenant_id, row, tx.trx);
     const common = { tenantId: row.tenant_id, version: row.version, companyIds: [row.id], origin: principal };
     await appendMasterDataEvent(tx, bus, { ...common, entity: 'company', operation, id: row.id, keys: { code: row.code }, record });
     const previous = new Map(((before?.details as { contacts?: StoredContact[] })?.contacts ?? []).map((c) => [c.id, c]));

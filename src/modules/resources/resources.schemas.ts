@@ -92,7 +92,7 @@ export const PartialResourceInput = Type.Object(
     name: opt(Str(255, { minLength: 1 })),
     ...commonInput,
     ...variantProperties(DecimalInput),
-    resource_group: Type.Optional(Nullable(Type.Object({ id: Uuid }), )),
+    resource_group: Type.Optional(Nullable(Type.Object({ id: Uuid }))),
     is_active: Type.Optional(Type.Boolean({ description: 'true reactivates an archived resource (Waybill extension).' })),
   },
   {
