@@ -63,9 +63,11 @@ describe('error envelope', () => {
     );
   });
 
-  it('answers unknown routes and methods with 404', async () => {
+  it('answers unknown routes with 404, and a known path with another method with 405', async () => {
     expectEnvelope(await ctx.app.inject({ url: '/v1/nothing-here' }), 404);
-    expectEnvelope(await ctx.app.inject({ method: 'PATCH', url: '/health' }), 404);
+    const wrongMethod = await ctx.app.inject({ method: 'PATCH', url: '/health' });
+    expectEnvelope(wrongMethod, 405);
+    expect(wrongMethod.headers.allow).toBe('GET, HEAD');
     expectEnvelope(await ctx.app.inject({ url: '/v1/companies/company/x/y', headers: { authorization: admin.auth } }), 404);
   });
 });

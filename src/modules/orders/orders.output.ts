@@ -157,7 +157,7 @@ function withoutIds(good: GoodInput): GoodInput {
 export function orderExport(order: OrderAggregate): OrderExport {
   const consignments = plansOf(order).map(({ input }) => ({
     ...input,
-    goods: (input.goods ?? []).map((good) => withoutIds(good)),
+    goods: (input.goods ?? []).map(withoutIds),
   }));
   return {
     ...(order.header as Json),

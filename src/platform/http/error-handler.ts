@@ -48,8 +48,10 @@ function send(reply: FastifyReply, error: AppError) {
  */
 export function frameworkError(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   reply.header('x-request-id', request.id);
-  const message = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path segment of the URL is too long' : 'The URL is not valid';
-  return send(reply, new AppError(err.statusCode ?? 400, message));
+  // Both are malformed input, answered 400 like any other invalid path parameter: a segment too
+  // long to be an id is no different from a short one that is not an id either.
+  const message = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path segment of the URL is too long to name anything' : 'The URL is not valid';
+  return send(reply, new AppError(400, message));
 }
 
 /**
