@@ -86,7 +86,9 @@ describe('schema-driven fuzzing of /openapi.json', () => {
             const where = `${method.toUpperCase()} ${route} ${res.statusCode}`;
             if (res.statusCode >= 500) findings.add(`${where} (5xx) ${res.body.slice(0, 200)}`);
             const documented = operation.responses[String(res.statusCode)] ?? operation.responses[`${String(res.statusCode)[0]}XX`] ?? operation.responses.default;
-            const report = (finding: string) => findings.add(finding);
+            const report = (finding: string) => {
+              findings.add(finding);
+            };
             if (!documented) return report(`${where} (undocumented status)`);
             const declared = Object.keys(documented.content ?? {});
             const sent = baseType(res.headers['content-type']);
