@@ -123,6 +123,26 @@ describe('execution status from a subcontractor', () => {
     expect(stop).toMatchObject({ status: 'COMPLETED', end_timestamp: '2026-12-02T11:00:00.000Z' });
   });
 
+  it("accepts the reference's own examples (by id, by order reference and stop type, by trip name and consignment)", async () => {
+    const examples = [
+      { stop: { id: 'a1b2c3d4-0000-0000-0000-000000000000', status: 'AT_STOP' }, event_time: '2025-06-15T10:30:00Z' },
+      {
+        stop: { match: { matches_all: [{ order: { customer_reference_number: { matches_any: ['REF-12345'] } }, stop: { stop_type: 'DELIVERY' } }] }, status: 'COMPLETED' },
+        event_time: '2025-06-15T14:00:00Z',
+      },
+      {
+        stop: {
+          match: { matches_all: [{ trip: { name: { matches_any: ['T-20250615-001'] } }, consignment: { reference_number: { matches_any: ['CONS-98765'] } } }] },
+          status: 'AT_STOP',
+          eta_end: '2025-06-15T16:00:00Z',
+        },
+        event_time: '2025-06-15T14:30:00Z',
+      },
+    ];
+    // Valid input; nothing on this subcontractor's trips carries those references.
+    expect((await post(subco, examples)).map((r) => r.outcome)).toEqual(['UNMATCHED', 'UNMATCHED', 'UNMATCHED']);
+  });
+
   it('another subcontractor can neither see nor update this trip; bad input is a 400', async () => {
     const results = await post(rival, [
       { stop: { id: ref('D2'), status: 'AT_STOP' }, event_time: '2026-12-03T08:00:00Z' },
