@@ -1,41 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WebhookEngine } from '../src/modules/webhooks/webhooks.engine.js';
-import { createTestApp, newClient, newCompany, newTenant, type Client, type TestContext } from './support/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { newClient, newCompany, type Client, type TestContext } from './support/app.js';
 import { expectContract } from './support/contract.js';
-import { eventually, Receiver } from './support/webhook-receiver.js';
+import { eventually, type Receiver } from './support/webhook-receiver.js';
 import { get } from './orders.fixtures.js';
-import { orderWithStops, planTrip, stopRef, tripCall, type OrderStops, type TripBody } from './trips.fixtures.js';
+import { orderWithStops, planTrip, stopRef, tripCall, tripsWorld, type OrderStops, type TripBody } from './trips.fixtures.js';
 
+const world = tripsWorld();
 let ctx: TestContext;
-let engine: WebhookEngine;
 let admin: Client;
 let acmeId: string;
-const receivers: Receiver[] = [];
-
-beforeAll(async () => {
-  ctx = await createTestApp({ webhookRetrySchedule: [0, 0] });
-  engine = ctx.services.webhooks.startEngine((err) => console.error('engine error', err));
-  admin = await newTenant(ctx);
-  acmeId = await newCompany(ctx, admin, { name: 'Acme', code: 'ACME' });
+beforeAll(() => {
+  ({ ctx, admin, acmeId } = world);
 });
-afterAll(async () => {
-  await engine.stop();
-  await Promise.all(receivers.map((r) => r.close()));
-  await ctx.close();
-});
-
-async function receiverFor(companyId: string, families: string[]) {
-  const receiver = await new Receiver().start();
-  receivers.push(receiver);
-  const res = await ctx.app.inject({
-    method: 'POST',
-    url: '/v1/admin/webhook-endpoints',
-    headers: { authorization: admin.auth },
-    payload: { url: receiver.url, families, company_id: companyId },
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  return receiver;
-}
 
 interface Result {
   outcome: string;
@@ -65,7 +41,7 @@ describe('execution status from a subcontractor', () => {
   const ref = (r: string) => stopRef(r, order.stops);
 
   beforeAll(async () => {
-    customer = await receiverFor(acmeId, ['operational_visibility']);
+    customer = (await world.receiver(acmeId, ['operational_visibility'])).receiver;
     subcoId = await newCompany(ctx, admin, { name: 'Haulers', code: 'HAUL', is_customer: false, is_subcontractor: true });
     const rivalId = await newCompany(ctx, admin, { name: 'Rivals', code: 'RIVAL', is_customer: false, is_subcontractor: true });
     subco = await newClient(ctx, admin.tenantId, 'SUBCONTRACTOR', { companyId: subcoId, kind: 'WEBHOOK' });
