@@ -1,27 +1,16 @@
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WebhookEngine } from '../src/modules/webhooks/webhooks.engine.js';
-import { createTestApp, newClient, newCompany, newTenant, type Client, type TestContext } from './support/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { newClient, newCompany, type Client, type TestContext } from './support/app.js';
 import { expectContract } from './support/contract.js';
-import { eventually, Receiver } from './support/webhook-receiver.js';
+import { eventually, type Receiver } from './support/webhook-receiver.js';
 import { get, realisticOrder, upload } from './orders.fixtures.js';
-import { orderWithStops, planTrip, stopRef, tripCall, type OrderStops, type TripBody } from './trips.fixtures.js';
+import { orderWithStops, planTrip, stopRef, tripCall, tripsWorld, type OrderStops, type TripBody } from './trips.fixtures.js';
 
+const world = tripsWorld();
 let ctx: TestContext;
-let engine: WebhookEngine;
 let admin: Client;
-const receivers: Receiver[] = [];
-
-beforeAll(async () => {
-  ctx = await createTestApp({ webhookRetrySchedule: [0, 0] });
-  engine = ctx.services.webhooks.startEngine((err) => console.error('engine error', err));
-  admin = await newTenant(ctx);
-  await newCompany(ctx, admin, { name: 'Acme', code: 'ACME' });
-});
-afterAll(async () => {
-  await engine.stop();
-  await Promise.all(receivers.map((r) => r.close()));
-  await ctx.close();
+beforeAll(() => {
+  ({ ctx, admin } = world);
 });
 
 interface DispatchMessage {
@@ -33,17 +22,9 @@ interface DispatchMessage {
 /** A subcontractor company with its own dispatch receiver and API client. */
 async function subcontractor(code: string, extra: Record<string, unknown> = {}) {
   const id = await newCompany(ctx, admin, { name: `Subco ${code}`, code, is_customer: false, is_subcontractor: true, ...extra });
-  const receiver = await new Receiver().start();
-  receivers.push(receiver);
-  const res = await ctx.app.inject({
-    method: 'POST',
-    url: '/v1/admin/webhook-endpoints',
-    headers: { authorization: admin.auth },
-    payload: { url: receiver.url, families: ['subcontractor_dispatch'], company_id: id },
-  });
-  expect(res.statusCode, res.body).toBe(201);
+  const { receiver, secret } = await world.receiver(id, ['subcontractor_dispatch']);
   const client = await newClient(ctx, admin.tenantId, 'SUBCONTRACTOR', { companyId: id });
-  return { id, receiver, secret: res.json().secret as string, client };
+  return { id, receiver, secret, client };
 }
 
 const messages = (r: Receiver) => r.received.map((m) => JSON.parse(m.body) as DispatchMessage);

@@ -1,5 +1,7 @@
-import { expect } from 'vitest';
-import type { Client, TestContext } from './support/app.js';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { newCompany, newTenant, type Client, type TestContext } from './support/app.js';
+import { Receiver } from './support/webhook-receiver.js';
+import { webhookWorld } from './support/webhook-world.js';
 import { expectContract } from './support/contract.js';
 import { get, realisticOrder, upload } from './orders.fixtures.js';
 
@@ -46,4 +48,45 @@ export async function planTrip(ctx: TestContext, admin: Client, stopIds: string[
   expect(res.statusCode, res.body).toBe(200);
   expectContract('TripOutput', res.json());
   return res.json() as TripBody;
+}
+
+export interface TripsWorld {
+  ctx: TestContext;
+  admin: Client;
+  /** The customer company ACME that `orderWithStops` orders for. */
+  acmeId: string;
+  /** A real receiver on 127.0.0.1 registered as an endpoint (of `companyId`, or the tenant's when null). */
+  receiver(companyId: string | null, families: string[]): Promise<{ receiver: Receiver; secret: string }>;
+}
+
+/**
+ * For one trip test file: an app with its webhook engine running (no retry delays), a tenant admin
+ * and the customer ACME; receivers made with `receiver()` are closed at the end.
+ */
+export function tripsWorld(): TripsWorld {
+  const webhooks = webhookWorld({ webhookRetrySchedule: [0, 0] });
+  const receivers: Receiver[] = [];
+  const world = {
+    async receiver(companyId: string | null, families: string[]) {
+      const receiver = await new Receiver().start();
+      receivers.push(receiver);
+      const res = await world.ctx.app.inject({
+        method: 'POST',
+        url: '/v1/admin/webhook-endpoints',
+        headers: { authorization: world.admin.auth },
+        payload: { url: receiver.url, families, ...(companyId ? { company_id: companyId } : {}) },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      return { receiver, secret: res.json().secret as string };
+    },
+  } as TripsWorld;
+  beforeAll(async () => {
+    world.ctx = webhooks.ctx;
+    world.admin = await newTenant(world.ctx);
+    world.acmeId = await newCompany(world.ctx, world.admin, { name: 'Acme', code: 'ACME' });
+  });
+  afterAll(async () => {
+    await Promise.all(receivers.map((r) => r.close()));
+  });
+  return world;
 }

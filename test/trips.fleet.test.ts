@@ -1,34 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WebhookEngine } from '../src/modules/webhooks/webhooks.engine.js';
-import { createTestApp, newClient, newCompany, newTenant, type Client, type TestContext } from './support/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { newClient, newCompany, type Client, type TestContext } from './support/app.js';
 import { expectContract } from './support/contract.js';
-import { eventually, Receiver } from './support/webhook-receiver.js';
+import { eventually, type Receiver } from './support/webhook-receiver.js';
 import { get } from './orders.fixtures.js';
-import { orderWithStops, planTrip, stopRef, tripCall } from './trips.fixtures.js';
+import { orderWithStops, planTrip, stopRef, tripCall, tripsWorld } from './trips.fixtures.js';
 
+const world = tripsWorld();
 let ctx: TestContext;
-let engine: WebhookEngine;
 let admin: Client;
 let fleetApp: Receiver;
-
 beforeAll(async () => {
-  ctx = await createTestApp({ webhookRetrySchedule: [0, 0] });
-  engine = ctx.services.webhooks.startEngine((err) => console.error('engine error', err));
-  admin = await newTenant(ctx);
-  await newCompany(ctx, admin, { name: 'Acme', code: 'ACME' });
-  fleetApp = await new Receiver().start();
-  const res = await ctx.app.inject({
-    method: 'POST',
-    url: '/v1/admin/webhook-endpoints',
-    headers: { authorization: admin.auth },
-    payload: { url: fleetApp.url, families: ['fleet_dispatch'] },
-  });
-  expect(res.statusCode, res.body).toBe(201);
-});
-afterAll(async () => {
-  await engine.stop();
-  await fleetApp.close();
-  await ctx.close();
+  ({ ctx, admin } = world);
+  fleetApp = (await world.receiver(null, ['fleet_dispatch'])).receiver;
 });
 
 describe('dispatch to the own fleet', () => {

@@ -1,41 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WebhookEngine } from '../src/modules/webhooks/webhooks.engine.js';
-import { createTestApp, newClient, newCompany, newTenant, type Client, type TestContext } from './support/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { newClient, newCompany, type Client, type TestContext } from './support/app.js';
 import { expectContract } from './support/contract.js';
-import { eventually, Receiver } from './support/webhook-receiver.js';
+import { eventually, type Receiver } from './support/webhook-receiver.js';
 import { get } from './orders.fixtures.js';
-import { orderWithStops, planTrip, stopRef, tripCall, type OrderStops, type TripBody } from './trips.fixtures.js';
+import { orderWithStops, planTrip, stopRef, tripCall, tripsWorld, type OrderStops, type TripBody } from './trips.fixtures.js';
 
+const world = tripsWorld();
 let ctx: TestContext;
-let engine: WebhookEngine;
 let admin: Client;
 let acmeId: string;
-const receivers: Receiver[] = [];
-
-beforeAll(async () => {
-  ctx = await createTestApp({ webhookRetrySchedule: [0, 0] });
-  engine = ctx.services.webhooks.startEngine((err) => console.error('engine error', err));
-  admin = await newTenant(ctx);
-  acmeId = await newCompany(ctx, admin, { name: 'Acme', code: 'ACME' });
+beforeAll(() => {
+  ({ ctx, admin, acmeId } = world);
 });
-afterAll(async () => {
-  await engine.stop();
-  await Promise.all(receivers.map((r) => r.close()));
-  await ctx.close();
-});
-
-async function receiverFor(companyId: string, families: string[]) {
-  const receiver = await new Receiver().start();
-  receivers.push(receiver);
-  const res = await ctx.app.inject({
-    method: 'POST',
-    url: '/v1/admin/webhook-endpoints',
-    headers: { authorization: admin.auth },
-    payload: { url: receiver.url, families, company_id: companyId },
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  return receiver;
-}
 
 interface Result {
   outcome: string;
@@ -65,7 +41,7 @@ describe('execution status from a subcontractor', () => {
   const ref = (r: string) => stopRef(r, order.stops);
 
   beforeAll(async () => {
-    customer = await receiverFor(acmeId, ['operational_visibility']);
+    customer = (await world.receiver(acmeId, ['operational_visibility'])).receiver;
     subcoId = await newCompany(ctx, admin, { name: 'Haulers', code: 'HAUL', is_customer: false, is_subcontractor: true });
     const rivalId = await newCompany(ctx, admin, { name: 'Rivals', code: 'RIVAL', is_customer: false, is_subcontractor: true });
     subco = await newClient(ctx, admin.tenantId, 'SUBCONTRACTOR', { companyId: subcoId, kind: 'WEBHOOK' });
@@ -121,6 +97,26 @@ describe('execution status from a subcontractor', () => {
     expect(results.map((r) => r.outcome)).toEqual(['APPLIED', 'STALE', 'STALE']);
     const stop = (await get(ctx, admin, `/v1/orders/order/${order.orderId}/status`)).json().stops.find((s: { id: string }) => s.id === ref('D1'));
     expect(stop).toMatchObject({ status: 'COMPLETED', end_timestamp: '2026-12-02T11:00:00.000Z' });
+  });
+
+  it("accepts the reference's own examples (by id, by order reference and stop type, by trip name and consignment)", async () => {
+    const examples = [
+      { stop: { id: 'a1b2c3d4-0000-0000-0000-000000000000', status: 'AT_STOP' }, event_time: '2025-06-15T10:30:00Z' },
+      {
+        stop: { match: { matches_all: [{ order: { customer_reference_number: { matches_any: ['REF-12345'] } }, stop: { stop_type: 'DELIVERY' } }] }, status: 'COMPLETED' },
+        event_time: '2025-06-15T14:00:00Z',
+      },
+      {
+        stop: {
+          match: { matches_all: [{ trip: { name: { matches_any: ['T-20250615-001'] } }, consignment: { reference_number: { matches_any: ['CONS-98765'] } } }] },
+          status: 'AT_STOP',
+          eta_end: '2025-06-15T16:00:00Z',
+        },
+        event_time: '2025-06-15T14:30:00Z',
+      },
+    ];
+    // Valid input; nothing on this subcontractor's trips carries those references.
+    expect((await post(subco, examples)).map((r) => r.outcome)).toEqual(['UNMATCHED', 'UNMATCHED', 'UNMATCHED']);
   });
 
   it('another subcontractor can neither see nor update this trip; bad input is a 400', async () => {

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { ListTripOutput, TripCostsOutput, TripOutput } from '../src/modules/trips/trips.schemas.js';
+import { SubcontractorStatusUpdatePayload } from '../src/modules/trips/trips.status.schemas.js';
+import { expectContract } from './support/contract.js';
 import type { StopExecution } from '../src/modules/orders/orders.execution.js';
 import { progressStop } from '../src/modules/trips/stop-progress.js';
 import { documentTypeOfKey, keyedFilename } from '../src/modules/trips/stop-documents.js';
@@ -92,5 +95,14 @@ describe('stop documents', () => {
     expect(keyedFilename("attachment; filename*=UTF-8''r%C3%A9%20cu.pdf", 'POD')).toBe('ré cu_POD.pdf');
     expect(keyedFilename(undefined, 'POD')).toBe('POD');
     expect(keyedFilename('attachment; filename="../../etc/passwd"', 'POD')).toBe('passwd_POD');
+  });
+});
+
+describe('OpenAPI examples', () => {
+  it('are valid against the contract', () => {
+    for (const example of TripOutput.examples as unknown[]) expectContract('TripOutput', example);
+    for (const example of ListTripOutput.examples as Array<{ items: unknown[] }>) for (const item of example.items) expectContract('TripOutput', item);
+    for (const example of TripCostsOutput.examples as unknown[]) expectContract('TripCostsOutput', example);
+    for (const example of SubcontractorStatusUpdatePayload.examples as unknown[]) expectContract('SubcontractorStatusUpdatePayload', example);
   });
 });

@@ -68,6 +68,43 @@ export type DispatchInput = Static<typeof DispatchInput>;
 
 export const TripParams = Type.Object({ trip_id: Uuid });
 
+
+/** One trip as GET answers it (also the example of the list and of every trip route). */
+const EXAMPLE_TRIP = {
+  id: '7d0c3f5e-8a9b-4c1d-9e2f-3a4b5c6d7e8f',
+  name: 'TR-000012',
+  status: 'PLANNED',
+  orders: [{ id: '1e8f4b6a-2c3d-4e5f-9a0b-1c2d3e4f5a6b', name: 'OR-000031' }],
+  stops: [
+    {
+      id: EXAMPLE_STOP_IDS[0],
+      consignment_id: '4c2a9e1d-7b3f-4e55-8a61-2d9f0c8b7e31',
+      stop_type: 'PICKUP',
+      sequence: 0,
+      status: 'DISPATCHED',
+      date: '2026-12-01',
+      reference_number: 'ORD-1-P1',
+      location: { name: 'Antwerp DC', address: 'Noorderlaan 100', postal_code: '2030', city: 'Antwerpen', country: 'BE' },
+      time_window: { start_time: '08:00', end_time: '12:00', custom_fields: {} },
+      start_timestamp: null,
+      end_timestamp: null,
+      custom_fields: {},
+      order: { row_id: '1e8f4b6a-2c3d-4e5f-9a0b-1c2d3e4f5a6b' },
+    },
+  ],
+  resource_allocations: [],
+  version: 3,
+  cancelled: false,
+  executor: 'SUBCONTRACTOR',
+  subcontractor: { id: '3f0e8a4e-1b52-4d4e-a3f4-5c7d0b9e2f10', code: 'HAUL', name: 'Haulers Ltd' },
+  purchase_price: '450.00',
+  currency: 'EUR',
+  resources: [],
+  dispatch: { status: 'ACCEPTED', errors: [], dispatched_at: '2026-11-30T14:02:11.120Z' },
+  created_timestamp: '2026-11-30T13:55:02.481Z',
+  updated_timestamp: '2026-11-30T14:02:11.120Z',
+};
+
 export const TripStopOutput = Type.Object(
   {
     ...OrderStopOutput.properties,
@@ -105,10 +142,13 @@ const tripOutputFields = {
   updated_timestamp: DateTime,
 };
 
-export const TripOutput = Type.Object(tripOutputFields, { $id: 'TripOutput' });
+export const TripOutput = Type.Object(tripOutputFields, { $id: 'TripOutput', examples: [EXAMPLE_TRIP] });
 export type TripOutput = Static<typeof TripOutput>;
 
-export const ListTripOutput = Page(ref(TripOutput), 'ListTripOutput');
+export const ListTripOutput = Type.Object(
+  { ...Page(ref(TripOutput), 'ListTripOutput').properties },
+  { $id: 'ListTripOutput', examples: [{ items: [EXAMPLE_TRIP], next_cursor: null }] },
+);
 
 export const TripListQuery = Type.Object({
   status: Type.Optional(StringEnum(TRIP_STATUSES)),
@@ -132,7 +172,10 @@ export const TripCostsOutput = Type.Object(
       }),
     ),
   },
-  { $id: 'TripCostsOutput' },
+  {
+    $id: 'TripCostsOutput',
+    examples: [{ charges: [{ description: 'Subcontracting TR-000012', amount: '450.00', currency: 'EUR', subcontractor_id: '3f0e8a4e-1b52-4d4e-a3f4-5c7d0b9e2f10' }] }],
+  },
 );
 export type TripCostsOutput = Static<typeof TripCostsOutput>;
 

@@ -65,11 +65,15 @@ export function createTripsService(deps: {
    * planners and order imports queue instead of deadlocking. A trip whose stops changed between
    * the two steps is refused rather than changed on a stale reading.
    */
-  async function lockTrip(tx: Tx, principal: Principal, tripId: string, joining: readonly string[] = []) {
+  async function lockTrip(tx: Tx, principal: Principal, tripId: string, joining: readonly string[] = [], ifMatch?: string) {
     const seen = await visibleTrip(tx.trx, principal, tripId);
     const planned = (await repo.tripStops(tx.trx, principal.tenantId, seen.id)).map((s) => s.stop_id);
     const stops = await execution.lockStops(tx, principal.tenantId, [...new Set([...planned, ...joining])]);
     const trip = await visibleTrip(tx.trx, principal, tripId, true);
+    // A planner who names the version it read learns first that it is outdated.
+    if (ifMatch !== undefined && ifMatch.replace(/^W\//, '').replace(/"/g, '') !== String(trip.version)) {
+      throw new AppError(412, `The trip changed meanwhile (now version ${trip.version}); reload it and apply your change again`);
+    }
     const now = (await repo.tripStops(tx.trx, principal.tenantId, trip.id)).map((s) => s.stop_id);
     if (now.join() !== planned.join()) throw conflict(`Trip ${trip.name} changed meanwhile; reload it and try again`);
     return { trip, planned, stops };
@@ -212,11 +216,8 @@ export function createTripsService(deps: {
     async patch(principal: Principal, tripId: string, input: TripPatch, ifMatch?: string): Promise<TripOutput> {
       const tenantId = principal.tenantId;
       return inTransaction(db, async (tx) => {
-        const locked = await lockTrip(tx, principal, tripId, input.stops?.map((s) => s.id));
+        const locked = await lockTrip(tx, principal, tripId, input.stops?.map((s) => s.id), ifMatch);
         let trip = locked.trip;
-        if (ifMatch !== undefined && ifMatch.replace(/^W\//, '').replace(/"/g, '') !== String(trip.version)) {
-          throw new AppError(412, `The trip changed meanwhile (now version ${trip.version}); reload it and apply your change again`);
-        }
         if (trip.cancelled_at) throw conflict(`Trip ${trip.name} is cancelled and cannot be changed`);
         if (trip.status === 'COMPLETED') throw conflict(`Trip ${trip.name} is completed and cannot be changed`);
         if (input.stops) {

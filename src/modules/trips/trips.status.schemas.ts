@@ -97,7 +97,27 @@ export const UnmatchedUpdate = Type.Object(
   },
   { $id: 'UnmatchedStatusUpdate' },
 );
-export const ListUnmatchedUpdates = Page(ref(UnmatchedUpdate), 'ListUnmatchedStatusUpdates');
+export const ListUnmatchedUpdates = Type.Object(
+  { ...Page(ref(UnmatchedUpdate), 'ListUnmatchedStatusUpdates').properties },
+  {
+    $id: 'ListUnmatchedStatusUpdates',
+    examples: [
+      {
+        items: [
+          {
+            id: '5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9',
+            reason: 'AMBIGUOUS',
+            message: 'Several stops on your trips match every criterion; add criteria or send stop.id',
+            api_client_id: '6a7b8c9d-0e1f-4a2b-b3c4-d5e6f7a8b9c0',
+            update: { stop: { match: { matches_all: [{ order: { customer_reference_number: { matches_any: ['PO-4711'] } } }] }, status: 'AT_STOP' }, event_time: '2026-12-01T10:00:00Z' },
+            received_at: '2026-12-01T10:00:01.204Z',
+          },
+        ],
+        next_cursor: null,
+      },
+    ],
+  },
+);
 export const UnmatchedQuery = Type.Object({ ...PageQuery });
 
 export const StopDocumentQuery = Type.Object({
