@@ -9,7 +9,11 @@ export async function insertTask(db: Executor, row: Insertable<SyncTaskTable>) {
   await db.insertInto('sync_tasks').values(row).execute();
 }
 
-/** Open tasks (TODO), oldest first; optionally one billing entity's. */
+/**
+ * Open tasks (TODO), oldest first; optionally one billing entity's. The contract's list has no
+ * paging, so it is capped: a connector that reports what it processed sees the next ones on its
+ * next call.
+ */
 export async function listOpenTasks(db: Executor, tenantId: string, billingEntityId?: string, limit = 1000): Promise<TaskRow[]> {
   let q = db.selectFrom('sync_tasks').selectAll().where('tenant_id', '=', tenantId).where('status', '=', 'TODO');
   if (billingEntityId) q = q.where('billing_entity_id', '=', billingEntityId);
