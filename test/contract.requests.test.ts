@@ -152,7 +152,8 @@ describe('answers to requests that are wrong', () => {
     const res = await upload(ctx, admin, order);
     expectEnvelope(res, 400);
     expect(res.json().errors).toHaveLength(1);
-    expect(res.json().message).toBe('Invalid body: start_time must match pattern "^([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d(\\.\\d{1,6})?)?(Z|[+-]\\d\\d:\\d\\d)?$"');
+    // One sentence about the time-of-day branch (the pattern itself is the schema's business).
+    expect(res.json().message).toMatch(/^Invalid body: start_time must match pattern "[^"]+"$/);
     expect(res.json().errors[0]).toMatchObject({ path: 'body.consignments.0.pickup_stop.time_window.start_time' });
 
     const wrongType = await upload(ctx, admin, realisticOrder('UNION-2', { customer_reference_number: 42 }));

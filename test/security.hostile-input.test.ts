@@ -117,8 +117,8 @@ describe('errors raised before routing', () => {
     expectRefused(await raw(`/v1/companies/company?code=${'a'.repeat(20_000)}`, { authorization: admin.auth }), 431);
   });
 
-  it('a path segment over the length limit gets 414 in the error envelope', async () => {
-    expectRefused(await raw(`/v1/companies/company/${'a'.repeat(500)}`, { authorization: admin.auth }), 414);
+  it('a path segment over the length limit gets a 400 in the error envelope, like any other invalid id', async () => {
+    expectRefused(await raw(`/v1/companies/company/${'a'.repeat(500)}`, { authorization: admin.auth }), 400);
   });
 });
 
