@@ -9,7 +9,8 @@ export const PayloadFamily = StringEnum(PAYLOAD_FAMILIES, {
   $id: 'WebhookPayloadFamily',
   description:
     '`operational_visibility`: the contract\'s OperationalVisibilityUpdate. `accounting_visibility`: the contract\'s AccountingVisibilityUpdate (invoice and credit-note status changes). `events`: Waybill\'s domain events as they are recorded (the same items as GET /v1/events). ' +
-    '`master_data`: every change to a company, contact, resource or unavailability period, with the whole record as its GET returns it.',
+    '`master_data`: every change to a company, contact, resource or unavailability period, with the whole record as its GET returns it. ' +
+    '`subcontractor_dispatch` / `fleet_dispatch`: the contract\'s SubcontractorDispatch / FleetDispatch (CREATE, UPDATE, CANCEL of a trip) for whoever executes it.',
 });
 
 /** Header names a receiver may ask for; the ones Waybill sets itself cannot be overridden. */
