@@ -1,5 +1,6 @@
+import { Type } from '@sinclair/typebox';
 import { principalOf } from '../../platform/http/auth.js';
-import { IdParams, errorResponses } from '../../platform/http/schemas.js';
+import { IdParams, readErrors as readErrorsOf, writeErrors as writeErrorsOf } from '../../platform/http/schemas.js';
 import { ref, type App } from '../../platform/http/types.js';
 import {
   CreditInput, CustomFieldsPatch, DocumentFileList, FinalizeInput, InvoiceOrdersInput, PaymentStatusUpdate, RefundStatusUpdate, SalesCreditNoteInput,
@@ -10,8 +11,8 @@ import type { InvoicingService } from './invoicing.service.js';
 
 const TAGS = ['Accounting'];
 const TENANT = { roles: ['TENANT' as const] };
-const { 413: _tooLarge, 409: _conflict, ...readErrors } = errorResponses;
-const { 413: _large, ...writeErrors } = errorResponses;
+const readErrors = readErrorsOf(404);
+const writeErrors = writeErrorsOf(404, 409);
 
 /** The two sales document kinds share every read and update route; only names and shapes differ. */
 const KINDS = [
@@ -147,7 +148,16 @@ export function billingRoutes(app: App, deps: { billing: BillingService; invoici
       summary: 'Download an invoice or credit note file (Waybill)',
       description: 'The PDF or the UBL 2.1 / Peppol BIS Billing 3.0 XML of a finalized document, as listed by its `/documents`.',
       params: IdParams,
-      response: { 200: { description: 'The file’s bytes (application/pdf or application/xml)', type: 'string', format: 'binary' }, ...writeErrors },
+      response: {
+        200: {
+          description: 'The file’s bytes',
+          content: {
+            'application/pdf': { schema: Type.String({ format: 'binary', examples: ['%PDF-1.7 …'] }) },
+            'application/xml': { schema: Type.String({ format: 'binary', examples: ['<?xml version="1.0" encoding="UTF-8"?><Invoice …'] }) },
+          },
+        },
+        ...readErrors,
+      },
     },
     handler: async (request, reply) => {
       const file = await billing.download(principalOf(request), request.params.id);

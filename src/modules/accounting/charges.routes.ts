@@ -1,12 +1,12 @@
 import { principalOf } from '../../platform/http/auth.js';
-import { errorResponses } from '../../platform/http/schemas.js';
+import { readErrors as readErrorsOf, writeErrors as writeErrorsOf } from '../../platform/http/schemas.js';
 import { ref, type App } from '../../platform/http/types.js';
 import { ChargeParams, ChargesApprovalInput, ChargeWithApprovalOutput, OrderChargeChange, OrderChargeInput, OrderChargesOutput, OrderIdParams } from './charges.schemas.js';
 import type { ChargesService } from './charges.service.js';
 
 const TAGS = ['Orders'];
-const { 413: _tooLarge, 409: _conflict, ...readErrors } = errorResponses;
-const { 413: _large, ...writeErrors } = errorResponses;
+const readErrors = readErrorsOf(404);
+const writeErrors = writeErrorsOf(404, 409);
 
 export function chargesRoutes(app: App, deps: { charges: ChargesService }) {
   const { charges } = deps;

@@ -1,5 +1,5 @@
 import { principalOf } from '../../platform/http/auth.js';
-import { IdParams, errorResponses } from '../../platform/http/schemas.js';
+import { IdParams, readErrors as readErrorsOf, writeErrors as writeErrorsOf } from '../../platform/http/schemas.js';
 import { ref, type App } from '../../platform/http/types.js';
 import {
   AccountInput, AccountOutput, BillingEntity, BillingEntityInput, ExchangeRateInput, ExchangeRateOutput, ExchangeRateQuery, ListAccountOutput,
@@ -9,8 +9,8 @@ import type { ReferenceService } from './reference.service.js';
 
 const TAGS = ['Accounting'];
 const TENANT = { roles: ['TENANT' as const] };
-const { 413: _tooLarge, 409: _conflict, ...readErrors } = errorResponses;
-const { 413: _large, ...writeErrors } = errorResponses;
+const readErrors = readErrorsOf(404);
+const writeErrors = writeErrorsOf(404, 409);
 
 export function referenceRoutes(app: App, deps: { reference: ReferenceService }) {
   const { reference } = deps;

@@ -57,7 +57,7 @@ export const BillingEntity = Type.Object(
   { $id: 'BillingEntity', examples: [{ id: '3f0d8a53-5a6e-4b8e-9d43-2c1b6a7e9f10', ...billingEntityExample }] },
 );
 export type BillingEntity = Static<typeof BillingEntity>;
-export const ListBillingEntityOutput = Type.Object({ items: Type.Array(ref(BillingEntity)) }, { $id: 'ListBillingEntityOutput' });
+export const ListBillingEntityOutput = Type.Object({ items: Type.Array(ref(BillingEntity)) }, { $id: 'ListBillingEntityOutput', examples: [{ items: BillingEntity.examples }] });
 
 /** Which entity a record belongs to: by code, else the tenant's default (or only) entity. */
 const billingEntityCode = Type.Optional(Str(50, { description: 'The billing entity; the default entity when omitted.' }));
@@ -101,7 +101,7 @@ export const TaxRateOutput = Type.Object(
   },
 );
 export type TaxRateOutput = Static<typeof TaxRateOutput>;
-export const ListTaxRateOutput = Page(ref(TaxRateOutput), 'ListTaxRateOutput');
+export const ListTaxRateOutput = Page(ref(TaxRateOutput), 'ListTaxRateOutput', [{ items: TaxRateOutput.examples, next_cursor: null }]);
 
 export const AccountInput = Type.Object(
   { billing_entity_code: billingEntityCode, code: Str(50, { minLength: 1 }), name: Str(255, { minLength: 1 }) },
@@ -117,7 +117,7 @@ export const AccountOutput = Type.Object(
   },
 );
 export type AccountOutput = Static<typeof AccountOutput>;
-export const ListAccountOutput = Page(ref(AccountOutput), 'ListAccountOutput');
+export const ListAccountOutput = Page(ref(AccountOutput), 'ListAccountOutput', [{ items: AccountOutput.examples, next_cursor: null }]);
 
 export const ReferenceListQuery = Type.Object({
   archived: Type.Optional(Type.Boolean()),
@@ -155,7 +155,7 @@ export const ExchangeRateOutput = Type.Object(
   },
 );
 export type ExchangeRateOutput = Static<typeof ExchangeRateOutput>;
-export const ListExchangeRateOutput = Page(ref(ExchangeRateOutput), 'ListExchangeRateOutput');
+export const ListExchangeRateOutput = Page(ref(ExchangeRateOutput), 'ListExchangeRateOutput', [{ items: ExchangeRateOutput.examples, next_cursor: null }]);
 
 export const ExchangeRateQuery = Type.Object({
   from_currency: Type.Optional(CurrencyCode),

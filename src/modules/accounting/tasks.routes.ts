@@ -1,13 +1,13 @@
 import { principalOf } from '../../platform/http/auth.js';
-import { IdParams, errorResponses } from '../../platform/http/schemas.js';
+import { IdParams, readErrors as readErrorsOf, writeErrors as writeErrorsOf } from '../../platform/http/schemas.js';
 import { ref, type App } from '../../platform/http/types.js';
 import { AvailableTasks, BillingDocumentUpdatePayload, BillingDocumentUpdateResponse, TaskDetail, TaskListQuery, TaskUpdate, TaskUpdateInput } from './tasks.schemas.js';
 import type { TasksService } from './tasks.service.js';
 
 const TAGS = ['Accounting'];
 const TENANT = { roles: ['TENANT' as const] };
-const { 413: _tooLarge, 409: _conflict, ...readErrors } = errorResponses;
-const { 413: _large, ...writeErrors } = errorResponses;
+const readErrors = readErrorsOf(404);
+const writeErrors = writeErrorsOf(404, 409);
 
 export function tasksRoutes(app: App, deps: { tasks: TasksService }) {
   const { tasks } = deps;

@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { StringEnum } from '../../platform/http/enum.js';
 import { FreeObject, Nullable, Str, Uuid } from '../../platform/http/schemas.js';
 import { ref } from '../../platform/http/types.js';
-import { DocumentFile, SalesCreditNoteOutput, SalesInvoiceOutput } from './billing.schemas.js';
+import { DocumentFile, DocumentFileList, SalesCreditNoteOutput, SalesInvoiceOutput } from './billing.schemas.js';
 
 export const TaskStatus = StringEnum(['TODO', 'COMPLETED', 'FAILED', 'WAITING'], { $id: 'TaskStatus' });
 export const TaskType = StringEnum(
@@ -43,7 +43,20 @@ export const TaskDetail = Type.Object(
     }),
     failure: Nullable(ref(TaskFailure)),
   },
-  { $id: 'TaskDetail' },
+  {
+    $id: 'TaskDetail',
+    examples: [
+      {
+        id: taskId,
+        status: 'TODO',
+        task_type: 'POST_INVOICE',
+        invoice_id: invoiceId,
+        execution_metadata: { external_execution: { completed: false } },
+        payload: { subject_id: invoiceId, subject_type: 'SALES_INVOICE', instance: SalesInvoiceOutput.examples[0], documents: DocumentFileList.examples[0] },
+        failure: null,
+      },
+    ],
+  },
 );
 export type TaskDetail = Static<typeof TaskDetail>;
 

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { principalOf } from '../../platform/http/auth.js';
 import { errorResponses } from '../../platform/http/schemas.js';
 import { ref, type App } from '../../platform/http/types.js';
+import { orderDocumentsExample } from '../documents/documents.examples.js';
 import { DocumentOutput } from '../documents/documents.schemas.js';
 import { DispatchInput, ListTripOutput, TripCostsOutput, TripInput, TripListQuery, TripOutput, TripParams, TripPatch } from './trips.schemas.js';
 import type { TripsService } from './trips.service.js';
@@ -133,7 +134,7 @@ export function tripsRoutes(app: App, deps: { trips: TripsService }) {
       summary: 'List a trip\'s documents',
       description: 'The documents of the trip\'s orders, their consignments and stops (PODs included).',
       params: TripParams,
-      response: { 200: Type.Array(ref(DocumentOutput)), ...errorResponses },
+      response: { 200: Type.Array(ref(DocumentOutput), { description: "The trip's documents", examples: [orderDocumentsExample] }), ...errorResponses },
     },
     handler: async (request) => trips.documents(principalOf(request), request.params.trip_id),
   });

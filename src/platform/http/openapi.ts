@@ -7,7 +7,8 @@ interface Media {
 }
 interface Operation {
   requestBody?: { required?: boolean; content?: Record<string, Media> };
-  responses?: Record<string, { content?: Record<string, Media> }>;
+  summary?: string;
+  responses?: Record<string, { description?: string; content?: Record<string, Media> }>;
   'x-body-optional'?: boolean;
   [EXAMPLES]?: RouteExamples;
 }
@@ -61,12 +62,25 @@ function markOptionalBody(operation: Operation) {
   if (operation.requestBody) operation.requestBody.required = false;
 }
 
+/**
+ * A success response whose schema gave no description gets @fastify/swagger's "Default Response";
+ * the operation's summary says better what comes back.
+ */
+function describeSuccess(operation: Operation) {
+  for (const [status, response] of Object.entries(operation.responses ?? {})) {
+    if (status.startsWith('2') && (!response.description || response.description === 'Default Response') && operation.summary) {
+      response.description = operation.summary;
+    }
+  }
+}
+
 function finish<T extends object>(document: T): T {
   const paths = (document as { paths?: Record<string, Record<string, Operation>> }).paths ?? {};
   for (const operations of Object.values(paths)) {
     for (const operation of Object.values(operations)) {
       placeExamples(operation);
       markOptionalBody(operation);
+      describeSuccess(operation);
     }
   }
   return document;
