@@ -45,6 +45,20 @@ afterAll(() => ctx.close());
 const auth = () => ({ authorization: bearer });
 const webhookAuth = () => ({ authorization: hook.auth });
 
+/**
+ * The areas this client drives: auth, orders, documents and the company basics. Master data, trips
+ * and accounting check their answers against the contract's schemas in their own test files; the
+ * generated client does not drive them yet, and the list below is where they join when it does.
+ */
+const DRIVEN_AREAS = ['/v1/auth/', '/me', '/v1/webhook', '/v1/orders/order', '/v1/documents/', '/v1/companies/company'];
+/** Paths (or `method path`s) inside those areas that belong to the later areas. */
+const UNDRIVEN = [
+  '/v1/webhook/subco-', '/v1/webhook/fleet-', '/v1/webhook/status', '/v1/webhook/billing-document-update',
+  '/v1/orders/order/{order_id}/charges', '/v1/companies/company/{company_id}/validity',
+  'put /v1/companies/company/', 'patch /v1/companies/company/', 'delete /v1/companies/company/',
+];
+
+
 describe('a client generated from the reference contract', () => {
   it('obtains a token as the contract describes (Basic credentials, JSON content type, empty body)', async () => {
     const { data, response } = await api.POST('/v1/auth/token', {
@@ -128,12 +142,16 @@ describe('a client generated from the reference contract', () => {
     expect((download.data as ArrayBuffer).byteLength).toBeGreaterThan(0);
   });
 
-  it('found no mismatch, and reached every contract operation Waybill serves', async () => {
+  it('found no mismatch, and reached every contract operation of the areas it drives', async () => {
     expect(mismatches).toEqual([]);
     const spec = (await ctx.app.inject({ url: '/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
     const norm = (p: string) => p.replace(/\{[^}]+\}/g, '{}');
     const served = new Set(Object.entries(spec.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${norm(p)}`)));
-    const shared = Object.keys(contractResponses).filter((op) => served.has(norm(op)));
+    const driven = (op: string) => {
+      const path = op.slice(op.indexOf(' ') + 1);
+      return DRIVEN_AREAS.some((area) => path.startsWith(area)) && !UNDRIVEN.some((u) => (u.startsWith('/') ? path : op).startsWith(u));
+    };
+    const shared = Object.keys(contractResponses).filter((op) => served.has(norm(op)) && driven(op));
     expect(shared.filter((op) => !called.has(op))).toEqual([]);
   });
 });
