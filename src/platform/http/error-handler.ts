@@ -34,6 +34,8 @@ function fromDatabase(err: { code?: unknown }): AppError | undefined {
   if (typeof err.code !== 'string' || !/^[0-9A-Z]{5}$/.test(err.code)) return undefined;
   if (err.code === '23505') return new AppError(409, 'This conflicts with an existing record');
   if (err.code.startsWith('22')) return new AppError(400, 'A value is out of range or malformed');
+  // A table's CHECK rule (a rate above zero, a positive quantity) that validation did not state: still the caller's input.
+  if (err.code === '23514') return new AppError(400, 'A value is outside what is allowed');
   return undefined;
 }
 
