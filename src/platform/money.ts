@@ -1,4 +1,5 @@
 import { Decimal } from 'decimal.js';
+import { badRequest } from './http/errors.js';
 
 /**
  * Exact money arithmetic. Amounts travel as decimal strings (the contract's wire form), live in
@@ -14,7 +15,8 @@ const PLAIN_DECIMAL = /^-?\d{1,20}(\.\d{1,12})?$/;
 /** Reads a wire amount (a JSON number or a plain decimal string); throws RangeError on anything else. */
 export function parseDecimal(value: number | string): Dec {
   const text = typeof value === 'number' ? numberText(value) : value.trim();
-  if (!PLAIN_DECIMAL.test(text)) throw new RangeError(`not a plain decimal: ${String(value)}`);
+  // Its input is always a wire value (a JSON number can pass the schema yet be 1e-20): the caller's error.
+  if (!PLAIN_DECIMAL.test(text)) throw badRequest(`${String(value)} is not a decimal number Waybill takes here`);
   return new Dec(text);
 }
 
