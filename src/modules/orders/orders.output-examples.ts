@@ -1,5 +1,6 @@
 import type { Static } from '@sinclair/typebox';
 import type { ListOrderOutput, OrderExport, OrderOutput, OrderWithStatus } from './orders.output-schemas.js';
+import { companyExample } from '../companies/companies.examples.js';
 
 /** Examples of order answers for the OpenAPI document, recorded from a run of the API (the order of orders.examples.ts). */
 
@@ -26,37 +27,8 @@ export const orderExample = {
   name: 'OR-000001',
   order_identifier: 'ACME-SO-1001',
   status: 'TO_PLAN',
-  customer: {
-    id: '2a7740b0-58c9-43ed-9938-ce296872667a',
-    code: 'ACME',
-    accounting_code: null,
-    name: 'Acme Retail NV',
-    legal_name: null,
-    currency: 'EUR',
-    locale: 'en-GB',
-    is_customer: true,
-    is_subcontractor: false,
-    is_buyer_or_seller: false,
-    archived_customer: false,
-    archived_subcontractor: false,
-    archived_buyer_or_seller: false,
-    vat_number: 'BE0123456789',
-    note: null,
-    tax_type: 'VAT',
-    status: 'APPROVED',
-    billing_location: { address: 'Meir 1', city: 'Antwerpen', country: 'BE', postal_code: '2000' },
-    payment_term: null,
-    sales: { status: 'APPROVED' },
-    purchase: { status: 'APPROVED' },
-    contacts: [],
-    reference_numbers: {},
-    bank_accounts: [],
-    credit_policy: null,
-    default_invoice_customer: null,
-    custom_fields: {},
-    is_blocked: false,
-    timestamp_updated: '2026-11-30T20:22:03.645Z',
-  },
+  // The order answer embeds its customer as the company GET shows it.
+  customer: companyExample,
   consignments: [
     {
       custom_fields: {},
