@@ -13,6 +13,8 @@ export interface BillingEntityTable {
   is_default: boolean;
   address: Json<Record<string, unknown>>;
   bank_account: Json<Record<string, unknown>>;
+  /** The currency the entity keeps its books in. */
+  currency: Generated<string>;
   created_at: Generated<Date>;
 }
 
@@ -136,6 +138,11 @@ export interface BillingDocumentLineTable {
   tax_percentage: Numeric;
   tax_type: string;
   account_code: string | null;
+  /** A charge converted from another currency: its own currency and price, and the rate applied. */
+  source_currency?: string | null;
+  source_unit_price?: Numeric | null;
+  exchange_rate?: Numeric | null;
+  exchange_rate_date?: string | null;
 }
 
 export interface BillingDocumentFileTable {
@@ -156,6 +163,8 @@ export interface SyncTaskTable {
   document_id: string;
   billing_entity_id: string;
   failure: Json<Record<string, unknown>> | null;
+  /** When the task (re)entered the TODO queue, from the tenant's change clock: the queue's order. */
+  queued_at: Date;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

@@ -1,7 +1,7 @@
 import { principalOf } from '../../platform/http/auth.js';
 import { IdParams, readErrors as readErrorsOf, writeErrors as writeErrorsOf } from '../../platform/http/schemas.js';
 import { ref, type App } from '../../platform/http/types.js';
-import { AvailableTasks, BillingDocumentUpdatePayload, BillingDocumentUpdateResponse, TaskDetail, TaskListQuery, TaskUpdate, TaskUpdateInput } from './tasks.schemas.js';
+import { AvailableTasks, BillingDocumentUpdatePayload, BillingDocumentUpdateResponse, TaskDetail, TaskListQuery, TaskPageOnlyQuery, TaskUpdate, TaskUpdateInput } from './tasks.schemas.js';
 import type { TasksService } from './tasks.service.js';
 
 const TAGS = ['Accounting'];
@@ -24,11 +24,17 @@ export function tasksRoutes(app: App, deps: { tasks: TasksService }) {
         operationId: `list${f.op}s`,
         tags: TAGS,
         summary: 'List open accounting tasks',
-        description: `Every task still to do (TODO), oldest first, unpaginated; a task stays listed until it is reported COMPLETED or FAILED.${f.filter ? ' `billing_entity_code` keeps one entity’s.' : ''}`,
-        ...(f.filter ? { querystring: TaskListQuery } : {}),
+        description:
+          'Every task still to do (TODO) in queue order (a retried task joins the end); a task stays listed until it is reported COMPLETED or FAILED. ' +
+          `Pages hold up to \`limit\` tasks (1,000 by default and at most); \`next_cursor\` and the \`Link: <…>; rel="next"\` header lead to the next page, and a task queued while you page shows up on a later page.${f.filter ? ' `billing_entity_code` keeps one entity’s.' : ''}`,
+        querystring: f.filter ? TaskListQuery : TaskPageOnlyQuery,
         response: { 200: ref(AvailableTasks), ...readErrors },
       },
-      handler: async (request) => tasks.list(principalOf(request), (request.query as { billing_entity_code?: string } | undefined)?.billing_entity_code),
+      handler: async (request, reply) => {
+        const page = await tasks.list(principalOf(request), request.query as TaskListQuery);
+        if (page.next_cursor) void reply.header('link', `<${f.list}?cursor=${page.next_cursor}>; rel="next"`);
+        return page;
+      },
     });
 
     app.get(f.one, {

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { StringEnum } from '../../platform/http/enum.js';
-import { FreeObject, Nullable, Str, Uuid } from '../../platform/http/schemas.js';
+import { FreeObject, Nullable, PageQuery, Str, Uuid } from '../../platform/http/schemas.js';
 import { ref } from '../../platform/http/types.js';
 import { DocumentFile, DocumentFileList, SalesCreditNoteOutput, SalesInvoiceOutput } from './billing.schemas.js';
 
@@ -22,8 +22,13 @@ export const AvailableTask = Type.Object(
 export type AvailableTask = Static<typeof AvailableTask>;
 
 export const AvailableTasks = Type.Object(
-  { tasks: Type.Array(ref(AvailableTask)) },
-  { $id: 'AvailableTasks', examples: [{ tasks: [{ id: taskId, task_type: 'POST_INVOICE', status: 'TODO', invoice_id: invoiceId, billing_entity_code: 'WB-BE' }] }] },
+  {
+    tasks: Type.Array(ref(AvailableTask)),
+    next_cursor: Type.Optional(
+      Nullable(Type.String({ description: 'Waybill: pass as `cursor` for the next page (also sent as a `Link: <…>; rel="next"` header); null on the last page.' })),
+    ),
+  },
+  { $id: 'AvailableTasks', examples: [{ tasks: [{ id: taskId, task_type: 'POST_INVOICE', status: 'TODO', invoice_id: invoiceId, billing_entity_code: 'WB-BE' }], next_cursor: null }] },
 );
 
 const TaskFailure = Type.Object({ error_type: ref(ErrorType), error_message: Type.Optional(Nullable(Str(2000))) }, { $id: 'TaskFailureStatus' });
@@ -68,7 +73,17 @@ export type TaskUpdateInput = Static<typeof TaskUpdateInput>;
 
 export const TaskUpdate = Type.Object({ status: ref(TaskStatus) }, { $id: 'TaskUpdate', examples: [{ status: 'COMPLETED' }] });
 
-export const TaskListQuery = Type.Object({ billing_entity_code: Type.Optional(Str(50)) });
+/** A page of the queue holds at most this many tasks (the contract's list had no paging; this was its cap). */
+export const MAX_TASKS_PER_PAGE = 1000;
+
+const TaskPageQuery = {
+  cursor: PageQuery.cursor,
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_TASKS_PER_PAGE, default: MAX_TASKS_PER_PAGE, description: 'Waybill: tasks per page.' })),
+};
+/** The generic task list takes only the page parameters; the accounting one also a billing entity. */
+export const TaskPageOnlyQuery = Type.Object(TaskPageQuery);
+export const TaskListQuery = Type.Object({ billing_entity_code: Type.Optional(Str(50)), ...TaskPageQuery });
+export type TaskListQuery = Static<typeof TaskListQuery>;
 
 const invoiceMatch = Type.Object({ sales_invoice: Type.Object({ name: Type.Optional(Nullable(Type.Object({ matches_any: Type.Array(Str(100), { minItems: 1, maxItems: 50 }) }))) }) });
 

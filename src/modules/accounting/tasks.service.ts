@@ -2,10 +2,11 @@ import type { Db } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/tx.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import { conflict, detail, notFound } from '../../platform/http/errors.js';
+import { cursorField, decodeCursor, pageOf } from '../../platform/http/pagination.js';
 import type { Principal } from '../../platform/http/principal.js';
 import * as billingRepo from './billing.repo.js';
 import { documentEvent, type BillingService } from './billing.service.js';
-import type { BillingDocumentUpdatePayload, TaskDetail, TaskUpdateInput } from './tasks.schemas.js';
+import { MAX_TASKS_PER_PAGE, type BillingDocumentUpdatePayload, type TaskDetail, type TaskListQuery, type TaskUpdateInput } from './tasks.schemas.js';
 import * as repo from './tasks.repo.js';
 import type { TaskRow } from './tasks.repo.js';
 import type { ReferenceService } from './reference.service.js';
@@ -27,13 +28,29 @@ export function createTasksService(deps: { db: Db; bus: EventBus; billing: Billi
   }
 
   return {
-    async list(principal: Principal, billingEntityCode?: string) {
+    /**
+     * One page of the open tasks in queue order. The contract's answer is `{tasks}` alone; the
+     * page's continuation is added beside it (`next_cursor`, and a Link header in the routes), so a
+     * client that knows only the contract still reads the first page unchanged.
+     */
+    async list(principal: Principal, query: TaskListQuery) {
+      const limit = query.limit ?? MAX_TASKS_PER_PAGE;
+      const given = { billing_entity_code: query.billing_entity_code };
+      const state = query.cursor ? decodeCursor<typeof given>(query.cursor, given, { billing_entity_code: cursorField.text(50) }) : undefined;
+      const filters = state?.filters ?? given;
       const entities = await reference.entityMap(principal.tenantId);
-      const entity = billingEntityCode ? [...entities.values()].find((e) => e.code === billingEntityCode) : undefined;
-      if (billingEntityCode && !entity) return { tasks: [] };
-      const rows = await repo.listOpenTasks(db, principal.tenantId, entity?.id);
+      const entity = filters.billing_entity_code ? [...entities.values()].find((e) => e.code === filters.billing_entity_code) : undefined;
+      if (filters.billing_entity_code && !entity) return { tasks: [], next_cursor: null };
+      const rows = await repo.listOpenTasks(db, {
+        tenantId: principal.tenantId,
+        billingEntityId: entity?.id,
+        after: state && { ts: new Date(state.after.ts), id: state.after.id },
+        limit,
+      });
+      const page = pageOf(rows, limit, filters, (t) => ({ ts: t.queued_at, id: t.id }));
       return {
-        tasks: rows.map((t) => ({ id: t.id, task_type: t.task_type, status: t.status, invoice_id: t.document_id, billing_entity_code: entities.get(t.billing_entity_id)?.code ?? '' })),
+        tasks: page.rows.map((t) => ({ id: t.id, task_type: t.task_type, status: t.status, invoice_id: t.document_id, billing_entity_code: entities.get(t.billing_entity_id)?.code ?? '' })),
+        next_cursor: page.next_cursor,
       };
     },
 
@@ -88,7 +105,7 @@ export function createTasksService(deps: { db: Db; bus: EventBus; billing: Billi
         const task = await repo.findTask(tx.trx, principal.tenantId, id, true);
         if (!task) throw notFound('Task');
         if (task.status !== 'FAILED') throw conflict('Only a FAILED task can be retried', [detail(`task is ${task.status}`, 'status')]);
-        await repo.updateTask(tx.trx, principal.tenantId, id, { status: 'TODO' });
+        await repo.requeueTask(tx.trx, principal.tenantId, id);
       });
       return { status: 'TODO' as const };
     },
