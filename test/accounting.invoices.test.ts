@@ -109,7 +109,7 @@ describe('sales invoices from orders', () => {
 
   it('numbers per billing entity and year without gaps, also when finalizing in parallel', async () => {
     const drafts = await Promise.all(Array.from({ length: 6 }, async () => (await draftOf([await orderWithCharges('BETA', [{ code: 'F', unit_price: 10 }])])).id));
-    const results = await Promise.all(drafts.map((id) => call(ctx, admin.auth, 'POST', `/v1/accounting/sales-invoice/${id}/finalize`, { date: '2026-11-15' })));
+    const results = await Promise.all(drafts.map((id) => call(ctx, admin.auth, 'POST', `/v1/accounting/sales-invoice/${id}/finalize`, { date: '2026-11-30' })));
     expect(results.map((r) => r.status)).toEqual(drafts.map(() => 200));
     const names = results.map((r) => r.body.name as string).sort();
     expect(names).toEqual(['00002', '00003', '00004', '00005', '00006', '00007'].map((n) => `INV-WB-BE-2026-${n}`));
@@ -189,10 +189,10 @@ describe('credit notes', () => {
 
 describe('documents from an accounting package', () => {
   it('records an invoice and a credit note as posted, numbered in the series', async () => {
-    const body = { date: '2026-11-20', currency: 'EUR', customer: { accounting_code: 'C-ACME' }, charges: [{ amount_excl_tax: '120.00', price_list_item: { code: 'STORAGE' }, tax_rate: { code: 'BE21' }, name: 'Storage November' }] };
+    const body = { date: '2026-12-02', currency: 'EUR', customer: { accounting_code: 'C-ACME' }, charges: [{ amount_excl_tax: '120.00', price_list_item: { code: 'STORAGE' }, tax_rate: { code: 'BE21' }, name: 'Storage November' }] };
     const invoice = await ok(ctx, admin.auth, 'POST', '/v1/accounting/sales-invoice/', body);
     expectContract('SalesInvoiceOutput', invoice);
-    expect(invoice).toMatchObject({ status: 'INVOICE_POSTED', date: '2026-11-20', due_date: '2026-12-20', total_tax: '25.20', total_incl_tax: '145.20', customer: { id: acmeId } });
+    expect(invoice).toMatchObject({ status: 'INVOICE_POSTED', date: '2026-12-02', due_date: '2027-01-01', total_tax: '25.20', total_incl_tax: '145.20', customer: { id: acmeId } });
     expect(invoice.name).toMatch(/^INV-WB-BE-2026-\d{5}$/);
     expect(await ctx.services.db.selectFrom('sync_tasks').select('id').where('document_id', '=', invoice.id).execute()).toEqual([]);
     const note = await ok(ctx, admin.auth, 'POST', '/v1/accounting/sales-credit-note/', { ...body, customer: { id: acmeId } });
@@ -204,9 +204,41 @@ describe('documents from an accounting package', () => {
   });
 });
 
+describe('number series date order', () => {
+  const newDraft = async () => (await draftOf([await orderWithCharges('BETA', [{ code: 'F', unit_price: 10 }])])).id as string;
+
+  it('refuses a date before the previous number’s, naming it, and gives the number back', async () => {
+    expect((await finalize(await newDraft(), '2028-03-10')).name).toBe('INV-WB-BE-2028-00001');
+    const late = await newDraft();
+    const refused = await call(ctx, admin.auth, 'POST', `/v1/accounting/sales-invoice/${late}/finalize`, { date: '2028-03-09' });
+    expectError(refused, 409);
+    expect(refused.body.message).toContain('INV-WB-BE-2028-00001 is dated 2028-03-10');
+    expect(refused.body.errors[0]).toMatchObject({ field: 'date' });
+    expect((await ok(ctx, admin.auth, 'GET', `/v1/accounting/sales-invoice/${late}`)).status).toBe('DRAFT');
+    // The same day is fine, and the refused attempt left no gap.
+    expect((await finalize(late, '2028-03-10')).name).toBe('INV-WB-BE-2028-00002');
+    // Documents an accounting package sends join the same series under the same rule.
+    const external = { date: '2028-03-01', currency: 'EUR', customer: { accounting_code: 'C-ACME' }, charges: [{ amount_excl_tax: '5.00', price_list_item: { code: 'X' }, tax_rate: { code: 'BE21' } }] };
+    expectError(await call(ctx, admin.auth, 'POST', '/v1/accounting/sales-invoice/', external), 409);
+    expect((await ok(ctx, admin.auth, 'POST', '/v1/accounting/sales-invoice/', { ...external, date: '2028-03-11' })).name).toBe('INV-WB-BE-2028-00003');
+    // Other series (credit notes, other years) keep their own order.
+    expect((await finalize(await newDraft(), '2029-01-02')).name).toBe('INV-WB-BE-2029-00001');
+  });
+
+  it('stays gap-free with dates in order when finalizations with different dates race', async () => {
+    const dates = ['2030-05-04', '2030-05-01', '2030-05-06', '2030-05-02', '2030-05-05', '2030-05-03'];
+    const drafts = await Promise.all(dates.map(() => newDraft()));
+    const results = await Promise.all(drafts.map((id, i) => call(ctx, admin.auth, 'POST', `/v1/accounting/sales-invoice/${id}/finalize`, { date: dates[i] })));
+    for (const r of results) expect([200, 409], JSON.stringify(r.body)).toContain(r.status);
+    const done = results.filter((r) => r.status === 200).map((r) => r.body as { name: string; date: string }).sort((a, b) => a.name.localeCompare(b.name));
+    expect(done.map((d) => d.name)).toEqual(done.map((_, i) => `INV-WB-BE-2030-${String(i + 1).padStart(5, '0')}`));
+    expect(done.map((d) => d.date)).toEqual(done.map((d) => d.date).sort());
+  });
+});
+
 describe('isolation', () => {
   it('hides invoices from other tenants and refuses customer and subcontractor clients', async () => {
-    const invoice = await finalize((await draftOf([await orderWithCharges('ACME', [{ code: 'F', unit_price: 1 }])])).id);
+    const invoice = await finalize((await draftOf([await orderWithCharges('ACME', [{ code: 'F', unit_price: 1 }])])).id, '2026-12-31');
     const other = await newTenant(ctx, 'Other carrier');
     for (const url of [`/v1/accounting/sales-invoice/${invoice.id}`, `/v1/accounting/sales_invoice/${invoice.id}`, `/v1/accounting/sales-invoice/${invoice.id}/documents`]) {
       expectError(await call(ctx, other.auth, 'GET', url), 404);

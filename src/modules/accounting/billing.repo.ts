@@ -88,6 +88,20 @@ export async function drawDocumentNumber(db: Executor, tenantId: string, entityI
   return Number(rows[0]?.value);
 }
 
+/** The date of a series' number (the previous one, when checking the next). */
+export async function numberDate(db: Executor, tenantId: string, entityId: string, kind: DocumentKind, year: number, number: number): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('billing_documents')
+    .select(sql<string>`date::text`.as('date'))
+    .where('tenant_id', '=', tenantId)
+    .where('billing_entity_id', '=', entityId)
+    .where('kind', '=', kind)
+    .where('year', '=', year)
+    .where('number', '=', number)
+    .executeTakeFirst();
+  return row?.date;
+}
+
 export async function listFiles(db: Executor, tenantId: string, documentId: string) {
   return db.selectFrom('billing_document_files').selectAll().where('tenant_id', '=', tenantId).where('document_id', '=', documentId).orderBy('type').execute();
 }

@@ -34,6 +34,24 @@ export const documentName = (kind: DocumentKind, entity: BillingEntityRow, year:
 export const todayUtc = () => new Date().toISOString().slice(0, 10);
 
 /**
+ * The next number of the document's series for a document dated `date`. Numbers and dates of one
+ * series go up together (EN 16931 and Belgian VAT practice: a later number never bears an earlier
+ * date), so a date before the previous number's is a 409 naming that date. The check runs while
+ * the series' counter row is locked, so no concurrent finalization can slip in between; the
+ * refusal rolls the transaction back, which gives the number back.
+ */
+export async function drawNumberInDateOrder(tx: Tx, tenantId: string, entity: BillingEntityRow, kind: DocumentKind, date: string) {
+  const year = Number(date.slice(0, 4));
+  const number = await repo.drawDocumentNumber(tx.trx, tenantId, entity.id, kind, year);
+  const previous = number > 1 ? await repo.numberDate(tx.trx, tenantId, entity.id, kind, year, number - 1) : undefined;
+  if (previous && date < previous) {
+    const name = documentName(kind, entity, year, number - 1);
+    throw conflict(`${name} is dated ${previous}: the next number of the series cannot be dated earlier (${date})`, [detail(`on or after ${previous}`, 'date')]);
+  }
+  return { year, number, name: documentName(kind, entity, year, number) };
+}
+
+/**
  * Records a document's event (`sales_invoice.finalized`, `sales_credit_note.posted`...) with the
  * contract's status, for the event feed and the accounting visibility push. Tenant-only.
  */
@@ -125,19 +143,16 @@ export function createBillingService(deps: { db: Db; bus: EventBus; companies: C
      */
     async finalize(principal: Principal, kind: DocumentKind, id: string, input: FinalizeInput) {
       const date = input.date ?? todayUtc();
-      const year = Number(date.slice(0, 4));
       const row = await inTransaction(db, async (tx) => {
         const draft = await repo.findDocument(tx.trx, principal.tenantId, id, kind, true);
         if (!draft) throw notFound('Document');
         if (draft.status !== 'DRAFT') throw conflict(`${draft.name} is already finalized`, [detail('not a draft', 'status')]);
         const entity = await referenceRepo.findBillingEntity(tx.trx, principal.tenantId, { id: draft.billing_entity_id });
         if (!entity) throw notFound('Billing entity');
-        const number = await repo.drawDocumentNumber(tx.trx, principal.tenantId, entity.id, kind, year);
+        const numbered = await drawNumberInDateOrder(tx, principal.tenantId, entity, kind, date);
         const final = await repo.updateDocument(tx.trx, principal.tenantId, id, {
           status: 'INVOICED',
-          year,
-          number,
-          name: documentName(kind, entity, year, number),
+          ...numbered,
           date,
           due_date: kind.endsWith('INVOICE') ? dueDate(date, draft.payment_term) : null,
           finalized_at: new Date(),

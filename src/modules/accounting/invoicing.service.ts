@@ -14,7 +14,7 @@ import * as repo from './billing.repo.js';
 import type { DocumentRow, LineRow } from './billing.repo.js';
 import { paymentTermOf } from './billing.output.js';
 import type { CreditInput, InvoiceOrdersInput, SalesCreditNoteInput, SalesInvoiceInput } from './billing.schemas.js';
-import { documentEvent, documentName, recordFiles, todayUtc, type BillingService } from './billing.service.js';
+import { documentEvent, drawNumberInDateOrder, recordFiles, todayUtc, type BillingService } from './billing.service.js';
 import * as chargesRepo from './charges.repo.js';
 import { dueDate } from './payment-terms.js';
 import type { ReferenceService } from './reference.service.js';
@@ -109,9 +109,8 @@ export function createInvoicingService(deps: {
         account_code: null,
       });
     }
-    const year = Number(input.date.slice(0, 4));
     const row = await inTransaction(db, async (tx) => {
-      const number = await repo.drawDocumentNumber(tx.trx, tenantId, entity.id, kind, year);
+      const numbered = await drawNumberInDateOrder(tx, tenantId, entity, kind, input.date);
       const created = await writeDocument(
         tx,
         {
@@ -121,9 +120,7 @@ export function createInvoicingService(deps: {
           billing_entity_id: entity.id,
           company_id: customer.id,
           currency: input.currency,
-          year,
-          number,
-          name: documentName(kind, entity, year, number),
+          ...numbered,
           date: input.date,
           due_date: kind === 'SALES_INVOICE' ? ((input as SalesInvoiceInput).due_date ?? dueDate(input.date, paymentTermOf(customer))) : null,
           booking_date: input.booking_date ?? null,
