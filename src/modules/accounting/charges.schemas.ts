@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { StringEnum } from '../../platform/http/enum.js';
-import { DecimalInput, Nullable, Str, Uuid } from '../../platform/http/schemas.js';
+import { DecimalColumnInput, Nullable, Str, Uuid } from '../../platform/http/schemas.js';
 import { ref } from '../../platform/http/types.js';
 
 export const ChargeApprovalStatus = StringEnum(['TO_REQUEST', 'REQUESTED', 'REJECTED_INTERNAL', 'REJECTED', 'APPROVED'], { $id: 'ChargeApprovalStatus' });
@@ -14,8 +14,9 @@ const chargeFields = {
   code: Str(100, { minLength: 1, description: 'The price-list item code (what is charged: FREIGHT, WAITING_TIME...).' }),
   name: Type.Optional(Str(255, { minLength: 1, description: 'The line text on the invoice; the code when omitted.' })),
   description: Type.Optional(Nullable(Str(2000))),
-  quantity: Type.Optional(DecimalInput),
-  unit_price: DecimalInput,
+  // numeric(18, 6) > 0 and numeric(20, 6) in order_charges.
+  quantity: Type.Optional(DecimalColumnInput(12, 6, { sign: 'positive', description: 'How many units; more than 0, at most 6 decimals (1 when omitted).' })),
+  unit_price: DecimalColumnInput(14, 6, { sign: 'any', description: 'The price of one unit without tax, at most 6 decimals; negative for a discount.' }),
   tax_rate: TaxRateRef,
   account_code: Type.Optional(Nullable(Str(50))),
   requires_approval: Type.Optional(Type.Boolean({ description: 'The customer must approve the charge before it can be invoiced.' })),

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { StringEnum } from '../../platform/http/enum.js';
-import { CountryCode, CurrencyCode, DateOnly, DecimalInput, Nullable, Page, PageQuery, Str, Uuid } from '../../platform/http/schemas.js';
+import { CountryCode, CurrencyCode, DateOnly, DecimalColumnInput, Nullable, Page, PageQuery, Str, Uuid } from '../../platform/http/schemas.js';
 import { ref } from '../../platform/http/types.js';
 
 /** Schemas of the accounting reference data: billing entities, tax rates, GL accounts, exchange rates. */
@@ -25,6 +25,7 @@ const billingEntityExample = {
   vat_number: 'BE0123456749',
   company_registration_number: '0123456749',
   is_default: true,
+  currency: 'EUR',
   address: { street: 'Havenlaan 12', city: 'Antwerpen', postal_code: '2000', country: 'BE' },
   bank_account: { iban: 'BE68539007547034', bic: 'GKCCBEBB' },
 };
@@ -36,6 +37,7 @@ export const BillingEntityInput = Type.Object(
     vat_number: Str(50, { minLength: 1 }),
     company_registration_number: Str(50, { minLength: 1 }),
     is_default: Type.Optional(Type.Boolean({ description: 'The entity used when a request names none. At most one per tenant.' })),
+    currency: Type.Optional({ ...CurrencyCode, description: 'The currency the entity keeps its books in (EUR when omitted); invoices in another currency state their VAT in it too.' }),
     address: Type.Optional(Address),
     bank_account: Type.Optional(BankAccount),
   },
@@ -51,6 +53,7 @@ export const BillingEntity = Type.Object(
     code: Type.String(),
     company_registration_number: Type.String(),
     is_default: Type.Boolean(),
+    currency: Type.Optional(Type.String({ description: 'Waybill: the currency the entity keeps its books in.' })),
     address: Type.Optional(Address),
     bank_account: Type.Optional(BankAccount),
   },
@@ -62,14 +65,20 @@ export const ListBillingEntityOutput = Type.Object({ items: Type.Array(ref(Billi
 /** Which entity a record belongs to: by code, else the tenant's default (or only) entity. */
 const billingEntityCode = Type.Optional(Str(50, { description: 'The billing entity; the default entity when omitted.' }));
 
+/** numeric(9, 4) between 0 and 100 in tax_rates. */
+const Percentage = Type.Unsafe<number | string>({
+  ...DecimalColumnInput(3, 4, { sign: 'nonNegative', max: 100, description: 'A percentage from 0 to 100, at most 4 decimals.' }),
+  pattern: '^(100(\\.0{1,4})?|\\d{1,2}(\\.\\d{1,4})?)$',
+});
+
 export const TaxRateInput = Type.Object(
   {
     billing_entity_code: billingEntityCode,
     code: Str(50, { minLength: 1 }),
     name: Str(255, { minLength: 1 }),
     description: Type.Optional(Str(1000)),
-    percentage: DecimalInput,
-    base_percentage: Type.Optional(Nullable(DecimalInput)),
+    percentage: Percentage,
+    base_percentage: Type.Optional(Nullable(Percentage)),
     tax_type: Type.Optional(ref(TaxRateType)),
     invoice_type: Type.Optional(ref(TaxRateInvoiceType)),
   },
@@ -126,7 +135,8 @@ export const ReferenceListQuery = Type.Object({
 });
 export type ReferenceListQuery = Static<typeof ReferenceListQuery>;
 
-const PositiveRate = Type.Unsafe<number | string>({ ...DecimalInput, exclusiveMinimum: 0, pattern: '^\\d{1,12}(\\.\\d{1,12})?$' });
+/** numeric(24, 12) > 0 in exchange_rates. */
+const PositiveRate = DecimalColumnInput(12, 12, { sign: 'positive', description: 'More than 0, at most 12 decimals.' });
 
 export const ExchangeRateInput = Type.Object(
   {

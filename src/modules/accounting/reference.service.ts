@@ -20,6 +20,7 @@ export function billingEntityOutput(row: BillingEntityRow): BillingEntity {
     vat_number: row.vat_number,
     company_registration_number: row.company_registration_number,
     is_default: row.is_default,
+    currency: row.currency,
     address: row.address as BillingEntity['address'],
     bank_account: row.bank_account as BillingEntity['bank_account'],
   };
@@ -150,6 +151,7 @@ export function createReferenceService(deps: { db: Db }) {
             vat_number: input.vat_number,
             company_registration_number: input.company_registration_number,
             is_default: input.is_default ?? false,
+            ...(input.currency ? { currency: input.currency } : {}),
             address: JSON.stringify(input.address ?? {}),
             bank_account: JSON.stringify(input.bank_account ?? {}),
           });

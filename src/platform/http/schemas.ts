@@ -24,6 +24,29 @@ export const DecimalInput = Type.Unsafe<number | string>({
   exclusiveMinimum: -1e15,
 });
 
+/**
+ * A decimal input that fits a `numeric` column and the rule its table checks: at most
+ * `integerDigits` and `fractionDigits` digits (more fraction digits would be rounded away silently
+ * by the column), and a sign rule (`positive`: `"0"` and `"0.000"` fail the pattern, 0 the bound).
+ * Stated in the schema so that such input is a 400 naming the field, not a database refusal.
+ */
+export const DecimalColumnInput = (
+  integerDigits: number,
+  fractionDigits: number,
+  rule: { sign: 'positive' | 'nonNegative' | 'any'; max?: number; description?: string },
+) => {
+  const sign = { positive: '(?=.*[1-9])', nonNegative: '', any: '-?' }[rule.sign];
+  const lower = { positive: { exclusiveMinimum: 0 }, nonNegative: { minimum: 0 }, any: { exclusiveMinimum: -(10 ** integerDigits) } }[rule.sign];
+  return Type.Unsafe<number | string>({
+    type: ['number', 'string'],
+    pattern: `^${sign}\\d{1,${integerDigits}}(\\.\\d{1,${fractionDigits}})?$`,
+    maxLength: integerDigits + fractionDigits + 2,
+    ...lower,
+    ...(rule.max === undefined ? { exclusiveMaximum: 10 ** integerDigits } : { maximum: rule.max }),
+    ...(rule.description ? { description: rule.description } : {}),
+  });
+};
+
 export const Str = (maxLength = 255, extra: object = {}) => Type.String({ maxLength, ...extra });
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 /** Free-form fields (custom_fields and the like). TypeBox drops a record key's own bounds, so keys are bounded with `propertyNames`. */
