@@ -27,8 +27,10 @@ const charge = { code: 'F', unit_price: '10', tax_rate: { code: 'BE21' } };
 const rate = { exchange_rate: '0.8573', inverse_exchange_rate: '1.1665', exchange_rate_date: '2026-11-30', from_currency: 'EUR', to_currency: 'GBP' };
 const taxRate = { code: 'T', name: 'T', percentage: '21' };
 
+type BadInput = [why: string, method: 'POST' | 'PATCH', url: () => string, body: object, path: string];
+
 describe('schemas state the table rules', () => {
-  it.each([
+  it.each<BadInput>([
     ['a zero quantity', 'POST', () => `/v1/orders/order/${orderId}/charges`, { ...charge, quantity: '0' }, 'body.quantity'],
     ['a zero quantity as a number', 'POST', () => `/v1/orders/order/${orderId}/charges`, { ...charge, quantity: 0 }, 'body.quantity'],
     ['a negative quantity', 'POST', () => `/v1/orders/order/${orderId}/charges`, { ...charge, quantity: '-2' }, 'body.quantity'],
@@ -45,7 +47,7 @@ describe('schemas state the table rules', () => {
     ['a negative percentage', 'POST', () => '/v1/admin/tax-rates', { ...taxRate, percentage: '-1' }, 'body.percentage'],
     ['a percentage with 5 decimals', 'POST', () => '/v1/admin/tax-rates', { ...taxRate, percentage: '5.12345' }, 'body.percentage'],
     ['a lower-case books currency', 'POST', () => '/v1/admin/billing-entities', { ...ENTITY, code: 'LC', is_default: false, currency: 'eur' }, 'body.currency'],
-  ] as const)('refuses %s with a 400 naming the field', async (_why, method, url, body, path) => {
+  ])('refuses %s with a 400 naming the field', async (_why, method, url, body, path) => {
     const res = await call(ctx, admin.auth, method, url(), body);
     expect(res.status, JSON.stringify(res.body)).toBe(400);
     expectContract('ValidationErrorResponse', res.body);

@@ -23,6 +23,7 @@ const KINDS = [
     op: 'SalesInvoice',
     what: 'sales invoice',
     output: SalesInvoiceOutput,
+    input: SalesInvoiceInput,
     payment: { path: 'payment', schema: PaymentStatusUpdate, op: 'PaymentStatus', text: 'Record whether the customer has paid (PAID) or not (UNPAID).' },
   },
   {
@@ -32,6 +33,7 @@ const KINDS = [
     op: 'SalesCreditNote',
     what: 'sales credit note',
     output: SalesCreditNoteOutput,
+    input: SalesCreditNoteInput,
     payment: { path: 'refund', schema: RefundStatusUpdate, op: 'RefundStatus', text: 'Record whether the credit has been refunded to the customer (REFUNDED) or not (OPEN).' },
   },
 ];
@@ -108,6 +110,22 @@ export function billingRoutes(app: App, deps: { billing: BillingService; invoici
       });
     }
 
+    app.post(`/v1/accounting/${k.path}/`, {
+      config: TENANT,
+      schema: {
+        operationId: `create${k.op}`,
+        tags: TAGS,
+        summary: `Record a ${k.what} made in the accounting package`,
+        description: `For ${k.what.replace('sales ', '')}s an accounting package issued itself: stored numbered and already posted, so no sync task is created for them.`,
+        body: ref(k.input),
+        response: { 200: ref(k.output), ...writeErrors },
+      },
+      handler: async (request) =>
+        k.kind === 'SALES_INVOICE'
+          ? invoicing.createExternalInvoice(principalOf(request), request.body as SalesInvoiceInput)
+          : invoicing.createExternalCreditNote(principalOf(request), request.body),
+    });
+
     app.post(`/v1/accounting/${k.path}/:id/finalize`, {
       config: TENANT,
       schema: {
@@ -163,32 +181,6 @@ export function billingRoutes(app: App, deps: { billing: BillingService; invoici
       const file = await billing.download(principalOf(request), request.params.id);
       return reply.type(file.contentType).header('content-disposition', `attachment; filename="${file.name}"`).send(file.body);
     },
-  });
-
-  app.post('/v1/accounting/sales-invoice/', {
-    config: TENANT,
-    schema: {
-      operationId: 'createSalesInvoice',
-      tags: TAGS,
-      summary: 'Record a sales invoice made in the accounting package',
-      description: 'For invoices an accounting package issued itself: stored numbered and already posted, so no sync task is created for them.',
-      body: ref(SalesInvoiceInput),
-      response: { 200: ref(SalesInvoiceOutput), ...writeErrors },
-    },
-    handler: async (request) => invoicing.createExternalInvoice(principalOf(request), request.body),
-  });
-
-  app.post('/v1/accounting/sales-credit-note/', {
-    config: TENANT,
-    schema: {
-      operationId: 'createSalesCreditNote',
-      tags: TAGS,
-      summary: 'Record a sales credit note made in the accounting package',
-      description: 'For credit notes an accounting package issued itself: stored numbered and already posted, so no sync task is created for them.',
-      body: ref(SalesCreditNoteInput),
-      response: { 200: ref(SalesCreditNoteOutput), ...writeErrors },
-    },
-    handler: async (request) => invoicing.createExternalCreditNote(principalOf(request), request.body),
   });
 
   app.post('/v1/accounting/sales-invoice/from-orders', {

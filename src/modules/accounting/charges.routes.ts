@@ -1,4 +1,6 @@
+import type { Static, TSchema } from '@sinclair/typebox';
 import { principalOf } from '../../platform/http/auth.js';
+import type { Principal } from '../../platform/http/principal.js';
 import { readErrors as readErrorsOf, writeErrors as writeErrorsOf } from '../../platform/http/schemas.js';
 import { ref, type App } from '../../platform/http/types.js';
 import { ChargeParams, ChargesApprovalInput, ChargeWithApprovalOutput, OrderChargeChange, OrderChargeInput, OrderChargesOutput, OrderIdParams } from './charges.schemas.js';
@@ -7,6 +9,37 @@ import type { ChargesService } from './charges.service.js';
 const TAGS = ['Orders'];
 const readErrors = readErrorsOf(404);
 const writeErrors = writeErrorsOf(404, 409);
+
+/** Adding and changing a charge: tenant-only writes answering the charge as it now is. */
+function chargeWrite<P extends TSchema, B extends TSchema>(
+  app: App,
+  r: {
+    method: 'POST' | 'PATCH';
+    url: string;
+    operationId: string;
+    summary: string;
+    description: string;
+    params: P;
+    body: B;
+    write: (principal: Principal, params: Static<P>, body: Static<B>) => Promise<ChargeWithApprovalOutput>;
+  },
+) {
+  app.route({
+    method: r.method,
+    url: r.url,
+    config: { roles: ['TENANT'] },
+    schema: {
+      operationId: r.operationId,
+      tags: TAGS,
+      summary: r.summary,
+      description: r.description,
+      params: r.params,
+      body: ref(r.body),
+      response: { 200: ref(ChargeWithApprovalOutput), ...writeErrors },
+    },
+    handler: async (request) => r.write(principalOf(request), request.params as Static<P>, request.body as Static<B>),
+  });
+}
 
 export function chargesRoutes(app: App, deps: { charges: ChargesService }) {
   const { charges } = deps;
@@ -39,33 +72,26 @@ export function chargesRoutes(app: App, deps: { charges: ChargesService }) {
     handler: async (request) => charges.approve(principalOf(request), request.params.order_id, request.body),
   });
 
-  app.post('/v1/orders/order/:order_id/charges', {
-    config: { roles: ['TENANT'] },
-    schema: {
-      operationId: 'addOrderCharge',
-      tags: TAGS,
-      summary: 'Add a charge to an order (Waybill)',
-      description:
-        'Bills the order’s customer for a price-list item: quantity × unit price in the customer’s currency, with a sales tax rate. With `requires_approval`, the customer is asked (COST_APPROVAL_REQUEST) and the charge is invoiced only once approved.',
-      params: OrderIdParams,
-      body: ref(OrderChargeInput),
-      response: { 200: ref(ChargeWithApprovalOutput), ...writeErrors },
-    },
-    handler: async (request) => charges.add(principalOf(request), request.params.order_id, request.body),
+  chargeWrite(app, {
+    method: 'POST',
+    url: '/v1/orders/order/:order_id/charges',
+    operationId: 'addOrderCharge',
+    summary: 'Add a charge to an order (Waybill)',
+    description:
+      'Bills the order’s customer for a price-list item: quantity × unit price in the customer’s currency, with a sales tax rate. With `requires_approval`, the customer is asked (COST_APPROVAL_REQUEST) and the charge is invoiced only once approved.',
+    params: OrderIdParams,
+    body: OrderChargeInput,
+    write: (principal, params, body) => charges.add(principal, params.order_id, body),
   });
-
-  app.patch('/v1/orders/order/:order_id/charges/:charge_id', {
-    config: { roles: ['TENANT'] },
-    schema: {
-      operationId: 'changeOrderCharge',
-      tags: TAGS,
-      summary: 'Change a charge (Waybill)',
-      description: 'Changes the given fields of a charge that is not invoiced yet. A new price on a charge that needs approval asks the customer again.',
-      params: ChargeParams,
-      body: ref(OrderChargeChange),
-      response: { 200: ref(ChargeWithApprovalOutput), ...writeErrors },
-    },
-    handler: async (request) => charges.change(principalOf(request), request.params.order_id, request.params.charge_id, request.body),
+  chargeWrite(app, {
+    method: 'PATCH',
+    url: '/v1/orders/order/:order_id/charges/:charge_id',
+    operationId: 'changeOrderCharge',
+    summary: 'Change a charge (Waybill)',
+    description: 'Changes the given fields of a charge that is not invoiced yet. A new price on a charge that needs approval asks the customer again.',
+    params: ChargeParams,
+    body: OrderChargeChange,
+    write: (principal, params, body) => charges.change(principal, params.order_id, params.charge_id, body),
   });
 
   app.delete('/v1/orders/order/:order_id/charges/:charge_id', {

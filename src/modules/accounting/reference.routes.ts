@@ -1,4 +1,6 @@
+import type { Static, TSchema } from '@sinclair/typebox';
 import { principalOf } from '../../platform/http/auth.js';
+import type { Principal } from '../../platform/http/principal.js';
 import { IdParams, readErrors as readErrorsOf, writeErrors as writeErrorsOf } from '../../platform/http/schemas.js';
 import { ref, type App } from '../../platform/http/types.js';
 import {
@@ -12,20 +14,57 @@ const TENANT = { roles: ['TENANT' as const] };
 const readErrors = readErrorsOf(404);
 const writeErrors = writeErrorsOf(404, 409);
 
+/**
+ * The admin create routes of the reference data share everything but their names and shapes:
+ * tenant-only, the body validated against `body`, the record answered as `output`.
+ */
+function adminCreate<B extends TSchema, O extends TSchema>(
+  app: App,
+  r: { path: string; op: string; what: string; description: string; body: B; output: O; create: (principal: Principal, input: Static<B>) => Promise<Static<O>> },
+) {
+  app.post(`/v1/admin/${r.path}`, {
+    config: TENANT,
+    schema: {
+      operationId: `create${r.op}`,
+      tags: TAGS,
+      summary: `Create ${r.what} (Waybill)`,
+      description: r.description,
+      body: ref(r.body),
+      response: { 200: ref(r.output), ...writeErrors },
+    },
+    handler: async (request) => r.create(principalOf(request), request.body as Static<B>),
+  });
+}
+
 export function referenceRoutes(app: App, deps: { reference: ReferenceService }) {
   const { reference } = deps;
 
-  app.post('/v1/admin/billing-entities', {
-    config: TENANT,
-    schema: {
-      operationId: 'createBillingEntity',
-      tags: TAGS,
-      summary: 'Create a billing entity (Waybill)',
-      description: 'A legal entity of the tenant that issues invoices: its legal name, VAT and registration numbers, address and bank account appear on every document it issues.',
-      body: ref(BillingEntityInput),
-      response: { 200: ref(BillingEntity), ...writeErrors },
-    },
-    handler: async (request) => reference.createBillingEntity(principalOf(request), request.body),
+  adminCreate(app, {
+    path: 'billing-entities',
+    op: 'BillingEntity',
+    what: 'a billing entity',
+    description: 'A legal entity of the tenant that issues invoices: its legal name, VAT and registration numbers, address and bank account appear on every document it issues.',
+    body: BillingEntityInput,
+    output: BillingEntity,
+    create: reference.createBillingEntity,
+  });
+  adminCreate(app, {
+    path: 'tax-rates',
+    op: 'TaxRate',
+    what: 'a tax rate',
+    description: 'A tax rate of one billing entity for one kind of document; charges and invoice lines name it by code.',
+    body: TaxRateInput,
+    output: TaxRateOutput,
+    create: reference.createTaxRate,
+  });
+  adminCreate(app, {
+    path: 'accounts',
+    op: 'Account',
+    what: 'a general-ledger account',
+    description: 'A revenue or cost account of one billing entity; charges may name one so their invoice lines carry its code.',
+    body: AccountInput,
+    output: AccountOutput,
+    create: reference.createAccount,
   });
 
   app.get('/v1/admin/billing-entities', {
@@ -40,83 +79,38 @@ export function referenceRoutes(app: App, deps: { reference: ReferenceService })
     handler: async (request) => reference.listBillingEntities(principalOf(request)),
   });
 
-  app.post('/v1/admin/tax-rates', {
-    config: TENANT,
-    schema: {
-      operationId: 'createTaxRate',
-      tags: TAGS,
-      summary: 'Create a tax rate (Waybill)',
-      description: 'A tax rate of one billing entity for one kind of document; charges and invoice lines name it by code.',
-      body: ref(TaxRateInput),
-      response: { 200: ref(TaxRateOutput), ...writeErrors },
-    },
-    handler: async (request) => reference.createTaxRate(principalOf(request), request.body),
-  });
+  // Tax rates and GL accounts are read alike: a filtered, paged list and one by id.
+  const readable = [
+    { path: 'tax-rates', op: 'TaxRate', plural: 'Tax rates', title: 'tax rates', one: 'a tax rate', oneText: 'One tax rate', list: ListTaxRateOutput, output: TaxRateOutput, listAll: reference.listTaxRates, getOne: reference.getTaxRate },
+    { path: 'accounts', op: 'Account', plural: 'Accounts', title: 'general-ledger accounts', one: 'a general-ledger account', oneText: 'One account', list: ListAccountOutput, output: AccountOutput, listAll: reference.listAccounts, getOne: reference.getAccount },
+  ];
+  for (const r of readable) {
+    app.get(`/v1/accounting/${r.path}`, {
+      config: TENANT,
+      schema: {
+        operationId: `list${r.op}s`,
+        tags: TAGS,
+        summary: `List ${r.title}`,
+        description: `${r.plural} in creation order, optionally only archived or active ones, or one billing entity’s.`,
+        querystring: ReferenceListQuery,
+        response: { 200: ref(r.list), ...readErrors },
+      },
+      handler: async (request) => r.listAll(principalOf(request), request.query),
+    });
 
-  app.post('/v1/admin/accounts', {
-    config: TENANT,
-    schema: {
-      operationId: 'createAccount',
-      tags: TAGS,
-      summary: 'Create a general-ledger account (Waybill)',
-      description: 'A revenue or cost account of one billing entity; charges may name one so their invoice lines carry its code.',
-      body: ref(AccountInput),
-      response: { 200: ref(AccountOutput), ...writeErrors },
-    },
-    handler: async (request) => reference.createAccount(principalOf(request), request.body),
-  });
-
-  app.get('/v1/accounting/tax-rates', {
-    config: TENANT,
-    schema: {
-      operationId: 'listTaxRates',
-      tags: TAGS,
-      summary: 'List tax rates',
-      description: 'Tax rates in creation order, optionally only archived or active ones, or one billing entity’s.',
-      querystring: ReferenceListQuery,
-      response: { 200: ref(ListTaxRateOutput), ...readErrors },
-    },
-    handler: async (request) => reference.listTaxRates(principalOf(request), request.query),
-  });
-
-  app.get('/v1/accounting/tax-rates/:id', {
-    config: TENANT,
-    schema: {
-      operationId: 'getTaxRate',
-      tags: TAGS,
-      summary: 'Get a tax rate',
-      description: 'One tax rate with its billing entity.',
-      params: IdParams,
-      response: { 200: ref(TaxRateOutput), ...readErrors },
-    },
-    handler: async (request) => reference.getTaxRate(principalOf(request), request.params.id),
-  });
-
-  app.get('/v1/accounting/accounts', {
-    config: TENANT,
-    schema: {
-      operationId: 'listAccounts',
-      tags: TAGS,
-      summary: 'List general-ledger accounts',
-      description: 'Accounts in creation order, optionally only archived or active ones, or one billing entity’s.',
-      querystring: ReferenceListQuery,
-      response: { 200: ref(ListAccountOutput), ...readErrors },
-    },
-    handler: async (request) => reference.listAccounts(principalOf(request), request.query),
-  });
-
-  app.get('/v1/accounting/accounts/:id', {
-    config: TENANT,
-    schema: {
-      operationId: 'getAccount',
-      tags: TAGS,
-      summary: 'Get a general-ledger account',
-      description: 'One account with its billing entity.',
-      params: IdParams,
-      response: { 200: ref(AccountOutput), ...readErrors },
-    },
-    handler: async (request) => reference.getAccount(principalOf(request), request.params.id),
-  });
+    app.get(`/v1/accounting/${r.path}/:id`, {
+      config: TENANT,
+      schema: {
+        operationId: `get${r.op}`,
+        tags: TAGS,
+        summary: `Get ${r.one}`,
+        description: `${r.oneText} with its billing entity.`,
+        params: IdParams,
+        response: { 200: ref(r.output), ...readErrors },
+      },
+      handler: async (request) => r.getOne(principalOf(request), request.params.id),
+    });
+  }
 
   app.get('/v1/accounting/exchange-rate', {
     config: TENANT,
