@@ -17,5 +17,6 @@ alter table billing_entities add column currency text not null default 'EUR' che
 alter table billing_document_lines add column source_currency text;
 alter table billing_document_lines add column source_unit_price numeric(20, 6);
 alter table billing_document_lines add column exchange_rate numeric(24, 12) check (exchange_rate > 0);
-alter table billing_document_lines add column exchange_rate_date date;
+-- The rate's day as YYYY-MM-DD text: lines are read with every column, and no driver should turn it into a local-time Date.
+alter table billing_document_lines add column exchange_rate_date text check (exchange_rate_date ~ '^\d{4}-\d{2}-\d{2}$');
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Dec, isPlainDecimal, moneyString, parseDecimal, roundMoney } from '../src/platform/money.js';
+import { convertMoney, convertUnitPrice, Dec, isPlainDecimal, moneyString, parseDecimal, PRICE_DECIMALS, roundMoney } from '../src/platform/money.js';
 import { dueDate } from '../src/modules/accounting/payment-terms.js';
 import { documentTotals, lineAmount, type PricedLine } from '../src/modules/accounting/totals.js';
 
@@ -44,6 +44,56 @@ describe('money', () => {
         expect(roundMoney(x.negated(), c).eq(r.negated())).toBe(true);
       }),
     );
+  });
+});
+
+/** Exchange rates as stored: up to 12 decimals, from far below 1 (JPY→KWD) to far above (KWD→JPY). */
+const rate = fc.oneof(decimalOf(4, 100_000), decimalOf(6, 10_000_000), decimalOf(12, 1_000_000_000_000)).filter((r) => new Dec(r).gt(0));
+
+describe('currency conversion', () => {
+  it('converts an amount within half a minor unit of amount × rate, symmetric in sign', () => {
+    fc.assert(
+      fc.property(amount, rate, currency, (a, r, c) => {
+        const exact = new Dec(a).times(r);
+        const converted = convertMoney(new Dec(a), new Dec(r), c);
+        expect(converted.decimalPlaces()).toBeLessThanOrEqual(decimals(c));
+        expect(converted.minus(exact).abs().lte(new Dec(10).pow(-decimals(c)).dividedBy(2))).toBe(true);
+        expect(convertMoney(new Dec(a).negated(), new Dec(r), c).eq(converted.negated())).toBe(true);
+      }),
+    );
+  });
+
+  it('never orders two amounts the other way round, and leaves amounts alone at rate 1', () => {
+    fc.assert(
+      fc.property(amount, amount, rate, currency, (a, b, r, c) => {
+        const [low, high] = new Dec(a).lte(b) ? [a, b] : [b, a];
+        expect(convertMoney(new Dec(low), new Dec(r), c).lte(convertMoney(new Dec(high), new Dec(r), c))).toBe(true);
+        const inCurrency = roundMoney(new Dec(a), c);
+        expect(convertMoney(inCurrency, new Dec(1), c).eq(inCurrency)).toBe(true);
+      }),
+    );
+  });
+
+  it('keeps a converted line within half a minor unit plus the price rounding of quantity × price × rate', () => {
+    fc.assert(
+      fc.property(quantity, amount, rate, currency, (q, p, r, c) => {
+        const price = convertUnitPrice(new Dec(p), new Dec(r));
+        expect(price.decimalPlaces()).toBeLessThanOrEqual(PRICE_DECIMALS);
+        expect(price.minus(new Dec(p).times(r)).abs().lte(new Dec(10).pow(-PRICE_DECIMALS).dividedBy(2))).toBe(true);
+        // The line is priced from the stored (rounded) price, once, like any other line.
+        const line = new Dec(lineAmount(q, price.toFixed(), c));
+        const bound = new Dec(10).pow(-decimals(c)).dividedBy(2).plus(new Dec(q).times(new Dec(10).pow(-PRICE_DECIMALS)).dividedBy(2));
+        expect(line.minus(new Dec(q).times(p).times(r)).abs().lte(bound)).toBe(true);
+      }),
+    );
+  });
+
+  it('rounds ties half away from zero', () => {
+    expect(convertMoney(new Dec('10'), new Dec('0.1234500000'), 'EUR').toFixed()).toBe('1.23');
+    expect(convertMoney(new Dec('100'), new Dec('0.012345'), 'EUR').toFixed()).toBe('1.23');
+    expect(convertMoney(new Dec('1'), new Dec('1.005'), 'EUR').toFixed()).toBe('1.01');
+    expect(convertMoney(new Dec('-1'), new Dec('1.005'), 'EUR').toFixed()).toBe('-1.01');
+    expect(convertUnitPrice(new Dec('0.335'), new Dec('0.0000015')).toFixed()).toBe('0.000001');
   });
 });
 

@@ -53,3 +53,20 @@ export function moneyString(amount: Dec, currency: string): string {
 export const plainString = (value: Dec) => value.toFixed();
 
 export const sum = (values: Dec[]): Dec => values.reduce((acc, v) => acc.plus(v), new Dec(0));
+
+/** Decimals kept on a converted unit price: what the price columns hold (`numeric(20, 6)`). */
+export const PRICE_DECIMALS = 6;
+
+/**
+ * A unit price in another currency: price × rate, rounded once, half up, to PRICE_DECIMALS. The
+ * line amount is then quantity × this price rounded to the currency, like any other line, so a
+ * converted line still satisfies "amount = quantity × price" on the invoice (EN 16931 BR-LIN).
+ */
+export function convertUnitPrice(price: Dec, rate: Dec): Dec {
+  return price.times(rate).toDecimalPlaces(PRICE_DECIMALS, Dec.ROUND_HALF_UP);
+}
+
+/** An amount in another currency: amount × rate, rounded once to that currency's minor unit. */
+export function convertMoney(amount: Dec, rate: Dec, currency: string): Dec {
+  return roundMoney(amount.times(rate), currency);
+}

@@ -3,6 +3,7 @@ import { Dec, moneyString, plainString } from '../../platform/money.js';
 import type { DocumentKind, DocumentStatus } from './accounting.tables.js';
 import type { DocumentRow, LineRow } from './billing.repo.js';
 import type { CompanySummaryOutput, LineItem, SalesCreditNoteOutput, SalesInvoiceOutput } from './billing.schemas.js';
+import type { AccountingConversion } from './conversion.js';
 import type { BillingEntityRow } from './reference.repo.js';
 import { billingEntityOutput } from './reference.service.js';
 
@@ -55,6 +56,21 @@ function lineItem(line: LineRow, currency: string, invoiceName: string | null): 
     is_credit_charge: line.credited_line_id !== null,
     invoice_name: invoiceName,
     fraction: '1',
+    converted_from:
+      line.source_currency && line.source_unit_price && line.exchange_rate && line.exchange_rate_date
+        ? { currency: line.source_currency, unit_price: plainString(new Dec(line.source_unit_price)), exchange_rate: plainString(new Dec(line.exchange_rate)), rate_date: line.exchange_rate_date }
+        : null,
+  };
+}
+
+function exchangeRateOutput(conversion: AccountingConversion | null) {
+  if (!conversion) return null;
+  return {
+    rate: new Dec(conversion.rate).toNumber(),
+    inverse_rate: new Dec(conversion.inverse_rate).toNumber(),
+    rate_date: conversion.rate_date,
+    currency: conversion.currency,
+    total_tax: conversion.total_tax,
   };
 }
 
@@ -79,7 +95,7 @@ function common(parts: DocumentParts, invoiceName: string | null) {
     customer_reference_numbers: row.customer_reference_numbers,
     custom_fields: row.custom_fields,
     e_invoicing: null,
-    exchange_rate: null,
+    exchange_rate: exchangeRateOutput(row.exchange_rate as AccountingConversion | null),
     total_excl_tax: moneyString(new Dec(row.total_excl_tax), row.currency),
     total_tax: moneyString(new Dec(row.total_tax), row.currency),
     total_incl_tax: moneyString(new Dec(row.total_incl_tax), row.currency),

@@ -33,6 +33,14 @@ export const LineItem = Type.Object(
     is_credit_charge: Type.Boolean(),
     invoice_name: Nullable(Type.String({ description: 'On a credit note: the credited invoice.' })),
     fraction: Type.String(),
+    converted_from: Type.Optional(
+      Nullable(
+        Type.Object(
+          { currency: Type.String(), unit_price: Type.String(), exchange_rate: Type.String(), rate_date: DateOnly },
+          { description: 'Waybill: a charge billed in another currency, its own price and the rate (charge currency → invoice currency) it was converted at.' },
+        ),
+      ),
+    ),
   },
   { $id: 'LineItem' },
 );
@@ -69,7 +77,18 @@ const documentFields = {
   customer_reference_numbers: Type.Array(Type.String()),
   custom_fields: FreeObject(),
   e_invoicing: Nullable(Type.Object({ number: Nullable(Type.String()), url: Nullable(Type.String()), regulator: Nullable(Type.String()) })),
-  exchange_rate: Nullable(Type.Object({ rate: Type.Number(), inverse_rate: Type.Number(), rate_date: Nullable(DateOnly) })),
+  exchange_rate: Nullable(
+    Type.Object(
+      {
+        rate: Type.Number(),
+        inverse_rate: Type.Number(),
+        rate_date: Nullable(DateOnly),
+        currency: Type.Optional(Type.String({ description: 'Waybill: the billing entity’s books currency the rate converts into.' })),
+        total_tax: Type.Optional(Type.String({ description: 'Waybill: the VAT total in that currency (EN 16931 BT-111), a decimal string.' })),
+      },
+      { description: 'For a finalized document in another currency than its billing entity’s books: the rate in force on its date.' },
+    ),
+  ),
   total_excl_tax: Type.String(),
   total_incl_tax: Type.String(),
   total_tax: Type.String(),

@@ -17,6 +17,9 @@ const chargeFields = {
   // numeric(18, 6) > 0 and numeric(20, 6) in order_charges.
   quantity: Type.Optional(DecimalColumnInput(12, 6, { sign: 'positive', description: 'How many units; more than 0, at most 6 decimals (1 when omitted).' })),
   unit_price: DecimalColumnInput(14, 6, { sign: 'any', description: 'The price of one unit without tax, at most 6 decimals; negative for a discount.' }),
+  currency: Type.Optional(
+    Type.String({ pattern: '^[A-Z]{3}$', minLength: 3, maxLength: 3, description: 'The currency of the price (the customer’s when omitted); an invoice in another currency converts it at the recorded exchange rate.' }),
+  ),
   tax_rate: TaxRateRef,
   account_code: Type.Optional(Nullable(Str(50))),
   requires_approval: Type.Optional(Type.Boolean({ description: 'The customer must approve the charge before it can be invoiced.' })),

@@ -124,7 +124,7 @@ export function createChargesService(deps: { db: Db; bus: EventBus; orders: Orde
           description: input.description ?? null,
           quantity: quantity as string,
           unit_price: unit_price as string,
-          currency: customer.currency,
+          currency: input.currency ?? customer.currency,
           tax_rate_id: taxRateId as string,
           account_id: accountId ?? null,
           requires_approval: requiresApproval,
@@ -145,7 +145,7 @@ export function createChargesService(deps: { db: Db; bus: EventBus; orders: Orde
       await inTransaction(db, async (tx) => {
         const existing = await lockEditable(tx, order, chargeId);
         const requiresApproval = input.requires_approval ?? existing.requires_approval;
-        const priced = quantity !== undefined || unit_price !== undefined || taxRateId !== undefined;
+        const priced = quantity !== undefined || unit_price !== undefined || taxRateId !== undefined || input.currency !== undefined;
         const askAgain = requiresApproval && (priced || !existing.requires_approval);
         const row = await repo.updateCharge(tx.trx, principal.tenantId, chargeId, {
           code: input.code,
@@ -153,6 +153,7 @@ export function createChargesService(deps: { db: Db; bus: EventBus; orders: Orde
           description: input.description,
           quantity,
           unit_price,
+          currency: input.currency,
           tax_rate_id: taxRateId,
           account_id: accountId,
           requires_approval: requiresApproval,

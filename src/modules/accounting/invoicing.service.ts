@@ -16,6 +16,7 @@ import { paymentTermOf } from './billing.output.js';
 import type { CreditInput, InvoiceOrdersInput, SalesCreditNoteInput, SalesInvoiceInput } from './billing.schemas.js';
 import { documentEvent, drawNumberInDateOrder, recordFiles, todayUtc, type BillingService } from './billing.service.js';
 import * as chargesRepo from './charges.repo.js';
+import { accountingConversion, convertedPrice, rateOn } from './conversion.js';
 import { dueDate } from './payment-terms.js';
 import type { ReferenceService } from './reference.service.js';
 import { documentTotals } from './totals.js';
@@ -132,9 +133,11 @@ export function createInvoicingService(deps: {
         },
         lines,
       );
-      await recordFiles(tx, created);
-      await documentEvent(tx, bus, created, 'finalized');
-      return created;
+      const conversion = await accountingConversion(tx.trx, created, entity.currency, input.date);
+      const final = conversion ? await repo.updateDocument(tx.trx, tenantId, created.id, { exchange_rate: JSON.stringify(conversion) }) : created;
+      await recordFiles(tx, final);
+      await documentEvent(tx, bus, final, 'finalized');
+      return final;
     });
     return billing.output(tenantId, row);
   }
@@ -159,9 +162,13 @@ export function createInvoicingService(deps: {
         if (!locked.length) throw conflict('These orders have no approved charges left to invoice', [detail('nothing to invoice', 'order_ids')]);
         const charges = await chargesRepo.listChargeViews(tx.trx, tenantId, { ids: locked.map((c) => c.id) });
         const entities = new Set(charges.map((c) => c.billing_entity_id));
-        const currencies = new Set(charges.map((c) => c.currency));
         if (entities.size > 1) throw badRequest('The charges use tax rates of different billing entities', [detail('several billing entities', 'order_ids')]);
-        if (currencies.size > 1) throw badRequest('The charges are in different currencies', [detail('several currencies', 'order_ids')]);
+        // The invoice is in the customer's currency; a charge in another one is converted at the
+        // rate in force on the invoice's date, recorded on its line.
+        const currency = customer.currency;
+        const prices = await Promise.all(
+          charges.map(async (c) => (c.currency === currency ? { unit_price: c.unit_price } : convertedPrice(c.unit_price, await rateOn(tx.trx, tenantId, c.currency, currency, today, 'order_ids')))),
+        );
         const term = paymentTermOf(customer);
         const draft = await writeDocument(
           tx,
@@ -171,7 +178,7 @@ export function createInvoicingService(deps: {
             status: 'DRAFT',
             billing_entity_id: [...entities][0] as string,
             company_id: customer.id,
-            currency: [...currencies][0] as string,
+            currency,
             year: null,
             number: null,
             name: null,
@@ -183,7 +190,7 @@ export function createInvoicingService(deps: {
             origin: 'WAYBILL',
             finalized_at: null,
           },
-          charges.map((c) => ({
+          charges.map((c, i) => ({
             id: randomUUID(),
             charge_id: c.id,
             credited_line_id: null,
@@ -193,7 +200,7 @@ export function createInvoicingService(deps: {
             name: c.name,
             description: c.description,
             quantity: c.quantity,
-            unit_price: c.unit_price,
+            ...(prices[i] as { unit_price: string }),
             tax_rate_id: c.tax_rate_id,
             tax_code: c.tax_code,
             tax_name: c.tax_name,

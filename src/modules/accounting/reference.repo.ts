@@ -142,3 +142,22 @@ export async function listExchangeRates(db: Executor, f: ExchangeRateFilter): Pr
   if (f.after) q = q.where(createdAfter(f.after));
   return q.orderBy('created_at').orderBy('id').limit(f.limit + 1).execute();
 }
+
+/**
+ * The rate of a pair in force on a day: the latest recorded on or before it, in either direction
+ * (a reversed row is answered through its inverse by the caller); on one day, the direction asked wins.
+ */
+export async function rateInForce(db: Executor, tenantId: string, from: string, to: string, day: string): Promise<ExchangeRateRow | undefined> {
+  return db
+    .selectFrom('exchange_rates')
+    .select([...exchangeRateColumns, sql<string>`rate_date::text`.as('rate_date')])
+    .where('tenant_id', '=', tenantId)
+    .where((eb) =>
+      eb.or([eb.and([eb('from_currency', '=', from), eb('to_currency', '=', to)]), eb.and([eb('from_currency', '=', to), eb('to_currency', '=', from)])]),
+    )
+    .where('rate_date', '<=', day)
+    .orderBy('rate_date', 'desc')
+    .orderBy(sql`from_currency = ${from}`, 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}

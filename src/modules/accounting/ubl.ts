@@ -2,6 +2,7 @@ import { FormatFactoryService, type Invoice } from '@e-invoice-eu/core';
 import { Dec, moneyString } from '../../platform/money.js';
 import { conflict } from '../../platform/http/errors.js';
 import type { DocumentParts } from './billing.output.js';
+import type { AccountingConversion } from './conversion.js';
 
 /**
  * UBL 2.1 following Peppol BIS Billing 3.0, through @e-invoice-eu/core. Its own `generate` compiles
@@ -52,6 +53,7 @@ export async function renderUbl(parts: DocumentParts, credited: { name: string; 
   const categoryOf = new Map(lines.map((l) => [l.tax_code, taxCategory(l.tax_type, l.tax_percentage)]));
   const isInvoice = row.kind.endsWith('INVOICE');
   const references = row.customer_reference_numbers;
+  const conversion = row.exchange_rate as AccountingConversion | null;
   const invoice = {
     'ubl:Invoice': {
       'cbc:CustomizationID': PEPPOL_CUSTOMIZATION,
@@ -61,6 +63,8 @@ export async function renderUbl(parts: DocumentParts, credited: { name: string; 
       ...(isInvoice && row.due_date ? { 'cbc:DueDate': row.due_date } : {}),
       'cbc:InvoiceTypeCode': isInvoice ? '380' : '381',
       'cbc:DocumentCurrencyCode': currency,
+      // In another currency than the seller's books: the VAT total in the books' currency too (BT-6, BT-111).
+      ...(conversion ? { 'cbc:TaxCurrencyCode': conversion.currency } : {}),
       // Peppol wants a buyer reference or an order reference: the customer's PO, else the first order.
       'cbc:BuyerReference': references[0] ?? lines.find((l) => l.order_name)?.order_name ?? (row.name as string),
       ...(credited ? { 'cac:BillingReference': [{ 'cac:InvoiceDocumentReference': { 'cbc:ID': credited.name, 'cbc:IssueDate': credited.date } }] } : {}),
@@ -101,6 +105,7 @@ export async function renderUbl(parts: DocumentParts, credited: { name: string; 
             'cac:TaxCategory': categoryOf.get(s.taxKey),
           })),
         },
+        ...(conversion ? [{ 'cbc:TaxAmount': conversion.total_tax, 'cbc:TaxAmount@currencyID': conversion.currency }] : []),
       ],
       'cac:LegalMonetaryTotal': {
         ...withCurrency('cbc:LineExtensionAmount', row.total_excl_tax),
