@@ -7,9 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
-import { Type } from '@sinclair/typebox';
 import { realisticOrder } from '../test/orders.fixtures.js';
-import { bearerHeader, load, machineLine, markdownTable, startBenchServer, type BenchServer, type Engine, type LoadOptions, type LoadResult } from './support.js';
+import {
+  bearerHeader, GET_CEILING, INSERT_CEILING, load, machineLine, markdownTable, registerCeilings, startBenchServer, type BenchServer, type Engine, type LoadOptions, type LoadResult,
+} from './support.js';
 
 const CONNECTIONS = 32;
 /** Tenants of the multi-tenant import scenario: every connection cycles through all of them. */
@@ -17,8 +18,6 @@ const TENANTS = 8;
 /** Which pairs to measure (BENCH_ORDER_PARTS, comma-separated): all three by default. */
 const PARTS = new Set((process.env.BENCH_ORDER_PARTS ?? 'import,status,tenants').split(','));
 const WARM_UP_SECONDS = 2;
-const INSERT_CEILING = '/bench/ceiling/insert';
-const GET_CEILING = '/bench/ceiling/row/:id';
 
 /**
  * `unique`: a fresh `[<id>]` per request in the body. `rotateHeaders`: each connection sends its
@@ -81,26 +80,7 @@ async function benchTenant(server: BenchServer, index: number): Promise<Record<s
 }
 
 async function benchEngine(engine: Engine) {
-  const server = await startBenchServer({
-    engine,
-    extend: async (app, services) => {
-      // The ceilings: the least work a route on this stack can do against the same database.
-      await sql`create table bench_rows (tenant_id uuid not null, id uuid not null, body jsonb not null, primary key (tenant_id, id))`.execute(services.db);
-      app.post(INSERT_CEILING, {
-        schema: { hide: true, body: Type.Object({ note: Type.String({ maxLength: 100 }) }) },
-        handler: async (request) => {
-          const tenantId = request.principal?.tenantId as string;
-          await services.db.insertInto('bench_rows' as never).values({ tenant_id: tenantId, id: randomUUID(), body: JSON.stringify(request.body) } as never).execute();
-          return { ok: true };
-        },
-      });
-      app.get(GET_CEILING, {
-        schema: { hide: true, params: Type.Object({ id: Type.String({ format: 'uuid' }) }) },
-        handler: async (request) =>
-          services.db.selectFrom('bench_rows' as never).selectAll().where('tenant_id' as never, '=', request.principal?.tenantId as never).where('id' as never, '=', request.params.id as never).executeTakeFirstOrThrow(),
-      });
-    },
-  });
+  const server = await startBenchServer({ engine, extend: registerCeilings });
   try {
     const auth = { ...bearerHeader(server.admin.token), 'content-type': 'application/json' };
     const company = await server.app.inject({ method: 'POST', url: '/v1/companies/company', headers: auth, payload: { name: 'Acme', code: 'ACME', currency: 'EUR', is_customer: true } });

@@ -7,7 +7,10 @@ import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
+import { Type } from '@sinclair/typebox';
+import { sql } from 'kysely';
 import { buildApp } from '../src/app.js';
 import { loadConfig, type Config } from '../src/config.js';
 import { connectDatabase, type DatabaseHandle } from '../src/platform/db/connect.js';
@@ -90,6 +93,31 @@ export async function startBenchServer(options: BenchServerOptions): Promise<Ben
     await dispose();
     throw err;
   }
+}
+
+export const INSERT_CEILING = '/bench/ceiling/insert';
+export const GET_CEILING = '/bench/ceiling/row/:id';
+
+/**
+ * The ceilings a route is measured against: the least work a route on this stack can do against
+ * the same database (one single-row insert, one select by primary key), authenticated like the
+ * real routes. Registered through `BenchServerOptions.extend`.
+ */
+export async function registerCeilings(app: App, services: Services): Promise<void> {
+  await sql`create table bench_rows (tenant_id uuid not null, id uuid not null, body jsonb not null, primary key (tenant_id, id))`.execute(services.db);
+  app.post(INSERT_CEILING, {
+    schema: { hide: true, body: Type.Object({ note: Type.String({ maxLength: 100 }) }) },
+    handler: async (request) => {
+      const tenantId = request.principal?.tenantId as string;
+      await services.db.insertInto('bench_rows' as never).values({ tenant_id: tenantId, id: randomUUID(), body: JSON.stringify(request.body) } as never).execute();
+      return { ok: true };
+    },
+  });
+  app.get(GET_CEILING, {
+    schema: { hide: true, params: Type.Object({ id: Type.String({ format: 'uuid' }) }) },
+    handler: async (request) =>
+      services.db.selectFrom('bench_rows' as never).selectAll().where('tenant_id' as never, '=', request.principal?.tenantId as never).where('id' as never, '=', request.params.id as never).executeTakeFirstOrThrow(),
+  });
 }
 
 export interface LoadOptions {

@@ -57,8 +57,11 @@ export async function lockStops(tx: Tx, tenantId: string, stopIds: readonly stri
   return rows.map(({ cancelled_at, ...r }) => ({ ...r, order_cancelled: cancelled_at !== null }));
 }
 
-/** The order's `VisibilityOrder` as the open transaction sees it, stored with its status event. */
-export type OrderSnapshot = (tx: Tx, tenantId: string, orderId: string) => Promise<object>;
+/**
+ * Stores the order's status document as the open transaction leaves it and answers the order's
+ * `VisibilityOrder`, which its status event carries.
+ */
+export type OrderSnapshot = (exec: Executor, tenantId: string, orderId: string) => Promise<object>;
 
 /**
  * Re-derives each order's status from its stops; records an event for every order whose status
@@ -75,7 +78,8 @@ async function rederive(
   first?: () => Promise<void>,
 ): Promise<OrderRow[]> {
   const changed: Array<{ updated: OrderRow; previous: OrderStatus }> = [];
-  for (const orderId of [...new Set(orderIds)].sort()) {
+  const touched = [...new Set(orderIds)].sort();
+  for (const orderId of touched) {
     const order = await tx.trx.selectFrom('orders').selectAll().where('tenant_id', '=', tenantId).where('id', '=', orderId).forUpdate().executeTakeFirstOrThrow();
     const stops = await tx.trx.selectFrom('order_stops').select('status').where('tenant_id', '=', tenantId).where('order_id', '=', orderId).execute();
     const status: OrderStatus = deriveOrderStatus({ quote: order.is_quote, cancelled: order.cancelled_at !== null, stopStatuses: stops.map((s) => s.status) });
@@ -89,9 +93,12 @@ async function rederive(
       .executeTakeFirstOrThrow();
     changed.push({ updated, previous: order.status });
   }
+  // Every touched order's status document follows its stops, whether its status changed or not.
+  const snapshots = new Map<string, object>();
+  for (const orderId of touched) snapshots.set(orderId, await snapshot(tx.trx, tenantId, orderId));
   await first?.();
   for (const { updated, previous } of changed) {
-    const extra = { previous_status: previous, order_snapshot: await snapshot(tx, tenantId, updated.id) };
+    const extra = { previous_status: previous, order_snapshot: snapshots.get(updated.id) };
     await appendOrderEvent(tx, bus, updated.status === 'COMPLETED' ? 'order.completed' : 'order.status_changed', updated, extra);
   }
   return changed.map((c) => c.updated);
@@ -127,11 +134,15 @@ export interface StopSchedule {
   timeWindow?: Record<string, unknown> | null;
 }
 
-/** Moves stops' requested dates and time windows (planning changes agreed with the customer). */
-export async function rescheduleStops(exec: Executor, tenantId: string, changes: readonly StopSchedule[]): Promise<void> {
+/**
+ * Moves stops' requested dates and time windows (planning changes agreed with the customer);
+ * answers the orders whose stops it moved.
+ */
+export async function rescheduleStops(exec: Executor, tenantId: string, changes: readonly StopSchedule[]): Promise<string[]> {
+  const orderIds = new Set<string>();
   for (const change of changes) {
     if (change.date === undefined && change.timeWindow === undefined) continue;
-    await exec
+    const moved = await exec
       .updateTable('order_stops')
       .set({
         ...(change.date !== undefined ? { requested_date: change.date } : {}),
@@ -142,8 +153,11 @@ export async function rescheduleStops(exec: Executor, tenantId: string, changes:
       })
       .where('tenant_id', '=', tenantId)
       .where('id', '=', change.stopId)
-      .execute();
+      .returning('order_id')
+      .executeTakeFirst();
+    if (moved) orderIds.add(moved.order_id);
   }
+  return [...orderIds];
 }
 
 /** Where a stop's execution stands: its status and the times reported for it. */

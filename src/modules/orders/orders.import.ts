@@ -12,6 +12,7 @@ import { compact, headerOf, inputHash, planConsignments, rowsOf } from './orders
 import * as repo from './orders.repo.js';
 import type { OrderRow } from './orders.repo.js';
 import type { OrderImport, OrderInput } from './orders.schemas.js';
+import type { StatusDocuments } from './order-status-documents.js';
 import type { UploadError, UploadStatus } from './orders.tables.js';
 
 /**
@@ -69,8 +70,8 @@ export function uploadOutput(upload: { id: string; status: UploadStatus; order_i
   };
 }
 
-export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: CompaniesService; changes: OrderChangeHooks }) {
-  const { db, bus, companies, changes } = deps;
+export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: CompaniesService; changes: OrderChangeHooks; statusDocuments: StatusDocuments }) {
+  const { db, bus, companies, changes, statusDocuments } = deps;
 
   /**
    * The order's customer. A CUSTOMER client orders only for its own company: the body may leave
@@ -220,7 +221,8 @@ export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: Co
       if (order && outcome.event) {
         const why = outcome.reason ? { operation: input.operation, reason: outcome.reason } : {};
         const naming = order.name === unnamed(order.id) ? repo.orderNamingPrelude(order, ORDER_NAME) : undefined;
-        order = await appendOrderEvent(tx, bus, outcome.event, order, { upload_id: uploadId, ...why }, naming);
+        const { extra, prelude } = await statusDocuments.forEvent(tx, order, naming);
+        order = await appendOrderEvent(tx, bus, outcome.event, order, { upload_id: uploadId, ...why, ...extra }, prelude);
       }
       return uploadOutput(upload, order?.name ?? null);
     });

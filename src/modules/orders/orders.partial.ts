@@ -16,6 +16,7 @@ import type { OrderRow } from './orders.repo.js';
 import { scopeOf } from './orders.scope.js';
 import type { AttachToOrderInput } from '../documents/documents.service.js';
 import { isUuid } from '../../platform/http/schemas.js';
+import type { StatusDocuments } from './order-status-documents.js';
 
 /**
  * `POST /v1/webhook/partial-order-update`. Each update runs in its own transaction: it finds
@@ -60,8 +61,15 @@ function documentSources(path: string, answer: unknown) {
   });
 }
 
-export function createPartialUpdater(deps: { db: Db; bus: EventBus; companies: CompaniesService; documents: DocumentAttacher; changes: OrderChangeHooks }) {
-  const { db, bus, companies, documents, changes } = deps;
+export function createPartialUpdater(deps: {
+  db: Db;
+  bus: EventBus;
+  companies: CompaniesService;
+  documents: DocumentAttacher;
+  changes: OrderChangeHooks;
+  statusDocuments: StatusDocuments;
+}) {
+  const { db, bus, companies, documents, changes, statusDocuments } = deps;
 
   /** Company ids a `company` match names: by code, and by exact (case-insensitive) name. */
   async function companyIds(tenantId: string, match: { name?: { matches_any: string[] } | null; code?: { matches_any: string[] } | null }) {
@@ -138,7 +146,8 @@ export function createPartialUpdater(deps: { db: Db; bus: EventBus; companies: C
         const order = await cancelOrderRows(tx, target);
         await attach(tx, principal, order, update.question_answers ? [{ subjectType: 'ORDER', subjectId: order.id, answers: update.question_answers }] : []);
         await changes.notify(tx, order);
-        await appendOrderEvent(tx, bus, 'order.cancelled', order, { source: 'partial_update' });
+        const { extra } = await statusDocuments.forEvent(tx, order);
+        await appendOrderEvent(tx, bus, 'order.cancelled', order, { source: 'partial_update', ...extra });
         return { order, changed: true };
       }
       const aggregate = await repo.loadOrderAggregate(tx.trx, target.tenant_id, target.id, { kind: 'tenant' });
@@ -178,7 +187,8 @@ export function createPartialUpdater(deps: { db: Db; bus: EventBus; companies: C
       // Last, so the tenant's event counter is locked only until the commit right after.
       if (after !== before) {
         await changes.notify(tx, order);
-        await appendOrderEvent(tx, bus, 'order.updated', order, { source: 'partial_update' });
+        const { extra } = await statusDocuments.forEvent(tx, order);
+        await appendOrderEvent(tx, bus, 'order.updated', order, { source: 'partial_update', ...extra });
       }
       return { order, changed: after !== before || attached > 0 };
     });

@@ -1,4 +1,4 @@
-import { sql, type CompiledQuery, type Insertable, type Selectable } from 'kysely';
+import { sql, type CompiledQuery, type Insertable, type RawBuilder, type Selectable } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { drawCounter } from '../../platform/db/counters.js';
 import type { Executor } from '../../platform/db/database.js';
@@ -160,14 +160,20 @@ export async function insertOrderIfNew(db: Executor, row: Insertable<OrderTable>
     .executeTakeFirst();
 }
 
+/** A naming prelude, and the drawn name as an expression its statement can use elsewhere. */
+export interface NamingPrelude extends EventPrelude {
+  name: RawBuilder<string>;
+}
+
 /**
  * Names a new order `<prefix><number>` (zero-padded to `digits`, longer numbers kept whole) from
  * the tenant's gap-free order counter, as a prelude of the order's first event: the counter's
  * row lock is held until COMMIT, so the draw shares the event's statement instead of adding a
  * round trip while the tenant's other creators wait. The event's payload gets the name.
  */
-export function orderNamingPrelude(order: OrderRow, format: { prefix: string; digits: number }): EventPrelude {
+export function orderNamingPrelude(order: OrderRow, format: { prefix: string; digits: number }): NamingPrelude {
   return {
+    name: sql<string>`(select name from named)`,
     ctes: sql`
       drawn_name as (${drawCounter(order.tenant_id, 'order_name')}), named as (
         update orders set name = ${format.prefix} || lpad(drawn_name.value::text, greatest(${format.digits}::int, length(drawn_name.value::text)), '0')

@@ -125,7 +125,8 @@ export function ordersRoutes(app: App, deps: { orders: OrdersService }) {
       params: OrderParams,
       response: { 200: ref(OrderWithStatus, { example: orderWithStatusExample, description: 'The order and its statuses' }), ...readErrors(404) },
     },
-    handler: async (request) => orders.getStatus(principalOf(request), request.params.order_id),
+    // The stored document is the serialised answer: sent as it is, not serialised again.
+    handler: async (request, reply) => reply.type('application/json').send(await orders.getStatus(principalOf(request), request.params.order_id)),
   });
 
   app.get('/v1/orders/order/:order_id/export', {

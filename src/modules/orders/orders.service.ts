@@ -10,8 +10,9 @@ import type { Principal } from '../../platform/http/principal.js';
 import { OrderChangeHooks, type OrderChangeListener } from './orders.events.js';
 import { createOrderImporter, uploadOutput } from './orders.import.js';
 import { createPartialUpdater, type DocumentAttacher } from './orders.partial.js';
-import { orderExport, orderOutput, orderWithStatus, visibilityOrder, type VisibilityOrder } from './orders.output.js';
-import type { OrderExport, OrderOutput, OrderSummary, OrderWithStatus } from './orders.output-schemas.js';
+import { orderExport, orderOutput, visibilityOrder, type VisibilityOrder } from './orders.output.js';
+import type { OrderExport, OrderOutput, OrderSummary } from './orders.output-schemas.js';
+import { createStatusDocuments } from './order-status-documents.js';
 import * as repo from './orders.repo.js';
 import type { OrderAggregate, OrderRow, OrderScope } from './orders.repo.js';
 import { scopeOf } from './orders.scope.js';
@@ -44,8 +45,9 @@ export type OrdersService = ReturnType<typeof createOrdersService>;
 export function createOrdersService(deps: { db: Db; bus: EventBus; companies: CompaniesService; documents: DocumentAttacher }) {
   const { db, companies } = deps;
   const changes = new OrderChangeHooks();
-  const importOrder = createOrderImporter({ ...deps, changes });
-  const partialUpdate = createPartialUpdater({ ...deps, changes });
+  const statusDocuments = createStatusDocuments(deps);
+  const importOrder = createOrderImporter({ ...deps, changes, statusDocuments });
+  const partialUpdate = createPartialUpdater({ ...deps, changes, statusDocuments });
 
   /** The contract's `VisibilityOrder` of an order as `exec` sees it (inside a transaction: what it wrote). */
   async function snapshotOf(tenantId: string, orderId: string, exec: Executor = db): Promise<VisibilityOrder> {
@@ -54,7 +56,6 @@ export function createOrdersService(deps: { db: Db; bus: EventBus; companies: Co
     if (!order || !customer) throw notFound('Order');
     return visibilityOrder(order, customer);
   }
-  const snapshotIn = (tx: Tx, tenantId: string, orderId: string) => snapshotOf(tenantId, orderId, tx.trx);
 
   async function load(tenantId: string, orderId: string, scope: OrderScope) {
     const order = await repo.loadOrderAggregate(db, tenantId, orderId, scope);
@@ -84,9 +85,9 @@ export function createOrdersService(deps: { db: Db; bus: EventBus; companies: Co
       return orderOutput(order, customer);
     },
 
-    async getStatus(principal: Principal, orderId: string): Promise<OrderWithStatus> {
-      const { order, customer } = await load(principal.tenantId, orderId, scopeOf(principal));
-      return orderWithStatus(order, customer);
+    /** The `OrderWithStatus` answer, already serialised: the stored status document. */
+    async getStatus(principal: Principal, orderId: string): Promise<string> {
+      return statusDocuments.read(principal.tenantId, orderId, scopeOf(principal));
     },
 
     async exportOrder(principal: Principal, orderId: string): Promise<OrderExport> {
@@ -177,12 +178,14 @@ export function createOrdersService(deps: { db: Db; bus: EventBus; companies: Co
     execution: {
       lockStops: execution.lockStops,
       setPlanningStatus: (tx: Tx, tenantId: string, stopIds: readonly string[], status: StopStatus) =>
-        execution.setPlanningStatus(tx, deps.bus, snapshotIn, tenantId, stopIds, status),
-      rescheduleStops: execution.rescheduleStops,
+        execution.setPlanningStatus(tx, deps.bus, statusDocuments.store, tenantId, stopIds, status),
+      async rescheduleStops(exec: Executor, tenantId: string, schedule: readonly execution.StopSchedule[]): Promise<void> {
+        for (const orderId of await execution.rescheduleStops(exec, tenantId, schedule)) await statusDocuments.store(exec, tenantId, orderId);
+      },
       lockStopExecution: execution.lockStopExecution,
       filterStops: execution.filterStops,
       recordStopExecution: (tx: Tx, tenantId: string, next: Parameters<typeof execution.recordStopExecution>[4], first?: () => Promise<void>) =>
-        execution.recordStopExecution(tx, deps.bus, snapshotIn, tenantId, next, first),
+        execution.recordStopExecution(tx, deps.bus, statusDocuments.store, tenantId, next, first),
     },
 
     /**

@@ -79,6 +79,16 @@ export interface OrderUploadTable {
   created_at: Generated<Date>;
 }
 
+/** See migrations/011_order_status_documents.sql. */
+export interface OrderStatusDocumentTable {
+  tenant_id: string;
+  order_id: string;
+  customer_company_id: string;
+  customer_version: number;
+  /** The serialised `OrderWithStatus`. */
+  document: string;
+}
+
 declare module '../../platform/db/database.js' {
   interface Database {
     orders: OrderTable;
@@ -86,5 +96,6 @@ declare module '../../platform/db/database.js' {
     order_stops: StopTable;
     order_goods: GoodTable;
     order_uploads: OrderUploadTable;
+    order_status_documents: OrderStatusDocumentTable;
   }
 }

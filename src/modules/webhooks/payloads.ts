@@ -41,7 +41,10 @@ const DOCUMENT_TYPES = new Set([
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value ? value : undefined);
 
 function operationalVisibility(sources: Partial<VisibilitySources>): PayloadBuilder {
-  /** The order as it is now (fan-out runs right after the commit), or null when it is gone. */
+  /**
+   * The order as it is now, or null when it is gone: only for events written without a snapshot of
+   * their moment (documents, charge approvals, events logged before orders stored one).
+   */
   const snapshot = async (event: EventRow, orderId: string | undefined): Promise<Record<string, unknown> | null> => {
     if (!orderId || !sources.visibilityOrder) return null;
     try {
@@ -54,7 +57,7 @@ function operationalVisibility(sources: Partial<VisibilitySources>): PayloadBuil
 
   return async (event) => {
     const timestamp = event.occurred_at.toISOString();
-    // Events written with the order's snapshot of their moment (stop progress, derived statuses) use it.
+    // Order and stop events carry the order's snapshot of their own moment, written with the change.
     const stored = event.payload.order_snapshot as Record<string, unknown> | undefined;
     if (event.type.startsWith('stop.')) {
       const stopId = str(event.payload.stop_id);
@@ -69,7 +72,7 @@ function operationalVisibility(sources: Partial<VisibilitySources>): PayloadBuil
     }
     if (event.entity_type === 'order' && event.type.startsWith('order.')) {
       const order = stored ?? (await snapshot(event, event.entity_id));
-      // The event's own status first: the snapshot is read at fan-out and may already be newer.
+      // The event's own status first: a snapshot read at fan-out (events without one) may be newer.
       const status = ORDER_EVENT_STATUS[event.type] ?? str(event.payload.status) ?? str(order?.status);
       if (!status) return null;
       // A charge awaiting the customer's approval is announced with the order's current status.

@@ -1,5 +1,6 @@
 import { AjvCompiler } from '@fastify/ajv-compiler';
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
+import type { TSchema } from '@sinclair/typebox';
 
 const buildFromPool = AjvCompiler();
 
@@ -33,3 +34,13 @@ export const buildLazySerializer: typeof buildSerializerFromPool = (externalSche
     return (data: unknown) => (serialize ??= compile(route))(data);
   };
 };
+
+/**
+ * The serializer a route answering `schema` would use, for a document stored to be sent later as
+ * it is (see the orders' stored status document): the same compiler, so the stored bytes carry
+ * exactly the fields the route's answer would. `externals` are the named schemas it refers to.
+ */
+export function documentSerializer(schema: TSchema, externals: readonly TSchema[]): (data: unknown) => string {
+  const compile = buildSerializerFromPool(Object.fromEntries(externals.map((s) => [s.$id, s])), {});
+  return compile({ schema, method: 'GET', url: '/', httpStatus: '200' });
+}
