@@ -33,7 +33,7 @@ export async function createServices(deps: { config: Config; database: DatabaseH
   const documents = createDocumentsService({ db, bus, blobs: createFileBlobStore(config.blobDir), maxBytes: config.documentMaxBytes });
   const orders = createOrdersService({ db, bus, companies, documents });
   const orderDocuments = createOrderDocumentsService({ documents, orders });
-  const trips = createTripsService({ db, bus, orders, companies, documents });
+  const trips = createTripsService({ db, bus, orders, companies, resources, documents });
   const events = createEventsService({ db });
   const accounting = createAccounting({ db, bus, orders, companies });
   const dispatchAnswers = (answer: { tenantId: string; sent: string; body: string }) => trips.recordDispatchAnswer(answer);

@@ -11,6 +11,7 @@ import { companyOutput, type CompaniesService } from '../companies/companies.ser
 import type { DocumentOutput } from '../documents/documents.schemas.js';
 import type { DocumentsService } from '../documents/documents.service.js';
 import type { OrdersService } from '../orders/orders.service.js';
+import type { ResourcesService } from '../resources/resources.service.js';
 import { answeredTrip, parseDispatchAnswer, sendDispatch, updateDispatch } from './trips.dispatch.js';
 import { appendTripEvent } from './trips.events.js';
 import { createStatusIntake } from './trips.status.js';
@@ -45,6 +46,7 @@ export function createTripsService(deps: {
   bus: EventBus;
   orders: OrdersService;
   companies: CompaniesService;
+  resources: Pick<ResourcesService, 'requireActiveResources'>;
   documents: Pick<DocumentsService, 'listForOrder' | 'createForOrder'>;
 }) {
   const { db, bus, orders, companies } = deps;
@@ -112,6 +114,20 @@ export function createTripsService(deps: {
     const shown = companyOutput(company);
     if (shown.is_blocked || shown.purchase?.status === 'BLOCKED') throw conflict(`Subcontractor ${company.name} is BLOCKED; trips cannot be dispatched to it`);
     return company;
+  }
+
+  /**
+   * Own resources to dispatch, as master data has them: each must be an active resource of the
+   * tenant (400 naming the entry otherwise), of the type the caller says when it says one.
+   */
+  async function ownResources(tenantId: string, refs: ReadonlyArray<{ id: string; resource_type?: string }>): Promise<ResourceRef[]> {
+    const found = await deps.resources.requireActiveResources(tenantId, refs.map((r) => r.id));
+    const mismatch = refs.findIndex((r, i) => r.resource_type !== undefined && r.resource_type !== found[i]?.resourceType);
+    if (mismatch >= 0) {
+      const wrong = found[mismatch];
+      throw badRequest(`resource ${wrong?.id} is a ${wrong?.resourceType}`, [detail(`resource ${wrong?.id} is a ${wrong?.resourceType}`, 'resource_type', `resources.${mismatch}.resource_type`)]);
+    }
+    return found.map((r) => ({ resource_type: r.resourceType, id: r.id, name: r.name }));
   }
 
   /**
@@ -249,12 +265,12 @@ export function createTripsService(deps: {
       const price = input.purchase_price === undefined ? null : new Decimal(String(input.purchase_price));
       if (price?.isNegative()) throw badRequest('purchase_price cannot be negative', [detail('must be 0 or more', 'purchase_price')]);
       const subcontractor = input.subcontractor_id ? await subcontractorFor(tenantId, input.subcontractor_id) : undefined;
+      const resources = input.resources ? await ownResources(tenantId, input.resources) : [];
       return inTransaction(db, async (tx) => {
         let { trip } = await lockTrip(tx, principal, tripId);
         if (trip.cancelled_at) throw conflict(`Trip ${trip.name} is cancelled; plan a new trip`);
         if (trip.status === 'COMPLETED') throw conflict(`Trip ${trip.name} is completed`);
         const before = await view(tx.trx, trip);
-        const resources: ResourceRef[] = input.resources ?? [];
         const sameExecutor = subcontractor
           ? trip.subcontractor_company_id === subcontractor.id
           : trip.executor === 'FLEET';
