@@ -35,6 +35,7 @@ import { eventSchemas } from './modules/events/events.schemas.js';
 import { tripsRoutes } from './modules/trips/trips.routes.js';
 import { tripsSchemas } from './modules/trips/trips.schemas.js';
 import { tripStatusSchemas } from './modules/trips/trips.status.schemas.js';
+import { tripImportSchemas } from './modules/trips/trips.import.schemas.js';
 import { tripWebhookRoutes } from './modules/trips/trips.webhooks.routes.js';
 import { webhooksRoutes } from './modules/webhooks/webhooks.routes.js';
 import { webhookSchemas } from './modules/webhooks/webhooks.schemas.js';
@@ -102,7 +103,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   });
   await app.register(swaggerUi, referencePageOptions);
 
-  for (const schema of [...commonSchemas, ...authSchemas, ...companySchemas, ...resourceSchemas, ...unavailabilitySchemas, ...validitySchemaList, ...documentSchemas, ...ordersSchemas, ...eventSchemas, ...webhookSchemas, ...tripsSchemas, ...tripStatusSchemas, ...accountingSchemas]) app.addSchema(schema);
+  for (const schema of [...commonSchemas, ...authSchemas, ...companySchemas, ...resourceSchemas, ...unavailabilitySchemas, ...validitySchemaList, ...documentSchemas, ...ordersSchemas, ...eventSchemas, ...webhookSchemas, ...tripsSchemas, ...tripStatusSchemas, ...tripImportSchemas, ...accountingSchemas]) app.addSchema(schema);
 
   registerAuth(app, services.auth.authenticator, config.tokenRateLimitPerMinute);
   registerIdempotency(app, services.db);
