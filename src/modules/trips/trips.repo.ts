@@ -95,6 +95,20 @@ export async function tripIdsOfOrder(exec: Executor, tenantId: string, orderId: 
   return rows.map((r) => r.trip_id).sort();
 }
 
+/** Live fleet trips (not cancelled, not completed) an own resource is dispatched on. */
+export async function liveTripsOfResource(exec: Executor, tenantId: string, resourceId: string): Promise<TripRow[]> {
+  return exec
+    .selectFrom('trips')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('executor', '=', 'FLEET')
+    .where('cancelled_at', 'is', null)
+    .where('status', '<>', 'COMPLETED')
+    .where(sql<boolean>`resources @> ${JSON.stringify([{ id: resourceId }])}::jsonb`)
+    .orderBy('id')
+    .execute();
+}
+
 export interface TripListFilter {
   tenantId: string;
   scope: TripScope;

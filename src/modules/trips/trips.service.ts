@@ -16,6 +16,7 @@ import { answeredTrip, parseDispatchAnswer, sendDispatch, updateDispatch } from 
 import { appendTripEvent } from './trips.events.js';
 import { createStatusIntake } from './trips.status.js';
 import { createTripImport } from './trips.import.js';
+import { createPositionFanout } from './trips.positions.js';
 import { createTripReader, visibilityOrders, type TripView } from './trips.output.js';
 import { checkPlan, stopsToPlace, type PlanningStop } from './trips.planning.js';
 import * as repo from './trips.repo.js';
@@ -268,6 +269,7 @@ export function createTripsService(deps: {
   return {
     view,
     ...createStatusIntake({ db, bus, orders, view, documents: deps.documents }),
+    ...createPositionFanout({ bus, orders, view }),
     ...createTripImport({ db, view, steps: { planIn, replanIn, dispatchIn, cancelIn, ownResources } }),
 
     async create(principal: Principal, input: TripInput): Promise<TripOutput> {
