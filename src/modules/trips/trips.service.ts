@@ -49,7 +49,7 @@ export function createTripsService(deps: {
   orders: OrdersService;
   companies: CompaniesService;
   resources: Pick<ResourcesService, 'requireActiveResources'>;
-  documents: Pick<DocumentsService, 'listForOrder' | 'createForOrder'>;
+  documents: Pick<DocumentsService, 'listForOrder' | 'createForOrder' | 'attachToOrder'>;
 }) {
   const { db, bus, orders, companies } = deps;
   const view = createTripReader({ orders, companies });
