@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Decimal } from 'decimal.js';
 import type { Db, Executor } from '../../platform/db/database.js';
 import { inTransaction, type Tx } from '../../platform/db/tx.js';
-import { appendEvent } from '../../platform/events/append.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import { AppError, badRequest, conflict, detail, notFound } from '../../platform/http/errors.js';
 import { cursorField, decodeCursor, pageOf } from '../../platform/http/pagination.js';
@@ -12,7 +11,7 @@ import type { DocumentOutput } from '../documents/documents.schemas.js';
 import type { DocumentsService } from '../documents/documents.service.js';
 import type { OrdersService } from '../orders/orders.service.js';
 import type { ResourcesService } from '../resources/resources.service.js';
-import { answeredTrip, parseDispatchAnswer, sendDispatch, updateDispatch } from './trips.dispatch.js';
+import { recordDispatchAnswer, sendDispatch, updateDispatch } from './trips.dispatch.js';
 import { appendTripEvent } from './trips.events.js';
 import { createStatusIntake } from './trips.status.js';
 import { createTripImport } from './trips.import.js';
@@ -344,32 +343,8 @@ export function createTripsService(deps: {
       return inTransaction(db, async (tx) => (await cancelIn(tx, principal, tripId)).output);
     },
 
-    /**
-     * Records the executor's answer to a dispatch message: USER_INPUT_ERROR marks the dispatch
-     * REJECTED (the tenant sees it on the trip and as a `trip.dispatch_rejected` event); any
-     * other answer leaves it ACCEPTED, with the errors kept for the record.
-     */
-    async recordDispatchAnswer(answer: { tenantId: string; sent: string; body: string }): Promise<void> {
-      const about = answeredTrip(answer.sent);
-      if (!about) return;
-      const errors = parseDispatchAnswer(answer.body);
-      const rejected = errors.some((e) => e.error_type === 'USER_INPUT_ERROR');
-      await inTransaction(db, async (tx) => {
-        const trip = await repo.findTrip(tx.trx, answer.tenantId, about.tripId, { kind: 'tenant' }, true);
-        if (!trip || trip.cancelled_at || trip.executor === 'NONE') return;
-        const updated = await repo.updateTrip(tx.trx, trip.tenant_id, trip.id, {
-          dispatch_status: rejected ? 'REJECTED' : 'ACCEPTED',
-          dispatch_errors: JSON.stringify(errors),
-        });
-        await appendEvent(tx, bus, {
-          tenantId: trip.tenant_id,
-          type: rejected ? 'trip.dispatch_rejected' : 'trip.dispatch_accepted',
-          entityType: 'trip',
-          entityId: trip.id,
-          payload: { trip_id: trip.id, trip_name: trip.name, operation: about.operation, errors, version: updated.version },
-        });
-      });
-    },
+    /** The executor's answer to a dispatch message (see `recordDispatchAnswer`). */
+    recordDispatchAnswer: (answer: { tenantId: string; sent: string; body: string }) => recordDispatchAnswer(db, bus, answer),
 
     /** The agreed purchase price as the trip's one charge (empty until a subcontractor is agreed). */
     async costs(principal: Principal, tripId: string): Promise<TripCostsOutput> {
