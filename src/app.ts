@@ -35,7 +35,10 @@ import { eventSchemas } from './modules/events/events.schemas.js';
 import { tripsRoutes } from './modules/trips/trips.routes.js';
 import { tripsSchemas } from './modules/trips/trips.schemas.js';
 import { tripStatusSchemas } from './modules/trips/trips.status.schemas.js';
+import { tripImportSchemas } from './modules/trips/trips.import.schemas.js';
 import { tripWebhookRoutes } from './modules/trips/trips.webhooks.routes.js';
+import { trackingRoutes } from './modules/tracking/tracking.routes.js';
+import { trackingSchemas } from './modules/tracking/tracking.schemas.js';
 import { webhooksRoutes } from './modules/webhooks/webhooks.routes.js';
 import { webhookSchemas } from './modules/webhooks/webhooks.schemas.js';
 import { accountingRoutes, accountingSchemas } from './modules/accounting/accounting.module.js';
@@ -102,7 +105,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   });
   await app.register(swaggerUi, referencePageOptions);
 
-  for (const schema of [...commonSchemas, ...authSchemas, ...companySchemas, ...resourceSchemas, ...unavailabilitySchemas, ...validitySchemaList, ...documentSchemas, ...ordersSchemas, ...eventSchemas, ...webhookSchemas, ...tripsSchemas, ...tripStatusSchemas, ...accountingSchemas]) app.addSchema(schema);
+  for (const schema of [...commonSchemas, ...authSchemas, ...companySchemas, ...resourceSchemas, ...unavailabilitySchemas, ...validitySchemaList, ...documentSchemas, ...ordersSchemas, ...eventSchemas, ...webhookSchemas, ...tripsSchemas, ...tripStatusSchemas, ...tripImportSchemas, ...trackingSchemas, ...accountingSchemas]) app.addSchema(schema);
 
   registerAuth(app, services.auth.authenticator, config.tokenRateLimitPerMinute);
   registerIdempotency(app, services.db);
@@ -120,6 +123,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   ordersRoutes(app, services);
   tripsRoutes(app, services);
   await tripWebhookRoutes(app, services);
+  trackingRoutes(app, services);
 
   eventsRoutes(app, services);
   webhooksRoutes(app, services);

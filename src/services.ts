@@ -14,6 +14,7 @@ import { createResourcesService } from './modules/resources/resources.service.js
 import { createUnavailabilityService } from './modules/resources/unavailability.service.js';
 import { createValiditiesService } from './modules/resources/validities.service.js';
 import { createTripsService } from './modules/trips/trips.service.js';
+import { createTrackingService } from './modules/tracking/tracking.service.js';
 import { createAccounting } from './modules/accounting/accounting.module.js';
 
 /**
@@ -33,7 +34,8 @@ export async function createServices(deps: { config: Config; database: DatabaseH
   const documents = createDocumentsService({ db, bus, blobs: createFileBlobStore(config.blobDir), maxBytes: config.documentMaxBytes });
   const orders = createOrdersService({ db, bus, companies, documents });
   const orderDocuments = createOrderDocumentsService({ documents, orders });
-  const trips = createTripsService({ db, bus, orders, companies, documents });
+  const trips = createTripsService({ db, bus, orders, companies, resources, documents });
+  const tracking = createTrackingService({ db, resources, trips });
   const events = createEventsService({ db });
   const accounting = createAccounting({ db, bus, orders, companies });
   const dispatchAnswers = (answer: { tenantId: string; sent: string; body: string }) => trips.recordDispatchAnswer(answer);
@@ -45,7 +47,7 @@ export async function createServices(deps: { config: Config; database: DatabaseH
     visibility: orders,
     answers: { subcontractor_dispatch: dispatchAnswers, fleet_dispatch: dispatchAnswers },
   });
-  return { config, database: deps.database, db, bus, box, auth, companies, resources, unavailability, validities, orders, trips, events, webhooks, documents, orderDocuments, accounting };
+  return { config, database: deps.database, db, bus, box, auth, companies, resources, unavailability, validities, orders, trips, tracking, events, webhooks, documents, orderDocuments, accounting };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;

@@ -178,7 +178,7 @@ describe('dispatch to a subcontractor', () => {
     expect(res.json().message).toMatch(/BLOCKED/);
     const customerOnly = await newCompany(ctx, admin, { name: 'Shop', code: 'SHOP' });
     expect((await tripCall(ctx, admin, 'POST', `/v1/trips/trip/${t.id}/dispatch`, { subcontractor_id: customerOnly })).statusCode).toBe(400);
-    const both = await tripCall(ctx, admin, 'POST', `/v1/trips/trip/${t.id}/dispatch`, { subcontractor_id: customerOnly, resources: [{ resource_type: 'DRIVER', id: 'drv-1' }] });
+    const both = await tripCall(ctx, admin, 'POST', `/v1/trips/trip/${t.id}/dispatch`, { subcontractor_id: customerOnly, resources: [{ resource_type: 'DRIVER', id: '5b0e7f8a-52a6-4f77-9d0c-0c2b8f3e1a11' }] });
     expect(both.statusCode).toBe(400);
     const negative = await tripCall(ctx, admin, 'POST', `/v1/trips/trip/${t.id}/dispatch`, { subcontractor_id: blocked, purchase_price: '-1' });
     expect(negative.statusCode).toBe(400);

@@ -26,8 +26,15 @@ export const stopRef = (ref: string, stops: OrderStops['stops']) => {
   return stop.id;
 };
 
-export async function tripCall(ctx: TestContext, client: Client, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object, headers: Record<string, string> = {}) {
+export async function tripCall(ctx: TestContext, client: Client, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object, headers: Record<string, string> = {}) {
   return ctx.app.inject({ method, url, headers: { authorization: client.auth, ...headers }, ...(payload ? { payload } : {}) });
+}
+
+/** Creates an own resource in master data (`{name, resource_type}` at least) and answers its id. */
+export async function newResource(ctx: TestContext, admin: Client, body: Record<string, unknown>): Promise<string> {
+  const res = await tripCall(ctx, admin, 'POST', '/v1/resources/resource', body);
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json().row_id as string;
 }
 
 export interface TripBody {

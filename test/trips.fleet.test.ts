@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { newClient, newCompany, type Client, type TestContext } from './support/app.js';
+import { newClient, newCompany, newTenant, type Client, type TestContext } from './support/app.js';
 import { expectContract } from './support/contract.js';
 import { eventually, type Receiver } from './support/webhook-receiver.js';
 import { get } from './orders.fixtures.js';
-import { orderWithStops, planTrip, stopRef, tripCall, tripsWorld } from './trips.fixtures.js';
+import { newResource, orderWithStops, planTrip, stopRef, tripCall, tripsWorld } from './trips.fixtures.js';
 
 const world = tripsWorld();
 let ctx: TestContext;
@@ -19,19 +19,22 @@ describe('dispatch to the own fleet', () => {
     const order = await orderWithStops(ctx, admin, 'FLT-1');
     const ids = ['P1', 'D1', 'P2', 'D2'].map((r) => stopRef(r, order.stops));
     const trip = await planTrip(ctx, admin, ids);
-    const resources = [{ resource_type: 'DRIVER', id: 'DRV-007' }, { resource_type: 'TRACTOR', id: '5b0e7f8a-52a6-4f77-9d0c-0c2b8f3e1a11' }];
-    const dispatched = await tripCall(ctx, admin, 'POST', `/v1/trips/trip/${trip.id}/dispatch`, { resources });
+    const driver = await newResource(ctx, admin, { name: 'Ana Silva', resource_type: 'DRIVER' });
+    const tractor = await newResource(ctx, admin, { name: 'Tractor 1', resource_type: 'TRACTOR' });
+    // The type may be left out: master data knows it.
+    const dispatched = await tripCall(ctx, admin, 'POST', `/v1/trips/trip/${trip.id}/dispatch`, { resources: [{ resource_type: 'DRIVER', id: driver }, { id: tractor }] });
     expect(dispatched.statusCode, dispatched.body).toBe(200);
     expectContract('TripOutput', dispatched.json());
+    const resources = [{ resource_type: 'DRIVER', id: driver, name: 'Ana Silva' }, { resource_type: 'TRACTOR', id: tractor, name: 'Tractor 1' }];
     expect(dispatched.json()).toMatchObject({ executor: 'FLEET', resources, subcontractor: null, purchase_price: null });
-    const listed = await tripCall(ctx, admin, 'GET', '/v1/trips/trip?resource_id=DRV-007');
+    const listed = await tripCall(ctx, admin, 'GET', `/v1/trips/trip?resource_id=${driver}`);
     expect(listed.json().items.map((t: { id: string }) => t.id)).toEqual([trip.id]);
 
     await eventually(() => fleetApp.received.length === 1);
     const message = JSON.parse(fleetApp.received[0]!.body);
     expectContract('FleetDispatch', message);
     expect(message.operation).toBe('CREATE');
-    expect(message.payload.resource_allocations.map((a: { resource: { code: string } }) => a.resource.code)).toEqual(['DRV-007', resources[1]!.id]);
+    expect(message.payload.resource_allocations.map((a: { resource: { id: string } }) => a.resource.id)).toEqual([driver, tractor]);
 
     const fleet = await newClient(ctx, admin.tenantId, 'TENANT', { kind: 'WEBHOOK' });
     const updates = ids.map((id, i) => ({ stop: { id, status: 'COMPLETED' }, event_time: `2026-12-0${1 + Math.floor(i / 2)}T1${i}:00:00Z`, stop_group: null }));
@@ -69,5 +72,27 @@ describe('dispatch to the own fleet', () => {
     });
     expect(foreign.json().results[0].outcome).toBe('UNMATCHED');
     expect((await ctx.app.inject({ method: 'POST', url: '/v1/webhook/fleet-status-update', headers: { authorization: subco.auth }, payload: { updates } })).statusCode).toBe(403);
+  });
+
+  it('refuses an unknown, archived or mistyped resource with a 400 naming the entry', async () => {
+    const order = await orderWithStops(ctx, admin, 'FLT-2');
+    const trip = await planTrip(ctx, admin, [stopRef('P1', order.stops)]);
+    const driver = await newResource(ctx, admin, { name: 'Ben', resource_type: 'DRIVER' });
+    const retired = await newResource(ctx, admin, { name: 'Old trailer', resource_type: 'TRAILER' });
+    expect((await tripCall(ctx, admin, 'DELETE', `/v1/resources/resource/${retired}`)).statusCode).toBeLessThan(300);
+    const url = `/v1/trips/trip/${trip.id}/dispatch`;
+    const archived = await tripCall(ctx, admin, 'POST', url, { resources: [{ id: driver }, { id: retired }] });
+    expect(archived.statusCode, archived.body).toBe(400);
+    expect(archived.json().errors[0]).toMatchObject({ field: 'resource_id', path: 'resources.1' });
+    const unknown = await tripCall(ctx, admin, 'POST', url, { resources: [{ id: '0f0e0d0c-0b0a-4909-8807-060504030201' }] });
+    expect(unknown.statusCode, unknown.body).toBe(400);
+    expect(unknown.json().message).toMatch(/no resource/);
+    const mistyped = await tripCall(ctx, admin, 'POST', url, { resources: [{ resource_type: 'TRACTOR', id: driver }] });
+    expect(mistyped.statusCode, mistyped.body).toBe(400);
+    // Another tenant's resource is unknown here.
+    const other = await newTenant(ctx);
+    const theirs = await newResource(ctx, other, { name: 'Theirs', resource_type: 'DRIVER' });
+    expect((await tripCall(ctx, admin, 'POST', url, { resources: [{ id: theirs }] })).statusCode).toBe(400);
+    expect((await tripCall(ctx, admin, 'GET', `/v1/trips/trip/${trip.id}`)).json().executor).toBe('NONE');
   });
 });

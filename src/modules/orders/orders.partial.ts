@@ -38,7 +38,7 @@ function stateHash(header: unknown, reference: string | null, plans: Consignment
 }
 
 /** A document answer: `{remote_document: {upload_id}}` or `{embedded_document: {...}}`, or a list of them, each optionally typed. */
-function documentSources(path: string, answer: unknown) {
+export function documentSources(path: string, answer: unknown) {
   if (!isDocumentAnswer(answer)) {
     throw new UpdateFailure(`question "${path}": only document answers (remote_document or embedded_document) are supported`, 'NOT_SUPPORTED');
   }

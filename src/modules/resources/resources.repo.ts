@@ -1,6 +1,7 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Executor } from '../../platform/db/database.js';
 import { keysetAfter } from '../../platform/db/keyset.js';
+import { isUuid } from '../../platform/http/schemas.js';
 import type { ResourceGroupTable, ResourceTable } from './resources.tables.js';
 import './resources.tables.js';
 
@@ -23,6 +24,28 @@ export async function lockResource(db: Executor, tenantId: string, id: string): 
 export async function findResources(db: Executor, tenantId: string, ids: string[]): Promise<ResourceRow[]> {
   if (!ids.length) return [];
   return db.selectFrom('resources').selectAll().where('tenant_id', '=', tenantId).where('id', 'in', ids).execute();
+}
+
+/** What a telematics report says about a resource: each list given holds the values accepted for that field. */
+export interface ResourceMatch {
+  types: readonly string[];
+  names?: readonly string[];
+  /** The resource's id, external id or code. */
+  genericIds?: readonly string[];
+  externalIds?: readonly string[];
+}
+
+/** Active resources meeting every criterion of `m`; at most `limit` (two tell "one" from "several"). */
+export async function matchResources(db: Executor, tenantId: string, m: ResourceMatch, limit = 2): Promise<ResourceRow[]> {
+  let q = db.selectFrom('resources').selectAll().where('tenant_id', '=', tenantId).where('is_active', '=', true).where('resource_type', 'in', [...m.types] as ResourceRow['resource_type'][]);
+  if (m.names) q = q.where('name', 'in', [...m.names]);
+  if (m.externalIds) q = q.where('external_id', 'in', [...m.externalIds]);
+  const generic = m.genericIds;
+  if (generic) {
+    const uuids = generic.filter(isUuid);
+    q = q.where((eb) => eb.or([eb('external_id', 'in', [...generic]), eb('code', 'in', [...generic]), ...(uuids.length ? [eb('id', 'in', uuids)] : [])]));
+  }
+  return q.orderBy('id').limit(limit).execute();
 }
 
 export async function findByExternalId(db: Executor, tenantId: string, externalId: string): Promise<ResourceRow | undefined> {

@@ -28,8 +28,18 @@ export interface ActiveResource {
   resourceType: ResourceRow['resource_type'];
   name: string;
   externalId: string | null;
+  code: string | null;
   subcontractorId: string | null;
 }
+
+const activeOf = (row: ResourceRow): ActiveResource => ({
+  id: row.id,
+  resourceType: row.resource_type,
+  name: row.name,
+  externalId: row.external_id,
+  code: row.code,
+  subcontractorId: row.subcontractor_id,
+});
 
 /** New column values for a resource; the two JSON documents are replaced whole when present. */
 type ResourceChange = Partial<Omit<ResourceRow, 'properties' | 'details'>> & { properties?: Record<string, unknown>; details?: ResourceDetails };
@@ -235,6 +245,14 @@ export function createResourcesService(deps: { db: Db; bus: EventBus; companies:
       return variantKeyOf(row.resource_type) as VariantKey;
     },
 
+    /** For tracking: the one active resource a telematics report names, `undefined` for none, 'AMBIGUOUS' for several. */
+    async matchResource(tenantId: string, match: repo.ResourceMatch): Promise<ActiveResource | undefined | 'AMBIGUOUS'> {
+      const rows = await repo.matchResources(db, tenantId, match);
+      if (rows.length > 1) return 'AMBIGUOUS';
+      const row = rows[0];
+      return row && activeOf(row);
+    },
+
     /**
      * For other modules (trips): the resources, in the order asked, when every id names an active
      * resource of the tenant; otherwise a 400 naming each id that is unknown or archived.
@@ -248,10 +266,7 @@ export function createResourcesService(deps: { db: Db; bus: EventBus; companies:
         else if (!row.is_active) errors.push(detail(`resource ${id} is archived`, 'resource_id', `resources.${i}`));
       });
       if (errors.length) throw badRequest(errors[0]?.message ?? 'unusable resource', errors);
-      return ids.map((id) => {
-        const row = rows.get(id) as ResourceRow;
-        return { id, resourceType: row.resource_type, name: row.name, externalId: row.external_id, subcontractorId: row.subcontractor_id };
-      });
+      return ids.map((id) => activeOf(rows.get(id) as ResourceRow));
     },
   };
 }

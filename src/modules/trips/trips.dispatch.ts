@@ -1,4 +1,5 @@
-import type { Tx } from '../../platform/db/tx.js';
+import type { Db } from '../../platform/db/database.js';
+import { inTransaction, type Tx } from '../../platform/db/tx.js';
 import { appendEvent } from '../../platform/events/append.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import { diffSnapshots, type Change, type DispatchSnapshot } from './trips.changes.js';
@@ -90,6 +91,33 @@ export function parseDispatchAnswer(body: string): DispatchError[] {
       error_type: (ERROR_TYPES.has(String(entry.error_type)) ? entry.error_type : 'INTERNAL_ERROR') as DispatchError['error_type'],
       error_message: typeof entry.error_message === 'string' ? entry.error_message.slice(0, 2000) : null,
     };
+  });
+}
+
+/**
+ * Records the executor's answer to a dispatch message: USER_INPUT_ERROR marks the dispatch
+ * REJECTED (the tenant sees it on the trip and as a `trip.dispatch_rejected` event); any
+ * other answer leaves it ACCEPTED, with the errors kept for the record.
+ */
+export async function recordDispatchAnswer(db: Db, bus: EventBus, answer: { tenantId: string; sent: string; body: string }): Promise<void> {
+  const about = answeredTrip(answer.sent);
+  if (!about) return;
+  const errors = parseDispatchAnswer(answer.body);
+  const rejected = errors.some((e) => e.error_type === 'USER_INPUT_ERROR');
+  await inTransaction(db, async (tx) => {
+    const trip = await repo.findTrip(tx.trx, answer.tenantId, about.tripId, { kind: 'tenant' }, true);
+    if (!trip || trip.cancelled_at || trip.executor === 'NONE') return;
+    const updated = await repo.updateTrip(tx.trx, trip.tenant_id, trip.id, {
+      dispatch_status: rejected ? 'REJECTED' : 'ACCEPTED',
+      dispatch_errors: JSON.stringify(errors),
+    });
+    await appendEvent(tx, bus, {
+      tenantId: trip.tenant_id,
+      type: rejected ? 'trip.dispatch_rejected' : 'trip.dispatch_accepted',
+      entityType: 'trip',
+      entityId: trip.id,
+      payload: { trip_id: trip.id, trip_name: trip.name, operation: about.operation, errors, version: updated.version },
+    });
   });
 }
 

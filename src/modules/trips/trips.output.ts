@@ -1,5 +1,4 @@
 import type { Executor } from '../../platform/db/database.js';
-import { isUuid } from '../../platform/http/schemas.js';
 import type { CompaniesService } from '../companies/companies.service.js';
 import type { OrderOutput } from '../orders/orders.output-schemas.js';
 import type { OrdersService, VisibilityOrder } from '../orders/orders.service.js';
@@ -29,9 +28,8 @@ export function createTripReader(deps: { orders: Pick<OrdersService, 'tripOrders
     // A stop its order no longer has (an order UPDATE dropped it) is not shown.
     const stops: TripStopOutput[] = planned.flatMap((p) => stopsById.get(p.stop_id) ?? []);
     const subcontractor = trip.subcontractor_company_id ? await deps.companies.findById(trip.tenant_id, trip.subcontractor_company_id, exec) : undefined;
-    // Resource ids are opaque references for now: a UUID is the resource's id, anything else its code.
     const resourceAllocations = trip.resources.map((r) => ({
-      resource: { id: isUuid(r.id) ? r.id : null, code: r.id, resource_type: r.resource_type, is_external_resource: false },
+      resource: { id: r.id, name: r.name ?? null, resource_type: r.resource_type, is_external_resource: false },
     }));
     const output: TripOutput = {
       id: trip.id,

@@ -27,6 +27,11 @@ export async function findTrip(exec: Executor, tenantId: string, id: string, sco
   return (forUpdate ? q.forUpdate() : q).executeTakeFirst();
 }
 
+/** The trip an external planner imported under this key, cancelled or not. */
+export async function findTripByExternalIdentifier(exec: Executor, tenantId: string, key: string): Promise<TripRow | undefined> {
+  return exec.selectFrom('trips').selectAll().where('tenant_id', '=', tenantId).where('external_identifier', '=', key).executeTakeFirst();
+}
+
 /** Changes a trip and bumps its version (the ETag planners send back in If-Match). */
 export async function updateTrip(exec: Executor, tenantId: string, id: string, set: Updateable<TripTable>): Promise<TripRow> {
   return exec
@@ -69,7 +74,7 @@ export async function plannedElsewhere(exec: Executor, tenantId: string, stopIds
   let q = exec
     .selectFrom('trip_stops as ts')
     .innerJoin('trips as t', (j) => j.onRef('t.tenant_id', '=', 'ts.tenant_id').onRef('t.id', '=', 'ts.trip_id'))
-    .select(['ts.stop_id', 't.name as trip_name'])
+    .select(['ts.stop_id', 'ts.trip_id', 't.name as trip_name'])
     .where('ts.tenant_id', '=', tenantId)
     .where('ts.active', '=', true)
     .where('ts.stop_id', 'in', stopIds);
@@ -88,6 +93,20 @@ export async function tripIdsOfOrder(exec: Executor, tenantId: string, orderId: 
     .where('active', '=', true)
     .execute();
   return rows.map((r) => r.trip_id).sort();
+}
+
+/** Live fleet trips (not cancelled, not completed) an own resource is dispatched on. */
+export async function liveTripsOfResource(exec: Executor, tenantId: string, resourceId: string): Promise<TripRow[]> {
+  return exec
+    .selectFrom('trips')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('executor', '=', 'FLEET')
+    .where('cancelled_at', 'is', null)
+    .where('status', '<>', 'COMPLETED')
+    .where(sql<boolean>`resources @> ${JSON.stringify([{ id: resourceId }])}::jsonb`)
+    .orderBy('id')
+    .execute();
 }
 
 export interface TripListFilter {

@@ -47,9 +47,17 @@ export const TripPatch = Type.Object(
 );
 export type TripPatch = Static<typeof TripPatch>;
 
+/** An own resource on a trip, as the trip answers it: the master data's id, type and name. */
 export const ResourceRefSchema = Type.Object({
   resource_type: StringEnum(RESOURCE_TYPES),
-  id: Str(100, { minLength: 1, description: 'The resource id; an opaque reference until resources master data validates it.' }),
+  id: Uuid,
+  name: Type.Optional(Type.String()),
+});
+
+/** An own resource to dispatch: an active resource of the tenant; its type, when given, must be the resource's. */
+const ResourceRefInput = Type.Object({
+  resource_type: Type.Optional(StringEnum(RESOURCE_TYPES)),
+  id: Type.Unsafe<string>({ ...Uuid, description: 'A resource id (GET /v1/resources/resource); unknown or archived resources are refused.' }),
 });
 
 export const DispatchInput = Type.Object(
@@ -57,7 +65,7 @@ export const DispatchInput = Type.Object(
     subcontractor_id: Type.Optional(Type.Unsafe<string>({ ...Uuid, description: 'A subcontractor company; excludes `resources`.' })),
     purchase_price: Type.Optional(DecimalInput),
     currency: Type.Optional(CurrencyCode),
-    resources: Type.Optional(Type.Array(ResourceRefSchema, { minItems: 1, maxItems: 10, description: 'Own fleet: driver, tractor or truck, trailer...' })),
+    resources: Type.Optional(Type.Array(ResourceRefInput, { minItems: 1, maxItems: 10, description: 'Own fleet: driver, tractor or truck, trailer...' })),
   },
   {
     $id: 'TripDispatchInput',

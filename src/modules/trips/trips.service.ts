@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Decimal } from 'decimal.js';
 import type { Db, Executor } from '../../platform/db/database.js';
 import { inTransaction, type Tx } from '../../platform/db/tx.js';
-import { appendEvent } from '../../platform/events/append.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import { AppError, badRequest, conflict, detail, notFound } from '../../platform/http/errors.js';
 import { cursorField, decodeCursor, pageOf } from '../../platform/http/pagination.js';
@@ -11,9 +10,12 @@ import { companyOutput, type CompaniesService } from '../companies/companies.ser
 import type { DocumentOutput } from '../documents/documents.schemas.js';
 import type { DocumentsService } from '../documents/documents.service.js';
 import type { OrdersService } from '../orders/orders.service.js';
-import { answeredTrip, parseDispatchAnswer, sendDispatch, updateDispatch } from './trips.dispatch.js';
+import type { ResourcesService } from '../resources/resources.service.js';
+import { recordDispatchAnswer, sendDispatch, updateDispatch } from './trips.dispatch.js';
 import { appendTripEvent } from './trips.events.js';
 import { createStatusIntake } from './trips.status.js';
+import { createTripImport } from './trips.import.js';
+import { createPositionFanout } from './trips.positions.js';
 import { createTripReader, visibilityOrders, type TripView } from './trips.output.js';
 import { checkPlan, stopsToPlace, type PlanningStop } from './trips.planning.js';
 import * as repo from './trips.repo.js';
@@ -45,7 +47,8 @@ export function createTripsService(deps: {
   bus: EventBus;
   orders: OrdersService;
   companies: CompaniesService;
-  documents: Pick<DocumentsService, 'listForOrder' | 'createForOrder'>;
+  resources: Pick<ResourcesService, 'requireActiveResources'>;
+  documents: Pick<DocumentsService, 'listForOrder' | 'createForOrder' | 'attachToOrder'>;
 }) {
   const { db, bus, orders, companies } = deps;
   const view = createTripReader({ orders, companies });
@@ -114,6 +117,28 @@ export function createTripsService(deps: {
     return company;
   }
 
+  /** Who a dispatch hands the trip to, checked before its transaction. */
+  interface DispatchTarget {
+    subcontractor?: Awaited<ReturnType<typeof subcontractorFor>>;
+    price: Decimal | null;
+    currency?: string;
+    resources: ResourceRef[];
+  }
+
+  /**
+   * Own resources to dispatch, as master data has them: each must be an active resource of the
+   * tenant (400 naming the entry otherwise), of the type the caller says when it says one.
+   */
+  async function ownResources(tenantId: string, refs: ReadonlyArray<{ id: string; resource_type?: string }>): Promise<ResourceRef[]> {
+    const found = await deps.resources.requireActiveResources(tenantId, refs.map((r) => r.id));
+    const mismatch = refs.findIndex((r, i) => r.resource_type !== undefined && r.resource_type !== found[i]?.resourceType);
+    if (mismatch >= 0) {
+      const wrong = found[mismatch];
+      throw badRequest(`resource ${wrong?.id} is a ${wrong?.resourceType}`, [detail(`resource ${wrong?.id} is a ${wrong?.resourceType}`, 'resource_type', `resources.${mismatch}.resource_type`)]);
+    }
+    return found.map((r) => ({ resource_type: r.resourceType, id: r.id, name: r.name }));
+  }
+
   /**
    * Called by the orders module inside its transaction after an order changed: each live trip
    * carrying it drops stops the order no longer has, and its executor gets an UPDATE if its view changed.
@@ -134,41 +159,120 @@ export function createTripsService(deps: {
     }
   }
 
+  /** A new trip over these stops (in this order), named by the external planner's key when given. */
+  async function planIn(tx: Tx, principal: Principal, stops: TripStopInput[], externalIdentifier: string | null = null): Promise<TripView> {
+    const tenantId = principal.tenantId;
+    const found = await execution.lockStops(tx, tenantId, [...new Set(stops.map((s) => s.id))]);
+    const plan = await checkStops(tx, tenantId, stops, found);
+    const number = await repo.drawTripNumber(tx.trx, tenantId);
+    let trip = await repo.insertTrip(tx.trx, {
+      tenant_id: tenantId,
+      id: randomUUID(),
+      name: `${TRIP_NAME.prefix}${String(number).padStart(TRIP_NAME.digits, '0')}`,
+      status: 'CREATED',
+      subcontractor_company_id: null,
+      purchase_price: null,
+      purchase_currency: null,
+      resources: '[]',
+      dispatch_errors: '[]',
+      dispatched_at: null,
+      dispatched_snapshot: null,
+      first_date: null,
+      last_date: null,
+      external_identifier: externalIdentifier,
+      cancelled_at: null,
+    });
+    await writeStops(tx, trip, stops, plan);
+    await execution.setPlanningStatus(tx, tenantId, plan.map((s) => s.id), 'PLANNED');
+    const first = await view(tx.trx, trip);
+    trip = await repo.updateTrip(tx.trx, tenantId, trip.id, dateSpan(first));
+    const v = { ...first, trip, output: { ...first.output, version: trip.version, updated_timestamp: trip.updated_at.toISOString() } };
+    await appendTripEvent(tx, bus, 'trip.created', v, await visibilityOrders(tx.trx, orders, v));
+    return v;
+  }
+
+  /** Changes a live trip's stop list (and the schedule it carries); its executor hears of what changed. */
+  async function replanIn(tx: Tx, principal: Principal, tripId: string, input: TripPatch, ifMatch?: string): Promise<TripView> {
+    const tenantId = principal.tenantId;
+    const locked = await lockTrip(tx, principal, tripId, input.stops?.map((s) => s.id), ifMatch);
+    let trip = locked.trip;
+    if (trip.cancelled_at) throw conflict(`Trip ${trip.name} is cancelled and cannot be changed`);
+    if (trip.status === 'COMPLETED') throw conflict(`Trip ${trip.name} is completed and cannot be changed`);
+    if (input.stops) {
+      const plan = await checkStops(tx, tenantId, input.stops, locked.stops, trip.id, locked.planned);
+      const { added, removed } = stopsToPlace(locked.planned, plan.map((s) => s.id));
+      await writeStops(tx, trip, input.stops, plan);
+      await execution.setPlanningStatus(tx, tenantId, removed, 'TO_PLAN');
+      await execution.setPlanningStatus(tx, tenantId, added, trip.executor === 'NONE' ? 'PLANNED' : 'DISPATCHED');
+    }
+    const planned = await view(tx.trx, trip);
+    trip = await repo.updateTrip(tx.trx, tenantId, trip.id, dateSpan(planned));
+    trip = await updateDispatch(tx, bus, { ...planned, trip });
+    const v = await view(tx.trx, trip);
+    await appendTripEvent(tx, bus, 'trip.updated', v);
+    return v;
+  }
+
+  /**
+   * Hands a live trip to a subcontractor (checked by `subcontractorFor`) or to own resources
+   * (checked by `ownResources`); a previous executor other than the new one gets a CANCEL first.
+   */
+  async function dispatchIn(tx: Tx, principal: Principal, tripId: string, to: DispatchTarget): Promise<TripView> {
+    const tenantId = principal.tenantId;
+    const { subcontractor, price, resources } = to;
+    let { trip } = await lockTrip(tx, principal, tripId);
+    if (trip.cancelled_at) throw conflict(`Trip ${trip.name} is cancelled; plan a new trip`);
+    if (trip.status === 'COMPLETED') throw conflict(`Trip ${trip.name} is completed`);
+    const before = await view(tx.trx, trip);
+    const sameExecutor = subcontractor
+      ? trip.subcontractor_company_id === subcontractor.id
+      : trip.executor === 'FLEET';
+    // Taken away from its previous executor: that one is told first.
+    if (trip.executor !== 'NONE' && !sameExecutor) await sendDispatch(tx, bus, before, 'CANCEL');
+    trip = await repo.updateTrip(tx.trx, tenantId, trip.id, {
+      status: 'PLANNED',
+      executor: subcontractor ? 'SUBCONTRACTOR' : 'FLEET',
+      subcontractor_company_id: subcontractor?.id ?? null,
+      // Money keeps at least cents: 450 → "450.00", 320.125 stays exact.
+      purchase_price: price ? price.toFixed(Math.max(2, price.decimalPlaces())) : null,
+      purchase_currency: subcontractor ? (to.currency ?? subcontractor.currency) : null,
+      resources: JSON.stringify(resources),
+      ...(sameExecutor ? {} : { dispatched_snapshot: null }),
+    });
+    await execution.setPlanningStatus(tx, tenantId, before.output.stops.map((s) => s.id), 'DISPATCHED');
+    const after = await view(tx.trx, trip);
+    trip = sameExecutor && trip.dispatched_snapshot ? await updateDispatch(tx, bus, after) : await sendDispatch(tx, bus, after, 'CREATE');
+    const v = await view(tx.trx, trip);
+    if (before.trip.status !== 'PLANNED') await appendTripEvent(tx, bus, 'trip.planned', v, await visibilityOrders(tx.trx, orders, v));
+    return v;
+  }
+
+  /** Cancels a trip that no vehicle reached yet; its stops are free to plan again. */
+  async function cancelIn(tx: Tx, principal: Principal, tripId: string): Promise<TripView> {
+    const tenantId = principal.tenantId;
+    let { trip } = await lockTrip(tx, principal, tripId);
+    // Cancelling again answers the cancelled trip: a retried cancel never fails.
+    if (trip.cancelled_at) return view(tx.trx, trip);
+    const current = await view(tx.trx, trip);
+    const underWay = current.output.stops.filter((s) => ['ROUTE_TO_STOP', 'AT_STOP', 'COMPLETED'].includes(s.status));
+    if (underWay.length) throw conflict(`Trip ${trip.name} is under way (${underWay.length} stop(s) reached); it can no longer be cancelled`);
+    if (trip.executor !== 'NONE') await sendDispatch(tx, bus, current, 'CANCEL');
+    await repo.deactivateTripStops(tx.trx, tenantId, trip.id);
+    await execution.setPlanningStatus(tx, tenantId, current.output.stops.map((s) => s.id), 'TO_PLAN');
+    trip = await repo.updateTrip(tx.trx, tenantId, trip.id, { cancelled_at: new Date() });
+    const v = await view(tx.trx, trip);
+    await appendTripEvent(tx, bus, 'trip.cancelled', v);
+    return v;
+  }
+
   return {
     view,
     ...createStatusIntake({ db, bus, orders, view, documents: deps.documents }),
+    ...createPositionFanout({ bus, orders, view }),
+    ...createTripImport({ db, view, steps: { planIn, replanIn, dispatchIn, cancelIn, ownResources } }),
 
     async create(principal: Principal, input: TripInput): Promise<TripOutput> {
-      const tenantId = principal.tenantId;
-      return inTransaction(db, async (tx) => {
-        const found = await execution.lockStops(tx, tenantId, [...new Set(input.stops.map((s) => s.id))]);
-        const plan = await checkStops(tx, tenantId, input.stops, found);
-        const number = await repo.drawTripNumber(tx.trx, tenantId);
-        let trip = await repo.insertTrip(tx.trx, {
-          tenant_id: tenantId,
-          id: randomUUID(),
-          name: `${TRIP_NAME.prefix}${String(number).padStart(TRIP_NAME.digits, '0')}`,
-          status: 'CREATED',
-          subcontractor_company_id: null,
-          purchase_price: null,
-          purchase_currency: null,
-          resources: '[]',
-          dispatch_errors: '[]',
-          dispatched_at: null,
-          dispatched_snapshot: null,
-          first_date: null,
-          last_date: null,
-          external_identifier: null,
-          cancelled_at: null,
-        });
-        await writeStops(tx, trip, input.stops, plan);
-        await execution.setPlanningStatus(tx, tenantId, plan.map((s) => s.id), 'PLANNED');
-        const first = await view(tx.trx, trip);
-        trip = await repo.updateTrip(tx.trx, tenantId, trip.id, dateSpan(first));
-        const v = { ...first, trip, output: { ...first.output, version: trip.version, updated_timestamp: trip.updated_at.toISOString() } };
-        await appendTripEvent(tx, bus, 'trip.created', v, await visibilityOrders(tx.trx, orders, v));
-        return v.output;
-      });
+      return inTransaction(db, async (tx) => (await planIn(tx, principal, input.stops)).output);
     },
 
     async get(principal: Principal, tripId: string): Promise<TripOutput> {
@@ -214,26 +318,7 @@ export function createTripsService(deps: {
     },
 
     async patch(principal: Principal, tripId: string, input: TripPatch, ifMatch?: string): Promise<TripOutput> {
-      const tenantId = principal.tenantId;
-      return inTransaction(db, async (tx) => {
-        const locked = await lockTrip(tx, principal, tripId, input.stops?.map((s) => s.id), ifMatch);
-        let trip = locked.trip;
-        if (trip.cancelled_at) throw conflict(`Trip ${trip.name} is cancelled and cannot be changed`);
-        if (trip.status === 'COMPLETED') throw conflict(`Trip ${trip.name} is completed and cannot be changed`);
-        if (input.stops) {
-          const plan = await checkStops(tx, tenantId, input.stops, locked.stops, trip.id, locked.planned);
-          const { added, removed } = stopsToPlace(locked.planned, plan.map((s) => s.id));
-          await writeStops(tx, trip, input.stops, plan);
-          await execution.setPlanningStatus(tx, tenantId, removed, 'TO_PLAN');
-          await execution.setPlanningStatus(tx, tenantId, added, trip.executor === 'NONE' ? 'PLANNED' : 'DISPATCHED');
-        }
-        const planned = await view(tx.trx, trip);
-        trip = await repo.updateTrip(tx.trx, tenantId, trip.id, dateSpan(planned));
-        trip = await updateDispatch(tx, bus, { ...planned, trip });
-        const v = await view(tx.trx, trip);
-        await appendTripEvent(tx, bus, 'trip.updated', v);
-        return v.output;
-      });
+      return inTransaction(db, async (tx) => (await replanIn(tx, principal, tripId, input, ifMatch)).output);
     },
 
     async dispatch(principal: Principal, tripId: string, input: DispatchInput): Promise<TripOutput> {
@@ -249,81 +334,17 @@ export function createTripsService(deps: {
       const price = input.purchase_price === undefined ? null : new Decimal(String(input.purchase_price));
       if (price?.isNegative()) throw badRequest('purchase_price cannot be negative', [detail('must be 0 or more', 'purchase_price')]);
       const subcontractor = input.subcontractor_id ? await subcontractorFor(tenantId, input.subcontractor_id) : undefined;
-      return inTransaction(db, async (tx) => {
-        let { trip } = await lockTrip(tx, principal, tripId);
-        if (trip.cancelled_at) throw conflict(`Trip ${trip.name} is cancelled; plan a new trip`);
-        if (trip.status === 'COMPLETED') throw conflict(`Trip ${trip.name} is completed`);
-        const before = await view(tx.trx, trip);
-        const resources: ResourceRef[] = input.resources ?? [];
-        const sameExecutor = subcontractor
-          ? trip.subcontractor_company_id === subcontractor.id
-          : trip.executor === 'FLEET';
-        // Taken away from its previous executor: that one is told first.
-        if (trip.executor !== 'NONE' && !sameExecutor) await sendDispatch(tx, bus, before, 'CANCEL');
-        trip = await repo.updateTrip(tx.trx, tenantId, trip.id, {
-          status: 'PLANNED',
-          executor: subcontractor ? 'SUBCONTRACTOR' : 'FLEET',
-          subcontractor_company_id: subcontractor?.id ?? null,
-          // Money keeps at least cents: 450 → "450.00", 320.125 stays exact.
-          purchase_price: price ? price.toFixed(Math.max(2, price.decimalPlaces())) : null,
-          purchase_currency: subcontractor ? (input.currency ?? subcontractor.currency) : null,
-          resources: JSON.stringify(resources),
-          ...(sameExecutor ? {} : { dispatched_snapshot: null }),
-        });
-        await execution.setPlanningStatus(tx, tenantId, before.output.stops.map((s) => s.id), 'DISPATCHED');
-        const after = await view(tx.trx, trip);
-        trip = sameExecutor && trip.dispatched_snapshot ? await updateDispatch(tx, bus, after) : await sendDispatch(tx, bus, after, 'CREATE');
-        const v = await view(tx.trx, trip);
-        if (before.trip.status !== 'PLANNED') await appendTripEvent(tx, bus, 'trip.planned', v, await visibilityOrders(tx.trx, orders, v));
-        return v.output;
-      });
+      const resources = input.resources ? await ownResources(tenantId, input.resources) : [];
+      const executor = { subcontractor, price, currency: input.currency, resources };
+      return inTransaction(db, async (tx) => (await dispatchIn(tx, principal, tripId, executor)).output);
     },
 
     async cancel(principal: Principal, tripId: string): Promise<TripOutput> {
-      const tenantId = principal.tenantId;
-      return inTransaction(db, async (tx) => {
-        let { trip } = await lockTrip(tx, principal, tripId);
-        // Cancelling again answers the cancelled trip: a retried cancel never fails.
-        if (trip.cancelled_at) return (await view(tx.trx, trip)).output;
-        const current = await view(tx.trx, trip);
-        const underWay = current.output.stops.filter((s) => ['ROUTE_TO_STOP', 'AT_STOP', 'COMPLETED'].includes(s.status));
-        if (underWay.length) throw conflict(`Trip ${trip.name} is under way (${underWay.length} stop(s) reached); it can no longer be cancelled`);
-        if (trip.executor !== 'NONE') await sendDispatch(tx, bus, current, 'CANCEL');
-        await repo.deactivateTripStops(tx.trx, tenantId, trip.id);
-        await execution.setPlanningStatus(tx, tenantId, current.output.stops.map((s) => s.id), 'TO_PLAN');
-        trip = await repo.updateTrip(tx.trx, tenantId, trip.id, { cancelled_at: new Date() });
-        const v = await view(tx.trx, trip);
-        await appendTripEvent(tx, bus, 'trip.cancelled', v);
-        return v.output;
-      });
+      return inTransaction(db, async (tx) => (await cancelIn(tx, principal, tripId)).output);
     },
 
-    /**
-     * Records the executor's answer to a dispatch message: USER_INPUT_ERROR marks the dispatch
-     * REJECTED (the tenant sees it on the trip and as a `trip.dispatch_rejected` event); any
-     * other answer leaves it ACCEPTED, with the errors kept for the record.
-     */
-    async recordDispatchAnswer(answer: { tenantId: string; sent: string; body: string }): Promise<void> {
-      const about = answeredTrip(answer.sent);
-      if (!about) return;
-      const errors = parseDispatchAnswer(answer.body);
-      const rejected = errors.some((e) => e.error_type === 'USER_INPUT_ERROR');
-      await inTransaction(db, async (tx) => {
-        const trip = await repo.findTrip(tx.trx, answer.tenantId, about.tripId, { kind: 'tenant' }, true);
-        if (!trip || trip.cancelled_at || trip.executor === 'NONE') return;
-        const updated = await repo.updateTrip(tx.trx, trip.tenant_id, trip.id, {
-          dispatch_status: rejected ? 'REJECTED' : 'ACCEPTED',
-          dispatch_errors: JSON.stringify(errors),
-        });
-        await appendEvent(tx, bus, {
-          tenantId: trip.tenant_id,
-          type: rejected ? 'trip.dispatch_rejected' : 'trip.dispatch_accepted',
-          entityType: 'trip',
-          entityId: trip.id,
-          payload: { trip_id: trip.id, trip_name: trip.name, operation: about.operation, errors, version: updated.version },
-        });
-      });
-    },
+    /** The executor's answer to a dispatch message (see `recordDispatchAnswer`). */
+    recordDispatchAnswer: (answer: { tenantId: string; sent: string; body: string }) => recordDispatchAnswer(db, bus, answer),
 
     /** The agreed purchase price as the trip's one charge (empty until a subcontractor is agreed). */
     async costs(principal: Principal, tripId: string): Promise<TripCostsOutput> {

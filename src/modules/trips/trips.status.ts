@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../platform/db/database.js';
-import { inTransaction } from '../../platform/db/tx.js';
+import { inTransaction, type Tx } from '../../platform/db/tx.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import type { Readable } from 'node:stream';
 import { AppError, badRequest, detail, notFound } from '../../platform/http/errors.js';
@@ -9,12 +9,14 @@ import type { Principal } from '../../platform/http/principal.js';
 import type { StopCriteria } from '../orders/orders.execution.js';
 import type { DocumentsService } from '../documents/documents.service.js';
 import type { OrdersService } from '../orders/orders.service.js';
+import { documentSources } from '../orders/orders.partial.js';
+import { isDocumentAnswer, UpdateFailure } from '../orders/orders.partial-apply.js';
 import { documentTypeOfKey, keyedFilename } from './stop-documents.js';
-import { progressStop } from './stop-progress.js';
+import { progressStop, type Progress } from './stop-progress.js';
 import { appendStopEvent, appendTripEvent } from './trips.events.js';
 import { visibilityOrders, type TripReader } from './trips.output.js';
 import * as repo from './trips.repo.js';
-import type { ExecutorScope } from './trips.repo.js';
+import type { ExecutorScope, TripRow } from './trips.repo.js';
 import type { StatusUpdateResponse, StopMatchInput, StopStatusUpdate, UpdateResult } from './trips.status.schemas.js';
 
 /**
@@ -53,6 +55,25 @@ function criteriaOf(matches: StopMatchInput[]): { tripNames: string[][]; stops: 
   return { tripNames, stops: c };
 }
 
+interface Located {
+  stopId: string;
+  tripId: string;
+  orderId: string;
+}
+
+type StopFile = ReturnType<typeof documentSources>[number];
+
+/**
+ * The files among a status update's `question_answers` (the contract's document answers:
+ * `embedded_document` or `remote_document.upload_id`); the question path names the document type
+ * (`POD`, `documents/PROOF_OF_DELIVERY`) unless an item gives its own. Other answers are not kept.
+ */
+function stopFiles(answers: Record<string, unknown> | undefined): StopFile[] {
+  return Object.entries(answers ?? {})
+    .filter(([, answer]) => isDocumentAnswer(answer))
+    .flatMap(([path, answer]) => documentSources(path, answer).map((f) => ({ ...f, type: documentTypeOfKey(f.type) ?? f.type })));
+}
+
 const asDate = (value: string | null | undefined) => (value === undefined ? undefined : value === null ? null : new Date(value));
 
 export function createStatusIntake(deps: {
@@ -60,17 +81,17 @@ export function createStatusIntake(deps: {
   bus: EventBus;
   orders: OrdersService;
   view: TripReader;
-  documents: Pick<DocumentsService, 'createForOrder'>;
+  documents: Pick<DocumentsService, 'createForOrder' | 'attachToOrder'>;
 }) {
   const { db, bus, orders, view } = deps;
   const execution = orders.execution;
 
   /** The one stop an update names among the caller's trips, or why there is none. */
-  async function locate(tenantId: string, scope: ExecutorScope, stop: StopStatusUpdate): Promise<{ stopId: string; tripId: string } | UpdateResult> {
+  async function locate(tenantId: string, scope: ExecutorScope, stop: StopStatusUpdate): Promise<Located | UpdateResult> {
     if (stop.id) {
       const candidates = await repo.candidateStops(db, tenantId, scope);
       const hit = candidates.find((c) => c.stop_id === stop.id);
-      return hit ? { stopId: hit.stop_id, tripId: hit.trip_id } : result('UNMATCHED', null, `No stop ${stop.id} on a live trip of yours`);
+      return hit ? { stopId: hit.stop_id, tripId: hit.trip_id, orderId: hit.order_id } : result('UNMATCHED', null, `No stop ${stop.id} on a live trip of yours`);
     }
     if (!stop.match?.matches_all.length) return result('REJECTED', null, 'stop needs an id or a match');
     const { tripNames, stops } = criteriaOf(stop.match.matches_all);
@@ -79,7 +100,7 @@ export function createStatusIntake(deps: {
     if (matched.length > 1) return result('AMBIGUOUS', null, 'Several stops on your trips match every criterion; add criteria or send stop.id');
     const [stopId] = matched;
     const trip = candidates.find((c) => c.stop_id === stopId);
-    return stopId && trip ? { stopId, tripId: trip.trip_id } : result('UNMATCHED', null, 'No stop on your live trips matches every criterion');
+    return stopId && trip ? { stopId, tripId: trip.trip_id, orderId: trip.order_id } : result('UNMATCHED', null, 'No stop on your live trips matches every criterion');
   }
 
   /** Whose trips the caller reports on: a subcontractor client its company's, the tenant's apps the executor kind's. */
@@ -102,6 +123,16 @@ export function createStatusIntake(deps: {
       }
       return found;
     }
+    let files: StopFile[];
+    try {
+      files = stopFiles(update.stop.question_answers);
+    } catch (err) {
+      if (err instanceof UpdateFailure) return result(err.errorType === 'NOT_SUPPORTED' ? 'NOT_SUPPORTED' : 'REJECTED', found.stopId, err.message);
+      throw err;
+    }
+    // Read before the transaction: on PGlite a pool read would wait behind it.
+    const order = files.length ? await orders.findOrderRef(principal.tenantId, found.orderId) : undefined;
+    const filesOnly = !update.stop.status && update.stop.eta_start === undefined && update.stop.eta_end === undefined;
     const report = {
       status: update.stop.status,
       etaStart: asDate(update.stop.eta_start),
@@ -114,25 +145,38 @@ export function createStatusIntake(deps: {
       if (!current || !trip) return result('UNMATCHED', null, 'The stop left its trip meanwhile');
       if (current.status === 'CANCELLED' || current.status === 'IGNORED') return result('REJECTED', found.stopId, 'The stop is cancelled');
       const progress = progressStop(current, report);
-      if (progress.outcome !== 'APPLIED') return result(progress.outcome, found.stopId);
-      // The stop's own events go first, each with the order as this update leaves it.
-      await execution.recordStopExecution(tx, principal.tenantId, progress.next, async () => {
-        const order = await orders.visibilityOrder(principal.tenantId, current.order_id, tx.trx);
-        const stopEvent = { tenantId: principal.tenantId, stopId: found.stopId, tripId: trip.id, order, customerId: order.customer?.id ?? '', subcontractorId: trip.subcontractor_company_id };
-        if (progress.arrived) await appendStopEvent(tx, bus, 'stop.arrived', stopEvent);
-        if (progress.completed) await appendStopEvent(tx, bus, 'stop.completed', stopEvent);
-        if (progress.etaChanged && !progress.completed) await appendStopEvent(tx, bus, 'stop.eta_changed', stopEvent);
-      });
-      if (progress.completed) {
-        const v = await view(tx.trx, trip);
-        const done = v.output.stops.every((s) => s.status === 'COMPLETED' || s.status === 'CANCELLED');
-        if (done && trip.status !== 'COMPLETED') {
-          const completed = { ...v, trip: await repo.updateTrip(tx.trx, trip.tenant_id, trip.id, { status: 'COMPLETED' }) };
-          await appendTripEvent(tx, bus, 'trip.completed', completed, await visibilityOrders(tx.trx, orders, completed));
+      // A repeated or stale report attaches nothing either: its files came with it the first time.
+      if (progress.outcome !== 'APPLIED' && !(filesOnly && files.length)) return result(progress.outcome, found.stopId);
+      if (progress.outcome === 'APPLIED') await recordProgress(tx, principal, trip, found.stopId, current.order_id, progress);
+      if (order) {
+        const companyIds = [order.customerCompanyId, ...(trip.subcontractor_company_id ? [trip.subcontractor_company_id] : [])];
+        for (const file of files) {
+          await deps.documents.attachToOrder(tx, {
+            tenantId: principal.tenantId, orderId: order.id, companyIds, subjectType: 'STOP', subjectId: found.stopId, ...file,
+            uploadedBy: principal.apiClientId, attachedByCompanyId: principal.companyId,
+          });
         }
       }
       return result('APPLIED', found.stopId);
     });
+  }
+
+  /** Writes an applied report: the stop's events first, each with the order as it leaves it, then the trip's completion. */
+  async function recordProgress(tx: Tx, principal: Principal, trip: TripRow, stopId: string, orderId: string, progress: Progress): Promise<void> {
+    await execution.recordStopExecution(tx, principal.tenantId, progress.next, async () => {
+      const order = await orders.visibilityOrder(principal.tenantId, orderId, tx.trx);
+      const stopEvent = { tenantId: principal.tenantId, stopId, tripId: trip.id, order, customerId: order.customer?.id ?? '', subcontractorId: trip.subcontractor_company_id };
+      if (progress.arrived) await appendStopEvent(tx, bus, 'stop.arrived', stopEvent);
+      if (progress.completed) await appendStopEvent(tx, bus, 'stop.completed', stopEvent);
+      if (progress.etaChanged && !progress.completed) await appendStopEvent(tx, bus, 'stop.eta_changed', stopEvent);
+    });
+    if (!progress.completed) return;
+    const v = await view(tx.trx, trip);
+    const done = v.output.stops.every((s) => s.status === 'COMPLETED' || s.status === 'CANCELLED');
+    if (done && trip.status !== 'COMPLETED') {
+      const completed = { ...v, trip: await repo.updateTrip(tx.trx, trip.tenant_id, trip.id, { status: 'COMPLETED' }) };
+      await appendTripEvent(tx, bus, 'trip.completed', completed, await visibilityOrders(tx.trx, orders, completed));
+    }
   }
 
   return {

@@ -5,10 +5,11 @@ export type TripStatus = 'CREATED' | 'PLANNED' | 'COMPLETED';
 export type TripExecutor = 'NONE' | 'SUBCONTRACTOR' | 'FLEET';
 export type DispatchStatus = 'NONE' | 'SENT' | 'ACCEPTED' | 'REJECTED';
 
-/** An own resource on a trip: an opaque reference until the resources module validates it. */
+/** An own resource on a trip, copied from master data when it was dispatched. */
 export interface ResourceRef {
   resource_type: string;
   id: string;
+  name?: string;
 }
 
 export interface DispatchError {

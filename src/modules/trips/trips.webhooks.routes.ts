@@ -11,6 +11,7 @@ import {
   SubcontractorStatusUpdatePayload,
   UnmatchedQuery,
 } from './trips.status.schemas.js';
+import { TripImportInput, TripImportResponse } from './trips.import.schemas.js';
 import type { TripsService } from './trips.service.js';
 
 const TAGS = ['Trip execution'];
@@ -82,6 +83,24 @@ export async function tripWebhookRoutes(app: App, deps: { trips: TripsService; c
           }),
       });
     }
+  });
+
+  app.post('/v1/webhook/trip-import', {
+    config: { auth: 'basic', roles: ['TENANT'] },
+    schema: {
+      ...WEBHOOK,
+      operationId: 'tripImport',
+      tags: TAGS,
+      summary: "Import a trip planned by an external planner",
+      description:
+        'A known `trip_identifier` updates its trip, a new one creates a trip; without one, the one live trip holding the stops is ' +
+        'updated. `planned_stops` (by stop id, in `sequence`, chronological) become the trip\'s whole stop list under the planning ' +
+        'rules of POST /v1/trips/trip; `primary_resources` dispatch it to those active own resources. `status: CANCELLED` cancels the ' +
+        'trip. Sending the same import again changes nothing. Planned timestamps are checked for order but do not reschedule stops.',
+      body: ref(TripImportInput),
+      response: { 200: ref(TripImportResponse), ...writeErrors(404, 409) },
+    },
+    handler: async (request) => trips.importTrip(principalOf(request), request.body),
   });
 
   app.get('/v1/trips/unmatched-status-updates', {

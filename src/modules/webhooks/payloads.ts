@@ -70,6 +70,13 @@ function operationalVisibility(sources: Partial<VisibilitySources>): PayloadBuil
       const update = { type: 'Trip', id: event.entity_id, status: str(event.payload.status) };
       return { events: [{ timestamp, update }], order: null, trip: event.payload.trip_snapshot ?? null };
     }
+    if (event.type === 'trip.resource_position') {
+      // The contract's Resource update, stamped with the time of the position; the position itself is Waybill's addition.
+      const p = event.payload;
+      const resource = p.resource as Record<string, unknown> | undefined;
+      const update = { type: 'Resource', id: str(resource?.id) ?? null, resource, custom_fields: null, position: p.position };
+      return { events: [{ timestamp: str(p.recorded_at) ?? timestamp, update }], order: null, trip: p.trip_snapshot ?? null };
+    }
     if (event.entity_type === 'order' && event.type.startsWith('order.')) {
       const order = stored ?? (await snapshot(event, event.entity_id));
       // The event's own status first: a snapshot read at fan-out (events without one) may be newer.

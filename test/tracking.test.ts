@@ -1,0 +1,103 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { newClient, newCompany, newTenant, type Client, type TestContext } from './support/app.js';
+import { expectContract } from './support/contract.js';
+import { eventually, type Receiver } from './support/webhook-receiver.js';
+import { newResource, orderWithStops, planTrip, stopRef, tripCall, tripsWorld } from './trips.fixtures.js';
+
+const world = tripsWorld();
+let ctx: TestContext;
+let admin: Client;
+let telematics: Client;
+let customerApp: Receiver;
+beforeAll(async () => {
+  ({ ctx, admin } = world);
+  telematics = await newClient(ctx, admin.tenantId, 'TENANT', { kind: 'WEBHOOK' });
+  customerApp = (await world.receiver(world.acmeId, ['operational_visibility'])).receiver;
+});
+
+const byPlate = (plate: string) => ({ matches_any: [{ resource: { vehicle: { generic_id: { matches_any: [plate] } } } }] });
+const position = (minute: number, latitude = 51.05, longitude = 3.71) => ({ position: { timestamp: `2026-12-01T09:${String(minute).padStart(2, '0')}:00Z`, latitude, longitude } });
+
+async function track(client: Client, updates: object[]) {
+  return ctx.app.inject({ method: 'POST', url: '/v1/webhook/tracking-update', headers: { authorization: client.auth }, payload: { updates } });
+}
+
+const resourceUpdates = () =>
+  customerApp.received
+    .map((r) => JSON.parse(r.body) as { events: Array<{ timestamp: string; update: { type: string; resource?: { id: string }; position?: object } }>; trip: { id: string } | null })
+    .filter((m) => m.events[0]?.update.type === 'Resource');
+
+describe('POST /v1/webhook/tracking-update', () => {
+  it("keeps a resource's positions and tells the customers of its live trip, newest positions only", async () => {
+    const tractor = await newResource(ctx, admin, { name: 'Tractor 7', resource_type: 'TRACTOR', code: '1-TRC-007' });
+    const idle = await newResource(ctx, admin, { name: 'Idle van', resource_type: 'VAN', external_id: 'VAN-IDLE' });
+    const order = await orderWithStops(ctx, admin, 'TRK-1');
+    const trip = await planTrip(ctx, admin, ['P1', 'D1'].map((r) => stopRef(r, order.stops)));
+    expect((await tripCall(ctx, admin, 'POST', `/v1/trips/trip/${trip.id}/dispatch`, { resources: [{ id: tractor }] })).statusCode).toBe(200);
+
+    const first = await track(telematics, [{ tracking_match: byPlate('1-TRC-007'), tracking_update_data: [position(30)] }]);
+    expect(first.statusCode, first.body).toBe(200);
+    expectContract('TrackingUpdateResponse', first.json());
+    expect(first.json().errors).toEqual([]);
+    await eventually(() => resourceUpdates().length === 1);
+    const message = resourceUpdates()[0]!;
+    expectContract('OperationalVisibilityUpdate', message);
+    expect(message.events[0]).toMatchObject({ timestamp: '2026-12-01T09:30:00.000Z', update: { type: 'Resource', resource: { id: tractor, type: 'TRACTOR', name: 'Tractor 7' }, position: { latitude: 51.05, longitude: 3.71 } } });
+    expect(message.trip?.id).toBe(trip.id);
+
+    // A repeat and an older position are stored once / kept in history, and announce nothing.
+    const more = await track(telematics, [
+      { tracking_match: byPlate('1-TRC-007'), tracking_update_data: [position(30), position(10, 50.9, 3.6), { temperature: { timestamp: '2026-12-01T09:10:00Z' } }] },
+      { tracking_match: { matches_any: [{ resource: { vehicle: { integration_object_id: { matches_any: ['VAN-IDLE'] } } } }] }, tracking_update_data: [position(31)] },
+    ]);
+    expect(more.statusCode, more.body).toBe(200);
+    expect(more.json().errors).toEqual([{ error_type: 'NOT_SUPPORTED', error_message: expect.stringMatching(/temperature/) }]);
+    const newer = await track(telematics, [{ tracking_match: { matches_any: [{ resource: { vehicle: { name: { matches_any: ['Tractor 7'] } } } }] }, tracking_update_data: [position(45, 51.2, 4.4)] }]);
+    expect(newer.json().errors).toEqual([]);
+    await eventually(() => resourceUpdates().length === 2);
+    expect(resourceUpdates().map((m) => m.events[0]!.timestamp)).toEqual(['2026-12-01T09:30:00.000Z', '2026-12-01T09:45:00.000Z']);
+
+    const stored = await tripCall(ctx, admin, 'GET', `/v1/resources/resource/${tractor}/positions`);
+    expect(stored.statusCode, stored.body).toBe(200);
+    expect(stored.json().last_position).toMatchObject({ timestamp: '2026-12-01T09:45:00.000Z', latitude: 51.2, longitude: 4.4 });
+    expect(stored.json().history.map((p: { timestamp: string }) => p.timestamp.slice(11, 16))).toEqual(['09:45', '09:30', '09:10']);
+    expect((await tripCall(ctx, admin, 'GET', `/v1/resources/resource/${idle}/positions`)).json().history).toHaveLength(1);
+    // The idle van is on no trip: nobody heard of it.
+    expect(resourceUpdates().every((m) => m.events[0]!.update.resource?.id === tractor)).toBe(true);
+  });
+
+  it('answers in errors an update that names no resource, several, or a subcontractor; bad positions are a 400', async () => {
+    await newResource(ctx, admin, { name: 'Twin', resource_type: 'DRIVER' });
+    await newResource(ctx, admin, { name: 'Twin', resource_type: 'DRIVER' });
+    const res = await track(telematics, [
+      { tracking_match: byPlate('NO-SUCH-PLATE'), tracking_update_data: [position(1)] },
+      { tracking_match: { matches_any: [{ resource: { driver: { name: { matches_any: ['Twin'] } } } }] }, tracking_update_data: [position(1)] },
+      { tracking_match: { matches_any: [{ resource: { subcontractor: { name: { matches_any: ['Haulers'] } } } }] }, tracking_update_data: [position(1)] },
+    ]);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().errors.map((e: { error_type: string; error_message: string }) => [e.error_type, e.error_message.split(':')[0]])).toEqual([
+      ['USER_INPUT_ERROR', 'updates.0'],
+      ['USER_INPUT_ERROR', 'updates.1'],
+      ['NOT_SUPPORTED', 'updates.2'],
+    ]);
+    const offNorth = await track(telematics, [{ tracking_match: byPlate('X'), tracking_update_data: [position(1, 91)] }]);
+    expect(offNorth.statusCode).toBe(400);
+    const noOffset = await track(telematics, [{ tracking_match: byPlate('X'), tracking_update_data: [{ position: { timestamp: '2026-12-01T09:00:00', latitude: 1, longitude: 1 } }] }]);
+    expect(noOffset.statusCode).toBe(400);
+  });
+
+  it("cannot reach another tenant's resources; subcontractors and customers cannot call it", async () => {
+    const mine = await newResource(ctx, admin, { name: 'Mine', resource_type: 'RIGID', external_id: 'RIGID-MINE' });
+    const other = await newTenant(ctx);
+    const theirTelematics = await newClient(ctx, other.tenantId, 'TENANT', { kind: 'WEBHOOK' });
+    const res = await track(theirTelematics, [{ tracking_match: { matches_any: [{ resource: { vehicle: { generic_id: { matches_any: [mine] } } } }] }, tracking_update_data: [position(5)] }]);
+    expect(res.json().errors).toEqual([{ error_type: 'USER_INPUT_ERROR', error_message: 'updates.0: no active resource matches' }]);
+    expect((await tripCall(ctx, admin, 'GET', `/v1/resources/resource/${mine}/positions`)).json().history).toEqual([]);
+    expect((await tripCall(ctx, other, 'GET', `/v1/resources/resource/${mine}/positions`)).statusCode).toBe(404);
+    const subcoId = await newCompany(ctx, admin, { name: 'Haulers', code: 'HAUL-T', is_customer: false, is_subcontractor: true });
+    const subco = await newClient(ctx, admin.tenantId, 'SUBCONTRACTOR', { companyId: subcoId, kind: 'WEBHOOK' });
+    expect((await track(subco, [])).statusCode).toBe(403);
+    const customer = await newClient(ctx, admin.tenantId, 'CUSTOMER', { companyId: world.acmeId, kind: 'WEBHOOK' });
+    expect((await track(customer, [])).statusCode).toBe(403);
+  });
+});
