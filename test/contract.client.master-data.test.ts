@@ -67,7 +67,12 @@ describe('a client generated from the reference contract, on master data', () =>
     const validity: Schemas['CompanyValidityInput'] = { start_time: '2026-01-01T00:00:00Z', end_time: '2027-01-01T00:00:00Z', type: 'CMR_INSURANCE', external_id: 'POLICY-1', generate_unavailability: false };
     const created = await world.api.POST('/v1/companies/company/{company_id}/validity', { headers: auth(), params: { path: { company_id: companyId } }, body: validity });
     world.check('post /v1/companies/company/{company_id}/validity', created);
-    world.check('get /v1/companies/company/{company_id}/validity', await world.api.GET('/v1/companies/company/{company_id}/validity', { headers: auth(), params: { path: { company_id: companyId } } }));
+    const parent = { path: { company_id: companyId } };
+    world.check('get /v1/companies/company/{company_id}/validity', await world.api.GET('/v1/companies/company/{company_id}/validity', { headers: auth(), params: parent }));
+    // The contract's window filter: validities overlapping [start_time, end_time).
+    const later = await world.api.GET('/v1/companies/company/{company_id}/validity', { headers: auth(), params: { ...parent, query: { start_time: '2027-06-01T00:00:00Z' } } });
+    world.check('get /v1/companies/company/{company_id}/validity', later);
+    expect(later.data?.items).toEqual([]);
     const path = { path: { company_id: companyId, id: created.data?.id ?? '' } };
     world.check('get /v1/companies/company/{company_id}/validity/{id}', await world.api.GET('/v1/companies/company/{company_id}/validity/{id}', { headers: auth(), params: path }));
     const replaced = await world.api.PUT('/v1/companies/company/{company_id}/validity/{id}', { headers: auth(), params: path, body: { ...validity, generate_unavailability: true } });
@@ -108,7 +113,10 @@ describe('a client generated from the reference contract, on master data', () =>
     const absence: Schemas['ResourceUnavailabilityInput'] = { start_time: '2026-12-01T06:00:00Z', end_time: '2026-12-02T18:00:00Z', reason: 'VEHICLE_MAINTENANCE', external_id: 'WS-1' };
     const created = await world.api.POST('/v1/resources/resource/{resource_id}/unavailability', { headers: auth(), params: parent, body: absence });
     world.check('post /v1/resources/resource/{resource_id}/unavailability', created);
-    world.check('get /v1/resources/resource/{resource_id}/unavailability', await world.api.GET('/v1/resources/resource/{resource_id}/unavailability', { headers: auth(), params: parent }));
+    const window = { start_time: '2026-12-02T00:00:00Z', end_time: '2026-12-05T00:00:00Z' };
+    const overlapping = await world.api.GET('/v1/resources/resource/{resource_id}/unavailability', { headers: auth(), params: { ...parent, query: window } });
+    world.check('get /v1/resources/resource/{resource_id}/unavailability', overlapping);
+    expect(overlapping.data?.items.map((u) => u.id)).toEqual([created.data?.id]);
     const one = { path: { resource_id: resourceId, id: created.data?.id ?? '' } };
     world.check('get /v1/resources/resource/{resource_id}/unavailability/{id}', await world.api.GET('/v1/resources/resource/{resource_id}/unavailability/{id}', { headers: auth(), params: one }));
     world.check('put /v1/resources/resource/{resource_id}/unavailability/{id}', await world.api.PUT('/v1/resources/resource/{resource_id}/unavailability/{id}', { headers: auth(), params: one, body: { ...absence, end_time: '2026-12-03T18:00:00Z' } }));
@@ -118,7 +126,11 @@ describe('a client generated from the reference contract, on master data', () =>
     const validity: Schemas['ResourceValidityInput'] = { start_time: '2026-01-01T00:00:00Z', end_time: '2027-01-01T00:00:00Z', type: 'VEHICLE_MOT_TEST', external_id: 'MOT-1', generate_unavailability: false };
     const valid = await world.api.POST('/v1/resources/resource/{resource_id}/validity', { headers: auth(), params: parent, body: validity });
     world.check('post /v1/resources/resource/{resource_id}/validity', valid);
-    world.check('get /v1/resources/resource/{resource_id}/validity', await world.api.GET('/v1/resources/resource/{resource_id}/validity', { headers: auth(), params: parent }));
+    const during = await world.api.GET('/v1/resources/resource/{resource_id}/validity', { headers: auth(), params: { ...parent, query: { start_time: '2026-06-01T00:00:00Z', end_time: '2026-07-01T00:00:00Z' } } });
+    world.check('get /v1/resources/resource/{resource_id}/validity', during);
+    expect(during.data?.items.map((v) => v.id)).toEqual([valid.data?.id]);
+    const before = await world.api.GET('/v1/resources/resource/{resource_id}/validity', { headers: auth(), params: { ...parent, query: { end_time: '2026-01-01T00:00:00Z' } } });
+    expect(before.data?.items).toEqual([]);
     const its = { path: { resource_id: resourceId, id: valid.data?.id ?? '' } };
     world.check('get /v1/resources/resource/{resource_id}/validity/{id}', await world.api.GET('/v1/resources/resource/{resource_id}/validity/{id}', { headers: auth(), params: its }));
     world.check('put /v1/resources/resource/{resource_id}/validity/{id}', await world.api.PUT('/v1/resources/resource/{resource_id}/validity/{id}', { headers: auth(), params: its, body: { ...validity, legal_end_time: '2027-02-01T00:00:00Z' } }));
