@@ -91,7 +91,7 @@ describe('a client generated from the reference contract, on accounting', () => 
     const draft = await ok(world.ctx, world.admin.auth, 'POST', '/v1/accounting/sales-invoice/from-orders', { order_ids: [orderId] });
     const invoice = await ok(world.ctx, world.admin.auth, 'POST', `/v1/accounting/sales-invoice/${draft.id}/finalize`, { date: '2026-11-30' });
 
-    const tasks = await world.api.GET('/v1/accounting/sync-tasks', { headers: auth() });
+    const tasks = await world.api.GET('/v1/accounting/sync-tasks', { headers: auth(), params: { query: { billing_entity_code: 'WB-BE' } } });
     world.check('get /v1/accounting/sync-tasks', tasks);
     world.check('get /v1/tasks/available-tasks', await world.api.GET('/v1/tasks/available-tasks', { headers: auth() }));
     const id = tasks.data?.tasks[0]?.id ?? '';
@@ -111,14 +111,25 @@ describe('a client generated from the reference contract, on accounting', () => 
     expect((written.data as { updated: string[] }).updated).toEqual([invoice.id]);
   });
 
-  it('reads tax rates and accounts, and records and lists exchange rates', async () => {
-    world.check('get /v1/accounting/tax-rates', await world.api.GET('/v1/accounting/tax-rates', { headers: auth() }));
+  it("reads tax rates and accounts with the contract's filters, and records and lists exchange rates", async () => {
+    const filters = { archived: false, billing_entity_code: 'WB-BE' };
+    const rates = await world.api.GET('/v1/accounting/tax-rates', { headers: auth(), params: { query: filters } });
+    world.check('get /v1/accounting/tax-rates', rates);
+    expect(rates.data?.items.map((r) => r.code)).toEqual(['BE21', 'BE6']);
     world.check('get /v1/accounting/tax-rates/{id}', await world.api.GET('/v1/accounting/tax-rates/{id}', { headers: auth(), params: { path: { id: seeded.vat21.id as string } } }));
-    world.check('get /v1/accounting/accounts', await world.api.GET('/v1/accounting/accounts', { headers: auth() }));
+    const accounts = await world.api.GET('/v1/accounting/accounts', { headers: auth(), params: { query: { archived: true } } });
+    world.check('get /v1/accounting/accounts', accounts);
+    expect(accounts.data?.items).toEqual([]);
     world.check('get /v1/accounting/accounts/{id}', await world.api.GET('/v1/accounting/accounts/{id}', { headers: auth(), params: { path: { id: seeded.account.id as string } } }));
+
     const rate: Schemas['ExchangeRateInput'] = { exchange_rate: '0.85', inverse_exchange_rate: '1.1765', exchange_rate_date: '2026-11-30', from_currency: 'USD', to_currency: 'EUR' };
     world.check('post /v1/accounting/exchange-rate', await world.api.POST('/v1/accounting/exchange-rate', { headers: auth(), body: rate }));
-    world.check('get /v1/accounting/exchange-rate', await world.api.GET('/v1/accounting/exchange-rate', { headers: auth() }));
+    await world.api.POST('/v1/accounting/exchange-rate', { headers: auth(), body: { ...rate, from_currency: 'GBP', exchange_rate: '1.15', inverse_exchange_rate: '0.8696' } });
+    await world.api.POST('/v1/accounting/exchange-rate', { headers: auth(), body: { ...rate, exchange_rate_date: '2026-10-31' } });
+    const query = { from_currency: 'USD', to_currency: 'EUR', 'exchange_rate_date:gte': '2026-11-01', 'exchange_rate_date:lte': '2026-11-30' } as const;
+    const listed = await world.api.GET('/v1/accounting/exchange-rate', { headers: auth(), params: { query } });
+    world.check('get /v1/accounting/exchange-rate', listed);
+    expect(listed.data?.items.map((r) => [r.from_currency, r.exchange_rate_date])).toEqual([['USD', '2026-11-30']]);
   });
 
   it('found no mismatch, and reached every contract operation of its area', () => world.expectDriven('accounting'));

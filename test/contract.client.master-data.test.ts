@@ -94,6 +94,9 @@ describe('a client generated from the reference contract, on master data', () =>
     const listed = await world.api.GET('/v1/resources/resource', { headers: auth(), params: { query: { 'external_id:in': 'CC-DRV-1,CC-TRK-1', resource_type: 'DRIVER' } } });
     world.check('get /v1/resources/resource', listed);
     expect(listed.data?.items.map((r) => r.row_id)).toEqual([ids[0]]);
+    const vehicles = await world.api.GET('/v1/resources/resource', { headers: auth(), params: { query: { 'resource_type:in': 'RIGID,CONTAINER', updated_after: '2020-01-01T00:00:00Z' } } });
+    world.check('get /v1/resources/resource', vehicles);
+    expect(vehicles.data?.items.map((r) => r.row_id)).toEqual([ids[1], ids[2]]);
 
     const path = { path: { resource_id: ids[0] ?? '' } };
     world.check('get /v1/resources/resource/{resource_id}', await world.api.GET('/v1/resources/resource/{resource_id}', { headers: auth(), params: path }));
