@@ -81,6 +81,15 @@ describe('a client generated from the reference contract, on trips', () => {
       bodySerializer: (b: unknown) => b as string,
     });
     world.check('post /v1/webhook/fleet-document-upload', uploaded);
+    // The contract lets the fleet app name a stop group instead of a stop; Waybill has none, and says so.
+    const byGroup = await world.api.POST('/v1/webhook/fleet-document-upload', {
+      headers: { ...world.webhookAuth(), 'content-type': 'application/pdf' },
+      params: { query: { question_path_key: 'POD', stop_group_id: 'GROUP-1' } },
+      body: pdf,
+      bodySerializer: (b: unknown) => b as string,
+    });
+    expect(byGroup.response.status).toBe(400);
+    expect(byGroup.error).toMatchObject({ message: expect.stringContaining('Stop groups are not supported'), errors: [{ field: 'stop_id' }] });
   });
 
   it('found no mismatch, and reached every contract operation of its area', () => world.expectDriven('trips'));
