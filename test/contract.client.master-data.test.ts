@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { contractClientWorld, type Schemas } from './support/contract-client.js';
+import type { paths } from './contract/reference-api.js';
+import { contractClientWorld, droppedFields, type Schemas } from './support/contract-client.js';
 
 /**
  * Master data through a client generated from the reference contract (see
@@ -8,6 +9,9 @@ import { contractClientWorld, type Schemas } from './support/contract-client.js'
  * resource groups. Request bodies are typed by the contract, so a body Waybill would need in
  * another shape fails the typecheck before it fails here.
  */
+
+/** The contract's create body: one of eight variants, told apart by their sub-object. */
+type ResourceInput = paths['/v1/resources/resource']['post']['requestBody']['content']['application/json'];
 
 const world = contractClientWorld();
 const { auth } = world;
@@ -106,6 +110,30 @@ describe('a client generated from the reference contract, on master data', () =>
     world.check('get /v1/resources/resource_groups', await world.api.GET('/v1/resources/resource_groups', { headers: auth() }));
     const archived = await world.api.DELETE('/v1/resources/resource/{resource_id}', { headers: auth(), params: { path: { resource_id: ids[2] ?? '' } } });
     world.checkStatus('delete /v1/resources/resource/{resource_id}', archived.response, 204);
+  });
+
+  it('gives back every field of a full company and of each of the eight resource variants as sent', async () => {
+    const created = await world.api.POST('/v1/companies/company', { headers: auth(), body: { ...company, code: 'CC-FULL' } });
+    world.check('post /v1/companies/company', created);
+    expect(droppedFields({ ...company, code: 'CC-FULL' }, created.data)).toEqual([]);
+
+    const vehicle = { license_plate: '1-ABC-123', manufacturer: 'DAF', model: 'XF', vin_number: 'XLRTEH4300G123456', tare_weight_kg: 7800, exterior_length_m: '6.2' };
+    const cargo = { ...vehicle, capacity_pallet_spaces: 18, capacity_volume_m3: '45.5', capacity_weight_kg: 12000, gross_weight_vehicle_rating_weight_kg: 19000 };
+    const variants: ResourceInput[] = [
+      { name: 'Driver', external_id: 'RT-DRIVER', locale: 'nl-BE', code: 'D1', note: 'day shift', driver: { first_name: 'Ana', last_name: 'Silva', email_address: 'ana@fleet.example', date_of_birth: '1990-04-01', phone_number: '+32470000000' } },
+      { name: 'Tractor', external_id: 'RT-TRACTOR', tractor: { ...vehicle, axle_configuration: 'AC_4_X_2', emission_class: 'EURO_6', fuel_type: 'DIESEL' } },
+      { name: 'Truck', external_id: 'RT-TRUCK', truck: { ...cargo, axle_configuration: 'AC_6_X_2', emission_class: 'EURO_6', fuel_type: 'LPG', roof_type: 'CLOSED' } },
+      { name: 'Van', external_id: 'RT-VAN', van: { ...cargo, fuel_type: 'ELECTRIC', roof_type: 'OPEN' } },
+      { name: 'Trailer', external_id: 'RT-TRAILER', trailer: { ...cargo, axle_configuration: 'AC_6_TRAILER' } },
+      { name: 'Full trailer', external_id: 'RT-FULL', full_trailer: { ...cargo, axle_configuration: 'AC_4_TRAILER' } },
+      { name: 'Chassis', external_id: 'RT-CHASSIS', chassis: { ...vehicle, gross_weight_vehicle_rating_weight_kg: 36000, axle_configuration: 'AC_6_TRAILER' } },
+      { name: 'Container', external_id: 'RT-CONTAINER', container: { container_number: 'MSCU1234565', manufacturer: 'CIMC', standard_size: 'FEET_40', iso_code: '42G1' } },
+    ];
+    for (const body of variants) {
+      const resource = await world.api.POST('/v1/resources/resource', { headers: auth(), body });
+      world.check('post /v1/resources/resource', resource);
+      expect(droppedFields(body, resource.data), body.name).toEqual([]);
+    }
   });
 
   it("keeps a resource's unavailabilities and validities", async () => {
