@@ -1390,7 +1390,7 @@ export interface components {
         AdditionalTransitBorderProcessEnum: "LRN";
         "ADR-Input": {
             adr_class?: string | null;
-            adr_name_by_locale?: Record<string, never> | null;
+            adr_name_by_locale?: Record<string, unknown> | null;
             classification_code?: string | null;
             division?: string | null;
             emergency_phone_number?: string | null;
@@ -1400,13 +1400,13 @@ export interface components {
             packing_group?: string | null;
             physical_state?: components["schemas"]["ADRPhysicalState"] | null;
             special_provisions?: string | null;
-            technical_name_by_locale?: Record<string, never> | null;
+            technical_name_by_locale?: Record<string, unknown> | null;
             transport_category_tunnel_restriction_code?: string | null;
             un_number?: string | null;
         };
         "ADR-Output": {
             adr_class?: string | null;
-            adr_name_by_locale?: Record<string, never> | null;
+            adr_name_by_locale?: Record<string, unknown> | null;
             classification_code?: string | null;
             division?: string | null;
             emergency_phone_number?: string | null;
@@ -1416,7 +1416,7 @@ export interface components {
             packing_group?: string | null;
             physical_state?: components["schemas"]["ADRPhysicalState"] | null;
             special_provisions?: string | null;
-            technical_name_by_locale?: Record<string, never> | null;
+            technical_name_by_locale?: Record<string, unknown> | null;
             tunnel_code?: string | null;
             un_number?: string | null;
         };
@@ -1426,7 +1426,7 @@ export interface components {
             packaging_type?: ("BOX" | "COMPOSITE_PACKAGING" | "DRUM" | "GAS_RECEPTABLE" | "INTERMEDIATE_BULK_CONTAINER" | "JERRICAN" | "LARGE_PACKAGING" | "LIGHT_GAUGE_METAL_PACKAGINGS" | "BAG" | "TANK_CONTAINER") | null;
             packing_group?: string | null;
             physical_state?: ("UNKNOWN" | "SOLID" | "LIQUID" | "GAS" | "GAS_OR_LIQUID") | null;
-            technical_name_by_locale?: Record<string, never> | null;
+            technical_name_by_locale?: Record<string, unknown> | null;
             tunnel_code?: string | null;
             un_number?: string | null;
         };
@@ -1688,13 +1688,13 @@ export interface components {
             price_list_item: components["schemas"]["PriceListItemReference"];
             tax_rate?: components["schemas"]["TaxRateReference"] | null;
         };
-        ChargeOutput: Record<string, never>;
+        ChargeOutput: Record<string, unknown>;
         ChargesApprovalInput: {
             charges: components["schemas"]["ChargeApprovalInput"][];
         };
         /** @enum {string} */
         ChargeStatus: "CREATED" | "DO_NOT_INVOICE" | "INVOICED" | "INVOICED_EXTERNAL";
-        ChargeWithApprovalOutput: Record<string, never>;
+        ChargeWithApprovalOutput: Record<string, unknown>;
         "ChassisProperties-Input": {
             axle_configuration?: ("AC_12_TRAILER" | "AC_10_TRAILER" | "AC_8_TRAILER" | "AC_6_TRAILER" | "AC_4_TRAILER" | "AC_2_TRAILER") | null;
             exterior_height_m?: number | string | null;
@@ -1723,11 +1723,11 @@ export interface components {
             billing_entity?: components["schemas"]["BillingEntityReference"] | null;
             chassis?: components["schemas"]["ChassisProperties-Input"] | null;
             code?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             external_id?: string | null;
             extras?: components["schemas"]["ResourceExtraInput"][] | null;
             integrations?: {
-                [key: string]: Record<string, never>;
+                [key: string]: Record<string, unknown>;
             } | null;
             locale?: string | null;
             name: string;
@@ -1738,11 +1738,11 @@ export interface components {
             billing_entity?: components["schemas"]["BillingEntity"] | null;
             chassis?: components["schemas"]["ChassisProperties-Output"] | null;
             code?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             external_id?: string | null;
             extras?: components["schemas"]["ResourceExtraOutput"][];
             integrations?: {
-                [key: string]: Record<string, never>;
+                [key: string]: Record<string, unknown>;
             } | null;
             is_active?: boolean | null;
             is_external_resource?: boolean | null;
@@ -1797,7 +1797,7 @@ export interface components {
             credit_limit_total?: number | null;
             credit_policy?: components["schemas"]["CreditPolicyOutput"] | null;
             currency: string;
-            custom_fields?: Record<string, never> | null;
+            custom_fields?: Record<string, unknown> | null;
             default_invoice_customer?: components["schemas"]["api__accounting__models__company__CompanyReferenceOutput"] | null;
             /** Format: uuid */
             id: string;
@@ -1850,7 +1850,7 @@ export interface components {
             credit_limit_total?: number | null;
             credit_policy?: components["schemas"]["CreditPolicyInput"] | null;
             currency: string;
-            custom_fields?: Record<string, never> | null;
+            custom_fields?: Record<string, unknown> | null;
             default_invoice_customer_id?: string | null;
             /** @deprecated */
             is_blocked?: boolean | null;
@@ -1884,7 +1884,7 @@ export interface components {
             code?: string | null;
             contacts?: components["schemas"]["CompanyContactOutput"][] | null;
             currency: string;
-            custom_fields?: Record<string, never> | null;
+            custom_fields?: Record<string, unknown> | null;
             /** Format: uuid */
             id: string;
             /**
@@ -1915,7 +1915,7 @@ export interface components {
             code?: string | null;
             contacts?: components["schemas"]["CompanyContactOutput"][] | null;
             currency: string;
-            custom_fields?: Record<string, never> | null;
+            custom_fields?: Record<string, unknown> | null;
             /** Format: uuid */
             id: string;
             /**
@@ -1951,7 +1951,7 @@ export interface components {
             credit_limit_total?: number | null;
             credit_policy?: components["schemas"]["CreditPolicyInput"] | null;
             currency?: string | null;
-            custom_fields?: Record<string, never> | null;
+            custom_fields?: Record<string, unknown> | null;
             default_invoice_customer_id?: string | null;
             /** @deprecated */
             is_blocked?: boolean | null;
@@ -1987,7 +1987,7 @@ export interface components {
             billing_location?: components["schemas"]["LocationOutput"] | null;
             code?: string | null;
             currency: string;
-            custom_fields?: Record<string, never> | null;
+            custom_fields?: Record<string, unknown> | null;
             /** Format: uuid */
             id: string;
             /**
@@ -2110,7 +2110,7 @@ export interface components {
             consignee_signature?: components["schemas"]["SignatureInput"] | null;
             consignment_reference_number?: string | null;
             consignor_signature?: components["schemas"]["SignatureInput"] | null;
-            custom_fields?: Record<string, never> | null;
+            custom_fields?: Record<string, unknown> | null;
             delivery_stop?: components["schemas"]["StopData"] | null;
             external_id?: string | null;
             goods?: components["schemas"]["GoodData"][] | null;
@@ -2167,7 +2167,7 @@ export interface components {
             central_transport_network?: components["schemas"]["CentralTransportNetworkConsignmentExtraFields"] | null;
             cmr_reference_number?: string | null;
             consignment_reference_number?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             delivery_stop: components["schemas"]["StopInput-Input"];
             goods?: components["schemas"]["GoodInput-Input"][] | null;
             import_export?: components["schemas"]["ConsignmentImportExportExtraFieldsInput-Input"] | null;
@@ -2184,7 +2184,7 @@ export interface components {
             central_transport_network?: components["schemas"]["CentralTransportNetworkConsignmentExtraFields"] | null;
             cmr_reference_number?: string | null;
             consignment_reference_number?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             delivery_stop: components["schemas"]["StopInput-Output"];
             goods?: components["schemas"]["GoodInput-Output"][] | null;
             import_export?: components["schemas"]["ConsignmentImportExportExtraFieldsInput-Output"] | null;
@@ -2205,7 +2205,7 @@ export interface components {
             central_transport_network?: components["schemas"]["CentralTransportNetworkConsignmentExtraFields"] | null;
             cmr_reference_number?: string | null;
             consignment_reference_number?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             delivery_stop: components["schemas"]["StopOutput-Input"];
             goods?: components["schemas"]["GoodOutput-Input"][] | null;
             /** Format: uuid */
@@ -2225,7 +2225,7 @@ export interface components {
             central_transport_network?: components["schemas"]["CentralTransportNetworkConsignmentExtraFields"] | null;
             cmr_reference_number?: string | null;
             consignment_reference_number?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             delivery_stop: components["schemas"]["StopOutput-Output"];
             goods?: components["schemas"]["GoodOutput-Output"][] | null;
             /** Format: uuid */
@@ -2252,7 +2252,7 @@ export interface components {
             consignee_signature?: components["schemas"]["SignatureInput"] | null;
             consignment_reference_number?: string | null;
             consignor_signature?: components["schemas"]["SignatureInput"] | null;
-            custom_fields?: Record<string, never> | null;
+            custom_fields?: Record<string, unknown> | null;
             external_id?: string | null;
             hazchem?: components["schemas"]["HazchemConsignmentInput"] | null;
             import_export?: components["schemas"]["ConsignmentImportExportExtraFieldsInput-Input"] | null;
@@ -2275,7 +2275,7 @@ export interface components {
         Container: {
             code?: string | null;
             container_number?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             id?: string | null;
             is_archived?: boolean | null;
             is_external_resource?: boolean | null;
@@ -2337,7 +2337,7 @@ export interface components {
         "ContainerResource-Input": {
             code?: string | null;
             container_number?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             id?: string | null;
             is_archived?: boolean | null;
             is_external_resource?: boolean | null;
@@ -2352,7 +2352,7 @@ export interface components {
         "ContainerResource-Output": {
             code?: string | null;
             container_number?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             id?: string | null;
             is_archived?: boolean | null;
             is_external_resource?: boolean | null;
@@ -2368,11 +2368,11 @@ export interface components {
             billing_entity?: components["schemas"]["BillingEntityReference"] | null;
             code?: string | null;
             container?: components["schemas"]["ContainerProperties"] | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             external_id?: string | null;
             extras?: components["schemas"]["ResourceExtraInput"][] | null;
             integrations?: {
-                [key: string]: Record<string, never>;
+                [key: string]: Record<string, unknown>;
             } | null;
             locale?: string | null;
             name: string;
@@ -2383,11 +2383,11 @@ export interface components {
             billing_entity?: components["schemas"]["BillingEntity"] | null;
             code?: string | null;
             container?: components["schemas"]["ContainerProperties"] | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             external_id?: string | null;
             extras?: components["schemas"]["ResourceExtraOutput"][];
             integrations?: {
-                [key: string]: Record<string, never>;
+                [key: string]: Record<string, unknown>;
             } | null;
             is_active?: boolean | null;
             is_external_resource?: boolean | null;
@@ -2405,12 +2405,12 @@ export interface components {
         ContainerType: {
             code?: string | null;
             container_iso_code?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             name?: string | null;
         };
         ContainerTypeInput: {
             code?: string | null;
-            custom_fields?: Record<string, never> | null;
+            custom_fields?: Record<string, unknown> | null;
             name?: string | null;
         };
         /** @enum {string} */
@@ -2458,7 +2458,7 @@ export interface components {
             central_transport_network?: components["schemas"]["CentralTransportNetworkConsignmentExtraFields"] | null;
             cmr_reference_number?: string | null;
             consignment_reference_number?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             delivery_stop: components["schemas"]["StopOutput-Input"];
             goods?: components["schemas"]["GoodOutput-Input"][] | null;
             /** Format: uuid */
@@ -2487,7 +2487,7 @@ export interface components {
             container_load_unload_stop?: components["schemas"]["StopOutput-Input"] | null;
             created_by_user?: string | null;
             created_timestamp?: string | null;
-            custom_fields?: Record<string, never> | null;
+            custom_fields?: Record<string, unknown> | null;
             customer?: components["schemas"]["CompanyOutput-Input"] | null;
             customer_reference_number?: string | null;
             dachser?: components["schemas"]["DachserExtraFields"] | null;
@@ -2521,7 +2521,7 @@ export interface components {
             container_load_unload_stop?: components["schemas"]["StopOutput-Input"] | null;
             created_by_user?: string | null;
             created_timestamp?: string | null;
-            custom_fields?: Record<string, never> | null;
+            custom_fields?: Record<string, unknown> | null;
             customer: components["schemas"]["CompanyOutput-Input"];
             customer_reference_number?: string | null;
             dachser?: components["schemas"]["DachserExtraFields"] | null;
@@ -2593,7 +2593,7 @@ export interface components {
         };
         "DriverResource-Input": {
             code?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             date_of_birth?: string | null;
             email?: string | null;
             first_name?: string | null;
@@ -2611,7 +2611,7 @@ export interface components {
         };
         "DriverResource-Output": {
             code?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             date_of_birth?: string | null;
             email?: string | null;
             first_name?: string | null;
@@ -2630,12 +2630,12 @@ export interface components {
         DriverResourceInput: {
             billing_entity?: components["schemas"]["BillingEntityReference"] | null;
             code?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             driver?: components["schemas"]["DriverProperties"] | null;
             external_id?: string | null;
             extras?: components["schemas"]["ResourceExtraInput"][] | null;
             integrations?: {
-                [key: string]: Record<string, never>;
+                [key: string]: Record<string, unknown>;
             } | null;
             locale?: string | null;
             name: string;
@@ -2645,12 +2645,12 @@ export interface components {
         DriverResourceOutput: {
             billing_entity?: components["schemas"]["BillingEntity"] | null;
             code?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             driver?: components["schemas"]["DriverProperties"] | null;
             external_id?: string | null;
             extras?: components["schemas"]["ResourceExtraOutput"][];
             integrations?: {
-                [key: string]: Record<string, never>;
+                [key: string]: Record<string, unknown>;
             } | null;
             is_active?: boolean | null;
             is_external_resource?: boolean | null;
@@ -2755,7 +2755,7 @@ export interface components {
         };
         ExtraField: {
             code?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             name?: string | null;
         };
         FieldMatchInput: {
@@ -2768,7 +2768,7 @@ export interface components {
             payload: components["schemas"]["FleetDispatchOutput"];
         };
         FleetDispatchOutput: {
-            custom_fields?: Record<string, never> | null;
+            custom_fields?: Record<string, unknown> | null;
             id?: string | null;
             name: string;
             orders: components["schemas"]["DispatchOrder"][];
@@ -2795,12 +2795,12 @@ export interface components {
         FullTrailerResourceInput: {
             billing_entity?: components["schemas"]["BillingEntityReference"] | null;
             code?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             external_id?: string | null;
             extras?: components["schemas"]["ResourceExtraInput"][] | null;
             full_trailer?: components["schemas"]["TrailerProperties-Input"] | null;
             integrations?: {
-                [key: string]: Record<string, never>;
+                [key: string]: Record<string, unknown>;
             } | null;
             locale?: string | null;
             name: string;
@@ -2810,12 +2810,12 @@ export interface components {
         FullTrailerResourceOutput: {
             billing_entity?: components["schemas"]["BillingEntity"] | null;
             code?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             external_id?: string | null;
             extras?: components["schemas"]["ResourceExtraOutput"][];
             full_trailer?: components["schemas"]["TrailerProperties-Output"] | null;
             integrations?: {
-                [key: string]: Record<string, never>;
+                [key: string]: Record<string, unknown>;
             } | null;
             is_active?: boolean | null;
             is_external_resource?: boolean | null;
@@ -2833,7 +2833,7 @@ export interface components {
         };
         "GenericResource-Input": {
             code?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             id?: string | null;
             is_archived?: boolean | null;
             is_external_resource?: boolean | null;
@@ -2843,7 +2843,7 @@ export interface components {
         };
         "GenericResource-Output": {
             code?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             id?: string | null;
             is_archived?: boolean | null;
             is_external_resource?: boolean | null;
@@ -2855,10 +2855,10 @@ export interface components {
             absolute_max_temperature_degrees?: number | null;
             absolute_min_temperature_degrees?: number | null;
             adr_type?: ("ADR" | "LIMITED_QUANTITY") | null;
-            custom_fields?: Record<string, never> | null;
+            custom_fields?: Record<string, unknown> | null;
             description?: string | null;
             external_id?: string | null;
-            extras?: Record<string, never>[] | null;
+            extras?: Record<string, unknown>[] | null;
             handling_units?: components["schemas"]["HandlingUnitData"][] | null;
             ordered_transport_temperature_degrees?: number | null;
             packaged_items?: components["schemas"]["PackagedItemInput"][] | null;
@@ -2885,7 +2885,7 @@ export interface components {
             absolute_max_temperature_degrees?: number | null;
             absolute_min_temperature_degrees?: number | null;
             adr_type?: components["schemas"]["ADRType"] | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             description?: string | null;
             extras?: components["schemas"]["ExtraField"][] | null;
             /** @default [] */
@@ -2912,7 +2912,7 @@ export interface components {
             absolute_max_temperature_degrees?: number | null;
             absolute_min_temperature_degrees?: number | null;
             adr_type?: components["schemas"]["ADRType"] | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             description?: string | null;
             extras?: components["schemas"]["ExtraField"][] | null;
             /** @default [] */
@@ -2944,7 +2944,7 @@ export interface components {
             actual_delivery_temperature_degrees?: number | null;
             actual_pickup_temperature_degrees?: number | null;
             adr_type?: components["schemas"]["ADRType"] | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             description?: string | null;
             extras?: components["schemas"]["ExtraField"][] | null;
             handling_units?: components["schemas"]["HandlingUnitOutput-Input"][] | null;
@@ -2975,7 +2975,7 @@ export interface components {
             actual_delivery_temperature_degrees?: number | null;
             actual_pickup_temperature_degrees?: number | null;
             adr_type?: components["schemas"]["ADRType"] | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             description?: string | null;
             extras?: components["schemas"]["ExtraField"][] | null;
             handling_units?: components["schemas"]["HandlingUnitOutput-Output"][] | null;
@@ -3006,13 +3006,13 @@ export interface components {
         };
         GoodPackagingType: {
             code?: string | null;
-            custom_fields?: Record<string, never> | null;
+            custom_fields?: Record<string, unknown> | null;
             name?: string | null;
             packaging_size?: components["schemas"]["GoodPackagingSize"] | null;
         };
         GoodProductInput: {
             code?: string | null;
-            custom_fields?: Record<string, never> | null;
+            custom_fields?: Record<string, unknown> | null;
             name?: string | null;
             product_type?: components["schemas"]["GoodProductType"] | null;
         };
@@ -3025,7 +3025,7 @@ export interface components {
             absolute_min_temperature_degrees?: number | null;
             adr_type?: ("ADR" | "LIMITED_QUANTITY") | null;
             commodity_type?: components["schemas"]["GoodProductInput"] | null;
-            custom_fields?: Record<string, never> | null;
+            custom_fields?: Record<string, unknown> | null;
             description?: string | null;
             external_id?: string | null;
             ordered_transport_temperature_degrees?: number | null;
@@ -3123,7 +3123,7 @@ export interface components {
         };
         Incident: {
             code?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             description?: string | null;
             name?: string | null;
         };
@@ -3286,7 +3286,7 @@ export interface components {
             vehicle?: components["schemas"]["Vehicle"] | null;
         };
         LocationBookingTripSummary: {
-            custom_fields?: Record<string, never> | null;
+            custom_fields?: Record<string, unknown> | null;
             estimated_start_timestamp?: string | null;
         };
         LocationBookingUpdate: {
@@ -3298,7 +3298,7 @@ export interface components {
             execution_status?: components["schemas"]["ExecutionStatusUpdate"] | null;
             id?: string | null;
             match?: components["schemas"]["BookingMatchTarget"] | null;
-            question_answers?: Record<string, never>;
+            question_answers?: Record<string, unknown>;
             status?: components["schemas"]["BookingStatus"] | null;
         };
         LocationBookingUpdatePayload: {
@@ -3425,7 +3425,7 @@ export interface components {
             container?: components["schemas"]["ContainerExtraFields"] | null;
             /** @deprecated */
             container_load_unload_stop?: components["schemas"]["StopInput-Output"] | null;
-            custom_fields?: Record<string, never> | null;
+            custom_fields?: Record<string, unknown> | null;
             customer: components["schemas"]["Entity"];
             customer_reference_number?: string | null;
             dachser?: components["schemas"]["DachserExtraFields"] | null;
@@ -3478,7 +3478,7 @@ export interface components {
         };
         OrderImportUpdate: {
             id?: string | null;
-            input_data?: Record<string, never> | null;
+            input_data?: Record<string, unknown> | null;
             status: components["schemas"]["VisibilityOrderImportStatus"];
             /** @constant */
             type: "OrderImport";
@@ -3489,7 +3489,7 @@ export interface components {
             container?: components["schemas"]["ContainerExtraFields"] | null;
             /** @deprecated */
             container_load_unload_stop?: components["schemas"]["StopInput-Input"] | null;
-            custom_fields?: Record<string, never> | null;
+            custom_fields?: Record<string, unknown> | null;
             customer: components["schemas"]["Entity"];
             customer_reference_number?: string | null;
             dachser?: components["schemas"]["DachserExtraFields"] | null;
@@ -3540,7 +3540,7 @@ export interface components {
             container_load_unload_stop?: components["schemas"]["StopOutput-Input"] | null;
             created_by_user?: string | null;
             created_timestamp?: string | null;
-            custom_fields?: Record<string, never> | null;
+            custom_fields?: Record<string, unknown> | null;
             customer: components["schemas"]["CompanyOutput-Input"];
             customer_reference_number?: string | null;
             dachser?: components["schemas"]["DachserExtraFields"] | null;
@@ -3573,7 +3573,7 @@ export interface components {
             container_load_unload_stop?: components["schemas"]["StopOutput-Output"] | null;
             created_by_user?: string | null;
             created_timestamp?: string | null;
-            custom_fields?: Record<string, never> | null;
+            custom_fields?: Record<string, unknown> | null;
             customer: components["schemas"]["CompanyOutput-Output"];
             customer_reference_number?: string | null;
             dachser?: components["schemas"]["DachserExtraFields"] | null;
@@ -3617,7 +3617,7 @@ export interface components {
         OrderStatusStopOutput: {
             activity_label?: string | null;
             consignment_id?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             date?: string | null;
             depot?: components["schemas"]["StopDepotOutput"] | null;
             email?: string | null;
@@ -3650,7 +3650,7 @@ export interface components {
             chep?: components["schemas"]["ChepOrderInput"] | null;
             contact_emails?: string[] | null;
             container?: components["schemas"]["ContainerOrderInput"] | null;
-            custom_fields?: Record<string, never> | null;
+            custom_fields?: Record<string, unknown> | null;
             customer?: components["schemas"]["CustomerField"] | null;
             customer_reference_number?: string | null;
             dachser?: components["schemas"]["DachserExtraFields"] | null;
@@ -3689,7 +3689,7 @@ export interface components {
             container_load_unload_stop?: components["schemas"]["StopOutput-Output"] | null;
             created_by_user?: string | null;
             created_timestamp?: string | null;
-            custom_fields?: Record<string, never> | null;
+            custom_fields?: Record<string, unknown> | null;
             customer: components["schemas"]["CompanyOutput-Output"];
             customer_reference_number?: string | null;
             dachser?: components["schemas"]["DachserExtraFields"] | null;
@@ -3724,7 +3724,7 @@ export interface components {
         "PackagedItem-Input": {
             adr?: components["schemas"]["ADR-Input"] | null;
             barcodes?: string[] | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             description?: string | null;
             import_export?: components["schemas"]["PackagedItemsImportExportExtraFields"] | null;
             packaging_type?: components["schemas"]["PackagingType"] | null;
@@ -3739,7 +3739,7 @@ export interface components {
         "PackagedItem-Output": {
             adr?: components["schemas"]["ADR-Output"] | null;
             barcodes?: string[] | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             description?: string | null;
             import_export?: components["schemas"]["PackagedItemsImportExportExtraFields"] | null;
             packaging_type?: components["schemas"]["PackagingType"] | null;
@@ -3756,7 +3756,7 @@ export interface components {
         };
         PackagedItemInput: {
             adr?: components["schemas"]["ADRInput"] | null;
-            custom_fields?: Record<string, never> | null;
+            custom_fields?: Record<string, unknown> | null;
             description?: string | null;
             import_export?: components["schemas"]["ImportExportInput"] | null;
             quantity?: number | null;
@@ -3766,7 +3766,7 @@ export interface components {
         "PackagedItemOutput-Input": {
             adr?: components["schemas"]["ADR-Input"] | null;
             barcodes?: string[] | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             description?: string | null;
             /** Format: uuid */
             id: string;
@@ -3783,7 +3783,7 @@ export interface components {
         "PackagedItemOutput-Output": {
             adr?: components["schemas"]["ADR-Output"] | null;
             barcodes?: string[] | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             description?: string | null;
             /** Format: uuid */
             id: string;
@@ -3818,7 +3818,7 @@ export interface components {
         };
         PackagingType: {
             code?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             export_alias?: string | null;
             name?: string | null;
             packaging_size?: components["schemas"]["PackagingSize"] | null;
@@ -3861,11 +3861,11 @@ export interface components {
         PartialBaseResourceInput: {
             billing_entity?: components["schemas"]["BillingEntityReference"] | null;
             code?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             external_id?: string | null;
             extras?: components["schemas"]["ResourceExtraInput"][] | null;
             integrations?: {
-                [key: string]: Record<string, never>;
+                [key: string]: Record<string, unknown>;
             } | null;
             locale?: string | null;
             name?: string | null;
@@ -3877,11 +3877,11 @@ export interface components {
             billing_entity?: components["schemas"]["BillingEntityReference"] | null;
             chassis?: components["schemas"]["ChassisProperties-Input"] | null;
             code?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             external_id?: string | null;
             extras?: components["schemas"]["ResourceExtraInput"][] | null;
             integrations?: {
-                [key: string]: Record<string, never>;
+                [key: string]: Record<string, unknown>;
             } | null;
             locale?: string | null;
             name?: string | null;
@@ -3892,12 +3892,12 @@ export interface components {
         PartialDriverResourceInput: {
             billing_entity?: components["schemas"]["BillingEntityReference"] | null;
             code?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             driver?: components["schemas"]["DriverProperties"] | null;
             external_id?: string | null;
             extras?: components["schemas"]["ResourceExtraInput"][] | null;
             integrations?: {
-                [key: string]: Record<string, never>;
+                [key: string]: Record<string, unknown>;
             } | null;
             locale?: string | null;
             name?: string | null;
@@ -3908,12 +3908,12 @@ export interface components {
         PartialFullTrailerResourceInput: {
             billing_entity?: components["schemas"]["BillingEntityReference"] | null;
             code?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             external_id?: string | null;
             extras?: components["schemas"]["ResourceExtraInput"][] | null;
             full_trailer?: components["schemas"]["TrailerProperties-Input"] | null;
             integrations?: {
-                [key: string]: Record<string, never>;
+                [key: string]: Record<string, unknown>;
             } | null;
             locale?: string | null;
             name?: string | null;
@@ -3933,7 +3933,7 @@ export interface components {
         PartialOrderConsignmentUpdate: {
             good?: components["schemas"]["PartialOrderGood"] | null;
             match?: components["schemas"]["PartialOrderConsignmentMatchTarget"] | null;
-            question_answers?: Record<string, never>;
+            question_answers?: Record<string, unknown>;
             stop?: components["schemas"]["PartialOrderStop"] | null;
             update?: components["schemas"]["ConsignmentEntityUpdate"] | null;
         };
@@ -3957,13 +3957,13 @@ export interface components {
         };
         PartialOrderGoodTraceUpdate: {
             match?: components["schemas"]["PartialOrderGoodTraceMatchTarget"] | null;
-            question_answers?: Record<string, never>;
+            question_answers?: Record<string, unknown>;
             update?: components["schemas"]["HandlingUnitEntityUpdate"] | null;
         };
         PartialOrderGoodUpdate: {
             handling_unit?: components["schemas"]["PartialOrderGoodTrace"] | null;
             match?: components["schemas"]["PartialOrderGoodMatchTarget"] | null;
-            question_answers?: Record<string, never>;
+            question_answers?: Record<string, unknown>;
             update?: components["schemas"]["GoodEntityUpdate"] | null;
         };
         PartialOrderMatchInput: {
@@ -3984,7 +3984,7 @@ export interface components {
         };
         PartialOrderStopUpdate: {
             match?: components["schemas"]["PartialOrderStopMatchTarget"] | null;
-            question_answers?: Record<string, never>;
+            question_answers?: Record<string, unknown>;
             update?: components["schemas"]["StopEntityUpdate"] | null;
         };
         PartialOrderUpdate: {
@@ -3992,7 +3992,7 @@ export interface components {
             /** @deprecated */
             id?: string | null;
             match?: components["schemas"]["PartialOrderMatchTarget"] | null;
-            question_answers?: Record<string, never>;
+            question_answers?: Record<string, unknown>;
             update?: components["schemas"]["OrderEntityUpdate"] | null;
         };
         PartialOrderUpdateResponse: {
@@ -4001,11 +4001,11 @@ export interface components {
         PartialTractorResourceInput: {
             billing_entity?: components["schemas"]["BillingEntityReference"] | null;
             code?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             external_id?: string | null;
             extras?: components["schemas"]["ResourceExtraInput"][] | null;
             integrations?: {
-                [key: string]: Record<string, never>;
+                [key: string]: Record<string, unknown>;
             } | null;
             locale?: string | null;
             name?: string | null;
@@ -4017,11 +4017,11 @@ export interface components {
         PartialTrailerResourceInput: {
             billing_entity?: components["schemas"]["BillingEntityReference"] | null;
             code?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             external_id?: string | null;
             extras?: components["schemas"]["ResourceExtraInput"][] | null;
             integrations?: {
-                [key: string]: Record<string, never>;
+                [key: string]: Record<string, unknown>;
             } | null;
             locale?: string | null;
             name?: string | null;
@@ -4033,11 +4033,11 @@ export interface components {
         PartialTruckResourceInput: {
             billing_entity?: components["schemas"]["BillingEntityReference"] | null;
             code?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             external_id?: string | null;
             extras?: components["schemas"]["ResourceExtraInput"][] | null;
             integrations?: {
-                [key: string]: Record<string, never>;
+                [key: string]: Record<string, unknown>;
             } | null;
             locale?: string | null;
             name?: string | null;
@@ -4049,11 +4049,11 @@ export interface components {
         PartialVanResourceInput: {
             billing_entity?: components["schemas"]["BillingEntityReference"] | null;
             code?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             external_id?: string | null;
             extras?: components["schemas"]["ResourceExtraInput"][] | null;
             integrations?: {
-                [key: string]: Record<string, never>;
+                [key: string]: Record<string, unknown>;
             } | null;
             locale?: string | null;
             name?: string | null;
@@ -4095,7 +4095,7 @@ export interface components {
         };
         Product: {
             code?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             name?: string | null;
             product_type?: components["schemas"]["Entity"] | null;
         };
@@ -4124,7 +4124,7 @@ export interface components {
             booking_date?: string | null;
             currency: string;
             /** @default {} */
-            custom_fields: Record<string, never>;
+            custom_fields: Record<string, unknown>;
             customer_reference_numbers?: string[];
             /** Format: date */
             date: string;
@@ -4139,7 +4139,7 @@ export interface components {
             total_tax: string;
         };
         PurchaseCreditNoteInput: {
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
         };
         PurchaseCreditNoteStatusUpdate: {
             /** Format: uuid */
@@ -4151,7 +4151,7 @@ export interface components {
         PurchaseECreditNoteInput: {
             attachments?: components["schemas"]["EInvoiceAttachment"][] | null;
             currency: string;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             customer_reference_numbers?: string[];
             /** Format: date */
             date: string;
@@ -4168,7 +4168,7 @@ export interface components {
         PurchaseEInvoiceInput: {
             attachments?: components["schemas"]["EInvoiceAttachment"][] | null;
             currency: string;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             customer_reference_numbers?: string[];
             /** Format: date */
             date: string;
@@ -4189,7 +4189,7 @@ export interface components {
             booking_date?: string | null;
             currency: string;
             /** @default {} */
-            custom_fields: Record<string, never>;
+            custom_fields: Record<string, unknown>;
             customer_reference_numbers?: string[];
             /** Format: date */
             date: string;
@@ -4206,7 +4206,7 @@ export interface components {
             total_tax: string;
         };
         PurchaseInvoiceInput: {
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
         };
         PurchaseInvoiceStatusUpdate: {
             /** Format: uuid */
@@ -4237,7 +4237,7 @@ export interface components {
         "ResourceAllocation-Output": {
             resource: components["schemas"]["GenericResource-Output"] | components["schemas"]["DriverResource-Output"] | components["schemas"]["ContainerResource-Output"] | components["schemas"]["VehicleResource-Output"];
         };
-        ResourceAllocationOutput: Record<string, never>;
+        ResourceAllocationOutput: Record<string, unknown>;
         ResourceExtraInput: {
             code: string;
         };
@@ -4257,7 +4257,7 @@ export interface components {
             /** Format: uuid */
             id: string;
         };
-        ResourceOutput: Record<string, never>;
+        ResourceOutput: Record<string, unknown>;
         /** @enum {string} */
         ResourceType: "VAN" | "RIGID" | "TRAILER" | "FULL_TRAILER" | "CONTAINER" | "TRACTOR" | "CHASSIS" | "COMPARTMENT" | "DRIVER" | "FERRY" | "TRAIN";
         /** @enum {string} */
@@ -4281,7 +4281,7 @@ export interface components {
             start_time: string;
         };
         ResourceUpdate: {
-            custom_fields?: Record<string, never> | null;
+            custom_fields?: Record<string, unknown> | null;
             id?: string | null;
             resource: components["schemas"]["VisibilityResource"];
             /** @constant */
@@ -4332,7 +4332,7 @@ export interface components {
             charges: components["schemas"]["ChargeInput"][];
             currency: string;
             /** @default {} */
-            custom_fields: Record<string, never>;
+            custom_fields: Record<string, unknown>;
             customer: components["schemas"]["CustomerReference"];
             customer_reference_numbers?: string[];
             /** Format: date */
@@ -4343,7 +4343,7 @@ export interface components {
             booking_date?: string | null;
             currency: string;
             /** @default {} */
-            custom_fields: Record<string, never>;
+            custom_fields: Record<string, unknown>;
             customer: components["schemas"]["CompanySummaryOutput"];
             customer_reference_numbers?: string[];
             /** Format: date */
@@ -4358,7 +4358,7 @@ export interface components {
             total_tax: string;
         };
         SalesCreditNotePatchInput: {
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
         };
         SalesCreditNoteStatusUpdate: {
             /** Format: uuid */
@@ -4373,7 +4373,7 @@ export interface components {
             charges: components["schemas"]["ChargeInput"][];
             currency: string;
             /** @default {} */
-            custom_fields: Record<string, never>;
+            custom_fields: Record<string, unknown>;
             customer: components["schemas"]["CustomerReference"];
             /** @default [] */
             customer_reference_numbers: string[];
@@ -4389,7 +4389,7 @@ export interface components {
             booking_date?: string | null;
             currency: string;
             /** @default {} */
-            custom_fields: Record<string, never>;
+            custom_fields: Record<string, unknown>;
             customer: components["schemas"]["CompanySummaryOutput"];
             /** @default [] */
             customer_reference_numbers: string[];
@@ -4407,7 +4407,7 @@ export interface components {
             total_tax: string;
         };
         SalesInvoicePatchInput: {
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
         };
         SalesInvoiceStatusUpdate: {
             /** Format: uuid */
@@ -4417,17 +4417,17 @@ export interface components {
             type: "SalesInvoice";
         };
         SalesInvoiceUpdate: {
-            custom_fields?: Record<string, never> | null;
+            custom_fields?: Record<string, unknown> | null;
             id?: string | null;
             match?: components["schemas"]["BillingDocumentMatchTarget"];
         };
         ServiceLevel: {
             code?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             name?: string | null;
         };
         Shipment: {
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             /** Format: uuid */
             id: string;
             metrics?: components["schemas"]["OrderMetrics"] | null;
@@ -4467,7 +4467,7 @@ export interface components {
         };
         ShippingRoute: {
             code?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             end_stop: components["schemas"]["ShippingStop"];
             modality?: string | null;
             start_stop: components["schemas"]["ShippingStop"];
@@ -4501,12 +4501,12 @@ export interface components {
             label?: string | null;
         };
         StopData: {
-            custom_fields?: Record<string, never> | null;
+            custom_fields?: Record<string, unknown> | null;
             date?: string | null;
             drop_collect_empty?: components["schemas"]["UpdateDropCollectEmptyInput"] | null;
             email?: string | null;
             external_id?: string | null;
-            extras?: Record<string, never>[] | null;
+            extras?: Record<string, unknown>[] | null;
             location?: components["schemas"]["LocationInput"] | null;
             mobile_number?: string | null;
             note?: string | null;
@@ -4557,7 +4557,7 @@ export interface components {
             eta_start?: string | null;
             /** Format: uuid */
             id: string;
-            question_answers?: Record<string, never>;
+            question_answers?: Record<string, unknown>;
             status?: components["schemas"]["StopStatusUpdateEnum"] | null;
         };
         StopGroupStop: {
@@ -4575,7 +4575,7 @@ export interface components {
         "StopInput-Input": {
             activity_label?: string | null;
             custom_activity_label?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             date?: string | null;
             drop_collect_empty?: components["schemas"]["DropCollectEmptyInput"] | null;
             duration?: number | null;
@@ -4592,7 +4592,7 @@ export interface components {
         "StopInput-Output": {
             activity_label?: string | null;
             custom_activity_label?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             date?: string | null;
             drop_collect_empty?: components["schemas"]["DropCollectEmptyInput"] | null;
             duration?: number | null;
@@ -4624,7 +4624,7 @@ export interface components {
         };
         "StopOutput-Input": {
             activity_label?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             date?: string | null;
             depot?: components["schemas"]["StopDepotOutput"] | null;
             email?: string | null;
@@ -4646,7 +4646,7 @@ export interface components {
         };
         "StopOutput-Output": {
             activity_label?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             date?: string | null;
             depot?: components["schemas"]["StopDepotOutput"] | null;
             email?: string | null;
@@ -4674,7 +4674,7 @@ export interface components {
             eta_start?: string | null;
             id?: string | null;
             match?: components["schemas"]["StopMatchTarget"] | null;
-            question_answers?: Record<string, never>;
+            question_answers?: Record<string, unknown>;
             status?: components["schemas"]["StopStatusUpdateEnum"] | null;
         };
         /** @enum {string} */
@@ -4693,7 +4693,7 @@ export interface components {
             type: "Stop";
         };
         StopUpdateData: {
-            custom_fields?: Record<string, never> | null;
+            custom_fields?: Record<string, unknown> | null;
             date?: string | null;
             email?: string | null;
             external_id?: string | null;
@@ -4710,7 +4710,7 @@ export interface components {
             payload: components["schemas"]["SubcontractorDispatchOutput"];
         };
         SubcontractorDispatchOutput: {
-            custom_fields?: Record<string, never> | null;
+            custom_fields?: Record<string, unknown> | null;
             id?: string | null;
             name: string;
             orders: components["schemas"]["DispatchOrder"][];
@@ -4837,7 +4837,7 @@ export interface components {
         };
         TimeWindow: {
             code?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             end_time?: string | null;
             is_enforced?: boolean | null;
             name?: string | null;
@@ -4846,7 +4846,7 @@ export interface components {
         };
         TimeWindowInput: {
             code?: string | null;
-            custom_fields?: Record<string, never> | null;
+            custom_fields?: Record<string, unknown> | null;
             end_time?: string | null;
             is_enforced?: boolean | null;
             name?: string | null;
@@ -4961,11 +4961,11 @@ export interface components {
         TractorResourceInput: {
             billing_entity?: components["schemas"]["BillingEntityReference"] | null;
             code?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             external_id?: string | null;
             extras?: components["schemas"]["ResourceExtraInput"][] | null;
             integrations?: {
-                [key: string]: Record<string, never>;
+                [key: string]: Record<string, unknown>;
             } | null;
             locale?: string | null;
             name: string;
@@ -4976,11 +4976,11 @@ export interface components {
         TractorResourceOutput: {
             billing_entity?: components["schemas"]["BillingEntity"] | null;
             code?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             external_id?: string | null;
             extras?: components["schemas"]["ResourceExtraOutput"][];
             integrations?: {
-                [key: string]: Record<string, never>;
+                [key: string]: Record<string, unknown>;
             } | null;
             is_active?: boolean | null;
             is_external_resource?: boolean | null;
@@ -4997,7 +4997,7 @@ export interface components {
         Trailer: {
             axle_configuration?: string | null;
             code?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             emission_class?: string | null;
             fuel_type?: string | null;
             id?: string | null;
@@ -5046,11 +5046,11 @@ export interface components {
         TrailerResourceInput: {
             billing_entity?: components["schemas"]["BillingEntityReference"] | null;
             code?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             external_id?: string | null;
             extras?: components["schemas"]["ResourceExtraInput"][] | null;
             integrations?: {
-                [key: string]: Record<string, never>;
+                [key: string]: Record<string, unknown>;
             } | null;
             locale?: string | null;
             name: string;
@@ -5061,11 +5061,11 @@ export interface components {
         TrailerResourceOutput: {
             billing_entity?: components["schemas"]["BillingEntity"] | null;
             code?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             external_id?: string | null;
             extras?: components["schemas"]["ResourceExtraOutput"][];
             integrations?: {
-                [key: string]: Record<string, never>;
+                [key: string]: Record<string, unknown>;
             } | null;
             is_active?: boolean | null;
             is_external_resource?: boolean | null;
@@ -5120,13 +5120,13 @@ export interface components {
         /** @enum {string} */
         TripImportStatus: "CANCELLED";
         TripImportStop: {
-            custom_fields?: Record<string, never> | null;
+            custom_fields?: Record<string, unknown> | null;
             /** Format: date-time */
             end_timestamp: string;
             fixed_timestamp_type?: components["schemas"]["FixedTimestampType"] | null;
             id?: string | null;
             location?: components["schemas"]["TripImportLocation"] | null;
-            question_answers?: Record<string, never> | null;
+            question_answers?: Record<string, unknown> | null;
             sequence: number;
             /** Format: date-time */
             start_timestamp: string;
@@ -5160,7 +5160,7 @@ export interface components {
         TripStatusOutput: "CREATED" | "PLANNED" | "COMPLETED";
         TripStopOutput: {
             activity_label?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             date?: string | null;
             depot?: components["schemas"]["StopDepotOutput"] | null;
             email?: string | null;
@@ -5226,11 +5226,11 @@ export interface components {
         TruckResourceInput: {
             billing_entity?: components["schemas"]["BillingEntityReference"] | null;
             code?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             external_id?: string | null;
             extras?: components["schemas"]["ResourceExtraInput"][] | null;
             integrations?: {
-                [key: string]: Record<string, never>;
+                [key: string]: Record<string, unknown>;
             } | null;
             locale?: string | null;
             name: string;
@@ -5241,11 +5241,11 @@ export interface components {
         TruckResourceOutput: {
             billing_entity?: components["schemas"]["BillingEntity"] | null;
             code?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             external_id?: string | null;
             extras?: components["schemas"]["ResourceExtraOutput"][];
             integrations?: {
-                [key: string]: Record<string, never>;
+                [key: string]: Record<string, unknown>;
             } | null;
             is_active?: boolean | null;
             is_external_resource?: boolean | null;
@@ -5306,7 +5306,7 @@ export interface components {
         };
         ValidationErrorDetail: {
             /** @default null */
-            detail: string | Record<string, never> | null;
+            detail: string | Record<string, unknown> | null;
             /** @default null */
             field: string | null;
             message: string;
@@ -5356,11 +5356,11 @@ export interface components {
         VanResourceInput: {
             billing_entity?: components["schemas"]["BillingEntityReference"] | null;
             code?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             external_id?: string | null;
             extras?: components["schemas"]["ResourceExtraInput"][] | null;
             integrations?: {
-                [key: string]: Record<string, never>;
+                [key: string]: Record<string, unknown>;
             } | null;
             locale?: string | null;
             name: string;
@@ -5371,11 +5371,11 @@ export interface components {
         VanResourceOutput: {
             billing_entity?: components["schemas"]["BillingEntity"] | null;
             code?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             external_id?: string | null;
             extras?: components["schemas"]["ResourceExtraOutput"][];
             integrations?: {
-                [key: string]: Record<string, never>;
+                [key: string]: Record<string, unknown>;
             } | null;
             is_active?: boolean | null;
             is_external_resource?: boolean | null;
@@ -5392,7 +5392,7 @@ export interface components {
         Vehicle: {
             axle_configuration?: string | null;
             code?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             emission_class?: string | null;
             fuel_type?: string | null;
             id?: string | null;
@@ -5410,7 +5410,7 @@ export interface components {
         };
         VehicleCategory: {
             code?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             name?: string | null;
         };
         /** @enum {string} */
@@ -5423,7 +5423,7 @@ export interface components {
         "VehicleResource-Input": {
             axle_configuration?: string | null;
             code?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             emission_class?: string | null;
             fuel_type?: string | null;
             id?: string | null;
@@ -5442,7 +5442,7 @@ export interface components {
         "VehicleResource-Output": {
             axle_configuration?: string | null;
             code?: string | null;
-            custom_fields?: Record<string, never>;
+            custom_fields?: Record<string, unknown>;
             emission_class?: string | null;
             fuel_type?: string | null;
             id?: string | null;
@@ -5467,7 +5467,7 @@ export interface components {
             reference_number: string;
         };
         VisibilityCustomer: {
-            custom_fields?: Record<string, never> | null;
+            custom_fields?: Record<string, unknown> | null;
             id?: string | null;
             name: string;
         };
@@ -5496,7 +5496,7 @@ export interface components {
             actual_delivery_temperature_degrees?: number | null;
             actual_pickup_temperature_degrees?: number | null;
             adr_type?: components["schemas"]["ADRType"] | null;
-            custom_fields?: Record<string, never> | null;
+            custom_fields?: Record<string, unknown> | null;
             description?: string | null;
             extras?: components["schemas"]["ExtraField"][] | null;
             handling_units?: components["schemas"]["HandlingUnitOutput-Input"][] | null;
@@ -5540,7 +5540,7 @@ export interface components {
         };
         VisibilityOrder: {
             consignment?: components["schemas"]["VisibilityConsignment"] | null;
-            custom_fields?: Record<string, never> | null;
+            custom_fields?: Record<string, unknown> | null;
             customer?: components["schemas"]["VisibilityCustomer"] | null;
             customer_reference_number?: string | null;
             /** Format: uuid */
@@ -5571,7 +5571,7 @@ export interface components {
         VisibilityStop: {
             actual_end_timestamp?: string | null;
             actual_start_timestamp?: string | null;
-            custom_fields?: Record<string, never> | null;
+            custom_fields?: Record<string, unknown> | null;
             eta_end_time?: string | null;
             eta_start_time?: string | null;
             /** Format: uuid */
@@ -5621,7 +5621,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": Record<string, unknown>;
                 };
             };
             400: {
@@ -12259,7 +12259,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": string | Record<string, never> | unknown[] | number | boolean | null;
+                "application/json": string | Record<string, unknown> | unknown[] | number | boolean | null;
             };
         };
         responses: {
@@ -12401,7 +12401,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": string | Record<string, never> | unknown[] | number | boolean | null;
+                "application/json": string | Record<string, unknown> | unknown[] | number | boolean | null;
             };
         };
         responses: {
@@ -12749,7 +12749,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": string | Record<string, never> | unknown[] | number | boolean | null;
+                "application/json": string | Record<string, unknown> | unknown[] | number | boolean | null;
             };
         };
         responses: {
@@ -13025,7 +13025,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AccountingVisibilityUpdate"] | Record<string, never>;
+                "application/json": components["schemas"]["AccountingVisibilityUpdate"] | Record<string, unknown>;
             };
         };
         responses: {
@@ -13370,7 +13370,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["OperationalVisibilityUpdate"] | Record<string, never>;
+                "application/json": components["schemas"]["OperationalVisibilityUpdate"] | Record<string, unknown>;
             };
         };
         responses: {

@@ -44,8 +44,16 @@ export async function deleteValidity(db: Executor, subject: ValiditySubject, id:
   return Number(result.numDeletedRows) > 0;
 }
 
-export async function listValidities(db: Executor, subject: ValiditySubject, page: { after?: { ts: Date; id: string }; limit: number }): Promise<ValidityRow[]> {
+/** Validities overlapping [from, to) (an open end overlaps every later window), by start time. */
+export async function listValidities(
+  db: Executor,
+  subject: ValiditySubject,
+  page: { from?: Date; to?: Date; after?: { ts: Date; id: string }; limit: number },
+): Promise<ValidityRow[]> {
   let q = ofSubject(db, subject);
+  const from = page.from;
+  if (from) q = q.where((eb) => eb.or([eb('end_time', 'is', null), eb('end_time', '>', from)]));
+  if (page.to) q = q.where('start_time', '<', page.to);
   if (page.after) q = q.where(keysetAfter('start_time', 'id', page.after));
   return q.orderBy('start_time').orderBy('id').limit(page.limit + 1).execute();
 }

@@ -25,7 +25,7 @@ export function validitiesRoutes(app: App, deps: { validities: ValiditiesService
 
     app.get(parent.base, {
       config: TENANT_ONLY,
-      schema: { ...common, operationId: `list${parent.noun}Validities`, summary: `List ${what} records`, description: `Validities of the ${parent.type}, by start time.`, params, querystring: ValidityListQuery, response: { 200: ref(list), ...errorResponses } },
+      schema: { ...common, operationId: `list${parent.noun}Validities`, summary: `List ${what} records`, description: `Validities of the ${parent.type} overlapping the window \`start_time\`–\`end_time\` (either bound may be left out), by start time.`, params, querystring: ValidityListQuery, response: { 200: ref(list), ...errorResponses } },
       handler: async (request) => validities.list(principalOf(request), type, request.params.subject_id, request.query),
     });
     app.post(parent.base, {

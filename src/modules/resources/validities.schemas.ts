@@ -1,8 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { StringEnum } from '../../platform/http/enum.js';
-import { DateTime, Nullable, Page, PageQuery, Str, Uuid } from '../../platform/http/schemas.js';
+import { DateTime, Nullable, Page, Str, Uuid } from '../../platform/http/schemas.js';
 import { ref } from '../../platform/http/types.js';
 import { opt } from '../companies/companies.schemas.js';
+import { UnavailabilityWindowQuery } from './unavailability.schemas.js';
 import { RESOURCE_VALIDITY_REASONS, SUBCONTRACTOR_VALIDITY_REASONS } from './validity-reasons.js';
 
 export const ResourceValidityReason = StringEnum(RESOURCE_VALIDITY_REASONS, { $id: 'ResourceValidityReason' });
@@ -50,7 +51,8 @@ export const CompanyValidity = validitySchemas('Company', SubcontractorValidityR
 export type ValidityInput = Static<typeof ResourceValidity.input> | Static<typeof CompanyValidity.input>;
 export type ValidityOutput = Static<typeof ResourceValidity.output>;
 
-export const ValidityListQuery = Type.Object(PageQuery);
+/** The contract filters validity lists by the same window as unavailabilities: records overlapping it. */
+export const ValidityListQuery = UnavailabilityWindowQuery;
 
 export const validitySchemaList = [
   ResourceValidityReason, SubcontractorValidityReason,

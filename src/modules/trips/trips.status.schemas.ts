@@ -120,9 +120,13 @@ export const ListUnmatchedUpdates = Type.Object(
 );
 export const UnmatchedQuery = Type.Object({ ...PageQuery });
 
-export const StopDocumentQuery = Type.Object({
-  question_path_key: Str(100, { minLength: 1, description: 'The kind of file: POD, POD_SIGNED, POP, PHOTO, SIGNATURE or a document type.' }),
-  stop_id: Uuid,
+const questionPathKey = Str(100, { minLength: 1, description: 'The kind of file: POD, POD_SIGNED, POP, PHOTO, SIGNATURE or a document type.' });
+export const StopDocumentQuery = Type.Object({ question_path_key: questionPathKey, stop_id: Uuid });
+/** The contract lets the fleet app name a stop group instead of a stop; Waybill has no stop groups. */
+export const FleetDocumentQuery = Type.Object({
+  question_path_key: questionPathKey,
+  stop_id: Type.Optional(Uuid),
+  stop_group_id: Type.Optional(Str(100, { description: 'Not supported (Waybill has no stop groups): name the stop with `stop_id`.' })),
 });
 
 export const StopDocumentResponse = Type.Object(

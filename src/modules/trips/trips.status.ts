@@ -202,11 +202,12 @@ export function createStatusIntake(deps: {
     async uploadStopDocument(
       principal: Principal,
       executor: 'SUBCONTRACTOR' | 'FLEET',
-      query: { question_path_key: string; stop_id: string },
+      query: { question_path_key: string; stop_id?: string },
       file: { contentType: string | undefined; disposition: string | undefined; openStream: () => Readable },
     ): Promise<{ document_id: string }> {
       const type = documentTypeOfKey(query.question_path_key);
       if (!type) throw badRequest(`Unknown question_path_key "${query.question_path_key}"`, [detail('use POD, POD_SIGNED, POP, PHOTO, SIGNATURE or a document type', 'question_path_key')]);
+      if (!query.stop_id) throw badRequest('Stop groups are not supported: name the stop with stop_id', [detail('required: Waybill has no stop groups', 'stop_id', 'querystring.stop_id')]);
       const stop = (await repo.candidateStops(db, principal.tenantId, scopeOf(principal, executor))).find((c) => c.stop_id === query.stop_id);
       if (!stop) throw notFound('Stop on a live trip of yours');
       const order = await orders.findOrderRef(principal.tenantId, stop.order_id);

@@ -3,6 +3,7 @@ import { errorResponses, writeErrors } from '../../platform/http/schemas.js';
 import { ref, type App } from '../../platform/http/types.js';
 import { RAW_FILE_BODY, rawFile, rawFileRoutes } from '../documents/documents.routes.js';
 import {
+  FleetDocumentQuery,
   FleetStatusUpdatePayload,
   ListUnmatchedUpdates,
   StatusUpdateResponse,
@@ -72,7 +73,7 @@ export async function tripWebhookRoutes(app: App, deps: { trips: TripsService; c
           description:
             'The body is the raw file with its own Content-Type; `Content-Disposition: attachment; filename="x.pdf"` names it ' +
             '(stored as x_POD.pdf for key POD). The stop must be on a live trip of the caller. The order\'s customer sees the document.',
-          querystring: StopDocumentQuery,
+          querystring: executor === 'FLEET' ? FleetDocumentQuery : StopDocumentQuery,
           body: RAW_FILE_BODY,
           response: { 200: ref(StopDocumentResponse), ...writeErrors(404, 409) },
         },
