@@ -91,7 +91,7 @@ describe('an invoice in another currency than the books', () => {
 });
 
 describe('charges in another currency than the invoice', () => {
-  it('converts them at the rate of the invoice date, recorded on the line, and refuses a draft without one', async () => {
+  it('converts them at the rate of the invoice date, recorded on the line, again at finalization, and refuses a draft without one', async () => {
     const { orderId, draft } = await draftFor('EUR-CUST', [
       { code: 'FREIGHT', unit_price: '100.00' },
       { code: 'TOLL', quantity: 3, unit_price: '40.00', currency: 'CHF' },
@@ -110,10 +110,15 @@ describe('charges in another currency than the invoice', () => {
     expect(toll).toMatchObject({ currency: 'EUR', quantity: '3', unit_price: '42.84938', amount: '128.55', converted_from: { currency: 'CHF', unit_price: '40', exchange_rate: '1.0712345', rate_date: '2020-01-01' } });
     expect(drafted.line_items.find((l: { code: string }) => l.code === 'FREIGHT').converted_from).toBeNull();
     expect(drafted).toMatchObject({ total_excl_tax: '228.55', total_tax: '48.00', total_incl_tax: '276.55' });
+    // Finalized with a later date, the charge takes the rate in force on that date.
+    await rate('CHF', 'EUR', '2026-11-15', '1.1', '0.909091');
     const final = await ok(ctx, admin.auth, 'POST', `/v1/accounting/sales-invoice/${drafted.id}/finalize`, { date: '2026-11-30' });
+    expectContract('SalesInvoiceOutput', final);
     expect(final.exchange_rate).toBeNull();
+    expect(final.line_items.find((l: { code: string }) => l.code === 'TOLL')).toMatchObject({ unit_price: '44', amount: '132.00', converted_from: { unit_price: '40', exchange_rate: '1.1', rate_date: '2026-11-15' } });
+    expect(final).toMatchObject({ total_excl_tax: '232.00', total_tax: '48.72', total_incl_tax: '280.72' });
     const xml = await ublOf(final.id);
-    expect(xml).toContain('<cbc:PriceAmount currencyID="EUR">42.84938</cbc:PriceAmount>');
+    expect(xml).toContain('<cbc:PriceAmount currencyID="EUR">44</cbc:PriceAmount>');
     expect(xml).not.toContain('TaxCurrencyCode');
     if (haveXsd) expect(await xsdErrors(xml, 'Invoice')).toEqual([]);
   });
