@@ -81,6 +81,19 @@ describe('an invoice in another currency than the books', () => {
     expect(await en16931Failures(xml)).toEqual([]);
   });
 
+  it('converts a credit note at the rate of its own date', async () => {
+    const note = await ok(ctx, admin.auth, 'POST', `/v1/accounting/sales-invoice/${invoice.id}/credit`, {});
+    const final = await ok(ctx, admin.auth, 'POST', `/v1/accounting/sales-credit-note/${note.id}/finalize`, { date: '2026-12-02' });
+    expectContract('SalesCreditNoteOutput', final);
+    // The rate recorded for 2026-12-01 applies now: 210.00 USD × 0.9.
+    expect(final.exchange_rate).toEqual({ rate: 0.9, inverse_rate: 1.111111111111, rate_date: '2026-12-01', currency: 'EUR', total_tax: '189.00' });
+    const files = (await ok(ctx, admin.auth, 'GET', `/v1/accounting/sales-credit-note/${note.id}/documents`)) as unknown as Array<{ type: string; download_url: string }>;
+    const url = files.find((f) => f.type.endsWith('_UBL'))?.download_url as string;
+    const xml = (await ctx.app.inject({ url, headers: { authorization: admin.auth } })).body;
+    expect(xml).toContain('<cbc:TaxCurrencyCode>EUR</cbc:TaxCurrencyCode>');
+    if (haveXsd) expect(await xsdErrors(xml, 'CreditNote')).toEqual([]);
+  });
+
   it('converts documents an accounting package sends too, and refuses them without a rate', async () => {
     const body = { date: '2026-11-30', currency: 'GBP', customer: { id: invoice.customer.id }, charges: [{ amount_excl_tax: '100.00', price_list_item: { code: 'X' }, tax_rate: { code: 'BE21' } }] };
     expectConflict(await call(ctx, admin.auth, 'POST', '/v1/accounting/sales-invoice/', body), 'No GBP→EUR exchange rate');
