@@ -81,6 +81,19 @@ describe('an invoice in another currency than the books', () => {
     expect(await en16931Failures(xml)).toEqual([]);
   });
 
+  it('converts a credit note at the rate of its own date', async () => {
+    const note = await ok(ctx, admin.auth, 'POST', `/v1/accounting/sales-invoice/${invoice.id}/credit`, {});
+    const final = await ok(ctx, admin.auth, 'POST', `/v1/accounting/sales-credit-note/${note.id}/finalize`, { date: '2026-12-02' });
+    expectContract('SalesCreditNoteOutput', final);
+    // The rate recorded for 2026-12-01 applies now: 210.00 USD × 0.9.
+    expect(final.exchange_rate).toEqual({ rate: 0.9, inverse_rate: 1.111111111111, rate_date: '2026-12-01', currency: 'EUR', total_tax: '189.00' });
+    const files = (await ok(ctx, admin.auth, 'GET', `/v1/accounting/sales-credit-note/${note.id}/documents`)) as unknown as Array<{ type: string; download_url: string }>;
+    const url = files.find((f) => f.type.endsWith('_UBL'))?.download_url as string;
+    const xml = (await ctx.app.inject({ url, headers: { authorization: admin.auth } })).body;
+    expect(xml).toContain('<cbc:TaxCurrencyCode>EUR</cbc:TaxCurrencyCode>');
+    if (haveXsd) expect(await xsdErrors(xml, 'CreditNote')).toEqual([]);
+  });
+
   it('converts documents an accounting package sends too, and refuses them without a rate', async () => {
     const body = { date: '2026-11-30', currency: 'GBP', customer: { id: invoice.customer.id }, charges: [{ amount_excl_tax: '100.00', price_list_item: { code: 'X' }, tax_rate: { code: 'BE21' } }] };
     expectConflict(await call(ctx, admin.auth, 'POST', '/v1/accounting/sales-invoice/', body), 'No GBP→EUR exchange rate');
@@ -91,7 +104,7 @@ describe('an invoice in another currency than the books', () => {
 });
 
 describe('charges in another currency than the invoice', () => {
-  it('converts them at the rate of the invoice date, recorded on the line, and refuses a draft without one', async () => {
+  it('converts them at the rate of the invoice date, recorded on the line, again at finalization, and refuses a draft without one', async () => {
     const { orderId, draft } = await draftFor('EUR-CUST', [
       { code: 'FREIGHT', unit_price: '100.00' },
       { code: 'TOLL', quantity: 3, unit_price: '40.00', currency: 'CHF' },
@@ -110,10 +123,15 @@ describe('charges in another currency than the invoice', () => {
     expect(toll).toMatchObject({ currency: 'EUR', quantity: '3', unit_price: '42.84938', amount: '128.55', converted_from: { currency: 'CHF', unit_price: '40', exchange_rate: '1.0712345', rate_date: '2020-01-01' } });
     expect(drafted.line_items.find((l: { code: string }) => l.code === 'FREIGHT').converted_from).toBeNull();
     expect(drafted).toMatchObject({ total_excl_tax: '228.55', total_tax: '48.00', total_incl_tax: '276.55' });
+    // Finalized with a later date, the charge takes the rate in force on that date.
+    await rate('CHF', 'EUR', '2026-11-15', '1.1', '0.909091');
     const final = await ok(ctx, admin.auth, 'POST', `/v1/accounting/sales-invoice/${drafted.id}/finalize`, { date: '2026-11-30' });
+    expectContract('SalesInvoiceOutput', final);
     expect(final.exchange_rate).toBeNull();
+    expect(final.line_items.find((l: { code: string }) => l.code === 'TOLL')).toMatchObject({ unit_price: '44', amount: '132.00', converted_from: { unit_price: '40', exchange_rate: '1.1', rate_date: '2026-11-15' } });
+    expect(final).toMatchObject({ total_excl_tax: '232.00', total_tax: '48.72', total_incl_tax: '280.72' });
     const xml = await ublOf(final.id);
-    expect(xml).toContain('<cbc:PriceAmount currencyID="EUR">42.84938</cbc:PriceAmount>');
+    expect(xml).toContain('<cbc:PriceAmount currencyID="EUR">44</cbc:PriceAmount>');
     expect(xml).not.toContain('TaxCurrencyCode');
     if (haveXsd) expect(await xsdErrors(xml, 'Invoice')).toEqual([]);
   });

@@ -44,6 +44,10 @@ export async function updateDocument(db: Executor, tenantId: string, id: string,
     .executeTakeFirstOrThrow();
 }
 
+export async function updateLine(db: Executor, tenantId: string, id: string, set: Updateable<BillingDocumentLineTable>) {
+  await db.updateTable('billing_document_lines').set(set).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+}
+
 export async function deleteDocument(db: Executor, tenantId: string, id: string) {
   await db.deleteFrom('billing_documents').where('tenant_id', '=', tenantId).where('id', '=', id).execute();
 }

@@ -133,7 +133,7 @@ export function billingRoutes(app: App, deps: { billing: BillingService; invoici
         tags: TAGS,
         summary: `Finalize a draft ${k.what} (Waybill)`,
         description:
-          'Gives the draft the next number of its billing entity’s series for the year (gap-free), fixes its date (today when omitted; never earlier than the previous number’s date, else 409) and due date (from the customer’s payment term), and makes it immutable. A POST task for the accounting package is created at the same time.',
+          'Gives the draft the next number of its billing entity’s series for the year (gap-free), fixes its date (today when omitted; never earlier than the previous number’s date, else 409) and due date (from the customer’s payment term), and makes it immutable. Charges in another currency are converted at the rate in force on that date, and a document in another currency than the books records that rate (409 when none is recorded). A POST task for the accounting package is created at the same time.',
         params: IdParams,
         body: ref(FinalizeInput),
         response: { 200: ref(k.output), ...writeErrors },

@@ -7,7 +7,7 @@ import type { EventBus } from '../../platform/events/bus.js';
 import { conflict, detail, notFound } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/http/principal.js';
 import type { DocumentKind } from './accounting.tables.js';
-import { accountingConversion } from './conversion.js';
+import { accountingConversion, repriceConverted } from './conversion.js';
 import * as repo from './billing.repo.js';
 import type { DocumentRow } from './billing.repo.js';
 import { contractStatus, creditNoteOutput, invoiceOutput, type DocumentParts } from './billing.output.js';
@@ -151,7 +151,8 @@ export function createBillingService(deps: { db: Db; bus: EventBus; companies: C
         const entity = await referenceRepo.findBillingEntity(tx.trx, principal.tenantId, { id: draft.billing_entity_id });
         if (!entity) throw notFound('Billing entity');
         const numbered = await drawNumberInDateOrder(tx, principal.tenantId, entity, kind, date);
-        const conversion = await accountingConversion(tx.trx, draft, entity.currency, date);
+        const priced = await repriceConverted(tx.trx, draft, date);
+        const conversion = await accountingConversion(tx.trx, priced, entity.currency, date);
         const final = await repo.updateDocument(tx.trx, principal.tenantId, id, {
           status: 'INVOICED',
           ...numbered,

@@ -1,8 +1,10 @@
 import type { Executor } from '../../platform/db/database.js';
 import { conflict, detail } from '../../platform/http/errors.js';
 import { convertMoney, convertUnitPrice, Dec, moneyString } from '../../platform/money.js';
+import * as repo from './billing.repo.js';
 import type { DocumentRow } from './billing.repo.js';
 import * as referenceRepo from './reference.repo.js';
+import { documentTotals } from './totals.js';
 
 /**
  * Currency conversion with the tenant's recorded exchange rates (`/v1/accounting/exchange-rate`).
@@ -38,6 +40,35 @@ export function convertedPrice(unitPrice: string, rate: RateInForce) {
     exchange_rate: rate.rate.toFixed(),
     exchange_rate_date: rate.rateDate,
   };
+}
+
+/**
+ * A draft's converted lines repriced at the rates in force on `day`, the date it is finalized with
+ * (drafting converted them at the draft's day), and its totals recomputed from all its lines. A
+ * draft without converted lines is answered as it is.
+ */
+export async function repriceConverted(db: Executor, row: DocumentRow, day: string): Promise<DocumentRow> {
+  const lines = await repo.listLines(db, row.tenant_id, [row.id]);
+  if (!lines.some((l) => l.source_currency)) return row;
+  const priced = await Promise.all(
+    lines.map(async (l) =>
+      l.source_currency && l.source_unit_price ? { ...l, ...convertedPrice(l.source_unit_price, await rateOn(db, row.tenant_id, l.source_currency, row.currency, day, 'date')) } : l,
+    ),
+  );
+  const totals = documentTotals(
+    priced.map((l) => ({ quantity: l.quantity, unitPrice: l.unit_price, taxKey: l.tax_code, taxPercentage: l.tax_percentage })),
+    row.currency,
+  );
+  for (const [i, l] of priced.entries()) {
+    if (!l.source_currency) continue;
+    await repo.updateLine(db, row.tenant_id, l.id, { unit_price: l.unit_price, exchange_rate: l.exchange_rate, exchange_rate_date: l.exchange_rate_date, amount: totals.lineAmounts[i] });
+  }
+  return repo.updateDocument(db, row.tenant_id, row.id, {
+    total_excl_tax: totals.totalExclTax,
+    total_tax: totals.totalTax,
+    total_incl_tax: totals.totalInclTax,
+    tax_subtotals: JSON.stringify(totals.subtotals),
+  });
 }
 
 /**
