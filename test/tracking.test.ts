@@ -66,6 +66,17 @@ describe('POST /v1/webhook/tracking-update', () => {
     expect(resourceUpdates().every((m) => m.events[0]!.update.resource?.id === tractor)).toBe(true);
   });
 
+  it('keeps the newest 100 positions of a resource', async () => {
+    await newResource(ctx, admin, { name: 'Long hauler', resource_type: 'TRACTOR', external_id: 'LONG-1' });
+    const match = { matches_any: [{ resource: { vehicle: { integration_object_id: { matches_any: ['LONG-1'] } } } }] };
+    const minutes = (from: number) => Array.from({ length: 60 }, (_, i) => ({ position: { timestamp: new Date(Date.UTC(2026, 11, 2, 0, from + i)).toISOString(), latitude: 50, longitude: 4 } }));
+    for (const from of [0, 60]) expect((await track(telematics, [{ tracking_match: match, tracking_update_data: minutes(from) }])).json().errors).toEqual([]);
+    const id = (await tripCall(ctx, admin, 'GET', '/v1/resources/resource?external_id=LONG-1')).json().items[0].row_id as string;
+    const history = (await tripCall(ctx, admin, 'GET', `/v1/resources/resource/${id}/positions`)).json().history as Array<{ timestamp: string }>;
+    expect(history).toHaveLength(100);
+    expect([history[0]!.timestamp, history.at(-1)!.timestamp]).toEqual(['2026-12-02T01:59:00.000Z', '2026-12-02T00:20:00.000Z']);
+  });
+
   it('answers in errors an update that names no resource, several, or a subcontractor; bad positions are a 400', async () => {
     await newResource(ctx, admin, { name: 'Twin', resource_type: 'DRIVER' });
     await newResource(ctx, admin, { name: 'Twin', resource_type: 'DRIVER' });
