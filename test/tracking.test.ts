@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newClient, newCompany, newTenant, type Client, type TestContext } from './support/app.js';
-import { expectContract } from './support/contract.js';
+import { contractErrors, expectContract } from './support/contract.js';
 import { eventually, type Receiver } from './support/webhook-receiver.js';
 import { newResource, orderWithStops, planTrip, stopRef, tripCall, tripsWorld } from './trips.fixtures.js';
 
@@ -66,6 +66,17 @@ describe('POST /v1/webhook/tracking-update', () => {
     expect(resourceUpdates().every((m) => m.events[0]!.update.resource?.id === tractor)).toBe(true);
   });
 
+  it('keeps the newest 100 positions of a resource', async () => {
+    await newResource(ctx, admin, { name: 'Long hauler', resource_type: 'TRACTOR', external_id: 'LONG-1' });
+    const match = { matches_any: [{ resource: { vehicle: { integration_object_id: { matches_any: ['LONG-1'] } } } }] };
+    const minutes = (from: number) => Array.from({ length: 60 }, (_, i) => ({ position: { timestamp: new Date(Date.UTC(2026, 11, 2, 0, from + i)).toISOString(), latitude: 50, longitude: 4 } }));
+    for (const from of [0, 60]) expect((await track(telematics, [{ tracking_match: match, tracking_update_data: minutes(from) }])).json().errors).toEqual([]);
+    const id = (await tripCall(ctx, admin, 'GET', '/v1/resources/resource?external_id=LONG-1')).json().items[0].row_id as string;
+    const history = (await tripCall(ctx, admin, 'GET', `/v1/resources/resource/${id}/positions`)).json().history as Array<{ timestamp: string }>;
+    expect(history).toHaveLength(100);
+    expect([history[0]!.timestamp, history.at(-1)!.timestamp]).toEqual(['2026-12-02T01:59:00.000Z', '2026-12-02T00:20:00.000Z']);
+  });
+
   it('answers in errors an update that names no resource, several, or a subcontractor; bad positions are a 400', async () => {
     await newResource(ctx, admin, { name: 'Twin', resource_type: 'DRIVER' });
     await newResource(ctx, admin, { name: 'Twin', resource_type: 'DRIVER' });
@@ -99,5 +110,34 @@ describe('POST /v1/webhook/tracking-update', () => {
     expect((await track(subco, [])).statusCode).toBe(403);
     const customer = await newClient(ctx, admin.tenantId, 'CUSTOMER', { companyId: world.acmeId, kind: 'WEBHOOK' });
     expect((await track(customer, [])).statusCode).toBe(403);
+  });
+
+  it("accepts the reference's own examples of its match and data objects", async () => {
+    const van = await newResource(ctx, admin, { name: 'Van 1', resource_type: 'VAN', external_id: 'VEH-001' });
+    await newResource(ctx, admin, { name: 'John Doe', resource_type: 'DRIVER' });
+    await newResource(ctx, admin, { name: 'Box', resource_type: 'CONTAINER', external_id: 'CONT-001' });
+    const at = '2024-01-15T10:30:00Z';
+    const data = [
+      {
+        position: { timestamp: at, latitude: 51.0543, longitude: 3.7174 },
+        fuel: { timestamp: at, fuel_level_percentage: 75 },
+        mileage: { timestamp: at, mileage_meter: 150000 },
+        tachograph: { timestamp: at, activity: 'DRIVING', driving_since: '2024-01-15T08:00:00Z', next_break_at: '2024-01-15T12:30:00Z' },
+      },
+    ];
+    const body = {
+      updates: [
+        { tracking_match: { matches_any: [{ resource: { vehicle: { generic_id: { matches_any: ['VEH-001'] } } } }] }, tracking_update_data: data },
+        { tracking_match: { matches_any: [{ resource: { driver: { name: { matches_any: ['John Doe'] } } } }] }, tracking_update_data: data },
+        { tracking_match: { matches_any: [{ resource: { container: { generic_id: { matches_any: ['CONT-001'] } } } }] }, tracking_update_data: data },
+        { tracking_match: { matches_any: [{ resource: { subcontractor: { name: { matches_any: ['Acme Logistics'] } } } }] }, tracking_update_data: data },
+      ],
+    };
+    expect(contractErrors('TrackingUpdatePayload', body)).toEqual([]);
+    const res = await track(telematics, body.updates);
+    expect(res.statusCode, res.body).toBe(200);
+    expectContract('TrackingUpdateResponse', res.json());
+    expect(res.json().errors.map((e: { error_type: string }) => e.error_type)).toEqual(['NOT_SUPPORTED', 'NOT_SUPPORTED']);
+    expect((await tripCall(ctx, admin, 'GET', `/v1/resources/resource/${van}/positions`)).json().last_position).toMatchObject({ latitude: 51.0543, longitude: 3.7174 });
   });
 });

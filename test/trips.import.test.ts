@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newClient, newCompany, newTenant, type Client, type TestContext } from './support/app.js';
-import { expectContract } from './support/contract.js';
+import { contractErrors, expectContract } from './support/contract.js';
 import { eventually, type Receiver } from './support/webhook-receiver.js';
 import { newResource, orderWithStops, planTrip, stopRef, tripCall, tripsWorld, type TripBody } from './trips.fixtures.js';
 
@@ -33,6 +33,7 @@ describe('POST /v1/webhook/trip-import', () => {
     const order = await orderWithStops(ctx, admin, 'IMP-1');
     const ids = ['P1', 'D1', 'P2', 'D2'].map((r) => stopRef(r, order.stops));
     const body = { trip_identifier: 'ROUTE-1', planned_stops: planned(ids), primary_resources: [{ id: driver }] };
+    expect(contractErrors('TripImportInput', body)).toEqual([]);
     const res = await importTrip(planner, body);
     expect(res.statusCode, res.body).toBe(200);
     expectContract('TripImportResponse', res.json());

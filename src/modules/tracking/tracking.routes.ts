@@ -23,7 +23,7 @@ export function trackingRoutes(app: App, deps: { tracking: TrackingService }) {
         'newer than any before reaches the customers of the live trips the resource is dispatched on as a Resource visibility update. ' +
         'No ETA is derived from a position. Updates that name no single resource, and data other than positions, are listed in `errors`.',
       body: ref(TrackingUpdatePayload),
-      response: { 200: ref(TrackingUpdateResponse), ...writeErrors() },
+      response: { 200: ref(TrackingUpdateResponse), ...writeErrors(409) },
     },
     handler: async (request) => tracking.receive(principalOf(request), request.body),
   });
