@@ -45,6 +45,9 @@ describe('a client generated from the reference contract, on accounting', () => 
     const { orderId, chargeId } = await orderWithCharge('CLIENT-CHARGES');
     const path = { path: { order_id: orderId } };
     world.check('get /v1/orders/order/{order_id}/charges', await world.api.GET('/v1/orders/order/{order_id}/charges', { headers: auth(), params: path }));
+    const seen = await world.api.GET('/v1/orders/order/{order_id}/charges', { headers: { authorization: customer.auth }, params: path });
+    world.check('get /v1/orders/order/{order_id}/charges', seen);
+    expect(JSON.stringify(seen.data)).toContain(chargeId);
     const body: Schemas['ChargesApprovalInput'] = { charges: [{ id: chargeId, approval_status: 'APPROVED' }] };
     const approved = await world.api.POST('/v1/orders/order/{order_id}/charges/approval', { headers: { authorization: customer.auth }, params: path, body });
     world.check('post /v1/orders/order/{order_id}/charges/approval', approved);
