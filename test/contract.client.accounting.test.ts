@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newClient, newCompany, type Client } from './support/app.js';
-import { contractClientWorld, type Schemas } from './support/contract-client.js';
+import { contractClientWorld, droppedFields, type Schemas } from './support/contract-client.js';
 import { newOrder, ok, seedBillingEntity } from './accounting.fixtures.js';
 
 /**
@@ -31,10 +31,12 @@ async function orderWithCharge(identifier: string): Promise<{ orderId: string; c
 
 const sale: Schemas['SalesInvoiceInput'] = {
   date: '2026-11-20',
+  due_date: '2026-12-31',
+  booking_date: '2026-11-21',
   currency: 'EUR',
   customer: { accounting_code: 'C-ACME' },
   customer_reference_numbers: ['PO-CLIENT-1'],
-  custom_fields: {},
+  custom_fields: { ledger_batch: 'B-11' },
   charges: [{ name: 'Storage November', amount_excl_tax: '120.00', price_list_item: { code: 'STORAGE' }, tax_rate: { code: 'BE21' } }],
 };
 
@@ -43,6 +45,9 @@ describe('a client generated from the reference contract, on accounting', () => 
     const { orderId, chargeId } = await orderWithCharge('CLIENT-CHARGES');
     const path = { path: { order_id: orderId } };
     world.check('get /v1/orders/order/{order_id}/charges', await world.api.GET('/v1/orders/order/{order_id}/charges', { headers: auth(), params: path }));
+    const seen = await world.api.GET('/v1/orders/order/{order_id}/charges', { headers: { authorization: customer.auth }, params: path });
+    world.check('get /v1/orders/order/{order_id}/charges', seen);
+    expect(JSON.stringify(seen.data)).toContain(chargeId);
     const body: Schemas['ChargesApprovalInput'] = { charges: [{ id: chargeId, approval_status: 'APPROVED' }] };
     const approved = await world.api.POST('/v1/orders/order/{order_id}/charges/approval', { headers: { authorization: customer.auth }, params: path, body });
     world.check('post /v1/orders/order/{order_id}/charges/approval', approved);
@@ -51,6 +56,8 @@ describe('a client generated from the reference contract, on accounting', () => 
   it('records a sales invoice from the accounting package, reads, patches and pays it, on both paths', async () => {
     const created = await world.api.POST('/v1/accounting/sales-invoice/', { headers: auth(), body: sale });
     world.check('post /v1/accounting/sales-invoice/', created);
+    const { date, due_date: due, booking_date: booked, currency, customer_reference_numbers: refs, custom_fields: fields } = sale;
+    expect(droppedFields({ date, due_date: due, booking_date: booked, currency, customer_reference_numbers: refs, custom_fields: fields }, created.data)).toEqual([]);
     const path = { path: { id: created.data?.id ?? '' } };
     world.check('get /v1/accounting/sales-invoice/{id}', await world.api.GET('/v1/accounting/sales-invoice/{id}', { headers: auth(), params: path }));
     world.check('patch /v1/accounting/sales-invoice/{id}', await world.api.PATCH('/v1/accounting/sales-invoice/{id}', { headers: auth(), params: path, body: { custom_fields: { ledger: 'JNL-1' } } }));

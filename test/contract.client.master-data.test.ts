@@ -144,6 +144,7 @@ describe('a client generated from the reference contract, on master data', () =>
     const absence: Schemas['ResourceUnavailabilityInput'] = { start_time: '2026-12-01T06:00:00Z', end_time: '2026-12-02T18:00:00Z', reason: 'VEHICLE_MAINTENANCE', external_id: 'WS-1' };
     const created = await world.api.POST('/v1/resources/resource/{resource_id}/unavailability', { headers: auth(), params: parent, body: absence });
     world.check('post /v1/resources/resource/{resource_id}/unavailability', created);
+    expect(droppedFields({ ...absence, start_time: '2026-12-01T06:00:00.000Z', end_time: '2026-12-02T18:00:00.000Z' }, created.data)).toEqual([]);
     const window = { start_time: '2026-12-02T00:00:00Z', end_time: '2026-12-05T00:00:00Z' };
     const overlapping = await world.api.GET('/v1/resources/resource/{resource_id}/unavailability', { headers: auth(), params: { ...parent, query: window } });
     world.check('get /v1/resources/resource/{resource_id}/unavailability', overlapping);
@@ -157,6 +158,8 @@ describe('a client generated from the reference contract, on master data', () =>
     const validity: Schemas['ResourceValidityInput'] = { start_time: '2026-01-01T00:00:00Z', end_time: '2027-01-01T00:00:00Z', type: 'VEHICLE_MOT_TEST', external_id: 'MOT-1', generate_unavailability: false };
     const valid = await world.api.POST('/v1/resources/resource/{resource_id}/validity', { headers: auth(), params: parent, body: validity });
     world.check('post /v1/resources/resource/{resource_id}/validity', valid);
+    const { type, external_id: externalId, generate_unavailability: generate } = validity;
+    expect(droppedFields({ type, external_id: externalId, generate_unavailability: generate }, valid.data)).toEqual([]);
     const during = await world.api.GET('/v1/resources/resource/{resource_id}/validity', { headers: auth(), params: { ...parent, query: { start_time: '2026-06-01T00:00:00Z', end_time: '2026-07-01T00:00:00Z' } } });
     world.check('get /v1/resources/resource/{resource_id}/validity', during);
     expect(during.data?.items.map((v) => v.id)).toEqual([valid.data?.id]);

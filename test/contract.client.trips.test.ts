@@ -56,13 +56,17 @@ describe('a client generated from the reference contract, on trips', () => {
     });
     world.check('post /v1/webhook/subco-document-upload', uploaded);
 
+    // The subcontractor's own API client reads the trip it executes, as the tenant does.
+    const subcoApi = { authorization: (await newClient(world.ctx, world.admin.tenantId, 'SUBCONTRACTOR', { companyId: subcoId })).auth };
     const path = { path: { trip_id: trip.id } };
-    world.check('get /v1/trips/trip/{trip_id}', await world.api.GET('/v1/trips/trip/{trip_id}', { headers: auth(), params: path }));
-    const costs = await world.api.GET('/v1/trips/trip/{trip_id}/costs', { headers: auth(), params: path });
-    world.check('get /v1/trips/trip/{trip_id}/costs', costs);
-    const documents = await world.api.GET('/v1/trips/trip/{trip_id}/documents', { headers: auth(), params: path });
-    world.check('get /v1/trips/trip/{trip_id}/documents', documents);
-    expect(documents.data?.map((d) => d.type)).toEqual(['PROOF_OF_DELIVERY']);
+    for (const headers of [auth(), subcoApi]) {
+      world.check('get /v1/trips/trip/{trip_id}', await world.api.GET('/v1/trips/trip/{trip_id}', { headers, params: path }));
+      const costs = await world.api.GET('/v1/trips/trip/{trip_id}/costs', { headers, params: path });
+      world.check('get /v1/trips/trip/{trip_id}/costs', costs);
+      const documents = await world.api.GET('/v1/trips/trip/{trip_id}/documents', { headers, params: path });
+      world.check('get /v1/trips/trip/{trip_id}/documents', documents);
+      expect(documents.data?.map((d) => d.type)).toEqual(['PROOF_OF_DELIVERY']);
+    }
   });
 
   it("the tenant's fleet app reports status and uploads a proof of delivery with the webhook credentials", async () => {
