@@ -109,7 +109,7 @@ export interface BillingDocumentTable {
   total_tax: Numeric;
   total_incl_tax: Numeric;
   tax_subtotals: Json<StoredTaxSubtotal[]>;
-  origin: 'WAYBILL' | 'API';
+  origin: 'WAYBILL' | 'API' | 'E_INVOICE';
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
   finalized_at: Date | null;
@@ -136,6 +136,8 @@ export interface BillingDocumentLineTable {
   tax_percentage: Numeric;
   tax_type: string;
   account_code: string | null;
+  /** On purchase documents: the subcontracted trip the line bills. */
+  trip_id: string | null;
 }
 
 export interface BillingDocumentFileTable {

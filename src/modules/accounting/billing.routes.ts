@@ -8,13 +8,20 @@ import {
 } from './billing.schemas.js';
 import type { BillingService } from './billing.service.js';
 import type { InvoicingService } from './invoicing.service.js';
+import { PurchaseCreditNoteOutput, PurchaseInvoiceOutput } from './purchase.schemas.js';
 
 const TAGS = ['Accounting'];
 const TENANT = { roles: ['TENANT' as const] };
 const readErrors = readErrorsOf(404);
 const writeErrors = writeErrorsOf(404, 409);
 
-/** The two sales document kinds share every read and update route; only names and shapes differ. */
+const PAYMENT = { path: 'payment', schema: PaymentStatusUpdate, op: 'PaymentStatus' };
+const REFUND = { path: 'refund', schema: RefundStatusUpdate, op: 'RefundStatus' };
+
+/**
+ * The four document kinds share every read and update route; only names and shapes differ. The
+ * contract keeps underscore aliases for three of them (not for purchase credit notes).
+ */
 const KINDS = [
   {
     kind: 'SALES_INVOICE' as const,
@@ -23,7 +30,7 @@ const KINDS = [
     op: 'SalesInvoice',
     what: 'sales invoice',
     output: SalesInvoiceOutput,
-    payment: { path: 'payment', schema: PaymentStatusUpdate, op: 'PaymentStatus', text: 'Record whether the customer has paid (PAID) or not (UNPAID).' },
+    payment: { ...PAYMENT, text: 'Record whether the customer has paid (PAID) or not (UNPAID).' },
   },
   {
     kind: 'SALES_CREDIT_NOTE' as const,
@@ -32,7 +39,25 @@ const KINDS = [
     op: 'SalesCreditNote',
     what: 'sales credit note',
     output: SalesCreditNoteOutput,
-    payment: { path: 'refund', schema: RefundStatusUpdate, op: 'RefundStatus', text: 'Record whether the credit has been refunded to the customer (REFUNDED) or not (OPEN).' },
+    payment: { ...REFUND, text: 'Record whether the credit has been refunded to the customer (REFUNDED) or not (OPEN).' },
+  },
+  {
+    kind: 'PURCHASE_INVOICE' as const,
+    path: 'purchase-invoice',
+    legacy: 'purchase_invoice',
+    op: 'PurchaseInvoice',
+    what: 'purchase invoice',
+    output: PurchaseInvoiceOutput,
+    payment: { ...PAYMENT, text: 'Record whether the subcontractor has been paid (PAID) or not (UNPAID).' },
+  },
+  {
+    kind: 'PURCHASE_CREDIT_NOTE' as const,
+    path: 'purchase-credit-note',
+    legacy: null,
+    op: 'PurchaseCreditNote',
+    what: 'purchase credit note',
+    output: PurchaseCreditNoteOutput,
+    payment: { ...REFUND, text: 'Record whether the subcontractor has refunded the credit (REFUNDED) or not (OPEN).' },
   },
 ];
 
@@ -40,11 +65,14 @@ export function billingRoutes(app: App, deps: { billing: BillingService; invoici
   const { billing, invoicing } = deps;
 
   for (const k of KINDS) {
-    const get = (id: string, request: Parameters<typeof principalOf>[0]) =>
-      k.kind === 'SALES_INVOICE' ? billing.getInvoice(principalOf(request), id) : billing.getCreditNote(principalOf(request), id);
+    const get = (id: string, request: Parameters<typeof principalOf>[0]) => {
+      const principal = principalOf(request);
+      if (k.kind === 'SALES_INVOICE') return billing.getInvoice(principal, id);
+      return k.kind === 'SALES_CREDIT_NOTE' ? billing.getCreditNote(principal, id) : billing.getPurchase(principal, k.kind, id);
+    };
 
     // The hyphenated paths, and the underscore ones the contract keeps as deprecated aliases.
-    for (const base of [k.path, k.legacy]) {
+    for (const base of k.legacy ? [k.path, k.legacy] : [k.path]) {
       const deprecated = base === k.legacy;
       const suffix = deprecated ? 'Deprecated' : '';
       const note = deprecated ? ` Deprecated alias of /v1/accounting/${k.path}/{id}.` : '';
@@ -56,7 +84,7 @@ export function billingRoutes(app: App, deps: { billing: BillingService; invoici
           tags: TAGS,
           deprecated,
           summary: `Get a ${k.what}`,
-          description: `The ${k.what} with its lines, totals per tax rate, customer and billing entity; \`status\` and the payment state are Waybill additions.${note}`,
+          description: `The ${k.what} with its lines, totals per tax rate, the other party and the billing entity; \`status\` and the payment state are Waybill additions.${note}`,
           params: IdParams,
           response: { 200: ref(k.output), ...readErrors },
         },
@@ -115,7 +143,7 @@ export function billingRoutes(app: App, deps: { billing: BillingService; invoici
         tags: TAGS,
         summary: `Finalize a draft ${k.what} (Waybill)`,
         description:
-          'Gives the draft the next number of its billing entity’s series for the year (gap-free), fixes its date (today when omitted) and due date (from the customer’s payment term), and makes it immutable. A POST task for the accounting package is created at the same time.',
+          'Gives the draft the next number of its billing entity’s series for the year (gap-free), fixes its date (today when omitted; a received e-invoice keeps its own) and due date (from the other party’s payment term), and makes it immutable. A POST task for the accounting package is created at the same time. A received e-invoice that does not match the agreed costs cannot be finalized (409).',
         params: IdParams,
         body: ref(FinalizeInput),
         response: { 200: ref(k.output), ...writeErrors },
