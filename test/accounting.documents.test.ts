@@ -1,19 +1,10 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateXML } from 'xmllint-wasm';
 import { Dec } from '../src/platform/money.js';
 import { createTestApp, newCompany, newTenant, type Client, type TestContext } from './support/app.js';
 import { expectContract } from './support/contract.js';
 import { en16931Failures, haveEn16931 } from './support/en16931.js';
+import { haveXsd, xsdErrors } from './support/ubl-xsd.js';
 import { call, newOrder, ok, seedBillingEntity } from './accounting.fixtures.js';
-
-/**
- * The UBL 2.1 schemas live beside the clone (../shared/reference), not in it: they are checked
- * when present (CI has them), and the XSD test says why it is skipped otherwise.
- */
-const XSD_DIR = path.resolve(import.meta.dirname, '../../shared/reference/ubl-2.1/xsd');
-const haveXsd = existsSync(XSD_DIR);
 
 let ctx: TestContext;
 let admin: Client;
@@ -47,13 +38,6 @@ async function finalizedInvoice(customer: string) {
 
 const one = (xml: string, tag: string) => new RegExp(`<${tag}[^>]*>([^<]*)</${tag}>`).exec(xml)?.[1];
 const all = (xml: string, tag: string) => [...xml.matchAll(new RegExp(`<${tag}[^>]*>([^<]*)</${tag}>`, 'g'))].map((m) => m[1] as string);
-
-async function xsdErrors(xml: string, root: 'Invoice' | 'CreditNote') {
-  const common = readdirSync(path.join(XSD_DIR, 'common')).map((f) => ({ fileName: `common/${f}`, contents: readFileSync(path.join(XSD_DIR, 'common', f)) }));
-  const schema = { fileName: `maindoc/UBL-${root}-2.1.xsd`, contents: readFileSync(path.join(XSD_DIR, 'maindoc', `UBL-${root}-2.1.xsd`)) };
-  const result = await validateXML({ xml: [{ fileName: 'document.xml', contents: xml }], schema: [schema], preload: common });
-  return result.errors.map((e) => e.rawMessage);
-}
 
 describe('invoice documents', () => {
   let invoice: Awaited<ReturnType<typeof ok>>;
