@@ -24,10 +24,10 @@ export interface ParsedEInvoice {
  */
 const words = (text: string | null | undefined) => (text ?? '').split(/[\s,;()[\]]+/).filter((w) => w.length >= 3 && w.length <= 100);
 
-/** Amounts are credited as positive sums on a credit note, however the sender signed them. */
+/** Amounts as the sender wrote them, except that a credit note's are positive however it signed them. */
 const amountOf = (value: number | string, credit: boolean) => {
   const amount = parseDecimal(value);
-  return (credit ? amount.abs() : amount).toFixed();
+  return credit && amount.isNegative() ? amount.abs().toFixed() : String(value).trim();
 };
 
 export function fromJson(input: EInvoiceJsonInput): ParsedEInvoice {
