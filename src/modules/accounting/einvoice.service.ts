@@ -4,7 +4,7 @@ import type { Db } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/tx.js';
 import { appendEvent } from '../../platform/events/append.js';
 import type { EventBus } from '../../platform/events/bus.js';
-import { conflict, detail } from '../../platform/http/errors.js';
+import { conflict, detail, notFound } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/http/principal.js';
 import { Dec, moneyString, sum } from '../../platform/money.js';
 import { documentEvent } from './billing.service.js';
@@ -61,7 +61,8 @@ export function createEInvoiceService(deps: { db: Db; bus: EventBus; companies: 
   return {
     async receive(principal: Principal, parsed: ParsedEInvoice): Promise<EInvoiceReceipt> {
       const tenantId = principal.tenantId;
-      const supplier = await subcontractorOf(companies, tenantId, principal.companyId ?? '');
+      if (!principal.companyId) throw notFound('Subcontractor');
+      const supplier = await subcontractorOf(companies, tenantId, principal.companyId);
       const entity = await reference.resolveEntity(tenantId, null);
       const kind = parsed.invoiceType === 'PURCHASE' ? 'PURCHASE_INVOICE' : 'PURCHASE_CREDIT_NOTE';
       if (await purchaseRepo.findReceived(db, tenantId, supplier.id, kind, parsed.name)) {

@@ -39,7 +39,9 @@ export async function lockCompletedTrips(db: Executor, tenantId: string, subcont
 }
 
 /** The subcontractor's trips with an agreed price named by these references: the trip's name, or one of its orders' name or customer reference. */
-export async function tripsByReference(db: Executor, tenantId: string, subcontractorId: string, references: string[]): Promise<BillableTrip[]> {
+export async function tripsByReference(db: Executor, tenantId: string, subcontractorId: string, given: string[]): Promise<BillableTrip[]> {
+  // Bounded: a document's free text can hold thousands of words, and a query only so many parameters.
+  const references = [...new Set(given)].slice(0, 500);
   if (!references.length) return [];
   const rows = await agreedTrips(db, tenantId, subcontractorId)
     .where((eb) =>
