@@ -127,7 +127,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
 
   eventsRoutes(app, services);
   webhooksRoutes(app, services);
-  accountingRoutes(app, services.accounting);
+  accountingRoutes(app, services.accounting, config);
 
   return app;
 }

@@ -7,6 +7,10 @@ import { billingRoutes } from './billing.routes.js';
 import { billingSchemas } from './billing.schemas.js';
 import { createBillingService } from './billing.service.js';
 import { createInvoicingService } from './invoicing.service.js';
+import { createEInvoiceService } from './einvoice.service.js';
+import { purchaseRoutes } from './purchase.routes.js';
+import { purchaseSchemas } from './purchase.schemas.js';
+import { createPurchaseService } from './purchase.service.js';
 import { chargesRoutes } from './charges.routes.js';
 import { chargeSchemas } from './charges.schemas.js';
 import { createChargesService } from './charges.service.js';
@@ -24,16 +28,19 @@ export function createAccounting(deps: { db: Db; bus: EventBus; orders: OrdersSe
   const billing = createBillingService(deps);
   const invoicing = createInvoicingService({ ...deps, reference, billing });
   const tasks = createTasksService({ ...deps, billing, reference });
-  return { reference, charges, billing, invoicing, tasks };
+  const purchase = createPurchaseService({ ...deps, reference, billing, invoicing });
+  const einvoices = createEInvoiceService({ ...deps, reference, invoicing });
+  return { reference, charges, billing, invoicing, tasks, purchase, einvoices };
 }
 
 export type Accounting = ReturnType<typeof createAccounting>;
 
-export const accountingSchemas = [...referenceSchemas, ...chargeSchemas, ...billingSchemas, ...taskSchemas];
+export const accountingSchemas = [...referenceSchemas, ...chargeSchemas, ...billingSchemas, ...purchaseSchemas, ...taskSchemas];
 
-export function accountingRoutes(app: App, accounting: Accounting) {
+export function accountingRoutes(app: App, accounting: Accounting, config: { bodyLimitBytes: number }) {
   referenceRoutes(app, accounting);
   chargesRoutes(app, accounting);
   billingRoutes(app, accounting);
+  purchaseRoutes(app, { ...accounting, bodyLimit: config.bodyLimitBytes });
   tasksRoutes(app, accounting);
 }

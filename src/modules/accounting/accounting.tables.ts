@@ -111,7 +111,7 @@ export interface BillingDocumentTable {
   total_tax: Numeric;
   total_incl_tax: Numeric;
   tax_subtotals: Json<StoredTaxSubtotal[]>;
-  origin: 'WAYBILL' | 'API';
+  origin: 'WAYBILL' | 'API' | 'E_INVOICE';
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
   finalized_at: Date | null;
@@ -143,6 +143,8 @@ export interface BillingDocumentLineTable {
   source_unit_price?: Numeric | null;
   exchange_rate?: Numeric | null;
   exchange_rate_date?: string | null;
+  /** On purchase documents: the subcontracted trip the line bills. */
+  trip_id: string | null;
 }
 
 export interface BillingDocumentFileTable {

@@ -52,7 +52,7 @@ function lineItem(line: LineRow, currency: string, invoiceName: string | null): 
     base_tax_rate: null,
     order_id: line.order_id,
     order_name: line.order_name,
-    trip_id: null,
+    trip_id: line.trip_id,
     is_credit_charge: line.credited_line_id !== null,
     invoice_name: invoiceName,
     fraction: '1',

@@ -8,13 +8,20 @@ import {
 } from './billing.schemas.js';
 import type { BillingService } from './billing.service.js';
 import type { InvoicingService } from './invoicing.service.js';
+import { PurchaseCreditNoteOutput, PurchaseInvoiceOutput } from './purchase.schemas.js';
 
 const TAGS = ['Accounting'];
 const TENANT = { roles: ['TENANT' as const] };
 const readErrors = readErrorsOf(404);
 const writeErrors = writeErrorsOf(404, 409);
 
-/** The two sales document kinds share every read and update route; only names and shapes differ. */
+const PAYMENT = { path: 'payment', schema: PaymentStatusUpdate, op: 'PaymentStatus' };
+const REFUND = { path: 'refund', schema: RefundStatusUpdate, op: 'RefundStatus' };
+
+/**
+ * The four document kinds share every read and update route; only names and shapes differ. The
+ * contract keeps underscore aliases for three of them (not for purchase credit notes).
+ */
 const KINDS = [
   {
     kind: 'SALES_INVOICE' as const,
@@ -24,7 +31,7 @@ const KINDS = [
     what: 'sales invoice',
     output: SalesInvoiceOutput,
     input: SalesInvoiceInput,
-    payment: { path: 'payment', schema: PaymentStatusUpdate, op: 'PaymentStatus', text: 'Record whether the customer has paid (PAID) or not (UNPAID).' },
+    payment: { ...PAYMENT, text: 'Record whether the customer has paid (PAID) or not (UNPAID).' },
   },
   {
     kind: 'SALES_CREDIT_NOTE' as const,
@@ -34,7 +41,27 @@ const KINDS = [
     what: 'sales credit note',
     output: SalesCreditNoteOutput,
     input: SalesCreditNoteInput,
-    payment: { path: 'refund', schema: RefundStatusUpdate, op: 'RefundStatus', text: 'Record whether the credit has been refunded to the customer (REFUNDED) or not (OPEN).' },
+    payment: { ...REFUND, text: 'Record whether the credit has been refunded to the customer (REFUNDED) or not (OPEN).' },
+  },
+  {
+    kind: 'PURCHASE_INVOICE' as const,
+    path: 'purchase-invoice',
+    legacy: 'purchase_invoice',
+    op: 'PurchaseInvoice',
+    what: 'purchase invoice',
+    output: PurchaseInvoiceOutput,
+    input: null,
+    payment: { ...PAYMENT, text: 'Record whether the subcontractor has been paid (PAID) or not (UNPAID).' },
+  },
+  {
+    kind: 'PURCHASE_CREDIT_NOTE' as const,
+    path: 'purchase-credit-note',
+    legacy: null,
+    op: 'PurchaseCreditNote',
+    what: 'purchase credit note',
+    output: PurchaseCreditNoteOutput,
+    input: null,
+    payment: { ...REFUND, text: 'Record whether the subcontractor has refunded the credit (REFUNDED) or not (OPEN).' },
   },
 ];
 
@@ -42,11 +69,14 @@ export function billingRoutes(app: App, deps: { billing: BillingService; invoici
   const { billing, invoicing } = deps;
 
   for (const k of KINDS) {
-    const get = (id: string, request: Parameters<typeof principalOf>[0]) =>
-      k.kind === 'SALES_INVOICE' ? billing.getInvoice(principalOf(request), id) : billing.getCreditNote(principalOf(request), id);
+    const get = (id: string, request: Parameters<typeof principalOf>[0]) => {
+      const principal = principalOf(request);
+      if (k.kind === 'SALES_INVOICE') return billing.getInvoice(principal, id);
+      return k.kind === 'SALES_CREDIT_NOTE' ? billing.getCreditNote(principal, id) : billing.getPurchase(principal, k.kind, id);
+    };
 
     // The hyphenated paths, and the underscore ones the contract keeps as deprecated aliases.
-    for (const base of [k.path, k.legacy]) {
+    for (const base of k.legacy ? [k.path, k.legacy] : [k.path]) {
       const deprecated = base === k.legacy;
       const suffix = deprecated ? 'Deprecated' : '';
       const note = deprecated ? ` Deprecated alias of /v1/accounting/${k.path}/{id}.` : '';
@@ -58,7 +88,7 @@ export function billingRoutes(app: App, deps: { billing: BillingService; invoici
           tags: TAGS,
           deprecated,
           summary: `Get a ${k.what}`,
-          description: `The ${k.what} with its lines, totals per tax rate, customer and billing entity; \`status\` and the payment state are Waybill additions.${note}`,
+          description: `The ${k.what} with its lines, totals per tax rate, the other party and the billing entity; \`status\` and the payment state are Waybill additions.${note}`,
           params: IdParams,
           response: { 200: ref(k.output), ...readErrors },
         },
@@ -110,21 +140,25 @@ export function billingRoutes(app: App, deps: { billing: BillingService; invoici
       });
     }
 
-    app.post(`/v1/accounting/${k.path}/`, {
-      config: TENANT,
-      schema: {
-        operationId: `create${k.op}`,
-        tags: TAGS,
-        summary: `Record a ${k.what} made in the accounting package`,
-        description: `For ${k.what.replace('sales ', '')}s an accounting package issued itself: stored numbered and already posted, so no sync task is created for them.`,
-        body: ref(k.input),
-        response: { 200: ref(k.output), ...writeErrors },
-      },
-      handler: async (request) =>
-        k.kind === 'SALES_INVOICE'
-          ? invoicing.createExternalInvoice(principalOf(request), request.body as SalesInvoiceInput)
-          : invoicing.createExternalCreditNote(principalOf(request), request.body),
-    });
+    // Only sales documents can be recorded from outside; purchase ones come from trips or e-invoices.
+    const input = k.input;
+    if (input) {
+      app.post(`/v1/accounting/${k.path}/`, {
+        config: TENANT,
+        schema: {
+          operationId: `create${k.op}`,
+          tags: TAGS,
+          summary: `Record a ${k.what} made in the accounting package`,
+          description: `For ${k.what.replace('sales ', '')}s an accounting package issued itself: stored numbered and already posted, so no sync task is created for them.`,
+          body: ref(input),
+          response: { 200: ref(k.output), ...writeErrors },
+        },
+        handler: async (request) =>
+          k.kind === 'SALES_INVOICE'
+            ? invoicing.createExternalInvoice(principalOf(request), request.body as SalesInvoiceInput)
+            : invoicing.createExternalCreditNote(principalOf(request), request.body),
+      });
+    }
 
     app.post(`/v1/accounting/${k.path}/:id/finalize`, {
       config: TENANT,
@@ -133,7 +167,7 @@ export function billingRoutes(app: App, deps: { billing: BillingService; invoici
         tags: TAGS,
         summary: `Finalize a draft ${k.what} (Waybill)`,
         description:
-          'Gives the draft the next number of its billing entity’s series for the year (gap-free), fixes its date (today when omitted; never earlier than the previous number’s date, else 409) and due date (from the customer’s payment term), and makes it immutable. Charges in another currency are converted at the rate in force on that date, and a document in another currency than the books records that rate (409 when none is recorded). A POST task for the accounting package is created at the same time.',
+          'Gives the draft the next number of its billing entity’s series for the year (gap-free), fixes its date (today when omitted; a received e-invoice keeps its own; never earlier than the previous number’s date, else 409) and due date (from the other party’s payment term), and makes it immutable. Charges in another currency are converted at the rate in force on that date, and a document in another currency than the books records that rate (409 when none is recorded). A POST task for the accounting package is created at the same time. A received e-invoice that does not match the agreed costs cannot be finalized (409).',
         params: IdParams,
         body: ref(FinalizeInput),
         response: { 200: ref(k.output), ...writeErrors },

@@ -68,7 +68,7 @@ export const CompanySummaryOutput = Type.Object(
 );
 export type CompanySummaryOutput = Static<typeof CompanySummaryOutput>;
 
-const documentFields = {
+export const documentFields = {
   id: Nullable(Uuid),
   name: Type.String({ description: 'The document number; `DRAFT-…` until finalized.' }),
   date: DateOnly,

@@ -12,6 +12,9 @@ import * as repo from './billing.repo.js';
 import type { DocumentRow } from './billing.repo.js';
 import { contractStatus, creditNoteOutput, invoiceOutput, type DocumentParts } from './billing.output.js';
 import type { CustomFieldsPatch, DocumentFile, FinalizeInput, SalesCreditNoteOutput, SalesInvoiceOutput } from './billing.schemas.js';
+import { purchaseCreditNoteOutput, purchaseInvoiceOutput } from './purchase.output.js';
+import * as purchaseRepo from './purchase.repo.js';
+import type { PurchaseCreditNoteOutput, PurchaseInvoiceOutput } from './purchase.schemas.js';
 import { dueDate } from './payment-terms.js';
 import * as referenceRepo from './reference.repo.js';
 import type { BillingEntityRow } from './reference.repo.js';
@@ -83,6 +86,14 @@ const TITLES: Record<DocumentKind, string> = {
   PURCHASE_CREDIT_NOTE: 'Self-billing credit note',
 };
 
+/** A received e-invoice is booked only when it agrees with the agreed costs: differences are never accepted silently. */
+async function assertMatched(executor: Executor, draft: DocumentRow) {
+  const einvoice = await purchaseRepo.findEInvoice(executor, draft.tenant_id, draft.id);
+  if (einvoice && einvoice.match_status !== 'MATCHED') {
+    throw conflict(`The e-invoice is ${einvoice.match_status}: delete it and ask the supplier for a corrected one`, [detail(einvoice.match_status, 'match_status')]);
+  }
+}
+
 export type BillingService = ReturnType<typeof createBillingService>;
 
 /** Reading, finalizing and updating invoices and credit notes, whoever made them. */
@@ -108,9 +119,17 @@ export function createBillingService(deps: { db: Db; bus: EventBus; companies: C
     return creditNoteOutput(await parts(db, row), creditedRow ? await invoice(tenantId, creditedRow) : null);
   }
 
+  /** Purchase documents: the sales shape with the supplier, and an e-invoice's match. */
+  async function purchase(tenantId: string, row: DocumentRow): Promise<PurchaseInvoiceOutput | PurchaseCreditNoteOutput> {
+    const [documentParts, einvoice] = await Promise.all([parts(db, row), purchaseRepo.findEInvoice(db, tenantId, row.id)]);
+    if (row.kind === 'PURCHASE_INVOICE') return purchaseInvoiceOutput(documentParts, (await repo.listCreditNotes(db, tenantId, row.id)).map((n) => n.id), einvoice);
+    const creditedRow = row.credited_document_id ? await repo.findDocument(db, tenantId, row.credited_document_id) : undefined;
+    return purchaseCreditNoteOutput(documentParts, creditedRow ? ((await purchase(tenantId, creditedRow)) as PurchaseInvoiceOutput) : null, einvoice);
+  }
+
   async function find(tenantId: string, kind: DocumentKind, id: string): Promise<DocumentRow> {
     const row = await repo.findDocument(db, tenantId, id, kind);
-    if (!row) throw notFound(kind === 'SALES_INVOICE' ? 'Sales invoice' : 'Sales credit note');
+    if (!row) throw notFound(TITLES[kind]);
     return row;
   }
 
@@ -122,7 +141,8 @@ export function createBillingService(deps: { db: Db; bus: EventBus; companies: C
     return row;
   }
 
-  const output = (tenantId: string, row: DocumentRow) => (row.kind === 'SALES_INVOICE' ? invoice(tenantId, row) : creditNote(tenantId, row));
+  const output = (tenantId: string, row: DocumentRow) =>
+    row.kind.startsWith('PURCHASE') ? purchase(tenantId, row) : row.kind === 'SALES_INVOICE' ? invoice(tenantId, row) : creditNote(tenantId, row);
 
   return {
     output,
@@ -137,17 +157,23 @@ export function createBillingService(deps: { db: Db; bus: EventBus; companies: C
       return creditNote(principal.tenantId, await find(principal.tenantId, 'SALES_CREDIT_NOTE', id));
     },
 
+    async getPurchase(principal: Principal, kind: DocumentKind, id: string) {
+      return purchase(principal.tenantId, await find(principal.tenantId, kind, id));
+    },
+
     /**
      * Gives a draft its number, date and due date, and makes it final: from here on only its
      * custom fields and payment status change. In the same transaction: the sync task that asks
      * the accounting package to post it, and the event.
      */
     async finalize(principal: Principal, kind: DocumentKind, id: string, input: FinalizeInput) {
-      const date = input.date ?? todayUtc();
       const row = await inTransaction(db, async (tx) => {
         const draft = await repo.findDocument(tx.trx, principal.tenantId, id, kind, true);
         if (!draft) throw notFound('Document');
         if (draft.status !== 'DRAFT') throw conflict(`${draft.name} is already finalized`, [detail('not a draft', 'status')]);
+        if (draft.origin === 'E_INVOICE' && kind === 'PURCHASE_INVOICE') await assertMatched(tx.trx, draft);
+        // A received e-invoice keeps the supplier's date unless told otherwise.
+        const date = input.date ?? (draft.origin === 'E_INVOICE' ? (draft.date as string) : todayUtc());
         const entity = await referenceRepo.findBillingEntity(tx.trx, principal.tenantId, { id: draft.billing_entity_id });
         if (!entity) throw notFound('Billing entity');
         const numbered = await drawNumberInDateOrder(tx, principal.tenantId, entity, kind, date);
@@ -193,7 +219,7 @@ export function createBillingService(deps: { db: Db; bus: EventBus; companies: C
         const row = await lockFinal(tx, principal.tenantId, kind, id);
         if (row.payment_status === status) return;
         const updated = await repo.updateDocument(tx.trx, principal.tenantId, id, { payment_status: status });
-        await documentEvent(tx, bus, updated, kind === 'SALES_INVOICE' ? 'payment_updated' : 'refund_updated');
+        await documentEvent(tx, bus, updated, kind.endsWith('INVOICE') ? 'payment_updated' : 'refund_updated');
       });
       return { status };
     },

@@ -235,90 +235,100 @@ export function createInvoicingService(deps: {
      * the note written, so concurrent credit notes can never together exceed the invoice.
      */
     async credit(principal: Principal, invoiceId: string, input: CreditInput) {
-      const tenantId = principal.tenantId;
-      const row = await inTransaction(db, async (tx) => {
-        const invoice = await repo.findDocument(tx.trx, tenantId, invoiceId, 'SALES_INVOICE', true);
-        if (!invoice) throw notFound('Sales invoice');
-        if (invoice.status === 'DRAFT') throw conflict('A draft cannot be credited: delete it instead', [detail('draft', 'status')]);
-        const lines = await repo.listLines(tx.trx, tenantId, [invoiceId]);
-        const credited = await repo.creditedPerLine(tx.trx, tenantId, lines.map((l) => l.id));
-        const remaining = (l: LineRow) => new Dec(l.amount).minus(credited.get(l.id) ?? 0);
-        const byId = new Map(lines.map((l) => [l.id, l]));
-        // Tax left to give back per rate: what the invoice charged minus what earlier notes returned.
-        const taxLeft = new Map(invoice.tax_subtotals.map((t) => [t.taxKey, new Dec(t.taxAmount)]));
-        for (const note of await repo.listCreditNotes(tx.trx, tenantId, invoiceId)) {
-          for (const t of note.tax_subtotals) taxLeft.set(t.taxKey, (taxLeft.get(t.taxKey) ?? new Dec(0)).minus(t.taxAmount));
-        }
-        const wanted: Array<{ line: LineRow; amount: Dec }> = input.lines
-          ? input.lines.map((w) => ({ line: byId.get(w.line_id) as LineRow, amount: parseDecimal(w.amount) }))
-          : lines.map((line) => ({ line, amount: remaining(line) })).filter((w) => w.amount.gt(0));
-        const errors: ErrorDetail[] = [];
-        const seen = new Set<string>();
-        wanted.forEach((w, i) => {
-          const path = `lines[${i}]`;
-          if (!w.line) errors.push(detail('no such line on this invoice', 'line_id', `${path}.line_id`));
-          else if (seen.has(w.line.id)) errors.push(detail('line listed twice', 'line_id', `${path}.line_id`));
-          else if (w.amount.lte(0)) errors.push(detail('must be positive', 'amount', `${path}.amount`));
-          else if (w.amount.decimalPlaces() > minorUnits(invoice.currency)) {
-            errors.push(detail(`at most ${minorUnits(invoice.currency)} decimals in ${invoice.currency}`, 'amount', `${path}.amount`));
-          }
-          else if (w.amount.gt(remaining(w.line))) {
-            errors.push(detail(`exceeds what is left to credit on the line (${moneyString(remaining(w.line), invoice.currency)})`, 'amount', `${path}.amount`));
-          }
-          if (w.line) seen.add(w.line.id);
-        });
-        if (errors.length) throw badRequest('The credit note would credit more than the invoice holds', errors);
-        if (!wanted.length) throw conflict('The invoice is fully credited already', [detail('nothing left to credit', 'lines')]);
-        const note = await writeDocument(
-          tx,
-          {
-            tenant_id: tenantId,
-            kind: 'SALES_CREDIT_NOTE',
-            status: 'DRAFT',
-            billing_entity_id: invoice.billing_entity_id,
-            company_id: invoice.company_id,
-            currency: invoice.currency,
-            year: null,
-            number: null,
-            name: null,
-            date: todayUtc(),
-            due_date: null,
-            payment_term: null,
-            payment_status: 'OPEN',
-            credited_document_id: invoice.id,
-            customer_reference_numbers: JSON.stringify(invoice.customer_reference_numbers),
-            custom_fields: JSON.stringify({}),
-            origin: 'WAYBILL',
-            finalized_at: null,
-          },
-          wanted.map(({ line, amount }) => ({
-            id: randomUUID(),
-            charge_id: null,
-            credited_line_id: line.id,
-            order_id: line.order_id,
-            order_name: line.order_name,
-            code: line.code,
-            name: line.name,
-            description: line.description,
-            // A whole line is credited as it was billed; a part as one unit of that amount.
-            quantity: amount.eq(line.amount) ? line.quantity : '1',
-            unit_price: amount.eq(line.amount) ? line.unit_price : amount.toFixed(),
-            tax_rate_id: line.tax_rate_id,
-            tax_code: line.tax_code,
-            tax_name: line.tax_name,
-            tax_percentage: line.tax_percentage,
-            tax_type: line.tax_type,
-            account_code: line.account_code,
-          })),
-          taxLeft,
-        );
-        await documentEvent(tx, bus, note, 'drafted');
-        return note;
-      });
-      return billing.creditNote(tenantId, row);
+      return billing.creditNote(principal.tenantId, await creditDocument(principal, 'SALES_INVOICE', invoiceId, input));
     },
 
+    /** The same for a purchase invoice: a draft purchase credit note, never more than the invoice. */
+    async creditPurchase(principal: Principal, invoiceId: string, input: CreditInput) {
+      return billing.output(principal.tenantId, await creditDocument(principal, 'PURCHASE_INVOICE', invoiceId, input));
+    },
+
+    writeDocument,
     createExternalInvoice: (principal: Principal, input: SalesInvoiceInput) => createExternal(principal, 'SALES_INVOICE', input),
     createExternalCreditNote: (principal: Principal, input: SalesCreditNoteInput) => createExternal(principal, 'SALES_CREDIT_NOTE', input),
   };
+
+  async function creditDocument(principal: Principal, invoiceKind: 'SALES_INVOICE' | 'PURCHASE_INVOICE', invoiceId: string, input: CreditInput): Promise<DocumentRow> {
+    const tenantId = principal.tenantId;
+    return inTransaction(db, async (tx) => {
+      const invoice = await repo.findDocument(tx.trx, tenantId, invoiceId, invoiceKind, true);
+      if (!invoice) throw notFound(invoiceKind === 'SALES_INVOICE' ? 'Sales invoice' : 'Purchase invoice');
+      if (invoice.status === 'DRAFT') throw conflict('A draft cannot be credited: delete it instead', [detail('draft', 'status')]);
+      const lines = await repo.listLines(tx.trx, tenantId, [invoiceId]);
+      const credited = await repo.creditedPerLine(tx.trx, tenantId, lines.map((l) => l.id));
+      const remaining = (l: LineRow) => new Dec(l.amount).minus(credited.get(l.id) ?? 0);
+      const byId = new Map(lines.map((l) => [l.id, l]));
+      // Tax left to give back per rate: what the invoice charged minus what earlier notes returned.
+      const taxLeft = new Map(invoice.tax_subtotals.map((t) => [t.taxKey, new Dec(t.taxAmount)]));
+      for (const note of await repo.listCreditNotes(tx.trx, tenantId, invoiceId)) {
+        for (const t of note.tax_subtotals) taxLeft.set(t.taxKey, (taxLeft.get(t.taxKey) ?? new Dec(0)).minus(t.taxAmount));
+      }
+      const wanted: Array<{ line: LineRow; amount: Dec }> = input.lines
+        ? input.lines.map((w) => ({ line: byId.get(w.line_id) as LineRow, amount: parseDecimal(w.amount) }))
+        : lines.map((line) => ({ line, amount: remaining(line) })).filter((w) => w.amount.gt(0));
+      const errors: ErrorDetail[] = [];
+      const seen = new Set<string>();
+      wanted.forEach((w, i) => {
+        const path = `lines[${i}]`;
+        if (!w.line) errors.push(detail('no such line on this invoice', 'line_id', `${path}.line_id`));
+        else if (seen.has(w.line.id)) errors.push(detail('line listed twice', 'line_id', `${path}.line_id`));
+        else if (w.amount.lte(0)) errors.push(detail('must be positive', 'amount', `${path}.amount`));
+        else if (w.amount.decimalPlaces() > minorUnits(invoice.currency)) {
+          errors.push(detail(`at most ${minorUnits(invoice.currency)} decimals in ${invoice.currency}`, 'amount', `${path}.amount`));
+        }
+        else if (w.amount.gt(remaining(w.line))) {
+          errors.push(detail(`exceeds what is left to credit on the line (${moneyString(remaining(w.line), invoice.currency)})`, 'amount', `${path}.amount`));
+        }
+        if (w.line) seen.add(w.line.id);
+      });
+      if (errors.length) throw badRequest('The credit note would credit more than the invoice holds', errors);
+      if (!wanted.length) throw conflict('The invoice is fully credited already', [detail('nothing left to credit', 'lines')]);
+      const note = await writeDocument(
+        tx,
+        {
+          tenant_id: tenantId,
+          kind: invoiceKind === 'SALES_INVOICE' ? 'SALES_CREDIT_NOTE' : 'PURCHASE_CREDIT_NOTE',
+          status: 'DRAFT',
+          billing_entity_id: invoice.billing_entity_id,
+          company_id: invoice.company_id,
+          currency: invoice.currency,
+          year: null,
+          number: null,
+          name: null,
+          date: todayUtc(),
+          due_date: null,
+          payment_term: null,
+          payment_status: 'OPEN',
+          credited_document_id: invoice.id,
+          customer_reference_numbers: JSON.stringify(invoice.customer_reference_numbers),
+          custom_fields: JSON.stringify({}),
+          origin: 'WAYBILL',
+          finalized_at: null,
+        },
+        wanted.map(({ line, amount }) => ({
+          id: randomUUID(),
+          charge_id: null,
+          credited_line_id: line.id,
+          order_id: line.order_id,
+          order_name: line.order_name,
+          code: line.code,
+          name: line.name,
+          description: line.description,
+          // A whole line is credited as it was billed; a part as one unit of that amount.
+          quantity: amount.eq(line.amount) ? line.quantity : '1',
+          unit_price: amount.eq(line.amount) ? line.unit_price : amount.toFixed(),
+          tax_rate_id: line.tax_rate_id,
+          tax_code: line.tax_code,
+          tax_name: line.tax_name,
+          tax_percentage: line.tax_percentage,
+          tax_type: line.tax_type,
+          account_code: line.account_code,
+          trip_id: line.trip_id,
+        })),
+        taxLeft,
+      );
+      await documentEvent(tx, bus, note, 'drafted');
+      return note;
+    });
+  }
 }

@@ -24,22 +24,36 @@ export function renderPdf(parts: DocumentParts, title: string, credited: { name:
   });
 
   const address = entity.address as { street?: string; postal_code?: string; city?: string; country?: string };
-  const customer = company.details as { vat_number?: string; legal_name?: string; billing_location?: { address?: string; postal_code?: string; city?: string; country?: string } };
-  const bank = entity.bank_account as { iban?: string; bic?: string };
-  doc.fontSize(16).text(entity.legal_name);
-  doc.fontSize(9).text([address.street, [address.postal_code, address.city].filter(Boolean).join(' '), address.country].filter(Boolean).join(', '));
-  doc.text(`VAT ${entity.vat_number} · Reg. ${entity.company_registration_number}`);
+  const other = company.details as { vat_number?: string; legal_name?: string; billing_location?: { address?: string; postal_code?: string; city?: string; country?: string } };
+  const loc = other.billing_location;
+  const entityBlock = {
+    name: entity.legal_name,
+    address: [address.street, [address.postal_code, address.city].filter(Boolean).join(' '), address.country],
+    tax: `VAT ${entity.vat_number} · Reg. ${entity.company_registration_number}`,
+  };
+  const otherBlock = {
+    name: other.legal_name ?? company.name,
+    address: loc ? [loc.address, [loc.postal_code, loc.city].filter(Boolean).join(' '), loc.country] : [],
+    tax: other.vat_number ? `VAT ${other.vat_number}` : null,
+  };
+  // On the purchase side the subcontractor is the seller, even when the tenant issues the document (self-billing).
+  const purchase = row.kind.startsWith('PURCHASE');
+  const [seller, buyer] = purchase ? [otherBlock, entityBlock] : [entityBlock, otherBlock];
+  const bank = purchase ? {} : (entity.bank_account as { iban?: string; bic?: string });
+  doc.fontSize(16).text(seller.name);
+  doc.fontSize(9).text(seller.address.filter(Boolean).join(', '));
+  if (seller.tax) doc.text(seller.tax);
   doc.moveDown();
   doc.fontSize(14).text(`${title} ${row.name ?? ''}`);
   doc.fontSize(10).text(`Date: ${row.date ?? ''}${row.due_date ? `    Due: ${row.due_date}` : ''}`);
   if (credited) doc.text(`Credits invoice ${credited.name}`);
+  if (purchase && row.origin === 'WAYBILL') doc.text(`Issued by ${entity.legal_name} on behalf of ${seller.name} (self-billing)`);
   if (row.customer_reference_numbers.length) doc.text(`Your reference: ${row.customer_reference_numbers.join(', ')}`);
   doc.moveDown();
   doc.text('Bill to:');
-  doc.text(customer.legal_name ?? company.name);
-  const loc = customer.billing_location;
-  if (loc) doc.text([loc.address, [loc.postal_code, loc.city].filter(Boolean).join(' '), loc.country].filter(Boolean).join(', '));
-  if (customer.vat_number) doc.text(`VAT ${customer.vat_number}`);
+  doc.text(buyer.name);
+  if (buyer.address.some(Boolean)) doc.text(buyer.address.filter(Boolean).join(', '));
+  if (buyer.tax) doc.text(buyer.tax);
   doc.moveDown();
 
   for (const line of lines) {

@@ -3,6 +3,7 @@ import { StringEnum } from '../../platform/http/enum.js';
 import { FreeObject, Nullable, PageQuery, Str, Uuid } from '../../platform/http/schemas.js';
 import { ref } from '../../platform/http/types.js';
 import { DocumentFile, DocumentFileList, SalesCreditNoteOutput, SalesInvoiceOutput } from './billing.schemas.js';
+import { PurchaseCreditNoteOutput, PurchaseInvoiceOutput } from './purchase.schemas.js';
 
 export const TaskStatus = StringEnum(['TODO', 'COMPLETED', 'FAILED', 'WAITING'], { $id: 'TaskStatus' });
 export const TaskType = StringEnum(
@@ -43,7 +44,7 @@ export const TaskDetail = Type.Object(
     payload: Type.Object({
       subject_id: Uuid,
       subject_type: ref(SubjectType),
-      instance: Type.Union([ref(SalesInvoiceOutput), ref(SalesCreditNoteOutput)]),
+      instance: Type.Union([ref(SalesInvoiceOutput), ref(SalesCreditNoteOutput), ref(PurchaseInvoiceOutput), ref(PurchaseCreditNoteOutput)]),
       documents: Type.Array(ref(DocumentFile)),
     }),
     failure: Nullable(ref(TaskFailure)),

@@ -41,60 +41,75 @@ const withoutReason = (category: ReturnType<typeof taxCategory>) => {
   return rest;
 };
 
+const SELF_BILLING_CUSTOMIZATION = 'urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:selfbilling:3.0';
+
+/** UNTDID 1001 type codes: a self-billed invoice (389) and credit note (261) are issued by the buyer. */
+const TYPE_CODE = { sales: { invoice: '380', credit: '381' }, selfBilled: { invoice: '389', credit: '261' }, received: { invoice: '380', credit: '381' } };
+
+interface Address {
+  street?: string;
+  city?: string;
+  postal_code?: string;
+  country?: string;
+}
+
+/** A party in the generator's format; the seller has several tax schemes (an array), the buyer one (an object). */
+function party(who: { vat: string; label: string; address: Address; legalName: string; registration?: string }, role: 'seller' | 'buyer') {
+  const taxScheme = { 'cbc:CompanyID': who.vat, 'cac:TaxScheme': { 'cbc:ID': 'VAT' } };
+  return {
+    'cac:Party': {
+      ...endpoint(who.vat, who.label),
+      'cac:PostalAddress': {
+        ...(who.address.street ? { 'cbc:StreetName': who.address.street } : {}),
+        ...(who.address.city ? { 'cbc:CityName': who.address.city } : {}),
+        ...(who.address.postal_code ? { 'cbc:PostalZone': who.address.postal_code } : {}),
+        'cac:Country': { 'cbc:IdentificationCode': who.address.country ?? who.vat.slice(0, 2).toUpperCase() },
+      },
+      'cac:PartyTaxScheme': role === 'seller' ? [taxScheme] : taxScheme,
+      'cac:PartyLegalEntity': { 'cbc:RegistrationName': who.legalName, ...(who.registration ? { 'cbc:CompanyID': who.registration } : {}) },
+    },
+  };
+}
+
 export async function renderUbl(parts: DocumentParts, credited: { name: string; date: string } | null): Promise<string> {
   const { row, lines, entity, company } = parts;
   const currency = row.currency;
   const money = (value: string | Dec) => moneyString(new Dec(value), currency);
   const amount = (value: string | Dec) => ({ value: money(value), currency });
   const withCurrency = (key: string, value: string | Dec) => ({ [key]: amount(value).value, [`${key}@currencyID`]: currency });
-  const customer = company.details as { vat_number?: string; legal_name?: string; billing_location?: { address?: string; city?: string; postal_code?: string; country?: string } };
-  const entityAddress = entity.address as { street?: string; city?: string; postal_code?: string; country?: string };
-  const bank = entity.bank_account as { iban?: string; bic?: string };
+  const other = company.details as { vat_number?: string; legal_name?: string; billing_location?: { address?: string; city?: string; postal_code?: string; country?: string } };
   const categoryOf = new Map(lines.map((l) => [l.tax_code, taxCategory(l.tax_type, l.tax_percentage)]));
   const isInvoice = row.kind.endsWith('INVOICE');
   const references = row.customer_reference_numbers;
   const conversion = row.exchange_rate as AccountingConversion | null;
+  // On the purchase side the other company sells and the tenant's entity buys.
+  const purchase = row.kind.startsWith('PURCHASE');
+  const flavour = !purchase ? 'sales' : row.origin === 'WAYBILL' ? 'selfBilled' : 'received';
+  const entityParty = { vat: entity.vat_number, label: 'billing entity', address: entity.address as Address, legalName: entity.legal_name, registration: entity.company_registration_number };
+  const location = other.billing_location;
+  const otherParty = {
+    vat: other.vat_number ?? '',
+    label: purchase ? 'supplier' : 'customer',
+    address: { street: location?.address, city: location?.city, postal_code: location?.postal_code, country: location?.country },
+    legalName: other.legal_name ?? company.name,
+  };
+  const bank = purchase ? {} : (entity.bank_account as { iban?: string });
   const invoice = {
     'ubl:Invoice': {
-      'cbc:CustomizationID': PEPPOL_CUSTOMIZATION,
-      'cbc:ProfileID': 'urn:fdc:peppol.eu:2017:poacc:billing:01:1.0',
+      'cbc:CustomizationID': flavour === 'selfBilled' ? SELF_BILLING_CUSTOMIZATION : PEPPOL_CUSTOMIZATION,
+      'cbc:ProfileID': flavour === 'selfBilled' ? 'urn:fdc:peppol.eu:2017:poacc:selfbilling:01:1.0' : 'urn:fdc:peppol.eu:2017:poacc:billing:01:1.0',
       'cbc:ID': row.name as string,
       'cbc:IssueDate': row.date as string,
       ...(isInvoice && row.due_date ? { 'cbc:DueDate': row.due_date } : {}),
-      'cbc:InvoiceTypeCode': isInvoice ? '380' : '381',
+      'cbc:InvoiceTypeCode': TYPE_CODE[flavour][isInvoice ? 'invoice' : 'credit'],
       'cbc:DocumentCurrencyCode': currency,
       // In another currency than the seller's books: the VAT total in the books' currency too (BT-6, BT-111).
       ...(conversion ? { 'cbc:TaxCurrencyCode': conversion.currency } : {}),
       // Peppol wants a buyer reference or an order reference: the customer's PO, else the first order.
       'cbc:BuyerReference': references[0] ?? lines.find((l) => l.order_name)?.order_name ?? (row.name as string),
       ...(credited ? { 'cac:BillingReference': [{ 'cac:InvoiceDocumentReference': { 'cbc:ID': credited.name, 'cbc:IssueDate': credited.date } }] } : {}),
-      'cac:AccountingSupplierParty': {
-        'cac:Party': {
-          ...endpoint(entity.vat_number, 'billing entity'),
-          'cac:PostalAddress': {
-            ...(entityAddress.street ? { 'cbc:StreetName': entityAddress.street } : {}),
-            ...(entityAddress.city ? { 'cbc:CityName': entityAddress.city } : {}),
-            ...(entityAddress.postal_code ? { 'cbc:PostalZone': entityAddress.postal_code } : {}),
-            'cac:Country': { 'cbc:IdentificationCode': entityAddress.country ?? entity.vat_number.slice(0, 2).toUpperCase() },
-          },
-          'cac:PartyTaxScheme': [{ 'cbc:CompanyID': entity.vat_number, 'cac:TaxScheme': { 'cbc:ID': 'VAT' } }],
-          'cac:PartyLegalEntity': { 'cbc:RegistrationName': entity.legal_name, 'cbc:CompanyID': entity.company_registration_number },
-        },
-      },
-      'cac:AccountingCustomerParty': {
-        'cac:Party': {
-          ...endpoint(customer.vat_number, 'customer'),
-          'cac:PostalAddress': {
-            ...(customer.billing_location?.address ? { 'cbc:StreetName': customer.billing_location.address } : {}),
-            ...(customer.billing_location?.city ? { 'cbc:CityName': customer.billing_location.city } : {}),
-            ...(customer.billing_location?.postal_code ? { 'cbc:PostalZone': customer.billing_location.postal_code } : {}),
-            'cac:Country': { 'cbc:IdentificationCode': customer.billing_location?.country ?? (customer.vat_number as string).slice(0, 2).toUpperCase() },
-          },
-          // The buyer has one tax scheme (an object), the seller several (an array), in the generator's format.
-          'cac:PartyTaxScheme': { 'cbc:CompanyID': customer.vat_number as string, 'cac:TaxScheme': { 'cbc:ID': 'VAT' } },
-          'cac:PartyLegalEntity': { 'cbc:RegistrationName': customer.legal_name ?? company.name },
-        },
-      },
+      'cac:AccountingSupplierParty': party(purchase ? otherParty : entityParty, 'seller'),
+      'cac:AccountingCustomerParty': party(purchase ? entityParty : otherParty, 'buyer'),
       ...(bank.iban ? { 'cac:PaymentMeans': [{ 'cbc:PaymentMeansCode': '30', 'cac:PayeeFinancialAccount': { 'cbc:ID': bank.iban } }] } : {}),
       'cac:TaxTotal': [
         {

@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import type { CompaniesService } from '../companies/companies.service.js';
+import type { CompanyRow } from '../companies/companies.repo.js';
+import type { Db } from '../../platform/db/database.js';
+import { inTransaction } from '../../platform/db/tx.js';
+import type { EventBus } from '../../platform/events/bus.js';
+import { badRequest, conflict, detail, notFound } from '../../platform/http/errors.js';
+import type { Principal } from '../../platform/http/principal.js';
+import { documentEvent, todayUtc, type BillingService } from './billing.service.js';
+import type { InvoicingService } from './invoicing.service.js';
+import { dueDate } from './payment-terms.js';
+import * as purchaseRepo from './purchase.repo.js';
+import type { SelfBillInput } from './purchase.schemas.js';
+import type { ReferenceService } from './reference.service.js';
+
+/** The supplier's payment term: the purchase role's own term first, then the company's. */
+export function purchaseTermOf(company: CompanyRow): string | null {
+  const details = company.details as { payment_term?: { code?: string }; purchase?: { payment_term?: { code?: string } } };
+  return details.purchase?.payment_term?.code ?? details.payment_term?.code ?? null;
+}
+
+/** The subcontractor a purchase document is for: a company of the tenant marked as subcontractor. */
+export async function subcontractorOf(companies: CompaniesService, tenantId: string, id: string): Promise<CompanyRow> {
+  const company = await companies.findById(tenantId, id);
+  if (!company || !company.is_subcontractor) throw notFound('Subcontractor');
+  return company;
+}
+
+export type PurchaseService = ReturnType<typeof createPurchaseService>;
+
+/**
+ * Self-billing: the tenant bills itself, on the subcontractor's behalf, for the agreed price of
+ * the trips the subcontractor completed. Completed, not merely dispatched: a dispatched trip can
+ * still be cancelled or have its price renegotiated, and a bill must not outrun the work.
+ */
+export function createPurchaseService(deps: { db: Db; bus: EventBus; companies: CompaniesService; reference: ReferenceService; billing: BillingService; invoicing: InvoicingService }) {
+  const { db, bus, companies, reference, billing, invoicing } = deps;
+
+  return {
+    /**
+     * A draft purchase invoice of the subcontractor's completed, not yet billed trips (or the
+     * given ones). The trips are locked, then their claims read and written in one transaction,
+     * so a trip's cost lands on at most one purchase document however many requests race.
+     */
+    async selfBill(principal: Principal, input: SelfBillInput) {
+      const tenantId = principal.tenantId;
+      const supplier = await subcontractorOf(companies, tenantId, input.subcontractor_id);
+      const entity = await reference.resolveEntity(tenantId, input.billing_entity_code);
+      const rate = await reference.resolveTaxRate(tenantId, input.tax_rate, 'PURCHASE', entity.id, 'tax_rate');
+      const term = purchaseTermOf(supplier);
+      const today = todayUtc();
+      const row = await inTransaction(db, async (tx) => {
+        const trips = await purchaseRepo.lockCompletedTrips(tx.trx, tenantId, supplier.id, input.trip_ids);
+        const missing = (input.trip_ids ?? []).filter((id) => !trips.some((t) => t.id === id));
+        if (missing.length) {
+          throw badRequest('Only completed trips of this subcontractor with an agreed price can be self-billed', missing.map((id) => detail(`trip ${id} is not billable`, 'trip_ids')));
+        }
+        const claimed = await purchaseRepo.claimedTrips(tx.trx, tenantId, trips.map((t) => t.id));
+        if (input.trip_ids && claimed.size) {
+          throw conflict('Some trips are billed already', [...claimed].map(([tripId, document]) => detail(`trip ${tripId} is on ${document}`, 'trip_ids')));
+        }
+        const billable = trips.filter((t) => !claimed.has(t.id));
+        if (!billable.length) throw conflict('This subcontractor has no completed trips left to bill', [detail('nothing to bill', 'subcontractor_id')]);
+        const currencies = new Set(billable.map((t) => t.purchase_currency));
+        if (currencies.size > 1) throw badRequest('The trips were agreed in different currencies: bill them separately', [detail('several currencies', 'trip_ids')]);
+        const draft = await invoicing.writeDocument(
+          tx,
+          {
+            tenant_id: tenantId,
+            kind: 'PURCHASE_INVOICE',
+            status: 'DRAFT',
+            billing_entity_id: entity.id,
+            company_id: supplier.id,
+            currency: [...currencies][0] as string,
+            year: null,
+            number: null,
+            name: null,
+            date: today,
+            due_date: dueDate(today, term),
+            payment_term: term,
+            customer_reference_numbers: JSON.stringify([]),
+            custom_fields: JSON.stringify(input.custom_fields ?? {}),
+            origin: 'WAYBILL',
+            finalized_at: null,
+          },
+          billable.map((t) => ({
+            id: randomUUID(),
+            trip_id: t.id,
+            charge_id: null,
+            credited_line_id: null,
+            order_id: null,
+            order_name: null,
+            code: 'SUBCONTRACTING',
+            name: `Subcontracting ${t.name}`,
+            description: null,
+            quantity: '1',
+            unit_price: t.purchase_price,
+            tax_rate_id: rate.id,
+            tax_code: rate.code,
+            tax_name: rate.name,
+            tax_percentage: rate.percentage,
+            tax_type: rate.tax_type,
+            account_code: null,
+          })),
+        );
+        await purchaseRepo.insertClaims(tx.trx, tenantId, draft.id, billable.map((t) => t.id));
+        await documentEvent(tx, bus, draft, 'drafted');
+        return draft;
+      });
+      return billing.output(tenantId, row);
+    },
+  };
+}
