@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newClient, newCompany, type Client } from './support/app.js';
 import { contractClientWorld, type Schemas } from './support/contract-client.js';
-import { orderWithStops, planTrip, stopRef, tripCall, type OrderStops, type TripBody } from './trips.fixtures.js';
+import { newResource, orderWithStops, planTrip, stopRef, tripCall, type OrderStops, type TripBody } from './trips.fixtures.js';
 
 /**
  * Trip execution through a client generated from the reference contract (see
@@ -70,7 +70,8 @@ describe('a client generated from the reference contract, on trips', () => {
   });
 
   it("the tenant's fleet app reports status and uploads a proof of delivery with the webhook credentials", async () => {
-    const { stopIds } = await dispatchedTrip('CLIENT-FLEET', { resources: [{ resource_type: 'DRIVER', id: 'DRV-CLIENT' }] });
+    const driver = await newResource(world.ctx, world.admin, { name: 'Client Driver', resource_type: 'DRIVER' });
+    const { stopIds } = await dispatchedTrip('CLIENT-FLEET', { resources: [{ resource_type: 'DRIVER', id: driver }] });
     const body: Schemas['FleetStatusUpdatePayload'] = {
       updates: stopIds.map((id, i) => ({ stop: { id, status: 'COMPLETED', question_answers: {} }, event_time: `2026-12-02T1${i}:00:00Z`, stop_group: null })),
     };
