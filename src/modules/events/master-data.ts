@@ -3,7 +3,7 @@ import type { EventBus } from '../../platform/events/bus.js';
 import type { Tx } from '../../platform/db/tx.js';
 import type { Principal } from '../../platform/http/principal.js';
 
-export const MASTER_DATA_ENTITIES = ['company', 'contact', 'resource', 'unavailability'] as const;
+export const MASTER_DATA_ENTITIES = ['company', 'contact', 'resource', 'unavailability', 'validity'] as const;
 export type MasterDataEntity = (typeof MASTER_DATA_ENTITIES)[number];
 export type MasterDataOperation = 'created' | 'updated' | 'archived' | 'deleted';
 
