@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db, Executor } from '../../platform/db/database.js';
-import { drawChangeTime } from '../../platform/db/change-clock.js';
+import { stampChangeTime, UNSTAMPED } from '../../platform/db/change-clock.js';
 import { inTransaction, type Tx } from '../../platform/db/tx.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import { checkIfMatch, type Versioned } from '../../platform/http/etag.js';
@@ -60,21 +60,32 @@ export function createResourcesService(deps: { db: Db; bus: EventBus; companies:
     }
   }
 
+  /**
+   * The change's event, which also draws the resource's change time (see stampChangeTime): the
+   * tenant's writers queue on that clock, and bulk syncs send resources by the thousand, so the
+   * clock is held for this one statement and COMMIT only. `row` was written with `UNSTAMPED`.
+   */
   async function announce(tx: Tx, principal: Principal | undefined, operation: MasterDataOperation, row: ResourceRow): Promise<Versioned<ResourceOutput>> {
     // A resource just created belongs to no group yet: no need to look.
-    const out = operation === 'created' ? { record: resourceOutput(row, []), version: row.version } : await output(tx.trx, row);
-    await appendMasterDataEvent(tx, bus, {
-      tenantId: row.tenant_id,
-      entity: 'resource',
-      operation,
-      id: row.id,
-      keys: { external_id: row.external_id },
-      version: row.version,
-      record: out.record,
-      companyIds: row.subcontractor_id ? [row.subcontractor_id] : [],
-      origin: principal,
-    });
-    return out;
+    const draft = operation === 'created' ? resourceOutput(row, []) : (await output(tx.trx, row)).record;
+    const event = await appendMasterDataEvent(
+      tx,
+      bus,
+      {
+        tenantId: row.tenant_id,
+        entity: 'resource',
+        operation,
+        id: row.id,
+        keys: { external_id: row.external_id },
+        version: row.version,
+        record: draft,
+        companyIds: row.subcontractor_id ? [row.subcontractor_id] : [],
+        origin: principal,
+      },
+      stampChangeTime({ tenantId: row.tenant_id, clock: CLOCK, table: 'resources', id: row.id, record: draft, field: 'timestamp_updated' }),
+    );
+    const stamped = (event.payload.record as Pick<ResourceOutput, 'timestamp_updated'>).timestamp_updated;
+    return { record: { ...draft, timestamp_updated: stamped }, version: row.version };
   }
 
   /** PUT, PATCH and DELETE: lock, check If-Match, compute the new row from the locked one, write, announce. */
@@ -91,13 +102,12 @@ export function createResourcesService(deps: { db: Db; bus: EventBus; companies:
       if (!current) throw notFound('Resource');
       checkIfMatch(ifMatch, current.version);
       const values = await next(current, tx);
-      const updatedAt = await drawChangeTime(tx.trx, tenantId, CLOCK);
       const { properties, details, ...columns } = values;
       const row = await repo.updateResource(tx.trx, tenantId, id, {
         ...columns,
         ...(properties ? { properties: JSON.stringify(properties) } : {}),
         ...(details ? { details: JSON.stringify(details) } : {}),
-        updated_at: updatedAt,
+        updated_at: UNSTAMPED,
       });
       return announce(tx, principal, operation, row);
     });
@@ -110,7 +120,6 @@ export function createResourcesService(deps: { db: Db; bus: EventBus; companies:
       const subcontractorId = await checkSubcontractor(tenantId, input.subcontractor);
       await checkExternalId(db, tenantId, input.external_id);
       return inTransaction(db, async (tx) => {
-        const updatedAt = await drawChangeTime(tx.trx, tenantId, CLOCK);
         const row = await repo.insertResource(tx.trx, {
           tenant_id: tenantId,
           id: randomUUID(),
@@ -121,7 +130,7 @@ export function createResourcesService(deps: { db: Db; bus: EventBus; companies:
           subcontractor_id: subcontractorId,
           properties: JSON.stringify(normalizeProperties(input[key] ?? {})),
           details: JSON.stringify(detailsOf(input)),
-          updated_at: updatedAt,
+          updated_at: UNSTAMPED,
         });
         return announce(tx, principal, 'created', row);
       });
