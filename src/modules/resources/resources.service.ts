@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import type { Insertable } from 'kysely';
 import type { Db, Executor } from '../../platform/db/database.js';
 import { stampChangeTime, UNSTAMPED } from '../../platform/db/change-clock.js';
 import { inTransaction, type Tx } from '../../platform/db/tx.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import { checkIfMatch, type Versioned } from '../../platform/http/etag.js';
-import { badRequest, conflict, detail, notFound, type ErrorDetail } from '../../platform/http/errors.js';
+import { AppError, badRequest, conflict, detail, notFound, type ErrorDetail } from '../../platform/http/errors.js';
 import { cursorField, decodeCursor, pageOf } from '../../platform/http/pagination.js';
 import type { Principal } from '../../platform/http/principal.js';
 import type { CompaniesService } from '../companies/companies.service.js';
@@ -13,6 +14,7 @@ import { detailsOf, patchDetails, patchProperties, variantOf } from './resources
 import { resourceOutput, type ResourceDetails } from './resources.output.js';
 import * as repo from './resources.repo.js';
 import type { ResourceRow } from './resources.repo.js';
+import type { ResourceTable } from './resources.tables.js';
 import type { PartialResourceInput, ResourceGroupInput, ResourceInput, ResourceListQuery, ResourceOutput } from './resources.schemas.js';
 import { normalizeProperties, VARIANTS, variantKeyOf, type VariantKey } from './resources.variants.js';
 
@@ -21,6 +23,15 @@ export type ResourcesService = ReturnType<typeof createResourcesService>;
 /** The per-tenant clock whose times order resources for `updated_after` paging. */
 const CLOCK = 'resources_clock';
 const MAX_IN_LIST = 100;
+
+function checkExternalIdFree(externalId: string, taken: boolean) {
+  if (taken) throw conflict(`A resource with external_id "${externalId}" already exists`, [detail('external_id must be unique', 'external_id', 'body.external_id')]);
+}
+
+/** The answer for one record of a bulk create: the resource, or why it was refused. */
+export type BulkResult =
+  | { index: number; status: 200; record: ResourceOutput }
+  | { index: number; status: number; error: { message: string; errors: ErrorDetail[] } };
 
 /** What other modules learn about a resource they are about to use. */
 export interface ActiveResource {
@@ -55,9 +66,24 @@ export function createResourcesService(deps: { db: Db; bus: EventBus; companies:
   async function checkExternalId(ex: Executor, tenantId: string, externalId: string | null | undefined, selfId?: string) {
     if (!externalId) return;
     const holder = await repo.findByExternalId(ex, tenantId, externalId);
-    if (holder && holder.id !== selfId) {
-      throw conflict(`A resource with external_id "${externalId}" already exists`, [detail('external_id must be unique', 'external_id', 'body.external_id')]);
-    }
+    checkExternalIdFree(externalId, Boolean(holder && holder.id !== selfId));
+  }
+
+  /** The row a create inserts, once its variant and subcontractor are checked; its change time is drawn with its event. */
+  async function newRow(tenantId: string, input: ResourceInput): Promise<Insertable<ResourceTable>> {
+    const key = variantOf(input);
+    return {
+      tenant_id: tenantId,
+      id: randomUUID(),
+      resource_type: VARIANTS[key],
+      name: input.name,
+      external_id: input.external_id ?? null,
+      code: input.code ?? null,
+      subcontractor_id: await checkSubcontractor(tenantId, input.subcontractor),
+      properties: JSON.stringify(normalizeProperties(input[key] ?? {})),
+      details: JSON.stringify(detailsOf(input)),
+      updated_at: UNSTAMPED,
+    };
   }
 
   /**
@@ -116,24 +142,41 @@ export function createResourcesService(deps: { db: Db; bus: EventBus; companies:
   return {
     async create(principal: Principal, input: ResourceInput): Promise<Versioned<ResourceOutput>> {
       const tenantId = principal.tenantId;
-      const key = variantOf(input);
-      const subcontractorId = await checkSubcontractor(tenantId, input.subcontractor);
+      const row = await newRow(tenantId, input);
       await checkExternalId(db, tenantId, input.external_id);
-      return inTransaction(db, async (tx) => {
-        const row = await repo.insertResource(tx.trx, {
-          tenant_id: tenantId,
-          id: randomUUID(),
-          resource_type: VARIANTS[key],
-          name: input.name,
-          external_id: input.external_id ?? null,
-          code: input.code ?? null,
-          subcontractor_id: subcontractorId,
-          properties: JSON.stringify(normalizeProperties(input[key] ?? {})),
-          details: JSON.stringify(detailsOf(input)),
-          updated_at: UNSTAMPED,
-        });
-        return announce(tx, principal, 'created', row);
+      return inTransaction(db, async (tx) => announce(tx, principal, 'created', await repo.insertResource(tx.trx, row)));
+    },
+
+    /**
+     * Up to BULK_MAX resources in one transaction (Waybill's bulk endpoint). Each record is checked
+     * on its own and answered in `results` at its index: refused ones (400, or 409 for an
+     * external_id taken before or earlier in the batch) do not stop the others.
+     */
+    async createMany(principal: Principal, inputs: ResourceInput[]): Promise<BulkResult[]> {
+      const tenantId = principal.tenantId;
+      const wanted = inputs.map((i) => i.external_id).filter((id): id is string => Boolean(id));
+      const taken = new Set((await repo.findByExternalIds(db, tenantId, wanted)).map((r) => r.external_id));
+      const results: BulkResult[] = [];
+      const rows: Array<{ index: number; row: Insertable<ResourceTable> }> = [];
+      for (const [index, input] of inputs.entries()) {
+        try {
+          const row = await newRow(tenantId, input);
+          if (input.external_id && taken.has(input.external_id)) checkExternalIdFree(input.external_id, true);
+          if (input.external_id) taken.add(input.external_id);
+          rows.push({ index, row });
+        } catch (err) {
+          if (!(err instanceof AppError)) throw err;
+          results[index] = { index, status: err.statusCode, error: { message: err.message, errors: err.errors } };
+        }
+      }
+      await inTransaction(db, async (tx) => {
+        const inserted = await repo.insertResources(tx.trx, rows.map((r) => r.row));
+        for (const [i, row] of inserted.entries()) {
+          const index = (rows[i] as { index: number }).index;
+          results[index] = { index, status: 200, record: (await announce(tx, principal, 'created', row)).record };
+        }
       });
+      return results;
     },
 
     async get(principal: Principal, id: string): Promise<Versioned<ResourceOutput>> {
