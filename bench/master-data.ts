@@ -104,7 +104,7 @@ async function benchEngine(engine: Engine): Promise<Row[]> {
       tokens.map(async (token, c) => {
         for (let from = c * perClient; from < Math.min((c + 1) * perClient, TOTAL); from += BULK) {
           const records = Array.from({ length: Math.min(BULK, (c + 1) * perClient - from, TOTAL - from) }, (_, i) => record(from + i, 'BULK'));
-          const { results } = (await request(`${base}/v1/resources/resource/bulk`, token, { method: 'POST', body: { records } })) as { results: Array<{ status: number }> };
+          const { results } = (await request(`${base}/v1/resources/bulk`, token, { method: 'POST', body: { records } })) as { results: Array<{ status: number }> };
           if (results.some((r) => r.status !== 200)) throw new Error('a bulk record was refused');
         }
       }),
@@ -121,7 +121,7 @@ async function benchEngine(engine: Engine): Promise<Row[]> {
         seconds: busySeconds,
         note: `${updates} updates meanwhile; all ${TOTAL} seen, ${busy.items - TOTAL} seen again after their update`,
       },
-      { engine, phase: `bulk create (${CLIENTS} clients, ${BULK} per request)`, records: TOTAL, seconds: bulkSeconds, note: 'POST /v1/resources/resource/bulk' },
+      { engine, phase: `bulk create (${CLIENTS} clients, ${BULK} per request)`, records: TOTAL, seconds: bulkSeconds, note: 'POST /v1/resources/bulk' },
     ];
   } finally {
     await server.stop();

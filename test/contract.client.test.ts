@@ -54,7 +54,7 @@ const DRIVEN_AREAS = ['/v1/auth/', '/me', '/v1/webhook', '/v1/orders/order', '/v
 /** Paths (or `method path`s) inside those areas that belong to the later areas. */
 const UNDRIVEN = [
   '/v1/webhook/subco-', '/v1/webhook/fleet-', '/v1/webhook/status', '/v1/webhook/billing-document-update',
-  '/v1/orders/order/{order_id}/charges', '/v1/companies/company/{company_id}/validity',
+  '/v1/orders/order/{order_id}/charges', '/v1/companies/company/{company_id}/validity', '/v1/companies/company/{company_id}/documents',
   'put /v1/companies/company/', 'patch /v1/companies/company/', 'delete /v1/companies/company/',
 ];
 

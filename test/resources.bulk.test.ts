@@ -11,11 +11,11 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-const BULK = '/v1/resources/resource/bulk';
+const BULK = '/v1/resources/bulk';
 const call = (client: Client, method: 'GET' | 'POST', url: string, payload?: object) =>
   ctx.app.inject({ method, url, headers: { authorization: client.auth }, ...(payload ? { payload } : {}) });
 
-describe('POST /v1/resources/resource/bulk', () => {
+describe('POST /v1/resources/bulk', () => {
   it('creates the valid records in one go and answers each at its index', async () => {
     expect((await call(admin, 'POST', '/v1/resources/resource', { name: 'Old truck', external_id: 'TAKEN', truck: {} })).statusCode).toBe(200);
     const records = [

@@ -32,7 +32,9 @@ export function resourcesRoutes(app: App, deps: { resources: ResourcesService })
     handler: async (request, reply) => sendVersioned(reply, await resources.create(principalOf(request), request.body)),
   });
 
-  app.post(`${base}/bulk`, {
+  // Not under /v1/resources/resource/: there `bulk` would meet the item routes' `:resource_id`, and
+  // another method on it would be a 400 about the id instead of a 405.
+  app.post('/v1/resources/bulk', {
     config: TENANT_ONLY,
     schema: {
       tags: TAGS,
