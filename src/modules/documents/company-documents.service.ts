@@ -36,6 +36,9 @@ export function createCompanyDocumentsService(deps: { db: Db; documents: Documen
     async create(principal: Principal, companyId: string, input: CompanyDocumentInput): Promise<CompanyDocumentOutput> {
       const subject = await validities.companySubject(principal, companyId);
       const row = await inTransaction(db, async (tx) => {
+        // Sent again (a retry), the upload answers its first document and creates no second validity.
+        const again = await documents.attachedUpload(tx, principal.tenantId, { uploadId: input.upload_id, subjectType: 'COMPANY', subjectId: companyId });
+        if (again) return again;
         const validity = input.validity ? await validities.insertInTx(tx, principal, subject, input.validity) : null;
         return documents.attachUpload(tx, {
           tenantId: principal.tenantId,

@@ -313,6 +313,11 @@ export function createDocumentsService(deps: { db: Db; bus: EventBus; blobs: Blo
       return rows.map(documentOutput);
     },
 
+    /** The document an upload was already attached as, for this subject (inside the caller's transaction). */
+    attachedUpload(tx: Tx, tenantId: string, key: { uploadId: string; subjectType: string; subjectId: string }): Promise<DocumentRow | undefined> {
+      return repo.findAttachedUpload(tx.trx, tenantId, key);
+    },
+
     /** The documents proving a validity, oldest first, as the contract's `Document[]`. */
     async listForValidity(tenantId: string, validityId: string, limit: number): Promise<DocumentOutput[]> {
       return (await repo.listValidityDocuments(db, tenantId, validityId, limit)).map(documentOutput);
