@@ -2,7 +2,8 @@
  * Master-data bulk sync (issue 11): 4 API clients create 10,000 resources in parallel over HTTP
  * (each client one request at a time, as a sync job would), then one client pages through all of
  * them with `updated_after` and cursors, first alone and then while another client keeps
- * updating resources (every resource must still be seen). Records per second for each phase.
+ * updating resources (every resource must still be seen); last, the same number again through
+ * the bulk endpoint, 500 per request. Records per second for each phase.
  * `BENCH_RESOURCES` (default 10000), `BENCH_CLIENTS` (4), `BENCH_ENGINES` (postgres).
  */
 import { machineLine, startBenchServer, type Engine } from './support.js';
@@ -10,6 +11,7 @@ import { machineLine, startBenchServer, type Engine } from './support.js';
 const TOTAL = Number(process.env.BENCH_RESOURCES ?? 10_000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 4);
 const PAGE = 500;
+const BULK = 500;
 const ENGINES = (process.env.BENCH_ENGINES ?? 'postgres').split(',') as Engine[];
 const VARIANTS = ['driver', 'tractor', 'truck', 'van', 'trailer', 'full_trailer', 'chassis', 'container'];
 
@@ -30,6 +32,12 @@ async function request(url: string, token: string, init: { method?: string; body
   const text = await res.text();
   if (res.status !== 200) throw new Error(`${init.method ?? 'GET'} ${url}: ${res.status} ${text.slice(0, 300)}`);
   return JSON.parse(text) as Record<string, unknown>;
+}
+
+/** The n-th benchmark resource, cycling through the variants. */
+function record(n: number, prefix: string) {
+  const variant = VARIANTS[n % VARIANTS.length] as string;
+  return { name: `Resource ${n}`, external_id: `${prefix}-${n}`, [variant]: variant === 'driver' ? { first_name: `D${n}` } : {} };
 }
 
 /** Pages the whole list; returns how many items came and how many distinct resources. */
@@ -62,12 +70,7 @@ async function benchEngine(engine: Engine): Promise<Row[]> {
     await Promise.all(
       tokens.map(async (token, c) => {
         for (let i = 0; i < perClient && c * perClient + i < TOTAL; i++) {
-          const n = c * perClient + i;
-          const variant = VARIANTS[n % VARIANTS.length] as string;
-          const created = await request(`${base}/v1/resources/resource`, token, {
-            method: 'POST',
-            body: { name: `Resource ${n}`, external_id: `BENCH-${n}`, [variant]: variant === 'driver' ? { first_name: `D${n}` } : {} },
-          });
+          const created = await request(`${base}/v1/resources/resource`, token, { method: 'POST', body: record(c * perClient + i, 'BENCH') });
           ids.push(created.row_id as string);
         }
       }),
@@ -95,6 +98,19 @@ async function benchEngine(engine: Engine): Promise<Row[]> {
     await writer;
     if (busy.distinct.size !== TOTAL) throw new Error(`paging under updates saw ${busy.distinct.size} of ${TOTAL}`);
 
+    // The same load again through the bulk endpoint: each client sends batches of BULK records.
+    started = performance.now();
+    await Promise.all(
+      tokens.map(async (token, c) => {
+        for (let from = c * perClient; from < Math.min((c + 1) * perClient, TOTAL); from += BULK) {
+          const records = Array.from({ length: Math.min(BULK, (c + 1) * perClient - from, TOTAL - from) }, (_, i) => record(from + i, 'BULK'));
+          const { results } = (await request(`${base}/v1/resources/bulk`, token, { method: 'POST', body: { records } })) as { results: Array<{ status: number }> };
+          if (results.some((r) => r.status !== 200)) throw new Error('a bulk record was refused');
+        }
+      }),
+    );
+    const bulkSeconds = (performance.now() - started) / 1000;
+
     return [
       { engine, phase: `create (${CLIENTS} clients in parallel)`, records: TOTAL, seconds: createSeconds, note: '' },
       { engine, phase: `page all, ${PAGE} per page`, records: quiet.items, seconds: pageSeconds, note: '' },
@@ -105,6 +121,7 @@ async function benchEngine(engine: Engine): Promise<Row[]> {
         seconds: busySeconds,
         note: `${updates} updates meanwhile; all ${TOTAL} seen, ${busy.items - TOTAL} seen again after their update`,
       },
+      { engine, phase: `bulk create (${CLIENTS} clients, ${BULK} per request)`, records: TOTAL, seconds: bulkSeconds, note: 'POST /v1/resources/bulk' },
     ];
   } finally {
     await server.stop();

@@ -20,6 +20,9 @@ import { authRoutes } from './modules/auth/auth.routes.js';
 import { authSchemas } from './modules/auth/auth.schemas.js';
 import { companiesRoutes } from './modules/companies/companies.routes.js';
 import { companySchemas } from './modules/companies/companies.schemas.js';
+import { companyDocumentsRoutes } from './modules/documents/company-documents.routes.js';
+import { companyDocumentSchemas } from './modules/documents/company-documents.schemas.js';
+import { masterDataDocumentSchemas } from './modules/documents/master-data-documents.js';
 import { documentsRoutes, orderDocumentsRoutes } from './modules/documents/documents.routes.js';
 import { documentSchemas } from './modules/documents/documents.schemas.js';
 import { ordersRoutes } from './modules/orders/orders.routes.js';
@@ -105,7 +108,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   });
   await app.register(swaggerUi, referencePageOptions);
 
-  for (const schema of [...commonSchemas, ...authSchemas, ...companySchemas, ...resourceSchemas, ...unavailabilitySchemas, ...validitySchemaList, ...documentSchemas, ...ordersSchemas, ...eventSchemas, ...webhookSchemas, ...tripsSchemas, ...tripStatusSchemas, ...tripImportSchemas, ...trackingSchemas, ...accountingSchemas]) app.addSchema(schema);
+  for (const schema of [...commonSchemas, ...authSchemas, ...companySchemas, ...resourceSchemas, ...unavailabilitySchemas, ...validitySchemaList, ...masterDataDocumentSchemas, ...companyDocumentSchemas, ...documentSchemas, ...ordersSchemas, ...eventSchemas, ...webhookSchemas, ...tripsSchemas, ...tripStatusSchemas, ...tripImportSchemas, ...trackingSchemas, ...accountingSchemas]) app.addSchema(schema);
 
   registerAuth(app, services.auth.authenticator, config.tokenRateLimitPerMinute);
   registerIdempotency(app, services.db);
@@ -118,6 +121,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   resourcesRoutes(app, services);
   unavailabilityRoutes(app, services);
   validitiesRoutes(app, services);
+  companyDocumentsRoutes(app, services);
   await documentsRoutes(app, services);
   await orderDocumentsRoutes(app, services);
   ordersRoutes(app, services);

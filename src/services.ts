@@ -5,6 +5,7 @@ import type { EventBus } from './platform/events/bus.js';
 import { createFileBlobStore } from './platform/storage/file-blob-store.js';
 import { createAuthService } from './modules/auth/auth.service.js';
 import { createCompaniesService } from './modules/companies/companies.service.js';
+import { createCompanyDocumentsService } from './modules/documents/company-documents.service.js';
 import { createDocumentsService } from './modules/documents/documents.service.js';
 import { createOrderDocumentsService } from './modules/documents/order-documents.service.js';
 import { createEventsService } from './modules/events/events.service.js';
@@ -29,9 +30,10 @@ export async function createServices(deps: { config: Config; database: DatabaseH
   const companies = createCompaniesService({ db, bus });
   const resources = createResourcesService({ db, bus, companies });
   const unavailability = createUnavailabilityService({ db, bus, resources });
-  const validities = createValiditiesService({ db, resources, companies });
   const auth = await createAuthService({ db, bus, tokenTtlSeconds: config.tokenTtlSeconds, companies, box });
   const documents = createDocumentsService({ db, bus, blobs: createFileBlobStore(config.blobDir), maxBytes: config.documentMaxBytes });
+  const validities = createValiditiesService({ db, bus, resources, companies, unavailability, documents });
+  const companyDocuments = createCompanyDocumentsService({ db, documents, validities });
   const orders = createOrdersService({ db, bus, companies, documents });
   const orderDocuments = createOrderDocumentsService({ documents, orders });
   const trips = createTripsService({ db, bus, orders, companies, resources, documents });
@@ -47,7 +49,7 @@ export async function createServices(deps: { config: Config; database: DatabaseH
     visibility: orders,
     answers: { subcontractor_dispatch: dispatchAnswers, fleet_dispatch: dispatchAnswers },
   });
-  return { config, database: deps.database, db, bus, box, auth, companies, resources, unavailability, validities, orders, trips, tracking, events, webhooks, documents, orderDocuments, accounting };
+  return { config, database: deps.database, db, bus, box, auth, companies, resources, unavailability, validities, orders, trips, tracking, events, webhooks, documents, orderDocuments, companyDocuments, accounting };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;

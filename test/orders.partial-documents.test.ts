@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client, TestContext } from './support/app.js';
+import { stageUpload, type Client, type TestContext } from './support/app.js';
 import { expectContract } from './support/contract.js';
 import { byReference, get, ordersWorld, partialUpdate, realisticOrder, upload } from './orders.fixtures.js';
 
@@ -12,20 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-async function stagedUpload(content: string): Promise<string> {
-  const boundary = 'waybill-orders-test';
-  const payload = Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="pod.pdf"\r\nContent-Type: application/pdf\r\n\r\n${content}\r\n--${boundary}--\r\n`,
-  );
-  const res = await ctx.app.inject({
-    method: 'POST',
-    url: '/v1/documents/document/upload_content',
-    headers: { authorization: admin.auth, 'content-type': `multipart/form-data; boundary=${boundary}` },
-    payload,
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  return res.json().upload_id;
-}
+const stagedUpload = (content: string) => stageUpload(ctx, admin, content, 'pod.pdf');
 
 const partial = (updates: unknown[]) => partialUpdate(ctx, hook, updates);
 

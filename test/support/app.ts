@@ -123,3 +123,17 @@ export async function newCompany(ctx: TestContext, admin: Client, body: Record<s
   if (res.statusCode !== 200) throw new Error(`company create failed: ${res.statusCode} ${res.body}`);
   return (res.json() as { id: string }).id;
 }
+
+/** Stages a small PDF through POST /v1/documents/document/upload_content as `client`; returns its upload_id. */
+export async function stageUpload(ctx: TestContext, client: Client, content: string, filename = 'proof.pdf'): Promise<string> {
+  const boundary = 'waybill-test-upload';
+  const payload = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/pdf\r\n\r\n${content}\r\n--${boundary}--\r\n`;
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: '/v1/documents/document/upload_content',
+    headers: { authorization: client.auth, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    payload,
+  });
+  if (res.statusCode !== 201) throw new Error(`upload failed: ${res.statusCode} ${res.body}`);
+  return (res.json() as { upload_id: string }).upload_id;
+}

@@ -1,6 +1,7 @@
 import type { Insertable, Selectable } from 'kysely';
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.js';
+import { keysetAfter } from '../../platform/db/keyset.js';
 import type { DocumentTable } from './documents.tables.js';
 import './documents.tables.js';
 
@@ -65,4 +66,21 @@ export async function referencedBlobs(db: Executor, sha256s: string[]): Promise<
   if (sha256s.length === 0) return new Set();
   const rows = await db.selectFrom('documents').select('sha256').distinct().where('sha256', 'in', sha256s).execute();
   return new Set(rows.map((r) => r.sha256));
+}
+
+/** One page of a subject's own documents (a company's), oldest first, one row more than `limit`. */
+export async function listSubjectDocuments(
+  db: Executor,
+  tenantId: string,
+  subject: { type: string; id: string },
+  page: { after?: { ts: Date; id: string }; limit: number },
+): Promise<DocumentRow[]> {
+  let q = db.selectFrom('documents').selectAll().where('tenant_id', '=', tenantId).where('subject_type', '=', subject.type).where('subject_id', '=', subject.id);
+  if (page.after) q = q.where(keysetAfter('created_at', 'id', page.after));
+  return q.orderBy('created_at').orderBy('id').limit(page.limit + 1).execute();
+}
+
+/** The documents proving one validity, oldest first. */
+export async function listValidityDocuments(db: Executor, tenantId: string, validityId: string, limit: number): Promise<DocumentRow[]> {
+  return db.selectFrom('documents').selectAll().where('tenant_id', '=', tenantId).where('validity_id', '=', validityId).orderBy('created_at').orderBy('id').limit(limit).execute();
 }

@@ -6,6 +6,7 @@ import { inTransaction, type Tx } from '../../platform/db/tx.js';
 import { appendEvent } from '../../platform/events/append.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import { badRequest, detail, notFound, payloadTooLarge } from '../../platform/http/errors.js';
+import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
 import type { Principal } from '../../platform/http/principal.js';
 import { BlobSourceError, BlobTooLargeError, type BlobStore, type StoredBlob } from '../../platform/storage/blob-store.js';
 import { cleanFilename, cleanName, contentTypeFromFilename, normalizeContentType, strictBase64 } from './document-names.js';
@@ -61,6 +62,34 @@ export interface AttachToOrderInput {
    */
   attachedByCompanyId: string | null;
 }
+
+/** A staged upload attached to a master-data subject: a company or a validity. */
+export interface AttachUploadInput {
+  tenantId: string;
+  subjectType: 'COMPANY' | 'VALIDITY';
+  subjectId: string;
+  /** The validity the document proves, when it proves one. */
+  validityId: string | null;
+  /** Companies besides the tenant that may see the document. */
+  companyIds: string[];
+  type: string;
+  /** Display name; the upload's file name when empty. */
+  name: string;
+  uploadId: string;
+  /** Where the upload id sat in the request, for the error detail. */
+  uploadIdPath: string;
+  uploadedBy?: string;
+  attachedByCompanyId: string | null;
+}
+
+/** Everything `attach` needs, whatever the subject. */
+type AttachInput = Omit<AttachToOrderInput, 'orderId' | 'subjectType'> & {
+  subjectType: string;
+  orderId: string | null;
+  validityId: string | null;
+  name?: string;
+  uploadIdPath?: string;
+};
 
 export interface NewFile {
   filename: string | undefined;
@@ -144,6 +173,55 @@ export function createDocumentsService(deps: { db: Db; bus: EventBus; blobs: Blo
     return { blob, contentType, filename: cleanFilename(embedded.filename) };
   }
 
+  /** Creates the row for content attached to a subject: from a staged upload (once per subject) or embedded bytes. */
+  async function attach(tx: Tx, input: AttachInput): Promise<DocumentRow> {
+    const common = {
+      tenant_id: input.tenantId,
+      id: randomUUID(),
+      type: input.type,
+      subject_type: input.subjectType,
+      subject_id: input.subjectId,
+      order_id: input.orderId,
+      validity_id: input.validityId,
+      company_ids: input.companyIds,
+    };
+    if ('uploadId' in input.source) {
+      const uploadId = input.source.uploadId;
+      const upload = await repo.findUpload(tx.trx, input.tenantId, uploadId);
+      // An upload belongs to whoever staged it: the tenant (no company) or one company. Anyone
+      // else attaching it could then download it through the subject, so it stays unknown to them.
+      const stagedBy = upload?.company_ids[0] ?? null;
+      if (!upload || stagedBy !== input.attachedByCompanyId) {
+        throw badRequest(`Unknown upload_id "${uploadId}"`, [
+          detail(`no upload ${uploadId}; upload the file with POST /v1/documents/document/upload_content first`, 'upload_id', input.uploadIdPath ?? 'remote_document.upload_id'),
+        ]);
+      }
+      const existing = await repo.findAttachedUpload(tx.trx, input.tenantId, { uploadId, subjectType: input.subjectType, subjectId: input.subjectId });
+      if (existing) return existing;
+      return insertWithEvent(tx, {
+        ...common,
+        name: cleanName(input.name) ?? upload.name,
+        filename: upload.filename,
+        content_type: upload.content_type,
+        size_bytes: upload.size_bytes,
+        sha256: upload.sha256,
+        source_upload_id: upload.id,
+        uploaded_by: input.uploadedBy ?? upload.uploaded_by,
+      });
+    }
+    const { blob, contentType, filename } = await embeddedBlob(input.source.embedded);
+    return insertWithEvent(tx, {
+      ...common,
+      name: filename,
+      filename,
+      content_type: contentType,
+      size_bytes: blob.size,
+      sha256: blob.sha256,
+      source_upload_id: null,
+      uploaded_by: input.uploadedBy ?? null,
+    });
+  }
+
   return {
     /** The largest document accepted, in bytes. */
     maxBytes,
@@ -181,52 +259,17 @@ export function createDocumentsService(deps: { db: Db; bus: EventBus; blobs: Blo
      */
     async attachToOrder(tx: Tx, input: AttachToOrderInput): Promise<{ documentId: string }> {
       checkType(input.type);
-      const common = {
-        tenant_id: input.tenantId,
-        id: randomUUID(),
-        type: input.type,
-        subject_type: input.subjectType,
-        subject_id: input.subjectId,
-        order_id: input.orderId,
-        company_ids: input.companyIds,
-      };
-      if ('uploadId' in input.source) {
-        const uploadId = input.source.uploadId;
-        const upload = await repo.findUpload(tx.trx, input.tenantId, uploadId);
-        // An upload belongs to whoever staged it: the tenant (no company) or one company. Anyone
-        // else attaching it could then download it through the order, so it stays unknown to them.
-        const stagedBy = upload?.company_ids[0] ?? null;
-        if (!upload || stagedBy !== input.attachedByCompanyId) {
-          throw badRequest(`Unknown upload_id "${uploadId}"`, [
-            detail(`no upload ${uploadId}; upload the file with POST /v1/documents/document/upload_content first`, 'upload_id', 'remote_document.upload_id'),
-          ]);
-        }
-        const existing = await repo.findAttachedUpload(tx.trx, input.tenantId, { uploadId, subjectType: input.subjectType, subjectId: input.subjectId });
-        if (existing) return { documentId: existing.id };
-        const row = await insertWithEvent(tx, {
-          ...common,
-          name: upload.name,
-          filename: upload.filename,
-          content_type: upload.content_type,
-          size_bytes: upload.size_bytes,
-          sha256: upload.sha256,
-          source_upload_id: upload.id,
-          uploaded_by: input.uploadedBy ?? upload.uploaded_by,
-        });
-        return { documentId: row.id };
-      }
-      const { blob, contentType, filename } = await embeddedBlob(input.source.embedded);
-      const row = await insertWithEvent(tx, {
-        ...common,
-        name: filename,
-        filename,
-        content_type: contentType,
-        size_bytes: blob.size,
-        sha256: blob.sha256,
-        source_upload_id: null,
-        uploaded_by: input.uploadedBy ?? null,
-      });
+      const { orderId, ...rest } = input;
+      const row = await attach(tx, { ...rest, orderId, validityId: null });
       return { documentId: row.id };
+    },
+
+    /**
+     * Attaches a staged upload to a master-data subject (a company, a validity) inside the caller's
+     * transaction, with the same staging rules as orders. The caller has checked `type`.
+     */
+    attachUpload(tx: Tx, input: AttachUploadInput): Promise<DocumentRow> {
+      return attach(tx, { ...input, orderId: null, source: { uploadId: input.uploadId } });
     },
 
     /**
@@ -268,6 +311,24 @@ export function createDocumentsService(deps: { db: Db; bus: EventBus; blobs: Blo
     async listForOrder(tenantId: string, orderId: string): Promise<DocumentOutput[]> {
       const rows = await repo.listOrderDocuments(db, tenantId, orderId, MAX_DOCUMENTS_PER_LIST);
       return rows.map(documentOutput);
+    },
+
+    /** The document an upload was already attached as, for this subject (inside the caller's transaction). */
+    attachedUpload(tx: Tx, tenantId: string, key: { uploadId: string; subjectType: string; subjectId: string }): Promise<DocumentRow | undefined> {
+      return repo.findAttachedUpload(tx.trx, tenantId, key);
+    },
+
+    /** The documents proving a validity, oldest first, as the contract's `Document[]`. */
+    async listForValidity(tenantId: string, validityId: string, limit: number): Promise<DocumentOutput[]> {
+      return (await repo.listValidityDocuments(db, tenantId, validityId, limit)).map(documentOutput);
+    },
+
+    /** One page of a subject's own documents (a company's), oldest first. */
+    async pageForSubject(tenantId: string, subject: { type: string; id: string }, query: { cursor?: string; limit?: number }) {
+      const limit = query.limit ?? 100;
+      const state = query.cursor ? decodeCursor(query.cursor, {}, {}) : undefined;
+      const rows = await repo.listSubjectDocuments(db, tenantId, subject, { after: state && { ts: new Date(state.after.ts), id: state.after.id }, limit });
+      return pageOf(rows, limit, {}, (r) => ({ ts: r.created_at, id: r.id }));
     },
 
     /**

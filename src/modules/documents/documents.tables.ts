@@ -14,6 +14,8 @@ export interface DocumentTable {
   subject_type: string | null;
   subject_id: string | null;
   order_id: string | null;
+  /** The validity the document proves (a company's or a resource's); null for other documents. */
+  validity_id: string | null;
   /** The staged upload this row was attached from. */
   source_upload_id: string | null;
   company_ids: string[];

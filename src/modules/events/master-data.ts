@@ -1,9 +1,9 @@
-import { appendEvent } from '../../platform/events/append.js';
+import { appendEvent, type EventPrelude } from '../../platform/events/append.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import type { Tx } from '../../platform/db/tx.js';
 import type { Principal } from '../../platform/http/principal.js';
 
-export const MASTER_DATA_ENTITIES = ['company', 'contact', 'resource', 'unavailability'] as const;
+export const MASTER_DATA_ENTITIES = ['company', 'contact', 'resource', 'unavailability', 'validity'] as const;
 export type MasterDataEntity = (typeof MASTER_DATA_ENTITIES)[number];
 export type MasterDataOperation = 'created' | 'updated' | 'archived' | 'deleted';
 
@@ -29,7 +29,7 @@ export interface MasterDataChange {
  * receiver applying messages in order ends with the current state. `origin_client_id` names the
  * API client that made the change, which lets fan-out keep a change from echoing back to it.
  */
-export async function appendMasterDataEvent(tx: Tx, bus: EventBus, change: MasterDataChange) {
+export async function appendMasterDataEvent(tx: Tx, bus: EventBus, change: MasterDataChange, prelude?: EventPrelude) {
   return appendEvent(tx, bus, {
     tenantId: change.tenantId,
     type: `${change.entity}.${change.operation}`,
@@ -45,5 +45,5 @@ export async function appendMasterDataEvent(tx: Tx, bus: EventBus, change: Maste
       record: change.record,
       origin_client_id: change.origin?.clientId ?? null,
     },
-  });
+  }, prelude);
 }

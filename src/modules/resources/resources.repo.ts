@@ -12,6 +12,14 @@ export async function insertResource(db: Executor, row: Insertable<ResourceTable
   return db.insertInto('resources').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
+/** Many rows in one statement, answered in the order given. */
+export async function insertResources(db: Executor, rows: Insertable<ResourceTable>[]): Promise<ResourceRow[]> {
+  if (rows.length === 0) return [];
+  const inserted = await db.insertInto('resources').values(rows).returningAll().execute();
+  const byId = new Map(inserted.map((r) => [r.id, r]));
+  return rows.map((r) => byId.get(r.id) as ResourceRow);
+}
+
 export async function findResource(db: Executor, tenantId: string, id: string): Promise<ResourceRow | undefined> {
   return db.selectFrom('resources').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
 }
@@ -46,6 +54,11 @@ export async function matchResources(db: Executor, tenantId: string, m: Resource
     q = q.where((eb) => eb.or([eb('external_id', 'in', [...generic]), eb('code', 'in', [...generic]), ...(uuids.length ? [eb('id', 'in', uuids)] : [])]));
   }
   return q.orderBy('id').limit(limit).execute();
+}
+
+export async function findByExternalIds(db: Executor, tenantId: string, externalIds: string[]): Promise<ResourceRow[]> {
+  if (!externalIds.length) return [];
+  return db.selectFrom('resources').selectAll().where('tenant_id', '=', tenantId).where('external_id', 'in', externalIds).execute();
 }
 
 export async function findByExternalId(db: Executor, tenantId: string, externalId: string): Promise<ResourceRow | undefined> {

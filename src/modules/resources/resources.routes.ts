@@ -1,10 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import { principalOf } from '../../platform/http/auth.js';
 import { etagOf, sendVersioned } from '../../platform/http/etag.js';
-import { conditionalErrorResponses, errorResponses, IfMatchHeaders, PageQuery } from '../../platform/http/schemas.js';
+import { conditionalErrorResponses, errorResponses, IfMatchHeaders, PageQuery, writeErrors } from '../../platform/http/schemas.js';
 import { ref, type App } from '../../platform/http/types.js';
 import {
-  ListResourceGroupOutput, ListResourceOutput, PartialResourceInput, ResourceGroupInput, ResourceGroupOutput, ResourceInput, ResourceListQuery,
+  ListResourceGroupOutput, ListResourceOutput, PartialResourceInput, ResourceBulkInput, ResourceBulkOutput, ResourceGroupInput, ResourceGroupOutput, ResourceInput, ResourceListQuery,
   ResourceOutput, ResourceParams,
 } from './resources.schemas.js';
 import type { ResourcesService } from './resources.service.js';
@@ -30,6 +30,24 @@ export function resourcesRoutes(app: App, deps: { resources: ResourcesService })
       response: { 200: ref(ResourceOutput), ...errorResponses },
     },
     handler: async (request, reply) => sendVersioned(reply, await resources.create(principalOf(request), request.body)),
+  });
+
+  // Not under /v1/resources/resource/: there `bulk` would meet the item routes' `:resource_id`, and
+  // another method on it would be a 400 about the id instead of a 405.
+  app.post('/v1/resources/bulk', {
+    config: TENANT_ONLY,
+    schema: {
+      tags: TAGS,
+      operationId: 'createResourcesInBulk',
+      summary: 'Create up to 500 resources at once (Waybill extension)',
+      description:
+        'Not in the reference contract: for initial loads. Each record is what POST /v1/resources/resource takes and is checked on its own; ' +
+        '`results` answers each at its index with the resource (200) or the error envelope (400, or 409 for an `external_id` already used, ' +
+        'also earlier in the same batch). The accepted records are written in one transaction, each with its master_data event.',
+      body: ref(ResourceBulkInput),
+      response: { 200: ref(ResourceBulkOutput, { description: 'One result per record' }), ...writeErrors(409) },
+    },
+    handler: async (request) => ({ results: await resources.createMany(principalOf(request), request.body.records) }),
   });
 
   app.get(base, {

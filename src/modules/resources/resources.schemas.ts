@@ -176,4 +176,38 @@ export const ResourceGroupInput = Type.Object(
 );
 export type ResourceGroupInput = Static<typeof ResourceGroupInput>;
 
-export const resourceSchemas: TObject[] = [ResourceInput, PartialResourceInput, ResourceGroupOutput, ResourceOutput, ListResourceOutput, ListResourceGroupOutput, ResourceGroupInput];
+/** The most records one bulk create takes: one transaction, one answer, well within the JSON body limit for usual records. */
+export const BULK_MAX = 500;
+
+export const ResourceBulkInput = Type.Object(
+  { records: Type.Array(ref(ResourceInput), { minItems: 1, maxItems: BULK_MAX, description: 'The resources to create, each as POST /v1/resources/resource takes it.' }) },
+  { $id: 'ResourceBulkInput', examples: [{ records: [{ name: 'Truck 12', external_id: 'FLEET-12', truck: {} }, { name: 'Dana Smith', external_id: 'HR-7', driver: { first_name: 'Dana' } }] }] },
+);
+
+export const ResourceBulkOutput = Type.Object(
+  {
+    results: Type.Array(
+      Type.Object({
+        index: Type.Integer({ description: 'Position of the record in `records`.' }),
+        status: Type.Integer({ description: 'What POST /v1/resources/resource would have answered: 200, or 400 / 409.' }),
+        record: Type.Optional(ref(ResourceOutput)),
+        error: Type.Optional(Type.Ref('ValidationErrorResponse')),
+      }),
+      { description: 'One result per record, in the order sent.' },
+    ),
+  },
+  {
+    $id: 'ResourceBulkOutput',
+    examples: [
+      {
+        results: [
+          { index: 0, status: 409, error: { message: 'A resource with external_id "FLEET-12" already exists', errors: [{ message: 'external_id must be unique', field: 'external_id', path: 'body.external_id', detail: null }] } },
+        ],
+      },
+    ],
+  },
+);
+
+export const resourceSchemas: TObject[] = [
+  ResourceInput, PartialResourceInput, ResourceGroupOutput, ResourceOutput, ListResourceOutput, ListResourceGroupOutput, ResourceGroupInput, ResourceBulkInput, ResourceBulkOutput,
+];

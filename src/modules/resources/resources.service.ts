@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import type { Insertable } from 'kysely';
 import type { Db, Executor } from '../../platform/db/database.js';
-import { drawChangeTime } from '../../platform/db/change-clock.js';
+import { stampChangeTime, UNSTAMPED } from '../../platform/db/change-clock.js';
 import { inTransaction, type Tx } from '../../platform/db/tx.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import { checkIfMatch, type Versioned } from '../../platform/http/etag.js';
-import { badRequest, conflict, detail, notFound, type ErrorDetail } from '../../platform/http/errors.js';
+import { AppError, badRequest, conflict, detail, notFound, type ErrorDetail } from '../../platform/http/errors.js';
 import { cursorField, decodeCursor, pageOf } from '../../platform/http/pagination.js';
 import type { Principal } from '../../platform/http/principal.js';
 import type { CompaniesService } from '../companies/companies.service.js';
@@ -13,6 +14,7 @@ import { detailsOf, patchDetails, patchProperties, variantOf } from './resources
 import { resourceOutput, type ResourceDetails } from './resources.output.js';
 import * as repo from './resources.repo.js';
 import type { ResourceRow } from './resources.repo.js';
+import type { ResourceTable } from './resources.tables.js';
 import type { PartialResourceInput, ResourceGroupInput, ResourceInput, ResourceListQuery, ResourceOutput } from './resources.schemas.js';
 import { normalizeProperties, VARIANTS, variantKeyOf, type VariantKey } from './resources.variants.js';
 
@@ -21,6 +23,15 @@ export type ResourcesService = ReturnType<typeof createResourcesService>;
 /** The per-tenant clock whose times order resources for `updated_after` paging. */
 const CLOCK = 'resources_clock';
 const MAX_IN_LIST = 100;
+
+function checkExternalIdFree(externalId: string, taken: boolean) {
+  if (taken) throw conflict(`A resource with external_id "${externalId}" already exists`, [detail('external_id must be unique', 'external_id', 'body.external_id')]);
+}
+
+/** The answer for one record of a bulk create: the resource, or why it was refused. */
+export type BulkResult =
+  | { index: number; status: 200; record: ResourceOutput }
+  | { index: number; status: number; error: { message: string; errors: ErrorDetail[] } };
 
 /** What other modules learn about a resource they are about to use. */
 export interface ActiveResource {
@@ -65,26 +76,52 @@ export function createResourcesService(deps: { db: Db; bus: EventBus; companies:
   async function checkExternalId(ex: Executor, tenantId: string, externalId: string | null | undefined, selfId?: string) {
     if (!externalId) return;
     const holder = await repo.findByExternalId(ex, tenantId, externalId);
-    if (holder && holder.id !== selfId) {
-      throw conflict(`A resource with external_id "${externalId}" already exists`, [detail('external_id must be unique', 'external_id', 'body.external_id')]);
-    }
+    checkExternalIdFree(externalId, Boolean(holder && holder.id !== selfId));
   }
 
+  /** The row a create inserts, once its variant and subcontractor are checked; its change time is drawn with its event. */
+  async function newRow(tenantId: string, input: ResourceInput): Promise<Insertable<ResourceTable>> {
+    const key = variantOf(input);
+    return {
+      tenant_id: tenantId,
+      id: randomUUID(),
+      resource_type: VARIANTS[key],
+      name: input.name,
+      external_id: input.external_id ?? null,
+      code: input.code ?? null,
+      subcontractor_id: await checkSubcontractor(tenantId, input.subcontractor),
+      properties: JSON.stringify(normalizeProperties(input[key] ?? {})),
+      details: JSON.stringify(detailsOf(input)),
+      updated_at: UNSTAMPED,
+    };
+  }
+
+  /**
+   * The change's event, which also draws the resource's change time (see stampChangeTime): the
+   * tenant's writers queue on that clock, and bulk syncs send resources by the thousand, so the
+   * clock is held for this one statement and COMMIT only. `row` was written with `UNSTAMPED`.
+   */
   async function announce(tx: Tx, principal: Principal | undefined, operation: MasterDataOperation, row: ResourceRow): Promise<Versioned<ResourceOutput>> {
     // A resource just created belongs to no group yet: no need to look.
-    const out = operation === 'created' ? { record: resourceOutput(row, []), version: row.version } : await output(tx.trx, row);
-    await appendMasterDataEvent(tx, bus, {
-      tenantId: row.tenant_id,
-      entity: 'resource',
-      operation,
-      id: row.id,
-      keys: { external_id: row.external_id },
-      version: row.version,
-      record: out.record,
-      companyIds: row.subcontractor_id ? [row.subcontractor_id] : [],
-      origin: principal,
-    });
-    return out;
+    const draft = operation === 'created' ? resourceOutput(row, []) : (await output(tx.trx, row)).record;
+    const event = await appendMasterDataEvent(
+      tx,
+      bus,
+      {
+        tenantId: row.tenant_id,
+        entity: 'resource',
+        operation,
+        id: row.id,
+        keys: { external_id: row.external_id },
+        version: row.version,
+        record: draft,
+        companyIds: row.subcontractor_id ? [row.subcontractor_id] : [],
+        origin: principal,
+      },
+      stampChangeTime({ tenantId: row.tenant_id, clock: CLOCK, table: 'resources', id: row.id, record: draft, field: 'timestamp_updated' }),
+    );
+    const stamped = (event.payload.record as Pick<ResourceOutput, 'timestamp_updated'>).timestamp_updated;
+    return { record: { ...draft, timestamp_updated: stamped }, version: row.version };
   }
 
   /** PUT, PATCH and DELETE: lock, check If-Match, compute the new row from the locked one, write, announce. */
@@ -101,13 +138,12 @@ export function createResourcesService(deps: { db: Db; bus: EventBus; companies:
       if (!current) throw notFound('Resource');
       checkIfMatch(ifMatch, current.version);
       const values = await next(current, tx);
-      const updatedAt = await drawChangeTime(tx.trx, tenantId, CLOCK);
       const { properties, details, ...columns } = values;
       const row = await repo.updateResource(tx.trx, tenantId, id, {
         ...columns,
         ...(properties ? { properties: JSON.stringify(properties) } : {}),
         ...(details ? { details: JSON.stringify(details) } : {}),
-        updated_at: updatedAt,
+        updated_at: UNSTAMPED,
       });
       return announce(tx, principal, operation, row);
     });
@@ -116,25 +152,41 @@ export function createResourcesService(deps: { db: Db; bus: EventBus; companies:
   return {
     async create(principal: Principal, input: ResourceInput): Promise<Versioned<ResourceOutput>> {
       const tenantId = principal.tenantId;
-      const key = variantOf(input);
-      const subcontractorId = await checkSubcontractor(tenantId, input.subcontractor);
+      const row = await newRow(tenantId, input);
       await checkExternalId(db, tenantId, input.external_id);
-      return inTransaction(db, async (tx) => {
-        const updatedAt = await drawChangeTime(tx.trx, tenantId, CLOCK);
-        const row = await repo.insertResource(tx.trx, {
-          tenant_id: tenantId,
-          id: randomUUID(),
-          resource_type: VARIANTS[key],
-          name: input.name,
-          external_id: input.external_id ?? null,
-          code: input.code ?? null,
-          subcontractor_id: subcontractorId,
-          properties: JSON.stringify(normalizeProperties(input[key] ?? {})),
-          details: JSON.stringify(detailsOf(input)),
-          updated_at: updatedAt,
-        });
-        return announce(tx, principal, 'created', row);
+      return inTransaction(db, async (tx) => announce(tx, principal, 'created', await repo.insertResource(tx.trx, row)));
+    },
+
+    /**
+     * Up to BULK_MAX resources in one transaction (Waybill's bulk endpoint). Each record is checked
+     * on its own and answered in `results` at its index: refused ones (400, or 409 for an
+     * external_id taken before or earlier in the batch) do not stop the others.
+     */
+    async createMany(principal: Principal, inputs: ResourceInput[]): Promise<BulkResult[]> {
+      const tenantId = principal.tenantId;
+      const wanted = inputs.map((i) => i.external_id).filter((id): id is string => Boolean(id));
+      const taken = new Set((await repo.findByExternalIds(db, tenantId, wanted)).map((r) => r.external_id));
+      const results: BulkResult[] = [];
+      const rows: Array<{ index: number; row: Insertable<ResourceTable> }> = [];
+      for (const [index, input] of inputs.entries()) {
+        try {
+          const row = await newRow(tenantId, input);
+          if (input.external_id && taken.has(input.external_id)) checkExternalIdFree(input.external_id, true);
+          if (input.external_id) taken.add(input.external_id);
+          rows.push({ index, row });
+        } catch (err) {
+          if (!(err instanceof AppError)) throw err;
+          results[index] = { index, status: err.statusCode, error: { message: err.message, errors: err.errors } };
+        }
+      }
+      await inTransaction(db, async (tx) => {
+        const inserted = await repo.insertResources(tx.trx, rows.map((r) => r.row));
+        for (const [i, row] of inserted.entries()) {
+          const index = (rows[i] as { index: number }).index;
+          results[index] = { index, status: 200, record: (await announce(tx, principal, 'created', row)).record };
+        }
       });
+      return results;
     },
 
     async get(principal: Principal, id: string): Promise<Versioned<ResourceOutput>> {

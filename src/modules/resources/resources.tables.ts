@@ -61,6 +61,9 @@ export interface ValidityTable {
   generate_unavailability: boolean;
   external_id: string | null;
   description: string | null;
+  version: Generated<number>;
+  /** The unavailability this validity generated (generate_unavailability with an end_time). */
+  unavailability_id: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

@@ -36,7 +36,10 @@ function checkReason(variant: VariantKey, reason: string) {
   if (!fits) throw badRequest(`${reason} is not a reason for a ${variant}`, [detail(`not a reason for a ${variant}`, 'reason', 'body.reason')]);
 }
 
-function period(input: ResourceUnavailabilityInput) {
+/** The columns a period is written with. */
+export type PeriodValues = Pick<UnavailabilityRow, 'start_time' | 'end_time' | 'reason' | 'description' | 'external_id'>;
+
+function period(input: ResourceUnavailabilityInput): PeriodValues {
   const start = new Date(input.start_time);
   const end = input.end_time ? new Date(input.end_time) : null;
   if (end && end <= start) throw badRequest('end_time must be after start_time', [detail('end_time must be after start_time', 'end_time', 'body.end_time')]);
@@ -64,29 +67,43 @@ export function createUnavailabilityService(deps: { db: Db; bus: EventBus; resou
     });
   }
 
-  /** PUT and DELETE: the live period, locked; a fresh change time; the new values; the event. */
-  async function change(principal: Principal, resourceId: string, id: string, operation: MasterDataOperation, values: Partial<UnavailabilityRow>) {
+  /** A new period, inside the caller's transaction: a fresh change time, the row, the event. */
+  async function insertInTx(tx: Tx, principal: Principal, resourceId: string, values: PeriodValues): Promise<UnavailabilityRow> {
     const tenantId = principal.tenantId;
-    return inTransaction(db, async (tx) => {
-      if (!(await repo.findUnavailability(tx.trx, tenantId, resourceId, id, true))) throw notFound('Unavailability');
-      const updatedAt = await drawChangeTime(tx.trx, tenantId, CLOCK);
-      const row = await repo.updateUnavailability(tx.trx, tenantId, id, { ...values, updated_at: updatedAt });
-      await announce(tx, principal, operation, row);
-      return row;
-    });
+    const updatedAt = await drawChangeTime(tx.trx, tenantId, CLOCK);
+    const created = await repo.insertUnavailability(tx.trx, { tenant_id: tenantId, id: randomUUID(), resource_id: resourceId, ...values, deleted_at: null, updated_at: updatedAt });
+    await announce(tx, principal, 'created', created);
+    return created;
+  }
+
+  /**
+   * PUT and DELETE inside the caller's transaction: the live period, locked; a fresh change time;
+   * the new values; the event. Undefined when the period is unknown or already deleted.
+   */
+  async function changeInTx(tx: Tx, principal: Principal, resourceId: string, id: string, operation: MasterDataOperation, values: Partial<UnavailabilityRow>) {
+    const tenantId = principal.tenantId;
+    if (!(await repo.findUnavailability(tx.trx, tenantId, resourceId, id, true))) return undefined;
+    const updatedAt = await drawChangeTime(tx.trx, tenantId, CLOCK);
+    const row = await repo.updateUnavailability(tx.trx, tenantId, id, { ...values, updated_at: updatedAt });
+    await announce(tx, principal, operation, row);
+    return row;
+  }
+
+  async function change(principal: Principal, resourceId: string, id: string, operation: MasterDataOperation, values: Partial<UnavailabilityRow>) {
+    const row = await inTransaction(db, (tx) => changeInTx(tx, principal, resourceId, id, operation, values));
+    if (!row) throw notFound('Unavailability');
+    return row;
   }
 
   return {
+    insertInTx,
+    changeInTx,
+
     async create(principal: Principal, resourceId: string, input: ResourceUnavailabilityInput) {
       const tenantId = principal.tenantId;
       checkReason(await resources.variantOf(tenantId, resourceId), input.reason);
       const values = period(input);
-      const row = await inTransaction(db, async (tx) => {
-        const updatedAt = await drawChangeTime(tx.trx, tenantId, CLOCK);
-        const created = await repo.insertUnavailability(tx.trx, { tenant_id: tenantId, id: randomUUID(), resource_id: resourceId, ...values, deleted_at: null, updated_at: updatedAt });
-        await announce(tx, principal, 'created', created);
-        return created;
-      });
+      const row = await inTransaction(db, (tx) => insertInTx(tx, principal, resourceId, values));
       return unavailabilityOutput(row);
     },
 

@@ -17,14 +17,16 @@ export async function insertValidity(db: Executor, row: Insertable<ValidityTable
   return db.insertInto('validities').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
-export async function findValidity(db: Executor, subject: ValiditySubject, id: string): Promise<ValidityRow | undefined> {
-  return ofSubject(db, subject).where('id', '=', id).executeTakeFirst();
+/** One validity of the subject; locked when `lock` is set. */
+export async function findValidity(db: Executor, subject: ValiditySubject, id: string, lock = false): Promise<ValidityRow | undefined> {
+  const q = ofSubject(db, subject).where('id', '=', id);
+  return (lock ? q.forUpdate() : q).executeTakeFirst();
 }
 
 export async function updateValidity(db: Executor, subject: ValiditySubject, id: string, values: Updateable<ValidityTable>): Promise<ValidityRow | undefined> {
   return db
     .updateTable('validities')
-    .set(values)
+    .set((eb) => ({ ...values, version: eb('version', '+', 1) }))
     .where('tenant_id', '=', subject.tenantId)
     .where('subject_type', '=', subject.type)
     .where('subject_id', '=', subject.id)
@@ -33,15 +35,22 @@ export async function updateValidity(db: Executor, subject: ValiditySubject, id:
     .executeTakeFirst();
 }
 
-export async function deleteValidity(db: Executor, subject: ValiditySubject, id: string): Promise<boolean> {
-  const result = await db
+/** Deletes the validity; its last state, or undefined when there was none. */
+export async function deleteValidity(db: Executor, subject: ValiditySubject, id: string): Promise<ValidityRow | undefined> {
+  return db
     .deleteFrom('validities')
     .where('tenant_id', '=', subject.tenantId)
     .where('subject_type', '=', subject.type)
     .where('subject_id', '=', subject.id)
     .where('id', '=', id)
+    .returningAll()
     .executeTakeFirst();
-  return Number(result.numDeletedRows) > 0;
+}
+
+/** Validities by id, for the company documents that prove them. */
+export async function findValiditiesByIds(db: Executor, tenantId: string, ids: string[]): Promise<ValidityRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('validities').selectAll().where('tenant_id', '=', tenantId).where('id', 'in', ids).execute();
 }
 
 /** Validities overlapping [from, to) (an open end overlaps every later window), by start time. */

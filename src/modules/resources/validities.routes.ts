@@ -1,7 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import { principalOf } from '../../platform/http/auth.js';
-import { errorResponses, Uuid } from '../../platform/http/schemas.js';
+import { errorResponses, readErrors, Uuid } from '../../platform/http/schemas.js';
 import { ref, type App } from '../../platform/http/types.js';
+import { orderDocumentsExample } from '../documents/documents.examples.js';
+import { DocumentOutput } from '../documents/documents.schemas.js';
 import { CompanyValidity, ResourceValidity, ValidityListQuery } from './validities.schemas.js';
 import type { SubjectType, ValiditiesService } from './validities.service.js';
 
@@ -9,8 +11,8 @@ const TENANT_ONLY = { roles: ['TENANT' as const] };
 
 /** The validity endpoints of the two parents the contract gives them: resources and companies. */
 const PARENTS = [
-  { type: 'resource', base: '/v1/resources/resource/:subject_id/validity', tag: 'Resources', noun: 'Resource', schemas: ResourceValidity },
-  { type: 'company', base: '/v1/companies/company/:subject_id/validity', tag: 'Companies', noun: 'Company', schemas: CompanyValidity },
+  { type: 'resource', base: '/v1/resources/resource/:subject_id/validity', tag: 'Resources', noun: 'Resource', schemas: ResourceValidity, documentType: 'VEHICLE_MOT_TEST' },
+  { type: 'company', base: '/v1/companies/company/:subject_id/validity', tag: 'Companies', noun: 'Company', schemas: CompanyValidity, documentType: 'CMR_INSURANCE' },
 ] as const;
 
 export function validitiesRoutes(app: App, deps: { validities: ValiditiesService }) {
@@ -50,6 +52,19 @@ export function validitiesRoutes(app: App, deps: { validities: ValiditiesService
         await validities.remove(principalOf(request), type, request.params.subject_id, request.params.id);
         return reply.code(204).send(null);
       },
+    });
+    app.get(`${parent.base}/:id/documents`, {
+      config: TENANT_ONLY,
+      schema: {
+        ...common,
+        tags: [parent.tag, 'Documents'],
+        operationId: `list${parent.noun}ValidityDocuments`,
+        summary: `List the documents of ${what}`,
+        description: 'Documents attached with the validity (its `documents`)' + (parent.type === 'company' ? ' or sent with it as a company document' : '') + ', oldest first.',
+        params: itemParams,
+        response: { 200: Type.Array(ref(DocumentOutput), { description: 'The validity documents', examples: [orderDocumentsExample.map((d) => ({ ...d, type: parent.documentType, subject_type: 'VALIDITY' }))] }), ...readErrors(404) },
+      },
+      handler: async (request) => validities.listDocuments(principalOf(request), type, request.params.subject_id, request.params.id),
     });
   }
 }

@@ -4,19 +4,32 @@ import { DateTime, Nullable, Page, Str, Uuid } from '../../platform/http/schemas
 import { ref } from '../../platform/http/types.js';
 import { opt } from '../companies/companies.schemas.js';
 import { UnavailabilityWindowQuery } from './unavailability.schemas.js';
+import { CompanyValidityDocumentInput, ResourceValidityDocumentInput } from '../documents/master-data-documents.js';
 import { RESOURCE_VALIDITY_REASONS, SUBCONTRACTOR_VALIDITY_REASONS } from './validity-reasons.js';
 
 export const ResourceValidityReason = StringEnum(RESOURCE_VALIDITY_REASONS, { $id: 'ResourceValidityReason' });
 export const SubcontractorValidityReason = StringEnum(SUBCONTRACTOR_VALIDITY_REASONS, { $id: 'SubcontractorValidityReason' });
 
 /** Both subjects' validities share every field but the type list. */
-function validitySchemas(subject: 'Resource' | 'Company', reason: typeof ResourceValidityReason | typeof SubcontractorValidityReason, exampleType: string) {
+function validitySchemas(
+  subject: 'Resource' | 'Company',
+  reason: typeof ResourceValidityReason | typeof SubcontractorValidityReason,
+  document: typeof ResourceValidityDocumentInput | typeof CompanyValidityDocumentInput,
+  exampleType: string,
+) {
   const example = { start_time: '2026-01-01T00:00:00Z', end_time: '2027-01-01T00:00:00Z', type: exampleType, external_id: 'CERT-2026-7' };
   const fields = {
     start_time: DateTime,
     end_time: opt(DateTime),
     legal_end_time: opt(DateTime),
-    generate_unavailability: Type.Optional(Type.Boolean({ default: false, description: 'Kept as sent; Waybill does not generate the unavailability yet.' })),
+    generate_unavailability: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description:
+          "For a resource's validity with an end_time: the resource gets an open-ended unavailability from that end on, moved or " +
+          'removed when the validity changes or goes. Kept but without effect on a company validity.',
+      }),
+    ),
     type: ref(reason),
     external_id: opt(Str(255)),
     description: opt(Str(2000)),
@@ -24,7 +37,9 @@ function validitySchemas(subject: 'Resource' | 'Company', reason: typeof Resourc
   const input = Type.Object(
     {
       ...fields,
-      documents: Type.Optional(Type.Array(Type.Object({ upload_id: Uuid }), { maxItems: 0, description: 'Attaching documents to a validity is not supported yet: send none.' })),
+      documents: Type.Optional(
+        Type.Array(ref(document), { maxItems: 20, description: 'Staged uploads to attach to the validity; one already attached is not attached twice.' }),
+      ),
     },
     { $id: `${subject}ValidityInput`, examples: [example] },
   );
@@ -46,8 +61,8 @@ function validitySchemas(subject: 'Resource' | 'Company', reason: typeof Resourc
   return { input, output, list };
 }
 
-export const ResourceValidity = validitySchemas('Resource', ResourceValidityReason, 'VEHICLE_MOT_TEST');
-export const CompanyValidity = validitySchemas('Company', SubcontractorValidityReason, 'CMR_INSURANCE');
+export const ResourceValidity = validitySchemas('Resource', ResourceValidityReason, ResourceValidityDocumentInput, 'VEHICLE_MOT_TEST');
+export const CompanyValidity = validitySchemas('Company', SubcontractorValidityReason, CompanyValidityDocumentInput, 'CMR_INSURANCE');
 export type ValidityInput = Static<typeof ResourceValidity.input> | Static<typeof CompanyValidity.input>;
 export type ValidityOutput = Static<typeof ResourceValidity.output>;
 
