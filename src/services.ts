@@ -1,6 +1,7 @@
 import type { Config } from './config.js';
 import { CredentialBox } from './platform/crypto/credential-box.js';
 import type { DatabaseHandle } from './platform/db/connect.js';
+import type { Executor } from './platform/db/database.js';
 import type { EventBus } from './platform/events/bus.js';
 import { createFileBlobStore } from './platform/storage/file-blob-store.js';
 import { createAuthService } from './modules/auth/auth.service.js';
@@ -30,7 +31,9 @@ export async function createServices(deps: { config: Config; database: DatabaseH
   const unavailability = createUnavailabilityService({ db, bus, resources });
   const validities = createValiditiesService({ db, resources, companies });
   const auth = await createAuthService({ db, bus, tokenTtlSeconds: config.tokenTtlSeconds, companies, box });
-  const documents = createDocumentsService({ db, bus, blobs: createFileBlobStore(config.blobDir), maxBytes: config.documentMaxBytes });
+  // Orders attach documents, and a document's event carries its order's snapshot: called only once both exist.
+  const orderSnapshot = (exec: Executor, tenantId: string, orderId: string) => orders.visibilityOrder(tenantId, orderId, exec);
+  const documents = createDocumentsService({ db, bus, blobs: createFileBlobStore(config.blobDir), maxBytes: config.documentMaxBytes, orderSnapshot });
   const orders = createOrdersService({ db, bus, companies, documents });
   const orderDocuments = createOrderDocumentsService({ documents, orders });
   const trips = createTripsService({ db, bus, orders, companies, documents });
