@@ -1,6 +1,7 @@
 import type { Config } from './config.js';
 import { CredentialBox } from './platform/crypto/credential-box.js';
 import type { DatabaseHandle } from './platform/db/connect.js';
+import type { Executor } from './platform/db/database.js';
 import type { EventBus } from './platform/events/bus.js';
 import { createFileBlobStore } from './platform/storage/file-blob-store.js';
 import { createAuthService } from './modules/auth/auth.service.js';
@@ -31,7 +32,9 @@ export async function createServices(deps: { config: Config; database: DatabaseH
   const resources = createResourcesService({ db, bus, companies });
   const unavailability = createUnavailabilityService({ db, bus, resources });
   const auth = await createAuthService({ db, bus, tokenTtlSeconds: config.tokenTtlSeconds, companies, box });
-  const documents = createDocumentsService({ db, bus, blobs: createFileBlobStore(config.blobDir), maxBytes: config.documentMaxBytes });
+  // Orders attach documents, and a document's event carries its order's snapshot: called only once both exist.
+  const orderSnapshot = (exec: Executor, tenantId: string, orderId: string) => orders.visibilityOrder(tenantId, orderId, exec);
+  const documents = createDocumentsService({ db, bus, blobs: createFileBlobStore(config.blobDir), maxBytes: config.documentMaxBytes, orderSnapshot });
   const validities = createValiditiesService({ db, bus, resources, companies, unavailability, documents });
   const companyDocuments = createCompanyDocumentsService({ db, documents, validities });
   const orders = createOrdersService({ db, bus, companies, documents });

@@ -157,6 +157,13 @@ describe('pushes built late', () => {
       expect((await partialUpdate(ctx, hook, [{ match: { matches_all: [{ order: { id: { matches_any: [order.orderId] } } }] }, update: { operation: 'UPDATE', data: { customer_reference_number: reference } } }])).errors).toEqual([]);
     }
     await statusUpdate([{ stop: { id: ref('P1'), status: 'AT_STOP' }, event_time: '2026-12-10T07:00:00Z' }]);
+    const pod = await ctx.app.inject({
+      method: 'POST',
+      url: `/v1/webhook/subco-document-upload?question_path_key=POD&stop_id=${ref('P1')}`,
+      headers: { authorization: subco.auth, 'content-type': 'application/pdf', 'content-disposition': 'attachment; filename="bl-1.pdf"' },
+      payload: Buffer.from('%PDF-1.4 pod'),
+    });
+    expect(pod.statusCode, pod.body).toBe(200);
     await statusUpdate([{ stop: { id: ref('P1'), status: 'COMPLETED' }, event_time: '2026-12-10T07:20:00Z' }]);
     expect(receiver.received).toHaveLength(0);
 
@@ -166,7 +173,7 @@ describe('pushes built late', () => {
     expect(replay.statusCode, replay.body).toBe(202);
     const messages = await eventually(() => {
       const all = receiver.received.map((m) => JSON.parse(m.body) as Visibility).filter((m) => m.order?.id === order.orderId);
-      return all.filter((m) => m.events[0]?.update.type === 'Stop').length === 2 && all;
+      return all.filter((m) => m.events[0]?.update.type === 'Stop').length === 2 && all.some((m) => m.events[0]?.update.type === 'Document') && all;
     });
     for (const m of messages) expectContract('OperationalVisibilityUpdate', m);
     const accepted = messages.find((m) => m.events[0]?.update.status === 'ACCEPTED');
@@ -179,5 +186,8 @@ describe('pushes built late', () => {
       ['AT_STOP', 'AT_STOP'],
       ['COMPLETED', 'COMPLETED'],
     ]);
+    // The POD came between the two: its message shows the stop still AT_STOP.
+    const document = messages.find((m) => m.events[0]?.update.type === 'Document');
+    expect(document?.order?.stops.find((s) => s.id === ref('P1'))?.status).toBe('AT_STOP');
   });
 });

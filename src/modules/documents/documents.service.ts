@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Insertable } from 'kysely';
-import type { Db } from '../../platform/db/database.js';
+import type { Db, Executor } from '../../platform/db/database.js';
 import { inTransaction, type Tx } from '../../platform/db/tx.js';
 import { appendEvent } from '../../platform/events/append.js';
 import type { EventBus } from '../../platform/events/bus.js';
@@ -112,7 +112,13 @@ export type DocumentsService = ReturnType<typeof createDocumentsService>;
  * (a slow upload must not hold PGlite's single session); the row and its event are then written
  * together. A failure between the two leaves an unreferenced blob, never a row without content.
  */
-export function createDocumentsService(deps: { db: Db; bus: EventBus; blobs: BlobStore; maxBytes: number }) {
+/**
+ * The order's visibility snapshot as the open transaction sees it (the orders service's), put on
+ * a document's event so its push shows the order as of that moment.
+ */
+export type OrderSnapshotSource = (exec: Executor, tenantId: string, orderId: string) => Promise<object>;
+
+export function createDocumentsService(deps: { db: Db; bus: EventBus; blobs: BlobStore; maxBytes: number; orderSnapshot?: OrderSnapshotSource }) {
   const { db, bus, blobs, maxBytes } = deps;
 
   async function storeBlob(write: () => Promise<StoredBlob>): Promise<StoredBlob> {
@@ -129,6 +135,7 @@ export function createDocumentsService(deps: { db: Db; bus: EventBus; blobs: Blo
   async function insertWithEvent(tx: Tx, row: Insertable<DocumentTable>): Promise<DocumentRow> {
     const created = await repo.insertDocument(tx.trx, row);
     const attached = created.subject_type !== null;
+    const snapshot = attached && created.order_id && deps.orderSnapshot ? { order_snapshot: await deps.orderSnapshot(tx.trx, created.tenant_id, created.order_id) } : {};
     await appendEvent(tx, bus, {
       tenantId: created.tenant_id,
       type: attached ? 'document.created' : 'document.uploaded',
@@ -144,6 +151,7 @@ export function createDocumentsService(deps: { db: Db; bus: EventBus; blobs: Blo
         order_id: created.order_id,
         subject: attached ? { type: created.subject_type, id: created.subject_id } : null,
         download_url: downloadUrl(created.id),
+        ...snapshot,
       },
     });
     return created;

@@ -43,7 +43,7 @@ const str = (value: unknown): string | undefined => (typeof value === 'string' &
 function operationalVisibility(sources: Partial<VisibilitySources>): PayloadBuilder {
   /**
    * The order as it is now, or null when it is gone: only for events written without a snapshot of
-   * their moment (documents, charge approvals, events logged before orders stored one).
+   * their moment (charge approvals, events logged before orders stored one).
    */
   const snapshot = async (event: EventRow, orderId: string | undefined): Promise<Record<string, unknown> | null> => {
     if (!orderId || !sources.visibilityOrder) return null;
@@ -57,7 +57,7 @@ function operationalVisibility(sources: Partial<VisibilitySources>): PayloadBuil
 
   return async (event) => {
     const timestamp = event.occurred_at.toISOString();
-    // Order and stop events carry the order's snapshot of their own moment, written with the change.
+    // Order, stop and document events carry the order's snapshot of their own moment, written with the change.
     const stored = event.payload.order_snapshot as Record<string, unknown> | undefined;
     if (event.type.startsWith('stop.')) {
       const stopId = str(event.payload.stop_id);
@@ -94,7 +94,7 @@ function operationalVisibility(sources: Partial<VisibilitySources>): PayloadBuil
       const orderId = str(p.order_id);
       const downloadUrl = str(p.download_url);
       if (!documentType || !DOCUMENT_TYPES.has(documentType) || !orderId || !downloadUrl) return null;
-      const order = await snapshot(event, orderId);
+      const order = stored ?? (await snapshot(event, orderId));
       const reference = str(order?.customer_reference_number) ?? str(p.customer_reference_number);
       if (!reference) return null;
       const document = {
