@@ -15,6 +15,8 @@ export interface ParsedEInvoice {
   totals: { total_excl_tax: string; total_tax: string; total_incl_tax: string };
   /** Document-level references (buyer reference, order and contract references…). */
   references: string[];
+  /** The sender's own fields, kept on the draft as sent; only the JSON form carries them. */
+  customFields?: Record<string, unknown>;
   lines: Array<{ description: string; amount: string; percentage: string | null; taxType: string | null; references: string[] }>;
 }
 
@@ -45,6 +47,7 @@ export function fromJson(input: EInvoiceJsonInput): ParsedEInvoice {
       total_incl_tax: amountOf(input.total_incl_tax, credit),
     },
     references: input.customer_reference_numbers ?? [],
+    customFields: input.custom_fields ?? {},
     lines: input.line_items.map((l) => ({
       description: l.description ?? '',
       amount: amountOf(l.amount, credit),
