@@ -17,7 +17,8 @@ export interface ParsedEInvoice {
   references: string[];
   /** The sender's own fields, kept on the draft as sent; only the JSON form carries them. */
   customFields?: Record<string, unknown>;
-  lines: Array<{ description: string; amount: string; percentage: string | null; taxType: string | null; references: string[] }>;
+  /** `accountCode`: the ledger account the sender booked the line on; only the JSON form names one. */
+  lines: Array<{ description: string; amount: string; percentage: string | null; taxType: string | null; accountCode?: string | null; references: string[] }>;
 }
 
 /**
@@ -53,6 +54,7 @@ export function fromJson(input: EInvoiceJsonInput): ParsedEInvoice {
       amount: amountOf(l.amount, credit),
       percentage: l.tax_rate?.percentage === undefined || l.tax_rate?.percentage === null ? null : String(l.tax_rate.percentage),
       taxType: l.tax_rate?.tax_type ?? null,
+      accountCode: l.account?.code ?? null,
       references: [...Object.values(l.references ?? {}), ...words(l.description)],
     })),
   };

@@ -134,7 +134,7 @@ export function createEInvoiceService(deps: { db: Db; bus: EventBus; companies: 
               tax_name: rate?.name ?? `${new Dec(percentage).toFixed()}% as invoiced`,
               tax_percentage: percentage,
               tax_type: taxType,
-              account_code: null,
+              account_code: l.accountCode ?? null,
             };
           }),
         );
