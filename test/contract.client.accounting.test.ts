@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { newClient, newCompany, type Client } from './support/app.js';
 import { contractClientWorld, droppedFields, type Schemas } from './support/contract-client.js';
 import { newOrder, ok, seedBillingEntity } from './accounting.fixtures.js';
+import { subcontractedTrip, subcontractor } from './accounting.purchase.fixtures.js';
 
 /**
  * Accounting through a client generated from the reference contract (see
@@ -15,11 +16,16 @@ const world = contractClientWorld();
 const { auth } = world;
 let seeded: Awaited<ReturnType<typeof seedBillingEntity>>;
 let customer: Client;
+let subco: Client;
+let subcoId: string;
 
 beforeAll(async () => {
   seeded = await seedBillingEntity(world.ctx, world.admin);
   const acmeId = await newCompany(world.ctx, world.admin, { name: 'Acme', code: 'ACME', accounting_code: 'C-ACME' });
   customer = await newClient(world.ctx, world.admin.tenantId, 'CUSTOMER', { companyId: acmeId });
+  await ok(world.ctx, world.admin.auth, 'POST', '/v1/admin/tax-rates', { code: 'BE21-P', name: 'VAT 21% purchase', percentage: '21', invoice_type: 'PURCHASE' });
+  subcoId = await subcontractor(world.ctx, world.admin, 'HAUL');
+  subco = await newClient(world.ctx, world.admin.tenantId, 'SUBCONTRACTOR', { companyId: subcoId, kind: 'WEBHOOK' });
 });
 
 /** An order of ACME with one 500 EUR charge that needs the customer's approval; answers both ids. */
@@ -122,7 +128,7 @@ describe('a client generated from the reference contract, on accounting', () => 
     const filters = { archived: false, billing_entity_code: 'WB-BE' };
     const rates = await world.api.GET('/v1/accounting/tax-rates', { headers: auth(), params: { query: filters } });
     world.check('get /v1/accounting/tax-rates', rates);
-    expect(rates.data?.items.map((r) => r.code)).toEqual(['BE21', 'BE6']);
+    expect(rates.data?.items.map((r) => r.code)).toEqual(['BE21', 'BE6', 'BE21-P']);
     world.check('get /v1/accounting/tax-rates/{id}', await world.api.GET('/v1/accounting/tax-rates/{id}', { headers: auth(), params: { path: { id: seeded.vat21.id as string } } }));
     const accounts = await world.api.GET('/v1/accounting/accounts', { headers: auth(), params: { query: { archived: true } } });
     world.check('get /v1/accounting/accounts', accounts);
@@ -137,6 +143,67 @@ describe('a client generated from the reference contract, on accounting', () => 
     const listed = await world.api.GET('/v1/accounting/exchange-rate', { headers: auth(), params: { query } });
     world.check('get /v1/accounting/exchange-rate', listed);
     expect(listed.data?.items.map((r) => [r.from_currency, r.exchange_rate_date])).toEqual([['USD', '2026-11-30']]);
+  });
+
+  it("receives a subcontractor's e-invoice, then reads, patches and pays the purchase invoice, on both paths", async () => {
+    const trip = await subcontractedTrip(world.ctx, world.admin, subco, subcoId, 'CLIENT-EINV', '999.99');
+    // The contract's JSON example, sent by the subcontractor who executed the trip it names.
+    const body: Schemas['PurchaseEInvoiceInput'] = {
+      name: 'INV-2023-001', date: '2026-12-01', due_date: '2026-12-31', invoice_type: 'PURCHASE', currency: 'EUR',
+      total_excl_tax: 999.99, total_incl_tax: 1209.99, total_tax: 210.0, custom_fields: { ap_batch: 'B-12' },
+      supplier: { name: 'Haulers HAUL BV', vat_number: 'BE0477472701', billing_location: { address: 'Industrieweg 5', city: 'Gent', postal_code: '9000', country: 'BE' } },
+      customer_reference_numbers: ['12345'],
+      line_items: [{ description: 'International freight transport', amount: 999.99, currency: 'EUR', tax_rate: { percentage: 21.0, name: '21% VAT', tax_type: 'VAT' }, account: { code: '6000' }, references: { order_name: trip.orderName } }],
+      attachments: [{ document: { base64: Buffer.from('%PDF-1.4\n%%EOF\n').toString('base64'), content_type: 'application/pdf', document_type: 'INVOICE', filename: 'invoice_123.pdf' } }],
+    };
+    const received = await world.api.POST('/v1/webhook/e-invoicing', { headers: world.webhookAuth(subco), body });
+    world.check('post /v1/webhook/e-invoicing', received);
+    const id = (received.data as { id?: string } | undefined)?.id ?? '';
+    await ok(world.ctx, world.admin.auth, 'POST', `/v1/accounting/purchase-invoice/${id}/finalize`, {});
+
+    const path = { path: { id } };
+    const read = await world.api.GET('/v1/accounting/purchase-invoice/{id}', { headers: auth(), params: path });
+    world.check('get /v1/accounting/purchase-invoice/{id}', read);
+    expect(read.data).toMatchObject({ external_name: 'INV-2023-001', total_incl_tax: '1209.99' });
+    const { date, due_date: due, currency, customer_reference_numbers: refs, custom_fields: fields } = body;
+    expect(droppedFields({ date, due_date: due, currency, customer_reference_numbers: refs, custom_fields: fields, line_items: [{ account: { code: '6000' } }] }, read.data)).toEqual([]);
+    world.check('patch /v1/accounting/purchase-invoice/{id}', await world.api.PATCH('/v1/accounting/purchase-invoice/{id}', { headers: auth(), params: path, body: { custom_fields: { ledger: 'AP-1' } } }));
+    world.check('get /v1/accounting/purchase-invoice/{id}/documents', await world.api.GET('/v1/accounting/purchase-invoice/{id}/documents', { headers: auth(), params: path }));
+    const paid: Schemas['PaymentStatusUpdate'] = { status: 'PAID' };
+    world.check('post /v1/accounting/purchase-invoice/{id}/payment/update-status', await world.api.POST('/v1/accounting/purchase-invoice/{id}/payment/update-status', { headers: auth(), params: path, body: paid }));
+
+    world.check('get /v1/accounting/purchase_invoice/{id}', await world.api.GET('/v1/accounting/purchase_invoice/{id}', { headers: auth(), params: path }));
+    const patched = await world.api.PATCH('/v1/accounting/purchase_invoice/{id}', { headers: auth(), params: path, body: { custom_fields: { ledger: 'AP-2' } } });
+    world.check('patch /v1/accounting/purchase_invoice/{id}', patched);
+    expect(patched.data?.custom_fields).toEqual({ ap_batch: 'B-12', ledger: 'AP-2' });
+    world.check('get /v1/accounting/purchase_invoice/{id}/documents', await world.api.GET('/v1/accounting/purchase_invoice/{id}/documents', { headers: auth(), params: path }));
+    const unpaid = await world.api.POST('/v1/accounting/purchase_invoice/{id}/payment/update-status', { headers: auth(), params: path, body: { status: 'UNPAID' } });
+    world.check('post /v1/accounting/purchase_invoice/{id}/payment/update-status', unpaid);
+    expect(unpaid.data).toEqual({ status: 'UNPAID' });
+  });
+
+  it("receives a subcontractor's e-credit note, then reads, patches and refunds the purchase credit note", async () => {
+    // The contract's credit-note example: no due date, negative amounts.
+    const body: Schemas['PurchaseECreditNoteInput'] = {
+      name: 'CN-2023-001', date: '2026-12-02', invoice_type: 'PURCHASE_CREDIT_NOTE', currency: 'EUR',
+      total_excl_tax: -200.0, total_incl_tax: -242.0, total_tax: -42.0,
+      supplier: { name: 'Haulers HAUL BV', vat_number: 'BE0477472701' },
+      customer_reference_numbers: ['12345'],
+      line_items: [{ description: null, amount: -200.0, currency: 'EUR', tax_rate: { percentage: 21.0, tax_type: 'VAT' } }],
+    };
+    const received = await world.api.POST('/v1/webhook/e-invoicing', { headers: world.webhookAuth(subco), body });
+    world.check('post /v1/webhook/e-invoicing', received);
+    const id = (received.data as { id?: string } | undefined)?.id ?? '';
+    // Refunds are reported on finalized documents; finalizing is a Waybill endpoint.
+    await ok(world.ctx, world.admin.auth, 'POST', `/v1/accounting/purchase-credit-note/${id}/finalize`, {});
+    const path = { path: { id } };
+    world.check('get /v1/accounting/purchase-credit-note/{id}', await world.api.GET('/v1/accounting/purchase-credit-note/{id}', { headers: auth(), params: path }));
+    world.check('patch /v1/accounting/purchase-credit-note/{id}', await world.api.PATCH('/v1/accounting/purchase-credit-note/{id}', { headers: auth(), params: path, body: { custom_fields: { ledger: 'AP-CN' } } }));
+    world.check('get /v1/accounting/purchase-credit-note/{id}/documents', await world.api.GET('/v1/accounting/purchase-credit-note/{id}/documents', { headers: auth(), params: path }));
+    const refunded: Schemas['RefundStatusUpdate'] = { status: 'REFUNDED' };
+    const refund = await world.api.POST('/v1/accounting/purchase-credit-note/{id}/refund/update-status', { headers: auth(), params: path, body: refunded });
+    world.check('post /v1/accounting/purchase-credit-note/{id}/refund/update-status', refund);
+    expect(refund.data).toEqual({ status: 'REFUNDED' });
   });
 
   it('found no mismatch, and reached every contract operation of its area', () => world.expectDriven('accounting'));

@@ -16,6 +16,15 @@ type ResourceInput = paths['/v1/resources/resource']['post']['requestBody']['con
 const world = contractClientWorld();
 const { auth } = world;
 
+/** Stages a file the contract's way (multipart upload), for a document that refers to it by upload id. */
+async function upload(filename: string): Promise<string> {
+  const form = new FormData();
+  form.append('file', new Blob(['%PDF-1.4\n%%EOF\n'], { type: 'application/pdf' }), filename);
+  const staged = await world.api.POST('/v1/documents/document/upload_content', { headers: auth(), body: form as never, bodySerializer: (b: unknown) => b as FormData });
+  expect(staged.response.status).toBe(201);
+  return staged.data?.upload_id ?? '';
+}
+
 const company: Schemas['CompanyInput'] = {
   name: 'Contract client haulage',
   code: 'CC-HAUL',
@@ -170,6 +179,40 @@ describe('a client generated from the reference contract, on master data', () =>
     world.check('put /v1/resources/resource/{resource_id}/validity/{id}', await world.api.PUT('/v1/resources/resource/{resource_id}/validity/{id}', { headers: auth(), params: its, body: { ...validity, legal_end_time: '2027-02-01T00:00:00Z' } }));
     const deleted = await world.api.DELETE('/v1/resources/resource/{resource_id}/validity/{id}', { headers: auth(), params: its });
     world.checkStatus('delete /v1/resources/resource/{resource_id}/validity/{id}', deleted.response, 204);
+  });
+
+  it("files a subcontractor's insurance certificate with the validity it proves, and a driver's licence with its validity", async () => {
+    const subco = await world.api.POST('/v1/companies/company', { headers: auth(), body: { ...company, code: 'CC-DOCS', is_customer: false } });
+    const parent = { path: { company_id: subco.data?.id ?? '' } };
+    const body: Schemas['UploadedCompanyDocumentWithValidity'] = {
+      upload_id: await upload('cmr-insurance.pdf'),
+      document_type: 'CMR_INSURANCE',
+      name: 'CMR insurance 2026',
+      validity: { start_time: '2026-01-01T00:00:00Z', end_time: '2027-01-01T00:00:00Z', type: 'CMR_INSURANCE', external_id: 'CMR-2026', generate_unavailability: false },
+    };
+    const filed = await world.api.POST('/v1/companies/company/{company_id}/documents', { headers: auth(), params: parent, body });
+    world.check('post /v1/companies/company/{company_id}/documents', filed);
+    const listed = await world.api.GET('/v1/companies/company/{company_id}/documents', { headers: auth(), params: parent });
+    world.check('get /v1/companies/company/{company_id}/documents', listed);
+    expect(listed.data?.items.map((d) => d.id)).toEqual([filed.data?.id]);
+    const validityId = filed.data?.validity?.id ?? '';
+    const proving = await world.api.GET('/v1/companies/company/{company_id}/validity/{id}/documents', { headers: auth(), params: { path: { company_id: parent.path.company_id, id: validityId } } });
+    world.check('get /v1/companies/company/{company_id}/validity/{id}/documents', proving);
+    expect(proving.data?.map((d) => d.id)).toEqual([filed.data?.id]);
+
+    const driver = await world.api.POST('/v1/resources/resource', { headers: auth(), body: { name: 'Licensed driver', driver: { first_name: 'Lee' } } });
+    const resourceId = driver.data?.row_id ?? '';
+    const licence: Schemas['ResourceValidityInput'] = {
+      start_time: '2026-01-01T00:00:00Z',
+      type: 'DRIVER_DRIVING_LICENSE',
+      generate_unavailability: false,
+      documents: [{ upload_id: await upload('licence.pdf'), document_type: 'DocumentType.DRIVER_DRIVING_LICENSE', name: 'Driving licence' }],
+    };
+    const valid = await world.api.POST('/v1/resources/resource/{resource_id}/validity', { headers: auth(), params: { path: { resource_id: resourceId } }, body: licence });
+    const its = { path: { resource_id: resourceId, id: valid.data?.id ?? '' } };
+    const documents = await world.api.GET('/v1/resources/resource/{resource_id}/validity/{id}/documents', { headers: auth(), params: its });
+    world.check('get /v1/resources/resource/{resource_id}/validity/{id}/documents', documents);
+    expect(documents.data?.map((d) => [d.name, d.type])).toEqual([['Driving licence', 'DRIVER_DRIVING_LICENSE']]);
   });
 
   it('found no mismatch, and reached every contract operation of its area', () => world.expectDriven('master-data'));

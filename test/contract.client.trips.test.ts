@@ -97,5 +97,44 @@ describe('a client generated from the reference contract, on trips', () => {
     expect(byGroup.error).toMatchObject({ message: expect.stringContaining('Stop groups are not supported'), errors: [{ field: 'stop_id' }] });
   });
 
+  it("an external planner imports a trip onto the tenant's own driver, then cancels it", async () => {
+    const driver = await newResource(world.ctx, world.admin, { name: 'Planned Driver', resource_type: 'DRIVER' });
+    const order = await orderWithStops(world.ctx, world.admin, 'CLIENT-IMPORT');
+    const stopIds = ['P1', 'D1'].map((ref) => stopRef(ref, order.stops));
+    const body: Schemas['TripImportInput'] = {
+      trip_identifier: 'PLANNER-ROUTE-1',
+      planned_stops: stopIds.map((id, sequence) => ({ id, sequence, start_timestamp: `2026-12-03T0${6 + sequence}:00:00Z`, end_timestamp: `2026-12-03T0${6 + sequence}:30:00Z` })),
+      primary_resources: [{ id: driver }],
+    };
+    const imported = await world.api.POST('/v1/webhook/trip-import', { headers: world.webhookAuth(), body });
+    world.check('post /v1/webhook/trip-import', imported);
+    expect(imported.data?.errors).toEqual([]);
+    // Waybill names the trip it made or changed beside the contract's errors (`trip_id`, an addition).
+    const tripId = (imported.data as { trip_id?: string } | undefined)?.trip_id ?? '';
+    const read = await world.api.GET('/v1/trips/trip/{trip_id}', { headers: auth(), params: { path: { trip_id: tripId } } });
+    expect(read.data?.stops?.map((s) => s.id)).toEqual(stopIds);
+
+    const cancelled = await world.api.POST('/v1/webhook/trip-import', { headers: world.webhookAuth(), body: { trip_identifier: 'PLANNER-ROUTE-1', status: 'CANCELLED', planned_stops: [] } });
+    world.check('post /v1/webhook/trip-import', cancelled);
+    expect((cancelled.data as { trip_id?: string } | undefined)?.trip_id).toBe(tripId);
+  });
+
+  it("a telematics provider pushes a tractor's positions, matched by its plate", async () => {
+    const tractor = await newResource(world.ctx, world.admin, { name: 'Client Tractor', resource_type: 'TRACTOR', code: '1-CLT-001' });
+    const body: Schemas['TrackingUpdatePayload'] = {
+      updates: [
+        {
+          tracking_match: { matches_any: [{ resource: { vehicle: { generic_id: { matches_any: ['1-CLT-001'] } } } }] },
+          tracking_update_data: [{ position: { timestamp: '2026-12-03T09:15:00+01:00', latitude: 51.05, longitude: 3.71 } }],
+        },
+      ],
+    };
+    const tracked = await world.api.POST('/v1/webhook/tracking-update', { headers: world.webhookAuth(), body });
+    world.check('post /v1/webhook/tracking-update', tracked);
+    expect(tracked.data?.errors).toEqual([]);
+    const stored = await tripCall(world.ctx, world.admin, 'GET', `/v1/resources/resource/${tractor}/positions`);
+    expect(stored.json().last_position).toMatchObject({ timestamp: '2026-12-03T08:15:00.000Z', latitude: 51.05, longitude: 3.71 });
+  });
+
   it('found no mismatch, and reached every contract operation of its area', () => world.expectDriven('trips'));
 });

@@ -15,7 +15,10 @@ export interface ParsedEInvoice {
   totals: { total_excl_tax: string; total_tax: string; total_incl_tax: string };
   /** Document-level references (buyer reference, order and contract references…). */
   references: string[];
-  lines: Array<{ description: string; amount: string; percentage: string | null; taxType: string | null; references: string[] }>;
+  /** The sender's own fields, kept on the draft as sent; only the JSON form carries them. */
+  customFields?: Record<string, unknown>;
+  /** `accountCode`: the ledger account the sender booked the line on; only the JSON form names one. */
+  lines: Array<{ description: string; amount: string; percentage: string | null; taxType: string | null; accountCode?: string | null; references: string[] }>;
 }
 
 /**
@@ -45,11 +48,13 @@ export function fromJson(input: EInvoiceJsonInput): ParsedEInvoice {
       total_incl_tax: amountOf(input.total_incl_tax, credit),
     },
     references: input.customer_reference_numbers ?? [],
+    customFields: input.custom_fields ?? {},
     lines: input.line_items.map((l) => ({
       description: l.description ?? '',
       amount: amountOf(l.amount, credit),
       percentage: l.tax_rate?.percentage === undefined || l.tax_rate?.percentage === null ? null : String(l.tax_rate.percentage),
       taxType: l.tax_rate?.tax_type ?? null,
+      accountCode: l.account?.code ?? null,
       references: [...Object.values(l.references ?? {}), ...words(l.description)],
     })),
   };

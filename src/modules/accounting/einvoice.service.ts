@@ -109,7 +109,7 @@ export function createEInvoiceService(deps: { db: Db; bus: EventBus; companies: 
             payment_term: termFor(parsed.date, parsed.dueDate),
             payment_status: kind === 'PURCHASE_INVOICE' ? 'UNPAID' : 'OPEN',
             customer_reference_numbers: JSON.stringify(parsed.references.filter((r) => r.length <= 100).slice(0, 50)),
-            custom_fields: JSON.stringify({}),
+            custom_fields: JSON.stringify(parsed.customFields ?? {}),
             origin: 'E_INVOICE',
             finalized_at: null,
           },
@@ -134,7 +134,7 @@ export function createEInvoiceService(deps: { db: Db; bus: EventBus; companies: 
               tax_name: rate?.name ?? `${new Dec(percentage).toFixed()}% as invoiced`,
               tax_percentage: percentage,
               tax_type: taxType,
-              account_code: null,
+              account_code: l.accountCode ?? null,
             };
           }),
         );

@@ -117,7 +117,7 @@ export const EInvoiceJsonInput = Type.Object(
     supplier: Type.Object({ id: opt(Uuid), name: Str(255), vat_number: opt(Str(50)) }),
     customer_reference_numbers: Type.Optional(Type.Array(Str(100), { maxItems: 50 })),
     line_items: Type.Array(EInvoiceLine, { minItems: 1, maxItems: 500 }),
-    attachments: opt(Type.Array(Type.Unknown(), { maxItems: 20 })),
+    attachments: opt(Type.Array(Type.Unknown(), { maxItems: 20, description: 'Accepted so that a contract sender is not refused, but not kept yet: the files do not appear under the document’s `/documents`.' })),
   },
   {
     $id: 'EInvoiceJsonInput',
