@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inTransaction } from '../src/platform/db/tx.js';
 import { AppError } from '../src/platform/http/errors.js';
 import { realisticOrder, upload } from './orders.fixtures.js';
-import { createTestApp, newClient, newCompany, newTenant, type Client, type TestContext } from './support/app.js';
+import { createTestApp, newClient, newCompany, newTenant, stageUpload, type Client, type TestContext } from './support/app.js';
 import { expectContract } from './support/contract.js';
 
 const MAX_BYTES = 32 * 1024;
@@ -294,21 +294,7 @@ describe('order document list and download visibility', () => {
 });
 
 describe('attachToOrder (the service orders call inside their import transaction)', () => {
-  async function stagedUpload(client: Client, content: Buffer): Promise<string> {
-    const boundary = 'b0undary';
-    const payload = Buffer.concat([
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="cmr.pdf"\r\nContent-Type: application/pdf\r\n\r\n`),
-      content,
-      Buffer.from(`\r\n--${boundary}--\r\n`),
-    ]);
-    const res = await ctx.app.inject({
-      method: 'POST',
-      url: '/v1/documents/document/upload_content',
-      headers: { authorization: client.auth, 'content-type': `multipart/form-data; boundary=${boundary}` },
-      payload,
-    });
-    return res.json().upload_id as string;
-  }
+  const stagedUpload = (client: Client, content: Buffer) => stageUpload(ctx, client, content, 'cmr.pdf');
 
   type AttachInput = Parameters<TestContext['services']['documents']['attachToOrder']>[1];
   const attachInput = (input: Partial<AttachInput>): AttachInput => ({

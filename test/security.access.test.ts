@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, newClient, newCompany, newTenant, type Client, type TestContext } from './support/app.js';
+import { createTestApp, newClient, newCompany, newTenant, stageUpload, type Client, type TestContext } from './support/app.js';
 import { expectContract } from './support/contract.js';
 import { byReference, get, partialUpdate, realisticOrder, upload } from './orders.fixtures.js';
 
@@ -23,19 +23,7 @@ afterAll(() => ctx.close());
 const revoke = (by: Client, id: string) =>
   ctx.app.inject({ method: 'DELETE', url: `/v1/admin/api-clients/${id}`, headers: { authorization: by.auth } });
 
-async function stagedUpload(client: Client, content: string): Promise<string> {
-  const boundary = 'waybill-security';
-  const res = await ctx.app.inject({
-    method: 'POST',
-    url: '/v1/documents/document/upload_content',
-    headers: { authorization: client.auth, 'content-type': `multipart/form-data; boundary=${boundary}` },
-    payload: Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="secret.pdf"\r\nContent-Type: application/pdf\r\n\r\n${content}\r\n--${boundary}--\r\n`,
-    ),
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  return res.json().upload_id as string;
-}
+const stagedUpload = (client: Client, content: string) => stageUpload(ctx, client, content, 'secret.pdf');
 
 async function createOrder(identifier: string, overrides: Record<string, unknown> = {}): Promise<{ id: string; name: string }> {
   const res = await upload(ctx, admin, realisticOrder(identifier, overrides));

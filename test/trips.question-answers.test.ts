@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { newClient, newCompany, type Client, type TestContext } from './support/app.js';
+import { newClient, newCompany, stageUpload, type Client, type TestContext } from './support/app.js';
 import { expectContract } from './support/contract.js';
 import { eventually, type Receiver } from './support/webhook-receiver.js';
 import { get } from './orders.fixtures.js';
@@ -37,22 +37,7 @@ async function post(client: Client, updates: unknown[]) {
   return (res.json().results as Array<{ outcome: string; message: string | null }>).map((r) => r.outcome);
 }
 
-async function stage(client: Client, content: Buffer): Promise<string> {
-  const boundary = 'b0undary';
-  const payload = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="cmr.pdf"\r\nContent-Type: application/pdf\r\n\r\n`),
-    content,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  const res = await ctx.app.inject({
-    method: 'POST',
-    url: '/v1/documents/document/upload_content',
-    headers: { authorization: client.auth, 'content-type': `multipart/form-data; boundary=${boundary}` },
-    payload,
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  return res.json().upload_id as string;
-}
+const stage = (client: Client, content: Buffer) => stageUpload(ctx, client, content, 'cmr.pdf');
 
 const documents = async () =>
   (await get(ctx, admin, `/v1/orders/order/${order.orderId}/documents`)).json() as Array<{ id: string; name: string; type: string; subject_type: string; subject_id: string }>;

@@ -125,9 +125,13 @@ export async function newCompany(ctx: TestContext, admin: Client, body: Record<s
 }
 
 /** Stages a small PDF through POST /v1/documents/document/upload_content as `client`; returns its upload_id. */
-export async function stageUpload(ctx: TestContext, client: Client, content: string, filename = 'proof.pdf'): Promise<string> {
+export async function stageUpload(ctx: TestContext, client: Client, content: string | Buffer, filename = 'proof.pdf'): Promise<string> {
   const boundary = 'waybill-test-upload';
-  const payload = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/pdf\r\n\r\n${content}\r\n--${boundary}--\r\n`;
+  const payload = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/pdf\r\n\r\n`),
+    Buffer.from(content),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
   const res = await ctx.app.inject({
     method: 'POST',
     url: '/v1/documents/document/upload_content',
