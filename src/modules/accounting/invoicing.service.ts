@@ -21,6 +21,27 @@ import { dueDate } from './payment-terms.js';
 import type { ReferenceService } from './reference.service.js';
 import { documentTotals } from './totals.js';
 
+/** The head of a draft Waybill makes itself: not numbered yet, dated today, due by the other party's payment term. */
+export function draftHead(
+  fields: { tenant_id: string; kind: DocumentKind; billing_entity_id: string; company_id: string; currency: string; payment_term: string | null },
+  today: string,
+  extra: { customer_reference_numbers?: string[]; custom_fields?: Record<string, unknown> },
+) {
+  return {
+    ...fields,
+    status: 'DRAFT' as const,
+    year: null,
+    number: null,
+    name: null,
+    date: today,
+    due_date: dueDate(today, fields.payment_term),
+    customer_reference_numbers: JSON.stringify(extra.customer_reference_numbers ?? []),
+    custom_fields: JSON.stringify(extra.custom_fields ?? {}),
+    origin: 'WAYBILL' as const,
+    finalized_at: null,
+  };
+}
+
 type NewLine = Omit<Insertable<BillingDocumentLineTable>, 'tenant_id' | 'document_id' | 'position' | 'amount'>;
 
 export type InvoicingService = ReturnType<typeof createInvoicingService>;
@@ -172,24 +193,7 @@ export function createInvoicingService(deps: {
         const term = paymentTermOf(customer);
         const draft = await writeDocument(
           tx,
-          {
-            tenant_id: tenantId,
-            kind: 'SALES_INVOICE',
-            status: 'DRAFT',
-            billing_entity_id: [...entities][0] as string,
-            company_id: customer.id,
-            currency,
-            year: null,
-            number: null,
-            name: null,
-            date: today,
-            due_date: dueDate(today, term),
-            payment_term: term,
-            customer_reference_numbers: JSON.stringify(input.customer_reference_numbers ?? []),
-            custom_fields: JSON.stringify(input.custom_fields ?? {}),
-            origin: 'WAYBILL',
-            finalized_at: null,
-          },
+          draftHead({ tenant_id: tenantId, kind: 'SALES_INVOICE', billing_entity_id: [...entities][0] as string, company_id: customer.id, currency, payment_term: term }, today, input),
           charges.map((c, i) => ({
             id: randomUUID(),
             charge_id: c.id,

@@ -7,8 +7,7 @@ import type { EventBus } from '../../platform/events/bus.js';
 import { badRequest, conflict, detail, notFound } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/http/principal.js';
 import { documentEvent, todayUtc, type BillingService } from './billing.service.js';
-import type { InvoicingService } from './invoicing.service.js';
-import { dueDate } from './payment-terms.js';
+import { draftHead, type InvoicingService } from './invoicing.service.js';
 import * as purchaseRepo from './purchase.repo.js';
 import type { SelfBillInput } from './purchase.schemas.js';
 import type { ReferenceService } from './reference.service.js';
@@ -65,24 +64,7 @@ export function createPurchaseService(deps: { db: Db; bus: EventBus; companies: 
         if (currencies.size > 1) throw badRequest('The trips were agreed in different currencies: bill them separately', [detail('several currencies', 'trip_ids')]);
         const draft = await invoicing.writeDocument(
           tx,
-          {
-            tenant_id: tenantId,
-            kind: 'PURCHASE_INVOICE',
-            status: 'DRAFT',
-            billing_entity_id: entity.id,
-            company_id: supplier.id,
-            currency: [...currencies][0] as string,
-            year: null,
-            number: null,
-            name: null,
-            date: today,
-            due_date: dueDate(today, term),
-            payment_term: term,
-            customer_reference_numbers: JSON.stringify([]),
-            custom_fields: JSON.stringify(input.custom_fields ?? {}),
-            origin: 'WAYBILL',
-            finalized_at: null,
-          },
+          draftHead({ tenant_id: tenantId, kind: 'PURCHASE_INVOICE', billing_entity_id: entity.id, company_id: supplier.id, currency: [...currencies][0] as string, payment_term: term }, today, input),
           billable.map((t) => ({
             id: randomUUID(),
             trip_id: t.id,
