@@ -1,4 +1,5 @@
 import { CompiledQuery, sql } from 'kysely';
+import type { CompanyRow } from '../companies/companies.repo.js';
 import type { CompaniesService } from '../companies/companies.service.js';
 import { companySchemas } from '../companies/companies.schemas.js';
 import type { Db, Executor } from '../../platform/db/database.js';
@@ -10,7 +11,7 @@ import { documentSerializer } from '../../platform/http/validation.js';
 import { OrderWithStatus, ordersSchemas } from './orders.output-schemas.js';
 import { orderWithStatus, visibilityOrder, type VisibilityOrder } from './orders.output.js';
 import * as repo from './orders.repo.js';
-import type { NamingPrelude, OrderRow, OrderScope } from './orders.repo.js';
+import type { NamingPrelude, OrderAggregate, OrderRow, OrderScope } from './orders.repo.js';
 import type { OrderStatusDocumentTable } from './orders.tables.js';
 
 /**
@@ -29,15 +30,24 @@ const READ = `select customer_company_id, customer_version, document from order_
 
 type StoredRow = OrderStatusDocumentTable;
 
+/** An order and its customer exactly as the open transaction wrote and read them. */
+export interface KnownOrder {
+  order: OrderAggregate;
+  customer: CompanyRow;
+}
+
 export type StatusDocuments = ReturnType<typeof createStatusDocuments>;
 
 export function createStatusDocuments(deps: { db: Db; companies: Pick<CompaniesService, 'findById'> }) {
   const { db, companies } = deps;
 
-  /** Both documents of the order as `exec` sees it (inside a transaction: what it wrote). */
-  async function compute(exec: Executor, tenantId: string, orderId: string): Promise<{ row: StoredRow; visibility: VisibilityOrder }> {
-    const order = await repo.loadOrderAggregate(exec, tenantId, orderId, { kind: 'tenant' });
-    const customer = order && (await companies.findById(tenantId, order.customer_company_id, exec));
+  /**
+   * Both documents of the order as `exec` sees it (inside a transaction: what it wrote), or of the
+   * order and customer the caller already holds in memory (a new order: nothing to read back).
+   */
+  async function compute(exec: Executor, tenantId: string, orderId: string, known?: KnownOrder): Promise<{ row: StoredRow; visibility: VisibilityOrder }> {
+    const order = known?.order ?? (await repo.loadOrderAggregate(exec, tenantId, orderId, { kind: 'tenant' }));
+    const customer = known?.customer ?? (order && (await companies.findById(tenantId, order.customer_company_id, exec)));
     if (!order || !customer) throw notFound('Order');
     const row = { tenant_id: tenantId, order_id: orderId, customer_company_id: customer.id, customer_version: customer.version, document: serialize(orderWithStatus(order, customer)) };
     return { row, visibility: visibilityOrder(order, customer) };
@@ -71,8 +81,8 @@ export function createStatusDocuments(deps: { db: Db; companies: Pick<CompaniesS
    * prelude that draws it also stores the document and puts the snapshot on the event, each with
    * the drawn name where the pending one stands.
    */
-  async function storeNamed(tx: Tx, order: OrderRow, naming: NamingPrelude): Promise<EventPrelude> {
-    const { row, visibility } = await compute(tx.trx, order.tenant_id, order.id);
+  async function storeNamed(tx: Tx, order: OrderRow, naming: NamingPrelude, known?: KnownOrder): Promise<EventPrelude> {
+    const { row, visibility } = await compute(tx.trx, order.tenant_id, order.id, known);
     const named = (text: string) => sql<string>`replace(${text}, ${JSON.stringify(order.name)}, to_json(${naming.name})::text)`;
     return {
       ctes: sql`${naming.ctes}, stored_status as (
@@ -90,10 +100,11 @@ export function createStatusDocuments(deps: { db: Db; companies: Pick<CompaniesS
 
     /**
      * What an order event carries: the event fields holding the order's snapshot, and the prelude
-     * to append it with (a new order's naming, which then also stores the document).
+     * to append it with (a new order's naming, which then also stores the document). `known`: the
+     * whole order as the transaction wrote it, when the caller has it.
      */
-    async forEvent(tx: Tx, order: OrderRow, naming?: NamingPrelude): Promise<{ extra: Record<string, unknown>; prelude?: EventPrelude }> {
-      if (naming) return { extra: {}, prelude: await storeNamed(tx, order, naming) };
+    async forEvent(tx: Tx, order: OrderRow, naming?: NamingPrelude, known?: KnownOrder): Promise<{ extra: Record<string, unknown>; prelude?: EventPrelude }> {
+      if (naming) return { extra: {}, prelude: await storeNamed(tx, order, naming, known) };
       return { extra: { order_snapshot: await store(tx.trx, order.tenant_id, order.id) } };
     },
 

@@ -61,21 +61,22 @@ export async function lockStops(tx: Tx, tenantId: string, stopIds: readonly stri
  * Stores the order's status document as the open transaction leaves it and answers the order's
  * `VisibilityOrder`, which its status event carries.
  */
-export type OrderSnapshot = (exec: Executor, tenantId: string, orderId: string) => Promise<object>;
+export type OrderSnapshot<S extends object = object> = (exec: Executor, tenantId: string, orderId: string) => Promise<S>;
 
 /**
  * Re-derives each order's status from its stops; records an event for every order whose status
  * changed, carrying the order's snapshot as of this transaction. `first` runs once the statuses
  * are written and before those events, for events that must come before them (a stop's arrival
- * precedes the order it puts in transit).
+ * precedes the order it puts in transit); it gets those same snapshots, so that nothing builds an
+ * order's snapshot twice in one change.
  */
-async function rederive(
+async function rederive<S extends object>(
   tx: Tx,
   bus: EventBus,
-  snapshot: OrderSnapshot,
+  snapshot: OrderSnapshot<S>,
   tenantId: string,
   orderIds: readonly string[],
-  first?: () => Promise<void>,
+  first?: (snapshots: ReadonlyMap<string, S>) => Promise<void>,
 ): Promise<OrderRow[]> {
   const changed: Array<{ updated: OrderRow; previous: OrderStatus }> = [];
   const touched = [...new Set(orderIds)].sort();
@@ -94,9 +95,9 @@ async function rederive(
     changed.push({ updated, previous: order.status });
   }
   // Every touched order's status document follows its stops, whether its status changed or not.
-  const snapshots = new Map<string, object>();
+  const snapshots = new Map<string, S>();
   for (const orderId of touched) snapshots.set(orderId, await snapshot(tx.trx, tenantId, orderId));
-  await first?.();
+  await first?.(snapshots);
   for (const { updated, previous } of changed) {
     const extra = { previous_status: previous, order_snapshot: snapshots.get(updated.id) };
     await appendOrderEvent(tx, bus, updated.status === 'COMPLETED' ? 'order.completed' : 'order.status_changed', updated, extra);
@@ -185,15 +186,16 @@ export async function lockStopExecution(tx: Tx, tenantId: string, stopId: string
 
 /**
  * Writes a stop's new execution state (decided by the caller) and re-derives its order's status;
- * `first` records the caller's events before the order's (see `rederive`).
+ * `first` records the caller's events before the order's (see `rederive`), given the order's
+ * snapshot as this change leaves it.
  */
-export async function recordStopExecution(
+export async function recordStopExecution<S extends object>(
   tx: Tx,
   bus: EventBus,
-  snapshot: OrderSnapshot,
+  snapshot: OrderSnapshot<S>,
   tenantId: string,
   next: Pick<StopExecution, 'id' | 'order_id' | 'status' | 'eta_start' | 'eta_end' | 'actual_start' | 'actual_end'>,
-  first?: () => Promise<void>,
+  first?: (order: S) => Promise<void>,
 ): Promise<OrderRow[]> {
   await tx.trx
     .updateTable('order_stops')
@@ -208,7 +210,8 @@ export async function recordStopExecution(
     .where('tenant_id', '=', tenantId)
     .where('id', '=', next.id)
     .execute();
-  return rederive(tx, bus, snapshot, tenantId, [next.order_id], first);
+  // `rederive` snapshots every order it touches, the stop's order among them.
+  return rederive(tx, bus, snapshot, tenantId, [next.order_id], first && ((snapshots) => first(snapshots.get(next.order_id) as S)));
 }
 
 /** A status update's match criteria, each list one `matches_any` (all lists must hold). */

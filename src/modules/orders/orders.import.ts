@@ -8,11 +8,11 @@ import { AppError, badRequest, detail, forbidden } from '../../platform/http/err
 import type { Principal } from '../../platform/http/principal.js';
 import { canCancel, canChangeQuoteFlag, deriveOrderStatus, type StopStatus } from './order-status.js';
 import { appendOrderEvent, cancelOrderRows, type OrderChangeHooks, type OrderEventType } from './orders.events.js';
-import { compact, headerOf, inputHash, planConsignments, rowsOf } from './orders.mapping.js';
+import { compact, headerOf, inputHash, newOrderAggregate, planConsignments, rowsOf } from './orders.mapping.js';
 import * as repo from './orders.repo.js';
 import type { OrderRow } from './orders.repo.js';
 import type { OrderImport, OrderInput } from './orders.schemas.js';
-import type { StatusDocuments } from './order-status-documents.js';
+import type { KnownOrder, StatusDocuments } from './order-status-documents.js';
 import type { UploadError, UploadStatus } from './orders.tables.js';
 
 /**
@@ -49,6 +49,8 @@ interface Outcome {
   event?: OrderEventType;
   /** Why the upload was rejected, for the `order.import_rejected` event. */
   reason?: string;
+  /** The whole order as this transaction wrote it, when the import has it in memory (a new order). */
+  known?: KnownOrder;
 }
 
 /**
@@ -133,7 +135,7 @@ export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: Co
       return { status: 'DUPLICATE', order: existing, errors: [] };
     }
     await repo.insertChildren(tx.trx, rows);
-    return { status: 'COMPLETED', order, errors: [], event: 'order.accepted' };
+    return { status: 'COMPLETED', order, errors: [], event: 'order.accepted', known: { order: newOrderAggregate(order, rows), customer } };
   }
 
   async function update(op: Operation): Promise<Outcome> {
@@ -221,7 +223,7 @@ export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: Co
       if (order && outcome.event) {
         const why = outcome.reason ? { operation: input.operation, reason: outcome.reason } : {};
         const naming = order.name === unnamed(order.id) ? repo.orderNamingPrelude(order, ORDER_NAME) : undefined;
-        const { extra, prelude } = await statusDocuments.forEvent(tx, order, naming);
+        const { extra, prelude } = await statusDocuments.forEvent(tx, order, naming, outcome.known);
         order = await appendOrderEvent(tx, bus, outcome.event, order, { upload_id: uploadId, ...why, ...extra }, prelude);
       }
       return uploadOutput(upload, order?.name ?? null);

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { isUuid } from '../../platform/http/schemas.js';
-import type { NewConsignment, NewGood, NewStop } from './orders.repo.js';
+import type { NewConsignment, NewGood, NewStop, OrderAggregate, OrderRow } from './orders.repo.js';
 import type { ConsignmentInput, OrderInput, StopInput } from './orders.schemas.js';
 import type { StopType } from './orders.tables.js';
 
@@ -171,5 +171,34 @@ export function rowsOf(tenantId: string, orderId: string, plans: ConsignmentPlan
         details: JSON.stringify(goodDetails(compact(good) as Record<string, unknown>)),
       })),
     ),
+  };
+}
+
+/**
+ * A new order as `loadOrderAggregate` answers it, from the rows its import just wrote: the import
+ * builds the order's status document and event snapshot without reading the order back. Goods are
+ * listed consignment by consignment (every reader takes them per consignment).
+ */
+export function newOrderAggregate(order: OrderRow, rows: ReturnType<typeof rowsOf>): OrderAggregate {
+  const parse = (text: string | undefined) => JSON.parse(text ?? '{}') as Record<string, unknown>;
+  return {
+    ...order,
+    consignments: rows.consignments.map((c) => ({ id: c.id, position: c.position, reference_number: c.reference_number ?? null, details: parse(c.details) })),
+    stops: rows.stops.map((s) => ({
+      id: s.id,
+      consignment_id: s.consignment_id ?? null,
+      stop_type: s.stop_type,
+      sequence: s.sequence,
+      status: 'TO_PLAN',
+      requested_date: s.requested_date ?? null,
+      location: parse(s.location),
+      reference_number: s.reference_number ?? null,
+      eta_start: null,
+      eta_end: null,
+      actual_start: null,
+      actual_end: null,
+      details: parse(s.details),
+    })),
+    goods: rows.goods.map((g) => ({ id: g.id, consignment_id: g.consignment_id, position: g.position, details: parse(g.details) })),
   };
 }

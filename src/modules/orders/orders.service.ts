@@ -184,7 +184,7 @@ export function createOrdersService(deps: { db: Db; bus: EventBus; companies: Co
       },
       lockStopExecution: execution.lockStopExecution,
       filterStops: execution.filterStops,
-      recordStopExecution: (tx: Tx, tenantId: string, next: Parameters<typeof execution.recordStopExecution>[4], first?: () => Promise<void>) =>
+      recordStopExecution: (tx: Tx, tenantId: string, next: Parameters<typeof execution.recordStopExecution>[4], first?: (order: VisibilityOrder) => Promise<void>) =>
         execution.recordStopExecution(tx, deps.bus, statusDocuments.store, tenantId, next, first),
     },
 

@@ -152,16 +152,29 @@ export async function listUnmatched(exec: Executor, tenantId: string, after: { t
 /** Whose trips a status update may touch: a subcontractor's, or those of an executor kind. */
 export type ExecutorScope = { kind: 'subcontractor'; companyId: string } | { kind: 'executor'; executor: 'SUBCONTRACTOR' | 'FLEET' };
 
-/** The stops on live (not cancelled) trips in scope, optionally only trips with one of `tripNames`. */
-export async function candidateStops(exec: Executor, tenantId: string, scope: ExecutorScope, tripNames: string[][] = []) {
-  let q = exec
+/** The stops on live (not cancelled) trips in scope. */
+function liveStopsOf(exec: Executor, tenantId: string, scope: ExecutorScope) {
+  const q = exec
     .selectFrom('trip_stops as ts')
     .innerJoin('trips as t', (j) => j.onRef('t.tenant_id', '=', 'ts.tenant_id').onRef('t.id', '=', 'ts.trip_id'))
     .select(['ts.stop_id', 'ts.trip_id', 'ts.order_id', 't.subcontractor_company_id'])
     .where('ts.tenant_id', '=', tenantId)
     .where('ts.active', '=', true)
     .where('t.cancelled_at', 'is', null);
-  q = scope.kind === 'subcontractor' ? q.where('t.subcontractor_company_id', '=', scope.companyId) : q.where('t.executor', '=', scope.executor);
+  return scope.kind === 'subcontractor' ? q.where('t.subcontractor_company_id', '=', scope.companyId) : q.where('t.executor', '=', scope.executor);
+}
+
+/** The stops on the caller's live trips, optionally only trips with one of `tripNames`. */
+export async function candidateStops(exec: Executor, tenantId: string, scope: ExecutorScope, tripNames: string[][] = []) {
+  let q = liveStopsOf(exec, tenantId, scope);
   for (const names of tripNames) q = q.where('t.name', 'in', names);
   return q.execute();
+}
+
+/**
+ * One stop by id, if it is on a live trip of the caller's: a lookup through the active-stop key,
+ * where `candidateStops` would read every stop of the caller's trips to find it.
+ */
+export function candidateStop(exec: Executor, tenantId: string, scope: ExecutorScope, stopId: string) {
+  return liveStopsOf(exec, tenantId, scope).where('ts.stop_id', '=', stopId).executeTakeFirst();
 }

@@ -89,8 +89,7 @@ export function createStatusIntake(deps: {
   /** The one stop an update names among the caller's trips, or why there is none. */
   async function locate(tenantId: string, scope: ExecutorScope, stop: StopStatusUpdate): Promise<Located | UpdateResult> {
     if (stop.id) {
-      const candidates = await repo.candidateStops(db, tenantId, scope);
-      const hit = candidates.find((c) => c.stop_id === stop.id);
+      const hit = await repo.candidateStop(db, tenantId, scope, stop.id);
       return hit ? { stopId: hit.stop_id, tripId: hit.trip_id, orderId: hit.order_id } : result('UNMATCHED', null, `No stop ${stop.id} on a live trip of yours`);
     }
     if (!stop.match?.matches_all.length) return result('REJECTED', null, 'stop needs an id or a match');
@@ -147,7 +146,7 @@ export function createStatusIntake(deps: {
       const progress = progressStop(current, report);
       // A repeated or stale report attaches nothing either: its files came with it the first time.
       if (progress.outcome !== 'APPLIED' && !(filesOnly && files.length)) return result(progress.outcome, found.stopId);
-      if (progress.outcome === 'APPLIED') await recordProgress(tx, principal, trip, found.stopId, current.order_id, progress);
+      if (progress.outcome === 'APPLIED') await recordProgress(tx, principal, trip, found.stopId, progress);
       if (order) {
         const companyIds = [order.customerCompanyId, ...(trip.subcontractor_company_id ? [trip.subcontractor_company_id] : [])];
         for (const file of files) {
@@ -162,9 +161,8 @@ export function createStatusIntake(deps: {
   }
 
   /** Writes an applied report: the stop's events first, each with the order as it leaves it, then the trip's completion. */
-  async function recordProgress(tx: Tx, principal: Principal, trip: TripRow, stopId: string, orderId: string, progress: Progress): Promise<void> {
-    await execution.recordStopExecution(tx, principal.tenantId, progress.next, async () => {
-      const order = await orders.visibilityOrder(principal.tenantId, orderId, tx.trx);
+  async function recordProgress(tx: Tx, principal: Principal, trip: TripRow, stopId: string, progress: Progress): Promise<void> {
+    await execution.recordStopExecution(tx, principal.tenantId, progress.next, async (order) => {
       const stopEvent = { tenantId: principal.tenantId, stopId, tripId: trip.id, order, customerId: order.customer?.id ?? '', subcontractorId: trip.subcontractor_company_id };
       if (progress.arrived) await appendStopEvent(tx, bus, 'stop.arrived', stopEvent);
       if (progress.completed) await appendStopEvent(tx, bus, 'stop.completed', stopEvent);
@@ -208,7 +206,7 @@ export function createStatusIntake(deps: {
       const type = documentTypeOfKey(query.question_path_key);
       if (!type) throw badRequest(`Unknown question_path_key "${query.question_path_key}"`, [detail('use POD, POD_SIGNED, POP, PHOTO, SIGNATURE or a document type', 'question_path_key')]);
       if (!query.stop_id) throw badRequest('Stop groups are not supported: name the stop with stop_id', [detail('required: Waybill has no stop groups', 'stop_id', 'querystring.stop_id')]);
-      const stop = (await repo.candidateStops(db, principal.tenantId, scopeOf(principal, executor))).find((c) => c.stop_id === query.stop_id);
+      const stop = await repo.candidateStop(db, principal.tenantId, scopeOf(principal, executor), query.stop_id);
       if (!stop) throw notFound('Stop on a live trip of yours');
       const order = await orders.findOrderRef(principal.tenantId, stop.order_id);
       const document = await deps.documents.createForOrder(
