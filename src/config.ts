@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { EtaSettings } from './modules/trips/eta-estimate.js';
 
 /**
  * Every setting Waybill reads from the environment, parsed once at boot.
@@ -31,6 +32,8 @@ export interface Config {
   credentialsKey: Buffer | undefined;
   /** The key before the last change: still opens what it sealed, until everything is sealed again. */
   credentialsKeyPrevious: Buffer | undefined;
+  /** How a tracked position estimates the next stop's ETA (see modules/trips/eta-estimate.ts). */
+  eta: EtaSettings;
 }
 
 export class ConfigError extends Error {}
@@ -52,6 +55,13 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   if (['1', 'true', 'yes'].includes(raw)) return true;
   if (['0', 'false', 'no'].includes(raw)) return false;
   throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function decimal(env: Env, name: string, fallback: number, min: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+(\.\d+)?$/.test(raw) || Number(raw) < min) throw new ConfigError(`${name} must be a number >= ${min}, got "${raw}"`);
+  return Number(raw);
 }
 
 function list(env: Env, name: string): string[] {
@@ -115,5 +125,10 @@ export function loadConfig(env: Env = process.env): Config {
     webhookPollMs: int(env, 'WAYBILL_WEBHOOK_POLL_MS', 2_000, 50),
     credentialsKey,
     credentialsKeyPrevious,
+    eta: {
+      roadFactor: decimal(env, 'WAYBILL_ETA_ROAD_FACTOR', 1.3, 1),
+      averageSpeedKmh: int(env, 'WAYBILL_ETA_SPEED_KMH', 60, 1),
+      minChangeMinutes: int(env, 'WAYBILL_ETA_MIN_CHANGE_MINUTES', 5),
+    },
   };
 }

@@ -39,7 +39,7 @@ export async function createServices(deps: { config: Config; database: DatabaseH
   const companyDocuments = createCompanyDocumentsService({ db, documents, validities });
   const orders = createOrdersService({ db, bus, companies, documents });
   const orderDocuments = createOrderDocumentsService({ documents, orders });
-  const trips = createTripsService({ db, bus, orders, companies, resources, documents });
+  const trips = createTripsService({ db, bus, orders, companies, resources, documents, eta: config.eta });
   const tracking = createTrackingService({ db, resources, trips });
   const events = createEventsService({ db });
   const accounting = createAccounting({ db, bus, orders, companies });

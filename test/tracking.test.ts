@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { newClient, newCompany, newTenant, type Client, type TestContext } from './support/app.js';
 import { contractErrors, expectContract } from './support/contract.js';
 import { eventually, type Receiver } from './support/webhook-receiver.js';
+import { haversineKm } from '../src/modules/trips/eta-estimate.js';
 import { newResource, orderWithStops, planTrip, stopRef, tripCall, tripsWorld } from './trips.fixtures.js';
 
 const world = tripsWorld();
@@ -139,5 +140,65 @@ describe('POST /v1/webhook/tracking-update', () => {
     expectContract('TrackingUpdateResponse', res.json());
     expect(res.json().errors.map((e: { error_type: string }) => e.error_type)).toEqual(['NOT_SUPPORTED', 'NOT_SUPPORTED']);
     expect((await tripCall(ctx, admin, 'GET', `/v1/resources/resource/${van}/positions`)).json().last_position).toMatchObject({ latitude: 51.0543, longitude: 3.7174 });
+  });
+});
+
+describe('ETA of the next stop from a tracked position', () => {
+  interface Visibility {
+    events: Array<{ update: { type: string; id: string | null; stop?: { status: string }; stops?: Array<{ id: string; eta_start_time: string }> } }>;
+    order: { id: string } | null;
+  }
+  // realisticOrder's pickups are at the Antwerp DC (coordinates); its first delivery (Lyon) has none.
+  const dc = { latitude: 51.2503, longitude: 4.4069 };
+  /** The default rule: great-circle km × 1.3 road factor at 60 km/h. */
+  const expectedEta = (at: string, from: { latitude: number; longitude: number }) => new Date(at).getTime() + ((haversineKm(from, dc) * 1.3) / 60) * 3_600_000;
+  const ping = (plate: string, at: string, p: { latitude: number; longitude: number }) => track(telematics, [{ tracking_match: byPlate(plate), tracking_update_data: [{ position: { timestamp: at, ...p } }] }]);
+  const orderMessages = (orderId: string) => customerApp.received.map((m) => JSON.parse(m.body) as Visibility).filter((m) => m.order?.id === orderId);
+  const etas = (orderId: string) => orderMessages(orderId).filter((m) => m.events[0]?.update.type === 'Eta').map((m) => m.events[0]!.update);
+  /** A fleet status update; its Stop event comes after any Eta event of the same order sent before it. */
+  async function complete(orderId: string, stopId: string, at: string) {
+    const res = await ctx.app.inject({ method: 'POST', url: '/v1/webhook/fleet-status-update', headers: { authorization: telematics.auth }, payload: { updates: [{ stop: { id: stopId, status: 'COMPLETED' }, event_time: at }] } });
+    expect(res.json().results[0].outcome, res.body).toBe('APPLIED');
+    await eventually(() => orderMessages(orderId).some((m) => m.events[0]?.update.type === 'Stop' && m.events[0].update.id === stopId && m.events[0].update.stop?.status === 'COMPLETED'));
+  }
+
+  it('estimates the first stop not completed, only when the estimate moves, and never for a stop without coordinates', async () => {
+    const tractor = await newResource(ctx, admin, { name: 'Tractor ETA', resource_type: 'TRACTOR', code: '1-ETA-001' });
+    const order = await orderWithStops(ctx, admin, 'ETA-1');
+    const ref = (r: string) => stopRef(r, order.stops);
+    const trip = await planTrip(ctx, admin, ['P1', 'P2', 'D1'].map(ref));
+    const dispatched = await tripCall(ctx, admin, 'POST', `/v1/trips/trip/${trip.id}/dispatch`, { resources: [{ id: tractor }] });
+    expect(dispatched.statusCode, dispatched.body).toBe(200);
+
+    // Far away (Brussels, ~46 km): P1 gets an ETA the customer hears of and /status shows.
+    const brussels = { latitude: 50.8466, longitude: 4.3528 };
+    expect((await ping('1-ETA-001', '2026-12-01T09:00:00Z', brussels)).json().errors).toEqual([]);
+    await eventually(() => etas(order.orderId).length === 1);
+    const first = etas(order.orderId)[0]!;
+    expect(first.id).toBe(ref('P1'));
+    expect(Math.abs(new Date(first.stops![0]!.eta_start_time).getTime() - expectedEta('2026-12-01T09:00:00Z', brussels))).toBeLessThanOrEqual(1000);
+    expect(new Date(first.stops![0]!.eta_start_time).getTime()).toBeGreaterThan(new Date('2026-12-01T09:45:00Z').getTime());
+    for (const m of orderMessages(order.orderId)) expectContract('OperationalVisibilityUpdate', m);
+    const status = (await tripCall(ctx, admin, 'GET', `/v1/orders/order/${order.orderId}/status`)).json();
+    expect(status.stops.find((s: { id: string }) => s.id === ref('P1')).start_timestamp).toBe(first.stops![0]!.eta_start_time);
+
+    // A minute later, a kilometre closer: the same ETA within minutes, so no new event.
+    expect((await ping('1-ETA-001', '2026-12-01T09:01:00Z', { latitude: 50.8556, longitude: 4.3540 })).json().errors).toEqual([]);
+    await complete(order.orderId, ref('P1'), '2026-12-01T09:50:00Z');
+    expect(etas(order.orderId)).toHaveLength(1);
+
+    // P1 done: the next position estimates P2 (same DC).
+    const mechelen = { latitude: 51.0259, longitude: 4.4776 };
+    await ping('1-ETA-001', '2026-12-01T09:55:00Z', mechelen);
+    await eventually(() => etas(order.orderId).length === 2);
+    const second = etas(order.orderId)[1]!;
+    expect(second.id).toBe(ref('P2'));
+    expect(Math.abs(new Date(second.stops![0]!.eta_start_time).getTime() - expectedEta('2026-12-01T09:55:00Z', mechelen))).toBeLessThanOrEqual(1000);
+
+    // P2 done: D1 (Lyon) has no coordinates, so a position gives it no ETA.
+    await complete(order.orderId, ref('P2'), '2026-12-01T10:30:00Z');
+    await ping('1-ETA-001', '2026-12-01T11:00:00Z', { latitude: 50.0, longitude: 4.5 });
+    await complete(order.orderId, ref('D1'), '2026-12-02T10:00:00Z');
+    expect(etas(order.orderId)).toHaveLength(2);
   });
 });

@@ -16,6 +16,7 @@ import { appendTripEvent } from './trips.events.js';
 import { createStatusIntake } from './trips.status.js';
 import { createTripImport } from './trips.import.js';
 import { createPositionFanout } from './trips.positions.js';
+import type { EtaSettings } from './eta-estimate.js';
 import { createTripReader, visibilityOrders, type TripView } from './trips.output.js';
 import { checkPlan, stopsToPlace, type PlanningStop } from './trips.planning.js';
 import * as repo from './trips.repo.js';
@@ -49,9 +50,12 @@ export function createTripsService(deps: {
   companies: CompaniesService;
   resources: Pick<ResourcesService, 'requireActiveResources'>;
   documents: Pick<DocumentsService, 'listForOrder' | 'createForOrder' | 'attachToOrder'>;
+  eta: EtaSettings;
 }) {
   const { db, bus, orders, companies } = deps;
   const view = createTripReader({ orders, companies });
+  // Status updates and position ETAs move stops the same way; only the services' callers see `receive`.
+  const { moveStop, ...statusIntake } = createStatusIntake({ db, bus, orders, view, documents: deps.documents });
   const execution = orders.execution;
   orders.onOrderChanged((tx, tenantId, orderId) => orderChanged(tx, tenantId, orderId));
 
@@ -267,8 +271,8 @@ export function createTripsService(deps: {
 
   return {
     view,
-    ...createStatusIntake({ db, bus, orders, view, documents: deps.documents }),
-    ...createPositionFanout({ bus, orders, view }),
+    ...statusIntake,
+    ...createPositionFanout({ bus, orders, view, moveStop, eta: deps.eta }),
     ...createTripImport({ db, view, steps: { planIn, replanIn, dispatchIn, cancelIn, ownResources } }),
 
     async create(principal: Principal, input: TripInput): Promise<TripOutput> {

@@ -12,7 +12,7 @@ import type { OrdersService } from '../orders/orders.service.js';
 import { documentSources } from '../orders/orders.partial.js';
 import { isDocumentAnswer, UpdateFailure } from '../orders/orders.partial-apply.js';
 import { documentTypeOfKey, keyedFilename } from './stop-documents.js';
-import { progressStop, type Progress } from './stop-progress.js';
+import { progressStop, type Progress, type StatusReport } from './stop-progress.js';
 import { appendStopEvent, appendTripEvent } from './trips.events.js';
 import { visibilityOrders, type TripReader } from './trips.output.js';
 import * as repo from './trips.repo.js';
@@ -139,14 +139,11 @@ export function createStatusIntake(deps: {
       eventTime: new Date(update.event_time),
     };
     return inTransaction(db, async (tx) => {
-      const current = await execution.lockStopExecution(tx, principal.tenantId, found.stopId);
-      const trip = await repo.findTrip(tx.trx, principal.tenantId, found.tripId, { kind: 'tenant' }, true);
-      if (!current || !trip) return result('UNMATCHED', null, 'The stop left its trip meanwhile');
-      if (current.status === 'CANCELLED' || current.status === 'IGNORED') return result('REJECTED', found.stopId, 'The stop is cancelled');
-      const progress = progressStop(current, report);
+      const moved = await moveStop(tx, principal.tenantId, found, report);
+      if ('outcome' in moved) return moved;
+      const { trip, progress } = moved;
       // A repeated or stale report attaches nothing either: its files came with it the first time.
       if (progress.outcome !== 'APPLIED' && !(filesOnly && files.length)) return result(progress.outcome, found.stopId);
-      if (progress.outcome === 'APPLIED') await recordProgress(tx, principal, trip, found.stopId, progress);
       if (order) {
         const companyIds = [order.customerCompanyId, ...(trip.subcontractor_company_id ? [trip.subcontractor_company_id] : [])];
         for (const file of files) {
@@ -160,10 +157,24 @@ export function createStatusIntake(deps: {
     });
   }
 
+  /**
+   * Locks the stop and moves it as `report` says, writing what changed: the one way a report moves
+   * a stop, whether a status update brought it or a tracked position estimated its ETA.
+   */
+  async function moveStop(tx: Tx, tenantId: string, at: { stopId: string; tripId: string }, report: StatusReport): Promise<{ trip: TripRow; progress: Progress } | UpdateResult> {
+    const current = await execution.lockStopExecution(tx, tenantId, at.stopId);
+    const trip = await repo.findTrip(tx.trx, tenantId, at.tripId, { kind: 'tenant' }, true);
+    if (!current || !trip) return result('UNMATCHED', null, 'The stop left its trip meanwhile');
+    if (current.status === 'CANCELLED' || current.status === 'IGNORED') return result('REJECTED', at.stopId, 'The stop is cancelled');
+    const progress = progressStop(current, report);
+    if (progress.outcome === 'APPLIED') await recordProgress(tx, tenantId, trip, at.stopId, progress);
+    return { trip, progress };
+  }
+
   /** Writes an applied report: the stop's events first, each with the order as it leaves it, then the trip's completion. */
-  async function recordProgress(tx: Tx, principal: Principal, trip: TripRow, stopId: string, progress: Progress): Promise<void> {
-    await execution.recordStopExecution(tx, principal.tenantId, progress.next, async (order) => {
-      const stopEvent = { tenantId: principal.tenantId, stopId, tripId: trip.id, order, customerId: order.customer?.id ?? '', subcontractorId: trip.subcontractor_company_id };
+  async function recordProgress(tx: Tx, tenantId: string, trip: TripRow, stopId: string, progress: Progress): Promise<void> {
+    await execution.recordStopExecution(tx, tenantId, progress.next, async (order) => {
+      const stopEvent = { tenantId, stopId, tripId: trip.id, order, customerId: order.customer?.id ?? '', subcontractorId: trip.subcontractor_company_id };
       if (progress.arrived) await appendStopEvent(tx, bus, 'stop.arrived', stopEvent);
       if (progress.completed) await appendStopEvent(tx, bus, 'stop.completed', stopEvent);
       if (progress.etaChanged && !progress.completed) await appendStopEvent(tx, bus, 'stop.eta_changed', stopEvent);
@@ -178,6 +189,8 @@ export function createStatusIntake(deps: {
   }
 
   return {
+    moveStop,
+
     async receive(principal: Principal, executor: 'SUBCONTRACTOR' | 'FLEET', updates: InboundUpdate[]): Promise<StatusUpdateResponse> {
       const scope = scopeOf(principal, executor);
       const results: UpdateResult[] = [];
@@ -240,3 +253,5 @@ export function createStatusIntake(deps: {
     },
   };
 }
+
+export type StatusIntake = ReturnType<typeof createStatusIntake>;
