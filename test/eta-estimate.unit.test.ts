@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
 import { estimateArrival, etaMoved, haversineKm, locationPoint } from '../src/modules/trips/eta-estimate.js';
 
 const brussels = { latitude: 50.8466, longitude: 4.3528 };
@@ -35,5 +36,12 @@ describe('ETA from a position', () => {
     expect(locationPoint({ name: 'DC', latitude: 51.2, longitude: 4.4 })).toEqual({ latitude: 51.2, longitude: 4.4 });
     expect(locationPoint({ name: 'DC', latitude: 51.2 })).toBeUndefined();
     expect(locationPoint(null)).toBeUndefined();
+  });
+
+  it('reads its settings from the environment, with defaults', () => {
+    expect(loadConfig({}).eta).toEqual({ roadFactor: 1.3, averageSpeedKmh: 60, minChangeMinutes: 5 });
+    expect(loadConfig({ WAYBILL_ETA_ROAD_FACTOR: '1.45', WAYBILL_ETA_SPEED_KMH: '75', WAYBILL_ETA_MIN_CHANGE_MINUTES: '0' }).eta).toEqual({ roadFactor: 1.45, averageSpeedKmh: 75, minChangeMinutes: 0 });
+    for (const bad of ['0.9', '1,3', 'fast']) expect(() => loadConfig({ WAYBILL_ETA_ROAD_FACTOR: bad })).toThrow(ConfigError);
+    expect(() => loadConfig({ WAYBILL_ETA_SPEED_KMH: '0' })).toThrow(ConfigError);
   });
 });

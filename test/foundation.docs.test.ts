@@ -7,7 +7,7 @@ const read = (file: string) => readFileSync(new URL(`../${file}`, import.meta.ur
 describe('README configuration table', () => {
   it('lists exactly the environment variables src/config.ts reads', () => {
     const config = read('src/config.ts');
-    const readByConfig = new Set([...config.matchAll(/(?:env\.|(?:int|bool|list|key)\(env, ')([A-Z][A-Z0-9_]+)/g)].map((m) => m[1]));
+    const readByConfig = new Set([...config.matchAll(/(?:env\.|(?:int|decimal|bool|list|key)\(env, ')([A-Z][A-Z0-9_]+)/g)].map((m) => m[1]));
     const documented = new Set([...read('README.md').matchAll(/^\| `([A-Z][A-Z0-9_]+)` \|/gm)].map((m) => m[1]));
     expect(readByConfig.size).toBeGreaterThan(10);
     expect([...documented].sort()).toEqual([...readByConfig].sort());
