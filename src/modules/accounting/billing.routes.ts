@@ -117,7 +117,7 @@ export function billingRoutes(app: App, deps: { billing: BillingService; invoici
           tags: TAGS,
           deprecated,
           summary: `List a ${k.what}’s files`,
-          description: `The files rendered for the finalized document; empty for a draft.${note}`,
+          description: `The files rendered for the finalized document (none for a draft), and the files a supplier sent with its e-invoice, typed INVOICE, CREDIT_NOTE or OTHER.${note}`,
           params: IdParams,
           response: { 200: ref(DocumentFileList), ...readErrors },
         },
@@ -198,7 +198,7 @@ export function billingRoutes(app: App, deps: { billing: BillingService; invoici
       operationId: 'downloadBillingFile',
       tags: TAGS,
       summary: 'Download an invoice or credit note file (Waybill)',
-      description: 'The PDF or the UBL 2.1 / Peppol BIS Billing 3.0 XML of a finalized document, as listed by its `/documents`.',
+      description: 'The PDF or the UBL 2.1 / Peppol BIS Billing 3.0 XML of a finalized document, or a file received with an e-invoice byte for byte, as listed by its `/documents`.',
       params: IdParams,
       response: {
         200: {
