@@ -216,14 +216,16 @@ describe('e-invoices from a subcontractor', () => {
 
     it('keeps a PDF embedded in a UBL invoice the same way', async () => {
       const base64 = pdf.toString('base64').replace(/(.{76})/g, '$1\n');
-      const embedded = `<cac:AdditionalDocumentReference><cbc:ID>HAUL-0102</cbc:ID><cac:Attachment><cbc:EmbeddedDocumentBinaryObject mimeCode="application/pdf" filename="HAUL-0102.pdf">${base64}</cbc:EmbeddedDocumentBinaryObject></cac:Attachment></cac:AdditionalDocumentReference>`;
+      const embedded = `<cac:AdditionalDocumentReference><cbc:ID>HAUL-0102</cbc:ID><cac:Attachment><cbc:EmbeddedDocumentBinaryObject mimeCode="application/pdf" filename="Rechnung “0102” €.pdf">${base64}</cbc:EmbeddedDocumentBinaryObject></cac:Attachment></cac:AdditionalDocumentReference>`;
       const res = await send(subco, ubl({ id: 'HAUL-0102', buyerReference: 'PO-NONE', lines: [{ amount: '80.00', name: 'Waiting time' }], embedded }));
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       const files = await documentsOf(res.body.id);
-      expect(files).toMatchObject([{ name: 'HAUL-0102.pdf', type: 'INVOICE', content_type: 'application/pdf' }]);
+      expect(files).toMatchObject([{ name: 'Rechnung “0102” €.pdf', type: 'INVOICE', content_type: 'application/pdf' }]);
       // The blob sweep counts these files as references, as it does documents.
       await ctx.services.documents.sweepOrphanBlobs(new Date(Date.now() + 60_000));
-      expect((await download(admin.auth, files[0]?.download_url ?? '')).rawPayload.equals(pdf)).toBe(true);
+      const got = await download(admin.auth, files[0]?.download_url ?? '');
+      expect(got.rawPayload.equals(pdf)).toBe(true);
+      expect(got.headers['content-disposition']).toContain(`filename*=UTF-8''${encodeURIComponent('Rechnung “0102” €.pdf')}`);
     });
 
     it('refuses a file over the document limit (413) or not base64 (400) and records nothing', async () => {

@@ -6,6 +6,7 @@ import {
   CreditInput, CustomFieldsPatch, DocumentFileList, FinalizeInput, InvoiceOrdersInput, PaymentStatusUpdate, RefundStatusUpdate, SalesCreditNoteInput,
   SalesCreditNoteOutput, SalesInvoiceInput, SalesInvoiceOutput,
 } from './billing.schemas.js';
+import { contentDisposition } from '../documents/document-names.js';
 import type { BillingService } from './billing.service.js';
 import type { InvoicingService } from './invoicing.service.js';
 import { PurchaseCreditNoteOutput, PurchaseInvoiceOutput } from './purchase.schemas.js';
@@ -213,7 +214,8 @@ export function billingRoutes(app: App, deps: { billing: BillingService; invoici
     },
     handler: async (request, reply) => {
       const file = await billing.download(principalOf(request), request.params.id);
-      return reply.type(file.contentType).header('content-disposition', `attachment; filename="${file.name}"`).send(file.body);
+      // A received file keeps the supplier's name, which may hold quotes or non-ASCII characters.
+      return reply.type(file.contentType).header('content-disposition', contentDisposition(file.name)).send(file.body);
     },
   });
 
