@@ -34,7 +34,9 @@ export async function createServices(deps: { config: Config; database: DatabaseH
   const auth = await createAuthService({ db, bus, tokenTtlSeconds: config.tokenTtlSeconds, companies, box });
   // Orders attach documents, and a document's event carries its order's snapshot: called only once both exist.
   const orderSnapshot = (exec: Executor, tenantId: string, orderId: string) => orders.visibilityOrder(tenantId, orderId, exec);
-  const documents = createDocumentsService({ db, bus, blobs: createFileBlobStore(config.blobDir), maxBytes: config.documentMaxBytes, orderSnapshot });
+  // Documents and the files received with e-invoices share one blob store, so one sweep sees every reference.
+  const blobs = createFileBlobStore(config.blobDir);
+  const documents = createDocumentsService({ db, bus, blobs, maxBytes: config.documentMaxBytes, orderSnapshot });
   const validities = createValiditiesService({ db, bus, resources, companies, unavailability, documents });
   const companyDocuments = createCompanyDocumentsService({ db, documents, validities });
   const orders = createOrdersService({ db, bus, companies, documents });
@@ -42,7 +44,7 @@ export async function createServices(deps: { config: Config; database: DatabaseH
   const trips = createTripsService({ db, bus, orders, companies, resources, documents, eta: config.eta });
   const tracking = createTrackingService({ db, resources, trips });
   const events = createEventsService({ db });
-  const accounting = createAccounting({ db, bus, orders, companies });
+  const accounting = createAccounting({ db, bus, orders, companies, blobs, maxBytes: config.documentMaxBytes });
   const dispatchAnswers = (answer: { tenantId: string; sent: string; body: string }) => trips.recordDispatchAnswer(answer);
   const webhooks = createWebhooks({
     config,

@@ -5,7 +5,9 @@ import { call, ok } from './accounting.fixtures.js';
 import { seedPurchase, subcontractedTrip, subcontractor } from './accounting.purchase.fixtures.js';
 import { tripsWorld } from './trips.fixtures.js';
 
-const world = tripsWorld();
+// A small document limit, so that a file over it still fits the request body limit.
+const MAX_FILE = 64 * 1024;
+const world = tripsWorld({ documentMaxBytes: MAX_FILE });
 let ctx: TestContext;
 let admin: Client;
 let subco: Client;
@@ -29,7 +31,7 @@ async function send(client: Client, body: string | object, contentType = typeof 
 const tax = (amount: string) => (Number(amount) * 0.21).toFixed(2);
 const incl = (amount: string) => (Number(amount) + Number(tax(amount))).toFixed(2);
 
-function ubl(o: { id: string; buyerReference: string; lines: Array<{ amount: string; name: string }> }) {
+function ubl(o: { id: string; buyerReference: string; lines: Array<{ amount: string; name: string }>; embedded?: string }) {
   const total = o.lines.reduce((s, l) => s + Number(l.amount), 0).toFixed(2);
   const party = (name: string, vat: string) =>
     `<cac:Party><cbc:EndpointID schemeID="9925">${vat}</cbc:EndpointID><cac:PostalAddress><cac:Country><cbc:IdentificationCode>BE</cbc:IdentificationCode></cac:Country></cac:PostalAddress><cac:PartyLegalEntity><cbc:RegistrationName>${name}</cbc:RegistrationName></cac:PartyLegalEntity></cac:Party>`;
@@ -39,6 +41,7 @@ function ubl(o: { id: string; buyerReference: string; lines: Array<{ amount: str
   <cbc:ID>${o.id}</cbc:ID><cbc:IssueDate>2026-12-02</cbc:IssueDate><cbc:DueDate>2026-12-16</cbc:DueDate>
   <cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode><cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode>
   <cbc:BuyerReference>${o.buyerReference}</cbc:BuyerReference>
+  ${o.embedded ?? ''}
   <cac:AccountingSupplierParty>${party('Haulers HAUL BV', 'BE0477472701')}</cac:AccountingSupplierParty>
   <cac:AccountingCustomerParty>${party('Waybill Logistics NV', 'BE0123456749')}</cac:AccountingCustomerParty>
   <cac:TaxTotal><cbc:TaxAmount currencyID="EUR">${tax(total)}</cbc:TaxAmount></cac:TaxTotal>
@@ -174,5 +177,72 @@ describe('e-invoices from a subcontractor', () => {
     const res = await send(subco, xxe);
     expect(JSON.stringify(res.body)).not.toContain('root:');
     if (res.status === 200) expect(JSON.stringify(await ok(ctx, admin.auth, 'GET', `/v1/accounting/purchase-invoice/${res.body.id}`))).not.toContain('root:');
+  });
+
+  describe('files sent with the invoice', () => {
+    // Not text, so that a download changed by any decoding shows.
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.from(Array.from({ length: 600 }, (_, i) => (i * 37) % 256))]);
+    const attachment = (base64: string, filename = 'HAUL-0101.pdf') => ({ document: { base64, content_type: 'application/pdf', document_type: 'INVOICE', filename } });
+
+    async function documentsOf(id: string) {
+      const files = await ok(ctx, admin.auth, 'GET', `/v1/accounting/purchase-invoice/${id}/documents`);
+      for (const f of files) expectContract('Document', f);
+      return files as Array<{ id: string; name: string; type: string; download_url: string; content_type: string }>;
+    }
+    const download = (auth: string, url: string) => ctx.app.inject({ method: 'GET', url, headers: { authorization: auth } });
+
+    it('keeps a JSON attachment with the draft: listed under /documents and downloaded byte for byte, by the tenant only', async () => {
+      const body = { ...jsonInvoice('HAUL-0101', '120.00', {}), attachments: [attachment(pdf.toString('base64'))] };
+      expectContract('PurchaseEInvoiceInput', body);
+      const res = await send(subco, body);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      const files = await documentsOf(res.body.id);
+      expect(files).toEqual([{ id: expect.any(String), name: 'HAUL-0101.pdf', type: 'INVOICE', download_url: `/v1/accounting/files/${files[0]?.id}`, subject_type: 'PURCHASE_INVOICE', content_type: 'application/pdf' }]);
+      const got = await download(admin.auth, files[0]?.download_url ?? '');
+      expect(got.statusCode).toBe(200);
+      expect(got.headers['content-type']).toBe('application/pdf');
+      expect(got.rawPayload.equals(pdf)).toBe(true);
+
+      const stranger = await newTenant(ctx, 'Nosy carrier');
+      const foreign = await download(stranger.auth, files[0]?.download_url ?? '');
+      expect(foreign.statusCode).toBe(404);
+      expectContract('ValidationErrorResponse', foreign.json());
+      expect((await download(subco.auth, files[0]?.download_url ?? '')).statusCode).not.toBe(200);
+
+      // Deleting the draft takes its files along.
+      expect((await call(ctx, admin.auth, 'DELETE', `/v1/accounting/purchase-invoice/${res.body.id}`)).status).toBe(204);
+      expect((await download(admin.auth, files[0]?.download_url ?? '')).statusCode).toBe(404);
+    });
+
+    it('keeps a PDF embedded in a UBL invoice the same way', async () => {
+      const base64 = pdf.toString('base64').replace(/(.{76})/g, '$1\n');
+      const embedded = `<cac:AdditionalDocumentReference><cbc:ID>HAUL-0102</cbc:ID><cac:Attachment><cbc:EmbeddedDocumentBinaryObject mimeCode="application/pdf" filename="Rechnung “0102” €.pdf">${base64}</cbc:EmbeddedDocumentBinaryObject></cac:Attachment></cac:AdditionalDocumentReference>`;
+      const res = await send(subco, ubl({ id: 'HAUL-0102', buyerReference: 'PO-NONE', lines: [{ amount: '80.00', name: 'Waiting time' }], embedded }));
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      const files = await documentsOf(res.body.id);
+      expect(files).toMatchObject([{ name: 'Rechnung “0102” €.pdf', type: 'INVOICE', content_type: 'application/pdf' }]);
+      // The blob sweep counts these files as references, as it does documents.
+      await ctx.services.documents.sweepOrphanBlobs(new Date(Date.now() + 60_000));
+      const got = await download(admin.auth, files[0]?.download_url ?? '');
+      expect(got.rawPayload.equals(pdf)).toBe(true);
+      expect(got.headers['content-disposition']).toContain(`filename*=UTF-8''${encodeURIComponent('Rechnung “0102” €.pdf')}`);
+    });
+
+    it('refuses a file over the document limit (413) or not base64 (400) and records nothing', async () => {
+      const tooLarge = await send(subco, { ...jsonInvoice('HAUL-0103', '90.00', {}), attachments: [attachment(pdf.toString('base64')), attachment(Buffer.alloc(MAX_FILE + 1).toString('base64'), 'big.pdf')] });
+      expect(tooLarge.status).toBe(413);
+      expectContract('ValidationErrorResponse', tooLarge.body);
+      const notBase64 = await send(subco, { ...jsonInvoice('HAUL-0103', '90.00', {}), attachments: [attachment(pdf.toString('base64')), attachment('%PDF not base64!')] });
+      expect(notBase64.status).toBe(400);
+      expectContract('ValidationErrorResponse', notBase64.body);
+      expect(notBase64.body.errors[0].field).toBe('attachments[1].document');
+      const badUbl = await send(subco, ubl({ id: 'HAUL-0104', buyerReference: 'PO-NONE', lines: [{ amount: '1.00', name: 'x' }], embedded: '<cac:AdditionalDocumentReference><cbc:ID>1</cbc:ID><cac:Attachment><cbc:EmbeddedDocumentBinaryObject mimeCode="application/pdf" filename="x.pdf">@@@</cbc:EmbeddedDocumentBinaryObject></cac:Attachment></cac:AdditionalDocumentReference>' }));
+      expect(badUbl.status).toBe(400);
+      // Nothing half-written: the invoice numbers are still free, and the invoice then has no files.
+      const clean = await send(subco, jsonInvoice('HAUL-0103', '90.00', {}));
+      expect(clean.status).toBe(200);
+      expect(await documentsOf(clean.body.id)).toEqual([]);
+      expect((await send(subco, jsonInvoice('HAUL-0104', '1.00', {}))).status).toBe(200);
+    });
   });
 });

@@ -168,7 +168,10 @@ describe('a client generated from the reference contract, on accounting', () => 
     const { date, due_date: due, currency, customer_reference_numbers: refs, custom_fields: fields } = body;
     expect(droppedFields({ date, due_date: due, currency, customer_reference_numbers: refs, custom_fields: fields, line_items: [{ account: { code: '6000' } }] }, read.data)).toEqual([]);
     world.check('patch /v1/accounting/purchase-invoice/{id}', await world.api.PATCH('/v1/accounting/purchase-invoice/{id}', { headers: auth(), params: path, body: { custom_fields: { ledger: 'AP-1' } } }));
-    world.check('get /v1/accounting/purchase-invoice/{id}/documents', await world.api.GET('/v1/accounting/purchase-invoice/{id}/documents', { headers: auth(), params: path }));
+    const documents = await world.api.GET('/v1/accounting/purchase-invoice/{id}/documents', { headers: auth(), params: path });
+    world.check('get /v1/accounting/purchase-invoice/{id}/documents', documents);
+    // The attachment is kept beside the PDF and UBL rendered on finalization.
+    expect(documents.data?.map((d) => [d.type, d.name])).toEqual(expect.arrayContaining([['INVOICE', 'invoice_123.pdf'], ['PURCHASE_INVOICE_PDF', expect.any(String)]]));
     const paid: Schemas['PaymentStatusUpdate'] = { status: 'PAID' };
     world.check('post /v1/accounting/purchase-invoice/{id}/payment/update-status', await world.api.POST('/v1/accounting/purchase-invoice/{id}/payment/update-status', { headers: auth(), params: path, body: paid }));
 

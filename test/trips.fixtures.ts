@@ -70,8 +70,8 @@ export interface TripsWorld {
  * For one trip test file: an app with its webhook engine running (no retry delays), a tenant admin
  * and the customer ACME; receivers made with `receiver()` are closed at the end.
  */
-export function tripsWorld(): TripsWorld {
-  const webhooks = webhookWorld({ webhookRetrySchedule: [0, 0] });
+export function tripsWorld(overrides: Parameters<typeof webhookWorld>[0] = {}): TripsWorld {
+  const webhooks = webhookWorld({ webhookRetrySchedule: [0, 0], ...overrides });
   const receivers: Receiver[] = [];
   const world = {
     async receiver(companyId: string | null, families: string[]) {

@@ -3,6 +3,7 @@ import type { OrdersService } from '../orders/orders.service.js';
 import type { Db } from '../../platform/db/database.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import type { App } from '../../platform/http/types.js';
+import type { BlobStore } from '../../platform/storage/blob-store.js';
 import { billingRoutes } from './billing.routes.js';
 import { billingSchemas } from './billing.schemas.js';
 import { createBillingService } from './billing.service.js';
@@ -22,7 +23,8 @@ import { referenceSchemas } from './reference.schemas.js';
 import { createReferenceService } from './reference.service.js';
 
 /** The accounting module wired once: its services, the schemas it registers and its routes. */
-export function createAccounting(deps: { db: Db; bus: EventBus; orders: OrdersService; companies: CompaniesService }) {
+/** `blobs` and `maxBytes`: where files received with e-invoices are kept, and how large one may be (the documents module's limit). */
+export function createAccounting(deps: { db: Db; bus: EventBus; orders: OrdersService; companies: CompaniesService; blobs: BlobStore; maxBytes: number }) {
   const reference = createReferenceService({ db: deps.db });
   const charges = createChargesService({ ...deps, reference });
   const billing = createBillingService(deps);

@@ -151,9 +151,12 @@ export interface BillingDocumentFileTable {
   tenant_id: string;
   id: string;
   document_id: string;
-  type: 'PDF' | 'UBL';
+  /** PDF and UBL are rendered from the document on download; the others are received files, kept as blobs. */
+  type: 'PDF' | 'UBL' | 'INVOICE' | 'CREDIT_NOTE' | 'OTHER';
   name: string;
   content_type: string;
+  sha256: string | null;
+  size_bytes: number | null;
   created_at: Generated<Date>;
 }
 

@@ -49,6 +49,8 @@ export async function updateLine(db: Executor, tenantId: string, id: string, set
 }
 
 export async function deleteDocument(db: Executor, tenantId: string, id: string) {
+  // A draft has no rendered files, but a received e-invoice's attachments go with it.
+  await db.deleteFrom('billing_document_files').where('tenant_id', '=', tenantId).where('document_id', '=', id).execute();
   await db.deleteFrom('billing_documents').where('tenant_id', '=', tenantId).where('id', '=', id).execute();
 }
 
@@ -107,7 +109,7 @@ export async function numberDate(db: Executor, tenantId: string, entityId: strin
 }
 
 export async function listFiles(db: Executor, tenantId: string, documentId: string) {
-  return db.selectFrom('billing_document_files').selectAll().where('tenant_id', '=', tenantId).where('document_id', '=', documentId).orderBy('type').execute();
+  return db.selectFrom('billing_document_files').selectAll().where('tenant_id', '=', tenantId).where('document_id', '=', documentId).orderBy('created_at').orderBy('type').orderBy('id').execute();
 }
 
 export async function insertFiles(db: Executor, rows: Insertable<BillingDocumentFileTable>[]) {

@@ -6,6 +6,7 @@ import {
   CreditInput, CustomFieldsPatch, DocumentFileList, FinalizeInput, InvoiceOrdersInput, PaymentStatusUpdate, RefundStatusUpdate, SalesCreditNoteInput,
   SalesCreditNoteOutput, SalesInvoiceInput, SalesInvoiceOutput,
 } from './billing.schemas.js';
+import { contentDisposition } from '../documents/document-names.js';
 import type { BillingService } from './billing.service.js';
 import type { InvoicingService } from './invoicing.service.js';
 import { PurchaseCreditNoteOutput, PurchaseInvoiceOutput } from './purchase.schemas.js';
@@ -117,7 +118,7 @@ export function billingRoutes(app: App, deps: { billing: BillingService; invoici
           tags: TAGS,
           deprecated,
           summary: `List a ${k.what}’s files`,
-          description: `The files rendered for the finalized document; empty for a draft.${note}`,
+          description: `The files rendered for the finalized document (none for a draft), and the files a supplier sent with its e-invoice, typed INVOICE, CREDIT_NOTE or OTHER.${note}`,
           params: IdParams,
           response: { 200: ref(DocumentFileList), ...readErrors },
         },
@@ -198,7 +199,7 @@ export function billingRoutes(app: App, deps: { billing: BillingService; invoici
       operationId: 'downloadBillingFile',
       tags: TAGS,
       summary: 'Download an invoice or credit note file (Waybill)',
-      description: 'The PDF or the UBL 2.1 / Peppol BIS Billing 3.0 XML of a finalized document, as listed by its `/documents`.',
+      description: 'The PDF or the UBL 2.1 / Peppol BIS Billing 3.0 XML of a finalized document, or a file received with an e-invoice byte for byte, as listed by its `/documents`.',
       params: IdParams,
       response: {
         200: {
@@ -213,7 +214,8 @@ export function billingRoutes(app: App, deps: { billing: BillingService; invoici
     },
     handler: async (request, reply) => {
       const file = await billing.download(principalOf(request), request.params.id);
-      return reply.type(file.contentType).header('content-disposition', `attachment; filename="${file.name}"`).send(file.body);
+      // A received file keeps the supplier's name, which may hold quotes or non-ASCII characters.
+      return reply.type(file.contentType).header('content-disposition', contentDisposition(file.name)).send(file.body);
     },
   });
 

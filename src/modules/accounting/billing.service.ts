@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import type { CompaniesService } from '../companies/companies.service.js';
 import type { Db, Executor } from '../../platform/db/database.js';
 import { inTransaction, type Tx } from '../../platform/db/tx.js';
@@ -6,6 +7,7 @@ import { appendEvent } from '../../platform/events/append.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import { conflict, detail, notFound } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/http/principal.js';
+import type { BlobStore } from '../../platform/storage/blob-store.js';
 import type { DocumentKind } from './accounting.tables.js';
 import { accountingConversion, repriceConverted } from './conversion.js';
 import * as repo from './billing.repo.js';
@@ -97,8 +99,8 @@ async function assertMatched(executor: Executor, draft: DocumentRow) {
 export type BillingService = ReturnType<typeof createBillingService>;
 
 /** Reading, finalizing and updating invoices and credit notes, whoever made them. */
-export function createBillingService(deps: { db: Db; bus: EventBus; companies: CompaniesService }) {
-  const { db, bus, companies } = deps;
+export function createBillingService(deps: { db: Db; bus: EventBus; companies: CompaniesService; blobs: BlobStore }) {
+  const { db, bus, companies, blobs } = deps;
 
   async function parts(executor: Executor, row: DocumentRow): Promise<DocumentParts> {
     const [lines, entity, company] = await Promise.all([
@@ -224,11 +226,17 @@ export function createBillingService(deps: { db: Db; bus: EventBus; companies: C
       return { status };
     },
 
-    /** A file's bytes, rendered from the (immutable) finalized document. */
-    async download(principal: Principal, fileId: string): Promise<{ name: string; contentType: string; body: Buffer }> {
+    /** A file's bytes: a received file as it was sent, else rendered from the (immutable) finalized document. */
+    async download(principal: Principal, fileId: string): Promise<{ name: string; contentType: string; body: Buffer | Readable }> {
       const file = await repo.findFile(db, principal.tenantId, fileId);
       const row = file && (await repo.findDocument(db, principal.tenantId, file.document_id));
       if (!file || !row) throw notFound('File');
+      if (file.sha256) {
+        const stream = await blobs.open(file.sha256);
+        // A row whose blob is gone is damage on the server, not a client mistake: a logged 500.
+        if (!stream) throw new Error(`Blob ${file.sha256} of file ${file.id} is missing from the blob store`);
+        return { name: file.name, contentType: file.content_type, body: stream };
+      }
       const credited = row.credited_document_id ? await repo.findDocument(db, principal.tenantId, row.credited_document_id) : undefined;
       const reference = credited ? { name: credited.name as string, date: credited.date as string } : null;
       const documentParts = await parts(db, row);
@@ -236,13 +244,13 @@ export function createBillingService(deps: { db: Db; bus: EventBus; companies: C
       return { name: file.name, contentType: file.content_type, body };
     },
 
-    /** The rendered files of a finalized document (none for a draft). */
+    /** The files received with an e-invoice (typed as the contract's e-invoice document types), and the rendered files of a finalized document. */
     async files(principal: Principal, kind: DocumentKind, id: string): Promise<DocumentFile[]> {
       await find(principal.tenantId, kind, id);
       return (await repo.listFiles(db, principal.tenantId, id)).map((f) => ({
         id: f.id,
         name: f.name,
-        type: f.type === 'PDF' ? `${kind}_PDF` : `${kind}_UBL`,
+        type: f.type === 'PDF' || f.type === 'UBL' ? `${kind}_${f.type}` : f.type,
         download_url: `/v1/accounting/files/${f.id}`,
         subject_type: kind,
         content_type: f.content_type,

@@ -19,6 +19,16 @@ export interface ParsedEInvoice {
   customFields?: Record<string, unknown>;
   /** `accountCode`: the ledger account the sender booked the line on; only the JSON form names one. */
   lines: Array<{ description: string; amount: string; percentage: string | null; taxType: string | null; accountCode?: string | null; references: string[] }>;
+  /** Files sent with the invoice, still base64; `field` names where each came from, for error details. */
+  attachments: EInvoiceFile[];
+}
+
+export interface EInvoiceFile {
+  field: string;
+  base64: string;
+  contentType: string;
+  documentType: 'INVOICE' | 'CREDIT_NOTE' | 'OTHER';
+  filename: string;
 }
 
 /**
@@ -57,6 +67,13 @@ export function fromJson(input: EInvoiceJsonInput): ParsedEInvoice {
       accountCode: l.account?.code ?? null,
       references: [...Object.values(l.references ?? {}), ...words(l.description)],
     })),
+    attachments: (input.attachments ?? []).map(({ document: d }, i) => ({
+      field: `attachments[${i}].document`,
+      base64: d.base64,
+      contentType: d.content_type,
+      documentType: d.document_type,
+      filename: d.filename,
+    })),
   };
 }
 
@@ -66,6 +83,7 @@ interface XmlNode {
   textContent: string | null;
   childNodes: ArrayLike<XmlNode>;
   nodeType: number;
+  getAttribute?(name: string): string | null;
 }
 
 const kids = (node: XmlNode | undefined, name: string): XmlNode[] =>
@@ -78,6 +96,21 @@ function at(node: XmlNode | undefined, ...path: string[]): XmlNode | undefined {
 }
 const textAt = (node: XmlNode | undefined, ...path: string[]) => at(node, ...path)?.textContent?.trim() || null;
 const textsAt = (node: XmlNode | undefined, parent: string, ...path: string[]) => kids(node, parent).flatMap((k) => textAt(k, ...path) ?? []);
+
+/**
+ * Files embedded in referenced documents (UBL's EmbeddedDocumentBinaryObject, CII's
+ * AttachmentBinaryObject). A PDF is taken for the invoice's own rendering, as Peppol senders use it;
+ * anything else is OTHER. References that only point at a URL carry no bytes and are skipped.
+ */
+function embeddedFiles(references: XmlNode[], path: string[], field: string, credit: boolean): EInvoiceFile[] {
+  return references.flatMap((reference, i) => {
+    const object = at(reference, ...path);
+    if (!object) return [];
+    const contentType = object.getAttribute?.('mimeCode') ?? '';
+    const documentType = contentType.toLowerCase() === 'application/pdf' ? (credit ? 'CREDIT_NOTE' : 'INVOICE') : 'OTHER';
+    return [{ field: `${field}[${i}]`, base64: object.textContent ?? '', contentType, documentType, filename: object.getAttribute?.('filename') ?? '' }];
+  });
+}
 
 /** UNCL 5305 tax categories in Waybill's tax types. */
 const TAX_TYPE: Record<string, string> = { S: 'VAT', Z: 'VAT', AE: 'REVERSE_CHARGE', E: 'NO_VAT', O: 'NO_VAT', K: 'NO_VAT', G: 'NO_VAT' };
@@ -141,6 +174,7 @@ function fromUbl(root: XmlNode): ParsedEInvoice {
       ...textsAt(root, 'DespatchDocumentReference', 'ID'),
       ...textsAt(root, 'AdditionalDocumentReference', 'ID'),
     ].filter((v): v is string => Boolean(v)),
+    attachments: embeddedFiles(kids(root, 'AdditionalDocumentReference'), ['Attachment', 'EmbeddedDocumentBinaryObject'], 'AdditionalDocumentReference', credit),
     lines: kids(root, lineTag).map((line, i) => {
       const category = at(line, 'Item', 'ClassifiedTaxCategory');
       const name = textAt(line, 'Item', 'Name');
@@ -188,6 +222,7 @@ function fromCii(root: XmlNode): ParsedEInvoice {
       textAt(agreement, 'ContractReferencedDocument', 'IssuerAssignedID'),
       textAt(at(trade, 'ApplicableHeaderTradeDelivery'), 'DespatchAdviceReferencedDocument', 'IssuerAssignedID'),
     ].filter((v): v is string => Boolean(v)),
+    attachments: embeddedFiles(kids(agreement, 'AdditionalReferencedDocument'), ['AttachmentBinaryObject'], 'AdditionalReferencedDocument', credit),
     lines: kids(trade, 'IncludedSupplyChainTradeLineItem').map((line, i) => {
       const tax = at(line, 'SpecifiedLineTradeSettlement', 'ApplicableTradeTax');
       const name = textAt(line, 'SpecifiedTradeProduct', 'Name');

@@ -1,14 +1,18 @@
 import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { CompaniesService } from '../companies/companies.service.js';
 import type { Db } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/tx.js';
 import { appendEvent } from '../../platform/events/append.js';
 import type { EventBus } from '../../platform/events/bus.js';
-import { conflict, detail, notFound } from '../../platform/http/errors.js';
+import { badRequest, conflict, detail, notFound, payloadTooLarge } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/http/principal.js';
 import { Dec, moneyString, sum } from '../../platform/money.js';
+import type { BlobStore } from '../../platform/storage/blob-store.js';
+import { cleanFilename, contentTypeFromFilename, normalizeContentType, strictBase64 } from '../documents/document-names.js';
+import * as billingRepo from './billing.repo.js';
 import { documentEvent } from './billing.service.js';
-import type { ParsedEInvoice } from './einvoice.parse.js';
+import type { EInvoiceFile, ParsedEInvoice } from './einvoice.parse.js';
 import type { InvoicingService } from './invoicing.service.js';
 import * as purchaseRepo from './purchase.repo.js';
 import type { BillableTrip } from './purchase.repo.js';
@@ -24,6 +28,18 @@ function termFor(date: string, due: string | null): string | null {
   return days >= 0 ? `NET_${days}` : null;
 }
 
+/** Every attached file decoded and checked, so that one bad file refuses the invoice before anything is stored. */
+function decodeFiles(files: EInvoiceFile[], maxBytes: number) {
+  return files.map((f) => {
+    const bytes = strictBase64(f.base64);
+    if (!bytes) throw badRequest(`${f.field}: the content is not valid base64`, [detail('not valid base64', f.field)]);
+    if (bytes.length > maxBytes) throw payloadTooLarge(`${f.field}: the file is larger than the limit of ${maxBytes} bytes`);
+    const filename = cleanFilename(f.filename);
+    const contentType = normalizeContentType(f.contentType) ?? contentTypeFromFilename(filename) ?? 'application/octet-stream';
+    return { bytes, filename, contentType, documentType: f.documentType };
+  });
+}
+
 export type EInvoiceService = ReturnType<typeof createEInvoiceService>;
 
 /**
@@ -31,8 +47,16 @@ export type EInvoiceService = ReturnType<typeof createEInvoiceService>;
  * document and compared with what was agreed. Nothing is accepted silently: a draft that does not
  * match cannot be finalized, and every difference is kept, answered, shown on GET and in an event.
  */
-export function createEInvoiceService(deps: { db: Db; bus: EventBus; companies: CompaniesService; reference: ReferenceService; invoicing: InvoicingService }) {
-  const { db, bus, companies, reference, invoicing } = deps;
+export function createEInvoiceService(deps: {
+  db: Db;
+  bus: EventBus;
+  companies: CompaniesService;
+  reference: ReferenceService;
+  invoicing: InvoicingService;
+  blobs: BlobStore;
+  maxBytes: number;
+}) {
+  const { db, bus, companies, reference, invoicing, blobs, maxBytes } = deps;
 
   /**
    * Which trip each line bills: the one its own references name, else the single trip the
@@ -72,6 +96,9 @@ export function createEInvoiceService(deps: { db: Db; bus: EventBus; companies: 
       // Credit notes are recorded for the tenant to settle by hand: they credit an invoice, not a trip.
       const trips = kind === 'PURCHASE_INVOICE' ? await attribute(tenantId, supplier.id, parsed) : parsed.lines.map(() => null);
       const money = (value: Dec) => moneyString(value, parsed.currency);
+      // The bytes go to the blob store before the transaction, as the documents module does: a
+      // rollback leaves unreferenced blobs for the sweep, never a file row without content.
+      const files = await Promise.all(decodeFiles(parsed.attachments, maxBytes).map(async (f) => ({ ...f, blob: await blobs.put(Readable.from([f.bytes]), { maxBytes }) })));
 
       const result = await inTransaction(db, async (tx) => {
         const tripIds = [...new Set(trips.flatMap((t) => (t ? [t.id] : [])))];
@@ -145,6 +172,12 @@ export function createEInvoiceService(deps: { db: Db; bus: EventBus; companies: 
           }
         }
         const matchStatus: MatchStatus = !tripIds.length ? 'UNMATCHED' : differences.length ? 'MISMATCH' : 'MATCHED';
+        if (files.length) {
+          await billingRepo.insertFiles(
+            tx.trx,
+            files.map((f) => ({ tenant_id: tenantId, id: randomUUID(), document_id: row.id, type: f.documentType, name: f.filename, content_type: f.contentType, sha256: f.blob.sha256, size_bytes: f.blob.size })),
+          );
+        }
         await purchaseRepo.insertClaims(tx.trx, tenantId, row.id, tripIds.filter((id) => !claimed.has(id)));
         await purchaseRepo.insertEInvoice(tx.trx, {
           tenant_id: tenantId,

@@ -60,7 +60,8 @@ export function purchaseRoutes(app: App, deps: { purchase: PurchaseService; invo
         description:
           'A subcontractor’s invoice or credit note for its own trips: the contract’s JSON, a UBL 2.1 Invoice/CreditNote or a UN/CEFACT CII CrossIndustryInvoice (`application/xml`). ' +
           'It is recorded as a draft purchase document and matched to the caller’s trips by the trip or order references it carries, else by the agreed price. ' +
-          'The answer says MATCHED, MISMATCH (with the differences: amounts, currency, trips billed already, totals that do not add up) or UNMATCHED; only a MATCHED invoice can be finalized.',
+          'The answer says MATCHED, MISMATCH (with the differences: amounts, currency, trips billed already, totals that do not add up) or UNMATCHED; only a MATCHED invoice can be finalized. ' +
+          'Files sent with it (the JSON `attachments`, UBL embedded documents, CII attachment objects) are kept with the draft and listed under its `/documents`; one that is not base64 is a 400, one over the document size limit a 413, and then nothing is recorded.',
         body: {
           content: {
             'application/json': { schema: ref(EInvoiceJsonInput) },

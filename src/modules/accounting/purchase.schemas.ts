@@ -102,6 +102,19 @@ const EInvoiceLine = Type.Object({
   references: opt(Type.Record(Str(100), Str(255), { propertyNames: { maxLength: 100 }, maxProperties: 20 })),
 });
 
+/** The contract's e-invoice document types; a received file is listed under the document's `/documents` with this type. */
+export const EInvoiceDocumentType = StringEnum(['INVOICE', 'CREDIT_NOTE', 'OTHER']);
+
+/** A file sent with the e-invoice, its bytes in base64; decoded, it must stay within the document size limit. */
+const EInvoiceAttachment = Type.Object({
+  document: Type.Object({
+    base64: Type.String({ minLength: 1, description: 'The file’s bytes in standard base64 (line breaks allowed).' }),
+    content_type: Str(255, { minLength: 1, examples: ['application/pdf'] }),
+    document_type: EInvoiceDocumentType,
+    filename: Str(255, { minLength: 1, examples: ['HAUL-2026-0042.pdf'] }),
+  }),
+});
+
 /** The contract's JSON e-invoice (PurchaseEInvoiceInput, or PurchaseECreditNoteInput when `invoice_type` says so). */
 export const EInvoiceJsonInput = Type.Object(
   {
@@ -117,7 +130,9 @@ export const EInvoiceJsonInput = Type.Object(
     supplier: Type.Object({ id: opt(Uuid), name: Str(255), vat_number: opt(Str(50)) }),
     customer_reference_numbers: Type.Optional(Type.Array(Str(100), { maxItems: 50 })),
     line_items: Type.Array(EInvoiceLine, { minItems: 1, maxItems: 500 }),
-    attachments: opt(Type.Array(Type.Unknown(), { maxItems: 20, description: 'Accepted so that a contract sender is not refused, but not kept yet: the files do not appear under the document’s `/documents`.' })),
+    attachments: opt(
+      Type.Array(EInvoiceAttachment, { maxItems: 20, description: 'Files sent with the invoice (its PDF, a CMR…): kept with the draft and listed under its `/documents`, downloadable by the tenant.' }),
+    ),
   },
   {
     $id: 'EInvoiceJsonInput',

@@ -61,10 +61,18 @@ export async function findVisibleDocument(db: Executor, tenantId: string, id: st
   return q.executeTakeFirst();
 }
 
-/** Which of these blobs some document row (of any tenant: blobs are shared by content) points at. */
+/**
+ * Which of these blobs some document row, or a file received with an e-invoice, points at (of any
+ * tenant: blobs are shared by content).
+ */
 export async function referencedBlobs(db: Executor, sha256s: string[]): Promise<Set<string>> {
   if (sha256s.length === 0) return new Set();
-  const rows = await db.selectFrom('documents').select('sha256').distinct().where('sha256', 'in', sha256s).execute();
+  const rows = await db
+    .selectFrom('documents')
+    .select('sha256')
+    .where('sha256', 'in', sha256s)
+    .union(db.selectFrom('billing_document_files').select(sql<string>`sha256`.as('sha256')).where('sha256', 'in', sha256s))
+    .execute();
   return new Set(rows.map((r) => r.sha256));
 }
 
