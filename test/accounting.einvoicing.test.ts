@@ -3,6 +3,7 @@ import { newClient, newTenant, type Client, type TestContext } from './support/a
 import { expectContract } from './support/contract.js';
 import { call, ok } from './accounting.fixtures.js';
 import { seedPurchase, subcontractedTrip, subcontractor } from './accounting.purchase.fixtures.js';
+import { multipart, type Part } from './support/multipart.js';
 import { tripsWorld } from './trips.fixtures.js';
 
 // A small document limit, so that a file over it still fits the request body limit.
@@ -243,6 +244,99 @@ describe('e-invoices from a subcontractor', () => {
       expect(clean.status).toBe(200);
       expect(await documentsOf(clean.body.id)).toEqual([]);
       expect((await send(subco, jsonInvoice('HAUL-0104', '1.00', {}))).status).toBe(200);
+    });
+
+    describe('as a multipart form', () => {
+      const sendForm = async (client: Client, parts: Part[]) => {
+        const form = multipart(parts);
+        const res = await ctx.app.inject({ method: 'POST', url: '/v1/webhook/e-invoicing', headers: { authorization: client.auth, ...form.headers }, payload: form.payload });
+        return { status: res.statusCode, body: res.json() };
+      };
+      const cmr = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 91) % 256))]);
+
+      it('takes the contract’s example: the JSON part first, then two PDFs kept, listed and downloadable byte for byte', async () => {
+        const trip = await subcontractedTrip(ctx, admin, subco, subcoId, 'EIN-MP', '999.99');
+        // The contract's own document, with its order reference pointing at a real order.
+        const document = {
+          name: 'INV-2023-001', date: '2023-01-15', due_date: '2023-02-15', invoice_type: 'PURCHASE', currency: 'EUR',
+          total_excl_tax: 999.99, total_incl_tax: 1209.99, total_tax: 210.0, custom_fields: {},
+          supplier: { id: '550e8400-e29b-41d4-a716-446655440000', name: 'Supplier Company Ltd', vat_number: 'BE1234.123.123', billing_location: { address: 'Gaston Crommenlaan 4', city: 'Gent', postal_code: '9050', country: 'BE' } },
+          customer_reference_numbers: ['12345'],
+          line_items: [{ description: 'International freight transport', amount: 999.99, currency: 'EUR', tax_rate: { percentage: 21.0, name: '21% VAT', tax_type: 'VAT' }, account: { code: '6000' }, references: { order_name: trip.orderName } }],
+        };
+        expectContract('PurchaseEInvoiceInput', document);
+        const res = await sendForm(subco, [
+          { name: 'document', filename: 'invoice_data.json', contentType: 'application/json', content: JSON.stringify(document, null, 2) },
+          { name: 'invoice', filename: 'invoice_123.pdf', contentType: 'application/pdf', content: pdf },
+          { name: 'cmr', filename: 'cmr_document.pdf', contentType: 'application/pdf', content: cmr },
+        ]);
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+        expect(res.body).toMatchObject({ external_name: 'INV-2023-001', match_status: 'MATCHED', differences: [] });
+        const files = await documentsOf(res.body.id);
+        expect(files.map((f) => [f.name, f.type, f.content_type]).sort()).toEqual([
+          ['cmr_document.pdf', 'INVOICE', 'application/pdf'],
+          ['invoice_123.pdf', 'INVOICE', 'application/pdf'],
+        ]);
+        for (const [name, bytes] of [['invoice_123.pdf', pdf], ['cmr_document.pdf', cmr]] as const) {
+          const got = await download(admin.auth, files.find((f) => f.name === name)?.download_url ?? '');
+          expect(got.statusCode).toBe(200);
+          expect(got.rawPayload.equals(bytes)).toBe(true);
+        }
+        // Another subcontractor's form naming the same order does not reach this supplier's trip.
+        const rival = await newClient(ctx, admin.tenantId, 'SUBCONTRACTOR', { companyId: await subcontractor(ctx, admin, 'MPRIV'), kind: 'WEBHOOK' });
+        const foreign = await sendForm(rival, [{ name: 'document', contentType: 'application/json', content: JSON.stringify({ ...document, name: 'INV-RIVAL' }) }]);
+        expect(foreign.status, JSON.stringify(foreign.body)).toBe(200);
+        expect(foreign.body.match_status).toBe('UNMATCHED');
+      });
+
+      it('validates the JSON part as the JSON body is validated, names the field, and records nothing', async () => {
+        const bad = { ...jsonInvoice('HAUL-0201', '70.00', {}), currency: 'euro' };
+        const res = await sendForm(subco, [
+          { name: 'document', contentType: 'application/json', content: JSON.stringify(bad) },
+          { name: 'invoice', filename: 'HAUL-0201.pdf', contentType: 'application/pdf', content: pdf },
+        ]);
+        expect(res.status).toBe(400);
+        expectContract('ValidationErrorResponse', res.body);
+        expect(res.body.errors[0].path).toContain('currency');
+        expect((await send(subco, bad)).body.errors).toEqual(res.body.errors);
+
+        const notJson = await sendForm(subco, [{ name: 'document', filename: 'invoice.json', contentType: 'application/json', content: '{"name": ' }]);
+        expect(notJson.status).toBe(400);
+        expectContract('ValidationErrorResponse', notJson.body);
+        const noParts = await sendForm(subco, []);
+        expect(noParts.status).toBe(400);
+        expectContract('ValidationErrorResponse', noParts.body);
+        const tooMany = await sendForm(subco, [
+          { name: 'document', contentType: 'application/json', content: JSON.stringify(jsonInvoice('HAUL-0201', '70.00', {})) },
+          ...Array.from({ length: 21 }, (_, i) => ({ name: `f${i}`, filename: `f${i}.txt`, contentType: 'text/plain', content: 'x' })),
+        ]);
+        expect(tooMany.status).toBe(400);
+        expectContract('ValidationErrorResponse', tooMany.body);
+        const tooLarge = await sendForm(subco, [
+          { name: 'document', contentType: 'application/json', content: JSON.stringify(jsonInvoice('HAUL-0201', '70.00', {})) },
+          { name: 'big', filename: 'big.bin', contentType: 'application/octet-stream', content: Buffer.alloc(MAX_FILE + 1) },
+        ]);
+        expect(tooLarge.status).toBe(413);
+        expectContract('ValidationErrorResponse', tooLarge.body);
+
+        // Nothing half-written: the number is still free, and a file that is not a PDF is OTHER.
+        const clean = await sendForm(subco, [
+          { name: 'document', content: JSON.stringify(jsonInvoice('HAUL-0201', '70.00', {})) },
+          { name: 'photo', filename: 'damage.png', contentType: 'image/png', content: cmr },
+        ]);
+        expect(clean.status, JSON.stringify(clean.body)).toBe(200);
+        expect(await documentsOf(clean.body.id)).toMatchObject([{ name: 'damage.png', type: 'OTHER', content_type: 'image/png' }]);
+      });
+
+      it('refuses XML as the first part with a 415 that says how to send it', async () => {
+        const res = await sendForm(subco, [
+          { name: 'document', filename: 'invoice.xml', contentType: 'application/xml', content: ubl({ id: 'HAUL-0202', buyerReference: 'PO-NONE', lines: [{ amount: '10.00', name: 'x' }] }) },
+        ]);
+        expect(res.status).toBe(415);
+        expectContract('ValidationErrorResponse', res.body);
+        expect(res.body.message).toMatch(/application\/xml/);
+        expect((await send(subco, jsonInvoice('HAUL-0202', '10.00', {}))).status).toBe(200);
+      });
     });
   });
 });

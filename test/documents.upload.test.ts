@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, newClient, newCompany, newTenant, type Client, type TestContext } from './support/app.js';
 import { expectContract } from './support/contract.js';
+import { multipart, type Part } from './support/multipart.js';
 
 const MAX_BYTES = 64 * 1024;
 
@@ -16,28 +17,6 @@ beforeAll(async () => {
   admin = await newTenant(ctx);
 });
 afterAll(() => ctx.close());
-
-interface Part {
-  name: string;
-  filename?: string;
-  contentType?: string;
-  content: Buffer | string;
-}
-
-/** A multipart/form-data body built by hand, so tests control every byte and header. */
-function multipart(parts: Part[]) {
-  const boundary = `----waybill${randomBytes(8).toString('hex')}`;
-  const chunks: Buffer[] = [];
-  for (const part of parts) {
-    let head = `--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"`;
-    if (part.filename !== undefined) head += `; filename="${part.filename}"`;
-    head += '\r\n';
-    if (part.contentType) head += `Content-Type: ${part.contentType}\r\n`;
-    chunks.push(Buffer.from(`${head}\r\n`), Buffer.from(part.content), Buffer.from('\r\n'));
-  }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
 
 async function upload(client: Client, part: Omit<Part, 'name'> & { name?: string }) {
   const body = multipart([{ name: 'file', ...part }]);

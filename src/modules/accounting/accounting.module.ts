@@ -39,10 +39,10 @@ export type Accounting = ReturnType<typeof createAccounting>;
 
 export const accountingSchemas = [...referenceSchemas, ...chargeSchemas, ...billingSchemas, ...purchaseSchemas, ...taskSchemas];
 
-export function accountingRoutes(app: App, accounting: Accounting, config: { bodyLimitBytes: number }) {
+export function accountingRoutes(app: App, accounting: Accounting, config: { bodyLimitBytes: number; documentMaxBytes: number }) {
   referenceRoutes(app, accounting);
   chargesRoutes(app, accounting);
   billingRoutes(app, accounting);
-  purchaseRoutes(app, { ...accounting, bodyLimit: config.bodyLimitBytes });
+  purchaseRoutes(app, { ...accounting, bodyLimit: config.bodyLimitBytes, maxBytes: config.documentMaxBytes });
   tasksRoutes(app, accounting);
 }

@@ -28,15 +28,21 @@ function termFor(date: string, due: string | null): string | null {
   return days >= 0 ? `NET_${days}` : null;
 }
 
-/** Every attached file decoded and checked, so that one bad file refuses the invoice before anything is stored. */
-function decodeFiles(files: EInvoiceFile[], maxBytes: number) {
-  return files.map((f) => {
-    const bytes = strictBase64(f.base64);
+/** A file whose bytes are at hand already: a part of the multipart form. */
+export type UploadedEInvoiceFile = Omit<EInvoiceFile, 'base64'> & { bytes: Buffer };
+
+/** Every file decoded and checked, so that one bad file refuses the invoice before anything is stored. */
+function decodeFiles(files: EInvoiceFile[], uploaded: UploadedEInvoiceFile[], maxBytes: number) {
+  const decoded = files.map(({ base64, ...f }) => {
+    const bytes = strictBase64(base64);
     if (!bytes) throw badRequest(`${f.field}: the content is not valid base64`, [detail('not valid base64', f.field)]);
-    if (bytes.length > maxBytes) throw payloadTooLarge(`${f.field}: the file is larger than the limit of ${maxBytes} bytes`);
+    return { ...f, bytes };
+  });
+  return [...decoded, ...uploaded].map((f) => {
+    if (f.bytes.length > maxBytes) throw payloadTooLarge(`${f.field}: the file is larger than the limit of ${maxBytes} bytes`);
     const filename = cleanFilename(f.filename);
     const contentType = normalizeContentType(f.contentType) ?? contentTypeFromFilename(filename) ?? 'application/octet-stream';
-    return { bytes, filename, contentType, documentType: f.documentType };
+    return { bytes: f.bytes, filename, contentType, documentType: f.documentType };
   });
 }
 
@@ -83,7 +89,8 @@ export function createEInvoiceService(deps: {
   }
 
   return {
-    async receive(principal: Principal, parsed: ParsedEInvoice): Promise<EInvoiceReceipt> {
+    /** `uploaded`: the files of a multipart form, kept exactly as the document's own attachments. */
+    async receive(principal: Principal, parsed: ParsedEInvoice, uploaded: UploadedEInvoiceFile[] = []): Promise<EInvoiceReceipt> {
       const tenantId = principal.tenantId;
       if (!principal.companyId) throw notFound('Subcontractor');
       const supplier = await subcontractorOf(companies, tenantId, principal.companyId);
@@ -98,7 +105,7 @@ export function createEInvoiceService(deps: {
       const money = (value: Dec) => moneyString(value, parsed.currency);
       // The bytes go to the blob store before the transaction, as the documents module does: a
       // rollback leaves unreferenced blobs for the sweep, never a file row without content.
-      const files = await Promise.all(decodeFiles(parsed.attachments, maxBytes).map(async (f) => ({ ...f, blob: await blobs.put(Readable.from([f.bytes]), { maxBytes }) })));
+      const files = await Promise.all(decodeFiles(parsed.attachments, uploaded, maxBytes).map(async (f) => ({ ...f, blob: await blobs.put(Readable.from([f.bytes]), { maxBytes }) })));
 
       const result = await inTransaction(db, async (tx) => {
         const tripIds = [...new Set(trips.flatMap((t) => (t ? [t.id] : [])))];

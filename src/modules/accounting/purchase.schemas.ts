@@ -147,6 +147,24 @@ export const EInvoiceJsonInput = Type.Object(
 );
 export type EInvoiceJsonInput = Static<typeof EInvoiceJsonInput>;
 
+/** Only documents the multipart form for OpenAPI: the route reads the parts itself, in the order sent. */
+export const EInvoiceMultipartBody = Type.Object(
+  {
+    document: Type.String({
+      contentMediaType: 'application/json',
+      description: 'The first part, whatever its name: the JSON e-invoice exactly as the application/json body (EInvoiceJsonInput). XML is not taken here.',
+    }),
+  },
+  {
+    $id: 'EInvoiceMultipartBody',
+    additionalProperties: Type.String({
+      format: 'binary',
+      description: 'Every later part (at most 20) is a file kept with the draft under its part filename: a PDF as the invoice’s or credit note’s own document, anything else as OTHER.',
+    }),
+    examples: [{ document: '{"invoice_type":"PURCHASE","name":"HAUL-2026-0042","date":"2026-12-01","currency":"EUR","total_excl_tax":"450.00","total_tax":"94.50","total_incl_tax":"544.50","supplier":{"name":"Haulers BV"},"line_items":[{"amount":"450.00","currency":"EUR","references":{"trip_name":"TR-000012"}}]}', invoice: '%PDF-1.7 …', cmr: '%PDF-1.7 …' }],
+  },
+);
+
 export const EInvoiceReceipt = Type.Object(
   {
     id: Uuid,
@@ -162,4 +180,4 @@ export const EInvoiceReceipt = Type.Object(
 );
 export type EInvoiceReceipt = Static<typeof EInvoiceReceipt>;
 
-export const purchaseSchemas = [MatchStatus, MatchDifference, EInvoiceMatch, PurchaseInvoiceOutput, PurchaseCreditNoteOutput, SelfBillInput, EInvoiceJsonInput, EInvoiceReceipt];
+export const purchaseSchemas = [MatchStatus, MatchDifference, EInvoiceMatch, PurchaseInvoiceOutput, PurchaseCreditNoteOutput, SelfBillInput, EInvoiceJsonInput, EInvoiceMultipartBody, EInvoiceReceipt];

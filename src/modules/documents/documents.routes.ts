@@ -6,7 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { principalOf } from '../../platform/http/auth.js';
-import { AppError, badRequest, detail, payloadTooLarge, unsupportedMediaType } from '../../platform/http/errors.js';
+import { badRequest, detail, multipartError, payloadTooLarge, unsupportedMediaType } from '../../platform/http/errors.js';
 import { IdParams, readErrors, writeErrors } from '../../platform/http/schemas.js';
 import { ref, type App } from '../../platform/http/types.js';
 import { contentDisposition } from './document-names.js';
@@ -28,14 +28,6 @@ const MAX_FILE_PARTS = 5;
 
 /** Room for multipart boundaries and part headers around a file of the maximum size. */
 const MULTIPART_OVERHEAD = 64 * 1024;
-
-/** The multipart parser's own errors keep their meaning; anything else it throws means a malformed body. */
-function multipartError(err: unknown): AppError {
-  if (err instanceof AppError) return err;
-  const message = err instanceof Error ? err.message : 'malformed multipart body';
-  if ((err as { statusCode?: number }).statusCode === 413) return payloadTooLarge(`The multipart body is too large: ${message}`);
-  return badRequest(`The multipart body could not be read: ${message}`);
-}
 
 /**
  * The request body as a stream the blob store may destroy (it does when the file is too large)

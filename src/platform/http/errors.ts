@@ -36,3 +36,11 @@ export const notFound = (what = 'Resource') => new AppError(404, `${what} not fo
 export const conflict = (message: string, errors: ErrorDetail[] = []) => new AppError(409, message, errors);
 export const payloadTooLarge = (message: string) => new AppError(413, message);
 export const unsupportedMediaType = (message: string) => new AppError(415, message);
+
+/** The multipart parser's own errors keep their meaning; anything else it throws means a malformed body. */
+export function multipartError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const message = err instanceof Error ? err.message : 'malformed multipart body';
+  if ((err as { statusCode?: number }).statusCode === 413) return payloadTooLarge(`The multipart body is too large: ${message}`);
+  return badRequest(`The multipart body could not be read: ${message}`);
+}
