@@ -318,6 +318,13 @@ describe('e-invoices from a subcontractor', () => {
         ]);
         expect(tooLarge.status).toBe(413);
         expectContract('ValidationErrorResponse', tooLarge.body);
+        // Files each within the limit, together over the body limit (1 MiB here): the form is held in memory, so it is bounded.
+        const tooLargeTogether = await sendForm(subco, [
+          { name: 'document', contentType: 'application/json', content: JSON.stringify(jsonInvoice('HAUL-0201', '70.00', {})) },
+          ...Array.from({ length: 17 }, (_, i) => ({ name: `f${i}`, filename: `f${i}.bin`, contentType: 'application/octet-stream', content: Buffer.alloc(MAX_FILE) })),
+        ]);
+        expect(tooLargeTogether.status).toBe(413);
+        expectContract('ValidationErrorResponse', tooLargeTogether.body);
 
         // Nothing half-written: the number is still free, and a file that is not a PDF is OTHER.
         const clean = await sendForm(subco, [

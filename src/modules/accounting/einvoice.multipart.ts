@@ -22,16 +22,24 @@ async function bytesOf(part: Multipart): Promise<Buffer> {
   return Buffer.from(typeof part.value === 'string' ? part.value : JSON.stringify(part.value));
 }
 
-/** Every part in the order sent, held in memory as the JSON form's base64 files are, so that nothing is stored from a body that turns out bad. */
-async function readParts(request: FastifyRequest): Promise<Part[]> {
+/**
+ * Every part in the order sent, held in memory as the JSON form's base64 files are, so that nothing
+ * is stored from a body that turns out bad; `maxTotal` bounds that memory as the body limit bounds
+ * the JSON form's.
+ */
+async function readParts(request: FastifyRequest, maxTotal: number): Promise<Part[]> {
   const parts: Part[] = [];
+  let total = 0;
   try {
     for await (const part of request.parts()) {
       if (parts.length === MAX_EINVOICE_PARTS) {
         throw badRequest(`At most ${MAX_EINVOICE_PARTS} parts: the JSON document and ${MAX_EINVOICE_PARTS - 1} files`, [detail('too many parts', 'body')]);
       }
       const filename = part.type === 'file' ? part.filename : '';
-      parts.push({ fieldname: part.fieldname, filename, contentType: part.mimetype ?? '', bytes: await bytesOf(part) });
+      const bytes = await bytesOf(part);
+      total += bytes.length;
+      if (total > maxTotal) throw payloadTooLarge(`The form is larger than the limit of ${maxTotal} bytes`);
+      parts.push({ fieldname: part.fieldname, filename, contentType: part.mimetype ?? '', bytes });
     }
   } catch (err) {
     throw multipartError(err);
@@ -47,8 +55,8 @@ const isXml = (part: Part) => /[/+]xml$/i.test(part.contentType.split(';')[0]?.t
  * anything else is OTHER. `validate` is the route's own JSON body check, so both forms refuse the
  * same documents with the same details.
  */
-export async function readEInvoiceForm(request: FastifyRequest, validate: (document: unknown) => void): Promise<{ document: EInvoiceJsonInput; files: UploadedEInvoiceFile[] }> {
-  const [first, ...rest] = await readParts(request);
+export async function readEInvoiceForm(request: FastifyRequest, maxTotal: number, validate: (document: unknown) => void): Promise<{ document: EInvoiceJsonInput; files: UploadedEInvoiceFile[] }> {
+  const [first, ...rest] = await readParts(request, maxTotal);
   if (!first) throw badRequest('The multipart body has no parts: send the JSON e-invoice first', [detail('the JSON document is required', 'document')]);
   if (isXml(first)) throw unsupportedMediaType('XML is accepted as an application/xml body, not as a multipart part: send the JSON e-invoice as the first part');
   let document: unknown;

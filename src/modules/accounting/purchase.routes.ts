@@ -87,7 +87,8 @@ export function purchaseRoutes(app: App, deps: { purchase: PurchaseService; invo
       },
       handler: async (request) => {
         if (request.isMultipart()) {
-          const form = await readEInvoiceForm(request, jsonValidator(request));
+          // The whole form may be as large as a JSON body, or as one file of the largest size.
+          const form = await readEInvoiceForm(request, Math.max(deps.bodyLimit, deps.maxBytes), jsonValidator(request));
           return einvoices.receive(principalOf(request), fromJson(form.document), form.files);
         }
         if (request.validationError) throw request.validationError;
