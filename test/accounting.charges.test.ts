@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, newClient, newCompany, newTenant, type Client, type TestContext } from './support/app.js';
-import { expectContract } from './support/contract.js';
+import { expectContract, expectError } from './support/contract.js';
 import { call, newOrder, ok, seedBillingEntity } from './accounting.fixtures.js';
 
 let ctx: TestContext;
@@ -19,11 +19,6 @@ beforeAll(async () => {
 afterAll(() => ctx.close());
 
 const charges = (id = orderId) => `/v1/orders/order/${id}/charges`;
-
-function expectError(res: { status: number; body: unknown }, status: number) {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expectContract('ValidationErrorResponse', res.body);
-}
 
 async function approvalEvents(order: string) {
   return ctx.services.db.selectFrom('events').selectAll().where('entity_id', '=', order).where('type', '=', 'order.cost_approval_requested').execute();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Dec } from '../src/platform/money.js';
 import { createTestApp, newClient, newCompany, newTenant, type Client, type TestContext } from './support/app.js';
-import { expectContract } from './support/contract.js';
+import { expectContract, expectError } from './support/contract.js';
 import { call, newOrder, ok, seedBillingEntity } from './accounting.fixtures.js';
 
 let ctx: TestContext;
@@ -17,11 +17,6 @@ beforeAll(async () => {
   await newCompany(ctx, admin, { name: 'Beta', code: 'BETA', payment_term: { code: 'END_OF_MONTH_0' } });
 });
 afterAll(() => ctx.close());
-
-function expectError(res: { status: number; body: unknown }, status: number) {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expectContract('ValidationErrorResponse', res.body);
-}
 
 interface Line {
   id: string;

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newClient, newTenant, type Client, type TestContext } from './support/app.js';
-import { expectContract } from './support/contract.js';
+import { expectContract, expectError } from './support/contract.js';
 import { en16931Failures, haveEn16931 } from './support/en16931.js';
 import { haveXsd, xsdErrors } from './support/ubl-xsd.js';
 import { eventually, type Receiver } from './support/webhook-receiver.js';
@@ -17,11 +17,6 @@ let accounting: Receiver;
 
 interface AccountingUpdate {
   updates: Array<{ type: string; id: string; status: string; payment_status: string | null }>;
-}
-
-function expectError(res: { status: number; body: unknown }, status: number) {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expectContract('ValidationErrorResponse', res.body);
 }
 
 beforeAll(async () => {

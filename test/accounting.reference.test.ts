@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, newClient, newCompany, newTenant, type Client, type TestContext } from './support/app.js';
-import { expectContract } from './support/contract.js';
+import { expectContract, expectError } from './support/contract.js';
 import { call, ENTITY, ok, seedBillingEntity } from './accounting.fixtures.js';
 
 let ctx: TestContext;
@@ -13,11 +13,6 @@ beforeAll(async () => {
   seeded = await seedBillingEntity(ctx, admin);
 });
 afterAll(() => ctx.close());
-
-function expectError(res: { status: number; body: unknown }, status: number) {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expectContract('ValidationErrorResponse', res.body);
-}
 
 describe('billing entities', () => {
   it('creates one in the contract shape, with its address and bank account', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newClient, newCompany, newTenant } from './support/app.js';
-import { expectContract } from './support/contract.js';
+import { expectContract, expectError } from './support/contract.js';
 import { eventually } from './support/webhook-receiver.js';
 import { webhookWorld } from './support/webhook-world.js';
 import { call, newOrder, ok, seedBillingEntity } from './accounting.fixtures.js';
@@ -12,11 +12,6 @@ interface AccountingUpdate {
   updates: Array<{ type: string; id: string; status: string; payment_status: string | null }>;
 }
 const updates = () => world.receiver.received.map((m) => JSON.parse(m.body) as AccountingUpdate);
-
-function expectError(res: { status: number; body: unknown }, status: number) {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expectContract('ValidationErrorResponse', res.body);
-}
 
 describe('from charges to a posted, paid invoice', () => {
   it('goes through approval, invoice, finalization, sync task, COMPLETED and PAID, pushing each transition', async () => {

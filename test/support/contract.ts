@@ -43,3 +43,9 @@ export function contractErrorsFor(schema: object, value: unknown): string[] {
 export function expectContract(schemaName: string, value: unknown): void {
   expect(contractErrors(schemaName, value), `response does not match contract schema ${schemaName}`).toEqual([]);
 }
+
+/** An error answer: this status, in the contract's error envelope. */
+export function expectError(res: { status: number; body: unknown }, status: number): void {
+  expect(res.status, JSON.stringify(res.body)).toBe(status);
+  expectContract('ValidationErrorResponse', res.body);
+}
