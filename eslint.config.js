@@ -1,6 +1,11 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** A module is entered only through its index.ts; `message` says why when the rule fires. */
+const intoModule = (regex) => ({
+  'no-restricted-imports': ['error', { patterns: [{ regex, message: 'Import another module only through its index.ts (see CONTRIBUTING.md).' }] }],
+});
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'data/', 'dist/', '.bench-data/'] },
   js.configs.recommended,
@@ -10,6 +15,20 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'error',
+    },
+  },
+  // From a module's own folder (depth 1) or one of its feature folders (depth 2), a sibling module is reached only by its index.
+  { files: ['src/modules/*/*.ts'], rules: intoModule('^\\.\\./(?!\\.\\.)[^/]+/(?!index\\.js$)') },
+  { files: ['src/modules/*/*/*.ts'], rules: intoModule('^\\.\\./\\.\\./(?!\\.\\.)[^/]+/(?!index\\.js$)') },
+  { files: ['src/*.ts', 'bench/**/*.ts', 'scripts/**/*.{ts,mjs}'], rules: intoModule('(^|/)modules/[^/]+/(?!index\\.js$)') },
+  // The kernel and the configuration know no module, and nothing below the composition root imports it.
+  {
+    files: ['src/platform/**/*.ts', 'src/config.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '(^|/)(modules/|services\\.js$|app\\.js$|server\\.js$)', message: 'platform/ and config.ts import no module and not the composition root.' }] },
+      ],
     },
   },
 );

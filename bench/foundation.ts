@@ -5,7 +5,7 @@
  */
 import { IdParams } from '../src/platform/http/schemas.js';
 import { ref } from '../src/platform/http/types.js';
-import { CompanyDetailOutput } from '../src/modules/companies/companies.schemas.js';
+import { CompanyDetailOutput } from '../src/modules/companies/index.js';
 import type { Principal } from '../src/platform/http/principal.js';
 import { basicHeader, bearerHeader, load, machineLine, markdownTable, startBenchServer, type Engine, type LoadOptions, type LoadResult } from './support.js';
 

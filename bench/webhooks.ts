@@ -13,7 +13,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { inTransaction } from '../src/platform/db/tx.js';
 import { appendEvent } from '../src/platform/events/append.js';
-import { signedHeaders, newSigningSecret } from '../src/modules/webhooks/signing.js';
+import { signedHeaders, newSigningSecret } from '../src/modules/webhooks/index.js';
 import { AddressPolicy } from '../src/platform/net/address-policy.js';
 import { GuardedHttpClient } from '../src/platform/net/guarded-http.js';
 import { bearerHeader, cpuMeter, machineLine, startBenchServer, type BenchServer, type Engine } from './support.js';

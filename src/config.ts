@@ -1,10 +1,18 @@
 import path from 'node:path';
-import type { EtaSettings } from './modules/trips/eta-estimate.js';
 
 /**
  * Every setting Waybill reads from the environment, parsed once at boot.
  * The README's configuration table mirrors this list; keep them in step.
  */
+/** How a tracked position estimates the next stop's ETA; the rule itself lives in the trips module. */
+export interface EtaSettings {
+  /** Road distance per straight-line kilometre (roads are rarely straight). */
+  roadFactor: number;
+  averageSpeedKmh: number;
+  /** A new estimate closer than this to the stored ETA is not applied: no event per ping. */
+  minChangeMinutes: number;
+}
+
 export interface Config {
   host: string;
   port: number;

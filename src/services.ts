@@ -4,20 +4,16 @@ import type { DatabaseHandle } from './platform/db/connect.js';
 import type { Executor } from './platform/db/database.js';
 import type { EventBus } from './platform/events/bus.js';
 import { createFileBlobStore } from './platform/storage/file-blob-store.js';
-import { createAuthService } from './modules/auth/auth.service.js';
-import { createCompaniesService } from './modules/companies/companies.service.js';
-import { createCompanyDocumentsService } from './modules/documents/company-documents.service.js';
-import { createDocumentsService } from './modules/documents/documents.service.js';
-import { createOrderDocumentsService } from './modules/documents/order-documents.service.js';
-import { createEventsService } from './modules/events/events.service.js';
-import { createWebhooks } from './modules/webhooks/webhooks.module.js';
-import { createOrdersService } from './modules/orders/orders.service.js';
-import { createResourcesService } from './modules/resources/resources.service.js';
-import { createUnavailabilityService } from './modules/resources/unavailability.service.js';
-import { createValiditiesService } from './modules/resources/validities.service.js';
-import { createTripsService } from './modules/trips/trips.service.js';
-import { createTrackingService } from './modules/tracking/tracking.service.js';
-import { createAccounting } from './modules/accounting/accounting.module.js';
+import { createAuthService } from './modules/auth/index.js';
+import { createCompaniesService } from './modules/companies/index.js';
+import { createCompanyDocumentsService, createResourcesService, createUnavailabilityService, createValiditiesService } from './modules/resources/index.js';
+import { createDocumentsService, createOrderDocumentsService } from './modules/documents/index.js';
+import { createEventsService } from './modules/events/index.js';
+import { createWebhooks } from './modules/webhooks/index.js';
+import { createOrdersService } from './modules/orders/index.js';
+import { createTripsService } from './modules/trips/index.js';
+import { createTrackingService } from './modules/tracking/index.js';
+import { createAccounting } from './modules/accounting/index.js';
 
 /**
  * Builds every module's service once, wiring each to the services it uses. Modules talk to each

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanFilename, cleanName, contentDisposition, contentTypeFromFilename, normalizeContentType, strictBase64 } from '../src/modules/documents/document-names.js';
+import { cleanFilename, cleanName, contentDisposition, contentTypeFromFilename, normalizeContentType, strictBase64 } from '../src/platform/http/file-names.js';
 
 describe('cleanFilename', () => {
   it('keeps the last path segment and drops control characters', () => {

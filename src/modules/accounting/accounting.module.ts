@@ -1,5 +1,5 @@
-import type { CompaniesService } from '../companies/companies.service.js';
-import type { OrdersService } from '../orders/orders.service.js';
+import type { CompaniesService } from '../companies/index.js';
+import type { OrdersService } from '../orders/index.js';
 import type { Db } from '../../platform/db/database.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import type { App } from '../../platform/http/types.js';

@@ -1,4 +1,4 @@
-import type { CompanyRow } from '../companies/companies.repo.js';
+import type { CompanyRow } from '../companies/index.js';
 import { Dec, moneyString, plainString } from '../../platform/money.js';
 import type { DocumentKind, DocumentStatus } from './accounting.tables.js';
 import type { DocumentRow, LineRow } from './billing.repo.js';

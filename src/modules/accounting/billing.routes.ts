@@ -6,7 +6,7 @@ import {
   CreditInput, CustomFieldsPatch, DocumentFileList, FinalizeInput, InvoiceOrdersInput, PaymentStatusUpdate, RefundStatusUpdate, SalesCreditNoteInput,
   SalesCreditNoteOutput, SalesInvoiceInput, SalesInvoiceOutput,
 } from './billing.schemas.js';
-import { contentDisposition } from '../documents/document-names.js';
+import { contentDisposition } from '../../platform/http/file-names.js';
 import type { BillingService } from './billing.service.js';
 import type { InvoicingService } from './invoicing.service.js';
 import { PurchaseCreditNoteOutput, PurchaseInvoiceOutput } from './purchase.schemas.js';

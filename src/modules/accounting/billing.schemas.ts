@@ -1,6 +1,6 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { StringEnum } from '../../platform/http/enum.js';
-import { CurrencyCode, DateOnly, DecimalInput, FreeObject, Nullable, Str, Uuid } from '../../platform/http/schemas.js';
+import { CurrencyCode, DateOnly, DecimalInput, FreeObject, Nullable, opt, Str, Uuid } from '../../platform/http/schemas.js';
 import { ref } from '../../platform/http/types.js';
 import { BillingEntity } from './reference.schemas.js';
 
@@ -11,7 +11,6 @@ export const CreditNoteStatus = StringEnum(['DRAFT', 'PRE_INVOICED', 'INVOICED',
 export const PaymentStatus = StringEnum(['UNPAID', 'PAID'], { $id: 'PaymentStatus' });
 export const RefundStatus = StringEnum(['OPEN', 'REFUNDED'], { $id: 'RefundStatus' });
 
-const opt = <T extends TSchema>(schema: T) => Type.Optional(Nullable(schema));
 
 export const LineItem = Type.Object(
   {

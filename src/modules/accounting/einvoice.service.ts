@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { CompaniesService } from '../companies/companies.service.js';
+import type { CompaniesService } from '../companies/index.js';
 import type { Db } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/tx.js';
 import { appendEvent } from '../../platform/events/append.js';
@@ -9,7 +9,7 @@ import { badRequest, conflict, detail, notFound, payloadTooLarge } from '../../p
 import type { Principal } from '../../platform/http/principal.js';
 import { Dec, moneyString, sum } from '../../platform/money.js';
 import type { BlobStore } from '../../platform/storage/blob-store.js';
-import { cleanFilename, contentTypeFromFilename, normalizeContentType, strictBase64 } from '../documents/document-names.js';
+import { cleanFilename, contentTypeFromFilename, normalizeContentType, strictBase64 } from '../../platform/http/file-names.js';
 import * as billingRepo from './billing.repo.js';
 import { documentEvent } from './billing.service.js';
 import type { EInvoiceFile, ParsedEInvoice } from './einvoice.parse.js';

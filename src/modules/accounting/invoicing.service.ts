@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Insertable } from 'kysely';
-import type { CompaniesService } from '../companies/companies.service.js';
-import type { CompanyRow } from '../companies/companies.repo.js';
-import type { OrdersService } from '../orders/orders.service.js';
+import type { CompaniesService, CompanyRow } from '../companies/index.js';
+import type { OrdersService } from '../orders/index.js';
 import type { Db } from '../../platform/db/database.js';
 import { inTransaction, type Tx } from '../../platform/db/tx.js';
 import type { EventBus } from '../../platform/events/bus.js';

@@ -1,12 +1,11 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { StringEnum } from '../../platform/http/enum.js';
-import { CurrencyCode, DateOnly, DecimalInput, FreeObject, Nullable, Str, Uuid } from '../../platform/http/schemas.js';
+import { CurrencyCode, DateOnly, DecimalInput, FreeObject, Nullable, opt, Str, Uuid } from '../../platform/http/schemas.js';
 import { ref } from '../../platform/http/types.js';
 import { CompanySummaryOutput, CreditNoteStatus, InvoiceStatus, PaymentStatus, RefundStatus, SalesInvoiceOutput, documentFields } from './billing.schemas.js';
 
 /** Wire shapes of purchase invoices and credit notes, self-billing and received e-invoices. */
 
-const opt = <T extends TSchema>(schema: T) => Type.Optional(Nullable(schema));
 const { customer: _customer, ...sharedFields } = documentFields;
 
 export const MatchStatus = StringEnum(['MATCHED', 'MISMATCH', 'UNMATCHED'], { $id: 'PurchaseMatchStatus' });

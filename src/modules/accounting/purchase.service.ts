@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CompaniesService } from '../companies/companies.service.js';
-import type { CompanyRow } from '../companies/companies.repo.js';
+import type { CompaniesService, CompanyRow } from '../companies/index.js';
 import type { Db } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/tx.js';
 import type { EventBus } from '../../platform/events/bus.js';

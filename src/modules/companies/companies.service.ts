@@ -10,7 +10,7 @@ import { badRequest, conflict, detail, notFound } from '../../platform/http/erro
 import { cursorField, decodeCursor, pageOf } from '../../platform/http/pagination.js';
 import type { Principal } from '../../platform/http/principal.js';
 import { isUuid } from '../../platform/http/schemas.js';
-import { appendMasterDataEvent, type MasterDataOperation } from '../events/master-data.js';
+import { appendMasterDataEvent, type MasterDataOperation } from '../events/index.js';
 import { createCompanyCache } from './companies.cache.js';
 import { checkDoc, columnsOf, docForCreate, docForPatch, docForReplace, docOfRow, type CompanyDoc, type StoredContact } from './companies.document.js';
 import { companyOutput, isActiveSubcontractorRow } from './companies.output.js';

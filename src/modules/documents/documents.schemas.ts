@@ -1,8 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { StringEnum } from '../../platform/http/enum.js';
-import { DateTime, Nullable, Str, Uuid } from '../../platform/http/schemas.js';
+import { DateTime, ErrorStatus, Nullable, Str, Uuid } from '../../platform/http/schemas.js';
 import { ref } from '../../platform/http/types.js';
-import { ErrorStatus } from '../orders/orders.schemas.js';
 
 /** Document types an order, consignment or stop document may have (the contract's list). */
 export const ORDER_DOCUMENT_TYPES = [

@@ -9,7 +9,7 @@ import { badRequest, detail, notFound, payloadTooLarge } from '../../platform/ht
 import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
 import type { Principal } from '../../platform/http/principal.js';
 import { BlobSourceError, BlobTooLargeError, type BlobStore, type StoredBlob } from '../../platform/storage/blob-store.js';
-import { cleanFilename, cleanName, contentTypeFromFilename, normalizeContentType, strictBase64 } from './document-names.js';
+import { cleanFilename, cleanName, contentTypeFromFilename, normalizeContentType, strictBase64 } from '../../platform/http/file-names.js';
 import * as repo from './documents.repo.js';
 import type { DocumentRow } from './documents.repo.js';
 import { ORDER_DOCUMENT_TYPES, type DocumentOutput, type DocumentUploadResponse } from './documents.schemas.js';

@@ -1,7 +1,5 @@
 import { CompiledQuery, sql } from 'kysely';
-import type { CompanyRow } from '../companies/companies.repo.js';
-import type { CompaniesService } from '../companies/companies.service.js';
-import { companySchemas } from '../companies/companies.schemas.js';
+import { type CompanyRow, type CompaniesService, companySchemas } from '../companies/index.js';
 import type { Db, Executor } from '../../platform/db/database.js';
 import { inTransaction, type Tx } from '../../platform/db/tx.js';
 import type { EventPrelude } from '../../platform/events/append.js';

@@ -1,11 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { CompanyDetailOutput } from '../companies/companies.schemas.js';
-import { DateOnly, DateTime, FreeObject, Nullable, Page, Uuid } from '../../platform/http/schemas.js';
+import { CompanyDetailOutput } from '../companies/index.js';
+import { DateOnly, DateTime, FreeObject, Nullable, opt, Page, Uuid } from '../../platform/http/schemas.js';
 import { ref } from '../../platform/http/types.js';
 import { OrderUpdatePayload, PartialOrderUpdateResponse } from './orders.partial.schemas.js';
-import {
-  ConsignmentInput, GoodInput, LocationInput, PackagedItemInput, OrderImport, OrderImportResponse, OrderInput, StopInput, TimeWindowInput, opt, orderHeaderFields,
-} from './orders.schemas.js';
+import { ConsignmentInput, GoodInput, LocationInput, PackagedItemInput, OrderImport, OrderImportResponse, OrderInput, StopInput, TimeWindowInput, orderHeaderFields } from './orders.schemas.js';
 
 /**
  * Order outputs (`OrderOutput`, `OrderWithStatus`, export). Responses are serialized through these

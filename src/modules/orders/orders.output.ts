@@ -1,5 +1,4 @@
-import { companyOutput } from '../companies/companies.service.js';
-import type { CompanyRow } from '../companies/companies.repo.js';
+import { companyOutput, type CompanyRow } from '../companies/index.js';
 import { visibilityStopStatus, type OrderStatus, type StopStatus } from './order-status.js';
 import type { TObject } from '@sinclair/typebox';
 import { GoodOutput, PackagedItemOutput } from './orders.output-schemas.js';

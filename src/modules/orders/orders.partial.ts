@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CompaniesService } from '../companies/companies.service.js';
+import type { CompaniesService } from '../companies/index.js';
 import type { Db } from '../../platform/db/database.js';
 import { inTransaction, type Tx } from '../../platform/db/tx.js';
 import type { EventBus } from '../../platform/events/bus.js';
@@ -14,7 +14,7 @@ import type { OrderUpdatePayload, PartialOrderUpdate, PartialOrderUpdateResponse
 import * as repo from './orders.repo.js';
 import type { OrderRow } from './orders.repo.js';
 import { scopeOf } from './orders.scope.js';
-import type { AttachToOrderInput } from '../documents/documents.service.js';
+import type { AttachToOrderInput } from '../documents/index.js';
 import { isUuid } from '../../platform/http/schemas.js';
 import type { StatusDocuments } from './order-status-documents.js';
 

@@ -1,8 +1,8 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { StringEnum } from '../../platform/http/enum.js';
-import { DateOnly, DecimalInput, FreeObject, Nullable, Str, Uuid } from '../../platform/http/schemas.js';
+import { DateOnly, DecimalInput, ErrorStatus, FreeObject, Nullable, opt, Str, Uuid } from '../../platform/http/schemas.js';
 import { ref } from '../../platform/http/types.js';
-import { LocationFields } from '../companies/companies.schemas.js';
+import { LocationFields } from '../companies/index.js';
 
 /**
  * Wire schemas of order input (the contract's `OrderInput` and its parts). Objects stay open
@@ -10,7 +10,6 @@ import { LocationFields } from '../companies/companies.schemas.js';
  * the contract itself does not list, and an order must not bounce for them.
  */
 
-export const opt = <T extends TSchema>(schema: T) => Type.Optional(Nullable(schema));
 
 const Measure = Type.Number({ minimum: -1_000_000, maximum: 1_000_000_000 });
 /** `HH:mm` or `HH:mm:ss`, an optional offset; a local time at the stop unless an offset is given. */
@@ -193,12 +192,6 @@ export const OrderInput = Type.Object(
   },
 );
 export type OrderInput = Static<typeof OrderInput>;
-
-/** The contract's `ErrorStatus`: how webhook-style answers report what was not done. */
-export const ErrorStatus = Type.Object({
-  error_type: StringEnum(['USER_INPUT_ERROR', 'INTERNAL_ERROR', 'NOT_SUPPORTED']),
-  error_message: Nullable(Type.String()),
-});
 
 export const OrderImport = Type.Object(
   {

@@ -1,4 +1,4 @@
-import type { CompaniesService } from '../companies/companies.service.js';
+import type { CompaniesService } from '../companies/index.js';
 import type { Db, Executor } from '../../platform/db/database.js';
 import type { Tx } from '../../platform/db/tx.js';
 import type { StopStatus } from './order-status.js';

@@ -6,7 +6,7 @@ import type { EventBus } from '../../platform/events/bus.js';
 import { badRequest, detail, notFound } from '../../platform/http/errors.js';
 import { cursorField, decodeCursor, pageOf } from '../../platform/http/pagination.js';
 import type { Principal } from '../../platform/http/principal.js';
-import { appendMasterDataEvent, type MasterDataOperation } from '../events/master-data.js';
+import { appendMasterDataEvent, type MasterDataOperation } from '../events/index.js';
 import type { ResourcesService } from './resources.service.js';
 import type { VariantKey } from './resources.variants.js';
 import * as repo from './unavailability.repo.js';

@@ -1,10 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { StringEnum } from '../../platform/http/enum.js';
-import { DateTime, Nullable, Page, Str, Uuid } from '../../platform/http/schemas.js';
+import { DateTime, Nullable, opt, Page, Str, Uuid } from '../../platform/http/schemas.js';
 import { ref } from '../../platform/http/types.js';
-import { opt } from '../companies/companies.schemas.js';
 import { UnavailabilityWindowQuery } from './unavailability.schemas.js';
-import { CompanyValidityDocumentInput, ResourceValidityDocumentInput } from '../documents/master-data-documents.js';
+import { CompanyValidityDocumentInput, ResourceValidityDocumentInput } from '../documents/index.js';
 import { RESOURCE_VALIDITY_REASONS, SUBCONTRACTOR_VALIDITY_REASONS } from './validity-reasons.js';
 
 export const ResourceValidityReason = StringEnum(RESOURCE_VALIDITY_REASONS, { $id: 'ResourceValidityReason' });

@@ -1,7 +1,7 @@
 import { principalOf } from '../../platform/http/auth.js';
 import { readErrors, writeErrors } from '../../platform/http/schemas.js';
 import { ref, type App } from '../../platform/http/types.js';
-import { ResourceParams } from '../resources/resources.schemas.js';
+import { ResourceParams } from '../resources/index.js';
 import { ResourcePositions, TrackingUpdatePayload, TrackingUpdateResponse } from './tracking.schemas.js';
 import type { TrackingService } from './tracking.service.js';
 

@@ -1,10 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { DateTime, FreeObject, Nullable, Str, Uuid } from '../../platform/http/schemas.js';
-import { ErrorStatus } from '../orders/orders.schemas.js';
+import { DateTime, ErrorStatus, FreeObject, Nullable, opt, Str, Uuid } from '../../platform/http/schemas.js';
 
 /** The contract's tracking webhook: positions (and other telematics) per resource, and Waybill's stored positions. */
 
-const opt = <T extends Parameters<typeof Nullable>[0]>(schema: T) => Type.Optional(Nullable(schema));
 const FieldMatch = Type.Object({ matches_any: Type.Array(Str(255), { minItems: 1, maxItems: 50 }) });
 const ResourceFieldsMatch = Type.Object({
   name: opt(FieldMatch),

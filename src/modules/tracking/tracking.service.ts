@@ -1,9 +1,8 @@
 import type { Db } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/tx.js';
 import type { Principal } from '../../platform/http/principal.js';
-import type { ResourceMatch } from '../resources/resources.repo.js';
-import type { ActiveResource, ResourcesService } from '../resources/resources.service.js';
-import type { TripsService } from '../trips/trips.service.js';
+import type { ResourceMatch, ActiveResource, ResourcesService } from '../resources/index.js';
+import type { TripsService } from '../trips/index.js';
 import * as repo from './tracking.repo.js';
 import type { PositionRow } from './tracking.repo.js';
 import type { ResourceFieldsMatch, ResourcePositions, TrackingMatchInput, TrackingUpdatePayload, TrackingUpdateResponse } from './tracking.schemas.js';

@@ -4,13 +4,9 @@
  * factor, driven at an average speed. Pure functions, so the rule is tested without a database.
  */
 
-export interface EtaSettings {
-  /** Road distance per straight-line kilometre (roads are rarely straight). */
-  roadFactor: number;
-  averageSpeedKmh: number;
-  /** A new estimate closer than this to the stored ETA is not applied: no event per ping. */
-  minChangeMinutes: number;
-}
+import type { EtaSettings } from '../../config.js';
+
+export type { EtaSettings };
 
 export interface GeoPoint {
   latitude: number;

@@ -1,7 +1,7 @@
 import type { Tx } from '../../platform/db/tx.js';
 import { appendEvent } from '../../platform/events/append.js';
 import type { EventBus } from '../../platform/events/bus.js';
-import type { VisibilityOrder } from '../orders/orders.service.js';
+import type { VisibilityOrder } from '../orders/index.js';
 import type { TripView } from './trips.output.js';
 
 /**

@@ -1,11 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { StringEnum } from '../../platform/http/enum.js';
-import { DateTime, FreeObject, Nullable, Str, Uuid } from '../../platform/http/schemas.js';
-import { ErrorStatus } from '../orders/orders.schemas.js';
+import { DateTime, ErrorStatus, FreeObject, Nullable, opt, Str, Uuid } from '../../platform/http/schemas.js';
 
 /** The contract's trip import webhook: an external planner's trip, and the answer to it. */
 
-const opt = <T extends Parameters<typeof Nullable>[0]>(schema: T) => Type.Optional(Nullable(schema));
 
 const TripImportStop = Type.Object({
   sequence: Type.Integer({ minimum: 0, maximum: 10000, description: 'Visiting order, from 0.' }),

@@ -1,7 +1,6 @@
 import type { Executor } from '../../platform/db/database.js';
-import type { CompaniesService } from '../companies/companies.service.js';
-import type { OrderOutput } from '../orders/orders.output-schemas.js';
-import type { OrdersService, VisibilityOrder } from '../orders/orders.service.js';
+import type { CompaniesService } from '../companies/index.js';
+import type { OrderOutput, OrdersService, VisibilityOrder } from '../orders/index.js';
 import type { DispatchSnapshot } from './trips.changes.js';
 import * as repo from './trips.repo.js';
 import type { TripRow } from './trips.repo.js';

@@ -1,6 +1,6 @@
 import type { EventBus } from '../../platform/events/bus.js';
 import type { Tx } from '../../platform/db/tx.js';
-import type { OrdersService } from '../orders/orders.service.js';
+import type { OrdersService } from '../orders/index.js';
 import { estimateArrival, etaMoved, locationPoint, type EtaSettings, type GeoPoint } from './eta-estimate.js';
 import { appendResourcePositionEvents, type VisibilityResource } from './trips.events.js';
 import { visibilityOrders, type TripReader, type TripView } from './trips.output.js';

@@ -2,8 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { principalOf } from '../../platform/http/auth.js';
 import { errorResponses } from '../../platform/http/schemas.js';
 import { ref, type App } from '../../platform/http/types.js';
-import { orderDocumentsExample } from '../documents/documents.examples.js';
-import { DocumentOutput } from '../documents/documents.schemas.js';
+import { orderDocumentsExample, DocumentOutput } from '../documents/index.js';
 import { DispatchInput, ListTripOutput, TripCostsOutput, TripInput, TripListQuery, TripOutput, TripParams, TripPatch } from './trips.schemas.js';
 import type { TripsService } from './trips.service.js';
 

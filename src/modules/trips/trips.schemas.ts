@@ -2,8 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { StringEnum } from '../../platform/http/enum.js';
 import { CurrencyCode, DateOnly, DateTime, DecimalInput, FreeObject, Nullable, Page, PageQuery, Str, Uuid } from '../../platform/http/schemas.js';
 import { ref } from '../../platform/http/types.js';
-import { OrderStopOutput } from '../orders/orders.output-schemas.js';
-import { TimeWindowInput } from '../orders/orders.schemas.js';
+import { OrderStopOutput, TimeWindowInput } from '../orders/index.js';
 
 /**
  * Trip wire shapes. Outputs follow the contract's `TripOutput` (GET trip) with Waybill's planning

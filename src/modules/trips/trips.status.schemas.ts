@@ -1,11 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { StringEnum } from '../../platform/http/enum.js';
-import { DateTime, FreeObject, Nullable, Page, PageQuery, Str, Uuid } from '../../platform/http/schemas.js';
+import { DateTime, FreeObject, Nullable, opt, Page, PageQuery, Str, Uuid } from '../../platform/http/schemas.js';
 import { ref } from '../../platform/http/types.js';
 
 /** Inbound execution webhooks: the contract's status update payloads, and Waybill's per-update answer. */
 
-const opt = <T extends Parameters<typeof Nullable>[0]>(schema: T) => Type.Optional(Nullable(schema));
 const FieldMatch = Type.Object({ matches_any: Type.Array(Str(255), { minItems: 1, maxItems: 50 }) });
 
 export const StopMatchInput = Type.Object({

@@ -1,7 +1,7 @@
 import { principalOf } from '../../platform/http/auth.js';
 import { errorResponses, writeErrors } from '../../platform/http/schemas.js';
 import { ref, type App } from '../../platform/http/types.js';
-import { RAW_FILE_BODY, rawFile, rawFileRoutes } from '../documents/documents.routes.js';
+import { RAW_FILE_BODY, rawFile, rawFileRoutes } from '../../platform/http/raw-file.js';
 import {
   FleetDocumentQuery,
   FleetStatusUpdatePayload,

@@ -1,7 +1,5 @@
 import { AppError } from '../../platform/http/errors.js';
-import type { EventRow } from '../events/events.service.js';
-import { eventToWire } from '../events/events.service.js';
-import { MASTER_DATA_ENTITIES } from '../events/master-data.js';
+import { type EventRow, eventToWire, MASTER_DATA_ENTITIES } from '../events/index.js';
 
 /**
  * Payload families: each turns a domain event into the message one kind of receiver expects, or

@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { StringEnum } from '../../platform/http/enum.js';
 import { DateTime, Nullable, Page, Str, Uuid } from '../../platform/http/schemas.js';
 import { ref } from '../../platform/http/types.js';
-import { EVENT_TYPE_PATTERN } from '../events/event-types.js';
+import { EVENT_TYPE_PATTERN } from '../events/index.js';
 import { PAYLOAD_FAMILIES } from './payloads.js';
 
 export const PayloadFamily = StringEnum(PAYLOAD_FAMILIES, {

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { sql } from 'kysely';
-import type { Services } from '../../services.js';
+import type { DatabaseHandle } from '../db/connect.js';
+import type { Db } from '../db/database.js';
 import { AppError } from './errors.js';
 import { errorsOf } from './schemas.js';
 import type { App } from './types.js';
@@ -12,7 +13,7 @@ const tags = ['Service'];
  * Liveness and readiness for load balancers and orchestrators: no credentials and no rate limit,
  * so a busy or locked-out client never makes a healthy instance look dead.
  */
-export function registerProbes(app: App, services: Pick<Services, 'db' | 'database'>) {
+export function registerProbes(app: App, deps: { db: Db; database: Pick<DatabaseHandle, 'engine'> }) {
   app.get('/health', {
     config: probe,
     schema: {
@@ -46,11 +47,11 @@ export function registerProbes(app: App, services: Pick<Services, 'db' | 'databa
     },
     handler: async () => {
       try {
-        await sql`select 1`.execute(services.db);
+        await sql`select 1`.execute(deps.db);
       } catch {
         throw new AppError(503, 'Database unreachable');
       }
-      return { status: 'ready' as const, database: services.database.engine };
+      return { status: 'ready' as const, database: deps.database.engine };
     },
   });
 }

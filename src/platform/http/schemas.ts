@@ -1,4 +1,5 @@
 import { Type, type TRef, type TSchema } from '@sinclair/typebox';
+import { StringEnum } from './enum.js';
 
 /** Wire building blocks shared by every module. Every string is bounded (see STYLE: "an unbounded string is a bug"). */
 
@@ -49,6 +50,14 @@ export const DecimalColumnInput = (
 
 export const Str = (maxLength = 255, extra: object = {}) => Type.String({ maxLength, ...extra });
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+/** A field that may be left out or sent as null: the contract's usual optional field. */
+export const opt = <T extends TSchema>(schema: T) => Type.Optional(Nullable(schema));
+
+/** The contract's `ErrorStatus`: how webhook-style answers report what was not done. */
+export const ErrorStatus = Type.Object({
+  error_type: StringEnum(['USER_INPUT_ERROR', 'INTERNAL_ERROR', 'NOT_SUPPORTED']),
+  error_message: Nullable(Type.String()),
+});
 /** Free-form fields (custom_fields and the like). TypeBox drops a record key's own bounds, so keys are bounded with `propertyNames`. */
 export const FreeObject = (description?: string) =>
   Type.Record(Type.String({ maxLength: 255 }), Type.Unknown(), { propertyNames: { maxLength: 255 }, ...(description ? { description } : {}) });
@@ -83,10 +92,10 @@ const ERROR_MEANINGS = {
   429: 'Too many requests; retry after the number of seconds in Retry-After',
   503: 'Not ready to serve requests',
 } as const;
-export type ErrorStatus = keyof typeof ERROR_MEANINGS;
+export type ErrorStatusCode = keyof typeof ERROR_MEANINGS;
 
 /** OpenAPI entries for the error statuses a route can answer, each with the shared envelope. */
-export function errorsOf<S extends ErrorStatus>(...statuses: S[]) {
+export function errorsOf<S extends ErrorStatusCode>(...statuses: S[]) {
   return Object.fromEntries(
     statuses.map((status) => [status, Type.Ref('ValidationErrorResponse', { description: ERROR_MEANINGS[status] })]),
   ) as Record<S, TRef>;
@@ -96,13 +105,13 @@ export function errorsOf<S extends ErrorStatus>(...statuses: S[]) {
  * What any authenticated GET can answer before or besides its own errors: a malformed query or
  * path (400), credentials (401), a role or client kind the route refuses (403), the rate limit (429).
  */
-export const readErrors = <S extends ErrorStatus>(...own: S[]) => errorsOf<S | 400 | 401 | 403 | 429>(400, 401, 403, 429, ...own);
+export const readErrors = <S extends ErrorStatusCode>(...own: S[]) => errorsOf<S | 400 | 401 | 403 | 429>(400, 401, 403, 429, ...own);
 
 /**
  * What a call that may carry a body adds: too large (413) or of a media type the route does not
  * parse (415). Authenticated POSTs add 409 themselves: a reused `Idempotency-Key` conflicts.
  */
-export const writeErrors = <S extends ErrorStatus>(...own: S[]) =>
+export const writeErrors = <S extends ErrorStatusCode>(...own: S[]) =>
   errorsOf<S | 400 | 401 | 403 | 413 | 415 | 429>(400, 401, 403, 413, 415, 429, ...own);
 
 /** Every error status at once, for routes whose own list is not worked out yet; prefer the two above. */

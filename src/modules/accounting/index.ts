@@ -1,0 +1,5 @@
+/**
+ * Accounting: tax rates, accounts, billing entities, charges, sales and purchase invoices and credit notes, e-invoicing, sync tasks.
+ * The only way into this module: other modules, app.ts and services.ts import from here.
+ */
+export { accountingRoutes, accountingSchemas, createAccounting } from './accounting.module.js';

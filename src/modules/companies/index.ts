@@ -1,0 +1,10 @@
+/**
+ * Companies: customers and subcontractors (master data), their locations and contacts.
+ * The only way into this module: other modules, app.ts and services.ts import from here.
+ */
+export { companyExample } from './companies.examples.js';
+export type { CompanyRow } from './companies.repo.js';
+export { companiesRoutes } from './companies.routes.js';
+export { CompanyDetailOutput, LocationFields, companySchemas } from './companies.schemas.js';
+export { companyOutput, createCompaniesService } from './companies.service.js';
+export type { CompaniesService } from './companies.service.js';

@@ -1,0 +1,8 @@
+/**
+ * Webhooks: endpoints, payloads per event family, signed and ordered delivery.
+ * The only way into this module: other modules, app.ts and services.ts import from here.
+ */
+export { newSigningSecret, signedHeaders } from './signing.js';
+export { createWebhooks } from './webhooks.module.js';
+export { webhooksRoutes } from './webhooks.routes.js';
+export { webhookSchemas } from './webhooks.schemas.js';
