@@ -40,7 +40,7 @@ export async function createServices(deps: { config: Config; database: DatabaseH
   const trips = createTripsService({ db, bus, orders, companies, resources, documents, eta: config.eta });
   const tracking = createTrackingService({ db, resources, trips });
   const events = createEventsService({ db });
-  const accounting = createAccounting({ db, bus, orders, companies, blobs, maxBytes: config.documentMaxBytes });
+  const accounting = createAccounting({ db, bus, orders, companies, trips, blobs, maxBytes: config.documentMaxBytes });
   const dispatchAnswers = (answer: { tenantId: string; sent: string; body: string }) => trips.recordDispatchAnswer(answer);
   const webhooks = createWebhooks({
     config,

@@ -11,7 +11,7 @@ import { createInvoicingService } from './invoicing.service.js';
 import { createEInvoiceService } from './einvoice.service.js';
 import { purchaseRoutes } from './purchase.routes.js';
 import { purchaseSchemas } from './purchase.schemas.js';
-import { createPurchaseService } from './purchase.service.js';
+import { createPurchaseService, type TripsForBilling } from './purchase.service.js';
 import { chargesRoutes } from './charges.routes.js';
 import { chargeSchemas } from './charges.schemas.js';
 import { createChargesService } from './charges.service.js';
@@ -24,7 +24,7 @@ import { createReferenceService } from './reference.service.js';
 
 /** The accounting module wired once: its services, the schemas it registers and its routes. */
 /** `blobs` and `maxBytes`: where files received with e-invoices are kept, and how large one may be (the documents module's limit). */
-export function createAccounting(deps: { db: Db; bus: EventBus; orders: OrdersService; companies: CompaniesService; blobs: BlobStore; maxBytes: number }) {
+export function createAccounting(deps: { db: Db; bus: EventBus; orders: OrdersService; companies: CompaniesService; trips: TripsForBilling; blobs: BlobStore; maxBytes: number }) {
   const reference = createReferenceService({ db: deps.db });
   const charges = createChargesService({ ...deps, reference });
   const billing = createBillingService(deps);

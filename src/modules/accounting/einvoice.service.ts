@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { CompaniesService } from '../companies/index.js';
+import type { BillableTrip } from '../trips/index.js';
 import type { Db } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/tx.js';
 import { appendEvent } from '../../platform/events/append.js';
@@ -15,9 +16,8 @@ import { documentEvent } from './billing.service.js';
 import type { EInvoiceFile, ParsedEInvoice } from './einvoice.parse.js';
 import type { InvoicingService } from './invoicing.service.js';
 import * as purchaseRepo from './purchase.repo.js';
-import type { BillableTrip } from './purchase.repo.js';
 import type { EInvoiceReceipt } from './purchase.schemas.js';
-import { subcontractorOf } from './purchase.service.js';
+import { subcontractorOf, type TripsForBilling } from './purchase.service.js';
 import type { MatchDifference, MatchStatus } from './purchase.tables.js';
 import type { ReferenceService } from './reference.service.js';
 
@@ -59,6 +59,7 @@ export function createEInvoiceService(deps: {
   companies: CompaniesService;
   reference: ReferenceService;
   invoicing: InvoicingService;
+  trips: TripsForBilling;
   blobs: BlobStore;
   maxBytes: number;
 }) {
@@ -70,16 +71,18 @@ export function createEInvoiceService(deps: {
    * that agreed price. Only the caller's own trips are candidates.
    */
   async function attribute(tenantId: string, supplierId: string, parsed: ParsedEInvoice): Promise<Array<BillableTrip | null>> {
-    const header = await purchaseRepo.tripsByReference(db, tenantId, supplierId, parsed.references);
+    const header = await deps.trips.billableTrips(db, tenantId, supplierId, { references: parsed.references });
     const taken = new Set<string>();
     const result: Array<BillableTrip | null> = [];
     for (const line of parsed.lines) {
-      const own = await purchaseRepo.tripsByReference(db, tenantId, supplierId, line.references);
+      const own = await deps.trips.billableTrips(db, tenantId, supplierId, { references: line.references });
       let trip: BillableTrip | undefined;
       if (own.length === 1) trip = own[0];
       else if (!own.length && header.length === 1) trip = header[0];
       else if (!own.length && !header.length) {
-        const priced = (await purchaseRepo.unbilledTripsPriced(db, tenantId, supplierId, line.amount, parsed.currency)).filter((t) => !taken.has(t.id));
+        const agreed = await deps.trips.billableTrips(db, tenantId, supplierId, { price: line.amount, currency: parsed.currency });
+        const billed = await purchaseRepo.claimedTrips(db, tenantId, agreed.map((t) => t.id));
+        const priced = agreed.filter((t) => !billed.has(t.id) && !taken.has(t.id));
         if (priced.length === 1) trip = priced[0];
       }
       if (trip) taken.add(trip.id);
@@ -109,7 +112,7 @@ export function createEInvoiceService(deps: {
 
       const result = await inTransaction(db, async (tx) => {
         const tripIds = [...new Set(trips.flatMap((t) => (t ? [t.id] : [])))];
-        await purchaseRepo.lockTrips(tx.trx, tenantId, tripIds);
+        await deps.trips.lockForBilling(tx.trx, tenantId, { tripIds });
         const claimed = await purchaseRepo.claimedTrips(tx.trx, tenantId, tripIds);
         const differences: MatchDifference[] = [];
         for (const id of tripIds) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CompaniesService, CompanyRow } from '../companies/index.js';
+import type { TripsService } from '../trips/index.js';
 import type { Db } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/tx.js';
 import type { EventBus } from '../../platform/events/bus.js';
@@ -24,6 +25,9 @@ export async function subcontractorOf(companies: CompaniesService, tenantId: str
   return company;
 }
 
+/** What billing needs of trips: their agreed costs, read and locked in billing's own transaction. */
+export type TripsForBilling = Pick<TripsService, 'billableTrips' | 'lockForBilling'>;
+
 export type PurchaseService = ReturnType<typeof createPurchaseService>;
 
 /**
@@ -31,7 +35,7 @@ export type PurchaseService = ReturnType<typeof createPurchaseService>;
  * the trips the subcontractor completed. Completed, not merely dispatched: a dispatched trip can
  * still be cancelled or have its price renegotiated, and a bill must not outrun the work.
  */
-export function createPurchaseService(deps: { db: Db; bus: EventBus; companies: CompaniesService; reference: ReferenceService; billing: BillingService; invoicing: InvoicingService }) {
+export function createPurchaseService(deps: { db: Db; bus: EventBus; companies: CompaniesService; reference: ReferenceService; billing: BillingService; invoicing: InvoicingService; trips: TripsForBilling }) {
   const { db, bus, companies, reference, billing, invoicing } = deps;
 
   return {
@@ -48,7 +52,7 @@ export function createPurchaseService(deps: { db: Db; bus: EventBus; companies: 
       const term = purchaseTermOf(supplier);
       const today = todayUtc();
       const row = await inTransaction(db, async (tx) => {
-        const trips = await purchaseRepo.lockCompletedTrips(tx.trx, tenantId, supplier.id, input.trip_ids);
+        const trips = await deps.trips.lockForBilling(tx.trx, tenantId, { subcontractorId: supplier.id, completed: true, tripIds: input.trip_ids });
         const missing = (input.trip_ids ?? []).filter((id) => !trips.some((t) => t.id === id));
         if (missing.length) {
           throw badRequest('Only completed trips of this subcontractor with an agreed price can be self-billed', missing.map((id) => detail(`trip ${id} is not billable`, 'trip_ids')));

@@ -10,6 +10,7 @@ import { companyOutput, type CompaniesService } from '../companies/index.js';
 import type { DocumentOutput, DocumentsService } from '../documents/index.js';
 import type { OrdersService } from '../orders/index.js';
 import type { ResourcesService } from '../resources/index.js';
+import { billableTrips, lockForBilling } from './trips.billing.js';
 import { recordDispatchAnswer, sendDispatch, updateDispatch } from './trips.dispatch.js';
 import { appendTripEvent } from './trips.events.js';
 import { createStatusIntake } from './trips.status.js';
@@ -270,6 +271,9 @@ export function createTripsService(deps: {
 
   return {
     view,
+    // Billing reads subcontracted trips' agreed costs through these, in its own transaction.
+    billableTrips,
+    lockForBilling,
     ...statusIntake,
     ...createPositionFanout({ bus, orders, view, moveStop, eta: deps.eta }),
     ...createTripImport({ db, view, steps: { planIn, replanIn, dispatchIn, cancelIn, ownResources } }),
