@@ -21,6 +21,7 @@ import { createTasksService } from './tasks.service.js';
 import { referenceRoutes } from './reference.routes.js';
 import { referenceSchemas } from './reference.schemas.js';
 import { createReferenceService } from './reference.service.js';
+import { referencedBlobs } from './billing.repo.js';
 
 /** The accounting module wired once: its services, the schemas it registers and its routes. */
 /** `blobs` and `maxBytes`: where files received with e-invoices are kept, and how large one may be (the documents module's limit). */
@@ -32,7 +33,17 @@ export function createAccounting(deps: { db: Db; bus: EventBus; orders: OrdersSe
   const tasks = createTasksService({ ...deps, billing, reference });
   const purchase = createPurchaseService({ ...deps, reference, billing, invoicing });
   const einvoices = createEInvoiceService({ ...deps, reference, invoicing });
-  return { reference, charges, billing, invoicing, tasks, purchase, einvoices };
+  return {
+    reference,
+    charges,
+    billing,
+    invoicing,
+    tasks,
+    purchase,
+    einvoices,
+    /** The blob sweep asks which blobs files received with e-invoices still hold (documents' registerBlobReferences). */
+    referencedBlobs: (sha256s: string[]) => referencedBlobs(deps.db, sha256s),
+  };
 }
 
 export type Accounting = ReturnType<typeof createAccounting>;

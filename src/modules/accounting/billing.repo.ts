@@ -119,3 +119,10 @@ export async function insertFiles(db: Executor, rows: Insertable<BillingDocument
 export async function findFile(db: Executor, tenantId: string, id: string) {
   return db.selectFrom('billing_document_files').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
 }
+
+/** Which of these blobs a file received with an e-invoice points at (of any tenant: blobs are shared by content), for the blob sweep. */
+export async function referencedBlobs(db: Executor, sha256s: string[]): Promise<string[]> {
+  if (sha256s.length === 0) return [];
+  const rows = await db.selectFrom('billing_document_files').select(sql<string>`sha256`.as('sha256')).distinct().where('sha256', 'in', sha256s).execute();
+  return rows.map((r) => r.sha256);
+}
