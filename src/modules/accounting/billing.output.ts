@@ -1,4 +1,3 @@
-import type { CompanyRow } from '../companies/index.js';
 import { Dec, moneyString, plainString } from '../../platform/money.js';
 import type { DocumentKind, DocumentStatus } from './accounting.tables.js';
 import type { DocumentRow, LineRow } from './billing.repo.js';
@@ -7,6 +6,21 @@ import type { AccountingConversion } from './conversion.js';
 import type { BillingEntityRow } from './reference.repo.js';
 import { billingEntityOutput } from './reference.service.js';
 
+/**
+ * The other party of a document as accounting reads it: the fields of what companies' service
+ * answers that a document shows and bills by, so accounting depends on no table row of another module.
+ */
+export interface BillingParty {
+  id: string;
+  name: string;
+  currency: string;
+  code: string | null;
+  accounting_code: string | null;
+  is_customer: boolean;
+  is_subcontractor: boolean;
+  details: Record<string, unknown>;
+}
+
 /** The contract spells the posted state differently for invoices and credit notes. */
 export function contractStatus(kind: DocumentKind, status: DocumentStatus): string {
   if (status !== 'POSTED') return status;
@@ -14,12 +28,12 @@ export function contractStatus(kind: DocumentKind, status: DocumentStatus): stri
 }
 
 /** The customer's payment term: the sales role's own term first, then the company's. */
-export function paymentTermOf(company: CompanyRow): string | null {
+export function paymentTermOf(company: BillingParty): string | null {
   const details = company.details as { payment_term?: { code?: string }; sales?: { payment_term?: { code?: string } } };
   return details.sales?.payment_term?.code ?? details.payment_term?.code ?? null;
 }
 
-export function companySummary(company: CompanyRow): CompanySummaryOutput {
+export function companySummary(company: BillingParty): CompanySummaryOutput {
   const details = company.details as { legal_name?: string; vat_number?: string };
   const term = paymentTermOf(company);
   return {
@@ -78,7 +92,7 @@ export interface DocumentParts {
   row: DocumentRow;
   lines: LineRow[];
   entity: BillingEntityRow;
-  company: CompanyRow;
+  company: BillingParty;
 }
 
 /** A draft has no number yet; it is shown by a name that cannot be mistaken for one. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Insertable } from 'kysely';
-import type { CompaniesService, CompanyRow } from '../companies/index.js';
+import type { CompaniesService } from '../companies/index.js';
 import type { OrdersService } from '../orders/index.js';
 import type { Db } from '../../platform/db/database.js';
 import { inTransaction, type Tx } from '../../platform/db/tx.js';
@@ -11,7 +11,7 @@ import { Dec, minorUnits, moneyString, parseDecimal } from '../../platform/money
 import type { BillingDocumentLineTable, DocumentKind } from './accounting.tables.js';
 import * as repo from './billing.repo.js';
 import type { DocumentRow, LineRow } from './billing.repo.js';
-import { paymentTermOf } from './billing.output.js';
+import { paymentTermOf, type BillingParty } from './billing.output.js';
 import type { CreditInput, InvoiceOrdersInput, SalesCreditNoteInput, SalesInvoiceInput } from './billing.schemas.js';
 import { documentEvent, drawNumberInDateOrder, recordFiles, todayUtc, type BillingService } from './billing.service.js';
 import * as chargesRepo from './charges.repo.js';
@@ -86,13 +86,13 @@ export function createInvoicingService(deps: {
     return row;
   }
 
-  async function customerOf(tenantId: string, ref: { id?: string | null; accounting_code?: string | null }): Promise<CompanyRow> {
+  async function customerOf(tenantId: string, ref: { id?: string | null; accounting_code?: string | null }): Promise<BillingParty> {
     if (ref.id) {
       const company = await companies.findById(tenantId, ref.id);
       if (company) return company;
     } else if (ref.accounting_code) {
       const found = await companies.findByAccountingCode(tenantId, ref.accounting_code);
-      if (found.length === 1) return found[0] as CompanyRow;
+      if (found.length === 1) return found[0] as BillingParty;
     }
     throw badRequest('customer names no single company of this tenant', [detail('unknown customer (send id or a unique accounting_code)', 'customer')]);
   }

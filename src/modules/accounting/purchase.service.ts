@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { CompaniesService, CompanyRow } from '../companies/index.js';
+import type { CompaniesService } from '../companies/index.js';
 import type { TripsService } from '../trips/index.js';
 import type { Db } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/tx.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import { badRequest, conflict, detail, notFound } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/http/principal.js';
+import type { BillingParty } from './billing.output.js';
 import { documentEvent, todayUtc, type BillingService } from './billing.service.js';
 import { draftHead, type InvoicingService } from './invoicing.service.js';
 import * as purchaseRepo from './purchase.repo.js';
@@ -13,13 +14,13 @@ import type { SelfBillInput } from './purchase.schemas.js';
 import type { ReferenceService } from './reference.service.js';
 
 /** The supplier's payment term: the purchase role's own term first, then the company's. */
-export function purchaseTermOf(company: CompanyRow): string | null {
+export function purchaseTermOf(company: BillingParty): string | null {
   const details = company.details as { payment_term?: { code?: string }; purchase?: { payment_term?: { code?: string } } };
   return details.purchase?.payment_term?.code ?? details.payment_term?.code ?? null;
 }
 
 /** The subcontractor a purchase document is for: a company of the tenant marked as subcontractor. */
-export async function subcontractorOf(companies: CompaniesService, tenantId: string, id: string): Promise<CompanyRow> {
+export async function subcontractorOf(companies: CompaniesService, tenantId: string, id: string): Promise<BillingParty> {
   const company = await companies.findById(tenantId, id);
   if (!company || !company.is_subcontractor) throw notFound('Subcontractor');
   return company;
