@@ -9,6 +9,7 @@ import {
 import { contentDisposition } from '../../platform/http/file-names.js';
 import type { BillingService } from './billing.service.js';
 import type { InvoicingService } from './invoicing.service.js';
+import type { PurchaseDocumentOutput } from './purchase.output.js';
 import { PurchaseCreditNoteOutput, PurchaseInvoiceOutput } from './purchase.schemas.js';
 
 const TAGS = ['Accounting'];
@@ -66,7 +67,7 @@ const KINDS = [
   },
 ];
 
-export function billingRoutes(app: App, deps: { billing: BillingService; invoicing: InvoicingService }) {
+export function billingRoutes(app: App, deps: { billing: BillingService<PurchaseDocumentOutput>; invoicing: InvoicingService }) {
   const { billing, invoicing } = deps;
 
   for (const k of KINDS) {

@@ -14,25 +14,14 @@ import * as repo from './billing.repo.js';
 import type { DocumentRow } from './billing.repo.js';
 import { contractStatus, creditNoteOutput, invoiceOutput, type DocumentParts } from './billing.output.js';
 import type { CustomFieldsPatch, DocumentFile, FinalizeInput, SalesCreditNoteOutput, SalesInvoiceOutput } from './billing.schemas.js';
-import { purchaseCreditNoteOutput, purchaseInvoiceOutput } from './purchase.output.js';
-import * as purchaseRepo from './purchase.repo.js';
-import type { PurchaseCreditNoteOutput, PurchaseInvoiceOutput } from './purchase.schemas.js';
 import { dueDate } from './payment-terms.js';
 import * as referenceRepo from './reference.repo.js';
 import type { BillingEntityRow } from './reference.repo.js';
-import * as tasksRepo from './tasks.repo.js';
 import { renderPdf } from './pdf.js';
 import { renderUbl } from './ubl.js';
 
 /** Number prefixes per kind of document: INV-<entity>-<year>-00001. */
 const PREFIX: Record<DocumentKind, string> = { SALES_INVOICE: 'INV', SALES_CREDIT_NOTE: 'CN', PURCHASE_INVOICE: 'PINV', PURCHASE_CREDIT_NOTE: 'PCN' };
-/** The sync task that asks the accounting package to post a finalized document. */
-export const POST_TASK: Record<DocumentKind, string> = {
-  SALES_INVOICE: 'POST_INVOICE',
-  SALES_CREDIT_NOTE: 'POST_CREDIT_NOTE',
-  PURCHASE_INVOICE: 'POST_INVOICE_PURCHASE',
-  PURCHASE_CREDIT_NOTE: 'POST_CREDIT_NOTE_PURCHASE',
-};
 
 export const documentName = (kind: DocumentKind, entity: BillingEntityRow, year: number, number: number) =>
   `${PREFIX[kind]}-${entity.code}-${year}-${String(number).padStart(5, '0')}`;
@@ -88,19 +77,24 @@ const TITLES: Record<DocumentKind, string> = {
   PURCHASE_CREDIT_NOTE: 'Self-billing credit note',
 };
 
-/** A received e-invoice is booked only when it agrees with the agreed costs: differences are never accepted silently. */
-async function assertMatched(executor: Executor, draft: DocumentRow) {
-  const einvoice = await purchaseRepo.findEInvoice(executor, draft.tenant_id, draft.id);
-  if (einvoice && einvoice.match_status !== 'MATCHED') {
-    throw conflict(`The e-invoice is ${einvoice.match_status}: delete it and ask the supplier for a corrected one`, [detail(einvoice.match_status, 'match_status')]);
-  }
+/**
+ * What purchase documents and the sync queue add to this shared core, passed in by
+ * accounting.module.ts so that the core imports neither (they import it). `P`: the purchase answer.
+ */
+export interface BillingHooks<P> {
+  /** A purchase document's answer from its parts: the sales shape with the supplier, and a received e-invoice's match. */
+  purchaseOutput(executor: Executor, parts: DocumentParts, related: { creditNoteIds: string[]; credited: P | null }): Promise<P>;
+  /** Refuses to finalize a received e-invoice that did not match the agreed costs. */
+  assertMatched(executor: Executor, draft: DocumentRow): Promise<void>;
+  /** In the finalizing transaction: the sync task that asks the accounting package to post the document. */
+  queuePostTask(tx: Tx, document: DocumentRow, billingEntityId: string): Promise<void>;
 }
 
-export type BillingService = ReturnType<typeof createBillingService>;
+export type BillingService<P = unknown> = ReturnType<typeof createBillingService<P>>;
 
 /** Reading, finalizing and updating invoices and credit notes, whoever made them. */
-export function createBillingService(deps: { db: Db; bus: EventBus; companies: CompaniesService; blobs: BlobStore }) {
-  const { db, bus, companies, blobs } = deps;
+export function createBillingService<P>(deps: { db: Db; bus: EventBus; companies: CompaniesService; blobs: BlobStore; hooks: BillingHooks<P> }) {
+  const { db, bus, companies, blobs, hooks } = deps;
 
   async function parts(executor: Executor, row: DocumentRow): Promise<DocumentParts> {
     const [lines, entity, company] = await Promise.all([
@@ -122,11 +116,11 @@ export function createBillingService(deps: { db: Db; bus: EventBus; companies: C
   }
 
   /** Purchase documents: the sales shape with the supplier, and an e-invoice's match. */
-  async function purchase(tenantId: string, row: DocumentRow): Promise<PurchaseInvoiceOutput | PurchaseCreditNoteOutput> {
-    const [documentParts, einvoice] = await Promise.all([parts(db, row), purchaseRepo.findEInvoice(db, tenantId, row.id)]);
-    if (row.kind === 'PURCHASE_INVOICE') return purchaseInvoiceOutput(documentParts, (await repo.listCreditNotes(db, tenantId, row.id)).map((n) => n.id), einvoice);
+  async function purchase(tenantId: string, row: DocumentRow): Promise<P> {
+    const documentParts = await parts(db, row);
+    if (row.kind === 'PURCHASE_INVOICE') return hooks.purchaseOutput(db, documentParts, { creditNoteIds: (await repo.listCreditNotes(db, tenantId, row.id)).map((n) => n.id), credited: null });
     const creditedRow = row.credited_document_id ? await repo.findDocument(db, tenantId, row.credited_document_id) : undefined;
-    return purchaseCreditNoteOutput(documentParts, creditedRow ? ((await purchase(tenantId, creditedRow)) as PurchaseInvoiceOutput) : null, einvoice);
+    return hooks.purchaseOutput(db, documentParts, { creditNoteIds: [], credited: creditedRow ? await purchase(tenantId, creditedRow) : null });
   }
 
   async function find(tenantId: string, kind: DocumentKind, id: string): Promise<DocumentRow> {
@@ -173,7 +167,7 @@ export function createBillingService(deps: { db: Db; bus: EventBus; companies: C
         const draft = await repo.findDocument(tx.trx, principal.tenantId, id, kind, true);
         if (!draft) throw notFound('Document');
         if (draft.status !== 'DRAFT') throw conflict(`${draft.name} is already finalized`, [detail('not a draft', 'status')]);
-        if (draft.origin === 'E_INVOICE' && kind === 'PURCHASE_INVOICE') await assertMatched(tx.trx, draft);
+        if (draft.origin === 'E_INVOICE' && kind === 'PURCHASE_INVOICE') await hooks.assertMatched(tx.trx, draft);
         // A received e-invoice keeps the supplier's date unless told otherwise.
         const date = input.date ?? (draft.origin === 'E_INVOICE' ? (draft.date as string) : todayUtc());
         const entity = await referenceRepo.findBillingEntity(tx.trx, principal.tenantId, { id: draft.billing_entity_id });
@@ -190,14 +184,7 @@ export function createBillingService(deps: { db: Db; bus: EventBus; companies: C
           finalized_at: new Date(),
         });
         await recordFiles(tx, final);
-        await tasksRepo.insertTask(tx.trx, {
-          tenant_id: principal.tenantId,
-          id: randomUUID(),
-          task_type: POST_TASK[kind],
-          status: 'TODO',
-          document_id: id,
-          billing_entity_id: entity.id,
-        });
+        await hooks.queuePostTask(tx, final, entity.id);
         await documentEvent(tx, bus, final, 'finalized');
         return final;
       });

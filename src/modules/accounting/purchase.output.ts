@@ -1,4 +1,6 @@
+import type { Executor } from '../../platform/db/database.js';
 import { creditNoteOutput, displayName, invoiceOutput, type DocumentParts } from './billing.output.js';
+import * as purchaseRepo from './purchase.repo.js';
 import type { EInvoiceRow } from './purchase.repo.js';
 import type { PurchaseCreditNoteOutput, PurchaseInvoiceOutput } from './purchase.schemas.js';
 
@@ -24,4 +26,17 @@ export function purchaseCreditNoteOutput(parts: DocumentParts, credited: Purchas
   const { customer, credited_invoice: _sales, ...rest } = creditNoteOutput(parts, null);
   const lines = credited ? rest.line_items.map((l) => ({ ...l, invoice_name: credited.name })) : rest.line_items;
   return { ...rest, line_items: lines, supplier: customer, credited_invoice: credited, ...purchaseParts(parts, einvoice) };
+}
+
+export type PurchaseDocumentOutput = PurchaseInvoiceOutput | PurchaseCreditNoteOutput;
+
+/** A purchase document's answer, for the shared core (its `BillingHooks`): with a received e-invoice's match. */
+export async function purchaseDocumentOutput(
+  executor: Executor,
+  parts: DocumentParts,
+  related: { creditNoteIds: string[]; credited: PurchaseDocumentOutput | null },
+): Promise<PurchaseDocumentOutput> {
+  const einvoice = await purchaseRepo.findEInvoice(executor, parts.row.tenant_id, parts.row.id);
+  if (parts.row.kind === 'PURCHASE_INVOICE') return purchaseInvoiceOutput(parts, related.creditNoteIds, einvoice);
+  return purchaseCreditNoteOutput(parts, related.credited as PurchaseInvoiceOutput | null, einvoice);
 }

@@ -1,17 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import type { CompaniesService } from '../companies/index.js';
 import type { TripsService } from '../trips/index.js';
-import type { Db } from '../../platform/db/database.js';
+import type { Db, Executor } from '../../platform/db/database.js';
 import { inTransaction } from '../../platform/db/tx.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import { badRequest, conflict, detail, notFound } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/http/principal.js';
 import type { BillingParty } from './billing.output.js';
+import type { DocumentRow } from './billing.repo.js';
 import { documentEvent, todayUtc, type BillingService } from './billing.service.js';
 import { draftHead, type InvoicingService } from './invoicing.service.js';
+import type { PurchaseDocumentOutput } from './purchase.output.js';
 import * as purchaseRepo from './purchase.repo.js';
 import type { SelfBillInput } from './purchase.schemas.js';
 import type { ReferenceService } from './reference.service.js';
+
+/** A received e-invoice is booked only when it agrees with the agreed costs: differences are never accepted silently. */
+export async function assertMatched(executor: Executor, draft: DocumentRow) {
+  const einvoice = await purchaseRepo.findEInvoice(executor, draft.tenant_id, draft.id);
+  if (einvoice && einvoice.match_status !== 'MATCHED') {
+    throw conflict(`The e-invoice is ${einvoice.match_status}: delete it and ask the supplier for a corrected one`, [detail(einvoice.match_status, 'match_status')]);
+  }
+}
 
 /** The supplier's payment term: the purchase role's own term first, then the company's. */
 export function purchaseTermOf(company: BillingParty): string | null {
@@ -36,7 +46,7 @@ export type PurchaseService = ReturnType<typeof createPurchaseService>;
  * the trips the subcontractor completed. Completed, not merely dispatched: a dispatched trip can
  * still be cancelled or have its price renegotiated, and a bill must not outrun the work.
  */
-export function createPurchaseService(deps: { db: Db; bus: EventBus; companies: CompaniesService; reference: ReferenceService; billing: BillingService; invoicing: InvoicingService; trips: TripsForBilling }) {
+export function createPurchaseService(deps: { db: Db; bus: EventBus; companies: CompaniesService; reference: ReferenceService; billing: BillingService<PurchaseDocumentOutput>; invoicing: InvoicingService; trips: TripsForBilling }) {
   const { db, bus, companies, reference, billing, invoicing } = deps;
 
   return {

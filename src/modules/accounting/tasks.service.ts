@@ -1,15 +1,39 @@
+import { randomUUID } from 'node:crypto';
 import type { Db } from '../../platform/db/database.js';
-import { inTransaction } from '../../platform/db/tx.js';
+import { inTransaction, type Tx } from '../../platform/db/tx.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import { conflict, detail, notFound } from '../../platform/http/errors.js';
 import { cursorField, decodeCursor, pageOf } from '../../platform/http/pagination.js';
 import type { Principal } from '../../platform/http/principal.js';
+import type { DocumentKind } from './accounting.tables.js';
 import * as billingRepo from './billing.repo.js';
+import type { DocumentRow } from './billing.repo.js';
 import { documentEvent, type BillingService } from './billing.service.js';
+import type { PurchaseDocumentOutput } from './purchase.output.js';
 import { MAX_TASKS_PER_PAGE, type BillingDocumentUpdatePayload, type TaskDetail, type TaskListQuery, type TaskUpdateInput } from './tasks.schemas.js';
 import * as repo from './tasks.repo.js';
 import type { TaskRow } from './tasks.repo.js';
 import type { ReferenceService } from './reference.service.js';
+
+/** The sync task that asks the accounting package to post a finalized document. */
+export const POST_TASK: Record<DocumentKind, string> = {
+  SALES_INVOICE: 'POST_INVOICE',
+  SALES_CREDIT_NOTE: 'POST_CREDIT_NOTE',
+  PURCHASE_INVOICE: 'POST_INVOICE_PURCHASE',
+  PURCHASE_CREDIT_NOTE: 'POST_CREDIT_NOTE_PURCHASE',
+};
+
+/** Queues the task that asks the accounting package to post a document just finalized, in its transaction (the shared core's `BillingHooks`). */
+export async function queuePostTask(tx: Tx, document: DocumentRow, billingEntityId: string) {
+  await repo.insertTask(tx.trx, {
+    tenant_id: document.tenant_id,
+    id: randomUUID(),
+    task_type: POST_TASK[document.kind],
+    status: 'TODO',
+    document_id: document.id,
+    billing_entity_id: billingEntityId,
+  });
+}
 
 export type TasksService = ReturnType<typeof createTasksService>;
 
@@ -18,7 +42,7 @@ export type TasksService = ReturnType<typeof createTasksService>;
  * lists open tasks, reads each one's document, posts it, and reports COMPLETED (the document is
  * then POSTED) or FAILED with the reason; a tenant can put a failed task back in the queue.
  */
-export function createTasksService(deps: { db: Db; bus: EventBus; billing: BillingService; reference: ReferenceService }) {
+export function createTasksService(deps: { db: Db; bus: EventBus; billing: BillingService<PurchaseDocumentOutput>; reference: ReferenceService }) {
   const { db, bus, billing, reference } = deps;
 
   async function find(principal: Principal, id: string): Promise<TaskRow> {
