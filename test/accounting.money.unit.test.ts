@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { convertMoney, convertUnitPrice, Dec, isPlainDecimal, moneyString, parseDecimal, PRICE_DECIMALS, roundMoney } from '../src/platform/money.js';
-import { dueDate } from '../src/modules/accounting/payment-terms.js';
-import { documentTotals, lineAmount, type PricedLine } from '../src/modules/accounting/totals.js';
+import { dueDate } from '../src/modules/accounting/documents/payment-terms.policy.js';
+import { documentTotals, lineAmount, type PricedLine } from '../src/modules/accounting/documents/totals.policy.js';
 
 /**
  * Uniform random decimals almost never land on a rounding tie, so the generators mix integers,

@@ -1,0 +1,247 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { CompaniesService } from '../../companies/index.js';
+import type { Db, Executor } from '../../../platform/db/database.js';
+import { inTransaction, type Tx } from '../../../platform/db/tx.js';
+import { appendEvent } from '../../../platform/events/append.js';
+import type { EventBus } from '../../../platform/events/bus.js';
+import { conflict, detail, notFound } from '../../../platform/http/errors.js';
+import type { Principal } from '../../../platform/http/principal.js';
+import type { BlobStore } from '../../../platform/storage/blob-store.js';
+import type { DocumentKind } from '../accounting.tables.js';
+import { accountingConversion, repriceConverted } from './conversion.service.js';
+import * as repo from './documents.repo.js';
+import type { DocumentRow } from './documents.repo.js';
+import { contractStatus, creditNoteOutput, invoiceOutput, type DocumentParts } from './documents.output.js';
+import type { CustomFieldsPatch, DocumentFile, FinalizeInput, SalesCreditNoteOutput, SalesInvoiceOutput } from './documents.schemas.js';
+import { dueDate } from './payment-terms.policy.js';
+import * as referenceRepo from '../reference/reference.repo.js';
+import type { BillingEntityRow } from '../reference/reference.repo.js';
+import { renderPdf } from './pdf.render.js';
+import { renderUbl } from './ubl.render.js';
+
+/** Number prefixes per kind of document: INV-<entity>-<year>-00001. */
+const PREFIX: Record<DocumentKind, string> = { SALES_INVOICE: 'INV', SALES_CREDIT_NOTE: 'CN', PURCHASE_INVOICE: 'PINV', PURCHASE_CREDIT_NOTE: 'PCN' };
+
+export const documentName = (kind: DocumentKind, entity: BillingEntityRow, year: number, number: number) =>
+  `${PREFIX[kind]}-${entity.code}-${year}-${String(number).padStart(5, '0')}`;
+
+export const todayUtc = () => new Date().toISOString().slice(0, 10);
+
+/**
+ * The next number of the document's series for a document dated `date`. Numbers and dates of one
+ * series go up together (EN 16931 and Belgian VAT practice: a later number never bears an earlier
+ * date), so a date before the previous number's is a 409 naming that date. The check runs while
+ * the series' counter row is locked, so no concurrent finalization can slip in between; the
+ * refusal rolls the transaction back, which gives the number back.
+ */
+export async function drawNumberInDateOrder(tx: Tx, tenantId: string, entity: BillingEntityRow, kind: DocumentKind, date: string) {
+  const year = Number(date.slice(0, 4));
+  const number = await repo.drawDocumentNumber(tx.trx, tenantId, entity.id, kind, year);
+  const previous = number > 1 ? await repo.numberDate(tx.trx, tenantId, entity.id, kind, year, number - 1) : undefined;
+  if (previous && date < previous) {
+    const name = documentName(kind, entity, year, number - 1);
+    throw conflict(`${name} is dated ${previous}: the next number of the series cannot be dated earlier (${date})`, [detail(`on or after ${previous}`, 'date')]);
+  }
+  return { year, number, name: documentName(kind, entity, year, number) };
+}
+
+/**
+ * Records a document's event (`sales_invoice.finalized`, `sales_credit_note.posted`...) with the
+ * contract's status, for the event feed and the accounting visibility push. Tenant-only.
+ */
+export async function documentEvent(tx: Tx, bus: EventBus, row: DocumentRow, what: string) {
+  const entityType = row.kind.toLowerCase();
+  await appendEvent(tx, bus, {
+    tenantId: row.tenant_id,
+    type: `${entityType}.${what}`,
+    entityType,
+    entityId: row.id,
+    payload: { id: row.id, kind: row.kind, name: row.name, status: contractStatus(row.kind, row.status), payment_status: row.payment_status },
+  });
+}
+
+/** The two files every finalized document has; their bytes are rendered on download. */
+export async function recordFiles(tx: Tx, row: DocumentRow) {
+  const base = (row.name as string).replace(/[^\w.-]/g, '_');
+  await repo.insertFiles(tx.trx, [
+    { tenant_id: row.tenant_id, id: randomUUID(), document_id: row.id, type: 'PDF', name: `${base}.pdf`, content_type: 'application/pdf' },
+    { tenant_id: row.tenant_id, id: randomUUID(), document_id: row.id, type: 'UBL', name: `${base}.xml`, content_type: 'application/xml' },
+  ]);
+}
+
+const TITLES: Record<DocumentKind, string> = {
+  SALES_INVOICE: 'Invoice',
+  SALES_CREDIT_NOTE: 'Credit note',
+  PURCHASE_INVOICE: 'Self-billing invoice',
+  PURCHASE_CREDIT_NOTE: 'Self-billing credit note',
+};
+
+/**
+ * What purchase documents and the sync queue add to this shared core, passed in by
+ * accounting.module.ts so that the core imports neither (they import it). `P`: the purchase answer.
+ */
+export interface BillingHooks<P> {
+  /** A purchase document's answer from its parts: the sales shape with the supplier, and a received e-invoice's match. */
+  purchaseOutput(executor: Executor, parts: DocumentParts, related: { creditNoteIds: string[]; credited: P | null }): Promise<P>;
+  /** Refuses to finalize a received e-invoice that did not match the agreed costs. */
+  assertMatched(executor: Executor, draft: DocumentRow): Promise<void>;
+  /** In the finalizing transaction: the sync task that asks the accounting package to post the document. */
+  queuePostTask(tx: Tx, document: DocumentRow, billingEntityId: string): Promise<void>;
+}
+
+export type BillingService<P = unknown> = ReturnType<typeof createBillingService<P>>;
+
+/** Reading, finalizing and updating invoices and credit notes, whoever made them. */
+export function createBillingService<P>(deps: { db: Db; bus: EventBus; companies: CompaniesService; blobs: BlobStore; hooks: BillingHooks<P> }) {
+  const { db, bus, companies, blobs, hooks } = deps;
+
+  async function parts(executor: Executor, row: DocumentRow): Promise<DocumentParts> {
+    const [lines, entity, company] = await Promise.all([
+      repo.listLines(executor, row.tenant_id, [row.id]),
+      referenceRepo.findBillingEntity(executor, row.tenant_id, { id: row.billing_entity_id }),
+      companies.findById(row.tenant_id, row.company_id),
+    ]);
+    if (!entity || !company) throw notFound('Document');
+    return { row, lines, entity, company };
+  }
+
+  async function invoice(tenantId: string, row: DocumentRow): Promise<SalesInvoiceOutput> {
+    return invoiceOutput(await parts(db, row), (await repo.listCreditNotes(db, tenantId, row.id)).map((n) => n.id));
+  }
+
+  async function creditNote(tenantId: string, row: DocumentRow): Promise<SalesCreditNoteOutput> {
+    const creditedRow = row.credited_document_id ? await repo.findDocument(db, tenantId, row.credited_document_id) : undefined;
+    return creditNoteOutput(await parts(db, row), creditedRow ? await invoice(tenantId, creditedRow) : null);
+  }
+
+  /** Purchase documents: the sales shape with the supplier, and an e-invoice's match. */
+  async function purchase(tenantId: string, row: DocumentRow): Promise<P> {
+    const documentParts = await parts(db, row);
+    if (row.kind === 'PURCHASE_INVOICE') return hooks.purchaseOutput(db, documentParts, { creditNoteIds: (await repo.listCreditNotes(db, tenantId, row.id)).map((n) => n.id), credited: null });
+    const creditedRow = row.credited_document_id ? await repo.findDocument(db, tenantId, row.credited_document_id) : undefined;
+    return hooks.purchaseOutput(db, documentParts, { creditNoteIds: [], credited: creditedRow ? await purchase(tenantId, creditedRow) : null });
+  }
+
+  async function find(tenantId: string, kind: DocumentKind, id: string): Promise<DocumentRow> {
+    const row = await repo.findDocument(db, tenantId, id, kind);
+    if (!row) throw notFound(TITLES[kind]);
+    return row;
+  }
+
+  /** Locks a document that must already be finalized (payment, refund). */
+  async function lockFinal(tx: Tx, tenantId: string, kind: DocumentKind, id: string): Promise<DocumentRow> {
+    const row = await repo.findDocument(tx.trx, tenantId, id, kind, true);
+    if (!row) throw notFound('Document');
+    if (row.status === 'DRAFT') throw conflict('The document is a draft: finalize it first', [detail('draft', 'status')]);
+    return row;
+  }
+
+  const output = (tenantId: string, row: DocumentRow) =>
+    row.kind.startsWith('PURCHASE') ? purchase(tenantId, row) : row.kind === 'SALES_INVOICE' ? invoice(tenantId, row) : creditNote(tenantId, row);
+
+  return {
+    output,
+    invoice,
+    creditNote,
+
+    async getInvoice(principal: Principal, id: string) {
+      return invoice(principal.tenantId, await find(principal.tenantId, 'SALES_INVOICE', id));
+    },
+
+    async getCreditNote(principal: Principal, id: string) {
+      return creditNote(principal.tenantId, await find(principal.tenantId, 'SALES_CREDIT_NOTE', id));
+    },
+
+    async getPurchase(principal: Principal, kind: DocumentKind, id: string) {
+      return purchase(principal.tenantId, await find(principal.tenantId, kind, id));
+    },
+
+    /**
+     * Gives a draft its number, date and due date, and makes it final: from here on only its
+     * custom fields and payment status change. In the same transaction: the sync task that asks
+     * the accounting package to post it, and the event.
+     */
+    async finalize(principal: Principal, kind: DocumentKind, id: string, input: FinalizeInput) {
+      const row = await inTransaction(db, async (tx) => {
+        const draft = await repo.findDocument(tx.trx, principal.tenantId, id, kind, true);
+        if (!draft) throw notFound('Document');
+        if (draft.status !== 'DRAFT') throw conflict(`${draft.name} is already finalized`, [detail('not a draft', 'status')]);
+        if (draft.origin === 'E_INVOICE' && kind === 'PURCHASE_INVOICE') await hooks.assertMatched(tx.trx, draft);
+        // A received e-invoice keeps the supplier's date unless told otherwise.
+        const date = input.date ?? (draft.origin === 'E_INVOICE' ? (draft.date as string) : todayUtc());
+        const entity = await referenceRepo.findBillingEntity(tx.trx, principal.tenantId, { id: draft.billing_entity_id });
+        if (!entity) throw notFound('Billing entity');
+        const numbered = await drawNumberInDateOrder(tx, principal.tenantId, entity, kind, date);
+        const priced = await repriceConverted(tx.trx, draft, date);
+        const conversion = await accountingConversion(tx.trx, priced, entity.currency, date);
+        const final = await repo.updateDocument(tx.trx, principal.tenantId, id, {
+          status: 'INVOICED',
+          ...numbered,
+          exchange_rate: conversion && JSON.stringify(conversion),
+          date,
+          due_date: kind.endsWith('INVOICE') ? dueDate(date, draft.payment_term) : null,
+          finalized_at: new Date(),
+        });
+        await recordFiles(tx, final);
+        await hooks.queuePostTask(tx, final, entity.id);
+        await documentEvent(tx, bus, final, 'finalized');
+        return final;
+      });
+      return output(principal.tenantId, row);
+    },
+
+    async patchCustomFields(principal: Principal, kind: DocumentKind, id: string, input: CustomFieldsPatch) {
+      const row = await inTransaction(db, async (tx) => {
+        const existing = await repo.findDocument(tx.trx, principal.tenantId, id, kind, true);
+        if (!existing) throw notFound('Document');
+        if (input.custom_fields === undefined) return existing;
+        const merged = { ...existing.custom_fields, ...input.custom_fields };
+        return repo.updateDocument(tx.trx, principal.tenantId, id, { custom_fields: JSON.stringify(merged) });
+      });
+      return output(principal.tenantId, row);
+    },
+
+    /** PAID / UNPAID for invoices, REFUNDED / OPEN for credit notes; a change is an event. */
+    async setPaymentStatus(principal: Principal, kind: DocumentKind, id: string, status: string) {
+      await inTransaction(db, async (tx) => {
+        const row = await lockFinal(tx, principal.tenantId, kind, id);
+        if (row.payment_status === status) return;
+        const updated = await repo.updateDocument(tx.trx, principal.tenantId, id, { payment_status: status });
+        await documentEvent(tx, bus, updated, kind.endsWith('INVOICE') ? 'payment_updated' : 'refund_updated');
+      });
+      return { status };
+    },
+
+    /** A file's bytes: a received file as it was sent, else rendered from the (immutable) finalized document. */
+    async download(principal: Principal, fileId: string): Promise<{ name: string; contentType: string; body: Buffer | Readable }> {
+      const file = await repo.findFile(db, principal.tenantId, fileId);
+      const row = file && (await repo.findDocument(db, principal.tenantId, file.document_id));
+      if (!file || !row) throw notFound('File');
+      if (file.sha256) {
+        const stream = await blobs.open(file.sha256);
+        // A row whose blob is gone is damage on the server, not a client mistake: a logged 500.
+        if (!stream) throw new Error(`Blob ${file.sha256} of file ${file.id} is missing from the blob store`);
+        return { name: file.name, contentType: file.content_type, body: stream };
+      }
+      const credited = row.credited_document_id ? await repo.findDocument(db, principal.tenantId, row.credited_document_id) : undefined;
+      const reference = credited ? { name: credited.name as string, date: credited.date as string } : null;
+      const documentParts = await parts(db, row);
+      const body = file.type === 'PDF' ? await renderPdf(documentParts, TITLES[row.kind], reference) : Buffer.from(await renderUbl(documentParts, reference), 'utf8');
+      return { name: file.name, contentType: file.content_type, body };
+    },
+
+    /** The files received with an e-invoice (typed as the contract's e-invoice document types), and the rendered files of a finalized document. */
+    async files(principal: Principal, kind: DocumentKind, id: string): Promise<DocumentFile[]> {
+      await find(principal.tenantId, kind, id);
+      return (await repo.listFiles(db, principal.tenantId, id)).map((f) => ({
+        id: f.id,
+        name: f.name,
+        type: f.type === 'PDF' || f.type === 'UBL' ? `${kind}_${f.type}` : f.type,
+        download_url: `/v1/accounting/files/${f.id}`,
+        subject_type: kind,
+        content_type: f.content_type,
+      }));
+    },
+  };
+}

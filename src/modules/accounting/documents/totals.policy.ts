@@ -1,0 +1,70 @@
+import { Dec, moneyString, parseDecimal, roundMoney, sum } from '../../../platform/money.js';
+
+/** One invoice line as far as totals care: its quantity, unit price and tax rate. */
+export interface PricedLine {
+  quantity: string;
+  unitPrice: string;
+  /** Lines with the same key are taxed together (one tax rate). */
+  taxKey: string;
+  /** Percentage as a decimal string: `21`, `5.5`. */
+  taxPercentage: string;
+}
+
+export interface TaxSubtotal {
+  taxKey: string;
+  percentage: string;
+  taxableAmount: string;
+  taxAmount: string;
+}
+
+export interface DocumentTotals {
+  lineAmounts: string[];
+  subtotals: TaxSubtotal[];
+  totalExclTax: string;
+  totalTax: string;
+  totalInclTax: string;
+}
+
+/** A line's amount: quantity × unit price, rounded once to the currency's minor unit. */
+export function lineAmount(quantity: string, unitPrice: string, currency: string): Dec {
+  return roundMoney(parseDecimal(quantity).times(parseDecimal(unitPrice)), currency);
+}
+
+/**
+ * Totals of an invoice or credit note. Tax is computed once per tax rate on the sum of that rate's
+ * rounded line amounts (EN 16931 rule BR-CO-17), not per line: per-line rounding would make the
+ * document's tax drift from rate × base by up to half a cent per line.
+ *
+ * `taxCaps` bounds the tax of a rate: a credit note may not give back more tax than its invoice
+ * charged on that rate, though rounding its part separately could (three 0.10 lines at 5 % are
+ * taxed 0.02 together but 0.01 each).
+ */
+export function documentTotals(lines: PricedLine[], currency: string, taxCaps?: Map<string, Dec>): DocumentTotals {
+  const amounts = lines.map((l) => lineAmount(l.quantity, l.unitPrice, currency));
+  const groups = new Map<string, { percentage: Dec; amounts: Dec[] }>();
+  lines.forEach((line, i) => {
+    const group = groups.get(line.taxKey) ?? { percentage: parseDecimal(line.taxPercentage), amounts: [] };
+    group.amounts.push(amounts[i] as Dec);
+    groups.set(line.taxKey, group);
+  });
+  const subtotals = [...groups].map(([taxKey, g]) => {
+    const base = sum(g.amounts);
+    const tax = roundMoney(base.times(g.percentage).dividedBy(100), currency);
+    const cap = taxCaps?.get(taxKey);
+    return { taxKey, percentage: g.percentage, base, tax: cap && tax.gt(cap) ? cap : tax };
+  });
+  const totalExcl = sum(amounts);
+  const totalTax = sum(subtotals.map((s) => s.tax));
+  return {
+    lineAmounts: amounts.map((a) => moneyString(a, currency)),
+    subtotals: subtotals.map((s) => ({
+      taxKey: s.taxKey,
+      percentage: s.percentage.toFixed(),
+      taxableAmount: moneyString(s.base, currency),
+      taxAmount: moneyString(s.tax, currency),
+    })),
+    totalExclTax: moneyString(totalExcl, currency),
+    totalTax: moneyString(totalTax, currency),
+    totalInclTax: moneyString(totalExcl.plus(totalTax), currency),
+  };
+}

@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../../../platform/db/database.js';
+import { inTransaction, type Tx } from '../../../platform/db/tx.js';
+import type { EventBus } from '../../../platform/events/bus.js';
+import { conflict, detail, notFound } from '../../../platform/http/errors.js';
+import { cursorField, decodeCursor, pageOf } from '../../../platform/http/pagination.js';
+import type { Principal } from '../../../platform/http/principal.js';
+import type { DocumentKind } from '../accounting.tables.js';
+import * as billingRepo from '../documents/documents.repo.js';
+import type { DocumentRow } from '../documents/documents.repo.js';
+import { documentEvent, type BillingService } from '../documents/documents.service.js';
+import type { PurchaseDocumentOutput } from '../purchase/purchase.output.js';
+import { MAX_TASKS_PER_PAGE, type BillingDocumentUpdatePayload, type TaskDetail, type TaskListQuery, type TaskUpdateInput } from './sync.schemas.js';
+import * as repo from './sync.repo.js';
+import type { TaskRow } from './sync.repo.js';
+import type { ReferenceService } from '../reference/reference.service.js';
+
+/** The sync task that asks the accounting package to post a finalized document. */
+export const POST_TASK: Record<DocumentKind, string> = {
+  SALES_INVOICE: 'POST_INVOICE',
+  SALES_CREDIT_NOTE: 'POST_CREDIT_NOTE',
+  PURCHASE_INVOICE: 'POST_INVOICE_PURCHASE',
+  PURCHASE_CREDIT_NOTE: 'POST_CREDIT_NOTE_PURCHASE',
+};
+
+/** Queues the task that asks the accounting package to post a document just finalized, in its transaction (the shared core's `BillingHooks`). */
+export async function queuePostTask(tx: Tx, document: DocumentRow, billingEntityId: string) {
+  await repo.insertTask(tx.trx, {
+    tenant_id: document.tenant_id,
+    id: randomUUID(),
+    task_type: POST_TASK[document.kind],
+    status: 'TODO',
+    document_id: document.id,
+    billing_entity_id: billingEntityId,
+  });
+}
+
+export type TasksService = ReturnType<typeof createTasksService>;
+
+/**
+ * The work queue of an accounting package: a task per finalized document to post. The package
+ * lists open tasks, reads each one's document, posts it, and reports COMPLETED (the document is
+ * then POSTED) or FAILED with the reason; a tenant can put a failed task back in the queue.
+ */
+export function createTasksService(deps: { db: Db; bus: EventBus; billing: BillingService<PurchaseDocumentOutput>; reference: ReferenceService }) {
+  const { db, bus, billing, reference } = deps;
+
+  async function find(principal: Principal, id: string): Promise<TaskRow> {
+    const row = await repo.findTask(db, principal.tenantId, id);
+    if (!row) throw notFound('Task');
+    return row;
+  }
+
+  return {
+    /**
+     * One page of the open tasks in queue order. The contract's answer is `{tasks}` alone; the
+     * page's continuation is added beside it (`next_cursor`, and a Link header in the routes), so a
+     * client that knows only the contract still reads the first page unchanged.
+     */
+    async list(principal: Principal, query: TaskListQuery) {
+      const limit = query.limit ?? MAX_TASKS_PER_PAGE;
+      const given = { billing_entity_code: query.billing_entity_code };
+      const state = query.cursor ? decodeCursor<typeof given>(query.cursor, given, { billing_entity_code: cursorField.text(50) }) : undefined;
+      const filters = state?.filters ?? given;
+      const entities = await reference.entityMap(principal.tenantId);
+      const entity = filters.billing_entity_code ? [...entities.values()].find((e) => e.code === filters.billing_entity_code) : undefined;
+      if (filters.billing_entity_code && !entity) return { tasks: [], next_cursor: null };
+      const rows = await repo.listOpenTasks(db, {
+        tenantId: principal.tenantId,
+        billingEntityId: entity?.id,
+        after: state && { ts: new Date(state.after.ts), id: state.after.id },
+        limit,
+      });
+      const page = pageOf(rows, limit, filters, (t) => ({ ts: t.queued_at, id: t.id }));
+      return {
+        tasks: page.rows.map((t) => ({ id: t.id, task_type: t.task_type, status: t.status, invoice_id: t.document_id, billing_entity_code: entities.get(t.billing_entity_id)?.code ?? '' })),
+        next_cursor: page.next_cursor,
+      };
+    },
+
+    async get(principal: Principal, id: string): Promise<TaskDetail> {
+      const task = await find(principal, id);
+      const document = await billingRepo.findDocument(db, principal.tenantId, task.document_id);
+      if (!document) throw notFound('Task');
+      return {
+        id: task.id,
+        status: task.status as TaskDetail['status'],
+        task_type: task.task_type as TaskDetail['task_type'],
+        invoice_id: task.document_id,
+        execution_metadata: { external_execution: { completed: task.status === 'COMPLETED' } },
+        payload: {
+          subject_id: document.id,
+          subject_type: document.kind,
+          instance: await billing.output(principal.tenantId, document),
+          documents: await billing.files(principal, document.kind, document.id),
+        },
+        failure: task.failure as TaskDetail['failure'],
+      };
+    },
+
+    /**
+     * COMPLETED posts the document (INVOICED → POSTED, an event); FAILED keeps the reason. A
+     * COMPLETED task is done for good; a report on it again is a 409. A failure block sent with
+     * COMPLETED is ignored, as some clients send one anyway.
+     */
+    async updateStatus(principal: Principal, id: string, input: TaskUpdateInput) {
+      await inTransaction(db, async (tx) => {
+        const task = await repo.findTask(tx.trx, principal.tenantId, id, true);
+        if (!task) throw notFound('Task');
+        if (task.status === 'COMPLETED') throw conflict('The task is completed already', [detail('completed', 'status')]);
+        if (input.status === 'FAILED') {
+          const failure = input.failure ?? { error_type: 'INTERNAL_ERROR', error_message: null };
+          await repo.updateTask(tx.trx, principal.tenantId, id, { status: 'FAILED', failure: JSON.stringify({ error_message: null, ...failure }) });
+          return;
+        }
+        await repo.updateTask(tx.trx, principal.tenantId, id, { status: 'COMPLETED' });
+        const document = await billingRepo.findDocument(tx.trx, principal.tenantId, task.document_id, undefined, true);
+        if (document && document.status === 'INVOICED') {
+          const posted = await billingRepo.updateDocument(tx.trx, principal.tenantId, document.id, { status: 'POSTED' });
+          await documentEvent(tx, bus, posted, 'posted');
+        }
+      });
+      return { status: input.status };
+    },
+
+    /** A FAILED task back to TODO, for another try once the cause is fixed. */
+    async retry(principal: Principal, id: string) {
+      await inTransaction(db, async (tx) => {
+        const task = await repo.findTask(tx.trx, principal.tenantId, id, true);
+        if (!task) throw notFound('Task');
+        if (task.status !== 'FAILED') throw conflict('Only a FAILED task can be retried', [detail(`task is ${task.status}`, 'status')]);
+        await repo.requeueTask(tx.trx, principal.tenantId, id);
+      });
+      return { status: 'TODO' as const };
+    },
+
+    /**
+     * The contract's write-back webhook: custom fields (a ledger reference) on sales invoices
+     * matched by name. Every update is applied on its own; one that matches no single invoice is
+     * listed in `errors` and the others still apply.
+     */
+    async billingDocumentUpdate(principal: Principal, input: BillingDocumentUpdatePayload) {
+      const updated: string[] = [];
+      const errors: Array<{ error_type: 'USER_INPUT_ERROR'; error_message: string }> = [];
+      for (const [i, update] of input.updates.entries()) {
+        const invoice = update.sales_invoice;
+        if (!invoice) continue;
+        const names = invoice.match.matches_all.flatMap((m) => m.sales_invoice.name?.matches_any ?? []);
+        const found = await billingRepo.findDocumentsByName(db, principal.tenantId, 'SALES_INVOICE', names);
+        if (found.length !== 1) {
+          errors.push({ error_type: 'USER_INPUT_ERROR', error_message: `updates[${i}]: ${found.length ? 'several invoices match' : 'no invoice matches'} ${names.join(', ')}` });
+          continue;
+        }
+        const target = found[0] as billingRepo.DocumentRow;
+        const customFields = { ...(invoice.custom_fields ?? {}), ...(invoice.id ? { external_id: invoice.id } : {}) };
+        await billing.patchCustomFields(principal, 'SALES_INVOICE', target.id, { custom_fields: customFields });
+        updated.push(target.id);
+      }
+      return { updated, errors };
+    },
+  };
+}
