@@ -1,7 +1,7 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Executor } from '../../../platform/db/database.js';
-import type { OrderChargeTable } from '../accounting.tables.js';
-import '../accounting.tables.js';
+import type { OrderChargeTable } from './charges.tables.js';
+import './charges.tables.js';
 
 export type ChargeRow = Selectable<OrderChargeTable>;
 

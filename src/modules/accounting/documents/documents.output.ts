@@ -1,5 +1,5 @@
 import { Dec, moneyString, plainString } from '../../../platform/money.js';
-import type { DocumentKind, DocumentStatus } from '../accounting.tables.js';
+import type { DocumentKind, DocumentStatus } from './documents.tables.js';
 import type { DocumentRow, LineRow } from './documents.repo.js';
 import type { CompanySummaryOutput, LineItem, SalesCreditNoteOutput, SalesInvoiceOutput } from './documents.schemas.js';
 import type { AccountingConversion } from './conversion.service.js';

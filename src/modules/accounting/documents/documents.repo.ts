@@ -1,8 +1,8 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Executor } from '../../../platform/db/database.js';
 import { drawCounter } from '../../../platform/db/counters.js';
-import type { BillingDocumentFileTable, BillingDocumentLineTable, BillingDocumentTable, DocumentKind } from '../accounting.tables.js';
-import '../accounting.tables.js';
+import type { BillingDocumentFileTable, BillingDocumentLineTable, BillingDocumentTable, DocumentKind } from './documents.tables.js';
+import './documents.tables.js';
 
 export type DocumentRow = Selectable<BillingDocumentTable>;
 export type LineRow = Selectable<BillingDocumentLineTable>;

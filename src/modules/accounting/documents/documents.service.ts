@@ -8,7 +8,7 @@ import type { EventBus } from '../../../platform/events/bus.js';
 import { conflict, detail, notFound } from '../../../platform/http/errors.js';
 import type { Principal } from '../../../platform/http/principal.js';
 import type { BlobStore } from '../../../platform/storage/blob-store.js';
-import type { DocumentKind } from '../accounting.tables.js';
+import type { DocumentKind } from './documents.tables.js';
 import { accountingConversion, repriceConverted } from './conversion.service.js';
 import * as repo from './documents.repo.js';
 import type { DocumentRow } from './documents.repo.js';

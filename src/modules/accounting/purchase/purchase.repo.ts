@@ -1,6 +1,6 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Executor } from '../../../platform/db/database.js';
-import type { DocumentKind } from '../accounting.tables.js';
+import type { DocumentKind } from '../documents/documents.tables.js';
 import type { PurchaseEInvoiceTable } from './purchase.tables.js';
 import './purchase.tables.js';
 

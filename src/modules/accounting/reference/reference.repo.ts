@@ -1,7 +1,7 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Executor } from '../../../platform/db/database.js';
-import type { BillingEntityTable, ExchangeRateTable, GlAccountTable, TaxRateTable } from '../accounting.tables.js';
-import '../accounting.tables.js';
+import type { BillingEntityTable, ExchangeRateTable, GlAccountTable, TaxRateTable } from './reference.tables.js';
+import './reference.tables.js';
 
 export type BillingEntityRow = Selectable<BillingEntityTable>;
 export type TaxRateRow = Selectable<TaxRateTable>;

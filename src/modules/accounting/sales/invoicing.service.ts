@@ -8,7 +8,7 @@ import type { EventBus } from '../../../platform/events/bus.js';
 import { badRequest, conflict, detail, notFound, type ErrorDetail } from '../../../platform/http/errors.js';
 import type { Principal } from '../../../platform/http/principal.js';
 import { Dec, minorUnits, moneyString, parseDecimal } from '../../../platform/money.js';
-import type { BillingDocumentLineTable, DocumentKind } from '../accounting.tables.js';
+import type { BillingDocumentLineTable, DocumentKind } from '../documents/documents.tables.js';
 import * as repo from '../documents/documents.repo.js';
 import type { DocumentRow, LineRow } from '../documents/documents.repo.js';
 import { paymentTermOf, type BillingParty } from '../documents/documents.output.js';

@@ -2,8 +2,8 @@ import type { Insertable, Selectable, Updateable } from 'kysely';
 import { drawChangeTime } from '../../../platform/db/change-clock.js';
 import type { Executor } from '../../../platform/db/database.js';
 import { keysetAfter } from '../../../platform/db/keyset.js';
-import type { SyncTaskTable } from '../accounting.tables.js';
-import '../accounting.tables.js';
+import type { SyncTaskTable } from './sync.tables.js';
+import './sync.tables.js';
 
 export type TaskRow = Selectable<SyncTaskTable>;
 

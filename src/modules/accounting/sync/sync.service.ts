@@ -5,7 +5,7 @@ import type { EventBus } from '../../../platform/events/bus.js';
 import { conflict, detail, notFound } from '../../../platform/http/errors.js';
 import { cursorField, decodeCursor, pageOf } from '../../../platform/http/pagination.js';
 import type { Principal } from '../../../platform/http/principal.js';
-import type { DocumentKind } from '../accounting.tables.js';
+import type { DocumentKind } from '../documents/documents.tables.js';
 import * as billingRepo from '../documents/documents.repo.js';
 import type { DocumentRow } from '../documents/documents.repo.js';
 import { documentEvent, type BillingService } from '../documents/documents.service.js';

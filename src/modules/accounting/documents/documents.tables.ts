@@ -1,79 +1,7 @@
-import type { Generated, Json } from '../../platform/db/database.js';
+import type { Generated, Json } from '../../../platform/db/database.js';
 
 /** Numeric columns come back as decimal strings from both drivers; they are written as strings too. */
 type Numeric = string;
-
-export interface BillingEntityTable {
-  tenant_id: string;
-  id: string;
-  code: string;
-  legal_name: string;
-  vat_number: string;
-  company_registration_number: string;
-  is_default: boolean;
-  address: Json<Record<string, unknown>>;
-  bank_account: Json<Record<string, unknown>>;
-  /** The currency the entity keeps its books in. */
-  currency: Generated<string>;
-  created_at: Generated<Date>;
-}
-
-export interface TaxRateTable {
-  tenant_id: string;
-  id: string;
-  billing_entity_id: string;
-  code: string;
-  name: string;
-  description: Generated<string>;
-  percentage: Numeric;
-  base_percentage: Numeric | null;
-  tax_type: string;
-  invoice_type: string;
-  archived: Generated<boolean>;
-  created_at: Generated<Date>;
-}
-
-export interface GlAccountTable {
-  tenant_id: string;
-  id: string;
-  billing_entity_id: string;
-  code: string;
-  name: string;
-  archived: Generated<boolean>;
-  created_at: Generated<Date>;
-}
-
-export interface ExchangeRateTable {
-  tenant_id: string;
-  id: string;
-  from_currency: string;
-  to_currency: string;
-  /** `date`: always selected as `::text` (YYYY-MM-DD) so no driver turns it into a local-time Date. */
-  rate_date: string;
-  rate: Numeric;
-  inverse_rate: Numeric;
-  created_at: Generated<Date>;
-}
-
-export interface OrderChargeTable {
-  tenant_id: string;
-  id: string;
-  order_id: string;
-  customer_company_id: string;
-  code: string;
-  name: string;
-  description: string | null;
-  quantity: Numeric;
-  unit_price: Numeric;
-  currency: string;
-  tax_rate_id: string;
-  account_id: string | null;
-  requires_approval: boolean;
-  approval_status: string;
-  invoice_id: string | null;
-  created_at: Generated<Date>;
-  updated_at: Generated<Date>;
-}
 
 export interface StoredTaxSubtotal {
   taxKey: string;
@@ -160,30 +88,10 @@ export interface BillingDocumentFileTable {
   created_at: Generated<Date>;
 }
 
-export interface SyncTaskTable {
-  tenant_id: string;
-  id: string;
-  task_type: string;
-  status: string;
-  document_id: string;
-  billing_entity_id: string;
-  failure: Json<Record<string, unknown>> | null;
-  /** When the task (re)entered the TODO queue, from the tenant's change clock: the queue's order. */
-  queued_at: Date;
-  created_at: Generated<Date>;
-  updated_at: Generated<Date>;
-}
-
-declare module '../../platform/db/database.js' {
+declare module '../../../platform/db/database.js' {
   interface Database {
-    billing_entities: BillingEntityTable;
-    tax_rates: TaxRateTable;
-    gl_accounts: GlAccountTable;
-    exchange_rates: ExchangeRateTable;
-    order_charges: OrderChargeTable;
     billing_documents: BillingDocumentTable;
     billing_document_lines: BillingDocumentLineTable;
     billing_document_files: BillingDocumentFileTable;
-    sync_tasks: SyncTaskTable;
   }
 }

@@ -1,0 +1,30 @@
+import type { Generated } from '../../../platform/db/database.js';
+
+/** Numeric columns come back as decimal strings from both drivers; they are written as strings too. */
+type Numeric = string;
+
+export interface OrderChargeTable {
+  tenant_id: string;
+  id: string;
+  order_id: string;
+  customer_company_id: string;
+  code: string;
+  name: string;
+  description: string | null;
+  quantity: Numeric;
+  unit_price: Numeric;
+  currency: string;
+  tax_rate_id: string;
+  account_id: string | null;
+  requires_approval: boolean;
+  approval_status: string;
+  invoice_id: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+declare module '../../../platform/db/database.js' {
+  interface Database {
+    order_charges: OrderChargeTable;
+  }
+}

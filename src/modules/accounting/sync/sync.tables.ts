@@ -1,0 +1,21 @@
+import type { Generated, Json } from '../../../platform/db/database.js';
+
+export interface SyncTaskTable {
+  tenant_id: string;
+  id: string;
+  task_type: string;
+  status: string;
+  document_id: string;
+  billing_entity_id: string;
+  failure: Json<Record<string, unknown>> | null;
+  /** When the task (re)entered the TODO queue, from the tenant's change clock: the queue's order. */
+  queued_at: Date;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+declare module '../../../platform/db/database.js' {
+  interface Database {
+    sync_tasks: SyncTaskTable;
+  }
+}
