@@ -5,27 +5,30 @@ import type { EventBus } from '../../platform/events/bus.js';
 import type { App } from '../../platform/http/types.js';
 import type { BlobStore } from '../../platform/storage/blob-store.js';
 import { billingRoutes } from './accounting.routes.js';
-import { billingSchemas } from './documents/documents.schemas.js';
-import { createBillingService } from './documents/documents.service.js';
-import { createInvoicingService } from './sales/invoicing.service.js';
-import { createEInvoiceService } from './purchase/einvoice.service.js';
-import { purchaseRoutes } from './purchase/purchase.routes.js';
-import { purchaseSchemas } from './purchase/purchase.schemas.js';
-import { purchaseDocumentOutput } from './purchase/purchase.output.js';
-import { assertMatched, createPurchaseService, type TripsForBilling } from './purchase/purchase.service.js';
-import { chargesRoutes } from './charges/charges.routes.js';
-import { chargeSchemas } from './charges/charges.schemas.js';
-import { createChargesService } from './charges/charges.service.js';
-import { tasksRoutes } from './sync/sync.routes.js';
-import { taskSchemas } from './sync/sync.schemas.js';
-import { createTasksService, queuePostTask } from './sync/sync.service.js';
 import { referenceRoutes } from './reference/reference.routes.js';
 import { referenceSchemas } from './reference/reference.schemas.js';
 import { createReferenceService } from './reference/reference.service.js';
 import { referencedBlobs } from './documents/documents.repo.js';
+import { billingSchemas } from './documents/documents.schemas.js';
+import { createBillingService } from './documents/documents.service.js';
+import { chargesRoutes } from './charges/charges.routes.js';
+import { chargeSchemas } from './charges/charges.schemas.js';
+import { createChargesService } from './charges/charges.service.js';
+import { createInvoicingService } from './sales/invoicing.service.js';
+import { createEInvoiceService } from './purchase/einvoice.service.js';
+import { purchaseDocumentOutput } from './purchase/purchase.output.js';
+import { purchaseRoutes } from './purchase/purchase.routes.js';
+import { purchaseSchemas } from './purchase/purchase.schemas.js';
+import { assertMatched, createPurchaseService, type TripsForBilling } from './purchase/purchase.service.js';
+import { tasksRoutes } from './sync/sync.routes.js';
+import { taskSchemas } from './sync/sync.schemas.js';
+import { createTasksService, queuePostTask } from './sync/sync.service.js';
 
-/** The accounting module wired once: its services, the schemas it registers and its routes. */
-/** `blobs` and `maxBytes`: where files received with e-invoices are kept, and how large one may be (the documents module's limit). */
+/**
+ * The accounting module wired once: its services, the schemas it registers and its routes. The
+ * documents core gets what purchase and the sync queue add as hooks, so it imports neither.
+ * `blobs` and `maxBytes`: where files received with e-invoices are kept, and how large one may be (the documents module's limit).
+ */
 export function createAccounting(deps: { db: Db; bus: EventBus; orders: OrdersService; companies: CompaniesService; trips: TripsForBilling; blobs: BlobStore; maxBytes: number }) {
   const reference = createReferenceService({ db: deps.db });
   const charges = createChargesService({ ...deps, reference });

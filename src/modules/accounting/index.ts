@@ -3,3 +3,5 @@
  * The only way into this module: other modules, app.ts and services.ts import from here.
  */
 export { accountingRoutes, accountingSchemas, createAccounting } from './accounting.module.js';
+export type { Accounting } from './accounting.module.js';
+export type { TripsForBilling } from './purchase/purchase.service.js';
