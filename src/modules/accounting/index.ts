@@ -3,3 +3,4 @@
  * The only way into this module: other modules, app.ts and services.ts import from here.
  */
 export { accountingRoutes, accountingSchemas, createAccounting } from './accounting.module.js';
+export { accountingEvents } from './accounting.events.js';

@@ -5,3 +5,4 @@
 export { authRoutes } from './auth.routes.js';
 export { authSchemas } from './auth.schemas.js';
 export { createAuthService } from './auth.service.js';
+export { authEvents } from './auth.events.js';

@@ -9,3 +9,4 @@ export { createEventsService, eventToWire } from './events.service.js';
 export type { EventRow } from './events.service.js';
 export { MASTER_DATA_ENTITIES, appendMasterDataEvent } from './master-data.js';
 export type { MasterDataOperation } from './master-data.js';
+export { masterDataEvents } from './master-data.events.js';
