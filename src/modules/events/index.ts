@@ -10,3 +10,4 @@ export type { EventRow } from './events.service.js';
 export { MASTER_DATA_ENTITIES, appendMasterDataEvent } from './master-data.js';
 export type { MasterDataOperation } from './master-data.js';
 export { masterDataEvents } from './master-data.events.js';
+export { renderEventCatalog } from './events.render.js';
