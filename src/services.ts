@@ -3,11 +3,11 @@ import { CredentialBox } from './platform/crypto/credential-box.js';
 import type { DatabaseHandle } from './platform/db/connect.js';
 import type { EventBus } from './platform/events/bus.js';
 import { createFileBlobStore } from './platform/storage/file-blob-store.js';
-import { createAuthService } from './modules/auth/index.js';
+import { createAuth } from './modules/auth/index.js';
 import { createCompaniesService } from './modules/companies/index.js';
 import { createCompanyDocumentsService, createResourcesService, createUnavailabilityService, createValiditiesService } from './modules/resources/index.js';
 import { createDocumentsService, createOrderDocumentsService } from './modules/documents/index.js';
-import { createEventsService } from './modules/events/index.js';
+import { createEvents } from './modules/events/index.js';
 import { createWebhooks } from './modules/webhooks/index.js';
 import { createOrdersService } from './modules/orders/index.js';
 import { createTripsService } from './modules/trips/index.js';
@@ -26,7 +26,7 @@ export async function createServices(deps: { config: Config; database: DatabaseH
   const companies = createCompaniesService({ db, bus });
   const resources = createResourcesService({ db, bus, companies });
   const unavailability = createUnavailabilityService({ db, bus, resources });
-  const auth = await createAuthService({ db, bus, tokenTtlSeconds: config.tokenTtlSeconds, companies, box });
+  const auth = await createAuth({ db, bus, tokenTtlSeconds: config.tokenTtlSeconds, companies, box });
   // Documents and the files received with e-invoices share one blob store, so one sweep sees every reference.
   const blobs = createFileBlobStore(config.blobDir);
   const documents = createDocumentsService({ db, bus, blobs, maxBytes: config.documentMaxBytes });
@@ -38,7 +38,7 @@ export async function createServices(deps: { config: Config; database: DatabaseH
   const orderDocuments = createOrderDocumentsService({ documents, orders });
   const trips = createTripsService({ db, bus, orders, companies, resources, documents, eta: config.eta });
   const tracking = createTrackingService({ db, resources, trips });
-  const events = createEventsService({ db });
+  const events = createEvents({ db });
   const accounting = createAccounting({ db, bus, orders, companies, blobs, maxBytes: config.documentMaxBytes });
   const webhooks = createWebhooks({
     config,
