@@ -7,7 +7,9 @@ import { type AuthService, createAuthService } from './auth.service.js';
  * The auth module wired once: its service (built from its dependencies), the schemas it adds to
  * the app and its routes. Its dependencies are narrow: companies only to check a client's company.
  */
-export const createAuth = createAuthService;
+export function createAuth(deps: Parameters<typeof createAuthService>[0]): Promise<Auth> {
+  return createAuthService(deps);
+}
 
 export type Auth = AuthService;
 

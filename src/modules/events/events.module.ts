@@ -7,7 +7,9 @@ import { createEventsService, type EventsService } from './events.service.js';
  * The events module wired once: the feed's service, the schemas it adds to the app and its routes.
  * Appending events is the kernel's (platform/events); each module declares its own event types.
  */
-export const createEvents = createEventsService;
+export function createEvents(deps: Parameters<typeof createEventsService>[0]): Events {
+  return createEventsService(deps);
+}
 
 export type Events = EventsService;
 
