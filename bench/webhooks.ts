@@ -13,6 +13,8 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { inTransaction } from '../src/platform/db/tx.js';
 import { appendEvent } from '../src/platform/events/append.js';
+import '../test/support/fixture-events.js';
+import type { FixtureEventType } from '../test/support/fixture-events.js';
 import { signedHeaders, newSigningSecret } from '../src/modules/webhooks/index.js';
 import { AddressPolicy } from '../src/platform/net/address-policy.js';
 import { GuardedHttpClient } from '../src/platform/net/guarded-http.js';
@@ -195,7 +197,7 @@ async function probeApi(server: BenchServer, until: Promise<unknown>): Promise<{
 }
 
 /** Commits `BURST` events, 500 per transaction. */
-async function commitBurst(server: BenchServer, typeOf: (i: number) => string): Promise<void> {
+async function commitBurst(server: BenchServer, typeOf: (i: number) => FixtureEventType): Promise<void> {
   for (let i = 0; i < BURST; i += 500) {
     await inTransaction(server.services.db, async (tx) => {
       for (let j = i; j < Math.min(BURST, i + 500); j++) {
@@ -280,7 +282,7 @@ interface BurstResult {
  * writes, the whole drain. Committing the events one `appendEvent` at a time is slower than
  * delivering them, so timing from the first commit would measure the event generator instead.
  */
-async function burst(server: BenchServer, receiver: ReceiverProcess, typeOf: (i: number) => string): Promise<BurstResult> {
+async function burst(server: BenchServer, receiver: ReceiverProcess, typeOf: (i: number) => FixtureEventType): Promise<BurstResult> {
   await receiver.reset();
   const started = wallNow();
   await commitBurst(server, typeOf);

@@ -16,12 +16,12 @@ import { RouteMethods } from './platform/http/method-not-allowed.js';
 import { buildLazySerializer, buildRequestValidator } from './platform/http/validation.js';
 import { commonSchemas } from './platform/http/schemas.js';
 import type { App } from './platform/http/types.js';
-import { authRoutes, authSchemas } from './modules/auth/index.js';
+import { authModuleRoutes, authModuleSchemas } from './modules/auth/index.js';
 import { companiesRoutes, companySchemas } from './modules/companies/index.js';
 import { companyDocumentsRoutes, companyDocumentSchemas, resourcesRoutes, resourceSchemas, unavailabilityRoutes, unavailabilitySchemas, validitiesRoutes, validitySchemaList } from './modules/resources/index.js';
 import { masterDataDocumentSchemas, documentsRoutes, orderDocumentsRoutes, documentSchemas } from './modules/documents/index.js';
 import { ordersRoutes, ordersSchemas } from './modules/orders/index.js';
-import { eventsRoutes, eventSchemas } from './modules/events/index.js';
+import { eventsModuleRoutes, eventsModuleSchemas } from './modules/events/index.js';
 import { tripsRoutes, tripsSchemas, tripStatusSchemas, tripImportSchemas, tripWebhookRoutes } from './modules/trips/index.js';
 import { trackingRoutes, trackingSchemas } from './modules/tracking/index.js';
 import { webhooksRoutes, webhookSchemas } from './modules/webhooks/index.js';
@@ -89,7 +89,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   });
   await app.register(swaggerUi, referencePageOptions);
 
-  for (const schema of [...commonSchemas, ...authSchemas, ...companySchemas, ...resourceSchemas, ...unavailabilitySchemas, ...validitySchemaList, ...masterDataDocumentSchemas, ...companyDocumentSchemas, ...documentSchemas, ...ordersSchemas, ...eventSchemas, ...webhookSchemas, ...tripsSchemas, ...tripStatusSchemas, ...tripImportSchemas, ...trackingSchemas, ...accountingSchemas]) app.addSchema(schema);
+  for (const schema of [...commonSchemas, ...authModuleSchemas, ...companySchemas, ...resourceSchemas, ...unavailabilitySchemas, ...validitySchemaList, ...masterDataDocumentSchemas, ...companyDocumentSchemas, ...documentSchemas, ...ordersSchemas, ...eventsModuleSchemas, ...webhookSchemas, ...tripsSchemas, ...tripStatusSchemas, ...tripImportSchemas, ...trackingSchemas, ...accountingSchemas]) app.addSchema(schema);
 
   registerAuth(app, services.auth.authenticator, config.tokenRateLimitPerMinute);
   registerIdempotency(app, services.db);
@@ -97,7 +97,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   registerProbes(app, services);
   app.get('/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () => app.swagger());
 
-  authRoutes(app, { auth: services.auth, tokenRateLimitPerMinute: config.tokenRateLimitPerMinute });
+  authModuleRoutes(app, services.auth, config);
   companiesRoutes(app, services);
   resourcesRoutes(app, services);
   unavailabilityRoutes(app, services);
@@ -110,7 +110,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   await tripWebhookRoutes(app, services);
   trackingRoutes(app, services);
 
-  eventsRoutes(app, services);
+  eventsModuleRoutes(app, services.events);
   webhooksRoutes(app, services);
   accountingRoutes(app, services.accounting, config);
 

@@ -8,6 +8,7 @@ import { connectDatabase, type DatabaseHandle } from '../src/platform/db/connect
 import { MIGRATIONS_DIR, migrate } from '../src/platform/db/migrate.js';
 import { inTransaction } from '../src/platform/db/tx.js';
 import { appendEvent } from '../src/platform/events/append.js';
+import './support/fixture-events.js';
 import { EventBus } from '../src/platform/events/bus.js';
 import { freshDatabase } from './support/app.js';
 import '../src/modules/auth/auth.tables.js';
@@ -59,7 +60,7 @@ describe('transactions', () => {
           .insertInto('companies')
           .values({ tenant_id: tenantId, id, code: `C${i}`, accounting_code: null, name: `Company ${i}`, currency: 'EUR', is_customer: true, is_subcontractor: false, is_buyer_or_seller: false, details: '{}' })
           .execute();
-        await appendEvent(tx, bus, { tenantId, type: 'company.created', entityType: 'company', entityId: id, payload: { i } });
+        await appendEvent(tx, bus, { tenantId, type: 'thing.changed', entityType: 'thing', entityId: id, payload: { i } });
         tx.afterCommit(() => committedCallbacks.push(i));
         // Yield between the writes and the failure, so other transactions interleave with this one.
         await new Promise((resolve) => setImmediate(resolve));

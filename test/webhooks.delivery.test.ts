@@ -3,6 +3,8 @@ import { Webhook } from 'standardwebhooks';
 import { sql } from 'kysely';
 import { inTransaction } from '../src/platform/db/tx.js';
 import { appendEvent } from '../src/platform/events/append.js';
+import './support/fixture-events.js';
+import type { FixtureEventType } from './support/fixture-events.js';
 import { purgeFinished } from '../src/modules/webhooks/deliveries.repo.js';
 import type { WebhookEngine } from '../src/modules/webhooks/webhooks.engine.js';
 import { createTestApp, newCompany, newTenant, type Client, type TestContext } from './support/app.js';
@@ -52,7 +54,7 @@ async function attempts(admin: Client, deliveryId: string) {
 }
 
 /** Appends a domain event the way a module would, for entities other modules do not emit yet. */
-async function emit(tenantId: string, type: string, entityId: string, payload: Record<string, unknown> = {}, on: TestContext = ctx) {
+async function emit(tenantId: string, type: FixtureEventType, entityId: string, payload: Record<string, unknown> = {}, on: TestContext = ctx) {
   await inTransaction(on.services.db, (tx) =>
     appendEvent(tx, on.services.bus, { tenantId, type, entityType: 'thing', entityId, payload }),
   );

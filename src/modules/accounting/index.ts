@@ -5,3 +5,4 @@
 export { accountingRoutes, accountingSchemas, createAccounting } from './accounting.module.js';
 export type { Accounting } from './accounting.module.js';
 export type { TripsForBilling } from './purchase/purchase.service.js';
+export { accountingEvents } from './accounting.events.js';

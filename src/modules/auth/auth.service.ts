@@ -7,7 +7,7 @@ import { inTransaction } from '../../platform/db/tx.js';
 import { appendEvent } from '../../platform/events/append.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import { badRequest, conflict, notFound, unauthorized } from '../../platform/http/errors.js';
-import { cursorField, decodeCursor, pageOf } from '../../platform/http/pagination.js';
+import { cursorField, paginate } from '../../platform/http/pagination.js';
 import type { Authenticator, ClientKind, Principal, Role } from '../../platform/http/principal.js';
 import * as repo from './auth.repo.js';
 import type { ApiClientRow } from './auth.repo.js';
@@ -201,10 +201,15 @@ export async function createAuthService(deps: { db: Db; bus: EventBus; tokenTtlS
     },
 
     async listClients(tenantId: string | undefined, query: { cursor?: string; limit?: number }) {
-      const limit = query.limit ?? 100;
-      const after = query.cursor ? decodeCursor<{ tenant: string | null }>(query.cursor, {}, { tenant: cursorField.text(36) }).after : undefined;
-      const rows = await repo.listApiClients(db, tenantId, after && { ts: new Date(after.ts), id: after.id }, limit);
-      return pageOf(rows, limit, { tenant: tenantId ?? null }, (r) => ({ ts: r.created_at, id: r.id }));
+      return paginate({
+        query,
+        filters: { tenant: tenantId ?? null },
+        fields: { tenant: cursorField.text(36) },
+        // The cursor stands alone: the caller's own tenant decides what is listed.
+        given: {},
+        fetch: ({ after, limit }) => repo.listApiClients(db, tenantId, after, limit),
+        key: (r) => ({ ts: r.created_at, id: r.id }),
+      });
     },
 
     /**

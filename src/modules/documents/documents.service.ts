@@ -116,10 +116,15 @@ export type DocumentsService = ReturnType<typeof createDocumentsService>;
  * The order's visibility snapshot as the open transaction sees it (the orders service's), put on
  * a document's event so its push shows the order as of that moment.
  */
-export type OrderSnapshotSource = (exec: Executor, tenantId: string, orderId: string) => Promise<object>;
+/** What documents need from orders: the snapshot a document's event carries (the orders service is one). */
+export interface OrderSnapshots {
+  visibilityOrder(tenantId: string, orderId: string, exec: Executor): Promise<object>;
+}
 
-export function createDocumentsService(deps: { db: Db; bus: EventBus; blobs: BlobStore; maxBytes: number; orderSnapshot?: OrderSnapshotSource }) {
+export function createDocumentsService(deps: { db: Db; bus: EventBus; blobs: BlobStore; maxBytes: number }) {
   const { db, bus, blobs, maxBytes } = deps;
+  // Orders attach documents, so they are built after documents and plug in with `useOrderSnapshots`.
+  let orderSnapshots: OrderSnapshots | undefined;
 
   async function storeBlob(write: () => Promise<StoredBlob>): Promise<StoredBlob> {
     try {
@@ -135,7 +140,7 @@ export function createDocumentsService(deps: { db: Db; bus: EventBus; blobs: Blo
   async function insertWithEvent(tx: Tx, row: Insertable<DocumentTable>): Promise<DocumentRow> {
     const created = await repo.insertDocument(tx.trx, row);
     const attached = created.subject_type !== null;
-    const snapshot = attached && created.order_id && deps.orderSnapshot ? { order_snapshot: await deps.orderSnapshot(tx.trx, created.tenant_id, created.order_id) } : {};
+    const snapshot = attached && created.order_id && orderSnapshots ? { order_snapshot: await orderSnapshots.visibilityOrder(created.tenant_id, created.order_id, tx.trx) } : {};
     await appendEvent(tx, bus, {
       tenantId: created.tenant_id,
       type: attached ? 'document.created' : 'document.uploaded',
@@ -231,6 +236,10 @@ export function createDocumentsService(deps: { db: Db; bus: EventBus; blobs: Blo
   }
 
   return {
+    /** Gives document events their order's snapshot; called once orders exist. */
+    useOrderSnapshots(source: OrderSnapshots) {
+      orderSnapshots = source;
+    },
     /** The largest document accepted, in bytes. */
     maxBytes,
 

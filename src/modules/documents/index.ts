@@ -11,3 +11,4 @@ export type { AttachToOrderInput, DocumentsService } from './documents.service.j
 export { CompanyDocumentType, CompanyValidityDocumentInput, ResourceValidityDocumentInput, bareDocumentType, masterDataDocumentSchemas } from './master-data-documents.js';
 export type { ValidityDocumentInput } from './master-data-documents.js';
 export { createOrderDocumentsService } from './order-documents.service.js';
+export { documentEvents } from './documents.events.js';

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { AppError, badRequest, payloadTooLarge } from '../../platform/http/errors.js';
+import { AppError, badRequest, isAppError, payloadTooLarge } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/http/principal.js';
 import type { DocumentImportQuery, DocumentImportResponse, DocumentOutput, OrderDocumentType } from './documents.schemas.js';
 import { strictBase64 } from '../../platform/http/file-names.js';
@@ -70,7 +70,7 @@ export function createOrderDocumentsService(deps: { documents: DocumentsService;
     try {
       return [await orders.findVisibleOrder(principal, orderId)];
     } catch (err) {
-      if (err instanceof AppError && err.statusCode === 404) return [];
+      if (isAppError(err, 'not_found')) return [];
       throw err;
     }
   }

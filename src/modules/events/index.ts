@@ -3,9 +3,11 @@
  * The only way into this module: other modules, app.ts and services.ts import from here.
  */
 export { EVENT_TYPE_PATTERN, matchesEventType } from './event-types.js';
-export { eventsRoutes } from './events.routes.js';
-export { eventSchemas } from './events.schemas.js';
-export { createEventsService, eventToWire } from './events.service.js';
+export { createEvents, eventsModuleRoutes, eventsModuleSchemas } from './events.module.js';
+export type { Events } from './events.module.js';
+export { eventToWire } from './events.service.js';
 export type { EventRow } from './events.service.js';
 export { MASTER_DATA_ENTITIES, appendMasterDataEvent } from './master-data.js';
 export type { MasterDataOperation } from './master-data.js';
+export { masterDataEvents } from './master-data.events.js';
+export { renderEventCatalog } from './events.render.js';

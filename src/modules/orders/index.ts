@@ -10,3 +10,4 @@ export { ordersRoutes } from './orders.routes.js';
 export { TimeWindowInput } from './orders.schemas.js';
 export { createOrdersService } from './orders.service.js';
 export type { OrderRef, OrdersService, VisibilityOrder } from './orders.service.js';
+export { orderEvents } from './orders.event-catalog.js';

@@ -3,7 +3,7 @@ import type { CompanyRow, CompaniesService } from '../companies/index.js';
 import type { Db } from '../../platform/db/database.js';
 import { inTransaction, type Tx } from '../../platform/db/tx.js';
 import type { EventBus } from '../../platform/events/bus.js';
-import { AppError, badRequest, detail, forbidden } from '../../platform/http/errors.js';
+import { badRequest, detail, forbidden, isAppError } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/http/principal.js';
 import { canCancel, canChangeQuoteFlag, deriveOrderStatus, type StopStatus } from './order-status.js';
 import { appendOrderEvent, cancelOrderRows, type OrderChangeHooks, type OrderEventType } from './orders.events.js';
@@ -200,7 +200,7 @@ export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: Co
       customer = await resolveCustomer(principal, input.customer);
     } catch (err) {
       // An unknown or ambiguous customer is the upload's fault, reported like any other rejection.
-      if (!(err instanceof AppError) || err.statusCode !== 400 || !input.customer) throw err;
+      if (!isAppError(err, 'invalid') || !input.customer) throw err;
       const errors: UploadError[] = [{ error_type: 'USER_INPUT_ERROR', error_message: err.message }];
       const upload = await inTransaction(db, (tx) => recordUpload(tx, principal, uploadId, input, { status: 'ERROR', errors }));
       return uploadOutput(upload, null);

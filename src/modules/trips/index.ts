@@ -10,3 +10,4 @@ export { createTripsService } from './trips.service.js';
 export type { TripsService } from './trips.service.js';
 export { tripStatusSchemas } from './trips.status.schemas.js';
 export { tripWebhookRoutes } from './trips.webhooks.routes.js';
+export { tripEvents } from './trips.event-catalog.js';

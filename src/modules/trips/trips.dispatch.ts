@@ -17,11 +17,11 @@ import type { DispatchError } from './trips.tables.js';
 
 export type DispatchOperation = 'CREATE' | 'UPDATE' | 'CANCEL';
 
-export const DISPATCH_EVENT: Record<DispatchOperation, string> = {
+export const DISPATCH_EVENT = {
   CREATE: 'trip.dispatch_created',
   UPDATE: 'trip.dispatch_updated',
   CANCEL: 'trip.dispatch_cancelled',
-};
+} as const satisfies Record<DispatchOperation, string>;
 
 /** Who receives a trip's dispatch messages: its subcontractor (and the tenant), or the tenant's fleet app. */
 const audience = (trip: Pick<TripRow, 'subcontractor_company_id'>) => (trip.subcontractor_company_id ? [trip.subcontractor_company_id] : []);

@@ -6,3 +6,4 @@ export { newSigningSecret, signedHeaders } from './signing.js';
 export { createWebhooks } from './webhooks.module.js';
 export { webhooksRoutes } from './webhooks.routes.js';
 export { webhookSchemas } from './webhooks.schemas.js';
+export { webhookEvents } from './webhooks.events.js';

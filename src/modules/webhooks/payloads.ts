@@ -1,4 +1,4 @@
-import { AppError } from '../../platform/http/errors.js';
+import { isAppError } from '../../platform/http/errors.js';
 import { type EventRow, eventToWire, MASTER_DATA_ENTITIES } from '../events/index.js';
 
 /**
@@ -48,7 +48,7 @@ function operationalVisibility(sources: Partial<VisibilitySources>): PayloadBuil
     try {
       return ((await sources.visibilityOrder(event.tenant_id, orderId)) as Record<string, unknown> | undefined) ?? null;
     } catch (err) {
-      if (err instanceof AppError && err.statusCode === 404) return null;
+      if (isAppError(err, 'not_found')) return null;
       throw err;
     }
   };

@@ -18,6 +18,18 @@ import { createWebhooksService } from './webhooks.service.js';
 const POSTGRES_FAN_OUT_BATCH = 100;
 const PGLITE_FAN_OUT_BATCH = 500;
 
+/** The module that sent dispatch messages and records the receivers' answers to them. */
+export interface DispatchAnswers {
+  recordDispatchAnswer: AnswerHandler;
+}
+
+/** Both dispatch families' answers go to the sender of dispatch messages. */
+function dispatchAnswers(dispatch: DispatchAnswers | undefined): Partial<Record<PayloadFamily, AnswerHandler>> {
+  if (!dispatch) return {};
+  const record: AnswerHandler = (answer) => dispatch.recordDispatchAnswer(answer);
+  return { subcontractor_dispatch: record, fleet_dispatch: record };
+}
+
 /**
  * Everything webhooks need, wired once: the API-facing service, and `startEngine` for the
  * background workers (started by the server when WAYBILL_WORKERS is on, and by tests directly).
@@ -28,7 +40,8 @@ export function createWebhooks(deps: {
   bus: EventBus;
   companies: { findCompanyId(tenantId: string, idOrCode: string): Promise<string | undefined> };
   visibility?: Partial<VisibilitySources>;
-  answers?: Partial<Record<PayloadFamily, AnswerHandler>>;
+  /** Records executors' answers to dispatch messages (the trips service is one). */
+  dispatch?: DispatchAnswers;
 }) {
   const { config, database, bus } = deps;
   const policy = new AddressPolicy(config.outboundAllowlist);
@@ -53,7 +66,7 @@ export function createWebhooks(deps: {
       perEndpoint: config.webhookEndpointConcurrency,
       pollMs: config.webhookPollMs,
       onError,
-      answers: deps.answers,
+      answers: dispatchAnswers(deps.dispatch),
     });
     const unsubscribe = service.onQueued(() => engine.wakeDeliveries());
     return {

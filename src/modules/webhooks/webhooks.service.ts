@@ -5,7 +5,7 @@ import { inTransaction, type Tx } from '../../platform/db/tx.js';
 import { appendEvent } from '../../platform/events/append.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import { badRequest, conflict, detail, notFound } from '../../platform/http/errors.js';
-import { cursorField, decodeCursor, pageOf } from '../../platform/http/pagination.js';
+import { cursorField, paginate } from '../../platform/http/pagination.js';
 import type { Principal } from '../../platform/http/principal.js';
 import { CredentialUnreadableError, type CredentialBox } from '../../platform/crypto/credential-box.js';
 import { checkReceiverUrl, UrlRefusedError, type AddressPolicy } from '../../platform/net/address-policy.js';
@@ -130,7 +130,7 @@ export function createWebhooksService(deps: {
 
   type EndpointFacts = Pick<EndpointRow, 'tenant_id' | 'id' | 'company_id' | 'url' | 'families' | 'enabled'>;
 
-  function record(tx: Tx, endpoint: EndpointFacts, what: string, payload: Record<string, unknown> = {}) {
+  function record(tx: Tx, endpoint: EndpointFacts, what: 'created' | 'updated' | 'deleted' | 'enabled' | 'disabled' | 'secret_rotated' | 'replayed', payload: Record<string, unknown> = {}) {
     return appendEvent(tx, bus, {
       tenantId: endpoint.tenant_id,
       type: `webhook_endpoint.${what}`,
@@ -208,10 +208,13 @@ export function createWebhooksService(deps: {
     },
 
     async list(principal: Principal, query: { cursor?: string; limit?: number }) {
-      const limit = query.limit ?? 100;
-      const after = query.cursor ? decodeCursor<Record<string, never>>(query.cursor, {}, {}).after : undefined;
-      const rows = await repo.listEndpoints(db, scopeOf(principal), { after: after && { ts: new Date(after.ts), id: after.id }, limit });
-      const page = pageOf(rows, limit, {}, (r) => ({ ts: r.created_at, id: r.id }));
+      const page = await paginate({
+        query,
+        filters: {},
+        fields: {},
+        fetch: ({ after, limit }) => repo.listEndpoints(db, scopeOf(principal), { after, limit }),
+        key: (r) => ({ ts: r.created_at, id: r.id }),
+      });
       return { items: page.rows.map(endpointToWire), next_cursor: page.next_cursor };
     },
 
@@ -338,17 +341,15 @@ export function createWebhooksService(deps: {
 
     async deliveries(principal: Principal, endpointId: string, query: { status?: string; cursor?: string; limit?: number }) {
       const endpoint = await visibleEndpoint(principal, endpointId);
-      const limit = query.limit ?? 100;
       const filters = { status: query.status ?? null };
-      const after = query.cursor ? decodeCursor<typeof filters>(query.cursor, query.status ? filters : {}, { status: cursorField.oneOf(DELIVERY_STATUSES) }).after : undefined;
-      const rows = await deliveriesRepo.listDeliveries(db, {
-        tenantId: principal.tenantId,
-        endpointId: endpoint.id,
-        status: query.status,
-        after: after && { ts: new Date(after.ts), id: after.id },
-        limit,
+      const page = await paginate({
+        query,
+        filters,
+        fields: { status: cursorField.oneOf(DELIVERY_STATUSES) },
+        given: query.status ? filters : {},
+        fetch: ({ after, limit }) => deliveriesRepo.listDeliveries(db, { tenantId: principal.tenantId, endpointId: endpoint.id, status: query.status, after, limit }),
+        key: (r) => ({ ts: r.created_at, id: r.id }),
       });
-      const page = pageOf(rows, limit, filters, (r) => ({ ts: r.created_at, id: r.id }));
       return { items: page.rows.map(deliveryToWire), next_cursor: page.next_cursor };
     },
 

@@ -3,16 +3,17 @@ import { sql, type RawBuilder } from 'kysely';
 import { drawCounter } from '../db/counters.js';
 import type { Tx } from '../db/tx.js';
 import { EVENTS_CHANNEL, type EventBus } from './bus.js';
+import { checkEvent, type EventPayloads, type EventType } from './catalog.js';
 
-export interface NewEvent {
+export interface NewEvent<T extends EventType = EventType> {
   tenantId: string;
-  /** Dotted name, `<entity>.<what happened>`: `order.accepted`, `company.updated`. */
-  type: string;
+  /** Dotted name, `<entity>.<what happened>`: `order.accepted`, `company.updated`; declared in a module's event catalog. */
+  type: T;
   entityType: string;
   entityId: string;
   /** Customer or subcontractor companies allowed to see this event (the tenant always can). */
   companyIds?: string[];
-  payload: Record<string, unknown>;
+  payload: EventPayloads[T] & Record<string, unknown>;
 }
 
 export interface AppendedEvent {
@@ -43,7 +44,8 @@ export interface EventPrelude {
  * (one round trip), and callers append their event as the last statement before COMMIT. A
  * prelude adds the caller's own statement to that one (see EventPrelude).
  */
-export async function appendEvent(tx: Tx, bus: EventBus, event: NewEvent, prelude?: EventPrelude): Promise<AppendedEvent> {
+export async function appendEvent<T extends EventType>(tx: Tx, bus: EventBus, event: NewEvent<T>, prelude?: EventPrelude): Promise<AppendedEvent> {
+  checkEvent(event.type, event.entityType, event.payload);
   const id = randomUUID();
   const payload = sql`${JSON.stringify(event.payload)}::jsonb${prelude ? sql` || ${prelude.payload}` : sql``}`;
   // Only a prelude changes the payload, so only then is it read back.

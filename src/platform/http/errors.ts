@@ -7,11 +7,29 @@ export interface ErrorDetail {
 }
 
 /**
+ * What went wrong, in domain terms: services branch on this, never on the HTTP status that the
+ * error handler derives from it.
+ */
+export type ErrorCode = 'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'too_large' | 'unsupported_media_type' | 'rate_limited' | 'failed';
+
+const CODE_OF_STATUS: Record<number, ErrorCode> = {
+  400: 'invalid',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+};
+
+/**
  * An error a service throws on purpose. The error handler turns it into the contract's envelope
  * `{message, errors[]}` with this status; nothing else about it reaches the client.
  */
 export class AppError extends Error {
   readonly errors: ErrorDetail[];
+  readonly code: ErrorCode;
 
   constructor(
     readonly statusCode: number,
@@ -20,8 +38,14 @@ export class AppError extends Error {
     readonly headers: Record<string, string> = {},
   ) {
     super(message);
+    this.code = CODE_OF_STATUS[statusCode] ?? (statusCode < 500 ? 'invalid' : 'failed');
     this.errors = errors.length ? errors : [{ message, field: null, path: null, detail: null }];
   }
+}
+
+/** Whether `err` is an AppError with this code: `isAppError(err, 'not_found')`. */
+export function isAppError(err: unknown, code: ErrorCode): err is AppError {
+  return err instanceof AppError && err.code === code;
 }
 
 export function detail(message: string, field: string | null = null, path: string | null = field): ErrorDetail {

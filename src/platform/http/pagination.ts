@@ -92,3 +92,31 @@ export function pageOf<Row, F>(
   const last = keyOf(page[page.length - 1] as Row);
   return { rows: page, next_cursor: encodeCursor({ filters, after: { ts: last.ts.toISOString(), id: last.id } }) };
 }
+
+/** A keyset position: the timestamp and id of the last row of the previous page. */
+export interface After {
+  ts: Date;
+  id: string;
+}
+
+/**
+ * One page of a keyset-paged list, the cursor dance in one place: decodes `query.cursor` (checked
+ * against `fields`, and against the filters sent beside it, `given`, which default to `filters`),
+ * fetches after its position, and cuts the page with the next cursor carrying `filters`.
+ * `fetch` gets `limit` and returns up to one row more, which tells whether another page follows.
+ */
+export async function paginate<Row, F extends Record<string, unknown>>(list: {
+  query: { cursor?: string; limit?: number };
+  filters: F;
+  fields: { [K in keyof F]: CursorField };
+  given?: Partial<F>;
+  fetch: (page: { after: After | undefined; limit: number; cursorFilters: F | undefined }) => Promise<Row[]>;
+  key: (row: Row) => After;
+  defaultLimit?: number;
+}): Promise<{ rows: Row[]; next_cursor: string | null }> {
+  const limit = list.query.limit ?? list.defaultLimit ?? 100;
+  const state = list.query.cursor ? decodeCursor<F>(list.query.cursor, list.given ?? list.filters, list.fields) : undefined;
+  const after = state && { ts: new Date(state.after.ts), id: state.after.id };
+  const rows = await list.fetch({ after, limit, cursorFilters: state?.filters });
+  return pageOf(rows, limit, list.filters, list.key);
+}

@@ -81,7 +81,7 @@ export function createChargesService(deps: { db: Db; bus: EventBus; orders: Orde
     });
   }
 
-  async function chargeEvent(tx: Tx, order: OrderRef, type: string, charge: Pick<ChargeRow, 'id' | 'approval_status'>) {
+  async function chargeEvent(tx: Tx, order: OrderRef, type: `charge.${'added' | 'changed' | 'removed' | 'approved' | 'rejected'}`, charge: Pick<ChargeRow, 'id' | 'approval_status'>) {
     await appendEvent(tx, bus, {
       tenantId: order.tenantId,
       type,

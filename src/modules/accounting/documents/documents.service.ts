@@ -50,8 +50,8 @@ export async function drawNumberInDateOrder(tx: Tx, tenantId: string, entity: Bi
  * Records a document's event (`sales_invoice.finalized`, `sales_credit_note.posted`...) with the
  * contract's status, for the event feed and the accounting visibility push. Tenant-only.
  */
-export async function documentEvent(tx: Tx, bus: EventBus, row: DocumentRow, what: string) {
-  const entityType = row.kind.toLowerCase();
+export async function documentEvent(tx: Tx, bus: EventBus, row: DocumentRow, what: 'drafted' | 'finalized' | 'deleted' | 'posted' | 'payment_updated' | 'refund_updated') {
+  const entityType = row.kind.toLowerCase() as Lowercase<DocumentKind>;
   await appendEvent(tx, bus, {
     tenantId: row.tenant_id,
     type: `${entityType}.${what}`,

@@ -200,7 +200,7 @@ export function createEInvoiceService(deps: {
         await documentEvent(tx, bus, row, 'drafted');
         await appendEvent(tx, bus, {
           tenantId,
-          type: `${kind.toLowerCase()}.e_invoice_received`,
+          type: `${kind.toLowerCase() as Lowercase<typeof kind>}.e_invoice_received`,
           entityType: kind.toLowerCase(),
           entityId: row.id,
           payload: { id: row.id, external_name: parsed.name, supplier_id: supplier.id, match_status: matchStatus, differences },

@@ -1,0 +1,73 @@
+import { Type } from '@sinclair/typebox';
+import { declareEvents, Nullable, type PayloadsOf, Snapshot } from '../../platform/events/catalog.js';
+
+/** Trip, stop and dispatch events (appended by trips.events.ts and trips.dispatch.ts). */
+const trip = (summary: string) => ({
+  entityType: 'trip',
+  summary,
+  payload: Type.Object({ trip_id: Type.String(), trip_name: Nullable(Type.String()), status: Type.String(), version: Type.Number() }),
+  families: [],
+});
+const stop = (summary: string) => ({
+  entityType: 'order',
+  summary: `${summary} Keyed by the stop's order, so an order's stop events and status changes arrive in order.`,
+  payload: Type.Object({ stop_id: Type.String(), trip_id: Type.String(), order_id: Type.String(), order_snapshot: Snapshot("The contract's VisibilityOrder as of the change.") }),
+  families: ['operational_visibility' as const],
+});
+const dispatch = (summary: string) => ({
+  entityType: 'trip',
+  summary,
+  payload: Type.Object({
+    trip_id: Type.String(),
+    trip_name: Nullable(Type.String()),
+    executor: Type.String(),
+    subcontractor_id: Nullable(Type.String()),
+    message: Snapshot('The SubcontractorDispatch or FleetDispatch message, built in the transaction of the change.'),
+  }),
+  families: ['subcontractor_dispatch' as const, 'fleet_dispatch' as const],
+});
+const answer = (summary: string) => ({
+  entityType: 'trip',
+  summary,
+  payload: Type.Object({ trip_id: Type.String(), trip_name: Nullable(Type.String()), operation: Type.String(), errors: Type.Array(Type.Unknown()), version: Type.Number() }),
+  families: [],
+});
+
+export const tripEvents = declareEvents('trips', {
+  'trip.created': trip('A trip was created.'),
+  'trip.updated': trip('A trip was changed.'),
+  'trip.planned': trip('A trip became PLANNED.'),
+  'trip.completed': trip('Every stop of the trip is completed.'),
+  'trip.cancelled': trip('A trip was cancelled.'),
+  'trip.visibility': {
+    entityType: 'trip',
+    summary: "A trip transition a customer sees (CREATED, PLANNED, COMPLETED): one event per customer, with only that customer's orders and stops.",
+    payload: Type.Object({ trip_id: Type.String(), status: Type.String(), trip_snapshot: Snapshot("The contract's VisibilityTrip as that customer may see it.") }),
+    families: ['operational_visibility'],
+  },
+  'trip.resource_position': {
+    entityType: 'trip',
+    summary: 'A vehicle or driver of the trip reported a position: one event per customer of the trip.',
+    payload: Type.Object({
+      trip_id: Type.String(),
+      resource: Type.Object({ id: Type.String(), type: Type.String(), name: Type.String(), code: Nullable(Type.String()) }),
+      position: Type.Object({ latitude: Type.Number(), longitude: Type.Number() }),
+      recorded_at: Type.String(),
+      trip_snapshot: Snapshot("The contract's VisibilityTrip as that customer may see it."),
+    }),
+    families: ['operational_visibility'],
+  },
+  'stop.arrived': stop('A stop was reached.'),
+  'stop.completed': stop('A stop was completed.'),
+  'stop.eta_changed': stop("A stop's ETA changed."),
+  'trip.dispatch_created': dispatch("A trip was dispatched to its executor (CREATE)."),
+  'trip.dispatch_updated': dispatch("A dispatched trip changed in a way its executor sees (UPDATE, listing the changes)."),
+  'trip.dispatch_cancelled': dispatch('A dispatched trip was withdrawn from its executor (CANCEL).'),
+  'trip.dispatch_accepted': answer("The executor's receiver accepted a dispatch message."),
+  'trip.dispatch_rejected': answer("The executor's receiver rejected a dispatch message (USER_INPUT_ERROR); `errors` says why."),
+});
+
+declare module '../../platform/events/catalog.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface EventPayloads extends PayloadsOf<typeof tripEvents> {}
+}
