@@ -2,6 +2,8 @@
  * Documents: uploads, downloads and the files attached to orders, stops and master data.
  * The only way into this module: other modules, app.ts and services.ts import from here.
  */
+export { DocumentAnswerError, documentSources, isDocumentAnswer } from './document-answers.js';
+export type { DocumentAnswerFile } from './document-answers.js';
 export { orderDocumentsExample } from './documents.examples.js';
 export type { DocumentRow } from './documents.repo.js';
 export { documentsRoutes, orderDocumentsRoutes } from './documents.routes.js';

@@ -4,8 +4,6 @@
  */
 export type { PlanningStop, StopCriteria, StopExecution } from './orders.execution.js';
 export { OrderOutput, OrderStopOutput, ordersSchemas } from './orders.output-schemas.js';
-export { documentSources } from './orders.partial.js';
-export { UpdateFailure, isDocumentAnswer } from './orders.partial-apply.js';
 export { ordersRoutes } from './orders.routes.js';
 export { TimeWindowInput } from './orders.schemas.js';
 export { createOrdersService } from './orders.service.js';
