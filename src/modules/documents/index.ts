@@ -9,5 +9,5 @@ export type { DocumentRow } from './documents.repo.js';
 export { documentsModule } from './documents.module.js';
 export { DocumentOutput, ORDER_DOCUMENT_TYPES } from './documents.schemas.js';
 export { documentOutput } from './documents.service.js';
-export type { AttachToOrderInput, DocumentsService } from './documents.service.js';
+export type { AttachToOrderInput, BlobReferenceCheck, DocumentsService } from './documents.service.js';
 export type { OrderLookup } from './order-documents.service.js';
