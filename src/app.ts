@@ -17,13 +17,7 @@ import { buildLazySerializer, buildRequestValidator } from './platform/http/vali
 import { commonSchemas } from './platform/http/schemas.js';
 import type { App } from './platform/http/types.js';
 import { authModuleRoutes, authModuleSchemas } from './modules/auth/index.js';
-import { companiesRoutes, companySchemas } from './modules/companies/index.js';
-import { companyDocumentsRoutes, companyDocumentSchemas, resourcesRoutes, resourceSchemas, unavailabilityRoutes, unavailabilitySchemas, validitiesRoutes, validitySchemaList } from './modules/resources/index.js';
-import { masterDataDocumentSchemas, documentsRoutes, orderDocumentsRoutes, documentSchemas } from './modules/documents/index.js';
-import { ordersRoutes, ordersSchemas } from './modules/orders/index.js';
 import { eventsModuleRoutes, eventsModuleSchemas } from './modules/events/index.js';
-import { tripsRoutes, tripsSchemas, tripStatusSchemas, tripImportSchemas, tripWebhookRoutes } from './modules/trips/index.js';
-import { trackingRoutes, trackingSchemas } from './modules/tracking/index.js';
 import { webhooksRoutes, webhookSchemas } from './modules/webhooks/index.js';
 import { accountingRoutes, accountingSchemas } from './modules/accounting/index.js';
 import type { Services } from './services.js';
@@ -89,7 +83,21 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   });
   await app.register(swaggerUi, referencePageOptions);
 
-  for (const schema of [...commonSchemas, ...authModuleSchemas, ...companySchemas, ...resourceSchemas, ...unavailabilitySchemas, ...validitySchemaList, ...masterDataDocumentSchemas, ...companyDocumentSchemas, ...documentSchemas, ...ordersSchemas, ...eventsModuleSchemas, ...webhookSchemas, ...tripsSchemas, ...tripStatusSchemas, ...tripImportSchemas, ...trackingSchemas, ...accountingSchemas]) app.addSchema(schema);
+  const { modules } = services;
+  for (const schema of [
+    ...commonSchemas,
+    ...authModuleSchemas,
+    ...modules.companies.schemas,
+    ...modules.resources.schemas,
+    ...modules.documents.schemas,
+    ...modules.orders.schemas,
+    ...eventsModuleSchemas,
+    ...webhookSchemas,
+    ...modules.trips.schemas,
+    ...modules.tracking.schemas,
+    ...accountingSchemas,
+  ])
+    app.addSchema(schema);
 
   registerAuth(app, services.auth.authenticator, config.tokenRateLimitPerMinute);
   registerIdempotency(app, services.db);
@@ -98,17 +106,12 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   app.get('/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () => app.swagger());
 
   authModuleRoutes(app, services.auth, config);
-  companiesRoutes(app, services);
-  resourcesRoutes(app, services);
-  unavailabilityRoutes(app, services);
-  validitiesRoutes(app, services);
-  companyDocumentsRoutes(app, services);
-  await documentsRoutes(app, services);
-  await orderDocumentsRoutes(app, services);
-  ordersRoutes(app, services);
-  tripsRoutes(app, services);
-  await tripWebhookRoutes(app, services);
-  trackingRoutes(app, services);
+  modules.companies.routes(app);
+  modules.resources.routes(app);
+  await modules.documents.routes(app);
+  modules.orders.routes(app);
+  await modules.trips.routes(app);
+  modules.tracking.routes(app);
 
   eventsModuleRoutes(app, services.events);
   webhooksRoutes(app, services);

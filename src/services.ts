@@ -4,14 +4,14 @@ import type { DatabaseHandle } from './platform/db/connect.js';
 import type { EventBus } from './platform/events/bus.js';
 import { createFileBlobStore } from './platform/storage/file-blob-store.js';
 import { createAuth } from './modules/auth/index.js';
-import { createCompaniesService } from './modules/companies/index.js';
-import { createCompanyDocumentsService, createResourcesService, createUnavailabilityService, createValiditiesService } from './modules/resources/index.js';
-import { createDocumentsService, createOrderDocumentsService } from './modules/documents/index.js';
+import { companiesModule } from './modules/companies/index.js';
+import { resourcesModule } from './modules/resources/index.js';
+import { documentsModule, type OrderLookup } from './modules/documents/index.js';
 import { createEvents } from './modules/events/index.js';
 import { createWebhooks } from './modules/webhooks/index.js';
-import { createOrdersService } from './modules/orders/index.js';
-import { createTripsService } from './modules/trips/index.js';
-import { createTrackingService } from './modules/tracking/index.js';
+import { ordersModule } from './modules/orders/index.js';
+import { tripsModule } from './modules/trips/index.js';
+import { trackingModule } from './modules/tracking/index.js';
 import { createAccounting } from './modules/accounting/index.js';
 
 /**
@@ -23,23 +23,32 @@ export async function createServices(deps: { config: Config; database: DatabaseH
   const db = deps.database.db;
   // Seals the server secrets at rest with WAYBILL_CREDENTIALS_KEY, as the webhooks module does receivers' credentials.
   const box = new CredentialBox(config.credentialsKey, config.credentialsKeyPrevious);
-  const companies = createCompaniesService({ db, bus });
-  const resources = createResourcesService({ db, bus, companies });
-  const unavailability = createUnavailabilityService({ db, bus, resources });
+  const companiesMod = companiesModule({ db, bus });
+  const { companies } = companiesMod;
   const auth = await createAuth({ db, bus, tokenTtlSeconds: config.tokenTtlSeconds, companies, box });
   // Documents and the files received with e-invoices share one blob store, so one sweep sees every reference.
   const blobs = createFileBlobStore(config.blobDir);
-  const documents = createDocumentsService({ db, bus, blobs, maxBytes: config.documentMaxBytes });
-  const validities = createValiditiesService({ db, bus, resources, companies, unavailability, documents });
-  const companyDocuments = createCompanyDocumentsService({ db, documents, validities });
-  const orders = createOrdersService({ db, bus, companies, documents });
-  // A document's event carries its order's snapshot; orders attach documents, so they plug in after.
+  // Orders attach documents, so documents are built first and reach orders only once both exist.
+  const orderLookup: OrderLookup = {
+    findVisibleOrder: (principal, orderId) => orders.findVisibleOrder(principal, orderId),
+    matchOrder: (principal, by) => orders.matchOrder(principal, by),
+  };
+  const documentsMod = documentsModule({ db, bus, blobs, maxBytes: config.documentMaxBytes, orders: orderLookup });
+  const { documents, orderDocuments } = documentsMod;
+  const resourcesMod = resourcesModule({ db, bus, companies, documents });
+  const { resources, unavailability, validities, companyDocuments } = resourcesMod;
+  const ordersMod = ordersModule({ db, bus, companies, documents });
+  const { orders } = ordersMod;
+  // A document's event carries its order's snapshot.
   documents.useOrderSnapshots(orders);
-  const orderDocuments = createOrderDocumentsService({ documents, orders });
-  const trips = createTripsService({ db, bus, orders, companies, resources, documents, eta: config.eta });
-  const tracking = createTrackingService({ db, resources, trips });
+  const tripsMod = tripsModule({ db, bus, orders, companies, resources, documents, eta: config.eta, maxBytes: config.documentMaxBytes });
+  const { trips } = tripsMod;
+  const trackingMod = trackingModule({ db, resources, trips });
+  const { tracking } = trackingMod;
   const events = createEvents({ db });
   const accounting = createAccounting({ db, bus, orders, companies, trips, blobs, maxBytes: config.documentMaxBytes });
+  // The sweep keeps the blobs of files received with e-invoices too.
+  documents.registerBlobReferences(accounting.referencedBlobs);
   const webhooks = createWebhooks({
     config,
     database: deps.database,
@@ -48,7 +57,9 @@ export async function createServices(deps: { config: Config; database: DatabaseH
     visibility: orders,
     dispatch: trips,
   });
-  return { config, database: deps.database, db, bus, box, auth, companies, resources, unavailability, validities, orders, trips, tracking, events, webhooks, documents, orderDocuments, companyDocuments, accounting };
+  // Each module's schemas and routes, registered by app.ts in this order (it is openapi.json's order).
+  const modules = { companies: companiesMod, resources: resourcesMod, documents: documentsMod, orders: ordersMod, trips: tripsMod, tracking: trackingMod };
+  return { config, database: deps.database, db, bus, box, auth, companies, resources, unavailability, validities, orders, trips, tracking, events, webhooks, documents, orderDocuments, companyDocuments, accounting, modules };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;

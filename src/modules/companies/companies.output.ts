@@ -4,13 +4,20 @@ import type { StoredContact } from './companies.document.js';
 
 type Details = Record<string, unknown>;
 
+/**
+ * A company as other modules hold it (an order's customer, a trip's subcontractor): they read its
+ * identity and render it with `companyOutput`, and never write it. Read-only so that nothing
+ * outside companies treats it as a row to change; its storage stays companies' own.
+ */
+export type CompanyParty = Readonly<CompanyRow>;
+
 function toNumber(value: unknown): number | null {
   if (value === undefined || value === null) return null;
   return Number(value);
 }
 
 /** A company in the contract's `CompanyDetailOutput` shape (archived contacts left out). */
-export function companyOutput(row: CompanyRow, billTo?: CompanyRow): CompanyDetailOutput {
+export function companyOutput(row: CompanyParty, billTo?: CompanyParty): CompanyDetailOutput {
   const d = row.details as Details;
   const sales = (d.sales ?? {}) as CompanyDetailOutput['sales'];
   const status = (d.status ?? sales.status ?? 'APPROVED') as CompanyDetailOutput['status'];

@@ -13,7 +13,7 @@ import { isUuid } from '../../platform/http/schemas.js';
 import { appendMasterDataEvent, type MasterDataOperation } from '../events/index.js';
 import { createCompanyCache } from './companies.cache.js';
 import { checkDoc, columnsOf, docForCreate, docForPatch, docForReplace, docOfRow, type CompanyDoc, type StoredContact } from './companies.document.js';
-import { companyOutput, isActiveSubcontractorRow } from './companies.output.js';
+import { companyOutput, isActiveSubcontractorRow, type CompanyParty } from './companies.output.js';
 import * as repo from './companies.repo.js';
 import type { CompanyRow } from './companies.repo.js';
 import type { CompanyDetailOutput, CompanyInput, CompanyPartialInput } from './companies.schemas.js';
@@ -192,7 +192,7 @@ export function createCompaniesService(deps: { db: Db; bus: EventBus; cacheTtlMs
      * For other modules (accounting): the companies an accounting package knows by this code. The
      * code is unique per tenant, so this is at most one; a list keeps callers' ambiguity checks simple.
      */
-    async findByAccountingCode(tenantId: string, accountingCode: string): Promise<CompanyRow[]> {
+    async findByAccountingCode(tenantId: string, accountingCode: string): Promise<CompanyParty[]> {
       const row = await repo.findCompanyByAccountingCode(db, tenantId, accountingCode);
       return row ? [row] : [];
     },
@@ -201,7 +201,7 @@ export function createCompaniesService(deps: { db: Db; bus: EventBus; cacheTtlMs
      * For other modules: a company by id, from memory when read a moment ago (see `companies.cache.ts`).
      * A caller inside a transaction passes it as `exec`: on PGlite a read outside it would wait for it.
      */
-    async findById(tenantId: string, id: string, exec: Executor = db): Promise<CompanyRow | undefined> {
+    async findById(tenantId: string, id: string, exec: Executor = db): Promise<CompanyParty | undefined> {
       return cached.get(tenantId, id, () => repo.findCompany(exec, tenantId, id));
     },
 
@@ -236,7 +236,7 @@ export function createCompaniesService(deps: { db: Db; bus: EventBus; cacheTtlMs
      * Resolves an order's `customer` entity: by code first, then by name. Throws a 400 naming the
      * value when nothing or more than one company matches.
      */
-    async resolveByCodeOrName(tenantId: string, entity: { code?: string | null; name?: string | null }): Promise<CompanyRow> {
+    async resolveByCodeOrName(tenantId: string, entity: { code?: string | null; name?: string | null }): Promise<CompanyParty> {
       if (entity.code) {
         const code = entity.code;
         const byCode = await cached.get(tenantId, `code:${code}`, () => repo.findCompanyByCode(db, tenantId, code));

@@ -62,8 +62,8 @@ export async function findVisibleDocument(db: Executor, tenantId: string, id: st
 }
 
 /**
- * Which of these blobs some document row, or a file received with an e-invoice, points at (of any
- * tenant: blobs are shared by content).
+ * Which of these blobs some document row points at (of any tenant: blobs are shared by content).
+ * Other modules' references come from the checks registered with the documents service.
  */
 export async function referencedBlobs(db: Executor, sha256s: string[]): Promise<Set<string>> {
   if (sha256s.length === 0) return new Set();
@@ -71,7 +71,6 @@ export async function referencedBlobs(db: Executor, sha256s: string[]): Promise<
     .selectFrom('documents')
     .select('sha256')
     .where('sha256', 'in', sha256s)
-    .union(db.selectFrom('billing_document_files').select(sql<string>`sha256`.as('sha256')).where('sha256', 'in', sha256s))
     .execute();
   return new Set(rows.map((r) => r.sha256));
 }

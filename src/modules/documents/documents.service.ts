@@ -22,6 +22,12 @@ const MAX_DOCUMENTS_PER_LIST = 1000;
 const SWEEP_BATCH = 500;
 const KNOWN_TYPES: ReadonlySet<string> = new Set(ORDER_DOCUMENT_TYPES);
 
+/**
+ * Another module's answer to "which of these blobs do you still point at?" (e.g. files received
+ * with e-invoices). The blob store is shared, so the sweep keeps a blob any registered check names.
+ */
+export type BlobReferenceCheck = (sha256s: string[]) => Promise<Iterable<string>>;
+
 export const downloadUrl = (id: string) => `/v1/documents/document/${id}/download`;
 
 export function documentOutput(row: DocumentRow): DocumentOutput {
@@ -125,6 +131,7 @@ export function createDocumentsService(deps: { db: Db; bus: EventBus; blobs: Blo
   const { db, bus, blobs, maxBytes } = deps;
   // Orders attach documents, so they are built after documents and plug in with `useOrderSnapshots`.
   let orderSnapshots: OrderSnapshots | undefined;
+  const blobReferenceChecks: BlobReferenceCheck[] = [];
 
   async function storeBlob(write: () => Promise<StoredBlob>): Promise<StoredBlob> {
     try {
@@ -359,11 +366,18 @@ export function createDocumentsService(deps: { db: Db; bus: EventBus; blobs: Blo
         referenced: async (sha256s) => {
           const found = new Set<string>();
           for (let i = 0; i < sha256s.length; i += SWEEP_BATCH) {
-            for (const sha of await repo.referencedBlobs(db, sha256s.slice(i, i + SWEEP_BATCH))) found.add(sha);
+            const batch = sha256s.slice(i, i + SWEEP_BATCH);
+            for (const sha of await repo.referencedBlobs(db, batch)) found.add(sha);
+            for (const check of blobReferenceChecks) for (const sha of await check(batch)) found.add(sha);
           }
           return found;
         },
       });
+    },
+
+    /** Adds another module's blob references to what the sweep keeps (wired once in services.ts). */
+    registerBlobReferences(check: BlobReferenceCheck): void {
+      blobReferenceChecks.push(check);
     },
 
     /** The content of a document the caller may see; anything else is a 404. */

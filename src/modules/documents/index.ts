@@ -2,13 +2,14 @@
  * Documents: uploads, downloads and the files attached to orders, stops and master data.
  * The only way into this module: other modules, app.ts and services.ts import from here.
  */
+export { DocumentAnswerError, documentSources, isDocumentAnswer } from './document-answers.js';
+export type { DocumentAnswerFile } from './document-answers.js';
 export { orderDocumentsExample } from './documents.examples.js';
 export type { DocumentRow } from './documents.repo.js';
-export { documentsRoutes, orderDocumentsRoutes } from './documents.routes.js';
-export { DocumentOutput, ORDER_DOCUMENT_TYPES, documentSchemas } from './documents.schemas.js';
-export { createDocumentsService, documentOutput } from './documents.service.js';
-export type { AttachToOrderInput, DocumentsService } from './documents.service.js';
-export { CompanyDocumentType, CompanyValidityDocumentInput, ResourceValidityDocumentInput, bareDocumentType, masterDataDocumentSchemas } from './master-data-documents.js';
-export type { ValidityDocumentInput } from './master-data-documents.js';
-export { createOrderDocumentsService } from './order-documents.service.js';
+export { documentsModule } from './documents.module.js';
+export { DocumentOutput, ORDER_DOCUMENT_TYPES } from './documents.schemas.js';
+export { documentOutput } from './documents.service.js';
+export type { AttachToOrderInput, BlobReferenceCheck, DocumentsService } from './documents.service.js';
+export type { OrderLookup } from './order-documents.service.js';
 export { documentEvents } from './documents.events.js';
+export type { OrderSnapshots } from './documents.service.js';

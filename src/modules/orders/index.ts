@@ -3,11 +3,8 @@
  * The only way into this module: other modules, app.ts and services.ts import from here.
  */
 export type { PlanningStop, StopCriteria, StopExecution } from './orders.execution.js';
-export { OrderOutput, OrderStopOutput, ordersSchemas } from './orders.output-schemas.js';
-export { documentSources } from './orders.partial.js';
-export { UpdateFailure, isDocumentAnswer } from './orders.partial-apply.js';
-export { ordersRoutes } from './orders.routes.js';
+export { ordersModule } from './orders.module.js';
+export { OrderOutput, OrderStopOutput } from './orders.output-schemas.js';
 export { TimeWindowInput } from './orders.schemas.js';
-export { createOrdersService } from './orders.service.js';
 export type { OrderRef, OrdersService, VisibilityOrder } from './orders.service.js';
 export { orderEvents } from './orders.event-catalog.js';

@@ -1,5 +1,5 @@
 import { CompiledQuery, sql } from 'kysely';
-import { type CompanyRow, type CompaniesService, companySchemas } from '../companies/index.js';
+import { type CompanyParty, type CompaniesService, companySchemas } from '../companies/index.js';
 import type { Db, Executor } from '../../platform/db/database.js';
 import { inTransaction, type Tx } from '../../platform/db/tx.js';
 import type { EventPrelude } from '../../platform/events/append.js';
@@ -31,7 +31,7 @@ type StoredRow = OrderStatusDocumentTable;
 /** An order and its customer exactly as the open transaction wrote and read them. */
 export interface KnownOrder {
   order: OrderAggregate;
-  customer: CompanyRow;
+  customer: CompanyParty;
 }
 
 export type StatusDocuments = ReturnType<typeof createStatusDocuments>;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CompanyRow, CompaniesService } from '../companies/index.js';
+import type { CompanyParty, CompaniesService } from '../companies/index.js';
 import type { Db } from '../../platform/db/database.js';
 import { inTransaction, type Tx } from '../../platform/db/tx.js';
 import type { EventBus } from '../../platform/events/bus.js';
@@ -37,7 +37,7 @@ interface Operation {
   tx: Tx;
   principal: Principal;
   input: OrderInput;
-  customer: CompanyRow;
+  customer: CompanyParty;
 }
 
 interface Outcome {
@@ -79,7 +79,7 @@ export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: Co
    * `customer` out or name that company; naming another one is refused before anything is
    * looked up, so the answer reveals nothing about other companies.
    */
-  async function resolveCustomer(principal: Principal, entity: OrderInput['customer']): Promise<CompanyRow> {
+  async function resolveCustomer(principal: Principal, entity: OrderInput['customer']): Promise<CompanyParty> {
     const named = Boolean(entity?.code || entity?.name);
     if (principal.role === 'CUSTOMER' && principal.companyId) {
       const own = await companies.findById(principal.tenantId, principal.companyId);
@@ -195,7 +195,7 @@ export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: Co
       throw badRequest('An order needs at least one consignment', [detail('at least one consignment is required', 'consignments')]);
     }
     const uploadId = randomUUID();
-    let customer: CompanyRow;
+    let customer: CompanyParty;
     try {
       customer = await resolveCustomer(principal, input.customer);
     } catch (err) {

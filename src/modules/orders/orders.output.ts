@@ -1,4 +1,4 @@
-import { companyOutput, type CompanyRow } from '../companies/index.js';
+import { companyOutput, type CompanyParty } from '../companies/index.js';
 import { visibilityStopStatus, type OrderStatus, type StopStatus } from './order-status.js';
 import type { TObject } from '@sinclair/typebox';
 import { GoodOutput, PackagedItemOutput } from './orders.output-schemas.js';
@@ -71,7 +71,7 @@ function consignmentsOf(order: OrderAggregate, stops: OrderStopOutput[]): OrderC
   });
 }
 
-export function orderOutput(order: OrderAggregate, customer: CompanyRow): OrderOutput {
+export function orderOutput(order: OrderAggregate, customer: CompanyParty): OrderOutput {
   const header = order.header as Json;
   const stops = order.stops.map(stopOutput);
   const pricing = header.pricing as { requested_price?: string | number } | undefined;
@@ -98,7 +98,7 @@ export function orderOutput(order: OrderAggregate, customer: CompanyRow): OrderO
   };
 }
 
-export function orderWithStatus(order: OrderAggregate, customer: CompanyRow): OrderWithStatus {
+export function orderWithStatus(order: OrderAggregate, customer: CompanyParty): OrderWithStatus {
   const output = orderOutput(order, customer);
   const active = output.stops.filter((s) => s.status !== 'CANCELLED' && s.status !== 'IGNORED');
   return {
@@ -192,7 +192,7 @@ export interface VisibilityOrder {
 }
 
 /** The contract's `VisibilityOrder` snapshot the webhook engine sends to visibility receivers. */
-export function visibilityOrder(order: OrderAggregate, customer: CompanyRow): VisibilityOrder {
+export function visibilityOrder(order: OrderAggregate, customer: CompanyParty): VisibilityOrder {
   const header = order.header as Json;
   const first = order.consignments[0];
   return {

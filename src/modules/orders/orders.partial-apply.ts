@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isDocumentAnswer } from '../documents/index.js';
 import { compact, type ConsignmentPlan } from './orders.mapping.js';
 import type { ConsignmentUpdate, GoodUpdate, HandlingUnitUpdate, QuestionAnswers, StopUpdate } from './orders.partial.schemas.js';
 import type { ConsignmentInput, GoodInput, StopInput } from './orders.schemas.js';
@@ -19,12 +20,6 @@ export class UpdateFailure extends Error {
   ) {
     super(message);
   }
-}
-
-/** A document answer: one `{remote_document}` or `{embedded_document}` item, or a list of them. */
-export function isDocumentAnswer(answer: unknown): boolean {
-  const items = Array.isArray(answer) ? answer : [answer];
-  return items.length > 0 && items.every((i) => i && typeof i === 'object' && ('remote_document' in i || 'embedded_document' in i));
 }
 
 export interface DocumentAnswers {

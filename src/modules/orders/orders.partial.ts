@@ -9,12 +9,12 @@ import { canCancel, deriveOrderStatus, type StopStatus } from './order-status.js
 import { appendOrderEvent, cancelOrderRows, type OrderChangeHooks } from './orders.events.js';
 import { compact, rowsOf, type ConsignmentPlan } from './orders.mapping.js';
 import { plansOf } from './orders.output.js';
-import { applyConsignmentUpdate, isDocumentAnswer, UpdateFailure, type DocumentAnswers } from './orders.partial-apply.js';
+import { applyConsignmentUpdate, UpdateFailure, type DocumentAnswers } from './orders.partial-apply.js';
 import type { OrderUpdatePayload, PartialOrderUpdate, PartialOrderUpdateResponse } from './orders.partial.schemas.js';
 import * as repo from './orders.repo.js';
 import type { OrderRow } from './orders.repo.js';
 import { scopeOf } from './orders.scope.js';
-import type { AttachToOrderInput } from '../documents/index.js';
+import { DocumentAnswerError, documentSources, type AttachToOrderInput } from '../documents/index.js';
 import { isUuid } from '../../platform/http/schemas.js';
 import type { StatusDocuments } from './order-status-documents.js';
 
@@ -35,30 +35,6 @@ export interface DocumentAttacher {
 function stateHash(header: unknown, reference: string | null, plans: ConsignmentPlan[]): string {
   const state = { header: compact(header), reference, plans: plans.map((p) => ({ ...p, input: compact(p.input) })) };
   return createHash('sha256').update(JSON.stringify(state)).digest('base64url');
-}
-
-/** A document answer: `{remote_document: {upload_id}}` or `{embedded_document: {...}}`, or a list of them, each optionally typed. */
-export function documentSources(path: string, answer: unknown) {
-  if (!isDocumentAnswer(answer)) {
-    throw new UpdateFailure(`question "${path}": only document answers (remote_document or embedded_document) are supported`, 'NOT_SUPPORTED');
-  }
-  // The question path names the document type unless the item says otherwise: `documents/PROOF_OF_DELIVERY`.
-  const fallbackType = (path.split(/[/.]/).at(-1) ?? path).toUpperCase();
-  const items = (Array.isArray(answer) ? answer : [answer]) as Array<Record<string, unknown>>;
-  return items.map((item) => {
-    const remote = item.remote_document as { upload_id?: unknown } | undefined;
-    const embedded = item.embedded_document as { content?: unknown; content_type?: unknown; filename?: unknown } | undefined;
-    const type = typeof item.document_type === 'string' ? item.document_type : fallbackType;
-    if (remote) {
-      if (typeof remote.upload_id !== 'string') throw new UpdateFailure(`question "${path}": remote_document needs an upload_id`);
-      return { type, source: { uploadId: remote.upload_id } };
-    }
-    const e = embedded ?? {};
-    if (typeof e.content !== 'string' || typeof e.content_type !== 'string' || typeof e.filename !== 'string') {
-      throw new UpdateFailure(`question "${path}": embedded_document needs content, content_type and filename`);
-    }
-    return { type, source: { embedded: { content: e.content, content_type: e.content_type, filename: e.filename } } };
-  });
 }
 
 export function createPartialUpdater(deps: {
@@ -202,7 +178,7 @@ export function createPartialUpdater(deps: {
         response.results.push({ index, outcome: changed ? 'UPDATED' : 'UNCHANGED', order_id: order.id, order_name: order.name });
       } catch (err) {
         // Rule violations and client errors raised by other modules (an unknown upload_id) are this update's failure.
-        const known = err instanceof UpdateFailure ? err : err instanceof AppError && err.statusCode < 500 ? new UpdateFailure(err.message) : undefined;
+        const known = err instanceof UpdateFailure || err instanceof DocumentAnswerError ? err : err instanceof AppError && err.statusCode < 500 ? new UpdateFailure(err.message) : undefined;
         if (!known) throw err;
         response.errors.push({ error_type: known.errorType, error_message: `updates[${index}]: ${known.message}` });
         response.results.push({ index, outcome: 'ERROR', order_id: null, order_name: null });

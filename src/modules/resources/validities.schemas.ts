@@ -3,7 +3,7 @@ import { StringEnum } from '../../platform/http/enum.js';
 import { DateTime, Nullable, opt, Page, Str, Uuid } from '../../platform/http/schemas.js';
 import { ref } from '../../platform/http/types.js';
 import { UnavailabilityWindowQuery } from './unavailability.schemas.js';
-import { CompanyValidityDocumentInput, ResourceValidityDocumentInput } from '../documents/index.js';
+import { CompanyValidityDocumentInput, ResourceValidityDocumentInput } from './master-data-documents.js';
 import { RESOURCE_VALIDITY_REASONS, SUBCONTRACTOR_VALIDITY_REASONS } from './validity-reasons.js';
 
 export const ResourceValidityReason = StringEnum(RESOURCE_VALIDITY_REASONS, { $id: 'ResourceValidityReason' });

@@ -2,6 +2,4 @@
  * Tracking: positions of resources and the ETA updates they cause.
  * The only way into this module: other modules, app.ts and services.ts import from here.
  */
-export { trackingRoutes } from './tracking.routes.js';
-export { trackingSchemas } from './tracking.schemas.js';
-export { createTrackingService } from './tracking.service.js';
+export { trackingModule } from './tracking.module.js';

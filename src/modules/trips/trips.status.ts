@@ -6,8 +6,8 @@ import type { Readable } from 'node:stream';
 import { AppError, badRequest, detail, notFound } from '../../platform/http/errors.js';
 import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
 import type { Principal } from '../../platform/http/principal.js';
-import { type StopCriteria, type OrdersService, documentSources, isDocumentAnswer, UpdateFailure } from '../orders/index.js';
-import type { DocumentsService } from '../documents/index.js';
+import type { StopCriteria, OrdersService } from '../orders/index.js';
+import { DocumentAnswerError, documentSources, isDocumentAnswer, type DocumentAnswerFile, type DocumentsService } from '../documents/index.js';
 import { documentTypeOfKey, keyedFilename } from './stop-documents.js';
 import { progressStop, type Progress, type StatusReport } from './stop-progress.js';
 import { appendStopEvent, appendTripEvent } from './trips.events.js';
@@ -58,7 +58,7 @@ interface Located {
   orderId: string;
 }
 
-type StopFile = ReturnType<typeof documentSources>[number];
+type StopFile = DocumentAnswerFile;
 
 /**
  * The files among a status update's `question_answers` (the contract's document answers:
@@ -123,7 +123,7 @@ export function createStatusIntake(deps: {
     try {
       files = stopFiles(update.stop.question_answers);
     } catch (err) {
-      if (err instanceof UpdateFailure) return result(err.errorType === 'NOT_SUPPORTED' ? 'NOT_SUPPORTED' : 'REJECTED', found.stopId, err.message);
+      if (err instanceof DocumentAnswerError) return result(err.errorType === 'NOT_SUPPORTED' ? 'NOT_SUPPORTED' : 'REJECTED', found.stopId, err.message);
       throw err;
     }
     // Read before the transaction: on PGlite a pool read would wait behind it.

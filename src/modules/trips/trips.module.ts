@@ -1,0 +1,41 @@
+import type { CompaniesService } from '../companies/index.js';
+import type { DocumentsService } from '../documents/index.js';
+import type { OrdersService } from '../orders/index.js';
+import type { ResourcesService } from '../resources/index.js';
+import type { Db } from '../../platform/db/database.js';
+import type { EventBus } from '../../platform/events/bus.js';
+import type { App } from '../../platform/http/types.js';
+import type { EtaSettings } from './eta-estimate.js';
+import { tripImportSchemas } from './trips.import.schemas.js';
+import { tripsRoutes } from './trips.routes.js';
+import { tripsSchemas } from './trips.schemas.js';
+import { createTripsService } from './trips.service.js';
+import { tripStatusSchemas } from './trips.status.schemas.js';
+import { tripWebhookRoutes } from './trips.webhooks.routes.js';
+
+/**
+ * The trips module wired once: its service, the schemas it registers, and its routes (planning and
+ * dispatch, and the inbound webhooks: status updates and trip imports). `maxBytes` bounds a file
+ * sent with a status update (the documents module's limit).
+ */
+export function tripsModule(deps: {
+  db: Db;
+  bus: EventBus;
+  orders: OrdersService;
+  companies: CompaniesService;
+  resources: Pick<ResourcesService, 'requireActiveResources'>;
+  documents: Pick<DocumentsService, 'listForOrder' | 'createForOrder' | 'attachToOrder'>;
+  eta: EtaSettings;
+  maxBytes: number;
+}) {
+  const trips = createTripsService(deps);
+  const config = { documentMaxBytes: deps.maxBytes };
+  return {
+    trips,
+    schemas: [...tripsSchemas, ...tripStatusSchemas, ...tripImportSchemas],
+    async routes(app: App) {
+      tripsRoutes(app, { trips });
+      await tripWebhookRoutes(app, { trips, config });
+    },
+  };
+}
