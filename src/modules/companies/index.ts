@@ -3,8 +3,6 @@
  * The only way into this module: other modules, app.ts and services.ts import from here.
  */
 export { companyExample } from './companies.examples.js';
-/** On its way out: other modules take `CompanyParty`; kept until accounting's side of issue 16 is merged. */
-export type { CompanyRow } from './companies.repo.js';
 export { companiesModule } from './companies.module.js';
 export { CompanyDetailOutput, LocationFields, companySchemas } from './companies.schemas.js';
 export { companyOutput } from './companies.service.js';
