@@ -183,9 +183,9 @@ describe('a dedicated app: low rate limits, a failing route, webhook Basic authe
     };
     const tenant = await services.auth.createTenant('Limited carrier');
     const created = await services.auth.createClient(tenant.id, { name: 'admin', role: 'TENANT' });
-    tenantAdmin = { clientId: created.client.client_id, clientSecret: created.clientSecret, apiClientId: created.client.id, tenantId: tenant.id, companyId: null, auth: '' };
+    tenantAdmin = { clientId: created.client.client_id, clientSecret: created.clientSecret, apiClientId: created.client.id, tenantId: tenant.id, companyId: null, auth: '', app };
     const hook = await services.auth.createClient(tenant.id, { name: 'hook', role: 'TENANT', kind: 'WEBHOOK' });
-    webhook = { clientId: hook.client.client_id, clientSecret: hook.clientSecret, apiClientId: hook.client.id, tenantId: tenant.id, companyId: null, auth: basic(hook.client.client_id, hook.clientSecret) };
+    webhook = { clientId: hook.client.client_id, clientSecret: hook.clientSecret, apiClientId: hook.client.id, tenantId: tenant.id, companyId: null, auth: basic(hook.client.client_id, hook.clientSecret), app };
   });
   afterAll(() => close());
 

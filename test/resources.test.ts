@@ -1,22 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, newClient, newCompany, newTenant, type Client, type TestContext } from './support/app.js';
-import { expectContract } from './support/contract.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { newClient, newCompany, newTenant, type Client, useApp } from './support/app.js';
+import { expectContract, expectError } from './support/contract.js';
+import { as, type Answer as Res } from './support/requests.js';
 
-let ctx: TestContext;
+const ctx = useApp();
 let admin: Client;
 
 beforeAll(async () => {
-  ctx = await createTestApp();
   admin = await newTenant(ctx, 'Fleet carrier');
 });
-afterAll(() => ctx.close());
 
-type Res = Awaited<ReturnType<TestContext['app']['inject']>>;
 const BASE = '/v1/resources/resource';
-
-function call(auth: string, method: 'GET' | 'PUT' | 'PATCH' | 'DELETE' | 'POST', url: string, payload?: object, headers: Record<string, string> = {}) {
-  return ctx.app.inject({ method, url, headers: { authorization: auth, ...headers }, ...(payload ? { payload } : {}) });
-}
 
 /** The contract's output schema for each variant's sub-object key. */
 const OUTPUT_SCHEMA: Record<string, string> = {
@@ -32,12 +26,6 @@ function expectResource(res: Res, variant: string) {
   return body;
 }
 
-function expectError(res: Res, status: number) {
-  expect(res.statusCode, res.body).toBe(status);
-  expectContract('ValidationErrorResponse', res.json());
-  return res.json() as { errors: Array<{ field: string | null }> };
-}
-
 const VARIANTS: Array<[string, string, Record<string, unknown>, Record<string, unknown>]> = [
   ['driver', 'DRIVER', { first_name: 'Ana', last_name: 'Silva', email_address: 'ana@fleet.example', date_of_birth: '1990-04-01', phone_number: '+32470000000' }, { last_name: 'Silva-Costa' }],
   ['tractor', 'TRACTOR', { license_plate: '1-TRC-001', tare_weight_kg: 7800, axle_configuration: 'AC_4_X_2', emission_class: 'EURO_6', fuel_type: 'DIESEL' }, { tare_weight_kg: '7850.25' }],
@@ -51,32 +39,32 @@ const VARIANTS: Array<[string, string, Record<string, unknown>, Record<string, u
 
 describe('resource variants', () => {
   it.each(VARIANTS)('%s: created, read, replaced, patched and archived in the contract shape', async (variant, type, props, patch) => {
-    const created = expectResource(await call(admin.auth, 'POST', BASE, { name: `My ${variant}`, external_id: `EXT-${variant}`, [variant]: props }), variant);
+    const created = expectResource(await as(admin).post(BASE, { name: `My ${variant}`, external_id: `EXT-${variant}`, [variant]: props }), variant);
     expect(created).toMatchObject({ name: `My ${variant}`, resource_type: type, external_id: `EXT-${variant}`, is_active: true, is_external_resource: false });
     for (const [field, value] of Object.entries(props)) {
       // Measures come back as decimal strings, everything else as sent.
       expect(created[variant][field]).toBe(typeof value === 'number' ? String(value) : value);
     }
     const url = `${BASE}/${created.row_id}`;
-    const read = await call(admin.auth, 'GET', url);
+    const read = await as(admin).get(url);
     expect(expectResource(read, variant)).toEqual(created);
     expect(read.headers.etag).toBe('"1"');
 
-    const replaced = expectResource(await call(admin.auth, 'PUT', url, { name: `Renamed ${variant}`, external_id: `EXT-${variant}`, resource_type: type }), variant);
+    const replaced = expectResource(await as(admin).put(url, { name: `Renamed ${variant}`, external_id: `EXT-${variant}`, resource_type: type }), variant);
     expect(replaced).toMatchObject({ name: `Renamed ${variant}`, [variant]: {} });
 
-    const patched = expectResource(await call(admin.auth, 'PATCH', url, { note: 'patched', [variant]: patch }), variant);
+    const patched = expectResource(await as(admin).patch(url, { note: 'patched', [variant]: patch }), variant);
     expect(patched).toMatchObject({ name: `Renamed ${variant}`, note: 'patched' });
     for (const [field, value] of Object.entries(patch)) expect(patched[variant][field]).toBe(typeof value === 'number' ? String(value) : value);
 
-    const archived = await call(admin.auth, 'DELETE', url);
+    const archived = await as(admin).delete(url);
     expect(archived.statusCode).toBe(204);
-    expect(expectResource(await call(admin.auth, 'GET', url), variant).is_active).toBe(false);
-    expect((await call(admin.auth, 'GET', `${BASE}?external_id=EXT-${variant}`)).json().items[0].is_active).toBe(false);
+    expect(expectResource(await as(admin).get(url), variant).is_active).toBe(false);
+    expect((await as(admin).get(`${BASE}?external_id=EXT-${variant}`)).json().items[0].is_active).toBe(false);
   });
 
   it('accepts resource_type alone, and returns it additively', async () => {
-    const created = expectResource(await call(admin.auth, 'POST', BASE, { name: 'Bare driver', resource_type: 'DRIVER' }), 'driver');
+    const created = expectResource(await as(admin).post(BASE, { name: 'Bare driver', resource_type: 'DRIVER' }), 'driver');
     expect(created).toMatchObject({ resource_type: 'DRIVER', driver: {} });
   });
 
@@ -91,31 +79,31 @@ describe('resource variants', () => {
     ['a missing name', { driver: {} }, 'name'],
     ['a bad e-mail', { name: 'Bad mail', driver: { email_address: 'nope' } }, 'email_address'],
   ])('refuses %s with the 400 envelope', async (_name, body, field) => {
-    const res = expectError(await call(admin.auth, 'POST', BASE, body), 400);
+    const res = expectError(await as(admin).post(BASE, body), 400);
     expect(res.errors.map((e) => e.field)).toContain(field);
   });
 
   it('refuses a change of variant on PUT and PATCH', async () => {
-    const created = (await call(admin.auth, 'POST', BASE, { name: 'Fixed kind', van: {} })).json();
-    expectError(await call(admin.auth, 'PUT', `${BASE}/${created.row_id}`, { name: 'Now a truck', truck: {} }), 400);
-    expectError(await call(admin.auth, 'PATCH', `${BASE}/${created.row_id}`, { container: {} }), 400);
+    const created = (await as(admin).post(BASE, { name: 'Fixed kind', van: {} })).json();
+    expectError(await as(admin).put(`${BASE}/${created.row_id}`, { name: 'Now a truck', truck: {} }), 400);
+    expectError(await as(admin).patch(`${BASE}/${created.row_id}`, { container: {} }), 400);
   });
 });
 
 describe('resource fields', () => {
   it('keeps external_id unique per tenant', async () => {
-    expectResource(await call(admin.auth, 'POST', BASE, { name: 'First', external_id: 'DUP-1', driver: {} }), 'driver');
-    const dup = expectError(await call(admin.auth, 'POST', BASE, { name: 'Second', external_id: 'DUP-1', driver: {} }), 409);
+    expectResource(await as(admin).post(BASE, { name: 'First', external_id: 'DUP-1', driver: {} }), 'driver');
+    const dup = expectError(await as(admin).post(BASE, { name: 'Second', external_id: 'DUP-1', driver: {} }), 409);
     expect(dup.errors[0]?.field).toBe('external_id');
-    const other = (await call(admin.auth, 'POST', BASE, { name: 'Third', external_id: 'DUP-2', driver: {} })).json();
-    expectError(await call(admin.auth, 'PATCH', `${BASE}/${other.row_id}`, { external_id: 'DUP-1' }), 409);
+    const other = (await as(admin).post(BASE, { name: 'Third', external_id: 'DUP-2', driver: {} })).json();
+    expectError(await as(admin).patch(`${BASE}/${other.row_id}`, { external_id: 'DUP-1' }), 409);
     const elsewhere = await newTenant(ctx, 'Other fleet');
-    expect((await call(elsewhere.auth, 'POST', BASE, { name: 'Same id elsewhere', external_id: 'DUP-1', driver: {} })).statusCode).toBe(200);
+    expect((await as(elsewhere).post(BASE, { name: 'Same id elsewhere', external_id: 'DUP-1', driver: {} })).statusCode).toBe(200);
   });
 
   it('replaces extras when sent, clears them with [], and keeps integrations', async () => {
     const created = expectResource(
-      await call(admin.auth, 'POST', BASE, {
+      await as(admin).post(BASE, {
         name: 'Equipped', truck: {}, extras: [{ code: 'TAIL_LIFT' }, { code: 'ADR' }], integrations: { telematics: { active: true, object_id: '1234' } },
       }),
       'truck',
@@ -123,40 +111,40 @@ describe('resource fields', () => {
     expect(created.extras.map((e: { code: string }) => e.code)).toEqual(['TAIL_LIFT', 'ADR']);
     expect(created.integrations).toEqual({ telematics: { active: true, object_id: '1234' } });
     const url = `${BASE}/${created.row_id}`;
-    const same = expectResource(await call(admin.auth, 'PATCH', url, { extras: [{ code: 'ADR' }] }), 'truck');
+    const same = expectResource(await as(admin).patch(url, { extras: [{ code: 'ADR' }] }), 'truck');
     expect(same.extras).toEqual([created.extras[1]]);
-    expect(expectResource(await call(admin.auth, 'PATCH', url, { note: 'untouched extras' }), 'truck').extras).toHaveLength(1);
-    expect(expectResource(await call(admin.auth, 'PATCH', url, { extras: [] }), 'truck').extras).toEqual([]);
+    expect(expectResource(await as(admin).patch(url, { note: 'untouched extras' }), 'truck').extras).toHaveLength(1);
+    expect(expectResource(await as(admin).patch(url, { extras: [] }), 'truck').extras).toEqual([]);
   });
 
   it('links a subcontractor company and refuses a company that is not one', async () => {
     const subco = await newCompany(ctx, admin, { name: 'Haulier', is_subcontractor: true, is_customer: false });
     const shipper = await newCompany(ctx, admin, { name: 'Shipper only' });
-    const linked = expectResource(await call(admin.auth, 'POST', BASE, { name: 'Their truck', truck: {}, subcontractor: { row_id: subco } }), 'truck');
+    const linked = expectResource(await as(admin).post(BASE, { name: 'Their truck', truck: {}, subcontractor: { row_id: subco } }), 'truck');
     expect(linked).toMatchObject({ subcontractor: { row_id: subco }, is_external_resource: true });
-    expectError(await call(admin.auth, 'POST', BASE, { name: 'Bad link', truck: {}, subcontractor: { row_id: shipper } }), 400);
+    expectError(await as(admin).post(BASE, { name: 'Bad link', truck: {}, subcontractor: { row_id: shipper } }), 400);
     const other = await newTenant(ctx, 'Subco elsewhere');
-    expectError(await call(other.auth, 'POST', BASE, { name: 'Foreign link', truck: {}, subcontractor: { row_id: subco } }), 400);
+    expectError(await as(other).post(BASE, { name: 'Foreign link', truck: {}, subcontractor: { row_id: subco } }), 400);
   });
 });
 
 describe('resource groups', () => {
   it('allocates a resource to a group with PATCH, removes it with null, and lists live groups', async () => {
-    const group = await call(admin.auth, 'POST', '/v1/resources/resource_groups', { name: 'Night shift', code: 'NIGHT' });
+    const group = await as(admin).post('/v1/resources/resource_groups', { name: 'Night shift', code: 'NIGHT' });
     expect(group.statusCode).toBe(200);
-    const created = (await call(admin.auth, 'POST', BASE, { name: 'Grouped', driver: {} })).json();
+    const created = (await as(admin).post(BASE, { name: 'Grouped', driver: {} })).json();
     const url = `${BASE}/${created.row_id}`;
-    const grouped = expectResource(await call(admin.auth, 'PATCH', url, { resource_group: { id: group.json().id } }), 'driver');
+    const grouped = expectResource(await as(admin).patch(url, { resource_group: { id: group.json().id } }), 'driver');
     expect(grouped.resource_groups).toEqual([{ id: group.json().id, name: 'Night shift', code: 'NIGHT' }]);
-    expect(expectResource(await call(admin.auth, 'PATCH', url, { note: 'stays grouped' }), 'driver').resource_groups).toHaveLength(1);
-    expect(expectResource(await call(admin.auth, 'PATCH', url, { resource_group: null }), 'driver').resource_groups).toEqual([]);
-    expectError(await call(admin.auth, 'PATCH', url, { resource_group: { id: '00000000-0000-4000-8000-000000000000' } }), 400);
+    expect(expectResource(await as(admin).patch(url, { note: 'stays grouped' }), 'driver').resource_groups).toHaveLength(1);
+    expect(expectResource(await as(admin).patch(url, { resource_group: null }), 'driver').resource_groups).toEqual([]);
+    expectError(await as(admin).patch(url, { resource_group: { id: '00000000-0000-4000-8000-000000000000' } }), 400);
 
-    const list = await call(admin.auth, 'GET', '/v1/resources/resource_groups');
+    const list = await as(admin).get('/v1/resources/resource_groups');
     expectContract('ListResourceGroupOutput', list.json());
     expect(list.json().items.map((g: { code: string }) => g.code)).toContain('NIGHT');
     const other = await newTenant(ctx, 'Groupless');
-    expect((await call(other.auth, 'GET', '/v1/resources/resource_groups')).json().items).toEqual([]);
+    expect((await as(other).get('/v1/resources/resource_groups')).json().items).toEqual([]);
   });
 });
 
@@ -164,12 +152,12 @@ describe('GET /v1/resources/resource', () => {
   let fleet: Client;
   beforeAll(async () => {
     fleet = await newTenant(ctx, 'Filter fleet');
-    for (const [variant, , props] of VARIANTS) await call(fleet.auth, 'POST', BASE, { name: `F ${variant}`, external_id: `F-${variant}`, [variant]: props });
+    for (const [variant, , props] of VARIANTS) await as(fleet).post(BASE, { name: `F ${variant}`, external_id: `F-${variant}`, [variant]: props });
   });
 
   it('filters by external_id, external_id:in, resource_type and resource_type:in', async () => {
     const names = async (query: string) => {
-      const res = await call(fleet.auth, 'GET', `${BASE}?${query}`);
+      const res = await as(fleet).get(`${BASE}?${query}`);
       expect(res.statusCode, res.body).toBe(200);
       expectContract('ListResourceOutput', res.json());
       return res.json().items.map((r: { name: string }) => r.name).sort();
@@ -179,8 +167,8 @@ describe('GET /v1/resources/resource', () => {
     expect(await names('resource_type=RIGID')).toEqual(['F truck']);
     expect(await names('resource_type:in=TRAILER,FULL_TRAILER')).toEqual(['F full_trailer', 'F trailer']);
     expect(await names('resource_type=FERRY')).toEqual([]);
-    expectError(await call(fleet.auth, 'GET', `${BASE}?resource_type=BOAT`), 400);
-    expectError(await call(fleet.auth, 'GET', `${BASE}?resource_type:in=TRAILER,boat`), 400);
+    expectError(await as(fleet).get(`${BASE}?resource_type=BOAT`), 400);
+    expectError(await as(fleet).get(`${BASE}?resource_type:in=TRAILER,boat`), 400);
   });
 
   it('pages with a cursor that keeps its filters, and never skips a resource changed during the walk', async () => {
@@ -188,11 +176,11 @@ describe('GET /v1/resources/resource', () => {
     let cursor: string | null = null;
     let round = 0;
     do {
-      const res: Res = await call(fleet.auth, 'GET', `${BASE}?limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+      const res: Res = await as(fleet).get(`${BASE}?limit=3${cursor ? `&cursor=${cursor}` : ''}`);
       expectContract('ListResourceOutput', res.json());
       const items = res.json().items as Array<{ row_id: string }>;
       for (const item of items) seen.set(item.row_id, (seen.get(item.row_id) ?? 0) + 1);
-      if (round === 0) await call(fleet.auth, 'PATCH', `${BASE}/${items[0]?.row_id}`, { note: 'changed behind the cursor' });
+      if (round === 0) await as(fleet).patch(`${BASE}/${items[0]?.row_id}`, { note: 'changed behind the cursor' });
       cursor = res.json().next_cursor;
       round++;
     } while (cursor);
@@ -204,43 +192,43 @@ describe('GET /v1/resources/resource', () => {
 describe('isolation', () => {
   it('hides other tenants\' resources and is for TENANT clients only', async () => {
     const other = await newTenant(ctx, 'Isolated fleet');
-    const theirs = (await call(other.auth, 'POST', BASE, { name: 'Theirs', external_id: 'ISO-1', driver: {} })).json();
-    expectError(await call(admin.auth, 'GET', `${BASE}/${theirs.row_id}`), 404);
-    expectError(await call(admin.auth, 'PATCH', `${BASE}/${theirs.row_id}`, { note: 'x' }), 404);
-    expectError(await call(admin.auth, 'DELETE', `${BASE}/${theirs.row_id}`), 404);
-    expect((await call(admin.auth, 'GET', `${BASE}?external_id=ISO-1`)).json().items).toEqual([]);
+    const theirs = (await as(other).post(BASE, { name: 'Theirs', external_id: 'ISO-1', driver: {} })).json();
+    expectError(await as(admin).get(`${BASE}/${theirs.row_id}`), 404);
+    expectError(await as(admin).patch(`${BASE}/${theirs.row_id}`, { note: 'x' }), 404);
+    expectError(await as(admin).delete(`${BASE}/${theirs.row_id}`), 404);
+    expect((await as(admin).get(`${BASE}?external_id=ISO-1`)).json().items).toEqual([]);
 
     const company = await newCompany(ctx, admin, { name: 'Portal user', is_subcontractor: true });
     for (const role of ['CUSTOMER', 'SUBCONTRACTOR'] as const) {
       const client = await newClient(ctx, admin.tenantId, role, { companyId: company });
-      expectError(await call(client.auth, 'GET', BASE), 403);
-      expectError(await call(client.auth, 'POST', BASE, { name: 'Mine', driver: {} }), 403);
-      expectError(await call(client.auth, 'GET', '/v1/resources/resource_groups'), 403);
+      expectError(await as(client).get(BASE), 403);
+      expectError(await as(client).post(BASE, { name: 'Mine', driver: {} }), 403);
+      expectError(await as(client).get('/v1/resources/resource_groups'), 403);
     }
   });
 });
 
 describe('If-Match and requireActiveResources', () => {
   it('answers 412 on a stale ETag', async () => {
-    const created = await call(admin.auth, 'POST', BASE, { name: 'Versioned', tractor: {} });
+    const created = await as(admin).post(BASE, { name: 'Versioned', tractor: {} });
     const url = `${BASE}/${created.json().row_id}`;
     const etag = created.headers.etag as string;
-    expect((await call(admin.auth, 'PATCH', url, { note: 'one' }, { 'if-match': etag })).statusCode).toBe(200);
-    expectError(await call(admin.auth, 'PATCH', url, { note: 'two' }, { 'if-match': etag }), 412);
-    expectError(await call(admin.auth, 'DELETE', url, undefined, { 'if-match': etag }), 412);
+    expect((await as(admin).patch(url, { note: 'one' }, { 'if-match': etag })).statusCode).toBe(200);
+    expectError(await as(admin).patch(url, { note: 'two' }, { 'if-match': etag }), 412);
+    expectError(await as(admin).delete(url, undefined, { 'if-match': etag }), 412);
   });
 
   it('lets other modules check that resources exist, are active and are the tenant\'s', async () => {
-    const active = (await call(admin.auth, 'POST', BASE, { name: 'Usable', driver: {} })).json().row_id as string;
-    const archived = (await call(admin.auth, 'POST', BASE, { name: 'Retired', driver: {} })).json().row_id as string;
-    await call(admin.auth, 'DELETE', `${BASE}/${archived}`);
+    const active = (await as(admin).post(BASE, { name: 'Usable', driver: {} })).json().row_id as string;
+    const archived = (await as(admin).post(BASE, { name: 'Retired', driver: {} })).json().row_id as string;
+    await as(admin).delete(`${BASE}/${archived}`);
     const check = (ids: string[], tenantId = admin.tenantId) => ctx.services.resources.requireActiveResources(tenantId, ids);
     expect(await check([active])).toEqual([expect.objectContaining({ id: active, resourceType: 'DRIVER', name: 'Usable' })]);
     await expect(check([active, archived])).rejects.toMatchObject({ statusCode: 400, errors: [expect.objectContaining({ path: 'resources.1' })] });
     const other = await newTenant(ctx, 'Not yours');
     await expect(check([active], other.tenantId)).rejects.toMatchObject({ statusCode: 400 });
     // PATCH is_active: true brings an archived resource back.
-    await call(admin.auth, 'PATCH', `${BASE}/${archived}`, { is_active: true });
+    await as(admin).patch(`${BASE}/${archived}`, { is_active: true });
     expect(await check([archived])).toHaveLength(1);
   });
 });

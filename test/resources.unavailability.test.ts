@@ -1,20 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, newClient, newCompany, newTenant, type Client, type TestContext } from './support/app.js';
-import { expectContract } from './support/contract.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { newClient, newCompany, newTenant, type Client, useApp } from './support/app.js';
+import { expectContract, expectError } from './support/contract.js';
+import { as, type Answer as Res } from './support/requests.js';
 
-let ctx: TestContext;
+const ctx = useApp();
 let admin: Client;
 let driver: string;
 let truck: string;
 
-type Res = Awaited<ReturnType<TestContext['app']['inject']>>;
-
-function call(auth: string, method: 'GET' | 'PUT' | 'DELETE' | 'POST', url: string, payload?: object) {
-  return ctx.app.inject({ method, url, headers: { authorization: auth }, ...(payload ? { payload } : {}) });
-}
-
 async function newResource(client: Client, body: object): Promise<string> {
-  const res = await call(client.auth, 'POST', '/v1/resources/resource', body);
+  const res = await as(client).post('/v1/resources/resource', body);
   expect(res.statusCode, res.body).toBe(200);
   return res.json().row_id;
 }
@@ -27,36 +22,28 @@ function expectPeriod(res: Res) {
   return res.json();
 }
 
-function expectError(res: Res, status: number) {
-  expect(res.statusCode, res.body).toBe(status);
-  expectContract('ValidationErrorResponse', res.json());
-  return res.json() as { errors: Array<{ field: string | null }> };
-}
-
 beforeAll(async () => {
-  ctx = await createTestApp();
   admin = await newTenant(ctx, 'Availability carrier');
   driver = await newResource(admin, { name: 'Dana', driver: {} });
   truck = await newResource(admin, { name: 'Truck 7', truck: {} });
 });
-afterAll(() => ctx.close());
 
 describe('unavailability of one resource', () => {
   it('is created, read, replaced and deleted; deleted periods are gone for good', async () => {
     const created = expectPeriod(
-      await call(admin.auth, 'POST', periods(driver), { start_time: '2026-12-24T00:00:00+01:00', end_time: '2026-12-27T00:00:00+01:00', reason: 'DRIVER_HOLIDAY', external_id: 'HR-1' }),
+      await as(admin).post(periods(driver), { start_time: '2026-12-24T00:00:00+01:00', end_time: '2026-12-27T00:00:00+01:00', reason: 'DRIVER_HOLIDAY', external_id: 'HR-1' }),
     );
     expect(created).toMatchObject({ start_time: '2026-12-23T23:00:00.000Z', end_time: '2026-12-26T23:00:00.000Z', reason: 'DRIVER_HOLIDAY', external_id: 'HR-1' });
     const url = `${periods(driver)}/${created.id}`;
-    expect(expectPeriod(await call(admin.auth, 'GET', url))).toEqual(created);
+    expect(expectPeriod(await as(admin).get(url))).toEqual(created);
 
-    const replaced = expectPeriod(await call(admin.auth, 'PUT', url, { start_time: '2026-12-24T00:00:00Z', reason: 'DRIVER_SICKNESS' }));
+    const replaced = expectPeriod(await as(admin).put(url, { start_time: '2026-12-24T00:00:00Z', reason: 'DRIVER_SICKNESS' }));
     expect(replaced).toMatchObject({ id: created.id, end_time: null, reason: 'DRIVER_SICKNESS', external_id: null });
 
-    expect((await call(admin.auth, 'DELETE', url)).statusCode).toBe(204);
-    expectError(await call(admin.auth, 'GET', url), 404);
-    expectError(await call(admin.auth, 'PUT', url, { start_time: '2026-12-24T00:00:00Z', reason: 'DRIVER_OTHER' }), 404);
-    expectError(await call(admin.auth, 'DELETE', url), 404);
+    expect((await as(admin).delete(url)).statusCode).toBe(204);
+    expectError(await as(admin).get(url), 404);
+    expectError(await as(admin).put(url, { start_time: '2026-12-24T00:00:00Z', reason: 'DRIVER_OTHER' }), 404);
+    expectError(await as(admin).delete(url), 404);
   });
 
   it.each([
@@ -67,23 +54,23 @@ describe('unavailability of one resource', () => {
     ['a time without offset', { start_time: '2026-12-24T10:00:00', reason: 'DRIVER_OTHER' }, 'start_time'],
     ['no start', { reason: 'DRIVER_OTHER' }, 'start_time'],
   ])('refuses %s with the 400 envelope', async (_name, body, field) => {
-    expect(expectError(await call(admin.auth, 'POST', periods(driver), body), 400).errors.map((e) => e.field)).toContain(field);
+    expect(expectError(await as(admin).post(periods(driver), body), 400).errors.map((e) => e.field)).toContain(field);
   });
 
   it('takes vehicle and subcontractor reasons for vehicles, and refuses driver reasons', async () => {
-    expectPeriod(await call(admin.auth, 'POST', periods(truck), { start_time: '2027-01-05T08:00:00Z', end_time: '2027-01-05T17:00:00Z', reason: 'VEHICLE_MOT_TEST' }));
-    expectPeriod(await call(admin.auth, 'POST', periods(truck), { start_time: '2027-01-06T08:00:00Z', reason: 'SUBCONTRACTOR_OTHER' }));
-    expectError(await call(admin.auth, 'POST', periods(truck), { start_time: '2027-01-05T08:00:00Z', reason: 'DRIVER_HOLIDAY' }), 400);
+    expectPeriod(await as(admin).post(periods(truck), { start_time: '2027-01-05T08:00:00Z', end_time: '2027-01-05T17:00:00Z', reason: 'VEHICLE_MOT_TEST' }));
+    expectPeriod(await as(admin).post(periods(truck), { start_time: '2027-01-06T08:00:00Z', reason: 'SUBCONTRACTOR_OTHER' }));
+    expectError(await as(admin).post(periods(truck), { start_time: '2027-01-05T08:00:00Z', reason: 'DRIVER_HOLIDAY' }), 400);
   });
 
   it('lists by time window, open-ended periods included, with cursor paging', async () => {
     const resource = await newResource(admin, { name: 'Windowed', tractor: {} });
-    const make = (start: string, end: string | null) => call(admin.auth, 'POST', periods(resource), { start_time: start, end_time: end, reason: 'VEHICLE_SERVICE' });
+    const make = (start: string, end: string | null) => as(admin).post(periods(resource), { start_time: start, end_time: end, reason: 'VEHICLE_SERVICE' });
     const early = expectPeriod(await make('2027-02-01T00:00:00Z', '2027-02-02T00:00:00Z')).id;
     const middle = expectPeriod(await make('2027-02-10T00:00:00Z', '2027-02-12T00:00:00Z')).id;
     const open = expectPeriod(await make('2027-02-20T00:00:00Z', null)).id;
     const window = async (query: string) => {
-      const res = await call(admin.auth, 'GET', `${periods(resource)}${query}`);
+      const res = await as(admin).get(`${periods(resource)}${query}`);
       expect(res.statusCode, res.body).toBe(200);
       expectContract('ListResourceUnavailabilityOutput', res.json());
       return res.json().items.map((p: { id: string }) => p.id);
@@ -92,9 +79,9 @@ describe('unavailability of one resource', () => {
     expect(await window('?start_time=2027-02-11T00:00:00Z&end_time=2027-02-15T00:00:00Z')).toEqual([middle]);
     expect(await window('?start_time=2028-01-01T00:00:00Z')).toEqual([open]);
     expect(await window('?end_time=2027-02-05T00:00:00Z')).toEqual([early]);
-    const first = (await call(admin.auth, 'GET', `${periods(resource)}?limit=2`)).json();
+    const first = (await as(admin).get(`${periods(resource)}?limit=2`)).json();
     expect(first.items).toHaveLength(2);
-    expect((await call(admin.auth, 'GET', `${periods(resource)}?cursor=${first.next_cursor}`)).json().items.map((p: { id: string }) => p.id)).toEqual([open]);
+    expect((await as(admin).get(`${periods(resource)}?cursor=${first.next_cursor}`)).json().items.map((p: { id: string }) => p.id)).toEqual([open]);
   });
 });
 
@@ -104,11 +91,11 @@ describe('GET /v1/resources/unavailability (change feed)', () => {
     const a = await newResource(tenant, { name: 'A', driver: {} });
     const b = await newResource(tenant, { name: 'B', van: {} });
     const start = new Date(Date.now() - 1000).toISOString();
-    const kept = (await call(tenant.auth, 'POST', periods(a), { start_time: '2027-03-01T00:00:00Z', reason: 'DRIVER_TRAINING' })).json();
-    const gone = (await call(tenant.auth, 'POST', periods(b), { start_time: '2027-03-02T00:00:00Z', reason: 'VEHICLE_REPAIR' })).json();
-    expect((await call(tenant.auth, 'DELETE', `${periods(b)}/${gone.id}`)).statusCode).toBe(204);
+    const kept = (await as(tenant).post(periods(a), { start_time: '2027-03-01T00:00:00Z', reason: 'DRIVER_TRAINING' })).json();
+    const gone = (await as(tenant).post(periods(b), { start_time: '2027-03-02T00:00:00Z', reason: 'VEHICLE_REPAIR' })).json();
+    expect((await as(tenant).delete(`${periods(b)}/${gone.id}`)).statusCode).toBe(204);
 
-    const feed = await call(tenant.auth, 'GET', `/v1/resources/unavailability?updated_after=${encodeURIComponent(start)}`);
+    const feed = await as(tenant).get(`/v1/resources/unavailability?updated_after=${encodeURIComponent(start)}`);
     expect(feed.statusCode, feed.body).toBe(200);
     const items = feed.json().items as Array<{ id: string; deleted: boolean; resource_id: string; version: number; timestamp_updated: string }>;
     expect(items.map((i) => [i.id, i.deleted, i.resource_id])).toEqual([
@@ -119,11 +106,11 @@ describe('GET /v1/resources/unavailability (change feed)', () => {
       const { deleted: _d, version: _v, ...period } = item;
       expectContract('ResourceUnavailabilityOutput', period);
     }
-    const after = await call(tenant.auth, 'GET', `/v1/resources/unavailability?updated_after=${encodeURIComponent(items[1]?.timestamp_updated as string)}`);
+    const after = await as(tenant).get(`/v1/resources/unavailability?updated_after=${encodeURIComponent(items[1]?.timestamp_updated as string)}`);
     expect(after.json().items).toEqual([]);
     // Another tenant's feed stays empty.
     const other = await newTenant(ctx, 'Other feed');
-    expect((await call(other.auth, 'GET', '/v1/resources/unavailability')).json().items).toEqual([]);
+    expect((await as(other).get('/v1/resources/unavailability')).json().items).toEqual([]);
   });
 });
 
@@ -131,16 +118,16 @@ describe('isolation', () => {
   it('hides other tenants\' resources and periods, and is for TENANT clients only', async () => {
     const other = await newTenant(ctx, 'Foreign availability');
     const theirs = await newResource(other, { name: 'Theirs', driver: {} });
-    const period = (await call(other.auth, 'POST', periods(theirs), { start_time: '2027-04-01T00:00:00Z', reason: 'DRIVER_OTHER' })).json();
-    expectError(await call(admin.auth, 'GET', periods(theirs)), 404);
-    expectError(await call(admin.auth, 'POST', periods(theirs), { start_time: '2027-04-01T00:00:00Z', reason: 'DRIVER_OTHER' }), 404);
-    expectError(await call(admin.auth, 'GET', `${periods(theirs)}/${period.id}`), 404);
-    expectError(await call(admin.auth, 'DELETE', `${periods(theirs)}/${period.id}`), 404);
+    const period = (await as(other).post(periods(theirs), { start_time: '2027-04-01T00:00:00Z', reason: 'DRIVER_OTHER' })).json();
+    expectError(await as(admin).get(periods(theirs)), 404);
+    expectError(await as(admin).post(periods(theirs), { start_time: '2027-04-01T00:00:00Z', reason: 'DRIVER_OTHER' }), 404);
+    expectError(await as(admin).get(`${periods(theirs)}/${period.id}`), 404);
+    expectError(await as(admin).delete(`${periods(theirs)}/${period.id}`), 404);
     // A period id under the wrong resource is not found either.
-    expectError(await call(other.auth, 'GET', `${periods(await newResource(other, { name: 'Other', driver: {} }))}/${period.id}`), 404);
+    expectError(await as(other).get(`${periods(await newResource(other, { name: 'Other', driver: {} }))}/${period.id}`), 404);
     const company = await newCompany(ctx, admin, { name: 'Portal subco', is_subcontractor: true });
     const subco = await newClient(ctx, admin.tenantId, 'SUBCONTRACTOR', { companyId: company });
-    expectError(await call(subco.auth, 'GET', periods(driver)), 403);
-    expectError(await call(subco.auth, 'GET', '/v1/resources/unavailability'), 403);
+    expectError(await as(subco).get(periods(driver)), 403);
+    expectError(await as(subco).get('/v1/resources/unavailability'), 403);
   });
 });

@@ -9,20 +9,23 @@ import { migrate } from '../../src/platform/db/migrate.js';
 import { EventBus } from '../../src/platform/events/bus.js';
 import type { App } from '../../src/platform/http/types.js';
 import { createServices, type Services } from '../../src/services.js';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { scratchDatabase } from './postgres.js';
 
 /**
  * A fresh database for one test file: an in-memory PGlite by default, or, when DATABASE_URL is
- * set, a new database on that PostgreSQL server (dropped again at the end).
+ * set, a new database on that PostgreSQL server (dropped again at the end). Both start as a copy of
+ * the database the run's global set-up migrated (test/support/global-setup.ts); `migrate` then
+ * finds nothing to do, unless the file runs without that set-up.
  */
 export async function freshDatabase(): Promise<DatabaseHandle & { url?: string }> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
-    const database = await connectDatabase({});
+    const database = await connectDatabase({ loadDataDir: await pgliteTemplate() });
     await migrate(database.db);
     return database;
   }
-  const scratch = await scratchDatabase(serverUrl);
+  const scratch = await scratchDatabase(serverUrl, undefined, inject('postgresTemplate'));
   const database = await connectDatabase({ databaseUrl: scratch.url, poolSize: 10 });
   await migrate(database.db);
   return {
@@ -33,6 +36,14 @@ export async function freshDatabase(): Promise<DatabaseHandle & { url?: string }
       await scratch.drop();
     },
   };
+}
+
+let pgliteTemplateData: Promise<Blob | undefined> | undefined;
+/** The migrated PGlite data folder, read once per worker process. */
+function pgliteTemplate(): Promise<Blob | undefined> {
+  const file = inject('pgliteTemplate');
+  pgliteTemplateData ??= file ? fs.readFile(file).then((bytes) => new Blob([bytes])) : Promise.resolve(undefined);
+  return pgliteTemplateData;
 }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
@@ -50,6 +61,19 @@ export interface TestContext {
   services: Services;
   database: DatabaseHandle;
   close(): Promise<void>;
+}
+
+/**
+ * The app of one test file: built before the file's tests (before its own `beforeAll` hooks, which
+ * may use it) and closed after them. The handle is filled in by then; read it inside hooks and tests.
+ */
+export function useApp(overrides: Partial<Config> = {}): TestContext {
+  const handle = {} as TestContext;
+  beforeAll(async () => {
+    Object.assign(handle, await createTestApp(overrides));
+  });
+  afterAll(() => handle.close?.());
+  return handle;
 }
 
 export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestContext> {
@@ -81,6 +105,8 @@ export interface Client {
   companyId: string | null;
   /** `Authorization` header value: a Bearer token for API clients, Basic for WEBHOOK clients. */
   auth: string;
+  /** The app it was made in, which `as(client)` sends to. */
+  app: App;
 }
 
 async function tokenFor(app: App, clientId: string, secret: string): Promise<string> {
@@ -109,7 +135,7 @@ export async function newClient(
     companyId: options.companyId,
   });
   const auth = kind === 'API' ? bearer(await tokenFor(ctx.app, client.client_id, clientSecret)) : basic(client.client_id, clientSecret);
-  return { clientId: client.client_id, clientSecret, apiClientId: client.id, tenantId, companyId: client.company_id, auth };
+  return { clientId: client.client_id, clientSecret, apiClientId: client.id, tenantId, companyId: client.company_id, auth, app: ctx.app };
 }
 
 /** Creates a company through the API as the tenant admin; returns its id. */

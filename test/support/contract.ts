@@ -44,8 +44,25 @@ export function expectContract(schemaName: string, value: unknown): void {
   expect(contractErrors(schemaName, value), `response does not match contract schema ${schemaName}`).toEqual([]);
 }
 
-/** An error answer: this status, in the contract's error envelope. */
-export function expectError(res: { status: number; body: unknown }, status: number): void {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expectContract('ValidationErrorResponse', res.body);
+export interface ErrorEnvelope {
+  message: string;
+  errors: Array<{ message: string; field: string | null; path?: string | null; detail?: string | null }>;
+}
+
+/**
+ * An error answer: this status, in the contract's error envelope, its message (or one of its
+ * errors') containing `messagePart` when given. Takes what `app.inject` answers or a
+ * `{status, body}` pair; returns the envelope.
+ */
+export function expectError(
+  res: { status: number; body: unknown } | { statusCode: number; json(): unknown },
+  status: number,
+  messagePart?: string,
+): ErrorEnvelope {
+  const [actual, body] = 'statusCode' in res ? [res.statusCode, res.json()] : [res.status, res.body];
+  expect(actual, JSON.stringify(body)).toBe(status);
+  expectContract('ValidationErrorResponse', body);
+  const envelope = body as ErrorEnvelope;
+  if (messagePart !== undefined) expect([envelope.message, ...envelope.errors.map((e) => e.message)].join('\n')).toContain(messagePart);
+  return envelope;
 }

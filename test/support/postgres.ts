@@ -11,8 +11,11 @@ export interface ScratchDatabase {
   drop(): Promise<void>;
 }
 
-/** A new, empty database on the PostgreSQL server at `serverUrl`, for a test or a benchmark to throw away. */
-export async function scratchDatabase(serverUrl: string, prefix = 'waybill_t_'): Promise<ScratchDatabase> {
+/**
+ * A new database on the PostgreSQL server at `serverUrl`, for a test or a benchmark to throw away:
+ * empty, or a copy of the database named `template` (which nothing may be connected to).
+ */
+export async function scratchDatabase(serverUrl: string, prefix = 'waybill_t_', template?: string): Promise<ScratchDatabase> {
   const name = `${prefix}${randomBytes(6).toString('hex')}`;
   const admin = async (statement: string) => {
     const client = new pg.Client({ connectionString: serverUrl });
@@ -23,7 +26,7 @@ export async function scratchDatabase(serverUrl: string, prefix = 'waybill_t_'):
       await client.end();
     }
   };
-  await admin(`create database ${name}`);
+  await admin(`create database ${name}${template ? ` template ${template}` : ''}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return { name, url: url.toString(), admin, drop: () => admin(`drop database if exists ${name} with (force)`) };

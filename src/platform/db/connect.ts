@@ -20,6 +20,8 @@ export interface ConnectOptions {
   /** PGlite data folder; omit for an in-memory database (tests). */
   dataDir?: string;
   poolSize?: number;
+  /** PGlite only: start from this `dumpDataDir()` tarball instead of an empty database (tests copy a migrated one). */
+  loadDataDir?: Blob;
 }
 
 /** int8 and count(*) arrive as strings from pg and numbers from PGlite: both become numbers here. */
@@ -44,6 +46,7 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
   try {
     const pglite = await PGlite.create({
       ...(options.dataDir ? { dataDir: path.join(options.dataDir, 'pglite') } : {}),
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
       parsers: { [pgliteTypes.INT8]: parseInt8 },
     });
     const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
