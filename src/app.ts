@@ -45,6 +45,7 @@ import { trackingSchemas } from './modules/tracking/tracking.schemas.js';
 import { webhooksRoutes } from './modules/webhooks/webhooks.routes.js';
 import { webhookSchemas } from './modules/webhooks/webhooks.schemas.js';
 import { accountingRoutes, accountingSchemas } from './modules/accounting/accounting.module.js';
+import { registerMetricsEndpoint, registerObservability } from './observability.js';
 import type { Services } from './services.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -72,6 +73,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   // Before any route is added, so every route's methods are known to the 405 answer.
   const routeMethods = new RouteMethods();
   routeMethods.watch(app);
+  await registerObservability(app, services);
 
   // The contract's token call sends `Content-Type: application/json` with an empty body.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
@@ -114,6 +116,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   registerIdempotency(app, services.db);
 
   registerProbes(app, services);
+  registerMetricsEndpoint(app, services);
   app.get('/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () => app.swagger());
 
   authRoutes(app, { auth: services.auth, tokenRateLimitPerMinute: config.tokenRateLimitPerMinute });
