@@ -9,11 +9,14 @@ import type { App } from './platform/http/types.js';
 import { createServices, type Services } from './services.js';
 import { deliveryObserver } from './modules/webhooks/webhooks.metrics.js';
 
-/** JSON lines for machines; pino-pretty's one line per entry when a person reads the terminal. */
-function loggerOptions(config: Config) {
-  return config.logFormat === 'pretty'
-    ? { level: config.logLevel, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } }
-    : { level: config.logLevel };
+/**
+ * JSON lines for machines; pino-pretty's one line per entry when a person reads the terminal
+ * (written synchronously in this thread, and loaded only then).
+ */
+async function loggerOptions(config: Config) {
+  if (config.logFormat !== 'pretty') return { level: config.logLevel };
+  const { default: pretty } = await import('pino-pretty');
+  return { level: config.logLevel, stream: pretty({ translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', sync: true }) };
 }
 
 export interface RunningServer {
@@ -58,7 +61,7 @@ function startHousekeeping(services: Services, log: FastifyBaseLogger): Worker {
 export async function startServer(config: Config): Promise<RunningServer> {
   const database = await openDatabase(config);
   const services = await createServices({ config, database, bus: new EventBus() });
-  const app = await buildApp(services, { logger: loggerOptions(config) });
+  const app = await buildApp(services, { logger: await loggerOptions(config) });
 
   const bootstrap =
     config.bootstrapClientId && config.bootstrapClientSecret

@@ -48,7 +48,7 @@ describe.skipIf(!serverUrl)('three processes on one PostgreSQL database', () => 
     });
     expect(res.status).toBe(200);
     token = ((await res.json()) as { access_token: string }).access_token;
-  }, 300_000);
+  }, 900_000);
   afterAll(async () => {
     await stopAll();
     await receiver?.close();

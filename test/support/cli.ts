@@ -78,7 +78,7 @@ export interface Served {
   exited: Promise<Finished>;
 }
 
-/** Starts `waybill serve` on a free loopback port and waits until /ready answers. */
+/** Starts `waybill serve` on a free loopback port and waits until /ready answers (generously: machines here are shared). */
 export async function serveWaybill(env: Env): Promise<Served> {
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(ROOT, 'bin/waybill.mjs'), 'serve'], {
@@ -88,7 +88,7 @@ export async function serveWaybill(env: Env): Promise<Served> {
   });
   const { output, exited } = collect(child);
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
+  const deadline = Date.now() + 300_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`serve exited with ${child.exitCode}: ${output().stderr}`);
     try {
