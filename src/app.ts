@@ -20,6 +20,7 @@ import { authModuleRoutes, authModuleSchemas } from './modules/auth/index.js';
 import { eventsModuleRoutes, eventsModuleSchemas } from './modules/events/index.js';
 import { webhooksRoutes, webhookSchemas } from './modules/webhooks/index.js';
 import { accountingRoutes, accountingSchemas } from './modules/accounting/index.js';
+import { registerMetricsEndpoint, registerObservability } from './observability.js';
 import type { Services } from './services.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -47,6 +48,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   // Before any route is added, so every route's methods are known to the 405 answer.
   const routeMethods = new RouteMethods();
   routeMethods.watch(app);
+  await registerObservability(app, services);
 
   // The contract's token call sends `Content-Type: application/json` with an empty body.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
@@ -103,6 +105,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   registerIdempotency(app, services.db);
 
   registerProbes(app, services);
+  registerMetricsEndpoint(app, services);
   app.get('/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () => app.swagger());
 
   authModuleRoutes(app, services.auth, config);

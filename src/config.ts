@@ -21,6 +21,14 @@ export interface Config {
   blobDir: string;
   databaseUrl: string | undefined;
   logLevel: string;
+  /** `pretty` (one readable line per entry) or `json` (JSON lines); by default pretty only when stdout is a terminal. */
+  logFormat: 'json' | 'pretty';
+  /** Bearer token `GET /metrics` asks for; unset leaves it open. */
+  metricsToken: string | undefined;
+  /** OTLP/HTTP collector base URL (`…/v1/traces` is appended); unset turns tracing off. */
+  otlpEndpoint: string | undefined;
+  /** Finished webhook deliveries and their attempts are deleted after this many days. */
+  webhookRetentionDays: number;
   bodyLimitBytes: number;
   documentMaxBytes: number;
   rateLimitPerMinute: number;
@@ -109,6 +117,12 @@ export function loadConfig(env: Env = process.env): Config {
   const credentialsKeyPrevious = key(env, 'WAYBILL_CREDENTIALS_KEY_PREVIOUS');
   if (credentialsKeyPrevious && !credentialsKey) throw new ConfigError('WAYBILL_CREDENTIALS_KEY_PREVIOUS needs WAYBILL_CREDENTIALS_KEY');
   const dataDir = path.resolve(env.WAYBILL_DATA_DIR || './data');
+  const logFormat = env.WAYBILL_LOG_FORMAT || (process.stdout.isTTY ? 'pretty' : 'json');
+  if (logFormat !== 'json' && logFormat !== 'pretty') throw new ConfigError(`WAYBILL_LOG_FORMAT must be json or pretty, got "${logFormat}"`);
+  const metricsToken = env.WAYBILL_METRICS_TOKEN || undefined;
+  if (metricsToken && metricsToken.length < 16) throw new ConfigError('WAYBILL_METRICS_TOKEN must be at least 16 characters');
+  const otlpEndpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined;
+  if (otlpEndpoint && !/^https?:\/\//.test(otlpEndpoint)) throw new ConfigError('OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL');
   return {
     host: env.HOST || '127.0.0.1',
     port: int(env, 'PORT', 8080),
@@ -116,6 +130,10 @@ export function loadConfig(env: Env = process.env): Config {
     blobDir: env.WAYBILL_BLOB_DIR ? path.resolve(env.WAYBILL_BLOB_DIR) : path.join(dataDir, 'blobs'),
     databaseUrl,
     logLevel: env.WAYBILL_LOG_LEVEL || 'info',
+    logFormat,
+    metricsToken,
+    otlpEndpoint,
+    webhookRetentionDays: int(env, 'WAYBILL_WEBHOOK_RETENTION_DAYS', 30, 1),
     bodyLimitBytes: int(env, 'WAYBILL_BODY_LIMIT_BYTES', 1024 * 1024, 1024),
     documentMaxBytes: int(env, 'WAYBILL_DOCUMENT_MAX_BYTES', 25 * 1024 * 1024, 1),
     rateLimitPerMinute: int(env, 'WAYBILL_RATE_LIMIT_PER_MINUTE', 1200, 1),

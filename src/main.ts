@@ -24,6 +24,8 @@ Commands:
   credentials seal                   Seal every stored webhook credential and server secret (JWT signing
                                      key, client-secret pepper) under WAYBILL_CREDENTIALS_KEY (plain
                                      values, and those under WAYBILL_CREDENTIALS_KEY_PREVIOUS)
+  backup <file>                      PGlite: write the stopped data folder's database and blobs to <file>
+  restore <file>                     PGlite: restore such a file into an empty data folder
   openapi                            Print the OpenAPI document
   --help                             Show this help
 
@@ -93,6 +95,15 @@ async function run(argv: string[]): Promise<void> {
       const database = await openDatabase(config);
       await database.close();
       process.stdout.write('Migrations are up to date\n');
+      return;
+    }
+    case 'backup':
+    case 'restore': {
+      if (!sub) throw new UsageError(`Usage: waybill ${command} <file>`);
+      const { runBackupCommand, BackupError } = await import('./cli/backup.js');
+      print(await runBackupCommand(command, config, sub).catch((err: unknown) => {
+        throw err instanceof BackupError ? new UsageError(err.message) : err;
+      }));
       return;
     }
     case 'openapi': {

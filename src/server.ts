@@ -7,6 +7,17 @@ import { EventBus } from './platform/events/bus.js';
 import { purgeExpiredIdempotencyKeys } from './platform/http/idempotency.js';
 import type { App } from './platform/http/types.js';
 import { createServices, type Services } from './services.js';
+import { deliveryObserver } from './modules/webhooks/index.js';
+
+/**
+ * JSON lines for machines; pino-pretty's one line per entry when a person reads the terminal
+ * (written synchronously in this thread, and loaded only then).
+ */
+async function loggerOptions(config: Config) {
+  if (config.logFormat !== 'pretty') return { level: config.logLevel };
+  const { default: pretty } = await import('pino-pretty');
+  return { level: config.logLevel, stream: pretty({ translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', sync: true }) };
+}
 
 export interface RunningServer {
   app: App;
@@ -32,11 +43,17 @@ const BLOB_SWEEP_GRACE_MS = 24 * 3_600_000;
 /** Background work every process runs (one list, so shutdown stops exactly what start started). */
 type Worker = { stop(): Promise<void> | void };
 
+/** The hourly clean-up every process runs; each step logs its own failure and the others go on. */
+export async function runHousekeeping(services: Services, log: FastifyBaseLogger): Promise<void> {
+  await Promise.all([
+    purgeExpiredIdempotencyKeys(services.db).catch((err) => log.warn({ err }, 'idempotency purge failed')),
+    services.documents.sweepOrphanBlobs(new Date(Date.now() - BLOB_SWEEP_GRACE_MS)).catch((err) => log.warn({ err }, 'blob sweep failed')),
+    services.webhooks.pruneDeliveryLog(services.config.webhookRetentionDays).catch((err) => log.warn({ err }, 'delivery log prune failed')),
+  ]);
+}
+
 function startHousekeeping(services: Services, log: FastifyBaseLogger): Worker {
-  const timer = setInterval(() => {
-    purgeExpiredIdempotencyKeys(services.db).catch((err) => log.warn({ err }, 'idempotency purge failed'));
-    services.documents.sweepOrphanBlobs(new Date(Date.now() - BLOB_SWEEP_GRACE_MS)).catch((err) => log.warn({ err }, 'blob sweep failed'));
-  }, 3_600_000);
+  const timer = setInterval(() => void runHousekeeping(services, log), 3_600_000);
   timer.unref();
   return { stop: () => clearInterval(timer) };
 }
@@ -44,7 +61,7 @@ function startHousekeeping(services: Services, log: FastifyBaseLogger): Worker {
 export async function startServer(config: Config): Promise<RunningServer> {
   const database = await openDatabase(config);
   const services = await createServices({ config, database, bus: new EventBus() });
-  const app = await buildApp(services, { logger: { level: config.logLevel } });
+  const app = await buildApp(services, { logger: await loggerOptions(config) });
 
   const bootstrap =
     config.bootstrapClientId && config.bootstrapClientSecret
@@ -67,7 +84,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     const listener = services.companies.watchChanges(database.databaseUrl, (err) => app.log.warn({ err }, 'company change listener failed'));
     workers.push({ stop: () => listener.close() });
   }
-  if (config.runWorkers) workers.push(services.webhooks.startEngine((err) => app.log.error({ err }, 'webhook worker step failed')));
+  if (config.runWorkers) workers.push(services.webhooks.startEngine((err) => app.log.error({ err }, 'webhook worker step failed'), deliveryObserver(app.metrics, app.log)));
 
   let stopping: Promise<void> | undefined;
   const stop = () =>

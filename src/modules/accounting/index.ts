@@ -6,3 +6,4 @@ export { accountingRoutes, accountingSchemas, createAccounting } from './account
 export type { Accounting } from './accounting.module.js';
 export type { TripsForBilling } from './purchase/purchase.service.js';
 export { accountingEvents } from './accounting.events.js';
+export { observeSyncTasks } from './sync/sync.metrics.js';

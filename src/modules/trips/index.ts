@@ -6,3 +6,4 @@ export { tripsModule } from './trips.module.js';
 export type { TripsService } from './trips.service.js';
 export type { BillableTrip, BillableTripsFilter, BillingLock } from './trips.billing.js';
 export { tripEvents } from './trips.event-catalog.js';
+export { observeUnmatchedStatusUpdates } from './trips.metrics.js';

@@ -5,6 +5,7 @@ import { inTransaction } from '../../platform/db/tx.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import { noAnswer, type GuardedHttpClient, type PostResult } from '../../platform/net/guarded-http.js';
 import { WorkLoop } from '../../platform/outbox/work-loop.js';
+import { inSpan } from '../../platform/tracing/spans.js';
 import { nextRetryDelayMs, parseRetryAfter } from './delivery-policy.js';
 import * as deliveriesRepo from './deliveries.repo.js';
 import type { AttemptOutcome, SendableDelivery } from './deliveries.repo.js';
@@ -30,8 +31,15 @@ export interface DeliveryWorkerOptions {
   perEndpoint: number;
   pollMs: number;
   onError: (err: unknown) => void;
+  /** Told of every attempt and every endpoint it disabled (metrics and warnings; see webhooks.metrics.ts). */
+  observer?: DeliveryObserver;
   /** Who records receivers' answers, per family whose answers mean something (see AnswerHandler). */
   answers?: Partial<Record<PayloadFamily, AnswerHandler>>;
+}
+
+export interface DeliveryObserver {
+  attempted(outcome: AttemptOutcome): void;
+  disabled(endpoint: Pick<EndpointRow, 'tenant_id' | 'id' | 'disabled_reason'>): void;
 }
 
 const USER_AGENT = 'Waybill-Webhooks/1';
@@ -332,7 +340,11 @@ export class DeliveryWorker implements Handoff {
     let result: PostResult;
     try {
       const headers = requestHeaders(endpoint, this.credentials(endpoint), delivery, attemptedAt);
-      result = await this.o.http.post(endpoint.url, delivery.payload, headers); // never rejects
+      result = await inSpan('webhook.delivery', { 'waybill.endpoint_id': endpoint.id, 'waybill.delivery_id': delivery.id }, async (set) => {
+        const answer = await this.o.http.post(endpoint.url, delivery.payload, headers); // never rejects
+        if (answer.statusCode !== undefined) set('http.response.status_code', answer.statusCode);
+        return answer;
+      });
       this.observeLatency(endpoint.id, result.latencyMs);
     } catch (err) {
       if (!(err instanceof CredentialUnreadableError)) throw err;
@@ -341,6 +353,7 @@ export class DeliveryWorker implements Handoff {
       result = noAnswer(err.message);
     }
     const outcome = this.outcome(delivery, attemptedAt, result);
+    this.o.observer?.attempted(outcome);
     if (outcome.status === 'SUCCEEDED') this.handAnswer(endpoint, delivery, result.bodyExcerpt);
     // Slows the endpoint down at once (see slotsFor); only a recorded success clears it.
     if (outcome.status !== 'SUCCEEDED') this.failing.add(endpoint.id);
@@ -434,10 +447,11 @@ export class DeliveryWorker implements Handoff {
         // The common case needs no endpoint bookkeeping: one statement, no explicit transaction.
         await deliveriesRepo.recordOutcomes(this.o.db, this.token, batch);
       } else {
-        await inTransaction(this.o.db, async (tx) => {
+        const disabled = await inTransaction(this.o.db, async (tx) => {
           const recorded = await deliveriesRepo.recordOutcomes(tx.trx, this.token, batch);
-          await updateEndpointHealth(tx, this.o.bus, this.o.disableAfterHours, batch.filter((o) => recorded.has(o.delivery.id)));
+          return updateEndpointHealth(tx, this.o.bus, this.o.disableAfterHours, batch.filter((o) => recorded.has(o.delivery.id)));
         });
+        for (const endpoint of disabled) this.o.observer?.disabled(endpoint);
         for (const o of batch) {
           if (o.status === 'SUCCEEDED') this.failing.delete(o.delivery.endpoint_id);
           else this.failing.add(o.delivery.endpoint_id);

@@ -8,9 +8,10 @@ import type { EndpointRow } from './endpoints.repo.js';
 /**
  * Any success clears an endpoint's failing streak; a failure starts one. A 410 disables the
  * endpoint at once, and a streak older than `disableAfterHours` disables it; both are recorded
- * as `webhook_endpoint.disabled` events.
+ * as `webhook_endpoint.disabled` events. Returns the endpoints it disabled.
  */
-export async function updateEndpointHealth(tx: Tx, bus: EventBus, disableAfterHours: number, outcomes: AttemptOutcome[]): Promise<void> {
+export async function updateEndpointHealth(tx: Tx, bus: EventBus, disableAfterHours: number, outcomes: AttemptOutcome[]): Promise<EndpointRow[]> {
+  const disabled: EndpointRow[] = [];
   const key = (o: AttemptOutcome) => `${o.delivery.tenant_id}/${o.delivery.endpoint_id}`;
   const succeeded = new Map<string, AttemptOutcome>();
   const failed = new Map<string, AttemptOutcome>();
@@ -36,14 +37,17 @@ export async function updateEndpointHealth(tx: Tx, bus: EventBus, disableAfterHo
         and (tenant_id, id) in (${sql.join(tuples(stillFailing))})
       returning *`.execute(tx.trx);
     for (const endpoint of expired.rows) await recordDisabled(tx, bus, endpoint);
+    disabled.push(...expired.rows);
   }
   for (const o of gone.values()) {
-    const disabled = await sql<EndpointRow>`update webhook_endpoints
+    const gone = await sql<EndpointRow>`update webhook_endpoints
       set enabled = false, updated_at = now(), disabled_reason = 'receiver answered 410 Gone'
       where enabled and tenant_id = ${o.delivery.tenant_id} and id = ${o.delivery.endpoint_id}
       returning *`.execute(tx.trx);
-    for (const endpoint of disabled.rows) await recordDisabled(tx, bus, endpoint);
+    for (const endpoint of gone.rows) await recordDisabled(tx, bus, endpoint);
+    disabled.push(...gone.rows);
   }
+  return disabled;
 }
 
 async function recordDisabled(tx: Tx, bus: EventBus, endpoint: EndpointRow): Promise<void> {

@@ -7,3 +7,4 @@ export { createWebhooks } from './webhooks.module.js';
 export { webhooksRoutes } from './webhooks.routes.js';
 export { webhookSchemas } from './webhooks.schemas.js';
 export { webhookEvents } from './webhooks.events.js';
+export { deliveryObserver, observeWebhookBacklog } from './webhooks.metrics.js';

@@ -1,16 +1,13 @@
 import { startWakeups } from '../../platform/outbox/wakeups.js';
 import { WorkLoop } from '../../platform/outbox/work-loop.js';
 import { DeliveryWorker, type DeliveryWorkerOptions } from './delivery-worker.js';
-import { purgeFinished, refreshQueueStatistics } from './deliveries.repo.js';
+import { refreshQueueStatistics } from './deliveries.repo.js';
 import { fanOutTenant, tenantsWithBacklog } from './fanout.js';
 import type { PayloadBuilder, PayloadFamily } from './payloads.js';
 
 /** Deliveries created since the last ANALYZE that make a new one worthwhile, and how often at most. */
 const ANALYZE_AFTER_ROWS = 1_000;
 const ANALYZE_INTERVAL_MS = 30_000;
-/** How long the delivery log keeps finished messages and their attempts. */
-const RETENTION_DAYS = 30;
-const PURGE_INTERVAL_MS = 3_600_000;
 
 /** The delivery worker's options (its `pollMs` is also the fan-out's fallback poll), plus fan-out's own. */
 export interface EngineOptions extends DeliveryWorkerOptions {
@@ -91,20 +88,13 @@ export function startWebhookEngine(o: EngineOptions): WebhookEngine {
   }, o.pollMs);
   sweepTimer.unref();
 
-  const purgeTimer = setInterval(() => {
-    void (async () => {
-      while ((await purgeFinished(o.db, RETENTION_DAYS)) > 0);
-    })().catch(o.onError);
-  }, PURGE_INTERVAL_MS);
-  purgeTimer.unref();
-
+  // The delivery log's retention runs in the server's hourly housekeeping (webhooks.retention.ts).
   fanOut.start();
   delivery.start();
   return {
     wakeDeliveries: () => delivery.wake(),
     async stop() {
       clearInterval(sweepTimer);
-      clearInterval(purgeTimer);
       unsubscribe();
       await wakeups.close();
       await fanOut.stop();

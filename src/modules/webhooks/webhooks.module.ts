@@ -5,8 +5,10 @@ import { CredentialBox } from '../../platform/crypto/credential-box.js';
 import { AddressPolicy } from '../../platform/net/address-policy.js';
 import { GuardedHttpClient } from '../../platform/net/guarded-http.js';
 import { payloadBuilders, type AnswerHandler, type PayloadFamily, type VisibilitySources } from './payloads.js';
+import type { DeliveryObserver } from './delivery-worker.js';
 import { startWebhookEngine, type WebhookEngine } from './webhooks.engine.js';
 import { createWebhooksService } from './webhooks.service.js';
+import { pruneDeliveryLog } from './webhooks.retention.js';
 
 /**
  * Events per fan-out transaction. PostgreSQL does the SQL in its own processes, so small batches
@@ -49,7 +51,7 @@ export function createWebhooks(deps: {
   const box = new CredentialBox(config.credentialsKey, config.credentialsKeyPrevious);
   const service = createWebhooksService({ db: database.db, bus, policy, builders, companies: deps.companies, box });
 
-  function startEngine(onError: (err: unknown) => void): WebhookEngine {
+  function startEngine(onError: (err: unknown) => void, observer?: DeliveryObserver): WebhookEngine {
     const http = new GuardedHttpClient({ policy, timeoutMs: config.webhookTimeoutMs, connectionsPerOrigin: config.webhookEndpointConcurrency });
     const engine = startWebhookEngine({
       db: database.db,
@@ -66,6 +68,7 @@ export function createWebhooks(deps: {
       perEndpoint: config.webhookEndpointConcurrency,
       pollMs: config.webhookPollMs,
       onError,
+      observer,
       answers: dispatchAnswers(deps.dispatch),
     });
     const unsubscribe = service.onQueued(() => engine.wakeDeliveries());
@@ -79,5 +82,5 @@ export function createWebhooks(deps: {
     };
   }
 
-  return { ...service, startEngine };
+  return { ...service, startEngine, pruneDeliveryLog: (days: number) => pruneDeliveryLog(database.db, days) };
 }

@@ -12,6 +12,8 @@ export interface DatabaseHandle {
   /** The connection string, for components that need a dedicated session (LISTEN). */
   databaseUrl?: string;
   pglite?: PGlite;
+  /** Connections in the pool (PGlite: its one session), idle ones, and callers waiting for one. */
+  poolUse(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -40,7 +42,8 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
     // An idle client that errors (server restart) must not crash the process; the pool replaces it.
     pool.on('error', () => {});
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, engine: 'postgres', databaseUrl: options.databaseUrl, close: () => db.destroy() };
+    const poolUse = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
+    return { db, engine: 'postgres', databaseUrl: options.databaseUrl, poolUse, close: () => db.destroy() };
   }
   const release = options.dataDir ? lockDataFolder(options.dataDir) : () => {};
   try {
@@ -49,11 +52,13 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
       parsers: { [pgliteTypes.INT8]: parseInt8 },
     });
-    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+    const dialect = new PGliteDialect(pglite);
+    const db = new Kysely<Database>({ dialect });
     return {
       db,
       engine: 'pglite',
       pglite,
+      poolUse: () => dialect.sessionUse(),
       close: async () => {
         await db.destroy();
         release();

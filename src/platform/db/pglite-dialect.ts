@@ -19,11 +19,18 @@ import {
  */
 class SessionMutex {
   private tail: Promise<void> = Promise.resolve();
+  /** Holders plus waiters, for the pool gauges (the one session is busy while this is > 0). */
+  users = 0;
 
   acquire(): Promise<() => void> {
     let release!: () => void;
+    this.users++;
     const next = new Promise<void>((resolve) => (release = resolve));
-    const ready = this.tail.then(() => release);
+    const done = () => {
+      this.users--;
+      release();
+    };
+    const ready = this.tail.then(() => done);
     this.tail = this.tail.then(() => next);
     return ready;
   }
@@ -72,11 +79,13 @@ class PGliteConnection implements DatabaseConnection {
 }
 
 class PGliteDriver implements Driver {
-  private readonly mutex = new SessionMutex();
   private readonly releases = new WeakMap<DatabaseConnection, () => void>();
   private readonly connection: PGliteConnection;
 
-  constructor(private readonly pg: PGlite) {
+  constructor(
+    private readonly pg: PGlite,
+    private readonly mutex: SessionMutex,
+  ) {
     this.connection = new PGliteConnection(pg);
   }
 
@@ -120,14 +129,22 @@ class PGliteDriver implements Driver {
 }
 
 export class PGliteDialect implements Dialect {
+  private readonly mutex = new SessionMutex();
+
   constructor(private readonly pg: PGlite) {}
+
+  /** The one session seen as a pool of one: busy while someone holds it, the rest wait. */
+  sessionUse(): { total: number; idle: number; waiting: number } {
+    const users = this.mutex.users;
+    return { total: 1, idle: users ? 0 : 1, waiting: Math.max(0, users - 1) };
+  }
 
   createAdapter() {
     return new PostgresAdapter();
   }
 
   createDriver(): Driver {
-    return new PGliteDriver(this.pg);
+    return new PGliteDriver(this.pg, this.mutex);
   }
 
   createIntrospector(db: Kysely<unknown>) {

@@ -1,4 +1,5 @@
 import type { Transaction } from 'kysely';
+import { inSpan } from '../tracing/spans.js';
 import type { Database, Db } from './database.js';
 
 /**
@@ -12,7 +13,7 @@ export interface Tx {
 
 export async function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
   const callbacks: Array<() => void> = [];
-  const result = await db.transaction().execute((trx) => work({ trx, afterCommit: (fn) => callbacks.push(fn) }));
+  const result = await inSpan('db.transaction', {}, () => db.transaction().execute((trx) => work({ trx, afterCommit: (fn) => callbacks.push(fn) })));
   for (const fn of callbacks) fn();
   return result;
 }
