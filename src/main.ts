@@ -61,7 +61,14 @@ function resolve(argv: string[]): { spec: CommandSpec; values: Record<string, st
   if (parsed.positionals.length > spec.args.length) throw new UsageError(`unexpected argument "${parsed.positionals[spec.args.length]}" for ${spec.name}`, spec.name);
   const missing = spec.args[parsed.positionals.length];
   if (missing) throw new UsageError(`${spec.name} needs <${missing}>`, spec.name);
-  return { spec, values: parsed.values as Record<string, string | undefined>, args: parsed.positionals };
+  const values = parsed.values as Record<string, string | undefined>;
+  for (const [option, { values: allowed, required }] of Object.entries(spec.choices ?? {})) {
+    const given = values[option]?.toUpperCase();
+    if ((given !== undefined || required) && !allowed.includes(given ?? '')) {
+      throw new UsageError(`--${option} must be ${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}`, spec.name);
+    }
+  }
+  return { spec, values, args: parsed.positionals };
 }
 
 /** `waybill`, `waybill --help`, `waybill --version`. */

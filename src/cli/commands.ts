@@ -11,9 +11,6 @@ import { CliFailure, UsageError } from './errors.js';
 
 /** The commands' implementations, imported by main.ts once the command line has been parsed. */
 
-const ROLES = ['TENANT', 'CUSTOMER', 'SUBCONTRACTOR'];
-const KINDS = ['API', 'WEBHOOK'];
-
 const print = (value: unknown) => process.stdout.write(JSON.stringify(value, null, 2) + '\n');
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -90,11 +87,9 @@ async function openapi(config: Config): Promise<void> {
 }
 
 async function createClient(config: Config, values: Record<string, string | undefined>): Promise<void> {
-  // Check the options before opening the database, which takes a while on PGlite.
+  // main.ts checked both against the command's choices.
   const role = (values.role ?? '').toUpperCase();
   const kind = (values.kind ?? 'API').toUpperCase();
-  if (!ROLES.includes(role)) throw new UsageError('--role must be TENANT, CUSTOMER or SUBCONTRACTOR', 'client create');
-  if (!KINDS.includes(kind)) throw new UsageError('--kind must be API or WEBHOOK', 'client create');
   await withServices(config, async (services) => {
     const tenantId = await tenantIdFor(services, values.tenant);
     const { client, clientSecret } = await services.auth.createClient(tenantId, {

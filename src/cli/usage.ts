@@ -12,6 +12,8 @@ export interface CommandSpec {
   options: Options;
   /** Names of the positional arguments after the command's words, in order. */
   args: string[];
+  /** Options whose value must be one of a list (compared in upper case), and whether it is required. */
+  choices?: Record<string, { values: string[]; required: boolean }>;
 }
 
 const name = { name: { type: 'string' } } as const;
@@ -27,6 +29,7 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'Create an API client; prints client_id and client_secret (the secret is shown only once)',
     options: { ...name, ...tenant, role: { type: 'string' }, company: { type: 'string' }, kind: { type: 'string' } },
     args: [],
+    choices: { role: { values: ['TENANT', 'CUSTOMER', 'SUBCONTRACTOR'], required: true }, kind: { values: ['API', 'WEBHOOK'], required: false } },
   },
   { name: 'client list', synopsis: '[--tenant <id>]', summary: 'List API clients as JSON', options: tenant, args: [] },
   { name: 'client revoke', synopsis: '<client_id>', summary: 'Revoke a client: its tokens and credentials stop working', options: {}, args: ['client_id'] },
