@@ -93,7 +93,7 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('stopping a server started wi
     });
     request.write(body.slice(0, 10));
     request.flushHeaders();
-    await server.waitFor(/"incoming request".*\/v1\/auth\/token/);
+    await server.waitFor(/^(?=.*"incoming request")(?=.*\/v1\/auth\/token).*$/m);
     server.child.kill('SIGTERM');
     await server.waitFor('stopping (SIGTERM)');
     expect(await portAnswers(server.port)).toBe(false); // no longer accepting
