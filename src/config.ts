@@ -44,6 +44,8 @@ export interface Config {
   webhookConcurrency: number;
   webhookEndpointConcurrency: number;
   webhookPollMs: number;
+  /** How long a stopping server waits for requests and webhook deliveries in flight before it exits anyway. */
+  shutdownGraceMs: number;
   /** AES-256 key (32 bytes) that seals webhook receivers' credentials at rest; unset keeps them as given. */
   credentialsKey: Buffer | undefined;
   /** The key before the last change: still opens what it sealed, until everything is sealed again. */
@@ -149,6 +151,7 @@ export function loadConfig(env: Env = process.env): Config {
     webhookConcurrency: int(env, 'WAYBILL_WEBHOOK_CONCURRENCY', 64, 1),
     webhookEndpointConcurrency: int(env, 'WAYBILL_WEBHOOK_ENDPOINT_CONCURRENCY', 8, 1),
     webhookPollMs: int(env, 'WAYBILL_WEBHOOK_POLL_MS', 2_000, 50),
+    shutdownGraceMs: int(env, 'WAYBILL_SHUTDOWN_GRACE_MS', 20_000),
     credentialsKey,
     credentialsKeyPrevious,
     eta: {

@@ -1,174 +1,110 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, type Config } from './config.js';
-import { DataFolderLockedError } from './platform/db/data-lock.js';
-import { resealServerSecrets, ServerSecretUnreadableError } from './platform/db/server-secrets.js';
-import { EventBus } from './platform/events/bus.js';
-import type { Role, ClientKind } from './platform/http/principal.js';
-import { openDatabase, startServer } from './server.js';
-import { createServices, type Services } from './services.js';
-import { buildApp } from './app.js';
-import { isUuid } from './platform/http/schemas.js';
+import { COMMANDS, GROUPS, commandHelp, mainHelp, type CommandSpec } from './cli/usage.js';
+import { CliFailure, UsageError } from './cli/errors.js';
 
-const HELP = `Usage: waybill <command> [options]
+/**
+ * The `waybill` command line. This file parses and answers --help and --version on its own; a
+ * command's implementation (and with it the server, the database driver and every module) is
+ * imported only once the command line is known to be valid, so those stay instant.
+ */
 
-Commands:
-  serve                              Start the API server (and its background workers)
-  migrate                            Apply database migrations and exit
-  tenant create [--name <name>]      Create a tenant; prints it as JSON
-  client create --role TENANT|CUSTOMER|SUBCONTRACTOR [--tenant <id>] [--company <id|code>]
-                [--kind API|WEBHOOK] [--name <name>]
-                                     Create an API client; prints client_id and client_secret
-                                     (the secret is shown only once)
-  client list [--tenant <id>]        List API clients as JSON
-  client revoke <client_id>          Revoke a client: its tokens and credentials stop working
-  credentials seal                   Seal every stored webhook credential and server secret (JWT signing
-                                     key, client-secret pepper) under WAYBILL_CREDENTIALS_KEY (plain
-                                     values, and those under WAYBILL_CREDENTIALS_KEY_PREVIOUS)
-  backup <file>                      PGlite: write the stopped data folder's database and blobs to <file>
-  restore <file>                     PGlite: restore such a file into an empty data folder
-  openapi                            Print the OpenAPI document
-  --help                             Show this help
+function version(): string {
+  // ../package.json from src/ (tsx) and from dist/ (compiled) alike.
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
 
-The database is PGlite in WAYBILL_DATA_DIR (default ./data) unless DATABASE_URL is set.
-On PGlite only one process may open the data folder: while a server runs, use its admin API
-(/v1/admin/api-clients) instead of these commands.`;
+const out = (text: string) => process.stdout.write(`${text}\n`);
 
-const ROLES = ['TENANT', 'CUSTOMER', 'SUBCONTRACTOR'];
-const KINDS = ['API', 'WEBHOOK'];
+/** The option a parseArgs error is about, for a one-line message. */
+function parseFailure(err: unknown, where?: string): UsageError {
+  const message = err instanceof Error ? err.message : String(err);
+  const code = (err as { code?: string }).code;
+  const option = /'([^']+)'/.exec(message)?.[1];
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return new UsageError(`unknown option ${option}${where ? ` for ${where}` : ''}`, where);
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return new UsageError(`option ${option?.split(' ')[0]} needs a value`, where);
+  return new UsageError(message.split('\n')[0] as string, where);
+}
 
-class UsageError extends Error {}
+function leadingWords(argv: string[]): string[] {
+  const words: string[] = [];
+  for (const token of argv) {
+    if (token.startsWith('-') || words.length === 2) break;
+    words.push(token);
+  }
+  return words;
+}
 
-async function withServices<T>(config: Config, work: (services: Services) => Promise<T>): Promise<T> {
-  const database = await openDatabase(config);
+/** Finds the command the arguments name, or answers help and usage errors. */
+function resolve(argv: string[]): { spec: CommandSpec; values: Record<string, string | undefined>; args: string[] } | undefined {
+  const [first, second] = leadingWords(argv);
+  const spec = COMMANDS.find((c) => c.name === first) ?? COMMANDS.find((c) => c.name === `${first} ${second}`);
+  const group = first && GROUPS.includes(first) ? first : undefined;
+  if (!spec) {
+    const wantsHelp = argv.includes('--help') || argv.includes('-h');
+    if (!first || first === 'help') {
+      parseGlobal(argv.filter((a) => a !== 'help'));
+      return undefined;
+    }
+    if (group && wantsHelp) return void out(commandHelp(group));
+    if (group) throw new UsageError(second ? `unknown command "${first} ${second}"` : `"${first}" needs a command: ${COMMANDS.filter((c) => c.name.startsWith(`${first} `)).map((c) => c.name.split(' ')[1]).join(', ')}`, group);
+    throw new UsageError(`unknown command "${first}"`);
+  }
+  const words = spec.name.split(' ').length;
+  let parsed;
   try {
-    return await work(await createServices({ config, database, bus: new EventBus() }));
-  } finally {
-    await database.close();
+    parsed = parseArgs({ args: argv.slice(words), allowPositionals: true, strict: true, options: { ...spec.options, help: { type: 'boolean', short: 'h' } } });
+  } catch (err) {
+    throw parseFailure(err, spec.name);
+  }
+  if (parsed.values.help) return void out(commandHelp(spec.name));
+  if (parsed.positionals.length > spec.args.length) throw new UsageError(`unexpected argument "${parsed.positionals[spec.args.length]}" for ${spec.name}`, spec.name);
+  const missing = spec.args[parsed.positionals.length];
+  if (missing) throw new UsageError(`${spec.name} needs <${missing}>`, spec.name);
+  const values = parsed.values as Record<string, string | undefined>;
+  for (const [option, { values: allowed, required }] of Object.entries(spec.choices ?? {})) {
+    const given = values[option]?.toUpperCase();
+    if ((given !== undefined || required) && !allowed.includes(given ?? '')) {
+      throw new UsageError(`--${option} must be ${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}`, spec.name);
+    }
+  }
+  return { spec, values, args: parsed.positionals };
+}
+
+/** `waybill`, `waybill --help`, `waybill --version`. */
+function parseGlobal(argv: string[]): void {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, strict: true, options: { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' } } }));
+  } catch (err) {
+    throw parseFailure(err);
+  }
+  out(values.version && !values.help ? version() : mainHelp());
+}
+
+async function main(argv: string[]): Promise<void> {
+  const command = resolve(argv);
+  if (!command) return;
+  const { runCommand } = await import('./cli/commands.js');
+  await runCommand(command.spec.name, command.values, command.args);
+}
+
+/** Whether an error explains itself to an operator (a locked folder, a bad setting): no stack trace then. */
+async function explainsItself(err: unknown): Promise<boolean> {
+  if (err instanceof CliFailure) return true;
+  try {
+    return (await import('./cli/commands.js')).isOperatorError(err);
+  } catch {
+    return false;
   }
 }
 
-async function tenantIdFor(services: Services, given: string | undefined): Promise<string> {
-  if (given) {
-    const exists = isUuid(given) &&
-      (await services.db.selectFrom('tenants').select('id').where('id', '=', given).executeTakeFirst());
-    if (!exists) throw new UsageError(`No tenant ${given}`);
-    return given;
+main(process.argv.slice(2)).catch(async (err: unknown) => {
+  if (err instanceof UsageError) {
+    process.stderr.write(`waybill: ${err.message}. Run waybill ${err.command ? `${err.command} ` : ''}--help\n`);
+    process.exit(2);
   }
-  const tenants = await services.db.selectFrom('tenants').select('id').limit(2).execute();
-  if (tenants.length !== 1) throw new UsageError(tenants.length ? 'Several tenants exist: pass --tenant <id>' : 'No tenant yet: run `waybill tenant create` first');
-  return (tenants[0] as { id: string }).id;
-}
-
-const print = (value: unknown) => process.stdout.write(JSON.stringify(value, null, 2) + '\n');
-
-async function run(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      help: { type: 'boolean', short: 'h' },
-      name: { type: 'string' },
-      tenant: { type: 'string' },
-      role: { type: 'string' },
-      company: { type: 'string' },
-      kind: { type: 'string' },
-    },
-  });
-  const [command, sub, arg] = positionals;
-  if (values.help || !command || command === 'help') {
-    process.stdout.write(HELP + '\n');
-    return;
-  }
-  const config = loadConfig();
-
-  switch (command) {
-    case 'serve': {
-      const server = await startServer(config);
-      const shutdown = () => {
-        server.stop().then(() => process.exit(0), () => process.exit(1));
-      };
-      process.once('SIGINT', shutdown);
-      process.once('SIGTERM', shutdown);
-      return;
-    }
-    case 'migrate': {
-      const database = await openDatabase(config);
-      await database.close();
-      process.stdout.write('Migrations are up to date\n');
-      return;
-    }
-    case 'backup':
-    case 'restore': {
-      if (!sub) throw new UsageError(`Usage: waybill ${command} <file>`);
-      const { runBackupCommand, BackupError } = await import('./cli/backup.js');
-      print(await runBackupCommand(command, config, sub).catch((err: unknown) => {
-        throw err instanceof BackupError ? new UsageError(err.message) : err;
-      }));
-      return;
-    }
-    case 'openapi': {
-      const spec = await withServices({ ...config, databaseUrl: undefined, dataDir: '' }, async (services) => {
-        const app = await buildApp(services);
-        await app.ready();
-        return app.swagger();
-      });
-      print(spec);
-      return;
-    }
-    case 'tenant':
-      if (sub !== 'create') throw new UsageError('Usage: waybill tenant create [--name <name>]');
-      return withServices(config, async (services) => {
-        const tenant = await services.auth.createTenant(values.name ?? 'New tenant');
-        print({ id: tenant.id, name: tenant.name });
-      });
-    case 'client': {
-      if (!['create', 'list', 'revoke'].includes(sub ?? '')) throw new UsageError('Usage: waybill client create|list|revoke');
-      // Check the options before opening the database, which takes seconds on PGlite.
-      const role = (values.role ?? '').toUpperCase();
-      const kind = (values.kind ?? 'API').toUpperCase();
-      if (sub === 'create' && !ROLES.includes(role)) throw new UsageError('--role must be TENANT, CUSTOMER or SUBCONTRACTOR');
-      if (sub === 'create' && !KINDS.includes(kind)) throw new UsageError('--kind must be API or WEBHOOK');
-      if (sub === 'revoke' && !arg) throw new UsageError('Usage: waybill client revoke <client_id>');
-      return withServices(config, async (services) => {
-        if (sub === 'create') {
-          const tenantId = await tenantIdFor(services, values.tenant);
-          const { client, clientSecret } = await services.auth.createClient(tenantId, {
-            name: values.name ?? `${role.toLowerCase()} client`,
-            role: role as Role,
-            kind: kind as ClientKind,
-            companyId: values.company,
-          });
-          print({ tenant_id: tenantId, id: client.id, client_id: client.client_id, client_secret: clientSecret, role, kind, company_id: client.company_id });
-        } else if (sub === 'list') {
-          const page = await services.auth.listClients(values.tenant, { limit: 500 });
-          print(page.rows.map(({ secret_hash: _hash, ...row }) => row));
-        } else {
-          const client = await services.auth.findClientByClientId(arg as string);
-          if (!client) throw new UsageError(`No client ${arg}`);
-          const revoked = await services.auth.revokeClient(client.tenant_id, client.id);
-          print({ client_id: revoked.client_id, revoked_at: revoked.revoked_at });
-        }
-      });
-    }
-    case 'credentials':
-      if (sub !== 'seal') throw new UsageError('Usage: waybill credentials seal');
-      if (!config.credentialsKey) throw new UsageError('Set WAYBILL_CREDENTIALS_KEY first: it is the key to seal with');
-      return withServices(config, async (services) => {
-        const serverSecrets = await resealServerSecrets(services.db, services.box);
-        print({ ...(await services.webhooks.resealCredentials()), server_secrets: serverSecrets });
-      });
-    default:
-      throw new UsageError(`Unknown command "${command}". Run waybill --help`);
-  }
-}
-
-run(process.argv.slice(2)).catch((err: unknown) => {
-  if (err instanceof DataFolderLockedError || err instanceof ConfigError || err instanceof UsageError || err instanceof ServerSecretUnreadableError) {
-    process.stderr.write(`waybill: ${err.message}\n`);
-  } else if (err && typeof err === 'object' && 'statusCode' in err && 'message' in err) {
-    process.stderr.write(`waybill: ${String(err.message)}\n`);
-  } else {
-    process.stderr.write(`waybill: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  }
+  const message = err instanceof Error ? ((await explainsItself(err)) ? err.message : (err.stack ?? err.message)) : String(err);
+  process.stderr.write(`waybill: ${message}\n`);
   process.exit(1);
 });

@@ -26,15 +26,34 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function openDatabase(config: Config): Promise<DatabaseHandle> {
+/** Where start-up progress goes: one human-readable line per phase (stdout unless told otherwise). */
+export type Progress = (line: string) => void;
+const toStdout: Progress = (line) => process.stdout.write(`${line}\n`);
+const silent: Progress = () => {};
+
+export async function openDatabase(config: Config, progress: Progress = silent): Promise<DatabaseHandle> {
+  progress(config.databaseUrl ? `opening database ${redactedUrl(config.databaseUrl)} …` : `opening database ${config.dataDir} (PGlite) …`);
   const database = await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
   try {
-    await migrate(database.db);
+    progress('migrating …');
+    const applied = await migrate(database.db);
+    if (applied.length) progress(`applied ${applied.length} migration${applied.length === 1 ? '' : 's'} (${applied.at(-1)})`);
   } catch (err) {
     await database.close();
     throw err;
   }
   return database;
+}
+
+/** The connection string without its password, fit for a log line. */
+function redactedUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'from DATABASE_URL';
+  }
 }
 
 /** A blob unreferenced for a day is past any transaction that could still commit a row for it. */
@@ -58,11 +77,27 @@ function startHousekeeping(services: Services, log: FastifyBaseLogger): Worker {
   return { stop: () => clearInterval(timer) };
 }
 
-export async function startServer(config: Config): Promise<RunningServer> {
-  const database = await openDatabase(config);
-  const services = await createServices({ config, database, bus: new EventBus() });
-  const app = await buildApp(services, { logger: await loggerOptions(config) });
+/** The port is taken: a message for the operator instead of a stack trace. */
+export class PortInUseError extends Error {}
 
+export async function startServer(config: Config, progress: Progress = toStdout): Promise<RunningServer> {
+  const database = await openDatabase(config, progress);
+  let app: App | undefined;
+  try {
+    const services = await createServices({ config, database, bus: new EventBus() });
+    app = await buildApp(services, { logger: await loggerOptions(config) });
+    return await listenAndRun(config, database, services, app, progress);
+  } catch (err) {
+    await app?.close();
+    await database.close();
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new PortInUseError(`${config.host}:${config.port} is already in use by another process: stop it, or set PORT (and HOST) to a free address`);
+    }
+    throw err;
+  }
+}
+
+async function listenAndRun(config: Config, database: DatabaseHandle, services: Services, app: App, progress: Progress): Promise<RunningServer> {
   const bootstrap =
     config.bootstrapClientId && config.bootstrapClientSecret
       ? { clientId: config.bootstrapClientId, clientSecret: config.bootstrapClientSecret }
@@ -85,12 +120,15 @@ export async function startServer(config: Config): Promise<RunningServer> {
     workers.push({ stop: () => listener.close() });
   }
   if (config.runWorkers) workers.push(services.webhooks.startEngine((err) => app.log.error({ err }, 'webhook worker step failed'), deliveryObserver(app.metrics, app.log)));
+  progress(`listening on ${url} (${database.engine === 'pglite' ? 'PGlite' : 'PostgreSQL'}${config.runWorkers ? ', webhook workers on' : ''})`);
 
   let stopping: Promise<void> | undefined;
+  // Closing the app stops accepting and waits for the requests in flight; stopping the workers
+  // lets deliveries in flight finish and hands queued ones back. Both run together, and the
+  // database (with the data folder's lock) closes only once nothing uses it any more.
   const stop = () =>
     (stopping ??= (async () => {
-      for (const worker of workers) await worker.stop();
-      await app.close();
+      await Promise.all([app.close(), ...workers.map((worker) => worker.stop())]);
       await database.close();
     })());
   return { app, services, url, stop };

@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { childEnv, collect, freePort, waitUntilOk, type Env, type Finished } from './support/child-process.js';
 import { scratchDatabase } from './support/postgres.js';
 
 /**
@@ -21,47 +21,6 @@ const cleanups: Array<() => Promise<void>> = [];
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
-
-type Env = Record<string, string | undefined>;
-
-function childEnv(env: Env): NodeJS.ProcessEnv {
-  const base: NodeJS.ProcessEnv = { ...process.env, WAYBILL_LOG_LEVEL: 'warn', WAYBILL_WORKERS: 'false' };
-  delete base.DATABASE_URL;
-  delete base.WAYBILL_BOOTSTRAP_CLIENT_ID;
-  delete base.WAYBILL_BOOTSTRAP_CLIENT_SECRET;
-  for (const [key, value] of Object.entries(env)) {
-    if (value === undefined) delete base[key];
-    else base[key] = value;
-  }
-  return base;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-interface Finished {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function collect(child: ChildProcess): { output: () => Finished; exited: Promise<Finished> } {
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk) => (stdout += String(chunk)));
-  child.stderr?.on('data', (chunk) => (stderr += String(chunk)));
-  const output = () => ({ code: child.exitCode, stdout, stderr });
-  const exited = new Promise<Finished>((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
-  return { output, exited };
-}
 
 /** Runs a CLI command to completion. */
 async function waybill(args: string[], env: Env): Promise<Finished> {
@@ -99,18 +58,13 @@ async function serve(env: Env): Promise<Served> {
   cleanups.push(async () => {
     await stop();
   });
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`serve exited with ${child.exitCode}: ${output().stderr}`);
-    try {
-      if ((await fetch(`${url}/health`)).ok) return { url, child, output, stop };
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  try {
+    await waitUntilOk(`${url}/health`, child, () => output().stderr);
+  } catch (err) {
+    await stop();
+    throw err;
   }
-  await stop();
-  throw new Error(`serve did not answer /health: ${output().stderr}`);
+  return { url, child, output, stop };
 }
 
 async function tempDir(): Promise<string> {
@@ -140,18 +94,8 @@ it('npx waybill --help lists the commands', async () => {
   }
 });
 
-// Child processes start slowly on a loaded 2-core machine (each loads the sources through tsx, and
-// each PGlite open takes seconds), hence the generous timeouts of this file.
-it('refuses an unknown command and a bad role with a message and a non-zero exit', async () => {
-  const dataDir = await tempDir();
-  const unknown = await waybill(['frobnicate'], { WAYBILL_DATA_DIR: dataDir });
-  expect(unknown.code).not.toBe(0);
-  expect(unknown.stderr).toContain('Unknown command');
-  const badRole = await waybill(['client', 'create', '--role', 'ROOT'], { WAYBILL_DATA_DIR: dataDir });
-  expect(badRole.code).not.toBe(0);
-  expect(badRole.stderr).toContain('--role must be');
-}, 120_000);
-
+// Child processes start slowly on a loaded 2-core machine (each PGlite open takes seconds), hence
+// the generous timeouts of this file. Usage mistakes are in process.cli.test.ts.
 it('seals stored webhook credentials only with a key to seal with', async () => {
   const dataDir = await tempDir();
   const keyless = await waybill(['credentials', 'seal'], { WAYBILL_DATA_DIR: dataDir });

@@ -11,14 +11,41 @@ const buildFromPool = AjvCompiler();
  * not `"978"` and `"1e9"` is not a number. Fastify's schema controller calls this with the
  * app's shared schemas and its `ajv` options.
  */
+let lastBuilt: { schemas: unknown[]; options: unknown; validator: ReturnType<typeof buildFromPool> } | undefined;
+
 export const buildRequestValidator: typeof buildFromPool = (externalSchemas, options) => {
+  // Fastify asks again for every route of a context that added schemas; the pool would answer
+  // after serialising all shared schemas twice to find its key (about a second at start).
+  const schemas = Object.values(externalSchemas);
+  const last = lastBuilt;
+  if (last && last.options === options && last.schemas.length === schemas.length && last.schemas.every((s, i) => s === schemas[i])) return last.validator;
   const coercing = buildFromPool(externalSchemas, options);
   const strict = buildFromPool(externalSchemas, {
     ...options,
     customOptions: { ...options?.customOptions, coerceTypes: false },
   } as typeof options);
-  return (route) => (route.httpPart === 'body' ? strict : coercing)(route);
+  const validator: ReturnType<typeof buildFromPool> = (route) => lazyValidator(() => (route.httpPart === 'body' ? strict : coercing)(route));
+  lastBuilt = { schemas, options, validator };
+  return validator;
 };
+
+type Validate = ReturnType<ReturnType<typeof buildFromPool>>;
+
+/**
+ * A validator compiled the first time a request needs it. Compiling every route's schemas with Ajv
+ * at start took seconds (most of a restart); Fastify reads `errors` after a failed call and
+ * `schemaEnv` to let Ajv coerce a root value, so both are forwarded to the compiled function.
+ */
+function lazyValidator(compile: () => Validate): Validate {
+  let compiled: Validate | undefined;
+  const get = () => (compiled ??= compile());
+  const validate = ((data: unknown, context?: unknown) => (get() as (data: unknown, context?: unknown) => unknown)(data, context)) as Validate;
+  Object.defineProperties(validate, {
+    errors: { get: () => (get() as { errors?: unknown }).errors },
+    schemaEnv: { get: () => (get() as { schemaEnv?: unknown }).schemaEnv },
+  });
+  return validate;
+}
 
 const buildSerializerFromPool = SerializerSelector();
 
@@ -41,6 +68,8 @@ export const buildLazySerializer: typeof buildSerializerFromPool = (externalSche
  * exactly the fields the route's answer would. `externals` are the named schemas it refers to.
  */
 export function documentSerializer(schema: TSchema, externals: readonly TSchema[]): (data: unknown) => string {
-  const compile = buildSerializerFromPool(Object.fromEntries(externals.map((s) => [s.$id, s])), {});
-  return compile({ schema, method: 'GET', url: '/', httpStatus: '200' });
+  // Compiled on first use like the routes' serializers: modules create theirs when imported.
+  let serialize: ((data: unknown) => string) | undefined;
+  const compile = () => buildSerializerFromPool(Object.fromEntries(externals.map((s) => [s.$id, s])), {})({ schema, method: 'GET', url: '/', httpStatus: '200' });
+  return (data) => (serialize ??= compile())(data);
 }

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import PDFDocument from 'pdfkit';
 import { Dec, moneyString } from '../../../platform/money.js';
 import type { DocumentParts } from './documents.output.js';
 
@@ -11,7 +10,9 @@ import type { DocumentParts } from './documents.output.js';
 const FONT_CANDIDATES = ['/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', '/usr/share/fonts/TTF/DejaVuSans.ttf'];
 const FONT = FONT_CANDIDATES.find((path) => existsSync(path));
 
-export function renderPdf(parts: DocumentParts, title: string, credited: { name: string } | null): Promise<Buffer> {
+export async function renderPdf(parts: DocumentParts, title: string, credited: { name: string } | null): Promise<Buffer> {
+  // Loaded on the first PDF, not at start (pdfkit takes over half a second to import).
+  const { default: PDFDocument } = await import('pdfkit');
   const { row, lines, entity, company } = parts;
   const money = (value: string) => `${moneyString(new Dec(value), row.currency)} ${row.currency}`;
   const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `${title} ${row.name ?? ''}`, Producer: 'Waybill' } });

@@ -1,4 +1,4 @@
-import { FormatFactoryService, type Invoice } from '@e-invoice-eu/core';
+import type { FormatFactoryService, Invoice } from '@e-invoice-eu/core';
 import { Dec, moneyString } from '../../../platform/money.js';
 import { conflict } from '../../../platform/http/errors.js';
 import type { DocumentParts } from './documents.output.js';
@@ -11,11 +11,12 @@ import type { AccountingConversion } from './conversion.service.js';
  * against the UBL XSDs and the EN 16931 rules instead.
  */
 const PEPPOL_CUSTOMIZATION = 'urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0';
-const ublFormat = new FormatFactoryService().createFormatService('UBL', {
-  log: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-});
+// Loaded on the first e-invoice: the library takes longer to import than the rest of the server.
+let ublFormat: Promise<ReturnType<FormatFactoryService['createFormatService']>> | undefined;
+const loadUblFormat = () =>
+  (ublFormat ??= import('@e-invoice-eu/core').then(({ FormatFactoryService }) =>
+    new FormatFactoryService().createFormatService('UBL', { log: () => undefined, warn: () => undefined, error: () => undefined }),
+  ));
 
 /** Peppol electronic address schemes (EAS) for VAT numbers, by the VAT number's country prefix. */
 const VAT_SCHEME: Record<string, string> = { AT: '9914', BE: '9925', DE: '9930', ES: '9920', FR: '9957', IE: '9935', IT: '9906', LU: '9938', NL: '9944', PT: '9946' };
@@ -144,6 +145,6 @@ export async function renderUbl(parts: DocumentParts, credited: { name: string; 
       })),
     },
   };
-  const xml = await ublFormat.generate(invoice as unknown as Invoice, { format: 'UBL', lang: 'en' });
+  const xml = await (await loadUblFormat()).generate(invoice as unknown as Invoice, { format: 'UBL', lang: 'en' });
   return typeof xml === 'string' ? xml : Buffer.from(xml).toString('utf8');
 }

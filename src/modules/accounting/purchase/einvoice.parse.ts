@@ -1,4 +1,4 @@
-import { create } from 'xmlbuilder2';
+import { createRequire } from 'node:module';
 import { badRequest, detail, type ErrorDetail } from '../../../platform/http/errors.js';
 import { isPlainDecimal, parseDecimal } from '../../../platform/money.js';
 import type { EInvoiceFormat } from './purchase.tables.js';
@@ -253,6 +253,8 @@ function fromCii(root: XmlNode): ParsedEInvoice {
  * inert literal.
  */
 export function fromXml(xml: string): ParsedEInvoice {
+  // Required on the first XML e-invoice rather than at start: it is a large library.
+  const { create } = createRequire(import.meta.url)('xmlbuilder2') as typeof import('xmlbuilder2');
   let root: XmlNode;
   try {
     root = create(xml).root().node as unknown as XmlNode;
