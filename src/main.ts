@@ -20,7 +20,7 @@ Commands:
                                      Create an API client; prints client_id and client_secret
                                      (the secret is shown only once)
   client list [--tenant <id>]        List API clients as JSON
-  client revoke <client_id>          Revoke a client: its tokens and credentials stop working
+  client revoke <client_id|id>       Revoke a client: its tokens and credentials stop working
   credentials seal                   Seal every stored webhook credential and server secret (JWT signing
                                      key, client-secret pepper) under WAYBILL_CREDENTIALS_KEY (plain
                                      values, and those under WAYBILL_CREDENTIALS_KEY_PREVIOUS)
@@ -117,7 +117,7 @@ async function run(argv: string[]): Promise<void> {
       const kind = (values.kind ?? 'API').toUpperCase();
       if (sub === 'create' && !ROLES.includes(role)) throw new UsageError('--role must be TENANT, CUSTOMER or SUBCONTRACTOR');
       if (sub === 'create' && !KINDS.includes(kind)) throw new UsageError('--kind must be API or WEBHOOK');
-      if (sub === 'revoke' && !arg) throw new UsageError('Usage: waybill client revoke <client_id>');
+      if (sub === 'revoke' && !arg) throw new UsageError('Usage: waybill client revoke <client_id|id>');
       return withServices(config, async (services) => {
         if (sub === 'create') {
           const tenantId = await tenantIdFor(services, values.tenant);
@@ -132,7 +132,7 @@ async function run(argv: string[]): Promise<void> {
           const page = await services.auth.listClients(values.tenant, { limit: 500 });
           print(page.rows.map(({ secret_hash: _hash, ...row }) => row));
         } else {
-          const client = await services.auth.findClientByClientId(arg as string);
+          const client = await services.auth.findClientByRef(arg as string);
           if (!client) throw new UsageError(`No client ${arg}`);
           const revoked = await services.auth.revokeClient(client.tenant_id, client.id);
           print({ client_id: revoked.client_id, revoked_at: revoked.revoked_at });
