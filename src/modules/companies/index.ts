@@ -8,3 +8,4 @@ export { companiesRoutes } from './companies.routes.js';
 export { CompanyDetailOutput, LocationFields, companySchemas } from './companies.schemas.js';
 export { companyOutput, createCompaniesService } from './companies.service.js';
 export type { CompaniesService } from './companies.service.js';
+export { seesOnlyWhatItNeeds, subcontractorView } from './subcontractor-view.js';
