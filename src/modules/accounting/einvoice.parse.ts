@@ -3,6 +3,7 @@ import { badRequest, detail, type ErrorDetail } from '../../platform/http/errors
 import { isPlainDecimal, parseDecimal } from '../../platform/money.js';
 import type { EInvoiceFormat } from './purchase.tables.js';
 import type { EInvoiceJsonInput } from './purchase.schemas.js';
+import { checkXmlShape, checkXmlValues } from './xml-limits.js';
 
 /** A received e-invoice reduced to what matching and booking need, whatever format it came in. */
 export interface ParsedEInvoice {
@@ -253,13 +254,14 @@ function fromCii(root: XmlNode): ParsedEInvoice {
  * inert literal.
  */
 export function fromXml(xml: string): ParsedEInvoice {
+  checkXmlShape(xml);
   let root: XmlNode;
   try {
     root = create(xml).root().node as unknown as XmlNode;
   } catch {
     throw badRequest('The body is not well-formed XML', [detail('not XML', 'body')]);
   }
-  if (root.localName === 'Invoice' || root.localName === 'CreditNote') return fromUbl(root);
-  if (root.localName === 'CrossIndustryInvoice') return fromCii(root);
-  throw badRequest('Expected a UBL Invoice or CreditNote, or a CII CrossIndustryInvoice', [detail(`root element ${root.localName ?? '?'}`, 'body')]);
+  if (root.localName === 'Invoice' || root.localName === 'CreditNote') return checkXmlValues(fromUbl(root));
+  if (root.localName === 'CrossIndustryInvoice') return checkXmlValues(fromCii(root));
+  throw badRequest('Expected a UBL Invoice or CreditNote, or a CII CrossIndustryInvoice', [detail(`root element ${(root.localName ?? '?').slice(0, 100)}`, 'body')]);
 }
