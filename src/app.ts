@@ -9,7 +9,7 @@ import { registerAuth } from './platform/http/auth.js';
 import { clientError, frameworkError, registerErrorHandling } from './platform/http/error-handler.js';
 import { AppError } from './platform/http/errors.js';
 import { registerIdempotency } from './platform/http/idempotency.js';
-import { parseJsonBody, registerNulGuard } from './platform/http/input-guards.js';
+import { parseJsonBody, registerFormGuard, registerNulGuard } from './platform/http/input-guards.js';
 import { openapiOptions, referencePageOptions } from './platform/http/openapi.js';
 import { registerProbes } from './platform/http/probes.js';
 import { RouteMethods } from './platform/http/method-not-allowed.js';
@@ -66,6 +66,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
 
   registerErrorHandling(app, routeMethods);
   registerNulGuard(app);
+  registerFormGuard(app);
 
   await app.register(rateLimit, {
     global: true,

@@ -16,6 +16,8 @@ export interface EtaSettings {
 export interface Config {
   host: string;
   port: number;
+  /** Where receivers reach this server: `download_url`s in pushes are made absolute with it. */
+  publicBaseUrl: string;
   dataDir: string;
   /** Where document blobs are kept; `<dataDir>/blobs` unless WAYBILL_BLOB_DIR says otherwise. */
   blobDir: string;
@@ -98,6 +100,20 @@ function key(env: Env, name: string): Buffer | undefined {
 /** Seconds between delivery attempts after the first one fails: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
 const DEFAULT_RETRY_SCHEDULE = [0, 5, 300, 1800, 7200, 18000, 36000, 36000];
 
+/** An http(s) URL without a trailing slash, so paths can be appended to it. */
+function baseUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`WAYBILL_PUBLIC_BASE_URL must be an absolute http(s) URL, not "${value.slice(0, 100)}"`);
+  }
+  if (!['http:', 'https:'].includes(url.protocol) || url.search || url.hash) {
+    throw new ConfigError('WAYBILL_PUBLIC_BASE_URL must be an http(s) URL without query or fragment');
+  }
+  return url.toString().replace(/\/+$/, '');
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
@@ -125,9 +141,12 @@ export function loadConfig(env: Env = process.env): Config {
   if (metricsToken && metricsToken.length < 16) throw new ConfigError('WAYBILL_METRICS_TOKEN must be at least 16 characters');
   const otlpEndpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined;
   if (otlpEndpoint && !/^https?:\/\//.test(otlpEndpoint)) throw new ConfigError('OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL');
+  const host = env.HOST || '127.0.0.1';
+  const port = int(env, 'PORT', 8080);
   return {
-    host: env.HOST || '127.0.0.1',
-    port: int(env, 'PORT', 8080),
+    host,
+    port,
+    publicBaseUrl: baseUrl(env.WAYBILL_PUBLIC_BASE_URL || `http://${host.includes(':') ? `[${host}]` : host}:${port}`),
     dataDir,
     blobDir: env.WAYBILL_BLOB_DIR ? path.resolve(env.WAYBILL_BLOB_DIR) : path.join(dataDir, 'blobs'),
     databaseUrl,

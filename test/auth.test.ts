@@ -96,16 +96,28 @@ describe('POST /v1/auth/token', () => {
     expectError(await token({ 'content-type': 'application/x-www-form-urlencoded' }, form.toString()), 401);
   });
 
-  it('gives WEBHOOK clients a token that reaches what their role may and not the Basic-only webhooks', async () => {
+  it('gives WEBHOOK clients a token scoped to the webhooks: every API route refuses it with 403', async () => {
     const company = await newCompany(ctx, admin, { name: 'Hook customer', code: 'HOOKCUST' });
     const hook = await newClient(ctx, admin.tenantId, 'CUSTOMER', { kind: 'WEBHOOK', companyId: company });
     const res = await token({ authorization: basic(hook.clientId, hook.clientSecret) });
     expect(res.statusCode, res.body).toBe(200);
-    const auth = `Bearer ${res.json().access_token as string}`;
-    expect((await ctx.app.inject({ method: 'GET', url: '/v1/orders/order', headers: { authorization: auth } })).statusCode).toBe(200);
-    // A customer role may not manage API clients, whatever credentials the token came from.
+    const issued = res.json().access_token as string;
+    const claims = JSON.parse(Buffer.from(issued.split('.')[1] as string, 'base64url').toString());
+    expect(claims).toMatchObject({ kind: 'WEBHOOK', role: 'CUSTOMER', scope: 'webhook' });
+    const auth = `Bearer ${issued}`;
+    expectError(await ctx.app.inject({ method: 'GET', url: '/v1/orders/order', headers: { authorization: auth } }), 403);
+    expectError(await ctx.app.inject({ method: 'GET', url: '/me', headers: { authorization: auth } }), 403);
     expectError(await ctx.app.inject({ method: 'GET', url: '/v1/admin/api-clients', headers: { authorization: auth } }), 403);
+    // The webhooks themselves take the Basic credentials, not the token.
     expectError(await ctx.app.inject({ method: 'POST', url: '/v1/webhook/partial-order-update', headers: { authorization: auth }, payload: { updates: [] } }), 401);
+    const viaBasic = await ctx.app.inject({ method: 'POST', url: '/v1/webhook/partial-order-update', headers: { authorization: hook.auth }, payload: { updates: [] } });
+    expect(viaBasic.statusCode, viaBasic.body).toBe(200);
+  });
+
+  it('gives API clients a token that names their kind and role', async () => {
+    const res = await token({ authorization: basic(admin.clientId, admin.clientSecret) });
+    const claims = JSON.parse(Buffer.from((res.json().access_token as string).split('.')[1] as string, 'base64url').toString());
+    expect(claims).toMatchObject({ kind: 'API', role: 'TENANT', scope: 'api', tid: admin.tenantId });
   });
 });
 
@@ -304,11 +316,21 @@ describe('/v1/admin/api-clients', () => {
     expect(events.map((e) => e.type)).toEqual(['api_client.created', 'api_client.revoked']);
   });
 
+  it('revokes by client_id (wb_…) as well as by row id', async () => {
+    const created = (await create(admin.auth, { name: 'Named by client_id', role: 'CUSTOMER', company_id: companyId, kind: 'WEBHOOK' })).json();
+    const res = await ctx.app.inject({ method: 'DELETE', url: `/v1/admin/api-clients/${created.client_id}`, headers: { authorization: admin.auth } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ id: created.id, client_id: created.client_id, revoked_at: expect.any(String) });
+    expectError(await token({ authorization: basic(created.client_id, created.client_secret) }), 401);
+  });
+
   it('answers 404 for an unknown id or another tenant client, and leaves that client working', async () => {
     const other = await newTenant(ctx, 'Fourth carrier');
     expectError(await ctx.app.inject({ method: 'DELETE', url: `/v1/admin/api-clients/${other.apiClientId}`, headers: { authorization: admin.auth } }), 404);
     expectError(await ctx.app.inject({ method: 'DELETE', url: '/v1/admin/api-clients/00000000-0000-4000-8000-000000000000', headers: { authorization: admin.auth } }), 404);
-    expectError(await ctx.app.inject({ method: 'DELETE', url: '/v1/admin/api-clients/not-a-uuid', headers: { authorization: admin.auth } }), 400);
+    expectError(await ctx.app.inject({ method: 'DELETE', url: `/v1/admin/api-clients/${other.clientId}`, headers: { authorization: admin.auth } }), 404);
+    expectError(await ctx.app.inject({ method: 'DELETE', url: '/v1/admin/api-clients/wb_unknown', headers: { authorization: admin.auth } }), 404);
+    expectError(await ctx.app.inject({ method: 'DELETE', url: '/v1/admin/api-clients/not%20an%20id', headers: { authorization: admin.auth } }), 400);
     expect((await me(other.auth)).statusCode).toBe(200);
   });
 });

@@ -107,3 +107,55 @@ describe('document-import by reference', () => {
     expect(res.json()).toMatchObject({ errors: [], order_id: own.id });
   });
 });
+
+describe('a credential does one job', () => {
+  /** Every operation of the published contract, with its path parameters filled in. */
+  async function everyOperation(): Promise<Array<{ method: string; url: string; path: string }>> {
+    const spec = (await ctx.app.inject({ url: '/openapi.json' })).json() as { paths: Record<string, Record<string, { security?: unknown[] }>> };
+    const operations = [];
+    for (const [path, methods] of Object.entries(spec.paths)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        const isPublic = Array.isArray(operation.security) && operation.security.length === 0;
+        if (isPublic || path === '/v1/webhook' || path.startsWith('/v1/webhook/') || path === '/v1/auth/token') continue;
+        operations.push({ method: method.toUpperCase(), path, url: path.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000') });
+      }
+    }
+    return operations;
+  }
+
+  async function expectRefusedEverywhere(authorization: string) {
+    const operations = await everyOperation();
+    expect(operations.length).toBeGreaterThan(100);
+    const answers = [];
+    for (const op of operations) {
+      const withBody = !['GET', 'DELETE', 'HEAD'].includes(op.method);
+      const res = await ctx.app.inject({ method: op.method as 'GET', url: op.url, headers: { authorization }, ...(withBody ? { payload: {} } : {}) });
+      answers.push({ route: `${op.method} ${op.path}`, status: res.statusCode });
+      if (res.statusCode === 403) expectContract('ValidationErrorResponse', res.json());
+    }
+    expect(answers.filter((a) => a.status !== 403)).toEqual([]);
+  }
+
+  it("a TENANT WEBHOOK client's token opens no API route, admin included (it cannot make itself an admin client)", async () => {
+    const tenantHook = await newClient(ctx, admin.tenantId, 'TENANT', { kind: 'WEBHOOK' });
+    const issued = await ctx.app.inject({ method: 'POST', url: '/v1/auth/token', headers: { authorization: tenantHook.auth } });
+    expect(issued.statusCode, issued.body).toBe(200);
+    const auth = `Bearer ${issued.json().access_token as string}`;
+    const escalate = await ctx.app.inject({ method: 'POST', url: '/v1/admin/api-clients', headers: { authorization: auth }, payload: { name: 'root', role: 'TENANT' } });
+    expect(escalate.statusCode, escalate.body).toBe(403);
+    expect(escalate.json().message).toMatch(/WEBHOOK clients may call only \/v1\/webhook/);
+    await expectRefusedEverywhere(auth);
+  });
+
+  it("a WEBHOOK client's Basic credentials open no API route either", async () => {
+    await expectRefusedEverywhere(acmeHook.auth);
+    const tenantHook = await newClient(ctx, admin.tenantId, 'TENANT', { kind: 'WEBHOOK' });
+    await expectRefusedEverywhere(tenantHook.auth);
+  });
+
+  it("a customer WEBHOOK client's token cannot read the customer's orders", async () => {
+    const issued = await ctx.app.inject({ method: 'POST', url: '/v1/auth/token', headers: { authorization: acmeHook.auth } });
+    const res = await get(ctx, { ...acmeHook, auth: `Bearer ${issued.json().access_token as string}` }, '/v1/orders/order');
+    expect(res.statusCode, res.body).toBe(403);
+  });
+});

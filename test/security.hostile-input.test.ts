@@ -1,9 +1,10 @@
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AddressPolicy } from '../src/platform/net/address-policy.js';
 import { GuardedHttpClient } from '../src/platform/net/guarded-http.js';
 import { MAX_JSON_DEPTH } from '../src/platform/http/input-guards.js';
-import { createTestApp, newCompany, newTenant, type Client, type TestContext } from './support/app.js';
+import { createTestApp, newClient, newCompany, newTenant, type Client, type TestContext } from './support/app.js';
 import { expectContract } from './support/contract.js';
 import { realisticOrder } from './orders.fixtures.js';
 
@@ -183,5 +184,107 @@ describe('smaller bounds', () => {
     expect(inKey.path).toMatch(/^body\.custom_fields\./);
     const inQuery = expectRefused(await get('/v1/orders/order?customer_code=AC%00ME'));
     expect(inQuery).toMatchObject({ field: 'customer_code', path: 'query.customer_code' });
+  });
+});
+
+describe('hostile e-invoices', () => {
+  let hook: Client;
+  beforeAll(async () => {
+    const haulier = await newCompany(ctx, admin, { name: 'Hostile haulier', code: 'HOSTHAUL', is_customer: false, is_subcontractor: true });
+    hook = await newClient(ctx, admin.tenantId, 'SUBCONTRACTOR', { companyId: haulier, kind: 'WEBHOOK' });
+  });
+  const send = (payload: string, contentType = 'application/xml') =>
+    ctx.app.inject({ method: 'POST', url: '/v1/webhook/e-invoicing', headers: { authorization: hook.auth, 'content-type': contentType }, payload });
+  const sample = readFileSync(new URL('../docs/sample-invoice.xml', import.meta.url), 'utf8');
+
+  it('a 1 MB document of 90,000 attributes is refused in the envelope while /health keeps answering', async () => {
+    const attributes = Array.from({ length: 90_000 }, (_, i) => `a${i}="1"`).join(' ');
+    const xml = `<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"><x ${attributes}/></Invoice>`;
+    const spread = `<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2">${Array.from({ length: 22_500 }, () => '<x a="1" b="2" c="3" d="4"/>').join('')}</Invoice>`;
+    expect(xml.length).toBeGreaterThan(900_000);
+    const address = ctx.app.server.listening ? ctx.app.server.address() : null;
+    const base = address && typeof address === 'object' ? `http://127.0.0.1:${address.port}` : await ctx.app.listen({ host: '127.0.0.1', port: 0 });
+    const latencies: number[] = [];
+    const statuses: number[] = [];
+    let done = false;
+    const poll = (async () => {
+      while (!done) {
+        const started = performance.now();
+        const res = await fetch(`${base}/health`);
+        await res.arrayBuffer();
+        statuses.push(res.status);
+        latencies.push(performance.now() - started);
+      }
+    })();
+    const answers = [];
+    for (const body of [xml, spread, xml, spread, xml]) {
+      const res = await fetch(`${base}/v1/webhook/e-invoicing`, { method: 'POST', headers: { authorization: hook.auth, 'content-type': 'application/xml' }, body });
+      answers.push({ status: res.status, body: (await res.json()) as { message: string; errors: unknown[] } });
+    }
+    done = true;
+    await poll;
+    for (const answer of answers) {
+      expect([400, 413]).toContain(answer.status);
+      expectContract('ValidationErrorResponse', answer.body);
+      expect(answer.body.message).toMatch(/attributes/);
+    }
+    expect(statuses.length).toBeGreaterThan(0);
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    const sorted = [...latencies].sort((a, b) => a - b);
+    // Recorded for docs/security.md, not asserted (timings are not test material).
+    console.log(`[probe] /health during hostile XML: ${sorted.length} answers, p99 ${sorted[Math.floor(sorted.length * 0.99)]?.toFixed(1)} ms`);
+  });
+
+  it('XML with a DOCTYPE and entities is refused with a 400 naming DTDs, not stored with the entity as text', async () => {
+    const xml = sample.replace('?>', '?><!DOCTYPE Invoice [<!ENTITY who "Evil">]>').replace('INV-WB-BE-2026-00001', '&who;');
+    expect(xml).toContain('<!DOCTYPE');
+    expect(expectRefused(await send(xml)).message).toMatch(/DTD/);
+  });
+
+  it('an invoice number of 900 KB read from XML is a 400 that does not echo it back', async () => {
+    const res = await send(sample.replace('INV-WB-BE-2026-00001', 'N'.repeat(900_000)));
+    expect(expectRefused(res).field).toBe('name');
+    expect(res.body.length).toBeLessThan(2_000);
+  });
+
+  it('an e-invoice sent as a form or with no body is a 415 or 400, not a 500', async () => {
+    expectRefused(await send('name=INV-1&total=1', 'application/x-www-form-urlencoded'), 415);
+    expectRefused(await ctx.app.inject({ method: 'POST', url: '/v1/webhook/e-invoicing', headers: { authorization: hook.auth } }), 400);
+    expectRefused(await send('', 'application/json'), 400);
+  });
+});
+
+describe('small holes', () => {
+  it('an empty external_id filter is a 400, not a 500', async () => {
+    expect(expectRefused(await get('/v1/resources/resource?external_id=')).field).toBe('external_id');
+  });
+
+  it('JSON endpoints refuse form-encoded bodies with 415, as the conventions promise (only the token endpoint takes a form)', async () => {
+    const id = '00000000-0000-4000-8000-000000000000';
+    for (const url of [`/v1/trips/trip/${id}/dispatch`, '/v1/admin/tax-rates', `/v1/accounting/sales-invoice/${id}/payment/update-status`, '/v1/companies/company']) {
+      expectRefused(await post(url, 'name=x&code=y', 'application/x-www-form-urlencoded'), 415);
+    }
+  });
+
+  it('a leap second (23:59:60Z) is a 400 on every engine, not a 500', async () => {
+    expect(expectRefused(await get('/v1/companies/company?updated_after=2026-12-31T23:59:60Z')).field).toBe('updated_after');
+    expect((await get('/v1/companies/company?updated_after=2026-12-31T23:59:59Z')).statusCode).toBe(200);
+  });
+
+  it('offsets beyond ±14:00 are refused in timestamps and time windows', async () => {
+    expectRefused(await get(`/v1/companies/company?updated_after=${encodeURIComponent('2026-12-31T10:00:00+14:30')}`));
+    expectRefused(await get(`/v1/companies/company?updated_after=${encodeURIComponent('2026-12-31T10:00:00-15:00')}`));
+    expect((await get(`/v1/companies/company?updated_after=${encodeURIComponent('2026-12-31T10:00:00+14:00')}`)).statusCode).toBe(200);
+    const body = realisticOrder('HOSTILE-TZ') as { consignments: Array<{ pickup_stop: Record<string, unknown> }> };
+    (body.consignments[0] as { pickup_stop: Record<string, unknown> }).pickup_stop.time_window = { start_time: '08:00+14:30', end_time: '12:00' };
+    expect(expectRefused(await post('/v1/orders/order/upload', body)).field).toBe('start_time');
+  });
+
+  it('lone UTF-16 surrogates are refused with the field named, not silently changed', async () => {
+    for (const name of ['\\ud800', 'a\\udc00b', '\\udbff\\udbff']) {
+      const refused = expectRefused(await post('/v1/companies/company', `{"name":"${name}","code":"SURR","currency":"EUR"}`));
+      expect(refused).toMatchObject({ field: 'name', path: 'body.name' });
+    }
+    expect((await post('/v1/companies/company', '{"name":"\\ud83d\\ude9a Trucks","code":"EMOJI","currency":"EUR"}')).statusCode).toBe(200);
   });
 });

@@ -207,4 +207,22 @@ describe('execution status from a subcontractor', () => {
     // The customer pulls the same final state.
     expect(status.stops.every((s: { status: string }) => s.status === 'COMPLETED')).toBe(true);
   });
+
+  it('a replayed or reordered report cannot rewind a stop: a newer event time moves the actual time, an older one is STALE, and shuffled concurrent reports end at the newest', async () => {
+    const own = await orderWithStops(ctx, admin, 'EXE-ORDER');
+    const d2 = stopRef('D2', own.stops);
+    const planned = await planTrip(ctx, admin, [stopRef('P2', own.stops), d2]);
+    expect((await tripCall(ctx, admin, 'POST', `/v1/trips/trip/${planned.id}/dispatch`, { subcontractor_id: subcoId, purchase_price: '100' })).statusCode).toBe(200);
+    const stopOf = async () => (await get(ctx, admin, `/v1/orders/order/${own.orderId}/status`)).json().stops.find((s: { id: string }) => s.id === d2);
+    const arrive = (time: string) => ({ stop: { id: d2, status: 'AT_STOP' }, event_time: time });
+    expect((await post(subco, [arrive('2026-12-03T08:00:00Z'), arrive('2026-12-03T08:30:00Z'), arrive('2026-12-03T08:10:00Z'), arrive('2026-12-03T08:30:00Z')])).map((r) => r.outcome)).toEqual([
+      'APPLIED', 'APPLIED', 'STALE', 'DUPLICATE',
+    ]);
+    expect(await stopOf()).toMatchObject({ status: 'AT_STOP', start_timestamp: '2026-12-03T08:30:00.000Z' });
+    const minutes = Array.from({ length: 12 }, (_, i) => i);
+    const shuffled = minutes.map((m) => ({ m, key: Math.random() })).sort((a, b) => a.key - b.key).map(({ m }) => m);
+    const complete = (m: number) => ({ stop: { id: d2, status: 'COMPLETED' }, event_time: `2026-12-03T09:${String(m).padStart(2, '0')}:00Z` });
+    await Promise.all(shuffled.map((m) => post(subco, [complete(m)])));
+    expect(await stopOf()).toMatchObject({ status: 'COMPLETED', start_timestamp: '2026-12-03T08:30:00.000Z', end_timestamp: '2026-12-03T09:11:00.000Z' });
+  });
 });

@@ -139,7 +139,7 @@ export async function runCommand(name: string, values: Record<string, string | u
       });
     case 'client revoke':
       return withServices(config, async (services) => {
-        const client = await services.auth.findClientByClientId(args[0] as string);
+        const client = await services.auth.findClientByRef(args[0] as string);
         if (!client) throw new CliFailure(`No client ${args[0]}`);
         const revoked = await services.auth.revokeClient(client.tenant_id, client.id);
         print({ client_id: revoked.client_id, revoked_at: revoked.revoked_at });

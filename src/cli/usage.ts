@@ -32,7 +32,7 @@ export const COMMANDS: CommandSpec[] = [
     choices: { role: { values: ['TENANT', 'CUSTOMER', 'SUBCONTRACTOR'], required: true }, kind: { values: ['API', 'WEBHOOK'], required: false } },
   },
   { name: 'client list', synopsis: '[--tenant <id>]', summary: 'List API clients as JSON', options: tenant, args: [] },
-  { name: 'client revoke', synopsis: '<client_id>', summary: 'Revoke a client: its tokens and credentials stop working', options: {}, args: ['client_id'] },
+  { name: 'client revoke', synopsis: '<client_id|id>', summary: 'Revoke a client: its tokens and credentials stop working', options: {}, args: ['client_id'] },
   {
     name: 'credentials seal',
     synopsis: '',

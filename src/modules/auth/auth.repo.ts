@@ -27,6 +27,10 @@ export async function findApiClientByClientId(db: Executor, clientId: string) {
   >;
 }
 
+export async function findApiClientByRowId(db: Executor, id: string) {
+  return db.selectFrom('api_clients').selectAll().where('id', '=', id).executeTakeFirst() as Promise<ApiClientRow | undefined>;
+}
+
 export async function findApiClient(db: Executor, tenantId: string, id: string) {
   return db
     .selectFrom('api_clients')

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { parseBasic, principalOf } from '../../platform/http/auth.js';
 import { badRequest, unauthorized } from '../../platform/http/errors.js';
-import { IdParams, PageQuery, errorsOf, readErrors, writeErrors } from '../../platform/http/schemas.js';
+import { PageQuery, errorsOf, readErrors, writeErrors } from '../../platform/http/schemas.js';
 import { ref, type App } from '../../platform/http/types.js';
 import type { ApiClientRow } from './auth.repo.js';
 import { apiClientListExample, createdApiClientExample, meExample, newApiClientExample, revokedApiClientExample, tokenExample, tokenFormExample } from './auth.examples.js';
@@ -80,6 +80,10 @@ export function authRoutes(app: App, deps: { auth: AuthService; tokenRateLimitPe
   });
 
   const admin = { roles: ['TENANT' as const] };
+  /** A client is named by its row id or by the `client_id` (`wb_…`) it authenticates with. */
+  const ClientRefParams = Type.Object({
+    id: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.:-]+$', description: 'The row id (uuid) or the client_id (`wb_…`)' }),
+  });
 
   app.post('/v1/admin/api-clients', {
     config: { ...admin, secretFields: ['client_secret'] },
@@ -129,9 +133,9 @@ export function authRoutes(app: App, deps: { auth: AuthService; tokenRateLimitPe
       tags: ['Admin'],
       summary: 'Revoke an API client',
       description:
-        'Its tokens and webhook credentials stop working. Revoking twice is harmless. A client cannot revoke ' +
+        'Name the client by its row id or its `client_id` (`wb_…`). Its tokens and webhook credentials stop working. Revoking twice is harmless. A client cannot revoke ' +
         "itself, and the tenant's last active TENANT API client cannot be revoked (409): either would lock the tenant out.",
-      params: IdParams,
+      params: ClientRefParams,
       response: { 200: ref(ApiClientSchema, { example: revokedApiClientExample, description: 'The client, with `revoked_at` set' }), ...writeErrors(404, 409) },
     },
     handler: async (request) => {

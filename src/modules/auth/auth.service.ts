@@ -7,6 +7,8 @@ import { inTransaction } from '../../platform/db/tx.js';
 import { appendEvent } from '../../platform/events/append.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import { badRequest, conflict, notFound, unauthorized } from '../../platform/http/errors.js';
+import { isUuid } from '../../platform/http/schemas.js';
+import { webhookScopeOnly } from '../../platform/http/auth.js';
 import { cursorField, paginate } from '../../platform/http/pagination.js';
 import type { Authenticator, ClientKind, Principal, Role } from '../../platform/http/principal.js';
 import * as repo from './auth.repo.js';
@@ -27,6 +29,13 @@ export interface NewClient {
   /** Fixed credentials, for scripted starts; generated when omitted. */
   clientId?: string;
   clientSecret?: string;
+}
+
+interface VerifiedToken {
+  tenantId: string;
+  rowId: string;
+  expiresAtMs: number;
+  kind: ClientKind | undefined;
 }
 
 export interface CreatedClient {
@@ -51,9 +60,9 @@ export async function createAuthService(deps: { db: Db; bus: EventBus; tokenTtlS
    * a tampered token never matches). A client sends the same token for an hour: without this,
    * every request paid an HMAC over WebCrypto, the largest part of the cost of authentication.
    */
-  const verifiedTokens = new Map<string, { tenantId: string; rowId: string; expiresAtMs: number }>();
+  const verifiedTokens = new Map<string, VerifiedToken>();
 
-  async function verifyToken(token: string): Promise<{ tenantId: string; rowId: string }> {
+  async function verifyToken(token: string): Promise<VerifiedToken> {
     const known = verifiedTokens.get(token);
     if (known && known.expiresAtMs > Date.now()) return known;
     let claims;
@@ -62,12 +71,13 @@ export async function createAuthService(deps: { db: Db; bus: EventBus; tokenTtlS
     } catch {
       throw unauthorized('The access token is invalid or expired; request a new one at POST /v1/auth/token');
     }
-    const { tid: tenantId, sub: rowId, exp } = claims;
+    const { tid: tenantId, sub: rowId, exp, kind } = claims;
     if (typeof tenantId !== 'string' || typeof rowId !== 'string' || typeof exp !== 'number') {
       throw unauthorized('The access token is malformed');
     }
     if (verifiedTokens.size >= CACHE_MAX_ENTRIES) verifiedTokens.clear();
-    const verified = { tenantId, rowId, expiresAtMs: exp * 1000 };
+    // Tokens issued before the claim existed name no kind: the client row decides for them.
+    const verified = { tenantId, rowId, expiresAtMs: exp * 1000, kind: kind === 'WEBHOOK' || kind === 'API' ? (kind as ClientKind) : undefined };
     verifiedTokens.set(token, verified);
     return verified;
   }
@@ -147,7 +157,9 @@ export async function createAuthService(deps: { db: Db; bus: EventBus; tokenTtlS
 
   const authenticator: Authenticator = {
     async verifyBearer(token) {
-      const { tenantId, rowId } = await verifyToken(token);
+      const { tenantId, rowId, kind } = await verifyToken(token);
+      // The scope is in the signed token, so a WEBHOOK token is turned away before any read.
+      if (kind === 'WEBHOOK') throw webhookScopeOnly();
       const row = await cached(byRowId, rowId, () => repo.findApiClient(db, tenantId, rowId));
       if (!row || row.revoked_at) throw unauthorized('This API client has been revoked');
       return toPrincipal(row);
@@ -178,11 +190,12 @@ export async function createAuthService(deps: { db: Db; bus: EventBus; tokenTtlS
     },
 
     async issueToken(clientId: string, secret: string) {
-      // WEBHOOK credentials may obtain a token too, as the contract allows. The token carries the
-      // client's role, so it reaches exactly the Bearer routes that role may call, and it does not
-      // open /v1/webhook/*, which keeps taking the credentials themselves.
+      // WEBHOOK credentials may obtain a token too, as the contract allows, but a credential does
+      // one job: the token carries the client's kind and role and a `webhook` scope, and every
+      // Bearer route refuses it (403). /v1/webhook/* keeps taking the Basic credentials themselves.
       const principal = await authenticator.verifyBasic(clientId, secret);
-      const accessToken = await new SignJWT({ tid: principal.tenantId, role: principal.role })
+      const scope = principal.kind === 'WEBHOOK' ? 'webhook' : 'api';
+      const accessToken = await new SignJWT({ tid: principal.tenantId, role: principal.role, kind: principal.kind, scope })
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
         .setIssuer(ISSUER)
         .setSubject(principal.apiClientId)
@@ -217,7 +230,10 @@ export async function createAuthService(deps: { db: Db; bus: EventBus; tokenTtlS
      * may revoke the tenant's last active admin: either would lock the tenant out of its own
      * administration (the way back in is `waybill client create`, see the README).
      */
-    async revokeClient(tenantId: string, id: string, by?: Principal): Promise<ApiClientRow> {
+    async revokeClient(tenantId: string, idOrClientId: string, by?: Principal): Promise<ApiClientRow> {
+      const byClientId = isUuid(idOrClientId) ? undefined : await repo.findApiClientByClientId(db, idOrClientId);
+      const id = byClientId ? (byClientId.tenant_id === tenantId ? byClientId.id : undefined) : isUuid(idOrClientId) ? idOrClientId : undefined;
+      if (!id) throw notFound('API client');
       if (by && by.apiClientId === id) {
         throw conflict('A client cannot revoke itself; revoke it from another admin client');
       }
@@ -237,8 +253,9 @@ export async function createAuthService(deps: { db: Db; bus: EventBus; tokenTtlS
       return row;
     },
 
-    async findClientByClientId(clientId: string) {
-      return repo.findApiClientByClientId(db, clientId);
+    /** For the operator's command line, across tenants: a client by its `client_id` or its row id. */
+    async findClientByRef(ref: string) {
+      return (await repo.findApiClientByClientId(db, ref)) ?? (isUuid(ref) ? repo.findApiClientByRowId(db, ref) : undefined);
     },
   };
 }

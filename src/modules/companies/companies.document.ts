@@ -18,7 +18,7 @@ export type StoredContact = NonNullable<CompanyInput['contacts']>[number] & { id
 /** Fields with a column of their own; the rest of a document goes into `details`. */
 const COLUMN_FIELDS = [
   'code', 'accounting_code', 'name', 'currency', 'locale', 'is_customer', 'is_subcontractor', 'is_buyer_or_seller',
-  'archived_customer', 'archived_subcontractor',
+  'archived_customer', 'archived_subcontractor', 'subcontractor_sees_order_details',
 ] as const;
 
 export function docOfRow(row: CompanyRow): CompanyDoc {
@@ -34,6 +34,7 @@ export function docOfRow(row: CompanyRow): CompanyDoc {
     is_buyer_or_seller: row.is_buyer_or_seller,
     archived_customer: row.archived_customer,
     archived_subcontractor: row.archived_subcontractor,
+    subcontractor_sees_order_details: row.subcontractor_sees_order_details,
   };
 }
 
@@ -79,6 +80,8 @@ export function docForReplace(current: CompanyDoc, input: CompanyInput): Company
     name: input.name ?? current.name,
     archived_customer: input.archived_customer ?? current.archived_customer,
     archived_subcontractor: input.archived_subcontractor ?? current.archived_subcontractor,
+    // A setting integrations that replace companies do not know about stays as the tenant set it.
+    subcontractor_sees_order_details: input.subcontractor_sees_order_details ?? current.subcontractor_sees_order_details,
     contacts: mergeContacts(current.contacts ?? [], input.contacts),
   };
 }
@@ -126,6 +129,7 @@ export function columnsOf(doc: CompanyDoc): Omit<Insertable<CompanyTable>, 'tena
     is_buyer_or_seller: doc.is_buyer_or_seller ?? false,
     archived_customer: doc.archived_customer ?? false,
     archived_subcontractor: doc.archived_subcontractor ?? false,
+    subcontractor_sees_order_details: doc.subcontractor_sees_order_details ?? false,
     details: JSON.stringify(details),
   };
 }

@@ -26,6 +26,7 @@ export const companyExample = {
   archived_customer: false,
   archived_subcontractor: false,
   archived_buyer_or_seller: false,
+  subcontractor_sees_order_details: false,
   vat_number: 'BE0123456789',
   note: null,
   tax_type: 'VAT',

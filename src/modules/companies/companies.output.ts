@@ -37,6 +37,7 @@ export function companyOutput(row: CompanyParty, billTo?: CompanyParty): Company
     archived_customer: row.archived_customer,
     archived_subcontractor: row.archived_subcontractor,
     archived_buyer_or_seller: row.archived_buyer_or_seller,
+    subcontractor_sees_order_details: row.subcontractor_sees_order_details,
     vat_number: (d.vat_number as string) ?? null,
     note: (d.note as string) ?? null,
     tax_type: (d.tax_type as CompanyDetailOutput['tax_type']) ?? 'VAT',

@@ -68,6 +68,13 @@ const inputFields = {
   is_buyer_or_seller: opt(Type.Boolean()),
   archived_customer: opt(Type.Boolean()),
   archived_subcontractor: opt(Type.Boolean()),
+  subcontractor_sees_order_details: opt(
+    Type.Boolean({
+      description:
+        "Waybill's addition. When this company executes trips: send it the customers' full records and the orders' pricing. " +
+        'Default false: its dispatches, trips and pushes name each customer by name and code only, with `pricing: null`.',
+    }),
+  ),
   name: opt(Str(255, { minLength: 1 })),
   legal_name: opt(Str(255)),
   code: opt(Str(100, { description: 'Your reference for the company; unique per tenant. Empty means no code.' })),
@@ -143,6 +150,7 @@ export const CompanyDetailOutput = Type.Object(
     archived_customer: Type.Boolean(),
     archived_subcontractor: Type.Boolean(),
     archived_buyer_or_seller: Type.Boolean(),
+    subcontractor_sees_order_details: Type.Boolean(),
     vat_number: Nullable(Type.String()),
     note: Nullable(Type.String()),
     tax_type: Nullable(ref(TaxType)),
@@ -173,6 +181,7 @@ export const CompanyDetailOutput = Type.Object(
         archived_customer: false,
         archived_subcontractor: false,
         archived_buyer_or_seller: false,
+        subcontractor_sees_order_details: false,
         note: null,
         tax_type: 'VAT',
         status: 'APPROVED',

@@ -17,6 +17,7 @@ import { companyOutput, isActiveSubcontractorRow, type CompanyParty } from './co
 import * as repo from './companies.repo.js';
 import type { CompanyRow } from './companies.repo.js';
 import type { CompanyDetailOutput, CompanyInput, CompanyPartialInput } from './companies.schemas.js';
+import { seesOnlyWhatItNeeds, subcontractorView } from './subcontractor-view.js';
 
 export { companyOutput } from './companies.output.js';
 
@@ -209,6 +210,12 @@ export function createCompaniesService(deps: { db: Db; bus: EventBus; cacheTtlMs
      * For other modules (trips): whether the company exists in the tenant and may take work as a
      * subcontractor now (the role is on and not archived, and its purchase status is not BLOCKED).
      */
+    /** For webhooks: how a push to this company's endpoint is cut down, or undefined when it sees it whole (see subcontractor-view.ts). */
+    async payloadViewFor(tenantId: string, companyId: string): Promise<(<T>(payload: T) => T) | undefined> {
+      const row = await cached.get(tenantId, companyId, () => repo.findCompany(db, tenantId, companyId));
+      return row && seesOnlyWhatItNeeds(row) ? (payload) => subcontractorView(payload, row.id) : undefined;
+    },
+
     async isActiveSubcontractor(tenantId: string, companyId: string): Promise<boolean> {
       const row = await cached.get(tenantId, companyId, () => repo.findCompany(db, tenantId, companyId));
       return Boolean(row && isActiveSubcontractorRow(row));

@@ -14,6 +14,8 @@ export interface CompanyTable {
   archived_customer: Generated<boolean>;
   archived_subcontractor: Generated<boolean>;
   archived_buyer_or_seller: Generated<boolean>;
+  /** Opt-in: as a subcontractor, it is sent customers' full records and orders' pricing. */
+  subcontractor_sees_order_details: Generated<boolean>;
   /** Contract fields without a column of their own (contacts, payment terms, bank accounts...). */
   details: Json<Record<string, unknown>>;
   /** Moves on by one with every change; the record's ETag. */

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { StringEnum } from '../../platform/http/enum.js';
-import { DateOnly, DecimalInput, ErrorStatus, FreeObject, Nullable, opt, Str, Uuid } from '../../platform/http/schemas.js';
+import { DateOnly, DecimalInput, ErrorStatus, FreeObject, Nullable, opt, Str, UTC_OFFSET, Uuid } from '../../platform/http/schemas.js';
 import { ref } from '../../platform/http/types.js';
 import { LocationFields } from '../companies/index.js';
 
@@ -13,7 +13,7 @@ import { LocationFields } from '../companies/index.js';
 
 const Measure = Type.Number({ minimum: -1_000_000, maximum: 1_000_000_000 });
 /** `HH:mm` or `HH:mm:ss`, an optional offset; a local time at the stop unless an offset is given. */
-const TimeOfDay = Str(20, { pattern: '^([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d(\\.\\d{1,6})?)?(Z|[+-](0\\d|1[0-4]):[0-5]\\d)?$' });
+const TimeOfDay = Str(20, { pattern: `^([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d(\\.\\d{1,6})?)?${UTC_OFFSET}?$` });
 const FreeList = (maxItems: number) => Type.Array(FreeObject(), { maxItems });
 
 export const OperationEnum = StringEnum(['CREATE', 'UPDATE', 'DELETE']);

@@ -159,7 +159,7 @@ export const ListResourceGroupOutput = Page(ref(ResourceGroupOutput), 'ListResou
 const commaList = (description: string) => Type.String({ maxLength: 4000, pattern: '^[^,]+(,[^,]+)*$', description });
 export const ResourceListQuery = Type.Object({
   updated_after: Type.Optional(DateTime),
-  external_id: Type.Optional(Str(255)),
+  external_id: Type.Optional(Str(255, { minLength: 1 })),
   'external_id:in': Type.Optional(commaList('Comma-separated external ids (at most 100).')),
   resource_type: Type.Optional(ResourceTypeFilter),
   'resource_type:in': Type.Optional(commaList('Comma-separated ResourceTypeEnum values.')),

@@ -3,8 +3,9 @@ import type { StopExecution } from '../orders/index.js';
 /**
  * How one inbound status update moves a stop, decided without side effects. Updates may arrive
  * twice or out of order (retries, several devices): a stop only moves forward (to plan → at stop
- * → completed), a repeat of what the stop already shows is a duplicate, and an update behind the
- * stop's state is stale. ETAs apply until the stop is completed.
+ * → completed), a repeat of what the stop already shows is a duplicate, a report of the same status
+ * with a newer event time moves the stop's actual time to it, and an update behind the stop's state
+ * (a lesser status, or the same one with an older time) is stale. ETAs apply until the stop is completed.
  */
 
 export interface StatusReport {
@@ -50,8 +51,16 @@ export function progressStop(current: StopExecution, report: StatusReport): Prog
         completed = true;
       }
     } else if (want === have) {
-      const recorded = report.status === 'AT_STOP' ? current.actual_start : current.actual_end;
-      statusOutcome = sameTime(recorded, report.eventTime) ? 'DUPLICATE' : 'STALE';
+      // The same status again: a newer event corrects the stop's time, so that whatever order
+      // concurrent reports arrive in, the stop ends as the newest event says; an older one is stale.
+      const field = report.status === 'AT_STOP' ? 'actual_start' : 'actual_end';
+      const recorded = current[field];
+      if (sameTime(recorded, report.eventTime)) statusOutcome = 'DUPLICATE';
+      else if (recorded && recorded.getTime() > report.eventTime.getTime()) statusOutcome = 'STALE';
+      else {
+        statusOutcome = 'APPLIED';
+        next[field] = report.eventTime;
+      }
     } else {
       statusOutcome = 'STALE';
     }

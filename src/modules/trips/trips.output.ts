@@ -1,5 +1,5 @@
 import type { Executor } from '../../platform/db/database.js';
-import type { CompaniesService } from '../companies/index.js';
+import { subcontractorView, type CompaniesService } from '../companies/index.js';
 import type { OrderOutput, OrdersService, VisibilityOrder } from '../orders/index.js';
 import type { DispatchSnapshot } from './trips.changes.js';
 import * as repo from './trips.repo.js';
@@ -48,10 +48,13 @@ export function createTripReader(deps: { orders: Pick<OrdersService, 'tripOrders
       created_timestamp: trip.created_at.toISOString(),
       updated_timestamp: trip.updated_at.toISOString(),
     };
+    // The executor learns the customers by name and code and no order pricing: a fleet app always,
+    // a subcontractor unless the tenant opted it in. Its own purchase price is not order pricing.
+    const wholeOrders = subcontractor?.subcontractor_sees_order_details === true;
     const snapshot: DispatchSnapshot = {
       id: trip.id,
       name: trip.name,
-      orders: orders as unknown as DispatchSnapshot['orders'],
+      orders: (wholeOrders ? orders : subcontractorView(orders)) as unknown as DispatchSnapshot['orders'],
       stops: stops as unknown as DispatchSnapshot['stops'],
       resource_allocations: resourceAllocations,
       custom_fields: {},

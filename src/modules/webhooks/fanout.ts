@@ -6,7 +6,7 @@ import { type EventRow, matchesEventType } from '../events/index.js';
 import * as endpointsRepo from './endpoints.repo.js';
 import type { EndpointRow } from './endpoints.repo.js';
 import { entitiesWithPending, insertDeliveries, orderingKey, type NewDelivery, type SendableDelivery } from './deliveries.repo.js';
-import type { PayloadBuilder, PayloadFamily } from './payloads.js';
+import type { PayloadBuilders, PayloadFamily } from './payloads.js';
 
 /** How long a worker owns a tenant's checkpoint; another process takes over after a crash. */
 const LEASE_SECONDS = 10;
@@ -35,21 +35,23 @@ export function entityKey(event: { entity_type: string; entity_id: string }): st
 export async function buildDeliveries(
   events: EventRow[],
   endpoints: EndpointRow[],
-  builders: Record<PayloadFamily, PayloadBuilder>,
+  builders: PayloadBuilders,
 ): Promise<NewDelivery[]> {
   const rows: NewDelivery[] = [];
   for (const event of events) {
     const wanting = endpoints.filter((endpoint) => endpointWants(endpoint, event));
     if (!wanting.length) continue;
-    const bodies = new Map<string, string | null>();
+    const payloads = new Map<string, Record<string, unknown> | null>();
+    const bodies = new Map<string, string>();
     for (const endpoint of wanting) {
+      // A subcontractor's endpoint gets its own cut of each payload (see companies' subcontractor-view.ts).
+      const view = endpoint.company_id && builders.viewFor ? await builders.viewFor(event.tenant_id, endpoint.company_id) : undefined;
       for (const family of endpoint.families as PayloadFamily[]) {
-        if (!bodies.has(family)) {
-          const payload = await builders[family](event);
-          bodies.set(family, payload ? JSON.stringify(payload) : null);
-        }
-        const body = bodies.get(family);
-        if (!body) continue;
+        if (!payloads.has(family)) payloads.set(family, await builders[family](event));
+        const payload = payloads.get(family);
+        if (!payload) continue;
+        let body = view ? JSON.stringify(view(payload)) : bodies.get(family);
+        if (body === undefined) bodies.set(family, (body = JSON.stringify(payload)));
         const id = randomUUID();
         rows.push({
           tenant_id: event.tenant_id,
@@ -122,7 +124,7 @@ async function pickHandoff(db: Executor, tenantId: string, rows: NewDelivery[], 
 export async function fanOutTenant(
   db: Db,
   tenantId: string,
-  builders: Record<PayloadFamily, PayloadBuilder>,
+  builders: PayloadBuilders,
   handoff: Handoff,
   batch: number,
 ): Promise<{ more: boolean; created: number; handedOver: number }> {

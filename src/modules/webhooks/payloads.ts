@@ -23,6 +23,12 @@ export interface VisibilitySources {
 
 export type PayloadBuilder = (event: EventRow) => Promise<Record<string, unknown> | null>;
 
+/** How a push to a company's endpoint is cut down for that company (a subcontractor), or undefined when it sees it whole. */
+export type EndpointView = (tenantId: string, companyId: string) => Promise<(<T>(payload: T) => T) | undefined>;
+
+/** The builders of each family, and the view each company-bound endpoint gets of what they build. */
+export type PayloadBuilders = Record<PayloadFamily, PayloadBuilder> & { viewFor?: EndpointView };
+
 /** Order events and the contract's `VisibilityOrderStatus` each announces. */
 const ORDER_EVENT_STATUS: Record<string, string> = {
   'order.accepted': 'ACCEPTED',
@@ -154,8 +160,8 @@ const masterData: PayloadBuilder = async (event) => {
   return { ...event.payload, event_id: event.id, occurred_at: event.occurred_at.toISOString() };
 };
 
-export function payloadBuilders(sources: Partial<VisibilitySources>): Record<PayloadFamily, PayloadBuilder> {
-  return {
+export function payloadBuilders(sources: Partial<VisibilitySources>, options: { viewFor?: EndpointView; publicBaseUrl?: string } = {}): PayloadBuilders {
+  const families: Record<PayloadFamily, PayloadBuilder> = {
     operational_visibility: operationalVisibility(sources),
     accounting_visibility: accountingVisibility,
     events: rawEvents,
@@ -163,6 +169,25 @@ export function payloadBuilders(sources: Partial<VisibilitySources>): Record<Pay
     subcontractor_dispatch: dispatchFamily('SUBCONTRACTOR'),
     fleet_dispatch: dispatchFamily('FLEET'),
   };
+  const { publicBaseUrl } = options;
+  if (publicBaseUrl) {
+    for (const family of PAYLOAD_FAMILIES) {
+      const build = families[family];
+      families[family] = async (event) => absoluteDownloadUrls(await build(event), publicBaseUrl);
+    }
+  }
+  return { ...families, viewFor: options.viewFor };
+}
+
+/** A receiver cannot guess where Waybill lives: every `download_url` path becomes a URL under the public base. */
+function absoluteDownloadUrls<T>(value: T, base: string): T {
+  if (Array.isArray(value)) return value.map((item) => absoluteDownloadUrls(item, base)) as T;
+  if (!value || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) {
+    out[key] = key === 'download_url' && typeof field === 'string' && field.startsWith('/') ? `${base}${field}` : absoluteDownloadUrls(field, base);
+  }
+  return out as T;
 }
 
 /** What POST …/test sends: a message of the endpoint's first family that a receiver can parse. */

@@ -3,7 +3,7 @@ import { WorkLoop } from '../../platform/outbox/work-loop.js';
 import { DeliveryWorker, type DeliveryWorkerOptions } from './delivery-worker.js';
 import { refreshQueueStatistics } from './deliveries.repo.js';
 import { fanOutTenant, tenantsWithBacklog } from './fanout.js';
-import type { PayloadBuilder, PayloadFamily } from './payloads.js';
+import type { PayloadBuilders } from './payloads.js';
 
 /** Deliveries created since the last ANALYZE that make a new one worthwhile, and how often at most. */
 const ANALYZE_AFTER_ROWS = 1_000;
@@ -14,7 +14,7 @@ export interface EngineOptions extends DeliveryWorkerOptions {
   databaseUrl?: string;
   /** Events turned into deliveries per transaction, at most. */
   fanOutBatch: number;
-  builders: Record<PayloadFamily, PayloadBuilder>;
+  builders: PayloadBuilders;
 }
 
 export interface WebhookEngine {

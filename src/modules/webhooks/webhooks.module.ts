@@ -4,7 +4,7 @@ import type { EventBus } from '../../platform/events/bus.js';
 import { CredentialBox } from '../../platform/crypto/credential-box.js';
 import { AddressPolicy } from '../../platform/net/address-policy.js';
 import { GuardedHttpClient } from '../../platform/net/guarded-http.js';
-import { payloadBuilders, type AnswerHandler, type PayloadFamily, type VisibilitySources } from './payloads.js';
+import { payloadBuilders, type AnswerHandler, type EndpointView, type PayloadFamily, type VisibilitySources } from './payloads.js';
 import type { DeliveryObserver } from './delivery-worker.js';
 import { startWebhookEngine, type WebhookEngine } from './webhooks.engine.js';
 import { createWebhooksService } from './webhooks.service.js';
@@ -40,14 +40,14 @@ export function createWebhooks(deps: {
   config: Config;
   database: DatabaseHandle;
   bus: EventBus;
-  companies: { findCompanyId(tenantId: string, idOrCode: string): Promise<string | undefined> };
+  companies: { findCompanyId(tenantId: string, idOrCode: string): Promise<string | undefined>; payloadViewFor?: EndpointView };
   visibility?: Partial<VisibilitySources>;
   /** Records executors' answers to dispatch messages (the trips service is one). */
   dispatch?: DispatchAnswers;
 }) {
   const { config, database, bus } = deps;
   const policy = new AddressPolicy(config.outboundAllowlist);
-  const builders = payloadBuilders(deps.visibility ?? {});
+  const builders = payloadBuilders(deps.visibility ?? {}, { viewFor: deps.companies.payloadViewFor, publicBaseUrl: config.publicBaseUrl });
   const box = new CredentialBox(config.credentialsKey, config.credentialsKeyPrevious);
   const service = createWebhooksService({ db: database.db, bus, policy, builders, companies: deps.companies, box });
 

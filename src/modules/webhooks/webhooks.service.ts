@@ -14,7 +14,7 @@ import type { AttemptRow, DeliveryRow } from './deliveries.repo.js';
 import * as repo from './endpoints.repo.js';
 import type { EndpointRow, EndpointScope } from './endpoints.repo.js';
 import { buildDeliveries } from './fanout.js';
-import { testPayload, type PayloadBuilder, type PayloadFamily } from './payloads.js';
+import { testPayload, type PayloadBuilders, type PayloadFamily } from './payloads.js';
 import type { WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEndpointInput, WebhookEndpointPatch } from './webhooks.schemas.js';
 import { DELIVERY_STATUSES } from './webhooks.schemas.js';
 import { newSigningSecret } from './signing.js';
@@ -82,7 +82,7 @@ export function createWebhooksService(deps: {
   db: Db;
   bus: EventBus;
   policy: AddressPolicy;
-  builders: Record<PayloadFamily, PayloadBuilder>;
+  builders: PayloadBuilders;
   companies: { findCompanyId(tenantId: string, idOrCode: string): Promise<string | undefined> };
   box: CredentialBox;
 }) {

@@ -28,6 +28,10 @@ function bearerToken(header: string | undefined): string | undefined {
   return header.slice(7).trim() || undefined;
 }
 
+/** A WEBHOOK client's credential does one job: the inbound webhooks. */
+export const webhookScopeOnly = () =>
+  forbidden('WEBHOOK clients may call only /v1/webhook/* (with HTTP Basic credentials); use an API client for this endpoint');
+
 /**
  * Authenticates every request in `onRequest`, before the body is read, so an unauthenticated
  * caller never gets its body parsed. API routes take `Authorization: Bearer <JWT>`; the contract's
@@ -53,6 +57,8 @@ export function registerAuth(app: FastifyInstance, authenticator: Authenticator,
       if (err instanceof AppError && err.statusCode === 401) failures.recordFailure(request.ip);
       throw err;
     }
+    // Tokens minted before they carried their kind reach here; the client row decides for them.
+    if (mode === 'bearer' && principal.kind === 'WEBHOOK') throw webhookScopeOnly();
     if (config?.roles && !config.roles.includes(principal.role)) {
       throw forbidden(`This endpoint is for ${config.roles.join(' or ')} clients`);
     }
@@ -71,7 +77,12 @@ async function authenticate(authenticator: Authenticator, mode: 'basic' | 'beare
     return principal;
   }
   const token = bearerToken(header);
-  if (!token) throw unauthorized('Send Authorization: Bearer <access_token> from POST /v1/auth/token');
+  if (!token) {
+    // Valid WEBHOOK credentials on an API route are a scope error, not a missing login.
+    const basic = parseBasic(header);
+    if (basic && (await authenticator.verifyBasic(basic.id, basic.secret)).kind === 'WEBHOOK') throw webhookScopeOnly();
+    throw unauthorized('Send Authorization: Bearer <access_token> from POST /v1/auth/token');
+  }
   return authenticator.verifyBearer(token);
 }
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { badRequest, detail } from './errors.js';
+import { AppError, badRequest, detail } from './errors.js';
 
 /**
  * The deepest nesting of arrays and objects a JSON body may have. The contract's deepest
@@ -36,32 +36,62 @@ export function parseJsonBody(text: string, maxDepth = MAX_JSON_DEPTH): unknown 
   }
 }
 
-/** The path (`body.stops.0.name`) of the first string or key holding a NUL character, if any. */
-function findNul(value: unknown, path: string): string | undefined {
-  if (typeof value === 'string') return value.includes('\0') ? path : undefined;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Why a string cannot be taken as it is: a NUL (PostgreSQL cannot store it) or a lone UTF-16 surrogate (no character at all). */
+function flaw(text: string): string | undefined {
+  if (text.includes('\0')) return 'must not contain NUL characters';
+  if (LONE_SURROGATE.test(text)) return 'must not contain lone UTF-16 surrogates (\\uD800-\\uDFFF without their pair)';
+  return undefined;
+}
+
+/** The path (`body.stops.0.name`) of the first string or key with a flaw, and the flaw. */
+function findFlaw(value: unknown, path: string): { path: string; flaw: string } | undefined {
+  if (typeof value === 'string') {
+    const found = flaw(value);
+    return found ? { path, flaw: found } : undefined;
+  }
   if (typeof value !== 'object' || value === null) return undefined;
   for (const [key, item] of Object.entries(value)) {
     const itemPath = `${path}.${key}`;
-    if (key.includes('\0')) return itemPath;
-    const found = findNul(item, itemPath);
+    const inKey = flaw(key);
+    if (inKey) return { path: itemPath, flaw: inKey };
+    const found = findFlaw(item, itemPath);
     if (found) return found;
   }
   return undefined;
 }
 
 /**
- * Refuses NUL characters anywhere in the body, query or path parameters, naming the field.
- * PostgreSQL cannot store them in text, so without this they surface as a database error (and
- * a warning in its log) instead of a validation error the caller can act on. Runs before schema
- * validation; bodies are depth-limited by then, so the walk is bounded.
+ * Refuses NUL characters and lone surrogates anywhere in the body, query or path parameters,
+ * naming the field. PostgreSQL cannot store NULs in text, so without this they surface as a
+ * database error instead of a validation error the caller can act on; a lone surrogate would be
+ * silently changed into U+FFFD on the way to the database. Runs before schema validation; bodies
+ * are depth-limited by then, so the walk is bounded.
  */
 export function registerNulGuard(app: FastifyInstance) {
   app.addHook('preValidation', async (request: FastifyRequest) => {
     for (const [part, value] of [['params', request.params], ['query', request.query], ['body', request.body]] as const) {
-      const path = findNul(value, part);
-      if (!path) continue;
-      const field = path.split('.').at(-1) ?? part;
-      throw badRequest(`Invalid ${part}: ${field} must not contain NUL characters`, [detail(`${field} must not contain NUL characters`, field, path)]);
+      const found = findFlaw(value, part);
+      if (!found) continue;
+      const field = found.path.split('.').at(-1) ?? part;
+      throw badRequest(`Invalid ${part}: ${field} ${found.flaw}`, [detail(`${field} ${found.flaw}`, field, found.path)]);
     }
+  });
+}
+
+const FORM = 'application/x-www-form-urlencoded';
+
+/**
+ * A form body is taken only where a route declares it (the token endpoint); everywhere else it
+ * is a 415, as JSON endpoints promise, before the form parser reads a byte of it.
+ */
+export function registerFormGuard(app: FastifyInstance) {
+  app.addHook('preParsing', async (request: FastifyRequest) => {
+    const type = request.headers['content-type'];
+    if (typeof type !== 'string' || !type.toLowerCase().startsWith(FORM)) return;
+    const schema = request.routeOptions.schema as { consumes?: string[] } | undefined;
+    if (schema?.consumes?.includes(FORM)) return;
+    throw new AppError(415, `Content-Type ${FORM} is not accepted here: send application/json (only POST /v1/auth/token takes a form)`);
   });
 }

@@ -6,8 +6,18 @@ import { StringEnum } from './enum.js';
 export const Uuid = Type.String({ format: 'uuid', maxLength: 36 });
 /** Whether a string is a UUID, for values that may be an id or something else (a code, a name). */
 export const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
-/** RFC 3339 date-time; the offset (`Z` or `±hh:mm`) is mandatory. */
-export const DateTime = Type.String({ format: 'date-time', maxLength: 40 });
+/** A UTC offset no time zone exceeds: -14:00 to +14:00 (`Z` for UTC). */
+export const UTC_OFFSET = '([Zz]|[+-](0\\d:[0-5]\\d|1[0-3]:[0-5]\\d|14:00))';
+/**
+ * RFC 3339 date-time; the offset (`Z` or `±hh:mm`, within ±14:00) is mandatory. A leap second
+ * (`23:59:60`) is refused here: JavaScript dates and the engines disagree about it (one answers an
+ * invalid date, the other rolls over), so it is a 400 everywhere rather than a 500 on one engine.
+ */
+export const DateTime = Type.String({
+  format: 'date-time',
+  maxLength: 40,
+  pattern: `^\\d{4}-\\d{2}-\\d{2}[Tt ]([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(\\.\\d+)?${UTC_OFFSET}$`,
+});
 export const DateOnly = Type.String({ format: 'date', maxLength: 10 });
 export const CountryCode = Type.String({ pattern: '^[A-Z]{2}$', minLength: 2, maxLength: 2 });
 export const CurrencyCode = Type.String({ pattern: '^[A-Z]{3}$', minLength: 3, maxLength: 3 });

@@ -3,6 +3,7 @@ import { badRequest, detail, type ErrorDetail } from '../../../platform/http/err
 import { isPlainDecimal, parseDecimal } from '../../../platform/money.js';
 import type { EInvoiceFormat } from './purchase.tables.js';
 import type { EInvoiceJsonInput } from './purchase.schemas.js';
+import { checkXmlShape, checkXmlValues } from './xml.policy.js';
 
 /** A received e-invoice reduced to what matching and booking need, whatever format it came in. */
 export interface ParsedEInvoice {
@@ -253,6 +254,7 @@ function fromCii(root: XmlNode): ParsedEInvoice {
  * inert literal.
  */
 export function fromXml(xml: string): ParsedEInvoice {
+  checkXmlShape(xml);
   // Required on the first XML e-invoice rather than at start: it is a large library.
   const { create } = createRequire(import.meta.url)('xmlbuilder2') as typeof import('xmlbuilder2');
   let root: XmlNode;
@@ -261,7 +263,7 @@ export function fromXml(xml: string): ParsedEInvoice {
   } catch {
     throw badRequest('The body is not well-formed XML', [detail('not XML', 'body')]);
   }
-  if (root.localName === 'Invoice' || root.localName === 'CreditNote') return fromUbl(root);
-  if (root.localName === 'CrossIndustryInvoice') return fromCii(root);
-  throw badRequest('Expected a UBL Invoice or CreditNote, or a CII CrossIndustryInvoice', [detail(`root element ${root.localName ?? '?'}`, 'body')]);
+  if (root.localName === 'Invoice' || root.localName === 'CreditNote') return checkXmlValues(fromUbl(root));
+  if (root.localName === 'CrossIndustryInvoice') return checkXmlValues(fromCii(root));
+  throw badRequest('Expected a UBL Invoice or CreditNote, or a CII CrossIndustryInvoice', [detail(`root element ${(root.localName ?? '?').slice(0, 100)}`, 'body')]);
 }

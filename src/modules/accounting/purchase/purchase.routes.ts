@@ -2,6 +2,7 @@ import multipart from '@fastify/multipart';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { principalOf } from '../../../platform/http/auth.js';
+import { badRequest } from '../../../platform/http/errors.js';
 import { IdParams, errorResponses, writeErrors as writeErrorsOf } from '../../../platform/http/schemas.js';
 import { ref, type App } from '../../../platform/http/types.js';
 import { CreditInput } from '../documents/documents.schemas.js';
@@ -92,7 +93,10 @@ export function purchaseRoutes(app: App, deps: { purchase: PurchaseService; invo
           return einvoices.receive(principalOf(request), fromJson(form.document), form.files);
         }
         if (request.validationError) throw request.validationError;
-        const body = request.body as EInvoiceJsonInput | string;
+        const body = request.body as EInvoiceJsonInput | string | undefined;
+        if (body === undefined || body === null || body === '') {
+          throw badRequest('Send the e-invoice: JSON, UBL or CII XML, or a multipart form (the body is empty)');
+        }
         return einvoices.receive(principalOf(request), typeof body === 'string' ? fromXml(body) : fromJson(body));
       },
     });
