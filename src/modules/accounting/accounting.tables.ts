@@ -13,6 +13,8 @@ export interface BillingEntityTable {
   is_default: boolean;
   address: Json<Record<string, unknown>>;
   bank_account: Json<Record<string, unknown>>;
+  /** `{scheme, value}`: the Peppol participant id the UBL addresses the entity by. */
+  peppol_id?: Json<{ scheme: string; value: string }> | null;
   /** The currency the entity keeps its books in. */
   currency: Generated<string>;
   created_at: Generated<Date>;
@@ -29,6 +31,9 @@ export interface TaxRateTable {
   base_percentage: Numeric | null;
   tax_type: string;
   invoice_type: string;
+  vat_category?: string | null;
+  exemption_reason_code?: string | null;
+  exemption_reason?: string | null;
   archived: Generated<boolean>;
   created_at: Generated<Date>;
 }
@@ -115,6 +120,8 @@ export interface BillingDocumentTable {
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
   finalized_at: Date | null;
+  /** The billing entity and the other company as they were when the document was issued. */
+  issued_parties?: Json<Record<string, unknown>> | null;
 }
 
 export interface BillingDocumentLineTable {
@@ -137,6 +144,10 @@ export interface BillingDocumentLineTable {
   tax_name: string;
   tax_percentage: Numeric;
   tax_type: string;
+  /** Copied from the tax rate with its type (UNCL5305 and VATEX); null: derived from the type. */
+  vat_category?: string | null;
+  exemption_reason_code?: string | null;
+  exemption_reason?: string | null;
   account_code: string | null;
   /** A charge converted from another currency: its own currency and price, and the rate applied. */
   source_currency?: string | null;
@@ -157,6 +168,8 @@ export interface BillingDocumentFileTable {
   content_type: string;
   sha256: string | null;
   size_bytes: number | null;
+  /** A rendered file's bytes, stored when the document was issued. */
+  content?: Buffer | null;
   created_at: Generated<Date>;
 }
 

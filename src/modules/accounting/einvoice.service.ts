@@ -20,6 +20,7 @@ import type { EInvoiceReceipt } from './purchase.schemas.js';
 import { subcontractorOf } from './purchase.service.js';
 import type { MatchDifference, MatchStatus } from './purchase.tables.js';
 import type { ReferenceService } from './reference.service.js';
+import { rateCategory } from './vat-category.js';
 
 /** Days between two calendar dates, as a NET_n term that gives the supplier's due date back on finalization. */
 function termFor(date: string, due: string | null): string | null {
@@ -168,6 +169,7 @@ export function createEInvoiceService(deps: {
               tax_name: rate?.name ?? `${new Dec(percentage).toFixed()}% as invoiced`,
               tax_percentage: percentage,
               tax_type: taxType,
+              ...rateCategory(rate ?? {}),
               account_code: l.accountCode ?? null,
             };
           }),

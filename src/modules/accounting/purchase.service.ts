@@ -10,6 +10,7 @@ import { draftHead, type InvoicingService } from './invoicing.service.js';
 import * as purchaseRepo from './purchase.repo.js';
 import type { SelfBillInput } from './purchase.schemas.js';
 import type { ReferenceService } from './reference.service.js';
+import { rateCategory } from './vat-category.js';
 
 /** The supplier's payment term: the purchase role's own term first, then the company's. */
 export function purchaseTermOf(company: CompanyRow): string | null {
@@ -81,6 +82,7 @@ export function createPurchaseService(deps: { db: Db; bus: EventBus; companies: 
             tax_name: rate.name,
             tax_percentage: rate.percentage,
             tax_type: rate.tax_type,
+            ...rateCategory(rate),
             account_code: null,
           })),
         );

@@ -31,6 +31,7 @@ export function companyOutput(row: CompanyRow, billTo?: CompanyRow): CompanyDeta
     archived_subcontractor: row.archived_subcontractor,
     archived_buyer_or_seller: row.archived_buyer_or_seller,
     vat_number: (d.vat_number as string) ?? null,
+    peppol_id: (d.peppol_id as CompanyDetailOutput['peppol_id']) ?? null,
     note: (d.note as string) ?? null,
     tax_type: (d.tax_type as CompanyDetailOutput['tax_type']) ?? 'VAT',
     status,
