@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import type { CompaniesService } from '../companies/index.js';
+import type { CompaniesService, CompanyRow } from '../companies/index.js';
 import type { Db, Executor } from '../../platform/db/database.js';
 import { inTransaction, type Tx } from '../../platform/db/tx.js';
 import { appendEvent } from '../../platform/events/append.js';
@@ -118,8 +118,13 @@ export function createBillingService(deps: { db: Db; bus: EventBus; companies: C
    * (a party that cannot be addressed, a reverse charge without the buyer's VAT id…) is a 409
    * naming what is missing, and the rollback gives the number back.
    */
-  async function issue(tx: Tx, numbered: DocumentRow): Promise<DocumentRow> {
-    const live = await parts(tx.trx, numbered);
+  async function issue(tx: Tx, numbered: DocumentRow, company: CompanyRow): Promise<DocumentRow> {
+    const [lines, entity] = await Promise.all([
+      repo.listLines(tx.trx, numbered.tenant_id, [numbered.id]),
+      referenceRepo.findBillingEntity(tx.trx, numbered.tenant_id, { id: numbered.billing_entity_id }),
+    ]);
+    if (!entity) throw notFound('Billing entity');
+    const live = { row: numbered, lines, entity, company };
     const row = await repo.updateDocument(tx.trx, numbered.tenant_id, numbered.id, { issued_parties: freezeParties(live.entity, live.company) });
     const documentParts = { ...live, row };
     const reference = await creditedReference(tx.trx, row);
@@ -191,6 +196,11 @@ export function createBillingService(deps: { db: Db; bus: EventBus; companies: C
      * the accounting package to post it, and the event.
      */
     async finalize(principal: Principal, kind: DocumentKind, id: string, input: FinalizeInput) {
+      // The company is read before the transaction: the companies module reads on its own
+      // connection, which PGlite's single one would make wait for this transaction forever.
+      const before = await repo.findDocument(db, principal.tenantId, id, kind);
+      const company = before && (await companies.findById(principal.tenantId, before.company_id));
+      if (!before || !company) throw notFound('Document');
       const row = await inTransaction(db, async (tx) => {
         const draft = await repo.findDocument(tx.trx, principal.tenantId, id, kind, true);
         if (!draft) throw notFound('Document');
@@ -211,7 +221,7 @@ export function createBillingService(deps: { db: Db; bus: EventBus; companies: C
           due_date: kind.endsWith('INVOICE') ? dueDate(date, draft.payment_term) : null,
           finalized_at: new Date(),
         });
-        const issued = await issue(tx, final);
+        const issued = await issue(tx, final, company);
         await tasksRepo.insertTask(tx.trx, {
           tenant_id: principal.tenantId,
           id: randomUUID(),

@@ -153,7 +153,7 @@ export function createInvoicingService(deps: {
       );
       const conversion = await accountingConversion(tx.trx, created, entity.currency, input.date);
       const final = conversion ? await repo.updateDocument(tx.trx, tenantId, created.id, { exchange_rate: JSON.stringify(conversion) }) : created;
-      const issued = await billing.issue(tx, final);
+      const issued = await billing.issue(tx, final, customer);
       await documentEvent(tx, bus, issued, 'finalized');
       return issued;
     });

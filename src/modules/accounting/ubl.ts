@@ -78,8 +78,9 @@ function postalAddress(who: IssuedParty, label: string) {
 }
 
 /** A party in the generator's format; the seller has several tax schemes (an array), the buyer one (an object). */
-function party(who: IssuedParty, role: 'seller' | 'buyer', label: string) {
-  const vat = compactVat(who.vat);
+function party(who: IssuedParty, role: 'seller' | 'buyer', label: string, withVat: boolean) {
+  // An out-of-scope (O) document names no VAT identifier at all (BR-O-02).
+  const vat = withVat ? compactVat(who.vat) : null;
   const taxScheme = vat ? { 'cbc:CompanyID': vat, 'cac:TaxScheme': { 'cbc:ID': 'VAT' } } : undefined;
   return {
     'cac:Party': {
@@ -123,6 +124,7 @@ export async function renderUbl(parts: DocumentParts, credited: { name: string; 
       ]);
     }
   }
+  const outOfScope = [...categories.values()].some((c) => c.id === 'O');
   const totals = documentTotals(pricedLines(lines), currency);
   // A negative line (a discount) is a document-level allowance: a UBL price is never negative (BR-27).
   const charged = lines.map((l, i) => ({ line: l, amount: new Dec(totals.lineAmounts[i] as string) }));
@@ -147,8 +149,8 @@ export async function renderUbl(parts: DocumentParts, credited: { name: string; 
       // Peppol wants a buyer reference or an order reference: the customer's PO, else the first order.
       'cbc:BuyerReference': references[0] ?? lines.find((l) => l.order_name)?.order_name ?? (row.name as string),
       ...(credited ? { 'cac:BillingReference': [{ 'cac:InvoiceDocumentReference': { 'cbc:ID': credited.name, 'cbc:IssueDate': credited.date } }] } : {}),
-      'cac:AccountingSupplierParty': party(seller, 'seller', sellerLabel),
-      'cac:AccountingCustomerParty': party(buyer, 'buyer', buyerLabel),
+      'cac:AccountingSupplierParty': party(seller, 'seller', sellerLabel, !outOfScope),
+      'cac:AccountingCustomerParty': party(buyer, 'buyer', buyerLabel, !outOfScope),
       // The date of supply (BT-72): transport is supplied when the document is issued for it, and
       // where the goods go (BT-80), which an intra-community supply must state (BR-IC-12).
       'cac:Delivery': {
