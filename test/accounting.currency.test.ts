@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, newCompany, newTenant, type Client, type TestContext } from './support/app.js';
 import { expectContract } from './support/contract.js';
-import { en16931Failures, haveEn16931 } from './support/en16931.js';
+import { en16931Failures, haveEn16931, havePeppol, peppolFailures } from './support/en16931.js';
 import { haveXsd, xsdErrors } from './support/ubl-xsd.js';
 import { call, newOrder, ok, seedBillingEntity } from './accounting.fixtures.js';
 
@@ -79,6 +79,7 @@ describe('an invoice in another currency than the books', () => {
   it.skipIf(!haveEn16931)('keeps every EN 16931 business rule with a tax currency', { timeout: 600_000 }, async () => {
     const xml = await ublOf(invoice.id);
     expect(await en16931Failures(xml)).toEqual([]);
+    if (havePeppol) expect(await peppolFailures(xml)).toEqual([]);
   });
 
   it('converts a credit note at the rate of its own date', async () => {

@@ -106,13 +106,14 @@ describe('invoice documents', () => {
     if (haveEn16931) expect(await en16931Failures(xml)).toEqual([]);
   });
 
-  it('answers 409 for a customer that cannot be addressed on Peppol, 404 for unknown files and other tenants', async () => {
-    const noVat = await finalizedInvoice('NOVAT');
-    const noVatFiles = (await ok(ctx, admin.auth, 'GET', `/v1/accounting/sales-invoice/${noVat.id}/documents`)) as unknown as typeof files;
-    const ubl = await call(ctx, admin.auth, 'GET', noVatFiles[1]?.download_url as string);
-    expect(ubl.status).toBe(409);
-    expectContract('ValidationErrorResponse', ubl.body);
-    expect((await download(noVatFiles[0]?.download_url as string)).statusCode).toBe(200);
+  it('refuses to finalize for a customer that cannot be addressed on Peppol (409, no number taken), 404 for unknown files and other tenants', async () => {
+    const orderId = await newOrder(ctx, admin, `DOC-NOVAT-${Math.random().toString(36).slice(2, 8)}`, 'NOVAT');
+    await ok(ctx, admin.auth, 'POST', `/v1/orders/order/${orderId}/charges`, { code: 'FREIGHT', unit_price: '10', tax_rate: { code: 'BE21' } });
+    const draft = await ok(ctx, admin.auth, 'POST', '/v1/accounting/sales-invoice/from-orders', { order_ids: [orderId] });
+    const refused = await call(ctx, admin.auth, 'POST', `/v1/accounting/sales-invoice/${draft.id}/finalize`, { date: '2026-11-30' });
+    expect(refused.status).toBe(409);
+    expectContract('ValidationErrorResponse', refused.body);
+    expect((await ok(ctx, admin.auth, 'GET', `/v1/accounting/sales-invoice/${draft.id}`)).status).toBe('DRAFT');
     expect((await call(ctx, admin.auth, 'GET', '/v1/accounting/files/00000000-0000-4000-8000-000000000000')).status).toBe(404);
     const other = await newTenant(ctx, 'Other carrier');
     expect((await call(ctx, other.auth, 'GET', files[0]?.download_url as string)).status).toBe(404);

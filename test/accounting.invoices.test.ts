@@ -14,7 +14,8 @@ beforeAll(async () => {
   await seedBillingEntity(ctx, admin);
   await ok(ctx, admin.auth, 'POST', '/v1/admin/tax-rates', { code: 'LOW5', name: 'VAT 5%', percentage: '5' });
   acmeId = await newCompany(ctx, admin, { name: 'Acme', code: 'ACME', accounting_code: 'C-ACME', vat_number: 'BE0403019261', sales: { payment_term: { code: 'NET_30' } } });
-  await newCompany(ctx, admin, { name: 'Beta', code: 'BETA', payment_term: { code: 'END_OF_MONTH_0' } });
+  // No VAT number: addressed on Peppol by its participant id (a customer with neither cannot be issued an invoice).
+  await newCompany(ctx, admin, { name: 'Beta', code: 'BETA', payment_term: { code: 'END_OF_MONTH_0' }, peppol_id: { scheme: '0208', value: '0477472701' }, billing_location: { country: 'BE' } });
 });
 afterAll(() => ctx.close());
 

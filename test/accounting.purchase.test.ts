@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newClient, newTenant, type Client, type TestContext } from './support/app.js';
 import { expectContract, expectError } from './support/contract.js';
-import { en16931Failures, haveEn16931 } from './support/en16931.js';
+import { en16931Failures, haveEn16931, havePeppol, peppolFailures } from './support/en16931.js';
 import { haveXsd, xsdErrors } from './support/ubl-xsd.js';
 import { eventually, type Receiver } from './support/webhook-receiver.js';
 import { call, ok } from './accounting.fixtures.js';
@@ -98,6 +98,8 @@ describe('self-billing a subcontractor’s completed trips', () => {
     expect(seller).toContain('Haulers HAUL BV');
     expect(await xsdErrors(xml, 'Invoice')).toEqual([]);
     expect(await en16931Failures(xml)).toEqual([]);
+    // The Peppol Self-Billing 3.0 rules, as the CustomizationID says.
+    if (havePeppol) expect(await peppolFailures(xml)).toEqual([]);
   }, 600_000);
 
   it('credits a purchase invoice in part, never beyond it, and its UBL is a self-billed credit note (261)', async () => {

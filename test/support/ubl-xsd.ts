@@ -1,12 +1,13 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { validateXML } from 'xmllint-wasm';
+import { referencePath } from './reference.js';
 
 /**
  * The UBL 2.1 schemas live beside the clone (../shared/reference), not in it: they are checked
  * when present (CI has them), and the XSD tests say why they are skipped otherwise.
  */
-const XSD_DIR = path.resolve(import.meta.dirname, '../../../shared/reference/ubl-2.1/xsd');
+const XSD_DIR = path.join(referencePath('ubl-2.1') ?? '/nonexistent', 'xsd');
 export const haveXsd = existsSync(XSD_DIR);
 
 /** What the UBL 2.1 schema of `root` says about the document; empty when it is valid. */

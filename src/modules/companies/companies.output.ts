@@ -39,6 +39,7 @@ export function companyOutput(row: CompanyParty, billTo?: CompanyParty): Company
     archived_buyer_or_seller: row.archived_buyer_or_seller,
     subcontractor_sees_order_details: row.subcontractor_sees_order_details,
     vat_number: (d.vat_number as string) ?? null,
+    peppol_id: (d.peppol_id as CompanyDetailOutput['peppol_id']) ?? null,
     note: (d.note as string) ?? null,
     tax_type: (d.tax_type as CompanyDetailOutput['tax_type']) ?? 'VAT',
     status,

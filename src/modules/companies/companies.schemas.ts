@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { StringEnum } from '../../platform/http/enum.js';
-import { CountryCode, CurrencyCode, DateTime, DecimalInput, FreeObject, Nullable, Page, Str, Uuid } from '../../platform/http/schemas.js';
+import { CountryCode, CurrencyCode, DateTime, PeppolParticipantId, DecimalInput, FreeObject, Nullable, Page, Str, Uuid } from '../../platform/http/schemas.js';
 import { ref } from '../../platform/http/types.js';
 
 const endOfMonthNet = [90, 75, 70, 65, 60, 50, 45, 35, 31, 30, 25, 21, 14, 7, 1].map((n) => `END_OF_MONTH_0_NET_${n}`);
@@ -81,6 +81,7 @@ const inputFields = {
   accounting_code: opt(Str(100)),
   currency: CurrencyCode,
   vat_number: opt(Str(50)),
+  peppol_id: opt(PeppolParticipantId),
   note: opt(Str(5000)),
   locale: opt(Str(5, { pattern: '^[a-z]{2}(-[A-Z]{2})?$' })),
   tax_type: opt(ref(TaxType)),
@@ -152,6 +153,7 @@ export const CompanyDetailOutput = Type.Object(
     archived_buyer_or_seller: Type.Boolean(),
     subcontractor_sees_order_details: Type.Boolean(),
     vat_number: Nullable(Type.String()),
+    peppol_id: Type.Optional(Nullable(PeppolParticipantId)),
     note: Nullable(Type.String()),
     tax_type: Nullable(ref(TaxType)),
     status: ref(CustomerStatus),

@@ -22,6 +22,17 @@ export const DateOnly = Type.String({ format: 'date', maxLength: 10 });
 export const CountryCode = Type.String({ pattern: '^[A-Z]{2}$', minLength: 2, maxLength: 2 });
 export const CurrencyCode = Type.String({ pattern: '^[A-Z]{3}$', minLength: 3, maxLength: 3 });
 /**
+ * A Peppol participant id: an electronic address scheme (ISO 6523 ICD / EAS code such as 0208,
+ * 0088, 0106, 0211, 9925) and the identifier in it. Retired schemes (9901–9909, e.g. 9906) are refused.
+ */
+export const PeppolParticipantId = Type.Object(
+  {
+    scheme: Type.String({ pattern: '^(0\\d{3}|99(1\\d|[2-5]\\d))$', description: 'The electronic address scheme (EAS), e.g. 0208, 0088, 0106, 0211, 9925.' }),
+    value: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9._:-]+$', description: 'The identifier in that scheme, e.g. 0123456749.' }),
+  },
+  { additionalProperties: false, description: 'Waybill: the Peppol participant id (electronic address, EN 16931 BT-34/BT-49) used in UBL documents.' },
+);
+/**
  * A decimal amount as the contract sends it: a JSON number or a plain decimal string (no exponent,
  * no hex). One schema with a type list rather than a union: with type coercion on, a union's number
  * branch would turn "1e9" or "0x10" into a number before the string pattern could refuse it.

@@ -4,7 +4,7 @@ import { convertMoney, convertUnitPrice, Dec, moneyString } from '../../../platf
 import * as repo from './documents.repo.js';
 import type { DocumentRow } from './documents.repo.js';
 import * as referenceRepo from '../reference/reference.repo.js';
-import { documentTotals } from './totals.policy.js';
+import { documentTotals, pricedLines } from './totals.policy.js';
 
 /**
  * Currency conversion with the tenant's recorded exchange rates (`/v1/accounting/exchange-rate`).
@@ -56,7 +56,7 @@ export async function repriceConverted(db: Executor, row: DocumentRow, day: stri
     ),
   );
   const totals = documentTotals(
-    priced.map((l) => ({ quantity: l.quantity, unitPrice: l.unit_price, taxKey: l.tax_code, taxPercentage: l.tax_percentage })),
+    pricedLines(priced),
     row.currency,
   );
   for (const [i, l] of priced.entries()) {

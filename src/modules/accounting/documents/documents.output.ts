@@ -20,6 +20,7 @@ export interface BillingParty {
   is_subcontractor: boolean;
   details: Record<string, unknown>;
 }
+import { vatGroupKey } from './vat-category.policy.js';
 
 /** The contract spells the posted state differently for invoices and credit notes. */
 export function contractStatus(kind: DocumentKind, status: DocumentStatus): string {
@@ -88,6 +89,9 @@ function exchangeRateOutput(conversion: AccountingConversion | null) {
   };
 }
 
+/** A breakdown row is a VAT category and rate; the contract names it by a tax code: its first line's (older documents stored the code itself). */
+const taxRateCodeOf = (lines: LineRow[], key: string) => lines.find((l) => vatGroupKey(l) === key)?.tax_code ?? key;
+
 export interface DocumentParts {
   row: DocumentRow;
   lines: LineRow[];
@@ -116,7 +120,7 @@ function common(parts: DocumentParts, invoiceName: string | null) {
     customer: companySummary(company),
     line_items: lines.map((l) => lineItem(l, row.currency, invoiceName)),
     billing_entity: billingEntityOutput(entity),
-    tax_subtotals: row.tax_subtotals.map((s) => ({ tax_rate_code: s.taxKey, percentage: s.percentage, taxable_amount: s.taxableAmount, tax_amount: s.taxAmount })),
+    tax_subtotals: row.tax_subtotals.map((s) => ({ tax_rate_code: taxRateCodeOf(lines, s.taxKey), percentage: s.percentage, taxable_amount: s.taxableAmount, tax_amount: s.taxAmount })),
   };
 }
 

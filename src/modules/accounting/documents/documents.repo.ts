@@ -11,7 +11,7 @@ export type LineRow = Selectable<BillingDocumentLineTable>;
 const documentColumns = [
   'tenant_id', 'id', 'kind', 'status', 'billing_entity_id', 'company_id', 'currency', 'year', 'number', 'name', 'external_name', 'payment_term',
   'payment_status', 'credited_document_id', 'customer_reference_numbers', 'custom_fields', 'exchange_rate', 'total_excl_tax', 'total_tax',
-  'total_incl_tax', 'tax_subtotals', 'origin', 'created_at', 'updated_at', 'finalized_at',
+  'total_incl_tax', 'tax_subtotals', 'origin', 'created_at', 'updated_at', 'finalized_at', 'issued_parties',
 ] as const;
 const dateColumns = [sql<string | null>`date::text`.as('date'), sql<string | null>`due_date::text`.as('due_date'), sql<string | null>`booking_date::text`.as('booking_date')];
 
@@ -108,8 +108,11 @@ export async function numberDate(db: Executor, tenantId: string, entityId: strin
   return row?.date;
 }
 
+/** A document's files without their stored bytes (those are read one at a time, by findFile). */
 export async function listFiles(db: Executor, tenantId: string, documentId: string) {
-  return db.selectFrom('billing_document_files').selectAll().where('tenant_id', '=', tenantId).where('document_id', '=', documentId).orderBy('created_at').orderBy('type').orderBy('id').execute();
+  return db
+    .selectFrom('billing_document_files')
+    .select(['tenant_id', 'id', 'document_id', 'type', 'name', 'content_type', 'sha256', 'size_bytes', 'created_at']).where('tenant_id', '=', tenantId).where('document_id', '=', documentId).orderBy('created_at').orderBy('type').orderBy('id').execute();
 }
 
 export async function insertFiles(db: Executor, rows: Insertable<BillingDocumentFileTable>[]) {

@@ -12,13 +12,14 @@ import type { DocumentKind } from './documents.tables.js';
 import { accountingConversion, repriceConverted } from './conversion.service.js';
 import * as repo from './documents.repo.js';
 import type { DocumentRow } from './documents.repo.js';
-import { contractStatus, creditNoteOutput, invoiceOutput, type DocumentParts } from './documents.output.js';
+import { contractStatus, creditNoteOutput, invoiceOutput, type BillingParty, type DocumentParts } from './documents.output.js';
 import type { CustomFieldsPatch, DocumentFile, FinalizeInput, SalesCreditNoteOutput, SalesInvoiceOutput } from './documents.schemas.js';
 import { dueDate } from './payment-terms.policy.js';
 import * as referenceRepo from '../reference/reference.repo.js';
 import type { BillingEntityRow } from '../reference/reference.repo.js';
 import { renderPdf } from './pdf.render.js';
 import { renderUbl } from './ubl.render.js';
+import { freezeParties, type FrozenParties } from './issued-parties.output.js';
 
 /** Number prefixes per kind of document: INV-<entity>-<year>-00001. */
 const PREFIX: Record<DocumentKind, string> = { SALES_INVOICE: 'INV', SALES_CREDIT_NOTE: 'CN', PURCHASE_INVOICE: 'PINV', PURCHASE_CREDIT_NOTE: 'PCN' };
@@ -61,15 +62,6 @@ export async function documentEvent(tx: Tx, bus: EventBus, row: DocumentRow, wha
   });
 }
 
-/** The two files every finalized document has; their bytes are rendered on download. */
-export async function recordFiles(tx: Tx, row: DocumentRow) {
-  const base = (row.name as string).replace(/[^\w.-]/g, '_');
-  await repo.insertFiles(tx.trx, [
-    { tenant_id: row.tenant_id, id: randomUUID(), document_id: row.id, type: 'PDF', name: `${base}.pdf`, content_type: 'application/pdf' },
-    { tenant_id: row.tenant_id, id: randomUUID(), document_id: row.id, type: 'UBL', name: `${base}.xml`, content_type: 'application/xml' },
-  ]);
-}
-
 const TITLES: Record<DocumentKind, string> = {
   SALES_INVOICE: 'Invoice',
   SALES_CREDIT_NOTE: 'Credit note',
@@ -96,14 +88,48 @@ export type BillingService<P = unknown> = ReturnType<typeof createBillingService
 export function createBillingService<P>(deps: { db: Db; bus: EventBus; companies: CompaniesService; blobs: BlobStore; hooks: BillingHooks<P> }) {
   const { db, bus, companies, blobs, hooks } = deps;
 
+  /** A document with its lines and parties: as frozen at issue, or (a draft) as they are now. */
   async function parts(executor: Executor, row: DocumentRow): Promise<DocumentParts> {
-    const [lines, entity, company] = await Promise.all([
-      repo.listLines(executor, row.tenant_id, [row.id]),
+    const lines = await repo.listLines(executor, row.tenant_id, [row.id]);
+    const frozen = row.issued_parties as FrozenParties | null | undefined;
+    if (frozen) return { row, lines, entity: frozen.entity, company: frozen.company };
+    const [entity, company] = await Promise.all([
       referenceRepo.findBillingEntity(executor, row.tenant_id, { id: row.billing_entity_id }),
       companies.findById(row.tenant_id, row.company_id),
     ]);
     if (!entity || !company) throw notFound('Document');
     return { row, lines, entity, company };
+  }
+
+  async function creditedReference(executor: Executor, row: DocumentRow) {
+    const credited = row.credited_document_id ? await repo.findDocument(executor, row.tenant_id, row.credited_document_id) : undefined;
+    return credited ? { name: (credited.external_name ?? credited.name) as string, date: credited.date as string } : null;
+  }
+
+  /**
+   * Issues a document that has just been numbered and dated: freezes its parties, renders its UBL
+   * and PDF and stores their bytes, all in the caller's transaction. A UBL that cannot be made
+   * (a party that cannot be addressed, a reverse charge without the buyer's VAT id…) is a 409
+   * naming what is missing, and the rollback gives the number back.
+   */
+  async function issue(tx: Tx, numbered: DocumentRow, company: BillingParty): Promise<DocumentRow> {
+    const [lines, entity] = await Promise.all([
+      repo.listLines(tx.trx, numbered.tenant_id, [numbered.id]),
+      referenceRepo.findBillingEntity(tx.trx, numbered.tenant_id, { id: numbered.billing_entity_id }),
+    ]);
+    if (!entity) throw notFound('Billing entity');
+    const live = { row: numbered, lines, entity, company };
+    const row = await repo.updateDocument(tx.trx, numbered.tenant_id, numbered.id, { issued_parties: freezeParties(live.entity, live.company) });
+    const documentParts = { ...live, row };
+    const reference = await creditedReference(tx.trx, row);
+    const ubl = Buffer.from(await renderUbl(documentParts, reference), 'utf8');
+    const pdf = await renderPdf(documentParts, TITLES[row.kind], reference);
+    const base = (row.name as string).replace(/[^\w.-]/g, '_');
+    await repo.insertFiles(tx.trx, [
+      { tenant_id: row.tenant_id, id: randomUUID(), document_id: row.id, type: 'PDF', name: `${base}.pdf`, content_type: 'application/pdf', content: pdf },
+      { tenant_id: row.tenant_id, id: randomUUID(), document_id: row.id, type: 'UBL', name: `${base}.xml`, content_type: 'application/xml', content: ubl },
+    ]);
+    return row;
   }
 
   async function invoice(tenantId: string, row: DocumentRow): Promise<SalesInvoiceOutput> {
@@ -142,6 +168,7 @@ export function createBillingService<P>(deps: { db: Db; bus: EventBus; companies
 
   return {
     output,
+    issue,
     invoice,
     creditNote,
 
@@ -163,6 +190,11 @@ export function createBillingService<P>(deps: { db: Db; bus: EventBus; companies
      * the accounting package to post it, and the event.
      */
     async finalize(principal: Principal, kind: DocumentKind, id: string, input: FinalizeInput) {
+      // The company is read before the transaction: the companies module reads on its own
+      // connection, which PGlite's single one would make wait for this transaction forever.
+      const before = await repo.findDocument(db, principal.tenantId, id, kind);
+      const company = before && (await companies.findById(principal.tenantId, before.company_id));
+      if (!before || !company) throw notFound('Document');
       const row = await inTransaction(db, async (tx) => {
         const draft = await repo.findDocument(tx.trx, principal.tenantId, id, kind, true);
         if (!draft) throw notFound('Document');
@@ -183,10 +215,10 @@ export function createBillingService<P>(deps: { db: Db; bus: EventBus; companies
           due_date: kind.endsWith('INVOICE') ? dueDate(date, draft.payment_term) : null,
           finalized_at: new Date(),
         });
-        await recordFiles(tx, final);
-        await hooks.queuePostTask(tx, final, entity.id);
-        await documentEvent(tx, bus, final, 'finalized');
-        return final;
+        const issued = await issue(tx, final, company);
+        await hooks.queuePostTask(tx, issued, entity.id);
+        await documentEvent(tx, bus, issued, 'finalized');
+        return issued;
       });
       return output(principal.tenantId, row);
     },
@@ -218,14 +250,16 @@ export function createBillingService<P>(deps: { db: Db; bus: EventBus; companies
       const file = await repo.findFile(db, principal.tenantId, fileId);
       const row = file && (await repo.findDocument(db, principal.tenantId, file.document_id));
       if (!file || !row) throw notFound('File');
+      // Issued files: the bytes stored when the document was issued, never rendered again.
+      if (file.content) return { name: file.name, contentType: file.content_type, body: file.content };
       if (file.sha256) {
         const stream = await blobs.open(file.sha256);
         // A row whose blob is gone is damage on the server, not a client mistake: a logged 500.
         if (!stream) throw new Error(`Blob ${file.sha256} of file ${file.id} is missing from the blob store`);
         return { name: file.name, contentType: file.content_type, body: stream };
       }
-      const credited = row.credited_document_id ? await repo.findDocument(db, principal.tenantId, row.credited_document_id) : undefined;
-      const reference = credited ? { name: credited.name as string, date: credited.date as string } : null;
+      // Documents issued before the bytes were stored are rendered as they were then.
+      const reference = await creditedReference(db, row);
       const documentParts = await parts(db, row);
       const body = file.type === 'PDF' ? await renderPdf(documentParts, TITLES[row.kind], reference) : Buffer.from(await renderUbl(documentParts, reference), 'utf8');
       return { name: file.name, contentType: file.content_type, body };

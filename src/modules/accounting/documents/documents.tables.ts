@@ -43,6 +43,8 @@ export interface BillingDocumentTable {
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
   finalized_at: Date | null;
+  /** The billing entity and the other company as they were when the document was issued. */
+  issued_parties?: Json<Record<string, unknown>> | null;
 }
 
 export interface BillingDocumentLineTable {
@@ -65,6 +67,10 @@ export interface BillingDocumentLineTable {
   tax_name: string;
   tax_percentage: Numeric;
   tax_type: string;
+  /** Copied from the tax rate with its type (UNCL5305 and VATEX); null: derived from the type. */
+  vat_category?: string | null;
+  exemption_reason_code?: string | null;
+  exemption_reason?: string | null;
   account_code: string | null;
   /** A charge converted from another currency: its own currency and price, and the rate applied. */
   source_currency?: string | null;
@@ -85,6 +91,8 @@ export interface BillingDocumentFileTable {
   content_type: string;
   sha256: string | null;
   size_bytes: number | null;
+  /** A rendered file's bytes, stored when the document was issued. */
+  content?: Buffer | null;
   created_at: Generated<Date>;
 }
 

@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { Dec, moneyString } from '../../../platform/money.js';
 import type { DocumentParts } from './documents.output.js';
+import type { AccountingConversion } from './conversion.service.js';
+import { vatCategoryOf, vatGroupKey } from './vat-category.policy.js';
 
 /**
  * The printable invoice or credit note. pdfkit's built-in fonts cover Latin-1 only ("Ł", Greek
@@ -40,7 +42,9 @@ export async function renderPdf(parts: DocumentParts, title: string, credited: {
   // On the purchase side the subcontractor is the seller, even when the tenant issues the document (self-billing).
   const purchase = row.kind.startsWith('PURCHASE');
   const [seller, buyer] = purchase ? [otherBlock, entityBlock] : [entityBlock, otherBlock];
-  const bank = purchase ? {} : (entity.bank_account as { iban?: string; bic?: string });
+  // Only an invoice asks for payment: a credit note says what it credits, never "pay to".
+  const isInvoice = row.kind.endsWith('INVOICE');
+  const bank = !isInvoice || purchase ? {} : (entity.bank_account as { iban?: string; bic?: string });
   doc.fontSize(16).text(seller.name);
   doc.fontSize(9).text(seller.address.filter(Boolean).join(', '));
   if (seller.tax) doc.text(seller.tax);
@@ -64,10 +68,20 @@ export async function renderPdf(parts: DocumentParts, title: string, credited: {
     doc.fontSize(10);
   }
   doc.moveDown();
-  for (const s of row.tax_subtotals) doc.text(`VAT ${s.percentage}% on ${money(s.taxableAmount)}: ${money(s.taxAmount)}`);
+  const categories = new Map(lines.map((l) => [vatGroupKey(l), vatCategoryOf(l)]));
+  for (const s of row.tax_subtotals) {
+    const category = categories.get(s.taxKey);
+    doc.text(`VAT ${category ? `${category.id} ` : ''}${s.percentage}% on ${money(s.taxableAmount)}: ${money(s.taxAmount)}`);
+    // The legal wording of an exempt or reverse-charged part (what the tax rate's name need not say).
+    if (category?.exemptionReason) doc.fontSize(9).text(`  ${category.exemptionReason}${category.exemptionCode ? ` (${category.exemptionCode})` : ''}`).fontSize(10);
+  }
   doc.text(`Total without VAT: ${money(row.total_excl_tax)}`);
   doc.text(`VAT: ${money(row.total_tax)}`);
   doc.fontSize(12).text(`Total: ${money(row.total_incl_tax)}`);
+  const conversion = row.exchange_rate as AccountingConversion | null;
+  if (conversion) {
+    doc.fontSize(9).text(`Exchange rate ${row.currency}→${conversion.currency} ${conversion.rate} (${conversion.rate_date}); VAT in ${conversion.currency}: ${conversion.total_tax} ${conversion.currency}`);
+  }
   if (bank.iban) doc.fontSize(9).moveDown().text(`Pay to IBAN ${bank.iban}${bank.bic ? ` (BIC ${bank.bic})` : ''}, reference ${row.name ?? ''}.`);
   doc.end();
   return done;

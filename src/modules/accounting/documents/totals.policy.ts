@@ -1,4 +1,5 @@
 import { Dec, moneyString, parseDecimal, roundMoney, sum } from '../../../platform/money.js';
+import { vatCategoryOf, vatGroupKey, type TaxedLine } from './vat-category.policy.js';
 
 /** One invoice line as far as totals care: its quantity, unit price and tax rate. */
 export interface PricedLine {
@@ -67,4 +68,9 @@ export function documentTotals(lines: PricedLine[], currency: string, taxCaps?: 
     totalTax: moneyString(totalTax, currency),
     totalInclTax: moneyString(totalExcl.plus(totalTax), currency),
   };
+}
+
+/** Stored lines as totals see them: grouped and taxed by VAT category and rate (see vat-category.ts). */
+export function pricedLines(lines: Array<TaxedLine & { quantity: string | number; unit_price: string | number }>): PricedLine[] {
+  return lines.map((l) => ({ quantity: String(l.quantity), unitPrice: String(l.unit_price), taxKey: vatGroupKey(l), taxPercentage: vatCategoryOf(l).percent.toFixed() }));
 }

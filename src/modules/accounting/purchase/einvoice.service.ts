@@ -20,6 +20,7 @@ import type { EInvoiceReceipt } from './purchase.schemas.js';
 import { subcontractorOf, type TripsForBilling } from './purchase.service.js';
 import type { MatchDifference, MatchStatus } from './purchase.tables.js';
 import type { ReferenceService } from '../reference/reference.service.js';
+import { rateCategory } from '../documents/vat-category.policy.js';
 
 /** Days between two calendar dates, as a NET_n term that gives the supplier's due date back on finalization. */
 function termFor(date: string, due: string | null): string | null {
@@ -171,6 +172,7 @@ export function createEInvoiceService(deps: {
               tax_name: rate?.name ?? `${new Dec(percentage).toFixed()}% as invoiced`,
               tax_percentage: percentage,
               tax_type: taxType,
+              ...rateCategory(rate ?? {}),
               account_code: l.accountCode ?? null,
             };
           }),

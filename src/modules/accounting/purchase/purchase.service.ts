@@ -14,6 +14,7 @@ import type { PurchaseDocumentOutput } from './purchase.output.js';
 import * as purchaseRepo from './purchase.repo.js';
 import type { SelfBillInput } from './purchase.schemas.js';
 import type { ReferenceService } from '../reference/reference.service.js';
+import { rateCategory } from '../documents/vat-category.policy.js';
 
 /** A received e-invoice is booked only when it agrees with the agreed costs: differences are never accepted silently. */
 export async function assertMatched(executor: Executor, draft: DocumentRow) {
@@ -96,6 +97,7 @@ export function createPurchaseService(deps: { db: Db; bus: EventBus; companies: 
             tax_name: rate.name,
             tax_percentage: rate.percentage,
             tax_type: rate.tax_type,
+            ...rateCategory(rate),
             account_code: null,
           })),
         );

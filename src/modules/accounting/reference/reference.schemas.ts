@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { StringEnum } from '../../../platform/http/enum.js';
-import { CountryCode, CurrencyCode, DateOnly, DecimalColumnInput, Nullable, Page, PageQuery, Str, Uuid } from '../../../platform/http/schemas.js';
+import { CountryCode, CurrencyCode, PeppolParticipantId, DateOnly, DecimalColumnInput, Nullable, Page, PageQuery, Str, Uuid } from '../../../platform/http/schemas.js';
 import { ref } from '../../../platform/http/types.js';
 
 /** Schemas of the accounting reference data: billing entities, tax rates, GL accounts, exchange rates. */
@@ -40,6 +40,7 @@ export const BillingEntityInput = Type.Object(
     currency: Type.Optional({ ...CurrencyCode, description: 'The currency the entity keeps its books in (EUR when omitted); invoices in another currency state their VAT in it too.' }),
     address: Type.Optional(Address),
     bank_account: Type.Optional(BankAccount),
+    peppol_id: Type.Optional(Nullable(PeppolParticipantId)),
   },
   { $id: 'BillingEntityInput', examples: [billingEntityExample] },
 );
@@ -56,6 +57,7 @@ export const BillingEntity = Type.Object(
     currency: Type.Optional(Type.String({ description: 'Waybill: the currency the entity keeps its books in.' })),
     address: Type.Optional(Address),
     bank_account: Type.Optional(BankAccount),
+    peppol_id: Type.Optional(Nullable(PeppolParticipantId)),
   },
   { $id: 'BillingEntity', examples: [{ id: '3f0d8a53-5a6e-4b8e-9d43-2c1b6a7e9f10', ...billingEntityExample }] },
 );
@@ -64,6 +66,19 @@ export const ListBillingEntityOutput = Type.Object({ items: Type.Array(ref(Billi
 
 /** Which entity a record belongs to: by code, else the tenant's default (or only) entity. */
 const billingEntityCode = Type.Optional(Str(50, { description: 'The billing entity; the default entity when omitted.' }));
+
+/**
+ * Waybill: what an e-invoice says about the rate (EN 16931 BT-118/BT-120/BT-121). Left out, the
+ * category follows from tax_type and percentage (VAT → S or Z, REVERSE_CHARGE → AE, NO_VAT → E,
+ * TRANSIT → G, OTHER → O) and the exemption code and wording from the category.
+ */
+const vatCategoryFields = {
+  vat_category: Type.Optional(
+    Nullable(StringEnum(['S', 'Z', 'E', 'AE', 'K', 'G', 'O', 'L', 'M'], { description: 'Waybill: the UNCL5305 VAT category: K intra-community supply, G export, O out of scope, E exempt, AE reverse charge…' })),
+  ),
+  exemption_reason_code: Type.Optional(Nullable(Str(46, { pattern: '^VATEX-[A-Z0-9-]{1,40}$', description: 'Waybill: the VATEX code printed with exempt lines, e.g. VATEX-EU-132-1F.' }))),
+  exemption_reason: Type.Optional(Nullable(Str(500, { description: 'Waybill: the exemption wording the invoice carries (legal reference).' }))),
+};
 
 /** numeric(9, 4) between 0 and 100 in tax_rates. */
 const Percentage = Type.Unsafe<number | string>({
@@ -81,6 +96,7 @@ export const TaxRateInput = Type.Object(
     base_percentage: Type.Optional(Nullable(Percentage)),
     tax_type: Type.Optional(ref(TaxRateType)),
     invoice_type: Type.Optional(ref(TaxRateInvoiceType)),
+    ...vatCategoryFields,
   },
   { $id: 'WaybillTaxRateInput', examples: [{ code: 'BE21', name: 'VAT 21%', percentage: '21', tax_type: 'VAT', invoice_type: 'SALES' }] },
 );
@@ -98,6 +114,7 @@ export const TaxRateOutput = Type.Object(
     tax_type: ref(TaxRateType),
     invoice_type: ref(TaxRateInvoiceType),
     description: Type.String(),
+    ...vatCategoryFields,
   },
   {
     $id: 'TaxRateOutput',

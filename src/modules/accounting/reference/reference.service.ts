@@ -23,6 +23,7 @@ export function billingEntityOutput(row: BillingEntityRow): BillingEntity {
     currency: row.currency,
     address: row.address as BillingEntity['address'],
     bank_account: row.bank_account as BillingEntity['bank_account'],
+    peppol_id: row.peppol_id ?? null,
   };
 }
 
@@ -69,6 +70,9 @@ export function createReferenceService(deps: { db: Db }) {
       base_percentage: rateNumber(row.base_percentage),
       tax_type: row.tax_type as TaxRateOutput['tax_type'],
       invoice_type: row.invoice_type as TaxRateOutput['invoice_type'],
+      vat_category: (row.vat_category ?? null) as TaxRateOutput['vat_category'],
+      exemption_reason_code: row.exemption_reason_code ?? null,
+      exemption_reason: row.exemption_reason ?? null,
       billing_entity: entityOf(entities, row.billing_entity_id),
     };
   }
@@ -154,6 +158,7 @@ export function createReferenceService(deps: { db: Db }) {
             ...(input.currency ? { currency: input.currency } : {}),
             address: JSON.stringify(input.address ?? {}),
             bank_account: JSON.stringify(input.bank_account ?? {}),
+            peppol_id: input.peppol_id ? JSON.stringify(input.peppol_id) : null,
           });
         }),
       );
@@ -179,6 +184,9 @@ export function createReferenceService(deps: { db: Db }) {
           base_percentage: input.base_percentage === undefined || input.base_percentage === null ? null : percentage(input.base_percentage, 'base_percentage'),
           tax_type: input.tax_type ?? 'VAT',
           invoice_type: invoiceType,
+          vat_category: input.vat_category ?? null,
+          exemption_reason_code: input.exemption_reason_code ?? null,
+          exemption_reason: input.exemption_reason ?? null,
         }),
       );
       return taxRateOutput(row, await entityMap(principal.tenantId));

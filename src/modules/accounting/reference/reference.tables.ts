@@ -13,6 +13,8 @@ export interface BillingEntityTable {
   is_default: boolean;
   address: Json<Record<string, unknown>>;
   bank_account: Json<Record<string, unknown>>;
+  /** `{scheme, value}`: the Peppol participant id the UBL addresses the entity by. */
+  peppol_id?: Json<{ scheme: string; value: string }> | null;
   /** The currency the entity keeps its books in. */
   currency: Generated<string>;
   created_at: Generated<Date>;
@@ -29,6 +31,9 @@ export interface TaxRateTable {
   base_percentage: Numeric | null;
   tax_type: string;
   invoice_type: string;
+  vat_category?: string | null;
+  exemption_reason_code?: string | null;
+  exemption_reason?: string | null;
   archived: Generated<boolean>;
   created_at: Generated<Date>;
 }

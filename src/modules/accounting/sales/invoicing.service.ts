@@ -13,12 +13,13 @@ import * as repo from '../documents/documents.repo.js';
 import type { DocumentRow, LineRow } from '../documents/documents.repo.js';
 import { paymentTermOf, type BillingParty } from '../documents/documents.output.js';
 import type { CreditInput, InvoiceOrdersInput, SalesCreditNoteInput, SalesInvoiceInput } from '../documents/documents.schemas.js';
-import { documentEvent, drawNumberInDateOrder, recordFiles, todayUtc, type BillingService } from '../documents/documents.service.js';
+import { documentEvent, drawNumberInDateOrder, todayUtc, type BillingService } from '../documents/documents.service.js';
 import * as chargesRepo from '../charges/charges.repo.js';
 import { accountingConversion, convertedPrice, rateOn } from '../documents/conversion.service.js';
 import { dueDate } from '../documents/payment-terms.policy.js';
 import type { ReferenceService } from '../reference/reference.service.js';
-import { documentTotals } from '../documents/totals.policy.js';
+import { documentTotals, pricedLines } from '../documents/totals.policy.js';
+import { rateCategory } from '../documents/vat-category.policy.js';
 
 /** The head of a draft Waybill makes itself: not numbered yet, dated today, due by the other party's payment term. */
 export function draftHead(
@@ -66,11 +67,7 @@ export function createInvoicingService(deps: {
     lines: NewLine[],
     taxCaps?: Map<string, Dec>,
   ): Promise<DocumentRow> {
-    const totals = documentTotals(
-      lines.map((l) => ({ quantity: String(l.quantity), unitPrice: String(l.unit_price), taxKey: l.tax_code, taxPercentage: String(l.tax_percentage) })),
-      head.currency,
-      taxCaps,
-    );
+    const totals = documentTotals(pricedLines(lines as Parameters<typeof pricedLines>[0]), head.currency, taxCaps);
     const row = await repo.insertDocument(tx.trx, {
       ...head,
       id: randomUUID(),
@@ -123,6 +120,7 @@ export function createInvoicingService(deps: {
         tax_name: rate.name,
         tax_percentage: rate.percentage,
         tax_type: rate.tax_type,
+        ...rateCategory(rate),
         charge_id: null,
         credited_line_id: null,
         order_id: null,
@@ -155,9 +153,9 @@ export function createInvoicingService(deps: {
       );
       const conversion = await accountingConversion(tx.trx, created, entity.currency, input.date);
       const final = conversion ? await repo.updateDocument(tx.trx, tenantId, created.id, { exchange_rate: JSON.stringify(conversion) }) : created;
-      await recordFiles(tx, final);
-      await documentEvent(tx, bus, final, 'finalized');
-      return final;
+      const issued = await billing.issue(tx, final, customer);
+      await documentEvent(tx, bus, issued, 'finalized');
+      return issued;
     });
     return billing.output(tenantId, row);
   }
@@ -209,6 +207,7 @@ export function createInvoicingService(deps: {
             tax_name: c.tax_name,
             tax_percentage: c.tax_percentage,
             tax_type: c.tax_type,
+            ...rateCategory(c),
             account_code: c.account_code,
           })),
         );
@@ -261,17 +260,13 @@ export function createInvoicingService(deps: {
       const credited = await repo.creditedPerLine(tx.trx, tenantId, lines.map((l) => l.id));
       const remaining = (l: LineRow) => new Dec(l.amount).minus(credited.get(l.id) ?? 0);
       const byId = new Map(lines.map((l) => [l.id, l]));
-      // Tax left to give back per rate: what the invoice charged minus what earlier notes returned.
-      const taxLeft = new Map(invoice.tax_subtotals.map((t) => [t.taxKey, new Dec(t.taxAmount)]));
-      for (const note of await repo.listCreditNotes(tx.trx, tenantId, invoiceId)) {
-        for (const t of note.tax_subtotals) taxLeft.set(t.taxKey, (taxLeft.get(t.taxKey) ?? new Dec(0)).minus(t.taxAmount));
-      }
       const wanted: Array<{ line: LineRow; amount: Dec }> = input.lines
         ? input.lines.map((w) => ({ line: byId.get(w.line_id) as LineRow, amount: parseDecimal(w.amount) }))
-        : lines.map((line) => ({ line, amount: remaining(line) })).filter((w) => w.amount.gt(0));
+        : // All that is left: discounts (negative lines) are given back too, or the note would credit more than was paid.
+          lines.map((line) => ({ line, amount: remaining(line) })).filter((w) => !w.amount.isZero());
       const errors: ErrorDetail[] = [];
       const seen = new Set<string>();
-      wanted.forEach((w, i) => {
+      if (input.lines) wanted.forEach((w, i) => {
         const path = `lines[${i}]`;
         if (!w.line) errors.push(detail('no such line on this invoice', 'line_id', `${path}.line_id`));
         else if (seen.has(w.line.id)) errors.push(detail('line listed twice', 'line_id', `${path}.line_id`));
@@ -325,10 +320,10 @@ export function createInvoicingService(deps: {
           tax_name: line.tax_name,
           tax_percentage: line.tax_percentage,
           tax_type: line.tax_type,
+          ...rateCategory(line),
           account_code: line.account_code,
           trip_id: line.trip_id,
         })),
-        taxLeft,
       );
       await documentEvent(tx, bus, note, 'drafted');
       return note;
