@@ -1,5 +1,5 @@
-import { badRequest, conflict, detail, type ErrorDetail } from '../../platform/http/errors.js';
-import type { PlanningStop } from '../orders/index.js';
+import { badRequest, conflict, detail, type ErrorDetail } from '../../../platform/http/errors.js';
+import type { PlanningStop } from '../../orders/index.js';
 
 export type { PlanningStop };
 

@@ -1,4 +1,4 @@
-import type { StopExecution } from '../orders/index.js';
+import type { StopExecution } from '../../orders/index.js';
 
 /**
  * How one inbound status update moves a stop, decided without side effects. Updates may arrive

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { StringEnum } from '../../platform/http/enum.js';
-import { DateTime, FreeObject, Nullable, opt, Page, PageQuery, Str, Uuid } from '../../platform/http/schemas.js';
-import { ref } from '../../platform/http/types.js';
+import { StringEnum } from '../../../platform/http/enum.js';
+import { DateTime, FreeObject, Nullable, opt, Page, PageQuery, Str, Uuid } from '../../../platform/http/schemas.js';
+import { ref } from '../../../platform/http/types.js';
 
 /** Inbound execution webhooks: the contract's status update payloads, and Waybill's per-update answer. */
 

@@ -1,20 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../../platform/db/database.js';
-import { inTransaction, type Tx } from '../../platform/db/tx.js';
-import type { EventBus } from '../../platform/events/bus.js';
+import type { Db } from '../../../platform/db/database.js';
+import { inTransaction, type Tx } from '../../../platform/db/tx.js';
+import type { EventBus } from '../../../platform/events/bus.js';
 import type { Readable } from 'node:stream';
-import { AppError, badRequest, detail, notFound } from '../../platform/http/errors.js';
-import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
-import type { Principal } from '../../platform/http/principal.js';
-import type { StopCriteria, OrdersService } from '../orders/index.js';
-import { DocumentAnswerError, documentSources, isDocumentAnswer, type DocumentAnswerFile, type DocumentsService } from '../documents/index.js';
-import { documentTypeOfKey, keyedFilename } from './stop-documents.js';
-import { progressStop, type Progress, type StatusReport } from './stop-progress.js';
-import { appendStopEvent, appendTripEvent } from './trips.events.js';
-import { visibilityOrders, type TripReader } from './trips.output.js';
-import * as repo from './trips.repo.js';
-import type { ExecutorScope, TripRow } from './trips.repo.js';
-import type { StatusUpdateResponse, StopMatchInput, StopStatusUpdate, UpdateResult } from './trips.status.schemas.js';
+import { AppError, badRequest, detail, notFound } from '../../../platform/http/errors.js';
+import { decodeCursor, pageOf } from '../../../platform/http/pagination.js';
+import type { Principal } from '../../../platform/http/principal.js';
+import type { StopCriteria, OrdersService } from '../../orders/index.js';
+import { DocumentAnswerError, documentSources, isDocumentAnswer, type DocumentAnswerFile, type DocumentsService } from '../../documents/index.js';
+import { documentTypeOfKey, keyedFilename } from './status.mapping.js';
+import { progressStop, type Progress, type StatusReport } from './status.policy.js';
+import { appendStopEvent, appendTripEvent } from '../trips.events.js';
+import { visibilityOrders, type TripReader } from '../trips.output.js';
+import * as repo from '../trips.repo.js';
+import type { ExecutorScope, TripRow } from '../trips.repo.js';
+import type { StatusUpdateResponse, StopMatchInput, StopStatusUpdate, UpdateResult } from './status.schemas.js';
 
 /**
  * Inbound execution status (`/v1/webhook/subco-status-update`, `/fleet-status-update`). Each update

@@ -4,7 +4,7 @@
  * factor, driven at an average speed. Pure functions, so the rule is tested without a database.
  */
 
-import type { EtaSettings } from '../../config.js';
+import type { EtaSettings } from '../../../config.js';
 
 export type { EtaSettings };
 

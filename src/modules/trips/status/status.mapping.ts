@@ -1,4 +1,4 @@
-import { ORDER_DOCUMENT_TYPES } from '../documents/index.js';
+import { ORDER_DOCUMENT_TYPES } from '../../documents/index.js';
 
 /**
  * The document upload webhooks name the file's kind with a "question path key" the integration

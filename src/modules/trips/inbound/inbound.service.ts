@@ -1,12 +1,12 @@
-import type { Db } from '../../platform/db/database.js';
-import { inTransaction, type Tx } from '../../platform/db/tx.js';
-import { badRequest, conflict, detail, notFound, type ErrorDetail } from '../../platform/http/errors.js';
-import type { Principal } from '../../platform/http/principal.js';
-import type { TripReader, TripView } from './trips.output.js';
-import * as repo from './trips.repo.js';
-import type { TripImportInput, TripImportResponse } from './trips.import.schemas.js';
-import type { TripPatch, TripStopInput } from './trips.schemas.js';
-import type { ResourceRef } from './trips.tables.js';
+import type { Db } from '../../../platform/db/database.js';
+import { inTransaction, type Tx } from '../../../platform/db/tx.js';
+import { badRequest, conflict, detail, notFound, type ErrorDetail } from '../../../platform/http/errors.js';
+import type { Principal } from '../../../platform/http/principal.js';
+import type { TripReader, TripView } from '../trips.output.js';
+import * as repo from '../trips.repo.js';
+import type { TripImportInput, TripImportResponse } from './inbound.schemas.js';
+import type { TripPatch, TripStopInput } from '../trips.schemas.js';
+import type { ResourceRef } from '../trips.tables.js';
 
 /**
  * The contract's trip import (`POST /v1/webhook/trip-import`): an external planner sends a whole

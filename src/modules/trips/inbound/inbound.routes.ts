@@ -1,7 +1,7 @@
-import { principalOf } from '../../platform/http/auth.js';
-import { errorResponses, writeErrors } from '../../platform/http/schemas.js';
-import { ref, type App } from '../../platform/http/types.js';
-import { RAW_FILE_BODY, rawFile, rawFileRoutes } from '../../platform/http/raw-file.js';
+import { principalOf } from '../../../platform/http/auth.js';
+import { errorResponses, writeErrors } from '../../../platform/http/schemas.js';
+import { ref, type App } from '../../../platform/http/types.js';
+import { RAW_FILE_BODY, rawFile, rawFileRoutes } from '../../../platform/http/raw-file.js';
 import {
   FleetDocumentQuery,
   FleetStatusUpdatePayload,
@@ -11,9 +11,9 @@ import {
   StopDocumentResponse,
   SubcontractorStatusUpdatePayload,
   UnmatchedQuery,
-} from './trips.status.schemas.js';
-import { TripImportInput, TripImportResponse } from './trips.import.schemas.js';
-import type { TripsService } from './trips.service.js';
+} from '../status/status.schemas.js';
+import { TripImportInput, TripImportResponse } from './inbound.schemas.js';
+import type { TripsService } from '../trips.service.js';
 
 const TAGS = ['Trip execution'];
 const WEBHOOK = { security: [{ webhookBasic: [] }] };

@@ -1,11 +1,11 @@
-import type { EventBus } from '../../platform/events/bus.js';
-import type { Tx } from '../../platform/db/tx.js';
-import type { OrdersService } from '../orders/index.js';
-import { estimateArrival, etaMoved, locationPoint, type EtaSettings, type GeoPoint } from './eta-estimate.js';
-import { appendResourcePositionEvents, type VisibilityResource } from './trips.events.js';
-import { visibilityOrders, type TripReader, type TripView } from './trips.output.js';
-import * as repo from './trips.repo.js';
-import type { StatusIntake } from './trips.status.js';
+import type { EventBus } from '../../../platform/events/bus.js';
+import type { Tx } from '../../../platform/db/tx.js';
+import type { OrdersService } from '../../orders/index.js';
+import { estimateArrival, etaMoved, locationPoint, type EtaSettings, type GeoPoint } from './positions.policy.js';
+import { appendResourcePositionEvents, type VisibilityResource } from '../trips.events.js';
+import { visibilityOrders, type TripReader, type TripView } from '../trips.output.js';
+import * as repo from '../trips.repo.js';
+import type { StatusIntake } from '../status/status.service.js';
 
 /** Stops a vehicle no longer drives to. */
 const PASSED = new Set(['COMPLETED', 'CANCELLED', 'IGNORED']);

@@ -1,12 +1,12 @@
-import type { Db } from '../../platform/db/database.js';
-import { inTransaction, type Tx } from '../../platform/db/tx.js';
-import { appendEvent } from '../../platform/events/append.js';
-import type { EventBus } from '../../platform/events/bus.js';
-import { diffSnapshots, type Change, type DispatchSnapshot } from './trips.changes.js';
-import * as repo from './trips.repo.js';
-import type { TripRow } from './trips.repo.js';
-import type { TripView } from './trips.output.js';
-import type { DispatchError } from './trips.tables.js';
+import type { Db } from '../../../platform/db/database.js';
+import { inTransaction, type Tx } from '../../../platform/db/tx.js';
+import { appendEvent } from '../../../platform/events/append.js';
+import type { EventBus } from '../../../platform/events/bus.js';
+import { diffSnapshots, type Change, type DispatchSnapshot } from './dispatch.policy.js';
+import * as repo from '../trips.repo.js';
+import type { TripRow } from '../trips.repo.js';
+import type { TripView } from '../trips.output.js';
+import type { DispatchError } from '../trips.tables.js';
 
 /**
  * Dispatch messages. Each is an event carrying the whole message (the contract's

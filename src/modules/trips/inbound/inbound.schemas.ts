@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { StringEnum } from '../../platform/http/enum.js';
-import { DateTime, ErrorStatus, FreeObject, Nullable, opt, Str, Uuid } from '../../platform/http/schemas.js';
+import { StringEnum } from '../../../platform/http/enum.js';
+import { DateTime, ErrorStatus, FreeObject, Nullable, opt, Str, Uuid } from '../../../platform/http/schemas.js';
 
 /** The contract's trip import webhook: an external planner's trip, and the answer to it. */
 
