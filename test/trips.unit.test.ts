@@ -6,7 +6,7 @@ import type { StopExecution } from '../src/modules/orders/orders.execution.js';
 import { progressStop } from '../src/modules/trips/status/status.policy.js';
 import { documentTypeOfKey, keyedFilename } from '../src/modules/trips/status/status.mapping.js';
 import { diffSnapshots, type DispatchSnapshot } from '../src/modules/trips/dispatch/dispatch.policy.js';
-import type { StopStatus } from '../src/modules/orders/order-status.js';
+import type { StopStatus } from '../src/modules/orders/status/status.policy.js';
 import { checkPlan, type PlanningStop } from '../src/modules/trips/planning/planning.policy.js';
 
 const at = (iso: string) => new Date(iso);

@@ -1,22 +1,22 @@
 import { createHash } from 'node:crypto';
-import type { CompaniesService } from '../companies/index.js';
-import type { Db } from '../../platform/db/database.js';
-import { inTransaction, type Tx } from '../../platform/db/tx.js';
-import type { EventBus } from '../../platform/events/bus.js';
-import { AppError } from '../../platform/http/errors.js';
-import type { Principal } from '../../platform/http/principal.js';
-import { canCancel, deriveOrderStatus, type StopStatus } from './order-status.js';
-import { appendOrderEvent, cancelOrderRows, type OrderChangeHooks } from './orders.events.js';
-import { compact, rowsOf, type ConsignmentPlan } from './orders.mapping.js';
-import { plansOf } from './orders.output.js';
-import { applyConsignmentUpdate, UpdateFailure, type DocumentAnswers } from './orders.partial-apply.js';
-import type { OrderUpdatePayload, PartialOrderUpdate, PartialOrderUpdateResponse } from './orders.partial.schemas.js';
-import * as repo from './orders.repo.js';
-import type { OrderRow } from './orders.repo.js';
-import { scopeOf } from './orders.scope.js';
-import { DocumentAnswerError, documentSources, type AttachToOrderInput } from '../documents/index.js';
-import { isUuid } from '../../platform/http/schemas.js';
-import type { StatusDocuments } from './order-status-documents.js';
+import type { CompaniesService } from '../../companies/index.js';
+import type { Db } from '../../../platform/db/database.js';
+import { inTransaction, type Tx } from '../../../platform/db/tx.js';
+import type { EventBus } from '../../../platform/events/bus.js';
+import { AppError } from '../../../platform/http/errors.js';
+import type { Principal } from '../../../platform/http/principal.js';
+import { canCancel, deriveOrderStatus, type StopStatus } from '../status/status.policy.js';
+import { appendOrderEvent, cancelOrderRows, type OrderChangeHooks } from '../orders.events.js';
+import { compact, rowsOf, type ConsignmentPlan } from '../orders.mapping.js';
+import { plansOf } from '../orders.output.js';
+import { applyConsignmentUpdate, UpdateFailure, type DocumentAnswers } from './partial.input.js';
+import type { OrderUpdatePayload, PartialOrderUpdate, PartialOrderUpdateResponse } from './partial.schemas.js';
+import * as repo from '../orders.repo.js';
+import type { OrderRow } from '../orders.repo.js';
+import { scopeOf } from '../orders.scope.js';
+import { DocumentAnswerError, documentSources, type AttachToOrderInput } from '../../documents/index.js';
+import { isUuid } from '../../../platform/http/schemas.js';
+import type { StatusDocuments } from '../status/status.service.js';
 
 /**
  * `POST /v1/webhook/partial-order-update`. Each update runs in its own transaction: it finds

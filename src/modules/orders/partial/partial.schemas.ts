@@ -1,8 +1,8 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { StringEnum } from '../../platform/http/enum.js';
-import { ErrorStatus, FreeObject, Nullable, opt, Str, Uuid } from '../../platform/http/schemas.js';
-import { ref } from '../../platform/http/types.js';
-import { ConsignmentInput, Entity, GoodInput, LocationInput, StopInput, orderHeaderFields } from './orders.schemas.js';
+import { StringEnum } from '../../../platform/http/enum.js';
+import { ErrorStatus, FreeObject, Nullable, opt, Str, Uuid } from '../../../platform/http/schemas.js';
+import { ref } from '../../../platform/http/types.js';
+import { ConsignmentInput, Entity, GoodInput, LocationInput, StopInput, orderHeaderFields } from '../orders.schemas.js';
 
 /**
  * `POST /v1/webhook/partial-order-update`: nested match/update levels (order → consignment →

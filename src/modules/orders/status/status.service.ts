@@ -1,16 +1,16 @@
 import { CompiledQuery, sql } from 'kysely';
-import { type CompanyParty, type CompaniesService, companySchemas } from '../companies/index.js';
-import type { Db, Executor } from '../../platform/db/database.js';
-import { inTransaction, type Tx } from '../../platform/db/tx.js';
-import type { EventPrelude } from '../../platform/events/append.js';
-import { notFound } from '../../platform/http/errors.js';
-import { commonSchemas } from '../../platform/http/schemas.js';
-import { documentSerializer } from '../../platform/http/validation.js';
-import { OrderWithStatus, ordersSchemas } from './orders.output-schemas.js';
-import { orderWithStatus, visibilityOrder, type VisibilityOrder } from './orders.output.js';
-import * as repo from './orders.repo.js';
-import type { NamingPrelude, OrderAggregate, OrderRow, OrderScope } from './orders.repo.js';
-import type { OrderStatusDocumentTable } from './orders.tables.js';
+import { type CompanyParty, type CompaniesService, companySchemas } from '../../companies/index.js';
+import type { Db, Executor } from '../../../platform/db/database.js';
+import { inTransaction, type Tx } from '../../../platform/db/tx.js';
+import type { EventPrelude } from '../../../platform/events/append.js';
+import { notFound } from '../../../platform/http/errors.js';
+import { commonSchemas } from '../../../platform/http/schemas.js';
+import { documentSerializer } from '../../../platform/http/validation.js';
+import { OrderWithStatus, ordersSchemas } from '../orders.output-schemas.js';
+import { orderWithStatus, visibilityOrder, type VisibilityOrder } from '../orders.output.js';
+import * as repo from '../orders.repo.js';
+import type { NamingPrelude, OrderAggregate, OrderRow, OrderScope } from '../orders.repo.js';
+import type { OrderStatusDocumentTable } from '../orders.tables.js';
 
 /**
  * The order's stored status document (migration 011): its `GET …/status` answer, serialised by the
