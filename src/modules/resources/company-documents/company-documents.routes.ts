@@ -1,6 +1,6 @@
-import { principalOf } from '../../platform/http/auth.js';
-import { readErrors, writeErrors } from '../../platform/http/schemas.js';
-import { ref, type App } from '../../platform/http/types.js';
+import { principalOf } from '../../../platform/http/auth.js';
+import { readErrors, writeErrors } from '../../../platform/http/schemas.js';
+import { ref, type App } from '../../../platform/http/types.js';
 import { CompanyDocumentInput, CompanyDocumentOutput, CompanyDocumentsQuery, CompanyIdParams, ListCompanyDocumentOutput } from './company-documents.schemas.js';
 import type { CompanyDocumentsService } from './company-documents.service.js';
 

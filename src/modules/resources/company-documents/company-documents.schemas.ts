@@ -1,9 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable, Page, PageQuery, Str, Uuid } from '../../platform/http/schemas.js';
-import { ref } from '../../platform/http/types.js';
-import { CompanyValidity as CompanyValiditySchemas } from './validities.schemas.js';
-import { DocumentOutput } from '../documents/index.js';
-import { CompanyDocumentType } from './master-data-documents.js';
+import { Nullable, Page, PageQuery, Str, Uuid } from '../../../platform/http/schemas.js';
+import { ref } from '../../../platform/http/types.js';
+import { CompanyValidity as CompanyValiditySchemas } from '../validities/validities.schemas.js';
+import { DocumentOutput } from '../../documents/index.js';
+import { CompanyDocumentType } from '../master-data-documents/master-data-documents.schemas.js';
 
 /** A company validity as a company document carries it: the validity's fields without its own documents. */
 export const CompanyValidity = Type.Omit(CompanyValiditySchemas.input, ['documents'], {

@@ -1,9 +1,9 @@
-import type { Db } from '../../platform/db/database.js';
-import { inTransaction } from '../../platform/db/tx.js';
-import type { Principal } from '../../platform/http/principal.js';
-import type { ValiditiesService } from './validities.service.js';
+import type { Db } from '../../../platform/db/database.js';
+import { inTransaction } from '../../../platform/db/tx.js';
+import type { Principal } from '../../../platform/http/principal.js';
+import type { ValiditiesService } from '../validities/validities.service.js';
 import type { CompanyDocumentInput, CompanyDocumentOutput } from './company-documents.schemas.js';
-import { type DocumentRow, documentOutput, type DocumentsService } from '../documents/index.js';
+import { type DocumentRow, documentOutput, type DocumentsService } from '../../documents/index.js';
 
 /** The validities module as company documents use it: a document may arrive with the validity it proves. */
 export type CompanyValidities = Pick<ValiditiesService, 'companySubject' | 'insertInTx' | 'outputsByIds'>;

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { StringEnum } from '../../platform/http/enum.js';
-import { Str } from '../../platform/http/schemas.js';
-import { COMPANY_DOCUMENT_TYPES, RESOURCE_DOCUMENT_TYPES, RESOURCE_TYPE_PREFIX } from './master-data-document-types.js';
+import { StringEnum } from '../../../platform/http/enum.js';
+import { Str } from '../../../platform/http/schemas.js';
+import { COMPANY_DOCUMENT_TYPES, RESOURCE_DOCUMENT_TYPES, RESOURCE_TYPE_PREFIX } from './master-data-documents.mapping.js';
 
 export const CompanyDocumentType = StringEnum(COMPANY_DOCUMENT_TYPES, {
   $id: 'CompanyDocumentType',

@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { principalOf } from '../../platform/http/auth.js';
-import { errorResponses } from '../../platform/http/schemas.js';
-import { ref, type App } from '../../platform/http/types.js';
-import { ResourceParams } from './resources.schemas.js';
+import { principalOf } from '../../../platform/http/auth.js';
+import { errorResponses } from '../../../platform/http/schemas.js';
+import { ref, type App } from '../../../platform/http/types.js';
+import { ResourceParams } from '../resources.schemas.js';
 import {
   ListResourceUnavailabilityOutput, ListUnavailabilityChanges, ResourceUnavailabilityInput, ResourceUnavailabilityOutput, UnavailabilityFeedQuery,
   UnavailabilityParams, UnavailabilityWindowQuery,

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { StringEnum } from '../../platform/http/enum.js';
-import { DateTime, Nullable, opt, Page, PageQuery, Str, Uuid } from '../../platform/http/schemas.js';
-import { ref } from '../../platform/http/types.js';
+import { StringEnum } from '../../../platform/http/enum.js';
+import { DateTime, Nullable, opt, Page, PageQuery, Str, Uuid } from '../../../platform/http/schemas.js';
+import { ref } from '../../../platform/http/types.js';
 
 export const DRIVER_REASONS = [
   'DRIVER_FUNERAL', 'DRIVER_HOLIDAY', 'DRIVER_JOB_APPLICATION_LEAVE', 'DRIVER_LATE_START_EARLY_LEAVE', 'DRIVER_MEDICAL_EXAM', 'DRIVER_OFF_SHIFT_PATTERN',

@@ -1,5 +1,5 @@
-import type { PeriodValues } from './unavailability.service.js';
-import { DRIVER_REASONS, VEHICLE_REASONS } from './unavailability.schemas.js';
+import type { PeriodValues } from '../unavailability/unavailability.service.js';
+import { DRIVER_REASONS, VEHICLE_REASONS } from '../unavailability/unavailability.schemas.js';
 
 const DRIVER: ReadonlySet<string> = new Set(DRIVER_REASONS);
 const VEHICLE: ReadonlySet<string> = new Set(VEHICLE_REASONS);

@@ -1,7 +1,7 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
-import type { Executor } from '../../platform/db/database.js';
-import { keysetAfter } from '../../platform/db/keyset.js';
-import type { ValidityTable } from './resources.tables.js';
+import type { Executor } from '../../../platform/db/database.js';
+import { keysetAfter } from '../../../platform/db/keyset.js';
+import type { ValidityTable } from '../resources.tables.js';
 
 export type ValidityRow = Selectable<ValidityTable>;
 export interface ValiditySubject {

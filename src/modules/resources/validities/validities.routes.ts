@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { principalOf } from '../../platform/http/auth.js';
-import { errorResponses, readErrors, Uuid } from '../../platform/http/schemas.js';
-import { ref, type App } from '../../platform/http/types.js';
-import { orderDocumentsExample, DocumentOutput } from '../documents/index.js';
+import { principalOf } from '../../../platform/http/auth.js';
+import { errorResponses, readErrors, Uuid } from '../../../platform/http/schemas.js';
+import { ref, type App } from '../../../platform/http/types.js';
+import { orderDocumentsExample, DocumentOutput } from '../../documents/index.js';
 import { CompanyValidity, ResourceValidity, ValidityListQuery } from './validities.schemas.js';
 import type { SubjectType, ValiditiesService } from './validities.service.js';
 

@@ -1,10 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { StringEnum } from '../../platform/http/enum.js';
-import { DateTime, Nullable, opt, Page, Str, Uuid } from '../../platform/http/schemas.js';
-import { ref } from '../../platform/http/types.js';
-import { UnavailabilityWindowQuery } from './unavailability.schemas.js';
-import { CompanyValidityDocumentInput, ResourceValidityDocumentInput } from './master-data-documents.js';
-import { RESOURCE_VALIDITY_REASONS, SUBCONTRACTOR_VALIDITY_REASONS } from './validity-reasons.js';
+import { StringEnum } from '../../../platform/http/enum.js';
+import { DateTime, Nullable, opt, Page, Str, Uuid } from '../../../platform/http/schemas.js';
+import { ref } from '../../../platform/http/types.js';
+import { UnavailabilityWindowQuery } from '../unavailability/unavailability.schemas.js';
+import { CompanyValidityDocumentInput, ResourceValidityDocumentInput } from '../master-data-documents/master-data-documents.schemas.js';
+import { RESOURCE_VALIDITY_REASONS, SUBCONTRACTOR_VALIDITY_REASONS } from './validities.mapping.js';
 
 export const ResourceValidityReason = StringEnum(RESOURCE_VALIDITY_REASONS, { $id: 'ResourceValidityReason' });
 export const SubcontractorValidityReason = StringEnum(SUBCONTRACTOR_VALIDITY_REASONS, { $id: 'SubcontractorValidityReason' });
