@@ -6,7 +6,7 @@ import { AddressPolicy } from '../../platform/net/address-policy.js';
 import { GuardedHttpClient } from '../../platform/net/guarded-http.js';
 import { payloadBuilders, type AnswerHandler, type PayloadFamily, type VisibilitySources } from './payloads.js';
 import { startWebhookEngine, type WebhookEngine } from './webhooks.engine.js';
-import { createWebhooksService } from './webhooks.service.js';
+import { createWebhooksService } from './endpoints/endpoints.service.js';
 
 /**
  * Events per fan-out transaction. PostgreSQL does the SQL in its own processes, so small batches

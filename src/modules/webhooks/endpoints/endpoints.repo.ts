@@ -1,7 +1,7 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
-import type { Executor } from '../../platform/db/database.js';
-import type { WebhookEndpointTable } from './webhooks.tables.js';
-import './webhooks.tables.js';
+import type { Executor } from '../../../platform/db/database.js';
+import type { WebhookEndpointTable } from '../webhooks.tables.js';
+import '../webhooks.tables.js';
 
 export type EndpointRow = Selectable<WebhookEndpointTable>;
 

@@ -1,7 +1,7 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
-import type { Executor } from '../../platform/db/database.js';
-import type { WebhookAttemptTable, WebhookDeliveryTable } from './webhooks.tables.js';
-import './webhooks.tables.js';
+import type { Executor } from '../../../platform/db/database.js';
+import type { WebhookAttemptTable, WebhookDeliveryTable } from '../webhooks.tables.js';
+import '../webhooks.tables.js';
 
 export type DeliveryRow = Selectable<WebhookDeliveryTable>;
 export type AttemptRow = Selectable<WebhookAttemptTable>;

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Db, Executor } from '../../platform/db/database.js';
-import { inTransaction } from '../../platform/db/tx.js';
-import { type EventRow, matchesEventType } from '../events/index.js';
-import * as endpointsRepo from './endpoints.repo.js';
-import type { EndpointRow } from './endpoints.repo.js';
-import { entitiesWithPending, insertDeliveries, orderingKey, type NewDelivery, type SendableDelivery } from './deliveries.repo.js';
-import type { PayloadBuilder, PayloadFamily } from './payloads.js';
+import type { Db, Executor } from '../../../platform/db/database.js';
+import { inTransaction } from '../../../platform/db/tx.js';
+import { type EventRow, matchesEventType } from '../../events/index.js';
+import * as endpointsRepo from '../endpoints/endpoints.repo.js';
+import type { EndpointRow } from '../endpoints/endpoints.repo.js';
+import { entitiesWithPending, insertDeliveries, orderingKey, type NewDelivery, type SendableDelivery } from '../deliveries/deliveries.repo.js';
+import type { PayloadBuilder, PayloadFamily } from '../payloads.js';
 
 /** How long a worker owns a tenant's checkpoint; another process takes over after a crash. */
 const LEASE_SECONDS = 10;

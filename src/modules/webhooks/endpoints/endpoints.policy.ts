@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import type { Tx } from '../../platform/db/tx.js';
-import { appendEvent } from '../../platform/events/append.js';
-import type { EventBus } from '../../platform/events/bus.js';
-import type { AttemptOutcome } from './deliveries.repo.js';
+import type { Tx } from '../../../platform/db/tx.js';
+import { appendEvent } from '../../../platform/events/append.js';
+import type { EventBus } from '../../../platform/events/bus.js';
+import type { AttemptOutcome } from '../deliveries/deliveries.repo.js';
 import type { EndpointRow } from './endpoints.repo.js';
 
 /**

@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { CredentialUnreadableError, type CredentialBox } from '../../platform/crypto/credential-box.js';
-import type { Db } from '../../platform/db/database.js';
-import { inTransaction } from '../../platform/db/tx.js';
-import type { EventBus } from '../../platform/events/bus.js';
-import { noAnswer, type GuardedHttpClient, type PostResult } from '../../platform/net/guarded-http.js';
-import { WorkLoop } from '../../platform/outbox/work-loop.js';
-import { nextRetryDelayMs, parseRetryAfter } from './delivery-policy.js';
+import { CredentialUnreadableError, type CredentialBox } from '../../../platform/crypto/credential-box.js';
+import type { Db } from '../../../platform/db/database.js';
+import { inTransaction } from '../../../platform/db/tx.js';
+import type { EventBus } from '../../../platform/events/bus.js';
+import { noAnswer, type GuardedHttpClient, type PostResult } from '../../../platform/net/guarded-http.js';
+import { WorkLoop } from '../../../platform/outbox/work-loop.js';
+import { nextRetryDelayMs, parseRetryAfter } from './deliveries.policy.js';
 import * as deliveriesRepo from './deliveries.repo.js';
 import type { AttemptOutcome, SendableDelivery } from './deliveries.repo.js';
-import { updateEndpointHealth } from './endpoint-health.js';
-import * as endpointsRepo from './endpoints.repo.js';
-import type { EndpointRow } from './endpoints.repo.js';
-import type { Handoff, HandoffRoom } from './fanout.js';
-import type { AnswerHandler, PayloadFamily } from './payloads.js';
-import { signedHeaders } from './signing.js';
+import { updateEndpointHealth } from '../endpoints/endpoints.policy.js';
+import * as endpointsRepo from '../endpoints/endpoints.repo.js';
+import type { EndpointRow } from '../endpoints/endpoints.repo.js';
+import type { Handoff, HandoffRoom } from '../fanout/fanout.worker.js';
+import type { AnswerHandler, PayloadFamily } from '../payloads.js';
+import { signedHeaders } from '../signing.js';
 
 export interface DeliveryWorkerOptions {
   db: Db;
