@@ -1,18 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { CredentialUnreadableError, type CredentialBox } from '../../../platform/crypto/credential-box.js';
 import type { Db } from '../../../platform/db/database.js';
-import { inTransaction } from '../../../platform/db/tx.js';
 import type { EventBus } from '../../../platform/events/bus.js';
 import { noAnswer, type GuardedHttpClient, type PostResult } from '../../../platform/net/guarded-http.js';
 import { WorkLoop } from '../../../platform/outbox/work-loop.js';
 import { nextRetryDelayMs, parseRetryAfter } from './deliveries.policy.js';
 import * as deliveriesRepo from './deliveries.repo.js';
 import type { AttemptOutcome, SendableDelivery } from './deliveries.repo.js';
-import { updateEndpointHealth } from '../endpoints/endpoints.policy.js';
 import * as endpointsRepo from '../endpoints/endpoints.repo.js';
 import type { EndpointRow } from '../endpoints/endpoints.repo.js';
 import type { Handoff, HandoffRoom } from '../fanout/fanout.worker.js';
 import type { AnswerHandler, PayloadFamily } from '../payloads.js';
+import { OutcomeWriter } from '../outcomes/outcomes.worker.js';
 import { signedHeaders } from '../signing.js';
 
 export interface DeliveryWorkerOptions {
@@ -84,11 +83,6 @@ interface EndpointQueue {
  */
 const MAX_HOLD_PER_SLOT = 64;
 const DEFAULT_HOLD_PER_SLOT = 8;
-/** Outcomes per write that start it at once, and how long the first of a smaller batch may wait. */
-const OUTCOME_BATCH = 128;
-const OUTCOME_WAIT_MS = 5;
-/** After a failed write (the database is away), the next try waits this long. */
-const FLUSH_RETRY_MS = 1_000;
 /** Claims that only refill queues (no new work announced) are at least this far apart. */
 const CLAIM_GAP_MS = 20;
 
@@ -107,11 +101,7 @@ export class DeliveryWorker implements Handoff {
   /** Claimed and not finished (queued or in flight). */
   private held = 0;
   private active = 0;
-  private finished: AttemptOutcome[] = [];
-  private flushing: Promise<void> | undefined;
-  private flushTimer: NodeJS.Timeout | undefined;
-  private stopping = false;
-  private flushFailed = false;
+  private readonly outcomes: OutcomeWriter;
   private claimTimer: NodeJS.Timeout | undefined;
   private roomWaiter: { size: number; listener: () => void } | undefined;
   private readonly opened = new WeakMap<EndpointRow, Credentials>();
@@ -126,6 +116,18 @@ export class DeliveryWorker implements Handoff {
 
   constructor(private readonly o: DeliveryWorkerOptions) {
     this.loop = new WorkLoop(() => this.claim(), o.pollMs, o.onError);
+    this.outcomes = new OutcomeWriter({
+      db: o.db,
+      bus: o.bus,
+      disableAfterHours: o.disableAfterHours,
+      token: this.token,
+      failing: this.failing,
+      onError: o.onError,
+      written: (batch) => {
+        for (const done of batch) if (done.nextAttemptAt) this.wakeAt(done.nextAttemptAt);
+        this.loop.wake();
+      },
+    });
   }
 
   start(): void {
@@ -146,13 +148,7 @@ export class DeliveryWorker implements Handoff {
     const queued = [...this.queues.values()].flatMap((q) => q.waiting.splice(0).map((w) => ({ tenantId: w.delivery.tenant_id, id: w.delivery.id })));
     await deliveriesRepo.releaseLeases(this.o.db, this.token, queued).catch(this.o.onError);
     await Promise.all([...this.sending]);
-    this.stopping = true;
-    await this.flushing;
-    while (this.finished.length) {
-      const before = this.finished.length;
-      await this.flushNow();
-      if (this.finished.length >= before) break; // the database refuses: the leases will run out
-    }
+    await this.outcomes.drain();
   }
 
   /**
@@ -344,8 +340,7 @@ export class DeliveryWorker implements Handoff {
     if (outcome.status === 'SUCCEEDED') this.handAnswer(endpoint, delivery, result.bodyExcerpt);
     // Slows the endpoint down at once (see slotsFor); only a recorded success clears it.
     if (outcome.status !== 'SUCCEEDED') this.failing.add(endpoint.id);
-    this.finished.push(outcome);
-    this.scheduleFlush();
+    this.outcomes.add(outcome);
   }
 
   /** Hands a receiver's accepted answer to the module that records answers of the endpoint's families. */
@@ -389,68 +384,6 @@ export class DeliveryWorker implements Handoff {
     const delay = nextRetryDelayMs(this.o.retrySchedule, delivery.attempt_count + 1, retryAfter);
     if (delay === undefined) return { delivery, attempt, status: 'FAILED', nextAttemptAt: null };
     return { delivery, attempt, status: 'PENDING', nextAttemptAt: new Date(Date.now() + delay) };
-  }
-
-  /**
-   * Outcomes are written in batches: a write starts once OUTCOME_BATCH outcomes are waiting or the
-   * oldest has waited OUTCOME_WAIT_MS. Each write is one statement whose fixed cost (planning, a
-   * round trip, a commit) is worth several outcomes' rows; the wait delays only the bookkeeping,
-   * never a send. One writer at a time; what arrives during a write goes into the next one.
-   */
-  private scheduleFlush(): void {
-    if (this.flushing) return;
-    if (this.finished.length >= OUTCOME_BATCH) {
-      void this.flushNow();
-      return;
-    }
-    this.flushTimer ??= setTimeout(() => void this.flushNow(), this.flushFailed ? FLUSH_RETRY_MS : OUTCOME_WAIT_MS);
-  }
-
-  private flushNow(): Promise<void> {
-    clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    this.flushing ??= (async () => {
-      try {
-        do await this.flush();
-        while (this.finished.length >= OUTCOME_BATCH);
-        this.flushFailed = false;
-      } catch (err) {
-        this.flushFailed = true;
-        this.o.onError(err);
-      } finally {
-        this.flushing = undefined;
-        if (this.finished.length && !this.stopping) this.scheduleFlush();
-      }
-    })();
-    return this.flushing;
-  }
-
-  private async flush(): Promise<void> {
-    const batch = this.finished;
-    this.finished = [];
-    if (!batch.length) return;
-    try {
-      if (batch.every((o) => o.status === 'SUCCEEDED' && !this.failing.has(o.delivery.endpoint_id))) {
-        // The common case needs no endpoint bookkeeping: one statement, no explicit transaction.
-        await deliveriesRepo.recordOutcomes(this.o.db, this.token, batch);
-      } else {
-        await inTransaction(this.o.db, async (tx) => {
-          const recorded = await deliveriesRepo.recordOutcomes(tx.trx, this.token, batch);
-          await updateEndpointHealth(tx, this.o.bus, this.o.disableAfterHours, batch.filter((o) => recorded.has(o.delivery.id)));
-        });
-        for (const o of batch) {
-          if (o.status === 'SUCCEEDED') this.failing.delete(o.delivery.endpoint_id);
-          else this.failing.add(o.delivery.endpoint_id);
-        }
-      }
-    } catch (err) {
-      // The attempts happened; keep them for the next write rather than lose the log (the lease
-      // stays ours until it runs out, so nobody else sends these meanwhile).
-      this.finished.unshift(...batch);
-      throw err;
-    }
-    for (const o of batch) if (o.nextAttemptAt) this.wakeAt(o.nextAttemptAt);
-    this.loop.wake();
   }
 
   private wakeAt(when: Date): void {
