@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
-import { estimateArrival, etaMoved, haversineKm, locationPoint } from '../src/modules/trips/eta-estimate.js';
+import { estimateArrival, etaMoved, haversineKm, locationPoint } from '../src/modules/trips/positions/positions.policy.js';
 
 const brussels = { latitude: 50.8466, longitude: 4.3528 };
 const antwerp = { latitude: 51.2194, longitude: 4.4025 };

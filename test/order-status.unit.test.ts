@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   canCancel, canChangeQuoteFlag, deriveOrderStatus, visibilityStopStatus, type StopStatus,
-} from '../src/modules/orders/order-status.js';
+} from '../src/modules/orders/status/status.policy.js';
 
 const derive = (stopStatuses: StopStatus[], flags: { quote?: boolean; cancelled?: boolean } = {}) =>
   deriveOrderStatus({ quote: flags.quote ?? false, cancelled: flags.cancelled ?? false, stopStatuses });

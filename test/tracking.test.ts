@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { newClient, newCompany, newTenant, type Client, type TestContext } from './support/app.js';
 import { contractErrors, expectContract } from './support/contract.js';
 import { eventually, type Receiver } from './support/webhook-receiver.js';
-import { haversineKm } from '../src/modules/trips/eta-estimate.js';
+import { haversineKm } from '../src/modules/trips/positions/positions.policy.js';
 import { newResource, orderWithStops, planTrip, stopRef, tripCall, tripsWorld } from './trips.fixtures.js';
 
 const world = tripsWorld();

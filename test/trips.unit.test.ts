@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ListTripOutput, TripCostsOutput, TripOutput } from '../src/modules/trips/trips.schemas.js';
-import { SubcontractorStatusUpdatePayload } from '../src/modules/trips/trips.status.schemas.js';
+import { SubcontractorStatusUpdatePayload } from '../src/modules/trips/status/status.schemas.js';
 import { expectContract } from './support/contract.js';
 import type { StopExecution } from '../src/modules/orders/orders.execution.js';
-import { progressStop } from '../src/modules/trips/stop-progress.js';
-import { documentTypeOfKey, keyedFilename } from '../src/modules/trips/stop-documents.js';
-import { diffSnapshots, type DispatchSnapshot } from '../src/modules/trips/trips.changes.js';
-import type { StopStatus } from '../src/modules/orders/order-status.js';
-import { checkPlan, type PlanningStop } from '../src/modules/trips/trips.planning.js';
+import { progressStop } from '../src/modules/trips/status/status.policy.js';
+import { documentTypeOfKey, keyedFilename } from '../src/modules/trips/status/status.mapping.js';
+import { diffSnapshots, type DispatchSnapshot } from '../src/modules/trips/dispatch/dispatch.policy.js';
+import type { StopStatus } from '../src/modules/orders/status/status.policy.js';
+import { checkPlan, type PlanningStop } from '../src/modules/trips/planning/planning.policy.js';
 
 const at = (iso: string) => new Date(iso);
 const stop = (over: Partial<StopExecution> = {}): StopExecution => ({

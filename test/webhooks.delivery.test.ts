@@ -5,7 +5,7 @@ import { inTransaction } from '../src/platform/db/tx.js';
 import { appendEvent } from '../src/platform/events/append.js';
 import './support/fixture-events.js';
 import type { FixtureEventType } from './support/fixture-events.js';
-import { purgeFinished } from '../src/modules/webhooks/deliveries.repo.js';
+import { purgeFinished } from '../src/modules/webhooks/deliveries/deliveries.repo.js';
 import type { WebhookEngine } from '../src/modules/webhooks/webhooks.engine.js';
 import { createTestApp, newCompany, newTenant, type Client, type TestContext } from './support/app.js';
 import { eventually, Receiver } from './support/webhook-receiver.js';

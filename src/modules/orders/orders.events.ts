@@ -1,7 +1,7 @@
 import type { Tx } from '../../platform/db/tx.js';
 import { appendEvent, type EventPrelude } from '../../platform/events/append.js';
 import type { EventBus } from '../../platform/events/bus.js';
-import { deriveOrderStatus } from './order-status.js';
+import { deriveOrderStatus } from './status/status.policy.js';
 import * as repo from './orders.repo.js';
 import type { OrderRow } from './orders.repo.js';
 

@@ -1,4 +1,4 @@
-import type { OrderUpdatePayload, PartialOrderUpdateResponse } from './orders.partial.schemas.js';
+import type { OrderUpdatePayload, PartialOrderUpdateResponse } from './partial/partial.schemas.js';
 import type { OrderImport, OrderImportResponse, OrderInput } from './orders.schemas.js';
 
 /**

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.js';
 import type { Tx } from '../../platform/db/tx.js';
 import type { EventBus } from '../../platform/events/bus.js';
-import { deriveOrderStatus, type OrderStatus, type StopStatus } from './order-status.js';
+import { deriveOrderStatus, type OrderStatus, type StopStatus } from './status/status.policy.js';
 import { appendOrderEvent } from './orders.events.js';
 import type { OrderRow } from './orders.repo.js';
 import type { StopType } from './orders.tables.js';

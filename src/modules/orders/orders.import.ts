@@ -5,13 +5,13 @@ import { inTransaction, type Tx } from '../../platform/db/tx.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import { badRequest, detail, forbidden, isAppError } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/http/principal.js';
-import { canCancel, canChangeQuoteFlag, deriveOrderStatus, type StopStatus } from './order-status.js';
+import { canCancel, canChangeQuoteFlag, deriveOrderStatus, type StopStatus } from './status/status.policy.js';
 import { appendOrderEvent, cancelOrderRows, type OrderChangeHooks, type OrderEventType } from './orders.events.js';
 import { compact, headerOf, inputHash, newOrderAggregate, planConsignments, rowsOf } from './orders.mapping.js';
 import * as repo from './orders.repo.js';
 import type { OrderRow } from './orders.repo.js';
 import type { OrderImport, OrderInput } from './orders.schemas.js';
-import type { KnownOrder, StatusDocuments } from './order-status-documents.js';
+import type { KnownOrder, StatusDocuments } from './status/status.service.js';
 import type { UploadError, UploadStatus } from './orders.tables.js';
 
 /**

@@ -3,7 +3,7 @@ import type { Db } from '../../platform/db/database.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import type { App } from '../../platform/http/types.js';
 import { ordersSchemas } from './orders.output-schemas.js';
-import type { DocumentAttacher } from './orders.partial.js';
+import type { DocumentAttacher } from './partial/partial.service.js';
 import { ordersRoutes } from './orders.routes.js';
 import { createOrdersService } from './orders.service.js';
 

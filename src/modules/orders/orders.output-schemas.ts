@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { CompanyDetailOutput } from '../companies/index.js';
 import { DateOnly, DateTime, FreeObject, Nullable, opt, Page, Uuid } from '../../platform/http/schemas.js';
 import { ref } from '../../platform/http/types.js';
-import { OrderUpdatePayload, PartialOrderUpdateResponse } from './orders.partial.schemas.js';
+import { OrderUpdatePayload, PartialOrderUpdateResponse } from './partial/partial.schemas.js';
 import { ConsignmentInput, GoodInput, LocationInput, PackagedItemInput, OrderImport, OrderImportResponse, OrderInput, StopInput, TimeWindowInput, orderHeaderFields } from './orders.schemas.js';
 
 /**

@@ -1,5 +1,5 @@
 import { companyOutput, type CompanyParty } from '../companies/index.js';
-import { visibilityStopStatus, type OrderStatus, type StopStatus } from './order-status.js';
+import { visibilityStopStatus, type OrderStatus, type StopStatus } from './status/status.policy.js';
 import type { TObject } from '@sinclair/typebox';
 import { GoodOutput, PackagedItemOutput } from './orders.output-schemas.js';
 import type { OrderExport, OrderConsignmentOutput, OrderOutput, OrderStopOutput, OrderWithStatus } from './orders.output-schemas.js';

@@ -3,7 +3,7 @@ import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { drawCounter } from '../../platform/db/counters.js';
 import type { Executor } from '../../platform/db/database.js';
 import type { EventPrelude } from '../../platform/events/append.js';
-import type { OrderStatus } from './order-status.js';
+import type { OrderStatus } from './status/status.policy.js';
 import type { ConsignmentTable, GoodTable, OrderTable, OrderUploadTable, StopTable } from './orders.tables.js';
 import './orders.tables.js';
 

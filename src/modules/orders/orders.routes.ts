@@ -3,7 +3,7 @@ import { readErrors, writeErrors } from '../../platform/http/schemas.js';
 import { ref, type App } from '../../platform/http/types.js';
 import { ListOrderOutput, OrderExport, OrderOutput, OrderWithStatus } from './orders.output-schemas.js';
 import { OrderImport, OrderImportResponse, OrderInput, OrderListQuery, OrderParams, UploadParams } from './orders.schemas.js';
-import { OrderUpdatePayload, PartialOrderUpdateResponse } from './orders.partial.schemas.js';
+import { OrderUpdatePayload, PartialOrderUpdateResponse } from './partial/partial.schemas.js';
 import type { OrdersService } from './orders.service.js';
 import {
   orderImportExample,

@@ -1,7 +1,7 @@
 import type { CompaniesService } from '../companies/index.js';
 import type { Db, Executor } from '../../platform/db/database.js';
 import type { Tx } from '../../platform/db/tx.js';
-import type { StopStatus } from './order-status.js';
+import type { StopStatus } from './status/status.policy.js';
 import * as execution from './orders.execution.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import { notFound } from '../../platform/http/errors.js';
@@ -9,14 +9,14 @@ import { cursorField, decodeCursor, pageOf } from '../../platform/http/paginatio
 import type { Principal } from '../../platform/http/principal.js';
 import { OrderChangeHooks, type OrderChangeListener } from './orders.events.js';
 import { createOrderImporter, uploadOutput } from './orders.import.js';
-import { createPartialUpdater, type DocumentAttacher } from './orders.partial.js';
+import { createPartialUpdater, type DocumentAttacher } from './partial/partial.service.js';
 import { orderExport, orderOutput, visibilityOrder, type VisibilityOrder } from './orders.output.js';
 import type { OrderExport, OrderOutput, OrderSummary } from './orders.output-schemas.js';
-import { createStatusDocuments } from './order-status-documents.js';
+import { createStatusDocuments } from './status/status.service.js';
 import * as repo from './orders.repo.js';
 import type { OrderAggregate, OrderRow, OrderScope } from './orders.repo.js';
 import { scopeOf } from './orders.scope.js';
-import { ORDER_STATUSES } from './order-status.js';
+import { ORDER_STATUSES } from './status/status.policy.js';
 import type { OrderImport, OrderListQuery } from './orders.schemas.js';
 
 /** What other modules get to know about an order. */

@@ -1,5 +1,5 @@
 import type { Generated, Json } from '../../platform/db/database.js';
-import type { OrderStatus, StopStatus } from './order-status.js';
+import type { OrderStatus, StopStatus } from './status/status.policy.js';
 
 export interface OrderTable {
   tenant_id: string;

@@ -3,19 +3,19 @@ import type { DocumentsService } from '../documents/index.js';
 import type { Db } from '../../platform/db/database.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import type { App } from '../../platform/http/types.js';
-import { companyDocumentsRoutes } from './company-documents.routes.js';
-import { companyDocumentSchemas } from './company-documents.schemas.js';
-import { createCompanyDocumentsService } from './company-documents.service.js';
+import { companyDocumentsRoutes } from './company-documents/company-documents.routes.js';
+import { companyDocumentSchemas } from './company-documents/company-documents.schemas.js';
+import { createCompanyDocumentsService } from './company-documents/company-documents.service.js';
 import { resourcesRoutes } from './resources.routes.js';
 import { resourceSchemas } from './resources.schemas.js';
 import { createResourcesService } from './resources.service.js';
-import { unavailabilityRoutes } from './unavailability.routes.js';
-import { unavailabilitySchemas } from './unavailability.schemas.js';
-import { createUnavailabilityService } from './unavailability.service.js';
-import { validitiesRoutes } from './validities.routes.js';
-import { validitySchemaList } from './validities.schemas.js';
-import { masterDataDocumentSchemas } from './master-data-documents.js';
-import { createValiditiesService } from './validities.service.js';
+import { unavailabilityRoutes } from './unavailability/unavailability.routes.js';
+import { unavailabilitySchemas } from './unavailability/unavailability.schemas.js';
+import { createUnavailabilityService } from './unavailability/unavailability.service.js';
+import { validitiesRoutes } from './validities/validities.routes.js';
+import { validitySchemaList } from './validities/validities.schemas.js';
+import { masterDataDocumentSchemas } from './master-data-documents/master-data-documents.schemas.js';
+import { createValiditiesService } from './validities/validities.service.js';
 
 /**
  * The resources module wired once: resources, their unavailability, the validities of resources

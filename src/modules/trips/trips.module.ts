@@ -5,13 +5,13 @@ import type { ResourcesService } from '../resources/index.js';
 import type { Db } from '../../platform/db/database.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import type { App } from '../../platform/http/types.js';
-import type { EtaSettings } from './eta-estimate.js';
-import { tripImportSchemas } from './trips.import.schemas.js';
+import type { EtaSettings } from './positions/positions.policy.js';
+import { tripImportSchemas } from './inbound/inbound.schemas.js';
 import { tripsRoutes } from './trips.routes.js';
 import { tripsSchemas } from './trips.schemas.js';
 import { createTripsService } from './trips.service.js';
-import { tripStatusSchemas } from './trips.status.schemas.js';
-import { tripWebhookRoutes } from './trips.webhooks.routes.js';
+import { tripStatusSchemas } from './status/status.schemas.js';
+import { tripWebhookRoutes } from './inbound/inbound.routes.js';
 
 /**
  * The trips module wired once: its service, the schemas it registers, and its routes (planning and

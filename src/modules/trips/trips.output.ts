@@ -1,7 +1,7 @@
 import type { Executor } from '../../platform/db/database.js';
 import { subcontractorView, type CompaniesService } from '../companies/index.js';
 import type { OrderOutput, OrdersService, VisibilityOrder } from '../orders/index.js';
-import type { DispatchSnapshot } from './trips.changes.js';
+import type { DispatchSnapshot } from './dispatch/dispatch.policy.js';
 import * as repo from './trips.repo.js';
 import type { TripRow } from './trips.repo.js';
 import type { TripOutput, TripStopOutput } from './trips.schemas.js';

@@ -1,8 +1,8 @@
 import { startWakeups } from '../../platform/outbox/wakeups.js';
 import { WorkLoop } from '../../platform/outbox/work-loop.js';
-import { DeliveryWorker, type DeliveryWorkerOptions } from './delivery-worker.js';
-import { refreshQueueStatistics } from './deliveries.repo.js';
-import { fanOutTenant, tenantsWithBacklog } from './fanout.js';
+import { DeliveryWorker, type DeliveryWorkerOptions } from './deliveries/deliveries.worker.js';
+import { refreshQueueStatistics } from './deliveries/deliveries.repo.js';
+import { fanOutTenant, tenantsWithBacklog } from './fanout/fanout.worker.js';
 import type { PayloadBuilders } from './payloads.js';
 
 /** Deliveries created since the last ANALYZE that make a new one worthwhile, and how often at most. */

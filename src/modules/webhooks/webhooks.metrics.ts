@@ -3,8 +3,8 @@ import { sql } from 'kysely';
 import { Counter, type Registry } from 'prom-client';
 import type { Db } from '../../platform/db/database.js';
 import { scrapedGauge } from '../../platform/http/metrics.js';
-import type { AttemptOutcome } from './deliveries.repo.js';
-import type { DeliveryObserver } from './delivery-worker.js';
+import type { AttemptOutcome } from './deliveries/deliveries.repo.js';
+import type { DeliveryObserver } from './deliveries/deliveries.worker.js';
 
 const OUTCOME_LABEL = { SUCCEEDED: 'succeeded', PENDING: 'retrying', FAILED: 'failed' } as const;
 

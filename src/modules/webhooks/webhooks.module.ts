@@ -5,9 +5,9 @@ import { CredentialBox } from '../../platform/crypto/credential-box.js';
 import { AddressPolicy } from '../../platform/net/address-policy.js';
 import { GuardedHttpClient } from '../../platform/net/guarded-http.js';
 import { payloadBuilders, type AnswerHandler, type EndpointView, type PayloadFamily, type VisibilitySources } from './payloads.js';
-import type { DeliveryObserver } from './delivery-worker.js';
+import type { DeliveryObserver } from './deliveries/deliveries.worker.js';
 import { startWebhookEngine, type WebhookEngine } from './webhooks.engine.js';
-import { createWebhooksService } from './webhooks.service.js';
+import { createWebhooksService } from './endpoints/endpoints.service.js';
 import { pruneDeliveryLog } from './webhooks.retention.js';
 
 /**

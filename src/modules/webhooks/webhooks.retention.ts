@@ -1,5 +1,5 @@
 import type { Executor } from '../../platform/db/database.js';
-import { purgeFinished } from './deliveries.repo.js';
+import { purgeFinished } from './deliveries/deliveries.repo.js';
 
 /**
  * Deletes finished deliveries (delivered or given up) older than `days`, with their attempts (the

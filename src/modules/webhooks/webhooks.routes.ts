@@ -16,7 +16,7 @@ import {
   WebhookEndpointPatch,
   WebhookEndpointWithSecret,
 } from './webhooks.schemas.js';
-import type { WebhooksService } from './webhooks.service.js';
+import type { WebhooksService } from './endpoints/endpoints.service.js';
 import {
   attemptListExample,
   deliveryExample,

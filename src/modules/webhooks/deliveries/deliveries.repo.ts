@@ -1,0 +1,335 @@
+import { sql, type Insertable, type Selectable } from 'kysely';
+import type { Executor } from '../../../platform/db/database.js';
+import type { WebhookAttemptTable, WebhookDeliveryTable } from '../webhooks.tables.js';
+import '../webhooks.tables.js';
+
+export type DeliveryRow = Selectable<WebhookDeliveryTable>;
+export type AttemptRow = Selectable<WebhookAttemptTable>;
+/** A new message: everything else (status, schedule, lease) starts from the column defaults. */
+export type NewDelivery = Pick<
+  Insertable<WebhookDeliveryTable>,
+  'tenant_id' | 'id' | 'endpoint_id' | 'message_id' | 'event_id' | 'event_position' | 'event_type' | 'entity_key' | 'payload'
+>;
+/** What a worker needs to send a delivery and record the attempt: no dates to parse, nothing else. */
+export type SendableDelivery = Pick<DeliveryRow, 'tenant_id' | 'id' | 'endpoint_id' | 'message_id' | 'payload' | 'attempt_count'>;
+
+/** Deliveries inserted already leased to a worker of this process, which sends them without a claim. */
+export interface InsertLease {
+  token: string;
+  seconds: number;
+  ids: Set<string>;
+}
+
+/** The key ordering is kept by: one endpoint, one entity. */
+export const orderingKey = (endpointId: string, entityKey: string) => `${endpointId}/${entityKey}`;
+
+/**
+ * Inserts deliveries for endpoints that still exist. Their rows are locked (KEY SHARE) first, so an
+ * endpoint deleted while payloads were being built drops its deliveries instead of failing the batch.
+ * Rows named in `lease` are inserted leased (by the database clock, like a claim). Call inside a
+ * transaction. Returns the ids inserted.
+ */
+export async function insertDeliveries(db: Executor, rows: NewDelivery[], lease?: InsertLease): Promise<Set<string>> {
+  if (!rows.length) return new Set();
+  const endpointKeys = [...new Map(rows.map((r) => [`${r.tenant_id}/${r.endpoint_id}`, r])).values()];
+  const alive = await db
+    .selectFrom('webhook_endpoints')
+    .select(['tenant_id', 'id'])
+    .where((eb) => eb(eb.refTuple('tenant_id', 'id'), 'in', endpointKeys.map((r) => eb.tuple(r.tenant_id, r.endpoint_id))))
+    .forKeyShare()
+    .execute();
+  const exists = new Set(alive.map((e) => `${e.tenant_id}/${e.id}`));
+  const kept = rows.filter((r) => exists.has(`${r.tenant_id}/${r.endpoint_id}`));
+  if (!kept.length) return new Set();
+  // One JSON document instead of a parameter per value: serialising it is one native call, and a
+  // 10,000-row batch stays one statement.
+  const document = JSON.stringify(kept.map((r) => ({ ...r, leased: lease?.ids.has(r.id) ?? false })));
+  await sql`
+    insert into webhook_deliveries
+      (tenant_id, id, endpoint_id, message_id, event_id, event_position, event_type, entity_key, payload, lease_token, lease_until)
+    select r.tenant_id, r.id, r.endpoint_id, r.message_id, r.event_id, r.event_position, r.event_type, r.entity_key, r.payload,
+           case when r.leased then ${lease?.token ?? null}::uuid end,
+           case when r.leased then now() + make_interval(secs => ${lease?.seconds ?? 0}) end
+    from json_to_recordset(${document}::json) as r(
+      tenant_id uuid, id uuid, endpoint_id uuid, message_id text, event_id uuid, event_position bigint,
+      event_type text, entity_key text, payload text, leased boolean)`.execute(db);
+  return new Set(kept.map((r) => r.id));
+}
+
+/**
+ * The (endpoint, entity) pairs among `keys` that have a pending delivery: a new message for such
+ * an entity must wait behind it, so it cannot be handed straight to a worker.
+ */
+export async function entitiesWithPending(db: Executor, tenantId: string, keys: Array<{ endpointId: string; entityKey: string }>): Promise<Set<string>> {
+  if (!keys.length) return new Set();
+  const result = await sql<{ endpoint_id: string; entity_key: string }>`
+    select distinct d.endpoint_id, d.entity_key
+    from unnest(${keys.map((k) => k.endpointId)}::uuid[], ${keys.map((k) => k.entityKey)}::text[]) as k(endpoint_id, entity_key)
+    join webhook_deliveries d on d.tenant_id = ${tenantId} and d.endpoint_id = k.endpoint_id and d.entity_key = k.entity_key
+    where d.status = 'PENDING'`.execute(db);
+  return new Set(result.rows.map((r) => orderingKey(r.endpoint_id, r.entity_key)));
+}
+
+export interface ClaimOptions {
+  token: string;
+  leaseSeconds: number;
+  limit: number;
+  perEndpoint: number;
+  /** Endpoints with deliveries in flight in this process, and how many more each may take. */
+  busy: Map<string, number>;
+}
+
+/**
+ * Claims due deliveries for this worker with a lease. A delivery waits while an earlier one for
+ * the same endpoint and entity is still pending (in flight, or waiting for a retry), which keeps
+ * each entity's messages in order without holding back the rest of the endpoint. SKIP LOCKED lets
+ * several processes claim at once without blocking or double-claiming; the lease (not a held
+ * transaction) marks ownership, so the HTTP work happens outside any transaction and a crashed
+ * worker's deliveries become claimable again when its lease ends.
+ */
+export async function claimDue(db: Executor, o: ClaimOptions): Promise<SendableDelivery[]> {
+  const busyIds = [...o.busy.keys()];
+  const busyFree = busyIds.map((id) => o.busy.get(id) ?? 0);
+  const result = await sql<SendableDelivery>`
+    with busy as (
+      select * from unnest(${busyIds}::uuid[], ${busyFree}::int[]) as b(endpoint_id, free)
+    ),
+    candidates as (
+      select d.tenant_id, d.id,
+             row_number() over (partition by d.endpoint_id order by d.next_attempt_at, d.seq) as rn,
+             coalesce(b.free, ${o.perEndpoint}) as free
+      from (
+        select d.tenant_id, d.id, d.endpoint_id, d.next_attempt_at, d.seq
+        from webhook_deliveries d
+        join webhook_endpoints e on e.tenant_id = d.tenant_id and e.id = d.endpoint_id and e.enabled
+        where d.status = 'PENDING' and d.next_attempt_at <= now()
+          and (d.lease_until is null or d.lease_until < now())
+          and not exists (
+            select 1 from webhook_deliveries p
+            where p.tenant_id = d.tenant_id and p.endpoint_id = d.endpoint_id and p.entity_key = d.entity_key
+              and p.status = 'PENDING' and p.seq < d.seq
+          )
+        order by d.next_attempt_at
+        limit ${o.limit}
+      ) d
+      left join busy b on b.endpoint_id = d.endpoint_id
+    ),
+    picked as (
+      select x.tenant_id, x.id
+      from webhook_deliveries x
+      where (x.tenant_id, x.id) in (select c.tenant_id, c.id from candidates c where c.rn <= c.free)
+        -- Checked again on the row as locked: another worker may have leased it since our snapshot.
+        and x.status = 'PENDING' and (x.lease_until is null or x.lease_until < now())
+      order by x.next_attempt_at
+      limit ${o.limit}
+      for update of x skip locked
+    )
+    update webhook_deliveries w
+    set lease_token = ${o.token}, lease_until = now() + make_interval(secs => ${o.leaseSeconds})
+    from picked
+    where w.tenant_id = picked.tenant_id and w.id = picked.id
+    returning w.tenant_id, w.id, w.endpoint_id, w.message_id, w.payload, w.attempt_count`.execute(db);
+  return result.rows;
+}
+
+/** One attempt as the worker saw it; it is stored on the delivery row, or in the log later. */
+export type Attempt = Omit<AttemptRow, 'tenant_id' | 'delivery_id'>;
+
+export interface AttemptOutcome {
+  delivery: SendableDelivery;
+  attempt: Attempt;
+  /** The delivery's state after this attempt. */
+  status: 'PENDING' | 'SUCCEEDED' | 'FAILED';
+  nextAttemptAt: Date | null;
+}
+
+/** The outcomes as a relation `o`, from one JSON document (see insertDeliveries for why JSON). */
+function outcomesRelation(outcomes: AttemptOutcome[]) {
+  const document = JSON.stringify(
+    outcomes.map((o) => ({
+      tenant_id: o.delivery.tenant_id,
+      id: o.delivery.id,
+      attempt_id: o.attempt.id,
+      status: o.status,
+      next_at: (o.nextAttemptAt ?? o.attempt.attempted_at).toISOString(),
+      code: o.attempt.status_code,
+      error: o.attempt.error,
+      at: o.attempt.attempted_at.toISOString(),
+      latency_ms: o.attempt.latency_ms,
+      excerpt: o.attempt.response_excerpt,
+    })),
+  );
+  return sql`json_to_recordset(${document}::json) as o(
+    tenant_id uuid, id uuid, attempt_id uuid, status text, next_at timestamptz, code int, error text,
+    at timestamptz, latency_ms int, excerpt text)`;
+}
+
+const MOVE_ON = sql`status = o.status, attempt_count = w.attempt_count + 1, next_attempt_at = o.next_at,
+  lease_token = null, lease_until = null, last_attempt_id = o.attempt_id, last_attempted_at = o.at,
+  last_status_code = o.code, last_latency_ms = o.latency_ms, last_response_excerpt = o.excerpt, last_error = o.error,
+  finished_at = case when o.status = 'PENDING' then null else o.at end`;
+
+/**
+ * Records attempts and moves their deliveries on. The new attempt becomes the delivery's latest
+ * (on its row), and the one it replaces moves to the attempt log. Only deliveries whose lease is
+ * still this worker's move on: if a lease ran out and another worker took over, that worker's
+ * result counts and this attempt goes straight to the log. Deliveries deleted meanwhile (with their
+ * endpoint) are skipped. Returns the deliveries that were moved on.
+ *
+ * First attempts, nearly all of them, take one plain UPDATE (nothing to move, nothing to lock
+ * first); whatever it did not match (a lost lease, an earlier attempt) goes through the full path.
+ */
+export async function recordOutcomes(db: Executor, token: string, outcomes: AttemptOutcome[]): Promise<Set<string>> {
+  const moved = new Set<string>();
+  const firsts = outcomes.filter((o) => o.delivery.attempt_count === 0);
+  if (firsts.length) {
+    const result = await sql<{ id: string }>`
+      update webhook_deliveries w set ${MOVE_ON}
+      from ${outcomesRelation(firsts)}
+      where w.tenant_id = o.tenant_id and w.id = o.id and w.lease_token = ${token} and w.last_attempt_id is null
+      returning w.id`.execute(db);
+    for (const row of result.rows) moved.add(row.id);
+  }
+  const rest = outcomes.filter((o) => !moved.has(o.delivery.id));
+  if (!rest.length) return moved;
+  // Rows are locked first, which also reads their latest version: the attempt that moves to the
+  // log is the one being replaced.
+  const result = await sql<{ id: string }>`
+    with o as (select * from ${outcomesRelation(rest)}),
+    alive as (
+      select w.tenant_id, w.id, w.lease_token = ${token} as ours, w.last_attempt_id, w.last_attempted_at,
+             w.last_status_code, w.last_latency_ms, w.last_response_excerpt, w.last_error
+      from webhook_deliveries w
+      join o on o.tenant_id = w.tenant_id and o.id = w.id
+      for update of w
+    ),
+    logged as (
+      insert into webhook_attempts (tenant_id, id, delivery_id, attempted_at, status_code, latency_ms, response_excerpt, error)
+      select a.tenant_id, a.last_attempt_id, a.id, a.last_attempted_at, a.last_status_code, a.last_latency_ms, a.last_response_excerpt, a.last_error
+      from alive a where a.ours and a.last_attempt_id is not null
+      union all
+      select o.tenant_id, o.attempt_id, o.id, o.at, o.code, o.latency_ms, o.excerpt, o.error
+      from o join alive a on a.tenant_id = o.tenant_id and a.id = o.id where not a.ours
+    )
+    update webhook_deliveries w set ${MOVE_ON}
+    from o join alive a on a.tenant_id = o.tenant_id and a.id = o.id
+    where w.tenant_id = o.tenant_id and w.id = o.id and a.ours
+    returning w.id`.execute(db);
+  for (const row of result.rows) moved.add(row.id);
+  return moved;
+}
+
+/**
+ * Refreshes the planner's statistics of the delivery queue. A burst turns an empty table into
+ * thousands of rows faster than autovacuum notices (PGlite has no autovacuum at all), and the
+ * claim query's plan needs to know the table is no longer empty.
+ */
+export async function refreshQueueStatistics(db: Executor): Promise<void> {
+  await sql`analyze webhook_deliveries`.execute(db);
+}
+
+/** Deletes finished deliveries (and their attempts) older than the retention, a batch at a time. */
+export async function purgeFinished(db: Executor, olderThanDays: number, batch = 5_000): Promise<number> {
+  // created_at narrows the scan through its block-range index; a delivery finishes after it is created.
+  const result = await sql`delete from webhook_deliveries
+    where (tenant_id, id) in (
+      select tenant_id, id from webhook_deliveries
+      where created_at < now() - make_interval(days => ${olderThanDays})
+        and status <> 'PENDING' and finished_at < now() - make_interval(days => ${olderThanDays})
+      limit ${batch})`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+/** Gives claimed deliveries back without an attempt (the worker is stopping). */
+export async function releaseLeases(db: Executor, token: string, keys: Array<{ tenantId: string; id: string }>): Promise<void> {
+  if (!keys.length) return;
+  await db
+    .updateTable('webhook_deliveries')
+    .set({ lease_token: null, lease_until: null })
+    .where('lease_token', '=', token)
+    .where((eb) => eb(eb.refTuple('tenant_id', 'id'), 'in', keys.map((k) => eb.tuple(k.tenantId, k.id))))
+    .execute();
+}
+
+export async function findDelivery(db: Executor, tenantId: string, id: string): Promise<DeliveryRow | undefined> {
+  return db.selectFrom('webhook_deliveries').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+}
+
+export async function listDeliveries(
+  db: Executor,
+  f: { tenantId: string; endpointId: string; status?: string; after?: { ts: Date; id: string }; limit: number },
+): Promise<DeliveryRow[]> {
+  let q = db.selectFrom('webhook_deliveries').selectAll().where('tenant_id', '=', f.tenantId).where('endpoint_id', '=', f.endpointId);
+  if (f.status) q = q.where('status', '=', f.status as DeliveryRow['status']);
+  const after = f.after;
+  if (after) {
+    q = q.where((eb) => eb.or([eb('created_at', '<', after.ts), eb.and([eb('created_at', '=', after.ts), eb('id', '<', after.id)])]));
+  }
+  return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit + 1).execute();
+}
+
+/** Every attempt of a delivery, oldest first: the logged ones, then the latest from the delivery row. */
+export async function listAttempts(db: Executor, delivery: DeliveryRow): Promise<AttemptRow[]> {
+  const logged = await db
+    .selectFrom('webhook_attempts')
+    .selectAll()
+    .where('tenant_id', '=', delivery.tenant_id)
+    .where('delivery_id', '=', delivery.id)
+    .orderBy('attempted_at')
+    .limit(1000)
+    .execute();
+  if (!delivery.last_attempt_id || !delivery.last_attempted_at) return logged;
+  const latest: AttemptRow = {
+    tenant_id: delivery.tenant_id,
+    id: delivery.last_attempt_id,
+    delivery_id: delivery.id,
+    attempted_at: delivery.last_attempted_at,
+    status_code: delivery.last_status_code,
+    latency_ms: delivery.last_latency_ms ?? 0,
+    response_excerpt: delivery.last_response_excerpt,
+    error: delivery.last_error,
+  };
+  // Usually last already; an attempt made after its lease ran out is logged directly and may be later.
+  return [...logged, latest].sort((a, b) => a.attempted_at.getTime() - b.attempted_at.getTime());
+}
+
+/** Events of one tenant in a time window that the endpoint has no delivery for (missed while disabled). */
+export async function eventsWithoutDelivery(
+  db: Executor,
+  f: { tenantId: string; endpointId: string; since: Date; until: Date; limit: number },
+) {
+  return db
+    .selectFrom('events as e')
+    .selectAll('e')
+    .where('e.tenant_id', '=', f.tenantId)
+    .where('e.occurred_at', '>=', f.since)
+    .where('e.occurred_at', '<', f.until)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('webhook_deliveries as d')
+            .select('d.id')
+            .whereRef('d.tenant_id', '=', 'e.tenant_id')
+            .whereRef('d.event_id', '=', 'e.id')
+            .where('d.endpoint_id', '=', f.endpointId),
+        ),
+      ),
+    )
+    .orderBy('e.position')
+    .limit(f.limit)
+    .execute();
+}
+
+/** Queues failed deliveries of a window again, keeping their message ids. */
+export async function requeueFailed(db: Executor, f: { tenantId: string; endpointId: string; since: Date; until: Date }): Promise<number> {
+  const result = await db
+    .updateTable('webhook_deliveries')
+    .set({ status: 'PENDING', next_attempt_at: new Date(), finished_at: null })
+    .where('tenant_id', '=', f.tenantId)
+    .where('endpoint_id', '=', f.endpointId)
+    .where('status', '=', 'FAILED')
+    .where('created_at', '>=', f.since)
+    .where('created_at', '<', f.until)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Db, Executor } from '../../../platform/db/database.js';
+import { inTransaction } from '../../../platform/db/tx.js';
+import { type EventRow, matchesEventType } from '../../events/index.js';
+import * as endpointsRepo from '../endpoints/endpoints.repo.js';
+import type { EndpointRow } from '../endpoints/endpoints.repo.js';
+import { entitiesWithPending, insertDeliveries, orderingKey, type NewDelivery, type SendableDelivery } from '../deliveries/deliveries.repo.js';
+import type { PayloadBuilders, PayloadFamily } from '../payloads.js';
+
+/** How long a worker owns a tenant's checkpoint; another process takes over after a crash. */
+const LEASE_SECONDS = 10;
+
+/**
+ * Whether an endpoint receives an event at all: its owner may see it, it is new to it, its filter
+ * takes it, and it is no echo (a change the receiving system made itself through one of its own
+ * API clients, which would otherwise come back to it and loop in a two-way sync).
+ */
+export function endpointWants(endpoint: EndpointRow, event: EventRow): boolean {
+  if (event.position <= endpoint.start_position) return false;
+  if (endpoint.company_id && !event.company_ids.includes(endpoint.company_id)) return false;
+  const origin = event.payload.origin_client_id;
+  if (endpoint.suppress_echo && typeof origin === 'string' && endpoint.integration_client_ids.includes(origin)) return false;
+  return matchesEventType(endpoint.event_types, event.type);
+}
+
+export function entityKey(event: { entity_type: string; entity_id: string }): string {
+  return `${event.entity_type}:${event.entity_id}`;
+}
+
+/**
+ * Builds one delivery per (event, endpoint) pair an endpoint wants, payload serialised now so that
+ * every retry sends the same bytes. Payloads are built once per family and shared by endpoints.
+ */
+export async function buildDeliveries(
+  events: EventRow[],
+  endpoints: EndpointRow[],
+  builders: PayloadBuilders,
+): Promise<NewDelivery[]> {
+  const rows: NewDelivery[] = [];
+  for (const event of events) {
+    const wanting = endpoints.filter((endpoint) => endpointWants(endpoint, event));
+    if (!wanting.length) continue;
+    const payloads = new Map<string, Record<string, unknown> | null>();
+    const bodies = new Map<string, string>();
+    for (const endpoint of wanting) {
+      // A subcontractor's endpoint gets its own cut of each payload (see companies' subcontractor-view.ts).
+      const view = endpoint.company_id && builders.viewFor ? await builders.viewFor(event.tenant_id, endpoint.company_id) : undefined;
+      for (const family of endpoint.families as PayloadFamily[]) {
+        if (!payloads.has(family)) payloads.set(family, await builders[family](event));
+        const payload = payloads.get(family);
+        if (!payload) continue;
+        let body = view ? JSON.stringify(view(payload)) : bodies.get(family);
+        if (body === undefined) bodies.set(family, (body = JSON.stringify(payload)));
+        const id = randomUUID();
+        rows.push({
+          tenant_id: event.tenant_id,
+          id,
+          endpoint_id: endpoint.id,
+          message_id: `msg_${id.replace(/-/g, '')}`,
+          event_id: event.id,
+          event_position: event.position,
+          event_type: event.type,
+          entity_key: entityKey(event),
+          payload: body,
+        });
+      }
+    }
+  }
+  return rows;
+}
+
+/**
+ * The delivery worker of this process: fresh deliveries it has room for are inserted already
+ * leased to it and handed over after commit, which spares each of them a claim (a query, and a
+ * row update) on the way out.
+ */
+export interface Handoff {
+  readonly leaseToken: string;
+  readonly leaseSeconds: number;
+  /** How many more deliveries the worker can hold now, in all and for one endpoint. */
+  room(): HandoffRoom;
+  adopt(deliveries: SendableDelivery[], endpoints: EndpointRow[]): void;
+}
+
+export interface HandoffRoom {
+  total: number;
+  forEndpoint(endpointId: string): number;
+}
+
+/**
+ * The deliveries to hand straight to a worker: as many as it has room for (in all and per
+ * endpoint), only the first of the batch per (endpoint, entity), and only where no earlier delivery
+ * of that entity is still pending, since a handed-over message must not overtake one waiting for a
+ * retry. The rest are inserted unleased and go out through claims, in order.
+ */
+async function pickHandoff(db: Executor, tenantId: string, rows: NewDelivery[], room: HandoffRoom): Promise<Set<string>> {
+  const seen = new Set<string>();
+  const picked = new Map<string, NewDelivery>();
+  const left = new Map<string, number>();
+  let total = room.total;
+  for (const row of rows) {
+    if (total <= 0) break;
+    const key = orderingKey(row.endpoint_id, row.entity_key);
+    if (seen.has(key)) continue;
+    seen.add(key); // a later row of this entity waits for this one, picked or not
+    const free = left.get(row.endpoint_id) ?? room.forEndpoint(row.endpoint_id);
+    if (free <= 0) continue;
+    left.set(row.endpoint_id, free - 1);
+    total--;
+    picked.set(key, row);
+  }
+  if (!picked.size) return new Set();
+  const pending = await entitiesWithPending(db, tenantId, [...picked.values()].map((r) => ({ endpointId: r.endpoint_id, entityKey: r.entity_key })));
+  return new Set([...picked].filter(([key]) => !pending.has(key)).map(([, row]) => row.id));
+}
+
+/**
+ * Moves one tenant's checkpoint over its new events. The checkpoint is leased (claimed with SKIP
+ * LOCKED) while payloads are built outside any transaction; the deliveries and the new position
+ * are written in one transaction that only commits if the lease is still ours, so each event is
+ * fanned out exactly once even with several processes. Returns whether more events are waiting.
+ */
+export async function fanOutTenant(
+  db: Db,
+  tenantId: string,
+  builders: PayloadBuilders,
+  handoff: Handoff,
+  batch: number,
+): Promise<{ more: boolean; created: number; handedOver: number }> {
+  const token = randomUUID();
+  await db.insertInto('webhook_checkpoints').values({ tenant_id: tenantId }).onConflict((oc) => oc.doNothing()).execute();
+  const claimed = await sql<{ position: number }>`
+    update webhook_checkpoints c
+    set lease_token = ${token}, lease_until = now() + make_interval(secs => ${LEASE_SECONDS})
+    where c.tenant_id = (
+      select tenant_id from webhook_checkpoints
+      where tenant_id = ${tenantId} and (lease_until is null or lease_until < now())
+      for update skip locked
+    )
+    returning c.position`.execute(db);
+  const checkpoint = claimed.rows[0];
+  if (!checkpoint) return { more: false, created: 0, handedOver: 0 };
+
+  const release = () =>
+    db.updateTable('webhook_checkpoints').set({ lease_token: null, lease_until: null }).where('tenant_id', '=', tenantId).where('lease_token', '=', token).execute();
+  try {
+    const endpoints = await endpointsRepo.enabledEndpoints(db, tenantId);
+    if (!endpoints.length) {
+      // Nobody to tell: skip the backlog without reading it. One statement is one snapshot, so an
+      // endpoint created meanwhile (atomically with its creation event, which it starts after)
+      // either shows up here and stops the skip, or was created after every event skipped.
+      await sql`update webhook_checkpoints
+        set position = coalesce((select max(position) from events where tenant_id = ${tenantId}), position),
+            lease_token = null, lease_until = null
+        where tenant_id = ${tenantId} and lease_token = ${token}
+          and not exists (select 1 from webhook_endpoints where tenant_id = ${tenantId} and enabled)`.execute(db);
+      await release();
+      return { more: false, created: 0, handedOver: 0 };
+    }
+    const events = await db
+      .selectFrom('events')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('position', '>', checkpoint.position)
+      .orderBy('position')
+      .limit(batch)
+      .execute();
+    if (!events.length) {
+      await release();
+      return { more: false, created: 0, handedOver: 0 };
+    }
+    const rows = await buildDeliveries(events, endpoints, builders);
+    const last = (events[events.length - 1] as EventRow).position;
+    const handedOver = await inTransaction(db, async (tx) => {
+      const moved = await tx.trx
+        .updateTable('webhook_checkpoints')
+        .set({ position: last, lease_token: null, lease_until: null })
+        .where('tenant_id', '=', tenantId)
+        .where('lease_token', '=', token)
+        .executeTakeFirst();
+      if (Number(moved.numUpdatedRows) !== 1) throw new Error('fan-out lease lost; another worker took over');
+      const leased = await pickHandoff(tx.trx, tenantId, rows, handoff.room());
+      const inserted = await insertDeliveries(tx.trx, rows, { token: handoff.leaseToken, seconds: handoff.leaseSeconds, ids: leased });
+      const adopted = rows.filter((r) => leased.has(r.id) && inserted.has(r.id));
+      tx.afterCommit(() => handoff.adopt(adopted.map((r) => ({ ...r, attempt_count: 0 })), endpoints));
+      return adopted.length;
+    });
+    return { more: events.length === batch, created: rows.length, handedOver };
+  } catch (err) {
+    await release().catch(() => {});
+    throw err;
+  }
+}
+
+/** Tenants whose event log is ahead of their checkpoint (for the fallback poll). */
+export async function tenantsWithBacklog(db: Db): Promise<string[]> {
+  const rows = await db
+    .selectFrom('tenant_counters as c')
+    .leftJoin('webhook_checkpoints as w', 'w.tenant_id', 'c.tenant_id')
+    .select('c.tenant_id')
+    .where('c.name', '=', 'event_position')
+    .where((eb) => eb('c.value', '>', eb.fn.coalesce('w.position', sql<number>`0`)))
+    .limit(1000)
+    .execute();
+  return rows.map((r) => r.tenant_id);
+}
