@@ -2,20 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCompaniesService } from '../src/modules/companies/companies.service.js';
 import { connectDatabase, type DatabaseHandle } from '../src/platform/db/connect.js';
 import { EventBus } from '../src/platform/events/bus.js';
-import { createTestApp, newCompany, newTenant, type Client, type TestContext } from './support/app.js';
+import { newCompany, newTenant, type Client, useApp } from './support/app.js';
+import { as } from './support/requests.js';
 import { eventually } from './support/webhook-receiver.js';
 
-let ctx: TestContext;
+const ctx = useApp();
 let admin: Client;
 
 beforeAll(async () => {
-  ctx = await createTestApp();
   admin = await newTenant(ctx, 'Cache carrier');
 });
-afterAll(() => ctx.close());
 
-const rename = (id: string, name: string) =>
-  ctx.app.inject({ method: 'PATCH', url: `/v1/companies/company/${id}`, headers: { authorization: admin.auth }, payload: { name } });
+const rename = (id: string, name: string) => as(admin).patch(`/v1/companies/company/${id}`, { name });
 
 describe('company cache invalidation', () => {
   it('shows a change to other modules of the same process at once', async () => {

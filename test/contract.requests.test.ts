@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client, TestContext } from './support/app.js';
-import { expectContract } from './support/contract.js';
+import { expectError } from './support/contract.js';
+import { as } from './support/requests.js';
 import { byReference, get, ordersWorld, partialUpdate, realisticOrder, upload } from './orders.fixtures.js';
 
 /**
@@ -17,13 +18,8 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-function expectEnvelope(res: { statusCode: number; body: string; json(): unknown }, status: number) {
-  expect(res.statusCode, res.body).toBe(status);
-  expectContract('ValidationErrorResponse', res.json());
-}
-
 const partial = (updates: unknown[]) =>
-  ctx.app.inject({ method: 'POST', url: '/v1/webhook/partial-order-update', headers: { authorization: hook.auth }, payload: { updates } });
+  as(hook).post('/v1/webhook/partial-order-update', { updates });
 
 async function created(identifier: string): Promise<string> {
   const res = await upload(ctx, admin, realisticOrder(identifier));
@@ -70,21 +66,21 @@ describe('partial order updates the contract allows', () => {
     await created('TYPES-1');
     for (const data of [{ external_id: { a: 1 } }, { origin_country_of_goods: 7 }]) {
       const res = await partial([{ match: byReference('PO-TYPES-1'), update: { operation: 'UPDATE', data } }]);
-      expectEnvelope(res, 400);
+      expectError(res, 400);
       const field = Object.keys(data)[0] as string;
       expect((res.json() as { errors: Array<{ field: string }> }).errors).toEqual([expect.objectContaining({ field })]);
     }
     const deep = await partial([
       { match: byReference('PO-TYPES-1'), consignment: { updates: [{ good: { updates: [{ update: { operation: 'UPDATE', data: { external_id: ['x'] } } }] } }] } },
     ]);
-    expectEnvelope(deep, 400);
+    expectError(deep, 400);
   });
 });
 
 describe('empty strings the contract examples use', () => {
   it('takes code "" on a company as no code, for any number of companies', async () => {
     for (const name of ['Empty code one', 'Empty code two']) {
-      const res = await ctx.app.inject({ method: 'POST', url: '/v1/companies/company', headers: { authorization: admin.auth }, payload: { name, code: '', currency: 'EUR' } });
+      const res = await as(admin).post('/v1/companies/company', { name, code: '', currency: 'EUR' });
       expect(res.statusCode, res.body).toBe(200);
       expect(res.json().code).toBeNull();
     }
@@ -92,7 +88,7 @@ describe('empty strings the contract examples use', () => {
 
   it('refuses order_identifier "" with a sentence saying it must not be empty', async () => {
     const res = await upload(ctx, admin, realisticOrder(''));
-    expectEnvelope(res, 400);
+    expectError(res, 400);
     expect(res.json().message).toBe('Invalid body: order_identifier must not be empty');
     expect(res.json().errors).toEqual([expect.objectContaining({ field: 'order_identifier', path: 'body.order_identifier' })]);
   });
@@ -115,19 +111,19 @@ describe('empty strings the contract examples use', () => {
 
 describe('answers to requests that are wrong', () => {
   it('answers a custom format on POST /v1/webhook with 415 naming the accepted type and the mapping to come', async () => {
-    const res = await ctx.app.inject({ method: 'POST', url: '/v1/webhook', headers: { authorization: hook.auth, 'content-type': 'text/csv' }, payload: 'id;customer\n1;ACME\n' });
-    expectEnvelope(res, 415);
+    const res = await as(hook).post('/v1/webhook', 'id;customer\n1;ACME\n', { 'content-type': 'text/csv' });
+    expectError(res, 415);
     expect(res.json().message).toMatch(/text\/csv.*application\/json.*mapping/);
   });
 
   it('answers a known path with a method it does not serve with 405 and Allow, in the envelope', async () => {
-    const res = await ctx.app.inject({ method: 'PUT', url: '/v1/companies/company', headers: { authorization: admin.auth }, payload: {} });
-    expectEnvelope(res, 405);
+    const res = await as(admin).put('/v1/companies/company', {});
+    expectError(res, 405);
     expect(res.headers.allow).toBe('GET, HEAD, POST');
-    const withId = await ctx.app.inject({ method: 'DELETE', url: `/v1/orders/order/${crypto.randomUUID()}`, headers: { authorization: admin.auth } });
-    expectEnvelope(withId, 405);
+    const withId = await as(admin).delete(`/v1/orders/order/${crypto.randomUUID()}`);
+    expectError(withId, 405);
     expect(withId.headers.allow).toBe('GET, HEAD');
-    expectEnvelope(await ctx.app.inject({ method: 'PUT', url: '/v1/no/such/path' }), 404);
+    expectError(await ctx.app.inject({ method: 'PUT', url: '/v1/no/such/path' }), 404);
   });
 
   it('answers 405 with Allow for every documented path called with an undocumented method', async () => {
@@ -138,8 +134,8 @@ describe('answers to requests that are wrong', () => {
       const method = METHODS.find((m) => !(m in operations));
       if (!method) continue;
       const url = template.replace(/\{[^}]+\}/g, crypto.randomUUID());
-      const res = await ctx.app.inject({ method: method.toUpperCase() as 'PUT', url, headers: { authorization: admin.auth } });
-      expectEnvelope(res, 405);
+      const res = await as(admin).send(method.toUpperCase() as 'PUT', url);
+      expectError(res, 405);
       for (const served of Object.keys(operations)) expect(res.headers.allow, `${method} ${template}`).toContain(served.toUpperCase());
       checked += 1;
     }
@@ -150,14 +146,14 @@ describe('answers to requests that are wrong', () => {
     const order = realisticOrder('UNION-1') as { consignments: Array<{ pickup_stop: Record<string, unknown> }> };
     (order.consignments[0] as { pickup_stop: Record<string, unknown> }).pickup_stop.time_window = { start_time: '8 o clock' };
     const res = await upload(ctx, admin, order);
-    expectEnvelope(res, 400);
+    expectError(res, 400);
     expect(res.json().errors).toHaveLength(1);
     // One sentence about the time-of-day branch (the pattern itself is the schema's business).
     expect(res.json().message).toMatch(/^Invalid body: start_time must match pattern "[^"]+"$/);
     expect(res.json().errors[0]).toMatchObject({ path: 'body.consignments.0.pickup_stop.time_window.start_time' });
 
     const wrongType = await upload(ctx, admin, realisticOrder('UNION-2', { customer_reference_number: 42 }));
-    expectEnvelope(wrongType, 400);
+    expectError(wrongType, 400);
     expect(wrongType.json().message).toBe('Invalid body: customer_reference_number must be string or null');
 
     const wrongValue = await upload(ctx, admin, realisticOrder('UNION-3', { neutral_order_type: 'SOMETIMES' }));
@@ -167,24 +163,22 @@ describe('answers to requests that are wrong', () => {
 
 describe('webhook endpoints', () => {
   it('rotates a secret without a body and takes company_id as a code, as API clients do', async () => {
-    const res = await ctx.app.inject({
-      method: 'POST',
-      url: '/v1/admin/webhook-endpoints',
-      headers: { authorization: admin.auth },
-      payload: { url: 'http://127.0.0.1:9/hook', families: ['operational_visibility'], company_id: 'ACME' },
+    const res = await as(admin).post('/v1/admin/webhook-endpoints', {
+      url: 'http://127.0.0.1:9/hook',
+      families: ['operational_visibility'],
+      company_id: 'ACME',
     });
     expect(res.statusCode, res.body).toBe(201);
-    const acmeId = (await ctx.app.inject({ method: 'GET', url: '/v1/companies/company', headers: { authorization: admin.auth } })).json().items.find((c: { code: string }) => c.code === 'ACME').id;
+    const acmeId = (await as(admin).get('/v1/companies/company')).json().items.find((c: { code: string }) => c.code === 'ACME').id;
     expect(res.json().company_id).toBe(acmeId);
-    const rotated = await ctx.app.inject({ method: 'POST', url: `/v1/admin/webhook-endpoints/${res.json().id}/rotate-secret`, headers: { authorization: admin.auth } });
+    const rotated = await as(admin).post(`/v1/admin/webhook-endpoints/${res.json().id}/rotate-secret`);
     expect(rotated.statusCode, rotated.body).toBe(200);
     expect(rotated.json().secret).not.toBe(res.json().secret);
-    const unknown = await ctx.app.inject({
-      method: 'POST',
-      url: '/v1/admin/webhook-endpoints',
-      headers: { authorization: admin.auth },
-      payload: { url: 'http://127.0.0.1:9/hook', families: ['operational_visibility'], company_id: 'NOPE' },
+    const unknown = await as(admin).post('/v1/admin/webhook-endpoints', {
+      url: 'http://127.0.0.1:9/hook',
+      families: ['operational_visibility'],
+      company_id: 'NOPE',
     });
-    expectEnvelope(unknown, 400);
+    expectError(unknown, 400);
   });
 });

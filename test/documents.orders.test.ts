@@ -3,16 +3,17 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { inTransaction } from '../src/platform/db/tx.js';
 import { AppError } from '../src/platform/http/errors.js';
 import { realisticOrder, upload } from './orders.fixtures.js';
-import { createTestApp, newClient, newCompany, newTenant, stageUpload, type Client, type TestContext } from './support/app.js';
+import { newClient, newCompany, newTenant, stageUpload, type Client, type TestContext, useApp } from './support/app.js';
 import { expectContract } from './support/contract.js';
+import { as } from './support/requests.js';
 
 const MAX_BYTES = 32 * 1024;
 
-let ctx: TestContext;
+const ctx = useApp({ documentMaxBytes: MAX_BYTES });
 let admin: Client;
 let acmeId: string;
 let acmeClient: Client;
@@ -32,7 +33,6 @@ async function createOrder(identifier: string, overrides: Record<string, unknown
 }
 
 beforeAll(async () => {
-  ctx = await createTestApp({ documentMaxBytes: MAX_BYTES });
   admin = await newTenant(ctx);
   acmeId = await newCompany(ctx, admin, { name: 'Acme', code: 'ACME' });
   const betaId = await newCompany(ctx, admin, { name: 'Beta Foods', code: 'BETA' });
@@ -44,7 +44,6 @@ beforeAll(async () => {
   a2 = await createOrder('DOC-A2', { customer_reference_number: 'SHARED-REF' });
   b1 = await createOrder('DOC-B1', { customer: { code: 'BETA' }, customer_reference_number: 'SHARED-REF' });
 });
-afterAll(() => ctx.close());
 
 let listening: string | undefined;
 /** The app on a real loopback socket, started once for the tests that need one. */
@@ -61,7 +60,7 @@ function importDocument(client: Client | undefined, query: Record<string, string
 }
 
 async function documentsOf(client: Client, orderId: string) {
-  const res = await ctx.app.inject({ url: `/v1/orders/order/${orderId}/documents`, headers: { authorization: client.auth } });
+  const res = await as(client).get(`/v1/orders/order/${orderId}/documents`);
   return res;
 }
 
@@ -97,7 +96,7 @@ describe('document import webhook', () => {
       download_url: `/v1/documents/document/${res.json().document_id}/download`,
     });
 
-    const file = await ctx.app.inject({ url: docs[0]?.download_url as string, headers: { authorization: admin.auth } });
+    const file = await as(admin).get(docs[0]?.download_url as string);
     expect(file.statusCode).toBe(200);
     expect(Buffer.compare(file.rawPayload, PDF)).toBe(0);
     expect(file.headers['content-type']).toBe('application/pdf');
@@ -123,7 +122,7 @@ describe('document import webhook', () => {
   it('matches by order id, and needs every given criterion to agree', async () => {
     const ok = await importDocument(tenantHook, { filename: 'note.txt', id: b1.id }, 'delivered at gate 3', 'text/plain; charset=utf-8');
     expect(ok.json()).toMatchObject({ errors: [], order_id: b1.id });
-    const file = await ctx.app.inject({ url: `/v1/documents/document/${ok.json().document_id}/download`, headers: { authorization: admin.auth } });
+    const file = await as(admin).get(`/v1/documents/document/${ok.json().document_id}/download`);
     expect(file.body).toBe('delivered at gate 3');
     expect(file.headers['content-type']).toBe('text/plain; charset=utf-8');
 
@@ -179,14 +178,14 @@ describe('document import webhook', () => {
   it('takes a body without Content-Type as base64 when it is, as raw bytes otherwise, typed by the file name', async () => {
     const encoded = await importDocument(tenantHook, { filename: 'pod.pdf', name: a1.name }, PDF.toString('base64').replace(/(.{60})/g, '$1\n'));
     expect(encoded.json().errors).toEqual([]);
-    const pdf = await ctx.app.inject({ url: `/v1/documents/document/${encoded.json().document_id}/download`, headers: { authorization: admin.auth } });
+    const pdf = await as(admin).get(`/v1/documents/document/${encoded.json().document_id}/download`);
     expect(Buffer.compare(pdf.rawPayload, PDF)).toBe(0);
     expect(pdf.headers['content-type']).toBe('application/pdf');
 
     const bytes = Buffer.concat([Buffer.from([0, 255, 1]), randomBytes(100)]);
     const raw = await importDocument(tenantHook, { filename: 'blob.dat', name: a1.name, source_system: 'wms' }, bytes);
     expect(raw.json().errors).toEqual([]);
-    const file = await ctx.app.inject({ url: `/v1/documents/document/${raw.json().document_id}/download`, headers: { authorization: admin.auth } });
+    const file = await as(admin).get(`/v1/documents/document/${raw.json().document_id}/download`);
     expect(file.headers['content-type']).toBe('application/octet-stream');
     expect(Buffer.compare(file.rawPayload, bytes)).toBe(0);
   });
@@ -274,17 +273,17 @@ describe('order document list and download visibility', () => {
     const docs = own.json() as Array<{ id: string; download_url: string }>;
     expect(docs.length).toBeGreaterThan(0);
     for (const doc of docs) expectContract('Document', doc);
-    expect((await ctx.app.inject({ url: docs[0]!.download_url, headers: { authorization: acmeClient.auth } })).statusCode).toBe(200);
+    expect((await as(acmeClient).get(docs[0]!.download_url)).statusCode).toBe(200);
 
     expect((await documentsOf(betaClient, a1.id)).statusCode).toBe(404);
-    expect((await ctx.app.inject({ url: docs[0]!.download_url, headers: { authorization: betaClient.auth } })).statusCode).toBe(404);
+    expect((await as(betaClient).get(docs[0]!.download_url)).statusCode).toBe(404);
   });
 
   it("hides one tenant's order documents from another tenant", async () => {
     const other = await newTenant(ctx, 'Other carrier');
     const docs = (await documentsOf(admin, a1.id)).json() as Array<{ download_url: string }>;
     expect((await documentsOf(other, a1.id)).statusCode).toBe(404);
-    expect((await ctx.app.inject({ url: docs[0]!.download_url, headers: { authorization: other.auth } })).statusCode).toBe(404);
+    expect((await as(other).get(docs[0]!.download_url)).statusCode).toBe(404);
   });
 
   it('answers 404 for an unknown order and 400 for a malformed id', async () => {
@@ -331,7 +330,7 @@ describe('attachToOrder (the service orders call inside their import transaction
     const docs = (await documentsOf(acmeClient, a1.id)).json() as Array<Record<string, unknown>>;
     expect(docs.find((d) => d.id === first.documentId)).toMatchObject({ name: 'cmr.pdf', type: 'PROOF_OF_DELIVERY', subject_type: 'ORDER' });
     expect(docs.find((d) => d.id === embedded.documentId)).toMatchObject({ name: 'sig.png', type: 'CONSIGNEE_SIGNATURE', subject_type: 'STOP' });
-    const file = await ctx.app.inject({ url: `/v1/documents/document/${embedded.documentId}/download`, headers: { authorization: acmeClient.auth } });
+    const file = await as(acmeClient).get(`/v1/documents/document/${embedded.documentId}/download`);
     expect(file.body).toBe('signature bytes');
   });
 

@@ -2,30 +2,24 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, newClient, newCompany, newTenant, type Client, type TestContext } from './support/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { newClient, newCompany, newTenant, type Client, useApp } from './support/app.js';
 import { expectContract } from './support/contract.js';
+import { as } from './support/requests.js';
 import { multipart, type Part } from './support/multipart.js';
 
 const MAX_BYTES = 64 * 1024;
 
-let ctx: TestContext;
+const ctx = useApp({ documentMaxBytes: MAX_BYTES });
 let admin: Client;
 
 beforeAll(async () => {
-  ctx = await createTestApp({ documentMaxBytes: MAX_BYTES });
   admin = await newTenant(ctx);
 });
-afterAll(() => ctx.close());
 
 async function upload(client: Client, part: Omit<Part, 'name'> & { name?: string }) {
   const body = multipart([{ name: 'file', ...part }]);
-  return ctx.app.inject({
-    method: 'POST',
-    url: '/v1/documents/document/upload_content',
-    headers: { authorization: client.auth, ...body.headers },
-    payload: body.payload,
-  });
+  return as(client).post('/v1/documents/document/upload_content', body.payload, body.headers);
 }
 
 async function uploadId(client: Client, part: Omit<Part, 'name'>): Promise<string> {
@@ -36,7 +30,7 @@ async function uploadId(client: Client, part: Omit<Part, 'name'>): Promise<strin
 }
 
 const download = (client: Client, id: string, query = '') =>
-  ctx.app.inject({ url: `/v1/documents/document/${id}/download${query}`, headers: { authorization: client.auth } });
+  as(client).get(`/v1/documents/document/${id}/download${query}`);
 
 async function documentCount(): Promise<number> {
   const row = await ctx.services.db.selectFrom('documents').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
@@ -141,12 +135,7 @@ describe('bad requests', () => {
       ['text/plain', 'abc'],
       ['application/pdf', SMALL_PDF],
     ] as const) {
-      const res = await ctx.app.inject({
-        method: 'POST',
-        url: '/v1/documents/document/upload_content',
-        headers: { authorization: admin.auth, 'content-type': type },
-        payload,
-      });
+      const res = await as(admin).post('/v1/documents/document/upload_content', payload, { 'content-type': type });
       expect(res.statusCode, type).toBe(415);
       expect(res.json()).toMatchObject({ message: expect.any(String), errors: [expect.objectContaining({ message: expect.any(String) })] });
     }
@@ -155,12 +144,7 @@ describe('bad requests', () => {
   it('answers 400 when the file field is missing or named differently', async () => {
     for (const parts of [[{ name: 'note', content: 'hello' }], [{ name: 'document', filename: 'a.pdf', content: SMALL_PDF }]]) {
       const body = multipart(parts);
-      const res = await ctx.app.inject({
-        method: 'POST',
-        url: '/v1/documents/document/upload_content',
-        headers: { authorization: admin.auth, ...body.headers },
-        payload: body.payload,
-      });
+      const res = await as(admin).post('/v1/documents/document/upload_content', body.payload, body.headers);
       expect(res.statusCode).toBe(400);
       expect(res.json().errors[0]).toMatchObject({ field: 'file' });
     }
@@ -172,12 +156,7 @@ describe('bad requests', () => {
       { name: 'thumbnail', filename: 'thumb.png', contentType: 'image/png', content: randomBytes(300) },
       { name: 'file', filename: 'cmr.pdf', contentType: 'application/pdf', content: SMALL_PDF },
     ]);
-    const res = await ctx.app.inject({
-      method: 'POST',
-      url: '/v1/documents/document/upload_content',
-      headers: { authorization: admin.auth, ...body.headers },
-      payload: body.payload,
-    });
+    const res = await as(admin).post('/v1/documents/document/upload_content', body.payload, body.headers);
     expect(res.statusCode, res.body).toBe(201);
     expectContract('DocumentUploadResponse', res.json());
   });
@@ -187,12 +166,7 @@ describe('bad requests', () => {
     const good = multipart([{ name: 'file', filename: 'a.bin', content: randomBytes(2000) }]);
     const cut = good.payload.subarray(0, 1200);
     for (const payload of [cut, cut, cut, Buffer.from('this is not multipart at all')]) {
-      const res = await ctx.app.inject({
-        method: 'POST',
-        url: '/v1/documents/document/upload_content',
-        headers: { authorization: admin.auth, ...good.headers },
-        payload,
-      });
+      const res = await as(admin).post('/v1/documents/document/upload_content', payload, good.headers);
       expect(res.statusCode).toBe(400);
       expect(res.json().errors.length).toBeGreaterThan(0);
     }

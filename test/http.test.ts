@@ -4,22 +4,21 @@ import { buildApp } from '../src/app.js';
 import { EventBus } from '../src/platform/events/bus.js';
 import { principalOf } from '../src/platform/http/auth.js';
 import { createServices } from '../src/services.js';
-import { basic, createTestApp, freshDatabase, newClient, newCompany, newTenant, testConfig, type Client, type TestContext } from './support/app.js';
+import { basic, freshDatabase, newClient, newCompany, newTenant, testConfig, type Client, type TestContext, useApp } from './support/app.js';
 import { expectContract } from './support/contract.js';
+import { as } from './support/requests.js';
 
 /**
  * The HTTP conventions every endpoint inherits: the error envelope, request ids, body limits,
  * rate limits, webhook Basic authentication, and the public operational routes.
  */
 
-let ctx: TestContext;
+const ctx = useApp();
 let admin: Client;
 
 beforeAll(async () => {
-  ctx = await createTestApp();
   admin = await newTenant(ctx, 'HTTP carrier');
 });
-afterAll(() => ctx.close());
 
 type Res = { statusCode: number; json(): unknown; headers: Record<string, unknown>; body: string };
 
@@ -30,12 +29,7 @@ function expectEnvelope(res: Res, status: number) {
 }
 
 const createCompany = (payload: string, headers: Record<string, string> = {}) =>
-  ctx.app.inject({
-    method: 'POST',
-    url: '/v1/companies/company',
-    headers: { authorization: admin.auth, 'content-type': 'application/json', ...headers },
-    payload,
-  });
+  as(admin).post('/v1/companies/company', payload, { 'content-type': 'application/json', ...headers });
 
 describe('error envelope', () => {
   it('answers malformed JSON with 400', async () => {
@@ -68,7 +62,7 @@ describe('error envelope', () => {
     const wrongMethod = await ctx.app.inject({ method: 'PATCH', url: '/health' });
     expectEnvelope(wrongMethod, 405);
     expect(wrongMethod.headers.allow).toBe('GET, HEAD');
-    expectEnvelope(await ctx.app.inject({ url: '/v1/companies/company/x/y', headers: { authorization: admin.auth } }), 404);
+    expectEnvelope(await as(admin).get('/v1/companies/company/x/y'), 404);
   });
 });
 
@@ -325,7 +319,7 @@ describe('fuzzing the foundation routes', () => {
       '/v1/companies/company/%E0%A4%A', '/v1/admin/api-clients?cursor=garbage', '/v1/admin/api-clients?limit=100000', '/me?x=' + 'y'.repeat(5000),
     ];
     for (const url of urls) {
-      const res = await ctx.app.inject({ url, headers: { authorization: admin.auth } });
+      const res = await as(admin).get(url);
       expect(res.statusCode, url).toBeLessThan(500);
       if (res.statusCode >= 400) expectContract('ValidationErrorResponse', res.json());
     }

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebhookEngine } from '../src/modules/webhooks/webhooks.engine.js';
-import { createTestApp, newClient, newTenant, type Client, type TestContext } from './support/app.js';
+import { newClient, newTenant, type Client, useApp } from './support/app.js';
+import { as } from './support/requests.js';
 import { eventually, Receiver } from './support/webhook-receiver.js';
 
-let ctx: TestContext;
+const ctx = useApp({ webhookRetrySchedule: [0, 0] });
 let engine: WebhookEngine;
 let admin: Client;
 /** Two outside systems syncing master data both ways, each writing with its own API client. */
@@ -25,18 +26,13 @@ interface Message {
 const messages = (r: Receiver) => r.received.map((m) => JSON.parse(m.body) as Message);
 const about = (r: Receiver, id: string) => messages(r).filter((m) => m.id === id);
 
-function call(client: Client, method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, payload?: object) {
-  return ctx.app.inject({ method, url, headers: { authorization: client.auth }, ...(payload ? { payload } : {}) });
-}
-
 async function endpoint(url: string, integrationClients: string[], extra: object = {}) {
-  const res = await call(admin, 'POST', '/v1/admin/webhook-endpoints', { url, families: ['master_data'], integration_client_ids: integrationClients, ...extra });
+  const res = await as(admin).post('/v1/admin/webhook-endpoints', { url, families: ['master_data'], integration_client_ids: integrationClients, ...extra });
   expect(res.statusCode, res.body).toBe(201);
   return res.json() as { id: string; suppress_echo: boolean; integration_client_ids: string[] };
 }
 
 beforeAll(async () => {
-  ctx = await createTestApp({ webhookRetrySchedule: [0, 0] });
   engine = ctx.services.webhooks.startEngine((err) => console.error('engine error', err));
   admin = await newTenant(ctx, 'Two-way carrier');
   systemA = await newClient(ctx, admin.tenantId, 'TENANT');
@@ -51,18 +47,17 @@ afterAll(async () => {
   await engine.stop();
   await receiverA.close();
   await receiverB.close();
-  await ctx.close();
 });
 
 describe('master_data push with echo suppression', () => {
   it('sends a change made by system A to B, not back to A, with the record as GET returns it', async () => {
-    const billTo = await call(admin, 'POST', '/v1/companies/company', { name: 'Group HQ', currency: 'EUR', is_customer: true });
-    const created = await call(systemA, 'POST', '/v1/companies/company', {
+    const billTo = await as(admin).post('/v1/companies/company', { name: 'Group HQ', currency: 'EUR', is_customer: true });
+    const created = await as(systemA).post('/v1/companies/company', {
       name: 'Shared Shipper', code: 'SHARED', currency: 'EUR', is_customer: true, default_invoice_customer_id: billTo.json().id,
     });
     expect(created.statusCode).toBe(200);
     const id = created.json().id as string;
-    const updated = await call(systemA, 'PATCH', `/v1/companies/company/${id}`, { note: 'from A' });
+    const updated = await as(systemA).patch(`/v1/companies/company/${id}`, { note: 'from A' });
     expect(updated.statusCode).toBe(200);
 
     const atB = await eventually(() => about(receiverB, id).length === 2 && about(receiverB, id));
@@ -75,7 +70,7 @@ describe('master_data push with echo suppression', () => {
     expect(atB[1]?.origin_client_id).toBe(systemA.clientId);
 
     // B writes back; that reaches A and not B.
-    const back = await call(systemB, 'PATCH', `/v1/companies/company/${id}`, { vat_number: 'BE0999999999' });
+    const back = await as(systemB).patch(`/v1/companies/company/${id}`, { vat_number: 'BE0999999999' });
     expect(back.statusCode).toBe(200);
     const atA = await eventually(() => about(receiverA, id).length === 1 && about(receiverA, id));
     expect(atA[0]).toMatchObject({ operation: 'updated', version: 3, record: back.json() });
@@ -85,13 +80,13 @@ describe('master_data push with echo suppression', () => {
   });
 
   it('sends resources, contacts and unavailability too, and admin changes to both', async () => {
-    const resource = await call(systemB, 'POST', '/v1/resources/resource', { name: 'Driver Dee', external_id: 'B-DRV-1', driver: { first_name: 'Dee' } });
+    const resource = await as(systemB).post('/v1/resources/resource', { name: 'Driver Dee', external_id: 'B-DRV-1', driver: { first_name: 'Dee' } });
     expect(resource.statusCode).toBe(200);
     const resourceId = resource.json().row_id as string;
-    const period = await call(admin, 'POST', `/v1/resources/resource/${resourceId}/unavailability`, { start_time: '2027-05-01T00:00:00Z', reason: 'DRIVER_HOLIDAY' });
+    const period = await as(admin).post(`/v1/resources/resource/${resourceId}/unavailability`, { start_time: '2027-05-01T00:00:00Z', reason: 'DRIVER_HOLIDAY' });
     const periodId = period.json().id as string;
-    expect((await call(systemA, 'DELETE', `/v1/resources/resource/${resourceId}/unavailability/${periodId}`)).statusCode).toBe(204);
-    const company = await call(admin, 'POST', '/v1/companies/company', { name: 'Contacted', currency: 'EUR', contacts: [{ name: 'Cleo' }] });
+    expect((await as(systemA).delete(`/v1/resources/resource/${resourceId}/unavailability/${periodId}`)).statusCode).toBe(204);
+    const company = await as(admin).post('/v1/companies/company', { name: 'Contacted', currency: 'EUR', contacts: [{ name: 'Cleo' }] });
 
     const [resourceAtA] = await eventually(() => about(receiverA, resourceId).length === 1 && about(receiverA, resourceId));
     expect(resourceAtA).toMatchObject({ entity: 'resource', operation: 'created', external_id: 'B-DRV-1', record: resource.json() });
@@ -114,7 +109,7 @@ describe('master_data push with echo suppression', () => {
     const echo = await new Receiver().start();
     try {
       await endpoint(echo.url, [systemA.clientId], { suppress_echo: false });
-      const created = await call(systemA, 'POST', '/v1/companies/company', { name: 'Echoed', currency: 'EUR' });
+      const created = await as(systemA).post('/v1/companies/company', { name: 'Echoed', currency: 'EUR' });
       const id = created.json().id as string;
       const [message] = await eventually(() => about(echo, id).length === 1 && about(echo, id));
       expect(message).toMatchObject({ origin_client_id: systemA.clientId, record: created.json() });
@@ -125,8 +120,8 @@ describe('master_data push with echo suppression', () => {
 
   it('keeps other tenants\' changes away', async () => {
     const other = await newTenant(ctx, 'Unrelated carrier');
-    const created = await call(other, 'POST', '/v1/companies/company', { name: 'Not yours', currency: 'EUR' });
-    const marker = await call(admin, 'POST', '/v1/companies/company', { name: 'Marker', currency: 'EUR' });
+    const created = await as(other).post('/v1/companies/company', { name: 'Not yours', currency: 'EUR' });
+    const marker = await as(admin).post('/v1/companies/company', { name: 'Marker', currency: 'EUR' });
     await eventually(() => about(receiverA, marker.json().id).length === 1);
     expect(about(receiverA, created.json().id)).toEqual([]);
     expect(about(receiverB, created.json().id)).toEqual([]);

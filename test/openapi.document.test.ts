@@ -1,7 +1,7 @@
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestContext } from './support/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useApp } from './support/app.js';
 
 /**
  * The rules every operation of Waybill's own OpenAPI document keeps, so SDK generators and
@@ -29,7 +29,7 @@ interface Document {
   components: { schemas: Record<string, unknown>; securitySchemes: Record<string, { type: string; scheme?: string }> };
 }
 
-let ctx: TestContext;
+const ctx = useApp();
 let doc: Document;
 let operations: { name: string; op: Operation }[];
 const ajv = new Ajv2020.default({ strict: false, allErrors: true });
@@ -37,14 +37,12 @@ addFormats.default(ajv);
 ajv.addFormat('binary', true);
 
 beforeAll(async () => {
-  ctx = await createTestApp();
   doc = (await ctx.app.inject({ method: 'GET', url: '/openapi.json' })).json();
   ajv.addSchema({ $id: 'waybill', components: doc.components });
   operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, op]) => ({ name: `${method.toUpperCase()} ${path}`, op })),
   );
 });
-afterAll(() => ctx.close());
 
 /** The examples a media object gives, wherever OpenAPI 3.1 allows them (a referenced component's own included). */
 function examplesOf(media: Media): unknown[] {

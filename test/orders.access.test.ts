@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, newClient, newCompany, newTenant, type Client, type TestContext } from './support/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { newClient, newCompany, newTenant, type Client, useApp } from './support/app.js';
 import { contractErrors, expectContract } from './support/contract.js';
 import { get, realisticOrder, upload } from './orders.fixtures.js';
+import { as } from './support/requests.js';
 
-let ctx: TestContext;
+const ctx = useApp();
 let admin: Client;
 let acmeId: string;
 let betaId: string;
@@ -18,7 +19,6 @@ let betaUpload: string;
 const countOrders = async () => Number((await ctx.services.db.selectFrom('orders').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
 beforeAll(async () => {
-  ctx = await createTestApp();
   admin = await newTenant(ctx);
   acmeId = await newCompany(ctx, admin, { name: 'Acme', code: 'ACME' });
   betaId = await newCompany(ctx, admin, { name: 'Beta Foods', code: 'BETA' });
@@ -33,7 +33,6 @@ beforeAll(async () => {
   betaOrder = b.order_id;
   betaUpload = b.upload_id;
 });
-afterAll(() => ctx.close());
 
 describe('customer clients', () => {
   it('order for their own company, by default or by naming it', async () => {
@@ -223,7 +222,7 @@ describe('bad input', () => {
   }
 
   it('malformed JSON and bad path ids → 400', async () => {
-    const res = await ctx.app.inject({ method: 'POST', url: '/v1/orders/order/upload', headers: { authorization: admin.auth, 'content-type': 'application/json' }, payload: '{"operation":' });
+    const res = await as(admin).post('/v1/orders/order/upload', '{"operation":', { 'content-type': 'application/json' });
     expect(res.statusCode).toBe(400);
     expectContract('ValidationErrorResponse', res.json());
     for (const url of ['/v1/orders/order/123', '/v1/orders/order/upload/xyz', '/v1/orders/order/123/status']) {

@@ -7,21 +7,20 @@ import './support/fixture-events.js';
 import type { FixtureEventType } from './support/fixture-events.js';
 import { purgeFinished } from '../src/modules/webhooks/deliveries/deliveries.repo.js';
 import type { WebhookEngine } from '../src/modules/webhooks/webhooks.engine.js';
-import { createTestApp, newCompany, newTenant, type Client, type TestContext } from './support/app.js';
+import { createTestApp, newCompany, newTenant, type Client, type TestContext, useApp } from './support/app.js';
+import { as } from './support/requests.js';
 import { eventually, Receiver } from './support/webhook-receiver.js';
 
-let ctx: TestContext;
+const ctx = useApp({ webhookTimeoutMs: 400, webhookRetrySchedule: [0, 0, 0, 0, 1, 1] });
 let engine: WebhookEngine;
 const receivers: Receiver[] = [];
 
 beforeAll(async () => {
-  ctx = await createTestApp({ webhookTimeoutMs: 400, webhookRetrySchedule: [0, 0, 0, 0, 1, 1] });
   engine = ctx.services.webhooks.startEngine((err) => console.error('engine error', err));
 });
 afterAll(async () => {
   await engine.stop();
   await Promise.all(receivers.map((r) => r.close()));
-  await ctx.close();
 });
 
 async function receiver(): Promise<Receiver> {
@@ -31,24 +30,19 @@ async function receiver(): Promise<Receiver> {
 }
 
 async function endpoint(admin: Client, url: string, body: Record<string, unknown> = {}) {
-  const res = await ctx.app.inject({
-    method: 'POST',
-    url: '/v1/admin/webhook-endpoints',
-    headers: { authorization: admin.auth },
-    payload: { url, families: ['events'], ...body },
-  });
+  const res = await as(admin).post('/v1/admin/webhook-endpoints', { url, families: ['events'], ...body });
   expect(res.statusCode, res.body).toBe(201);
   return res.json() as { id: string; secret: string };
 }
 
 async function deliveries(admin: Client, endpointId: string) {
-  const res = await ctx.app.inject({ url: `/v1/admin/webhook-endpoints/${endpointId}/deliveries`, headers: { authorization: admin.auth } });
+  const res = await as(admin).get(`/v1/admin/webhook-endpoints/${endpointId}/deliveries`);
   expect(res.statusCode, res.body).toBe(200);
   return (res.json() as { items: Array<Record<string, unknown> & { id: string; status: string; attempt_count: number }> }).items;
 }
 
 async function attempts(admin: Client, deliveryId: string) {
-  const res = await ctx.app.inject({ url: `/v1/admin/webhook-endpoints/deliveries/${deliveryId}/attempts`, headers: { authorization: admin.auth } });
+  const res = await as(admin).get(`/v1/admin/webhook-endpoints/deliveries/${deliveryId}/attempts`);
   expect(res.statusCode, res.body).toBe(200);
   return (res.json() as { items: Array<{ id: string; status_code: number | null; error: string | null; latency_ms: number; attempted_at: string; response_excerpt: string | null }> }).items;
 }
@@ -118,7 +112,7 @@ describe('webhook delivery', () => {
     const log = await attempts(admin, delivery!.id);
     expect(log).toHaveLength(6);
     expect(log.every((a) => a.error === 'timeout' && a.status_code === null)).toBe(true);
-    const got = (await ctx.app.inject({ url: `/v1/admin/webhook-endpoints/${ep.id}`, headers: { authorization: admin.auth } })).json();
+    const got = (await as(admin).get(`/v1/admin/webhook-endpoints/${ep.id}`)).json();
     expect(got.failing_since).not.toBeNull();
     expect(got.enabled).toBe(true);
   }, 40_000);
@@ -130,13 +124,13 @@ describe('webhook delivery', () => {
     const ep = await endpoint(admin, r.url);
     await newCompany(ctx, admin, { name: 'Gone Ltd' });
     const got = await eventually(async () => {
-      const res = await ctx.app.inject({ url: `/v1/admin/webhook-endpoints/${ep.id}`, headers: { authorization: admin.auth } });
+      const res = await as(admin).get(`/v1/admin/webhook-endpoints/${ep.id}`);
       const body = res.json();
       return body.enabled === false && body;
     });
     expect(got.disabled_reason).toMatch(/410/);
     expect(r.received).toHaveLength(1);
-    const feed = (await ctx.app.inject({ url: '/v1/events?types=webhook_endpoint.disabled', headers: { authorization: admin.auth } })).json();
+    const feed = (await as(admin).get('/v1/events?types=webhook_endpoint.disabled')).json();
     expect(feed.items).toHaveLength(1);
     expect(feed.items[0]).toMatchObject({ entity_id: ep.id, payload: { reason: 'receiver answered 410 Gone' } });
     const [delivery] = await deliveries(admin, ep.id);
@@ -148,8 +142,8 @@ describe('webhook delivery', () => {
     const r = await receiver();
     r.respond = () => ({ status: 500 });
     const ep = await endpoint(admin, r.url);
-    const get = async () => (await ctx.app.inject({ url: `/v1/admin/webhook-endpoints/${ep.id}`, headers: { authorization: admin.auth } })).json();
-    const test = () => ctx.app.inject({ method: 'POST', url: `/v1/admin/webhook-endpoints/${ep.id}/test`, headers: { authorization: admin.auth } });
+    const get = async () => (await as(admin).get(`/v1/admin/webhook-endpoints/${ep.id}`)).json();
+    const test = () => as(admin).post(`/v1/admin/webhook-endpoints/${ep.id}/test`);
     expect((await test()).statusCode).toBe(202);
     await eventually(async () => (await get()).failing_since !== null);
     expect((await get()).enabled).toBe(true);
@@ -166,7 +160,7 @@ describe('webhook delivery', () => {
       return body.enabled === false && body;
     });
     expect(disabled.disabled_reason).toBe('failing for more than 120 hours');
-    const feed = (await ctx.app.inject({ url: '/v1/events?types=webhook_endpoint.disabled', headers: { authorization: admin.auth } })).json();
+    const feed = (await as(admin).get('/v1/events?types=webhook_endpoint.disabled')).json();
     expect(feed.items.map((e: { entity_id: string }) => e.entity_id)).toEqual([ep.id]);
   });
 
@@ -240,12 +234,7 @@ describe('webhook delivery', () => {
       return { status: 500, until: answered.then(() => inFlight--) };
     };
     try {
-      const res = await patient.app.inject({
-        method: 'POST',
-        url: '/v1/admin/webhook-endpoints',
-        headers: { authorization: admin.auth },
-        payload: { url: r.url, families: ['events'] },
-      });
+      const res = await as(admin).post('/v1/admin/webhook-endpoints', { url: r.url, families: ['events'] });
       expect(res.statusCode, res.body).toBe(201);
       for (let i = 0; i < cap + 4; i++) await emit(admin.tenantId, 'thing.failed', crypto.randomUUID(), { i }, patient);
       await eventually(() => r.received.length >= cap + 6);

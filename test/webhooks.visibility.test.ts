@@ -1,23 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebhookEngine } from '../src/modules/webhooks/webhooks.engine.js';
-import { createTestApp, newClient, newCompany, newTenant, type Client, type TestContext } from './support/app.js';
+import { newClient, newCompany, newTenant, type Client, useApp } from './support/app.js';
 import { expectContract } from './support/contract.js';
+import { as } from './support/requests.js';
 import { eventually, Receiver } from './support/webhook-receiver.js';
 import { realisticOrder, upload } from './orders.fixtures.js';
 
-let ctx: TestContext;
+const ctx = useApp({ webhookRetrySchedule: [0, 0] });
 let engine: WebhookEngine;
 const receivers: Receiver[] = [];
 const BASE = '/v1/admin/webhook-endpoints';
 
 beforeAll(async () => {
-  ctx = await createTestApp({ webhookRetrySchedule: [0, 0] });
   engine = ctx.services.webhooks.startEngine((err) => console.error('engine error', err));
 });
 afterAll(async () => {
   await engine.stop();
   await Promise.all(receivers.map((r) => r.close()));
-  await ctx.close();
 });
 
 async function receiver() {
@@ -27,12 +26,7 @@ async function receiver() {
 }
 
 async function endpoint(client: Client, url: string, body: Record<string, unknown> = {}) {
-  const res = await ctx.app.inject({
-    method: 'POST',
-    url: BASE,
-    headers: { authorization: client.auth },
-    payload: { url, families: ['operational_visibility'], ...body },
-  });
+  const res = await as(client).post(BASE, { url, families: ['operational_visibility'], ...body });
   expect(res.statusCode, res.body).toBe(201);
   return res.json() as { id: string };
 }
@@ -135,7 +129,7 @@ describe('events feed', () => {
     await importOrder(admin, realisticOrder('FEED-B', { customer: { code: 'BETA' } }));
 
     const feed = async (client: Client, query: string) => {
-      const res = await ctx.app.inject({ url: `/v1/events${query}`, headers: { authorization: client.auth } });
+      const res = await as(client).get(`/v1/events${query}`);
       expect(res.statusCode, res.body).toBe(200);
       return res.json() as { items: Array<{ position: number; type: string; entity_id: string }>; next_after: number | null; last_position: number };
     };
@@ -159,7 +153,7 @@ describe('events feed', () => {
     expect((await feed(other, '')).items.every((e) => e.type !== 'order.accepted')).toBe(true);
 
     for (const bad of ['?after=-1', '?types=DROP%20TABLE', '?limit=0', '?limit=5000', '?after=abc']) {
-      const res = await ctx.app.inject({ url: `/v1/events${bad}`, headers: { authorization: admin.auth } });
+      const res = await as(admin).get(`/v1/events${bad}`);
       expect(res.statusCode, bad).toBe(400);
     }
     expect((await ctx.app.inject({ url: '/v1/events' })).statusCode).toBe(401);
@@ -173,34 +167,29 @@ describe('replay', () => {
     const r = await receiver();
     const ep = await endpoint(admin, r.url);
     const since = new Date(Date.now() - 1000).toISOString();
-    await ctx.app.inject({ method: 'POST', url: `${BASE}/${ep.id}/disable`, headers: { authorization: admin.auth } });
+    await as(admin).post(`${BASE}/${ep.id}/disable`);
     const missed = await importOrder(admin, realisticOrder('REPLAY-1'));
-    await ctx.app.inject({ method: 'POST', url: `${BASE}/${ep.id}/enable`, headers: { authorization: admin.auth } });
+    await as(admin).post(`${BASE}/${ep.id}/enable`);
     // The failing receiver turns a live event into a FAILED message (the schedule has two attempts).
     r.respond = () => ({ status: 500 });
     const failed = await importOrder(admin, realisticOrder('REPLAY-2'));
     await eventually(async () => {
-      const res = await ctx.app.inject({ url: `${BASE}/${ep.id}/deliveries?status=FAILED`, headers: { authorization: admin.auth } });
+      const res = await as(admin).get(`${BASE}/${ep.id}/deliveries?status=FAILED`);
       return res.json().items.length === 1;
     });
     expect(r.received).toHaveLength(2);
     r.respond = () => ({});
 
-    const res = await ctx.app.inject({ method: 'POST', url: `${BASE}/${ep.id}/replay`, headers: { authorization: admin.auth }, payload: { since } });
+    const res = await as(admin).post(`${BASE}/${ep.id}/replay`, { since });
     expect(res.statusCode, res.body).toBe(202);
     expect(res.json()).toEqual({ queued: 1, requeued: 1, resume_since: null });
     await eventually(() => r.received.length === 4);
     const delivered = updates(r).slice(2).map((u) => u.order?.id).sort();
     expect(delivered).toEqual([missed.order_id, failed.order_id].sort());
 
-    const again = await ctx.app.inject({ method: 'POST', url: `${BASE}/${ep.id}/replay`, headers: { authorization: admin.auth }, payload: { since } });
+    const again = await as(admin).post(`${BASE}/${ep.id}/replay`, { since });
     expect(again.json()).toEqual({ queued: 0, requeued: 0, resume_since: null });
-    const backwards = await ctx.app.inject({
-      method: 'POST',
-      url: `${BASE}/${ep.id}/replay`,
-      headers: { authorization: admin.auth },
-      payload: { since, until: '2020-01-01T00:00:00Z' },
-    });
+    const backwards = await as(admin).post(`${BASE}/${ep.id}/replay`, { since, until: '2020-01-01T00:00:00Z' });
     expect(backwards.statusCode).toBe(400);
   });
 });
