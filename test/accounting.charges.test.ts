@@ -12,7 +12,7 @@ beforeAll(async () => {
   ctx = await createTestApp();
   admin = await newTenant(ctx, 'Charges carrier');
   await seedBillingEntity(ctx, admin);
-  const companyId = await newCompany(ctx, admin, { name: 'Acme', code: 'ACME', sales: { payment_term: { code: 'NET_30' } } });
+  const companyId = await newCompany(ctx, admin, { name: 'Acme', code: 'ACME', vat_number: 'BE0403019261', sales: { payment_term: { code: 'NET_30' } } });
   customer = await newClient(ctx, admin.tenantId, 'CUSTOMER', { companyId });
   orderId = await newOrder(ctx, admin, 'CH-1', 'ACME');
 });

@@ -164,14 +164,16 @@ describe('credit notes', () => {
     expect((await ok(ctx, admin.auth, 'GET', `/v1/accounting/sales-credit-note/${rest.id}`)).refund_status).toBe('REFUNDED');
   });
 
-  it('never gives back more tax than the invoice charged, even when each part rounds up', async () => {
-    // 3 × 0.10 at 5 %: the invoice's tax is round(0.015) = 0.02; each line alone would round 0.005 up to 0.01.
+  it("gives each credit note the tax of its own base × rate (EN 16931 BR-CO-17), even when the parts round up past the invoice's tax", async () => {
+    // 3 × 0.10 at 5 %: the invoice's tax is round(0.015) = 0.02; each line alone is round(0.005) = 0.01.
+    // A note's VAT must equal its base × rate for a buyer's system to accept it, so the three notes
+    // give back 0.03: capping the last at 0.00 would make an invalid credit note.
     const invoice = await finalizedInvoice([1, 2, 3].map((i) => ({ code: `L${i}`, unit_price: '0.10', tax_rate: { code: 'LOW5' } })));
     expect(invoice.total_tax).toBe('0.02');
     const notes = [];
     for (const line of invoice.line_items) notes.push(await ok(ctx, admin.auth, 'POST', `/v1/accounting/sales-invoice/${invoice.id}/credit`, { lines: [{ line_id: line.id, amount: '0.10' }] }));
-    expect(notes.map((n) => n.total_tax)).toEqual(['0.01', '0.01', '0.00']);
-    expect(notes.reduce((acc, n) => acc.plus(n.total_incl_tax), new Dec(0)).toFixed(2)).toBe(invoice.total_incl_tax);
+    expect(notes.map((n) => n.total_tax)).toEqual(['0.01', '0.01', '0.01']);
+    expect(notes.map((n) => n.total_incl_tax)).toEqual(['0.11', '0.11', '0.11']);
   });
 
   it('refuses to credit a draft and concurrent credits cannot exceed the invoice', async () => {

@@ -10,7 +10,7 @@ beforeAll(async () => {
   ctx = await createTestApp();
   admin = await newTenant(ctx, 'Paging carrier');
   await seedBillingEntity(ctx, admin);
-  await newCompany(ctx, admin, { name: 'Acme', code: 'ACME' });
+  await newCompany(ctx, admin, { name: 'Acme', code: 'ACME', vat_number: 'BE0403019261' });
 });
 afterAll(() => ctx.close());
 

@@ -17,7 +17,7 @@ beforeAll(async () => {
   ctx = await createTestApp();
   admin = await newTenant(ctx, 'Validation carrier');
   await seedBillingEntity(ctx, admin);
-  await newCompany(ctx, admin, { name: 'Acme', code: 'ACME' });
+  await newCompany(ctx, admin, { name: 'Acme', code: 'ACME', vat_number: 'BE0403019261' });
   orderId = await newOrder(ctx, admin, 'VAL-1', 'ACME');
   chargeId = (await ok(ctx, admin.auth, 'POST', `/v1/orders/order/${orderId}/charges`, { code: 'F', unit_price: 10, tax_rate: { code: 'BE21' } })).id;
 });

@@ -21,7 +21,7 @@ let subcoId: string;
 
 beforeAll(async () => {
   seeded = await seedBillingEntity(world.ctx, world.admin);
-  const acmeId = await newCompany(world.ctx, world.admin, { name: 'Acme', code: 'ACME', accounting_code: 'C-ACME' });
+  const acmeId = await newCompany(world.ctx, world.admin, { name: 'Acme', code: 'ACME', accounting_code: 'C-ACME', vat_number: 'BE0403019261' });
   customer = await newClient(world.ctx, world.admin.tenantId, 'CUSTOMER', { companyId: acmeId });
   await ok(world.ctx, world.admin.auth, 'POST', '/v1/admin/tax-rates', { code: 'BE21-P', name: 'VAT 21% purchase', percentage: '21', invoice_type: 'PURCHASE' });
   subcoId = await subcontractor(world.ctx, world.admin, 'HAUL');

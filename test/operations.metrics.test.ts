@@ -171,7 +171,7 @@ describe('GET /metrics from the database, behind a token', () => {
     expect(res.statusCode, res.body).toBe(200);
 
     await seedBillingEntity(ctx, admin);
-    await newCompany(ctx, admin, { name: 'Acme', code: 'ACME' });
+    await newCompany(ctx, admin, { name: 'Acme', code: 'ACME', vat_number: 'BE0403019261' });
     const orderId = await newOrder(ctx, admin, 'METRICS-1', 'ACME');
     await ok(ctx, admin.auth, 'POST', `/v1/orders/order/${orderId}/charges`, { code: 'F', unit_price: 10, tax_rate: { code: 'BE21' } });
     const draft = await ok(ctx, admin.auth, 'POST', '/v1/accounting/sales-invoice/from-orders', { order_ids: [orderId] });
