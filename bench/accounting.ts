@@ -7,7 +7,7 @@
  * UBL and PDF of finalized invoices. Requests go through the app in-process (`inject`), CONCURRENCY
  * at a time, so the numbers are the API's and the database's, without HTTP parsing.
  */
-import { realisticOrder } from '../test/orders.fixtures.js';
+import { realisticOrder } from '../test/orders/orders.fixtures.js';
 import { bearerHeader, machineLine, startBenchServer } from './support.js';
 
 const ORDERS = Number(process.env.BENCH_ACCOUNTING_ORDERS ?? 1000);
@@ -42,9 +42,22 @@ async function timed<T, R>(items: T[], work: (item: T) => Promise<R>): Promise<{
 }
 
 try {
-  await send('POST', '/v1/admin/billing-entities', { code: 'WB-BE', legal_name: 'Waybill Logistics NV', vat_number: 'BE0123456749', company_registration_number: '0123456749', address: { country: 'BE' } });
+  await send('POST', '/v1/admin/billing-entities', {
+    code: 'WB-BE',
+    legal_name: 'Waybill Logistics NV',
+    vat_number: 'BE0123456749',
+    company_registration_number: '0123456749',
+    address: { country: 'BE' },
+  });
   await send('POST', '/v1/admin/tax-rates', { code: 'BE21', name: 'VAT 21%', percentage: '21' });
-  await send('POST', '/v1/companies/company', { name: 'Acme', code: 'ACME', currency: 'EUR', is_customer: true, vat_number: 'BE0403019261', billing_location: { country: 'BE', city: 'Antwerpen' } });
+  await send('POST', '/v1/companies/company', {
+    name: 'Acme',
+    code: 'ACME',
+    currency: 'EUR',
+    is_customer: true,
+    vat_number: 'BE0403019261',
+    billing_location: { country: 'BE', city: 'Antwerpen' },
+  });
   const indexes = Array.from({ length: ORDERS }, (_, i) => i);
   const orders = await timed(indexes, async (i) => {
     const order = await send('POST', '/v1/orders/order/upload', realisticOrder(`BENCH-ACCT-${i}`));
@@ -70,18 +83,23 @@ try {
     await send('GET', `/v1/accounting/sync-tasks/${t.id}`);
     await send('POST', `/v1/accounting/sync-tasks/${t.id}/update-status`, { status: 'COMPLETED' });
   });
-  const files = (await Promise.all(drafts.results.slice(0, RENDERED).map((id) => send('GET', `/v1/accounting/sales-invoice/${id}/documents`)))) as unknown as Array<Array<{ download_url: string }>>;
+  const files = (await Promise.all(
+    drafts.results.slice(0, RENDERED).map((id) => send('GET', `/v1/accounting/sales-invoice/${id}/documents`)),
+  )) as unknown as Array<Array<{ download_url: string }>>;
   const ubl = await timed(files, (f) => send('GET', (f[1] as { download_url: string }).download_url));
   const pdf = await timed(files, (f) => send('GET', (f[0] as { download_url: string }).download_url));
 
-  const row = (what: string, n: number, r: { perSecond: number; seconds: number }) => `| ${what} | ${n} | ${r.seconds.toFixed(1)} | ${r.perSecond.toFixed(0)} |`;
+  const row = (what: string, n: number, r: { perSecond: number; seconds: number }) =>
+    `| ${what} | ${n} | ${r.seconds.toFixed(1)} | ${r.perSecond.toFixed(0)} |`;
   console.log(`\n${machineLine()}; PostgreSQL 15; ${CONCURRENCY} requests in flight (in-process inject)\n`);
   console.log('| Step | count | seconds | per second |\n|---|---:|---:|---:|');
   console.log(row('order upload + one charge (set-up)', ORDERS, orders));
   console.log(row('draft invoice from one order', ORDERS, drafts));
   console.log(row('finalize (number, due date, sync task, event)', ORDERS, finals));
   console.log(`| list open sync tasks (one call, default page of 1,000) | ${tasks.length} | ${(listMs / 1000).toFixed(2)} | — |`);
-  console.log(`| page through open sync tasks (${pages} pages of ${PAGE}, next_cursor) | ${paged} | ${(pageMs / 1000).toFixed(2)} | ${(paged / (pageMs / 1000)).toFixed(0)} |`);
+  console.log(
+    `| page through open sync tasks (${pages} pages of ${PAGE}, next_cursor) | ${paged} | ${(pageMs / 1000).toFixed(2)} | ${(paged / (pageMs / 1000)).toFixed(0)} |`,
+  );
   console.log(row('task detail (document inline) + COMPLETED', tasks.length, posted));
   console.log(row('UBL download (rendered on request)', RENDERED, ubl));
   console.log(row('PDF download (rendered on request)', RENDERED, pdf));

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { realisticOrder } from '../test/orders.fixtures.js';
+import { realisticOrder } from '../test/orders/orders.fixtures.js';
 import { basicHeader, bearerHeader, load, machineLine, markdownTable, startBenchServer, type Engine, type LoadOptions, type LoadResult } from './support.js';
 
 const WARM_UP_SECONDS = 2;
@@ -22,12 +22,14 @@ async function measure(options: LoadOptions): Promise<LoadResult> {
 }
 
 /** autocannon sends string bodies, so the file is base64 text: same size on the wire as binary. */
-const textFile = (bytes: number) => randomBytes(Math.ceil((bytes * 3) / 4)).toString('base64').slice(0, bytes);
+const textFile = (bytes: number) =>
+  randomBytes(Math.ceil((bytes * 3) / 4))
+    .toString('base64')
+    .slice(0, bytes);
 
 function multipartBody(content: string): string {
   return (
-    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="cmr.txt"\r\nContent-Type: text/plain\r\n\r\n` +
-    `${content}\r\n--${BOUNDARY}--\r\n`
+    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="cmr.txt"\r\nContent-Type: text/plain\r\n\r\n` + `${content}\r\n--${BOUNDARY}--\r\n`
   );
 }
 

@@ -47,7 +47,10 @@ async function pageAll(base: string, token: string): Promise<{ items: number; di
   let cursor: string | null = null;
   do {
     const query: string = cursor ? `cursor=${cursor}` : `updated_after=1970-01-01T00:00:00Z&limit=${PAGE}`;
-    const page = (await request(`${base}/v1/resources/resource?${query}${cursor ? `&limit=${PAGE}` : ''}`, token)) as { items: Array<{ row_id: string }>; next_cursor: string | null };
+    const page = (await request(`${base}/v1/resources/resource?${query}${cursor ? `&limit=${PAGE}` : ''}`, token)) as {
+      items: Array<{ row_id: string }>;
+      next_cursor: string | null;
+    };
     for (const item of page.items) distinct.add(item.row_id);
     items += page.items.length;
     cursor = page.next_cursor;
@@ -87,7 +90,10 @@ async function benchEngine(engine: Engine): Promise<Row[]> {
     let updates = 0;
     const writer = (async () => {
       while (updating) {
-        await request(`${base}/v1/resources/resource/${ids[updates % ids.length]}`, tokens[0] as string, { method: 'PATCH', body: { note: `update ${updates}` } });
+        await request(`${base}/v1/resources/resource/${ids[updates % ids.length]}`, tokens[0] as string, {
+          method: 'PATCH',
+          body: { note: `update ${updates}` },
+        });
         updates++;
       }
     })();
@@ -104,7 +110,9 @@ async function benchEngine(engine: Engine): Promise<Row[]> {
       tokens.map(async (token, c) => {
         for (let from = c * perClient; from < Math.min((c + 1) * perClient, TOTAL); from += BULK) {
           const records = Array.from({ length: Math.min(BULK, (c + 1) * perClient - from, TOTAL - from) }, (_, i) => record(from + i, 'BULK'));
-          const { results } = (await request(`${base}/v1/resources/bulk`, token, { method: 'POST', body: { records } })) as { results: Array<{ status: number }> };
+          const { results } = (await request(`${base}/v1/resources/bulk`, token, { method: 'POST', body: { records } })) as {
+            results: Array<{ status: number }>;
+          };
           if (results.some((r) => r.status !== 200)) throw new Error('a bulk record was refused');
         }
       }),

@@ -7,9 +7,20 @@
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
-import { realisticOrder } from '../test/orders.fixtures.js';
+import { realisticOrder } from '../test/orders/orders.fixtures.js';
 import {
-  bearerHeader, GET_CEILING, INSERT_CEILING, load, machineLine, markdownTable, registerCeilings, startBenchServer, type BenchServer, type Engine, type LoadOptions, type LoadResult,
+  bearerHeader,
+  GET_CEILING,
+  INSERT_CEILING,
+  load,
+  machineLine,
+  markdownTable,
+  registerCeilings,
+  startBenchServer,
+  type BenchServer,
+  type Engine,
+  type LoadOptions,
+  type LoadResult,
 } from './support.js';
 
 const CONNECTIONS = 32;
@@ -31,11 +42,23 @@ async function run(options: Scenario, duration: number): Promise<LoadResult> {
   // Every import needs its own order_identifier: autocannon replaces `[<id>]` in the body per request.
   const requests = options.rotateHeaders?.map((headers) => ({ method: options.method, headers, body: options.body }));
   const result = await autocannon({
-    url: options.url, method: options.method, headers: options.headers, body: options.body, idReplacement: true, connections: CONNECTIONS, duration, workers: 1, requests,
+    url: options.url,
+    method: options.method,
+    headers: options.headers,
+    body: options.body,
+    idReplacement: true,
+    connections: CONNECTIONS,
+    duration,
+    workers: 1,
+    requests,
   });
   return {
-    title: options.title, requestsPerSecond: Math.round(result.requests.average), p50Ms: result.latency.p50, p99Ms: result.latency.p99,
-    requests: result.requests.total, errors: result.errors + result.timeouts + result.non2xx,
+    title: options.title,
+    requestsPerSecond: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    requests: result.requests.total,
+    errors: result.errors + result.timeouts + result.non2xx,
   };
 }
 
@@ -74,7 +97,12 @@ async function benchTenant(server: BenchServer, index: number): Promise<Record<s
   const { client, clientSecret } = await auth.createClient(tenant.id, { name: 'Bench admin', role: 'TENANT' });
   const { access_token: token } = await auth.issueToken(client.client_id, clientSecret);
   const headers = { ...bearerHeader(token), 'content-type': 'application/json' };
-  const company = await server.app.inject({ method: 'POST', url: '/v1/companies/company', headers, payload: { name: 'Acme', code: 'ACME', currency: 'EUR', is_customer: true } });
+  const company = await server.app.inject({
+    method: 'POST',
+    url: '/v1/companies/company',
+    headers,
+    payload: { name: 'Acme', code: 'ACME', currency: 'EUR', is_customer: true },
+  });
   if (company.statusCode !== 200) throw new Error(`creating tenant ${index}'s customer failed: ${company.body}`);
   return headers;
 }
@@ -83,7 +111,12 @@ async function benchEngine(engine: Engine) {
   const server = await startBenchServer({ engine, extend: registerCeilings });
   try {
     const auth = { ...bearerHeader(server.admin.token), 'content-type': 'application/json' };
-    const company = await server.app.inject({ method: 'POST', url: '/v1/companies/company', headers: auth, payload: { name: 'Acme', code: 'ACME', currency: 'EUR', is_customer: true } });
+    const company = await server.app.inject({
+      method: 'POST',
+      url: '/v1/companies/company',
+      headers: auth,
+      payload: { name: 'Acme', code: 'ACME', currency: 'EUR', is_customer: true },
+    });
     if (company.statusCode !== 200) throw new Error(`creating the customer failed: ${company.body}`);
     const order = await server.app.inject({ method: 'POST', url: '/v1/orders/order/upload', headers: auth, payload: realisticOrder('BENCH-STATUS') });
     const orderId = (order.json() as { order_id: string }).order_id;
@@ -99,8 +132,21 @@ async function benchEngine(engine: Engine) {
 
     if (PARTS.has('import')) {
       const [insertCeiling, importOrder] = await measurePair(
-        { title: `${label}: one-row insert ceiling (POST, Bearer)`, url: `${server.url}${INSERT_CEILING}`, method: 'POST', headers: auth, body: '{"note":"ceiling"}' },
-        { title: `${label}: POST /v1/orders/order/upload (CREATE, 2 consignments, 4 goods)`, url: uploadUrl, method: 'POST', headers: auth, body: importBody, unique: true },
+        {
+          title: `${label}: one-row insert ceiling (POST, Bearer)`,
+          url: `${server.url}${INSERT_CEILING}`,
+          method: 'POST',
+          headers: auth,
+          body: '{"note":"ceiling"}',
+        },
+        {
+          title: `${label}: POST /v1/orders/order/upload (CREATE, 2 consignments, 4 goods)`,
+          url: uploadUrl,
+          method: 'POST',
+          headers: auth,
+          body: importBody,
+          unique: true,
+        },
       );
       results.push(insertCeiling, importOrder);
       ratios.push(`- ${label}: import / insert ceiling = **${ratio(importOrder, insertCeiling)}** (goal ≥ 0.25 on PostgreSQL)`);
@@ -120,7 +166,14 @@ async function benchEngine(engine: Engine) {
       for (let i = 1; i < TENANTS; i++) tenantHeaders.push(await benchTenant(server, i));
       const [oneTenant, manyTenants] = await measurePair(
         { title: `${label}: import, 1 tenant`, url: uploadUrl, method: 'POST', headers: auth, body: importBody, unique: true },
-        { title: `${label}: import, ${TENANTS} tenants (connections cycle through them)`, url: uploadUrl, method: 'POST', body: importBody, unique: true, rotateHeaders: tenantHeaders },
+        {
+          title: `${label}: import, ${TENANTS} tenants (connections cycle through them)`,
+          url: uploadUrl,
+          method: 'POST',
+          body: importBody,
+          unique: true,
+          rotateHeaders: tenantHeaders,
+        },
       );
       results.push(oneTenant, manyTenants);
       ratios.push(`- ${label}: import over ${TENANTS} tenants / over 1 tenant = ${ratio(manyTenants, oneTenant)}`);

@@ -50,12 +50,19 @@ async function run(args: string[], env: Record<string, string> = {}): Promise<Sa
 async function serve(dataDir: string): Promise<Sample & { stopSeconds: number }> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, [BIN, 'serve'], { cwd: ROOT, env: childEnv({ PORT: String(port), WAYBILL_DATA_DIR: dataDir, WAYBILL_WORKERS: 'true' }), stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [BIN, 'serve'], {
+    cwd: ROOT,
+    env: childEnv({ PORT: String(port), WAYBILL_DATA_DIR: dataDir, WAYBILL_WORKERS: 'true' }),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   let peak = 0;
   const poll = setInterval(() => (peak = Math.max(peak, peakMb(child.pid))), 10);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`serve exited with ${child.exitCode}`);
-    const ready = await fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.ok, () => false);
+    const ready = await fetch(`http://127.0.0.1:${port}/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) break;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
@@ -92,8 +99,20 @@ for (let round = 0; round < ROUNDS; round++) {
   }
 }
 const floor = () => median(floors);
-rows.push({ what: 'first start to /ready (empty data folder)', seconds: median(firsts.map((s) => s.seconds)), floor: median(firstFloors), peakMb: Math.max(...firsts.map((s) => s.peakMb)), goal: '≤ 3 s, ≤ 300 MB' });
-rows.push({ what: 'restart to /ready', seconds: median(restarts.map((s) => s.seconds)), floor: median(firstFloors), peakMb: Math.max(...restarts.map((s) => s.peakMb)), goal: '≤ 1 s' });
+rows.push({
+  what: 'first start to /ready (empty data folder)',
+  seconds: median(firsts.map((s) => s.seconds)),
+  floor: median(firstFloors),
+  peakMb: Math.max(...firsts.map((s) => s.peakMb)),
+  goal: '≤ 3 s, ≤ 300 MB',
+});
+rows.push({
+  what: 'restart to /ready',
+  seconds: median(restarts.map((s) => s.seconds)),
+  floor: median(firstFloors),
+  peakMb: Math.max(...restarts.map((s) => s.peakMb)),
+  goal: '≤ 1 s',
+});
 rows.push({ what: 'stop on SIGTERM (restart above)', seconds: median(restarts.map((s) => s.stopSeconds)), floor: median(firstFloors), peakMb: 0, goal: '' });
 
 // The CLI on a stopped folder that has been migrated (the server above ran on it).
@@ -112,16 +131,29 @@ try {
       ownFloors.push(await nodeFloor());
       samples.push(await run([BIN, ...args], { WAYBILL_DATA_DIR: cliDir }));
     }
-    rows.push({ what, seconds: median(samples.map((s) => s.seconds)), floor: median(ownFloors), peakMb: Math.max(...samples.map((s) => s.peakMb)), goal: '≤ 0.5 s' });
+    rows.push({
+      what,
+      seconds: median(samples.map((s) => s.seconds)),
+      floor: median(ownFloors),
+      peakMb: Math.max(...samples.map((s) => s.peakMb)),
+      goal: '≤ 0.5 s',
+    });
   }
 } finally {
   fs.rmSync(cliDir, { recursive: true, force: true });
 }
 
 const built = fs.existsSync(path.join(ROOT, 'dist/.built')) && !process.env.WAYBILL_FROM_SOURCE;
-console.log(`\n${machineLine()}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; ${built ? 'dist/' : 'sources through tsx'}; median of ${ROUNDS}; node -e '' median ${floor().toFixed(2)} s\n`);
+console.log(
+  `\n${machineLine()}; load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}; ${built ? 'dist/' : 'sources through tsx'}; median of ${ROUNDS}; node -e '' median ${floor().toFixed(2)} s\n`,
+);
 console.log("| measurement | seconds | node -e '' same rounds | ratio | peak RSS MB | goal |");
 console.log('|---|---|---|---|---|---|');
 for (const r of rows) {
-  console.log(`| ${r.what} | ${r.seconds.toFixed(2)} | ${r.floor.toFixed(2)} | ${(r.seconds / r.floor).toFixed(1)} | ${r.peakMb ? Math.round(r.peakMb) : ''} | ${r.goal} |`);
+  console.log(
+    `| ${r.what} | ${r.seconds.toFixed(2)} | ${r.floor.toFixed(2)} | ${(r.seconds / r.floor).toFixed(1)} | ${r.peakMb ? Math.round(r.peakMb) : ''} | ${r.goal} |`,
+  );
 }

@@ -109,14 +109,22 @@ export async function registerCeilings(app: App, services: Services): Promise<vo
     schema: { hide: true, body: Type.Object({ note: Type.String({ maxLength: 100 }) }) },
     handler: async (request) => {
       const tenantId = request.principal?.tenantId as string;
-      await services.db.insertInto('bench_rows' as never).values({ tenant_id: tenantId, id: randomUUID(), body: JSON.stringify(request.body) } as never).execute();
+      await services.db
+        .insertInto('bench_rows' as never)
+        .values({ tenant_id: tenantId, id: randomUUID(), body: JSON.stringify(request.body) } as never)
+        .execute();
       return { ok: true };
     },
   });
   app.get(GET_CEILING, {
     schema: { hide: true, params: Type.Object({ id: Type.String({ format: 'uuid' }) }) },
     handler: async (request) =>
-      services.db.selectFrom('bench_rows' as never).selectAll().where('tenant_id' as never, '=', request.principal?.tenantId as never).where('id' as never, '=', request.params.id as never).executeTakeFirstOrThrow(),
+      services.db
+        .selectFrom('bench_rows' as never)
+        .selectAll()
+        .where('tenant_id' as never, '=', request.principal?.tenantId as never)
+        .where('id' as never, '=', request.params.id as never)
+        .executeTakeFirstOrThrow(),
   });
 }
 
@@ -179,8 +187,10 @@ export function markdownTable(results: LoadResult[]): string {
 /** One line naming the machine, for the benchmark page. */
 export function machineLine(): string {
   const cpus = os.cpus();
-  return `${new Date().toISOString().slice(0, 10)}, ${cpus.length} × ${cpus[0]?.model.trim() ?? 'CPU'}, ` +
-    `${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}, ${os.type()} ${os.release()}`;
+  return (
+    `${new Date().toISOString().slice(0, 10)}, ${cpus.length} × ${cpus[0]?.model.trim() ?? 'CPU'}, ` +
+    `${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}, ${os.type()} ${os.release()}`
+  );
 }
 
 /** `Authorization` header for a Bearer token. */
@@ -192,7 +202,10 @@ function cpuSeconds(pids: Record<string, number[]>): Record<string, number> {
   const tick = 100; // USER_HZ on Linux
   const read = (pid: number) => {
     try {
-      const fields = fsSync.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+      const fields = fsSync
+        .readFileSync(`/proc/${pid}/stat`, 'utf8')
+        .replace(/^.*\) /, '')
+        .split(' ');
       return (Number(fields[11]) + Number(fields[12])) / tick;
     } catch {
       return 0; // the process ended meanwhile

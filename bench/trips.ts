@@ -11,8 +11,18 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
-import { realisticOrder } from '../test/orders.fixtures.js';
-import { basicHeader, bearerHeader, INSERT_CEILING, machineLine, markdownTable, registerCeilings, startBenchServer, type BenchServer, type LoadResult } from './support.js';
+import { realisticOrder } from '../test/orders/orders.fixtures.js';
+import {
+  basicHeader,
+  bearerHeader,
+  INSERT_CEILING,
+  machineLine,
+  markdownTable,
+  registerCeilings,
+  startBenchServer,
+  type BenchServer,
+  type LoadResult,
+} from './support.js';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const SECONDS = Number(process.env.BENCH_DURATION ?? 10);
@@ -41,7 +51,12 @@ async function setUp(server: BenchServer): Promise<World> {
   const company = (body: object) => call(server, admin, 'POST', '/v1/companies/company', { currency: 'EUR', ...body });
   const customerId = (await company({ name: 'Acme', code: 'ACME', is_customer: true })).id as string;
   const subcoId = (await company({ name: 'Haulers', code: 'HAUL', is_subcontractor: true })).id as string;
-  const { client, clientSecret } = await server.services.auth.createClient(server.admin.tenantId, { name: 'Haulers app', role: 'SUBCONTRACTOR', kind: 'WEBHOOK', companyId: subcoId });
+  const { client, clientSecret } = await server.services.auth.createClient(server.admin.tenantId, {
+    name: 'Haulers app',
+    role: 'SUBCONTRACTOR',
+    kind: 'WEBHOOK',
+    companyId: subcoId,
+  });
   const stopIds: string[] = [];
   for (let t = 0; t < ORDERS / ORDERS_PER_TRIP; t++) {
     const tripStops: string[] = [];
@@ -70,7 +85,10 @@ function etaUpdates(stopIds: string[], batch: number): object {
   for (let i = 0; i < batch; i++) {
     const at = Date.UTC(2027, 0, 1) + ++n * 1000;
     const stopId = stopIds[(n * stride) % stopIds.length] as string;
-    updates.push({ stop: { id: stopId, eta_start: new Date(at + 3_600_000).toISOString(), eta_end: new Date(at + 5_400_000).toISOString() }, event_time: new Date(at).toISOString() });
+    updates.push({
+      stop: { id: stopId, eta_start: new Date(at + 3_600_000).toISOString(), eta_end: new Date(at + 5_400_000).toISOString() },
+      event_time: new Date(at).toISOString(),
+    });
   }
   return { updates };
 }
@@ -81,7 +99,12 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
  * CONNECTIONS requests in flight for `seconds`, each body made fresh by `body()`; `check` tells a
  * good answer. The same driver serves the ceiling, so both carry the same client cost.
  */
-async function drive(world: World, title: string, target: { url: string; headers: Record<string, string>; body: () => object; check: (answer: string) => boolean }, seconds: number): Promise<LoadResult> {
+async function drive(
+  world: World,
+  title: string,
+  target: { url: string; headers: Record<string, string>; body: () => object; check: (answer: string) => boolean },
+  seconds: number,
+): Promise<LoadResult> {
   const pool = new Pool(world.server.url, { connections: CONNECTIONS });
   const latencies: number[] = [];
   let errors = 0;
@@ -100,7 +123,14 @@ async function drive(world: World, title: string, target: { url: string; headers
   const elapsed = (performance.now() - begun) / 1000;
   await pool.close();
   latencies.sort((a, b) => a - b);
-  return { title, requestsPerSecond: Math.round(latencies.length / elapsed), p50Ms: Math.round(percentile(latencies, 50)), p99Ms: Math.round(percentile(latencies, 99)), requests: latencies.length, errors };
+  return {
+    title,
+    requestsPerSecond: Math.round(latencies.length / elapsed),
+    p50Ms: Math.round(percentile(latencies, 50)),
+    p99Ms: Math.round(percentile(latencies, 99)),
+    requests: latencies.length,
+    errors,
+  };
 }
 
 /** Status updates in batches of `batch` beside the insert ceiling, alternating A B, B A after a warm-up. */
@@ -119,15 +149,24 @@ async function throughput(world: World, batch: number): Promise<{ rows: LoadResu
   const combine = (rs: LoadResult[]): LoadResult => ({
     title: `PostgreSQL: ${rs[0]?.title ?? ''}`,
     requestsPerSecond: Math.round(rs.reduce((s, x) => s + x.requestsPerSecond, 0) / rs.length),
-    p50Ms: percentile(rs.map((x) => x.p50Ms).sort((a, b) => a - b), 50),
-    p99Ms: percentile(rs.map((x) => x.p99Ms).sort((a, b) => a - b), 50),
+    p50Ms: percentile(
+      rs.map((x) => x.p50Ms).sort((a, b) => a - b),
+      50,
+    ),
+    p99Ms: percentile(
+      rs.map((x) => x.p99Ms).sort((a, b) => a - b),
+      50,
+    ),
     requests: rs.reduce((s, x) => s + x.requests, 0),
     errors: rs.reduce((s, x) => s + x.errors, 0),
   });
   const [insert, updates] = [combine(runs[0]), combine(runs[1])];
   // From the request count, not the rounded rate: a batch of 50 takes seconds.
   const perSecond = Math.round((updates.requests * batch) / (runs[1].length * round));
-  return { rows: [insert, updates], line: `- batches of ${batch}: **${perSecond} updates/s** = ${(perSecond / insert.requestsPerSecond).toFixed(2)} × the insert ceiling (${insert.requestsPerSecond} rows/s)` };
+  return {
+    rows: [insert, updates],
+    line: `- batches of ${batch}: **${perSecond} updates/s** = ${(perSecond / insert.requestsPerSecond).toFixed(2)} × the insert ceiling (${insert.requestsPerSecond} rows/s)`,
+  };
 }
 
 /**

@@ -131,9 +131,24 @@ function percentile(values: number[], p: number): number {
  * right before its drain.
  */
 async function rawCeiling(receiver: ReceiverProcess): Promise<number> {
-  const body = JSON.stringify({ id: crypto.randomUUID(), position: 1, type: 'company.created', entity_type: 'company', entity_id: crypto.randomUUID(), payload: { name: 'x'.repeat(300) } });
+  const body = JSON.stringify({
+    id: crypto.randomUUID(),
+    position: 1,
+    type: 'company.created',
+    entity_type: 'company',
+    entity_id: crypto.randomUUID(),
+    payload: { name: 'x'.repeat(300) },
+  });
   const run = (duration: number) =>
-    autocannon({ url: receiver.url(), method: 'POST', body, headers: { 'content-type': 'application/json', 'x-probe': '1' }, connections: 10, duration, workers: 1 });
+    autocannon({
+      url: receiver.url(),
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', 'x-probe': '1' },
+      connections: 10,
+      duration,
+      workers: 1,
+    });
   await run(2);
   return Math.round((await run(CEILING_SECONDS)).requests.average);
 }
@@ -155,7 +170,11 @@ async function clientCeiling(receiver: ReceiverProcess): Promise<{ rate: number;
     while (next < total) {
       const n = next++;
       const body = JSON.stringify({ id: crypto.randomUUID(), type: 'bench.client', entity_id: crypto.randomUUID(), payload: { n, note: 'x'.repeat(200) } });
-      const result = await client.post(receiver.url(), body, { 'content-type': 'application/json', 'x-probe': '1', ...signedHeaders(`msg_${n}`, new Date(), body, [secret]) });
+      const result = await client.post(receiver.url(), body, {
+        'content-type': 'application/json',
+        'x-probe': '1',
+        ...signedHeaders(`msg_${n}`, new Date(), body, [secret]),
+      });
       if (result.statusCode !== 200) throw new Error(`client ceiling: ${result.error ?? result.statusCode}`);
     }
   };
@@ -231,7 +250,9 @@ async function serveProcess(databaseUrl: string): Promise<ChildProcess> {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   for (let tries = 0; ; tries++) {
-    const ready = await fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.ok).catch(() => false);
+    const ready = await fetch(`http://127.0.0.1:${port}/ready`)
+      .then((r) => r.ok)
+      .catch(() => false);
     if (ready) return child;
     if (tries > 600 || child.exitCode !== null) throw new Error('waybill serve did not become ready');
     await sleep(100);
@@ -412,7 +433,9 @@ async function benchEngine(engine: Engine, receiver: ReceiverProcess) {
       await sleep(1_000);
       const loaded = await probeLatency(server, receiver, PROBES, 20);
       const result = await loadRun;
-      latency.push(`| ${label}: under order-import load | ${loaded.p50} | ${loaded.p99} | ${Math.round(result.requests.average)} imports/s (${result.non2xx + result.errors} errors) |`);
+      latency.push(
+        `| ${label}: under order-import load | ${loaded.p50} | ${loaded.p99} | ${Math.round(result.requests.average)} imports/s (${result.non2xx + result.errors} errors) |`,
+      );
     } finally {
       await engineHandle.stop();
       await server.stop();
@@ -428,7 +451,9 @@ try {
   const throughput: string[] = [];
   const client = await clientCeiling(receiver);
   const clientRaw = await rawCeiling(receiver);
-  throughput.push(`| Waybill's HTTP client alone: ${BURST} signed POSTs, 8 in flight, no database | ${client.rate} req/s | ${clientRaw} req/s | ${(client.rate / clientRaw).toFixed(2)} × | — | ${client.cpuUs} / — / — |`);
+  throughput.push(
+    `| Waybill's HTTP client alone: ${BURST} signed POSTs, 8 in flight, no database | ${client.rate} req/s | ${clientRaw} req/s | ${(client.rate / clientRaw).toFixed(2)} × | — | ${client.cpuUs} / — / — |`,
+  );
   const latency: string[] = [];
   for (const engine of engines) {
     const result = await benchEngine(engine, receiver);
@@ -439,7 +464,9 @@ try {
     for (const n of [1, 2]) processRows.push(await drainWithProcesses(receiver, n));
   }
   console.log(`\nMeasured ${machineLine()}\n`);
-  console.log('| Scenario | delivered | raw ceiling just before | ratio | committing the events / draining them | CPU µs per delivery: Waybill / PostgreSQL / receiver |\n|---|---:|---:|---:|---:|---:|');
+  console.log(
+    '| Scenario | delivered | raw ceiling just before | ratio | committing the events / draining them | CPU µs per delivery: Waybill / PostgreSQL / receiver |\n|---|---:|---:|---:|---:|---:|',
+  );
   console.log(throughput.join('\n'));
   console.log('\nThe API while a burst drains (GET /me every 10 ms, same process as the engine):\n');
   console.log('| Engine and burst | before the drain: p50 / p99 ms | during the drain: p50 / p99 ms |\n|---|---:|---:|');

@@ -1,5 +1,5 @@
 /**
- * Writes docs/events.md from the event catalog: `npm run docs:events`. test/events.catalog.test.ts
+ * Writes docs/events.md from the event catalog: `npm run docs:events`. test/events/events.catalog.test.ts
  * fails when the committed file differs from what this writes.
  */
 import { writeFileSync } from 'node:fs';

@@ -51,7 +51,11 @@ while (queue.length) {
   keep[name] = strip(all[name]);
   queue.push(...refsOf(all[name]));
 }
-const sorted = Object.fromEntries(Object.keys(keep).sort().map((k) => [k, keep[k]]));
+const sorted = Object.fromEntries(
+  Object.keys(keep)
+    .sort()
+    .map((k) => [k, keep[k]]),
+);
 fs.mkdirSync(path.dirname(target), { recursive: true });
 fs.writeFileSync(target, JSON.stringify({ source: 'qargo-tms-openapi.yml (schemas only, prose removed)', schemas: sorted }, null, 1) + '\n');
 console.log(`wrote ${Object.keys(sorted).length} schemas to ${path.relative(root, target)}`);

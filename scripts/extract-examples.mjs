@@ -17,7 +17,15 @@ const contract = YAML.parse(fs.readFileSync(source, 'utf8'));
 const guide = contract.info.description;
 const PROSE = new Set(['description', 'title', 'example', 'examples']);
 const strip = (node) =>
-  Array.isArray(node) ? node.map(strip) : node && typeof node === 'object' ? Object.fromEntries(Object.entries(node).filter(([k]) => !PROSE.has(k)).map(([k, v]) => [k, strip(v)])) : node;
+  Array.isArray(node)
+    ? node.map(strip)
+    : node && typeof node === 'object'
+      ? Object.fromEntries(
+          Object.entries(node)
+            .filter(([k]) => !PROSE.has(k))
+            .map(([k, v]) => [k, strip(v)]),
+        )
+      : node;
 const BLOCK = /```[a-z]*[^\n]*\n([\s\S]*?)```/g;
 
 const examples = [];
@@ -28,7 +36,12 @@ for (const match of guide.matchAll(BLOCK)) {
   } catch {
     continue;
   }
-  const kind = typeof body.order_identifier === 'string' || body.operation ? 'order' : Array.isArray(body.updates) && body.updates.some((u) => u.match || u.consignment) ? 'partial-order-update' : undefined;
+  const kind =
+    typeof body.order_identifier === 'string' || body.operation
+      ? 'order'
+      : Array.isArray(body.updates) && body.updates.some((u) => u.match || u.consignment)
+        ? 'partial-order-update'
+        : undefined;
   if (!kind) continue;
   const name = kind === 'order' ? `${body.operation} ${body.order_identifier}` : `partial update of ${body.updates.length} order(s)`;
   examples.push({ name: `#${examples.length + 1} ${name}`, kind, body });
@@ -43,5 +56,8 @@ for (const [route, operations] of Object.entries(contract.paths)) {
   }
 }
 fs.mkdirSync(path.dirname(target), { recursive: true });
-fs.writeFileSync(target, JSON.stringify({ source: 'qargo-tms-openapi.yml (guide examples and response schemas, data only)', examples, responses }, null, 1) + '\n');
+fs.writeFileSync(
+  target,
+  JSON.stringify({ source: 'qargo-tms-openapi.yml (guide examples and response schemas, data only)', examples, responses }, null, 1) + '\n',
+);
 console.log(`wrote ${examples.length} examples to ${path.relative(root, target)}`);

@@ -85,7 +85,10 @@ function decimal(env: Env, name: string, fallback: number, min: number): number 
 }
 
 function list(env: Env, name: string): string[] {
-  return (env[name] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return (env[name] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** A 32-byte key given in base64, or undefined when the variable is unset. */

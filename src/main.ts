@@ -47,7 +47,15 @@ function resolve(argv: string[]): { spec: CommandSpec; values: Record<string, st
       return undefined;
     }
     if (group && wantsHelp) return void out(commandHelp(group));
-    if (group) throw new UsageError(second ? `unknown command "${first} ${second}"` : `"${first}" needs a command: ${COMMANDS.filter((c) => c.name.startsWith(`${first} `)).map((c) => c.name.split(' ')[1]).join(', ')}`, group);
+    if (group)
+      throw new UsageError(
+        second
+          ? `unknown command "${first} ${second}"`
+          : `"${first}" needs a command: ${COMMANDS.filter((c) => c.name.startsWith(`${first} `))
+              .map((c) => c.name.split(' ')[1])
+              .join(', ')}`,
+        group,
+      );
     throw new UsageError(`unknown command "${first}"`);
   }
   const words = spec.name.split(' ').length;
@@ -58,7 +66,8 @@ function resolve(argv: string[]): { spec: CommandSpec; values: Record<string, st
     throw parseFailure(err, spec.name);
   }
   if (parsed.values.help) return void out(commandHelp(spec.name));
-  if (parsed.positionals.length > spec.args.length) throw new UsageError(`unexpected argument "${parsed.positionals[spec.args.length]}" for ${spec.name}`, spec.name);
+  if (parsed.positionals.length > spec.args.length)
+    throw new UsageError(`unexpected argument "${parsed.positionals[spec.args.length]}" for ${spec.name}`, spec.name);
   const missing = spec.args[parsed.positionals.length];
   if (missing) throw new UsageError(`${spec.name} needs <${missing}>`, spec.name);
   const values = parsed.values as Record<string, string | undefined>;

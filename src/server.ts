@@ -99,9 +99,7 @@ export async function startServer(config: Config, progress: Progress = toStdout)
 
 async function listenAndRun(config: Config, database: DatabaseHandle, services: Services, app: App, progress: Progress): Promise<RunningServer> {
   const bootstrap =
-    config.bootstrapClientId && config.bootstrapClientSecret
-      ? { clientId: config.bootstrapClientId, clientSecret: config.bootstrapClientSecret }
-      : undefined;
+    config.bootstrapClientId && config.bootstrapClientSecret ? { clientId: config.bootstrapClientId, clientSecret: config.bootstrapClientSecret } : undefined;
   const created = await services.auth.bootstrap(bootstrap);
   if (created && !bootstrap) {
     // Printed once, on the first start of an empty database: the only way to get in without the CLI.
@@ -119,7 +117,8 @@ async function listenAndRun(config: Config, database: DatabaseHandle, services: 
     const listener = services.companies.watchChanges(database.databaseUrl, (err) => app.log.warn({ err }, 'company change listener failed'));
     workers.push({ stop: () => listener.close() });
   }
-  if (config.runWorkers) workers.push(services.webhooks.startEngine((err) => app.log.error({ err }, 'webhook worker step failed'), deliveryObserver(app.metrics, app.log)));
+  if (config.runWorkers)
+    workers.push(services.webhooks.startEngine((err) => app.log.error({ err }, 'webhook worker step failed'), deliveryObserver(app.metrics, app.log)));
   progress(`listening on ${url} (${database.engine === 'pglite' ? 'PGlite' : 'PostgreSQL'}${config.runWorkers ? ', webhook workers on' : ''})`);
 
   let stopping: Promise<void> | undefined;

@@ -59,7 +59,28 @@ export async function createServices(deps: { config: Config; database: DatabaseH
   });
   // Each module's schemas and routes, registered by app.ts in this order (it is openapi.json's order).
   const modules = { companies: companiesMod, resources: resourcesMod, documents: documentsMod, orders: ordersMod, trips: tripsMod, tracking: trackingMod };
-  return { config, database: deps.database, db, bus, box, auth, companies, resources, unavailability, validities, orders, trips, tracking, events, webhooks, documents, orderDocuments, companyDocuments, accounting, modules };
+  return {
+    config,
+    database: deps.database,
+    db,
+    bus,
+    box,
+    auth,
+    companies,
+    resources,
+    unavailability,
+    validities,
+    orders,
+    trips,
+    tracking,
+    events,
+    webhooks,
+    documents,
+    orderDocuments,
+    companyDocuments,
+    accounting,
+    modules,
+  };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;

@@ -28,7 +28,9 @@ export class BackupError extends Error {}
 
 function refusePostgres(config: Config, verb: string): void {
   if (config.databaseUrl) {
-    throw new BackupError(`waybill ${verb} is for the embedded database; with DATABASE_URL use pg_dump / pg_restore and copy the blob folder (see docs/operations.md)`);
+    throw new BackupError(
+      `waybill ${verb} is for the embedded database; with DATABASE_URL use pg_dump / pg_restore and copy the blob folder (see docs/operations.md)`,
+    );
   }
 }
 

@@ -32,13 +32,13 @@ async function withServices<T>(config: Config, work: (services: Services) => Pro
 
 async function tenantIdFor(services: Services, given: string | undefined): Promise<string> {
   if (given) {
-    const exists = isUuid(given) &&
-      (await services.db.selectFrom('tenants').select('id').where('id', '=', given).executeTakeFirst());
+    const exists = isUuid(given) && (await services.db.selectFrom('tenants').select('id').where('id', '=', given).executeTakeFirst());
     if (!exists) throw new CliFailure(`No tenant ${given}`);
     return given;
   }
   const tenants = await services.db.selectFrom('tenants').select('id').limit(2).execute();
-  if (tenants.length !== 1) throw new CliFailure(tenants.length ? 'Several tenants exist: pass --tenant <id>' : 'No tenant yet: run `waybill tenant create` first');
+  if (tenants.length !== 1)
+    throw new CliFailure(tenants.length ? 'Several tenants exist: pass --tenant <id>' : 'No tenant yet: run `waybill tenant create` first');
   return (tenants[0] as { id: string }).id;
 }
 
@@ -58,7 +58,9 @@ async function serve(config: Config): Promise<void> {
     say(`stopping (${signal}): no new requests; finishing those in flight and webhook deliveries, for at most ${config.shutdownGraceMs} ms …`);
     const started = Date.now();
     const deadline = setTimeout(() => {
-      process.stderr.write(`waybill: still busy after the ${config.shutdownGraceMs} ms grace period (WAYBILL_SHUTDOWN_GRACE_MS): exiting with work unfinished\n`);
+      process.stderr.write(
+        `waybill: still busy after the ${config.shutdownGraceMs} ms grace period (WAYBILL_SHUTDOWN_GRACE_MS): exiting with work unfinished\n`,
+      );
       process.exit(1);
     }, config.shutdownGraceMs);
     server.stop().then(

@@ -86,7 +86,7 @@ export function mainHelp(): string {
     ...COMMANDS.map(entry),
     '',
     'Options:',
-    '  -h, --help                       Show this help, or a command\'s (waybill client create --help)',
+    "  -h, --help                       Show this help, or a command's (waybill client create --help)",
     '  -v, --version                    Print the version',
     '',
     FOOTER,

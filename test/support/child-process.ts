@@ -59,8 +59,14 @@ export function collect(child: ChildProcess): { output: () => Finished; exited: 
     append(String(chunk));
     for (const watcher of [...watchers]) watcher();
   };
-  child.stdout?.on('data', onData((s) => (stdout += s)));
-  child.stderr?.on('data', onData((s) => (stderr += s)));
+  child.stdout?.on(
+    'data',
+    onData((s) => (stdout += s)),
+  );
+  child.stderr?.on(
+    'data',
+    onData((s) => (stderr += s)),
+  );
   const output = () => ({ code: child.exitCode, signal: child.signalCode, stdout, stderr });
   const exited = new Promise<Finished>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
   /** Resolves once stdout or stderr shows `text`; rejects if the process exits first. */

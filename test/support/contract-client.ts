@@ -28,7 +28,6 @@ const AREAS = {
 } as const;
 export type Area = keyof typeof AREAS;
 
-
 /** The contract operations whose success is an empty 204, so the extract of response schemas lacks them. */
 const NO_CONTENT = [
   'delete /v1/companies/company/{id}',

@@ -8,7 +8,11 @@ import { newCompany, type Client } from './app.js';
  */
 
 export type Json = Record<string, unknown>;
-export interface Example { name: string; kind: 'order' | 'partial-order-update'; body: Json }
+export interface Example {
+  name: string;
+  kind: 'order' | 'partial-order-update';
+  body: Json;
+}
 
 const extract = JSON.parse(readFileSync(new URL('../contract/order-examples.json', import.meta.url), 'utf8')) as {
   examples: Example[];

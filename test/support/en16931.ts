@@ -46,7 +46,9 @@ function compiled(stylesheet: string): unknown {
 
 /** The failed asserts of an SVRL report as `RULE-ID: text`; warnings left out unless asked for. */
 async function failures(stylesheet: string, xml: string, withWarnings: boolean): Promise<string[]> {
-  const result = (await SaxonJS.transform({ stylesheetInternal: compiled(stylesheet), sourceText: xml, destination: 'serialized' }, 'async')) as { principalResult: string };
+  const result = (await SaxonJS.transform({ stylesheetInternal: compiled(stylesheet), sourceText: xml, destination: 'serialized' }, 'async')) as {
+    principalResult: string;
+  };
   return [...result.principalResult.matchAll(/<svrl:failed-assert([^>]*)>[\s\S]*?<svrl:text>([\s\S]*?)<\/svrl:text>/g)]
     .filter((m) => withWarnings || !/flag="warning"/.test(m[1] as string))
     .map((m) => `${/id="([^"]+)"/.exec(m[1] as string)?.[1] ?? '?'}: ${m[2]?.trim()}`);

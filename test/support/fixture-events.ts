@@ -20,14 +20,12 @@ export const fixtureEvents = declareEvents('test fixtures', {
 /** The webhook bench's spread of event types, `bench.e0` … `bench.e49`. */
 export const benchEvents = declareEvents(
   'bench fixtures',
-  Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`bench.e${i}`, { entityType: 'bench', summary: 'A benchmark event.', payload: any, families: [] }])) as Record<
-    `bench.e${number}`,
-    ReturnType<typeof thing>
-  >,
+  Object.fromEntries(
+    Array.from({ length: 50 }, (_, i) => [`bench.e${i}`, { entityType: 'bench', summary: 'A benchmark event.', payload: any, families: [] }]),
+  ) as Record<`bench.e${number}`, ReturnType<typeof thing>>,
 );
 
 declare module '../../src/platform/events/catalog.js' {
-   
   interface EventPayloads extends PayloadsOf<typeof fixtureEvents>, PayloadsOf<typeof benchEvents> {}
 }
 

@@ -8,7 +8,13 @@ const charge = (summary: string) => ({
   families: [],
 });
 
-const documentPayload = Type.Object({ id: Type.String(), kind: Type.String(), name: Nullable(Type.String()), status: Type.String(), payment_status: Nullable(Type.String()) });
+const documentPayload = Type.Object({
+  id: Type.String(),
+  kind: Type.String(),
+  name: Nullable(Type.String()),
+  status: Type.String(),
+  payment_status: Nullable(Type.String()),
+});
 const billing = <K extends string>(kind: K, title: string) => {
   const at = (what: string, summary: string, families: ReadonlyArray<'accounting_visibility'> = ['accounting_visibility']) => ({
     entityType: kind,
@@ -27,7 +33,13 @@ const billing = <K extends string>(kind: K, title: string) => {
 const eInvoice = (kind: string, title: string) => ({
   entityType: kind,
   summary: `An e-invoice was received and drafted as a ${title}; \`match_status\` and \`differences\` compare it with the expected purchase.`,
-  payload: Type.Object({ id: Type.String(), external_name: Nullable(Type.String()), supplier_id: Type.String(), match_status: Type.String(), differences: Type.Array(Type.Unknown()) }),
+  payload: Type.Object({
+    id: Type.String(),
+    external_name: Nullable(Type.String()),
+    supplier_id: Type.String(),
+    match_status: Type.String(),
+    differences: Type.Array(Type.Unknown()),
+  }),
   families: [],
 });
 

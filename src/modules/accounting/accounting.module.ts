@@ -29,7 +29,15 @@ import { createTasksService, queuePostTask } from './sync/sync.service.js';
  * documents core gets what purchase and the sync queue add as hooks, so it imports neither.
  * `blobs` and `maxBytes`: where files received with e-invoices are kept, and how large one may be (the documents module's limit).
  */
-export function createAccounting(deps: { db: Db; bus: EventBus; orders: OrdersService; companies: CompaniesService; trips: TripsForBilling; blobs: BlobStore; maxBytes: number }) {
+export function createAccounting(deps: {
+  db: Db;
+  bus: EventBus;
+  orders: OrdersService;
+  companies: CompaniesService;
+  trips: TripsForBilling;
+  blobs: BlobStore;
+  maxBytes: number;
+}) {
   const reference = createReferenceService({ db: deps.db });
   const charges = createChargesService({ ...deps, reference });
   const billing = createBillingService({ ...deps, hooks: { purchaseOutput: purchaseDocumentOutput, assertMatched, queuePostTask } });

@@ -3,8 +3,17 @@ import { principalOf } from '../../platform/http/auth.js';
 import { IdParams, readErrors as readErrorsOf, writeErrors as writeErrorsOf } from '../../platform/http/schemas.js';
 import { ref, type App } from '../../platform/http/types.js';
 import {
-  CreditInput, CustomFieldsPatch, DocumentFileList, FinalizeInput, InvoiceOrdersInput, PaymentStatusUpdate, RefundStatusUpdate, SalesCreditNoteInput,
-  SalesCreditNoteOutput, SalesInvoiceInput, SalesInvoiceOutput,
+  CreditInput,
+  CustomFieldsPatch,
+  DocumentFileList,
+  FinalizeInput,
+  InvoiceOrdersInput,
+  PaymentStatusUpdate,
+  RefundStatusUpdate,
+  SalesCreditNoteInput,
+  SalesCreditNoteOutput,
+  SalesInvoiceInput,
+  SalesInvoiceOutput,
 } from './documents/documents.schemas.js';
 import { contentDisposition } from '../../platform/http/file-names.js';
 import type { BillingService } from './documents/documents.service.js';
@@ -200,7 +209,8 @@ export function billingRoutes(app: App, deps: { billing: BillingService<Purchase
       operationId: 'downloadBillingFile',
       tags: TAGS,
       summary: 'Download an invoice or credit note file (Waybill)',
-      description: 'The PDF or the UBL 2.1 / Peppol BIS Billing 3.0 XML of a finalized document, or a file received with an e-invoice byte for byte, as listed by its `/documents`.',
+      description:
+        'The PDF or the UBL 2.1 / Peppol BIS Billing 3.0 XML of a finalized document, or a file received with an e-invoice byte for byte, as listed by its `/documents`.',
       params: IdParams,
       response: {
         200: {

@@ -1,7 +1,15 @@
 import type { Static } from '@sinclair/typebox';
-import type { ApiClientListSchema, ApiClientSchema, CreatedApiClientSchema, MeSchema, NewApiClientSchema, TokenRequestSchema, TokenSchema } from './auth.schemas.js';
+import type {
+  ApiClientListSchema,
+  ApiClientSchema,
+  CreatedApiClientSchema,
+  MeSchema,
+  NewApiClientSchema,
+  TokenRequestSchema,
+  TokenSchema,
+} from './auth.schemas.js';
 
-/** Examples for the OpenAPI document, recorded from a run of the API (test/openapi.examples.test.ts sends the request examples). */
+/** Examples for the OpenAPI document, recorded from a run of the API (test/app/openapi.examples.test.ts sends the request examples). */
 
 export const tokenFormExample = {
   grant_type: 'client_credentials',
@@ -10,7 +18,8 @@ export const tokenFormExample = {
 } satisfies Static<typeof TokenRequestSchema>;
 
 export const tokenExample = {
-  access_token: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0aWQiOiJhMGQ3MjY2OS01NTRlLTQwZWEtYjlhYi0yYWJmOGEwZTMxNDEiLCJyb2xlIjoiVEVOQU5UIiwiaXNzIjoid2F5YmlsbCIsInN1YiI6ImYyM2NjZDVmLTFiNzUtNDAzMi1iOGU1LWM0ODVkY2YzNjYzZCIsImp0aSI6ImM3MWIxNGU4LTUyMDMtNDVkZS1hNGQxLWFhNjQ1MDk4YTcxYiIsImlhdCI6MTc5NjA3MDEyMywiZXhwIjoxNzk2MDczNzIzfQ.x6A_b2s12_sqcGzLqXlCSET0KSqBqfMjxAkaNpmZnPA',
+  access_token:
+    'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0aWQiOiJhMGQ3MjY2OS01NTRlLTQwZWEtYjlhYi0yYWJmOGEwZTMxNDEiLCJyb2xlIjoiVEVOQU5UIiwiaXNzIjoid2F5YmlsbCIsInN1YiI6ImYyM2NjZDVmLTFiNzUtNDAzMi1iOGU1LWM0ODVkY2YzNjYzZCIsImp0aSI6ImM3MWIxNGU4LTUyMDMtNDVkZS1hNGQxLWFhNjQ1MDk4YTcxYiIsImlhdCI6MTc5NjA3MDEyMywiZXhwIjoxNzk2MDczNzIzfQ.x6A_b2s12_sqcGzLqXlCSET0KSqBqfMjxAkaNpmZnPA',
   token_type: 'bearer',
   expires_in: 3600,
 } satisfies Static<typeof TokenSchema>;
@@ -54,7 +63,8 @@ export const apiClientListExample = {
       revoked_at: null,
     },
   ],
-  next_cursor: 'eyJmaWx0ZXJzIjp7InRlbmFudCI6ImEwZDcyNjY5LTU1NGUtNDBlYS1iOWFiLTJhYmY4YTBlMzE0MSJ9LCJhZnRlciI6eyJ0cyI6IjIwMjYtMTEtMzBUMjA6MjI6MDMuMzk1WiIsImlkIjoiZjIzY2NkNWYtMWI3NS00MDMyLWI4ZTUtYzQ4NWRjZjM2NjNkIn19',
+  next_cursor:
+    'eyJmaWx0ZXJzIjp7InRlbmFudCI6ImEwZDcyNjY5LTU1NGUtNDBlYS1iOWFiLTJhYmY4YTBlMzE0MSJ9LCJhZnRlciI6eyJ0cyI6IjIwMjYtMTEtMzBUMjA6MjI6MDMuMzk1WiIsImlkIjoiZjIzY2NkNWYtMWI3NS00MDMyLWI4ZTUtYzQ4NWRjZjM2NjNkIn19',
 } satisfies Static<typeof ApiClientListSchema>;
 
 const { client_secret: _shownOnce, ...createdApiClient } = createdApiClientExample;

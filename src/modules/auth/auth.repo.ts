@@ -13,7 +13,10 @@ export async function findTenant(db: Executor, id: string) {
 }
 
 export async function countTenants(db: Executor): Promise<number> {
-  const row = await db.selectFrom('tenants').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('tenants')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -22,9 +25,7 @@ export async function insertApiClient(db: Executor, row: Omit<ApiClientTable, 'c
 }
 
 export async function findApiClientByClientId(db: Executor, clientId: string) {
-  return db.selectFrom('api_clients').selectAll().where('client_id', '=', clientId).executeTakeFirst() as Promise<
-    ApiClientRow | undefined
-  >;
+  return db.selectFrom('api_clients').selectAll().where('client_id', '=', clientId).executeTakeFirst() as Promise<ApiClientRow | undefined>;
 }
 
 export async function findApiClientByRowId(db: Executor, id: string) {
@@ -32,12 +33,9 @@ export async function findApiClientByRowId(db: Executor, id: string) {
 }
 
 export async function findApiClient(db: Executor, tenantId: string, id: string) {
-  return db
-    .selectFrom('api_clients')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', id)
-    .executeTakeFirst() as Promise<ApiClientRow | undefined>;
+  return db.selectFrom('api_clients').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst() as Promise<
+    ApiClientRow | undefined
+  >;
 }
 
 export async function listApiClients(db: Executor, tenantId: string | undefined, after: { ts: Date; id: string } | undefined, limit: number) {
@@ -46,7 +44,11 @@ export async function listApiClients(db: Executor, tenantId: string | undefined,
   if (after) {
     query = query.where((eb) => eb.or([eb('created_at', '>', after.ts), eb.and([eb('created_at', '=', after.ts), eb('id', '>', after.id)])]));
   }
-  return query.orderBy('created_at').orderBy('id').limit(limit + 1).execute() as Promise<ApiClientRow[]>;
+  return query
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(limit + 1)
+    .execute() as Promise<ApiClientRow[]>;
 }
 
 export async function markRevoked(db: Executor, tenantId: string, id: string): Promise<ApiClientRow | undefined> {

@@ -4,7 +4,15 @@ import { badRequest, unauthorized } from '../../platform/http/errors.js';
 import { PageQuery, errorsOf, readErrors, writeErrors } from '../../platform/http/schemas.js';
 import { ref, type App } from '../../platform/http/types.js';
 import type { ApiClientRow } from './auth.repo.js';
-import { apiClientListExample, createdApiClientExample, meExample, newApiClientExample, revokedApiClientExample, tokenExample, tokenFormExample } from './auth.examples.js';
+import {
+  apiClientListExample,
+  createdApiClientExample,
+  meExample,
+  newApiClientExample,
+  revokedApiClientExample,
+  tokenExample,
+  tokenFormExample,
+} from './auth.examples.js';
 import { ApiClientListSchema, ApiClientSchema, CreatedApiClientSchema, MeSchema, NewApiClientSchema, TokenRequestSchema, TokenSchema } from './auth.schemas.js';
 import type { AuthService } from './auth.service.js';
 
@@ -35,7 +43,7 @@ export function authRoutes(app: App, deps: { auth: AuthService; tokenRateLimitPe
       tags: ['Auth'],
       summary: 'Exchange client credentials for an access token',
       description:
-        'Send the client id and secret as HTTP Basic credentials with an empty body (the contract\'s way), or as the standard ' +
+        "Send the client id and secret as HTTP Basic credentials with an empty body (the contract's way), or as the standard " +
         '`grant_type=client_credentials` body, form-encoded or JSON (credentials in the body or in the Basic header). ' +
         'The token is a JWT for `Authorization: Bearer …` on every other API call. WEBHOOK clients call /v1/webhook/* with Basic credentials instead.',
       // Basic is optional here: the credentials may come in the body instead.

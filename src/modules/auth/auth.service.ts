@@ -93,11 +93,7 @@ export async function createAuthService(deps: { db: Db; bus: EventBus; tokenTtlS
     };
   }
 
-  async function cached(
-    cache: Map<string, { row: ApiClientRow | undefined; at: number }>,
-    key: string,
-    load: () => Promise<ApiClientRow | undefined>,
-  ) {
+  async function cached(cache: Map<string, { row: ApiClientRow | undefined; at: number }>, key: string, load: () => Promise<ApiClientRow | undefined>) {
     const hit = cache.get(key);
     if (hit && Date.now() - hit.at < CLIENT_CACHE_MS) return hit.row;
     const row = await load();

@@ -17,8 +17,17 @@ export type StoredContact = NonNullable<CompanyInput['contacts']>[number] & { id
 
 /** Fields with a column of their own; the rest of a document goes into `details`. */
 const COLUMN_FIELDS = [
-  'code', 'accounting_code', 'name', 'currency', 'locale', 'is_customer', 'is_subcontractor', 'is_buyer_or_seller',
-  'archived_customer', 'archived_subcontractor', 'subcontractor_sees_order_details',
+  'code',
+  'accounting_code',
+  'name',
+  'currency',
+  'locale',
+  'is_customer',
+  'is_subcontractor',
+  'is_buyer_or_seller',
+  'archived_customer',
+  'archived_subcontractor',
+  'subcontractor_sees_order_details',
 ] as const;
 
 export function docOfRow(row: CompanyRow): CompanyDoc {
@@ -65,8 +74,7 @@ export function mergeContacts(existing: StoredContact[], given: ContactInput[] |
   return [...merged.values()];
 }
 
-const definedFields = <T extends object>(input: T) =>
-  Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as Partial<T>;
+const definedFields = <T extends object>(input: T) => Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as Partial<T>;
 
 /** POST: the document as sent, contacts given ids. */
 export function docForCreate(input: CompanyInput): CompanyDoc {
@@ -100,7 +108,8 @@ export function checkDoc(doc: CompanyDoc): CompanyDoc {
   if (!doc.name && !doc.code) errors.push(detail('name is required', 'name', 'body.name'));
   const bankAccounts = (doc.bank_accounts ?? []).map((account, i) => {
     const iban = account.iban_code ? normalizeIban(account.iban_code) : account.iban_code;
-    if (iban === undefined) errors.push(detail('iban_code is not a valid IBAN (country, check digits, account)', 'iban_code', `body.bank_accounts.${i}.iban_code`));
+    if (iban === undefined)
+      errors.push(detail('iban_code is not a valid IBAN (country, check digits, account)', 'iban_code', `body.bank_accounts.${i}.iban_code`));
     if (account.bic_code && !isBic(account.bic_code)) errors.push(detail('bic_code is not a valid BIC', 'bic_code', `body.bank_accounts.${i}.bic_code`));
     return { ...account, iban_code: iban ?? null };
   });

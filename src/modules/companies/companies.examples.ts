@@ -1,7 +1,7 @@
 import type { CompanyDetailOutput, CompanyInput, ListCompanyOutput } from './companies.schemas.js';
 import type { Static } from '@sinclair/typebox';
 
-/** Examples for the OpenAPI document, recorded from a run of the API (test/openapi.examples.test.ts sends the request examples). */
+/** Examples for the OpenAPI document, recorded from a run of the API (test/app/openapi.examples.test.ts sends the request examples). */
 
 export const companyInputExample = {
   code: 'ACME',

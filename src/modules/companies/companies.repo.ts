@@ -62,5 +62,9 @@ export async function listCompanies(db: Executor, f: CompanyListFilter): Promise
   if (f.onlyId) q = q.where('id', '=', f.onlyId);
   if (f.updatedAfter) q = q.where('updated_at', '>', f.updatedAfter);
   if (f.after) q = q.where(keysetAfter('updated_at', 'id', f.after));
-  return q.orderBy('updated_at').orderBy('id').limit(f.limit + 1).execute();
+  return q
+    .orderBy('updated_at')
+    .orderBy('id')
+    .limit(f.limit + 1)
+    .execute();
 }

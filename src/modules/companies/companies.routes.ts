@@ -109,9 +109,7 @@ export function companiesRoutes(app: App, deps: { companies: CompaniesService })
         params: IdParams,
         headers: IfMatchHeaders,
         response: {
-          ...(legacy
-            ? { 200: Type.Object({}, { description: 'Archived', examples: [{}] }) }
-            : { 204: Type.Null({ description: 'Archived' }) }),
+          ...(legacy ? { 200: Type.Object({}, { description: 'Archived', examples: [{}] }) } : { 204: Type.Null({ description: 'Archived' }) }),
           ...conditionalErrorResponses,
         },
       },

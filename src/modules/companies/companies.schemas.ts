@@ -7,15 +7,42 @@ const endOfMonthNet = [90, 75, 70, 65, 60, 50, 45, 35, 31, 30, 25, 21, 14, 7, 1]
 const net = [1, 2, 3, 5, 7, 8, 10, 12, 14, 15, 20, 21, 28, 30, 35, 40, 42, 45, 48, 49, 50, 52, 55, 56, 60, 63, 70, 75, 77, 80, 84, 90, 91, 98, 120].map(
   (n) => `NET_${n}`,
 );
-export const PAYMENT_TERM_CODES = ['END_OF_MONTH_2', 'END_OF_MONTH_1', ...endOfMonthNet, 'END_OF_MONTH_0', 'PREPAID', 'CUSTOM_DUE_DATE', 'UPON_RECEIPT', ...net];
+export const PAYMENT_TERM_CODES = [
+  'END_OF_MONTH_2',
+  'END_OF_MONTH_1',
+  ...endOfMonthNet,
+  'END_OF_MONTH_0',
+  'PREPAID',
+  'CUSTOM_DUE_DATE',
+  'UPON_RECEIPT',
+  ...net,
+];
 
 export const PaymentTermCode = StringEnum(PAYMENT_TERM_CODES, { $id: 'PaymentTermCode' });
 export const CustomerStatus = StringEnum(['PROSPECT', 'NOT_APPROVED', 'APPROVED', 'WARNING', 'BLOCKED'], { $id: 'CustomerStatus' });
 export const SubcontractorStatus = StringEnum(['NOT_APPROVED', 'APPROVED', 'WARNING', 'BLOCKED'], { $id: 'SubcontractorStatus' });
 export const TaxType = StringEnum(['VAT', 'REVERSE_CHARGE', 'TRANSIT', 'NO_VAT', 'CO_CONTRACTING', 'OTHER'], { $id: 'TaxTypeEnum' });
 export const ContactType = StringEnum(
-  ['BILLING', 'OPERATIONS', 'BOOKINGS', 'NOTIFICATIONS', 'CLEANING', 'HEATING', 'STORAGE', 'CONTAINER_RELEASE', 'DRIVER', 'OTHER',
-    'CMR_PROCESSING', 'PAYMENT_REMINDERS', 'CLAIMS_INSURANCE', 'CUSTOMS', 'IT', 'QUALITY', 'SALES', 'CUSTOMER_CONTACT'],
+  [
+    'BILLING',
+    'OPERATIONS',
+    'BOOKINGS',
+    'NOTIFICATIONS',
+    'CLEANING',
+    'HEATING',
+    'STORAGE',
+    'CONTAINER_RELEASE',
+    'DRIVER',
+    'OTHER',
+    'CMR_PROCESSING',
+    'PAYMENT_REMINDERS',
+    'CLAIMS_INSURANCE',
+    'CUSTOMS',
+    'IT',
+    'QUALITY',
+    'SALES',
+    'CUSTOMER_CONTACT',
+  ],
   { $id: 'ContactType' },
 );
 
@@ -202,9 +229,7 @@ export const CompanyDetailOutput = Type.Object(
 );
 export type CompanyDetailOutput = Static<typeof CompanyDetailOutput>;
 
-export const ListCompanyOutput = Page(ref(CompanyDetailOutput), 'ListCompanyOutput', [
-  { items: CompanyDetailOutput.examples, next_cursor: null },
-]);
+export const ListCompanyOutput = Page(ref(CompanyDetailOutput), 'ListCompanyOutput', [{ items: CompanyDetailOutput.examples, next_cursor: null }]);
 
 export const CompanyListQuery = Type.Object({
   updated_after: Type.Optional(DateTime),
@@ -213,5 +238,13 @@ export const CompanyListQuery = Type.Object({
 });
 
 export const companySchemas = [
-  PaymentTermCode, CustomerStatus, SubcontractorStatus, TaxType, ContactType, CompanyInput, CompanyPartialInput, CompanyDetailOutput, ListCompanyOutput,
+  PaymentTermCode,
+  CustomerStatus,
+  SubcontractorStatus,
+  TaxType,
+  ContactType,
+  CompanyInput,
+  CompanyPartialInput,
+  CompanyDetailOutput,
+  ListCompanyOutput,
 ];

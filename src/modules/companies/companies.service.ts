@@ -156,14 +156,9 @@ export function createCompaniesService(deps: { db: Db; bus: EventBus; cacheTtlMs
 
     /** DELETE: archives every role; the company stays readable and can be reactivated role by role. */
     archive(principal: Principal, id: string, options: WriteOptions = {}) {
-      return change(
-        principal,
-        id,
-        options,
-        'archived',
-        (current) => ({ ...current, archived_customer: true, archived_subcontractor: true }),
-        { archived_buyer_or_seller: true },
-      );
+      return change(principal, id, options, 'archived', (current) => ({ ...current, archived_customer: true, archived_subcontractor: true }), {
+        archived_buyer_or_seller: true,
+      });
     },
 
     async list(principal: Principal, query: { updated_after?: string; cursor?: string; limit?: number }) {

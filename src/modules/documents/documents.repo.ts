@@ -67,11 +67,7 @@ export async function findVisibleDocument(db: Executor, tenantId: string, id: st
  */
 export async function referencedBlobs(db: Executor, sha256s: string[]): Promise<Set<string>> {
   if (sha256s.length === 0) return new Set();
-  const rows = await db
-    .selectFrom('documents')
-    .select('sha256')
-    .where('sha256', 'in', sha256s)
-    .execute();
+  const rows = await db.selectFrom('documents').select('sha256').where('sha256', 'in', sha256s).execute();
   return new Set(rows.map((r) => r.sha256));
 }
 
@@ -82,12 +78,29 @@ export async function listSubjectDocuments(
   subject: { type: string; id: string },
   page: { after?: { ts: Date; id: string }; limit: number },
 ): Promise<DocumentRow[]> {
-  let q = db.selectFrom('documents').selectAll().where('tenant_id', '=', tenantId).where('subject_type', '=', subject.type).where('subject_id', '=', subject.id);
+  let q = db
+    .selectFrom('documents')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('subject_type', '=', subject.type)
+    .where('subject_id', '=', subject.id);
   if (page.after) q = q.where(keysetAfter('created_at', 'id', page.after));
-  return q.orderBy('created_at').orderBy('id').limit(page.limit + 1).execute();
+  return q
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(page.limit + 1)
+    .execute();
 }
 
 /** The documents proving one validity, oldest first. */
 export async function listValidityDocuments(db: Executor, tenantId: string, validityId: string, limit: number): Promise<DocumentRow[]> {
-  return db.selectFrom('documents').selectAll().where('tenant_id', '=', tenantId).where('validity_id', '=', validityId).orderBy('created_at').orderBy('id').limit(limit).execute();
+  return db
+    .selectFrom('documents')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('validity_id', '=', validityId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
 }

@@ -56,16 +56,18 @@ export async function documentsRoutes(app: App, deps: { documents: DocumentsServ
     },
     handler: async (request, reply) => {
       const file = await documents.openDownload(principalOf(request), request.params.id);
-      return reply
-        .header('content-type', file.contentType)
-        .header('content-length', file.size)
-        .header('content-disposition', contentDisposition(file.filename))
-        .header('etag', `"${file.sha256}"`)
-        .header('cache-control', 'private, no-cache')
-        // Uploaded content is not ours: a browser must neither sniff it into HTML nor run it.
-        .header('x-content-type-options', 'nosniff')
-        .header('content-security-policy', "default-src 'none'; sandbox")
-        .send(file.stream);
+      return (
+        reply
+          .header('content-type', file.contentType)
+          .header('content-length', file.size)
+          .header('content-disposition', contentDisposition(file.filename))
+          .header('etag', `"${file.sha256}"`)
+          .header('cache-control', 'private, no-cache')
+          // Uploaded content is not ours: a browser must neither sniff it into HTML nor run it.
+          .header('x-content-type-options', 'nosniff')
+          .header('content-security-policy', "default-src 'none'; sandbox")
+          .send(file.stream)
+      );
     },
   });
 
@@ -157,7 +159,10 @@ export async function orderDocumentsRoutes(app: App, deps: { orderDocuments: Ord
         security: [{ webhookBasic: [] }],
         querystring: DocumentImportQuery,
         body: RAW_FILE_BODY,
-        response: { 200: ref(DocumentImportResponse, { example: documentImportExample, description: 'The new document, or why there is none' }), ...writeErrors(409) },
+        response: {
+          200: ref(DocumentImportResponse, { example: documentImportExample, description: 'The new document, or why there is none' }),
+          ...writeErrors(409),
+        },
       },
       handler: async (request) => orderDocuments.importDocument(principalOf(request), request.query, rawFile(request, maxBytes)),
     });

@@ -46,9 +46,7 @@ export function documentOutput(row: DocumentRow): DocumentOutput {
 }
 
 /** Where attached content comes from: a staged upload, or base64 bytes sent inline. */
-export type AttachSource =
-  | { uploadId: string }
-  | { embedded: { content: string; content_type: string; filename: string } };
+export type AttachSource = { uploadId: string } | { embedded: { content: string; content_type: string; filename: string } };
 
 export interface AttachToOrderInput {
   tenantId: string;
@@ -147,7 +145,10 @@ export function createDocumentsService(deps: { db: Db; bus: EventBus; blobs: Blo
   async function insertWithEvent(tx: Tx, row: Insertable<DocumentTable>): Promise<DocumentRow> {
     const created = await repo.insertDocument(tx.trx, row);
     const attached = created.subject_type !== null;
-    const snapshot = attached && created.order_id && orderSnapshots ? { order_snapshot: await orderSnapshots.visibilityOrder(created.tenant_id, created.order_id, tx.trx) } : {};
+    const snapshot =
+      attached && created.order_id && orderSnapshots
+        ? { order_snapshot: await orderSnapshots.visibilityOrder(created.tenant_id, created.order_id, tx.trx) }
+        : {};
     await appendEvent(tx, bus, {
       tenantId: created.tenant_id,
       type: attached ? 'document.created' : 'document.uploaded',
@@ -213,7 +214,11 @@ export function createDocumentsService(deps: { db: Db; bus: EventBus; blobs: Blo
       const stagedBy = upload?.company_ids[0] ?? null;
       if (!upload || stagedBy !== input.attachedByCompanyId) {
         throw badRequest(`Unknown upload_id "${uploadId}"`, [
-          detail(`no upload ${uploadId}; upload the file with POST /v1/documents/document/upload_content first`, 'upload_id', input.uploadIdPath ?? 'remote_document.upload_id'),
+          detail(
+            `no upload ${uploadId}; upload the file with POST /v1/documents/document/upload_content first`,
+            'upload_id',
+            input.uploadIdPath ?? 'remote_document.upload_id',
+          ),
         ]);
       }
       const existing = await repo.findAttachedUpload(tx.trx, input.tenantId, { uploadId, subjectType: input.subjectType, subjectId: input.subjectId });

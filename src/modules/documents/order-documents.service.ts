@@ -23,7 +23,6 @@ export interface OrderLookup {
 /** When an import says nothing about the kind of file, it is filed as paperwork from the customer. */
 export const DEFAULT_IMPORT_TYPE: OrderDocumentType = 'CUSTOMER_PAPERWORK';
 
-
 function describe(query: DocumentImportQuery): string {
   const parts: string[] = [];
   if (query.customer_reference_number !== undefined) parts.push(`customer_reference_number "${query.customer_reference_number}"`);

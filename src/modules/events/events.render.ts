@@ -22,7 +22,9 @@ export function renderEventCatalog(): string {
     '',
     '| Event | Entity | Families besides `events` | Declared by |',
     '| --- | --- | --- | --- |',
-    ...events.map((e) => `| [\`${e.type}\`](#${anchor(e.type)}) | \`${e.entityType}\` | ${e.families.map((f) => `\`${f}\``).join(', ') || '—'} | ${e.module} |`),
+    ...events.map(
+      (e) => `| [\`${e.type}\`](#${anchor(e.type)}) | \`${e.entityType}\` | ${e.families.map((f) => `\`${f}\``).join(', ') || '—'} | ${e.module} |`,
+    ),
     '',
   ];
   for (const e of events) {
@@ -50,7 +52,9 @@ function describe(schema: TSchema): string {
   if (schema.const !== undefined) return `\`${JSON.stringify(schema.const)}\`${note}`;
   if (schema.type === 'array') return `array of ${describe(schema.items as TSchema)}${note}`;
   if (schema.type === 'object' && schema.properties) {
-    return `object {${Object.entries(properties(schema)).map(([k, v]) => ` ${k}: ${describe(v)}`).join(',')} }${note}`;
+    return `object {${Object.entries(properties(schema))
+      .map(([k, v]) => ` ${k}: ${describe(v)}`)
+      .join(',')} }${note}`;
   }
   if (typeof schema.type === 'string') return `${schema.type}${note}`;
   return `any JSON${note}`;

@@ -6,21 +6,22 @@ import { declareEvents, type EventDeclaration, Nullable, type PayloadsOf, Snapsh
  * Master-data changes, `<entity>.<operation>`, appended by companies and resources through
  * `appendMasterDataEvent`: the payload is the `master_data` family's message.
  */
-const change = (entity: string, operation: string) => ({
-  entityType: entity,
-  summary: `A ${entity} was ${operation}; \`record\` is the ${entity} as its GET returned it after the change (before it, for a deletion).`,
-  payload: Type.Object({
-    entity: Type.Literal(entity),
-    operation: Type.Literal(operation),
-    id: Type.String(),
-    code: Type.Optional(Nullable(Type.String())),
-    external_id: Type.Optional(Nullable(Type.String())),
-    version: Type.Number(),
-    record: Snapshot(`The ${entity} as its GET answers it.`),
-    origin_client_id: Nullable(Type.String({ description: 'The API client that made the change; fan-out keeps it from echoing back to that client.' })),
-  }),
-  families: ['master_data'],
-}) satisfies EventDeclaration;
+const change = (entity: string, operation: string) =>
+  ({
+    entityType: entity,
+    summary: `A ${entity} was ${operation}; \`record\` is the ${entity} as its GET returned it after the change (before it, for a deletion).`,
+    payload: Type.Object({
+      entity: Type.Literal(entity),
+      operation: Type.Literal(operation),
+      id: Type.String(),
+      code: Type.Optional(Nullable(Type.String())),
+      external_id: Type.Optional(Nullable(Type.String())),
+      version: Type.Number(),
+      record: Snapshot(`The ${entity} as its GET answers it.`),
+      origin_client_id: Nullable(Type.String({ description: 'The API client that made the change; fan-out keeps it from echoing back to that client.' })),
+    }),
+    families: ['master_data'],
+  }) satisfies EventDeclaration;
 
 const OPERATIONS = ['created', 'updated', 'archived', 'deleted'] as const satisfies readonly MasterDataOperation[];
 

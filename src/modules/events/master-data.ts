@@ -30,20 +30,25 @@ export interface MasterDataChange {
  * API client that made the change, which lets fan-out keep a change from echoing back to it.
  */
 export async function appendMasterDataEvent(tx: Tx, bus: EventBus, change: MasterDataChange, prelude?: EventPrelude) {
-  return appendEvent(tx, bus, {
-    tenantId: change.tenantId,
-    type: `${change.entity}.${change.operation}`,
-    entityType: change.entity,
-    entityId: change.id,
-    companyIds: change.companyIds,
-    payload: {
-      entity: change.entity,
-      operation: change.operation,
-      id: change.id,
-      ...change.keys,
-      version: change.version,
-      record: change.record,
-      origin_client_id: change.origin?.clientId ?? null,
+  return appendEvent(
+    tx,
+    bus,
+    {
+      tenantId: change.tenantId,
+      type: `${change.entity}.${change.operation}`,
+      entityType: change.entity,
+      entityId: change.id,
+      companyIds: change.companyIds,
+      payload: {
+        entity: change.entity,
+        operation: change.operation,
+        id: change.id,
+        ...change.keys,
+        version: change.version,
+        record: change.record,
+        origin_client_id: change.origin?.clientId ?? null,
+      },
     },
-  }, prelude);
+    prelude,
+  );
 }

@@ -3,7 +3,7 @@ import type { OrderImport, OrderImportResponse, OrderInput } from './orders.sche
 
 /**
  * Examples for the OpenAPI document, recorded from a run of the API. The order body is also the
- * guides' docs/order.json; test/openapi.examples.test.ts sends the request examples and keeps the two equal.
+ * guides' docs/order.json; test/app/openapi.examples.test.ts sends the request examples and keeps the two equal.
  */
 
 export const orderInputExample = {

@@ -43,7 +43,11 @@ export async function lockStops(tx: Tx, tenantId: string, stopIds: readonly stri
     .selectFrom('orders')
     .select('id')
     .where('tenant_id', '=', tenantId)
-    .where('id', 'in', orderIds.map((o) => o.order_id))
+    .where(
+      'id',
+      'in',
+      orderIds.map((o) => o.order_id),
+    )
     .orderBy('id')
     .forUpdate()
     .execute();
@@ -81,7 +85,13 @@ async function rederive<S extends object>(
   const changed: Array<{ updated: OrderRow; previous: OrderStatus }> = [];
   const touched = [...new Set(orderIds)].sort();
   for (const orderId of touched) {
-    const order = await tx.trx.selectFrom('orders').selectAll().where('tenant_id', '=', tenantId).where('id', '=', orderId).forUpdate().executeTakeFirstOrThrow();
+    const order = await tx.trx
+      .selectFrom('orders')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', orderId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
     const stops = await tx.trx.selectFrom('order_stops').select('status').where('tenant_id', '=', tenantId).where('order_id', '=', orderId).execute();
     const status: OrderStatus = deriveOrderStatus({ quote: order.is_quote, cancelled: order.cancelled_at !== null, stopStatuses: stops.map((s) => s.status) });
     if (status === order.status) continue;
@@ -126,7 +136,13 @@ export async function setPlanningStatus(
     .where('status', 'in', ['TO_PLAN', 'PLANNED', 'DISPATCHED'])
     .returning('order_id')
     .execute();
-  await rederive(tx, bus, snapshot, tenantId, moved.map((m) => m.order_id));
+  await rederive(
+    tx,
+    bus,
+    snapshot,
+    tenantId,
+    moved.map((m) => m.order_id),
+  );
 }
 
 export interface StopSchedule {
@@ -148,7 +164,9 @@ export async function rescheduleStops(exec: Executor, tenantId: string, changes:
       .set({
         ...(change.date !== undefined ? { requested_date: change.date } : {}),
         ...(change.timeWindow !== undefined
-          ? { details: sql`case when ${JSON.stringify(change.timeWindow)}::jsonb = 'null'::jsonb then details - 'time_window' else jsonb_set(details, '{time_window}', ${JSON.stringify(change.timeWindow)}::jsonb) end` }
+          ? {
+              details: sql`case when ${JSON.stringify(change.timeWindow)}::jsonb = 'null'::jsonb then details - 'time_window' else jsonb_set(details, '{time_window}', ${JSON.stringify(change.timeWindow)}::jsonb) end`,
+            }
           : {}),
         updated_at: sql<Date>`date_trunc('milliseconds', now())`,
       })

@@ -27,7 +27,10 @@ const ORDER_NAME = { prefix: 'OR-', digits: 6 };
 
 /** A rule the input breaks: the upload ends in ERROR with this message, attached to `order` if there is one. */
 class Rejection extends Error {
-  constructor(message: string, readonly order?: OrderRow) {
+  constructor(
+    message: string,
+    readonly order?: OrderRow,
+  ) {
     super(message);
   }
 }
@@ -59,7 +62,10 @@ interface Outcome {
  */
 const unnamed = (id: string) => `pending:${id}`;
 
-export function uploadOutput(upload: { id: string; status: UploadStatus; order_id: string | null; errors: UploadError[] }, orderName: string | null): OrderImport {
+export function uploadOutput(
+  upload: { id: string; status: UploadStatus; order_id: string | null; errors: UploadError[] },
+  orderName: string | null,
+): OrderImport {
   return {
     upload_id: upload.id,
     upload_status: upload.status,
@@ -83,7 +89,7 @@ export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: Co
     const named = Boolean(entity?.code || entity?.name);
     if (principal.role === 'CUSTOMER' && principal.companyId) {
       const own = await companies.findById(principal.tenantId, principal.companyId);
-      if (!own) throw forbidden('This client\'s company no longer exists');
+      if (!own) throw forbidden("This client's company no longer exists");
       const sameCode = entity?.code ? entity.code === own.code : undefined;
       const sameName = entity?.name ? entity.name.toLowerCase() === own.name.toLowerCase() : undefined;
       if (named && !(sameCode ?? sameName)) {

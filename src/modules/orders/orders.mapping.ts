@@ -23,14 +23,24 @@ export function compact<T>(value: T): T {
 /** Hash of what an import would store; an UPDATE with the same hash changes nothing. */
 export function inputHash(input: OrderInput, customerId: string): string {
   const { operation: _operation, raw_input: _raw, ...rest } = input;
-  return createHash('sha256').update(customerId).update('\0').update(JSON.stringify(compact(rest))).digest('base64url');
+  return createHash('sha256')
+    .update(customerId)
+    .update('\0')
+    .update(JSON.stringify(compact(rest)))
+    .digest('base64url');
 }
 
 /** Header fields kept in `orders.header`; the key, customer, status and children have their own places. */
 export function headerOf(input: OrderInput): Record<string, unknown> {
   const {
-    operation: _op, order_identifier: _id, customer: _customer, order_status: _status, consignments: _consignments,
-    customer_reference_number: _ref, raw_input: _raw, ...header
+    operation: _op,
+    order_identifier: _id,
+    customer: _customer,
+    order_status: _status,
+    consignments: _consignments,
+    customer_reference_number: _ref,
+    raw_input: _raw,
+    ...header
   } = compact(input);
   return header;
 }
@@ -93,7 +103,8 @@ function consignmentDetails(input: ConsignmentInput): Record<string, unknown> {
 
 /** Handling units and packaged items get ids (the output requires them); ones sent with a UUID keep it. */
 function goodDetails(good: Record<string, unknown>): Record<string, unknown> {
-  const withIds = (list: unknown) => (list as Array<Record<string, unknown>>).map((u) => ({ ...u, id: typeof u.id === 'string' && isUuid(u.id) ? u.id : randomUUID() }));
+  const withIds = (list: unknown) =>
+    (list as Array<Record<string, unknown>>).map((u) => ({ ...u, id: typeof u.id === 'string' && isUuid(u.id) ? u.id : randomUUID() }));
   return {
     ...good,
     ...(good.handling_units ? { handling_units: withIds(good.handling_units) } : {}),
@@ -111,10 +122,7 @@ export interface ConsignmentPlan {
 }
 
 /** Decides the ids of an input's consignments, stops and goods, reusing existing ones where they match. */
-export function planConsignments(
-  consignments: ConsignmentInput[],
-  existing: ExistingChildren = { consignments: [], goods: [], stops: [] },
-): ConsignmentPlan[] {
+export function planConsignments(consignments: ConsignmentInput[], existing: ExistingChildren = { consignments: [], goods: [], stops: [] }): ConsignmentPlan[] {
   // Pickups first, then deliveries: the same order `rowsOf` gives the stops' sequence.
   const planned: PlannedStop[] = [
     ...consignments.map((c, i) => ({ consignmentIndex: i, type: 'PICKUP' as const, input: c.pickup_stop })),

@@ -3,7 +3,18 @@ import { CompanyDetailOutput } from '../companies/index.js';
 import { DateOnly, DateTime, FreeObject, Nullable, opt, Page, Uuid } from '../../platform/http/schemas.js';
 import { ref } from '../../platform/http/types.js';
 import { OrderUpdatePayload, PartialOrderUpdateResponse } from './partial/partial.schemas.js';
-import { ConsignmentInput, GoodInput, LocationInput, PackagedItemInput, OrderImport, OrderImportResponse, OrderInput, StopInput, TimeWindowInput, orderHeaderFields } from './orders.schemas.js';
+import {
+  ConsignmentInput,
+  GoodInput,
+  LocationInput,
+  PackagedItemInput,
+  OrderImport,
+  OrderImportResponse,
+  OrderInput,
+  StopInput,
+  TimeWindowInput,
+  orderHeaderFields,
+} from './orders.schemas.js';
 
 /**
  * Order outputs (`OrderOutput`, `OrderWithStatus`, export). Responses are serialized through these
@@ -18,7 +29,7 @@ const StopOutputFields = {
   id: Uuid,
   consignment_id: Nullable(Uuid),
   stop_type: Type.String({ description: 'Waybill: PICKUP, DELIVERY or CUSTOM.' }),
-  sequence: Type.Integer({ description: 'Waybill: position in the order\'s visiting sequence, from 0.' }),
+  sequence: Type.Integer({ description: "Waybill: position in the order's visiting sequence, from 0." }),
   status: Type.String({ description: 'TO_PLAN, PLANNED, DISPATCHED, ROUTE_TO_STOP, AT_STOP, COMPLETED, CANCELLED...' }),
   location: Type.Object(LocationInput.properties),
   time_window: Nullable(Type.Object(TimeWindowInput.properties)),
@@ -53,13 +64,12 @@ export const OrderConsignmentOutput = Type.Object(
 );
 export type OrderConsignmentOutput = Static<typeof OrderConsignmentOutput>;
 
-const { pricing: _pricing, setup_stops: _setup, teardown_stops: _teardown, container_load_unload_stop: _legacy, ...headerOutputFields } =
-  orderHeaderFields;
+const { pricing: _pricing, setup_stops: _setup, teardown_stops: _teardown, container_load_unload_stop: _legacy, ...headerOutputFields } = orderHeaderFields;
 
 const orderOutputFields = {
   ...headerOutputFields,
   id: Uuid,
-  name: Type.String({ description: 'Waybill: the order\'s human name (OR-000001), usable as a match key.' }),
+  name: Type.String({ description: "Waybill: the order's human name (OR-000001), usable as a match key." }),
   order_identifier: Type.String(),
   status: Type.String({ description: 'QUOTE, TO_PLAN, PLANNED, IN_TRANSIT, COMPLETED or CANCELLED.' }),
   customer: ref(CompanyDetailOutput),
@@ -123,5 +133,19 @@ export type OrderSummary = Static<typeof OrderSummary>;
 export const ListOrderOutput = Page(ref(OrderSummary), 'ListOrderOutput');
 
 export const ordersSchemas = [
-  StopInput, GoodInput, ConsignmentInput, OrderUpdatePayload, PartialOrderUpdateResponse, OrderInput, OrderImport, OrderImportResponse, OrderStopOutput, OrderConsignmentOutput, OrderOutput, OrderWithStatus, OrderExport, OrderSummary, ListOrderOutput,
+  StopInput,
+  GoodInput,
+  ConsignmentInput,
+  OrderUpdatePayload,
+  PartialOrderUpdateResponse,
+  OrderInput,
+  OrderImport,
+  OrderImportResponse,
+  OrderStopOutput,
+  OrderConsignmentOutput,
+  OrderOutput,
+  OrderWithStatus,
+  OrderExport,
+  OrderSummary,
+  ListOrderOutput,
 ];

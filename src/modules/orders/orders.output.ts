@@ -37,7 +37,11 @@ function stopOutput(stop: StopRecord): OrderStopOutput {
 
 /** The fields of `value` that `schema` declares: stored input beyond them is never shown or sent. */
 const declared = (schema: TObject, value: Json): Json =>
-  Object.fromEntries(Object.keys(schema.properties).filter((key) => value[key] !== undefined).map((key) => [key, value[key]]));
+  Object.fromEntries(
+    Object.keys(schema.properties)
+      .filter((key) => value[key] !== undefined)
+      .map((key) => [key, value[key]]),
+  );
 
 /**
  * A good as GET shows it and the visibility push sends it: one mapping, so both carry the same
@@ -50,7 +54,9 @@ function goodOutput(good: OrderAggregate['goods'][number]): GoodOutput {
     ...(declared(GoodOutput, details) as Partial<GoodOutput>),
     id: good.id,
     custom_fields: (details.custom_fields as Json) ?? {},
-    packaged_items: items.map((item) => ({ ...declared(PackagedItemOutput, item), custom_fields: (item.custom_fields as Json) ?? {} }) as GoodOutput['packaged_items'][number]),
+    packaged_items: items.map(
+      (item) => ({ ...declared(PackagedItemOutput, item), custom_fields: (item.custom_fields as Json) ?? {} }) as GoodOutput['packaged_items'][number],
+    ),
   };
 }
 
@@ -228,8 +234,6 @@ export function visibilityOrder(order: OrderAggregate, customer: CompanyParty): 
       };
     }),
     // The snapshot has room for one consignment; the first one stands for single-consignment orders.
-    consignment: first
-      ? { id: first.id, goods: order.goods.filter((g) => g.consignment_id === first.id).map(goodOutput) }
-      : null,
+    consignment: first ? { id: first.id, goods: order.goods.filter((g) => g.consignment_id === first.id).map(goodOutput) } : null,
   };
 }

@@ -20,13 +20,7 @@ export type OrderScope = { kind: 'tenant' } | { kind: 'customer'; companyId: str
  * the transaction ends: the same lock partial updates take, so every change of one order waits
  * for the one before it and takes the order row before its children.
  */
-export async function findOrderByKey(
-  db: Executor,
-  tenantId: string,
-  customerId: string,
-  identifier: string,
-  forUpdate = false,
-): Promise<OrderRow | undefined> {
+export async function findOrderByKey(db: Executor, tenantId: string, customerId: string, identifier: string, forUpdate = false): Promise<OrderRow | undefined> {
   const q = db
     .selectFrom('orders')
     .selectAll()
@@ -94,8 +88,19 @@ function aggregateQuery(db: Executor, scope: 'tenant' | 'customer') {
         eb
           .selectFrom('order_stops as s')
           .select([
-            's.id', 's.consignment_id', 's.stop_type', 's.sequence', 's.status', 's.requested_date', 's.location', 's.reference_number',
-            's.eta_start', 's.eta_end', 's.actual_start', 's.actual_end', 's.details',
+            's.id',
+            's.consignment_id',
+            's.stop_type',
+            's.sequence',
+            's.status',
+            's.requested_date',
+            's.location',
+            's.reference_number',
+            's.eta_start',
+            's.eta_end',
+            's.actual_start',
+            's.actual_end',
+            's.details',
           ])
           .whereRef('s.tenant_id', '=', 'o.tenant_id')
           .whereRef('s.order_id', '=', 'o.id')
@@ -189,7 +194,9 @@ export async function updateOrder(
   db: Executor,
   tenantId: string,
   id: string,
-  set: Partial<Pick<Insertable<OrderTable>, 'customer_reference_number' | 'is_quote' | 'status' | 'cancelled_at' | 'customer_entity' | 'header' | 'input_hash'>>,
+  set: Partial<
+    Pick<Insertable<OrderTable>, 'customer_reference_number' | 'is_quote' | 'status' | 'cancelled_at' | 'customer_entity' | 'header' | 'input_hash'>
+  >,
 ): Promise<OrderRow> {
   return db
     .updateTable('orders')
@@ -258,8 +265,18 @@ export async function replaceChildren(
       .execute();
   }
   const keep = (ids: string[]) => (ids.length ? ids : ['00000000-0000-0000-0000-000000000000']);
-  await db.deleteFrom('order_goods').where('tenant_id', '=', tenantId).where('order_id', '=', orderId).where('id', 'not in', keep(goods.map((g) => g.id))).execute();
-  await db.deleteFrom('order_stops').where('tenant_id', '=', tenantId).where('order_id', '=', orderId).where('id', 'not in', keep(stops.map((s) => s.id))).execute();
+  await db
+    .deleteFrom('order_goods')
+    .where('tenant_id', '=', tenantId)
+    .where('order_id', '=', orderId)
+    .where('id', 'not in', keep(goods.map((g) => g.id)))
+    .execute();
+  await db
+    .deleteFrom('order_stops')
+    .where('tenant_id', '=', tenantId)
+    .where('order_id', '=', orderId)
+    .where('id', 'not in', keep(stops.map((s) => s.id)))
+    .execute();
   await db
     .deleteFrom('order_consignments')
     .where('tenant_id', '=', tenantId)
@@ -279,7 +296,11 @@ export async function insertChildren(db: Executor, rows: { consignments: NewCons
   if (!consignments.length || !stops.length) throw new Error('an order is written with at least one consignment and its stops');
   const withStops = db.with('new_stops', (q) => q.insertInto('order_stops').values(stops));
   if (goods.length) {
-    await withStops.with('new_goods', (q) => q.insertInto('order_goods').values(goods)).insertInto('order_consignments').values(consignments).execute();
+    await withStops
+      .with('new_goods', (q) => q.insertInto('order_goods').values(goods))
+      .insertInto('order_consignments')
+      .values(consignments)
+      .execute();
   } else {
     await withStops.insertInto('order_consignments').values(consignments).execute();
   }
@@ -325,9 +346,7 @@ export async function listOrders(db: Executor, f: OrderListFilter) {
   if (f.scope.kind === 'none') return [];
   let q = db
     .selectFrom('orders as o')
-    .select([
-      'o.id', 'o.name', 'o.order_identifier', 'o.customer_reference_number', 'o.status', 'o.customer_company_id', 'o.created_at', 'o.updated_at',
-    ])
+    .select(['o.id', 'o.name', 'o.order_identifier', 'o.customer_reference_number', 'o.status', 'o.customer_company_id', 'o.created_at', 'o.updated_at'])
     .select((eb) => [
       eb
         .selectFrom('order_stops as s')
@@ -353,7 +372,11 @@ export async function listOrders(db: Executor, f: OrderListFilter) {
   if (after) {
     q = q.where((eb) => eb.or([eb('o.updated_at', '>', after.ts), eb.and([eb('o.updated_at', '=', after.ts), eb('o.id', '>', after.id)])]));
   }
-  return q.orderBy('o.updated_at').orderBy('o.id').limit(f.limit + 1).execute();
+  return q
+    .orderBy('o.updated_at')
+    .orderBy('o.id')
+    .limit(f.limit + 1)
+    .execute();
 }
 
 /** Orders matching a customer reference number and/or an order name (for webhooks and documents). */

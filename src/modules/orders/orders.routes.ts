@@ -5,13 +5,7 @@ import { ListOrderOutput, OrderExport, OrderOutput, OrderWithStatus } from './or
 import { OrderImport, OrderImportResponse, OrderInput, OrderListQuery, OrderParams, UploadParams } from './orders.schemas.js';
 import { OrderUpdatePayload, PartialOrderUpdateResponse } from './partial/partial.schemas.js';
 import type { OrdersService } from './orders.service.js';
-import {
-  orderImportExample,
-  orderImportResponseExample,
-  orderInputExample,
-  orderUpdateExample,
-  orderUpdateResponseExample,
-} from './orders.examples.js';
+import { orderImportExample, orderImportResponseExample, orderInputExample, orderUpdateExample, orderUpdateResponseExample } from './orders.examples.js';
 import { orderExample, orderExportExample, orderListExample, orderWithStatusExample } from './orders.output-examples.js';
 
 const TAGS = ['Orders'];
@@ -87,7 +81,10 @@ export function ordersRoutes(app: App, deps: { orders: OrdersService }) {
         '`errors`; the others still apply.',
       security: [{ webhookBasic: [] }],
       body: ref(OrderUpdatePayload, { example: orderUpdateExample }),
-      response: { 200: ref(PartialOrderUpdateResponse, { example: orderUpdateResponseExample, description: 'What happened to each update' }), ...writeErrors(409) },
+      response: {
+        200: ref(PartialOrderUpdateResponse, { example: orderUpdateResponseExample, description: 'What happened to each update' }),
+        ...writeErrors(409),
+      },
     },
     handler: async (request) => orders.partialUpdate(principalOf(request), request.body),
   });
@@ -121,7 +118,7 @@ export function ordersRoutes(app: App, deps: { orders: OrdersService }) {
       operationId: 'getOrderStatus',
       tags: TAGS,
       summary: 'Get an order with its status and the status of every stop',
-      description: 'The order as GET /v1/orders/order/{order_id} shows it, plus its status and each stop\'s.',
+      description: "The order as GET /v1/orders/order/{order_id} shows it, plus its status and each stop's.",
       params: OrderParams,
       response: { 200: ref(OrderWithStatus, { example: orderWithStatusExample, description: 'The order and its statuses' }), ...readErrors(404) },
     },

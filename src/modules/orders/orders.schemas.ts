@@ -10,7 +10,6 @@ import { LocationFields } from '../companies/index.js';
  * the contract itself does not list, and an order must not bounce for them.
  */
 
-
 const Measure = Type.Number({ minimum: -1_000_000, maximum: 1_000_000_000 });
 /** `HH:mm` or `HH:mm:ss`, an optional offset; a local time at the stop unless an offset is given. */
 const TimeOfDay = Str(20, { pattern: `^([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d(\\.\\d{1,6})?)?${UTC_OFFSET}?$` });
@@ -200,7 +199,7 @@ export const OrderImport = Type.Object(
     upload_url: Type.String(),
     order_id: Nullable(Uuid),
     order_url: Nullable(Type.String()),
-    order_name: Nullable(Type.String({ description: 'Waybill: the order\'s human name once it exists.' })),
+    order_name: Nullable(Type.String({ description: "Waybill: the order's human name once it exists." })),
     errors: Type.Array(ErrorStatus, { description: 'Waybill: why the upload ended in ERROR; empty otherwise.' }),
   },
   { $id: 'OrderImport' },

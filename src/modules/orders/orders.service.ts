@@ -99,11 +99,13 @@ export function createOrdersService(deps: { db: Db; bus: EventBus; companies: Co
     async list(principal: Principal, query: OrderListQuery): Promise<{ items: OrderSummary[]; next_cursor: string | null }> {
       const limit = query.limit ?? 100;
       const given = { status: query.status, customer_code: query.customer_code, updated_after: query.updated_after };
-      const state = query.cursor ? decodeCursor<typeof given>(query.cursor, given, {
-        status: cursorField.oneOf(ORDER_STATUSES),
-        customer_code: cursorField.text(100),
-        updated_after: cursorField.dateTime,
-      }) : undefined;
+      const state = query.cursor
+        ? decodeCursor<typeof given>(query.cursor, given, {
+            status: cursorField.oneOf(ORDER_STATUSES),
+            customer_code: cursorField.text(100),
+            updated_after: cursorField.dateTime,
+          })
+        : undefined;
       const filters = state?.filters ?? given;
       const tenantId = principal.tenantId;
       const customerCompanyId = filters.customer_code ? await companies.findCompanyId(tenantId, filters.customer_code) : undefined;
@@ -184,8 +186,12 @@ export function createOrdersService(deps: { db: Db; bus: EventBus; companies: Co
       },
       lockStopExecution: execution.lockStopExecution,
       filterStops: execution.filterStops,
-      recordStopExecution: (tx: Tx, tenantId: string, next: Parameters<typeof execution.recordStopExecution>[4], first?: (order: VisibilityOrder) => Promise<void>) =>
-        execution.recordStopExecution(tx, deps.bus, statusDocuments.store, tenantId, next, first),
+      recordStopExecution: (
+        tx: Tx,
+        tenantId: string,
+        next: Parameters<typeof execution.recordStopExecution>[4],
+        first?: (order: VisibilityOrder) => Promise<void>,
+      ) => execution.recordStopExecution(tx, deps.bus, statusDocuments.store, tenantId, next, first),
     },
 
     /**

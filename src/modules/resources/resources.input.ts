@@ -13,7 +13,10 @@ type AnyInput = ResourceInput | PartialResourceInput;
 export function variantOf(input: AnyInput, current?: VariantKey): VariantKey {
   const present = VARIANT_KEYS.filter((key) => input[key] !== undefined && input[key] !== null);
   if (present.length > 1) {
-    throw badRequest(`A resource is one kind: send one of ${present.join(', ')}`, present.map((key) => detail('only one variant sub-object may be sent', key, `body.${key}`)));
+    throw badRequest(
+      `A resource is one kind: send one of ${present.join(', ')}`,
+      present.map((key) => detail('only one variant sub-object may be sent', key, `body.${key}`)),
+    );
   }
   const byType = input.resource_type ? variantKeyOf(input.resource_type) : undefined;
   const key = present[0] ?? byType ?? current;
@@ -23,7 +26,9 @@ export function variantOf(input: AnyInput, current?: VariantKey): VariantKey {
     ]);
   }
   if (byType && byType !== key) {
-    throw badRequest(`resource_type ${input.resource_type} does not match the ${key} sub-object`, [detail('contradicts the sub-object', 'resource_type', 'body.resource_type')]);
+    throw badRequest(`resource_type ${input.resource_type} does not match the ${key} sub-object`, [
+      detail('contradicts the sub-object', 'resource_type', 'body.resource_type'),
+    ]);
   }
   if (current && key !== current) {
     throw badRequest(`This resource is a ${current}; its variant cannot change`, [detail(`expected ${current} (${VARIANTS[current]})`, key, `body.${key}`)]);

@@ -45,7 +45,12 @@ export interface ResourceMatch {
 
 /** Active resources meeting every criterion of `m`; at most `limit` (two tell "one" from "several"). */
 export async function matchResources(db: Executor, tenantId: string, m: ResourceMatch, limit = 2): Promise<ResourceRow[]> {
-  let q = db.selectFrom('resources').selectAll().where('tenant_id', '=', tenantId).where('is_active', '=', true).where('resource_type', 'in', [...m.types] as ResourceRow['resource_type'][]);
+  let q = db
+    .selectFrom('resources')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('is_active', '=', true)
+    .where('resource_type', 'in', [...m.types] as ResourceRow['resource_type'][]);
   if (m.names) q = q.where('name', 'in', [...m.names]);
   if (m.externalIds) q = q.where('external_id', 'in', [...m.externalIds]);
   const generic = m.genericIds;
@@ -91,7 +96,11 @@ export async function listResources(db: Executor, f: ResourceListFilter): Promis
   if (f.externalIds) q = q.where('external_id', 'in', f.externalIds);
   if (f.types) q = q.where('resource_type', 'in', f.types as ResourceRow['resource_type'][]);
   if (f.after) q = q.where(keysetAfter('updated_at', 'id', f.after));
-  return q.orderBy('updated_at').orderBy('id').limit(f.limit + 1).execute();
+  return q
+    .orderBy('updated_at')
+    .orderBy('id')
+    .limit(f.limit + 1)
+    .execute();
 }
 
 /** The live groups of each resource, sorted by name. */
@@ -130,5 +139,9 @@ export async function insertGroup(db: Executor, row: Insertable<ResourceGroupTab
 export async function listGroups(db: Executor, tenantId: string, page: { after?: { ts: Date; id: string }; limit: number }): Promise<ResourceGroupRow[]> {
   let q = db.selectFrom('resource_groups').selectAll().where('tenant_id', '=', tenantId).where('archived', '=', false);
   if (page.after) q = q.where(keysetAfter('created_at', 'id', page.after));
-  return q.orderBy('created_at').orderBy('id').limit(page.limit + 1).execute();
+  return q
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(page.limit + 1)
+    .execute();
 }

@@ -4,8 +4,17 @@ import { etagOf, sendVersioned } from '../../platform/http/etag.js';
 import { conditionalErrorResponses, errorResponses, IfMatchHeaders, PageQuery, writeErrors } from '../../platform/http/schemas.js';
 import { ref, type App } from '../../platform/http/types.js';
 import {
-  ListResourceGroupOutput, ListResourceOutput, PartialResourceInput, ResourceBulkInput, ResourceBulkOutput, ResourceGroupInput, ResourceGroupOutput, ResourceInput, ResourceListQuery,
-  ResourceOutput, ResourceParams,
+  ListResourceGroupOutput,
+  ListResourceOutput,
+  PartialResourceInput,
+  ResourceBulkInput,
+  ResourceBulkOutput,
+  ResourceGroupInput,
+  ResourceGroupOutput,
+  ResourceInput,
+  ResourceListQuery,
+  ResourceOutput,
+  ResourceParams,
 } from './resources.schemas.js';
 import type { ResourcesService } from './resources.service.js';
 
@@ -101,7 +110,7 @@ export function resourcesRoutes(app: App, deps: { resources: ResourcesService })
       operationId: 'updateResource',
       summary: 'Change parts of a resource',
       description:
-        'Fields sent replace the stored ones (null clears); inside the variant\'s sub-object field by field. `extras` replaces the list. ' +
+        "Fields sent replace the stored ones (null clears); inside the variant's sub-object field by field. `extras` replaces the list. " +
         `\`resource_group\` allocates the resource to one group, null removes it from its groups. \`is_active: true\` reactivates an archived resource. ${ETAG_NOTE}`,
       params: ResourceParams,
       headers: IfMatchHeaders,
@@ -136,7 +145,7 @@ export function resourcesRoutes(app: App, deps: { resources: ResourcesService })
       tags: TAGS,
       operationId: 'listResourceGroups',
       summary: 'List resource groups',
-      description: 'The tenant\'s live resource groups (archived ones are left out), oldest first.',
+      description: "The tenant's live resource groups (archived ones are left out), oldest first.",
       querystring: Type.Object(PageQuery),
       response: { 200: ref(ListResourceGroupOutput), ...errorResponses },
     },

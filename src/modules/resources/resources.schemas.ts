@@ -63,7 +63,7 @@ const commonInput = {
   subcontractor: opt(Type.Object({ row_id: Uuid }, { description: 'The subcontractor company the resource belongs to.' })),
   billing_entity: opt(Type.Object({ code: Str(100) })),
   extras: opt(Type.Array(Type.Object({ code: Str(100) }), { maxItems: 50, description: 'Replaces the list when sent; [] clears it.' })),
-  integrations: opt(Type.Record(Str(100), FreeObject(), { description: 'Per integration code, that integration\'s data about the resource.' })),
+  integrations: opt(Type.Record(Str(100), FreeObject(), { description: "Per integration code, that integration's data about the resource." })),
   resource_type: Type.Optional(ResourceType),
 };
 
@@ -80,7 +80,8 @@ export const ResourceInput = Type.Object(
   { name: Str(255, { minLength: 1 }), ...commonInput, ...variantProperties(DecimalInput) },
   {
     $id: 'ResourceInput',
-    description: 'Any of the contract\'s eight resource inputs: the variant is the one sub-object sent (driver, tractor, truck, van, trailer, full_trailer, chassis or container).',
+    description:
+      "Any of the contract's eight resource inputs: the variant is the one sub-object sent (driver, tractor, truck, van, trailer, full_trailer, chassis or container).",
     examples: [resourceExample],
   },
 );
@@ -96,7 +97,8 @@ export const PartialResourceInput = Type.Object(
   },
   {
     $id: 'PartialResourceInput',
-    description: 'Changes to a resource: fields sent replace the stored ones (inside the variant\'s sub-object, field by field). `resource_group` null removes the resource from its groups.',
+    description:
+      "Changes to a resource: fields sent replace the stored ones (inside the variant's sub-object, field by field). `resource_group` null removes the resource from its groups.",
     examples: [{ note: 'Back from the garage', truck: { emission_class: 'EURO_6' }, resource_group: { id: '6d0f4b9e-2c1a-4e8b-9f3d-5a7c1e2b3d4f' } }],
   },
 );
@@ -147,7 +149,8 @@ export const ResourceOutput = Type.Object(
   },
   {
     $id: 'ResourceOutput',
-    description: 'Any of the contract\'s eight resource outputs: the id is `row_id`, measures are decimal strings, and only the variant\'s sub-object is present.',
+    description:
+      "Any of the contract's eight resource outputs: the id is `row_id`, measures are decimal strings, and only the variant's sub-object is present.",
     examples: [exampleOutput],
   },
 );
@@ -179,8 +182,24 @@ export type ResourceGroupInput = Static<typeof ResourceGroupInput>;
 export const BULK_MAX = 500;
 
 export const ResourceBulkInput = Type.Object(
-  { records: Type.Array(ref(ResourceInput), { minItems: 1, maxItems: BULK_MAX, description: 'The resources to create, each as POST /v1/resources/resource takes it.' }) },
-  { $id: 'ResourceBulkInput', examples: [{ records: [{ name: 'Truck 12', external_id: 'FLEET-12', truck: {} }, { name: 'Dana Smith', external_id: 'HR-7', driver: { first_name: 'Dana' } }] }] },
+  {
+    records: Type.Array(ref(ResourceInput), {
+      minItems: 1,
+      maxItems: BULK_MAX,
+      description: 'The resources to create, each as POST /v1/resources/resource takes it.',
+    }),
+  },
+  {
+    $id: 'ResourceBulkInput',
+    examples: [
+      {
+        records: [
+          { name: 'Truck 12', external_id: 'FLEET-12', truck: {} },
+          { name: 'Dana Smith', external_id: 'HR-7', driver: { first_name: 'Dana' } },
+        ],
+      },
+    ],
+  },
 );
 
 export const ResourceBulkOutput = Type.Object(
@@ -200,7 +219,14 @@ export const ResourceBulkOutput = Type.Object(
     examples: [
       {
         results: [
-          { index: 0, status: 409, error: { message: 'A resource with external_id "FLEET-12" already exists', errors: [{ message: 'external_id must be unique', field: 'external_id', path: 'body.external_id', detail: null }] } },
+          {
+            index: 0,
+            status: 409,
+            error: {
+              message: 'A resource with external_id "FLEET-12" already exists',
+              errors: [{ message: 'external_id must be unique', field: 'external_id', path: 'body.external_id', detail: null }],
+            },
+          },
         ],
       },
     ],
@@ -208,5 +234,13 @@ export const ResourceBulkOutput = Type.Object(
 );
 
 export const resourceSchemas: TObject[] = [
-  ResourceInput, PartialResourceInput, ResourceGroupOutput, ResourceOutput, ListResourceOutput, ListResourceGroupOutput, ResourceGroupInput, ResourceBulkInput, ResourceBulkOutput,
+  ResourceInput,
+  PartialResourceInput,
+  ResourceGroupOutput,
+  ResourceOutput,
+  ListResourceOutput,
+  ListResourceGroupOutput,
+  ResourceGroupInput,
+  ResourceBulkInput,
+  ResourceBulkOutput,
 ];

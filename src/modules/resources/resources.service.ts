@@ -25,13 +25,13 @@ const CLOCK = 'resources_clock';
 const MAX_IN_LIST = 100;
 
 function checkExternalIdFree(externalId: string, taken: boolean) {
-  if (taken) throw conflict(`A resource with external_id "${externalId}" already exists`, [detail('external_id must be unique', 'external_id', 'body.external_id')]);
+  if (taken)
+    throw conflict(`A resource with external_id "${externalId}" already exists`, [detail('external_id must be unique', 'external_id', 'body.external_id')]);
 }
 
 /** The answer for one record of a bulk create: the resource, or why it was refused. */
 export type BulkResult =
-  | { index: number; status: 200; record: ResourceOutput }
-  | { index: number; status: number; error: { message: string; errors: ErrorDetail[] } };
+  { index: number; status: 200; record: ResourceOutput } | { index: number; status: number; error: { message: string; errors: ErrorDetail[] } };
 
 /** What other modules learn about a resource they are about to use. */
 export interface ActiveResource {
@@ -68,7 +68,9 @@ export function createResourcesService(deps: { db: Db; bus: EventBus; companies:
     if (!ref) return null;
     const company = await companies.findById(tenantId, ref.row_id);
     if (!company?.is_subcontractor) {
-      throw badRequest('subcontractor.row_id does not name a subcontractor company of this tenant', [detail('unknown subcontractor', 'row_id', 'body.subcontractor.row_id')]);
+      throw badRequest('subcontractor.row_id does not name a subcontractor company of this tenant', [
+        detail('unknown subcontractor', 'row_id', 'body.subcontractor.row_id'),
+      ]);
     }
     return company.id;
   }
@@ -180,7 +182,10 @@ export function createResourcesService(deps: { db: Db; bus: EventBus; companies:
         }
       }
       await inTransaction(db, async (tx) => {
-        const inserted = await repo.insertResources(tx.trx, rows.map((r) => r.row));
+        const inserted = await repo.insertResources(
+          tx.trx,
+          rows.map((r) => r.row),
+        );
         for (const [i, row] of inserted.entries()) {
           const index = (rows[i] as { index: number }).index;
           results[index] = { index, status: 200, record: (await announce(tx, principal, 'created', row)).record };
@@ -251,19 +256,25 @@ export function createResourcesService(deps: { db: Db; bus: EventBus; companies:
         resource_type: query.resource_type,
         'resource_type:in': query['resource_type:in'],
       };
-      const state = query.cursor ? decodeCursor<typeof filters>(query.cursor, filters, {
+      const state = query.cursor
+        ? decodeCursor<typeof filters>(query.cursor, filters, {
             updated_after: cursorField.dateTime,
             external_id: cursorField.text(255),
             'external_id:in': cursorField.text(4000),
             resource_type: cursorField.text(50),
             'resource_type:in': cursorField.text(4000),
-          }) : undefined;
+          })
+        : undefined;
       const f = state?.filters ?? filters;
       const externalIds = [f.external_id, ...(f['external_id:in']?.split(',') ?? [])].filter((v): v is string => Boolean(v));
       const types = [f.resource_type, ...(f['resource_type:in']?.split(',') ?? [])].filter((v): v is string => Boolean(v));
-      if (externalIds.length > MAX_IN_LIST) throw badRequest(`external_id:in takes at most ${MAX_IN_LIST} values`, [detail('too many values', 'external_id:in', 'querystring.external_id:in')]);
+      if (externalIds.length > MAX_IN_LIST)
+        throw badRequest(`external_id:in takes at most ${MAX_IN_LIST} values`, [detail('too many values', 'external_id:in', 'querystring.external_id:in')]);
       const unknownType = types.find((t) => !/^[A-Z_]{1,20}$/.test(t));
-      if (unknownType) throw badRequest(`Unknown resource_type ${unknownType}`, [detail('unknown ResourceTypeEnum value', 'resource_type:in', 'querystring.resource_type:in')]);
+      if (unknownType)
+        throw badRequest(`Unknown resource_type ${unknownType}`, [
+          detail('unknown ResourceTypeEnum value', 'resource_type:in', 'querystring.resource_type:in'),
+        ]);
       const rows = await repo.listResources(db, {
         tenantId: principal.tenantId,
         updatedAfter: f.updated_after ? new Date(f.updated_after) : undefined,
@@ -273,7 +284,11 @@ export function createResourcesService(deps: { db: Db; bus: EventBus; companies:
         limit,
       });
       const page = pageOf(rows, limit, f, (r) => ({ ts: r.updated_at, id: r.id }));
-      const groups = await repo.groupsOf(db, principal.tenantId, page.rows.map((r) => r.id));
+      const groups = await repo.groupsOf(
+        db,
+        principal.tenantId,
+        page.rows.map((r) => r.id),
+      );
       return { items: page.rows.map((r) => resourceOutput(r, groups.get(r.id) ?? [])), next_cursor: page.next_cursor };
     },
 

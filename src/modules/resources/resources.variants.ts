@@ -24,13 +24,31 @@ export const variantKeyOf = (type: string): VariantKey | undefined => VARIANT_KE
 
 /** Every ResourceTypeEnum value; the list filter takes them all (the ones no variant has simply match nothing). */
 export const RESOURCE_TYPE_ENUM = [
-  'CHASSIS', 'COMPARTMENT', 'CONTAINER', 'DRIVER', 'FERRY', 'FULL_TRAILER', 'HANDLING', 'RIGID', 'SUBCONTRACTOR', 'TRACTOR', 'TRAILER', 'TRAIN', 'VAN',
+  'CHASSIS',
+  'COMPARTMENT',
+  'CONTAINER',
+  'DRIVER',
+  'FERRY',
+  'FULL_TRAILER',
+  'HANDLING',
+  'RIGID',
+  'SUBCONTRACTOR',
+  'TRACTOR',
+  'TRAILER',
+  'TRAIN',
+  'VAN',
 ] as const;
 
 /** Measures that arrive as a number or a decimal string and leave as a decimal string. */
 export const DECIMAL_FIELDS = new Set([
-  'tare_weight_kg', 'exterior_length_m', 'exterior_width_m', 'exterior_height_m', 'capacity_pallet_spaces', 'capacity_volume_m3',
-  'capacity_weight_kg', 'gross_weight_vehicle_rating_weight_kg',
+  'tare_weight_kg',
+  'exterior_length_m',
+  'exterior_width_m',
+  'exterior_height_m',
+  'capacity_pallet_spaces',
+  'capacity_volume_m3',
+  'capacity_weight_kg',
+  'gross_weight_vehicle_rating_weight_kg',
 ]);
 
 /** A sub-object as stored: measures as exact decimal strings (never through a float), nulls dropped. */

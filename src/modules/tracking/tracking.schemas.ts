@@ -69,10 +69,7 @@ export const TrackingUpdateResponse = Type.Object(
   { errors: Type.Array(ErrorStatus, { description: 'One entry per update (or kind of data) not taken, naming it; empty when all were.' }) },
   {
     $id: 'TrackingUpdateResponse',
-    examples: [
-      { errors: [] },
-      { errors: [{ error_type: 'USER_INPUT_ERROR', error_message: 'updates.0: no active resource matches' }] },
-    ],
+    examples: [{ errors: [] }, { errors: [{ error_type: 'USER_INPUT_ERROR', error_message: 'updates.0: no active resource matches' }] }],
   },
 );
 export type TrackingUpdateResponse = Static<typeof TrackingUpdateResponse>;
@@ -92,7 +89,10 @@ export const ResourcePositions = Type.Object(
     last_position: Nullable(StoredPosition),
     history: Type.Array(StoredPosition, { description: 'The newest positions first (at most 100).' }),
   },
-  { $id: 'ResourcePositions', examples: [{ resource_id: '5b0e7f8a-52a6-4f77-9d0c-0c2b8f3e1a11', last_position: EXAMPLE_POSITION, history: [EXAMPLE_POSITION] }] },
+  {
+    $id: 'ResourcePositions',
+    examples: [{ resource_id: '5b0e7f8a-52a6-4f77-9d0c-0c2b8f3e1a11', last_position: EXAMPLE_POSITION, history: [EXAMPLE_POSITION] }],
+  },
 );
 export type ResourcePositions = Static<typeof ResourcePositions>;
 

@@ -88,7 +88,13 @@ export function createTrackingService(deps: {
   async function record(tenantId: string, resource: ActiveResource, p: { timestamp: string; latitude: number; longitude: number }) {
     const recordedAt = new Date(p.timestamp);
     await inTransaction(db, async (tx) => {
-      const inserted = await repo.insertPosition(tx.trx, { tenant_id: tenantId, resource_id: resource.id, recorded_at: recordedAt, latitude: p.latitude, longitude: p.longitude });
+      const inserted = await repo.insertPosition(tx.trx, {
+        tenant_id: tenantId,
+        resource_id: resource.id,
+        recorded_at: recordedAt,
+        latitude: p.latitude,
+        longitude: p.longitude,
+      });
       if (!inserted) return;
       await repo.pruneHistory(tx.trx, tenantId, resource.id);
       const [newest] = await repo.recentPositions(tx.trx, tenantId, resource.id, 1);

@@ -77,7 +77,8 @@ export async function billableTrips(db: Executor, tenantId: string, subcontracto
  */
 export async function lockForBilling(db: Executor, tenantId: string, lock: BillingLock): Promise<BillableTrip[]> {
   if (!('subcontractorId' in lock)) {
-    if (lock.tripIds.length) await db.selectFrom('trips').select('id').where('tenant_id', '=', tenantId).where('id', 'in', lock.tripIds).orderBy('id').forUpdate().execute();
+    if (lock.tripIds.length)
+      await db.selectFrom('trips').select('id').where('tenant_id', '=', tenantId).where('id', 'in', lock.tripIds).orderBy('id').forUpdate().execute();
     return [];
   }
   let q = agreedTrips(db, tenantId, lock.subcontractorId).where('status', '=', 'COMPLETED');

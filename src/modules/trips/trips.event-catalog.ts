@@ -11,7 +11,12 @@ const trip = (summary: string) => ({
 const stop = (summary: string) => ({
   entityType: 'order',
   summary: `${summary} Keyed by the stop's order, so an order's stop events and status changes arrive in order.`,
-  payload: Type.Object({ stop_id: Type.String(), trip_id: Type.String(), order_id: Type.String(), order_snapshot: Snapshot("The contract's VisibilityOrder as of the change.") }),
+  payload: Type.Object({
+    stop_id: Type.String(),
+    trip_id: Type.String(),
+    order_id: Type.String(),
+    order_snapshot: Snapshot("The contract's VisibilityOrder as of the change."),
+  }),
   families: ['operational_visibility' as const],
 });
 const dispatch = (summary: string) => ({
@@ -29,7 +34,13 @@ const dispatch = (summary: string) => ({
 const answer = (summary: string) => ({
   entityType: 'trip',
   summary,
-  payload: Type.Object({ trip_id: Type.String(), trip_name: Nullable(Type.String()), operation: Type.String(), errors: Type.Array(Type.Unknown()), version: Type.Number() }),
+  payload: Type.Object({
+    trip_id: Type.String(),
+    trip_name: Nullable(Type.String()),
+    operation: Type.String(),
+    errors: Type.Array(Type.Unknown()),
+    version: Type.Number(),
+  }),
   families: [],
 });
 
@@ -42,7 +53,11 @@ export const tripEvents = declareEvents('trips', {
   'trip.visibility': {
     entityType: 'trip',
     summary: "A trip transition a customer sees (CREATED, PLANNED, COMPLETED): one event per customer, with only that customer's orders and stops.",
-    payload: Type.Object({ trip_id: Type.String(), status: Type.String(), trip_snapshot: Snapshot("The contract's VisibilityTrip as that customer may see it.") }),
+    payload: Type.Object({
+      trip_id: Type.String(),
+      status: Type.String(),
+      trip_snapshot: Snapshot("The contract's VisibilityTrip as that customer may see it."),
+    }),
     families: ['operational_visibility'],
   },
   'trip.resource_position': {
@@ -60,8 +75,8 @@ export const tripEvents = declareEvents('trips', {
   'stop.arrived': stop('A stop was reached.'),
   'stop.completed': stop('A stop was completed.'),
   'stop.eta_changed': stop("A stop's ETA changed."),
-  'trip.dispatch_created': dispatch("A trip was dispatched to its executor (CREATE)."),
-  'trip.dispatch_updated': dispatch("A dispatched trip changed in a way its executor sees (UPDATE, listing the changes)."),
+  'trip.dispatch_created': dispatch('A trip was dispatched to its executor (CREATE).'),
+  'trip.dispatch_updated': dispatch('A dispatched trip changed in a way its executor sees (UPDATE, listing the changes).'),
   'trip.dispatch_cancelled': dispatch('A dispatched trip was withdrawn from its executor (CANCEL).'),
   'trip.dispatch_accepted': answer("The executor's receiver accepted a dispatch message."),
   'trip.dispatch_rejected': answer("The executor's receiver rejected a dispatch message (USER_INPUT_ERROR); `errors` says why."),

@@ -136,7 +136,11 @@ export async function listTrips(exec: Executor, f: TripListFilter): Promise<Trip
   if (f.dateTo) q = q.where('first_date', '<=', f.dateTo);
   const after = f.after;
   if (after) q = q.where((eb) => eb.or([eb('created_at', '>', after.ts), eb.and([eb('created_at', '=', after.ts), eb('id', '>', after.id)])]));
-  return q.orderBy('created_at').orderBy('id').limit(f.limit + 1).execute();
+  return q
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(f.limit + 1)
+    .execute();
 }
 
 export async function insertUnmatched(exec: Executor, row: Insertable<UnmatchedUpdateTable>): Promise<void> {
@@ -146,7 +150,11 @@ export async function insertUnmatched(exec: Executor, row: Insertable<UnmatchedU
 export async function listUnmatched(exec: Executor, tenantId: string, after: { ts: Date; id: string } | undefined, limit: number) {
   let q = exec.selectFrom('trip_unmatched_updates').selectAll().where('tenant_id', '=', tenantId);
   if (after) q = q.where((eb) => eb.or([eb('received_at', '>', after.ts), eb.and([eb('received_at', '=', after.ts), eb('id', '>', after.id)])]));
-  return q.orderBy('received_at').orderBy('id').limit(limit + 1).execute();
+  return q
+    .orderBy('received_at')
+    .orderBy('id')
+    .limit(limit + 1)
+    .execute();
 }
 
 /** Whose trips a status update may touch: a subcontractor's, or those of an executor kind. */

@@ -8,7 +8,9 @@ import type { TripsService } from './trips.service.js';
 
 const TAGS = ['Trips'];
 const precondition = Type.Ref('ValidationErrorResponse', { description: 'If-Match names an older version of the trip' });
-const IfMatch = Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 40, description: 'The trip `version` (or its ETag) the change is based on.' })) });
+const IfMatch = Type.Object({
+  'if-match': Type.Optional(Type.String({ maxLength: 40, description: 'The trip `version` (or its ETag) the change is based on.' })),
+});
 
 export function tripsRoutes(app: App, deps: { trips: TripsService }) {
   const { trips } = deps;
@@ -39,7 +41,7 @@ export function tripsRoutes(app: App, deps: { trips: TripsService }) {
       tags: TAGS,
       summary: 'List trips, oldest first (Waybill)',
       description:
-        'Filter by `status`, `cancelled`, `subcontractor_id`, `resource_id` and a date range over the stops\' dates; page with `next_cursor`. ' +
+        "Filter by `status`, `cancelled`, `subcontractor_id`, `resource_id` and a date range over the stops' dates; page with `next_cursor`. " +
         'A subcontractor client sees only the trips dispatched to its company.',
       querystring: TripListQuery,
       response: { 200: ref(ListTripOutput), ...errorResponses },
@@ -68,10 +70,10 @@ export function tripsRoutes(app: App, deps: { trips: TripsService }) {
     schema: {
       operationId: 'updateTrip',
       tags: TAGS,
-      summary: 'Change a trip\'s stops, their sequence, dates or time windows (Waybill)',
+      summary: "Change a trip's stops, their sequence, dates or time windows (Waybill)",
       description:
         '`stops` replaces the stop list: stops left out go back to TO_PLAN, new ones join. With `If-Match`, the change applies only to ' +
-        'that version of the trip (412 otherwise), so two planners cannot overwrite each other. A dispatched trip\'s executor gets an UPDATE.',
+        "that version of the trip (412 otherwise), so two planners cannot overwrite each other. A dispatched trip's executor gets an UPDATE.",
       params: TripParams,
       headers: IfMatch,
       body: ref(TripPatch),
@@ -90,7 +92,7 @@ export function tripsRoutes(app: App, deps: { trips: TripsService }) {
       tags: TAGS,
       summary: 'Dispatch a trip to a subcontractor or to own resources (Waybill)',
       description:
-        'Assigns a subcontractor company with the agreed purchase price, or own resources. The executor\'s endpoints receive a dispatch ' +
+        "Assigns a subcontractor company with the agreed purchase price, or own resources. The executor's endpoints receive a dispatch " +
         'message (CREATE; a trip taken from another executor sends that one a CANCEL). Archived or BLOCKED subcontractors are refused.',
       params: TripParams,
       body: ref(DispatchInput),
@@ -117,7 +119,7 @@ export function tripsRoutes(app: App, deps: { trips: TripsService }) {
     schema: {
       operationId: 'getTripCosts',
       tags: TAGS,
-      summary: 'Get a trip\'s costs',
+      summary: "Get a trip's costs",
       description: 'The agreed purchase price of the subcontracted trip, as charges.',
       params: TripParams,
       response: { 200: ref(TripCostsOutput), ...errorResponses },
@@ -130,8 +132,8 @@ export function tripsRoutes(app: App, deps: { trips: TripsService }) {
     schema: {
       operationId: 'listTripDocuments',
       tags: TAGS,
-      summary: 'List a trip\'s documents',
-      description: 'The documents of the trip\'s orders, their consignments and stops (PODs included).',
+      summary: "List a trip's documents",
+      description: "The documents of the trip's orders, their consignments and stops (PODs included).",
       params: TripParams,
       response: { 200: Type.Array(ref(DocumentOutput), { description: "The trip's documents", examples: [orderDocumentsExample] }), ...errorResponses },
     },

@@ -11,7 +11,20 @@ import { OrderStopOutput, TimeWindowInput } from '../orders/index.js';
 
 export const TRIP_STATUSES = ['CREATED', 'PLANNED', 'COMPLETED'] as const;
 /** The contract's ResourceTypeEnum minus SUBCONTRACTOR (a subcontractor is dispatched, not allocated). */
-export const RESOURCE_TYPES = ['CHASSIS', 'COMPARTMENT', 'CONTAINER', 'DRIVER', 'FERRY', 'FULL_TRAILER', 'HANDLING', 'RIGID', 'TRACTOR', 'TRAILER', 'TRAIN', 'VAN'] as const;
+export const RESOURCE_TYPES = [
+  'CHASSIS',
+  'COMPARTMENT',
+  'CONTAINER',
+  'DRIVER',
+  'FERRY',
+  'FULL_TRAILER',
+  'HANDLING',
+  'RIGID',
+  'TRACTOR',
+  'TRAILER',
+  'TRAIN',
+  'VAN',
+] as const;
 
 const EXAMPLE_STOP_IDS = ['9b1c1b52-3c6f-4c36-9b8e-0d8f3a1e5a01', '9b1c1b52-3c6f-4c36-9b8e-0d8f3a1e5a02'];
 
@@ -41,7 +54,9 @@ export const TripPatch = Type.Object(
   { stops: Type.Optional(stopList) },
   {
     $id: 'TripPatch',
-    examples: [{ stops: [{ id: EXAMPLE_STOP_IDS[0] }, { id: EXAMPLE_STOP_IDS[1], date: '2026-12-03', time_window: { start_time: '08:00', end_time: '12:00' } }] }],
+    examples: [
+      { stops: [{ id: EXAMPLE_STOP_IDS[0] }, { id: EXAMPLE_STOP_IDS[1], date: '2026-12-03', time_window: { start_time: '08:00', end_time: '12:00' } }] },
+    ],
   },
 );
 export type TripPatch = Static<typeof TripPatch>;
@@ -74,7 +89,6 @@ export const DispatchInput = Type.Object(
 export type DispatchInput = Static<typeof DispatchInput>;
 
 export const TripParams = Type.Object({ trip_id: Uuid });
-
 
 /** One trip as GET answers it (also the example of the list and of every trip route). */
 const EXAMPLE_TRIP = {
@@ -143,7 +157,7 @@ const tripOutputFields = {
       errors: Type.Array(ErrorStatusOutput),
       dispatched_at: Nullable(DateTime),
     },
-    { description: 'Waybill: the executor\'s answer to the last dispatch message.' },
+    { description: "Waybill: the executor's answer to the last dispatch message." },
   ),
   created_timestamp: DateTime,
   updated_timestamp: DateTime,
@@ -181,7 +195,9 @@ export const TripCostsOutput = Type.Object(
   },
   {
     $id: 'TripCostsOutput',
-    examples: [{ charges: [{ description: 'Subcontracting TR-000012', amount: '450.00', currency: 'EUR', subcontractor_id: '3f0e8a4e-1b52-4d4e-a3f4-5c7d0b9e2f10' }] }],
+    examples: [
+      { charges: [{ description: 'Subcontracting TR-000012', amount: '450.00', currency: 'EUR', subcontractor_id: '3f0e8a4e-1b52-4d4e-a3f4-5c7d0b9e2f10' }] },
+    ],
   },
 );
 export type TripCostsOutput = Static<typeof TripCostsOutput>;

@@ -21,7 +21,16 @@ import { createTripReader, visibilityOrders, type TripView } from './trips.outpu
 import { checkPlan, stopsToPlace, type PlanningStop } from './planning/planning.policy.js';
 import * as repo from './trips.repo.js';
 import type { TripRow, TripScope } from './trips.repo.js';
-import { TRIP_STATUSES, type DispatchInput, type TripCostsOutput, type TripInput, type TripListQuery, type TripOutput, type TripPatch, type TripStopInput } from './trips.schemas.js';
+import {
+  TRIP_STATUSES,
+  type DispatchInput,
+  type TripCostsOutput,
+  type TripInput,
+  type TripListQuery,
+  type TripOutput,
+  type TripPatch,
+  type TripStopInput,
+} from './trips.schemas.js';
 import type { ResourceRef } from './trips.tables.js';
 
 /** Trip names: `TR-000001`, gap-free per tenant. */
@@ -37,7 +46,10 @@ const isUniqueViolation = (err: unknown) => typeof err === 'object' && err !== n
 
 /** The span of the planned stops' dates, for listing trips by date. */
 function dateSpan(view: TripView): { first_date: string | null; last_date: string | null } {
-  const dates = view.output.stops.map((s) => s.date).filter((d): d is string => typeof d === 'string').sort();
+  const dates = view.output.stops
+    .map((s) => s.date)
+    .filter((d): d is string => typeof d === 'string')
+    .sort();
   return { first_date: dates[0] ?? null, last_date: dates.at(-1) ?? null };
 }
 
@@ -96,7 +108,12 @@ export function createTripsService(deps: {
   /** Writes a trip's stop list and the schedule changes it carries; stop statuses follow the trip. */
   async function writeStops(tx: Tx, trip: TripRow, input: TripStopInput[], plan: PlanningStop[]): Promise<void> {
     try {
-      await repo.replaceTripStops(tx.trx, trip.tenant_id, trip.id, plan.map((s) => ({ stop_id: s.id, order_id: s.order_id })));
+      await repo.replaceTripStops(
+        tx.trx,
+        trip.tenant_id,
+        trip.id,
+        plan.map((s) => ({ stop_id: s.id, order_id: s.order_id })),
+      );
     } catch (err) {
       // Another planner put one of these stops on a trip between our check and our insert.
       if (isUniqueViolation(err)) throw conflict('A stop of this plan was just planned on another trip; reload and try again');
@@ -134,11 +151,16 @@ export function createTripsService(deps: {
    * tenant (400 naming the entry otherwise), of the type the caller says when it says one.
    */
   async function ownResources(tenantId: string, refs: ReadonlyArray<{ id: string; resource_type?: string }>): Promise<ResourceRef[]> {
-    const found = await deps.resources.requireActiveResources(tenantId, refs.map((r) => r.id));
+    const found = await deps.resources.requireActiveResources(
+      tenantId,
+      refs.map((r) => r.id),
+    );
     const mismatch = refs.findIndex((r, i) => r.resource_type !== undefined && r.resource_type !== found[i]?.resourceType);
     if (mismatch >= 0) {
       const wrong = found[mismatch];
-      throw badRequest(`resource ${wrong?.id} is a ${wrong?.resourceType}`, [detail(`resource ${wrong?.id} is a ${wrong?.resourceType}`, 'resource_type', `resources.${mismatch}.resource_type`)]);
+      throw badRequest(`resource ${wrong?.id} is a ${wrong?.resourceType}`, [
+        detail(`resource ${wrong?.id} is a ${wrong?.resourceType}`, 'resource_type', `resources.${mismatch}.resource_type`),
+      ]);
     }
     return found.map((r) => ({ resource_type: r.resourceType, id: r.id, name: r.name }));
   }
@@ -187,7 +209,12 @@ export function createTripsService(deps: {
       cancelled_at: null,
     });
     await writeStops(tx, trip, stops, plan);
-    await execution.setPlanningStatus(tx, tenantId, plan.map((s) => s.id), 'PLANNED');
+    await execution.setPlanningStatus(
+      tx,
+      tenantId,
+      plan.map((s) => s.id),
+      'PLANNED',
+    );
     const first = await view(tx.trx, trip);
     trip = await repo.updateTrip(tx.trx, tenantId, trip.id, dateSpan(first));
     const v = { ...first, trip, output: { ...first.output, version: trip.version, updated_timestamp: trip.updated_at.toISOString() } };
@@ -198,13 +225,22 @@ export function createTripsService(deps: {
   /** Changes a live trip's stop list (and the schedule it carries); its executor hears of what changed. */
   async function replanIn(tx: Tx, principal: Principal, tripId: string, input: TripPatch, ifMatch?: string): Promise<TripView> {
     const tenantId = principal.tenantId;
-    const locked = await lockTrip(tx, principal, tripId, input.stops?.map((s) => s.id), ifMatch);
+    const locked = await lockTrip(
+      tx,
+      principal,
+      tripId,
+      input.stops?.map((s) => s.id),
+      ifMatch,
+    );
     let trip = locked.trip;
     if (trip.cancelled_at) throw conflict(`Trip ${trip.name} is cancelled and cannot be changed`);
     if (trip.status === 'COMPLETED') throw conflict(`Trip ${trip.name} is completed and cannot be changed`);
     if (input.stops) {
       const plan = await checkStops(tx, tenantId, input.stops, locked.stops, trip.id, locked.planned);
-      const { added, removed } = stopsToPlace(locked.planned, plan.map((s) => s.id));
+      const { added, removed } = stopsToPlace(
+        locked.planned,
+        plan.map((s) => s.id),
+      );
       await writeStops(tx, trip, input.stops, plan);
       await execution.setPlanningStatus(tx, tenantId, removed, 'TO_PLAN');
       await execution.setPlanningStatus(tx, tenantId, added, trip.executor === 'NONE' ? 'PLANNED' : 'DISPATCHED');
@@ -228,9 +264,7 @@ export function createTripsService(deps: {
     if (trip.cancelled_at) throw conflict(`Trip ${trip.name} is cancelled; plan a new trip`);
     if (trip.status === 'COMPLETED') throw conflict(`Trip ${trip.name} is completed`);
     const before = await view(tx.trx, trip);
-    const sameExecutor = subcontractor
-      ? trip.subcontractor_company_id === subcontractor.id
-      : trip.executor === 'FLEET';
+    const sameExecutor = subcontractor ? trip.subcontractor_company_id === subcontractor.id : trip.executor === 'FLEET';
     // Taken away from its previous executor: that one is told first.
     if (trip.executor !== 'NONE' && !sameExecutor) await sendDispatch(tx, bus, before, 'CANCEL');
     trip = await repo.updateTrip(tx.trx, tenantId, trip.id, {
@@ -243,7 +277,12 @@ export function createTripsService(deps: {
       resources: JSON.stringify(resources),
       ...(sameExecutor ? {} : { dispatched_snapshot: null }),
     });
-    await execution.setPlanningStatus(tx, tenantId, before.output.stops.map((s) => s.id), 'DISPATCHED');
+    await execution.setPlanningStatus(
+      tx,
+      tenantId,
+      before.output.stops.map((s) => s.id),
+      'DISPATCHED',
+    );
     const after = await view(tx.trx, trip);
     trip = sameExecutor && trip.dispatched_snapshot ? await updateDispatch(tx, bus, after) : await sendDispatch(tx, bus, after, 'CREATE');
     const v = await view(tx.trx, trip);
@@ -262,7 +301,12 @@ export function createTripsService(deps: {
     if (underWay.length) throw conflict(`Trip ${trip.name} is under way (${underWay.length} stop(s) reached); it can no longer be cancelled`);
     if (trip.executor !== 'NONE') await sendDispatch(tx, bus, current, 'CANCEL');
     await repo.deactivateTripStops(tx.trx, tenantId, trip.id);
-    await execution.setPlanningStatus(tx, tenantId, current.output.stops.map((s) => s.id), 'TO_PLAN');
+    await execution.setPlanningStatus(
+      tx,
+      tenantId,
+      current.output.stops.map((s) => s.id),
+      'TO_PLAN',
+    );
     trip = await repo.updateTrip(tx.trx, tenantId, trip.id, { cancelled_at: new Date() });
     const v = await view(tx.trx, trip);
     await appendTripEvent(tx, bus, 'trip.cancelled', v);
@@ -297,14 +341,16 @@ export function createTripsService(deps: {
         date_from: query.date_from,
         date_to: query.date_to,
       };
-      const state = query.cursor ? decodeCursor<typeof given>(query.cursor, given, {
+      const state = query.cursor
+        ? decodeCursor<typeof given>(query.cursor, given, {
             status: cursorField.oneOf(TRIP_STATUSES),
             cancelled: cursorField.boolean,
             subcontractor_id: cursorField.uuid,
             resource_id: cursorField.text(100),
             date_from: cursorField.date,
             date_to: cursorField.date,
-          }) : undefined;
+          })
+        : undefined;
       const f = state?.filters ?? given;
       const rows = await repo.listTrips(db, {
         tenantId: principal.tenantId,
@@ -376,6 +422,5 @@ export function createTripsService(deps: {
       const lists = await Promise.all(orderIds.map((id) => deps.documents.listForOrder(principal.tenantId, id)));
       return lists.flat();
     },
-
   };
 }

@@ -6,7 +6,14 @@ import { type EventRow, eventToWire, MASTER_DATA_ENTITIES } from '../events/inde
  * null when the event means nothing to that kind of receiver. Adding a family (subcontractor
  * dispatch, master data, accounting) is adding a builder here and its name to the list.
  */
-export const PAYLOAD_FAMILIES = ['operational_visibility', 'accounting_visibility', 'events', 'master_data', 'subcontractor_dispatch', 'fleet_dispatch'] as const;
+export const PAYLOAD_FAMILIES = [
+  'operational_visibility',
+  'accounting_visibility',
+  'events',
+  'master_data',
+  'subcontractor_dispatch',
+  'fleet_dispatch',
+] as const;
 export type PayloadFamily = (typeof PAYLOAD_FAMILIES)[number];
 
 /**
@@ -38,8 +45,14 @@ const ORDER_EVENT_STATUS: Record<string, string> = {
 };
 
 const DOCUMENT_TYPES = new Set([
-  'CONSIGNEE_SIGNATURE', 'CUSTOMER_PAPERWORK', 'PHOTO_OF_GOODS_DELIVERY', 'PROOF_OF_DELIVERY',
-  'PROOF_OF_DELIVERY_SIGNED', 'PALLET_LABEL', 'PALLET_LABEL_EXTERNAL', 'TEMPERATURE_REPORT',
+  'CONSIGNEE_SIGNATURE',
+  'CUSTOMER_PAPERWORK',
+  'PHOTO_OF_GOODS_DELIVERY',
+  'PROOF_OF_DELIVERY',
+  'PROOF_OF_DELIVERY_SIGNED',
+  'PALLET_LABEL',
+  'PALLET_LABEL_EXTERNAL',
+  'TEMPERATURE_REPORT',
 ]);
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value ? value : undefined);

@@ -17,8 +17,13 @@ export const webhookEvents = declareEvents('webhooks', {
   'webhook_endpoint.disabled': endpoint('A webhook endpoint was disabled, by a client or because its receiver answered 410 Gone; `reason` says which.', {
     reason: Nullable(Type.String()),
   }),
-  'webhook_endpoint.secret_rotated': endpoint('A webhook endpoint got a new signing secret; the old one signs too for `overlap_seconds`.', { overlap_seconds: Type.Number() }),
-  'webhook_endpoint.replayed': endpoint('A client asked for the events of a time window to be delivered again.', { since: Type.String(), until: Type.String() }),
+  'webhook_endpoint.secret_rotated': endpoint('A webhook endpoint got a new signing secret; the old one signs too for `overlap_seconds`.', {
+    overlap_seconds: Type.Number(),
+  }),
+  'webhook_endpoint.replayed': endpoint('A client asked for the events of a time window to be delivered again.', {
+    since: Type.String(),
+    until: Type.String(),
+  }),
 });
 
 declare module '../../platform/events/catalog.js' {

@@ -1,7 +1,19 @@
 import type { Static } from '@sinclair/typebox';
-import type { ReplayInput, ReplayResult, RotateSecretInput, WebhookAttemptList, WebhookDelivery, WebhookDeliveryList, WebhookEndpoint, WebhookEndpointInput, WebhookEndpointList, WebhookEndpointPatch, WebhookEndpointWithSecret } from './webhooks.schemas.js';
+import type {
+  ReplayInput,
+  ReplayResult,
+  RotateSecretInput,
+  WebhookAttemptList,
+  WebhookDelivery,
+  WebhookDeliveryList,
+  WebhookEndpoint,
+  WebhookEndpointInput,
+  WebhookEndpointList,
+  WebhookEndpointPatch,
+  WebhookEndpointWithSecret,
+} from './webhooks.schemas.js';
 
-/** Examples for the OpenAPI document, recorded from a run of the API (test/openapi.examples.test.ts sends the request examples). */
+/** Examples for the OpenAPI document, recorded from a run of the API (test/app/openapi.examples.test.ts sends the request examples). */
 
 export const endpointInputExample = {
   url: 'https://erp.acme.example/waybill/events',
@@ -30,13 +42,19 @@ export const endpointExample = {
   updated_at: '2026-11-30T20:22:10.080Z',
 } satisfies WebhookEndpoint;
 
-export const endpointWithSecretExample = { ...endpointExample, secret: 'whsec_acODWAJ3IhswwbpqnSPAaiE5jnvisFfToD6dn8vuYt4=' } satisfies Static<typeof WebhookEndpointWithSecret>;
+export const endpointWithSecretExample = { ...endpointExample, secret: 'whsec_acODWAJ3IhswwbpqnSPAaiE5jnvisFfToD6dn8vuYt4=' } satisfies Static<
+  typeof WebhookEndpointWithSecret
+>;
 
 export const endpointListExample = { items: [endpointExample], next_cursor: null } satisfies Static<typeof WebhookEndpointList>;
 
 export const endpointPatchExample = { description: 'Acme ERP (production)' } satisfies WebhookEndpointPatch;
 
-export const patchedEndpointExample = { ...endpointExample, description: 'Acme ERP (production)', updated_at: '2026-11-30T20:22:10.258Z' } satisfies WebhookEndpoint;
+export const patchedEndpointExample = {
+  ...endpointExample,
+  description: 'Acme ERP (production)',
+  updated_at: '2026-11-30T20:22:10.258Z',
+} satisfies WebhookEndpoint;
 
 export const rotateSecretExample = { overlap_seconds: 3600 } satisfies Static<typeof RotateSecretInput>;
 

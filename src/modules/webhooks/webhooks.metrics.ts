@@ -56,9 +56,24 @@ export function observeWebhookBacklog(registry: Registry, db: Db): void {
  */
 export function deliveryObserver(registry: Registry, log: FastifyBaseLogger): DeliveryObserver {
   const labelNames = ['endpoint_id', 'outcome'] as const;
-  const attempts = new Counter({ name: 'waybill_webhook_attempts_total', help: 'Delivery attempts, per endpoint and outcome (succeeded, retrying, failed)', labelNames, registers: [registry] });
-  const retries = new Counter({ name: 'waybill_webhook_retries_total', help: 'Attempts after a delivery\'s first, per endpoint and outcome', labelNames, registers: [registry] });
-  const deliveries = new Counter({ name: 'waybill_webhook_deliveries_total', help: 'Deliveries finished, per endpoint and final outcome (succeeded, failed)', labelNames, registers: [registry] });
+  const attempts = new Counter({
+    name: 'waybill_webhook_attempts_total',
+    help: 'Delivery attempts, per endpoint and outcome (succeeded, retrying, failed)',
+    labelNames,
+    registers: [registry],
+  });
+  const retries = new Counter({
+    name: 'waybill_webhook_retries_total',
+    help: "Attempts after a delivery's first, per endpoint and outcome",
+    labelNames,
+    registers: [registry],
+  });
+  const deliveries = new Counter({
+    name: 'waybill_webhook_deliveries_total',
+    help: 'Deliveries finished, per endpoint and final outcome (succeeded, failed)',
+    labelNames,
+    registers: [registry],
+  });
   return {
     attempted(o: AttemptOutcome) {
       const labels = { endpoint_id: o.delivery.endpoint_id, outcome: OUTCOME_LABEL[o.status] };

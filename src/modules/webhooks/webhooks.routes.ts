@@ -60,7 +60,10 @@ export function webhooksRoutes(app: App, deps: { webhooks: WebhooksService }) {
         'address: private, loopback and link-local ones are refused unless the operator lists them in WAYBILL_OUTBOUND_ALLOWLIST. ' +
         'Customer and subcontractor clients register endpoints for their own company only.',
       body: ref(WebhookEndpointInput, { example: endpointInputExample }),
-      response: { 201: ref(WebhookEndpointWithSecret, { example: endpointWithSecretExample, description: 'The endpoint with its signing secret' }), ...writeErrors(409) },
+      response: {
+        201: ref(WebhookEndpointWithSecret, { example: endpointWithSecretExample, description: 'The endpoint with its signing secret' }),
+        ...writeErrors(409),
+      },
     },
     handler: async (request, reply) => reply.code(201).send(await webhooks.create(principalOf(request), request.body)),
   });
@@ -96,7 +99,10 @@ export function webhooksRoutes(app: App, deps: { webhooks: WebhooksService }) {
       summary: 'Get the current signing secret',
       description: 'The endpoint with its `secret`. 409 when the secret was sealed under a key the server no longer has: rotate it.',
       params: IdParams,
-      response: { 200: ref(WebhookEndpointWithSecret, { example: endpointWithSecretExample, description: 'The endpoint with its signing secret' }), ...readErrors(404, 409) },
+      response: {
+        200: ref(WebhookEndpointWithSecret, { example: endpointWithSecretExample, description: 'The endpoint with its signing secret' }),
+        ...readErrors(404, 409),
+      },
     },
     handler: async (request) => webhooks.secret(principalOf(request), request.params.id),
   });
@@ -146,7 +152,8 @@ export function webhooksRoutes(app: App, deps: { webhooks: WebhooksService }) {
       operationId: 'disableWebhookEndpoint',
       tags,
       summary: 'Disable an endpoint; pending messages wait until it is enabled',
-      description: 'Nothing is sent while it is disabled: messages already queued wait, and events from that time reach it only through a replay after enabling.',
+      description:
+        'Nothing is sent while it is disabled: messages already queued wait, and events from that time reach it only through a replay after enabling.',
       params: IdParams,
       response: { 200: endpointAnswer('The disabled endpoint'), ...writeErrors(404, 409) },
     },
@@ -164,7 +171,10 @@ export function webhooksRoutes(app: App, deps: { webhooks: WebhooksService }) {
         'An idempotent replay answers without the new secret (header `Secret-Shown-Once: secret`).',
       params: IdParams,
       body: ref(RotateSecretInput, { example: rotateSecretExample }),
-      response: { 200: ref(WebhookEndpointWithSecret, { example: rotatedEndpointExample, description: 'The endpoint with its new secret' }), ...writeErrors(404, 409) },
+      response: {
+        200: ref(WebhookEndpointWithSecret, { example: rotatedEndpointExample, description: 'The endpoint with its new secret' }),
+        ...writeErrors(404, 409),
+      },
     },
     // Every field has a default, so no body at all is a valid request.
     preValidation: async (request) => {

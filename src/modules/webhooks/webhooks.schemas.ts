@@ -8,9 +8,9 @@ import { PAYLOAD_FAMILIES } from './payloads.js';
 export const PayloadFamily = StringEnum(PAYLOAD_FAMILIES, {
   $id: 'WebhookPayloadFamily',
   description:
-    '`operational_visibility`: the contract\'s OperationalVisibilityUpdate. `accounting_visibility`: the contract\'s AccountingVisibilityUpdate (invoice and credit-note status changes). `events`: Waybill\'s domain events as they are recorded (the same items as GET /v1/events). ' +
+    "`operational_visibility`: the contract's OperationalVisibilityUpdate. `accounting_visibility`: the contract's AccountingVisibilityUpdate (invoice and credit-note status changes). `events`: Waybill's domain events as they are recorded (the same items as GET /v1/events). " +
     '`master_data`: every change to a company, contact, resource or unavailability period, with the whole record as its GET returns it. ' +
-    '`subcontractor_dispatch` / `fleet_dispatch`: the contract\'s SubcontractorDispatch / FleetDispatch (CREATE, UPDATE, CANCEL of a trip) for whoever executes it.',
+    "`subcontractor_dispatch` / `fleet_dispatch`: the contract's SubcontractorDispatch / FleetDispatch (CREATE, UPDATE, CANCEL of a trip) for whoever executes it.",
 });
 
 /** Header names a receiver may ask for; the ones Waybill sets itself cannot be overridden. */
@@ -36,7 +36,8 @@ const endpointFields = {
     Type.Array(Str(100, { minLength: 1 }), {
       maxItems: 10,
       uniqueItems: true,
-      description: 'The client_ids of the API clients the receiving system writes to Waybill with: changes they make are not sent back to it (see suppress_echo).',
+      description:
+        'The client_ids of the API clients the receiving system writes to Waybill with: changes they make are not sent back to it (see suppress_echo).',
     }),
   ),
   suppress_echo: Type.Optional(Type.Boolean({ description: 'Leave out changes made by integration_client_ids (default true); false sends them too.' })),
@@ -98,17 +99,18 @@ export const WebhookEndpoint = Type.Object(
 );
 export type WebhookEndpoint = Static<typeof WebhookEndpoint>;
 
-export const WebhookEndpointWithSecret = Type.Composite([WebhookEndpoint, Type.Object({ secret: Type.Optional(Type.String({ description: 'The signing secret; absent on an idempotent replay.' })) })], {
-  $id: 'WebhookEndpointWithSecret',
-});
+export const WebhookEndpointWithSecret = Type.Composite(
+  [WebhookEndpoint, Type.Object({ secret: Type.Optional(Type.String({ description: 'The signing secret; absent on an idempotent replay.' })) })],
+  {
+    $id: 'WebhookEndpointWithSecret',
+  },
+);
 
 export const WebhookEndpointList = Page(ref(WebhookEndpoint), 'WebhookEndpointList');
 
 export const RotateSecretInput = Type.Object(
   {
-    overlap_seconds: Type.Optional(
-      Type.Integer({ minimum: 0, maximum: 7 * 86400, default: 86400, description: 'How long the old secret keeps signing too.' }),
-    ),
+    overlap_seconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 7 * 86400, default: 86400, description: 'How long the old secret keeps signing too.' })),
   },
   { $id: 'RotateSecretInput', additionalProperties: false },
 );

@@ -12,10 +12,12 @@ declare module 'fastify' {
   }
 }
 
-
 /** `/consignments/0/pickup_stop` → `consignments.0.pickup_stop` (plus the missing property). */
 function toDetail(context: string, err: AjvError): ErrorDetail {
-  const segments = err.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const segments = err.instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   const missing = err.keyword === 'required' ? String(err.params.missingProperty) : undefined;
   const extra = err.keyword === 'additionalProperties' ? String(err.params.additionalProperty) : undefined;
   if (missing ?? extra) segments.push((missing ?? extra) as string);

@@ -10,7 +10,8 @@ export interface ErrorDetail {
  * What went wrong, in domain terms: services branch on this, never on the HTTP status that the
  * error handler derives from it.
  */
-export type ErrorCode = 'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'too_large' | 'unsupported_media_type' | 'rate_limited' | 'failed';
+export type ErrorCode =
+  'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'too_large' | 'unsupported_media_type' | 'rate_limited' | 'failed';
 
 const CODE_OF_STATUS: Record<number, ErrorCode> = {
   400: 'invalid',
@@ -53,8 +54,7 @@ export function detail(message: string, field: string | null = null, path: strin
 }
 
 export const badRequest = (message: string, errors: ErrorDetail[] = []) => new AppError(400, message, errors);
-export const unauthorized = (message = 'Missing or invalid credentials') =>
-  new AppError(401, message, [], { 'www-authenticate': 'Bearer' });
+export const unauthorized = (message = 'Missing or invalid credentials') => new AppError(401, message, [], { 'www-authenticate': 'Bearer' });
 export const forbidden = (message = 'This client is not allowed to do that') => new AppError(403, message);
 export const notFound = (what = 'Resource') => new AppError(404, `${what} not found`);
 export const conflict = (message: string, errors: ErrorDetail[] = []) => new AppError(409, message, errors);

@@ -24,7 +24,7 @@ export function cleanFilename(raw: string | undefined | null): string {
   return cleaned === undefined || cleaned === '.' || cleaned === '..' ? FALLBACK_FILENAME : cleaned;
 }
 
-const TOKEN = "[a-z0-9!#$&^_.+-]{1,127}";
+const TOKEN = '[a-z0-9!#$&^_.+-]{1,127}';
 const MEDIA_TYPE = new RegExp(`^(${TOKEN})/(${TOKEN})$`);
 const CHARSET = /^[a-z0-9_.:-]{1,40}$/;
 
@@ -36,9 +36,7 @@ export function normalizeContentType(raw: string | undefined | null): string | u
   if (!raw) return undefined;
   const [essence = '', ...params] = raw.split(';').map((part) => part.trim().toLowerCase());
   if (!MEDIA_TYPE.test(essence)) return undefined;
-  const charset = params
-    .map((p) => p.match(/^charset\s*=\s*"?([^"]*)"?$/)?.[1])
-    .find((value): value is string => value !== undefined && CHARSET.test(value));
+  const charset = params.map((p) => p.match(/^charset\s*=\s*"?([^"]*)"?$/)?.[1]).find((value): value is string => value !== undefined && CHARSET.test(value));
   return charset ? `${essence}; charset=${charset}` : essence;
 }
 

@@ -42,9 +42,7 @@ function requestHash(request: FastifyRequest): string {
   // A streamed body (a file upload) is not read yet: its declared type and length stand in for it,
   // so a different file under the same key is a conflict rather than a replay of the first.
   const body =
-    request.body === undefined
-      ? `stream ${request.headers['content-type'] ?? ''} ${request.headers['content-length'] ?? ''}`
-      : JSON.stringify(request.body);
+    request.body === undefined ? `stream ${request.headers['content-type'] ?? ''} ${request.headers['content-length'] ?? ''}` : JSON.stringify(request.body);
   return createHash('sha256').update(route).update('\0').update(body).digest('hex');
 }
 
@@ -112,7 +110,10 @@ export function registerIdempotency(app: FastifyInstance, db: Db) {
     request.idempotencyKey = undefined;
     const scope = { tenant_id: request.principal.tenantId, api_client_id: request.principal.apiClientId, key };
     if (reply.statusCode >= 500 || (typeof payload !== 'string' && !Buffer.isBuffer(payload))) {
-      await db.deleteFrom('idempotency_keys').where((eb) => eb.and(scope)).execute();
+      await db
+        .deleteFrom('idempotency_keys')
+        .where((eb) => eb.and(scope))
+        .execute();
       return payload;
     }
     await db

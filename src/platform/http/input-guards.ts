@@ -19,7 +19,8 @@ export function parseJsonBody(text: string, maxDepth = MAX_JSON_DEPTH): unknown 
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) {
       inString = true;
@@ -71,7 +72,11 @@ function findFlaw(value: unknown, path: string): { path: string; flaw: string } 
  */
 export function registerNulGuard(app: FastifyInstance) {
   app.addHook('preValidation', async (request: FastifyRequest) => {
-    for (const [part, value] of [['params', request.params], ['query', request.query], ['body', request.body]] as const) {
+    for (const [part, value] of [
+      ['params', request.params],
+      ['query', request.query],
+      ['body', request.body],
+    ] as const) {
       const found = findFlaw(value, part);
       if (!found) continue;
       const field = found.path.split('.').at(-1) ?? part;

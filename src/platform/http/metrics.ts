@@ -42,10 +42,7 @@ export function observeRequestDurations(app: App, registry: Registry): void {
     registers: [registry],
   });
   app.addHook('onResponse', async (request, reply) => {
-    durations.observe(
-      { method: request.method, route: request.routeOptions.url ?? NO_ROUTE, status_code: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
+    durations.observe({ method: request.method, route: request.routeOptions.url ?? NO_ROUTE, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
 }
 

@@ -29,7 +29,10 @@ export const cursorField = {
   /** An optional RFC 3339 date-time. */
   dateTime: ((value) => absent(value) || (typeof value === 'string' && ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value)))) as CursorField,
   /** An optional value from a fixed list. */
-  oneOf: (values: readonly string[]): CursorField => (value) => absent(value) || (typeof value === 'string' && values.includes(value)),
+  oneOf:
+    (values: readonly string[]): CursorField =>
+    (value) =>
+      absent(value) || (typeof value === 'string' && values.includes(value)),
   /** An optional calendar date, `YYYY-MM-DD`. */
   date: ((value) => absent(value) || (typeof value === 'string' && /^\d{4}-\d\d-\d\d$/.test(value) && !Number.isNaN(Date.parse(value)))) as CursorField,
   /** An optional id. */
@@ -37,7 +40,10 @@ export const cursorField = {
   /** An optional true or false. */
   boolean: ((value) => absent(value) || typeof value === 'boolean') as CursorField,
   /** An optional string of at most `maxLength` characters. */
-  text: (maxLength: number): CursorField => (value) => absent(value) || (typeof value === 'string' && value.length <= maxLength),
+  text:
+    (maxLength: number): CursorField =>
+    (value) =>
+      absent(value) || (typeof value === 'string' && value.length <= maxLength),
 };
 
 const invalidCursor = () => badRequest('cursor is not valid; use next_cursor from the previous page');

@@ -117,9 +117,10 @@ export type ErrorStatusCode = keyof typeof ERROR_MEANINGS;
 
 /** OpenAPI entries for the error statuses a route can answer, each with the shared envelope. */
 export function errorsOf<S extends ErrorStatusCode>(...statuses: S[]) {
-  return Object.fromEntries(
-    statuses.map((status) => [status, Type.Ref('ValidationErrorResponse', { description: ERROR_MEANINGS[status] })]),
-  ) as Record<S, TRef>;
+  return Object.fromEntries(statuses.map((status) => [status, Type.Ref('ValidationErrorResponse', { description: ERROR_MEANINGS[status] })])) as Record<
+    S,
+    TRef
+  >;
 }
 
 /**
@@ -132,8 +133,7 @@ export const readErrors = <S extends ErrorStatusCode>(...own: S[]) => errorsOf<S
  * What a call that may carry a body adds: too large (413) or of a media type the route does not
  * parse (415). Authenticated POSTs add 409 themselves: a reused `Idempotency-Key` conflicts.
  */
-export const writeErrors = <S extends ErrorStatusCode>(...own: S[]) =>
-  errorsOf<S | 400 | 401 | 403 | 413 | 415 | 429>(400, 401, 403, 413, 415, 429, ...own);
+export const writeErrors = <S extends ErrorStatusCode>(...own: S[]) => errorsOf<S | 400 | 401 | 403 | 413 | 415 | 429>(400, 401, 403, 413, 415, 429, ...own);
 
 /** Every error status at once, for routes whose own list is not worked out yet; prefer the two above. */
 export const errorResponses = errorsOf(400, 401, 403, 404, 409, 413, 415, 429);

@@ -21,7 +21,5 @@ export type App = FastifyInstance<
 export function ref<T extends TSchema>(schema: T, doc: { example?: Static<T>; description?: string } = {}) {
   if (!schema.$id) throw new Error('ref() needs a schema with an $id');
   const { example, description } = doc;
-  return Type.Unsafe<Static<T>>(
-    Type.Ref(schema.$id, { ...(example === undefined ? {} : { examples: [example] }), ...(description ? { description } : {}) }),
-  );
+  return Type.Unsafe<Static<T>>(Type.Ref(schema.$id, { ...(example === undefined ? {} : { examples: [example] }), ...(description ? { description } : {}) }));
 }

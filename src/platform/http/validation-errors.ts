@@ -26,7 +26,9 @@ function merged(union: AjvError, branches: AjvError[]): AjvError | undefined {
     return { ...union, keyword: 'type', message: `must be ${types.join(' or ')}`, params: { type: types.join(',') } };
   }
   if (branches.every((b) => ['const', 'enum', 'type'].includes(b.keyword))) {
-    const values = branches.flatMap((b) => (b.keyword === 'const' ? [b.params.allowedValue] : b.keyword === 'enum' ? (b.params.allowedValues as unknown[]) : []));
+    const values = branches.flatMap((b) =>
+      b.keyword === 'const' ? [b.params.allowedValue] : b.keyword === 'enum' ? (b.params.allowedValues as unknown[]) : [],
+    );
     if (values.length === 0) return undefined;
     const allowNull = branches.some((b) => b.keyword === 'type' && b.params.type === 'null');
     const allowed = [...values.map((v) => JSON.stringify(v)), ...(allowNull ? ['null'] : [])];

@@ -70,6 +70,7 @@ export const buildLazySerializer: typeof buildSerializerFromPool = (externalSche
 export function documentSerializer(schema: TSchema, externals: readonly TSchema[]): (data: unknown) => string {
   // Compiled on first use like the routes' serializers: modules create theirs when imported.
   let serialize: ((data: unknown) => string) | undefined;
-  const compile = () => buildSerializerFromPool(Object.fromEntries(externals.map((s) => [s.$id, s])), {})({ schema, method: 'GET', url: '/', httpStatus: '200' });
+  const compile = () =>
+    buildSerializerFromPool(Object.fromEntries(externals.map((s) => [s.$id, s])), {})({ schema, method: 'GET', url: '/', httpStatus: '200' });
   return (data) => (serialize ??= compile())(data);
 }

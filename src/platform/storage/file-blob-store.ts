@@ -86,12 +86,7 @@ export function createFileBlobStore(root: string): BlobStore {
    * the meantime renames a freshly written file there (new mtime), and a reference may have been
    * committed. Either way the blob goes back; otherwise it is deleted.
    */
-  async function removeIfStillOrphan(
-    dir: string,
-    sha256: string,
-    olderThan: Date,
-    referenced: (sha256s: string[]) => Promise<Set<string>>,
-  ): Promise<boolean> {
+  async function removeIfStillOrphan(dir: string, sha256: string, olderThan: Date, referenced: (sha256s: string[]) => Promise<Set<string>>): Promise<boolean> {
     const home = path.join(dir, sha256);
     const trashed = path.join(trashDir, `${sha256}-${randomUUID()}`);
     try {

@@ -27,7 +27,8 @@ export function startTracing(endpoint: string, serviceName = 'waybill'): Tracing
   const provider = new NodeTracerProvider({
     // OTEL_SERVICE_NAME, when set, names the service instead (several deployments, one collector).
     resource: resourceFromAttributes({ 'service.name': process.env.OTEL_SERVICE_NAME || serviceName }),
-    spanProcessors: [new BatchSpanProcessor(exporter)] });
+    spanProcessors: [new BatchSpanProcessor(exporter)],
+  });
   provider.register();
   const tracer = trace.getTracer(serviceName);
   installSpanRunner((name, attributes, work) =>

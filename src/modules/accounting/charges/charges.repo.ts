@@ -10,7 +10,17 @@ export async function insertCharge(db: Executor, row: Insertable<OrderChargeTabl
 }
 
 /** A charge with the tax rate and account fields its output shows. */
-export type ChargeView = ChargeRow & { tax_code: string; tax_name: string; tax_percentage: string; tax_type: string; vat_category?: string | null; exemption_reason_code?: string | null; exemption_reason?: string | null; billing_entity_id: string; account_code: string | null };
+export type ChargeView = ChargeRow & {
+  tax_code: string;
+  tax_name: string;
+  tax_percentage: string;
+  tax_type: string;
+  vat_category?: string | null;
+  exemption_reason_code?: string | null;
+  exemption_reason?: string | null;
+  billing_entity_id: string;
+  account_code: string | null;
+};
 
 export async function listChargeViews(db: Executor, tenantId: string, by: { orderId?: string; ids?: string[] }): Promise<ChargeView[]> {
   let q = db
@@ -18,7 +28,17 @@ export async function listChargeViews(db: Executor, tenantId: string, by: { orde
     .innerJoin('tax_rates as t', (j) => j.onRef('t.tenant_id', '=', 'c.tenant_id').onRef('t.id', '=', 'c.tax_rate_id'))
     .leftJoin('gl_accounts as a', (j) => j.onRef('a.tenant_id', '=', 'c.tenant_id').onRef('a.id', '=', 'c.account_id'))
     .selectAll('c')
-    .select(['t.code as tax_code', 't.name as tax_name', 't.percentage as tax_percentage', 't.tax_type as tax_type', 't.vat_category as vat_category', 't.exemption_reason_code as exemption_reason_code', 't.exemption_reason as exemption_reason', 't.billing_entity_id as billing_entity_id', 'a.code as account_code'])
+    .select([
+      't.code as tax_code',
+      't.name as tax_name',
+      't.percentage as tax_percentage',
+      't.tax_type as tax_type',
+      't.vat_category as vat_category',
+      't.exemption_reason_code as exemption_reason_code',
+      't.exemption_reason as exemption_reason',
+      't.billing_entity_id as billing_entity_id',
+      'a.code as account_code',
+    ])
     .where('c.tenant_id', '=', tenantId);
   if (by.orderId) q = q.where('c.order_id', '=', by.orderId);
   if (by.ids) q = by.ids.length ? q.where('c.id', 'in', by.ids) : q.where('c.id', 'is', null);
@@ -72,5 +92,10 @@ export async function lockInvoiceableCharges(db: Executor, tenantId: string, ord
 
 export async function assignCharges(db: Executor, tenantId: string, ids: string[], invoiceId: string | null) {
   if (!ids.length) return;
-  await db.updateTable('order_charges').set({ invoice_id: invoiceId, updated_at: new Date() }).where('tenant_id', '=', tenantId).where('id', 'in', ids).execute();
+  await db
+    .updateTable('order_charges')
+    .set({ invoice_id: invoiceId, updated_at: new Date() })
+    .where('tenant_id', '=', tenantId)
+    .where('id', 'in', ids)
+    .execute();
 }

@@ -3,7 +3,15 @@ import { principalOf } from '../../../platform/http/auth.js';
 import type { Principal } from '../../../platform/http/principal.js';
 import { readErrors as readErrorsOf, writeErrors as writeErrorsOf } from '../../../platform/http/schemas.js';
 import { ref, type App } from '../../../platform/http/types.js';
-import { ChargeParams, ChargesApprovalInput, ChargeWithApprovalOutput, OrderChargeChange, OrderChargeInput, OrderChargesOutput, OrderIdParams } from './charges.schemas.js';
+import {
+  ChargeParams,
+  ChargesApprovalInput,
+  ChargeWithApprovalOutput,
+  OrderChargeChange,
+  OrderChargeInput,
+  OrderChargesOutput,
+  OrderIdParams,
+} from './charges.schemas.js';
 import type { ChargesService } from './charges.service.js';
 
 const TAGS = ['Orders'];
@@ -50,7 +58,8 @@ export function chargesRoutes(app: App, deps: { charges: ChargesService }) {
       operationId: 'listOrderCharges',
       tags: TAGS,
       summary: 'List an order’s charges',
-      description: 'Every charge on the order with its amount, tax rate and approval status. Charges may still change until they are invoiced. Customer clients see their own orders only.',
+      description:
+        'Every charge on the order with its amount, tax rate and approval status. Charges may still change until they are invoiced. Customer clients see their own orders only.',
       params: OrderIdParams,
       response: { 200: ref(OrderChargesOutput), ...readErrors },
     },

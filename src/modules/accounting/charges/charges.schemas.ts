@@ -18,7 +18,12 @@ const chargeFields = {
   quantity: Type.Optional(DecimalColumnInput(12, 6, { sign: 'positive', description: 'How many units; more than 0, at most 6 decimals (1 when omitted).' })),
   unit_price: DecimalColumnInput(14, 6, { sign: 'any', description: 'The price of one unit without tax, at most 6 decimals; negative for a discount.' }),
   currency: Type.Optional(
-    Type.String({ pattern: '^[A-Z]{3}$', minLength: 3, maxLength: 3, description: 'The currency of the price (the customer’s when omitted); an invoice in another currency converts it at the recorded exchange rate.' }),
+    Type.String({
+      pattern: '^[A-Z]{3}$',
+      minLength: 3,
+      maxLength: 3,
+      description: 'The currency of the price (the customer’s when omitted); an invoice in another currency converts it at the recorded exchange rate.',
+    }),
   ),
   tax_rate: TaxRateRef,
   account_code: Type.Optional(Nullable(Str(50))),
@@ -27,7 +32,9 @@ const chargeFields = {
 
 export const OrderChargeInput = Type.Object(chargeFields, {
   $id: 'OrderChargeInput',
-  examples: [{ code: 'WAITING_TIME', name: 'Waiting time at delivery', quantity: '1.5', unit_price: '45.00', tax_rate: { code: 'BE21' }, requires_approval: true }],
+  examples: [
+    { code: 'WAITING_TIME', name: 'Waiting time at delivery', quantity: '1.5', unit_price: '45.00', tax_rate: { code: 'BE21' }, requires_approval: true },
+  ],
 });
 export type OrderChargeInput = Static<typeof OrderChargeInput>;
 
@@ -38,10 +45,21 @@ export const OrderChargeChange = Type.Object(
 export type OrderChargeChange = Static<typeof OrderChargeChange>;
 
 const chargeExample = {
-  id: '5d2c6a1e-7f3b-4c2d-9e8a-1b0c3d4e5f60', order_id: '8e7d6c5b-4a39-4281-9f0e-d1c2b3a49586', code: 'WAITING_TIME', name: 'Waiting time at delivery',
-  description: null, quantity: '1.5', unit_price: '45', amount_excl_tax: '67.50', currency: 'EUR',
-  tax_rate: { id: '6b1e1f5c-92a4-4d47-b1b6-0e3cf0b6c111', code: 'BE21', name: 'VAT 21%', percentage: 21 }, account: null,
-  requires_approval: true, approval_status: 'APPROVED', status: 'CREATED', invoice_id: null,
+  id: '5d2c6a1e-7f3b-4c2d-9e8a-1b0c3d4e5f60',
+  order_id: '8e7d6c5b-4a39-4281-9f0e-d1c2b3a49586',
+  code: 'WAITING_TIME',
+  name: 'Waiting time at delivery',
+  description: null,
+  quantity: '1.5',
+  unit_price: '45',
+  amount_excl_tax: '67.50',
+  currency: 'EUR',
+  tax_rate: { id: '6b1e1f5c-92a4-4d47-b1b6-0e3cf0b6c111', code: 'BE21', name: 'VAT 21%', percentage: 21 },
+  account: null,
+  requires_approval: true,
+  approval_status: 'APPROVED',
+  status: 'CREATED',
+  invoice_id: null,
 };
 
 export const ChargeWithApprovalOutput = Type.Object(
@@ -66,8 +84,10 @@ export const ChargeWithApprovalOutput = Type.Object(
 );
 export type ChargeWithApprovalOutput = Static<typeof ChargeWithApprovalOutput>;
 
-
-export const OrderChargesOutput = Type.Object({ charges: Type.Array(ref(ChargeWithApprovalOutput)) }, { $id: 'OrderChargesOutput', examples: [{ charges: [chargeExample] }] });
+export const OrderChargesOutput = Type.Object(
+  { charges: Type.Array(ref(ChargeWithApprovalOutput)) },
+  { $id: 'OrderChargesOutput', examples: [{ charges: [chargeExample] }] },
+);
 export type OrderChargesOutput = Static<typeof OrderChargesOutput>;
 
 export const ChargesApprovalInput = Type.Object(
@@ -81,4 +101,13 @@ export type ChargesApprovalInput = Static<typeof ChargesApprovalInput>;
 export const ChargeParams = Type.Object({ order_id: Uuid, charge_id: Uuid });
 export const OrderIdParams = Type.Object({ order_id: Uuid });
 
-export const chargeSchemas = [ChargeApprovalStatus, ChargeStatus, ChargeApprovalStatusInput, OrderChargeInput, OrderChargeChange, ChargeWithApprovalOutput, OrderChargesOutput, ChargesApprovalInput];
+export const chargeSchemas = [
+  ChargeApprovalStatus,
+  ChargeStatus,
+  ChargeApprovalStatusInput,
+  OrderChargeInput,
+  OrderChargeChange,
+  ChargeWithApprovalOutput,
+  OrderChargesOutput,
+  ChargesApprovalInput,
+];

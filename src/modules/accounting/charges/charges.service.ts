@@ -77,11 +77,24 @@ export function createChargesService(deps: { db: Db; bus: EventBus; orders: Orde
       entityType: 'order',
       entityId: order.id,
       companyIds: [order.customerCompanyId],
-      payload: { order_id: order.id, order_name: order.name, status: order.status, charge_id: charge.id, code: charge.code, unit_price: charge.unit_price, quantity: charge.quantity },
+      payload: {
+        order_id: order.id,
+        order_name: order.name,
+        status: order.status,
+        charge_id: charge.id,
+        code: charge.code,
+        unit_price: charge.unit_price,
+        quantity: charge.quantity,
+      },
     });
   }
 
-  async function chargeEvent(tx: Tx, order: OrderRef, type: `charge.${'added' | 'changed' | 'removed' | 'approved' | 'rejected'}`, charge: Pick<ChargeRow, 'id' | 'approval_status'>) {
+  async function chargeEvent(
+    tx: Tx,
+    order: OrderRef,
+    type: `charge.${'added' | 'changed' | 'removed' | 'approved' | 'rejected'}`,
+    charge: Pick<ChargeRow, 'id' | 'approval_status'>,
+  ) {
     await appendEvent(tx, bus, {
       tenantId: order.tenantId,
       type,

@@ -52,16 +52,20 @@ export async function repriceConverted(db: Executor, row: DocumentRow, day: stri
   if (!lines.some((l) => l.source_currency)) return row;
   const priced = await Promise.all(
     lines.map(async (l) =>
-      l.source_currency && l.source_unit_price ? { ...l, ...convertedPrice(l.source_unit_price, await rateOn(db, row.tenant_id, l.source_currency, row.currency, day, 'date')) } : l,
+      l.source_currency && l.source_unit_price
+        ? { ...l, ...convertedPrice(l.source_unit_price, await rateOn(db, row.tenant_id, l.source_currency, row.currency, day, 'date')) }
+        : l,
     ),
   );
-  const totals = documentTotals(
-    pricedLines(priced),
-    row.currency,
-  );
+  const totals = documentTotals(pricedLines(priced), row.currency);
   for (const [i, l] of priced.entries()) {
     if (!l.source_currency) continue;
-    await repo.updateLine(db, row.tenant_id, l.id, { unit_price: l.unit_price, exchange_rate: l.exchange_rate, exchange_rate_date: l.exchange_rate_date, amount: totals.lineAmounts[i] });
+    await repo.updateLine(db, row.tenant_id, l.id, {
+      unit_price: l.unit_price,
+      exchange_rate: l.exchange_rate,
+      exchange_rate_date: l.exchange_rate_date,
+      amount: totals.lineAmounts[i],
+    });
   }
   return repo.updateDocument(db, row.tenant_id, row.id, {
     total_excl_tax: totals.totalExclTax,

@@ -73,7 +73,12 @@ function lineItem(line: LineRow, currency: string, invoiceName: string | null): 
     fraction: '1',
     converted_from:
       line.source_currency && line.source_unit_price && line.exchange_rate && line.exchange_rate_date
-        ? { currency: line.source_currency, unit_price: plainString(new Dec(line.source_unit_price)), exchange_rate: plainString(new Dec(line.exchange_rate)), rate_date: line.exchange_rate_date }
+        ? {
+            currency: line.source_currency,
+            unit_price: plainString(new Dec(line.source_unit_price)),
+            exchange_rate: plainString(new Dec(line.exchange_rate)),
+            rate_date: line.exchange_rate_date,
+          }
         : null,
   };
 }
@@ -120,7 +125,12 @@ function common(parts: DocumentParts, invoiceName: string | null) {
     customer: companySummary(company),
     line_items: lines.map((l) => lineItem(l, row.currency, invoiceName)),
     billing_entity: billingEntityOutput(entity),
-    tax_subtotals: row.tax_subtotals.map((s) => ({ tax_rate_code: taxRateCodeOf(lines, s.taxKey), percentage: s.percentage, taxable_amount: s.taxableAmount, tax_amount: s.taxAmount })),
+    tax_subtotals: row.tax_subtotals.map((s) => ({
+      tax_rate_code: taxRateCodeOf(lines, s.taxKey),
+      percentage: s.percentage,
+      taxable_amount: s.taxableAmount,
+      tax_amount: s.taxAmount,
+    })),
   };
 }
 

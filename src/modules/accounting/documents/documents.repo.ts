@@ -9,14 +9,45 @@ export type LineRow = Selectable<BillingDocumentLineTable>;
 
 /** Every column, with the `date` columns as `YYYY-MM-DD` text (no driver turns them into local-time Dates). */
 const documentColumns = [
-  'tenant_id', 'id', 'kind', 'status', 'billing_entity_id', 'company_id', 'currency', 'year', 'number', 'name', 'external_name', 'payment_term',
-  'payment_status', 'credited_document_id', 'customer_reference_numbers', 'custom_fields', 'exchange_rate', 'total_excl_tax', 'total_tax',
-  'total_incl_tax', 'tax_subtotals', 'origin', 'created_at', 'updated_at', 'finalized_at', 'issued_parties',
+  'tenant_id',
+  'id',
+  'kind',
+  'status',
+  'billing_entity_id',
+  'company_id',
+  'currency',
+  'year',
+  'number',
+  'name',
+  'external_name',
+  'payment_term',
+  'payment_status',
+  'credited_document_id',
+  'customer_reference_numbers',
+  'custom_fields',
+  'exchange_rate',
+  'total_excl_tax',
+  'total_tax',
+  'total_incl_tax',
+  'tax_subtotals',
+  'origin',
+  'created_at',
+  'updated_at',
+  'finalized_at',
+  'issued_parties',
 ] as const;
-const dateColumns = [sql<string | null>`date::text`.as('date'), sql<string | null>`due_date::text`.as('due_date'), sql<string | null>`booking_date::text`.as('booking_date')];
+const dateColumns = [
+  sql<string | null>`date::text`.as('date'),
+  sql<string | null>`due_date::text`.as('due_date'),
+  sql<string | null>`booking_date::text`.as('booking_date'),
+];
 
 export async function insertDocument(db: Executor, row: Insertable<BillingDocumentTable>): Promise<DocumentRow> {
-  return db.insertInto('billing_documents').values(row).returning([...documentColumns, ...dateColumns]).executeTakeFirstOrThrow();
+  return db
+    .insertInto('billing_documents')
+    .values(row)
+    .returning([...documentColumns, ...dateColumns])
+    .executeTakeFirstOrThrow();
 }
 
 export async function insertLines(db: Executor, rows: Insertable<BillingDocumentLineTable>[]) {
@@ -24,14 +55,24 @@ export async function insertLines(db: Executor, rows: Insertable<BillingDocument
 }
 
 export async function findDocument(db: Executor, tenantId: string, id: string, kind?: DocumentKind, lock = false): Promise<DocumentRow | undefined> {
-  let q = db.selectFrom('billing_documents').select([...documentColumns, ...dateColumns]).where('tenant_id', '=', tenantId).where('id', '=', id);
+  let q = db
+    .selectFrom('billing_documents')
+    .select([...documentColumns, ...dateColumns])
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id);
   if (kind) q = q.where('kind', '=', kind);
   return (lock ? q.forUpdate() : q).executeTakeFirst();
 }
 
 export async function findDocumentsByName(db: Executor, tenantId: string, kind: DocumentKind, names: string[]): Promise<DocumentRow[]> {
   if (!names.length) return [];
-  return db.selectFrom('billing_documents').select([...documentColumns, ...dateColumns]).where('tenant_id', '=', tenantId).where('kind', '=', kind).where('name', 'in', names).execute();
+  return db
+    .selectFrom('billing_documents')
+    .select([...documentColumns, ...dateColumns])
+    .where('tenant_id', '=', tenantId)
+    .where('kind', '=', kind)
+    .where('name', 'in', names)
+    .execute();
 }
 
 export async function updateDocument(db: Executor, tenantId: string, id: string, set: Updateable<BillingDocumentTable>): Promise<DocumentRow> {
@@ -56,7 +97,14 @@ export async function deleteDocument(db: Executor, tenantId: string, id: string)
 
 export async function listLines(db: Executor, tenantId: string, documentIds: string[]): Promise<LineRow[]> {
   if (!documentIds.length) return [];
-  return db.selectFrom('billing_document_lines').selectAll().where('tenant_id', '=', tenantId).where('document_id', 'in', documentIds).orderBy('document_id').orderBy('position').execute();
+  return db
+    .selectFrom('billing_document_lines')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('document_id', 'in', documentIds)
+    .orderBy('document_id')
+    .orderBy('position')
+    .execute();
 }
 
 /** Credit notes issued against an invoice (drafts included), oldest first. */
@@ -95,7 +143,14 @@ export async function drawDocumentNumber(db: Executor, tenantId: string, entityI
 }
 
 /** The date of a series' number (the previous one, when checking the next). */
-export async function numberDate(db: Executor, tenantId: string, entityId: string, kind: DocumentKind, year: number, number: number): Promise<string | undefined> {
+export async function numberDate(
+  db: Executor,
+  tenantId: string,
+  entityId: string,
+  kind: DocumentKind,
+  year: number,
+  number: number,
+): Promise<string | undefined> {
   const row = await db
     .selectFrom('billing_documents')
     .select(sql<string>`date::text`.as('date'))
@@ -112,7 +167,13 @@ export async function numberDate(db: Executor, tenantId: string, entityId: strin
 export async function listFiles(db: Executor, tenantId: string, documentId: string) {
   return db
     .selectFrom('billing_document_files')
-    .select(['tenant_id', 'id', 'document_id', 'type', 'name', 'content_type', 'sha256', 'size_bytes', 'created_at']).where('tenant_id', '=', tenantId).where('document_id', '=', documentId).orderBy('created_at').orderBy('type').orderBy('id').execute();
+    .select(['tenant_id', 'id', 'document_id', 'type', 'name', 'content_type', 'sha256', 'size_bytes', 'created_at'])
+    .where('tenant_id', '=', tenantId)
+    .where('document_id', '=', documentId)
+    .orderBy('created_at')
+    .orderBy('type')
+    .orderBy('id')
+    .execute();
 }
 
 export async function insertFiles(db: Executor, rows: Insertable<BillingDocumentFileTable>[]) {
@@ -126,6 +187,11 @@ export async function findFile(db: Executor, tenantId: string, id: string) {
 /** Which of these blobs a file received with an e-invoice points at (of any tenant: blobs are shared by content), for the blob sweep. */
 export async function referencedBlobs(db: Executor, sha256s: string[]): Promise<string[]> {
   if (sha256s.length === 0) return [];
-  const rows = await db.selectFrom('billing_document_files').select(sql<string>`sha256`.as('sha256')).distinct().where('sha256', 'in', sha256s).execute();
+  const rows = await db
+    .selectFrom('billing_document_files')
+    .select(sql<string>`sha256`.as('sha256'))
+    .distinct()
+    .where('sha256', 'in', sha256s)
+    .execute();
   return rows.map((r) => r.sha256);
 }

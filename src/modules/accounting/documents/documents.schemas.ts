@@ -11,7 +11,6 @@ export const CreditNoteStatus = StringEnum(['DRAFT', 'PRE_INVOICED', 'INVOICED',
 export const PaymentStatus = StringEnum(['UNPAID', 'PAID'], { $id: 'PaymentStatus' });
 export const RefundStatus = StringEnum(['OPEN', 'REFUNDED'], { $id: 'RefundStatus' });
 
-
 export const LineItem = Type.Object(
   {
     id: Nullable(Uuid),
@@ -24,7 +23,15 @@ export const LineItem = Type.Object(
     quantity: Type.String({ description: 'Waybill: the quantity billed.' }),
     unit_price: Type.String({ description: 'Waybill: the price of one unit, without tax.' }),
     account: Nullable(Type.Object({ code: Nullable(Type.String()) })),
-    tax_rate: Nullable(Type.Object({ id: Nullable(Uuid), name: Nullable(Type.String()), percentage: Nullable(Type.Number()), code: Nullable(Type.String()), tax_type: Type.String() })),
+    tax_rate: Nullable(
+      Type.Object({
+        id: Nullable(Uuid),
+        name: Nullable(Type.String()),
+        percentage: Nullable(Type.Number()),
+        code: Nullable(Type.String()),
+        tax_type: Type.String(),
+      }),
+    ),
     base_tax_rate: Nullable(Type.Object({ percentage: Nullable(Type.Number()) })),
     order_id: Nullable(Uuid),
     order_name: Nullable(Type.String()),
@@ -98,20 +105,64 @@ export const documentFields = {
 };
 
 const lineExample = {
-  id: 'c4a1d2e3-f405-4617-8a9b-0c1d2e3f4a5b', invoice_line_id: 'c4a1d2e3-f405-4617-8a9b-0c1d2e3f4a5b', name: 'Freight Antwerp–Lyon', amount: '845.50',
-  code: 'FREIGHT', currency: 'EUR', description: null, quantity: '1', unit_price: '845.5', account: { code: '700000' },
-  tax_rate: { id: '6b1e1f5c-92a4-4d47-b1b6-0e3cf0b6c111', name: 'VAT 21%', percentage: 21, code: 'BE21', tax_type: 'VAT' }, base_tax_rate: null,
-  order_id: '8e7d6c5b-4a39-4281-9f0e-d1c2b3a49586', order_name: 'OR-000001', trip_id: null, is_credit_charge: false, invoice_name: null, fraction: '1',
+  id: 'c4a1d2e3-f405-4617-8a9b-0c1d2e3f4a5b',
+  invoice_line_id: 'c4a1d2e3-f405-4617-8a9b-0c1d2e3f4a5b',
+  name: 'Freight Antwerp–Lyon',
+  amount: '845.50',
+  code: 'FREIGHT',
+  currency: 'EUR',
+  description: null,
+  quantity: '1',
+  unit_price: '845.5',
+  account: { code: '700000' },
+  tax_rate: { id: '6b1e1f5c-92a4-4d47-b1b6-0e3cf0b6c111', name: 'VAT 21%', percentage: 21, code: 'BE21', tax_type: 'VAT' },
+  base_tax_rate: null,
+  order_id: '8e7d6c5b-4a39-4281-9f0e-d1c2b3a49586',
+  order_name: 'OR-000001',
+  trip_id: null,
+  is_credit_charge: false,
+  invoice_name: null,
+  fraction: '1',
 };
 const invoiceExample = {
-  id: '1a2b3c4d-5e6f-4a0b-8c1d-2e3f4a5b6c7d', name: 'INV-WB-BE-2026-00001', date: '2026-11-30', due_date: '2026-12-30', booking_date: null, currency: 'EUR',
-  customer_reference_numbers: ['PO-4711'], custom_fields: {}, e_invoicing: null, exchange_rate: null,
-  total_excl_tax: '845.50', total_tax: '177.56', total_incl_tax: '1023.06',
-  customer: { id: '0f1e2d3c-4b5a-4697-8877-665544332211', name: 'Acme', currency: 'EUR', code: 'ACME', accounting_code: null, legal_name: null, vat_number: 'BE0403019261', is_customer: true, is_subcontractor: false, payment_term: { code: 'NET_30' } },
+  id: '1a2b3c4d-5e6f-4a0b-8c1d-2e3f4a5b6c7d',
+  name: 'INV-WB-BE-2026-00001',
+  date: '2026-11-30',
+  due_date: '2026-12-30',
+  booking_date: null,
+  currency: 'EUR',
+  customer_reference_numbers: ['PO-4711'],
+  custom_fields: {},
+  e_invoicing: null,
+  exchange_rate: null,
+  total_excl_tax: '845.50',
+  total_tax: '177.56',
+  total_incl_tax: '1023.06',
+  customer: {
+    id: '0f1e2d3c-4b5a-4697-8877-665544332211',
+    name: 'Acme',
+    currency: 'EUR',
+    code: 'ACME',
+    accounting_code: null,
+    legal_name: null,
+    vat_number: 'BE0403019261',
+    is_customer: true,
+    is_subcontractor: false,
+    payment_term: { code: 'NET_30' },
+  },
   line_items: [lineExample],
-  billing_entity: { id: '3f0d8a53-5a6e-4b8e-9d43-2c1b6a7e9f10', code: 'WB-BE', legal_name: 'Waybill Logistics NV', vat_number: 'BE0123456749', company_registration_number: '0123456749', is_default: true },
+  billing_entity: {
+    id: '3f0d8a53-5a6e-4b8e-9d43-2c1b6a7e9f10',
+    code: 'WB-BE',
+    legal_name: 'Waybill Logistics NV',
+    vat_number: 'BE0123456749',
+    company_registration_number: '0123456749',
+    is_default: true,
+  },
   tax_subtotals: [{ tax_rate_code: 'BE21', percentage: '21', taxable_amount: '845.50', tax_amount: '177.56' }],
-  status: 'INVOICED', payment_status: 'UNPAID', credit_note_ids: [],
+  status: 'INVOICED',
+  payment_status: 'UNPAID',
+  credit_note_ids: [],
 };
 
 export const SalesInvoiceOutput = Type.Object(
@@ -137,8 +188,16 @@ export const SalesCreditNoteOutput = Type.Object(
     $id: 'SalesCreditNoteOutput',
     examples: [
       {
-        ...invoiceExample, due_date: undefined, payment_status: undefined, credit_note_ids: undefined, id: '7d6c5b4a-3928-4716-a5f4-e3d2c1b0a998', name: 'CN-WB-BE-2026-00001',
-        status: 'DRAFT', refund_status: 'OPEN', credited_invoice: null, line_items: [{ ...lineExample, is_credit_charge: true, invoice_name: 'INV-WB-BE-2026-00001' }],
+        ...invoiceExample,
+        due_date: undefined,
+        payment_status: undefined,
+        credit_note_ids: undefined,
+        id: '7d6c5b4a-3928-4716-a5f4-e3d2c1b0a998',
+        name: 'CN-WB-BE-2026-00001',
+        status: 'DRAFT',
+        refund_status: 'OPEN',
+        credited_invoice: null,
+        line_items: [{ ...lineExample, is_credit_charge: true, invoice_name: 'INV-WB-BE-2026-00001' }],
       },
     ],
   },
@@ -195,16 +254,25 @@ const externalFields = {
   billing_entity: opt(Type.Object({ code: Str(50) })),
 };
 const externalExample = {
-  date: '2026-11-30', currency: 'EUR', customer: { accounting_code: 'C-ACME' }, customer_reference_numbers: ['PO-4711'],
+  date: '2026-11-30',
+  currency: 'EUR',
+  customer: { accounting_code: 'C-ACME' },
+  customer_reference_numbers: ['PO-4711'],
   charges: [{ amount_excl_tax: '120.00', price_list_item: { code: 'STORAGE' }, tax_rate: { code: 'BE21' }, name: 'Storage November' }],
 };
 
-export const SalesInvoiceInput = Type.Object({ ...externalFields, due_date: opt(DateOnly) }, { $id: 'SalesInvoiceInput', examples: [{ ...externalExample, due_date: '2026-12-30' }] });
+export const SalesInvoiceInput = Type.Object(
+  { ...externalFields, due_date: opt(DateOnly) },
+  { $id: 'SalesInvoiceInput', examples: [{ ...externalExample, due_date: '2026-12-30' }] },
+);
 export type SalesInvoiceInput = Static<typeof SalesInvoiceInput>;
 export const SalesCreditNoteInput = Type.Object(externalFields, { $id: 'SalesCreditNoteInput', examples: [externalExample] });
 export type SalesCreditNoteInput = Static<typeof SalesCreditNoteInput>;
 
-export const CustomFieldsPatch = Type.Object({ custom_fields: Type.Optional(FreeObject()) }, { $id: 'BillingDocumentPatchInput', examples: [{ custom_fields: { ledger_reference: 'JNL-2026-1187' } }] });
+export const CustomFieldsPatch = Type.Object(
+  { custom_fields: Type.Optional(FreeObject()) },
+  { $id: 'BillingDocumentPatchInput', examples: [{ custom_fields: { ledger_reference: 'JNL-2026-1187' } }] },
+);
 export type CustomFieldsPatch = Static<typeof CustomFieldsPatch>;
 
 export const PaymentStatusUpdate = Type.Object({ status: ref(PaymentStatus) }, { $id: 'PaymentStatusUpdate', examples: [{ status: 'PAID' }] });
@@ -216,12 +284,39 @@ export const DocumentFile = Type.Object(
 );
 export const DocumentFileList = Type.Array(ref(DocumentFile), {
   $id: 'BillingDocumentFileList',
-  examples: [[{ id: '2b3c4d5e-6f70-4182-93a4-b5c6d7e8f901', name: 'INV-WB-BE-2026-00001.pdf', type: 'INVOICE_PDF', download_url: '/v1/accounting/files/2b3c4d5e-6f70-4182-93a4-b5c6d7e8f901', subject_type: 'SALES_INVOICE', content_type: 'application/pdf' }]],
+  examples: [
+    [
+      {
+        id: '2b3c4d5e-6f70-4182-93a4-b5c6d7e8f901',
+        name: 'INV-WB-BE-2026-00001.pdf',
+        type: 'INVOICE_PDF',
+        download_url: '/v1/accounting/files/2b3c4d5e-6f70-4182-93a4-b5c6d7e8f901',
+        subject_type: 'SALES_INVOICE',
+        content_type: 'application/pdf',
+      },
+    ],
+  ],
 });
 export type DocumentFile = Static<typeof DocumentFile>;
 
 export const billingSchemas = [
-  InvoiceStatus, CreditNoteStatus, PaymentStatus, RefundStatus, LineItem, TaxSubtotal, CompanySummaryOutput, SalesInvoiceOutput, SalesCreditNoteOutput,
-  InvoiceOrdersInput, FinalizeInput, CreditInput, SalesInvoiceInput, SalesCreditNoteInput, CustomFieldsPatch, PaymentStatusUpdate, RefundStatusUpdate,
-  DocumentFile, DocumentFileList,
+  InvoiceStatus,
+  CreditNoteStatus,
+  PaymentStatus,
+  RefundStatus,
+  LineItem,
+  TaxSubtotal,
+  CompanySummaryOutput,
+  SalesInvoiceOutput,
+  SalesCreditNoteOutput,
+  InvoiceOrdersInput,
+  FinalizeInput,
+  CreditInput,
+  SalesInvoiceInput,
+  SalesCreditNoteInput,
+  CustomFieldsPatch,
+  PaymentStatusUpdate,
+  RefundStatusUpdate,
+  DocumentFile,
+  DocumentFileList,
 ];

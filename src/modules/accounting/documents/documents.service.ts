@@ -42,7 +42,9 @@ export async function drawNumberInDateOrder(tx: Tx, tenantId: string, entity: Bi
   const previous = number > 1 ? await repo.numberDate(tx.trx, tenantId, entity.id, kind, year, number - 1) : undefined;
   if (previous && date < previous) {
     const name = documentName(kind, entity, year, number - 1);
-    throw conflict(`${name} is dated ${previous}: the next number of the series cannot be dated earlier (${date})`, [detail(`on or after ${previous}`, 'date')]);
+    throw conflict(`${name} is dated ${previous}: the next number of the series cannot be dated earlier (${date})`, [
+      detail(`on or after ${previous}`, 'date'),
+    ]);
   }
   return { year, number, name: documentName(kind, entity, year, number) };
 }
@@ -51,7 +53,12 @@ export async function drawNumberInDateOrder(tx: Tx, tenantId: string, entity: Bi
  * Records a document's event (`sales_invoice.finalized`, `sales_credit_note.posted`...) with the
  * contract's status, for the event feed and the accounting visibility push. Tenant-only.
  */
-export async function documentEvent(tx: Tx, bus: EventBus, row: DocumentRow, what: 'drafted' | 'finalized' | 'deleted' | 'posted' | 'payment_updated' | 'refund_updated') {
+export async function documentEvent(
+  tx: Tx,
+  bus: EventBus,
+  row: DocumentRow,
+  what: 'drafted' | 'finalized' | 'deleted' | 'posted' | 'payment_updated' | 'refund_updated',
+) {
   const entityType = row.kind.toLowerCase() as Lowercase<DocumentKind>;
   await appendEvent(tx, bus, {
     tenantId: row.tenant_id,
@@ -133,7 +140,10 @@ export function createBillingService<P>(deps: { db: Db; bus: EventBus; companies
   }
 
   async function invoice(tenantId: string, row: DocumentRow): Promise<SalesInvoiceOutput> {
-    return invoiceOutput(await parts(db, row), (await repo.listCreditNotes(db, tenantId, row.id)).map((n) => n.id));
+    return invoiceOutput(
+      await parts(db, row),
+      (await repo.listCreditNotes(db, tenantId, row.id)).map((n) => n.id),
+    );
   }
 
   async function creditNote(tenantId: string, row: DocumentRow): Promise<SalesCreditNoteOutput> {
@@ -144,7 +154,8 @@ export function createBillingService<P>(deps: { db: Db; bus: EventBus; companies
   /** Purchase documents: the sales shape with the supplier, and an e-invoice's match. */
   async function purchase(tenantId: string, row: DocumentRow): Promise<P> {
     const documentParts = await parts(db, row);
-    if (row.kind === 'PURCHASE_INVOICE') return hooks.purchaseOutput(db, documentParts, { creditNoteIds: (await repo.listCreditNotes(db, tenantId, row.id)).map((n) => n.id), credited: null });
+    if (row.kind === 'PURCHASE_INVOICE')
+      return hooks.purchaseOutput(db, documentParts, { creditNoteIds: (await repo.listCreditNotes(db, tenantId, row.id)).map((n) => n.id), credited: null });
     const creditedRow = row.credited_document_id ? await repo.findDocument(db, tenantId, row.credited_document_id) : undefined;
     return hooks.purchaseOutput(db, documentParts, { creditNoteIds: [], credited: creditedRow ? await purchase(tenantId, creditedRow) : null });
   }
@@ -261,7 +272,8 @@ export function createBillingService<P>(deps: { db: Db; bus: EventBus; companies
       // Documents issued before the bytes were stored are rendered as they were then.
       const reference = await creditedReference(db, row);
       const documentParts = await parts(db, row);
-      const body = file.type === 'PDF' ? await renderPdf(documentParts, TITLES[row.kind], reference) : Buffer.from(await renderUbl(documentParts, reference), 'utf8');
+      const body =
+        file.type === 'PDF' ? await renderPdf(documentParts, TITLES[row.kind], reference) : Buffer.from(await renderUbl(documentParts, reference), 'utf8');
       return { name: file.name, contentType: file.content_type, body };
     },
 

@@ -27,7 +27,11 @@ export async function renderPdf(parts: DocumentParts, title: string, credited: {
   });
 
   const address = entity.address as { street?: string; postal_code?: string; city?: string; country?: string };
-  const other = company.details as { vat_number?: string; legal_name?: string; billing_location?: { address?: string; postal_code?: string; city?: string; country?: string } };
+  const other = company.details as {
+    vat_number?: string;
+    legal_name?: string;
+    billing_location?: { address?: string; postal_code?: string; city?: string; country?: string };
+  };
   const loc = other.billing_location;
   const entityBlock = {
     name: entity.legal_name,
@@ -73,16 +77,28 @@ export async function renderPdf(parts: DocumentParts, title: string, credited: {
     const category = categories.get(s.taxKey);
     doc.text(`VAT ${category ? `${category.id} ` : ''}${s.percentage}% on ${money(s.taxableAmount)}: ${money(s.taxAmount)}`);
     // The legal wording of an exempt or reverse-charged part (what the tax rate's name need not say).
-    if (category?.exemptionReason) doc.fontSize(9).text(`  ${category.exemptionReason}${category.exemptionCode ? ` (${category.exemptionCode})` : ''}`).fontSize(10);
+    if (category?.exemptionReason)
+      doc
+        .fontSize(9)
+        .text(`  ${category.exemptionReason}${category.exemptionCode ? ` (${category.exemptionCode})` : ''}`)
+        .fontSize(10);
   }
   doc.text(`Total without VAT: ${money(row.total_excl_tax)}`);
   doc.text(`VAT: ${money(row.total_tax)}`);
   doc.fontSize(12).text(`Total: ${money(row.total_incl_tax)}`);
   const conversion = row.exchange_rate as AccountingConversion | null;
   if (conversion) {
-    doc.fontSize(9).text(`Exchange rate ${row.currency}→${conversion.currency} ${conversion.rate} (${conversion.rate_date}); VAT in ${conversion.currency}: ${conversion.total_tax} ${conversion.currency}`);
+    doc
+      .fontSize(9)
+      .text(
+        `Exchange rate ${row.currency}→${conversion.currency} ${conversion.rate} (${conversion.rate_date}); VAT in ${conversion.currency}: ${conversion.total_tax} ${conversion.currency}`,
+      );
   }
-  if (bank.iban) doc.fontSize(9).moveDown().text(`Pay to IBAN ${bank.iban}${bank.bic ? ` (BIC ${bank.bic})` : ''}, reference ${row.name ?? ''}.`);
+  if (bank.iban)
+    doc
+      .fontSize(9)
+      .moveDown()
+      .text(`Pay to IBAN ${bank.iban}${bank.bic ? ` (BIC ${bank.bic})` : ''}, reference ${row.name ?? ''}.`);
   doc.end();
   return done;
 }

@@ -72,5 +72,10 @@ export function documentTotals(lines: PricedLine[], currency: string, taxCaps?: 
 
 /** Stored lines as totals see them: grouped and taxed by VAT category and rate (see vat-category.ts). */
 export function pricedLines(lines: Array<TaxedLine & { quantity: string | number; unit_price: string | number }>): PricedLine[] {
-  return lines.map((l) => ({ quantity: String(l.quantity), unitPrice: String(l.unit_price), taxKey: vatGroupKey(l), taxPercentage: vatCategoryOf(l).percent.toFixed() }));
+  return lines.map((l) => ({
+    quantity: String(l.quantity),
+    unitPrice: String(l.unit_price),
+    taxKey: vatGroupKey(l),
+    taxPercentage: vatCategoryOf(l).percent.toFixed(),
+  }));
 }

@@ -31,9 +31,35 @@ const loadUblFormat = () =>
  * organisation number schemes, which are part of the VAT number there.
  */
 const VAT_SCHEME: Record<string, string> = {
-  AT: '9914', BE: '9925', BG: '9926', CY: '9928', CZ: '9929', DE: '9930', EE: '9931', EL: '9933', ES: '9920', FR: '9957', HR: '9934', HU: '9910',
-  IE: '9935', IT: '0211', LT: '9937', LU: '9938', LV: '9939', MT: '9943', NL: '9944', PL: '9945', PT: '9946', RO: '9947', SI: '9949', SK: '9950',
-  GB: '9932', CH: '9927', SE: '0007', DK: '0198', FI: '0213',
+  AT: '9914',
+  BE: '9925',
+  BG: '9926',
+  CY: '9928',
+  CZ: '9929',
+  DE: '9930',
+  EE: '9931',
+  EL: '9933',
+  ES: '9920',
+  FR: '9957',
+  HR: '9934',
+  HU: '9910',
+  IE: '9935',
+  IT: '0211',
+  LT: '9937',
+  LU: '9938',
+  LV: '9939',
+  MT: '9943',
+  NL: '9944',
+  PL: '9945',
+  PT: '9946',
+  RO: '9947',
+  SI: '9949',
+  SK: '9950',
+  GB: '9932',
+  CH: '9927',
+  SE: '0007',
+  DK: '0198',
+  FI: '0213',
 };
 const vatValue: Record<string, (vat: string) => string> = { SE: (vat) => vat.slice(2, 12), FI: (vat) => vat.slice(2) };
 
@@ -65,7 +91,10 @@ const TYPE_CODE = { sales: { invoice: '380', credit: '381' }, selfBilled: { invo
 
 function country(who: IssuedParty, label: string): string {
   const code = who.address.country?.toUpperCase() ?? (who.vat ? countryOfVat(compactVat(who.vat) as string) : undefined);
-  if (!code) throw conflict(`The ${label} (${who.legalName}) has no country: give it a billing address with a country`, [detail(`${label} has no country`, `${label}.country`)]);
+  if (!code)
+    throw conflict(`The ${label} (${who.legalName}) has no country: give it a billing address with a country`, [
+      detail(`${label} has no country`, `${label}.country`),
+    ]);
   return code;
 }
 
@@ -120,9 +149,10 @@ export async function renderUbl(parts: DocumentParts, credited: { name: string; 
   const categories = new Map(lines.map((l) => [vatGroupKey(l), vatCategoryOf(l)]));
   for (const c of categories.values()) {
     if (NEEDS_BUYER_VAT.has(c.id) && !buyer.vat) {
-      throw conflict(`The ${buyerLabel} (${buyer.legalName}) needs a VAT number: ${c.id === 'AE' ? 'reverse charge' : 'an intra-community supply'} names the buyer's VAT id`, [
-        detail(`${buyerLabel} has no VAT number`, `${buyerLabel}.vat_number`),
-      ]);
+      throw conflict(
+        `The ${buyerLabel} (${buyer.legalName}) needs a VAT number: ${c.id === 'AE' ? 'reverse charge' : 'an intra-community supply'} names the buyer's VAT id`,
+        [detail(`${buyerLabel} has no VAT number`, `${buyerLabel}.vat_number`)],
+      );
     }
   }
   const outOfScope = [...categories.values()].some((c) => c.id === 'O');
@@ -159,7 +189,15 @@ export async function renderUbl(parts: DocumentParts, credited: { name: string; 
         'cac:DeliveryLocation': { 'cac:Address': { 'cac:Country': { 'cbc:IdentificationCode': buyerCountry } } },
       },
       ...(bank.iban
-        ? { 'cac:PaymentMeans': [{ 'cbc:PaymentMeansCode': '30', 'cbc:PaymentID': (row.external_name ?? row.name) as string, 'cac:PayeeFinancialAccount': { 'cbc:ID': bank.iban, ...(bank.bic ? { 'cac:FinancialInstitutionBranch': { 'cbc:ID': bank.bic } } : {}) } }] }
+        ? {
+            'cac:PaymentMeans': [
+              {
+                'cbc:PaymentMeansCode': '30',
+                'cbc:PaymentID': (row.external_name ?? row.name) as string,
+                'cac:PayeeFinancialAccount': { 'cbc:ID': bank.iban, ...(bank.bic ? { 'cac:FinancialInstitutionBranch': { 'cbc:ID': bank.bic } } : {}) },
+              },
+            ],
+          }
         : {}),
       ...(allowances.length
         ? {

@@ -55,10 +55,15 @@ const isXml = (part: Part) => /[/+]xml$/i.test(part.contentType.split(';')[0]?.t
  * anything else is OTHER. `validate` is the route's own JSON body check, so both forms refuse the
  * same documents with the same details.
  */
-export async function readEInvoiceForm(request: FastifyRequest, maxTotal: number, validate: (document: unknown) => void): Promise<{ document: EInvoiceJsonInput; files: UploadedEInvoiceFile[] }> {
+export async function readEInvoiceForm(
+  request: FastifyRequest,
+  maxTotal: number,
+  validate: (document: unknown) => void,
+): Promise<{ document: EInvoiceJsonInput; files: UploadedEInvoiceFile[] }> {
   const [first, ...rest] = await readParts(request, maxTotal);
   if (!first) throw badRequest('The multipart body has no parts: send the JSON e-invoice first', [detail('the JSON document is required', 'document')]);
-  if (isXml(first)) throw unsupportedMediaType('XML is accepted as an application/xml body, not as a multipart part: send the JSON e-invoice as the first part');
+  if (isXml(first))
+    throw unsupportedMediaType('XML is accepted as an application/xml body, not as a multipart part: send the JSON e-invoice as the first part');
   let document: unknown;
   try {
     document = JSON.parse(first.bytes.toString('utf8'));

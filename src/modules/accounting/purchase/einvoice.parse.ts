@@ -129,7 +129,8 @@ class Reader {
   date(value: string | null, field: string, required: boolean): string | null {
     const iso = value && /^\d{8}$/.test(value) ? `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6)}` : value;
     if (!iso) return required ? this.need(null, field) : null;
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(iso) || Number.isNaN(Date.parse(`${iso}T00:00:00Z`))) this.errors.push(detail(`${this.format}: ${field} is not a date`, field));
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(iso) || Number.isNaN(Date.parse(`${iso}T00:00:00Z`)))
+      this.errors.push(detail(`${this.format}: ${field} is not a date`, field));
     return iso;
   }
 
@@ -175,7 +176,12 @@ function fromUbl(root: XmlNode): ParsedEInvoice {
       ...textsAt(root, 'DespatchDocumentReference', 'ID'),
       ...textsAt(root, 'AdditionalDocumentReference', 'ID'),
     ].filter((v): v is string => Boolean(v)),
-    attachments: embeddedFiles(kids(root, 'AdditionalDocumentReference'), ['Attachment', 'EmbeddedDocumentBinaryObject'], 'AdditionalDocumentReference', credit),
+    attachments: embeddedFiles(
+      kids(root, 'AdditionalDocumentReference'),
+      ['Attachment', 'EmbeddedDocumentBinaryObject'],
+      'AdditionalDocumentReference',
+      credit,
+    ),
     lines: kids(root, lineTag).map((line, i) => {
       const category = at(line, 'Item', 'ClassifiedTaxCategory');
       const name = textAt(line, 'Item', 'Name');
@@ -265,5 +271,7 @@ export function fromXml(xml: string): ParsedEInvoice {
   }
   if (root.localName === 'Invoice' || root.localName === 'CreditNote') return checkXmlValues(fromUbl(root));
   if (root.localName === 'CrossIndustryInvoice') return checkXmlValues(fromCii(root));
-  throw badRequest('Expected a UBL Invoice or CreditNote, or a CII CrossIndustryInvoice', [detail(`root element ${(root.localName ?? '?').slice(0, 100)}`, 'body')]);
+  throw badRequest('Expected a UBL Invoice or CreditNote, or a CII CrossIndustryInvoice', [
+    detail(`root element ${(root.localName ?? '?').slice(0, 100)}`, 'body'),
+  ]);
 }

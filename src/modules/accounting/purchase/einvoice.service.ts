@@ -82,7 +82,11 @@ export function createEInvoiceService(deps: {
       else if (!own.length && header.length === 1) trip = header[0];
       else if (!own.length && !header.length) {
         const agreed = await deps.trips.billableTrips(db, tenantId, supplierId, { price: line.amount, currency: parsed.currency });
-        const billed = await purchaseRepo.claimedTrips(db, tenantId, agreed.map((t) => t.id));
+        const billed = await purchaseRepo.claimedTrips(
+          db,
+          tenantId,
+          agreed.map((t) => t.id),
+        );
         const priced = agreed.filter((t) => !billed.has(t.id) && !taken.has(t.id));
         if (priced.length === 1) trip = priced[0];
       }
@@ -109,7 +113,9 @@ export function createEInvoiceService(deps: {
       const money = (value: Dec) => moneyString(value, parsed.currency);
       // The bytes go to the blob store before the transaction, as the documents module does: a
       // rollback leaves unreferenced blobs for the sweep, never a file row without content.
-      const files = await Promise.all(decodeFiles(parsed.attachments, uploaded, maxBytes).map(async (f) => ({ ...f, blob: await blobs.put(Readable.from([f.bytes]), { maxBytes }) })));
+      const files = await Promise.all(
+        decodeFiles(parsed.attachments, uploaded, maxBytes).map(async (f) => ({ ...f, blob: await blobs.put(Readable.from([f.bytes]), { maxBytes }) })),
+      );
 
       const result = await inTransaction(db, async (tx) => {
         const tripIds = [...new Set(trips.flatMap((t) => (t ? [t.id] : [])))];
@@ -121,12 +127,22 @@ export function createEInvoiceService(deps: {
           const invoiced = sum(parsed.lines.filter((_, i) => trips[i]?.id === id).map((l) => new Dec(l.amount)));
           const base = { trip_id: trip.id, trip_name: trip.name, agreed: trip.purchase_price, invoiced: money(invoiced) };
           if (claimed.has(id)) differences.push({ ...base, reason: 'ALREADY_BILLED', message: `${trip.name} is billed on ${claimed.get(id)} already` });
-          else if (trip.purchase_currency !== parsed.currency) differences.push({ ...base, reason: 'CURRENCY_DIFFERS', message: `${trip.name} was agreed in ${trip.purchase_currency}` });
-          else if (!invoiced.eq(trip.purchase_price)) differences.push({ ...base, reason: 'AMOUNT_DIFFERS', message: `${trip.name}: agreed ${trip.purchase_price}, invoiced ${money(invoiced)}` });
+          else if (trip.purchase_currency !== parsed.currency)
+            differences.push({ ...base, reason: 'CURRENCY_DIFFERS', message: `${trip.name} was agreed in ${trip.purchase_currency}` });
+          else if (!invoiced.eq(trip.purchase_price))
+            differences.push({ ...base, reason: 'AMOUNT_DIFFERS', message: `${trip.name}: agreed ${trip.purchase_price}, invoiced ${money(invoiced)}` });
         }
         if (tripIds.length) {
           parsed.lines.forEach((l, i) => {
-            if (!trips[i]) differences.push({ reason: 'LINE_NOT_MATCHED', trip_id: null, trip_name: null, agreed: null, invoiced: l.amount, message: `line ${i + 1} names no trip of yours` });
+            if (!trips[i])
+              differences.push({
+                reason: 'LINE_NOT_MATCHED',
+                trip_id: null,
+                trip_name: null,
+                agreed: null,
+                invoiced: l.amount,
+                message: `line ${i + 1} names no trip of yours`,
+              });
           });
         }
         const row = await invoicing.writeDocument(
@@ -180,17 +196,38 @@ export function createEInvoiceService(deps: {
         // The supplier's own totals must add up to its lines, as Waybill rounds them.
         for (const field of ['total_excl_tax', 'total_incl_tax'] as const) {
           if (!new Dec(row[field]).eq(parsed.totals[field])) {
-            differences.push({ reason: 'TOTAL_DIFFERS', trip_id: null, trip_name: null, agreed: money(new Dec(row[field])), invoiced: parsed.totals[field], message: `${field} does not add up` });
+            differences.push({
+              reason: 'TOTAL_DIFFERS',
+              trip_id: null,
+              trip_name: null,
+              agreed: money(new Dec(row[field])),
+              invoiced: parsed.totals[field],
+              message: `${field} does not add up`,
+            });
           }
         }
         const matchStatus: MatchStatus = !tripIds.length ? 'UNMATCHED' : differences.length ? 'MISMATCH' : 'MATCHED';
         if (files.length) {
           await billingRepo.insertFiles(
             tx.trx,
-            files.map((f) => ({ tenant_id: tenantId, id: randomUUID(), document_id: row.id, type: f.documentType, name: f.filename, content_type: f.contentType, sha256: f.blob.sha256, size_bytes: f.blob.size })),
+            files.map((f) => ({
+              tenant_id: tenantId,
+              id: randomUUID(),
+              document_id: row.id,
+              type: f.documentType,
+              name: f.filename,
+              content_type: f.contentType,
+              sha256: f.blob.sha256,
+              size_bytes: f.blob.size,
+            })),
           );
         }
-        await purchaseRepo.insertClaims(tx.trx, tenantId, row.id, tripIds.filter((id) => !claimed.has(id)));
+        await purchaseRepo.insertClaims(
+          tx.trx,
+          tenantId,
+          row.id,
+          tripIds.filter((id) => !claimed.has(id)),
+        );
         await purchaseRepo.insertEInvoice(tx.trx, {
           tenant_id: tenantId,
           document_id: row.id,

@@ -22,7 +22,11 @@ export function purchaseInvoiceOutput(parts: DocumentParts, creditNoteIds: strin
   return { ...rest, supplier: customer, ...purchaseParts(parts, einvoice) };
 }
 
-export function purchaseCreditNoteOutput(parts: DocumentParts, credited: PurchaseInvoiceOutput | null, einvoice: EInvoiceRow | undefined): PurchaseCreditNoteOutput {
+export function purchaseCreditNoteOutput(
+  parts: DocumentParts,
+  credited: PurchaseInvoiceOutput | null,
+  einvoice: EInvoiceRow | undefined,
+): PurchaseCreditNoteOutput {
   const { customer, credited_invoice: _sales, ...rest } = creditNoteOutput(parts, null);
   const lines = credited ? rest.line_items.map((l) => ({ ...l, invoice_name: credited.name })) : rest.line_items;
   return { ...rest, line_items: lines, supplier: customer, credited_invoice: credited, ...purchaseParts(parts, einvoice) };

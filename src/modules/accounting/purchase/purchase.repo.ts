@@ -18,7 +18,11 @@ export async function claimedTrips(db: Executor, tenantId: string, tripIds: stri
 }
 
 export async function insertClaims(db: Executor, tenantId: string, documentId: string, tripIds: string[]) {
-  if (tripIds.length) await db.insertInto('purchase_trip_claims').values(tripIds.map((trip_id) => ({ tenant_id: tenantId, trip_id, document_id: documentId }))).execute();
+  if (tripIds.length)
+    await db
+      .insertInto('purchase_trip_claims')
+      .values(tripIds.map((trip_id) => ({ tenant_id: tenantId, trip_id, document_id: documentId })))
+      .execute();
 }
 
 export type EInvoiceRow = Selectable<PurchaseEInvoiceTable>;

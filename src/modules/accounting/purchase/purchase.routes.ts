@@ -10,7 +10,14 @@ import { MAX_EINVOICE_PARTS, readEInvoiceForm } from './einvoice.input.js';
 import { fromJson, fromXml } from './einvoice.parse.js';
 import type { EInvoiceService } from './einvoice.service.js';
 import type { InvoicingService } from '../sales/invoicing.service.js';
-import { EInvoiceJsonInput, EInvoiceMultipartBody, EInvoiceReceipt, PurchaseCreditNoteOutput, PurchaseInvoiceOutput, SelfBillInput } from './purchase.schemas.js';
+import {
+  EInvoiceJsonInput,
+  EInvoiceMultipartBody,
+  EInvoiceReceipt,
+  PurchaseCreditNoteOutput,
+  PurchaseInvoiceOutput,
+  SelfBillInput,
+} from './purchase.schemas.js';
 import type { PurchaseService } from './purchase.service.js';
 
 const TAGS = ['Accounting'];
@@ -19,7 +26,10 @@ const writeErrors = writeErrorsOf(404, 409);
 const XML_TYPES = ['application/xml', 'text/xml'];
 
 /** Waybill's purchase-side actions (self-billing, crediting) and the contract's e-invoicing webhook. */
-export function purchaseRoutes(app: App, deps: { purchase: PurchaseService; invoicing: InvoicingService; einvoices: EInvoiceService; bodyLimit: number; maxBytes: number }) {
+export function purchaseRoutes(
+  app: App,
+  deps: { purchase: PurchaseService; invoicing: InvoicingService; einvoices: EInvoiceService; bodyLimit: number; maxBytes: number },
+) {
   const { purchase, invoicing, einvoices } = deps;
 
   app.post('/v1/accounting/purchase-invoice/self-bill', {
@@ -43,7 +53,8 @@ export function purchaseRoutes(app: App, deps: { purchase: PurchaseService; invo
       operationId: 'creditPurchaseInvoice',
       tags: TAGS,
       summary: 'Credit a finalized purchase invoice, fully or in part (Waybill)',
-      description: 'A draft purchase credit note for what is left to credit on the invoice, or for the given amounts per line; together the credit notes never exceed the invoice, tax included.',
+      description:
+        'A draft purchase credit note for what is left to credit on the invoice, or for the given amounts per line; together the credit notes never exceed the invoice, tax included.',
       params: IdParams,
       body: ref(CreditInput),
       response: { 200: ref(PurchaseCreditNoteOutput), ...writeErrors },
@@ -58,7 +69,14 @@ export function purchaseRoutes(app: App, deps: { purchase: PurchaseService; invo
     // (with the limit itself, busboy would cut the file silently). One part more than allowed is
     // read, so that it is refused as a 400 naming the limit rather than the parser's 413.
     await scoped.register(multipart, {
-      limits: { fileSize: deps.maxBytes + 1, fieldSize: deps.bodyLimit, files: MAX_EINVOICE_PARTS + 1, fields: MAX_EINVOICE_PARTS + 1, parts: MAX_EINVOICE_PARTS + 1, headerPairs: 100 },
+      limits: {
+        fileSize: deps.maxBytes + 1,
+        fieldSize: deps.bodyLimit,
+        files: MAX_EINVOICE_PARTS + 1,
+        fields: MAX_EINVOICE_PARTS + 1,
+        parts: MAX_EINVOICE_PARTS + 1,
+        headerPairs: 100,
+      },
     });
     (scoped as App).post('/v1/webhook/e-invoicing', {
       config: { auth: 'basic', roles: ['SUBCONTRACTOR'] },
@@ -80,7 +98,12 @@ export function purchaseRoutes(app: App, deps: { purchase: PurchaseService; invo
         body: {
           content: {
             'application/json': { schema: ref(EInvoiceJsonInput) },
-            ...Object.fromEntries(XML_TYPES.map((t) => [t, { schema: Type.String({ maxLength: deps.bodyLimit, examples: ['<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2" …'] }) }])),
+            ...Object.fromEntries(
+              XML_TYPES.map((t) => [
+                t,
+                { schema: Type.String({ maxLength: deps.bodyLimit, examples: ['<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2" …'] }) },
+              ]),
+            ),
             'multipart/form-data': { schema: ref(EInvoiceMultipartBody) },
           },
         },

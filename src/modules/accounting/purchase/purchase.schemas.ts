@@ -2,7 +2,15 @@ import { Type, type Static } from '@sinclair/typebox';
 import { StringEnum } from '../../../platform/http/enum.js';
 import { CurrencyCode, DateOnly, DecimalInput, FreeObject, Nullable, opt, Str, Uuid } from '../../../platform/http/schemas.js';
 import { ref } from '../../../platform/http/types.js';
-import { CompanySummaryOutput, CreditNoteStatus, InvoiceStatus, PaymentStatus, RefundStatus, SalesInvoiceOutput, documentFields } from '../documents/documents.schemas.js';
+import {
+  CompanySummaryOutput,
+  CreditNoteStatus,
+  InvoiceStatus,
+  PaymentStatus,
+  RefundStatus,
+  SalesInvoiceOutput,
+  documentFields,
+} from '../documents/documents.schemas.js';
 
 /** Wire shapes of purchase invoices and credit notes, self-billing and received e-invoices. */
 
@@ -46,7 +54,16 @@ const purchaseExample = {
   name: 'PINV-WB-BE-2026-00001',
   external_name: 'PINV-WB-BE-2026-00001',
   supplier: { ...(supplierExample as object), name: 'Haulers', code: 'HAUL', is_customer: false, is_subcontractor: true },
-  line_items: [{ ...(salesExample.line_items as object[])[0], name: 'Subcontracting TR-000012', code: 'SUBCONTRACTING', order_id: null, order_name: null, trip_id: '5d4c3b2a-1908-4f7e-8d6c-5b4a39281706' }],
+  line_items: [
+    {
+      ...(salesExample.line_items as object[])[0],
+      name: 'Subcontracting TR-000012',
+      code: 'SUBCONTRACTING',
+      order_id: null,
+      order_name: null,
+      trip_id: '5d4c3b2a-1908-4f7e-8d6c-5b4a39281706',
+    },
+  ],
   e_invoice: null,
 };
 
@@ -68,8 +85,16 @@ export const PurchaseCreditNoteOutput = Type.Object(
     $id: 'PurchaseCreditNote',
     examples: [
       {
-        ...purchaseExample, due_date: undefined, payment_status: undefined, credit_note_ids: undefined, id: '6c5b4a39-2817-4605-94e3-d2c1b0a99887', name: 'PCN-WB-BE-2026-00001',
-        external_name: 'PCN-WB-BE-2026-00001', status: 'DRAFT', refund_status: 'OPEN', credited_invoice: null,
+        ...purchaseExample,
+        due_date: undefined,
+        payment_status: undefined,
+        credit_note_ids: undefined,
+        id: '6c5b4a39-2817-4605-94e3-d2c1b0a99887',
+        name: 'PCN-WB-BE-2026-00001',
+        external_name: 'PCN-WB-BE-2026-00001',
+        status: 'DRAFT',
+        refund_status: 'OPEN',
+        credited_invoice: null,
       },
     ],
   },
@@ -79,7 +104,14 @@ export type PurchaseCreditNoteOutput = Static<typeof PurchaseCreditNoteOutput>;
 export const SelfBillInput = Type.Object(
   {
     subcontractor_id: Uuid,
-    trip_ids: Type.Optional(Type.Array(Uuid, { minItems: 1, maxItems: 500, uniqueItems: true, description: 'Only these trips; all the subcontractor’s billable trips when omitted.' })),
+    trip_ids: Type.Optional(
+      Type.Array(Uuid, {
+        minItems: 1,
+        maxItems: 500,
+        uniqueItems: true,
+        description: 'Only these trips; all the subcontractor’s billable trips when omitted.',
+      }),
+    ),
     tax_rate: Type.Object({ code: Str(50) }, { description: 'A PURCHASE tax rate of the billing entity.' }),
     billing_entity_code: Type.Optional(Str(50)),
     custom_fields: Type.Optional(FreeObject()),
@@ -130,16 +162,34 @@ export const EInvoiceJsonInput = Type.Object(
     customer_reference_numbers: Type.Optional(Type.Array(Str(100), { maxItems: 50 })),
     line_items: Type.Array(EInvoiceLine, { minItems: 1, maxItems: 500 }),
     attachments: opt(
-      Type.Array(EInvoiceAttachment, { maxItems: 20, description: 'Files sent with the invoice (its PDF, a CMR…): kept with the draft and listed under its `/documents`, downloadable by the tenant.' }),
+      Type.Array(EInvoiceAttachment, {
+        maxItems: 20,
+        description: 'Files sent with the invoice (its PDF, a CMR…): kept with the draft and listed under its `/documents`, downloadable by the tenant.',
+      }),
     ),
   },
   {
     $id: 'EInvoiceJsonInput',
     examples: [
       {
-        invoice_type: 'PURCHASE', name: 'HAUL-2026-0042', date: '2026-12-01', due_date: '2026-12-31', currency: 'EUR', total_excl_tax: '450.00', total_tax: '94.50', total_incl_tax: '544.50',
+        invoice_type: 'PURCHASE',
+        name: 'HAUL-2026-0042',
+        date: '2026-12-01',
+        due_date: '2026-12-31',
+        currency: 'EUR',
+        total_excl_tax: '450.00',
+        total_tax: '94.50',
+        total_incl_tax: '544.50',
         supplier: { name: 'Haulers BV', vat_number: 'BE0477472701' },
-        line_items: [{ description: 'Transport TR-000012', amount: '450.00', currency: 'EUR', tax_rate: { percentage: 21, tax_type: 'VAT' }, references: { trip_name: 'TR-000012' } }],
+        line_items: [
+          {
+            description: 'Transport TR-000012',
+            amount: '450.00',
+            currency: 'EUR',
+            tax_rate: { percentage: 21, tax_type: 'VAT' },
+            references: { trip_name: 'TR-000012' },
+          },
+        ],
       },
     ],
   },
@@ -158,9 +208,17 @@ export const EInvoiceMultipartBody = Type.Object(
     $id: 'EInvoiceMultipartBody',
     additionalProperties: Type.String({
       format: 'binary',
-      description: 'Every later part (at most 20) is a file kept with the draft under its part filename: a PDF as the invoice’s or credit note’s own document, anything else as OTHER.',
+      description:
+        'Every later part (at most 20) is a file kept with the draft under its part filename: a PDF as the invoice’s or credit note’s own document, anything else as OTHER.',
     }),
-    examples: [{ document: '{"invoice_type":"PURCHASE","name":"HAUL-2026-0042","date":"2026-12-01","currency":"EUR","total_excl_tax":"450.00","total_tax":"94.50","total_incl_tax":"544.50","supplier":{"name":"Haulers BV"},"line_items":[{"amount":"450.00","currency":"EUR","references":{"trip_name":"TR-000012"}}]}', invoice: '%PDF-1.7 …', cmr: '%PDF-1.7 …' }],
+    examples: [
+      {
+        document:
+          '{"invoice_type":"PURCHASE","name":"HAUL-2026-0042","date":"2026-12-01","currency":"EUR","total_excl_tax":"450.00","total_tax":"94.50","total_incl_tax":"544.50","supplier":{"name":"Haulers BV"},"line_items":[{"amount":"450.00","currency":"EUR","references":{"trip_name":"TR-000012"}}]}',
+        invoice: '%PDF-1.7 …',
+        cmr: '%PDF-1.7 …',
+      },
+    ],
   },
 );
 
@@ -174,9 +232,21 @@ export const EInvoiceReceipt = Type.Object(
   },
   {
     $id: 'EInvoiceReceipt',
-    examples: [{ id: '1a2b3c4d-5e6f-4a0b-8c1d-2e3f4a5b6c7d', invoice_type: 'PURCHASE', external_name: 'HAUL-2026-0042', match_status: 'MATCHED', differences: [] }],
+    examples: [
+      { id: '1a2b3c4d-5e6f-4a0b-8c1d-2e3f4a5b6c7d', invoice_type: 'PURCHASE', external_name: 'HAUL-2026-0042', match_status: 'MATCHED', differences: [] },
+    ],
   },
 );
 export type EInvoiceReceipt = Static<typeof EInvoiceReceipt>;
 
-export const purchaseSchemas = [MatchStatus, MatchDifference, EInvoiceMatch, PurchaseInvoiceOutput, PurchaseCreditNoteOutput, SelfBillInput, EInvoiceJsonInput, EInvoiceMultipartBody, EInvoiceReceipt];
+export const purchaseSchemas = [
+  MatchStatus,
+  MatchDifference,
+  EInvoiceMatch,
+  PurchaseInvoiceOutput,
+  PurchaseCreditNoteOutput,
+  SelfBillInput,
+  EInvoiceJsonInput,
+  EInvoiceMultipartBody,
+  EInvoiceReceipt,
+];

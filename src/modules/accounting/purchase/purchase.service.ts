@@ -20,7 +20,9 @@ import { rateCategory } from '../documents/vat-category.policy.js';
 export async function assertMatched(executor: Executor, draft: DocumentRow) {
   const einvoice = await purchaseRepo.findEInvoice(executor, draft.tenant_id, draft.id);
   if (einvoice && einvoice.match_status !== 'MATCHED') {
-    throw conflict(`The e-invoice is ${einvoice.match_status}: delete it and ask the supplier for a corrected one`, [detail(einvoice.match_status, 'match_status')]);
+    throw conflict(`The e-invoice is ${einvoice.match_status}: delete it and ask the supplier for a corrected one`, [
+      detail(einvoice.match_status, 'match_status'),
+    ]);
   }
 }
 
@@ -47,7 +49,15 @@ export type PurchaseService = ReturnType<typeof createPurchaseService>;
  * the trips the subcontractor completed. Completed, not merely dispatched: a dispatched trip can
  * still be cancelled or have its price renegotiated, and a bill must not outrun the work.
  */
-export function createPurchaseService(deps: { db: Db; bus: EventBus; companies: CompaniesService; reference: ReferenceService; billing: BillingService<PurchaseDocumentOutput>; invoicing: InvoicingService; trips: TripsForBilling }) {
+export function createPurchaseService(deps: {
+  db: Db;
+  bus: EventBus;
+  companies: CompaniesService;
+  reference: ReferenceService;
+  billing: BillingService<PurchaseDocumentOutput>;
+  invoicing: InvoicingService;
+  trips: TripsForBilling;
+}) {
   const { db, bus, companies, reference, billing, invoicing } = deps;
 
   return {
@@ -67,19 +77,41 @@ export function createPurchaseService(deps: { db: Db; bus: EventBus; companies: 
         const trips = await deps.trips.lockForBilling(tx.trx, tenantId, { subcontractorId: supplier.id, completed: true, tripIds: input.trip_ids });
         const missing = (input.trip_ids ?? []).filter((id) => !trips.some((t) => t.id === id));
         if (missing.length) {
-          throw badRequest('Only completed trips of this subcontractor with an agreed price can be self-billed', missing.map((id) => detail(`trip ${id} is not billable`, 'trip_ids')));
+          throw badRequest(
+            'Only completed trips of this subcontractor with an agreed price can be self-billed',
+            missing.map((id) => detail(`trip ${id} is not billable`, 'trip_ids')),
+          );
         }
-        const claimed = await purchaseRepo.claimedTrips(tx.trx, tenantId, trips.map((t) => t.id));
+        const claimed = await purchaseRepo.claimedTrips(
+          tx.trx,
+          tenantId,
+          trips.map((t) => t.id),
+        );
         if (input.trip_ids && claimed.size) {
-          throw conflict('Some trips are billed already', [...claimed].map(([tripId, document]) => detail(`trip ${tripId} is on ${document}`, 'trip_ids')));
+          throw conflict(
+            'Some trips are billed already',
+            [...claimed].map(([tripId, document]) => detail(`trip ${tripId} is on ${document}`, 'trip_ids')),
+          );
         }
         const billable = trips.filter((t) => !claimed.has(t.id));
         if (!billable.length) throw conflict('This subcontractor has no completed trips left to bill', [detail('nothing to bill', 'subcontractor_id')]);
         const currencies = new Set(billable.map((t) => t.purchase_currency));
-        if (currencies.size > 1) throw badRequest('The trips were agreed in different currencies: bill them separately', [detail('several currencies', 'trip_ids')]);
+        if (currencies.size > 1)
+          throw badRequest('The trips were agreed in different currencies: bill them separately', [detail('several currencies', 'trip_ids')]);
         const draft = await invoicing.writeDocument(
           tx,
-          draftHead({ tenant_id: tenantId, kind: 'PURCHASE_INVOICE', billing_entity_id: entity.id, company_id: supplier.id, currency: [...currencies][0] as string, payment_term: term }, today, input),
+          draftHead(
+            {
+              tenant_id: tenantId,
+              kind: 'PURCHASE_INVOICE',
+              billing_entity_id: entity.id,
+              company_id: supplier.id,
+              currency: [...currencies][0] as string,
+              payment_term: term,
+            },
+            today,
+            input,
+          ),
           billable.map((t) => ({
             id: randomUUID(),
             trip_id: t.id,
@@ -101,7 +133,12 @@ export function createPurchaseService(deps: { db: Db; bus: EventBus; companies: 
             account_code: null,
           })),
         );
-        await purchaseRepo.insertClaims(tx.trx, tenantId, draft.id, billable.map((t) => t.id));
+        await purchaseRepo.insertClaims(
+          tx.trx,
+          tenantId,
+          draft.id,
+          billable.map((t) => t.id),
+        );
         await documentEvent(tx, bus, draft, 'drafted');
         return draft;
       });

@@ -23,7 +23,10 @@ export function checkXmlShape(xml: string): void {
     const next = xml.charCodeAt(i + 1);
     if (xml.startsWith('<!--', i)) i = skipTo(xml, '-->', i + 4);
     else if (xml.startsWith('<![CDATA[', i)) i = skipTo(xml, ']]>', i + 9);
-    else if (next === 0x21 /* ! */) throw badRequest('DTDs are not accepted: the XML must not contain <!DOCTYPE or <!ENTITY declarations', [detail('DTDs and entity declarations are refused', 'body')]);
+    else if (next === 0x21 /* ! */)
+      throw badRequest('DTDs are not accepted: the XML must not contain <!DOCTYPE or <!ENTITY declarations', [
+        detail('DTDs and entity declarations are refused', 'body'),
+      ]);
     else if (next === 0x3f /* ? */) i = skipTo(xml, '?>', i + 2);
     else if (next === 0x2f /* / */) {
       depth--;
@@ -74,7 +77,8 @@ const STRING_LIMITS = { name: 100, description: 2000, reference: 255, references
  */
 export function checkXmlValues(parsed: ParsedEInvoice): ParsedEInvoice {
   const over = (value: string | null | undefined, max: number) => (value ?? '').length > max;
-  const fail = (field: string, max: number) => badRequest(`${field} read from the XML is longer than ${max} characters`, [detail(`at most ${max} characters`, field, `body.${field}`)]);
+  const fail = (field: string, max: number) =>
+    badRequest(`${field} read from the XML is longer than ${max} characters`, [detail(`at most ${max} characters`, field, `body.${field}`)]);
   if (over(parsed.name, STRING_LIMITS.name)) throw fail('name', STRING_LIMITS.name);
   if (parsed.references.length > STRING_LIMITS.references) throw badRequest(`The XML carries more than ${STRING_LIMITS.references} document references`);
   parsed.references.forEach((r, i) => {

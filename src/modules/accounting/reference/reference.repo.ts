@@ -87,7 +87,11 @@ export async function listTaxRates(db: Executor, f: ReferenceFilter): Promise<Ta
   if (f.archived !== undefined) q = q.where('archived', '=', f.archived);
   if (f.billingEntityId) q = q.where('billing_entity_id', '=', f.billingEntityId);
   if (f.after) q = q.where(createdAfter(f.after));
-  return q.orderBy('created_at').orderBy('id').limit(f.limit + 1).execute();
+  return q
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(f.limit + 1)
+    .execute();
 }
 
 export async function listAccounts(db: Executor, f: ReferenceFilter): Promise<AccountRow[]> {
@@ -95,7 +99,11 @@ export async function listAccounts(db: Executor, f: ReferenceFilter): Promise<Ac
   if (f.archived !== undefined) q = q.where('archived', '=', f.archived);
   if (f.billingEntityId) q = q.where('billing_entity_id', '=', f.billingEntityId);
   if (f.after) q = q.where(createdAfter(f.after));
-  return q.orderBy('created_at').orderBy('id').limit(f.limit + 1).execute();
+  return q
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(f.limit + 1)
+    .execute();
 }
 
 const exchangeRateColumns = ['tenant_id', 'id', 'from_currency', 'to_currency', 'rate', 'inverse_rate', 'created_at'] as const;
@@ -106,7 +114,9 @@ export async function upsertExchangeRate(db: Executor, row: Insertable<ExchangeR
     .insertInto('exchange_rates')
     .values(row)
     .onConflict((oc) =>
-      oc.columns(['tenant_id', 'from_currency', 'to_currency', 'rate_date']).doUpdateSet((eb) => ({ rate: eb.ref('excluded.rate'), inverse_rate: eb.ref('excluded.inverse_rate') })),
+      oc
+        .columns(['tenant_id', 'from_currency', 'to_currency', 'rate_date'])
+        .doUpdateSet((eb) => ({ rate: eb.ref('excluded.rate'), inverse_rate: eb.ref('excluded.inverse_rate') })),
     )
     .returning([...exchangeRateColumns, sql<string>`rate_date::text`.as('rate_date')])
     .executeTakeFirstOrThrow();
@@ -125,7 +135,10 @@ export interface ExchangeRateFilter {
 }
 
 export async function listExchangeRates(db: Executor, f: ExchangeRateFilter): Promise<ExchangeRateRow[]> {
-  let q = db.selectFrom('exchange_rates').select([...exchangeRateColumns, sql<string>`rate_date::text`.as('rate_date')]).where('tenant_id', '=', f.tenantId);
+  let q = db
+    .selectFrom('exchange_rates')
+    .select([...exchangeRateColumns, sql<string>`rate_date::text`.as('rate_date')])
+    .where('tenant_id', '=', f.tenantId);
   const pair = f.pair;
   if (pair) {
     q = q.where((eb) =>
@@ -140,7 +153,11 @@ export async function listExchangeRates(db: Executor, f: ExchangeRateFilter): Pr
   if (f.dateFrom) q = q.where('rate_date', '>=', f.dateFrom);
   if (f.dateTo) q = q.where('rate_date', '<=', f.dateTo);
   if (f.after) q = q.where(createdAfter(f.after));
-  return q.orderBy('created_at').orderBy('id').limit(f.limit + 1).execute();
+  return q
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(f.limit + 1)
+    .execute();
 }
 
 /**

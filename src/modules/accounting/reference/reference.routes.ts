@@ -4,8 +4,20 @@ import type { Principal } from '../../../platform/http/principal.js';
 import { IdParams, readErrors as readErrorsOf, writeErrors as writeErrorsOf } from '../../../platform/http/schemas.js';
 import { ref, type App } from '../../../platform/http/types.js';
 import {
-  AccountInput, AccountOutput, BillingEntity, BillingEntityInput, ExchangeRateInput, ExchangeRateOutput, ExchangeRateQuery, ListAccountOutput,
-  ListBillingEntityOutput, ListExchangeRateOutput, ListTaxRateOutput, ReferenceListQuery, TaxRateInput, TaxRateOutput,
+  AccountInput,
+  AccountOutput,
+  BillingEntity,
+  BillingEntityInput,
+  ExchangeRateInput,
+  ExchangeRateOutput,
+  ExchangeRateQuery,
+  ListAccountOutput,
+  ListBillingEntityOutput,
+  ListExchangeRateOutput,
+  ListTaxRateOutput,
+  ReferenceListQuery,
+  TaxRateInput,
+  TaxRateOutput,
 } from './reference.schemas.js';
 import type { ReferenceService } from './reference.service.js';
 
@@ -20,7 +32,15 @@ const writeErrors = writeErrorsOf(404, 409);
  */
 function adminCreate<B extends TSchema, O extends TSchema>(
   app: App,
-  r: { path: string; op: string; what: string; description: string; body: B; output: O; create: (principal: Principal, input: Static<B>) => Promise<Static<O>> },
+  r: {
+    path: string;
+    op: string;
+    what: string;
+    description: string;
+    body: B;
+    output: O;
+    create: (principal: Principal, input: Static<B>) => Promise<Static<O>>;
+  },
 ) {
   app.post(`/v1/admin/${r.path}`, {
     config: TENANT,
@@ -43,7 +63,8 @@ export function referenceRoutes(app: App, deps: { reference: ReferenceService })
     path: 'billing-entities',
     op: 'BillingEntity',
     what: 'a billing entity',
-    description: 'A legal entity of the tenant that issues invoices: its legal name, VAT and registration numbers, address and bank account appear on every document it issues.',
+    description:
+      'A legal entity of the tenant that issues invoices: its legal name, VAT and registration numbers, address and bank account appear on every document it issues.',
     body: BillingEntityInput,
     output: BillingEntity,
     create: reference.createBillingEntity,
@@ -81,8 +102,30 @@ export function referenceRoutes(app: App, deps: { reference: ReferenceService })
 
   // Tax rates and GL accounts are read alike: a filtered, paged list and one by id.
   const readable = [
-    { path: 'tax-rates', op: 'TaxRate', plural: 'Tax rates', title: 'tax rates', one: 'a tax rate', oneText: 'One tax rate', list: ListTaxRateOutput, output: TaxRateOutput, listAll: reference.listTaxRates, getOne: reference.getTaxRate },
-    { path: 'accounts', op: 'Account', plural: 'Accounts', title: 'general-ledger accounts', one: 'a general-ledger account', oneText: 'One account', list: ListAccountOutput, output: AccountOutput, listAll: reference.listAccounts, getOne: reference.getAccount },
+    {
+      path: 'tax-rates',
+      op: 'TaxRate',
+      plural: 'Tax rates',
+      title: 'tax rates',
+      one: 'a tax rate',
+      oneText: 'One tax rate',
+      list: ListTaxRateOutput,
+      output: TaxRateOutput,
+      listAll: reference.listTaxRates,
+      getOne: reference.getTaxRate,
+    },
+    {
+      path: 'accounts',
+      op: 'Account',
+      plural: 'Accounts',
+      title: 'general-ledger accounts',
+      one: 'a general-ledger account',
+      oneText: 'One account',
+      list: ListAccountOutput,
+      output: AccountOutput,
+      listAll: reference.listAccounts,
+      getOne: reference.getAccount,
+    },
   ];
   for (const r of readable) {
     app.get(`/v1/accounting/${r.path}`, {

@@ -1,6 +1,17 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { StringEnum } from '../../../platform/http/enum.js';
-import { CountryCode, CurrencyCode, PeppolParticipantId, DateOnly, DecimalColumnInput, Nullable, Page, PageQuery, Str, Uuid } from '../../../platform/http/schemas.js';
+import {
+  CountryCode,
+  CurrencyCode,
+  PeppolParticipantId,
+  DateOnly,
+  DecimalColumnInput,
+  Nullable,
+  Page,
+  PageQuery,
+  Str,
+  Uuid,
+} from '../../../platform/http/schemas.js';
 import { ref } from '../../../platform/http/types.js';
 
 /** Schemas of the accounting reference data: billing entities, tax rates, GL accounts, exchange rates. */
@@ -37,7 +48,10 @@ export const BillingEntityInput = Type.Object(
     vat_number: Str(50, { minLength: 1 }),
     company_registration_number: Str(50, { minLength: 1 }),
     is_default: Type.Optional(Type.Boolean({ description: 'The entity used when a request names none. At most one per tenant.' })),
-    currency: Type.Optional({ ...CurrencyCode, description: 'The currency the entity keeps its books in (EUR when omitted); invoices in another currency state their VAT in it too.' }),
+    currency: Type.Optional({
+      ...CurrencyCode,
+      description: 'The currency the entity keeps its books in (EUR when omitted); invoices in another currency state their VAT in it too.',
+    }),
     address: Type.Optional(Address),
     bank_account: Type.Optional(BankAccount),
     peppol_id: Type.Optional(Nullable(PeppolParticipantId)),
@@ -62,7 +76,10 @@ export const BillingEntity = Type.Object(
   { $id: 'BillingEntity', examples: [{ id: '3f0d8a53-5a6e-4b8e-9d43-2c1b6a7e9f10', ...billingEntityExample }] },
 );
 export type BillingEntity = Static<typeof BillingEntity>;
-export const ListBillingEntityOutput = Type.Object({ items: Type.Array(ref(BillingEntity)) }, { $id: 'ListBillingEntityOutput', examples: [{ items: BillingEntity.examples }] });
+export const ListBillingEntityOutput = Type.Object(
+  { items: Type.Array(ref(BillingEntity)) },
+  { $id: 'ListBillingEntityOutput', examples: [{ items: BillingEntity.examples }] },
+);
 
 /** Which entity a record belongs to: by code, else the tenant's default (or only) entity. */
 const billingEntityCode = Type.Optional(Str(50, { description: 'The billing entity; the default entity when omitted.' }));
@@ -74,9 +91,15 @@ const billingEntityCode = Type.Optional(Str(50, { description: 'The billing enti
  */
 const vatCategoryFields = {
   vat_category: Type.Optional(
-    Nullable(StringEnum(['S', 'Z', 'E', 'AE', 'K', 'G', 'O', 'L', 'M'], { description: 'Waybill: the UNCL5305 VAT category: K intra-community supply, G export, O out of scope, E exempt, AE reverse charge…' })),
+    Nullable(
+      StringEnum(['S', 'Z', 'E', 'AE', 'K', 'G', 'O', 'L', 'M'], {
+        description: 'Waybill: the UNCL5305 VAT category: K intra-community supply, G export, O out of scope, E exempt, AE reverse charge…',
+      }),
+    ),
   ),
-  exemption_reason_code: Type.Optional(Nullable(Str(46, { pattern: '^VATEX-[A-Z0-9-]{1,40}$', description: 'Waybill: the VATEX code printed with exempt lines, e.g. VATEX-EU-132-1F.' }))),
+  exemption_reason_code: Type.Optional(
+    Nullable(Str(46, { pattern: '^VATEX-[A-Z0-9-]{1,40}$', description: 'Waybill: the VATEX code printed with exempt lines, e.g. VATEX-EU-132-1F.' })),
+  ),
   exemption_reason: Type.Optional(Nullable(Str(500, { description: 'Waybill: the exemption wording the invoice carries (legal reference).' }))),
 };
 
@@ -120,8 +143,16 @@ export const TaxRateOutput = Type.Object(
     $id: 'TaxRateOutput',
     examples: [
       {
-        id: '6b1e1f5c-92a4-4d47-b1b6-0e3cf0b6c111', archived: false, name: 'VAT 21%', code: 'BE21', percentage: 21, base_percentage: null,
-        tax_type: 'VAT', invoice_type: 'SALES', description: '', billing_entity: { id: '3f0d8a53-5a6e-4b8e-9d43-2c1b6a7e9f10', ...billingEntityExample },
+        id: '6b1e1f5c-92a4-4d47-b1b6-0e3cf0b6c111',
+        archived: false,
+        name: 'VAT 21%',
+        code: 'BE21',
+        percentage: 21,
+        base_percentage: null,
+        tax_type: 'VAT',
+        invoice_type: 'SALES',
+        description: '',
+        billing_entity: { id: '3f0d8a53-5a6e-4b8e-9d43-2c1b6a7e9f10', ...billingEntityExample },
       },
     ],
   },
@@ -139,7 +170,15 @@ export const AccountOutput = Type.Object(
   { id: Uuid, archived: Type.Boolean(), code: Type.String(), name: Type.String(), billing_entity: ref(BillingEntity) },
   {
     $id: 'AccountOutput',
-    examples: [{ id: '0b7f0c4e-3d0a-4c55-a1f2-96c0f3e0d222', archived: false, code: '700000', name: 'Transport revenue', billing_entity: { id: '3f0d8a53-5a6e-4b8e-9d43-2c1b6a7e9f10', ...billingEntityExample } }],
+    examples: [
+      {
+        id: '0b7f0c4e-3d0a-4c55-a1f2-96c0f3e0d222',
+        archived: false,
+        code: '700000',
+        name: 'Transport revenue',
+        billing_entity: { id: '3f0d8a53-5a6e-4b8e-9d43-2c1b6a7e9f10', ...billingEntityExample },
+      },
+    ],
   },
 );
 export type AccountOutput = Static<typeof AccountOutput>;
@@ -163,7 +202,10 @@ export const ExchangeRateInput = Type.Object(
     from_currency: CurrencyCode,
     to_currency: CurrencyCode,
   },
-  { $id: 'ExchangeRateInput', examples: [{ exchange_rate: '0.8573', inverse_exchange_rate: '1.1665', exchange_rate_date: '2026-11-30', from_currency: 'EUR', to_currency: 'GBP' }] },
+  {
+    $id: 'ExchangeRateInput',
+    examples: [{ exchange_rate: '0.8573', inverse_exchange_rate: '1.1665', exchange_rate_date: '2026-11-30', from_currency: 'EUR', to_currency: 'GBP' }],
+  },
 );
 export type ExchangeRateInput = Static<typeof ExchangeRateInput>;
 
@@ -178,7 +220,16 @@ export const ExchangeRateOutput = Type.Object(
   },
   {
     $id: 'ExchangeRateOutput',
-    examples: [{ id: '9a3e2d1c-0b4f-4e6a-8c7d-5f1e2a3b4c55', exchange_rate: 0.8573, inverse_exchange_rate: 1.1665, exchange_rate_date: '2026-11-30', from_currency: 'EUR', to_currency: 'GBP' }],
+    examples: [
+      {
+        id: '9a3e2d1c-0b4f-4e6a-8c7d-5f1e2a3b4c55',
+        exchange_rate: 0.8573,
+        inverse_exchange_rate: 1.1665,
+        exchange_rate_date: '2026-11-30',
+        from_currency: 'EUR',
+        to_currency: 'GBP',
+      },
+    ],
   },
 );
 export type ExchangeRateOutput = Static<typeof ExchangeRateOutput>;
@@ -194,6 +245,18 @@ export const ExchangeRateQuery = Type.Object({
 export type ExchangeRateQuery = Static<typeof ExchangeRateQuery>;
 
 export const referenceSchemas = [
-  TaxRateType, TaxRateInvoiceType, BillingEntityInput, BillingEntity, ListBillingEntityOutput, TaxRateInput, TaxRateOutput, ListTaxRateOutput,
-  AccountInput, AccountOutput, ListAccountOutput, ExchangeRateInput, ExchangeRateOutput, ListExchangeRateOutput,
+  TaxRateType,
+  TaxRateInvoiceType,
+  BillingEntityInput,
+  BillingEntity,
+  ListBillingEntityOutput,
+  TaxRateInput,
+  TaxRateOutput,
+  ListTaxRateOutput,
+  AccountInput,
+  AccountOutput,
+  ListAccountOutput,
+  ExchangeRateInput,
+  ExchangeRateOutput,
+  ListExchangeRateOutput,
 ];

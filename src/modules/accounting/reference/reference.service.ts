@@ -8,8 +8,16 @@ import { Dec, parseDecimal } from '../../../platform/money.js';
 import * as repo from './reference.repo.js';
 import type { AccountRow, BillingEntityRow, ExchangeRateRow, TaxRateRow } from './reference.repo.js';
 import type {
-  AccountInput, AccountOutput, BillingEntity, BillingEntityInput, ExchangeRateInput, ExchangeRateOutput, ExchangeRateQuery,
-  ReferenceListQuery, TaxRateInput, TaxRateOutput,
+  AccountInput,
+  AccountOutput,
+  BillingEntity,
+  BillingEntityInput,
+  ExchangeRateInput,
+  ExchangeRateOutput,
+  ExchangeRateQuery,
+  ReferenceListQuery,
+  TaxRateInput,
+  TaxRateOutput,
 } from './reference.schemas.js';
 
 export function billingEntityOutput(row: BillingEntityRow): BillingEntity {
@@ -111,7 +119,9 @@ export function createReferenceService(deps: { db: Db }) {
   ) {
     const limit = query.limit ?? 100;
     const given = { archived: query.archived, billing_entity_code: query.billing_entity_code };
-    const state = query.cursor ? decodeCursor<typeof given>(query.cursor, given, { archived: cursorField.boolean, billing_entity_code: cursorField.text(50) }) : undefined;
+    const state = query.cursor
+      ? decodeCursor<typeof given>(query.cursor, given, { archived: cursorField.boolean, billing_entity_code: cursorField.text(50) })
+      : undefined;
     const filters = state?.filters ?? given;
     const entity = filters.billing_entity_code ? await repo.findBillingEntity(db, principal.tenantId, { code: filters.billing_entity_code }) : undefined;
     if (filters.billing_entity_code && !entity) return { items: [], next_cursor: null };
@@ -204,7 +214,13 @@ export function createReferenceService(deps: { db: Db }) {
      * For charges and invoices: the tax rate a line names, by id or by code. A code must name one
      * rate of the document's entity (or one rate overall when the entity is not known yet).
      */
-    async resolveTaxRate(tenantId: string, ref: { id?: string; code?: string }, invoiceType: string, entityId?: string, field = 'tax_rate'): Promise<TaxRateRow> {
+    async resolveTaxRate(
+      tenantId: string,
+      ref: { id?: string; code?: string },
+      invoiceType: string,
+      entityId?: string,
+      field = 'tax_rate',
+    ): Promise<TaxRateRow> {
       if (ref.id) {
         const row = await repo.findTaxRate(db, tenantId, ref.id);
         if (!row || row.archived || (entityId && row.billing_entity_id !== entityId)) throw badRequest('Unknown tax rate', [detail('unknown tax rate', field)]);

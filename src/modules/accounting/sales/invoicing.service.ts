@@ -107,7 +107,9 @@ export function createInvoicingService(deps: {
       // A credit note may use the sales rate when no credit-note rate has that code.
       const rate = await reference
         .resolveTaxRate(tenantId, { code }, taxType, entity.id, `charges[${i}].tax_rate`)
-        .catch((err: unknown) => (taxType === 'SALES' ? Promise.reject(err) : reference.resolveTaxRate(tenantId, { code }, 'SALES', entity.id, `charges[${i}].tax_rate`)));
+        .catch((err: unknown) =>
+          taxType === 'SALES' ? Promise.reject(err) : reference.resolveTaxRate(tenantId, { code }, 'SALES', entity.id, `charges[${i}].tax_rate`),
+        );
       lines.push({
         id: randomUUID(),
         code: charge.code ?? charge.price_list_item.code,
@@ -170,7 +172,8 @@ export function createInvoicingService(deps: {
       const tenantId = principal.tenantId;
       const refs = await Promise.all(input.order_ids.map((id) => orders.findVisibleOrder(principal, id)));
       const customerIds = new Set(refs.map((o) => o.customerCompanyId));
-      if (customerIds.size > 1) throw badRequest('The orders belong to different customers: one invoice bills one customer', [detail('several customers', 'order_ids')]);
+      if (customerIds.size > 1)
+        throw badRequest('The orders belong to different customers: one invoice bills one customer', [detail('several customers', 'order_ids')]);
       const customer = await companies.findById(tenantId, refs[0]?.customerCompanyId as string);
       if (!customer) throw notFound('Customer');
       const orderNames = new Map(refs.map((o) => [o.id, o.name]));
@@ -185,12 +188,27 @@ export function createInvoicingService(deps: {
         // rate in force on the invoice's date, recorded on its line.
         const currency = customer.currency;
         const prices = await Promise.all(
-          charges.map(async (c) => (c.currency === currency ? { unit_price: c.unit_price } : convertedPrice(c.unit_price, await rateOn(tx.trx, tenantId, c.currency, currency, today, 'order_ids')))),
+          charges.map(async (c) =>
+            c.currency === currency
+              ? { unit_price: c.unit_price }
+              : convertedPrice(c.unit_price, await rateOn(tx.trx, tenantId, c.currency, currency, today, 'order_ids')),
+          ),
         );
         const term = paymentTermOf(customer);
         const draft = await writeDocument(
           tx,
-          draftHead({ tenant_id: tenantId, kind: 'SALES_INVOICE', billing_entity_id: [...entities][0] as string, company_id: customer.id, currency, payment_term: term }, today, input),
+          draftHead(
+            {
+              tenant_id: tenantId,
+              kind: 'SALES_INVOICE',
+              billing_entity_id: [...entities][0] as string,
+              company_id: customer.id,
+              currency,
+              payment_term: term,
+            },
+            today,
+            input,
+          ),
           charges.map((c, i) => ({
             id: randomUUID(),
             charge_id: c.id,
@@ -211,7 +229,12 @@ export function createInvoicingService(deps: {
             account_code: c.account_code,
           })),
         );
-        await chargesRepo.assignCharges(tx.trx, tenantId, locked.map((c) => c.id), draft.id);
+        await chargesRepo.assignCharges(
+          tx.trx,
+          tenantId,
+          locked.map((c) => c.id),
+          draft.id,
+        );
         await documentEvent(tx, bus, draft, 'drafted');
         return draft;
       });
@@ -225,7 +248,12 @@ export function createInvoicingService(deps: {
         if (!row) throw notFound('Document');
         if (row.status !== 'DRAFT') throw conflict('Only a draft can be deleted; credit a finalized invoice instead', [detail('not a draft', 'status')]);
         const lines = await repo.listLines(tx.trx, principal.tenantId, [id]);
-        await chargesRepo.assignCharges(tx.trx, principal.tenantId, lines.flatMap((l) => (l.charge_id ? [l.charge_id] : [])), null);
+        await chargesRepo.assignCharges(
+          tx.trx,
+          principal.tenantId,
+          lines.flatMap((l) => (l.charge_id ? [l.charge_id] : [])),
+          null,
+        );
         await repo.deleteDocument(tx.trx, principal.tenantId, id);
         await documentEvent(tx, bus, row, 'deleted');
       });
@@ -250,14 +278,23 @@ export function createInvoicingService(deps: {
     createExternalCreditNote: (principal: Principal, input: SalesCreditNoteInput) => createExternal(principal, 'SALES_CREDIT_NOTE', input),
   };
 
-  async function creditDocument(principal: Principal, invoiceKind: 'SALES_INVOICE' | 'PURCHASE_INVOICE', invoiceId: string, input: CreditInput): Promise<DocumentRow> {
+  async function creditDocument(
+    principal: Principal,
+    invoiceKind: 'SALES_INVOICE' | 'PURCHASE_INVOICE',
+    invoiceId: string,
+    input: CreditInput,
+  ): Promise<DocumentRow> {
     const tenantId = principal.tenantId;
     return inTransaction(db, async (tx) => {
       const invoice = await repo.findDocument(tx.trx, tenantId, invoiceId, invoiceKind, true);
       if (!invoice) throw notFound(invoiceKind === 'SALES_INVOICE' ? 'Sales invoice' : 'Purchase invoice');
       if (invoice.status === 'DRAFT') throw conflict('A draft cannot be credited: delete it instead', [detail('draft', 'status')]);
       const lines = await repo.listLines(tx.trx, tenantId, [invoiceId]);
-      const credited = await repo.creditedPerLine(tx.trx, tenantId, lines.map((l) => l.id));
+      const credited = await repo.creditedPerLine(
+        tx.trx,
+        tenantId,
+        lines.map((l) => l.id),
+      );
       const remaining = (l: LineRow) => new Dec(l.amount).minus(credited.get(l.id) ?? 0);
       const byId = new Map(lines.map((l) => [l.id, l]));
       const wanted: Array<{ line: LineRow; amount: Dec }> = input.lines
@@ -266,19 +303,19 @@ export function createInvoicingService(deps: {
           lines.map((line) => ({ line, amount: remaining(line) })).filter((w) => !w.amount.isZero());
       const errors: ErrorDetail[] = [];
       const seen = new Set<string>();
-      if (input.lines) wanted.forEach((w, i) => {
-        const path = `lines[${i}]`;
-        if (!w.line) errors.push(detail('no such line on this invoice', 'line_id', `${path}.line_id`));
-        else if (seen.has(w.line.id)) errors.push(detail('line listed twice', 'line_id', `${path}.line_id`));
-        else if (w.amount.lte(0)) errors.push(detail('must be positive', 'amount', `${path}.amount`));
-        else if (w.amount.decimalPlaces() > minorUnits(invoice.currency)) {
-          errors.push(detail(`at most ${minorUnits(invoice.currency)} decimals in ${invoice.currency}`, 'amount', `${path}.amount`));
-        }
-        else if (w.amount.gt(remaining(w.line))) {
-          errors.push(detail(`exceeds what is left to credit on the line (${moneyString(remaining(w.line), invoice.currency)})`, 'amount', `${path}.amount`));
-        }
-        if (w.line) seen.add(w.line.id);
-      });
+      if (input.lines)
+        wanted.forEach((w, i) => {
+          const path = `lines[${i}]`;
+          if (!w.line) errors.push(detail('no such line on this invoice', 'line_id', `${path}.line_id`));
+          else if (seen.has(w.line.id)) errors.push(detail('line listed twice', 'line_id', `${path}.line_id`));
+          else if (w.amount.lte(0)) errors.push(detail('must be positive', 'amount', `${path}.amount`));
+          else if (w.amount.decimalPlaces() > minorUnits(invoice.currency)) {
+            errors.push(detail(`at most ${minorUnits(invoice.currency)} decimals in ${invoice.currency}`, 'amount', `${path}.amount`));
+          } else if (w.amount.gt(remaining(w.line))) {
+            errors.push(detail(`exceeds what is left to credit on the line (${moneyString(remaining(w.line), invoice.currency)})`, 'amount', `${path}.amount`));
+          }
+          if (w.line) seen.add(w.line.id);
+        });
       if (errors.length) throw badRequest('The credit note would credit more than the invoice holds', errors);
       if (!wanted.length) throw conflict('The invoice is fully credited already', [detail('nothing left to credit', 'lines')]);
       const note = await writeDocument(

@@ -13,7 +13,10 @@ const QUEUE_CLOCK = 'sync_tasks:queue';
 /** Must run inside the transaction that writes the task: the clock row stays locked until it commits. */
 export async function insertTask(db: Executor, row: Omit<Insertable<SyncTaskTable>, 'queued_at'>) {
   const queuedAt = await drawChangeTime(db, row.tenant_id, QUEUE_CLOCK);
-  await db.insertInto('sync_tasks').values({ ...row, queued_at: queuedAt }).execute();
+  await db
+    .insertInto('sync_tasks')
+    .values({ ...row, queued_at: queuedAt })
+    .execute();
 }
 
 export interface OpenTaskFilter {
@@ -32,7 +35,11 @@ export async function listOpenTasks(db: Executor, f: OpenTaskFilter): Promise<Ta
   let q = db.selectFrom('sync_tasks').selectAll().where('tenant_id', '=', f.tenantId).where('status', '=', 'TODO');
   if (f.billingEntityId) q = q.where('billing_entity_id', '=', f.billingEntityId);
   if (f.after) q = q.where(keysetAfter('queued_at', 'id', f.after));
-  return q.orderBy('queued_at').orderBy('id').limit(f.limit + 1).execute();
+  return q
+    .orderBy('queued_at')
+    .orderBy('id')
+    .limit(f.limit + 1)
+    .execute();
 }
 
 export async function findTask(db: Executor, tenantId: string, id: string, lock = false): Promise<TaskRow | undefined> {
@@ -46,5 +53,11 @@ export async function requeueTask(db: Executor, tenantId: string, id: string): P
 }
 
 export async function updateTask(db: Executor, tenantId: string, id: string, set: Updateable<SyncTaskTable>): Promise<TaskRow> {
-  return db.updateTable('sync_tasks').set({ ...set, updated_at: new Date() }).where('tenant_id', '=', tenantId).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  return db
+    .updateTable('sync_tasks')
+    .set({ ...set, updated_at: new Date() })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }

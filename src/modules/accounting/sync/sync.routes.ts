@@ -1,7 +1,16 @@
 import { principalOf } from '../../../platform/http/auth.js';
 import { IdParams, readErrors as readErrorsOf, writeErrors as writeErrorsOf } from '../../../platform/http/schemas.js';
 import { ref, type App } from '../../../platform/http/types.js';
-import { AvailableTasks, BillingDocumentUpdatePayload, BillingDocumentUpdateResponse, TaskDetail, TaskListQuery, TaskPageOnlyQuery, TaskUpdate, TaskUpdateInput } from './sync.schemas.js';
+import {
+  AvailableTasks,
+  BillingDocumentUpdatePayload,
+  BillingDocumentUpdateResponse,
+  TaskDetail,
+  TaskListQuery,
+  TaskPageOnlyQuery,
+  TaskUpdate,
+  TaskUpdateInput,
+} from './sync.schemas.js';
 import type { TasksService } from './sync.service.js';
 
 const TAGS = ['Accounting'];
@@ -56,7 +65,8 @@ export function tasksRoutes(app: App, deps: { tasks: TasksService }) {
         operationId: `update${f.op}Status`,
         tags: TAGS,
         summary: 'Report the outcome of an accounting task',
-        description: 'COMPLETED marks the document posted; FAILED keeps the reason for the tenant to see and fix (then retry). A completed task cannot be reported again (409).',
+        description:
+          'COMPLETED marks the document posted; FAILED keeps the reason for the tenant to see and fix (then retry). A completed task cannot be reported again (409).',
         params: IdParams,
         body: ref(TaskUpdateInput),
         response: { 200: ref(TaskUpdate), ...writeErrors },
@@ -84,7 +94,8 @@ export function tasksRoutes(app: App, deps: { tasks: TasksService }) {
       operationId: 'billingDocumentUpdate',
       tags: TAGS,
       summary: 'Write external references back onto sales invoices',
-      description: 'Sets custom fields on sales invoices matched by name (`id` is kept as `custom_fields.external_id`). An update matching no single invoice is listed in `errors`; the others still apply.',
+      description:
+        'Sets custom fields on sales invoices matched by name (`id` is kept as `custom_fields.external_id`). An update matching no single invoice is listed in `errors`; the others still apply.',
       security: [{ webhookBasic: [] }],
       body: ref(BillingDocumentUpdatePayload),
       response: { 200: ref(BillingDocumentUpdateResponse), ...writeErrors },

@@ -7,7 +7,17 @@ import { PurchaseCreditNoteOutput, PurchaseInvoiceOutput } from '../purchase/pur
 
 export const TaskStatus = StringEnum(['TODO', 'COMPLETED', 'FAILED', 'WAITING'], { $id: 'TaskStatus' });
 export const TaskType = StringEnum(
-  ['POST_INVOICE', 'POST_INVOICE_PURCHASE', 'POST_CREDIT_NOTE', 'POST_CREDIT_NOTE_PURCHASE', 'PAID_INVOICE', 'PAID_INVOICE_PURCHASE', 'REFUNDED_CREDIT_NOTE', 'REFUNDED_CREDIT_NOTE_PURCHASE', 'DISPATCH'],
+  [
+    'POST_INVOICE',
+    'POST_INVOICE_PURCHASE',
+    'POST_CREDIT_NOTE',
+    'POST_CREDIT_NOTE_PURCHASE',
+    'PAID_INVOICE',
+    'PAID_INVOICE_PURCHASE',
+    'REFUNDED_CREDIT_NOTE',
+    'REFUNDED_CREDIT_NOTE_PURCHASE',
+    'DISPATCH',
+  ],
   { $id: 'TaskType' },
 );
 export const ErrorType = StringEnum(['USER_INPUT_ERROR', 'INTERNAL_ERROR', 'NOT_SUPPORTED'], { $id: 'ErrorType' });
@@ -17,7 +27,13 @@ const taskId = '4c3b2a19-0817-4f6e-9d5c-4b3a29180716';
 const invoiceId = '1a2b3c4d-5e6f-4a0b-8c1d-2e3f4a5b6c7d';
 
 export const AvailableTask = Type.Object(
-  { id: Uuid, task_type: ref(TaskType), status: ref(TaskStatus), invoice_id: Nullable(Uuid), billing_entity_code: Type.String({ description: 'Waybill: the entity whose books the document goes into.' }) },
+  {
+    id: Uuid,
+    task_type: ref(TaskType),
+    status: ref(TaskStatus),
+    invoice_id: Nullable(Uuid),
+    billing_entity_code: Type.String({ description: 'Waybill: the entity whose books the document goes into.' }),
+  },
   { $id: 'AvailableTask' },
 );
 export type AvailableTask = Static<typeof AvailableTask>;
@@ -26,10 +42,15 @@ export const AvailableTasks = Type.Object(
   {
     tasks: Type.Array(ref(AvailableTask)),
     next_cursor: Type.Optional(
-      Nullable(Type.String({ description: 'Waybill: pass as `cursor` for the next page (also sent as a `Link: <…>; rel="next"` header); null on the last page.' })),
+      Nullable(
+        Type.String({ description: 'Waybill: pass as `cursor` for the next page (also sent as a `Link: <…>; rel="next"` header); null on the last page.' }),
+      ),
     ),
   },
-  { $id: 'AvailableTasks', examples: [{ tasks: [{ id: taskId, task_type: 'POST_INVOICE', status: 'TODO', invoice_id: invoiceId, billing_entity_code: 'WB-BE' }], next_cursor: null }] },
+  {
+    $id: 'AvailableTasks',
+    examples: [{ tasks: [{ id: taskId, task_type: 'POST_INVOICE', status: 'TODO', invoice_id: invoiceId, billing_entity_code: 'WB-BE' }], next_cursor: null }],
+  },
 );
 
 const TaskFailure = Type.Object({ error_type: ref(ErrorType), error_message: Type.Optional(Nullable(Str(2000))) }, { $id: 'TaskFailureStatus' });
@@ -68,7 +89,10 @@ export type TaskDetail = Static<typeof TaskDetail>;
 
 export const TaskUpdateInput = Type.Object(
   { status: StringEnum(['COMPLETED', 'FAILED']), failure: Type.Optional(Nullable(ref(TaskFailure))) },
-  { $id: 'TaskUpdateInput', examples: [{ status: 'FAILED', failure: { error_type: 'USER_INPUT_ERROR', error_message: 'Customer C-ACME is unknown in the ledger' } }] },
+  {
+    $id: 'TaskUpdateInput',
+    examples: [{ status: 'FAILED', failure: { error_type: 'USER_INPUT_ERROR', error_message: 'Customer C-ACME is unknown in the ledger' } }],
+  },
 );
 export type TaskUpdateInput = Static<typeof TaskUpdateInput>;
 
@@ -86,7 +110,9 @@ export const TaskPageOnlyQuery = Type.Object(TaskPageQuery);
 export const TaskListQuery = Type.Object({ billing_entity_code: Type.Optional(Str(50)), ...TaskPageQuery });
 export type TaskListQuery = Static<typeof TaskListQuery>;
 
-const invoiceMatch = Type.Object({ sales_invoice: Type.Object({ name: Type.Optional(Nullable(Type.Object({ matches_any: Type.Array(Str(100), { minItems: 1, maxItems: 50 }) }))) }) });
+const invoiceMatch = Type.Object({
+  sales_invoice: Type.Object({ name: Type.Optional(Nullable(Type.Object({ matches_any: Type.Array(Str(100), { minItems: 1, maxItems: 50 }) }))) }),
+});
 
 export const BillingDocumentUpdatePayload = Type.Object(
   {
@@ -107,7 +133,18 @@ export const BillingDocumentUpdatePayload = Type.Object(
   },
   {
     $id: 'BillingDocumentUpdatePayload',
-    examples: [{ updates: [{ sales_invoice: { match: { matches_all: [{ sales_invoice: { name: { matches_any: ['INV-WB-BE-2026-00001'] } } }] }, custom_fields: { ledger_reference: 'JNL-2026-1187' } } }] }],
+    examples: [
+      {
+        updates: [
+          {
+            sales_invoice: {
+              match: { matches_all: [{ sales_invoice: { name: { matches_any: ['INV-WB-BE-2026-00001'] } } }] },
+              custom_fields: { ledger_reference: 'JNL-2026-1187' },
+            },
+          },
+        ],
+      },
+    ],
   },
 );
 export type BillingDocumentUpdatePayload = Static<typeof BillingDocumentUpdatePayload>;
@@ -120,4 +157,17 @@ export const BillingDocumentUpdateResponse = Type.Object(
   { $id: 'BillingDocumentUpdateResponse', examples: [{ updated: [invoiceId], errors: [] }] },
 );
 
-export const taskSchemas = [TaskStatus, TaskType, ErrorType, SubjectType, AvailableTask, AvailableTasks, TaskFailure, TaskDetail, TaskUpdateInput, TaskUpdate, BillingDocumentUpdatePayload, BillingDocumentUpdateResponse];
+export const taskSchemas = [
+  TaskStatus,
+  TaskType,
+  ErrorType,
+  SubjectType,
+  AvailableTask,
+  AvailableTasks,
+  TaskFailure,
+  TaskDetail,
+  TaskUpdateInput,
+  TaskUpdate,
+  BillingDocumentUpdatePayload,
+  BillingDocumentUpdateResponse,
+];

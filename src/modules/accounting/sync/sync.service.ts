@@ -73,7 +73,13 @@ export function createTasksService(deps: { db: Db; bus: EventBus; billing: Billi
       });
       const page = pageOf(rows, limit, filters, (t) => ({ ts: t.queued_at, id: t.id }));
       return {
-        tasks: page.rows.map((t) => ({ id: t.id, task_type: t.task_type, status: t.status, invoice_id: t.document_id, billing_entity_code: entities.get(t.billing_entity_id)?.code ?? '' })),
+        tasks: page.rows.map((t) => ({
+          id: t.id,
+          task_type: t.task_type,
+          status: t.status,
+          invoice_id: t.document_id,
+          billing_entity_code: entities.get(t.billing_entity_id)?.code ?? '',
+        })),
         next_cursor: page.next_cursor,
       };
     },
@@ -148,7 +154,10 @@ export function createTasksService(deps: { db: Db; bus: EventBus; billing: Billi
         const names = invoice.match.matches_all.flatMap((m) => m.sales_invoice.name?.matches_any ?? []);
         const found = await billingRepo.findDocumentsByName(db, principal.tenantId, 'SALES_INVOICE', names);
         if (found.length !== 1) {
-          errors.push({ error_type: 'USER_INPUT_ERROR', error_message: `updates[${i}]: ${found.length ? 'several invoices match' : 'no invoice matches'} ${names.join(', ')}` });
+          errors.push({
+            error_type: 'USER_INPUT_ERROR',
+            error_message: `updates[${i}]: ${found.length ? 'several invoices match' : 'no invoice matches'} ${names.join(', ')}`,
+          });
           continue;
         }
         const target = found[0] as billingRepo.DocumentRow;

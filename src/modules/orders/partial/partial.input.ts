@@ -68,7 +68,11 @@ function applyStop(targets: ConsignmentPlan[], update: StopUpdate, documents: Do
   ]);
   const stop = exactlyOne(
     stops.filter((s) =>
-      update.match?.matches_all.every((entry) => !entry.stop || ((!entry.stop.stop_type || entry.stop.stop_type === s.type) && inList(s.plan.input[s.key].reference_number, entry.stop.reference_number))),
+      update.match?.matches_all.every(
+        (entry) =>
+          !entry.stop ||
+          ((!entry.stop.stop_type || entry.stop.stop_type === s.type) && inList(s.plan.input[s.key].reference_number, entry.stop.reference_number)),
+      ),
     ),
     'stop',
   );
@@ -80,7 +84,8 @@ function applyStop(targets: ConsignmentPlan[], update: StopUpdate, documents: Do
 function recordAnswers(unit: Json, answers: QuestionAnswers | undefined): Json {
   if (!answers) return unit;
   for (const [path, answer] of Object.entries(answers)) {
-    if (isDocumentAnswer(answer)) throw new UpdateFailure(`question "${path}": documents attach to orders, consignments and stops, not to handling units`, 'NOT_SUPPORTED');
+    if (isDocumentAnswer(answer))
+      throw new UpdateFailure(`question "${path}": documents attach to orders, consignments and stops, not to handling units`, 'NOT_SUPPORTED');
   }
   return { ...unit, question_answers: { ...(unit.question_answers as Json | undefined), ...answers } };
 }
@@ -94,7 +99,10 @@ function applyHandlingUnit(goods: GoodInput[], update: HandlingUnitUpdate) {
   const data = (update.update?.data ?? {}) as Json;
   if (operation === 'CREATE') {
     const good = exactlyOne(goods, 'good for the new handling unit');
-    good.handling_units = [...((good.handling_units as Json[] | undefined) ?? []), recordAnswers({ ...compact(data), id: randomUUID() }, update.question_answers)];
+    good.handling_units = [
+      ...((good.handling_units as Json[] | undefined) ?? []),
+      recordAnswers({ ...compact(data), id: randomUUID() }, update.question_answers),
+    ];
     return;
   }
   const units = goods.flatMap((good) => ((good.handling_units as Json[] | undefined) ?? []).map((unit, index) => ({ good, unit, index })));
@@ -127,10 +135,19 @@ function applyGood(targets: ConsignmentPlan[], update: GoodUpdate) {
   const edited = matched.map((target) => {
     const current = (target.plan.input.goods ?? [])[target.index] as GoodInput;
     if (operation === 'DELETE') return { target, next: undefined };
-    const next = operation === 'REPLACE' ? { ...compact(data), ...(current.handling_units ? { handling_units: current.handling_units } : {}) } : operation === 'UPDATE' ? merge(current, data) : { ...current };
+    const next =
+      operation === 'REPLACE'
+        ? { ...compact(data), ...(current.handling_units ? { handling_units: current.handling_units } : {}) }
+        : operation === 'UPDATE'
+          ? merge(current, data)
+          : { ...current };
     return { target, next };
   });
-  for (const unitUpdate of update.handling_unit?.updates ?? []) applyHandlingUnit(edited.map((e) => e.next).filter((g): g is GoodInput => g !== undefined), unitUpdate);
+  for (const unitUpdate of update.handling_unit?.updates ?? [])
+    applyHandlingUnit(
+      edited.map((e) => e.next).filter((g): g is GoodInput => g !== undefined),
+      unitUpdate,
+    );
   // Deleting from the end keeps the indexes of earlier goods valid.
   for (const { target, next } of edited.reverse()) {
     const list = [...(target.plan.input.goods ?? [])];
@@ -149,7 +166,8 @@ export function applyConsignmentUpdate(plans: ConsignmentPlan[], update: Consign
   let targets: ConsignmentPlan[];
   if (operation === 'CREATE') {
     const data = (update.update?.data ?? {}) as Partial<ConsignmentInput>;
-    if (!data.pickup_stop?.location || !data.delivery_stop?.location) throw new UpdateFailure('A new consignment needs a pickup_stop and a delivery_stop, each with a location');
+    if (!data.pickup_stop?.location || !data.delivery_stop?.location)
+      throw new UpdateFailure('A new consignment needs a pickup_stop and a delivery_stop, each with a location');
     const input = compact(data) as ConsignmentInput;
     const plan = { id: randomUUID(), input, pickupStopId: randomUUID(), deliveryStopId: randomUUID(), goodIds: (input.goods ?? []).map(() => randomUUID()) };
     plans.push(plan);

@@ -49,7 +49,12 @@ const GoodUpdate = Type.Object({
   match: opt(matchTarget(Type.Object({ good: opt(Type.Object({ id: opt(MatchAny) })) }))),
   handling_unit: opt(updatesOf(HandlingUnitUpdate, 1000)),
   question_answers: Type.Optional(QuestionAnswers),
-  update: opt(Type.Object({ operation: StringEnum(['REPLACE', 'CREATE', 'UPDATE', 'DELETE']), data: opt(Type.Object({ ...GoodInput.properties, ...contractExtras([], ['commodity_type']) })) })),
+  update: opt(
+    Type.Object({
+      operation: StringEnum(['REPLACE', 'CREATE', 'UPDATE', 'DELETE']),
+      data: opt(Type.Object({ ...GoodInput.properties, ...contractExtras([], ['commodity_type']) })),
+    }),
+  ),
 });
 
 const StopUpdate = Type.Object({

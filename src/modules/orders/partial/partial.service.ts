@@ -30,7 +30,6 @@ export interface DocumentAttacher {
   attachToOrder(tx: Tx, input: AttachToOrderInput): Promise<{ documentId: string }>;
 }
 
-
 /** A fingerprint of what a partial update can change, to tell a real change from a no-op. */
 function stateHash(header: unknown, reference: string | null, plans: ConsignmentPlan[]): string {
   const state = { header: compact(header), reference, plans: plans.map((p) => ({ ...p, input: compact(p.input) })) };
@@ -50,9 +49,17 @@ export function createPartialUpdater(deps: {
   /** Company ids a `company` match names: by code, and by exact (case-insensitive) name. */
   async function companyIds(tenantId: string, match: { name?: { matches_any: string[] } | null; code?: { matches_any: string[] } | null }) {
     const lists: string[][] = [];
-    if (match.code) lists.push((await Promise.all(match.code.matches_any.map((c) => companies.findCompanyId(tenantId, c)))).filter((id): id is string => Boolean(id)));
+    if (match.code)
+      lists.push((await Promise.all(match.code.matches_any.map((c) => companies.findCompanyId(tenantId, c)))).filter((id): id is string => Boolean(id)));
     if (match.name) {
-      const found = await Promise.all(match.name.matches_any.map((name) => companies.resolveByCodeOrName(tenantId, { name }).then((c) => c.id, () => undefined)));
+      const found = await Promise.all(
+        match.name.matches_any.map((name) =>
+          companies.resolveByCodeOrName(tenantId, { name }).then(
+            (c) => c.id,
+            () => undefined,
+          ),
+        ),
+      );
       lists.push(found.filter((id): id is string => Boolean(id)));
     }
     return lists;
@@ -70,7 +77,11 @@ export function createPartialUpdater(deps: {
     const customer = update.update?.data?.customer;
     let newCustomerId: string | null | undefined;
     if (customer?.row_id) newCustomerId = isUuid(customer.row_id) ? ((await companies.findById(principal.tenantId, customer.row_id))?.id ?? null) : null;
-    else if (customer?.code || customer?.name) newCustomerId = await companies.resolveByCodeOrName(principal.tenantId, customer).then((c) => c.id, () => null);
+    else if (customer?.code || customer?.name)
+      newCustomerId = await companies.resolveByCodeOrName(principal.tenantId, customer).then(
+        (c) => c.id,
+        () => null,
+      );
     return { customerIds, newCustomerId };
   }
 
@@ -102,7 +113,15 @@ export function createPartialUpdater(deps: {
       for (const [path, answer] of Object.entries(byPath)) {
         for (const { type, source } of documentSources(path, answer)) {
           await documents.attachToOrder(tx, {
-            tenantId: order.tenant_id, orderId: order.id, companyIds: [order.customer_company_id], subjectType, subjectId, type, source, uploadedBy: principal.apiClientId, attachedByCompanyId: principal.companyId,
+            tenantId: order.tenant_id,
+            orderId: order.id,
+            companyIds: [order.customer_company_id],
+            subjectType,
+            subjectId,
+            type,
+            source,
+            uploadedBy: principal.apiClientId,
+            attachedByCompanyId: principal.companyId,
           });
           attached += 1;
         }
@@ -178,7 +197,12 @@ export function createPartialUpdater(deps: {
         response.results.push({ index, outcome: changed ? 'UPDATED' : 'UNCHANGED', order_id: order.id, order_name: order.name });
       } catch (err) {
         // Rule violations and client errors raised by other modules (an unknown upload_id) are this update's failure.
-        const known = err instanceof UpdateFailure || err instanceof DocumentAnswerError ? err : err instanceof AppError && err.statusCode < 500 ? new UpdateFailure(err.message) : undefined;
+        const known =
+          err instanceof UpdateFailure || err instanceof DocumentAnswerError
+            ? err
+            : err instanceof AppError && err.statusCode < 500
+              ? new UpdateFailure(err.message)
+              : undefined;
         if (!known) throw err;
         response.errors.push({ error_type: known.errorType, error_message: `updates[${index}]: ${known.message}` });
         response.results.push({ index, outcome: 'ERROR', order_id: null, order_name: null });

@@ -5,7 +5,16 @@
  */
 
 export const STOP_STATUSES = [
-  'TEMPLATE', 'BLOCKED', 'TO_PLAN', 'PLANNED', 'DISPATCHED', 'ROUTE_TO_STOP', 'AT_STOP', 'COMPLETED', 'CANCELLED', 'IGNORED',
+  'TEMPLATE',
+  'BLOCKED',
+  'TO_PLAN',
+  'PLANNED',
+  'DISPATCHED',
+  'ROUTE_TO_STOP',
+  'AT_STOP',
+  'COMPLETED',
+  'CANCELLED',
+  'IGNORED',
 ] as const;
 export type StopStatus = (typeof STOP_STATUSES)[number];
 

@@ -47,7 +47,13 @@ export function createStatusDocuments(deps: { db: Db; companies: Pick<CompaniesS
     const order = known?.order ?? (await repo.loadOrderAggregate(exec, tenantId, orderId, { kind: 'tenant' }));
     const customer = known?.customer ?? (order && (await companies.findById(tenantId, order.customer_company_id, exec)));
     if (!order || !customer) throw notFound('Order');
-    const row = { tenant_id: tenantId, order_id: orderId, customer_company_id: customer.id, customer_version: customer.version, document: serialize(orderWithStatus(order, customer)) };
+    const row = {
+      tenant_id: tenantId,
+      order_id: orderId,
+      customer_company_id: customer.id,
+      customer_version: customer.version,
+      document: serialize(orderWithStatus(order, customer)),
+    };
     return { row, visibility: visibilityOrder(order, customer) };
   }
 

@@ -22,7 +22,12 @@ export async function findUnavailability(db: Executor, tenantId: string, resourc
   return q.executeTakeFirst();
 }
 
-export async function updateUnavailability(db: Executor, tenantId: string, id: string, values: Updateable<ResourceUnavailabilityTable>): Promise<UnavailabilityRow> {
+export async function updateUnavailability(
+  db: Executor,
+  tenantId: string,
+  id: string,
+  values: Updateable<ResourceUnavailabilityTable>,
+): Promise<UnavailabilityRow> {
   return db
     .updateTable('resource_unavailabilities')
     .set((eb) => ({ ...values, version: eb('version', '+', 1) }))
@@ -47,13 +52,24 @@ export async function listForResource(
   if (from) q = q.where((eb) => eb.or([eb('end_time', 'is', null), eb('end_time', '>', from)]));
   if (f.to) q = q.where('start_time', '<', f.to);
   if (f.after) q = q.where(keysetAfter('start_time', 'id', f.after));
-  return q.orderBy('start_time').orderBy('id').limit(f.limit + 1).execute();
+  return q
+    .orderBy('start_time')
+    .orderBy('id')
+    .limit(f.limit + 1)
+    .execute();
 }
 
 /** Every period of the tenant changed after a time, deleted ones included, in change order. */
-export async function listChanges(db: Executor, f: { tenantId: string; updatedAfter?: Date; after?: { ts: Date; id: string }; limit: number }): Promise<UnavailabilityRow[]> {
+export async function listChanges(
+  db: Executor,
+  f: { tenantId: string; updatedAfter?: Date; after?: { ts: Date; id: string }; limit: number },
+): Promise<UnavailabilityRow[]> {
   let q = db.selectFrom('resource_unavailabilities').selectAll().where('tenant_id', '=', f.tenantId);
   if (f.updatedAfter) q = q.where('updated_at', '>', f.updatedAfter);
   if (f.after) q = q.where(keysetAfter('updated_at', 'id', f.after));
-  return q.orderBy('updated_at').orderBy('id').limit(f.limit + 1).execute();
+  return q
+    .orderBy('updated_at')
+    .orderBy('id')
+    .limit(f.limit + 1)
+    .execute();
 }

@@ -4,8 +4,13 @@ import { errorResponses } from '../../../platform/http/schemas.js';
 import { ref, type App } from '../../../platform/http/types.js';
 import { ResourceParams } from '../resources.schemas.js';
 import {
-  ListResourceUnavailabilityOutput, ListUnavailabilityChanges, ResourceUnavailabilityInput, ResourceUnavailabilityOutput, UnavailabilityFeedQuery,
-  UnavailabilityParams, UnavailabilityWindowQuery,
+  ListResourceUnavailabilityOutput,
+  ListUnavailabilityChanges,
+  ResourceUnavailabilityInput,
+  ResourceUnavailabilityOutput,
+  UnavailabilityFeedQuery,
+  UnavailabilityParams,
+  UnavailabilityWindowQuery,
 } from './unavailability.schemas.js';
 import type { UnavailabilityService } from './unavailability.service.js';
 
@@ -21,8 +26,9 @@ export function unavailabilityRoutes(app: App, deps: { unavailability: Unavailab
     schema: {
       tags: TAGS,
       operationId: 'listResourceUnavailability',
-      summary: 'List a resource\'s unavailability periods',
-      description: 'Periods overlapping the window `start_time`–`end_time` (either bound may be left out), by start time. Open-ended periods overlap every later window.',
+      summary: "List a resource's unavailability periods",
+      description:
+        'Periods overlapping the window `start_time`–`end_time` (either bound may be left out), by start time. Open-ended periods overlap every later window.',
       params: ResourceParams,
       querystring: UnavailabilityWindowQuery,
       response: { 200: ref(ListResourceUnavailabilityOutput), ...errorResponses },
@@ -94,8 +100,8 @@ export function unavailabilityRoutes(app: App, deps: { unavailability: Unavailab
       operationId: 'listUnavailabilityChanges',
       summary: 'Every unavailability change of the tenant (Waybill extension)',
       description:
-        'The change feed the contract lacks: all resources\' periods changed after `updated_after`, oldest change first, deletions included ' +
-        'as tombstones (`deleted: true`). Keep the last item\'s `timestamp_updated` (or follow `next_cursor`) to resume.',
+        "The change feed the contract lacks: all resources' periods changed after `updated_after`, oldest change first, deletions included " +
+        "as tombstones (`deleted: true`). Keep the last item's `timestamp_updated` (or follow `next_cursor`) to resume.",
       querystring: UnavailabilityFeedQuery,
       response: { 200: ref(ListUnavailabilityChanges), ...errorResponses },
     },

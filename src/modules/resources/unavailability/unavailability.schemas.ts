@@ -4,15 +4,42 @@ import { DateTime, Nullable, opt, Page, PageQuery, Str, Uuid } from '../../../pl
 import { ref } from '../../../platform/http/types.js';
 
 export const DRIVER_REASONS = [
-  'DRIVER_FUNERAL', 'DRIVER_HOLIDAY', 'DRIVER_JOB_APPLICATION_LEAVE', 'DRIVER_LATE_START_EARLY_LEAVE', 'DRIVER_MEDICAL_EXAM', 'DRIVER_OFF_SHIFT_PATTERN',
-  'DRIVER_OTHER', 'DRIVER_PARENTAL_LEAVE', 'DRIVER_PUBLIC_HOLIDAY', 'DRIVER_RECUP', 'DRIVER_REDUCED_WORKING_HOURS_SCHEME', 'DRIVER_SHIFT_PATTERN',
-  'DRIVER_SICKNESS', 'DRIVER_SOCIAL_LEAVE', 'DRIVER_TEMPORARY_UNEMPLOYMENT', 'DRIVER_TRAINING', 'DRIVER_UNAUTHORISED_ABSENCE', 'DRIVER_UNION_LEAVE',
+  'DRIVER_FUNERAL',
+  'DRIVER_HOLIDAY',
+  'DRIVER_JOB_APPLICATION_LEAVE',
+  'DRIVER_LATE_START_EARLY_LEAVE',
+  'DRIVER_MEDICAL_EXAM',
+  'DRIVER_OFF_SHIFT_PATTERN',
+  'DRIVER_OTHER',
+  'DRIVER_PARENTAL_LEAVE',
+  'DRIVER_PUBLIC_HOLIDAY',
+  'DRIVER_RECUP',
+  'DRIVER_REDUCED_WORKING_HOURS_SCHEME',
+  'DRIVER_SHIFT_PATTERN',
+  'DRIVER_SICKNESS',
+  'DRIVER_SOCIAL_LEAVE',
+  'DRIVER_TEMPORARY_UNEMPLOYMENT',
+  'DRIVER_TRAINING',
+  'DRIVER_UNAUTHORISED_ABSENCE',
+  'DRIVER_UNION_LEAVE',
   'DRIVER_WORK_ACCIDENT',
 ] as const;
 export const VEHICLE_REASONS = [
-  'VEHICLE_BRAKE_TEST', 'VEHICLE_CLEANING', 'VEHICLE_FRC_CERTIFICATE', 'VEHICLE_HIRE', 'VEHICLE_HYDRAULIC_INSPECTION', 'VEHICLE_INSPECTION',
-  'VEHICLE_LIFT_OPS_EQUIP_REGULATIONS', 'VEHICLE_MAINTENANCE', 'VEHICLE_MOT_TEST', 'VEHICLE_OFF_ROAD', 'VEHICLE_OTHER', 'VEHICLE_PRESSURE_TEST',
-  'VEHICLE_REPAIR', 'VEHICLE_SERVICE', 'VEHICLE_TACHOGRAPH_CALIBRATION',
+  'VEHICLE_BRAKE_TEST',
+  'VEHICLE_CLEANING',
+  'VEHICLE_FRC_CERTIFICATE',
+  'VEHICLE_HIRE',
+  'VEHICLE_HYDRAULIC_INSPECTION',
+  'VEHICLE_INSPECTION',
+  'VEHICLE_LIFT_OPS_EQUIP_REGULATIONS',
+  'VEHICLE_MAINTENANCE',
+  'VEHICLE_MOT_TEST',
+  'VEHICLE_OFF_ROAD',
+  'VEHICLE_OTHER',
+  'VEHICLE_PRESSURE_TEST',
+  'VEHICLE_REPAIR',
+  'VEHICLE_SERVICE',
+  'VEHICLE_TACHOGRAPH_CALIBRATION',
 ] as const;
 export const SUBCONTRACTOR_REASONS = ['SUBCONTRACTOR_HOLIDAY', 'SUBCONTRACTOR_SICKNESS', 'SUBCONTRACTOR_OTHER'] as const;
 
@@ -28,8 +55,11 @@ export const ResourceUnavailabilityInput = Type.Object(
   },
   {
     $id: 'ResourceUnavailabilityInput',
-    description: 'A period a resource cannot be planned. No `end_time` (or null) leaves it open-ended; an `end_time` must be after `start_time`. PUT replaces the whole period.',
-    examples: [{ start_time: '2026-12-24T00:00:00Z', end_time: '2026-12-27T00:00:00Z', reason: 'DRIVER_HOLIDAY', description: 'Christmas', external_id: 'HR-2026-117' }],
+    description:
+      'A period a resource cannot be planned. No `end_time` (or null) leaves it open-ended; an `end_time` must be after `start_time`. PUT replaces the whole period.',
+    examples: [
+      { start_time: '2026-12-24T00:00:00Z', end_time: '2026-12-27T00:00:00Z', reason: 'DRIVER_HOLIDAY', description: 'Christmas', external_id: 'HR-2026-117' },
+    ],
   },
 );
 export type ResourceUnavailabilityInput = Static<typeof ResourceUnavailabilityInput>;
@@ -57,12 +87,14 @@ const example = {
 
 export const ResourceUnavailabilityOutput = Type.Object(outputFields, {
   $id: 'ResourceUnavailabilityOutput',
-  description: 'The contract\'s period plus `resource_id` and `timestamp_updated` (Waybill extensions).',
+  description: "The contract's period plus `resource_id` and `timestamp_updated` (Waybill extensions).",
   examples: [example],
 });
 export type ResourceUnavailabilityOutput = Static<typeof ResourceUnavailabilityOutput>;
 
-export const ListResourceUnavailabilityOutput = Page(ref(ResourceUnavailabilityOutput), 'ListResourceUnavailabilityOutput', [{ items: [example], next_cursor: null }]);
+export const ListResourceUnavailabilityOutput = Page(ref(ResourceUnavailabilityOutput), 'ListResourceUnavailabilityOutput', [
+  { items: [example], next_cursor: null },
+]);
 
 /** One entry of the tenant-wide change feed: the period as it is now, or its tombstone. */
 export const UnavailabilityChange = Type.Object(
@@ -82,5 +114,10 @@ export const UnavailabilityFeedQuery = Type.Object({ updated_after: Type.Optiona
 export const UnavailabilityParams = Type.Object({ resource_id: Uuid, id: Uuid });
 
 export const unavailabilitySchemas = [
-  UnavailabilityReason, ResourceUnavailabilityInput, ResourceUnavailabilityOutput, ListResourceUnavailabilityOutput, UnavailabilityChange, ListUnavailabilityChanges,
+  UnavailabilityReason,
+  ResourceUnavailabilityInput,
+  ResourceUnavailabilityOutput,
+  ListResourceUnavailabilityOutput,
+  UnavailabilityChange,
+  ListUnavailabilityChanges,
 ];

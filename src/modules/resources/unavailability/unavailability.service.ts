@@ -71,7 +71,14 @@ export function createUnavailabilityService(deps: { db: Db; bus: EventBus; resou
   async function insertInTx(tx: Tx, principal: Principal, resourceId: string, values: PeriodValues): Promise<UnavailabilityRow> {
     const tenantId = principal.tenantId;
     const updatedAt = await drawChangeTime(tx.trx, tenantId, CLOCK);
-    const created = await repo.insertUnavailability(tx.trx, { tenant_id: tenantId, id: randomUUID(), resource_id: resourceId, ...values, deleted_at: null, updated_at: updatedAt });
+    const created = await repo.insertUnavailability(tx.trx, {
+      tenant_id: tenantId,
+      id: randomUUID(),
+      resource_id: resourceId,
+      ...values,
+      deleted_at: null,
+      updated_at: updatedAt,
+    });
     await announce(tx, principal, 'created', created);
     return created;
   }
@@ -127,7 +134,9 @@ export function createUnavailabilityService(deps: { db: Db; bus: EventBus; resou
       await resources.variantOf(principal.tenantId, resourceId);
       const limit = query.limit ?? 100;
       const filters = { start_time: query.start_time, end_time: query.end_time };
-      const state = query.cursor ? decodeCursor<typeof filters>(query.cursor, filters, { start_time: cursorField.dateTime, end_time: cursorField.dateTime }) : undefined;
+      const state = query.cursor
+        ? decodeCursor<typeof filters>(query.cursor, filters, { start_time: cursorField.dateTime, end_time: cursorField.dateTime })
+        : undefined;
       const f = state?.filters ?? filters;
       const rows = await repo.listForResource(db, {
         tenantId: principal.tenantId,

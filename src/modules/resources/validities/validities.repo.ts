@@ -64,5 +64,9 @@ export async function listValidities(
   if (from) q = q.where((eb) => eb.or([eb('end_time', 'is', null), eb('end_time', '>', from)]));
   if (page.to) q = q.where('start_time', '<', page.to);
   if (page.after) q = q.where(keysetAfter('start_time', 'id', page.after));
-  return q.orderBy('start_time').orderBy('id').limit(page.limit + 1).execute();
+  return q
+    .orderBy('start_time')
+    .orderBy('id')
+    .limit(page.limit + 1)
+    .execute();
 }

@@ -42,7 +42,15 @@ function validitySchemas(
     },
     { $id: `${subject}ValidityInput`, examples: [example] },
   );
-  const outputExample = { ...example, id: '7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', start_time: '2026-01-01T00:00:00.000Z', end_time: '2027-01-01T00:00:00.000Z', legal_end_time: null, generate_unavailability: false, description: null };
+  const outputExample = {
+    ...example,
+    id: '7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+    start_time: '2026-01-01T00:00:00.000Z',
+    end_time: '2027-01-01T00:00:00.000Z',
+    legal_end_time: null,
+    generate_unavailability: false,
+    description: null,
+  };
   const output = Type.Object(
     {
       id: Uuid,
@@ -69,6 +77,12 @@ export type ValidityOutput = Static<typeof ResourceValidity.output>;
 export const ValidityListQuery = UnavailabilityWindowQuery;
 
 export const validitySchemaList = [
-  ResourceValidityReason, SubcontractorValidityReason,
-  ResourceValidity.input, ResourceValidity.output, ResourceValidity.list, CompanyValidity.input, CompanyValidity.output, CompanyValidity.list,
+  ResourceValidityReason,
+  SubcontractorValidityReason,
+  ResourceValidity.input,
+  ResourceValidity.output,
+  ResourceValidity.list,
+  CompanyValidity.input,
+  CompanyValidity.output,
+  CompanyValidity.list,
 ];

@@ -91,7 +91,13 @@ export function createValiditiesService(deps: {
    * Makes the resource's generated unavailability match the validity (`values`, or none once the
    * validity is gone): created, moved or removed. Returns the id the validity keeps.
    */
-  async function syncUnavailability(tx: Tx, principal: Principal, subject: { type: SubjectType; id: string; variant?: string }, currentId: string | null, values: ValidityValues | null) {
+  async function syncUnavailability(
+    tx: Tx,
+    principal: Principal,
+    subject: { type: SubjectType; id: string; variant?: string },
+    currentId: string | null,
+    values: ValidityValues | null,
+  ) {
     const wanted = values && subject.variant ? generatedPeriod(subject.variant, values) : null;
     if (currentId) {
       const op = wanted ? 'updated' : 'deleted';
@@ -124,7 +130,14 @@ export function createValiditiesService(deps: {
   async function insertInTx(tx: Tx, principal: Principal, subject: ValiditySubject & { variant?: string }, input: Omit<ValidityInput, 'documents'>) {
     const values = valuesOf(input);
     const unavailabilityId = await syncUnavailability(tx, principal, subject, null, values);
-    const row = await repo.insertValidity(tx.trx, { tenant_id: subject.tenantId, id: randomUUID(), subject_type: subject.type, subject_id: subject.id, ...values, unavailability_id: unavailabilityId });
+    const row = await repo.insertValidity(tx.trx, {
+      tenant_id: subject.tenantId,
+      id: randomUUID(),
+      subject_type: subject.type,
+      subject_id: subject.id,
+      ...values,
+      unavailability_id: unavailabilityId,
+    });
     await announce(tx, principal, 'created', row);
     return row;
   }
@@ -144,7 +157,9 @@ export function createValiditiesService(deps: {
       const subject = await subjectOf(principal, type, subjectId);
       const limit = query.limit ?? 100;
       const filters = { start_time: query.start_time, end_time: query.end_time };
-      const state = query.cursor ? decodeCursor<typeof filters>(query.cursor, filters, { start_time: cursorField.dateTime, end_time: cursorField.dateTime }) : undefined;
+      const state = query.cursor
+        ? decodeCursor<typeof filters>(query.cursor, filters, { start_time: cursorField.dateTime, end_time: cursorField.dateTime })
+        : undefined;
       const f = state?.filters ?? filters;
       const rows = await repo.listValidities(db, subject, {
         from: f.start_time ? new Date(f.start_time) : undefined,

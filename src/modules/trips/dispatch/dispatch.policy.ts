@@ -86,7 +86,14 @@ export function diffSnapshots(before: DispatchSnapshot, after: DispatchSnapshot)
       }
     }
     // Anything else about the order (header fields, references): one generic change.
-    const rest = (o: Json) => planned({ ...o, consignments: consignmentsOf(o).map((c) => ({ ...c, goods: null, pickup_stop: null, delivery_stop: null })), stops: null, start_stop: null, end_stop: null });
+    const rest = (o: Json) =>
+      planned({
+        ...o,
+        consignments: consignmentsOf(o).map((c) => ({ ...c, goods: null, pickup_stop: null, delivery_stop: null })),
+        stops: null,
+        start_stop: null,
+        end_stop: null,
+      });
     if (!cargo && rest(old) !== rest(order)) changes.push({ type: 'ORDER_CHANGED', order_id: id });
   }
   const stopsBefore = byId(before.stops);

@@ -72,7 +72,7 @@ export async function tripWebhookRoutes(app: App, deps: { trips: TripsService; c
           summary: `Upload a stop's document, such as a POD (${executor === 'FLEET' ? 'own fleet app' : 'subcontractor'})`,
           description:
             'The body is the raw file with its own Content-Type; `Content-Disposition: attachment; filename="x.pdf"` names it ' +
-            '(stored as x_POD.pdf for key POD). The stop must be on a live trip of the caller. The order\'s customer sees the document.',
+            "(stored as x_POD.pdf for key POD). The stop must be on a live trip of the caller. The order's customer sees the document.",
           querystring: executor === 'FLEET' ? FleetDocumentQuery : StopDocumentQuery,
           body: RAW_FILE_BODY,
           response: { 200: ref(StopDocumentResponse), ...writeErrors(404, 409) },
@@ -92,10 +92,10 @@ export async function tripWebhookRoutes(app: App, deps: { trips: TripsService; c
       ...WEBHOOK,
       operationId: 'tripImport',
       tags: TAGS,
-      summary: "Import a trip planned by an external planner",
+      summary: 'Import a trip planned by an external planner',
       description:
         'A known `trip_identifier` updates its trip, a new one creates a trip; without one, the one live trip holding the stops is ' +
-        'updated. `planned_stops` (by stop id, in `sequence`, chronological) become the trip\'s whole stop list under the planning ' +
+        "updated. `planned_stops` (by stop id, in `sequence`, chronological) become the trip's whole stop list under the planning " +
         'rules of POST /v1/trips/trip; `primary_resources` dispatch it to those active own resources. `status: CANCELLED` cancels the ' +
         'trip. Sending the same import again changes nothing. Planned timestamps are checked for order but do not reschedule stops.',
       body: ref(TripImportInput),

@@ -4,7 +4,6 @@ import { DateTime, ErrorStatus, FreeObject, Nullable, opt, Str, Uuid } from '../
 
 /** The contract's trip import webhook: an external planner's trip, and the answer to it. */
 
-
 const TripImportStop = Type.Object({
   sequence: Type.Integer({ minimum: 0, maximum: 10000, description: 'Visiting order, from 0.' }),
   id: opt(Type.Unsafe<string>({ ...Uuid, description: 'The order stop id; stops are only named by id.' })),
@@ -53,7 +52,11 @@ export const TripImportResponse = Type.Object(
     $id: 'TripImportResponse',
     examples: [
       { errors: [], trip_id: '7d0c3f5e-8a9b-4c1d-9e2f-3a4b5c6d7e8f', trip_name: 'TR-000012' },
-      { errors: [{ error_type: 'NOT_SUPPORTED', error_message: 'question_answers of planned stops are not applied' }], trip_id: '7d0c3f5e-8a9b-4c1d-9e2f-3a4b5c6d7e8f', trip_name: 'TR-000012' },
+      {
+        errors: [{ error_type: 'NOT_SUPPORTED', error_message: 'question_answers of planned stops are not applied' }],
+        trip_id: '7d0c3f5e-8a9b-4c1d-9e2f-3a4b5c6d7e8f',
+        trip_name: 'TR-000012',
+      },
     ],
   },
 );

@@ -39,7 +39,13 @@ function stopsInSequence(stops: TripImportInput['planned_stops']): string[] {
   ordered.forEach((s, i) => {
     const before = ordered[i - 1];
     if (before && Date.parse(s.start_timestamp) < Date.parse(before.start_timestamp)) {
-      bad.push(detail(`stop of sequence ${s.sequence} starts before the one of sequence ${before.sequence}`, 'start_timestamp', `planned_stops.${stops.indexOf(s)}.start_timestamp`));
+      bad.push(
+        detail(
+          `stop of sequence ${s.sequence} starts before the one of sequence ${before.sequence}`,
+          'start_timestamp',
+          `planned_stops.${stops.indexOf(s)}.start_timestamp`,
+        ),
+      );
     }
   });
   if (bad.length) throw badRequest(bad[0]?.message ?? 'Invalid planned stops', bad);
@@ -58,7 +64,13 @@ export function createTripImport(deps: { db: Db; view: TripReader; steps: Planni
     return holders.length === 1 ? repo.findTrip(tx.trx, tenantId, holders[0] as string, { kind: 'tenant' }) : undefined;
   }
 
-  async function apply(tx: Tx, principal: Principal, input: TripImportInput, stopIds: string[], resources: ResourceRef[] | undefined): Promise<TripView | undefined> {
+  async function apply(
+    tx: Tx,
+    principal: Principal,
+    input: TripImportInput,
+    stopIds: string[],
+    resources: ResourceRef[] | undefined,
+  ): Promise<TripView | undefined> {
     const key = input.trip_identifier ?? null;
     const trip = await importedTrip(tx, principal.tenantId, key, stopIds);
     if (input.status === 'CANCELLED' || !stopIds.length) {
@@ -73,7 +85,12 @@ export function createTripImport(deps: { db: Db; view: TripReader; steps: Planni
       const current = (await repo.tripStops(tx.trx, principal.tenantId, trip.id)).map((s) => s.stop_id);
       v = sameList(current, stopIds) ? await view(tx.trx, trip) : await steps.replanIn(tx, principal, trip.id, { stops });
     }
-    const assigned = v.trip.executor === 'FLEET' && sameList(v.trip.resources.map((r) => r.id), resources?.map((r) => r.id) ?? []);
+    const assigned =
+      v.trip.executor === 'FLEET' &&
+      sameList(
+        v.trip.resources.map((r) => r.id),
+        resources?.map((r) => r.id) ?? [],
+      );
     if (resources?.length && !assigned) v = await steps.dispatchIn(tx, principal, v.trip.id, { price: null, resources });
     return v;
   }

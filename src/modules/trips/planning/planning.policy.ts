@@ -31,7 +31,10 @@ export function checkPlan(
   const plan = ids.map((id) => byId.get(id) as PlanningStop);
   const cancelled = plan.filter((s) => s.order_cancelled || s.status === 'CANCELLED' || s.status === 'IGNORED');
   if (cancelled.length) {
-    throw conflict('Stops of cancelled orders cannot be planned', cancelled.map((s) => detail(`stop ${s.id} belongs to a cancelled order or is cancelled`, 'id')));
+    throw conflict(
+      'Stops of cancelled orders cannot be planned',
+      cancelled.map((s) => detail(`stop ${s.id} belongs to a cancelled order or is cancelled`, 'id')),
+    );
   }
   if (elsewhere.length) {
     throw conflict(
@@ -41,11 +44,17 @@ export function checkPlan(
   }
   const notPlannable = plan.filter((s) => !current.has(s.id) && s.status !== 'TO_PLAN');
   if (notPlannable.length) {
-    throw conflict('Only stops still to plan can be added to a trip', notPlannable.map((s) => detail(`stop ${s.id} is ${s.status}`, 'id')));
+    throw conflict(
+      'Only stops still to plan can be added to a trip',
+      notPlannable.map((s) => detail(`stop ${s.id} is ${s.status}`, 'id')),
+    );
   }
   const dropped = found.filter((s) => current.has(s.id) && !seen.has(s.id) && REACHED.has(s.status));
   if (dropped.length) {
-    throw conflict('A stop the vehicle already reached stays on its trip', dropped.map((s) => detail(`stop ${s.id} is ${s.status}`, 'id')));
+    throw conflict(
+      'A stop the vehicle already reached stays on its trip',
+      dropped.map((s) => detail(`stop ${s.id} is ${s.status}`, 'id')),
+    );
   }
 
   // A consignment's goods are picked up before they are delivered.
@@ -57,7 +66,7 @@ export function checkPlan(
       order.push(detail(`delivery stop ${delivery.id} comes before its pickup ${pickup.id}`, 'stops', `stops.${position.get(delivery.id)}`));
     }
   }
-  if (order.length) throw badRequest('A consignment\'s pickup must come before its delivery', order);
+  if (order.length) throw badRequest("A consignment's pickup must come before its delivery", order);
   return plan;
 }
 

@@ -47,10 +47,10 @@ export type SubcontractorStatusUpdatePayload = Static<typeof SubcontractorStatus
 
 export const FleetStatusUpdatePayload = Type.Object(
   {
-    updates: Type.Array(
-      Type.Object({ stop: StopStatusUpdate, event_time: DateTime, stop_group: Type.Optional(Nullable(FreeObject())) }),
-      { minItems: 1, maxItems: 100 },
-    ),
+    updates: Type.Array(Type.Object({ stop: StopStatusUpdate, event_time: DateTime, stop_group: Type.Optional(Nullable(FreeObject())) }), {
+      minItems: 1,
+      maxItems: 100,
+    }),
   },
   { $id: 'FleetStatusUpdatePayload', examples: [{ updates: EXAMPLE.updates.map((u) => ({ ...u, stop_group: null })) }] },
 );
@@ -108,7 +108,10 @@ export const ListUnmatchedUpdates = Type.Object(
             reason: 'AMBIGUOUS',
             message: 'Several stops on your trips match every criterion; add criteria or send stop.id',
             api_client_id: '6a7b8c9d-0e1f-4a2b-b3c4-d5e6f7a8b9c0',
-            update: { stop: { match: { matches_all: [{ order: { customer_reference_number: { matches_any: ['PO-4711'] } } }] }, status: 'AT_STOP' }, event_time: '2026-12-01T10:00:00Z' },
+            update: {
+              stop: { match: { matches_all: [{ order: { customer_reference_number: { matches_any: ['PO-4711'] } } }] }, status: 'AT_STOP' },
+              event_time: '2026-12-01T10:00:00Z',
+            },
             received_at: '2026-12-01T10:00:01.204Z',
           },
         ],
@@ -133,4 +136,11 @@ export const StopDocumentResponse = Type.Object(
   { $id: 'StopDocumentResponse', examples: [{ document_id: '0d9c6f0e-51a4-4d0e-9b7e-2f1c3a4b5d6e' }] },
 );
 
-export const tripStatusSchemas = [StopDocumentResponse, SubcontractorStatusUpdatePayload, FleetStatusUpdatePayload, StatusUpdateResponse, UnmatchedUpdate, ListUnmatchedUpdates];
+export const tripStatusSchemas = [
+  StopDocumentResponse,
+  SubcontractorStatusUpdatePayload,
+  FleetStatusUpdatePayload,
+  StatusUpdateResponse,
+  UnmatchedUpdate,
+  ListUnmatchedUpdates,
+];

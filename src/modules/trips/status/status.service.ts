@@ -37,7 +37,15 @@ const result = (outcome: UpdateResult['outcome'], stopId: string | null = null, 
 
 /** The match's criteria, every entry of `matches_all` ANDed. */
 function criteriaOf(matches: StopMatchInput[]): { tripNames: string[][]; stops: StopCriteria } {
-  const c: StopCriteria = { orderIds: [], orderNames: [], orderReferences: [], consignmentReferences: [], consignmentSequences: [], stopReferences: [], stopTypes: [] };
+  const c: StopCriteria = {
+    orderIds: [],
+    orderNames: [],
+    orderReferences: [],
+    consignmentReferences: [],
+    consignmentSequences: [],
+    stopReferences: [],
+    stopTypes: [],
+  };
   const tripNames: string[][] = [];
   for (const m of matches) {
     if (m.trip?.name) tripNames.push(m.trip.name.matches_any);
@@ -87,16 +95,25 @@ export function createStatusIntake(deps: {
   async function locate(tenantId: string, scope: ExecutorScope, stop: StopStatusUpdate): Promise<Located | UpdateResult> {
     if (stop.id) {
       const hit = await repo.candidateStop(db, tenantId, scope, stop.id);
-      return hit ? { stopId: hit.stop_id, tripId: hit.trip_id, orderId: hit.order_id } : result('UNMATCHED', null, `No stop ${stop.id} on a live trip of yours`);
+      return hit
+        ? { stopId: hit.stop_id, tripId: hit.trip_id, orderId: hit.order_id }
+        : result('UNMATCHED', null, `No stop ${stop.id} on a live trip of yours`);
     }
     if (!stop.match?.matches_all.length) return result('REJECTED', null, 'stop needs an id or a match');
     const { tripNames, stops } = criteriaOf(stop.match.matches_all);
     const candidates = await repo.candidateStops(db, tenantId, scope, tripNames);
-    const matched = await execution.filterStops(db, tenantId, candidates.map((c) => c.stop_id), stops);
+    const matched = await execution.filterStops(
+      db,
+      tenantId,
+      candidates.map((c) => c.stop_id),
+      stops,
+    );
     if (matched.length > 1) return result('AMBIGUOUS', null, 'Several stops on your trips match every criterion; add criteria or send stop.id');
     const [stopId] = matched;
     const trip = candidates.find((c) => c.stop_id === stopId);
-    return stopId && trip ? { stopId, tripId: trip.trip_id, orderId: trip.order_id } : result('UNMATCHED', null, 'No stop on your live trips matches every criterion');
+    return stopId && trip
+      ? { stopId, tripId: trip.trip_id, orderId: trip.order_id }
+      : result('UNMATCHED', null, 'No stop on your live trips matches every criterion');
   }
 
   /** Whose trips the caller reports on: a subcontractor client its company's, the tenant's apps the executor kind's. */
@@ -145,8 +162,14 @@ export function createStatusIntake(deps: {
         const companyIds = [order.customerCompanyId, ...(trip.subcontractor_company_id ? [trip.subcontractor_company_id] : [])];
         for (const file of files) {
           await deps.documents.attachToOrder(tx, {
-            tenantId: principal.tenantId, orderId: order.id, companyIds, subjectType: 'STOP', subjectId: found.stopId, ...file,
-            uploadedBy: principal.apiClientId, attachedByCompanyId: principal.companyId,
+            tenantId: principal.tenantId,
+            orderId: order.id,
+            companyIds,
+            subjectType: 'STOP',
+            subjectId: found.stopId,
+            ...file,
+            uploadedBy: principal.apiClientId,
+            attachedByCompanyId: principal.companyId,
           });
         }
       }
@@ -158,7 +181,12 @@ export function createStatusIntake(deps: {
    * Locks the stop and moves it as `report` says, writing what changed: the one way a report moves
    * a stop, whether a status update brought it or a tracked position estimated its ETA.
    */
-  async function moveStop(tx: Tx, tenantId: string, at: { stopId: string; tripId: string }, report: StatusReport): Promise<{ trip: TripRow; progress: Progress } | UpdateResult> {
+  async function moveStop(
+    tx: Tx,
+    tenantId: string,
+    at: { stopId: string; tripId: string },
+    report: StatusReport,
+  ): Promise<{ trip: TripRow; progress: Progress } | UpdateResult> {
     const current = await execution.lockStopExecution(tx, tenantId, at.stopId);
     const trip = await repo.findTrip(tx.trx, tenantId, at.tripId, { kind: 'tenant' }, true);
     if (!current || !trip) return result('UNMATCHED', null, 'The stop left its trip meanwhile');
@@ -214,8 +242,14 @@ export function createStatusIntake(deps: {
       file: { contentType: string | undefined; disposition: string | undefined; openStream: () => Readable },
     ): Promise<{ document_id: string }> {
       const type = documentTypeOfKey(query.question_path_key);
-      if (!type) throw badRequest(`Unknown question_path_key "${query.question_path_key}"`, [detail('use POD, POD_SIGNED, POP, PHOTO, SIGNATURE or a document type', 'question_path_key')]);
-      if (!query.stop_id) throw badRequest('Stop groups are not supported: name the stop with stop_id', [detail('required: Waybill has no stop groups', 'stop_id', 'querystring.stop_id')]);
+      if (!type)
+        throw badRequest(`Unknown question_path_key "${query.question_path_key}"`, [
+          detail('use POD, POD_SIGNED, POP, PHOTO, SIGNATURE or a document type', 'question_path_key'),
+        ]);
+      if (!query.stop_id)
+        throw badRequest('Stop groups are not supported: name the stop with stop_id', [
+          detail('required: Waybill has no stop groups', 'stop_id', 'querystring.stop_id'),
+        ]);
       const stop = await repo.candidateStop(db, principal.tenantId, scopeOf(principal, executor), query.stop_id);
       if (!stop) throw notFound('Stop on a live trip of yours');
       const order = await orders.findOrderRef(principal.tenantId, stop.order_id);

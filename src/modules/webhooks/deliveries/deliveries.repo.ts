@@ -35,7 +35,13 @@ export async function insertDeliveries(db: Executor, rows: NewDelivery[], lease?
   const alive = await db
     .selectFrom('webhook_endpoints')
     .select(['tenant_id', 'id'])
-    .where((eb) => eb(eb.refTuple('tenant_id', 'id'), 'in', endpointKeys.map((r) => eb.tuple(r.tenant_id, r.endpoint_id))))
+    .where((eb) =>
+      eb(
+        eb.refTuple('tenant_id', 'id'),
+        'in',
+        endpointKeys.map((r) => eb.tuple(r.tenant_id, r.endpoint_id)),
+      ),
+    )
     .forKeyShare()
     .execute();
   const exists = new Set(alive.map((e) => `${e.tenant_id}/${e.id}`));
@@ -247,7 +253,13 @@ export async function releaseLeases(db: Executor, token: string, keys: Array<{ t
     .updateTable('webhook_deliveries')
     .set({ lease_token: null, lease_until: null })
     .where('lease_token', '=', token)
-    .where((eb) => eb(eb.refTuple('tenant_id', 'id'), 'in', keys.map((k) => eb.tuple(k.tenantId, k.id))))
+    .where((eb) =>
+      eb(
+        eb.refTuple('tenant_id', 'id'),
+        'in',
+        keys.map((k) => eb.tuple(k.tenantId, k.id)),
+      ),
+    )
     .execute();
 }
 
@@ -265,7 +277,11 @@ export async function listDeliveries(
   if (after) {
     q = q.where((eb) => eb.or([eb('created_at', '<', after.ts), eb.and([eb('created_at', '=', after.ts), eb('id', '<', after.id)])]));
   }
-  return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit + 1).execute();
+  return q
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(f.limit + 1)
+    .execute();
 }
 
 /** Every attempt of a delivery, oldest first: the logged ones, then the latest from the delivery row. */
@@ -294,10 +310,7 @@ export async function listAttempts(db: Executor, delivery: DeliveryRow): Promise
 }
 
 /** Events of one tenant in a time window that the endpoint has no delivery for (missed while disabled). */
-export async function eventsWithoutDelivery(
-  db: Executor,
-  f: { tenantId: string; endpointId: string; since: Date; until: Date; limit: number },
-) {
+export async function eventsWithoutDelivery(db: Executor, f: { tenantId: string; endpointId: string; since: Date; until: Date; limit: number }) {
   return db
     .selectFrom('events as e')
     .selectAll('e')

@@ -63,7 +63,12 @@ function openCredentials(endpoint: EndpointRow, box: CredentialBox): Credentials
 }
 
 /** The headers of one attempt: ours, the receiver's own, and the signatures over this timestamp. */
-function requestHeaders(endpoint: EndpointRow, credentials: Credentials, delivery: Pick<SendableDelivery, 'message_id' | 'payload'>, now: Date): Record<string, string> {
+function requestHeaders(
+  endpoint: EndpointRow,
+  credentials: Credentials,
+  delivery: Pick<SendableDelivery, 'message_id' | 'payload'>,
+  now: Date,
+): Record<string, string> {
   const secrets = [credentials.secret];
   if (credentials.previousSecret && endpoint.previous_secret_expires_at && endpoint.previous_secret_expires_at > now) {
     secrets.push(credentials.previousSecret);
@@ -405,10 +410,13 @@ export class DeliveryWorker implements Handoff {
     if (at >= this.retryAt) return;
     clearTimeout(this.retryTimer);
     this.retryAt = at;
-    this.retryTimer = setTimeout(() => {
-      this.retryAt = Infinity;
-      this.wake();
-    }, Math.max(0, at - Date.now()));
+    this.retryTimer = setTimeout(
+      () => {
+        this.retryAt = Infinity;
+        this.wake();
+      },
+      Math.max(0, at - Date.now()),
+    );
     this.retryTimer.unref();
   }
 }

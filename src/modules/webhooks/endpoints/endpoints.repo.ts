@@ -21,26 +21,21 @@ export async function findEndpoint(db: Executor, scope: EndpointScope, id: strin
   return q.executeTakeFirst();
 }
 
-export async function listEndpoints(
-  db: Executor,
-  scope: EndpointScope,
-  page: { after?: { ts: Date; id: string }; limit: number },
-): Promise<EndpointRow[]> {
+export async function listEndpoints(db: Executor, scope: EndpointScope, page: { after?: { ts: Date; id: string }; limit: number }): Promise<EndpointRow[]> {
   let q = db.selectFrom('webhook_endpoints').selectAll().where('tenant_id', '=', scope.tenantId);
   if (scope.companyId) q = q.where('company_id', '=', scope.companyId);
   const after = page.after;
   if (after) {
     q = q.where((eb) => eb.or([eb('created_at', '>', after.ts), eb.and([eb('created_at', '=', after.ts), eb('id', '>', after.id)])]));
   }
-  return q.orderBy('created_at').orderBy('id').limit(page.limit + 1).execute();
+  return q
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(page.limit + 1)
+    .execute();
 }
 
-export async function updateEndpoint(
-  db: Executor,
-  tenantId: string,
-  id: string,
-  changes: Updateable<WebhookEndpointTable>,
-): Promise<EndpointRow> {
+export async function updateEndpoint(db: Executor, tenantId: string, id: string, changes: Updateable<WebhookEndpointTable>): Promise<EndpointRow> {
   return db
     .updateTable('webhook_endpoints')
     .set({ ...changes, updated_at: new Date() })
@@ -63,7 +58,13 @@ export async function endpointsByKeys(db: Executor, keys: Array<{ tenantId: stri
   return db
     .selectFrom('webhook_endpoints')
     .selectAll()
-    .where((eb) => eb(eb.refTuple('tenant_id', 'id'), 'in', keys.map((k) => eb.tuple(k.tenantId, k.id))))
+    .where((eb) =>
+      eb(
+        eb.refTuple('tenant_id', 'id'),
+        'in',
+        keys.map((k) => eb.tuple(k.tenantId, k.id)),
+      ),
+    )
     .execute();
 }
 

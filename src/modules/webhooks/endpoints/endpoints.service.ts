@@ -85,7 +85,12 @@ export function createWebhooksService(deps: {
 
   type EndpointFacts = Pick<EndpointRow, 'tenant_id' | 'id' | 'company_id' | 'url' | 'families' | 'enabled'>;
 
-  function record(tx: Tx, endpoint: EndpointFacts, what: 'created' | 'updated' | 'deleted' | 'enabled' | 'disabled' | 'secret_rotated' | 'replayed', payload: Record<string, unknown> = {}) {
+  function record(
+    tx: Tx,
+    endpoint: EndpointFacts,
+    what: 'created' | 'updated' | 'deleted' | 'enabled' | 'disabled' | 'secret_rotated' | 'replayed',
+    payload: Record<string, unknown> = {},
+  ) {
     return appendEvent(tx, bus, {
       tenantId: endpoint.tenant_id,
       type: `webhook_endpoint.${what}`,

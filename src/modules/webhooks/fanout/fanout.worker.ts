@@ -32,11 +32,7 @@ export function entityKey(event: { entity_type: string; entity_id: string }): st
  * Builds one delivery per (event, endpoint) pair an endpoint wants, payload serialised now so that
  * every retry sends the same bytes. Payloads are built once per family and shared by endpoints.
  */
-export async function buildDeliveries(
-  events: EventRow[],
-  endpoints: EndpointRow[],
-  builders: PayloadBuilders,
-): Promise<NewDelivery[]> {
+export async function buildDeliveries(events: EventRow[], endpoints: EndpointRow[], builders: PayloadBuilders): Promise<NewDelivery[]> {
   const rows: NewDelivery[] = [];
   for (const event of events) {
     const wanting = endpoints.filter((endpoint) => endpointWants(endpoint, event));
@@ -111,7 +107,11 @@ async function pickHandoff(db: Executor, tenantId: string, rows: NewDelivery[], 
     picked.set(key, row);
   }
   if (!picked.size) return new Set();
-  const pending = await entitiesWithPending(db, tenantId, [...picked.values()].map((r) => ({ endpointId: r.endpoint_id, entityKey: r.entity_key })));
+  const pending = await entitiesWithPending(
+    db,
+    tenantId,
+    [...picked.values()].map((r) => ({ endpointId: r.endpoint_id, entityKey: r.entity_key })),
+  );
   return new Set([...picked].filter(([key]) => !pending.has(key)).map(([, row]) => row.id));
 }
 
@@ -129,7 +129,11 @@ export async function fanOutTenant(
   batch: number,
 ): Promise<{ more: boolean; created: number; handedOver: number }> {
   const token = randomUUID();
-  await db.insertInto('webhook_checkpoints').values({ tenant_id: tenantId }).onConflict((oc) => oc.doNothing()).execute();
+  await db
+    .insertInto('webhook_checkpoints')
+    .values({ tenant_id: tenantId })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
   const claimed = await sql<{ position: number }>`
     update webhook_checkpoints c
     set lease_token = ${token}, lease_until = now() + make_interval(secs => ${LEASE_SECONDS})
@@ -143,7 +147,12 @@ export async function fanOutTenant(
   if (!checkpoint) return { more: false, created: 0, handedOver: 0 };
 
   const release = () =>
-    db.updateTable('webhook_checkpoints').set({ lease_token: null, lease_until: null }).where('tenant_id', '=', tenantId).where('lease_token', '=', token).execute();
+    db
+      .updateTable('webhook_checkpoints')
+      .set({ lease_token: null, lease_until: null })
+      .where('tenant_id', '=', tenantId)
+      .where('lease_token', '=', token)
+      .execute();
   try {
     const endpoints = await endpointsRepo.enabledEndpoints(db, tenantId);
     if (!endpoints.length) {
@@ -183,7 +192,12 @@ export async function fanOutTenant(
       const leased = await pickHandoff(tx.trx, tenantId, rows, handoff.room());
       const inserted = await insertDeliveries(tx.trx, rows, { token: handoff.leaseToken, seconds: handoff.leaseSeconds, ids: leased });
       const adopted = rows.filter((r) => leased.has(r.id) && inserted.has(r.id));
-      tx.afterCommit(() => handoff.adopt(adopted.map((r) => ({ ...r, attempt_count: 0 })), endpoints));
+      tx.afterCommit(() =>
+        handoff.adopt(
+          adopted.map((r) => ({ ...r, attempt_count: 0 })),
+          endpoints,
+        ),
+      );
       return adopted.length;
     });
     return { more: events.length === batch, created: rows.length, handedOver };

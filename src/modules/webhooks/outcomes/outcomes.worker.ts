@@ -101,7 +101,12 @@ export class OutcomeWriter {
       } else {
         const disabled = await inTransaction(this.o.db, async (tx) => {
           const recorded = await deliveriesRepo.recordOutcomes(tx.trx, this.o.token, batch);
-          return updateEndpointHealth(tx, this.o.bus, this.o.disableAfterHours, batch.filter((o) => recorded.has(o.delivery.id)));
+          return updateEndpointHealth(
+            tx,
+            this.o.bus,
+            this.o.disableAfterHours,
+            batch.filter((o) => recorded.has(o.delivery.id)),
+          );
         });
         for (const endpoint of disabled) this.o.disabled?.(endpoint);
         for (const o of batch) {

@@ -1,0 +1,78 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../src/cli/usage.js';
+import { childEnv, collect, type Finished } from '../support/child-process.js';
+
+/**
+ * The command line's own answers: --version, --help on every command, and usage mistakes. None of
+ * them opens a database, so each runs against a data folder that does not exist.
+ */
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const BIN = path.join(ROOT, 'bin/waybill.mjs');
+const NO_FOLDER = path.join(ROOT, 'does-not-exist', 'data');
+
+async function waybill(...args: string[]): Promise<Finished> {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: childEnv({ WAYBILL_DATA_DIR: NO_FOLDER }), stdio: ['ignore', 'pipe', 'pipe'] });
+  return collect(child).exited;
+}
+
+/** One line on stderr naming the problem, no stack trace, exit code 2. */
+function expectUsageError(result: Finished, says: string) {
+  expect(result.code, result.stderr).toBe(2);
+  expect(result.stdout).toBe('');
+  expect(result.stderr).toContain(says);
+  expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+}
+
+it('prints the version of package.json', async () => {
+  const { version } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  for (const flag of ['--version', '-v']) {
+    const result = await waybill(flag);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe(`${version}\n`);
+  }
+});
+
+it('answers --help for every command, and for each group of commands', async () => {
+  const main = await waybill('--help');
+  expect(main.code).toBe(0);
+  for (const command of COMMANDS) expect(main.stdout).toContain(command.name);
+  for (const command of COMMANDS) {
+    const result = await waybill(...command.name.split(' '), '--help');
+    expect(result.code, `${command.name}: ${result.stderr}`).toBe(0);
+    expect(result.stdout).toContain(`Usage: waybill ${command.name}`);
+    expect(result.stdout).toContain(command.summary.split(' ').slice(0, 4).join(' '));
+  }
+  const group = await waybill('client', '-h');
+  expect(group.code).toBe(0);
+  for (const sub of ['client create', 'client list', 'client revoke']) expect(group.stdout).toContain(sub);
+  // Help does not need the database: nothing was created.
+  expect(() => readFileSync(path.join(NO_FOLDER, 'waybill.lock'))).toThrow();
+});
+
+describe('a command line written wrongly', () => {
+  it('an unknown option, anywhere', async () => {
+    expectUsageError(await waybill('--frobnicate'), 'unknown option --frobnicate');
+    expectUsageError(await waybill('serve', '--port', '80'), 'unknown option --port for serve');
+    expectUsageError(await waybill('client', 'create', '--role', 'TENANT', '--colour', 'red'), 'unknown option --colour for client create');
+  });
+
+  it('an unknown command, a group without its command, a missing or extra argument, a missing value', async () => {
+    expectUsageError(await waybill('frobnicate'), 'unknown command "frobnicate"');
+    expectUsageError(await waybill('client', 'delete'), 'unknown command "client delete"');
+    expectUsageError(await waybill('client'), '"client" needs a command: create, list, revoke');
+    expectUsageError(await waybill('client', 'revoke'), 'client revoke needs <client_id>');
+    expectUsageError(await waybill('migrate', 'now'), 'unexpected argument "now" for migrate');
+    expectUsageError(await waybill('tenant', 'create', '--name'), 'option --name needs a value');
+  });
+
+  it('a bad role or kind is refused before any database is opened', async () => {
+    expectUsageError(await waybill('client', 'create', '--role', 'ROOT'), '--role must be TENANT, CUSTOMER or SUBCONTRACTOR');
+    expectUsageError(await waybill('client', 'create', '--role', 'TENANT', '--kind', 'EMAIL'), '--kind must be API or WEBHOOK');
+  });
+});
