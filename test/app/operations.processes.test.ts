@@ -99,7 +99,7 @@ describe.skipIf(!serverUrl)('three processes on one PostgreSQL database', () => 
   }
 
   it('spreads orders and invoices over the processes, survives a SIGKILL, and loses, doubles or skips nothing', async () => {
-    await ok(0, 'POST', '/v1/companies/company', { name: 'Acme', code: 'ACME', currency: 'EUR', is_customer: true });
+    await ok(0, 'POST', '/v1/companies/company', { name: 'Acme', code: 'ACME', currency: 'EUR', is_customer: true, vat_number: 'BE0403019261' });
     await ok(1, 'POST', '/v1/admin/billing-entities', ENTITY);
     await ok(2, 'POST', '/v1/admin/tax-rates', { code: 'BE21', name: 'VAT 21%', percentage: '21' });
     const endpoint = await ok(0, 'POST', '/v1/admin/webhook-endpoints', { url: receiver.url, families: ['events'] });
