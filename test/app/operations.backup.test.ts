@@ -10,7 +10,7 @@ import { migrate } from '../../src/platform/db/migrate.js';
 import { EventBus } from '../../src/platform/events/bus.js';
 import { createServices } from '../../src/services.js';
 import { basic, newCompany, newTenant, stageUpload, testConfig, type Client, type TestContext } from '../support/app.js';
-import { runWaybill, stopAll } from '../support/cli.js';
+import { runWaybill, stopAll } from '../support/processes.js';
 import { scratchDatabase } from '../support/postgres.js';
 
 const run = promisify(execFile);

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENTITY } from '../accounting/accounting.fixtures.js';
 import { realisticOrder } from '../orders/orders.fixtures.js';
-import { serveWaybill, stopAll, type Served } from '../support/cli.js';
+import { serveWaybill, stopAll, type Served } from '../support/processes.js';
 import { scratchDatabase, type ScratchDatabase } from '../support/postgres.js';
 import { eventually, Receiver } from '../support/webhook-receiver.js';
 
@@ -37,6 +37,7 @@ describe.skipIf(!serverUrl)('three processes on one PostgreSQL database', () => 
       WAYBILL_WEBHOOK_RETRY_SCHEDULE: '0,1,1,1,1,1,1,1,1,1',
       WAYBILL_WEBHOOK_POLL_MS: '500',
       WAYBILL_RATE_LIMIT_PER_MINUTE: '100000',
+      WAYBILL_WORKERS: 'true',
     };
     // The first creates the bootstrap client (auth.bootstrap is check-then-insert, not safe for
     // simultaneous first starts); the other two start together, their migrations under the lock.

@@ -1,18 +1,15 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/usage.js';
-import { childEnv, collect, type Finished } from '../support/child-process.js';
+import { BIN, childEnv, collect, ROOT, type Finished } from '../support/processes.js';
 
 /**
  * The command line's own answers: --version, --help on every command, and usage mistakes. None of
  * them opens a database, so each runs against a data folder that does not exist.
  */
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = path.join(ROOT, 'bin/waybill.mjs');
 const NO_FOLDER = path.join(ROOT, 'does-not-exist', 'data');
 
 async function waybill(...args: string[]): Promise<Finished> {

@@ -4,9 +4,8 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { childEnv, collect, freePort, portAnswers, waitUntilOk, type Env } from '../support/child-process.js';
+import { BIN, childEnv, collect, portAnswers, ROOT, serveWaybill, stopAll, type Env, type Served } from '../support/processes.js';
 
 /**
  * Starting and stopping as an operator does: `npm start` as the README says, signalled the way
@@ -14,12 +13,11 @@ import { childEnv, collect, freePort, portAnswers, waitUntilOk, type Env } from 
  * two start failures an operator meets (a port in use, a data folder in use).
  */
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = path.join(ROOT, 'bin/waybill.mjs');
 const ADMIN = { WAYBILL_BOOTSTRAP_CLIENT_ID: 'ops-admin', WAYBILL_BOOTSTRAP_CLIENT_SECRET: 'a-long-enough-secret-42' };
 const cleanups: Array<() => Promise<unknown>> = [];
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
+  await stopAll();
 });
 
 async function tempDir(): Promise<string> {
@@ -28,20 +26,9 @@ async function tempDir(): Promise<string> {
   return dir;
 }
 
-/** Starts `npm start` (or `node bin/waybill.mjs serve`) and waits for /ready. */
-async function start(how: 'npm' | 'node', env: Env) {
-  const port = await freePort();
-  const [command, args] = how === 'npm' ? ['npm', ['start']] : [process.execPath, [BIN, 'serve']];
-  const child = spawn(command as string, args as string[], {
-    cwd: ROOT,
-    env: childEnv({ HOST: '127.0.0.1', PORT: String(port), ...env }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const watch = collect(child);
-  // Whatever a test leaves running is killed, npm's child included (npm forwards SIGTERM).
-  cleanups.push(() => (child.exitCode === null && child.signalCode === null ? (child.kill('SIGTERM'), watch.exited) : Promise.resolve()));
-  await waitUntilOk(`http://127.0.0.1:${port}/ready`, child, () => `${watch.output().stdout}\n${watch.output().stderr}`);
-  return { child, port, url: `http://127.0.0.1:${port}`, ...watch };
+/** Starts `npm start` (or `node bin/waybill.mjs serve`) and waits for /ready; whatever a test leaves running is stopped at the end. */
+async function start(how: 'npm' | 'node', env: Env): Promise<Served> {
+  return serveWaybill(env, { via: how });
 }
 
 async function lockExists(dataDir: string): Promise<boolean> {

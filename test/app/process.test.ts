@@ -1,11 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { childEnv, collect, freePort, waitUntilOk, type Env, type Finished } from '../support/child-process.js';
+import { childEnv, collect, freePort, ROOT, runWaybill, serveWaybill, stopAll, type Env, type Served } from '../support/processes.js';
 import { scratchDatabase } from '../support/postgres.js';
 
 /**
@@ -14,61 +13,20 @@ import { scratchDatabase } from '../support/postgres.js';
  * bootstrap scenario runs on PostgreSQL too when the suite does (DATABASE_URL).
  */
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = path.join(ROOT, 'bin/waybill.mjs');
 const serverUrl = process.env.DATABASE_URL;
-const cleanups: Array<() => Promise<void>> = [];
+const cleanups: Array<() => Promise<unknown>> = [];
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
+  await stopAll();
 });
 
-/** Runs a CLI command to completion. */
-async function waybill(args: string[], env: Env): Promise<Finished> {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-  const { exited } = collect(child);
-  const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-  try {
-    return await exited;
-  } finally {
-    clearTimeout(timer);
-  }
-}
+const waybill = runWaybill;
 
-interface Served {
-  url: string;
-  child: ChildProcess;
-  output: () => Finished;
-  stop(): Promise<Finished>;
-}
-
-/** Starts `waybill serve` and waits until /health answers. */
+/** Starts `waybill serve` and waits until /health answers; stopped at the end of the file at the latest. */
 async function serve(env: Env): Promise<Served> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [BIN, 'serve'], {
-    cwd: ROOT,
-    env: childEnv({ PORT: String(port), HOST: '127.0.0.1', ...env }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const { output, exited } = collect(child);
-  const url = `http://127.0.0.1:${port}`;
-  let stopped: Promise<Finished> | undefined;
-  const stop = () => {
-    if (!stopped) {
-      stopped = exited;
-      if (child.exitCode === null) child.kill('SIGTERM');
-    }
-    return stopped;
-  };
-  cleanups.push(async () => {
-    await stop();
-  });
-  try {
-    await waitUntilOk(`${url}/health`, child, () => output().stderr);
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-  return { url, child, output, stop };
+  const served = await serveWaybill(env, { probe: '/health' });
+  cleanups.push(() => served.stop());
+  return served;
 }
 
 async function tempDir(): Promise<string> {

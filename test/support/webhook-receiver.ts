@@ -42,6 +42,15 @@ export class Receiver {
     });
   });
 
+  /**
+   * Messages received at least once, by webhook-id. Delivery is at-least-once: under load a lease
+   * can run out before an outcome is written and the message is sent again, so a test waiting for
+   * "every message" counts ids, not requests.
+   */
+  get distinctMessages(): number {
+    return new Set(this.received.map((m) => m.headers['webhook-id'])).size;
+  }
+
   async start(): Promise<this> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     return this;

@@ -7,7 +7,7 @@ import { inTransaction, type Tx } from '../../platform/db/tx.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import { checkIfMatch, type Versioned } from '../../platform/http/etag.js';
 import { badRequest, conflict, detail, notFound } from '../../platform/http/errors.js';
-import { cursorField, decodeCursor, pageOf } from '../../platform/http/pagination.js';
+import { cursorField, paginate } from '../../platform/http/pagination.js';
 import type { Principal } from '../../platform/http/principal.js';
 import { isUuid } from '../../platform/http/schemas.js';
 import { appendMasterDataEvent, type MasterDataOperation } from '../events/index.js';
@@ -162,18 +162,20 @@ export function createCompaniesService(deps: { db: Db; bus: EventBus; cacheTtlMs
     },
 
     async list(principal: Principal, query: { updated_after?: string; cursor?: string; limit?: number }) {
-      const limit = query.limit ?? 100;
-      const filters = { updated_after: query.updated_after };
-      const state = query.cursor ? decodeCursor<typeof filters>(query.cursor, filters, { updated_after: cursorField.dateTime }) : undefined;
-      const updatedAfter = state?.filters.updated_after ?? query.updated_after;
-      const rows = await repo.listCompanies(db, {
-        tenantId: principal.tenantId,
-        onlyId: principal.role === 'TENANT' ? undefined : (principal.companyId ?? undefined),
-        updatedAfter: updatedAfter ? new Date(updatedAfter) : undefined,
-        after: state && { ts: new Date(state.after.ts), id: state.after.id },
-        limit,
+      const page = await paginate({
+        query,
+        filters: { updated_after: query.updated_after },
+        fields: { updated_after: cursorField.dateTime },
+        fetch: ({ filters, after, limit }) =>
+          repo.listCompanies(db, {
+            tenantId: principal.tenantId,
+            onlyId: principal.role === 'TENANT' ? undefined : (principal.companyId ?? undefined),
+            updatedAfter: filters.updated_after ? new Date(filters.updated_after) : undefined,
+            after,
+            limit,
+          }),
+        key: (r) => ({ ts: r.updated_at, id: r.id }),
       });
-      const page = pageOf(rows, limit, { updated_after: updatedAfter }, (r) => ({ ts: r.updated_at, id: r.id }));
       const items = await Promise.all(page.rows.map(async (r) => (await output(principal.tenantId, r)).record));
       return { items, next_cursor: page.next_cursor };
     },

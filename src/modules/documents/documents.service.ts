@@ -6,7 +6,7 @@ import { inTransaction, type Tx } from '../../platform/db/tx.js';
 import { appendEvent } from '../../platform/events/append.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import { badRequest, detail, notFound, payloadTooLarge } from '../../platform/http/errors.js';
-import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
+import { paginate } from '../../platform/http/pagination.js';
 import type { Principal } from '../../platform/http/principal.js';
 import { BlobSourceError, BlobTooLargeError, type BlobStore, type StoredBlob } from '../../platform/storage/blob-store.js';
 import { cleanFilename, cleanName, contentTypeFromFilename, normalizeContentType, strictBase64 } from '../../platform/http/file-names.js';
@@ -354,10 +354,13 @@ export function createDocumentsService(deps: { db: Db; bus: EventBus; blobs: Blo
 
     /** One page of a subject's own documents (a company's), oldest first. */
     async pageForSubject(tenantId: string, subject: { type: string; id: string }, query: { cursor?: string; limit?: number }) {
-      const limit = query.limit ?? 100;
-      const state = query.cursor ? decodeCursor(query.cursor, {}, {}) : undefined;
-      const rows = await repo.listSubjectDocuments(db, tenantId, subject, { after: state && { ts: new Date(state.after.ts), id: state.after.id }, limit });
-      return pageOf(rows, limit, {}, (r) => ({ ts: r.created_at, id: r.id }));
+      return paginate({
+        query,
+        filters: {},
+        fields: {},
+        fetch: ({ after, limit }) => repo.listSubjectDocuments(db, tenantId, subject, { after, limit }),
+        key: (r) => ({ ts: r.created_at, id: r.id }),
+      });
     },
 
     /**

@@ -6,7 +6,7 @@ import { inTransaction, type Tx } from '../../platform/db/tx.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import { checkIfMatch, type Versioned } from '../../platform/http/etag.js';
 import { AppError, badRequest, conflict, detail, notFound, type ErrorDetail } from '../../platform/http/errors.js';
-import { cursorField, decodeCursor, pageOf } from '../../platform/http/pagination.js';
+import { cursorField, paginate } from '../../platform/http/pagination.js';
 import type { Principal } from '../../platform/http/principal.js';
 import type { CompaniesService } from '../companies/index.js';
 import { appendMasterDataEvent, type MasterDataOperation } from '../events/index.js';
@@ -23,6 +23,30 @@ export type ResourcesService = ReturnType<typeof createResourcesService>;
 /** The per-tenant clock whose times order resources for `updated_after` paging. */
 const CLOCK = 'resources_clock';
 const MAX_IN_LIST = 100;
+
+interface ResourceListFilters {
+  updated_after?: string;
+  external_id?: string;
+  'external_id:in'?: string;
+  resource_type?: string;
+  'resource_type:in'?: string;
+}
+
+/** The list's filters (from the query or its cursor) as the repository's, refusing lists too long or types unknown. */
+function resourceFilters(f: ResourceListFilters) {
+  const externalIds = [f.external_id, ...(f['external_id:in']?.split(',') ?? [])].filter((v): v is string => Boolean(v));
+  const types = [f.resource_type, ...(f['resource_type:in']?.split(',') ?? [])].filter((v): v is string => Boolean(v));
+  if (externalIds.length > MAX_IN_LIST)
+    throw badRequest(`external_id:in takes at most ${MAX_IN_LIST} values`, [detail('too many values', 'external_id:in', 'querystring.external_id:in')]);
+  const unknownType = types.find((t) => !/^[A-Z_]{1,20}$/.test(t));
+  if (unknownType)
+    throw badRequest(`Unknown resource_type ${unknownType}`, [detail('unknown ResourceTypeEnum value', 'resource_type:in', 'querystring.resource_type:in')]);
+  return {
+    updatedAfter: f.updated_after ? new Date(f.updated_after) : undefined,
+    externalIds: f.external_id !== undefined || f['external_id:in'] !== undefined ? externalIds : undefined,
+    types: types.length ? types : undefined,
+  };
+}
 
 function checkExternalIdFree(externalId: string, taken: boolean) {
   if (taken)
@@ -248,42 +272,25 @@ export function createResourcesService(deps: { db: Db; bus: EventBus; companies:
     },
 
     async list(principal: Principal, query: ResourceListQuery) {
-      const limit = query.limit ?? 100;
-      const filters = {
-        updated_after: query.updated_after,
-        external_id: query.external_id,
-        'external_id:in': query['external_id:in'],
-        resource_type: query.resource_type,
-        'resource_type:in': query['resource_type:in'],
-      };
-      const state = query.cursor
-        ? decodeCursor<typeof filters>(query.cursor, filters, {
-            updated_after: cursorField.dateTime,
-            external_id: cursorField.text(255),
-            'external_id:in': cursorField.text(4000),
-            resource_type: cursorField.text(50),
-            'resource_type:in': cursorField.text(4000),
-          })
-        : undefined;
-      const f = state?.filters ?? filters;
-      const externalIds = [f.external_id, ...(f['external_id:in']?.split(',') ?? [])].filter((v): v is string => Boolean(v));
-      const types = [f.resource_type, ...(f['resource_type:in']?.split(',') ?? [])].filter((v): v is string => Boolean(v));
-      if (externalIds.length > MAX_IN_LIST)
-        throw badRequest(`external_id:in takes at most ${MAX_IN_LIST} values`, [detail('too many values', 'external_id:in', 'querystring.external_id:in')]);
-      const unknownType = types.find((t) => !/^[A-Z_]{1,20}$/.test(t));
-      if (unknownType)
-        throw badRequest(`Unknown resource_type ${unknownType}`, [
-          detail('unknown ResourceTypeEnum value', 'resource_type:in', 'querystring.resource_type:in'),
-        ]);
-      const rows = await repo.listResources(db, {
-        tenantId: principal.tenantId,
-        updatedAfter: f.updated_after ? new Date(f.updated_after) : undefined,
-        externalIds: f.external_id !== undefined || f['external_id:in'] !== undefined ? externalIds : undefined,
-        types: types.length ? types : undefined,
-        after: state && { ts: new Date(state.after.ts), id: state.after.id },
-        limit,
+      const page = await paginate({
+        query,
+        filters: {
+          updated_after: query.updated_after,
+          external_id: query.external_id,
+          'external_id:in': query['external_id:in'],
+          resource_type: query.resource_type,
+          'resource_type:in': query['resource_type:in'],
+        },
+        fields: {
+          updated_after: cursorField.dateTime,
+          external_id: cursorField.text(255),
+          'external_id:in': cursorField.text(4000),
+          resource_type: cursorField.text(50),
+          'resource_type:in': cursorField.text(4000),
+        },
+        fetch: ({ filters, after, limit }) => repo.listResources(db, { tenantId: principal.tenantId, ...resourceFilters(filters), after, limit }),
+        key: (r) => ({ ts: r.updated_at, id: r.id }),
       });
-      const page = pageOf(rows, limit, f, (r) => ({ ts: r.updated_at, id: r.id }));
       const groups = await repo.groupsOf(
         db,
         principal.tenantId,
@@ -293,10 +300,13 @@ export function createResourcesService(deps: { db: Db; bus: EventBus; companies:
     },
 
     async listGroups(principal: Principal, query: { cursor?: string; limit?: number }) {
-      const limit = query.limit ?? 100;
-      const state = query.cursor ? decodeCursor(query.cursor, {}, {}) : undefined;
-      const rows = await repo.listGroups(db, principal.tenantId, { after: state && { ts: new Date(state.after.ts), id: state.after.id }, limit });
-      const page = pageOf(rows, limit, {}, (r) => ({ ts: r.created_at, id: r.id }));
+      const page = await paginate({
+        query,
+        filters: {},
+        fields: {},
+        fetch: ({ after, limit }) => repo.listGroups(db, principal.tenantId, { after, limit }),
+        key: (r) => ({ ts: r.created_at, id: r.id }),
+      });
       return { items: page.rows.map((g) => ({ id: g.id, name: g.name, code: g.code })), next_cursor: page.next_cursor };
     },
 

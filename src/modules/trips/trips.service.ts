@@ -4,7 +4,7 @@ import type { Db, Executor } from '../../platform/db/database.js';
 import { inTransaction, type Tx } from '../../platform/db/tx.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import { AppError, badRequest, conflict, detail, notFound } from '../../platform/http/errors.js';
-import { cursorField, decodeCursor, pageOf } from '../../platform/http/pagination.js';
+import { cursorField, paginate } from '../../platform/http/pagination.js';
 import type { Principal } from '../../platform/http/principal.js';
 import { companyOutput, type CompaniesService } from '../companies/index.js';
 import type { DocumentOutput, DocumentsService } from '../documents/index.js';
@@ -332,39 +332,39 @@ export function createTripsService(deps: {
     },
 
     async list(principal: Principal, query: TripListQuery): Promise<{ items: TripOutput[]; next_cursor: string | null }> {
-      const limit = query.limit ?? 100;
-      const given = {
-        status: query.status,
-        cancelled: query.cancelled,
-        subcontractor_id: query.subcontractor_id,
-        resource_id: query.resource_id,
-        date_from: query.date_from,
-        date_to: query.date_to,
-      };
-      const state = query.cursor
-        ? decodeCursor<typeof given>(query.cursor, given, {
-            status: cursorField.oneOf(TRIP_STATUSES),
-            cancelled: cursorField.boolean,
-            subcontractor_id: cursorField.uuid,
-            resource_id: cursorField.text(100),
-            date_from: cursorField.date,
-            date_to: cursorField.date,
-          })
-        : undefined;
-      const f = state?.filters ?? given;
-      const rows = await repo.listTrips(db, {
-        tenantId: principal.tenantId,
-        scope: tripScopeOf(principal),
-        status: f.status,
-        cancelled: f.cancelled,
-        subcontractorId: f.subcontractor_id,
-        resourceId: f.resource_id,
-        dateFrom: f.date_from,
-        dateTo: f.date_to,
-        after: state && { ts: new Date(state.after.ts), id: state.after.id },
-        limit,
+      const page = await paginate({
+        query,
+        filters: {
+          status: query.status,
+          cancelled: query.cancelled,
+          subcontractor_id: query.subcontractor_id,
+          resource_id: query.resource_id,
+          date_from: query.date_from,
+          date_to: query.date_to,
+        },
+        fields: {
+          status: cursorField.oneOf(TRIP_STATUSES),
+          cancelled: cursorField.boolean,
+          subcontractor_id: cursorField.uuid,
+          resource_id: cursorField.text(100),
+          date_from: cursorField.date,
+          date_to: cursorField.date,
+        },
+        fetch: ({ filters: f, after, limit }) =>
+          repo.listTrips(db, {
+            tenantId: principal.tenantId,
+            scope: tripScopeOf(principal),
+            status: f.status,
+            cancelled: f.cancelled,
+            subcontractorId: f.subcontractor_id,
+            resourceId: f.resource_id,
+            dateFrom: f.date_from,
+            dateTo: f.date_to,
+            after,
+            limit,
+          }),
+        key: (r) => ({ ts: r.created_at, id: r.id }),
       });
-      const page = pageOf(rows, limit, f, (r) => ({ ts: r.created_at, id: r.id }));
       const items: TripOutput[] = [];
       for (const row of page.rows) items.push((await view(db, row)).output);
       return { items, next_cursor: page.next_cursor };

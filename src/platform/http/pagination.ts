@@ -108,21 +108,25 @@ export interface After {
 /**
  * One page of a keyset-paged list, the cursor dance in one place: decodes `query.cursor` (checked
  * against `fields`, and against the filters sent beside it, `given`, which default to `filters`),
- * fetches after its position, and cuts the page with the next cursor carrying `filters`.
+ * fetches after its position with the filters in effect (the cursor's own when one is sent, so a
+ * cursor can stand alone), and cuts the page with a next cursor that carries them on.
  * `fetch` gets `limit` and returns up to one row more, which tells whether another page follows.
+ * Only filters the caller chooses belong in `filters`: scope (tenant, company) comes from the
+ * principal inside `fetch`, never from a cursor.
  */
 export async function paginate<Row, F extends Record<string, unknown>>(list: {
   query: { cursor?: string; limit?: number };
   filters: F;
   fields: { [K in keyof F]: CursorField };
   given?: Partial<F>;
-  fetch: (page: { after: After | undefined; limit: number; cursorFilters: F | undefined }) => Promise<Row[]>;
+  fetch: (page: { filters: F; after: After | undefined; limit: number }) => Promise<Row[]>;
   key: (row: Row) => After;
   defaultLimit?: number;
 }): Promise<{ rows: Row[]; next_cursor: string | null }> {
   const limit = list.query.limit ?? list.defaultLimit ?? 100;
   const state = list.query.cursor ? decodeCursor<F>(list.query.cursor, list.given ?? list.filters, list.fields) : undefined;
   const after = state && { ts: new Date(state.after.ts), id: state.after.id };
-  const rows = await list.fetch({ after, limit, cursorFilters: state?.filters });
-  return pageOf(rows, limit, list.filters, list.key);
+  const filters = state?.filters ?? list.filters;
+  const rows = await list.fetch({ filters, after, limit });
+  return pageOf(rows, limit, filters, list.key);
 }

@@ -4,7 +4,7 @@ import { drawChangeTime } from '../../../platform/db/change-clock.js';
 import { inTransaction, type Tx } from '../../../platform/db/tx.js';
 import type { EventBus } from '../../../platform/events/bus.js';
 import { badRequest, detail, notFound } from '../../../platform/http/errors.js';
-import { cursorField, decodeCursor, pageOf } from '../../../platform/http/pagination.js';
+import { cursorField, paginate } from '../../../platform/http/pagination.js';
 import type { Principal } from '../../../platform/http/principal.js';
 import { appendMasterDataEvent, type MasterDataOperation } from '../../events/index.js';
 import type { ResourcesService } from '../resources.service.js';
@@ -132,37 +132,39 @@ export function createUnavailabilityService(deps: { db: Db; bus: EventBus; resou
 
     async listForResource(principal: Principal, resourceId: string, query: { start_time?: string; end_time?: string; cursor?: string; limit?: number }) {
       await resources.variantOf(principal.tenantId, resourceId);
-      const limit = query.limit ?? 100;
-      const filters = { start_time: query.start_time, end_time: query.end_time };
-      const state = query.cursor
-        ? decodeCursor<typeof filters>(query.cursor, filters, { start_time: cursorField.dateTime, end_time: cursorField.dateTime })
-        : undefined;
-      const f = state?.filters ?? filters;
-      const rows = await repo.listForResource(db, {
-        tenantId: principal.tenantId,
-        resourceId,
-        from: f.start_time ? new Date(f.start_time) : undefined,
-        to: f.end_time ? new Date(f.end_time) : undefined,
-        after: state && { ts: new Date(state.after.ts), id: state.after.id },
-        limit,
+      const page = await paginate({
+        query,
+        filters: { start_time: query.start_time, end_time: query.end_time },
+        fields: { start_time: cursorField.dateTime, end_time: cursorField.dateTime },
+        fetch: ({ filters: f, after, limit }) =>
+          repo.listForResource(db, {
+            tenantId: principal.tenantId,
+            resourceId,
+            from: f.start_time ? new Date(f.start_time) : undefined,
+            to: f.end_time ? new Date(f.end_time) : undefined,
+            after,
+            limit,
+          }),
+        key: (r) => ({ ts: r.start_time, id: r.id }),
       });
-      const page = pageOf(rows, limit, f, (r) => ({ ts: r.start_time, id: r.id }));
       return { items: page.rows.map(unavailabilityOutput), next_cursor: page.next_cursor };
     },
 
     /** The tenant-wide change feed: every period changed after `updated_after`, deletions as tombstones. */
     async changes(principal: Principal, query: { updated_after?: string; cursor?: string; limit?: number }) {
-      const limit = query.limit ?? 100;
-      const filters = { updated_after: query.updated_after };
-      const state = query.cursor ? decodeCursor<typeof filters>(query.cursor, filters, { updated_after: cursorField.dateTime }) : undefined;
-      const updatedAfter = state?.filters.updated_after ?? query.updated_after;
-      const rows = await repo.listChanges(db, {
-        tenantId: principal.tenantId,
-        updatedAfter: updatedAfter ? new Date(updatedAfter) : undefined,
-        after: state && { ts: new Date(state.after.ts), id: state.after.id },
-        limit,
+      const page = await paginate({
+        query,
+        filters: { updated_after: query.updated_after },
+        fields: { updated_after: cursorField.dateTime },
+        fetch: ({ filters, after, limit }) =>
+          repo.listChanges(db, {
+            tenantId: principal.tenantId,
+            updatedAfter: filters.updated_after ? new Date(filters.updated_after) : undefined,
+            after,
+            limit,
+          }),
+        key: (r) => ({ ts: r.updated_at, id: r.id }),
       });
-      const page = pageOf(rows, limit, { updated_after: updatedAfter }, (r) => ({ ts: r.updated_at, id: r.id }));
       return {
         items: page.rows.map((r) => ({ ...unavailabilityOutput(r), deleted: r.deleted_at !== null, version: r.version })),
         next_cursor: page.next_cursor,

@@ -3,7 +3,7 @@ import type { Db } from '../../../platform/db/database.js';
 import { inTransaction, type Tx } from '../../../platform/db/tx.js';
 import type { EventBus } from '../../../platform/events/bus.js';
 import { badRequest, detail, notFound } from '../../../platform/http/errors.js';
-import { cursorField, decodeCursor, pageOf } from '../../../platform/http/pagination.js';
+import { cursorField, paginate } from '../../../platform/http/pagination.js';
 import type { Principal } from '../../../platform/http/principal.js';
 import type { CompaniesService } from '../../companies/index.js';
 import type { DocumentsService } from '../../documents/index.js';
@@ -155,19 +155,19 @@ export function createValiditiesService(deps: {
 
     async list(principal: Principal, type: SubjectType, subjectId: string, query: { start_time?: string; end_time?: string; cursor?: string; limit?: number }) {
       const subject = await subjectOf(principal, type, subjectId);
-      const limit = query.limit ?? 100;
-      const filters = { start_time: query.start_time, end_time: query.end_time };
-      const state = query.cursor
-        ? decodeCursor<typeof filters>(query.cursor, filters, { start_time: cursorField.dateTime, end_time: cursorField.dateTime })
-        : undefined;
-      const f = state?.filters ?? filters;
-      const rows = await repo.listValidities(db, subject, {
-        from: f.start_time ? new Date(f.start_time) : undefined,
-        to: f.end_time ? new Date(f.end_time) : undefined,
-        after: state && { ts: new Date(state.after.ts), id: state.after.id },
-        limit,
+      const page = await paginate({
+        query,
+        filters: { start_time: query.start_time, end_time: query.end_time },
+        fields: { start_time: cursorField.dateTime, end_time: cursorField.dateTime },
+        fetch: ({ filters: f, after, limit }) =>
+          repo.listValidities(db, subject, {
+            from: f.start_time ? new Date(f.start_time) : undefined,
+            to: f.end_time ? new Date(f.end_time) : undefined,
+            after,
+            limit,
+          }),
+        key: (r) => ({ ts: r.start_time, id: r.id }),
       });
-      const page = pageOf(rows, limit, f, (r) => ({ ts: r.start_time, id: r.id }));
       return { items: page.rows.map(validityOutput), next_cursor: page.next_cursor };
     },
 

@@ -4,7 +4,7 @@ import { inTransaction, type Tx } from '../../../platform/db/tx.js';
 import type { EventBus } from '../../../platform/events/bus.js';
 import type { Readable } from 'node:stream';
 import { AppError, badRequest, detail, notFound } from '../../../platform/http/errors.js';
-import { decodeCursor, pageOf } from '../../../platform/http/pagination.js';
+import { paginate } from '../../../platform/http/pagination.js';
 import type { Principal } from '../../../platform/http/principal.js';
 import type { StopCriteria, OrdersService } from '../../orders/index.js';
 import { DocumentAnswerError, documentSources, isDocumentAnswer, type DocumentAnswerFile, type DocumentsService } from '../../documents/index.js';
@@ -266,10 +266,13 @@ export function createStatusIntake(deps: {
     },
 
     async listUnmatched(principal: Principal, query: { cursor?: string; limit?: number }) {
-      const limit = query.limit ?? 100;
-      const state = query.cursor ? decodeCursor<Record<string, never>>(query.cursor, {}, {}) : undefined;
-      const rows = await repo.listUnmatched(db, principal.tenantId, state && { ts: new Date(state.after.ts), id: state.after.id }, limit);
-      const page = pageOf(rows, limit, {}, (r) => ({ ts: r.received_at, id: r.id }));
+      const page = await paginate({
+        query,
+        filters: {},
+        fields: {},
+        fetch: ({ after, limit }) => repo.listUnmatched(db, principal.tenantId, after, limit),
+        key: (r) => ({ ts: r.received_at, id: r.id }),
+      });
       return {
         items: page.rows.map((r) => ({
           id: r.id,

@@ -112,8 +112,8 @@ export function createDeliveriesService(deps: {
         filters,
         fields: { status: cursorField.oneOf(DELIVERY_STATUSES) },
         given: query.status ? filters : {},
-        fetch: ({ after, limit }) =>
-          deliveriesRepo.listDeliveries(db, { tenantId: principal.tenantId, endpointId: endpoint.id, status: query.status, after, limit }),
+        fetch: ({ filters: f, after, limit }) =>
+          deliveriesRepo.listDeliveries(db, { tenantId: principal.tenantId, endpointId: endpoint.id, status: f.status ?? undefined, after, limit }),
         key: (r) => ({ ts: r.created_at, id: r.id }),
       });
       return { items: page.rows.map(deliveryToWire), next_cursor: page.next_cursor };
