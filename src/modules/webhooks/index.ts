@@ -3,8 +3,7 @@
  * The only way into this module: other modules, app.ts and services.ts import from here.
  */
 export { newSigningSecret, signedHeaders } from './signing.js';
-export { createWebhooks } from './webhooks.module.js';
-export { webhooksRoutes } from './webhooks.routes.js';
+export { createWebhooks, webhooksRoutes } from './webhooks.module.js';
 export { webhookSchemas } from './webhooks.schemas.js';
 export { webhookEvents } from './webhooks.events.js';
 export { deliveryObserver, observeWebhookBacklog } from './webhooks.metrics.js';

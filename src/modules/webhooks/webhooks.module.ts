@@ -7,7 +7,10 @@ import { GuardedHttpClient } from '../../platform/net/guarded-http.js';
 import { payloadBuilders, type AnswerHandler, type EndpointView, type PayloadFamily, type VisibilitySources } from './payloads.js';
 import type { DeliveryObserver } from './deliveries/deliveries.worker.js';
 import { startWebhookEngine, type WebhookEngine } from './webhooks.engine.js';
-import { createWebhooksService } from './endpoints/endpoints.service.js';
+import { createWebhooksService, type WebhooksService } from './endpoints/endpoints.service.js';
+import { endpointRoutes } from './endpoints/endpoints.routes.js';
+import { deliveryRoutes } from './deliveries/deliveries.routes.js';
+import type { App } from '../../platform/http/types.js';
 import { pruneDeliveryLog } from './webhooks.retention.js';
 
 /**
@@ -83,4 +86,10 @@ export function createWebhooks(deps: {
   }
 
   return { ...service, startEngine, pruneDeliveryLog: (days: number) => pruneDeliveryLog(database.db, days) };
+}
+
+/** Every webhook admin route: the endpoints, then the messages sent to them. */
+export function webhooksRoutes(app: App, deps: { webhooks: WebhooksService }): void {
+  endpointRoutes(app, deps);
+  deliveryRoutes(app, deps);
 }

@@ -1,40 +1,32 @@
 import { Type } from '@sinclair/typebox';
-import { principalOf } from '../../platform/http/auth.js';
-import { IdParams, readErrors, writeErrors } from '../../platform/http/schemas.js';
-import { ref, type App } from '../../platform/http/types.js';
+import { principalOf } from '../../../platform/http/auth.js';
+import { IdParams, readErrors, writeErrors } from '../../../platform/http/schemas.js';
+import { ref, type App } from '../../../platform/http/types.js';
 import {
-  DeliveryListQuery,
-  ReplayInput,
-  ReplayResult,
   RotateSecretInput,
-  WebhookAttemptList,
-  WebhookDelivery,
-  WebhookDeliveryList,
   WebhookEndpoint,
   WebhookEndpointInput,
   WebhookEndpointList,
   WebhookEndpointPatch,
   WebhookEndpointWithSecret,
-} from './webhooks.schemas.js';
-import type { WebhooksService } from './endpoints/endpoints.service.js';
+} from '../webhooks.schemas.js';
 import {
-  attemptListExample,
-  deliveryExample,
-  deliveryListExample,
   endpointExample,
   endpointInputExample,
   endpointListExample,
   endpointPatchExample,
   endpointWithSecretExample,
   patchedEndpointExample,
-  replayInputExample,
-  replayResultExample,
   rotateSecretExample,
   rotatedEndpointExample,
-} from './webhooks.examples.js';
+} from '../webhooks.examples.js';
+import type { WebhooksService } from './endpoints.service.js';
 
-const BASE = '/v1/admin/webhook-endpoints';
-const tags = ['Webhooks'];
+/** Where every webhook admin route lives, endpoints and their deliveries alike. */
+export const WEBHOOKS_BASE = '/v1/admin/webhook-endpoints';
+export const webhookTags = ['Webhooks'];
+const BASE = WEBHOOKS_BASE;
+const tags = webhookTags;
 const ListQuery = Type.Object({
   cursor: Type.Optional(Type.String({ maxLength: 2048 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
@@ -44,7 +36,7 @@ const ListQuery = Type.Object({
  * Receivers of Waybill's outbound messages. Tenant clients manage every endpoint; customer and
  * subcontractor clients manage only their company's, which receive only events about that company.
  */
-export function webhooksRoutes(app: App, deps: { webhooks: WebhooksService }) {
+export function endpointRoutes(app: App, deps: { webhooks: WebhooksService }) {
   const { webhooks } = deps;
   const endpointAnswer = (description: string) => ref(WebhookEndpoint, { example: endpointExample, description });
 
@@ -181,69 +173,5 @@ export function webhooksRoutes(app: App, deps: { webhooks: WebhooksService }) {
       request.body ??= {};
     },
     handler: async (request) => webhooks.rotateSecret(principalOf(request), request.params.id, request.body?.overlap_seconds ?? 86400),
-  });
-
-  app.post(`${BASE}/:id/test`, {
-    schema: {
-      operationId: 'testWebhookEndpoint',
-      tags,
-      summary: 'Send a test message',
-      description: 'Queues a `webhook.test` message; follow it in the deliveries and attempts. 409 while the endpoint is disabled.',
-      params: IdParams,
-      response: { 202: ref(WebhookDelivery, { example: deliveryExample, description: 'The queued message' }), ...writeErrors(404, 409) },
-    },
-    handler: async (request, reply) => reply.code(202).send(await webhooks.sendTest(principalOf(request), request.params.id)),
-  });
-
-  app.get(`${BASE}/:id/deliveries`, {
-    schema: {
-      operationId: 'listWebhookDeliveries',
-      tags,
-      summary: 'List messages sent to an endpoint, newest first',
-      description: 'Filter by `status` (PENDING, SUCCEEDED, FAILED); page with `next_cursor`.',
-      params: IdParams,
-      querystring: DeliveryListQuery,
-      response: { 200: ref(WebhookDeliveryList, { example: deliveryListExample, description: 'One page of messages' }), ...readErrors(404) },
-    },
-    handler: async (request) => webhooks.deliveries(principalOf(request), request.params.id, request.query),
-  });
-
-  app.post(`${BASE}/:id/replay`, {
-    schema: {
-      operationId: 'replayWebhookDeliveries',
-      tags,
-      summary: 'Resend what an endpoint missed in a time window',
-      description:
-        'Builds messages for the events in [`since`, `until`) the endpoint never received and queues failed ones again. A large window is ' +
-        'done in parts: call again with `resume_since` until it is null. 409 while the endpoint is disabled.',
-      params: IdParams,
-      body: ref(ReplayInput, { example: replayInputExample }),
-      response: { 202: ref(ReplayResult, { example: replayResultExample, description: 'How many messages were queued' }), ...writeErrors(404, 409) },
-    },
-    handler: async (request, reply) => reply.code(202).send(await webhooks.replay(principalOf(request), request.params.id, request.body)),
-  });
-
-  app.get(`${BASE}/deliveries/:id/attempts`, {
-    schema: {
-      operationId: 'listWebhookDeliveryAttempts',
-      tags,
-      summary: 'Every attempt of one message',
-      description: 'Status code, latency and the start of the answer of each try, oldest first.',
-      params: IdParams,
-      response: { 200: ref(WebhookAttemptList, { example: attemptListExample, description: 'The attempts' }), ...readErrors(404) },
-    },
-    handler: async (request) => webhooks.attempts(principalOf(request), request.params.id),
-  });
-
-  app.post(`${BASE}/deliveries/:id/redeliver`, {
-    schema: {
-      operationId: 'redeliverWebhookDelivery',
-      tags,
-      summary: 'Send a message again (same webhook-id, same body)',
-      description: 'Queues a copy of the message; receivers that deduplicate on `webhook-id` see it once. 409 while the endpoint is disabled.',
-      params: IdParams,
-      response: { 202: ref(WebhookDelivery, { example: deliveryExample, description: 'The queued copy' }), ...writeErrors(404, 409) },
-    },
-    handler: async (request, reply) => reply.code(202).send(await webhooks.redeliver(principalOf(request), request.params.id)),
   });
 }
