@@ -1,7 +1,7 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basic, bearer, createTestApp, newClient, newCompany, newTenant, type Client, type TestContext } from '../support/app.js';
-import { expectContract } from '../support/contract.js';
+import { expectContract, expectError } from '../support/contract.js';
 
 let ctx: TestContext;
 let admin: Client;
@@ -17,12 +17,6 @@ afterAll(() => ctx.close());
 const token = (headers: Record<string, string>, payload?: string | object) =>
   ctx.app.inject({ method: 'POST', url: '/v1/auth/token', headers, ...(payload === undefined ? {} : { payload }) });
 const me = (authorization?: string) => ctx.app.inject({ url: '/me', headers: authorization ? { authorization } : {} });
-
-function expectError(res: { statusCode: number; json(): unknown; headers: Record<string, unknown> }, status: number) {
-  expect(res.statusCode).toBe(status);
-  expectContract('ValidationErrorResponse', res.json());
-  expect(res.headers['x-request-id']).toBeTruthy();
-}
 
 async function signingKey(): Promise<Buffer> {
   const row = await ctx.services.db.selectFrom('server_secrets').select('value').where('name', '=', 'jwt_signing_key').executeTakeFirstOrThrow();

@@ -55,13 +55,15 @@ export interface ErrorEnvelope {
  * `{status, body}` pair; returns the envelope.
  */
 export function expectError(
-  res: { status: number; body: unknown } | { statusCode: number; json(): unknown },
+  res: { status: number; body: unknown } | { statusCode: number; json(): unknown; headers?: Record<string, unknown> },
   status: number,
   messagePart?: string,
 ): ErrorEnvelope {
   const [actual, body] = 'statusCode' in res ? [res.statusCode, res.json()] : [res.status, res.body];
   expect(actual, JSON.stringify(body)).toBe(status);
   expectContract('ValidationErrorResponse', body);
+  // Every answer names its request, errors most of all: it is what a support ticket quotes.
+  if ('headers' in res) expect((res.headers as Record<string, unknown>)['x-request-id']).toBeTruthy();
   const envelope = body as ErrorEnvelope;
   if (messagePart !== undefined) expect([envelope.message, ...envelope.errors.map((e) => e.message)].join('\n')).toContain(messagePart);
   return envelope;
