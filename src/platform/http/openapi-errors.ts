@@ -3,6 +3,8 @@ import { AppError, badRequest, conflict, detail, forbidden, notFound, payloadToo
 /** What the document says about one operation, as far as its error examples need it. */
 export interface ErrorExampleContext {
   path: string;
+  /** Lower case, as the document's keys. */
+  method: string;
   operation: {
     requestBody?: { content?: Record<string, { schema?: unknown }> };
     parameters?: Array<{ in: string; name: string; schema?: { format?: string } }>;
@@ -41,7 +43,10 @@ function errorFor(status: number, context: ErrorExampleContext): AppError | unde
     case 404:
       return notFound(subjectOf(context.path));
     case 409:
-      return conflict('This Idempotency-Key was used for a different request; use a new key');
+      // Every POST honours Idempotency-Key; other writes conflict with the state of the record.
+      return context.method === 'post'
+        ? conflict('This Idempotency-Key was used for a different request; use a new key')
+        : conflict('This conflicts with an existing record');
     case 412:
       return new AppError(412, 'The record changed meanwhile: its current ETag is "7"; read it again and retry');
     case 413:

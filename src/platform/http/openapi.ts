@@ -89,8 +89,8 @@ function finish<T extends object>(document: T): T {
   const paths = (document as { paths?: Record<string, Record<string, Operation>> }).paths ?? {};
   const schemas = (document as { components?: { schemas?: Record<string, unknown> } }).components?.schemas ?? {};
   for (const [path, operations] of Object.entries(paths)) {
-    for (const operation of Object.values(operations)) {
-      placeExamples(operation, { path, schemas });
+    for (const [method, operation] of Object.entries(operations)) {
+      placeExamples(operation, { path, method, schemas });
       markOptionalBody(operation);
       describeSuccess(operation);
     }
