@@ -29,7 +29,9 @@ let operations: { name: string; op: Operation }[];
 
 beforeAll(async () => {
   doc = (await ctx.app.inject({ method: 'GET', url: '/openapi.json' })).json();
-  operations = Object.entries(doc.paths).flatMap(([p, methods]) => Object.entries(methods).map(([method, op]) => ({ name: `${method.toUpperCase()} ${p}`, op })));
+  operations = Object.entries(doc.paths).flatMap(([p, methods]) =>
+    Object.entries(methods).map(([method, op]) => ({ name: `${method.toUpperCase()} ${p}`, op })),
+  );
 });
 
 describe('the /docs reference page', () => {
@@ -72,7 +74,9 @@ describe('the /docs reference page', () => {
       }
     }
     expect(Math.max(...counts.values())).toBeLessThanOrEqual(30);
-    expect([...counts.keys()]).toEqual(expect.arrayContaining(['Sales invoicing', 'Purchase invoicing', 'E-invoicing', 'Accounting reference data', 'Accounting sync']));
+    expect([...counts.keys()]).toEqual(
+      expect.arrayContaining(['Sales invoicing', 'Purchase invoicing', 'E-invoicing', 'Accounting reference data', 'Accounting sync']),
+    );
   });
 
   it("gives every error status an example with that status's own message", () => {

@@ -36,7 +36,6 @@ export function storyBlocks(guide: string, markdown: string): StoryBlock[] {
   return blocks;
 }
 
-
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**

@@ -29,17 +29,13 @@ const DOCS = new URL('../../../docs/', import.meta.url);
 export const guidePath = (file: string) => `/docs/guides/${file}`;
 
 export function registerGuides(app: App) {
-  app.get<{ Params: { file: string } }>(
-    '/docs/guides/:file',
-    { config: { auth: 'none' }, schema: { hide: true } },
-    async (request, reply) => {
-      const type = Object.hasOwn(GUIDE_FILES, request.params.file) ? GUIDE_FILES[request.params.file] : undefined;
-      if (!type) throw notFound('Guide');
-      // An installation without docs/ has no guides to show.
-      const content = await readFile(new URL(request.params.file, DOCS)).catch(() => undefined);
-      if (!content) throw notFound('Guide');
-      // Markdown as plain text: browsers show it instead of downloading it.
-      return reply.type(type).send(content);
-    },
-  );
+  app.get<{ Params: { file: string } }>('/docs/guides/:file', { config: { auth: 'none' }, schema: { hide: true } }, async (request, reply) => {
+    const type = Object.hasOwn(GUIDE_FILES, request.params.file) ? GUIDE_FILES[request.params.file] : undefined;
+    if (!type) throw notFound('Guide');
+    // An installation without docs/ has no guides to show.
+    const content = await readFile(new URL(request.params.file, DOCS)).catch(() => undefined);
+    if (!content) throw notFound('Guide');
+    // Markdown as plain text: browsers show it instead of downloading it.
+    return reply.type(type).send(content);
+  });
 }

@@ -75,7 +75,9 @@ function validationError({ operation, schemas }: ErrorExampleContext): AppError 
     return badRequest(`Invalid params: ${message}`, [{ ...detail(message, id.name, `params.${id.name}`), detail: { keyword: 'format', format: 'uuid' } }]);
   }
   const message = 'limit must be >= 1';
-  return badRequest(`Invalid querystring: ${message}`, [{ ...detail(message, 'limit', 'querystring.limit'), detail: { keyword: 'minimum', comparison: '>=', limit: 1 } }]);
+  return badRequest(`Invalid querystring: ${message}`, [
+    { ...detail(message, 'limit', 'querystring.limit'), detail: { keyword: 'minimum', comparison: '>=', limit: 1 } },
+  ]);
 }
 
 function requiredBodyField(operation: ErrorExampleContext['operation'], schemas: Record<string, unknown>): string | undefined {
