@@ -137,3 +137,36 @@ describe('the guides, followed as one story on one fresh server', () => {
     }
   }, 600_000);
 });
+
+describe('reading a guide as a script', () => {
+  const guide = [
+    'Intro',
+    '```sh',
+    'echo one',
+    '```',
+    '',
+    '```text',
+    '{"id":"…","n":1}',
+    '```',
+    'Prose',
+    '```console',
+    '$ npm start',
+    '```',
+    '  ```bash',
+    '  echo two',
+    '  ```',
+  ].join('\n');
+
+  it('takes the sh and bash blocks in order, each with the text block right after it, and skips the rest', () => {
+    expect(storyBlocks('g.md', guide)).toEqual([
+      { where: 'g.md:2', code: 'echo one', expected: '{"id":"…","n":1}' },
+      { where: 'g.md:13', code: 'echo two' },
+    ]);
+  });
+
+  it('finds the shown lines in order, `…` standing for anything, and says which one is missing', () => {
+    expect(expectedOutputMismatch('{"id":"…","n":1}\nok', 'noise\n{"id":"42","n":1}\nok\n')).toBeUndefined();
+    expect(expectedOutputMismatch('ok\n{"id":"…","n":1}', '{"id":"42","n":1}\nok\n')).toMatch(/no line like "\{\\"id\\"/);
+    expect(expectedOutputMismatch('{"n":1}', '{"n":12}')).toBeDefined();
+  });
+});
