@@ -122,7 +122,7 @@ describe('the guides, followed as one story on one fresh server', () => {
     shell = new StoryShell(work);
     cleanups.push(() => shell.close());
     blocks = blocks.map((block) => ({ ...block, code: block.code.replaceAll('WB=http://127.0.0.1:8080', `WB=${url}`) }));
-  });
+  }, 300_000);
 
   it('has a command block in every guide, and a server address the story can point elsewhere', () => {
     for (const guide of GUIDES) expect(blocks.some((block) => block.where.startsWith(guide))).toBe(true);
