@@ -56,6 +56,15 @@ describe('the /docs reference page', () => {
     }
   });
 
+  it('serves every file a guide links to', async () => {
+    for (const guide of ['guide-tenant.md', 'guide-customer.md', 'guide-subcontractor.md', 'guide-accounting.md', 'conventions.md']) {
+      const text = readFileSync(new URL(`../../docs/${guide}`, import.meta.url), 'utf8');
+      for (const [, file] of text.matchAll(/\]\(([\w.-]+\.\w+)\)/g)) {
+        expect((await ctx.app.inject({ method: 'GET', url: `/docs/guides/${file}` })).statusCode, `${guide} → ${file}`).toBe(200);
+      }
+    }
+  });
+
   it('serves only the guides and their files from docs/', async () => {
     for (const file of ['security.md', 'benchmarks.md', '..%2Fpackage.json', 'nope.md']) {
       const res = await ctx.app.inject({ method: 'GET', url: `/docs/guides/${file}` });

@@ -15,12 +15,14 @@ export const GUIDES = [
   { file: 'conventions.md', title: 'API conventions: errors, pagination, idempotency, rate limits' },
 ] as const;
 
-/** The files the guides use (request bodies and the e-invoice), served with them. */
+/** The files the guides use or link to (request bodies, the e-invoice, sample output), served with them. */
 const GUIDE_FILES: Record<string, string> = {
   ...Object.fromEntries(GUIDES.map((guide) => [guide.file, 'text/plain; charset=utf-8'])),
   'order.json': 'application/json; charset=utf-8',
   'trip-import.json': 'application/json; charset=utf-8',
   'invoice.xml': 'application/xml; charset=utf-8',
+  'sample-invoice.xml': 'application/xml; charset=utf-8',
+  'sample-invoice.pdf': 'application/pdf',
 };
 
 /** docs/ at the repository root, from src/platform/http/ and from its build in dist/platform/http/ alike. */
