@@ -11,6 +11,7 @@ import { AppError } from './platform/http/errors.js';
 import { registerIdempotency } from './platform/http/idempotency.js';
 import { parseJsonBody, registerFormGuard, registerNulGuard } from './platform/http/input-guards.js';
 import { openapiOptions, referencePageOptions } from './platform/http/openapi.js';
+import { registerGuides } from './platform/http/guides.js';
 import { registerProbes } from './platform/http/probes.js';
 import { RouteMethods } from './platform/http/method-not-allowed.js';
 import { buildLazySerializer, buildRequestValidator } from './platform/http/validation.js';
@@ -85,6 +86,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
     if (route.url.startsWith('/docs')) route.config = { ...route.config, auth: 'none' };
   });
   await app.register(swaggerUi, referencePageOptions);
+  registerGuides(app);
 
   const { modules } = services;
   for (const schema of [

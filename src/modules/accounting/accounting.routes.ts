@@ -21,7 +21,10 @@ import type { InvoicingService } from './sales/invoicing.service.js';
 import type { PurchaseDocumentOutput } from './purchase/purchase.output.js';
 import { PurchaseCreditNoteOutput, PurchaseInvoiceOutput } from './purchase/purchase.schemas.js';
 
-const TAGS = ['Accounting'];
+/** Sales and purchase documents each have a tag of their own in /docs; a file serves both. */
+const SALES_TAGS = ['Sales invoicing'];
+const PURCHASE_TAGS = ['Purchase invoicing'];
+const FILE_TAGS = ['E-invoicing'];
 const TENANT = { roles: ['TENANT' as const] };
 const readErrors = readErrorsOf(404);
 const writeErrors = writeErrorsOf(404, 409);
@@ -36,6 +39,7 @@ const REFUND = { path: 'refund', schema: RefundStatusUpdate, op: 'RefundStatus' 
 const KINDS = [
   {
     kind: 'SALES_INVOICE' as const,
+    tags: SALES_TAGS,
     path: 'sales-invoice',
     legacy: 'sales_invoice',
     op: 'SalesInvoice',
@@ -46,6 +50,7 @@ const KINDS = [
   },
   {
     kind: 'SALES_CREDIT_NOTE' as const,
+    tags: SALES_TAGS,
     path: 'sales-credit-note',
     legacy: 'sales_credit_note',
     op: 'SalesCreditNote',
@@ -56,6 +61,7 @@ const KINDS = [
   },
   {
     kind: 'PURCHASE_INVOICE' as const,
+    tags: PURCHASE_TAGS,
     path: 'purchase-invoice',
     legacy: 'purchase_invoice',
     op: 'PurchaseInvoice',
@@ -66,6 +72,7 @@ const KINDS = [
   },
   {
     kind: 'PURCHASE_CREDIT_NOTE' as const,
+    tags: PURCHASE_TAGS,
     path: 'purchase-credit-note',
     legacy: null,
     op: 'PurchaseCreditNote',
@@ -96,7 +103,7 @@ export function billingRoutes(app: App, deps: { billing: BillingService<Purchase
         config: TENANT,
         schema: {
           operationId: `get${k.op}${suffix}`,
-          tags: TAGS,
+          tags: k.tags,
           deprecated,
           summary: `Get a ${k.what}`,
           description: `The ${k.what} with its lines, totals per tax rate, the other party and the billing entity; \`status\` and the payment state are Waybill additions.${note}`,
@@ -110,7 +117,7 @@ export function billingRoutes(app: App, deps: { billing: BillingService<Purchase
         config: TENANT,
         schema: {
           operationId: `patch${k.op}${suffix}`,
-          tags: TAGS,
+          tags: k.tags,
           deprecated,
           summary: `Update a ${k.what}’s custom fields`,
           description: `Merges the given custom fields (an external ledger reference, say) into the document's; nothing else of a document can change.${note}`,
@@ -125,7 +132,7 @@ export function billingRoutes(app: App, deps: { billing: BillingService<Purchase
         config: TENANT,
         schema: {
           operationId: `list${k.op}Documents${suffix}`,
-          tags: TAGS,
+          tags: k.tags,
           deprecated,
           summary: `List a ${k.what}’s files`,
           description: `The files rendered for the finalized document (none for a draft), and the files a supplier sent with its e-invoice, typed INVOICE, CREDIT_NOTE or OTHER.${note}`,
@@ -139,7 +146,7 @@ export function billingRoutes(app: App, deps: { billing: BillingService<Purchase
         config: TENANT,
         schema: {
           operationId: `update${k.op}${k.payment.op}${suffix}`,
-          tags: TAGS,
+          tags: k.tags,
           deprecated,
           summary: `Set a ${k.what}’s ${k.payment.path} status`,
           description: `${k.payment.text} Only for finalized documents; a change is pushed as accounting visibility.${note}`,
@@ -158,7 +165,7 @@ export function billingRoutes(app: App, deps: { billing: BillingService<Purchase
         config: TENANT,
         schema: {
           operationId: `create${k.op}`,
-          tags: TAGS,
+          tags: k.tags,
           summary: `Record a ${k.what} made in the accounting package`,
           description: `For ${k.what.replace('sales ', '')}s an accounting package issued itself: stored numbered and already posted, so no sync task is created for them.`,
           body: ref(input),
@@ -175,7 +182,7 @@ export function billingRoutes(app: App, deps: { billing: BillingService<Purchase
       config: TENANT,
       schema: {
         operationId: `finalize${k.op}`,
-        tags: TAGS,
+        tags: k.tags,
         summary: `Finalize a draft ${k.what} (Waybill)`,
         description:
           'Gives the draft the next number of its billing entity’s series for the year (gap-free), fixes its date (today when omitted; a received e-invoice keeps its own; never earlier than the previous number’s date, else 409) and due date (from the other party’s payment term), and makes it immutable. Charges in another currency are converted at the rate in force on that date, and a document in another currency than the books records that rate (409 when none is recorded). A POST task for the accounting package is created at the same time. A received e-invoice that does not match the agreed costs cannot be finalized (409).',
@@ -190,7 +197,7 @@ export function billingRoutes(app: App, deps: { billing: BillingService<Purchase
       config: TENANT,
       schema: {
         operationId: `deleteDraft${k.op}`,
-        tags: TAGS,
+        tags: k.tags,
         summary: `Delete a draft ${k.what} (Waybill)`,
         description: 'Only drafts can be deleted; their charges can then be invoiced again. A finalized document is corrected by a credit note.',
         params: IdParams,
@@ -207,7 +214,7 @@ export function billingRoutes(app: App, deps: { billing: BillingService<Purchase
     config: TENANT,
     schema: {
       operationId: 'downloadBillingFile',
-      tags: TAGS,
+      tags: FILE_TAGS,
       summary: 'Download an invoice or credit note file (Waybill)',
       description:
         'The PDF or the UBL 2.1 / Peppol BIS Billing 3.0 XML of a finalized document, or a file received with an e-invoice byte for byte, as listed by its `/documents`.',
@@ -234,7 +241,7 @@ export function billingRoutes(app: App, deps: { billing: BillingService<Purchase
     config: TENANT,
     schema: {
       operationId: 'invoiceOrders',
-      tags: TAGS,
+      tags: SALES_TAGS,
       summary: 'Invoice orders’ approved charges as a draft (Waybill)',
       description:
         'Takes every approved charge of the orders that no invoice holds yet into one draft invoice. The orders must belong to one customer, and their charges to one billing entity and currency.',
@@ -248,7 +255,7 @@ export function billingRoutes(app: App, deps: { billing: BillingService<Purchase
     config: TENANT,
     schema: {
       operationId: 'creditSalesInvoice',
-      tags: TAGS,
+      tags: SALES_TAGS,
       summary: 'Credit a finalized invoice, fully or in part (Waybill)',
       description:
         'Makes a draft credit note for what is left to credit on the invoice, or for the given amounts per line. Together, an invoice’s credit notes never exceed it, tax included. The credited invoice is part of the answer.',

@@ -1,12 +1,16 @@
 import type { SwaggerOptions } from '@fastify/swagger';
 import type { FastifySwaggerUiOptions } from '@fastify/swagger-ui';
+import { errorExample, type ErrorExampleContext } from './openapi-errors.js';
+import { GUIDES, guidePath } from './guides.js';
 
 interface Media {
   example?: unknown;
   examples?: unknown;
 }
 interface Operation {
-  requestBody?: { required?: boolean; content?: Record<string, Media> };
+  requestBody?: { required?: boolean; content?: Record<string, Media & { schema?: unknown }> };
+  parameters?: Array<{ in: string; name: string; schema?: { format?: string } }>;
+  security?: Array<Record<string, unknown>>;
   summary?: string;
   responses?: Record<string, { description?: string; content?: Record<string, Media> }>;
   'x-body-optional'?: boolean;
@@ -15,6 +19,8 @@ interface Operation {
 interface RouteExamples {
   body?: unknown;
   responses: Record<string, unknown>;
+  /** The roles the route admits, for its 403 example. */
+  roles?: string[];
 }
 
 /** Where a route's examples travel from its schema to its operation in the document. */
@@ -28,26 +34,31 @@ const firstExample = (schema: unknown): unknown =>
  * `$ref`, @fastify/swagger drops every keyword, examples included; so they are lifted to the
  * operation here, and placed on its media objects once the document is built.
  */
-function liftExamples(schema: Record<string, unknown>): Record<string, unknown> {
+function liftExamples(schema: Record<string, unknown>, roles?: string[]): Record<string, unknown> {
   const responses = Object.fromEntries(
     Object.entries((schema.response ?? {}) as Record<string, unknown>)
       .map(([status, response]) => [status, firstExample(response)])
       .filter(([, example]) => example !== undefined),
   );
-  const examples: RouteExamples = { body: firstExample(schema.body), responses };
+  const examples: RouteExamples = { body: firstExample(schema.body), responses, roles };
   return { ...schema, [EXAMPLES]: examples };
 }
 
-function placeExamples(operation: Operation) {
+function placeExamples(operation: Operation, context: Omit<ErrorExampleContext, 'roles' | 'operation'>) {
   const examples = operation[EXAMPLES];
-  if (!examples) return;
   delete operation[EXAMPLES];
   const show = (media: Media, example: unknown) => {
     if (example !== undefined && media.example === undefined && media.examples === undefined) media.example = example;
   };
-  for (const media of Object.values(operation.requestBody?.content ?? {})) show(media, examples.body);
-  for (const [status, example] of Object.entries(examples.responses)) {
+  for (const media of Object.values(operation.requestBody?.content ?? {})) show(media, examples?.body);
+  for (const [status, example] of Object.entries(examples?.responses ?? {})) {
     for (const media of Object.values(operation.responses?.[status]?.content ?? {})) show(media, example);
+  }
+  // An error status without an example of its own shows what Waybill answers with that status.
+  for (const [status, response] of Object.entries(operation.responses ?? {})) {
+    if (!/^[45]\d\d$/.test(status)) continue;
+    const example = errorExample(Number(status), { ...context, operation, roles: examples?.roles });
+    for (const media of Object.values(response.content ?? {})) show(media, example);
   }
 }
 
@@ -76,15 +87,37 @@ function describeSuccess(operation: Operation) {
 
 function finish<T extends object>(document: T): T {
   const paths = (document as { paths?: Record<string, Record<string, Operation>> }).paths ?? {};
-  for (const operations of Object.values(paths)) {
-    for (const operation of Object.values(operations)) {
-      placeExamples(operation);
+  const schemas = (document as { components?: { schemas?: Record<string, unknown> } }).components?.schemas ?? {};
+  for (const [path, operations] of Object.entries(paths)) {
+    for (const [method, operation] of Object.entries(operations)) {
+      placeExamples(operation, { path, method, schemas });
       markOptionalBody(operation);
       describeSuccess(operation);
     }
   }
   return document;
 }
+
+/** The groups of /docs, in the order a reader meets them; every route names one of them. */
+const TAGS = [
+  { name: 'Auth', description: 'Tokens and who you are.' },
+  { name: 'Admin', description: 'API clients of the tenant (TENANT clients only).' },
+  { name: 'Companies', description: 'Customers and subcontractors, their contacts, validities and documents.' },
+  { name: 'Resources', description: 'Drivers, vehicles, trailers and containers, and when they are unavailable.' },
+  { name: 'Orders', description: 'Order upload, reading, partial updates and charges.' },
+  { name: 'Documents', description: 'Uploading and downloading files.' },
+  { name: 'Trips', description: 'Planning and dispatching trips.' },
+  { name: 'Trip execution', description: 'Status and document reports of fleets and subcontractors, and trip imports.' },
+  { name: 'Tracking', description: 'Positions of own resources.' },
+  { name: 'Sales invoicing', description: 'Invoices and credit notes to customers.' },
+  { name: 'Purchase invoicing', description: 'Self-billing subcontractors, and the purchase documents received from them.' },
+  { name: 'E-invoicing', description: 'E-invoices received from subcontractors, and the files of issued documents.' },
+  { name: 'Accounting reference data', description: 'Billing entities, tax rates, GL accounts and exchange rates.' },
+  { name: 'Accounting sync', description: 'The work queue of an accounting package, and what it writes back.' },
+  { name: 'Events', description: 'Every event, in order.' },
+  { name: 'Webhooks', description: 'Receivers Waybill pushes to: endpoints, deliveries, replay.' },
+  { name: 'Service', description: 'Health and readiness.' },
+];
 
 /** Waybill's own OpenAPI document, built from the route schemas. */
 export const openapiOptions: SwaggerOptions = {
@@ -93,12 +126,16 @@ export const openapiOptions: SwaggerOptions = {
     info: {
       title: 'Waybill API',
       version: '0.1.0',
-      description:
+      description: [
         'Transport management integrations: orders, status, documents, trips, master data and accounting. ' +
-        'Get a token with POST /v1/auth/token (your client id and secret as HTTP Basic), then send it as `Authorization: Bearer …`. ' +
-        'The inbound webhooks under /v1/webhook take the HTTP Basic credentials of a WEBHOOK client instead. ' +
-        'Every error answers with `{message, errors[]}`.',
+          'Get a token with POST /v1/auth/token (your client id and secret as HTTP Basic), then send it as `Authorization: Bearer …`. ' +
+          'The inbound webhooks under /v1/webhook take the HTTP Basic credentials of a WEBHOOK client instead. ' +
+          'Every error answers with `{message, errors[]}`.',
+        '',
+        `**Guides**, one story to follow in order on a fresh server: ${GUIDES.map((g) => `[${g.title}](${guidePath(g.file)})`).join(' · ')}.`,
+      ].join('\n'),
     },
+    tags: TAGS,
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The access_token from POST /v1/auth/token.' },
@@ -109,13 +146,27 @@ export const openapiOptions: SwaggerOptions = {
     security: [{ bearer: [] }],
   },
   refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string) || `def-${i}` },
-  transform: ({ schema, url }) => ({ schema: schema ? liftExamples(schema as Record<string, unknown>) : schema, url }),
+  transform: ({ schema, url, route }) => ({
+    schema: schema ? liftExamples(schema as Record<string, unknown>, route?.config?.roles) : schema,
+    url,
+  }),
   transformObject: (built) => finish('openapiObject' in built ? built.openapiObject : built.swaggerObject),
 };
 
-/** The /docs page: titled, and ready to try calls (the form is open, the token survives a reload). */
+/** Waybill's mark in the reference page's top bar, in place of the framework's logo. */
+const WORDMARK = `<svg xmlns="http://www.w3.org/2000/svg" width="170" height="40" viewBox="0 0 170 40">
+<rect x="1" y="8" width="30" height="24" rx="4" fill="none" stroke="#fff" stroke-width="3"/>
+<path d="M7 20h18M19 14l6 6-6 6" fill="none" stroke="#fff" stroke-width="3" stroke-linecap="round" stroke-linejoin="round"/>
+<text x="42" y="29" font-family="sans-serif" font-size="24" font-weight="700" fill="#fff">Waybill</text>
+</svg>`;
+
+/** The /docs page: Waybill's name, ready to try calls (the form is open, the token survives a reload). */
 export const referencePageOptions: FastifySwaggerUiOptions = {
   routePrefix: '/docs',
-  theme: { title: 'Waybill API reference' },
+  logo: { type: 'image/svg+xml', content: WORDMARK, href: '/docs' },
+  theme: {
+    title: 'Waybill API reference',
+    favicon: [{ filename: 'favicon.svg', rel: 'icon', type: 'image/svg+xml', sizes: 'any', content: WORDMARK }],
+  },
   uiConfig: { deepLinking: true, tryItOutEnabled: true, persistAuthorization: true, displayOperationId: true, displayRequestDuration: true },
 };

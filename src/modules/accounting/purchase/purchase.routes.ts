@@ -20,7 +20,7 @@ import {
 } from './purchase.schemas.js';
 import type { PurchaseService } from './purchase.service.js';
 
-const TAGS = ['Accounting'];
+const TAGS = ['Purchase invoicing'];
 const TENANT = { roles: ['TENANT' as const] };
 const writeErrors = writeErrorsOf(404, 409);
 const XML_TYPES = ['application/xml', 'text/xml'];
@@ -86,7 +86,7 @@ export function purchaseRoutes(
       schema: {
         security: [{ webhookBasic: [] }],
         operationId: 'receiveEInvoice',
-        tags: TAGS,
+        tags: ['E-invoicing'],
         summary: 'Send an e-invoice (subcontractor)',
         description:
           'A subcontractor’s invoice or credit note for its own trips: the contract’s JSON, a UBL 2.1 Invoice/CreditNote or a UN/CEFACT CII CrossIndustryInvoice (`application/xml`), ' +

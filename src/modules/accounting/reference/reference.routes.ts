@@ -21,7 +21,7 @@ import {
 } from './reference.schemas.js';
 import type { ReferenceService } from './reference.service.js';
 
-const TAGS = ['Accounting'];
+const TAGS = ['Accounting reference data'];
 const TENANT = { roles: ['TENANT' as const] };
 const readErrors = readErrorsOf(404);
 const writeErrors = writeErrorsOf(404, 409);

@@ -13,7 +13,7 @@ import {
 } from './sync.schemas.js';
 import type { TasksService } from './sync.service.js';
 
-const TAGS = ['Accounting'];
+const TAGS = ['Accounting sync'];
 const TENANT = { roles: ['TENANT' as const] };
 const readErrors = readErrorsOf(404);
 const writeErrors = writeErrorsOf(404, 409);

@@ -1,0 +1,43 @@
+import { readFile } from 'node:fs/promises';
+import { notFound } from './errors.js';
+import type { App } from './types.js';
+
+/**
+ * The guides in docs/, served beside the reference at /docs/guides/<file> so that /docs can link
+ * to them from the server itself. Only these files (and what they link to) are served: the folder
+ * holds other documents that are not for every caller's eyes (security notes, benchmarks).
+ */
+export const GUIDES = [
+  { file: 'guide-tenant.md', title: 'Tenant: integrating your ERP or admin tools' },
+  { file: 'guide-customer.md', title: 'Customer: shippers' },
+  { file: 'guide-subcontractor.md', title: 'Subcontractors' },
+  { file: 'guide-accounting.md', title: 'Accounting: invoicing and connecting an accounting package' },
+  { file: 'conventions.md', title: 'API conventions: errors, pagination, idempotency, rate limits' },
+] as const;
+
+/** The files the guides use or link to (request bodies, the e-invoice, sample output), served with them. */
+const GUIDE_FILES: Record<string, string> = {
+  ...Object.fromEntries(GUIDES.map((guide) => [guide.file, 'text/plain; charset=utf-8'])),
+  'order.json': 'application/json; charset=utf-8',
+  'trip-import.json': 'application/json; charset=utf-8',
+  'invoice.xml': 'application/xml; charset=utf-8',
+  'sample-invoice.xml': 'application/xml; charset=utf-8',
+  'sample-invoice.pdf': 'application/pdf',
+};
+
+/** docs/ at the repository root, from src/platform/http/ and from its build in dist/platform/http/ alike. */
+const DOCS = new URL('../../../docs/', import.meta.url);
+
+export const guidePath = (file: string) => `/docs/guides/${file}`;
+
+export function registerGuides(app: App) {
+  app.get<{ Params: { file: string } }>('/docs/guides/:file', { config: { auth: 'none' }, schema: { hide: true } }, async (request, reply) => {
+    const type = Object.hasOwn(GUIDE_FILES, request.params.file) ? GUIDE_FILES[request.params.file] : undefined;
+    if (!type) throw notFound('Guide');
+    // An installation without docs/ has no guides to show.
+    const content = await readFile(new URL(request.params.file, DOCS)).catch(() => undefined);
+    if (!content) throw notFound('Guide');
+    // Markdown as plain text: browsers show it instead of downloading it.
+    return reply.type(type).send(content);
+  });
+}
