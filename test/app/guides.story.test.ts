@@ -2,9 +2,8 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { childEnv, collect, freePort, waitUntilOk, type Finished } from '../support/child-process.js';
+import { ROOT, serveWaybill, type Finished } from '../support/processes.js';
 import { scratchDatabase } from '../support/postgres.js';
 import { expectedOutputMismatch, storyBlocks, type StoryBlock } from '../support/guide-blocks.js';
 
@@ -17,7 +16,6 @@ import { expectedOutputMismatch, storyBlocks, type StoryBlock } from '../support
  * listens on a free port, so `WB=` is pointed at it and at nothing else.
  */
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const GUIDES = ['guide-tenant.md', 'guide-customer.md', 'guide-subcontractor.md', 'guide-accounting.md'];
 const cleanups: Array<() => Promise<void>> = [];
 afterAll(async () => {
@@ -33,20 +31,11 @@ function bootstrapCredentials(tenantGuide: string): Record<string, string> {
 }
 
 async function startServer(env: Record<string, string>): Promise<string> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/waybill.mjs'), 'serve'], {
-    cwd: ROOT,
-    env: childEnv({ ...env, PORT: String(port), HOST: '127.0.0.1', WAYBILL_WORKERS: 'true' }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const { output, exited } = collect(child);
+  const served = await serveWaybill({ ...env, WAYBILL_WORKERS: 'true' }, { probe: '/health' });
   cleanups.push(async () => {
-    if (child.exitCode === null) child.kill('SIGTERM');
-    await exited;
+    await served.stop();
   });
-  const url = `http://127.0.0.1:${port}`;
-  await waitUntilOk(`${url}/health`, child, () => output().stderr);
-  return url;
+  return served.url;
 }
 
 /** One bash for the whole story, so variables carry from block to block as in a reader's shell. */
