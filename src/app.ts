@@ -106,6 +106,8 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   registerIdempotency(app, services.db);
 
   registerProbes(app, services);
+  // Closing the app stops the worker threads once the requests in flight have their answers.
+  app.addHook('onClose', () => services.workers.close());
   registerMetricsEndpoint(app, services);
   app.get('/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () => app.swagger());
 

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { badRequest, detail, type ErrorDetail } from '../../../platform/http/errors.js';
 import { isPlainDecimal, parseDecimal } from '../../../platform/money.js';
+import { workerTask } from '../../../platform/workers/pool.js';
 import type { EInvoiceFormat } from './purchase.tables.js';
 import type { EInvoiceJsonInput } from './purchase.schemas.js';
 import { checkXmlShape, checkXmlValues } from './xml.policy.js';
@@ -275,3 +276,6 @@ export function fromXml(xml: string): ParsedEInvoice {
     detail(`root element ${(root.localName ?? '?').slice(0, 100)}`, 'body'),
   ]);
 }
+
+/** `fromXml` as a worker-pool task: parsing a megabyte of XML is CPU work that must not hold the request thread. */
+export const fromXmlTask = workerTask<typeof fromXml>(import.meta.url, 'fromXml');
