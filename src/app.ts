@@ -12,6 +12,7 @@ import { registerIdempotency } from './platform/http/idempotency.js';
 import { parseJsonBody, registerFormGuard, registerNulGuard } from './platform/http/input-guards.js';
 import { openapiOptions, referencePageOptions } from './platform/http/openapi.js';
 import { registerProbes } from './platform/http/probes.js';
+import { registerUploadLimit } from './platform/http/upload-limit.js';
 import { RouteMethods } from './platform/http/method-not-allowed.js';
 import { buildLazySerializer, buildRequestValidator } from './platform/http/validation.js';
 import { commonSchemas } from './platform/http/schemas.js';
@@ -103,6 +104,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
     app.addSchema(schema);
 
   registerAuth(app, services.auth.authenticator, config.tokenRateLimitPerMinute);
+  registerUploadLimit(app, config.uploadsPerClient, app.metrics);
   registerIdempotency(app, services.db);
 
   registerProbes(app, services);

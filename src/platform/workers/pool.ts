@@ -170,10 +170,12 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     async close() {
       closed = true;
       for (const job of queue.splice(0)) job.reject(new Error('The worker pool is closed'));
-      await Promise.all(slots.splice(0).map(async (slot) => {
-        finish(slot)?.reject(new Error('The worker pool is closed'));
-        await slot.worker.terminate();
-      }));
+      await Promise.all(
+        slots.splice(0).map(async (slot) => {
+          finish(slot)?.reject(new Error('The worker pool is closed'));
+          await slot.worker.terminate();
+        }),
+      );
     },
   };
 }
@@ -186,6 +188,7 @@ function errorFrom(failure: TaskFailure): Error {
 
 /** A thread that ran out of heap was given too much input; any other death is the server's fault. */
 function threadError(err: unknown): Error {
-  if ((err as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') return new AppError(413, 'The input needs more memory to process than is allowed: send a smaller one');
+  if ((err as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY')
+    return new AppError(413, 'The input needs more memory to process than is allowed: send a smaller one');
   return err instanceof Error ? err : new Error(String(err));
 }

@@ -87,7 +87,7 @@ export function purchaseRoutes(
       },
     });
     (scoped as App).post('/v1/webhook/e-invoicing', {
-      config: { auth: 'basic', roles: ['SUBCONTRACTOR'] },
+      config: { auth: 'basic', roles: ['SUBCONTRACTOR'], upload: true },
       // A multipart body has no parsed body for the schema to check: its JSON part is checked in the
       // handler with the application/json validator, and other bodies' errors are thrown there.
       attachValidation: true,
