@@ -46,7 +46,13 @@ async function run(engine: Engine) {
       if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body.slice(0, 300)}`);
       return res.json() as { id: string };
     };
-    await post('/v1/admin/billing-entities', { code: 'WB-BE', legal_name: 'Waybill Logistics NV', vat_number: 'BE0123456749', address: { country: 'BE' } });
+    await post('/v1/admin/billing-entities', {
+      code: 'WB-BE',
+      legal_name: 'Waybill Logistics NV',
+      vat_number: 'BE0123456749',
+      company_registration_number: '0123456749',
+      address: { country: 'BE' },
+    });
     await post('/v1/admin/tax-rates', { code: 'BE21-P', name: 'VAT 21% purchase', percentage: '21', invoice_type: 'PURCHASE' });
     const haulier = await post('/v1/companies/company', { name: 'Bench haulier', code: 'BHAUL', currency: 'EUR', is_customer: false, is_subcontractor: true });
     const senders = await Promise.all(
