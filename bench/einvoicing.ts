@@ -121,12 +121,16 @@ async function run(engine: Engine) {
 console.log(`\n${machineLine()}; ${SENDERS} senders; autocannon ${DURATION} s per row, 10 connections\n`);
 for (const engine of engines) {
   const r = await run(engine);
-  console.log(`${engine}: e-invoice of ${LINES} lines, ${Math.round(r.bytes / 1024)} KiB; ${r.sent} received while loaded; per e-invoice p50 ${r.p50.toFixed(0)} ms, p99 ${r.p99.toFixed(0)} ms; its XML parse alone ${r.parseMs.toFixed(0)} ms (in the worker thread)\n`);
+  console.log(
+    `${engine}: e-invoice of ${LINES} lines, ${Math.round(r.bytes / 1024)} KiB; ${r.sent} received while loaded; per e-invoice p50 ${r.p50.toFixed(0)} ms, p99 ${r.p99.toFixed(0)} ms; its XML parse alone ${r.parseMs.toFixed(0)} ms (in the worker thread)\n`,
+  );
   console.log('| Scenario | req/s | p50 ms | p99 ms | requests | errors | req/s vs alone |\n|---|---:|---:|---:|---:|---:|---:|');
   r.idle.forEach((alone, i) => {
     const loaded = r.busy[i] as LoadResult;
     for (const row of [alone, loaded]) {
-      console.log(`| ${row.title} | ${row.requestsPerSecond} | ${row.p50Ms} | ${row.p99Ms} | ${row.requests} | ${row.errors} | ${(row.requestsPerSecond / alone.requestsPerSecond).toFixed(2)} |`);
+      console.log(
+        `| ${row.title} | ${row.requestsPerSecond} | ${row.p50Ms} | ${row.p99Ms} | ${row.requests} | ${row.errors} | ${(row.requestsPerSecond / alone.requestsPerSecond).toFixed(2)} |`,
+      );
     }
   });
 }
