@@ -13,6 +13,7 @@ import { parseJsonBody, registerFormGuard, registerNulGuard } from './platform/h
 import { openapiOptions, referencePageOptions } from './platform/http/openapi.js';
 import { registerGuides } from './platform/http/guides.js';
 import { registerProbes } from './platform/http/probes.js';
+import { registerUploadLimit } from './platform/http/upload-limit.js';
 import { RouteMethods } from './platform/http/method-not-allowed.js';
 import { buildLazySerializer, buildRequestValidator } from './platform/http/validation.js';
 import { commonSchemas } from './platform/http/schemas.js';
@@ -105,9 +106,12 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
     app.addSchema(schema);
 
   registerAuth(app, services.auth.authenticator, config.tokenRateLimitPerMinute);
+  registerUploadLimit(app, config.uploadsPerClient, app.metrics);
   registerIdempotency(app, services.db);
 
   registerProbes(app, services);
+  // Closing the app stops the worker threads once the requests in flight have their answers.
+  app.addHook('onClose', () => services.workers.close());
   registerMetricsEndpoint(app, services);
   app.get('/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () => app.swagger());
 

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 
 /**
@@ -33,6 +34,10 @@ export interface Config {
   webhookRetentionDays: number;
   bodyLimitBytes: number;
   documentMaxBytes: number;
+  /** Large uploads (e-invoices, documents) one client may have in flight at once; more get 429. */
+  uploadsPerClient: number;
+  /** Worker threads for CPU-heavy work on request input (XML e-invoices), off the request thread. */
+  workerThreads: number;
   rateLimitPerMinute: number;
   tokenRateLimitPerMinute: number;
   tokenTtlSeconds: number;
@@ -160,6 +165,9 @@ export function loadConfig(env: Env = process.env): Config {
     webhookRetentionDays: int(env, 'WAYBILL_WEBHOOK_RETENTION_DAYS', 30, 1),
     bodyLimitBytes: int(env, 'WAYBILL_BODY_LIMIT_BYTES', 1024 * 1024, 1024),
     documentMaxBytes: int(env, 'WAYBILL_DOCUMENT_MAX_BYTES', 25 * 1024 * 1024, 1),
+    uploadsPerClient: int(env, 'WAYBILL_UPLOADS_PER_CLIENT', 2, 1),
+    // One core stays with the event loop; a thread is what the busiest moment needs, a few at most.
+    workerThreads: int(env, 'WAYBILL_WORKER_THREADS', Math.max(1, Math.min(4, os.availableParallelism() - 1)), 1),
     rateLimitPerMinute: int(env, 'WAYBILL_RATE_LIMIT_PER_MINUTE', 1200, 1),
     tokenRateLimitPerMinute: int(env, 'WAYBILL_TOKEN_RATE_LIMIT_PER_MINUTE', 30, 1),
     tokenTtlSeconds: int(env, 'WAYBILL_TOKEN_TTL_SECONDS', 3600, 60),

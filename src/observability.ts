@@ -1,7 +1,7 @@
 import { observeSyncTasks } from './modules/accounting/index.js';
 import { observeUnmatchedStatusUpdates } from './modules/trips/index.js';
 import { observeWebhookBacklog } from './modules/webhooks/index.js';
-import { createMetricsRegistry, observeDatabasePool, observeRequestDurations, registerMetricsRoute } from './platform/http/metrics.js';
+import { createMetricsRegistry, observeDatabasePool, observeRequestDurations, observeWorkerPool, registerMetricsRoute } from './platform/http/metrics.js';
 import type { App } from './platform/http/types.js';
 import type { Services } from './services.js';
 
@@ -22,6 +22,7 @@ export async function registerObservability(app: App, services: Services): Promi
   app.decorate('metrics', registry);
   observeRequestDurations(app, registry);
   observeDatabasePool(registry, services.database);
+  observeWorkerPool(registry, services.workers);
   observeWebhookBacklog(registry, services.db);
   observeUnmatchedStatusUpdates(registry, services.db);
   observeSyncTasks(registry, services.db);

@@ -3,6 +3,7 @@ import { CredentialBox } from './platform/crypto/credential-box.js';
 import type { DatabaseHandle } from './platform/db/connect.js';
 import type { EventBus } from './platform/events/bus.js';
 import { createFileBlobStore } from './platform/storage/file-blob-store.js';
+import { createWorkerPool } from './platform/workers/pool.js';
 import { createAuth } from './modules/auth/index.js';
 import { companiesModule } from './modules/companies/index.js';
 import { resourcesModule } from './modules/resources/index.js';
@@ -46,7 +47,9 @@ export async function createServices(deps: { config: Config; database: DatabaseH
   const trackingMod = trackingModule({ db, resources, trips });
   const { tracking } = trackingMod;
   const events = createEvents({ db });
-  const accounting = createAccounting({ db, bus, orders, companies, trips, blobs, maxBytes: config.documentMaxBytes });
+  // CPU-heavy work on request input runs here, off the request thread (threads start on first use).
+  const workers = createWorkerPool({ size: config.workerThreads });
+  const accounting = createAccounting({ db, bus, orders, companies, trips, blobs, workers, maxBytes: config.documentMaxBytes });
   // The sweep keeps the blobs of files received with e-invoices too.
   documents.registerBlobReferences(accounting.referencedBlobs);
   const webhooks = createWebhooks({
@@ -65,6 +68,7 @@ export async function createServices(deps: { config: Config; database: DatabaseH
     db,
     bus,
     box,
+    workers,
     auth,
     companies,
     resources,

@@ -130,9 +130,15 @@ describe.skipIf(Boolean(serverUrl))('one PGlite data folder, as a user runs it',
     expect(clients.map((c) => c.client_id).sort()).toEqual([admin!.clientId, customer.client_id].sort());
     expect(listed.stdout).not.toContain('secret');
 
-    const revoked = await waybill(['client', 'revoke', customer.client_id], env);
+    // Revoked by its row id (as `client list` shows it); then by its client_id (wb_…), which names
+    // the same client: the answer is the same revocation, not a second one.
+    const row = clients.find((c) => c.client_id === customer.client_id) as { id: string };
+    const revoked = await waybill(['client', 'revoke', row.id], env);
     expect(revoked.code, revoked.stderr).toBe(0);
     expect(JSON.parse(revoked.stdout)).toMatchObject({ client_id: customer.client_id, revoked_at: expect.any(String) });
+    const byClientId = await waybill(['client', 'revoke', customer.client_id], env);
+    expect(byClientId.code, byClientId.stderr).toBe(0);
+    expect(JSON.parse(byClientId.stdout)).toEqual(JSON.parse(revoked.stdout));
 
     // Restart: nothing printed this time, the old token still verifies, the revoked client is out.
     const again = await serve(env);
@@ -141,7 +147,7 @@ describe.skipIf(Boolean(serverUrl))('one PGlite data folder, as a user runs it',
     expect((await tokenFor(again.url, customer.client_id, customer.client_secret)).status).toBe(401);
     expect((await again.stop()).code).toBe(0);
     expect(again.output().stdout).not.toContain('client_secret');
-  }, 420_000);
+  }, 540_000);
 
   it('takes over a lock file left by a process that no longer exists', async () => {
     const dataDir = await tempDir();

@@ -197,21 +197,28 @@ describe('smaller bounds', () => {
 
 describe('hostile e-invoices', () => {
   let hook: Client;
+  /** A second client of the haulier: each client has at most two uploads in flight. */
+  let hook2: Client;
   beforeAll(async () => {
     const haulier = await newCompany(ctx, admin, { name: 'Hostile haulier', code: 'HOSTHAUL', is_customer: false, is_subcontractor: true });
     hook = await newClient(ctx, admin.tenantId, 'SUBCONTRACTOR', { companyId: haulier, kind: 'WEBHOOK' });
+    hook2 = await newClient(ctx, admin.tenantId, 'SUBCONTRACTOR', { companyId: haulier, kind: 'WEBHOOK' });
   });
   const send = (payload: string, contentType = 'application/xml') =>
     ctx.app.inject({ method: 'POST', url: '/v1/webhook/e-invoicing', headers: { authorization: hook.auth, 'content-type': contentType }, payload });
   const sample = readFileSync(new URL('../../docs/sample-invoice.xml', import.meta.url), 'utf8');
+  /** The app on a loopback port, so requests really run concurrently. */
+  async function listening(): Promise<string> {
+    const address = ctx.app.server.listening ? ctx.app.server.address() : null;
+    return address && typeof address === 'object' ? `http://127.0.0.1:${address.port}` : ctx.app.listen({ host: '127.0.0.1', port: 0 });
+  }
 
   it('a 1 MB document of 90,000 attributes is refused in the envelope while /health keeps answering', async () => {
     const attributes = Array.from({ length: 90_000 }, (_, i) => `a${i}="1"`).join(' ');
     const xml = `<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"><x ${attributes}/></Invoice>`;
     const spread = `<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2">${Array.from({ length: 22_500 }, () => '<x a="1" b="2" c="3" d="4"/>').join('')}</Invoice>`;
     expect(xml.length).toBeGreaterThan(900_000);
-    const address = ctx.app.server.listening ? ctx.app.server.address() : null;
-    const base = address && typeof address === 'object' ? `http://127.0.0.1:${address.port}` : await ctx.app.listen({ host: '127.0.0.1', port: 0 });
+    const base = await listening();
     const latencies: number[] = [];
     const statuses: number[] = [];
     let done = false;
@@ -245,6 +252,50 @@ describe('hostile e-invoices', () => {
     const sorted = [...latencies].sort((a, b) => a - b);
     // Recorded for docs/security.md, not asserted (timings are not test material).
     console.log(`[probe] /health during hostile XML: ${sorted.length} answers, p99 ${sorted[Math.floor(sorted.length * 0.99)]?.toFixed(1)} ms`);
+  });
+
+  it('large e-invoices within the XML bounds are parsed in a worker thread: /health answers while they are being parsed', async () => {
+    const ns = 'xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"';
+    // Each stays under every bound of the scan and the body limit, so each reaches the parser.
+    const documents = [
+      `<Invoice ${ns}>${'<InvoiceLine/>'.repeat(70_000)}</Invoice>`,
+      `<Invoice ${ns}>${Array.from({ length: 3_000 }, () => `${'<a>'.repeat(30)}<b p="1" q="2" r="3" s="4" t="5" u="6"/>${'</a>'.repeat(30)}`).join('')}</Invoice>`,
+      `<Invoice ${ns}>${Array.from({ length: 600 }, () => `<x ${Array.from({ length: 32 }, (_, j) => `a${j}="${'v'.repeat(20)}"`).join(' ')}/>`).join('')}${'<y/>'.repeat(30_000)}</Invoice>`,
+    ];
+    const base = await listening();
+    const metric = async (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(await (await fetch(`${base}/metrics`)).text())?.[1]);
+    let answered = 0;
+    const uploads = documents.map(async (body, i) => {
+      const authorization = (i < 2 ? hook : hook2).auth;
+      const res = await fetch(`${base}/v1/webhook/e-invoicing`, { method: 'POST', headers: { authorization, 'content-type': 'application/xml' }, body });
+      const answer = { status: res.status, body: (await res.json()) as { message: string; errors: unknown[] } };
+      answered++;
+      return answer;
+    });
+    // /health polled until every upload has its answer; each answer is noted with what was
+    // happening around it: uploads still unanswered, and the worker threads busy right after.
+    const polls: Array<{ status: number; pending: number; busy: number; ms: number }> = [];
+    while (answered < documents.length) {
+      const started = performance.now();
+      const res = await fetch(`${base}/health`);
+      await res.arrayBuffer();
+      const ms = performance.now() - started;
+      const pending = documents.length - answered;
+      polls.push({ status: res.status, pending, busy: await metric('waybill_worker_threads_busy'), ms });
+    }
+    for (const answer of await Promise.all(uploads)) {
+      expect(answer.status, answer.body.message).toBe(400);
+      expectContract('ValidationErrorResponse', answer.body);
+      // Tens of thousands of broken lines make a short answer, not one detail per line.
+      expect(answer.body.errors.length).toBeLessThanOrEqual(50);
+    }
+    expect(polls.every((p) => p.status === 200)).toBe(true);
+    // Ordering, not time: /health answered while an upload was unanswered and a thread was parsing it.
+    expect(polls.some((p) => p.pending > 0 && p.busy > 0)).toBe(true);
+    const sorted = polls.map((p) => p.ms).sort((a, b) => a - b);
+    console.log(
+      `[probe] /health while 3 large e-invoices were parsed: ${sorted.length} answers, p99 ${sorted[Math.floor(sorted.length * 0.99)]?.toFixed(1)} ms`,
+    );
   });
 
   it('XML with a DOCTYPE and entities is refused with a 400 naming DTDs, not stored with the entity as text', async () => {

@@ -4,6 +4,7 @@ import type { Db } from '../../platform/db/database.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import type { App } from '../../platform/http/types.js';
 import type { BlobStore } from '../../platform/storage/blob-store.js';
+import type { WorkerPool } from '../../platform/workers/pool.js';
 import { billingRoutes } from './accounting.routes.js';
 import { referenceRoutes } from './reference/reference.routes.js';
 import { referenceSchemas } from './reference/reference.schemas.js';
@@ -16,6 +17,7 @@ import { chargeSchemas } from './charges/charges.schemas.js';
 import { createChargesService } from './charges/charges.service.js';
 import { createInvoicingService } from './sales/invoicing.service.js';
 import { createEInvoiceService } from './purchase/einvoice.service.js';
+import { fromXmlTask } from './purchase/einvoice.parse.js';
 import { purchaseDocumentOutput } from './purchase/purchase.output.js';
 import { purchaseRoutes } from './purchase/purchase.routes.js';
 import { purchaseSchemas } from './purchase/purchase.schemas.js';
@@ -28,6 +30,7 @@ import { createTasksService, queuePostTask } from './sync/sync.service.js';
  * The accounting module wired once: its services, the schemas it registers and its routes. The
  * documents core gets what purchase and the sync queue add as hooks, so it imports neither.
  * `blobs` and `maxBytes`: where files received with e-invoices are kept, and how large one may be (the documents module's limit).
+ * `workers`: the threads XML e-invoices are parsed in, so a large one never holds the request thread.
  */
 export function createAccounting(deps: {
   db: Db;
@@ -36,6 +39,7 @@ export function createAccounting(deps: {
   companies: CompaniesService;
   trips: TripsForBilling;
   blobs: BlobStore;
+  workers: WorkerPool;
   maxBytes: number;
 }) {
   const reference = createReferenceService({ db: deps.db });
@@ -53,6 +57,8 @@ export function createAccounting(deps: {
     tasks,
     purchase,
     einvoices,
+    /** A received XML e-invoice, parsed in a worker thread. */
+    readXml: (xml: string) => deps.workers.run(fromXmlTask, xml),
     /** The blob sweep asks which blobs files received with e-invoices still hold (documents' registerBlobReferences). */
     referencedBlobs: (sha256s: string[]) => referencedBlobs(deps.db, sha256s),
   };

@@ -81,6 +81,7 @@ export async function documentsRoutes(app: App, deps: { documents: DocumentsServ
     });
 
     scoped.post('/v1/documents/document/upload_content', {
+      config: { upload: true },
       schema: {
         operationId: 'uploadDocumentContent',
         tags: ['Documents'],

@@ -17,6 +17,15 @@ import {
  * This driver hands out the session to one user at a time: a plain query holds it for one
  * statement, a transaction from BEGIN to COMMIT/ROLLBACK.
  */
+/**
+ * Each turn on the session starts from the event loop, not from a microtask. PGlite runs a
+ * statement synchronously and resolves it at once, so without this, callers queued on the session
+ * hand it to each other in one unbroken chain of microtasks: while two requests of a thousand
+ * statements each (a 500-line e-invoice) took turns, no socket was read and no timer fired, and
+ * `/health` went unanswered for 20 s. One `setImmediate` per turn lets waiting I/O in between.
+ */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 class SessionMutex {
   private tail: Promise<void> = Promise.resolve();
   /** Holders plus waiters, for the pool gauges (the one session is busy while this is > 0). */
@@ -30,7 +39,7 @@ class SessionMutex {
       this.users--;
       release();
     };
-    const ready = this.tail.then(() => done);
+    const ready = this.tail.then(turn).then(() => done);
     this.tail = this.tail.then(() => next);
     return ready;
   }

@@ -62,6 +62,22 @@ export function observeDatabasePool(registry: Registry, database: Pick<DatabaseH
   gauge('waybill_db_pool_waiting_requests', 'Queries and transactions waiting for a connection', (u) => u.waiting);
 }
 
+/** Gauges over the worker threads (platform/workers), read at scrape time. */
+export function observeWorkerPool(registry: Registry, pool: { stats(): { threads: number; busy: number; queued: number } }): void {
+  const gauge = (name: string, help: string, pick: (stats: ReturnType<typeof pool.stats>) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(pick(pool.stats()));
+      },
+    });
+  gauge('waybill_worker_threads', 'Worker threads running (they start on first use)', (s) => s.threads);
+  gauge('waybill_worker_threads_busy', 'Worker threads running a task now', (s) => s.busy);
+  gauge('waybill_worker_tasks_queued', 'Tasks waiting for a worker thread', (s) => s.queued);
+}
+
 type Sample = { labels?: Record<string, string>; value: number };
 
 /**

@@ -50,6 +50,10 @@ export function checkDeclaredLength(header: string | undefined, limit: number, m
 export async function rawFileRoutes(app: App, register: (scoped: App) => void): Promise<void> {
   await app.register(async (plugin) => {
     closeAfterTooLarge(plugin);
+    // Every route here takes a file: each counts against its client's uploads in flight.
+    plugin.addHook('onRoute', (route) => {
+      route.config = { ...route.config, upload: true };
+    });
     const scoped = plugin.withTypeProvider<TypeBoxTypeProvider>();
     scoped.removeAllContentTypeParsers();
     scoped.addContentTypeParser('*', (_request, _payload, done) => done(null));

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { badRequest, detail, type ErrorDetail } from '../../../platform/http/errors.js';
 import { isPlainDecimal, parseDecimal } from '../../../platform/money.js';
+import { workerTask } from '../../../platform/workers/pool.js';
 import type { EInvoiceFormat } from './purchase.tables.js';
 import type { EInvoiceJsonInput } from './purchase.schemas.js';
 import { checkXmlShape, checkXmlValues } from './xml.policy.js';
@@ -116,10 +117,19 @@ function embeddedFiles(references: XmlNode[], path: string[], field: string, cre
 /** UNCL 5305 tax categories in Waybill's tax types. */
 const TAX_TYPE: Record<string, string> = { S: 'VAT', Z: 'VAT', AE: 'REVERSE_CHARGE', E: 'NO_VAT', O: 'NO_VAT', K: 'NO_VAT', G: 'NO_VAT' };
 
-/** The parsed document, or a 400 naming every field that is missing or malformed. */
+const MAX_LINES = 500;
+const MAX_ERROR_DETAILS = 50;
+
+/** The parsed document, or a 400 naming the fields that are missing or malformed (the first 50). */
 class Reader {
   readonly errors: ErrorDetail[] = [];
   constructor(private readonly format: EInvoiceFormat) {}
+
+  /** The line elements, refused before any is read when there are too many (each could add an error detail). */
+  lines(nodes: XmlNode[]): XmlNode[] {
+    if (nodes.length > MAX_LINES) throw badRequest(`${this.format}: at most ${MAX_LINES} lines`, [detail(`at most ${MAX_LINES} lines`, 'lines')]);
+    return nodes;
+  }
 
   need(value: string | null, field: string): string {
     if (!value) this.errors.push(detail(`${this.format}: ${field} is missing`, field));
@@ -145,8 +155,8 @@ class Reader {
   done(parsed: ParsedEInvoice): ParsedEInvoice {
     if (!/^[A-Z]{3}$/.test(parsed.currency)) this.errors.push(detail(`${this.format}: the currency must be an ISO 4217 code`, 'currency'));
     if (!parsed.lines.length) this.errors.push(detail(`${this.format}: the invoice has no lines`, 'lines'));
-    if (parsed.lines.length > 500) this.errors.push(detail(`${this.format}: at most 500 lines`, 'lines'));
-    if (this.errors.length) throw badRequest('The e-invoice is incomplete or malformed', this.errors);
+    // A document of thousands of broken lines stays a short answer, whatever the document's size.
+    if (this.errors.length) throw badRequest('The e-invoice is incomplete or malformed', this.errors.slice(0, MAX_ERROR_DETAILS));
     return parsed;
   }
 }
@@ -182,7 +192,7 @@ function fromUbl(root: XmlNode): ParsedEInvoice {
       'AdditionalDocumentReference',
       credit,
     ),
-    lines: kids(root, lineTag).map((line, i) => {
+    lines: r.lines(kids(root, lineTag)).map((line, i) => {
       const category = at(line, 'Item', 'ClassifiedTaxCategory');
       const name = textAt(line, 'Item', 'Name');
       const description = textAt(line, 'Item', 'Description');
@@ -230,7 +240,7 @@ function fromCii(root: XmlNode): ParsedEInvoice {
       textAt(at(trade, 'ApplicableHeaderTradeDelivery'), 'DespatchAdviceReferencedDocument', 'IssuerAssignedID'),
     ].filter((v): v is string => Boolean(v)),
     attachments: embeddedFiles(kids(agreement, 'AdditionalReferencedDocument'), ['AttachmentBinaryObject'], 'AdditionalReferencedDocument', credit),
-    lines: kids(trade, 'IncludedSupplyChainTradeLineItem').map((line, i) => {
+    lines: r.lines(kids(trade, 'IncludedSupplyChainTradeLineItem')).map((line, i) => {
       const tax = at(line, 'SpecifiedLineTradeSettlement', 'ApplicableTradeTax');
       const name = textAt(line, 'SpecifiedTradeProduct', 'Name');
       const description = textAt(line, 'SpecifiedTradeProduct', 'Description');
@@ -275,3 +285,6 @@ export function fromXml(xml: string): ParsedEInvoice {
     detail(`root element ${(root.localName ?? '?').slice(0, 100)}`, 'body'),
   ]);
 }
+
+/** `fromXml` as a worker-pool task: parsing a megabyte of XML is CPU work that must not hold the request thread. */
+export const fromXmlTask = workerTask<typeof fromXml>(import.meta.url, 'fromXml');

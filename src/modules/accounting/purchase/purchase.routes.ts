@@ -7,7 +7,7 @@ import { IdParams, errorResponses, writeErrors as writeErrorsOf } from '../../..
 import { ref, type App } from '../../../platform/http/types.js';
 import { CreditInput } from '../documents/documents.schemas.js';
 import { MAX_EINVOICE_PARTS, readEInvoiceForm } from './einvoice.input.js';
-import { fromJson, fromXml } from './einvoice.parse.js';
+import { fromJson, type ParsedEInvoice } from './einvoice.parse.js';
 import type { EInvoiceService } from './einvoice.service.js';
 import type { InvoicingService } from '../sales/invoicing.service.js';
 import {
@@ -28,7 +28,15 @@ const XML_TYPES = ['application/xml', 'text/xml'];
 /** Waybill's purchase-side actions (self-billing, crediting) and the contract's e-invoicing webhook. */
 export function purchaseRoutes(
   app: App,
-  deps: { purchase: PurchaseService; invoicing: InvoicingService; einvoices: EInvoiceService; bodyLimit: number; maxBytes: number },
+  deps: {
+    purchase: PurchaseService;
+    invoicing: InvoicingService;
+    einvoices: EInvoiceService;
+    /** Parses an XML e-invoice off the request thread. */
+    readXml: (xml: string) => Promise<ParsedEInvoice>;
+    bodyLimit: number;
+    maxBytes: number;
+  },
 ) {
   const { purchase, invoicing, einvoices } = deps;
 
@@ -79,7 +87,7 @@ export function purchaseRoutes(
       },
     });
     (scoped as App).post('/v1/webhook/e-invoicing', {
-      config: { auth: 'basic', roles: ['SUBCONTRACTOR'] },
+      config: { auth: 'basic', roles: ['SUBCONTRACTOR'], upload: true },
       // A multipart body has no parsed body for the schema to check: its JSON part is checked in the
       // handler with the application/json validator, and other bodies' errors are thrown there.
       attachValidation: true,
@@ -120,7 +128,7 @@ export function purchaseRoutes(
         if (body === undefined || body === null || body === '') {
           throw badRequest('Send the e-invoice: JSON, UBL or CII XML, or a multipart form (the body is empty)');
         }
-        return einvoices.receive(principalOf(request), typeof body === 'string' ? fromXml(body) : fromJson(body));
+        return einvoices.receive(principalOf(request), typeof body === 'string' ? await deps.readXml(body) : fromJson(body));
       },
     });
   });
