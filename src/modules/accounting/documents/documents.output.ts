@@ -104,8 +104,11 @@ export interface DocumentParts {
   company: BillingParty;
 }
 
+/** The document's number: Waybill's, or for a received invoice the supplier's own (it takes none of Waybill's). */
+export const issuedName = (row: DocumentRow) => row.name ?? (row.origin === 'E_INVOICE' ? row.external_name : null);
+
 /** A draft has no number yet; it is shown by a name that cannot be mistaken for one. */
-export const displayName = (row: DocumentRow) => row.name ?? `DRAFT-${row.id.slice(0, 8)}`;
+export const displayName = (row: DocumentRow) => issuedName(row) ?? `DRAFT-${row.id.slice(0, 8)}`;
 
 function common(parts: DocumentParts, invoiceName: string | null) {
   const { row, lines, entity, company } = parts;

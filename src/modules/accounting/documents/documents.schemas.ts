@@ -216,7 +216,12 @@ export type InvoiceOrdersInput = Static<typeof InvoiceOrdersInput>;
 
 export const FinalizeInput = Type.Object(
   { date: Type.Optional(DateOnly) },
-  { $id: 'FinalizeInput', examples: [{ date: '2026-11-30' }], description: 'The document date; today (UTC) when omitted.' },
+  {
+    $id: 'FinalizeInput',
+    examples: [{ date: '2026-11-30' }],
+    description:
+      'The document date; today (UTC) when omitted. A received supplier invoice keeps the supplier’s own number, date and due date: there `date` is the day it is booked (`booking_date`).',
+  },
 );
 export type FinalizeInput = Static<typeof FinalizeInput>;
 

@@ -1,0 +1,10 @@
+-- Received supplier invoices stay the supplier's (issue 17): where the supplier asks to be paid,
+-- as its invoice states it (IBAN, BIC, account name, remittance reference), kept with the match.
+-- A received document takes no number of Waybill's series: its `number`, `year` and `name` stay
+-- null and its `external_name` is the supplier's number.
+alter table purchase_einvoices add column stated_payment jsonb;
+
+-- Numbered once finalized, except a received invoice: it is never numbered in Waybill's series
+-- (earlier ones finalized with a number keep it).
+alter table billing_documents drop constraint billing_documents_check;
+alter table billing_documents add constraint billing_documents_numbered_check check (origin = 'E_INVOICE' or ((status = 'DRAFT') = (number is null)));
