@@ -8,3 +8,7 @@ alter table purchase_einvoices add column stated_payment jsonb;
 -- (earlier ones finalized with a number keep it).
 alter table billing_documents drop constraint billing_documents_check;
 alter table billing_documents add constraint billing_documents_numbered_check check (origin = 'E_INVOICE' or ((status = 'DRAFT') = (number is null)));
+
+-- The date of supply (BT-72) or invoicing period (BT-73/BT-74): the delivery days of the orders an
+-- invoice bills, from the first to the last; a credit note carries its invoice's. Null: the issue date.
+alter table billing_documents add column supply_start date, add column supply_end date;

@@ -128,6 +128,7 @@ function common(parts: DocumentParts, invoiceName: string | null) {
     customer: companySummary(company),
     line_items: lines.map((l) => lineItem(l, row.currency, invoiceName)),
     billing_entity: billingEntityOutput(entity),
+    supply_period: row.supply_start && row.supply_end ? { start_date: row.supply_start, end_date: row.supply_end } : null,
     tax_subtotals: row.tax_subtotals.map((s) => ({
       tax_rate_code: taxRateCodeOf(lines, s.taxKey),
       percentage: s.percentage,

@@ -102,6 +102,17 @@ export const documentFields = {
   line_items: Type.Array(ref(LineItem)),
   billing_entity: ref(BillingEntity),
   tax_subtotals: Type.Array(ref(TaxSubtotal)),
+  supply_period: Type.Optional(
+    Nullable(
+      Type.Object(
+        { start_date: DateOnly, end_date: DateOnly },
+        {
+          description:
+            'Waybill: when the transport was supplied, from the first to the last delivery day of the orders billed (EN 16931 BT-72 when one day, else the invoicing period BT-73/BT-74); null: the document date.',
+        },
+      ),
+    ),
+  ),
 };
 
 const lineExample = {

@@ -29,6 +29,9 @@ export interface BillingDocumentTable {
   date: string | null;
   due_date: string | null;
   booking_date: string | null;
+  /** The first and last delivery day of the orders billed (date of supply / invoicing period); null: the issue date. */
+  supply_start?: string | null;
+  supply_end?: string | null;
   payment_term: string | null;
   payment_status: Generated<string>;
   credited_document_id: string | null;

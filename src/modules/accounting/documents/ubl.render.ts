@@ -166,6 +166,7 @@ export async function renderUbl(parts: DocumentParts, credited: { name: string; 
   // Payment goes to the seller's account, and only an invoice asks for payment.
   const bank = isInvoice ? seller.bank : {};
   const buyerCountry = country(buyer, buyerLabel);
+  const severalDays = Boolean(row.supply_start && row.supply_end && row.supply_start !== row.supply_end);
   const invoice = {
     'ubl:Invoice': {
       'cbc:CustomizationID': flavour === 'selfBilled' ? SELF_BILLING_CUSTOMIZATION : PEPPOL_CUSTOMIZATION,
@@ -179,13 +180,16 @@ export async function renderUbl(parts: DocumentParts, credited: { name: string; 
       ...(conversion ? { 'cbc:TaxCurrencyCode': conversion.currency } : {}),
       // Peppol wants a buyer reference or an order reference: the customer's PO, else the first order.
       'cbc:BuyerReference': references[0] ?? lines.find((l) => l.order_name)?.order_name ?? (row.name as string),
+      // Several delivery days: the invoicing period (BG-14), in its place in the UBL order.
+      ...(severalDays ? { 'cac:InvoicePeriod': { 'cbc:StartDate': row.supply_start as string, 'cbc:EndDate': row.supply_end as string } } : {}),
       ...(credited ? { 'cac:BillingReference': [{ 'cac:InvoiceDocumentReference': { 'cbc:ID': credited.name, 'cbc:IssueDate': credited.date } }] } : {}),
       'cac:AccountingSupplierParty': party(seller, 'seller', sellerLabel, !outOfScope),
       'cac:AccountingCustomerParty': party(buyer, 'buyer', buyerLabel, !outOfScope),
-      // The date of supply (BT-72): transport is supplied when the document is issued for it, and
-      // where the goods go (BT-80), which an intra-community supply must state (BR-IC-12).
+      // When the transport was supplied: the orders' delivery day (BT-72; with several days, the
+      // invoicing period above); without orders, the issue date. And where the goods
+      // go (BT-80), which an intra-community supply must state (BR-IC-12).
       'cac:Delivery': {
-        'cbc:ActualDeliveryDate': row.date as string,
+        ...(severalDays ? {} : { 'cbc:ActualDeliveryDate': row.supply_end ?? (row.date as string) }),
         'cac:DeliveryLocation': { 'cac:Address': { 'cac:Country': { 'cbc:IdentificationCode': buyerCountry } } },
       },
       ...(bank.iban

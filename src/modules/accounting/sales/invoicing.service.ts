@@ -20,12 +20,14 @@ import { dueDate } from '../documents/payment-terms.policy.js';
 import type { ReferenceService } from '../reference/reference.service.js';
 import { documentTotals, pricedLines } from '../documents/totals.policy.js';
 import { rateCategory } from '../documents/vat-category.policy.js';
+import { supplyPeriod, type SupplyPeriod } from './supply.policy.js';
 
 /** The head of a draft Waybill makes itself: not numbered yet, dated today, due by the other party's payment term. */
 export function draftHead(
   fields: { tenant_id: string; kind: DocumentKind; billing_entity_id: string; company_id: string; currency: string; payment_term: string | null },
   today: string,
   extra: { customer_reference_numbers?: string[]; custom_fields?: Record<string, unknown> },
+  supply: SupplyPeriod | null = null,
 ) {
   return {
     ...fields,
@@ -39,6 +41,8 @@ export function draftHead(
     custom_fields: JSON.stringify(extra.custom_fields ?? {}),
     origin: 'WAYBILL' as const,
     finalized_at: null,
+    supply_start: supply?.start ?? null,
+    supply_end: supply?.end ?? null,
   };
 }
 
@@ -177,6 +181,8 @@ export function createInvoicingService(deps: {
       const customer = await companies.findById(tenantId, refs[0]?.customerCompanyId as string);
       if (!customer) throw notFound('Customer');
       const orderNames = new Map(refs.map((o) => [o.id, o.name]));
+      // Read before the transaction: the orders module reads on its own connection.
+      const supply = supplyPeriod(await Promise.all(input.order_ids.map((id) => orders.get(principal, id))));
       const today = todayUtc();
       const row = await inTransaction(db, async (tx) => {
         const locked = await chargesRepo.lockInvoiceableCharges(tx.trx, tenantId, input.order_ids);
@@ -208,6 +214,7 @@ export function createInvoicingService(deps: {
             },
             today,
             input,
+            supply,
           ),
           charges.map((c, i) => ({
             id: randomUUID(),
@@ -335,6 +342,9 @@ export function createInvoicingService(deps: {
           payment_term: null,
           payment_status: 'OPEN',
           credited_document_id: invoice.id,
+          // What it credits was supplied when the invoice says.
+          supply_start: invoice.supply_start ?? null,
+          supply_end: invoice.supply_end ?? null,
           customer_reference_numbers: JSON.stringify(invoice.customer_reference_numbers),
           custom_fields: JSON.stringify({}),
           origin: 'WAYBILL',
