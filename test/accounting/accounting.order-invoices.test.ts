@@ -89,3 +89,74 @@ describe.skipIf(!haveAllRules)('the date of supply comes from the orders invoice
     expect(await ublRuleFailures(noteXml)).toEqual(NO_FAILURES);
   });
 });
+
+describe.skipIf(!haveAllRules)('a discount on a charge is a line allowance (EN 16931 BG-27)', { timeout: 600_000 }, () => {
+  it('nets the line, keeps the gross price, and totals, UBL and credit note agree', async () => {
+    const orderId = await order(['2026-12-02', '2026-12-02'], {
+      quantity: 3,
+      unit_price: '120.00',
+      discount_percentage: '12.5',
+      discount_reason: 'Volume discount',
+    });
+    const charges = `/v1/orders/order/${orderId}/charges`;
+    await ok(ctx, admin.auth, 'POST', charges, { code: 'WAITING', name: 'Waiting time', unit_price: '80.00', tax_rate: { code: 'BE21' } });
+    await ok(ctx, admin.auth, 'POST', charges, {
+      code: 'PALLETS',
+      name: 'Pallet exchange',
+      quantity: 2,
+      unit_price: '33.33',
+      discount_percentage: 10,
+      tax_rate: { code: 'BE6' },
+    });
+    const listed = (await ok(ctx, admin.auth, 'GET', charges)).charges as Array<Record<string, unknown>>;
+    for (const c of listed) expectContract('ChargeWithApprovalOutput', c);
+    expect(listed.map((c) => [c.amount_excl_tax, c.discount_percentage])).toEqual([
+      ['315.00', '12.5'],
+      ['80.00', null],
+      ['59.99', '10'],
+    ]);
+
+    const issued = await invoice([orderId]);
+    expectContract('SalesInvoiceOutput', issued);
+    // 21 %: 315.00 + 80.00 = 395.00 → 82.95; 6 %: 66.66 less 6.67 = 59.99 → 3.60.
+    expect(issued).toMatchObject({ total_excl_tax: '454.99', total_tax: '86.55', total_incl_tax: '541.54' });
+    expect(issued.line_items.map((l: { amount: string; unit_price: string }) => [l.amount, l.unit_price])).toEqual([
+      ['315.00', '120'],
+      ['80.00', '80'],
+      ['59.99', '33.33'],
+    ]);
+    expect(issued.line_items[0].allowance).toEqual({ percentage: '12.5', base_amount: '360.00', amount: '45.00', reason: 'Volume discount' });
+    expect(issued.line_items[1].allowance).toBeNull();
+
+    const xml = await ubl('sales-invoice', issued.id);
+    expect(all(xml, 'cbc:LineExtensionAmount')).toEqual(['454.99', '315.00', '80.00', '59.99']);
+    expect(all(xml, 'cbc:MultiplierFactorNumeric')).toEqual(['12.5', '10']);
+    expect(all(xml, 'cbc:BaseAmount')).toEqual(['360.00', '66.66']);
+    expect(all(xml, 'cbc:AllowanceChargeReason')).toEqual(['Volume discount', 'Discount']);
+    expect(all(xml, 'cbc:PriceAmount')).toEqual(['120', '80', '33.33']);
+    expect(xml).not.toContain('AllowanceTotalAmount');
+    expect(await ublRuleFailures(xml)).toEqual(NO_FAILURES);
+
+    // Crediting all that is left gives the allowances back too: the note equals the invoice.
+    const note = await ok(ctx, admin.auth, 'POST', `/v1/accounting/sales-invoice/${issued.id}/credit`, {});
+    const credited = await ok(ctx, admin.auth, 'POST', `/v1/accounting/sales-credit-note/${note.id}/finalize`, { date: '2026-12-21' });
+    expect(credited).toMatchObject({ total_excl_tax: '454.99', total_tax: '86.55', total_incl_tax: '541.54' });
+    const noteXml = await ubl('sales-credit-note', credited.id);
+    expect(all(noteXml, 'cbc:MultiplierFactorNumeric')).toEqual(['12.5', '10']);
+    expect(await ublRuleFailures(noteXml)).toEqual(NO_FAILURES);
+  });
+
+  it('refuses a discount outside 0–100 % or on a negative price', async () => {
+    const orderId = await order(['2026-12-02', '2026-12-02']);
+    const charges = `/v1/orders/order/${orderId}/charges`;
+    for (const body of [
+      { code: 'X', unit_price: '10.00', discount_percentage: '150', tax_rate: { code: 'BE21' } },
+      { code: 'X', unit_price: '10.00', discount_percentage: 0, tax_rate: { code: 'BE21' } },
+      { code: 'X', unit_price: '-10.00', discount_percentage: '5', tax_rate: { code: 'BE21' } },
+    ]) {
+      const res = await ctx.app.inject({ method: 'POST', url: charges, headers: { authorization: admin.auth }, payload: body });
+      expect(res.statusCode, res.body).toBe(400);
+      expectContract('ValidationErrorResponse', res.json());
+    }
+  });
+});

@@ -71,6 +71,15 @@ function lineItem(line: LineRow, currency: string, invoiceName: string | null): 
     is_credit_charge: line.credited_line_id !== null,
     invoice_name: invoiceName,
     fraction: '1',
+    allowance:
+      line.allowance_percentage && line.allowance_amount
+        ? {
+            percentage: plainString(new Dec(line.allowance_percentage)),
+            base_amount: moneyString(new Dec(line.amount).plus(line.allowance_amount), currency),
+            amount: moneyString(new Dec(line.allowance_amount), currency),
+            reason: line.allowance_reason ?? null,
+          }
+        : null,
     converted_from:
       line.source_currency && line.source_unit_price && line.exchange_rate && line.exchange_rate_date
         ? {

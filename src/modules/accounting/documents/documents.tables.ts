@@ -80,6 +80,10 @@ export interface BillingDocumentLineTable {
   source_unit_price?: Numeric | null;
   exchange_rate?: Numeric | null;
   exchange_rate_date?: string | null;
+  /** A discount on the line (EN 16931 BG-27): its percentage of quantity × unit price, its rounded amount and why. */
+  allowance_percentage?: Numeric | null;
+  allowance_amount?: Numeric | null;
+  allowance_reason?: string | null;
   /** On purchase documents: the subcontracted trip the line bills. */
   trip_id: string | null;
 }

@@ -134,6 +134,19 @@ function taxCategory(c: VatCategory, withReason: boolean) {
   };
 }
 
+/** A line allowance: percentage × base (the line's gross amount) = amount, reason code 95 (discount). */
+function lineAllowance(l: DocumentParts['lines'][number], net: Dec, withCurrency: (key: string, value: string | Dec) => Record<string, string>) {
+  const allowance = new Dec(l.allowance_amount as string);
+  return {
+    'cbc:ChargeIndicator': 'false',
+    'cbc:AllowanceChargeReasonCode': '95',
+    'cbc:AllowanceChargeReason': l.allowance_reason ?? 'Discount',
+    'cbc:MultiplierFactorNumeric': new Dec(l.allowance_percentage as string).toFixed(),
+    ...withCurrency('cbc:Amount', allowance),
+    ...withCurrency('cbc:BaseAmount', net.plus(allowance)),
+  };
+}
+
 export async function renderUbl(parts: DocumentParts, credited: { name: string; date: string } | null): Promise<string> {
   const { row, lines } = parts;
   const currency = row.currency;
@@ -238,6 +251,8 @@ export async function renderUbl(parts: DocumentParts, credited: { name: string; 
         'cbc:InvoicedQuantity@unitCode': 'C62',
         ...withCurrency('cbc:LineExtensionAmount', amount),
         ...(l.account_code ? { 'cbc:AccountingCost': l.account_code } : {}),
+        // A discount on the line (BG-27): the price stays the gross price, the line amount is net.
+        ...(l.allowance_percentage && l.allowance_amount ? { 'cac:AllowanceCharge': [lineAllowance(l, amount, withCurrency)] } : {}),
         'cac:Item': {
           ...(l.description ? { 'cbc:Description': l.description } : {}),
           'cbc:Name': l.name,

@@ -46,7 +46,7 @@ export function draftHead(
   };
 }
 
-type NewLine = Omit<Insertable<BillingDocumentLineTable>, 'tenant_id' | 'document_id' | 'position' | 'amount'>;
+type NewLine = Omit<Insertable<BillingDocumentLineTable>, 'tenant_id' | 'document_id' | 'position' | 'amount' | 'allowance_amount'>;
 
 export type InvoicingService = ReturnType<typeof createInvoicingService>;
 
@@ -82,7 +82,14 @@ export function createInvoicingService(deps: {
     });
     await repo.insertLines(
       tx.trx,
-      lines.map((l, i) => ({ ...l, tenant_id: head.tenant_id, document_id: row.id, position: i, amount: totals.lineAmounts[i] as string })),
+      lines.map((l, i) => ({
+        ...l,
+        tenant_id: head.tenant_id,
+        document_id: row.id,
+        position: i,
+        amount: totals.lineAmounts[i] as string,
+        allowance_amount: totals.lineAllowances[i] ?? null,
+      })),
     );
     return row;
   }
@@ -234,6 +241,8 @@ export function createInvoicingService(deps: {
             tax_type: c.tax_type,
             ...rateCategory(c),
             account_code: c.account_code,
+            allowance_percentage: c.discount_percentage ?? null,
+            allowance_reason: c.discount_reason ?? null,
           })),
         );
         await chargesRepo.assignCharges(
@@ -359,9 +368,11 @@ export function createInvoicingService(deps: {
           code: line.code,
           name: line.name,
           description: line.description,
-          // A whole line is credited as it was billed; a part as one unit of that amount.
+          // A whole line is credited as it was billed, its allowance too; a part as one unit of that (net) amount.
           quantity: amount.eq(line.amount) ? line.quantity : '1',
           unit_price: amount.eq(line.amount) ? line.unit_price : amount.toFixed(),
+          allowance_percentage: amount.eq(line.amount) ? (line.allowance_percentage ?? null) : null,
+          allowance_reason: amount.eq(line.amount) ? (line.allowance_reason ?? null) : null,
           tax_rate_id: line.tax_rate_id,
           tax_code: line.tax_code,
           tax_name: line.tax_name,
