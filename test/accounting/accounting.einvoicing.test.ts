@@ -69,7 +69,10 @@ function cii(o: { id: string; amount: string }) {
         <ram:SpecifiedTradeSettlementLineMonetarySummation><ram:LineTotalAmount>${o.amount}</ram:LineTotalAmount></ram:SpecifiedTradeSettlementLineMonetarySummation>
       </ram:SpecifiedLineTradeSettlement>
     </ram:IncludedSupplyChainTradeLineItem>
-    <ram:ApplicableHeaderTradeAgreement><ram:BuyerReference>AP</ram:BuyerReference></ram:ApplicableHeaderTradeAgreement>
+    <ram:ApplicableHeaderTradeAgreement><ram:BuyerReference>AP</ram:BuyerReference>
+      <ram:SellerTradeParty><ram:Name>Haulers HAUL BV</ram:Name><ram:SpecifiedTaxRegistration><ram:ID schemeID="VA">BE0477472701</ram:ID></ram:SpecifiedTaxRegistration></ram:SellerTradeParty>
+      <ram:BuyerTradeParty><ram:Name>Waybill Logistics NV</ram:Name><ram:URIUniversalCommunication><ram:URIID schemeID="9925">BE0123456749</ram:URIID></ram:URIUniversalCommunication></ram:BuyerTradeParty>
+    </ram:ApplicableHeaderTradeAgreement>
     <ram:ApplicableHeaderTradeSettlement>
       <ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>
       <ram:SpecifiedTradePaymentTerms><ram:DueDateDateTime><udt:DateTimeString format="102">20261231</udt:DateTimeString></ram:DueDateDateTime></ram:SpecifiedTradePaymentTerms>
@@ -117,7 +120,8 @@ describe('e-invoices from a subcontractor', () => {
       date: '2026-12-01',
       due_date: '2026-12-31',
       external_name: 'HAUL-0001',
-      name: expect.stringMatching(/^PINV-WB-BE-2026-\d{5}$/),
+      // The supplier's number: a received invoice takes none of Waybill's series.
+      name: 'HAUL-0001',
     });
     const tasks = (await ok(ctx, admin.auth, 'GET', '/v1/accounting/sync-tasks')).tasks as Array<{ task_type: string; invoice_id: string }>;
     expect(tasks).toContainEqual(expect.objectContaining({ task_type: 'POST_INVOICE_PURCHASE', invoice_id: final.id }));
@@ -321,7 +325,8 @@ describe('e-invoices from a subcontractor', () => {
 
       it('takes the contract’s example: the JSON part first, then two PDFs kept, listed and downloadable byte for byte', async () => {
         const trip = await subcontractedTrip(ctx, admin, subco, subcoId, 'EIN-MP', '999.99');
-        // The contract's own document, with its order reference pointing at a real order.
+        // The contract's own document, with its order reference pointing at a real order and its
+        // seller the subcontractor sending it (the example's own seller is refused: another party).
         const document = {
           name: 'INV-2023-001',
           date: '2023-01-15',
@@ -333,9 +338,8 @@ describe('e-invoices from a subcontractor', () => {
           total_tax: 210.0,
           custom_fields: {},
           supplier: {
-            id: '550e8400-e29b-41d4-a716-446655440000',
-            name: 'Supplier Company Ltd',
-            vat_number: 'BE1234.123.123',
+            name: 'Haulers HAUL BV',
+            vat_number: 'BE 0477.472.701',
             billing_location: { address: 'Gaston Crommenlaan 4', city: 'Gent', postal_code: '9050', country: 'BE' },
           },
           customer_reference_numbers: ['12345'],

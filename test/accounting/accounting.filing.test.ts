@@ -118,7 +118,8 @@ describe.skipIf(!haveAllRules)('every document keeps the UBL XSD, EN 16931 and P
     expect(invoice.tax_subtotals[0]).toMatchObject({ taxable_amount: '846.51', tax_amount: '177.77' });
     const xml = await ubl('sales-invoice', invoice.id);
     expect(all(xml, 'cbc:TaxableAmount')).toEqual(['846.51', '24.80']);
-    expect(all(xml, 'cbc:ActualDeliveryDate')).toEqual(['2026-12-01']);
+    // The date of supply is the order's last delivery day, not the issue date.
+    expect(all(xml, 'cbc:ActualDeliveryDate')).toEqual(['2026-12-03']);
     expect(await ublRuleFailures(xml)).toEqual(NO_FAILURES);
   });
 

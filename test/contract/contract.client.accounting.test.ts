@@ -170,8 +170,8 @@ describe('a client generated from the reference contract, on accounting', () => 
     world.check('patch /v1/accounting/purchase-invoice/{id}', await world.api.PATCH('/v1/accounting/purchase-invoice/{id}', { headers: auth(), params: path, body: { custom_fields: { ledger: 'AP-1' } } }));
     const documents = await world.api.GET('/v1/accounting/purchase-invoice/{id}/documents', { headers: auth(), params: path });
     world.check('get /v1/accounting/purchase-invoice/{id}/documents', documents);
-    // The attachment is kept beside the PDF and UBL rendered on finalization.
-    expect(documents.data?.map((d) => [d.type, d.name])).toEqual(expect.arrayContaining([['INVOICE', 'invoice_123.pdf'], ['PURCHASE_INVOICE_PDF', expect.any(String)]]));
+    // The supplier's own file is the invoice: Waybill renders none in its place.
+    expect(documents.data?.map((d) => [d.type, d.name])).toEqual([['INVOICE', 'invoice_123.pdf']]);
     const paid: Schemas['PaymentStatusUpdate'] = { status: 'PAID' };
     world.check('post /v1/accounting/purchase-invoice/{id}/payment/update-status', await world.api.POST('/v1/accounting/purchase-invoice/{id}/payment/update-status', { headers: auth(), params: path, body: paid }));
 

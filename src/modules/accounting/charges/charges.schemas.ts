@@ -27,6 +27,19 @@ const chargeFields = {
   ),
   tax_rate: TaxRateRef,
   account_code: Type.Optional(Nullable(Str(50))),
+  discount_percentage: Type.Optional(
+    Nullable(
+      DecimalColumnInput(3, 4, {
+        sign: 'positive',
+        max: 100,
+        description:
+          'Waybill: a discount on this charge, in percent of quantity × unit price (more than 0, at most 100); the invoice line carries it as a line allowance (EN 16931 BG-27) and its amount is net of it.',
+      }),
+    ),
+  ),
+  discount_reason: Type.Optional(
+    Nullable(Str(255, { minLength: 1, description: 'Waybill: why the discount is given, printed on the invoice line (BT-139).' })),
+  ),
   requires_approval: Type.Optional(Type.Boolean({ description: 'The customer must approve the charge before it can be invoiced.' })),
 };
 
@@ -71,7 +84,9 @@ export const ChargeWithApprovalOutput = Type.Object(
     description: Nullable(Type.String()),
     quantity: Type.String(),
     unit_price: Type.String(),
-    amount_excl_tax: Type.String({ description: 'quantity × unit_price, rounded to the currency.' }),
+    amount_excl_tax: Type.String({ description: 'quantity × unit_price, rounded to the currency, less the discount.' }),
+    discount_percentage: Type.Optional(Nullable(Type.String({ description: 'Waybill: the discount in percent of quantity × unit price.' }))),
+    discount_reason: Type.Optional(Nullable(Type.String())),
     currency: Type.String(),
     tax_rate: Type.Object({ id: Uuid, code: Type.String(), name: Type.String(), percentage: Type.Number() }),
     account: Nullable(Type.Object({ code: Type.String() })),

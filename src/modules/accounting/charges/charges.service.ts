@@ -12,7 +12,29 @@ import * as repo from './charges.repo.js';
 import type { ChargeRow, ChargeView } from './charges.repo.js';
 import type { ChargesApprovalInput, ChargeWithApprovalOutput, OrderChargeChange, OrderChargeInput, OrderChargesOutput } from './charges.schemas.js';
 import type { ReferenceService } from '../reference/reference.service.js';
-import { lineAmount } from '../documents/totals.policy.js';
+import { lineAllowance, lineAmount } from '../documents/totals.policy.js';
+
+/** What the charge comes to: quantity × unit price, less its discount, each rounded once as on the invoice line. */
+function netAmount(c: Pick<ChargeRow, 'quantity' | 'unit_price' | 'currency' | 'discount_percentage'>) {
+  const gross = lineAmount(c.quantity, c.unit_price, c.currency);
+  return gross.minus(lineAllowance(gross, c.discount_percentage, c.currency) ?? 0);
+}
+
+/** A discount is on a positive price only: a negative charge is itself a discount (a document allowance). */
+function discountOf(input: Pick<OrderChargeChange, 'discount_percentage' | 'discount_reason'>, unitPrice: string | undefined) {
+  if (input.discount_percentage === undefined || input.discount_percentage === null) {
+    return { discount_percentage: input.discount_percentage, discount_reason: input.discount_percentage === null ? null : input.discount_reason };
+  }
+  const percentage = parseDecimal(input.discount_percentage);
+  if (percentage.lte(0) || percentage.gt(100))
+    throw badRequest('discount_percentage must be more than 0 and at most 100', [detail('out of range', 'discount_percentage')]);
+  if (unitPrice !== undefined && new Dec(unitPrice).lte(0)) {
+    throw badRequest('A discount applies to a positive unit price; a negative charge is a discount itself', [
+      detail('needs a positive unit_price', 'discount_percentage'),
+    ]);
+  }
+  return { discount_percentage: percentage.toFixed(), discount_reason: input.discount_reason };
+}
 
 export function chargeOutput(c: ChargeView): ChargeWithApprovalOutput {
   return {
@@ -23,7 +45,9 @@ export function chargeOutput(c: ChargeView): ChargeWithApprovalOutput {
     description: c.description,
     quantity: plainString(new Dec(c.quantity)),
     unit_price: plainString(new Dec(c.unit_price)),
-    amount_excl_tax: moneyString(lineAmount(c.quantity, c.unit_price, c.currency), c.currency),
+    amount_excl_tax: moneyString(netAmount(c), c.currency),
+    discount_percentage: c.discount_percentage ? plainString(new Dec(c.discount_percentage)) : null,
+    discount_reason: c.discount_reason ?? null,
     currency: c.currency,
     tax_rate: { id: c.tax_rate_id, code: c.tax_code, name: c.tax_name, percentage: new Dec(c.tax_percentage).toNumber() },
     account: c.account_code ? { code: c.account_code } : null,
@@ -126,6 +150,7 @@ export function createChargesService(deps: { db: Db; bus: EventBus; orders: Orde
       const { quantity, unit_price } = amounts(input.quantity ?? '1', input.unit_price);
       const { taxRateId, accountId } = await references(principal.tenantId, input);
       const requiresApproval = input.requires_approval ?? false;
+      const discount = discountOf(input, unit_price);
       const charge = await inTransaction(db, async (tx) => {
         const row = await repo.insertCharge(tx.trx, {
           tenant_id: principal.tenantId,
@@ -140,6 +165,8 @@ export function createChargesService(deps: { db: Db; bus: EventBus; orders: Orde
           currency: input.currency ?? customer.currency,
           tax_rate_id: taxRateId as string,
           account_id: accountId ?? null,
+          discount_percentage: discount.discount_percentage ?? null,
+          discount_reason: discount.discount_percentage ? (discount.discount_reason ?? null) : null,
           requires_approval: requiresApproval,
           approval_status: requiresApproval ? 'REQUESTED' : 'APPROVED',
         });
@@ -157,8 +184,22 @@ export function createChargesService(deps: { db: Db; bus: EventBus; orders: Orde
       const { taxRateId, accountId } = await references(principal.tenantId, input);
       await inTransaction(db, async (tx) => {
         const existing = await lockEditable(tx, order, chargeId);
+        const discount = discountOf(
+          { discount_percentage: input.discount_percentage, discount_reason: input.discount_reason },
+          unit_price ?? (input.discount_percentage ? existing.unit_price : undefined),
+        );
+        if (unit_price !== undefined && new Dec(unit_price).lte(0) && discount.discount_percentage === undefined && existing.discount_percentage) {
+          throw badRequest('A discount applies to a positive unit price: remove the discount (discount_percentage: null) first', [
+            detail('discounted', 'unit_price'),
+          ]);
+        }
         const requiresApproval = input.requires_approval ?? existing.requires_approval;
-        const priced = quantity !== undefined || unit_price !== undefined || taxRateId !== undefined || input.currency !== undefined;
+        const priced =
+          quantity !== undefined ||
+          unit_price !== undefined ||
+          taxRateId !== undefined ||
+          input.currency !== undefined ||
+          input.discount_percentage !== undefined;
         const askAgain = requiresApproval && (priced || !existing.requires_approval);
         const row = await repo.updateCharge(tx.trx, principal.tenantId, chargeId, {
           code: input.code,
@@ -169,6 +210,8 @@ export function createChargesService(deps: { db: Db; bus: EventBus; orders: Orde
           currency: input.currency,
           tax_rate_id: taxRateId,
           account_id: accountId,
+          discount_percentage: discount.discount_percentage,
+          discount_reason: discount.discount_reason,
           requires_approval: requiresApproval,
           approval_status: askAgain ? 'REQUESTED' : requiresApproval ? existing.approval_status : 'APPROVED',
         });

@@ -16,6 +16,9 @@ export interface OrderChargeTable {
   currency: string;
   tax_rate_id: string;
   account_id: string | null;
+  /** A discount on the charge, as a percentage of quantity × unit price, and why (the invoice line's allowance). */
+  discount_percentage?: Numeric | null;
+  discount_reason?: string | null;
   requires_approval: boolean;
   approval_status: string;
   invoice_id: string | null;

@@ -65,6 +65,7 @@ export async function repriceConverted(db: Executor, row: DocumentRow, day: stri
       exchange_rate: l.exchange_rate,
       exchange_rate_date: l.exchange_rate_date,
       amount: totals.lineAmounts[i],
+      allowance_amount: totals.lineAllowances[i] ?? null,
     });
   }
   return repo.updateDocument(db, row.tenant_id, row.id, {

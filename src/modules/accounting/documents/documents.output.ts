@@ -71,6 +71,15 @@ function lineItem(line: LineRow, currency: string, invoiceName: string | null): 
     is_credit_charge: line.credited_line_id !== null,
     invoice_name: invoiceName,
     fraction: '1',
+    allowance:
+      line.allowance_percentage && line.allowance_amount
+        ? {
+            percentage: plainString(new Dec(line.allowance_percentage)),
+            base_amount: moneyString(new Dec(line.amount).plus(line.allowance_amount), currency),
+            amount: moneyString(new Dec(line.allowance_amount), currency),
+            reason: line.allowance_reason ?? null,
+          }
+        : null,
     converted_from:
       line.source_currency && line.source_unit_price && line.exchange_rate && line.exchange_rate_date
         ? {
@@ -104,8 +113,11 @@ export interface DocumentParts {
   company: BillingParty;
 }
 
+/** The document's number: Waybill's, or for a received invoice the supplier's own (it takes none of Waybill's). */
+export const issuedName = (row: DocumentRow) => row.name ?? (row.origin === 'E_INVOICE' ? row.external_name : null);
+
 /** A draft has no number yet; it is shown by a name that cannot be mistaken for one. */
-export const displayName = (row: DocumentRow) => row.name ?? `DRAFT-${row.id.slice(0, 8)}`;
+export const displayName = (row: DocumentRow) => issuedName(row) ?? `DRAFT-${row.id.slice(0, 8)}`;
 
 function common(parts: DocumentParts, invoiceName: string | null) {
   const { row, lines, entity, company } = parts;
@@ -125,6 +137,7 @@ function common(parts: DocumentParts, invoiceName: string | null) {
     customer: companySummary(company),
     line_items: lines.map((l) => lineItem(l, row.currency, invoiceName)),
     billing_entity: billingEntityOutput(entity),
+    supply_period: row.supply_start && row.supply_end ? { start_date: row.supply_start, end_date: row.supply_end } : null,
     tax_subtotals: row.tax_subtotals.map((s) => ({
       tax_rate_code: taxRateCodeOf(lines, s.taxKey),
       percentage: s.percentage,

@@ -40,6 +40,8 @@ const dateColumns = [
   sql<string | null>`date::text`.as('date'),
   sql<string | null>`due_date::text`.as('due_date'),
   sql<string | null>`booking_date::text`.as('booking_date'),
+  sql<string | null>`supply_start::text`.as('supply_start'),
+  sql<string | null>`supply_end::text`.as('supply_end'),
 ];
 
 export async function insertDocument(db: Executor, row: Insertable<BillingDocumentTable>): Promise<DocumentRow> {

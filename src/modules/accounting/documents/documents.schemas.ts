@@ -47,6 +47,17 @@ export const LineItem = Type.Object(
         ),
       ),
     ),
+    allowance: Type.Optional(
+      Nullable(
+        Type.Object(
+          { percentage: Type.String(), base_amount: Type.String(), amount: Type.String(), reason: Nullable(Type.String()) },
+          {
+            description:
+              'Waybill: the discount on this line (EN 16931 BG-27): its percentage of quantity × unit price (`base_amount`) and the amount it comes to; the line’s `amount` is net of it.',
+          },
+        ),
+      ),
+    ),
   },
   { $id: 'LineItem' },
 );
@@ -102,6 +113,17 @@ export const documentFields = {
   line_items: Type.Array(ref(LineItem)),
   billing_entity: ref(BillingEntity),
   tax_subtotals: Type.Array(ref(TaxSubtotal)),
+  supply_period: Type.Optional(
+    Nullable(
+      Type.Object(
+        { start_date: DateOnly, end_date: DateOnly },
+        {
+          description:
+            'Waybill: when the transport was supplied, from the first to the last delivery day of the orders billed (EN 16931 BT-72 when one day, else the invoicing period BT-73/BT-74); null: the document date.',
+        },
+      ),
+    ),
+  ),
 };
 
 const lineExample = {
@@ -216,7 +238,12 @@ export type InvoiceOrdersInput = Static<typeof InvoiceOrdersInput>;
 
 export const FinalizeInput = Type.Object(
   { date: Type.Optional(DateOnly) },
-  { $id: 'FinalizeInput', examples: [{ date: '2026-11-30' }], description: 'The document date; today (UTC) when omitted.' },
+  {
+    $id: 'FinalizeInput',
+    examples: [{ date: '2026-11-30' }],
+    description:
+      'The document date; today (UTC) when omitted. A received supplier invoice keeps the supplier’s own number, date and due date: there `date` is the day it is booked (`booking_date`).',
+  },
 );
 export type FinalizeInput = Static<typeof FinalizeInput>;
 

@@ -12,7 +12,7 @@ import type { DocumentKind } from './documents.tables.js';
 import { accountingConversion, repriceConverted } from './conversion.service.js';
 import * as repo from './documents.repo.js';
 import type { DocumentRow } from './documents.repo.js';
-import { contractStatus, creditNoteOutput, invoiceOutput, type BillingParty, type DocumentParts } from './documents.output.js';
+import { contractStatus, creditNoteOutput, invoiceOutput, issuedName, type BillingParty, type DocumentParts } from './documents.output.js';
 import type { CustomFieldsPatch, DocumentFile, FinalizeInput, SalesCreditNoteOutput, SalesInvoiceOutput } from './documents.schemas.js';
 import { dueDate } from './payment-terms.policy.js';
 import * as referenceRepo from '../reference/reference.repo.js';
@@ -50,6 +50,25 @@ export async function drawNumberInDateOrder(tx: Tx, tenantId: string, entity: Bi
 }
 
 /**
+ * Number, date and due date of a document Waybill issues itself (sales, self-billed purchase): the
+ * next number of its series, dated `date`, due by its payment term.
+ */
+async function ownTerms(tx: Tx, draft: DocumentRow, entity: BillingEntityRow, date: string) {
+  const numbered = await drawNumberInDateOrder(tx, draft.tenant_id, entity, draft.kind, date);
+  return { ...numbered, date, due_date: draft.kind.endsWith('INVOICE') ? dueDate(date, draft.payment_term) : null };
+}
+
+/**
+ * A received supplier invoice keeps what the supplier gave it: its number (`external_name`), issue
+ * date and due date. It takes no number of Waybill's series, so it is outside their date order too:
+ * a supplier's future-dated invoice never holds back another finalization. A date given when
+ * approving it is the day it is booked (`booking_date`), not a new invoice date.
+ */
+function receivedTerms(draft: DocumentRow, input: FinalizeInput) {
+  return { booking_date: input.date ?? draft.booking_date ?? null };
+}
+
+/**
  * Records a document's event (`sales_invoice.finalized`, `sales_credit_note.posted`...) with the
  * contract's status, for the event feed and the accounting visibility push. Tenant-only.
  */
@@ -65,7 +84,7 @@ export async function documentEvent(
     type: `${entityType}.${what}`,
     entityType,
     entityId: row.id,
-    payload: { id: row.id, kind: row.kind, name: row.name, status: contractStatus(row.kind, row.status), payment_status: row.payment_status },
+    payload: { id: row.id, kind: row.kind, name: issuedName(row), status: contractStatus(row.kind, row.status), payment_status: row.payment_status },
   });
 }
 
@@ -119,7 +138,7 @@ export function createBillingService<P>(deps: { db: Db; bus: EventBus; companies
    * (a party that cannot be addressed, a reverse charge without the buyer's VAT id…) is a 409
    * naming what is missing, and the rollback gives the number back.
    */
-  async function issue(tx: Tx, numbered: DocumentRow, company: BillingParty): Promise<DocumentRow> {
+  async function issue(tx: Tx, numbered: DocumentRow, company: BillingParty, options = { render: true }): Promise<DocumentRow> {
     const [lines, entity] = await Promise.all([
       repo.listLines(tx.trx, numbered.tenant_id, [numbered.id]),
       referenceRepo.findBillingEntity(tx.trx, numbered.tenant_id, { id: numbered.billing_entity_id }),
@@ -127,11 +146,14 @@ export function createBillingService<P>(deps: { db: Db; bus: EventBus; companies
     if (!entity) throw notFound('Billing entity');
     const live = { row: numbered, lines, entity, company };
     const row = await repo.updateDocument(tx.trx, numbered.tenant_id, numbered.id, { issued_parties: freezeParties(live.entity, live.company) });
+    // A received invoice is the supplier's document: its own files are kept as sent, and Waybill
+    // renders none in its place (it would be an invoice the supplier never issued).
+    if (!options.render) return row;
     const documentParts = { ...live, row };
     const reference = await creditedReference(tx.trx, row);
     const ubl = Buffer.from(await renderUbl(documentParts, reference), 'utf8');
     const pdf = await renderPdf(documentParts, TITLES[row.kind], reference);
-    const base = (row.name as string).replace(/[^\w.-]/g, '_');
+    const base = (issuedName(row) as string).replace(/[^\w.-]/g, '_');
     await repo.insertFiles(tx.trx, [
       { tenant_id: row.tenant_id, id: randomUUID(), document_id: row.id, type: 'PDF', name: `${base}.pdf`, content_type: 'application/pdf', content: pdf },
       { tenant_id: row.tenant_id, id: randomUUID(), document_id: row.id, type: 'UBL', name: `${base}.xml`, content_type: 'application/xml', content: ubl },
@@ -210,23 +232,20 @@ export function createBillingService<P>(deps: { db: Db; bus: EventBus; companies
         const draft = await repo.findDocument(tx.trx, principal.tenantId, id, kind, true);
         if (!draft) throw notFound('Document');
         if (draft.status !== 'DRAFT') throw conflict(`${draft.name} is already finalized`, [detail('not a draft', 'status')]);
-        if (draft.origin === 'E_INVOICE' && kind === 'PURCHASE_INVOICE') await hooks.assertMatched(tx.trx, draft);
-        // A received e-invoice keeps the supplier's date unless told otherwise.
-        const date = input.date ?? (draft.origin === 'E_INVOICE' ? (draft.date as string) : todayUtc());
+        const received = draft.origin === 'E_INVOICE';
+        if (received && kind === 'PURCHASE_INVOICE') await hooks.assertMatched(tx.trx, draft);
         const entity = await referenceRepo.findBillingEntity(tx.trx, principal.tenantId, { id: draft.billing_entity_id });
         if (!entity) throw notFound('Billing entity');
-        const numbered = await drawNumberInDateOrder(tx, principal.tenantId, entity, kind, date);
+        const date = received ? (draft.date as string) : (input.date ?? todayUtc());
         const priced = await repriceConverted(tx.trx, draft, date);
         const conversion = await accountingConversion(tx.trx, priced, entity.currency, date);
         const final = await repo.updateDocument(tx.trx, principal.tenantId, id, {
           status: 'INVOICED',
-          ...numbered,
+          ...(received ? receivedTerms(draft, input) : await ownTerms(tx, draft, entity, date)),
           exchange_rate: conversion && JSON.stringify(conversion),
-          date,
-          due_date: kind.endsWith('INVOICE') ? dueDate(date, draft.payment_term) : null,
           finalized_at: new Date(),
         });
-        const issued = await issue(tx, final, company);
+        const issued = await issue(tx, final, company, { render: !received });
         await hooks.queuePostTask(tx, issued, entity.id);
         await documentEvent(tx, bus, issued, 'finalized');
         return issued;

@@ -29,6 +29,9 @@ export interface BillingDocumentTable {
   date: string | null;
   due_date: string | null;
   booking_date: string | null;
+  /** The first and last delivery day of the orders billed (date of supply / invoicing period); null: the issue date. */
+  supply_start?: string | null;
+  supply_end?: string | null;
   payment_term: string | null;
   payment_status: Generated<string>;
   credited_document_id: string | null;
@@ -77,6 +80,10 @@ export interface BillingDocumentLineTable {
   source_unit_price?: Numeric | null;
   exchange_rate?: Numeric | null;
   exchange_rate_date?: string | null;
+  /** A discount on the line (EN 16931 BG-27): its percentage of quantity × unit price, its rounded amount and why. */
+  allowance_percentage?: Numeric | null;
+  allowance_amount?: Numeric | null;
+  allowance_reason?: string | null;
   /** On purchase documents: the subcontracted trip the line bills. */
   trip_id: string | null;
 }

@@ -9,6 +9,8 @@ export interface PricedLine {
   taxKey: string;
   /** Percentage as a decimal string: `21`, `5.5`. */
   taxPercentage: string;
+  /** A discount on the line (EN 16931 BG-27), as a percentage of quantity × unit price. */
+  allowancePercentage?: string | null;
 }
 
 export interface TaxSubtotal {
@@ -19,7 +21,10 @@ export interface TaxSubtotal {
 }
 
 export interface DocumentTotals {
+  /** Each line's net amount: quantity × unit price, less its allowance. */
   lineAmounts: string[];
+  /** Each line's allowance (BT-136), or null for a line without one. */
+  lineAllowances: Array<string | null>;
   subtotals: TaxSubtotal[];
   totalExclTax: string;
   totalTax: string;
@@ -32,6 +37,14 @@ export function lineAmount(quantity: string, unitPrice: string, currency: string
 }
 
 /**
+ * A line's allowance: its percentage of the line's gross amount, rounded once to the currency
+ * (BT-136 = BT-137 × BT-138 / 100), so the UBL's base, percentage and amount agree.
+ */
+export function lineAllowance(gross: Dec, percentage: string | null | undefined, currency: string): Dec | null {
+  return percentage ? roundMoney(gross.times(parseDecimal(percentage)).dividedBy(100), currency) : null;
+}
+
+/**
  * Totals of an invoice or credit note. Tax is computed once per tax rate on the sum of that rate's
  * rounded line amounts (EN 16931 rule BR-CO-17), not per line: per-line rounding would make the
  * document's tax drift from rate × base by up to half a cent per line.
@@ -41,7 +54,11 @@ export function lineAmount(quantity: string, unitPrice: string, currency: string
  * taxed 0.02 together but 0.01 each).
  */
 export function documentTotals(lines: PricedLine[], currency: string, taxCaps?: Map<string, Dec>): DocumentTotals {
-  const amounts = lines.map((l) => lineAmount(l.quantity, l.unitPrice, currency));
+  const allowances = lines.map((l) => lineAllowance(lineAmount(l.quantity, l.unitPrice, currency), l.allowancePercentage, currency));
+  const amounts = lines.map((l, i) => {
+    const gross = lineAmount(l.quantity, l.unitPrice, currency);
+    return allowances[i] ? gross.minus(allowances[i] as Dec) : gross;
+  });
   const groups = new Map<string, { percentage: Dec; amounts: Dec[] }>();
   lines.forEach((line, i) => {
     const group = groups.get(line.taxKey) ?? { percentage: parseDecimal(line.taxPercentage), amounts: [] };
@@ -58,6 +75,7 @@ export function documentTotals(lines: PricedLine[], currency: string, taxCaps?: 
   const totalTax = sum(subtotals.map((s) => s.tax));
   return {
     lineAmounts: amounts.map((a) => moneyString(a, currency)),
+    lineAllowances: allowances.map((a) => (a ? moneyString(a, currency) : null)),
     subtotals: subtotals.map((s) => ({
       taxKey: s.taxKey,
       percentage: s.percentage.toFixed(),
@@ -71,11 +89,14 @@ export function documentTotals(lines: PricedLine[], currency: string, taxCaps?: 
 }
 
 /** Stored lines as totals see them: grouped and taxed by VAT category and rate (see vat-category.ts). */
-export function pricedLines(lines: Array<TaxedLine & { quantity: string | number; unit_price: string | number }>): PricedLine[] {
+export function pricedLines(
+  lines: Array<TaxedLine & { quantity: string | number; unit_price: string | number; allowance_percentage?: string | number | null }>,
+): PricedLine[] {
   return lines.map((l) => ({
     quantity: String(l.quantity),
     unitPrice: String(l.unit_price),
     taxKey: vatGroupKey(l),
     taxPercentage: vatCategoryOf(l).percent.toFixed(),
+    allowancePercentage: l.allowance_percentage === null || l.allowance_percentage === undefined ? null : String(l.allowance_percentage),
   }));
 }

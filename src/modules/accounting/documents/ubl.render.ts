@@ -134,6 +134,19 @@ function taxCategory(c: VatCategory, withReason: boolean) {
   };
 }
 
+/** A line allowance: percentage × base (the line's gross amount) = amount, reason code 95 (discount). */
+function lineAllowance(l: DocumentParts['lines'][number], net: Dec, withCurrency: (key: string, value: string | Dec) => Record<string, string>) {
+  const allowance = new Dec(l.allowance_amount as string);
+  return {
+    'cbc:ChargeIndicator': 'false',
+    'cbc:AllowanceChargeReasonCode': '95',
+    'cbc:AllowanceChargeReason': l.allowance_reason ?? 'Discount',
+    'cbc:MultiplierFactorNumeric': new Dec(l.allowance_percentage as string).toFixed(),
+    ...withCurrency('cbc:Amount', allowance),
+    ...withCurrency('cbc:BaseAmount', net.plus(allowance)),
+  };
+}
+
 export async function renderUbl(parts: DocumentParts, credited: { name: string; date: string } | null): Promise<string> {
   const { row, lines } = parts;
   const currency = row.currency;
@@ -166,6 +179,7 @@ export async function renderUbl(parts: DocumentParts, credited: { name: string; 
   // Payment goes to the seller's account, and only an invoice asks for payment.
   const bank = isInvoice ? seller.bank : {};
   const buyerCountry = country(buyer, buyerLabel);
+  const severalDays = Boolean(row.supply_start && row.supply_end && row.supply_start !== row.supply_end);
   const invoice = {
     'ubl:Invoice': {
       'cbc:CustomizationID': flavour === 'selfBilled' ? SELF_BILLING_CUSTOMIZATION : PEPPOL_CUSTOMIZATION,
@@ -179,13 +193,16 @@ export async function renderUbl(parts: DocumentParts, credited: { name: string; 
       ...(conversion ? { 'cbc:TaxCurrencyCode': conversion.currency } : {}),
       // Peppol wants a buyer reference or an order reference: the customer's PO, else the first order.
       'cbc:BuyerReference': references[0] ?? lines.find((l) => l.order_name)?.order_name ?? (row.name as string),
+      // Several delivery days: the invoicing period (BG-14), in its place in the UBL order.
+      ...(severalDays ? { 'cac:InvoicePeriod': { 'cbc:StartDate': row.supply_start as string, 'cbc:EndDate': row.supply_end as string } } : {}),
       ...(credited ? { 'cac:BillingReference': [{ 'cac:InvoiceDocumentReference': { 'cbc:ID': credited.name, 'cbc:IssueDate': credited.date } }] } : {}),
       'cac:AccountingSupplierParty': party(seller, 'seller', sellerLabel, !outOfScope),
       'cac:AccountingCustomerParty': party(buyer, 'buyer', buyerLabel, !outOfScope),
-      // The date of supply (BT-72): transport is supplied when the document is issued for it, and
-      // where the goods go (BT-80), which an intra-community supply must state (BR-IC-12).
+      // When the transport was supplied: the orders' delivery day (BT-72; with several days, the
+      // invoicing period above); without orders, the issue date. And where the goods
+      // go (BT-80), which an intra-community supply must state (BR-IC-12).
       'cac:Delivery': {
-        'cbc:ActualDeliveryDate': row.date as string,
+        ...(severalDays ? {} : { 'cbc:ActualDeliveryDate': row.supply_end ?? (row.date as string) }),
         'cac:DeliveryLocation': { 'cac:Address': { 'cac:Country': { 'cbc:IdentificationCode': buyerCountry } } },
       },
       ...(bank.iban
@@ -234,6 +251,8 @@ export async function renderUbl(parts: DocumentParts, credited: { name: string; 
         'cbc:InvoicedQuantity@unitCode': 'C62',
         ...withCurrency('cbc:LineExtensionAmount', amount),
         ...(l.account_code ? { 'cbc:AccountingCost': l.account_code } : {}),
+        // A discount on the line (BG-27): the price stays the gross price, the line amount is net.
+        ...(l.allowance_percentage && l.allowance_amount ? { 'cac:AllowanceCharge': [lineAllowance(l, amount, withCurrency)] } : {}),
         'cac:Item': {
           ...(l.description ? { 'cbc:Description': l.description } : {}),
           'cbc:Name': l.name,

@@ -5,6 +5,16 @@ import { workerTask } from '../../../platform/workers/pool.js';
 import type { EInvoiceFormat } from './purchase.tables.js';
 import type { EInvoiceJsonInput } from './purchase.schemas.js';
 import { checkXmlShape, checkXmlValues } from './xml.policy.js';
+import type { SchemedId, StatedParty } from './parties.policy.js';
+
+/** Where the supplier asks to be paid, as its invoice states it (EN 16931 BG-16/BG-17). */
+export interface StatedPayment {
+  iban: string | null;
+  bic: string | null;
+  account_name: string | null;
+  /** The remittance information to quote when paying (BT-83). */
+  reference: string | null;
+}
 
 /** A received e-invoice reduced to what matching and booking need, whatever format it came in. */
 export interface ParsedEInvoice {
@@ -23,6 +33,12 @@ export interface ParsedEInvoice {
   lines: Array<{ description: string; amount: string; percentage: string | null; taxType: string | null; accountCode?: string | null; references: string[] }>;
   /** Files sent with the invoice, still base64; `field` names where each came from, for error details. */
   attachments: EInvoiceFile[];
+  /** Seller and buyer as the document names them; null when it names none (the JSON form names no buyer). */
+  seller?: StatedParty | null;
+  buyer?: StatedParty | null;
+  /** The supplier's own id for itself in Waybill (the JSON form's `supplier.id`). */
+  sellerCompanyId?: string | null;
+  payment?: StatedPayment | null;
 }
 
 export interface EInvoiceFile {
@@ -76,6 +92,23 @@ export function fromJson(input: EInvoiceJsonInput): ParsedEInvoice {
       documentType: d.document_type,
       filename: d.filename,
     })),
+    seller: { name: input.supplier.name, vatIds: input.supplier.vat_number ? [input.supplier.vat_number] : [], ids: [] },
+    buyer: input.buyer
+      ? {
+          name: input.buyer.name ?? null,
+          vatIds: input.buyer.vat_number ? [input.buyer.vat_number] : [],
+          ids: input.buyer.peppol_id ? [input.buyer.peppol_id] : [],
+        }
+      : null,
+    sellerCompanyId: input.supplier.id ?? null,
+    payment: input.payment
+      ? {
+          iban: input.payment.iban,
+          bic: input.payment.bic ?? null,
+          account_name: input.payment.account_name ?? null,
+          reference: input.payment.reference ?? null,
+        }
+      : null,
   };
 }
 
@@ -98,6 +131,43 @@ function at(node: XmlNode | undefined, ...path: string[]): XmlNode | undefined {
 }
 const textAt = (node: XmlNode | undefined, ...path: string[]) => at(node, ...path)?.textContent?.trim() || null;
 const textsAt = (node: XmlNode | undefined, parent: string, ...path: string[]) => kids(node, parent).flatMap((k) => textAt(k, ...path) ?? []);
+/** An identifier element's text with its scheme attribute, when it has text. */
+const schemed = (node: XmlNode | undefined, attribute = 'schemeID'): SchemedId[] => {
+  const value = node?.textContent?.trim();
+  return value ? [{ scheme: node?.getAttribute?.(attribute) || null, value }] : [];
+};
+
+/** A UBL cac:Party: its legal or trading name, VAT ids, electronic address, legal and party ids. */
+function ublParty(party: XmlNode | undefined): StatedParty | null {
+  if (!party) return null;
+  return {
+    name: textAt(party, 'PartyLegalEntity', 'RegistrationName') ?? textAt(party, 'PartyName', 'Name'),
+    vatIds: textsAt(party, 'PartyTaxScheme', 'CompanyID'),
+    ids: [
+      ...schemed(at(party, 'EndpointID')),
+      ...schemed(at(party, 'PartyLegalEntity', 'CompanyID')),
+      ...kids(party, 'PartyIdentification').flatMap((p) => schemed(at(p, 'ID'))),
+    ],
+  };
+}
+
+/** A CII trade party: VAT registrations (scheme VA), electronic address, legal organisation and global ids. */
+function ciiParty(party: XmlNode | undefined): StatedParty | null {
+  if (!party) return null;
+  const registrations = kids(party, 'SpecifiedTaxRegistration').map((r) => at(r, 'ID'));
+  return {
+    name: textAt(party, 'Name'),
+    vatIds: registrations.filter((r) => (r?.getAttribute?.('schemeID') ?? 'VA') === 'VA').flatMap((r) => schemed(r).map((i) => i.value)),
+    ids: [
+      ...schemed(at(party, 'URIUniversalCommunication', 'URIID')),
+      ...schemed(at(party, 'SpecifiedLegalOrganization', 'ID')),
+      ...kids(party, 'GlobalID').flatMap((g) => schemed(g)),
+    ],
+  };
+}
+
+const payment = (iban: string | null, bic: string | null, accountName: string | null, reference: string | null): StatedPayment | null =>
+  iban || reference ? { iban, bic, account_name: accountName, reference } : null;
 
 /**
  * Files embedded in referenced documents (UBL's EmbeddedDocumentBinaryObject, CII's
@@ -192,6 +262,15 @@ function fromUbl(root: XmlNode): ParsedEInvoice {
       'AdditionalDocumentReference',
       credit,
     ),
+    seller: ublParty(at(root, 'AccountingSupplierParty', 'Party')),
+    buyer: ublParty(at(root, 'AccountingCustomerParty', 'Party')),
+    payment: ((means) =>
+      payment(
+        textAt(means, 'PayeeFinancialAccount', 'ID'),
+        textAt(means, 'PayeeFinancialAccount', 'FinancialInstitutionBranch', 'ID'),
+        textAt(means, 'PayeeFinancialAccount', 'Name'),
+        textAt(means, 'PaymentID'),
+      ))(kids(root, 'PaymentMeans').find((m) => at(m, 'PayeeFinancialAccount')) ?? kids(root, 'PaymentMeans')[0]),
     lines: r.lines(kids(root, lineTag)).map((line, i) => {
       const category = at(line, 'Item', 'ClassifiedTaxCategory');
       const name = textAt(line, 'Item', 'Name');
@@ -240,6 +319,15 @@ function fromCii(root: XmlNode): ParsedEInvoice {
       textAt(at(trade, 'ApplicableHeaderTradeDelivery'), 'DespatchAdviceReferencedDocument', 'IssuerAssignedID'),
     ].filter((v): v is string => Boolean(v)),
     attachments: embeddedFiles(kids(agreement, 'AdditionalReferencedDocument'), ['AttachmentBinaryObject'], 'AdditionalReferencedDocument', credit),
+    seller: ciiParty(at(agreement, 'SellerTradeParty')),
+    buyer: ciiParty(at(agreement, 'BuyerTradeParty')),
+    payment: ((means) =>
+      payment(
+        textAt(means, 'PayeePartyCreditorFinancialAccount', 'IBANID'),
+        textAt(means, 'PayeeSpecifiedCreditorFinancialInstitution', 'BICID'),
+        textAt(means, 'PayeePartyCreditorFinancialAccount', 'AccountName'),
+        textAt(settlement, 'PaymentReference'),
+      ))(at(settlement, 'SpecifiedTradeSettlementPaymentMeans')),
     lines: r.lines(kids(trade, 'IncludedSupplyChainTradeLineItem')).map((line, i) => {
       const tax = at(line, 'SpecifiedLineTradeSettlement', 'ApplicableTradeTax');
       const name = textAt(line, 'SpecifiedTradeProduct', 'Name');

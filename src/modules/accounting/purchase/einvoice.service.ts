@@ -21,6 +21,10 @@ import { subcontractorOf, type TripsForBilling } from './purchase.service.js';
 import type { MatchDifference, MatchStatus } from './purchase.tables.js';
 import type { ReferenceService } from '../reference/reference.service.js';
 import { rateCategory } from '../documents/vat-category.policy.js';
+import type { BillingParty } from '../documents/documents.output.js';
+import type { BillingEntityRow } from '../reference/reference.repo.js';
+import { describeParty, identifies, sameParty, type KnownParty } from './parties.policy.js';
+import type { StatedPayment } from './einvoice.parse.js';
 
 /** Days between two calendar dates, as a NET_n term that gives the supplier's due date back on finalization. */
 function termFor(date: string, due: string | null): string | null {
@@ -46,6 +50,66 @@ function decodeFiles(files: EInvoiceFile[], uploaded: UploadedEInvoiceFile[], ma
     return { bytes: f.bytes, filename, contentType, documentType: f.documentType };
   });
 }
+
+const companyIds = (company: BillingParty): KnownParty => {
+  const d = company.details as { vat_number?: string | null; peppol_id?: { scheme: string; value: string } | null; registration_number?: string | null };
+  return { vat: d.vat_number, peppolId: d.peppol_id, registration: d.registration_number };
+};
+const entityIds = (entity: BillingEntityRow): KnownParty => ({
+  vat: entity.vat_number,
+  peppolId: entity.peppol_id as KnownParty['peppolId'],
+  registration: entity.company_registration_number,
+});
+const partyRefused = (message: string, field: string) => badRequest(message, [detail(message, field)]);
+
+/** The seller must be the subcontractor whose credentials sent the invoice, when the document names one. */
+function assertSeller(parsed: ParsedEInvoice, supplier: BillingParty) {
+  if (parsed.sellerCompanyId && parsed.sellerCompanyId !== supplier.id) {
+    throw partyRefused(`The seller (supplier.id ${parsed.sellerCompanyId}) is not ${supplier.name}, who sent the invoice`, 'supplier.id');
+  }
+  if (identifies(parsed.seller) && !sameParty(parsed.seller, companyIds(supplier))) {
+    throw partyRefused(
+      `The seller ${describeParty(parsed.seller)} is not ${supplier.name}, who sent the invoice (compared by VAT number and Peppol id)`,
+      'supplier',
+    );
+  }
+}
+
+/**
+ * The billing entity the invoice is addressed to, by the buyer's VAT id or Peppol id. An XML
+ * invoice must name its buyer so (EN 16931 and Peppol do); the contract's JSON form names none, and
+ * then it is the default entity's.
+ */
+function buyerEntity(
+  parsed: ParsedEInvoice,
+  entities: BillingEntityRow[],
+  fallback: () => Promise<BillingEntityRow>,
+): Promise<BillingEntityRow> | BillingEntityRow {
+  const buyerName = parsed.buyer?.name;
+  if (identifies(parsed.buyer)) {
+    const buyer = parsed.buyer;
+    const entity = entities.find((e) => sameParty(buyer, entityIds(e)));
+    if (!entity)
+      throw partyRefused(`The buyer ${describeParty(buyer)} is none of this tenant’s billing entities (compared by VAT number and Peppol id)`, 'buyer');
+    return entity;
+  }
+  if (parsed.format !== 'JSON') {
+    const named = buyerName ? ` (${buyerName.slice(0, 100)})` : '';
+    throw partyRefused(`The buyer${named} is named by no VAT id or electronic address: it must be one of the tenant’s billing entities`, 'buyer');
+  }
+  return fallback();
+}
+
+/** What the supplier states about payment, bounded as the JSON form's schema bounds it. */
+const boundedPayment = (p: StatedPayment | null | undefined): StatedPayment | null =>
+  p
+    ? {
+        iban: p.iban?.slice(0, 34) ?? null,
+        bic: p.bic?.slice(0, 11) ?? null,
+        account_name: p.account_name?.slice(0, 255) ?? null,
+        reference: p.reference?.slice(0, 140) ?? null,
+      }
+    : null;
 
 export type EInvoiceService = ReturnType<typeof createEInvoiceService>;
 
@@ -102,7 +166,8 @@ export function createEInvoiceService(deps: {
       const tenantId = principal.tenantId;
       if (!principal.companyId) throw notFound('Subcontractor');
       const supplier = await subcontractorOf(companies, tenantId, principal.companyId);
-      const entity = await reference.resolveEntity(tenantId, null);
+      assertSeller(parsed, supplier);
+      const entity = await buyerEntity(parsed, [...(await reference.entityMap(tenantId)).values()], () => reference.resolveEntity(tenantId, null));
       const kind = parsed.invoiceType === 'PURCHASE' ? 'PURCHASE_INVOICE' : 'PURCHASE_CREDIT_NOTE';
       if (await purchaseRepo.findReceived(db, tenantId, supplier.id, kind, parsed.name)) {
         throw conflict(`${parsed.name} was received already`, [detail('duplicate invoice number', 'name')]);
@@ -235,6 +300,7 @@ export function createEInvoiceService(deps: {
           match_status: matchStatus,
           differences: JSON.stringify(differences),
           stated_totals: JSON.stringify(parsed.totals),
+          stated_payment: JSON.stringify(boundedPayment(parsed.payment)),
         });
         await documentEvent(tx, bus, row, 'drafted');
         await appendEvent(tx, bus, {

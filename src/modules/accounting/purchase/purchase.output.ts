@@ -12,7 +12,13 @@ function purchaseParts(parts: DocumentParts, einvoice: EInvoiceRow | undefined) 
   return {
     external_name: parts.row.external_name ?? displayName(parts.row),
     e_invoice: einvoice
-      ? { format: einvoice.format, match_status: einvoice.match_status, differences: einvoice.differences, stated_totals: einvoice.stated_totals }
+      ? {
+          format: einvoice.format,
+          match_status: einvoice.match_status,
+          differences: einvoice.differences,
+          stated_totals: einvoice.stated_totals,
+          payment: einvoice.stated_payment ?? null,
+        }
       : null,
   };
 }

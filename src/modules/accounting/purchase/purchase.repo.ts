@@ -10,7 +10,10 @@ export async function claimedTrips(db: Executor, tenantId: string, tripIds: stri
   const rows = await db
     .selectFrom('purchase_trip_claims as c')
     .innerJoin('billing_documents as d', (j) => j.onRef('d.tenant_id', '=', 'c.tenant_id').onRef('d.id', '=', 'c.document_id'))
-    .select(['c.trip_id', sql<string>`coalesce(d.name, 'DRAFT-' || substr(d.id::text, 1, 8))`.as('document')])
+    .select([
+      'c.trip_id',
+      sql<string>`coalesce(d.name, case when d.origin = 'E_INVOICE' then d.external_name end, 'DRAFT-' || substr(d.id::text, 1, 8))`.as('document'),
+    ])
     .where('c.tenant_id', '=', tenantId)
     .where('c.trip_id', 'in', tripIds)
     .execute();

@@ -100,7 +100,9 @@ export function purchaseRoutes(
           'A subcontractor’s invoice or credit note for its own trips: the contract’s JSON, a UBL 2.1 Invoice/CreditNote or a UN/CEFACT CII CrossIndustryInvoice (`application/xml`), ' +
           'or a `multipart/form-data` form whose first part is the JSON document and whose later parts are files sent with it (XML as the first part is a 415). ' +
           'It is recorded as a draft purchase document and matched to the caller’s trips by the trip or order references it carries, else by the agreed price. ' +
+          'Its seller must be the caller (by `supplier.id`, VAT number or Peppol id, when the document names them) and its buyer one of the tenant’s billing entities (by VAT number or Peppol id; XML must name it, the JSON may in `buyer`, else the default entity): otherwise a 400 naming the party. ' +
           'The answer says MATCHED, MISMATCH (with the differences: amounts, currency, trips billed already, totals that do not add up) or UNMATCHED; only a MATCHED invoice can be finalized. ' +
+          'It keeps the supplier’s number (as `name` and `external_name`), dates and payee account (`e_invoice.payment`): finalizing approves it without a number of Waybill’s series, and it renders no PDF or UBL of its own. ' +
           'Files sent with it (the JSON `attachments`, the form’s later parts, UBL embedded documents, CII attachment objects) are kept with the draft and listed under its `/documents`; ' +
           'one that is not base64 is a 400, one over the document size limit a 413, and then nothing is recorded.',
         body: {

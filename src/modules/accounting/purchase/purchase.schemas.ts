@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { StringEnum } from '../../../platform/http/enum.js';
-import { CurrencyCode, DateOnly, DecimalInput, FreeObject, Nullable, opt, Str, Uuid } from '../../../platform/http/schemas.js';
+import { CurrencyCode, DateOnly, DecimalInput, FreeObject, Nullable, opt, PeppolParticipantId, Str, Uuid } from '../../../platform/http/schemas.js';
 import { ref } from '../../../platform/http/types.js';
 import {
   CompanySummaryOutput,
@@ -36,13 +36,24 @@ export const EInvoiceMatch = Type.Object(
     match_status: ref(MatchStatus),
     differences: Type.Array(ref(MatchDifference)),
     stated_totals: Type.Record(Type.String(), Type.String(), { description: 'The totals as the supplier stated them.' }),
+    payment: Type.Optional(
+      Nullable(
+        Type.Object(
+          { iban: Nullable(Type.String()), bic: Nullable(Type.String()), account_name: Nullable(Type.String()), reference: Nullable(Type.String()) },
+          { description: 'Where the supplier asks to be paid and what to quote, as its invoice states it; null when it states nothing.' },
+        ),
+      ),
+    ),
   },
   { $id: 'PurchaseEInvoiceMatch', description: 'Waybill: how a received e-invoice compares with the agreed trip costs; null for self-billed documents.' },
 );
 
 const purchaseFields = {
   ...sharedFields,
-  external_name: Type.String({ description: 'The supplier’s own number for a received e-invoice; Waybill’s number for a self-billed one.' }),
+  external_name: Type.String({
+    description:
+      'The supplier’s own number for a received e-invoice (also its `name`: a received invoice takes no number of Waybill’s series); Waybill’s number for a self-billed one.',
+  }),
   supplier: ref(CompanySummaryOutput),
   e_invoice: Nullable(ref(EInvoiceMatch)),
 };
@@ -158,7 +169,33 @@ export const EInvoiceJsonInput = Type.Object(
     total_incl_tax: DecimalInput,
     total_tax: DecimalInput,
     custom_fields: Type.Optional(FreeObject()),
-    supplier: Type.Object({ id: opt(Uuid), name: Str(255), vat_number: opt(Str(50)) }),
+    supplier: Type.Object(
+      { id: opt(Uuid), name: Str(255), vat_number: opt(Str(50)) },
+      {
+        description:
+          'The seller: it must be the subcontractor sending the invoice (its id, or its VAT number, when given); otherwise the invoice is refused (400 naming it).',
+      },
+    ),
+    buyer: opt(
+      Type.Object(
+        { name: opt(Str(255)), vat_number: opt(Str(50)), peppol_id: opt(PeppolParticipantId) },
+        {
+          description:
+            'Waybill: the buyer, one of the tenant’s billing entities named by VAT number or Peppol id (the default billing entity when omitted); one that is not refuses the invoice (400 naming it).',
+        },
+      ),
+    ),
+    payment: opt(
+      Type.Object(
+        {
+          iban: Str(34, { minLength: 5, pattern: '^[A-Za-z]{2}[0-9]{2}[A-Za-z0-9 ]+$' }),
+          bic: opt(Str(11, { pattern: '^[A-Za-z0-9]{8}([A-Za-z0-9]{3})?$' })),
+          account_name: opt(Str(255)),
+          reference: opt(Str(140, { description: 'The remittance information to quote when paying.' })),
+        },
+        { description: 'Waybill: the account the supplier asks to be paid on (EN 16931 BG-17), kept with the invoice as stated.' },
+      ),
+    ),
     customer_reference_numbers: Type.Optional(Type.Array(Str(100), { maxItems: 50 })),
     line_items: Type.Array(EInvoiceLine, { minItems: 1, maxItems: 500 }),
     attachments: opt(

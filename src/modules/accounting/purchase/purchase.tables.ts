@@ -27,6 +27,8 @@ export interface PurchaseEInvoiceTable {
   match_status: MatchStatus;
   differences: Json<MatchDifference[]>;
   stated_totals: Json<Record<string, string>>;
+  /** The supplier's payee account and remittance reference as stated on its invoice (StatedPayment). */
+  stated_payment?: Json<{ iban: string | null; bic: string | null; account_name: string | null; reference: string | null }> | null;
   created_at: Generated<Date>;
 }
 

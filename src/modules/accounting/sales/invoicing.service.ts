@@ -20,12 +20,14 @@ import { dueDate } from '../documents/payment-terms.policy.js';
 import type { ReferenceService } from '../reference/reference.service.js';
 import { documentTotals, pricedLines } from '../documents/totals.policy.js';
 import { rateCategory } from '../documents/vat-category.policy.js';
+import { supplyPeriod, type SupplyPeriod } from './supply.policy.js';
 
 /** The head of a draft Waybill makes itself: not numbered yet, dated today, due by the other party's payment term. */
 export function draftHead(
   fields: { tenant_id: string; kind: DocumentKind; billing_entity_id: string; company_id: string; currency: string; payment_term: string | null },
   today: string,
   extra: { customer_reference_numbers?: string[]; custom_fields?: Record<string, unknown> },
+  supply: SupplyPeriod | null = null,
 ) {
   return {
     ...fields,
@@ -39,10 +41,12 @@ export function draftHead(
     custom_fields: JSON.stringify(extra.custom_fields ?? {}),
     origin: 'WAYBILL' as const,
     finalized_at: null,
+    supply_start: supply?.start ?? null,
+    supply_end: supply?.end ?? null,
   };
 }
 
-type NewLine = Omit<Insertable<BillingDocumentLineTable>, 'tenant_id' | 'document_id' | 'position' | 'amount'>;
+type NewLine = Omit<Insertable<BillingDocumentLineTable>, 'tenant_id' | 'document_id' | 'position' | 'amount' | 'allowance_amount'>;
 
 export type InvoicingService = ReturnType<typeof createInvoicingService>;
 
@@ -78,7 +82,14 @@ export function createInvoicingService(deps: {
     });
     await repo.insertLines(
       tx.trx,
-      lines.map((l, i) => ({ ...l, tenant_id: head.tenant_id, document_id: row.id, position: i, amount: totals.lineAmounts[i] as string })),
+      lines.map((l, i) => ({
+        ...l,
+        tenant_id: head.tenant_id,
+        document_id: row.id,
+        position: i,
+        amount: totals.lineAmounts[i] as string,
+        allowance_amount: totals.lineAllowances[i] ?? null,
+      })),
     );
     return row;
   }
@@ -177,6 +188,8 @@ export function createInvoicingService(deps: {
       const customer = await companies.findById(tenantId, refs[0]?.customerCompanyId as string);
       if (!customer) throw notFound('Customer');
       const orderNames = new Map(refs.map((o) => [o.id, o.name]));
+      // Read before the transaction: the orders module reads on its own connection.
+      const supply = supplyPeriod(await Promise.all(input.order_ids.map((id) => orders.get(principal, id))));
       const today = todayUtc();
       const row = await inTransaction(db, async (tx) => {
         const locked = await chargesRepo.lockInvoiceableCharges(tx.trx, tenantId, input.order_ids);
@@ -208,6 +221,7 @@ export function createInvoicingService(deps: {
             },
             today,
             input,
+            supply,
           ),
           charges.map((c, i) => ({
             id: randomUUID(),
@@ -227,6 +241,8 @@ export function createInvoicingService(deps: {
             tax_type: c.tax_type,
             ...rateCategory(c),
             account_code: c.account_code,
+            allowance_percentage: c.discount_percentage ?? null,
+            allowance_reason: c.discount_reason ?? null,
           })),
         );
         await chargesRepo.assignCharges(
@@ -335,6 +351,9 @@ export function createInvoicingService(deps: {
           payment_term: null,
           payment_status: 'OPEN',
           credited_document_id: invoice.id,
+          // What it credits was supplied when the invoice says.
+          supply_start: invoice.supply_start ?? null,
+          supply_end: invoice.supply_end ?? null,
           customer_reference_numbers: JSON.stringify(invoice.customer_reference_numbers),
           custom_fields: JSON.stringify({}),
           origin: 'WAYBILL',
@@ -349,9 +368,11 @@ export function createInvoicingService(deps: {
           code: line.code,
           name: line.name,
           description: line.description,
-          // A whole line is credited as it was billed; a part as one unit of that amount.
+          // A whole line is credited as it was billed, its allowance too; a part as one unit of that (net) amount.
           quantity: amount.eq(line.amount) ? line.quantity : '1',
           unit_price: amount.eq(line.amount) ? line.unit_price : amount.toFixed(),
+          allowance_percentage: amount.eq(line.amount) ? (line.allowance_percentage ?? null) : null,
+          allowance_reason: amount.eq(line.amount) ? (line.allowance_reason ?? null) : null,
           tax_rate_id: line.tax_rate_id,
           tax_code: line.tax_code,
           tax_name: line.tax_name,
