@@ -73,6 +73,8 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('the prebuilt PGlite template
   it('seeds an empty folder that then opens with nothing to migrate, and migrations added later apply on top', async () => {
     const dataDir = path.join(await tempDir(), 'data');
     await fs.mkdir(path.join(dataDir, 'pglite'), { recursive: true });
+    // What a start that crashed while copying leaves behind.
+    await fs.mkdir(path.join(dataDir, 'pglite.seeding-999999'));
     expect(seedFromTemplate(path.join(dataDir, 'pglite'), template)).toBe(true);
     expect(await appliedIn(dataDir)).toEqual(migrations);
     await expect(fs.readdir(dataDir)).resolves.toEqual(['pglite']);

@@ -68,8 +68,13 @@ function isEmptyOrMissing(dir: string): boolean {
  */
 export function seedFromTemplate(pgliteDir: string, templateDir = TEMPLATE_DIR): boolean {
   if (!isEmptyOrMissing(pgliteDir) || !usableTemplate(templateDir)) return false;
+  // Copies a crashed start left behind go first (the data folder's lock says no one else copies now).
+  const parent = path.dirname(pgliteDir);
+  const prefix = `${path.basename(pgliteDir)}.seeding-`;
+  for (const name of fs.existsSync(parent) ? fs.readdirSync(parent) : []) {
+    if (name.startsWith(prefix)) fs.rmSync(path.join(parent, name), { recursive: true, force: true });
+  }
   const partial = `${pgliteDir}.seeding-${process.pid}`;
-  fs.rmSync(partial, { recursive: true, force: true });
   fs.cpSync(path.join(templateDir, 'pglite'), partial, { recursive: true });
   fs.rmSync(pgliteDir, { recursive: true, force: true });
   fs.renameSync(partial, pgliteDir);
