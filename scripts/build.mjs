@@ -2,6 +2,8 @@
 // Compiles src/ into dist/ (run by `npm install` through the `prepare` script, and by
 // `npm run build`). bin/waybill.mjs runs dist/ when dist/.built is newer than every source file.
 // An install without dev dependencies has no compiler: it says so, and the sources run through tsx.
+// It then builds dist/pglite-template: a migrated PGlite folder that a first start copies instead
+// of running PGlite's initdb (src/platform/db/pglite-template.ts).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -16,4 +18,26 @@ try {
 }
 fs.rmSync(new URL('dist/', root), { recursive: true, force: true });
 execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+await buildPgliteTemplate();
 fs.writeFileSync(new URL('dist/.built', root), `${new Date().toISOString()}\n`);
+
+/** Without the template everything still works (a first start runs initdb): warn, do not fail the install. */
+async function buildPgliteTemplate() {
+  try {
+    const { connectDatabase } = await import(new URL('dist/platform/db/connect.js', root).href);
+    const { migrate } = await import(new URL('dist/platform/db/migrate.js', root).href);
+    const { buildTemplate } = await import(new URL('dist/platform/db/pglite-template.js', root).href);
+    await buildTemplate(async (dataDir) => {
+      const database = await connectDatabase({ dataDir });
+      try {
+        await migrate(database.db);
+        const { rows } = await database.pglite.query('select name from schema_migrations order by name');
+        return rows.map((row) => row.name);
+      } finally {
+        await database.close();
+      }
+    });
+  } catch (err) {
+    console.warn(`waybill build: no prebuilt PGlite database (${err instanceof Error ? err.message : err}); a first start will create one (slower).`);
+  }
+}

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
+import { LOCK_KEYS, oneProcessAtATime } from './platform/db/advisory-lock.js';
 import { connectDatabase, type DatabaseHandle } from './platform/db/connect.js';
 import { migrate } from './platform/db/migrate.js';
 import { EventBus } from './platform/events/bus.js';
@@ -100,7 +101,8 @@ export async function startServer(config: Config, progress: Progress = toStdout)
 async function listenAndRun(config: Config, database: DatabaseHandle, services: Services, app: App, progress: Progress): Promise<RunningServer> {
   const bootstrap =
     config.bootstrapClientId && config.bootstrapClientSecret ? { clientId: config.bootstrapClientId, clientSecret: config.bootstrapClientSecret } : undefined;
-  const created = await services.auth.bootstrap(bootstrap);
+  // Processes starting together on an empty PostgreSQL database create one tenant and admin between them.
+  const created = await oneProcessAtATime(database, LOCK_KEYS.bootstrap, () => services.auth.bootstrap(bootstrap));
   if (created && !bootstrap) {
     // Printed once, on the first start of an empty database: the only way to get in without the CLI.
     process.stdout.write(

@@ -5,6 +5,7 @@ import pg from 'pg';
 import type { Database, Db } from './database.js';
 import { lockDataFolder } from './data-lock.js';
 import { PGliteDialect } from './pglite-dialect.js';
+import { seedFromTemplate } from './pglite-template.js';
 
 export interface DatabaseHandle {
   db: Db;
@@ -47,8 +48,11 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
   }
   const release = options.dataDir ? lockDataFolder(options.dataDir) : () => {};
   try {
+    const pgliteDir = options.dataDir ? path.join(options.dataDir, 'pglite') : undefined;
+    // A first start copies the prebuilt, migrated folder instead of running initdb (seconds saved).
+    if (pgliteDir && !options.loadDataDir) seedFromTemplate(pgliteDir);
     const pglite = await PGlite.create({
-      ...(options.dataDir ? { dataDir: path.join(options.dataDir, 'pglite') } : {}),
+      ...(pgliteDir ? { dataDir: pgliteDir } : {}),
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
       parsers: { [pgliteTypes.INT8]: parseInt8 },
     });

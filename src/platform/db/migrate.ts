@@ -2,12 +2,10 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
+import { LOCK_KEYS, withAdvisoryLock } from './advisory-lock.js';
 import type { Db } from './database.js';
 
 export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../migrations');
-
-/** Any constant shared by every Waybill process: it serialises concurrent migrators. */
-const MIGRATION_LOCK_KEY = 7_291_004;
 
 /**
  * Applies `migrations/NNN_name.sql` files in name order, each in its own transaction, and records
@@ -16,28 +14,23 @@ const MIGRATION_LOCK_KEY = 7_291_004;
  */
 export async function migrate(db: Db, dir = MIGRATIONS_DIR): Promise<string[]> {
   const files = (await fs.readdir(dir)).filter((f) => /^\d+_[\w-]+\.sql$/.test(f)).sort();
-  return db.connection().execute(async (conn) => {
-    await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(conn);
-    try {
-      await sql`create table if not exists schema_migrations (
+  return withAdvisoryLock(db, LOCK_KEYS.migrations, async (conn) => {
+    await sql`create table if not exists schema_migrations (
         name text primary key,
         applied_at timestamptz not null default now()
       )`.execute(conn);
-      const done = await sql<{ name: string }>`select name from schema_migrations`.execute(conn);
-      const applied = new Set(done.rows.map((r) => r.name));
-      const ran: string[] = [];
-      for (const file of files) {
-        if (applied.has(file)) continue;
-        const body = await fs.readFile(path.join(dir, file), 'utf8');
-        await conn.transaction().execute(async (trx) => {
-          await sql.raw(body).execute(trx);
-          await sql`insert into schema_migrations (name) values (${file})`.execute(trx);
-        });
-        ran.push(file);
-      }
-      return ran;
-    } finally {
-      await sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.execute(conn);
+    const done = await sql<{ name: string }>`select name from schema_migrations`.execute(conn);
+    const applied = new Set(done.rows.map((r) => r.name));
+    const ran: string[] = [];
+    for (const file of files) {
+      if (applied.has(file)) continue;
+      const body = await fs.readFile(path.join(dir, file), 'utf8');
+      await conn.transaction().execute(async (trx) => {
+        await sql.raw(body).execute(trx);
+        await sql`insert into schema_migrations (name) values (${file})`.execute(trx);
+      });
+      ran.push(file);
     }
+    return ran;
   });
 }
