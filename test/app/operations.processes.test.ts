@@ -39,10 +39,9 @@ describe.skipIf(!serverUrl)('three processes on one PostgreSQL database', () => 
       WAYBILL_RATE_LIMIT_PER_MINUTE: '100000',
       WAYBILL_WORKERS: 'true',
     };
-    // The first creates the bootstrap client (auth.bootstrap is check-then-insert, not safe for
-    // simultaneous first starts); the other two start together, their migrations under the lock.
-    const first = await serveWaybill(env);
-    servers = [first, ...(await Promise.all([serveWaybill(env), serveWaybill(env)]))];
+    // All three start together, as a deployment's replicas do: migrations and the first start's
+    // admin are each made once, under an advisory lock.
+    servers = await Promise.all([serveWaybill(env), serveWaybill(env), serveWaybill(env)]);
     const res = await fetch(`${servers[0]!.url}/v1/auth/token`, {
       method: 'POST',
       headers: { authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}` },

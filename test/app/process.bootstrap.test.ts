@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { serveWaybill, stopAll } from '../support/cli.js';
+import { serveWaybill, stopAll } from '../support/processes.js';
 import { scratchDatabase, type ScratchDatabase } from '../support/postgres.js';
 
 /**
