@@ -102,6 +102,12 @@ export const documentFields = {
   line_items: Type.Array(ref(LineItem)),
   billing_entity: ref(BillingEntity),
   tax_subtotals: Type.Array(ref(TaxSubtotal)),
+  updated_at: Type.Optional(
+    Type.String({
+      format: 'date-time',
+      description: 'Waybill: when the document last changed (finalized, posted, paid, custom fields); the lists filter by it with `updated_after`.',
+    }),
+  ),
 };
 
 const lineExample = {
