@@ -17,7 +17,7 @@ import type { CustomFieldsPatch, DocumentFile, FinalizeInput, SalesCreditNoteOut
 import { dueDate } from './payment-terms.policy.js';
 import * as referenceRepo from '../reference/reference.repo.js';
 import type { BillingEntityRow } from '../reference/reference.repo.js';
-import { renderPdf } from './pdf.render.js';
+import { renderPdf } from './pdf.worker.js';
 import { renderUbl } from './ubl.render.js';
 import { freezeParties, type FrozenParties } from './issued-parties.output.js';
 
