@@ -110,7 +110,13 @@ try {
   const usd = await invoice(
     'SHFE',
     [
-      { code: 'FREIGHT', name: 'Sea freight Shanghai → Antwerpen, container MSKU 123456-7', unit_price: '1850.00', currency: 'EUR', tax_rate: { code: 'BE21' } },
+      {
+        code: 'FREIGHT',
+        name: 'Sea freight Shanghai → Antwerpen, container MSKU 123456-7',
+        unit_price: '1850.00',
+        currency: 'EUR',
+        tax_rate: { code: 'BE21' },
+      },
       { code: 'HANDLING', name: 'Terminal handling 码头装卸费', quantity: '2', unit_price: '145.5', currency: 'EUR', tax_rate: { code: 'BE21' } },
     ],
     '2026-12-01',

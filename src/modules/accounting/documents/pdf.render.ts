@@ -23,8 +23,9 @@ import { vatCategoryOf, vatGroupKey } from './vat-category.policy.js';
  */
 
 const require = createRequire(import.meta.url);
-/** pdfkit's own font engine, asked only which characters a font has. */
-const fontkit = require('fontkit') as { create(bytes: Buffer): { hasGlyphForCodePoint(codePoint: number): boolean } };
+/** pdfkit's own font engine. A font it parsed is handed to pdfkit as is, so its tables and glyph caches serve every document the worker draws. */
+type FontkitFont = { hasGlyphForCodePoint(codePoint: number): boolean; layout: unknown };
+const fontkit = require('fontkit') as { create(bytes: Buffer): FontkitFont };
 
 /** A font file of a package, or undefined when the package is not installed (the text then falls back to the fonts that are). */
 function packageFont(pkg: string, file: string): string | undefined {
@@ -37,18 +38,17 @@ function packageFont(pkg: string, file: string): string | undefined {
 
 interface LoadedFont {
   name: string;
-  bytes: Buffer;
+  font: FontkitFont;
   covers: (codePoint: number) => boolean;
 }
 
 function load(name: string, file: string | undefined): LoadedFont | undefined {
   if (!file) return undefined;
-  const bytes = readFileSync(file);
-  const font = fontkit.create(bytes);
+  const font = fontkit.create(readFileSync(file));
   const cache = new Map<number, boolean>();
   return {
     name,
-    bytes,
+    font,
     covers: (cp) => {
       const known = cache.get(cp);
       if (known !== undefined) return known;
@@ -161,7 +161,8 @@ export async function drawPdf(input: PdfInput): Promise<Buffer> {
   const use = (font: LoadedFont | undefined, fallback: string) => {
     if (!font) return doc.font(fallback);
     if (!registered.has(font.name)) {
-      doc.registerFont(font.name, font.bytes);
+      // pdfkit takes a parsed fontkit font as well as bytes (its PDFFontFactory), and then parses nothing per document.
+      doc.registerFont(font.name, font.font as unknown as Buffer);
       registered.add(font.name);
     }
     return doc.font(font.name);
@@ -322,7 +323,12 @@ export async function drawPdf(input: PdfInput): Promise<Buffer> {
   for (const s of row.tax_subtotals) {
     const category = categories.get(s.taxKey);
     const name = category ? `${category.id} · ${CATEGORY_NAMES[category.id] ?? category.id}` : s.taxKey;
-    const cells = [name, `${s.percentage}%`, grouped(new Dec(s.taxableAmount), minorUnits(row.currency)), grouped(new Dec(s.taxAmount), minorUnits(row.currency))];
+    const cells = [
+      name,
+      `${s.percentage}%`,
+      grouped(new Dec(s.taxableAmount), minorUnits(row.currency)),
+      grouped(new Dec(s.taxAmount), minorUnits(row.currency)),
+    ];
     bcols.forEach((c, i) => write(cells[i] ?? '', bx + c.x, y, { width: c.w, align: c.align, size: 8.5 }));
     y += 12;
     if (category?.exemptionReason) wordings.push(`${category.exemptionReason}${category.exemptionCode ? ` (${category.exemptionCode})` : ''}`);

@@ -35,16 +35,21 @@ let nextId = 0;
 const pending = new Map<number, { resolve: (pdf: Buffer) => void; reject: (err: Error) => void }>();
 
 /** tsx's ES module API (its `register()` installs the TypeScript loader in the thread that calls it). */
-const tsxApi = () => pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+const tsxApi = () =>
+  pathToFileURL(
+    createRequire(import.meta.url)
+      .resolve('tsx/esm/api')
+      .replace(/\.cjs$/, '.mjs'),
+  ).href;
 
 function start(): Worker {
   // Run from the sources (tests, `WAYBILL_FROM_SOURCE`), the worker registers tsx's loader before it loads this file.
   const options = { workerData: { role: ROLE } };
   const w = import.meta.url.endsWith('.ts')
-    ? new Worker(
-        `import(${JSON.stringify(tsxApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); });`,
-        { ...options, eval: true },
-      )
+    ? new Worker(`import(${JSON.stringify(tsxApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); });`, {
+        ...options,
+        eval: true,
+      })
     : new Worker(new URL(import.meta.url), options);
   w.unref();
   w.on('message', (reply: Reply) => {

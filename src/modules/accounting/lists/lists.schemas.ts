@@ -1,4 +1,4 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
 import { DateTime, Page, PageQuery, Str } from '../../../platform/http/schemas.js';
 import { ref } from '../../../platform/http/types.js';
 import { CreditNoteStatus, InvoiceStatus, SalesCreditNoteOutput, SalesInvoiceOutput } from '../documents/documents.schemas.js';
