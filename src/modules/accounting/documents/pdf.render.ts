@@ -289,10 +289,12 @@ export async function drawPdf(input: PdfInput): Promise<Buffer> {
     const descriptionWidth = (COLUMNS[0] as { w: number }).w;
     const height = heightOf(line.name, descriptionWidth) + (notes ? heightOf(notes, descriptionWidth, 7.5) : 0) + 5;
     ensure(height, true);
+    // A negative charge is a discount: printed as an allowance (as the UBL states it), never as a negative unit price.
+    const allowance = new Dec(line.amount).isNegative();
     const cells: Record<string, string> = {
-      quantity: plainString(new Dec(line.quantity)),
-      unit: 'unit',
-      price: displayUnitPrice(line.unit_price, row.currency),
+      quantity: allowance ? '' : plainString(new Dec(line.quantity)),
+      unit: allowance ? '' : 'unit',
+      price: allowance ? 'allowance' : displayUnitPrice(line.unit_price, row.currency),
       vat: category.id === 'S' ? `${plainString(category.percent)}%` : `${plainString(category.percent)}% ${category.id}`,
       amount: grouped(new Dec(line.amount), minorUnits(row.currency)),
     };
