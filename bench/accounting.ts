@@ -1,21 +1,26 @@
 /**
- * Accounting benchmark (issue 12), on PostgreSQL: invoicing N orders (one charge each, one draft
+ * Accounting benchmark (issues 12 and 17), on PostgreSQL or PGlite (`BENCH_ENGINE`): invoicing N orders (one charge each, one draft
  * per order), finalizing the N drafts (numbers drawn from one counter per series, so
  * finalizations of one entity queue behind each other), then an accounting package's loop: list
  * the open sync tasks (in one call, and paged by cursor), read each task with its document, report
- * it COMPLETED. Last, rendering the
- * UBL and PDF of finalized invoices. Requests go through the app in-process (`inject`), CONCURRENCY
- * at a time, so the numbers are the API's and the database's, without HTTP parsing.
+ * it COMPLETED. Then the accountant's list of sales invoices, paged by cursor. Last, downloading the
+ * UBL and PDF of finalized invoices (bytes stored at finalization) beside the get-by-key ceiling
+ * (one authenticated select by primary key) measured in the same run. Requests go through the app
+ * in-process (`inject`), CONCURRENCY at a time, so the numbers are the API's and the database's,
+ * without HTTP parsing.
  */
 import { realisticOrder } from '../test/orders/orders.fixtures.js';
-import { bearerHeader, machineLine, startBenchServer } from './support.js';
+import { bearerHeader, GET_CEILING, INSERT_CEILING, machineLine, registerCeilings, startBenchServer, type Engine } from './support.js';
 
 const ORDERS = Number(process.env.BENCH_ACCOUNTING_ORDERS ?? 1000);
 const CONCURRENCY = 8;
 const RENDERED = Math.min(ORDERS, 100);
 const PAGE = 100;
+const ENGINE = (process.env.BENCH_ENGINE ?? 'postgres') as Engine;
+/** Each download and ceiling read is repeated this many times, so the rows time more than a blink. */
+const READS = 5;
 
-const server = await startBenchServer({ engine: 'postgres' });
+const server = await startBenchServer({ engine: ENGINE, extend: registerCeilings });
 const auth = bearerHeader(server.admin.token);
 
 async function send(method: 'GET' | 'POST', url: string, payload?: object): Promise<Record<string, unknown>> {
@@ -86,23 +91,48 @@ try {
   const files = (await Promise.all(
     drafts.results.slice(0, RENDERED).map((id) => send('GET', `/v1/accounting/sales-invoice/${id}/documents`)),
   )) as unknown as Array<Array<{ download_url: string }>>;
-  const ubl = await timed(files, (f) => send('GET', (f[1] as { download_url: string }).download_url));
-  const pdf = await timed(files, (f) => send('GET', (f[0] as { download_url: string }).download_url));
+  const reads = <T>(items: T[]) => Array.from({ length: READS }, () => items).flat();
+  const ubl = await timed(reads(files), (f) => send('GET', (f[1] as { download_url: string }).download_url));
+  const pdf = await timed(reads(files), (f) => send('GET', (f[0] as { download_url: string }).download_url));
+  // The ceiling: the least a GET can do on this stack, one select by primary key, authenticated.
+  await send('POST', INSERT_CEILING, { note: 'ceiling' });
+  const ceilingRow = await server.services.db
+    .selectFrom('bench_rows' as never)
+    .select('id' as never)
+    .executeTakeFirstOrThrow();
+  const ceilingUrl = GET_CEILING.replace(':id', (ceilingRow as { id: string }).id);
+  const ceiling = await timed(reads(files), () => send('GET', ceilingUrl));
+  // The accountant's list of sales invoices, 50 a page by next_cursor.
+  const listStartedAt = process.hrtime.bigint();
+  let listed = 0;
+  let listPages = 0;
+  for (let cursor: string | null = null; listPages === 0 || cursor; listPages++) {
+    const page = await send('GET', `/v1/accounting/sales-invoice/?limit=50${cursor ? `&cursor=${cursor}` : ''}`);
+    listed += (page.items as unknown[]).length;
+    cursor = page.next_cursor as string | null;
+  }
+  const listSeconds = Number(process.hrtime.bigint() - listStartedAt) / 1e9;
 
   const row = (what: string, n: number, r: { perSecond: number; seconds: number }) =>
     `| ${what} | ${n} | ${r.seconds.toFixed(1)} | ${r.perSecond.toFixed(0)} |`;
-  console.log(`\n${machineLine()}; PostgreSQL 15; ${CONCURRENCY} requests in flight (in-process inject)\n`);
-  console.log('| Step | count | seconds | per second |\n|---|---:|---:|---:|');
-  console.log(row('order upload + one charge (set-up)', ORDERS, orders));
-  console.log(row('draft invoice from one order', ORDERS, drafts));
-  console.log(row('finalize (number, due date, sync task, event)', ORDERS, finals));
-  console.log(`| list open sync tasks (one call, default page of 1,000) | ${tasks.length} | ${(listMs / 1000).toFixed(2)} | — |`);
+  const engineName = ENGINE === 'postgres' ? 'PostgreSQL 15' : 'PGlite';
+  console.log(`\n${machineLine()}; ${engineName}; ${CONCURRENCY} requests in flight (in-process inject)\n`);
+  console.log('| Step | count | seconds | per second | × get-by-key ceiling |\n|---|---:|---:|---:|---:|');
+  const ratio = (r: { perSecond: number }) => (r.perSecond / ceiling.perSecond).toFixed(2);
+  console.log(`${row('order upload + one charge (set-up)', ORDERS, orders)} — |`);
+  console.log(`${row('draft invoice from one order', ORDERS, drafts)} — |`);
+  console.log(`${row('finalize (number, due date, UBL + PDF stored, sync task, event)', ORDERS, finals)} — |`);
+  console.log(`| list open sync tasks (one call, default page of 1,000) | ${tasks.length} | ${(listMs / 1000).toFixed(2)} | — | — |`);
   console.log(
-    `| page through open sync tasks (${pages} pages of ${PAGE}, next_cursor) | ${paged} | ${(pageMs / 1000).toFixed(2)} | ${(paged / (pageMs / 1000)).toFixed(0)} |`,
+    `| page through open sync tasks (${pages} pages of ${PAGE}, next_cursor) | ${paged} | ${(pageMs / 1000).toFixed(2)} | ${(paged / (pageMs / 1000)).toFixed(0)} | — |`,
   );
-  console.log(row('task detail (document inline) + COMPLETED', tasks.length, posted));
-  console.log(row('UBL download (rendered on request)', RENDERED, ubl));
-  console.log(row('PDF download (rendered on request)', RENDERED, pdf));
+  console.log(`${row('task detail (document inline) + COMPLETED', tasks.length, posted)} — |`);
+  console.log(
+    `| list sales invoices (${listPages} pages of 50, next_cursor) | ${listed} | ${listSeconds.toFixed(2)} | ${(listed / listSeconds).toFixed(0)} | — |`,
+  );
+  console.log(`${row('get-by-key ceiling (one select by primary key)', ceiling.results.length, ceiling)} 1.00 |`);
+  console.log(`${row('UBL download (stored bytes)', ubl.results.length, ubl)} ${ratio(ubl)} |`);
+  console.log(`${row('PDF download (stored bytes)', pdf.results.length, pdf)} ${ratio(pdf)} |`);
 } finally {
   await server.stop();
 }

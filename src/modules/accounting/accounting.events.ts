@@ -69,6 +69,20 @@ export const accountingEvents = declareEvents('accounting', {
   ...billing('purchase_credit_note', 'purchase credit note'),
   'purchase_invoice.e_invoice_received': eInvoice('purchase_invoice', 'purchase invoice'),
   'purchase_credit_note.e_invoice_received': eInvoice('purchase_credit_note', 'purchase credit note'),
+  'sync_task.failed': {
+    entityType: 'sync_task',
+    summary: 'The accounting package reported that it could not post a document (the task is FAILED until fixed and retried).',
+    payload: Type.Object({
+      id: Type.String(),
+      task_type: Type.String(),
+      document_id: Type.String(),
+      document_kind: Type.String(),
+      document_name: Nullable(Type.String()),
+      billing_entity_id: Type.String(),
+      failure: Type.Object({ error_type: Type.String(), error_message: Nullable(Type.String()) }),
+    }),
+    families: [],
+  },
 });
 
 declare module '../../platform/events/catalog.js' {

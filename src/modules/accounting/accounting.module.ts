@@ -25,6 +25,9 @@ import { assertMatched, createPurchaseService, type TripsForBilling } from './pu
 import { tasksRoutes } from './sync/sync.routes.js';
 import { taskSchemas } from './sync/sync.schemas.js';
 import { createTasksService, queuePostTask } from './sync/sync.service.js';
+import { listsRoutes } from './lists/lists.routes.js';
+import { listSchemas } from './lists/lists.schemas.js';
+import { createListsService } from './lists/lists.service.js';
 
 /**
  * The accounting module wired once: its services, the schemas it registers and its routes. The
@@ -49,6 +52,7 @@ export function createAccounting(deps: {
   const tasks = createTasksService({ ...deps, billing, reference });
   const purchase = createPurchaseService({ ...deps, reference, billing, invoicing });
   const einvoices = createEInvoiceService({ ...deps, reference, invoicing });
+  const lists = createListsService({ ...deps, billing, reference });
   return {
     reference,
     charges,
@@ -59,6 +63,7 @@ export function createAccounting(deps: {
     einvoices,
     /** A received XML e-invoice, parsed in a worker thread. */
     readXml: (xml: string) => deps.workers.run(fromXmlTask, xml),
+    lists,
     /** The blob sweep asks which blobs files received with e-invoices still hold (documents' registerBlobReferences). */
     referencedBlobs: (sha256s: string[]) => referencedBlobs(deps.db, sha256s),
   };
@@ -66,7 +71,7 @@ export function createAccounting(deps: {
 
 export type Accounting = ReturnType<typeof createAccounting>;
 
-export const accountingSchemas = [...referenceSchemas, ...chargeSchemas, ...billingSchemas, ...purchaseSchemas, ...taskSchemas];
+export const accountingSchemas = [...referenceSchemas, ...chargeSchemas, ...billingSchemas, ...purchaseSchemas, ...taskSchemas, ...listSchemas];
 
 export function accountingRoutes(app: App, accounting: Accounting, config: { bodyLimitBytes: number; documentMaxBytes: number }) {
   referenceRoutes(app, accounting);
@@ -74,4 +79,5 @@ export function accountingRoutes(app: App, accounting: Accounting, config: { bod
   billingRoutes(app, accounting);
   purchaseRoutes(app, { ...accounting, bodyLimit: config.bodyLimitBytes, maxBytes: config.documentMaxBytes });
   tasksRoutes(app, accounting);
+  listsRoutes(app, accounting);
 }

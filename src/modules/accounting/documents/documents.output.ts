@@ -144,6 +144,7 @@ function common(parts: DocumentParts, invoiceName: string | null) {
       taxable_amount: s.taxableAmount,
       tax_amount: s.taxAmount,
     })),
+    updated_at: row.updated_at.toISOString(),
   };
 }
 

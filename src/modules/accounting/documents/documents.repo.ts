@@ -1,7 +1,9 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Executor } from '../../../platform/db/database.js';
 import { drawCounter } from '../../../platform/db/counters.js';
-import type { BillingDocumentFileTable, BillingDocumentLineTable, BillingDocumentTable, DocumentKind } from './documents.tables.js';
+import { drawChangeTime } from '../../../platform/db/change-clock.js';
+import { keysetAfter } from '../../../platform/db/keyset.js';
+import type { BillingDocumentFileTable, BillingDocumentLineTable, BillingDocumentTable, DocumentKind, DocumentStatus } from './documents.tables.js';
 import './documents.tables.js';
 
 export type DocumentRow = Selectable<BillingDocumentTable>;
@@ -44,10 +46,18 @@ const dateColumns = [
   sql<string | null>`supply_end::text`.as('supply_end'),
 ];
 
+/**
+ * The clock documents' `updated_at` comes from: the lists page by `(updated_at, id)` and filter by
+ * `updated_after`, so a change must get a time after every change committed before it (see
+ * `drawChangeTime`), or a reader syncing by time could pass a document still being finalized.
+ */
+const CHANGE_CLOCK = 'billing_documents';
+
 export async function insertDocument(db: Executor, row: Insertable<BillingDocumentTable>): Promise<DocumentRow> {
+  const changedAt = await drawChangeTime(db, row.tenant_id, CHANGE_CLOCK);
   return db
     .insertInto('billing_documents')
-    .values(row)
+    .values({ ...row, updated_at: changedAt })
     .returning([...documentColumns, ...dateColumns])
     .executeTakeFirstOrThrow();
 }
@@ -80,11 +90,49 @@ export async function findDocumentsByName(db: Executor, tenantId: string, kind: 
 export async function updateDocument(db: Executor, tenantId: string, id: string, set: Updateable<BillingDocumentTable>): Promise<DocumentRow> {
   return db
     .updateTable('billing_documents')
-    .set({ ...set, updated_at: new Date() })
+    .set({ ...set, updated_at: await drawChangeTime(db, tenantId, CHANGE_CLOCK) })
     .where('tenant_id', '=', tenantId)
     .where('id', '=', id)
     .returning([...documentColumns, ...dateColumns])
     .executeTakeFirstOrThrow();
+}
+
+export interface DocumentListFilter {
+  tenantId: string;
+  kind: DocumentKind;
+  status?: DocumentStatus;
+  companyId?: string;
+  billingEntityId?: string;
+  dateFrom?: string;
+  dateTo?: string;
+  updatedAfter?: Date;
+  after?: { ts: Date; id: string };
+  limit: number;
+}
+
+/**
+ * One kind's documents in `(updated_at, id)` order (what changed last comes last, so a reader
+ * keeping the last `updated_at` it saw picks up from there), one more than `limit` to tell
+ * whether a page follows. Dates are inclusive.
+ */
+export async function listDocuments(db: Executor, f: DocumentListFilter): Promise<DocumentRow[]> {
+  let q = db
+    .selectFrom('billing_documents')
+    .select([...documentColumns, ...dateColumns])
+    .where('tenant_id', '=', f.tenantId)
+    .where('kind', '=', f.kind);
+  if (f.status) q = q.where('status', '=', f.status);
+  if (f.companyId) q = q.where('company_id', '=', f.companyId);
+  if (f.billingEntityId) q = q.where('billing_entity_id', '=', f.billingEntityId);
+  if (f.dateFrom) q = q.where('date', '>=', f.dateFrom);
+  if (f.dateTo) q = q.where('date', '<=', f.dateTo);
+  if (f.updatedAfter) q = q.where('updated_at', '>', f.updatedAfter);
+  if (f.after) q = q.where(keysetAfter('updated_at', 'id', f.after));
+  return q
+    .orderBy('updated_at')
+    .orderBy('id')
+    .limit(f.limit + 1)
+    .execute();
 }
 
 export async function updateLine(db: Executor, tenantId: string, id: string, set: Updateable<BillingDocumentLineTable>) {

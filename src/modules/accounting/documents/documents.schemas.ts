@@ -124,6 +124,12 @@ export const documentFields = {
       ),
     ),
   ),
+  updated_at: Type.Optional(
+    Type.String({
+      format: 'date-time',
+      description: 'Waybill: when the document last changed (finalized, posted, paid, custom fields); the lists filter by it with `updated_after`.',
+    }),
+  ),
 };
 
 const lineExample = {

@@ -17,7 +17,7 @@ import type { CustomFieldsPatch, DocumentFile, FinalizeInput, SalesCreditNoteOut
 import { dueDate } from './payment-terms.policy.js';
 import * as referenceRepo from '../reference/reference.repo.js';
 import type { BillingEntityRow } from '../reference/reference.repo.js';
-import { renderPdf } from './pdf.render.js';
+import { renderPdf } from './pdf.worker.js';
 import { renderUbl } from './ubl.render.js';
 import { freezeParties, type FrozenParties } from './issued-parties.output.js';
 
@@ -278,10 +278,11 @@ export function createBillingService<P>(deps: { db: Db; bus: EventBus; companies
     /** A file's bytes: a received file as it was sent, else rendered from the (immutable) finalized document. */
     async download(principal: Principal, fileId: string): Promise<{ name: string; contentType: string; body: Buffer | Readable }> {
       const file = await repo.findFile(db, principal.tenantId, fileId);
-      const row = file && (await repo.findDocument(db, principal.tenantId, file.document_id));
-      if (!file || !row) throw notFound('File');
-      // Issued files: the bytes stored when the document was issued, never rendered again.
+      if (!file) throw notFound('File');
+      // Issued files: the bytes stored when the document was issued, never rendered again (one read).
       if (file.content) return { name: file.name, contentType: file.content_type, body: file.content };
+      const row = await repo.findDocument(db, principal.tenantId, file.document_id);
+      if (!row) throw notFound('File');
       if (file.sha256) {
         const stream = await blobs.open(file.sha256);
         // A row whose blob is gone is damage on the server, not a client mistake: a logged 500.

@@ -157,6 +157,8 @@ export function createInvoicingService(deps: {
           due_date: kind === 'SALES_INVOICE' ? ((input as SalesInvoiceInput).due_date ?? dueDate(input.date, paymentTermOf(customer))) : null,
           booking_date: input.booking_date ?? null,
           payment_term: paymentTermOf(customer),
+          // A credit note's state is its refund (OPEN / REFUNDED), an invoice's its payment.
+          payment_status: kind === 'SALES_INVOICE' ? 'UNPAID' : 'OPEN',
           customer_reference_numbers: JSON.stringify(input.customer_reference_numbers ?? []),
           custom_fields: JSON.stringify(input.custom_fields ?? {}),
           origin: 'API',

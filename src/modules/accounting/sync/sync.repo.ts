@@ -19,20 +19,21 @@ export async function insertTask(db: Executor, row: Omit<Insertable<SyncTaskTabl
     .execute();
 }
 
-export interface OpenTaskFilter {
+export interface TaskFilter {
   tenantId: string;
+  status: string;
   billingEntityId?: string;
   after?: { ts: Date; id: string };
   limit: number;
 }
 
 /**
- * Open tasks (TODO) in queue order, one more than `limit` (to tell whether a page follows);
+ * Tasks in one state in queue order, one more than `limit` (to tell whether a page follows);
  * optionally one billing entity's. Queue times follow commit order, so a task that becomes TODO
  * while a reader pages is listed after the reader's position, never skipped.
  */
-export async function listOpenTasks(db: Executor, f: OpenTaskFilter): Promise<TaskRow[]> {
-  let q = db.selectFrom('sync_tasks').selectAll().where('tenant_id', '=', f.tenantId).where('status', '=', 'TODO');
+export async function listTasks(db: Executor, f: TaskFilter): Promise<TaskRow[]> {
+  let q = db.selectFrom('sync_tasks').selectAll().where('tenant_id', '=', f.tenantId).where('status', '=', f.status);
   if (f.billingEntityId) q = q.where('billing_entity_id', '=', f.billingEntityId);
   if (f.after) q = q.where(keysetAfter('queued_at', 'id', f.after));
   return q

@@ -35,7 +35,10 @@ export function tasksRoutes(app: App, deps: { tasks: TasksService }) {
         summary: 'List open accounting tasks',
         description:
           'Every task still to do (TODO) in queue order (a retried task joins the end); a task stays listed until it is reported COMPLETED or FAILED. ' +
-          `Pages hold up to \`limit\` tasks (1,000 by default and at most); \`next_cursor\` and the \`Link: <…>; rel="next"\` header lead to the next page, and a task queued while you page shows up on a later page.${f.filter ? ' `billing_entity_code` keeps one entity’s.' : ''}`,
+          `Pages hold up to \`limit\` tasks (1,000 by default and at most); \`next_cursor\` and the \`Link: <…>; rel="next"\` header lead to the next page, and a task queued while you page shows up on a later page.` +
+          (f.filter
+            ? ' Waybill filters: `billing_entity_code` keeps one entity’s; `status` lists the tasks in another state instead (FAILED ones with their reason to fix and retry, COMPLETED ones), in the same order. A query parameter not listed here is a 400 naming it.'
+            : ' A query parameter not listed here is a 400 naming it.'),
         querystring: f.filter ? TaskListQuery : TaskPageOnlyQuery,
         response: { 200: ref(AvailableTasks), ...readErrors },
       },

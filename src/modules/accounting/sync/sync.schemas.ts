@@ -5,7 +5,8 @@ import { ref } from '../../../platform/http/types.js';
 import { DocumentFile, DocumentFileList, SalesCreditNoteOutput, SalesInvoiceOutput } from '../documents/documents.schemas.js';
 import { PurchaseCreditNoteOutput, PurchaseInvoiceOutput } from '../purchase/purchase.schemas.js';
 
-export const TaskStatus = StringEnum(['TODO', 'COMPLETED', 'FAILED', 'WAITING'], { $id: 'TaskStatus' });
+export const TASK_STATUSES = ['TODO', 'COMPLETED', 'FAILED', 'WAITING'] as const;
+export const TaskStatus = StringEnum([...TASK_STATUSES], { $id: 'TaskStatus' });
 export const TaskType = StringEnum(
   [
     'POST_INVOICE',
@@ -106,8 +107,17 @@ const TaskPageQuery = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_TASKS_PER_PAGE, default: MAX_TASKS_PER_PAGE, description: 'Waybill: tasks per page.' })),
 };
 /** The generic task list takes only the page parameters; the accounting one also a billing entity. */
-export const TaskPageOnlyQuery = Type.Object(TaskPageQuery);
-export const TaskListQuery = Type.Object({ billing_entity_code: Type.Optional(Str(50)), ...TaskPageQuery });
+export const TaskPageOnlyQuery = Type.Object(TaskPageQuery, { additionalProperties: false });
+export const TaskListQuery = Type.Object(
+  {
+    billing_entity_code: Type.Optional(Str(50)),
+    status: Type.Optional(
+      ref(TaskStatus, { description: 'Waybill: the tasks in this state (FAILED ones to fix and retry, COMPLETED ones done); TODO when omitted.' }),
+    ),
+    ...TaskPageQuery,
+  },
+  { additionalProperties: false },
+);
 export type TaskListQuery = Static<typeof TaskListQuery>;
 
 const invoiceMatch = Type.Object({

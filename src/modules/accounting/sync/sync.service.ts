@@ -3,14 +3,22 @@ import type { Db } from '../../../platform/db/database.js';
 import { inTransaction, type Tx } from '../../../platform/db/tx.js';
 import type { EventBus } from '../../../platform/events/bus.js';
 import { conflict, detail, notFound } from '../../../platform/http/errors.js';
-import { cursorField, decodeCursor, pageOf } from '../../../platform/http/pagination.js';
+import { cursorField, paginate } from '../../../platform/http/pagination.js';
+import { appendEvent } from '../../../platform/events/append.js';
 import type { Principal } from '../../../platform/http/principal.js';
 import type { DocumentKind } from '../documents/documents.tables.js';
 import * as billingRepo from '../documents/documents.repo.js';
 import type { DocumentRow } from '../documents/documents.repo.js';
 import { documentEvent, type BillingService } from '../documents/documents.service.js';
 import type { PurchaseDocumentOutput } from '../purchase/purchase.output.js';
-import { MAX_TASKS_PER_PAGE, type BillingDocumentUpdatePayload, type TaskDetail, type TaskListQuery, type TaskUpdateInput } from './sync.schemas.js';
+import {
+  MAX_TASKS_PER_PAGE,
+  TASK_STATUSES,
+  type BillingDocumentUpdatePayload,
+  type TaskDetail,
+  type TaskListQuery,
+  type TaskUpdateInput,
+} from './sync.schemas.js';
 import * as repo from './sync.repo.js';
 import type { TaskRow } from './sync.repo.js';
 import type { ReferenceService } from '../reference/reference.service.js';
@@ -45,6 +53,26 @@ export type TasksService = ReturnType<typeof createTasksService>;
 export function createTasksService(deps: { db: Db; bus: EventBus; billing: BillingService<PurchaseDocumentOutput>; reference: ReferenceService }) {
   const { db, bus, billing, reference } = deps;
 
+  /** Tenant-only: the failure reason may name ledger accounts or customers of others. */
+  async function failedEvent(tx: Tx, task: TaskRow, failure: { error_type: string; error_message: string | null }) {
+    const document = await billingRepo.findDocument(tx.trx, task.tenant_id, task.document_id);
+    await appendEvent(tx, bus, {
+      tenantId: task.tenant_id,
+      type: 'sync_task.failed',
+      entityType: 'sync_task',
+      entityId: task.id,
+      payload: {
+        id: task.id,
+        task_type: task.task_type,
+        document_id: task.document_id,
+        document_kind: document?.kind ?? '',
+        document_name: document?.name ?? null,
+        billing_entity_id: task.billing_entity_id,
+        failure,
+      },
+    });
+  }
+
   async function find(principal: Principal, id: string): Promise<TaskRow> {
     const row = await repo.findTask(db, principal.tenantId, id);
     if (!row) throw notFound('Task');
@@ -58,20 +86,21 @@ export function createTasksService(deps: { db: Db; bus: EventBus; billing: Billi
      * client that knows only the contract still reads the first page unchanged.
      */
     async list(principal: Principal, query: TaskListQuery) {
-      const limit = query.limit ?? MAX_TASKS_PER_PAGE;
-      const given = { billing_entity_code: query.billing_entity_code };
-      const state = query.cursor ? decodeCursor<typeof given>(query.cursor, given, { billing_entity_code: cursorField.text(50) }) : undefined;
-      const filters = state?.filters ?? given;
+      const given = { billing_entity_code: query.billing_entity_code, status: query.status };
       const entities = await reference.entityMap(principal.tenantId);
-      const entity = filters.billing_entity_code ? [...entities.values()].find((e) => e.code === filters.billing_entity_code) : undefined;
-      if (filters.billing_entity_code && !entity) return { tasks: [], next_cursor: null };
-      const rows = await repo.listOpenTasks(db, {
-        tenantId: principal.tenantId,
-        billingEntityId: entity?.id,
-        after: state && { ts: new Date(state.after.ts), id: state.after.id },
-        limit,
+      const page = await paginate({
+        query,
+        filters: given,
+        fields: { billing_entity_code: cursorField.text(50), status: cursorField.oneOf(TASK_STATUSES) },
+        defaultLimit: MAX_TASKS_PER_PAGE,
+        // A cursor alone carries the filters of the list it continues (paginate hands them over).
+        fetch: async ({ filters, after, limit }) => {
+          const entity = filters.billing_entity_code ? [...entities.values()].find((e) => e.code === filters.billing_entity_code) : undefined;
+          if (filters.billing_entity_code && !entity) return [];
+          return repo.listTasks(db, { tenantId: principal.tenantId, status: filters.status ?? 'TODO', billingEntityId: entity?.id, after, limit });
+        },
+        key: (t) => ({ ts: t.queued_at, id: t.id }),
       });
-      const page = pageOf(rows, limit, filters, (t) => ({ ts: t.queued_at, id: t.id }));
       return {
         tasks: page.rows.map((t) => ({
           id: t.id,
@@ -115,8 +144,12 @@ export function createTasksService(deps: { db: Db; bus: EventBus; billing: Billi
         if (!task) throw notFound('Task');
         if (task.status === 'COMPLETED') throw conflict('The task is completed already', [detail('completed', 'status')]);
         if (input.status === 'FAILED') {
-          const failure = input.failure ?? { error_type: 'INTERNAL_ERROR', error_message: null };
-          await repo.updateTask(tx.trx, principal.tenantId, id, { status: 'FAILED', failure: JSON.stringify({ error_message: null, ...failure }) });
+          const failure = { error_message: null, ...(input.failure ?? { error_type: 'INTERNAL_ERROR' }) };
+          await repo.updateTask(tx.trx, principal.tenantId, id, { status: 'FAILED', failure: JSON.stringify(failure) });
+          // A repeated report of the same failure is no news; a new failure (or a new reason) is.
+          const before = task.failure as { error_type?: string; error_message?: string | null } | null;
+          const same = task.status === 'FAILED' && before?.error_type === failure.error_type && (before.error_message ?? null) === failure.error_message;
+          if (!same) await failedEvent(tx, task, failure);
           return;
         }
         await repo.updateTask(tx.trx, principal.tenantId, id, { status: 'COMPLETED' });

@@ -1,0 +1,137 @@
+/**
+ * Writes one sample PDF per scenario into docs/samples/ (`node --import tsx scripts/pdf-samples.ts`),
+ * made the way a carrier makes them: through the API of an in-process server on a fresh PGlite
+ * database, finalized, and downloaded as stored at finalization.
+ *
+ *   invoice.pdf           a domestic invoice long enough for two pages, two VAT rates, a discount
+ *   credit-note.pdf       a partial credit of that invoice
+ *   foreign-currency.pdf  an invoice in USD to a customer with a Chinese name, VAT also in EUR
+ *   reverse-charge.pdf    intra-EU reverse charge to a Polish customer, a Korean name on a line
+ */
+import fs from 'node:fs/promises';
+import { realisticOrder } from '../test/orders/orders.fixtures.js';
+import { bearerHeader, startBenchServer } from '../bench/support.js';
+
+const OUT = new URL('../docs/samples/', import.meta.url);
+const server = await startBenchServer({ engine: 'pglite' });
+const auth = bearerHeader(server.admin.token);
+
+async function send(method: 'GET' | 'POST', url: string, payload?: object) {
+  const res = await server.app.inject({ method, url, headers: auth, ...(payload ? { payload } : {}) });
+  if (res.statusCode !== 200) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body.slice(0, 500)}`);
+  return res;
+}
+const json = async (method: 'GET' | 'POST', url: string, payload?: object) => (await send(method, url, payload)).json() as Record<string, unknown>;
+
+let orders = 0;
+/** A finalized document's stored PDF, written to docs/samples/<file>. */
+async function savePdf(kind: 'sales-invoice' | 'sales-credit-note', id: string, file: string) {
+  const files = (await send('GET', `/v1/accounting/${kind}/${id}/documents`)).json() as Array<{ content_type: string; download_url: string }>;
+  const pdf = files.find((f) => f.content_type === 'application/pdf');
+  if (!pdf) throw new Error(`no PDF for ${id}`);
+  await fs.writeFile(new URL(file, OUT), (await send('GET', pdf.download_url)).rawPayload);
+  console.log(`docs/samples/${file}`);
+}
+
+/** An invoice of one order with these charges, finalized on `date`. */
+async function invoice(customer: string, charges: object[], date: string) {
+  const upload = await json('POST', '/v1/orders/order/upload', realisticOrder(`SAMPLE-${++orders}`, { customer: { code: customer } }));
+  const orderId = upload.order_id as string;
+  for (const charge of charges) await json('POST', `/v1/orders/order/${orderId}/charges`, charge);
+  const draft = await json('POST', '/v1/accounting/sales-invoice/from-orders', { order_ids: [orderId], customer_reference_numbers: ['PO-2026-0042'] });
+  return json('POST', `/v1/accounting/sales-invoice/${draft.id as string}/finalize`, { date });
+}
+
+try {
+  await fs.mkdir(OUT, { recursive: true });
+  await json('POST', '/v1/admin/billing-entities', {
+    code: 'WB-BE',
+    legal_name: 'Waybill Logistics NV',
+    vat_number: 'BE0123456749',
+    company_registration_number: '0123456749',
+    is_default: true,
+    address: { street: 'Havenlaan 12', city: 'Antwerpen', postal_code: '2000', country: 'BE' },
+    bank_account: { iban: 'BE68539007547034', bic: 'GKCCBEBB' },
+  });
+  await json('POST', '/v1/admin/tax-rates', { code: 'BE21', name: 'VAT 21%', percentage: '21' });
+  await json('POST', '/v1/admin/tax-rates', { code: 'BE6', name: 'VAT 6%', percentage: '6' });
+  await json('POST', '/v1/admin/tax-rates', { code: 'RC', name: 'Reverse charge', percentage: '0', tax_type: 'REVERSE_CHARGE' });
+  const company = (body: object) => json('POST', '/v1/companies/company', { is_customer: true, ...body });
+  await company({
+    name: 'Société Générale de Transport Ñandú',
+    code: 'SGT',
+    currency: 'EUR',
+    legal_name: 'Société Générale de Transport Ñandú SA',
+    vat_number: 'BE0403019261',
+    billing_location: { address: 'Rue de l’Église 7', city: 'Liège', postal_code: '4000', country: 'BE' },
+  });
+  await company({
+    name: '上海远东国际物流有限公司',
+    code: 'SHFE',
+    currency: 'USD',
+    legal_name: '上海远东国际物流有限公司 (Shanghai Far East Logistics BV)',
+    vat_number: 'BE0477472701',
+    billing_location: { address: 'Noorderlaan 133', city: 'Antwerpen', postal_code: '2030', country: 'BE' },
+  });
+  await company({
+    name: 'Przedsiębiorstwo Transportowe Łódź',
+    code: 'PTL',
+    currency: 'EUR',
+    legal_name: 'Przedsiębiorstwo Transportowe Łódź Sp. z o.o.',
+    vat_number: 'PL5260250274',
+    billing_location: { address: 'ul. Żeromskiego 94', city: 'Łódź', postal_code: '90-550', country: 'PL' },
+  });
+  await json('POST', '/v1/accounting/exchange-rate', {
+    from_currency: 'EUR',
+    to_currency: 'USD',
+    exchange_rate_date: '2026-11-02',
+    exchange_rate: '1.0834',
+    inverse_exchange_rate: '0.923019',
+  });
+
+  // A long domestic invoice: 28 lines over two pages, 21 % and 6 %, a discount, converted prices none.
+  const lines = Array.from({ length: 26 }, (_, i) => ({
+    code: i % 3 === 0 ? 'PALLET' : 'FREIGHT',
+    name: i % 3 === 0 ? `Pallet exchange, ${i + 2} Euro pallets` : `Freight Antwerpen → Liège, trip ${i + 1}`,
+    quantity: i % 3 === 0 ? String(i + 2) : '1',
+    unit_price: i % 3 === 0 ? '12.5' : ((60000 + i * 1735) / 100).toFixed(2),
+    tax_rate: { code: i % 3 === 0 ? 'BE6' : 'BE21' },
+  }));
+  lines.push({ code: 'WAITING', name: 'Waiting time at delivery (Liège, 2.5 h)', quantity: '2.5', unit_price: '45.333333', tax_rate: { code: 'BE21' } });
+  lines.push({ code: 'DISCOUNT', name: 'Volume discount November', quantity: '1', unit_price: '-250', tax_rate: { code: 'BE21' } });
+  const domestic = await invoice('SGT', lines, '2026-11-30');
+  await savePdf('sales-invoice', domestic.id as string, 'invoice.pdf');
+
+  const firstLine = (domestic.line_items as Array<{ id: string }>)[1] as { id: string };
+  const note = await json('POST', `/v1/accounting/sales-invoice/${domestic.id as string}/credit`, { lines: [{ line_id: firstLine.id, amount: '200.00' }] });
+  const credit = await json('POST', `/v1/accounting/sales-credit-note/${note.id as string}/finalize`, { date: '2026-12-02' });
+  await savePdf('sales-credit-note', credit.id as string, 'credit-note.pdf');
+
+  const usd = await invoice(
+    'SHFE',
+    [
+      {
+        code: 'FREIGHT',
+        name: 'Sea freight Shanghai → Antwerpen, container MSKU 123456-7',
+        unit_price: '1850.00',
+        currency: 'EUR',
+        tax_rate: { code: 'BE21' },
+      },
+      { code: 'HANDLING', name: 'Terminal handling 码头装卸费', quantity: '2', unit_price: '145.5', currency: 'EUR', tax_rate: { code: 'BE21' } },
+    ],
+    '2026-12-01',
+  );
+  await savePdf('sales-invoice', usd.id as string, 'foreign-currency.pdf');
+
+  const rc = await invoice(
+    'PTL',
+    [
+      { code: 'FREIGHT', name: 'Transport Antwerpen → Łódź (FTL)', unit_price: '1420.00', tax_rate: { code: 'RC' } },
+      { code: 'PICKUP', name: 'Pickup for 대한통운 Busan consolidation', unit_price: '95.00', tax_rate: { code: 'RC' } },
+    ],
+    '2026-12-03',
+  );
+  await savePdf('sales-invoice', rc.id as string, 'reverse-charge.pdf');
+} finally {
+  await server.stop();
+}
