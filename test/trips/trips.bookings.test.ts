@@ -140,6 +140,13 @@ describe('intermodal booking status', () => {
       execution_data: { skip_dispatch: true },
     });
     expect(booking?.execution_data.execution_statuses.map((s) => s.type)).toEqual(['GATE_IN', 'DEPARTED']);
+    // The trip's name alone names the one stop of the trip that has an intermodal booking.
+    const byName = {
+      match: { matches_all: [{ name: { matches_any: [trip.name] } }] },
+      event_time: '2026-12-01T22:00:00Z',
+      status: { execution_statuses: [{ event_time: '2026-12-01T21:58:00Z', ok: true, type: 'ARRIVED' }] },
+    };
+    expect((await intermodal([byName])).results[0]).toMatchObject({ outcome: 'APPLIED', booking_id: ref('P2') });
     // The stop's location booking is another booking: untouched.
     expect(await bookingOf('LOCATION', ref('P2'))).toBeUndefined();
   });

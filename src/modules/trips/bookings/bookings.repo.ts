@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Executor } from '../../../platform/db/database.js';
 import type { BookingKind, TripBookingTable } from './bookings.tables.js';
 import './bookings.tables.js';
@@ -29,17 +29,25 @@ export function bookableStop(exec: Executor, tenantId: string, kind: BookingKind
   return bookableStops(exec, tenantId, kind).where('ts.stop_id', '=', stopId).executeTakeFirst();
 }
 
-/** The stops whose booking meets every criterion: each list of references or trip names must contain the booking's. */
+/**
+ * The stops whose booking meets every criterion (each list of references or trip names must
+ * contain the booking's), those already booked first, at most `limit`.
+ */
 export function matchingStops(
   exec: Executor,
   tenantId: string,
   kind: BookingKind,
   c: { references: string[][]; tripNames: string[][] },
-): Promise<BookableStop[]> {
-  let q = bookableStops(exec, tenantId, kind);
+  limit: number,
+): Promise<Array<BookableStop & { booked: boolean }>> {
+  let q = bookableStops(exec, tenantId, kind).select(sql<boolean>`b.stop_id is not null`.as('booked'));
   for (const refs of c.references) q = q.where('b.booking_reference', 'in', refs);
   for (const names of c.tripNames) q = q.where('t.name', 'in', names);
-  return q.limit(2).execute();
+  return q
+    .orderBy(sql`b.stop_id is null`)
+    .orderBy('ts.sequence')
+    .limit(limit)
+    .execute();
 }
 
 export function findBooking(exec: Executor, tenantId: string, stopId: string, kind: BookingKind, forUpdate = false): Promise<BookingRow | undefined> {

@@ -115,9 +115,13 @@ export function createBookingIntake(deps: {
     const references = matches.flatMap((m) => (m.booking_reference ? [m.booking_reference.matches_any] : []));
     const tripNames = matches.flatMap((m) => (m.name ? [m.name.matches_any] : []));
     if (!references.length && !tripNames.length) return result('REJECTED', null, 'An update needs an id or a match with booking_reference or name');
-    const found = await repo.matchingStops(db, tenantId, kind, { references, tripNames });
-    if (found.length > 1) return result('AMBIGUOUS', null, 'Several bookings match every criterion; add booking_reference or send id');
-    return found[0] ?? result('UNMATCHED', null, 'No booking on your live trips matches every criterion');
+    // A trip's name names its stops; among them, one that already has a booking of this kind is the one meant.
+    const found = await repo.matchingStops(db, tenantId, kind, { references, tripNames }, 2);
+    const [first, second] = found;
+    if (!first) return result('UNMATCHED', null, 'No booking on your live trips matches every criterion');
+    if (second && (second.booked || !first.booked))
+      return result('AMBIGUOUS', null, 'Several bookings match every criterion; add booking_reference or send id');
+    return first;
   }
 
   async function applyOne(principal: Principal, kind: BookingKind, u: Normalised, files: ReturnType<typeof stopFiles>): Promise<BookingUpdateResult> {
