@@ -160,7 +160,7 @@ export function billingRoutes(app: App, deps: { billing: BillingService<Purchase
           operationId: `create${k.op}`,
           tags: TAGS,
           summary: `Record a ${k.what} made in the accounting package`,
-          description: `For ${k.what.replace('sales ', '')}s an accounting package issued itself: stored numbered and already posted, so no sync task is created for them.`,
+          description: `For ${k.what.replace('sales ', '')}s an accounting package issued itself: stored numbered and already posted, so no sync task is created for them. An empty \`charges\` is refused with 400: a document without lines has nothing to post.`,
           body: ref(input),
           response: { 200: ref(k.output), ...writeErrors },
         },
