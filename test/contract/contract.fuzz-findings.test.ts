@@ -178,11 +178,11 @@ describe('answers a client can rely on', () => {
     }
   });
 
-  it('a truck reads back as it was created, its measures numbers as the contract types them', async () => {
-    const truck = { license_plate: '1-FZ-001', capacity_pallet_spaces: 18, capacity_weight_kg: '12000.5', tare_weight_kg: 7800, roof_type: 'CLOSED' };
+  it('a truck reads back as it was created: the same variant, its measures as the exact decimal strings the contract answers', async () => {
+    const truck = { license_plate: '1-FZ-001', capacity_pallet_spaces: 18, capacity_weight_kg: '12000.5', tare_weight_kg: 7800.25, roof_type: 'CLOSED' };
     const created = await ok(ctx, admin.auth, 'POST', '/v1/resources/resource', { name: 'Fuzz truck', truck });
     const read = await ok(ctx, admin.auth, 'GET', `/v1/resources/resource/${created.row_id}`);
-    expect(read.truck).toEqual({ ...truck, capacity_weight_kg: 12000.5 });
-    expect(read.resource_type).toBe('RIGID');
+    expect(read).toEqual(created);
+    expect(read).toMatchObject({ resource_type: 'RIGID', truck: { ...truck, capacity_pallet_spaces: '18', tare_weight_kg: '7800.25' } });
   });
 });

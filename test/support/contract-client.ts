@@ -66,13 +66,12 @@ function ownerOf(path: string): Area | undefined {
 
 /**
  * The fields of `sent` that `got` does not give back as sent (numbers may come back as decimal
- * strings, decimal strings as numbers): a contract field Waybill drops without a word shows up here, where the answer's schema,
+ * strings): a contract field Waybill drops without a word shows up here, where the answer's schema,
  * whose fields are optional, would let it pass.
  */
 export function droppedFields(sent: unknown, got: unknown, path = ''): string[] {
   if (sent === null || typeof sent !== 'object') {
-    // A measure may be sent as a decimal string and answered as the number the contract types it as, or the reverse.
-    const same = typeof sent === 'number' || typeof got === 'number' ? Number(got) === Number(sent) : got === sent;
+    const same = typeof sent === 'number' ? Number(got) === sent : got === sent;
     return same ? [] : [`${path || '/'}: sent ${JSON.stringify(sent)}, got ${JSON.stringify(got)}`];
   }
   if (got === null || typeof got !== 'object') return [`${path || '/'}: sent an object, got ${JSON.stringify(got)}`];

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ResourceGroupRow, ResourceRow } from './resources.repo.js';
 import type { ResourceOutput } from './resources.schemas.js';
-import { DECIMAL_FIELDS, variantKeyOf } from './resources.variants.js';
+import { variantKeyOf } from './resources.variants.js';
 
 /** What `details` holds besides the columns. */
 export interface ResourceDetails {
@@ -43,13 +43,6 @@ export function resourceOutput(row: ResourceRow, groups: ResourceGroupRow[]): Re
     is_external_resource: row.subcontractor_id !== null,
     timestamp_updated: row.updated_at.toISOString(),
     resource_groups: groups.map((g) => ({ id: g.id, name: g.name, code: g.code })),
-    [key]: measuresAsNumbers(row.properties as Record<string, unknown>),
+    [key]: row.properties,
   };
-}
-
-/** Measures are stored as exact decimal strings and answered as the numbers the contract says they are. */
-function measuresAsNumbers(properties: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(properties).map(([field, value]) => [field, DECIMAL_FIELDS.has(field) && typeof value === 'string' ? Number(value) : value]),
-  );
 }

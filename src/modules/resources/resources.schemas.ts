@@ -12,9 +12,9 @@ const TRAILER_AXLES = ['AC_12_TRAILER', 'AC_10_TRAILER', 'AC_8_TRAILER', 'AC_6_T
 
 /**
  * The variants' sub-objects, built twice from one description: for input, measures are numbers or
- * decimal strings; for output, numbers, as the contract types them (measures, not money).
+ * decimal strings; for output, decimal strings.
  */
-function variantProperties(measure: typeof DecimalInput | ReturnType<typeof Type.Number>) {
+function variantProperties(measure: typeof DecimalInput | ReturnType<typeof Type.String>) {
   const m = () => opt(measure);
   const dimensions = { tare_weight_kg: m(), exterior_length_m: m(), exterior_width_m: m(), exterior_height_m: m() };
   const identity = { license_plate: opt(Str(20)), vin_number: opt(Str(17)), manufacturer: opt(Str(100)), model: opt(Str(100)) };
@@ -119,7 +119,7 @@ const exampleOutput = {
   custom_fields: {},
   subcontractor: null,
   billing_entity: null,
-  truck: { license_plate: '1-ABC-123', manufacturer: 'Volvo', model: 'FH', capacity_pallet_spaces: 18, capacity_weight_kg: 12000.5, fuel_type: 'DIESEL' },
+  truck: { license_plate: '1-ABC-123', manufacturer: 'Volvo', model: 'FH', capacity_pallet_spaces: '18', capacity_weight_kg: '12000.5', fuel_type: 'DIESEL' },
   extras: [{ id: '0e6a1b2c-3d4e-5f60-8172-8394a5b6c7d8', code: 'TAIL_LIFT', name: 'TAIL_LIFT' }],
   is_active: true,
   is_external_resource: false,
@@ -145,7 +145,7 @@ export const ResourceOutput = Type.Object(
     is_external_resource: Type.Boolean(),
     timestamp_updated: DateTime,
     resource_groups: Type.Array(ref(ResourceGroupOutput)),
-    ...variantProperties(Type.Number()),
+    ...variantProperties(Type.String()),
   },
   {
     $id: 'ResourceOutput',
