@@ -151,6 +151,22 @@ describe('input the contract allows, accepted', () => {
 });
 
 describe('answers a client can rely on', () => {
+  it('declares Idempotency-Key, and the 409 a reused key answers, on every POST that honours it', async () => {
+    const posts = Object.entries(spec.paths).flatMap(([path, ops]) => (ops.post ? [[path, ops.post] as const] : []));
+    const missing = posts
+      .filter(([path]) => path !== '/v1/auth/token')
+      .filter(([, op]) => !op.parameters?.some((p) => p.in === 'header' && p.name === 'Idempotency-Key') || !op.responses['409'])
+      .map(([path]) => path);
+    expect(posts.length).toBeGreaterThan(50);
+    expect(missing).toEqual([]);
+    // And it is honoured where it is declared: a webhook replays its first answer for the same key.
+    const body = { updates: [{ tracking_match: {} }] };
+    const headers = { 'idempotency-key': 'fuzz-replay-1' };
+    const first = await as(hook).post('/v1/webhook/tracking-update', body, headers);
+    expect(first.statusCode, first.body).toBe(200);
+    expectError(await as(hook).post('/v1/webhook/tracking-update', { updates: [] }, headers), 409);
+  });
+
   it('OPTIONS on /charges/approval lists its own methods, not those of /charges/{charge_id}', async () => {
     const res = await as(admin).send('OPTIONS' as 'GET', `/v1/orders/order/${crypto.randomUUID()}/charges/approval`);
     expectError(res, 405);

@@ -2,11 +2,14 @@ import type { SwaggerOptions } from '@fastify/swagger';
 import type { FastifySwaggerUiOptions } from '@fastify/swagger-ui';
 
 interface Media {
+  schema?: unknown;
   example?: unknown;
   examples?: unknown;
 }
 interface Operation {
   requestBody?: { required?: boolean; content?: Record<string, Media> };
+  security?: Array<Record<string, unknown>>;
+  parameters?: Array<{ name: string; in: string; [key: string]: unknown }>;
   summary?: string;
   responses?: Record<string, { description?: string; content?: Record<string, Media> }>;
   'x-body-optional'?: boolean;
@@ -74,13 +77,47 @@ function describeSuccess(operation: Operation) {
   }
 }
 
+/**
+ * Every POST a client makes with a principal (Bearer, or a webhook's Basic credentials) honours
+ * `Idempotency-Key` (see idempotency.ts): the header is declared on it, so /docs and generated
+ * clients can send it, and so is the 409 a reused key answers. The token call and public routes
+ * have no principal and do not honour it.
+ */
+function declareIdempotency(operation: Operation) {
+  const schemes = (operation.security ?? [{ bearer: [] }]).flatMap((s) => Object.keys(s));
+  if (!schemes.includes('bearer') && !schemes.includes('webhookBasic')) return;
+  const parameters = (operation.parameters ??= []);
+  if (!parameters.some((p) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key')) {
+    parameters.push({
+      name: 'Idempotency-Key',
+      in: 'header',
+      required: false,
+      schema: { type: 'string', minLength: 1, maxLength: 255 },
+      description:
+        'Any unique string (a UUID): a retry with the same key and body gets the first answer again for 24 hours instead of acting twice; ' +
+        'the same key with another body, or while the first is still running, is a 409.',
+    });
+  }
+  const responses = (operation.responses ??= {});
+  if (!responses['409']) {
+    responses['409'] = {
+      description: 'The Idempotency-Key belongs to another request or one still running',
+      // The envelope's schema, not the 400's example: that one's message is about another status.
+      ...(responses['400']?.content
+        ? { content: Object.fromEntries(Object.entries(responses['400'].content).map(([type, media]) => [type, { schema: media.schema }])) }
+        : {}),
+    };
+  }
+}
+
 function finish<T extends object>(document: T): T {
   const paths = (document as { paths?: Record<string, Record<string, Operation>> }).paths ?? {};
   for (const operations of Object.values(paths)) {
-    for (const operation of Object.values(operations)) {
+    for (const [method, operation] of Object.entries(operations)) {
       placeExamples(operation);
       markOptionalBody(operation);
       describeSuccess(operation);
+      if (method === 'post') declareIdempotency(operation);
     }
   }
   return document;
