@@ -119,6 +119,21 @@ describe('input the contract allows, accepted', () => {
     expect(res.json().name).toBe('insurance-2027.pdf');
   });
 
+  it("exchange_rate in the contract's string forms, stored exactly; what is no positive number refused naming the rule", async () => {
+    const rate = (exchange_rate: unknown, date = '2026-11-30') =>
+      as(admin).post('/v1/accounting/exchange-rate', { exchange_rate, inverse_exchange_rate: '1.1665', exchange_rate_date: date, from_currency: 'EUR', to_currency: 'GBP' });
+    for (const [i, form] of ['0.8573', '.8573', '+0.8573', '8.573e-1', ' 0.8573 ', 0.8573].entries()) {
+      const res = await rate(form, `2026-11-${String(10 + i)}`);
+      expect(res.statusCode, `${String(form)}: ${res.body}`).toBe(200);
+      expect(res.json().exchange_rate).toBe(0.8573);
+    }
+    for (const bad of ['abc', '1,5', '0', '0.0000000000001', '-1']) {
+      const res = await rate(bad);
+      expectError(res, 400);
+      expect(res.json().errors[0], bad).toMatchObject({ field: 'exchange_rate' });
+    }
+  });
+
   it('tracking_match {} is an update that names no resource, answered in errors', async () => {
     const res = await as(hook).post('/v1/webhook/tracking-update', { updates: [{ tracking_match: {}, tracking_update_data: [] }] });
     expect(res.statusCode, res.body).toBe(200);
