@@ -24,7 +24,8 @@ import type {
 function rateOf(value: number | string, field: string): string {
   const rate = typeof value === 'number' ? parseDecimal(value) : new Dec(value.trim());
   if (rate.lte(0) || rate.decimalPlaces() > 12 || rate.gte(new Dec(10).pow(12))) {
-    throw badRequest(`${field} must be more than 0, below 10^12, with at most 12 decimals`, [detail(`got ${String(value)}`, field, `body.${field}`)]);
+    const rule = `${field} must be more than 0, below 10^12, with at most 12 decimals`;
+    throw badRequest(rule, [{ message: rule, field, path: `body.${field}`, detail: { keyword: 'exchangeRate', value: String(value).slice(0, 40) } }]);
   }
   return rate.toFixed();
 }
