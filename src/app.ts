@@ -6,10 +6,10 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { registerAuth } from './platform/http/auth.js';
-import { clientError, frameworkError, registerErrorHandling } from './platform/http/error-handler.js';
+import { clientErrorFor, frameworkError, registerErrorHandling } from './platform/http/error-handler.js';
 import { AppError } from './platform/http/errors.js';
 import { registerIdempotency } from './platform/http/idempotency.js';
-import { parseJsonBody, registerFormGuard, registerNulGuard } from './platform/http/input-guards.js';
+import { parseJsonBody, registerFormGuard, registerNulGuard, registerQueryGuard } from './platform/http/input-guards.js';
 import { openapiOptions, referencePageOptions } from './platform/http/openapi.js';
 import { registerGuides } from './platform/http/guides.js';
 import { registerProbes } from './platform/http/probes.js';
@@ -29,6 +29,8 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 export async function buildApp(services: Services, options: { logger?: FastifyServerOptions['logger'] } = {}): Promise<App> {
   const { config } = services;
+  // Before any route is added, so every route's methods are known to the 405 answer.
+  const routeMethods = new RouteMethods();
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: config.bodyLimitBytes,
@@ -41,15 +43,14 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
     ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false, allowUnionTypes: true } },
     schemaController: { compilersFactory: { buildValidator: buildRequestValidator, buildSerializer: buildLazySerializer } },
     frameworkErrors: frameworkError,
-    clientErrorHandler: clientError,
+    clientErrorHandler: clientErrorFor(routeMethods),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  // Before any route is added, so every route's methods are known to the 405 answer.
-  const routeMethods = new RouteMethods();
   routeMethods.watch(app);
+  registerQueryGuard(app);
   await registerObservability(app, services);
 
   // The contract's token call sends `Content-Type: application/json` with an empty body.

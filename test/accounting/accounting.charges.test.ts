@@ -127,8 +127,9 @@ describe('order charges', () => {
 
     const subco = await newClient(ctx, admin.tenantId, 'SUBCONTRACTOR', { companyId: otherCompany });
     expectError(await call(ctx, subco.auth, 'GET', charges()), 403);
-    // Charges are the tenant's to set and the customer's to approve.
+    // Charges are the tenant's to set and the customer's to approve (or the tenant's, on the customer's behalf); never a subcontractor's.
     expectError(await call(ctx, customer.auth, 'POST', charges(), { code: 'X', unit_price: 1, tax_rate: { code: 'BE21' } }), 403);
-    expectError(await call(ctx, admin.auth, 'POST', `${charges()}/approval`, { charges: [{ id: '00000000-0000-4000-8000-000000000000' }] }), 403);
+    expectError(await call(ctx, admin.auth, 'POST', `${charges()}/approval`, { charges: [{ id: '00000000-0000-4000-8000-000000000000' }] }), 409);
+    expectError(await call(ctx, subco.auth, 'POST', `${charges()}/approval`, { charges: [{ id: '00000000-0000-4000-8000-000000000000' }] }), 403);
   });
 });

@@ -75,6 +75,10 @@ describe('from charges to a posted, paid invoice', () => {
       failure: { error_type: 'INTERNAL_ERROR', error_message: null },
     });
     expectError(await call(ctx, admin.auth, 'POST', `/v1/accounting/sync-tasks/${taskId}/update-status`, { status: 'FAILED' }), 409);
+    // A connector that lost the first answer reports COMPLETED again: the same answer, nothing changes.
+    const eventsBefore = (await ok(ctx, admin.auth, 'GET', '/v1/events?limit=1000')).items.length;
+    expect(await ok(ctx, admin.auth, 'POST', `/v1/tasks/task/${taskId}/update-status`, { status: 'COMPLETED' })).toEqual({ status: 'COMPLETED' });
+    expect((await ok(ctx, admin.auth, 'GET', '/v1/events?limit=1000')).items.length).toBe(eventsBefore);
     expect((await ok(ctx, admin.auth, 'GET', `/v1/accounting/sales-invoice/${invoice.id}`)).status).toBe('INVOICE_POSTED');
 
     await ok(ctx, admin.auth, 'POST', `/v1/accounting/sales-invoice/${invoice.id}/payment/update-status`, { status: 'PAID' });

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { contractClientWorld } from '../support/contract-client.js';
+import { contractClientWorld, referenceOperations } from '../support/contract-client.js';
 import { exampleCustomers, orderExamples, partialExample, partialExampleTarget, type Json } from '../support/contract-examples.js';
 
 /**
@@ -12,6 +12,16 @@ const world = contractClientWorld();
 const { auth, webhookAuth } = world;
 beforeAll(() => exampleCustomers(world.ctx, world.admin));
 const check = (operation: string, response: Response, data: unknown) => world.check(operation, { response, data });
+
+describe('the whole reference contract', () => {
+  it('is served: every operation a client of the reference can call is in /openapi.json', async () => {
+    const spec = (await world.ctx.app.inject({ url: '/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
+    const norm = (p: string) => p.replace(/\{[^}]+\}/g, '{}');
+    const served = new Set(Object.entries(spec.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${norm(p)}`)));
+    expect(referenceOperations.length).toBe(108);
+    expect(referenceOperations.filter((op) => !served.has(norm(op)))).toEqual([]);
+  });
+});
 
 describe('a client generated from the reference contract', () => {
   it('obtains a token as the contract describes (Basic credentials, JSON content type, empty body)', async () => {

@@ -136,5 +136,43 @@ describe('a client generated from the reference contract, on trips', () => {
     expect(stored.json().last_position).toMatchObject({ timestamp: '2026-12-03T08:15:00.000Z', latitude: 51.05, longitude: 3.71 });
   });
 
+  it('a location booking system and an intermodal operator report on the bookings of a trip', async () => {
+    const { trip, stopIds } = await dispatchedTrip('CLIENT-BOOKING', { subcontractor_id: subcoId, purchase_price: '450' });
+    const slot: Schemas['LocationBookingUpdatePayload'] = {
+      updates: [
+        {
+          id: stopIds[1],
+          event_time: '2026-12-01T08:42:00Z',
+          status: 'BOOKED',
+          execution_status: { execution_statuses: [{ event_time: '2026-12-01T08:40:00Z', ok: true, type: 'SLOT_CONFIRMED', remark: 'Dock 4' }] },
+          question_answers: {},
+        },
+      ],
+    };
+    const booked = await world.api.POST('/v1/webhook/location-booking-update', { headers: world.webhookAuth(), body: slot });
+    world.check('post /v1/webhook/location-booking-update', booked);
+    expect(booked.data?.errors).toEqual([]);
+    const leg: Schemas['IntermodalBookingStatusPayload'] = {
+      updates: [
+        {
+          id: stopIds[0],
+          event_time: '2026-12-01T18:05:00Z',
+          booking_reference: 'ZEE-4471',
+          status: { booking_status: 'BOOKED', execution_statuses: [{ event_time: '2026-12-01T18:00:00Z', ok: true, type: 'GATE_IN' }] },
+        },
+      ],
+    };
+    const gated = await world.api.POST('/v1/webhook/intermodal-status', { headers: world.webhookAuth(), body: leg });
+    world.check('post /v1/webhook/intermodal-status', gated);
+    expect(gated.data).toMatchObject({ errors: [] });
+    const stored = (await tripCall(world.ctx, world.admin, 'GET', `/v1/trips/trip/${trip.id}/bookings`)).json().items as Array<{ kind: string; booking_id: string; status: string }>;
+    expect(stored.map((b) => [b.kind, b.booking_id, b.status])).toEqual(
+      expect.arrayContaining([
+        ['LOCATION', stopIds[1], 'BOOKED'],
+        ['INTERMODAL', stopIds[0], 'BOOKED'],
+      ]),
+    );
+  });
+
   it('found no mismatch, and reached every contract operation of its area', () => world.expectDriven('trips'));
 });

@@ -23,7 +23,15 @@ export type ContractApi = ReturnType<typeof createClient<paths>>;
 const AREAS = {
   orders: ['/v1/auth/', '/me', '/v1/webhook', '/v1/orders/order', '/v1/documents/'],
   'master-data': ['/v1/companies/', '/v1/resources/', '/v1/accounting/company'],
-  trips: ['/v1/trips/', '/v1/webhook/subco-', '/v1/webhook/fleet-', '/v1/webhook/trip-import', '/v1/webhook/tracking-update'],
+  trips: [
+    '/v1/trips/',
+    '/v1/webhook/subco-',
+    '/v1/webhook/fleet-',
+    '/v1/webhook/trip-import',
+    '/v1/webhook/tracking-update',
+    '/v1/webhook/location-booking-update',
+    '/v1/webhook/intermodal-status',
+  ],
   accounting: ['/v1/accounting/', '/v1/tasks/', '/v1/webhook/billing-document-update', '/v1/webhook/e-invoicing', '/v1/orders/order/{order_id}/charges'],
 } as const;
 export type Area = keyof typeof AREAS;
@@ -36,6 +44,13 @@ const NO_CONTENT = [
   'delete /v1/resources/resource/{resource_id}/unavailability/{id}',
   'delete /v1/resources/resource/{resource_id}/validity/{id}',
 ];
+
+/**
+ * Every operation the reference contract lets a client call (`"post /v1/webhook"`): those with a
+ * success schema and the empty deletes. The outbound `https://<receiver>` operations are what
+ * Waybill sends, not what it serves.
+ */
+export const referenceOperations = [...Object.keys(contractResponses).filter((op) => op.includes(' /')), ...NO_CONTENT];
 
 /** The one contract operation whose success is 201; the others answer 200 (deletes 204, see checkStatus). */
 const UPLOAD_CONTENT = 'post /v1/documents/document/upload_content';

@@ -4,7 +4,15 @@ import { declareEvents, Nullable, type PayloadsOf } from '../../platform/events/
 const charge = (summary: string) => ({
   entityType: 'charge',
   summary,
-  payload: Type.Object({ charge_id: Type.String(), order_id: Type.String(), order_name: Nullable(Type.String()), approval_status: Nullable(Type.String()) }),
+  payload: Type.Object({
+    charge_id: Type.String(),
+    order_id: Type.String(),
+    order_name: Nullable(Type.String()),
+    approval_status: Nullable(Type.String()),
+    /** Approvals and rejections: CUSTOMER, or TENANT_ON_BEHALF_OF_CUSTOMER when the carrier answered for the customer (by phone, by mail). */
+    answered_by: Type.Optional(Type.String()),
+    answered_by_client_id: Type.Optional(Type.String()),
+  }),
   families: [],
 });
 
@@ -61,8 +69,8 @@ export const accountingEvents = declareEvents('accounting', {
   'charge.added': charge('A charge was added to an order.'),
   'charge.changed': charge('A charge was changed.'),
   'charge.removed': charge('A charge was removed.'),
-  'charge.approved': charge('The customer approved a charge.'),
-  'charge.rejected': charge('The customer rejected a charge.'),
+  'charge.approved': charge('The customer approved a charge, or the tenant did on its behalf (`answered_by`).'),
+  'charge.rejected': charge('The customer rejected a charge, or the tenant did on its behalf (`answered_by`).'),
   ...billing('sales_invoice', 'sales invoice'),
   ...billing('sales_credit_note', 'sales credit note'),
   ...billing('purchase_invoice', 'purchase invoice'),

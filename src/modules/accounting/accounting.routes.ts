@@ -167,7 +167,7 @@ export function billingRoutes(app: App, deps: { billing: BillingService<Purchase
           operationId: `create${k.op}`,
           tags: k.tags,
           summary: `Record a ${k.what} made in the accounting package`,
-          description: `For ${k.what.replace('sales ', '')}s an accounting package issued itself: stored numbered and already posted, so no sync task is created for them.`,
+          description: `For ${k.what.replace('sales ', '')}s an accounting package issued itself: stored numbered and already posted, so no sync task is created for them. An empty \`charges\` is refused with 400: a document without lines has nothing to post.`,
           body: ref(input),
           response: { 200: ref(k.output), ...writeErrors },
         },

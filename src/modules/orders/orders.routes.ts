@@ -22,7 +22,8 @@ export function ordersRoutes(app: App, deps: { orders: OrdersService }) {
       description:
         '`operation` is CREATE, UPDATE or DELETE; the order is keyed by `order_identifier` per customer. Waybill processes the upload at once: ' +
         'the answer already holds the final `upload_status` (COMPLETED, DUPLICATE for a repeated CREATE, or ERROR with the reasons in `errors`). ' +
-        'CREATE and UPDATE need at least one consignment. A CUSTOMER client may leave `customer` out: the order is for its own company.',
+        'Refused with 400 naming the rule: a CREATE or UPDATE with an empty `consignments` (an order is planned and billed by its consignments), an empty ' +
+        "`order_identifier` (it is the order's key). A CUSTOMER client may leave `customer` out: the order is for its own company.",
       body: ref(OrderInput, { example: orderInputExample }),
       response: { 200: ref(OrderImport, { example: orderImportExample, description: 'The outcome of the upload' }), ...writeErrors(409) },
     },
@@ -55,7 +56,8 @@ export function ordersRoutes(app: App, deps: { orders: OrdersService }) {
         summary: url === '/v1/webhook' ? 'Create, update or cancel an order (webhook)' : 'Alias of POST /v1/webhook',
         description:
           'The upload of POST /v1/orders/order/upload for systems that push with fixed credentials: HTTP Basic with the client_id and ' +
-          'secret of a WEBHOOK client, no token. The answer lists only what went wrong (`errors`), with the upload and order ids.',
+          'secret of a WEBHOOK client, no token. The answer lists only what went wrong (`errors`), with the upload and order ids. ' +
+          'The same rules: a CREATE or UPDATE with an empty `consignments`, or an empty `order_identifier`, is refused with 400.',
         security: [{ webhookBasic: [] }],
         body: ref(OrderInput, { example: orderInputExample }),
         response: { 200: ref(OrderImportResponse, { example: orderImportResponseExample, description: 'The outcome of the upload' }), ...writeErrors(409) },

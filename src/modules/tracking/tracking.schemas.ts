@@ -43,7 +43,11 @@ export const TrackingUpdatePayload = Type.Object(
   {
     updates: Type.Array(
       Type.Object({
-        tracking_match: Type.Object({ matches_any: Type.Array(TrackingMatchInput, { minItems: 1, maxItems: 10 }) }),
+        tracking_match: Type.Object({
+          matches_any: Type.Optional(
+            Type.Array(TrackingMatchInput, { maxItems: 10, description: 'Empty or left out: the update names no resource and is answered in `errors`.' }),
+          ),
+        }),
         tracking_update_data: Type.Optional(Type.Array(TrackingUpdateData, { maxItems: 100 })),
       }),
       { maxItems: 100 },

@@ -113,7 +113,7 @@ export function createTrackingService(deps: {
       const errors: Problem[] = [];
       const ignored = new Set<string>();
       for (const [i, update] of payload.updates.entries()) {
-        const resource = await resourceOf(principal.tenantId, update.tracking_match.matches_any, `updates.${i}`);
+        const resource = await resourceOf(principal.tenantId, update.tracking_match.matches_any ?? [], `updates.${i}`);
         if ('error_type' in resource) {
           errors.push(resource);
           continue;

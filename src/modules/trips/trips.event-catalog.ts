@@ -79,6 +79,13 @@ export const tripEvents = declareEvents('trips', {
   'trip.dispatch_updated': dispatch('A dispatched trip changed in a way its executor sees (UPDATE, listing the changes).'),
   'trip.dispatch_cancelled': dispatch('A dispatched trip was withdrawn from its executor (CANCEL).'),
   'trip.dispatch_accepted': answer("The executor's receiver accepted a dispatch message."),
+  'trip.booking_updated': {
+    entityType: 'trip',
+    summary:
+      "A location's booking system or an intermodal operator reported on the booking of a trip's stop (status, references, execution statuses). Seen by the order's customer and the trip's subcontractor.",
+    payload: Type.Object({ order_id: Type.String(), booking: Snapshot('The booking as GET /v1/trips/trip/{trip_id}/bookings shows it after the update.') }),
+    families: [],
+  },
   'trip.dispatch_rejected': answer("The executor's receiver rejected a dispatch message (USER_INPUT_ERROR); `errors` says why."),
 });
 

@@ -12,6 +12,8 @@ import { tripsSchemas } from './trips.schemas.js';
 import { createTripsService } from './trips.service.js';
 import { tripStatusSchemas } from './status/status.schemas.js';
 import { tripWebhookRoutes } from './inbound/inbound.routes.js';
+import { bookingRoutes } from './bookings/bookings.routes.js';
+import { tripBookingSchemas } from './bookings/bookings.schemas.js';
 
 /**
  * The trips module wired once: its service, the schemas it registers, and its routes (planning and
@@ -32,10 +34,11 @@ export function tripsModule(deps: {
   const config = { documentMaxBytes: deps.maxBytes };
   return {
     trips,
-    schemas: [...tripsSchemas, ...tripStatusSchemas, ...tripImportSchemas],
+    schemas: [...tripsSchemas, ...tripStatusSchemas, ...tripImportSchemas, ...tripBookingSchemas],
     async routes(app: App) {
       tripsRoutes(app, { trips });
       await tripWebhookRoutes(app, { trips, config });
+      bookingRoutes(app, { trips });
     },
   };
 }

@@ -14,6 +14,7 @@ import { billableTrips, lockForBilling } from './trips.billing.js';
 import { recordDispatchAnswer, sendDispatch, updateDispatch } from './dispatch/dispatch.service.js';
 import { appendTripEvent } from './trips.events.js';
 import { createStatusIntake } from './status/status.service.js';
+import { createBookingIntake } from './bookings/bookings.service.js';
 import { createTripImport } from './inbound/inbound.service.js';
 import { createPositionFanout } from './positions/positions.service.js';
 import type { EtaSettings } from './positions/positions.policy.js';
@@ -68,6 +69,7 @@ export function createTripsService(deps: {
   const view = createTripReader({ orders, companies });
   // Status updates and position ETAs move stops the same way; only the services' callers see `receive`.
   const { moveStop, ...statusIntake } = createStatusIntake({ db, bus, orders, view, documents: deps.documents });
+  const { listForTrip: bookingsOfTrip, ...bookingIntake } = createBookingIntake({ db, bus, orders, documents: deps.documents });
   const execution = orders.execution;
   orders.onOrderChanged((tx, tenantId, orderId) => orderChanged(tx, tenantId, orderId));
 
@@ -319,6 +321,13 @@ export function createTripsService(deps: {
     billableTrips,
     lockForBilling,
     ...statusIntake,
+    ...bookingIntake,
+
+    /** The bookings reported for the trip's stops, to those who may see the trip. */
+    async listBookings(principal: Principal, tripId: string) {
+      const trip = await visibleTrip(db, principal, tripId);
+      return bookingsOfTrip(principal.tenantId, trip);
+    },
     ...createPositionFanout({ bus, orders, view, moveStop, eta: deps.eta }),
     ...createTripImport({ db, view, steps: { planIn, replanIn, dispatchIn, cancelIn, ownResources } }),
 

@@ -25,7 +25,7 @@ function toDetail(context: string, err: AjvError): ErrorDetail {
   const path = [context, ...segments].join('.');
   let message = `${field ?? context} ${err.message ?? 'is invalid'}`;
   if (err.keyword === 'enum' && !err.message?.startsWith('must be one of')) message += `: ${(err.params.allowedValues as unknown[]).join(', ')}`;
-  if (err.keyword === 'minLength' && err.params.limit === 1) message = `${field ?? context} must not be empty`;
+  if ((err.keyword === 'minLength' || err.keyword === 'minItems') && err.params.limit === 1) message = `${field ?? context} must not be empty`;
   if (missing) message = `${missing} is required`;
   if (extra) message = `${extra} is not allowed here`;
   return { message, field, path, detail: { keyword: err.keyword, ...err.params } };
@@ -63,27 +63,56 @@ export function frameworkError(err: FastifyError, request: FastifyRequest, reply
  * request (headers or URL over the size limit, a malformed request line, a client too slow to
  * send its headers). There is no request or reply yet, so the envelope is written to the socket.
  */
-export function clientError(err: NodeJS.ErrnoException, socket: Duplex) {
-  if (err.code === 'ECONNRESET' || socket.destroyed) return;
-  const [status, message] =
-    err.code === 'HPE_HEADER_OVERFLOW'
-      ? [431, 'The request headers (or its URL) are larger than allowed']
-      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? [408, 'The request was not received in time']
-        : [400, 'The request is not valid HTTP'];
-  const body = JSON.stringify({ message, errors: [{ message, field: null, path: null, detail: null }] });
-  if (socket.writable) {
-    socket.write(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
-  }
-  socket.destroy();
+export function clientErrorFor(routes: RouteMethods) {
+  return (err: NodeJS.ErrnoException & { rawPacket?: unknown }, socket: Duplex) => {
+    if (err.code === 'ECONNRESET' || socket.destroyed) return;
+    let [status, message, extra] =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'The request headers (or its URL) are larger than allowed', '']
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'The request was not received in time', '']
+          : [400, 'The request is not valid HTTP', ''];
+    if (err.code === 'HPE_INVALID_METHOD') {
+      // A method Node does not know (FOO) on a path Waybill serves is a 405 like any method it does
+      // not serve there, with the same Allow; the path comes from the request line as received.
+      const raw = Buffer.isBuffer(err.rawPacket) ? err.rawPacket.toString('latin1') : '';
+      const [method, path] = (raw.split('\r\n')[0] ?? '').split(' ');
+      const allowed = path ? routes.allowed(path.split('?')[0] ?? path) : [];
+      if (allowed.length) {
+        [status, message, extra] = [
+          405,
+          `${method?.slice(0, 20) ?? 'This method'} is not served on ${path}; it takes ${allowed.join(', ')}`,
+          `Allow: ${allowed.join(', ')}\r\n`,
+        ];
+      }
+    }
+    const body = JSON.stringify({ message, errors: [{ message, field: null, path: null, detail: null }] });
+    if (socket.writable) {
+      socket.write(
+        `HTTP/1.1 ${status} ${STATUS_CODES[status as number]}\r\nContent-Type: application/json; charset=utf-8\r\n${extra}` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    }
+    socket.destroy();
+  };
 }
 
 export function registerErrorHandling(app: FastifyInstance, routes: RouteMethods) {
+  /** A path no route serves with this method: 405 with Allow where other methods serve it, else 404. */
+  const unrouted = (request: FastifyRequest, reply: FastifyReply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    const allowed = routes.allowed(path);
+    if (allowed.length) {
+      const allow = allowed.join(', ');
+      return send(reply, new AppError(405, `${request.method} is not served on ${path}; it takes ${allow}`, [], { allow }));
+    }
+    return send(reply, new AppError(404, `No route ${request.method} ${path}`));
+  };
+
   app.setErrorHandler((err: FastifyError & { code?: unknown }, request: FastifyRequest, reply: FastifyReply) => {
     if (err instanceof AppError) return send(reply, err);
+    // A method no route takes (QUERY) can fail on its body before the not-found answer: it is still unrouted.
+    if (request.is404) return unrouted(request, reply);
     if (err.validation) {
       const context = err.validationContext ?? 'body';
       const errors = condenseUnionErrors(err.validation as AjvError[]).map((e) => toDetail(context, e));
@@ -114,13 +143,5 @@ export function registerErrorHandling(app: FastifyInstance, routes: RouteMethods
     return send(reply, new AppError(500, `Internal server error (request ${request.id})`));
   });
 
-  app.setNotFoundHandler((request, reply) => {
-    const path = request.url.split('?')[0] ?? '/';
-    const allowed = routes.allowed(path);
-    if (allowed.length) {
-      const allow = allowed.join(', ');
-      return send(reply, new AppError(405, `${request.method} is not served on ${path}; it takes ${allow}`, [], { allow }));
-    }
-    return send(reply, new AppError(404, `No route ${request.method} ${path}`));
-  });
+  app.setNotFoundHandler(unrouted);
 }

@@ -100,3 +100,18 @@ export function registerFormGuard(app: FastifyInstance) {
     throw new AppError(415, `Content-Type ${FORM} is not accepted here: send application/json (only POST /v1/auth/token takes a form)`);
   });
 }
+
+/**
+ * A query parameter a list operation does not know is refused (400 naming it), not ignored: a
+ * misspelt filter (`?stauts=OPEN`) would otherwise answer the unfiltered list as if it applied.
+ * Every GET route whose querystring schema leaves extra properties unsaid gets them forbidden;
+ * call before routes are added.
+ */
+export function registerQueryGuard(app: FastifyInstance) {
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const query = route.schema?.querystring as { type?: unknown; additionalProperties?: unknown } | undefined;
+    if (!methods.includes('GET') || !query || query.type !== 'object' || query.additionalProperties !== undefined) return;
+    route.schema = { ...route.schema, querystring: { ...query, additionalProperties: false } };
+  });
+}

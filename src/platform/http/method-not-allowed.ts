@@ -19,9 +19,21 @@ export class RouteMethods {
   /** The methods a concrete path is served with, sorted; empty when no route has this path. */
   allowed(path: string): string[] {
     const segments = path.split('/');
-    const methods = new Set(this.routes.filter((route) => matches(route.segments, segments)).map((route) => route.method));
+    const matching = this.routes.filter((route) => matches(route.segments, segments));
+    // As the router does, a literal segment wins over a parameter: `/charges/approval` is its own
+    // route, not `/charges/:charge_id` with id "approval".
+    const best = matching
+      .map((route) => specificity(route.segments))
+      .sort()
+      .at(-1);
+    const methods = new Set(matching.filter((route) => specificity(route.segments) === best).map((route) => route.method));
     return [...methods].sort();
   }
+}
+
+/** One character per segment, literal (2) above parameter (1) above wildcard (0): the larger string is the more specific pattern. */
+function specificity(pattern: string[]): string {
+  return pattern.map((part) => (part === '*' ? '0' : part.startsWith(':') ? '1' : '2')).join('');
 }
 
 /** `:name` matches one non-empty segment, a final `*` the rest of the path; anything else literally. */

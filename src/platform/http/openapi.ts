@@ -4,13 +4,14 @@ import { errorExample, type ErrorExampleContext } from './openapi-errors.js';
 import { GUIDES, guidePath } from './guides.js';
 
 interface Media {
+  schema?: unknown;
   example?: unknown;
   examples?: unknown;
 }
 interface Operation {
-  requestBody?: { required?: boolean; content?: Record<string, Media & { schema?: unknown }> };
-  parameters?: Array<{ in: string; name: string; schema?: { format?: string } }>;
+  requestBody?: { required?: boolean; content?: Record<string, Media> };
   security?: Array<Record<string, unknown>>;
+  parameters?: Array<{ name: string; in: string; schema?: { format?: string; [key: string]: unknown }; [key: string]: unknown }>;
   summary?: string;
   responses?: Record<string, { description?: string; content?: Record<string, Media> }>;
   'x-body-optional'?: boolean;
@@ -85,11 +86,46 @@ function describeSuccess(operation: Operation) {
   }
 }
 
+/**
+ * Every POST a client makes with a principal (Bearer, or a webhook's Basic credentials) honours
+ * `Idempotency-Key` (see idempotency.ts): the header is declared on it, so /docs and generated
+ * clients can send it, and so is the 409 a reused key answers. The token call and public routes
+ * have no principal and do not honour it.
+ */
+function declareIdempotency(operation: Operation) {
+  const schemes = (operation.security ?? [{ bearer: [] }]).flatMap((s) => Object.keys(s));
+  if (!schemes.includes('bearer') && !schemes.includes('webhookBasic')) return;
+  const parameters = (operation.parameters ??= []);
+  if (!parameters.some((p) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key')) {
+    parameters.push({
+      name: 'Idempotency-Key',
+      in: 'header',
+      required: false,
+      schema: { type: 'string', minLength: 1, maxLength: 255 },
+      description:
+        'Any unique string (a UUID): a retry with the same key and body gets the first answer again for 24 hours instead of acting twice; ' +
+        'the same key with another body, or while the first is still running, is a 409.',
+    });
+  }
+  const responses = (operation.responses ??= {});
+  if (!responses['409']) {
+    responses['409'] = {
+      description: 'The Idempotency-Key belongs to another request or one still running',
+      // The envelope's schema, not the 400's example: that one's message is about another status.
+      ...(responses['400']?.content
+        ? { content: Object.fromEntries(Object.entries(responses['400'].content).map(([type, media]) => [type, { schema: media.schema }])) }
+        : {}),
+    };
+  }
+}
+
 function finish<T extends object>(document: T): T {
   const paths = (document as { paths?: Record<string, Record<string, Operation>> }).paths ?? {};
   const schemas = (document as { components?: { schemas?: Record<string, unknown> } }).components?.schemas ?? {};
   for (const [path, operations] of Object.entries(paths)) {
     for (const [method, operation] of Object.entries(operations)) {
+      // First, so the 409 it may add gets its example like every other error status.
+      if (method === 'post') declareIdempotency(operation);
       placeExamples(operation, { path, method, schemas });
       markOptionalBody(operation);
       describeSuccess(operation);

@@ -67,13 +67,15 @@ export function chargesRoutes(app: App, deps: { charges: ChargesService }) {
   });
 
   app.post('/v1/orders/order/:order_id/charges/approval', {
-    config: { roles: ['CUSTOMER'] },
+    config: { roles: ['CUSTOMER', 'TENANT'] },
     schema: {
       operationId: 'approveOrderCharges',
       tags: TAGS,
-      summary: 'Approve or reject charges (customer)',
+      summary: 'Approve or reject charges (customer, or the tenant on its behalf)',
       description:
-        'The customer’s answer on charges that need its approval (`requires_approval`). Every listed charge must be on the order and not invoiced yet; otherwise nothing changes and the answer is 409.',
+        'The customer’s answer on charges that need its approval (`requires_approval`). A TENANT client may give it on the customer’s behalf ' +
+        '(an answer by phone or mail); the `charge.approved`/`charge.rejected` event records who answered (`answered_by`). ' +
+        'Every listed charge must be on the order and not invoiced yet; otherwise nothing changes and the answer is 409.',
       params: OrderIdParams,
       body: ref(ChargesApprovalInput),
       response: { 200: ref(OrderChargesOutput), ...writeErrors },

@@ -118,6 +118,7 @@ export function createChargesService(deps: { db: Db; bus: EventBus; orders: Orde
     order: OrderRef,
     type: `charge.${'added' | 'changed' | 'removed' | 'approved' | 'rejected'}`,
     charge: Pick<ChargeRow, 'id' | 'approval_status'>,
+    answeredBy?: { role: string; apiClientId: string },
   ) {
     await appendEvent(tx, bus, {
       tenantId: order.tenantId,
@@ -125,7 +126,15 @@ export function createChargesService(deps: { db: Db; bus: EventBus; orders: Orde
       entityType: 'charge',
       entityId: charge.id,
       companyIds: [order.customerCompanyId],
-      payload: { charge_id: charge.id, order_id: order.id, order_name: order.name, approval_status: charge.approval_status },
+      payload: {
+        charge_id: charge.id,
+        order_id: order.id,
+        order_name: order.name,
+        approval_status: charge.approval_status,
+        ...(answeredBy
+          ? { answered_by: answeredBy.role === 'TENANT' ? 'TENANT_ON_BEHALF_OF_CUSTOMER' : 'CUSTOMER', answered_by_client_id: answeredBy.apiClientId }
+          : {}),
+      },
     });
   }
 
@@ -254,7 +263,7 @@ export function createChargesService(deps: { db: Db; bus: EventBus; orders: Orde
           const status = answers.get(row.id) as string;
           if (status === row.approval_status) continue;
           const updated = await repo.updateCharge(tx.trx, principal.tenantId, row.id, { approval_status: status });
-          await chargeEvent(tx, order, status === 'APPROVED' ? 'charge.approved' : 'charge.rejected', updated);
+          await chargeEvent(tx, order, status === 'APPROVED' ? 'charge.approved' : 'charge.rejected', updated, principal);
         }
       });
       return { charges: (await repo.listChargeViews(db, principal.tenantId, { orderId: order.id })).map(chargeOutput) };

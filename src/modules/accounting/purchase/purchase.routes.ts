@@ -104,7 +104,8 @@ export function purchaseRoutes(
           'The answer says MATCHED, MISMATCH (with the differences: amounts, currency, trips billed already, totals that do not add up) or UNMATCHED; only a MATCHED invoice can be finalized. ' +
           'It keeps the supplier’s number (as `name` and `external_name`), dates and payee account (`e_invoice.payment`): finalizing approves it without a number of Waybill’s series, and it renders no PDF or UBL of its own. ' +
           'Files sent with it (the JSON `attachments`, the form’s later parts, UBL embedded documents, CII attachment objects) are kept with the draft and listed under its `/documents`; ' +
-          'one that is not base64 is a 400, one over the document size limit a 413, and then nothing is recorded.',
+          'one that is not base64 is a 400, one over the document size limit a 413, and then nothing is recorded. ' +
+          'An empty `line_items` is refused with 400 (lines are what is matched to trips), and so is a `tax_type` outside the contract’s TaxRateType.',
         body: {
           content: {
             'application/json': { schema: ref(EInvoiceJsonInput) },

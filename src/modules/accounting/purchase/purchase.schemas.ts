@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { StringEnum } from '../../../platform/http/enum.js';
 import { CurrencyCode, DateOnly, DecimalInput, FreeObject, Nullable, opt, PeppolParticipantId, Str, Uuid } from '../../../platform/http/schemas.js';
 import { ref } from '../../../platform/http/types.js';
+import { TaxRateType } from '../reference/reference.schemas.js';
 import {
   CompanySummaryOutput,
   CreditNoteStatus,
@@ -139,7 +140,13 @@ const EInvoiceLine = Type.Object({
   description: opt(Str(2000)),
   amount: DecimalInput,
   currency: CurrencyCode,
-  tax_rate: opt(Type.Object({ percentage: opt(Type.Number({ minimum: 0, maximum: 100 })), name: opt(Str(255)), tax_type: opt(Str(50)) })),
+  tax_rate: opt(
+    Type.Object({
+      percentage: opt(Type.Number({ minimum: 0, maximum: 100 })),
+      name: opt(Str(255)),
+      tax_type: opt(ref(TaxRateType)),
+    }),
+  ),
   account: opt(Type.Object({ code: opt(Str(100)) })),
   references: opt(Type.Record(Str(100), Str(255), { propertyNames: { maxLength: 100 }, maxProperties: 20 })),
 });

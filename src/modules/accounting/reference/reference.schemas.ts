@@ -191,8 +191,18 @@ export const ReferenceListQuery = Type.Object({
 });
 export type ReferenceListQuery = Static<typeof ReferenceListQuery>;
 
-/** numeric(24, 12) > 0 in exchange_rates. */
-const PositiveRate = DecimalColumnInput(12, 12, { sign: 'positive', description: 'More than 0, at most 12 decimals.' });
+/**
+ * The contract types a rate as a number or any string: every way of writing a positive number is
+ * taken (`0.8573`, `.8573`, `+0.8573`, `8.573e-1`), read exactly and checked by the service
+ * (numeric(24, 12) > 0 in exchange_rates).
+ */
+const PositiveRate = Type.Unsafe<number | string>({
+  type: ['number', 'string'],
+  exclusiveMinimum: 0,
+  pattern: '^\\s*\\+?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?\\s*$',
+  maxLength: 40,
+  description: 'More than 0, at most 12 integer digits and 12 decimals; a JSON number or a decimal string, exponent form included.',
+});
 
 export const ExchangeRateInput = Type.Object(
   {

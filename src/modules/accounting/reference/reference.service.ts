@@ -20,6 +20,16 @@ import type {
   TaxRateOutput,
 } from './reference.schemas.js';
 
+/** A rate in any form the schema let through, as the exact decimal stored; what does not fit numeric(24, 12) above 0 is refused naming the rule. */
+function rateOf(value: number | string, field: string): string {
+  const rate = typeof value === 'number' ? parseDecimal(value) : new Dec(value.trim());
+  if (rate.lte(0) || rate.decimalPlaces() > 12 || rate.gte(new Dec(10).pow(12))) {
+    const rule = `${field} must be more than 0, below 10^12, with at most 12 decimals`;
+    throw badRequest(rule, [{ message: rule, field, path: `body.${field}`, detail: { keyword: 'exchangeRate', value: String(value).slice(0, 40) } }]);
+  }
+  return rate.toFixed();
+}
+
 export function billingEntityOutput(row: BillingEntityRow): BillingEntity {
   return {
     id: row.id,
@@ -267,8 +277,8 @@ export function createReferenceService(deps: { db: Db }) {
         from_currency: input.from_currency,
         to_currency: input.to_currency,
         rate_date: input.exchange_rate_date,
-        rate: parseDecimal(input.exchange_rate).toFixed(),
-        inverse_rate: parseDecimal(input.inverse_exchange_rate).toFixed(),
+        rate: rateOf(input.exchange_rate, 'exchange_rate'),
+        inverse_rate: rateOf(input.inverse_exchange_rate, 'inverse_exchange_rate'),
       });
       return exchangeRateOutput(row);
     },

@@ -69,7 +69,7 @@ export function tasksRoutes(app: App, deps: { tasks: TasksService }) {
         tags: TAGS,
         summary: 'Report the outcome of an accounting task',
         description:
-          'COMPLETED marks the document posted; FAILED keeps the reason for the tenant to see and fix (then retry). A completed task cannot be reported again (409).',
+          'COMPLETED marks the document posted; FAILED keeps the reason for the tenant to see and fix (then retry). COMPLETED on a completed task answers 200 and changes nothing (a retried report); FAILED on it is a 409.',
         params: IdParams,
         body: ref(TaskUpdateInput),
         response: { 200: ref(TaskUpdate), ...writeErrors },

@@ -135,13 +135,15 @@ export function createTasksService(deps: { db: Db; bus: EventBus; billing: Billi
 
     /**
      * COMPLETED posts the document (INVOICED → POSTED, an event); FAILED keeps the reason. A
-     * COMPLETED task is done for good; a report on it again is a 409. A failure block sent with
-     * COMPLETED is ignored, as some clients send one anyway.
+     * COMPLETED task is done for good: COMPLETED again is a connector's retry (its first answer was
+     * lost) and answers the same, changing nothing; FAILED on it is a 409. A failure block sent
+     * with COMPLETED is ignored, as some clients send one anyway.
      */
     async updateStatus(principal: Principal, id: string, input: TaskUpdateInput) {
       await inTransaction(db, async (tx) => {
         const task = await repo.findTask(tx.trx, principal.tenantId, id, true);
         if (!task) throw notFound('Task');
+        if (task.status === 'COMPLETED' && input.status === 'COMPLETED') return;
         if (task.status === 'COMPLETED') throw conflict('The task is completed already', [detail('completed', 'status')]);
         if (input.status === 'FAILED') {
           const failure = { error_message: null, ...(input.failure ?? { error_type: 'INTERNAL_ERROR' }) };

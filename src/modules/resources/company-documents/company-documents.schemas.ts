@@ -17,7 +17,7 @@ export const CompanyDocumentInput = Type.Object(
   {
     upload_id: Type.String({ format: 'uuid', description: 'From POST /v1/documents/document/upload_content, staged by the same client.' }),
     document_type: ref(CompanyDocumentType),
-    name: Str(255, { minLength: 1, description: 'Display name of the document.' }),
+    name: Str(255, { description: "Display name of the document; empty: the uploaded file's name." }),
     validity: Type.Optional(Nullable(ref(CompanyValidity))),
   },
   {

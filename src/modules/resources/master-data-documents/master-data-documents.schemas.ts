@@ -23,7 +23,7 @@ function uploadedDocument(type: typeof CompanyDocumentType | typeof ResourceDocu
     {
       upload_id: Type.String({ format: 'uuid', description: 'From POST /v1/documents/document/upload_content, staged by the same client.' }),
       document_type: type,
-      name: Str(255, { minLength: 1, description: 'Display name of the document.' }),
+      name: Str(255, { description: "Display name of the document; empty: the uploaded file's name." }),
     },
     { $id },
   );

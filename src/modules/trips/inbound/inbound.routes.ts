@@ -72,7 +72,9 @@ export async function tripWebhookRoutes(app: App, deps: { trips: TripsService; c
           summary: `Upload a stop's document, such as a POD (${executor === 'FLEET' ? 'own fleet app' : 'subcontractor'})`,
           description:
             'The body is the raw file with its own Content-Type; `Content-Disposition: attachment; filename="x.pdf"` names it ' +
-            "(stored as x_POD.pdf for key POD). The stop must be on a live trip of the caller. The order's customer sees the document.",
+            "(stored as x_POD.pdf for key POD). The stop must be on a live trip of the caller. The order's customer sees the document. " +
+            'Refused with 400: an empty `question_path_key` (it names the kind of file, so it cannot be empty) and a `stop_id` that is ' +
+            'not a UUID (every Waybill stop id is one).',
           querystring: executor === 'FLEET' ? FleetDocumentQuery : StopDocumentQuery,
           body: RAW_FILE_BODY,
           response: { 200: ref(StopDocumentResponse), ...writeErrors(404, 409) },

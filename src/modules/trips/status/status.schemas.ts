@@ -5,7 +5,7 @@ import { ref } from '../../../platform/http/types.js';
 
 /** Inbound execution webhooks: the contract's status update payloads, and Waybill's per-update answer. */
 
-const FieldMatch = Type.Object({ matches_any: Type.Array(Str(255), { minItems: 1, maxItems: 50 }) });
+export const FieldMatch = Type.Object({ matches_any: Type.Array(Str(255), { minItems: 1, maxItems: 50 }) });
 
 export const StopMatchInput = Type.Object({
   trip: opt(Type.Object({ name: opt(FieldMatch) })),

@@ -73,7 +73,7 @@ type StopFile = DocumentAnswerFile;
  * `embedded_document` or `remote_document.upload_id`); the question path names the document type
  * (`POD`, `documents/PROOF_OF_DELIVERY`) unless an item gives its own. Other answers are not kept.
  */
-function stopFiles(answers: Record<string, unknown> | undefined): StopFile[] {
+export function stopFiles(answers: Record<string, unknown> | undefined): StopFile[] {
   return Object.entries(answers ?? {})
     .filter(([, answer]) => isDocumentAnswer(answer))
     .flatMap(([path, answer]) => documentSources(path, answer).map((f) => ({ ...f, type: documentTypeOfKey(f.type) ?? f.type })));
