@@ -17,7 +17,8 @@ import type { CustomFieldsPatch, DocumentFile, FinalizeInput, SalesCreditNoteOut
 import { dueDate } from './payment-terms.policy.js';
 import * as referenceRepo from '../reference/reference.repo.js';
 import type { BillingEntityRow } from '../reference/reference.repo.js';
-import { renderPdf } from './pdf.worker.js';
+import { asBuffer, drawPdfTask } from './pdf.worker.js';
+import type { WorkerPool } from '../../../platform/workers/pool.js';
 import { renderUbl } from './ubl.render.js';
 import { freezeParties, type FrozenParties } from './issued-parties.output.js';
 
@@ -111,8 +112,18 @@ export interface BillingHooks<P> {
 export type BillingService<P = unknown> = ReturnType<typeof createBillingService<P>>;
 
 /** Reading, finalizing and updating invoices and credit notes, whoever made them. */
-export function createBillingService<P>(deps: { db: Db; bus: EventBus; companies: CompaniesService; blobs: BlobStore; hooks: BillingHooks<P> }) {
+export function createBillingService<P>(deps: {
+  db: Db;
+  bus: EventBus;
+  companies: CompaniesService;
+  blobs: BlobStore;
+  workers: WorkerPool;
+  hooks: BillingHooks<P>;
+}) {
   const { db, bus, companies, blobs, hooks } = deps;
+  /** The document's PDF, drawn in a worker thread. `credited`: the invoice a credit note credits. */
+  const renderPdf = async (parts: DocumentParts, title: string, credited: { name: string; date?: string | null } | null) =>
+    asBuffer(await deps.workers.run(drawPdfTask, { parts, title, credited }));
 
   /** A document with its lines and parties: as frozen at issue, or (a draft) as they are now. */
   async function parts(executor: Executor, row: DocumentRow): Promise<DocumentParts> {

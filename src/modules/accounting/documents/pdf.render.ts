@@ -13,8 +13,8 @@ import { vatCategoryOf, vatGroupKey } from './vat-category.policy.js';
  * a totals box, the exchange rate and VAT in the books' currency for a foreign-currency document,
  * and payment instructions on sales invoices only (a credit note says what it credits).
  *
- * This module imports pdfkit and reads fonts: it runs in the PDF worker thread (pdf.worker.ts),
- * never on the request thread.
+ * This module imports pdfkit and reads fonts: it runs in a worker thread of the server's pool
+ * (the task is declared in pdf.worker.ts), never on the request thread.
  *
  * Fonts come from npm packages (SIL OFL 1.1): Noto Sans (Latin with its extensions, Greek,
  * Cyrillic) for the text, and Noto Sans CJK subsets as fallbacks, SC (Chinese and Japanese
