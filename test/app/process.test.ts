@@ -47,6 +47,8 @@ function printedCredentials(stdout: string): { clientId: string; clientSecret: s
   return id && secret ? { clientId: id, clientSecret: secret } : undefined;
 }
 
+// The first `npx waybill` in a checkout links the project into npx's cache, which runs its build
+// (prepare) once: a minute or two on these machines; later runs take seconds.
 it('npx waybill --help lists the commands', async () => {
   const child = spawn('npx', ['--offline', 'waybill', '--help'], { cwd: ROOT, env: childEnv({}), stdio: ['ignore', 'pipe', 'pipe'] });
   const { code, stdout } = await collect(child).exited;
@@ -65,7 +67,7 @@ it('npx waybill --help lists the commands', async () => {
   ]) {
     expect(stdout).toContain(command);
   }
-});
+}, 300_000);
 
 // Child processes start slowly on a loaded 2-core machine (each PGlite open takes seconds), hence
 // the generous timeouts of this file. Usage mistakes are in process.cli.test.ts.
