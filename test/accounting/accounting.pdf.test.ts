@@ -9,6 +9,34 @@ let ctx: TestContext;
 let admin: Client;
 const NAME = 'Przedsiębiorstwo Łódź Ørsted 上海远东物流 대한통운';
 
+/** UTF-16BE hex (one or two code units) as the text it stands for. */
+const utf16 = (hex: string) => String.fromCharCode(...(hex.match(/.{4}/g) ?? []).map((u) => parseInt(u, 16)));
+
+/**
+ * The characters a ToUnicode CMap maps glyphs to: each `bfchar` pair's destination, and every
+ * character of each `bfrange` (a range maps consecutive glyphs to consecutive characters, or to
+ * an array of destinations), not only its first.
+ */
+function mappedCharacters(cmap: string): string[] {
+  const found: string[] = [];
+  for (const block of cmap.matchAll(/beginbfchar([\s\S]*?)endbfchar/g)) {
+    for (const pair of (block[1] as string).matchAll(/<[0-9a-fA-F]+>\s*<([0-9a-fA-F]+)>/g)) found.push(utf16(pair[1] as string));
+  }
+  for (const block of cmap.matchAll(/beginbfrange([\s\S]*?)endbfrange/g)) {
+    for (const range of (block[1] as string).matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*(<[0-9a-fA-F]+>|\[[^\]]*\])/g)) {
+      const [lo, hi, dst] = [parseInt(range[1] as string, 16), parseInt(range[2] as string, 16), range[3] as string];
+      if (dst.startsWith('[')) {
+        for (const each of dst.matchAll(/<([0-9a-fA-F]+)>/g)) found.push(utf16(each[1] as string));
+        continue;
+      }
+      const first = utf16(dst.slice(1, -1));
+      const base = first.charCodeAt(first.length - 1);
+      for (let i = 0; i <= hi - lo; i++) found.push(first.slice(0, -1) + String.fromCharCode(base + i));
+    }
+  }
+  return found;
+}
+
 /** What a PDF holds that a reader sees: its pages, the fonts it embeds, and the characters those fonts map (ToUnicode). */
 function inspect(pdf: Buffer) {
   const text = pdf.toString('latin1');
@@ -23,12 +51,7 @@ function inspect(pdf: Buffer) {
       continue;
     }
     if (!body.includes('begincmap')) continue;
-    // Every destination of a bfrange or bfchar: UTF-16BE hex, one or two code units.
-    for (const hex of body.matchAll(/<([0-9a-fA-F]{4,8})>/g)) {
-      const h = hex[1] as string;
-      const units = (h.match(/.{4}/g) ?? []).map((u) => parseInt(u, 16));
-      chars.add(String.fromCharCode(...units));
-    }
+    for (const ch of mappedCharacters(body)) chars.add(ch);
   }
   return { pages, fonts, chars };
 }

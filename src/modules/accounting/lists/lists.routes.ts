@@ -62,7 +62,7 @@ export function listsRoutes(app: App, deps: { lists: ListsService }) {
       config: { roles: ['TENANT'] },
       schema: {
         operationId: `list${l.op}`,
-        tags: ['Accounting'],
+        tags: [l.party === 'customer' ? 'Sales invoicing' : 'Purchase invoicing'],
         summary: `List ${l.what} (Waybill)`,
         description:
           `The tenant’s ${l.what}, drafts included, each as its GET answers it, in the order they last changed (\`updated_at\`, then id). ` +
