@@ -5,7 +5,7 @@ import type { StopStatus } from './status/status.policy.js';
 import * as execution from './orders.execution.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import { notFound } from '../../platform/http/errors.js';
-import { cursorField, decodeCursor, pageOf } from '../../platform/http/pagination.js';
+import { cursorField, paginate } from '../../platform/http/pagination.js';
 import type { Principal } from '../../platform/http/principal.js';
 import { OrderChangeHooks, type OrderChangeListener } from './orders.events.js';
 import { createOrderImporter, uploadOutput } from './orders.import.js';
@@ -97,29 +97,26 @@ export function createOrdersService(deps: { db: Db; bus: EventBus; companies: Co
     },
 
     async list(principal: Principal, query: OrderListQuery): Promise<{ items: OrderSummary[]; next_cursor: string | null }> {
-      const limit = query.limit ?? 100;
-      const given = { status: query.status, customer_code: query.customer_code, updated_after: query.updated_after };
-      const state = query.cursor
-        ? decodeCursor<typeof given>(query.cursor, given, {
-            status: cursorField.oneOf(ORDER_STATUSES),
-            customer_code: cursorField.text(100),
-            updated_after: cursorField.dateTime,
-          })
-        : undefined;
-      const filters = state?.filters ?? given;
       const tenantId = principal.tenantId;
-      const customerCompanyId = filters.customer_code ? await companies.findCompanyId(tenantId, filters.customer_code) : undefined;
-      if (filters.customer_code && !customerCompanyId) return { items: [], next_cursor: null };
-      const rows = await repo.listOrders(db, {
-        tenantId,
-        scope: scopeOf(principal),
-        status: filters.status,
-        customerCompanyId,
-        updatedAfter: filters.updated_after ? new Date(filters.updated_after) : undefined,
-        after: state && { ts: new Date(state.after.ts), id: state.after.id },
-        limit,
+      const page = await paginate({
+        query,
+        filters: { status: query.status, customer_code: query.customer_code, updated_after: query.updated_after },
+        fields: { status: cursorField.oneOf(ORDER_STATUSES), customer_code: cursorField.text(100), updated_after: cursorField.dateTime },
+        fetch: async ({ filters, after, limit }) => {
+          const customerCompanyId = filters.customer_code ? await companies.findCompanyId(tenantId, filters.customer_code) : undefined;
+          if (filters.customer_code && !customerCompanyId) return [];
+          return repo.listOrders(db, {
+            tenantId,
+            scope: scopeOf(principal),
+            status: filters.status,
+            customerCompanyId,
+            updatedAfter: filters.updated_after ? new Date(filters.updated_after) : undefined,
+            after,
+            limit,
+          });
+        },
+        key: (r) => ({ ts: r.updated_at, id: r.id }),
       });
-      const page = pageOf(rows, limit, filters, (r) => ({ ts: r.updated_at, id: r.id }));
       const customerIds = [...new Set(page.rows.map((r) => r.customer_company_id))];
       const customers = new Map((await Promise.all(customerIds.map((id) => companies.findById(tenantId, id)))).flatMap((c) => (c ? [[c.id, c]] : [])));
       return {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db, Executor } from '../../../platform/db/database.js';
 import { badRequest, conflict, detail, notFound } from '../../../platform/http/errors.js';
-import { cursorField, decodeCursor, pageOf } from '../../../platform/http/pagination.js';
+import { cursorField, paginate } from '../../../platform/http/pagination.js';
 import type { Principal } from '../../../platform/http/principal.js';
 import { inTransaction } from '../../../platform/db/tx.js';
 import { Dec, parseDecimal } from '../../../platform/money.js';
@@ -127,22 +127,17 @@ export function createReferenceService(deps: { db: Db }) {
     list: (f: repo.ReferenceFilter) => Promise<Row[]>,
     output: (row: Row, entities: Map<string, BillingEntityRow>) => Out,
   ) {
-    const limit = query.limit ?? 100;
-    const given = { archived: query.archived, billing_entity_code: query.billing_entity_code };
-    const state = query.cursor
-      ? decodeCursor<typeof given>(query.cursor, given, { archived: cursorField.boolean, billing_entity_code: cursorField.text(50) })
-      : undefined;
-    const filters = state?.filters ?? given;
-    const entity = filters.billing_entity_code ? await repo.findBillingEntity(db, principal.tenantId, { code: filters.billing_entity_code }) : undefined;
-    if (filters.billing_entity_code && !entity) return { items: [], next_cursor: null };
-    const rows = await list({
-      tenantId: principal.tenantId,
-      archived: filters.archived,
-      billingEntityId: entity?.id,
-      after: state && { ts: new Date(state.after.ts), id: state.after.id },
-      limit,
+    const page = await paginate({
+      query,
+      filters: { archived: query.archived, billing_entity_code: query.billing_entity_code },
+      fields: { archived: cursorField.boolean, billing_entity_code: cursorField.text(50) },
+      fetch: async ({ filters, after, limit }) => {
+        const entity = filters.billing_entity_code ? await repo.findBillingEntity(db, principal.tenantId, { code: filters.billing_entity_code }) : undefined;
+        if (filters.billing_entity_code && !entity) return [];
+        return list({ tenantId: principal.tenantId, archived: filters.archived, billingEntityId: entity?.id, after, limit });
+      },
+      key: (r) => ({ ts: r.created_at, id: r.id }),
     });
-    const page = pageOf(rows, limit, filters, (r) => ({ ts: r.created_at, id: r.id }));
     const entities = await entityMap(principal.tenantId);
     return { items: page.rows.map((r) => output(r, entities)), next_cursor: page.next_cursor };
   }
@@ -284,35 +279,32 @@ export function createReferenceService(deps: { db: Db }) {
     },
 
     async listExchangeRates(principal: Principal, query: ExchangeRateQuery) {
-      const limit = query.limit ?? 100;
-      const given = {
-        from_currency: query.from_currency,
-        to_currency: query.to_currency,
-        gte: query['exchange_rate_date:gte'],
-        lte: query['exchange_rate_date:lte'],
-      };
-      const state = query.cursor
-        ? decodeCursor<typeof given>(query.cursor, given, {
-            from_currency: cursorField.text(3),
-            to_currency: cursorField.text(3),
-            gte: cursorField.date,
-            lte: cursorField.date,
-          })
-        : undefined;
-      const f = state?.filters ?? given;
       // With both currencies, a rate stored the other way round is answered in the direction asked.
-      const pair: [string, string] | undefined = f.from_currency && f.to_currency ? [f.from_currency, f.to_currency] : undefined;
-      const rows = await repo.listExchangeRates(db, {
-        tenantId: principal.tenantId,
-        pair,
-        from: pair ? undefined : f.from_currency,
-        to: pair ? undefined : f.to_currency,
-        dateFrom: f.gte,
-        dateTo: f.lte,
-        after: state && { ts: new Date(state.after.ts), id: state.after.id },
-        limit,
+      let pair: [string, string] | undefined;
+      const page = await paginate({
+        query,
+        filters: {
+          from_currency: query.from_currency,
+          to_currency: query.to_currency,
+          gte: query['exchange_rate_date:gte'],
+          lte: query['exchange_rate_date:lte'],
+        },
+        fields: { from_currency: cursorField.text(3), to_currency: cursorField.text(3), gte: cursorField.date, lte: cursorField.date },
+        fetch: ({ filters: f, after, limit }) => {
+          pair = f.from_currency && f.to_currency ? [f.from_currency, f.to_currency] : undefined;
+          return repo.listExchangeRates(db, {
+            tenantId: principal.tenantId,
+            pair,
+            from: pair ? undefined : f.from_currency,
+            to: pair ? undefined : f.to_currency,
+            dateFrom: f.gte,
+            dateTo: f.lte,
+            after,
+            limit,
+          });
+        },
+        key: (r) => ({ ts: r.created_at, id: r.id }),
       });
-      const page = pageOf(rows, limit, f, (r) => ({ ts: r.created_at, id: r.id }));
       return { items: page.rows.map((r) => exchangeRateOutput(r, pair !== undefined && r.from_currency !== pair[0])), next_cursor: page.next_cursor };
     },
   };
