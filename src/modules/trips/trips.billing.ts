@@ -15,56 +15,78 @@ export interface BillableTrip {
   purchase_currency: string;
 }
 
-/** Which of a subcontractor's trips: those named by references (the trip's name, or one of its orders' name or customer reference), or those agreed at exactly this price. */
-export type BillableTripsFilter = { references: string[] } | { price: string; currency: string };
+/** The subcontractor's trips agreed at exactly this price (references are looked up with billableTripsByReference). */
+export type BillableTripsFilter = { price: string; currency: string };
 
 /** Which trips to lock: the subcontractor's completed ones with an agreed price (the given ones, or all), or trips by id. */
 export type BillingLock = { subcontractorId: string; completed: true; tripIds?: string[] } | { tripIds: string[] };
 
-const tripColumns = ['id', 'name', 'status', 'purchase_price', 'purchase_currency'] as const;
+// Qualified, so a caller may join the stops and orders a trip carries.
+const tripColumns = ['trips.id', 'trips.name', 'trips.status', 'trips.purchase_price', 'trips.purchase_currency'] as const;
 
 /** Live trips dispatched to this subcontractor with an agreed price. */
 function agreedTrips(db: Executor, tenantId: string, subcontractorId: string) {
   return db
     .selectFrom('trips')
     .select([...tripColumns])
-    .where('tenant_id', '=', tenantId)
-    .where('subcontractor_company_id', '=', subcontractorId)
-    .where('executor', '=', 'SUBCONTRACTOR')
-    .where('cancelled_at', 'is', null)
-    .where('purchase_price', 'is not', null);
+    .where('trips.tenant_id', '=', tenantId)
+    .where('trips.subcontractor_company_id', '=', subcontractorId)
+    .where('trips.executor', '=', 'SUBCONTRACTOR')
+    .where('trips.cancelled_at', 'is', null)
+    .where('trips.purchase_price', 'is not', null);
 }
 
-/** The subcontractor's live trips with an agreed price that the filter names, in id order. */
-export async function billableTrips(db: Executor, tenantId: string, subcontractorId: string, filter: BillableTripsFilter): Promise<BillableTrip[]> {
-  if ('price' in filter) {
-    const rows = await agreedTrips(db, tenantId, subcontractorId)
-      .where('purchase_currency', '=', filter.currency)
-      .where(sql<boolean>`purchase_price = ${filter.price}::numeric`)
-      .orderBy('id')
-      .execute();
-    return rows as BillableTrip[];
+/** References per query: a query takes only so many parameters. */
+const REFERENCES_PER_QUERY = 500;
+
+/**
+ * Each reference given, with the subcontractor's live trips with an agreed price that it names: by
+ * the trip's name, or by the name or customer reference of an order on one of the trip's active
+ * stops. Two queries per 500 distinct references, however many lines of a document ask, so a
+ * long e-invoice does not hold the database for a statement per line.
+ */
+export async function billableTripsByReference(
+  db: Executor,
+  tenantId: string,
+  subcontractorId: string,
+  references: string[],
+): Promise<Map<string, BillableTrip[]>> {
+  const named = new Map<string, Map<string, BillableTrip>>();
+  const add = (reference: string | null, trip: BillableTrip) => {
+    if (reference === null) return;
+    const trips = named.get(reference) ?? new Map<string, BillableTrip>();
+    trips.set(trip.id, trip);
+    named.set(reference, trips);
+  };
+  const unique = [...new Set(references)];
+  for (let i = 0; i < unique.length; i += REFERENCES_PER_QUERY) {
+    const chunk = unique.slice(i, i + REFERENCES_PER_QUERY);
+    const [byName, byOrder] = await Promise.all([
+      agreedTrips(db, tenantId, subcontractorId).where('trips.name', 'in', chunk).execute(),
+      agreedTrips(db, tenantId, subcontractorId)
+        .innerJoin('trip_stops', (j) => j.onRef('trip_stops.tenant_id', '=', 'trips.tenant_id').onRef('trip_stops.trip_id', '=', 'trips.id'))
+        .innerJoin('orders', (j) => j.onRef('orders.tenant_id', '=', 'trip_stops.tenant_id').onRef('orders.id', '=', 'trip_stops.order_id'))
+        .select(['orders.name as order_name', 'orders.customer_reference_number as order_reference'])
+        .where('trip_stops.active', '=', true)
+        .where((o) => o.or([o('orders.name', 'in', chunk), o('orders.customer_reference_number', 'in', chunk)]))
+        .execute(),
+    ]);
+    for (const trip of byName) add(trip.name, trip as BillableTrip);
+    for (const { order_name, order_reference, ...trip } of byOrder) {
+      add(order_name, trip as BillableTrip);
+      add(order_reference, trip as BillableTrip);
+    }
   }
-  // Bounded: a document's free text can hold thousands of words, and a query only so many parameters.
-  const references = [...new Set(filter.references)].slice(0, 500);
-  if (!references.length) return [];
+  const wanted = new Set(unique);
+  return new Map([...named].filter(([reference]) => wanted.has(reference)).map(([reference, trips]) => [reference, [...trips.values()]]));
+}
+
+/** The subcontractor's live trips agreed at exactly the filter's price and currency, in id order. */
+export async function billableTrips(db: Executor, tenantId: string, subcontractorId: string, filter: BillableTripsFilter): Promise<BillableTrip[]> {
   const rows = await agreedTrips(db, tenantId, subcontractorId)
-    .where((eb) =>
-      eb.or([
-        eb('name', 'in', references),
-        eb.exists(
-          eb
-            .selectFrom('trip_stops')
-            .innerJoin('orders', (j) => j.onRef('orders.tenant_id', '=', 'trip_stops.tenant_id').onRef('orders.id', '=', 'trip_stops.order_id'))
-            .select(sql`1`.as('one'))
-            .whereRef('trip_stops.tenant_id', '=', 'trips.tenant_id')
-            .whereRef('trip_stops.trip_id', '=', 'trips.id')
-            .where('trip_stops.active', '=', true)
-            .where((o) => o.or([o('orders.name', 'in', references), o('orders.customer_reference_number', 'in', references)])),
-        ),
-      ]),
-    )
-    .orderBy('id')
+    .where('trips.purchase_currency', '=', filter.currency)
+    .where(sql<boolean>`trips.purchase_price = ${filter.price}::numeric`)
+    .orderBy('trips.id')
     .execute();
   return rows as BillableTrip[];
 }
@@ -81,7 +103,7 @@ export async function lockForBilling(db: Executor, tenantId: string, lock: Billi
       await db.selectFrom('trips').select('id').where('tenant_id', '=', tenantId).where('id', 'in', lock.tripIds).orderBy('id').forUpdate().execute();
     return [];
   }
-  let q = agreedTrips(db, tenantId, lock.subcontractorId).where('status', '=', 'COMPLETED');
-  if (lock.tripIds) q = q.where('id', 'in', lock.tripIds);
-  return (await q.orderBy('id').forUpdate().execute()) as BillableTrip[];
+  let q = agreedTrips(db, tenantId, lock.subcontractorId).where('trips.status', '=', 'COMPLETED');
+  if (lock.tripIds) q = q.where('trips.id', 'in', lock.tripIds);
+  return (await q.orderBy('trips.id').forUpdate().execute()) as BillableTrip[];
 }

@@ -136,22 +136,40 @@ export function createEInvoiceService(deps: {
    * that agreed price. Only the caller's own trips are candidates.
    */
   async function attribute(tenantId: string, supplierId: string, parsed: ParsedEInvoice): Promise<Array<BillableTrip | null>> {
-    const header = await deps.trips.billableTrips(db, tenantId, supplierId, { references: parsed.references });
+    // Every reference of the document and its lines in one go: a statement per line would hold the
+    // database (PGlite's single session above all) for as long as a long invoice has lines.
+    const byReference = await deps.trips.billableTripsByReference(db, tenantId, supplierId, [
+      ...parsed.references,
+      ...parsed.lines.flatMap((l) => l.references),
+    ]);
+    const named = (references: string[]) => [...new Map(references.flatMap((r) => byReference.get(r) ?? []).map((t) => [t.id, t])).values()];
+    const header = named(parsed.references);
+    // Lines without references fall back to the agreed price; lines of one price share one lookup.
+    const unbilledAt = new Map<string, Promise<BillableTrip[]>>();
+    const unbilledAtPrice = (price: string) => {
+      let found = unbilledAt.get(price);
+      if (!found) {
+        found = deps.trips.billableTrips(db, tenantId, supplierId, { price, currency: parsed.currency }).then(async (agreed) => {
+          const billed = await purchaseRepo.claimedTrips(
+            db,
+            tenantId,
+            agreed.map((t) => t.id),
+          );
+          return agreed.filter((t) => !billed.has(t.id));
+        });
+        unbilledAt.set(price, found);
+      }
+      return found;
+    };
     const taken = new Set<string>();
     const result: Array<BillableTrip | null> = [];
     for (const line of parsed.lines) {
-      const own = await deps.trips.billableTrips(db, tenantId, supplierId, { references: line.references });
+      const own = named(line.references);
       let trip: BillableTrip | undefined;
       if (own.length === 1) trip = own[0];
       else if (!own.length && header.length === 1) trip = header[0];
       else if (!own.length && !header.length) {
-        const agreed = await deps.trips.billableTrips(db, tenantId, supplierId, { price: line.amount, currency: parsed.currency });
-        const billed = await purchaseRepo.claimedTrips(
-          db,
-          tenantId,
-          agreed.map((t) => t.id),
-        );
-        const priced = agreed.filter((t) => !billed.has(t.id) && !taken.has(t.id));
+        const priced = (await unbilledAtPrice(line.amount)).filter((t) => !taken.has(t.id));
         if (priced.length === 1) trip = priced[0];
       }
       if (trip) taken.add(trip.id);

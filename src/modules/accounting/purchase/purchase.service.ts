@@ -40,7 +40,7 @@ export async function subcontractorOf(companies: CompaniesService, tenantId: str
 }
 
 /** What billing needs of trips: their agreed costs, read and locked in billing's own transaction. */
-export type TripsForBilling = Pick<TripsService, 'billableTrips' | 'lockForBilling'>;
+export type TripsForBilling = Pick<TripsService, 'billableTrips' | 'billableTripsByReference' | 'lockForBilling'>;
 
 export type PurchaseService = ReturnType<typeof createPurchaseService>;
 
