@@ -121,7 +121,8 @@ describe('GET /metrics with webhook workers running', () => {
         sample(t, 'waybill_webhook_endpoints_disabled') === 1 &&
         t
       );
-    });
+      // A retry, a disable and the fan-out of its event, one after the other: generous on a loaded machine.
+    }, 90_000);
     expect(sample(text, 'waybill_webhook_attempts_total', { endpoint_id: flakyId, outcome: 'retrying' })).toBe(1);
     expect(sample(text, 'waybill_webhook_attempts_total', { endpoint_id: flakyId, outcome: 'succeeded' })).toBe(2);
     expect(sample(text, 'waybill_webhook_retries_total', { endpoint_id: flakyId, outcome: 'succeeded' })).toBe(1);
@@ -132,7 +133,7 @@ describe('GET /metrics with webhook workers running', () => {
     await eventually(() => warnings.some((w) => w.message === 'webhook endpoint disabled' && w.fields.endpointId === goneId));
     const logged = JSON.stringify(warnings);
     for (const secret of ['receiver-body-not-for-logs', 'do-not-log', flaky.url, 'whsec_']) expect(logged).not.toContain(secret);
-  });
+  }, 120_000);
 });
 
 describe('GET /metrics from the database, behind a token', () => {
