@@ -45,7 +45,7 @@ export const COMMANDS: CommandSpec[] = [
     name: 'credentials seal',
     synopsis: '',
     summary:
-      'Seal every stored webhook credential and server secret (JWT signing key, client-secret pepper) under ' +
+      'Seal every stored webhook credential and server secret (JWT signing key, client-secret pepper, session CSRF key) under ' +
       'WAYBILL_CREDENTIALS_KEY (plain values, and those under WAYBILL_CREDENTIALS_KEY_PREVIOUS)',
     options: {},
     args: [],
