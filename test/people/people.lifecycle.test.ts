@@ -179,3 +179,14 @@ describe('failed sign-ins', () => {
     expect((await signIn(ctx, person.email, PASSWORD, '10.0.1.2')).statusCode).toBe(200);
   });
 });
+
+describe('housekeeping', () => {
+  it('signing in forgets the sessions of that person that ended by time', async () => {
+    const person = await newPerson(ctx, admin, { email: 'tidy@carrier.example', name: 'Tidy', role: 'TENANT' });
+    await secondSession(person);
+    await age(person, 'last_seen_at', IDLE + 1);
+    await secondSession(person);
+    const rows = await ctx.services.db.selectFrom('user_sessions').select('token_hash').where('user_id', '=', person.userId).execute();
+    expect(rows).toHaveLength(1);
+  });
+});

@@ -86,6 +86,7 @@ export function createSessionsService(deps: { db: Db; csrfKey: Buffer; lifetimes
     /** Signs a person in (after sign-in or setting a password): a new session row and its cookie. */
     async start(user: UserRow): Promise<StartedSession> {
       const { token, hash } = newToken(user.tenant_id);
+      await repo.deleteEndedSessions(db, user.tenant_id, user.id, lifetimes);
       await repo.insertSession(db, { tenant_id: user.tenant_id, token_hash: hash, user_id: user.id });
       const signedIn = (await updateUser(db, user.tenant_id, user.id, { last_sign_in_at: new Date() })) ?? user;
       return { cookie: token, session: await describe(signedIn, token.slice(token.indexOf('.') + 1), 0) };
