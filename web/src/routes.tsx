@@ -17,6 +17,9 @@ export interface PageRoute {
 export const routes: PageRoute[] = [
   // Orders and trips (console-shell)
   { path: '/orders', page: lazy(() => import('./pages/orders/OrdersPage')), nav: 'nav.orders' },
+  { path: '/orders/:id', page: lazy(() => import('./pages/orders/OrderPage')) },
+  { path: '/trips', page: lazy(() => import('./pages/trips/TripsPage')), nav: 'nav.trips' },
+  { path: '/trips/:id', page: lazy(() => import('./pages/trips/TripPage')) },
   // Overview and integrations (console-ops)
   // Accounting, master data and users (console-data)
 ];
