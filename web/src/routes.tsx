@@ -15,6 +15,9 @@ export interface PageRoute {
 }
 
 export const routes: PageRoute[] = [
+  // Signing in (console-shell): reachable without a session
+  { path: '/sign-in', page: lazy(() => import('./pages/session/SignInPage')), public: true },
+  { path: '/invite', page: lazy(() => import('./pages/session/InvitePage')), public: true },
   // Orders and trips (console-shell)
   { path: '/orders', page: lazy(() => import('./pages/orders/OrdersPage')), nav: 'nav.orders' },
   { path: '/orders/:id', page: lazy(() => import('./pages/orders/OrderPage')) },

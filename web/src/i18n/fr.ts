@@ -120,6 +120,22 @@ export const fr: Messages = {
   'trip.answerOf': 'à {operation} (version {version})',
   'trip.noOrders': 'Aucune commande sur ce trajet.',
 
+  'signIn.title': 'Se connecter',
+  'signIn.email': 'Adresse e-mail',
+  'signIn.password': 'Mot de passe',
+  'signIn.submit': 'Se connecter',
+  'invite.title': 'Choisissez votre mot de passe',
+  'invite.invalid': "Ce lien d'invitation n'est pas valable : il a déjà servi ou a expiré. Demandez-en un nouveau.",
+  'invite.welcome': 'Bienvenue, {name}. Vous vous connecterez en tant que {email}.',
+  'invite.password': 'Nouveau mot de passe',
+  'invite.passwordHint': 'Au moins {min} caractères.',
+  'invite.again': 'Le même mot de passe, à nouveau',
+  'invite.mismatch': 'Les deux mots de passe diffèrent.',
+  'invite.submit': 'Enregistrer et se connecter',
+  'noConsole.title': 'Pas de console pour ce compte',
+  'noConsole.body':
+    "La console est réservée aux opérateurs du transporteur. Votre compte appartient à un client ou à un sous-traitant et n'a pas de pages ici.",
+
   'notFound.title': 'Page introuvable',
   'notFound.body': "Il n'y a pas de page de la console à cette adresse.",
   'notFound.home': 'Aller aux commandes',
