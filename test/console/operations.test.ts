@@ -155,7 +155,8 @@ describe('the orders and trips pages, signed in as an operator', () => {
       expect(await page.getByRole('button', { name: /^Preview/ }).count()).toBe(1);
       await page.getByRole('button', { name: 'Preview delivery-note.pdf' }).click();
       await page.locator('.preview iframe[src^="blob:"]').waitFor();
-      const download = await page.evaluate(async (url) => (await fetch(url)).status, await page.getByRole('link', { name: 'Download loading-list.txt' }).getAttribute('href'));
+      const href = await page.getByRole('link', { name: 'Download loading-list.txt' }).getAttribute('href');
+      const download = await page.evaluate(async (url) => (await fetch(url)).status, href ?? '');
       expect(download).toBe(200);
       await checkPage(view, 'order');
     } finally {
