@@ -1,3 +1,4 @@
+import '../data.css';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useI18n } from '../../i18n';

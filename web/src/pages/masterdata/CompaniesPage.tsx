@@ -1,3 +1,4 @@
+import '../data.css';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import { useMemo, type FormEvent } from 'react';

@@ -1,3 +1,4 @@
+import '../data.css';
 import { useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
 import type { components } from '../../api/openapi';

@@ -1,7 +1,8 @@
 import type { components } from '../../api/openapi';
 import type { MessageKey, Translate } from '../../i18n';
 
-export type Resource = components['schemas']['ResourceOutput'];
+/** The list's items and the single answer differ only in `billing_entity` (always null), which no page reads. */
+export type Resource = Omit<components['schemas']['ResourceOutput'], 'billing_entity'>;
 export type Period = components['schemas']['ResourceUnavailabilityOutput'];
 
 /** The types a resource list can be filtered by: the variants Waybill creates. */
