@@ -138,6 +138,8 @@ describe('accounting pages', () => {
       await frame.waitFor();
       expect(await frame.getAttribute('src')).toMatch(/^blob:/);
       expect(await frame.getAttribute('title')).toBe(`Preview of ${invoice.name}.pdf`);
+      // The screenshot should show the page drawn: wait for Chromium's viewer inside the frame to load.
+      await (await (await frame.elementHandle())?.contentFrame())?.waitForLoadState('load');
 
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download the UBL' }).click()]);
       expect(download.suggestedFilename()).toBe(`${invoice.name}.xml`);

@@ -72,11 +72,11 @@ function Summary({ kind, document }: { kind: Kind; document: AnyDocument }) {
           </>
         ) : null}
         <dt>{t('accounting.totalExclTax')}</dt>
-        <dd className="number">{formatMoney(document.total_excl_tax, document.currency, language)}</dd>
+        <dd className="amount">{formatMoney(document.total_excl_tax, document.currency, language)}</dd>
         <dt>{t('accounting.totalTax')}</dt>
-        <dd className="number">{formatMoney(document.total_tax, document.currency, language)}</dd>
+        <dd className="amount">{formatMoney(document.total_tax, document.currency, language)}</dd>
         <dt>{t('accounting.totalInclTax')}</dt>
-        <dd className="number">
+        <dd className="amount">
           <strong>{formatMoney(document.total_incl_tax, document.currency, language)}</strong>
         </dd>
         {document.customer_reference_numbers.length > 0 ? (
@@ -233,15 +233,21 @@ function Lines({ document }: { document: AnyDocument }) {
           <tbody>
             {document.line_items.map((line, index) => (
               <tr key={line.id ?? index}>
-                <td>
+                <td data-label={t('accounting.line')}>
                   {line.name}
                   {line.description ? <div className="muted">{line.description}</div> : null}
                 </td>
-                <td>{line.order_id ? <Link to={`/orders/${line.order_id}`}>{line.order_name ?? line.order_id}</Link> : '—'}</td>
-                <td className="number">{formatDecimal(line.quantity, language)}</td>
-                <td className="number">{formatMoney(line.unit_price, line.currency, language)}</td>
-                <td>{line.tax_rate?.name ?? line.tax_rate?.code ?? '—'}</td>
-                <td className="number">{formatMoney(line.amount, line.currency, language)}</td>
+                <td data-label={t('accounting.order')}>{line.order_id ? <Link to={`/orders/${line.order_id}`}>{line.order_name ?? line.order_id}</Link> : '—'}</td>
+                <td className="number" data-label={t('accounting.quantity')}>
+                  {formatDecimal(line.quantity, language)}
+                </td>
+                <td className="number" data-label={t('accounting.unitPrice')}>
+                  {formatMoney(line.unit_price, line.currency, language)}
+                </td>
+                <td data-label={t('accounting.taxRate')}>{line.tax_rate?.name ?? line.tax_rate?.code ?? '—'}</td>
+                <td className="number" data-label={t('accounting.amount')}>
+                  {formatMoney(line.amount, line.currency, language)}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -265,11 +271,15 @@ function Lines({ document }: { document: AnyDocument }) {
             <tbody>
               {document.tax_subtotals.map((subtotal) => (
                 <tr key={subtotal.tax_rate_code}>
-                  <td>
+                  <td data-label={t('accounting.taxRate')}>
                     {subtotal.tax_rate_code} ({formatDecimal(subtotal.percentage, language)} %)
                   </td>
-                  <td className="number">{formatMoney(subtotal.taxable_amount, document.currency, language)}</td>
-                  <td className="number">{formatMoney(subtotal.tax_amount, document.currency, language)}</td>
+                  <td className="number" data-label={t('accounting.taxable')}>
+                    {formatMoney(subtotal.taxable_amount, document.currency, language)}
+                  </td>
+                  <td className="number" data-label={t('accounting.tax')}>
+                    {formatMoney(subtotal.tax_amount, document.currency, language)}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -114,10 +114,10 @@ function CompanyView({ company }: { company: Company }) {
               <tbody>
                 {contacts.map((contact, index) => (
                   <tr key={contact.id ?? index}>
-                    <td>{contact.name ?? '—'}</td>
-                    <td>{contact.email ? <a href={`mailto:${contact.email}`}>{contact.email}</a> : '—'}</td>
-                    <td>{contact.phone_number ?? '—'}</td>
-                    <td>{contact.roles?.join(', ') || '—'}</td>
+                    <td data-label={t('companies.contactName')}>{contact.name ?? '—'}</td>
+                    <td data-label={t('companies.email')}>{contact.email ? <a href={`mailto:${contact.email}`}>{contact.email}</a> : '—'}</td>
+                    <td data-label={t('companies.phone')}>{contact.phone_number ?? '—'}</td>
+                    <td data-label={t('companies.contactRoles')}>{contact.roles?.join(', ') || '—'}</td>
                   </tr>
                 ))}
               </tbody>

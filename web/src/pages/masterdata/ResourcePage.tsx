@@ -165,10 +165,10 @@ function Availability({ resource }: { resource: Resource }) {
             <tbody>
               {list.map((period) => (
                 <tr key={period.id}>
-                  <td>{reasonLabel(t, period.reason)}</td>
-                  <td>{formatDateTime(period.start_time)}</td>
-                  <td>{period.end_time ? formatDateTime(period.end_time) : t('calendar.openEnded')}</td>
-                  <td>{period.description ?? '—'}</td>
+                  <td data-label={t('resources.reason')}>{reasonLabel(t, period.reason)}</td>
+                  <td data-label={t('resources.from')}>{formatDateTime(period.start_time)}</td>
+                  <td data-label={t('resources.until')}>{period.end_time ? formatDateTime(period.end_time) : t('calendar.openEnded')}</td>
+                  <td data-label={t('resources.description')}>{period.description ?? '—'}</td>
                 </tr>
               ))}
             </tbody>
