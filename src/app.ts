@@ -105,10 +105,11 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
     ...modules.trips.schemas,
     ...modules.tracking.schemas,
     ...accountingSchemas,
+    ...services.people.schemas,
   ])
     app.addSchema(schema);
 
-  registerAuth(app, services.auth.authenticator, config.tokenRateLimitPerMinute);
+  registerAuth(app, services.authenticator, config.tokenRateLimitPerMinute);
   registerUploadLimit(app, config.uploadsPerClient, app.metrics);
   registerIdempotency(app, services.db);
 
@@ -129,6 +130,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   eventsModuleRoutes(app, services.events);
   webhooksRoutes(app, services);
   accountingRoutes(app, services.accounting, config);
+  services.people.routes(app);
 
   return app;
 }

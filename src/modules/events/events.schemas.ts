@@ -10,6 +10,16 @@ export const EventItem = Type.Object(
     entity_id: Uuid,
     occurred_at: DateTime,
     payload: FreeObject('What changed; its fields depend on the event type.'),
+    actor: Nullable(
+      Type.Object(
+        {
+          type: Type.Union([Type.Literal('api_client'), Type.Literal('user')], { description: 'An API client or a person signed in with a session.' }),
+          id: Uuid,
+          name: Type.String({ description: 'The client’s or the person’s name when the event was appended.' }),
+        },
+        { description: 'Who made the change; null for Waybill’s own work (workers, the command line).' },
+      ),
+    ),
   },
   { $id: 'EventItem' },
 );

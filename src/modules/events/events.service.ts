@@ -16,6 +16,7 @@ export function eventToWire(row: EventRow): EventItem {
     entity_id: row.entity_id,
     occurred_at: row.occurred_at.toISOString(),
     payload: row.payload,
+    actor: row.actor_type && row.actor_id ? { type: row.actor_type, id: row.actor_id, name: row.actor_name ?? '' } : null,
   };
 }
 
