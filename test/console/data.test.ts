@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ok, newOrder, seedBillingEntity } from '../accounting/accounting.fixtures.js';
 import { seedPurchase, subcontractedTrip } from '../accounting/accounting.purchase.fixtures.js';
 import { newCompany, newTenant, useApp, type Client } from '../support/app.js';
-import { checkPage, openConsolePage, openContext, PHONE, useBrowser, waitForPage, type ConsolePage } from '../support/browser.js';
+import { checkPage, openConsolePage, openContext, PHONE, signIn, useBrowser, waitForPage, type ConsolePage } from '../support/browser.js';
+import { newPerson, type Person } from '../support/people.js';
 
 /**
  * The accounting and master-data pages in a real browser, with data made through the API: every
@@ -13,6 +14,8 @@ const ctx = useApp();
 const browser = useBrowser(ctx);
 
 let admin: Client;
+/** The operator at the keyboard: a TENANT person signed in with a session, as the console is used. */
+let operatorPerson: Person;
 let acme: string;
 let invoice: { id: string; name: string };
 let failedTask: string;
@@ -20,6 +23,7 @@ let driver: string;
 
 beforeAll(async () => {
   admin = await newTenant(ctx, 'Console data carrier');
+  operatorPerson = await newPerson(ctx, admin, { email: 'olivia@carrier.example', name: 'Olivia Operator', role: 'TENANT' });
   await seedPurchase(ctx, admin);
   acme = await newCompany(ctx, admin, {
     name: 'Acme Foods',
@@ -31,15 +35,16 @@ beforeAll(async () => {
   });
 
   // Two finalized invoices (each queues a sync task), a draft, and a credit note on the first.
-  const finalized = [];
+  const finalized: Array<{ id: string; name: string; line_items: Array<{ id: string }> }> = [];
   for (const identifier of ['CD-1', 'CD-2', 'CD-3']) {
     const orderId = await newOrder(ctx, admin, identifier, 'ACME');
     await ok(ctx, admin.auth, 'POST', `/v1/orders/order/${orderId}/charges`, { code: 'FREIGHT', name: `Freight ${identifier}`, unit_price: '845.50', tax_rate: { code: 'BE21' } });
     const draft = await ok(ctx, admin.auth, 'POST', '/v1/accounting/sales-invoice/from-orders', { order_ids: [orderId] });
     if (identifier !== 'CD-3') finalized.push(await ok(ctx, admin.auth, 'POST', `/v1/accounting/sales-invoice/${draft.id}/finalize`, { date: '2026-11-30' }));
   }
-  invoice = { id: finalized[0].id, name: finalized[0].name };
-  await ok(ctx, admin.auth, 'POST', `/v1/accounting/sales-invoice/${invoice.id}/credit`, { lines: [{ line_id: finalized[0].line_items[0].id, amount: '100.00' }] });
+  const [first, second] = finalized as [(typeof finalized)[0], (typeof finalized)[0]];
+  invoice = { id: first.id, name: first.name };
+  await ok(ctx, admin.auth, 'POST', `/v1/accounting/sales-invoice/${invoice.id}/credit`, { lines: [{ line_id: first.line_items[0]?.id, amount: '100.00' }] });
 
   // A self-billed purchase invoice for a subcontracted trip.
   const { subcoId, subco } = await seedSubcontractor();
@@ -49,7 +54,7 @@ beforeAll(async () => {
 
   // The accounting package could not post the second invoice.
   const tasks = (await ok(ctx, admin.auth, 'GET', '/v1/accounting/sync-tasks')).tasks as Array<{ id: string; invoice_id: string }>;
-  failedTask = tasks.find((task) => task.invoice_id === finalized[1].id)?.id as string;
+  failedTask = tasks.find((task) => task.invoice_id === second.id)?.id as string;
   await ok(ctx, admin.auth, 'POST', `/v1/accounting/sync-tasks/${failedTask}/update-status`, {
     status: 'FAILED',
     failure: { error_type: 'USER_INPUT_ERROR', error_message: 'Customer C-ACME is unknown in the ledger' },
@@ -75,10 +80,10 @@ beforeAll(async () => {
   }
 }, 300_000);
 
-/** A browser context acting as the tenant's operator. */
+/** A browser context signed in as the tenant's operator (the session cookie in its jar). */
 async function operator(options: { viewport?: { width: number; height: number } } = {}): Promise<ConsolePage> {
   const view = await openContext(browser, options);
-  await view.context.setExtraHTTPHeaders({ authorization: admin.auth });
+  await signIn(view.context, operatorPerson.email, operatorPerson.password);
   return view;
 }
 

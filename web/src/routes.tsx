@@ -26,6 +26,7 @@ export const routes: PageRoute[] = [
   { path: '/companies/:id', page: lazy(() => import('./pages/masterdata/CompanyPage')) },
   { path: '/resources', page: lazy(() => import('./pages/masterdata/ResourcesPage')), nav: 'nav.resources' },
   { path: '/resources/:id', page: lazy(() => import('./pages/masterdata/ResourcePage')) },
+  { path: '/users', page: lazy(() => import('./pages/people/UsersPage')), nav: 'nav.users' },
 ];
 
 /** Where `/app` itself leads. */
