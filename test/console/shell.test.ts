@@ -4,7 +4,7 @@ import { checkPage, openConsolePage, openContext, PHONE, useBrowser } from '../s
 import { expectError } from '../support/contract.js';
 
 const ctx = useApp();
-const browser = useBrowser(ctx);
+const browser = useBrowser(() => ctx);
 
 describe('the console is served at /app', () => {
   it('answers index.html for every page path, never cached, under a Content-Security-Policy', async () => {
@@ -34,27 +34,42 @@ describe('the console is served at /app', () => {
   });
 });
 
-describe('the console shell in a browser', () => {
-  it('leads /app to the orders page, with landmarks, a skip link, and the API error shown without a session', async () => {
+describe('the console shell in a browser, signed out', () => {
+  it('leads /app to the sign-in page, with landmarks and a skip link, and no navigation to tenant pages', async () => {
     const view = await openContext(browser);
     try {
       const { page } = view;
       await openConsolePage(page, '');
-      expect(new URL(page.url()).pathname).toBe('/app/orders');
-      await expect.poll(() => page.locator('h1').textContent()).toBe('Orders');
+      expect(new URL(page.url()).pathname).toBe('/app/sign-in');
+      expect(new URL(page.url()).searchParams.get('next')).toBe('/orders');
+      expect(await page.locator('h1').textContent()).toBe('Sign in');
       expect(await page.locator('header.banner').count()).toBe(1);
-      expect(await page.locator('nav[aria-label="Main"] a[aria-current="page"]').textContent()).toBe('Orders');
       expect(await page.locator('main#main').count()).toBe(1);
-      // Without a session the API answers 401, and the page says so in words.
-      await page.getByRole('alert').waitFor();
-      expect(await page.getByRole('alert').textContent()).toContain('Sign in to see this page.');
+      expect(await page.locator('nav[aria-label="Main"]').count()).toBe(0);
 
       // The skip link is the first thing the keyboard reaches, and it moves focus to the content.
       await page.keyboard.press('Tab');
       expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
       await page.keyboard.press('Enter');
       expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
-      await checkPage(view, 'shell-orders-signed-out');
+      await checkPage(view, 'sign-in');
+    } finally {
+      await view.close();
+    }
+  });
+
+  it('sends any tenant page to sign in, and says so when the password is wrong', async () => {
+    const view = await openContext(browser, { viewport: PHONE });
+    try {
+      const { page } = view;
+      await openConsolePage(page, '/trips?status=PLANNED');
+      expect(new URL(page.url()).searchParams.get('next')).toBe('/trips?status=PLANNED');
+      await page.getByLabel('Email address').fill('nobody@carrier.example');
+      await page.getByLabel('Password').fill('not the password at all');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('alert').waitFor();
+      expect(await page.getByRole('alert').textContent()).toMatch(/Something went wrong/);
+      await checkPage(view, 'sign-in-failed-phone');
     } finally {
       await view.close();
     }
@@ -64,45 +79,28 @@ describe('the console shell in a browser', () => {
     const view = await openContext(browser);
     try {
       const { page } = view;
-      await openConsolePage(page, '/orders');
+      await openConsolePage(page, '/sign-in');
       await page.getByLabel('Language').selectOption('fr');
-      await expect.poll(() => page.locator('h1').textContent()).toBe('Commandes');
+      await expect.poll(() => page.locator('h1').textContent()).toBe('Se connecter');
       expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
       await page.getByLabel('Langue').selectOption('nl');
-      await expect.poll(() => page.locator('nav a[aria-current="page"]').textContent()).toBe('Orders');
-      expect(await page.getByRole('button', { name: 'Toepassen' }).count()).toBe(1);
+      await expect.poll(() => page.locator('h1').textContent()).toBe('Aanmelden');
+      expect(await page.getByLabel('Wachtwoord').count()).toBe(1);
       await page.reload();
       await page.locator('h1#page-title').waitFor();
       expect(await page.evaluate(() => document.documentElement.lang)).toBe('nl');
-      await checkPage(view, 'shell-orders-dutch');
+      await checkPage(view, 'sign-in-dutch');
     } finally {
       await view.close();
     }
   });
 
-  it('folds the navigation into a menu button on a phone', async () => {
-    const view = await openContext(browser, { viewport: PHONE });
-    try {
-      const { page } = view;
-      await openConsolePage(page, '/orders');
-      const menu = page.getByRole('button', { name: 'Menu' });
-      expect(await menu.getAttribute('aria-expanded')).toBe('false');
-      expect(await page.locator('#main-nav').isVisible()).toBe(false);
-      await menu.click();
-      expect(await menu.getAttribute('aria-expanded')).toBe('true');
-      expect(await page.locator('#main-nav').isVisible()).toBe(true);
-      await checkPage(view, 'shell-phone-menu');
-    } finally {
-      await view.close();
-    }
-  });
-
-  it('shows a page of its own for an address it does not know', async () => {
+  it('refuses an invite link that is not valid, in words', async () => {
     const view = await openContext(browser);
     try {
-      await openConsolePage(view.page, '/no-such-page');
-      expect(await view.page.locator('h1').textContent()).toBe('Page not found');
-      await checkPage(view, 'shell-not-found');
+      await openConsolePage(view.page, '/invite#not-a-real-token');
+      expect(await view.page.locator('main').textContent()).toContain('This invitation link is not valid');
+      await checkPage(view, 'invite-invalid');
     } finally {
       await view.close();
     }

@@ -39,15 +39,16 @@ export interface BrowserHandle {
 }
 
 /**
- * One Chromium and one listening server for a test file; call after `useApp()` so the app exists
- * by then. The console must have been built (`npm install` or `npm run build` builds dist/web).
+ * One Chromium and one listening server for a test file; `app` gives the file's test app once its
+ * set-up has run (`() => ctx` after `useApp()`, `() => world.ctx` after `tripsWorld()`). The console
+ * must have been built (`npm install` or `npm run build` builds dist/web).
  */
-export function useBrowser(ctx: TestContext): BrowserHandle {
+export function useBrowser(app: () => TestContext): BrowserHandle {
   const handle = {} as BrowserHandle;
   beforeAll(async () => {
     if (!existsSync(path.join(ROOT, 'dist/web/index.html'))) throw new Error('dist/web is missing: run `npm run build` (npm install builds it)');
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (or set WAYBILL_CHROMIUM)`);
-    handle.baseUrl = await ctx.app.listen({ host: '127.0.0.1', port: 0 });
+    handle.baseUrl = await app().app.listen({ host: '127.0.0.1', port: 0 });
     handle.browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
   });
   afterAll(async () => {
@@ -77,7 +78,7 @@ export async function openContext(handle: BrowserHandle, options: { viewport?: {
   return { context, page, scriptErrors, close: () => context.close() };
 }
 
-/** Signs the context in through the API (the session cookie lands in the context's cookie jar). */
+/** Signs the context in through the API (the session cookie lands in the context's cookie jar), not the form. */
 export async function signIn(context: BrowserContext, email: string, password: string): Promise<void> {
   const res = await context.request.post('/v1/session', { data: { email, password } });
   if (res.status() !== 200) throw new Error(`sign-in failed: ${res.status()} ${await res.text()}`);

@@ -6,7 +6,6 @@ import { App } from './App';
 import { I18nProvider } from './i18n';
 import { BASE } from './router';
 import { HOME } from './routes';
-import { SessionProvider } from './session';
 import './styles.css';
 
 const queryClient = new QueryClient({
@@ -28,9 +27,7 @@ createRoot(root).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
       <I18nProvider>
-        <SessionProvider>
-          <App />
-        </SessionProvider>
+        <App />
       </I18nProvider>
     </QueryClientProvider>
   </StrictMode>,

@@ -18,6 +18,8 @@ function subscribe(onChange: () => void) {
 }
 
 /** The path below /app with its query string, e.g. `/orders?status=PLANNED`. */
+export const isRedirect = () => (window.history.state as { redirect?: boolean } | null)?.redirect === true;
+
 const current = () => (window.location.pathname.slice(BASE.length) || '/') + window.location.search;
 
 export function useLocation(): { path: string; search: URLSearchParams; href: string } {
@@ -26,10 +28,15 @@ export function useLocation(): { path: string; search: URLSearchParams; href: st
   return { path, search: new URLSearchParams(query), href };
 }
 
-export function navigate(to: string, options: { replace?: boolean } = {}) {
+/**
+ * `redirect`: the app sent the person elsewhere (to sign in, say) rather than the person going
+ * somewhere; the layout then leaves focus where it was instead of moving it to the new page.
+ */
+export function navigate(to: string, options: { replace?: boolean; redirect?: boolean } = {}) {
   const url = BASE + (to.startsWith('/') ? to : `/${to}`);
-  if (options.replace) window.history.replaceState(null, '', url);
-  else window.history.pushState(null, '', url);
+  const state = options.redirect ? { redirect: true } : null;
+  if (options.replace || options.redirect) window.history.replaceState(state, '', url);
+  else window.history.pushState(state, '', url);
   window.dispatchEvent(new Event(NAVIGATED));
 }
 

@@ -15,8 +15,14 @@ export interface PageRoute {
 }
 
 export const routes: PageRoute[] = [
+  // Signing in (console-shell): reachable without a session
+  { path: '/sign-in', page: lazy(() => import('./pages/session/SignInPage')), public: true },
+  { path: '/invite', page: lazy(() => import('./pages/session/InvitePage')), public: true },
   // Orders and trips (console-shell)
   { path: '/orders', page: lazy(() => import('./pages/orders/OrdersPage')), nav: 'nav.orders' },
+  { path: '/orders/:id', page: lazy(() => import('./pages/orders/OrderPage')) },
+  { path: '/trips', page: lazy(() => import('./pages/trips/TripsPage')), nav: 'nav.trips' },
+  { path: '/trips/:id', page: lazy(() => import('./pages/trips/TripPage')) },
   // Overview and integrations (console-ops)
   // Accounting, master data and users (console-data)
   { path: '/accounting', page: lazy(() => import('./pages/accounting/AccountingPage')), nav: 'nav.accounting' },

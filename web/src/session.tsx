@@ -1,41 +1,60 @@
-import { useQuery } from '@tanstack/react-query';
-import { createContext, useContext, type ReactNode } from 'react';
-import { setCsrfToken } from './api/client';
-import { ApiError } from './api/errors';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback } from 'react';
+import { api, setCsrfToken, unwrap } from './api/client';
+import type { components } from './api/openapi';
+import { isApiError } from './api/errors';
 
-/** `GET /v1/session` (docs: /work/helpers/SESSION-API.md): who is signed in, and the CSRF token. */
-export interface Session {
-  user: { id: string; email: string; name: string; role: 'TENANT' | 'CUSTOMER' | 'SUBCONTRACTOR'; company_id: string | null; language: string };
-  tenant: { id: string; name: string };
-  csrf_token: string;
-  expires_at: string;
-}
-
-interface SessionState {
-  /** undefined while loading; null when nobody is signed in. */
-  session: Session | null | undefined;
-}
-
-const SessionContext = createContext<SessionState>({ session: undefined });
+/** Who is signed in (`GET /v1/session`), with the CSRF token the client sends on changes. */
+export type Session = components['schemas']['Session'];
 
 export const SESSION_QUERY = ['session'] as const;
 
+/** The console's pages are for the tenant's operators; customers and subcontractors have none. */
+export const isOperator = (session: Session | null | undefined): session is Session => session?.user.role === 'TENANT';
+
+/** The session, or null when nobody is signed in (a 401); the token is kept in memory only. */
 async function loadSession(): Promise<Session | null> {
-  const response = await fetch('/v1/session', { credentials: 'same-origin', headers: { accept: 'application/json' } });
-  if (response.status === 401 || response.status === 404) {
+  try {
+    return remember(await unwrap(api.GET('/v1/session')));
+  } catch (error) {
+    if (!isApiError(error, 401)) throw error;
     setCsrfToken(undefined);
     return null;
   }
-  const body: unknown = await response.json().catch(() => undefined);
-  if (!response.ok) throw ApiError.from(response.status, body);
-  const session = body as Session;
+}
+
+function remember(session: Session): Session {
   setCsrfToken(session.csrf_token);
   return session;
 }
 
-export function SessionProvider({ children }: { children: ReactNode }) {
-  const query = useQuery({ queryKey: SESSION_QUERY, queryFn: loadSession, staleTime: 60_000, retry: false });
-  return <SessionContext.Provider value={{ session: query.isPending ? undefined : (query.data ?? null) }}>{children}</SessionContext.Provider>;
+export const useSessionQuery = () => useQuery({ queryKey: SESSION_QUERY, queryFn: loadSession, staleTime: 60_000, retry: false });
+
+/** undefined while loading (or unknown after a failure); null when nobody is signed in. */
+export function useSession(): Session | null | undefined {
+  const query = useSessionQuery();
+  return query.isPending || query.isError ? undefined : query.data;
 }
 
-export const useSession = () => useContext(SessionContext).session;
+/** Sign-in answers (password, accepted invite) become the session; sign-out forgets everything cached. */
+export function useSessionActions() {
+  const queryClient = useQueryClient();
+  const signedIn = useCallback(
+    (session: Session) => {
+      // Nothing fetched for someone else (or for nobody) may show for this person.
+      queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== SESSION_QUERY[0] });
+      queryClient.setQueryData(SESSION_QUERY, remember(session));
+    },
+    [queryClient],
+  );
+  const signOut = useCallback(async () => {
+    try {
+      await unwrap(api.DELETE('/v1/session'));
+    } finally {
+      setCsrfToken(undefined);
+      queryClient.clear();
+      queryClient.setQueryData(SESSION_QUERY, null);
+    }
+  }, [queryClient]);
+  return { signedIn, signOut };
+}

@@ -337,9 +337,14 @@ export interface OrderListFilter {
   status?: OrderStatus;
   customerCompanyId?: string;
   updatedAfter?: Date;
+  /** Part of the name, identifier or customer reference, in any case. */
+  search?: string;
   after?: { ts: Date; id: string };
   limit: number;
 }
+
+/** `text` as a LIKE pattern that matches it anywhere, its own `%`, `_` and `\` taken literally. */
+const containsPattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** Orders by last change, oldest first, with their first and last stop dates for the summary. */
 export async function listOrders(db: Executor, f: OrderListFilter) {
@@ -368,6 +373,12 @@ export async function listOrders(db: Executor, f: OrderListFilter) {
   if (f.customerCompanyId) q = q.where('o.customer_company_id', '=', f.customerCompanyId);
   if (f.status) q = q.where('o.status', '=', f.status);
   if (f.updatedAfter) q = q.where('o.updated_at', '>', f.updatedAfter);
+  if (f.search) {
+    const pattern = containsPattern(f.search);
+    q = q.where((eb) =>
+      eb.or([eb('o.name', 'ilike', pattern), eb('o.order_identifier', 'ilike', pattern), eb('o.customer_reference_number', 'ilike', pattern)]),
+    );
+  }
   const after = f.after;
   if (after) {
     q = q.where((eb) => eb.or([eb('o.updated_at', '>', after.ts), eb.and([eb('o.updated_at', '=', after.ts), eb('o.id', '>', after.id)])]));

@@ -100,8 +100,13 @@ export function createOrdersService(deps: { db: Db; bus: EventBus; companies: Co
       const tenantId = principal.tenantId;
       const page = await paginate({
         query,
-        filters: { status: query.status, customer_code: query.customer_code, updated_after: query.updated_after },
-        fields: { status: cursorField.oneOf(ORDER_STATUSES), customer_code: cursorField.text(100), updated_after: cursorField.dateTime },
+        filters: { status: query.status, customer_code: query.customer_code, updated_after: query.updated_after, q: query.q },
+        fields: {
+          status: cursorField.oneOf(ORDER_STATUSES),
+          customer_code: cursorField.text(100),
+          updated_after: cursorField.dateTime,
+          q: cursorField.text(100),
+        },
         fetch: async ({ filters, after, limit }) => {
           const customerCompanyId = filters.customer_code ? await companies.findCompanyId(tenantId, filters.customer_code) : undefined;
           if (filters.customer_code && !customerCompanyId) return [];
@@ -111,6 +116,7 @@ export function createOrdersService(deps: { db: Db; bus: EventBus; companies: Co
             status: filters.status,
             customerCompanyId,
             updatedAfter: filters.updated_after ? new Date(filters.updated_after) : undefined,
+            search: filters.q,
             after,
             limit,
           });

@@ -24,7 +24,7 @@ interface I18n {
 
 const I18nContext = createContext<I18n | undefined>(undefined);
 
-const isLanguage = (value: unknown): value is Language => value === 'en' || value === 'nl' || value === 'fr';
+export const isLanguage = (value: unknown): value is Language => value === 'en' || value === 'nl' || value === 'fr';
 
 /** The person's earlier choice, else the browser's language when it is one of ours, else English. */
 function initialLanguage(): Language {

@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { LANGUAGES, useI18n, type Language } from '../i18n';
-import { Link, useLocation } from '../router';
+import { isRedirect, Link, useLocation } from '../router';
 import { HOME, routes } from '../routes';
-import { useSession } from '../session';
+import { isOperator, useSession, useSessionActions } from '../session';
+import { navigate } from '../router';
 
 /**
  * The console's frame: a skip link, the banner with the main navigation (a disclosure menu on a
@@ -13,18 +14,20 @@ export function Layout({ children }: { children: ReactNode }) {
   const { t, language, setLanguage } = useI18n();
   const { path } = useLocation();
   const session = useSession();
+  const { signOut } = useSessionActions();
+  const operator = isOperator(session);
   const [menuOpen, setMenuOpen] = useState(false);
   const main = useRef<HTMLElement>(null);
-  const firstPath = useRef(path);
+  const previousPath = useRef(path);
 
   useEffect(() => {
-    if (path !== firstPath.current) {
-      firstPath.current = '';
-      main.current?.focus();
-    }
+    if (path === previousPath.current) return;
+    previousPath.current = path;
+    if (!isRedirect()) main.current?.focus();
   }, [path]);
 
-  const navItems = routes.filter((route) => route.nav && !route.public);
+  // Only the tenant's operators have pages to go to.
+  const navItems = operator ? routes.filter((route) => route.nav && !route.public) : [];
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
@@ -34,23 +37,27 @@ export function Layout({ children }: { children: ReactNode }) {
         <Link to={HOME} className="brand">
           {t('app.name')}
         </Link>
-        <button type="button" className="menu-button" aria-expanded={menuOpen} aria-controls="main-nav" onClick={() => setMenuOpen(!menuOpen)}>
-          {t('app.menu')}
-        </button>
-        <nav id="main-nav" className={menuOpen ? 'main-nav open' : 'main-nav'} aria-label={t('app.mainNav')}>
-          <ul>
-            {navItems.map((route) => {
-              const active = path === route.path || path.startsWith(`${route.path}/`);
-              return (
-                <li key={route.path}>
-                  <Link to={route.path} aria-current={active ? 'page' : undefined} onClick={() => setMenuOpen(false)}>
-                    {route.nav ? t(route.nav) : route.path}
-                  </Link>
-                </li>
-              );
-            })}
-          </ul>
-        </nav>
+        {navItems.length > 0 ? (
+          <>
+            <button type="button" className="menu-button" aria-expanded={menuOpen} aria-controls="main-nav" onClick={() => setMenuOpen(!menuOpen)}>
+              {t('app.menu')}
+            </button>
+            <nav id="main-nav" className={menuOpen ? 'main-nav open' : 'main-nav'} aria-label={t('app.mainNav')}>
+              <ul>
+                {navItems.map((route) => {
+                  const active = path === route.path || path.startsWith(`${route.path}/`);
+                  return (
+                    <li key={route.path}>
+                      <Link to={route.path} aria-current={active ? 'page' : undefined} onClick={() => setMenuOpen(false)}>
+                        {route.nav ? t(route.nav) : route.path}
+                      </Link>
+                    </li>
+                  );
+                })}
+              </ul>
+            </nav>
+          </>
+        ) : null}
         <div className="banner-tools">
           <label className="language">
             <span className="visually-hidden">{t('app.language')}</span>
@@ -62,7 +69,14 @@ export function Layout({ children }: { children: ReactNode }) {
               ))}
             </select>
           </label>
-          {session ? <span className="who">{t('app.signedInAs', { name: session.user.name })}</span> : null}
+          {session ? (
+            <>
+              <span className="who">{t('app.signedInAs', { name: session.user.name })}</span>
+              <button type="button" className="secondary" onClick={() => void signOut().finally(() => navigate('/sign-in'))}>
+                {t('app.signOut')}
+              </button>
+            </>
+          ) : null}
         </div>
       </header>
       <main id="main" ref={main} tabIndex={-1}>

@@ -1,44 +1,46 @@
-/**
- * Amounts and calendar days as a person reads them. Amounts stay the API's decimal strings: they
- * are regrouped as text with the language's separators, never turned into a binary number that
- * could round them.
- */
-const separators = new Map<string, { group: string; decimal: string }>();
+import type { MessageKey, Translate } from '../i18n';
 
-function separatorsOf(language: string) {
-  let found = separators.get(language);
-  if (!found) {
-    const parts = new Intl.NumberFormat(language).formatToParts(12345.6);
-    found = {
-      group: parts.find((part) => part.type === 'group')?.value ?? ',',
-      decimal: parts.find((part) => part.type === 'decimal')?.value ?? '.',
-    };
-    separators.set(language, found);
-  }
-  return found;
+/** Wire values shown to people: a location in one line, a requested slot, a known status's label. */
+export interface LocationLike {
+  name?: string | null;
+  address?: string | null;
+  postal_code?: string | null;
+  city?: string | null;
+  country?: string | null;
 }
 
-/** `"-1234567.5"` → `-1,234,567.5` (en), `-1.234.567,5` (nl); anything else is shown as it came. */
-export function formatDecimal(value: string | null | undefined, language: string): string {
-  if (value === null || value === undefined) return '—';
-  const match = /^(-?)(\d+)(?:\.(\d+))?$/.exec(value);
-  if (!match) return value;
-  const [, sign = '', whole = '', fraction] = match;
-  const { group, decimal } = separatorsOf(language);
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, group);
-  return `${sign}${grouped}${fraction ? decimal + fraction : ''}`;
+export function locationText(location: LocationLike | null | undefined): string {
+  if (!location) return '—';
+  const place = [location.postal_code, location.city].filter(Boolean).join(' ');
+  return [location.name, location.address, place, location.country].filter(Boolean).join(', ') || '—';
 }
 
-export function formatMoney(amount: string | null | undefined, currency: string | null | undefined, language: string): string {
-  if (amount === null || amount === undefined) return '—';
-  return currency ? `${formatDecimal(amount, language)} ${currency}` : formatDecimal(amount, language);
+/** `2026-12-01 08:00–12:00`: the customer's requested date and time window as sent. */
+export function requestedText(date: string | null | undefined, window: { start_time?: string | null; end_time?: string | null } | null | undefined): string {
+  if (!date) return '—';
+  const times = [window?.start_time?.slice(0, 5), window?.end_time?.slice(0, 5)].filter(Boolean).join('–');
+  return times ? `${date} ${times}` : date;
 }
 
-/** A calendar day (`YYYY-MM-DD`, no time zone) in the language's medium style. */
-export function formatDay(day: string | null | undefined, language: string): string {
-  if (!day) return '—';
-  const match = /^(\d{4})-(\d\d)-(\d\d)$/.exec(day);
-  if (!match) return day;
-  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
-  return new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeZone: 'UTC' }).format(date);
+/** A status's label when the dictionary has one (`<prefix>.<STATUS>`), else the status itself. */
+export function labelOf(t: Translate, prefix: string, value: string, known: readonly string[]): string {
+  return known.includes(value) ? t(`${prefix}.${value}` as MessageKey) : value;
 }
+
+export const ORDER_STATUSES = ['QUOTE', 'TO_PLAN', 'PLANNED', 'IN_TRANSIT', 'COMPLETED', 'CANCELLED'] as const;
+export const STOP_STATUSES = [
+  'TEMPLATE',
+  'BLOCKED',
+  'TO_PLAN',
+  'PLANNED',
+  'DISPATCHED',
+  'ROUTE_TO_STOP',
+  'AT_STOP',
+  'COMPLETED',
+  'CANCELLED',
+  'IGNORED',
+] as const;
+/** Stop statuses at which `start_timestamp`/`end_timestamp` are the actual times (before: the ETA). */
+export const REACHED_STOP_STATUSES: readonly string[] = ['AT_STOP', 'COMPLETED'];
+export const TRIP_STATUSES = ['CREATED', 'PLANNED', 'COMPLETED'] as const;
+export const DISPATCH_STATUSES = ['NONE', 'SENT', 'ACCEPTED', 'REJECTED'] as const;

@@ -6,7 +6,7 @@ import { api, unwrap } from '../../api/client';
 import { useI18n, type MessageKey } from '../../i18n';
 import { Link, navigate, useLocation, withQuery } from '../../router';
 import { DataTable, Pager } from '../../ui/DataTable';
-import { formatDay, formatMoney } from '../../ui/format';
+import { formatDay, formatMoney } from '../../ui/amounts';
 import { Page, QueryState } from '../../ui/Page';
 import { useCursorPages } from '../../ui/paging';
 import { isKind, KIND_INFO, KINDS, listDocuments, partyOf, settlementOf, statusesOf, type AnyDocument, type Kind, type ListFilters } from './documents';

@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useI18n } from '../../i18n';
 import { Link, withQuery } from '../../router';
-import { formatDay, formatDecimal, formatMoney } from '../../ui/format';
+import { formatDay, formatDecimal, formatMoney } from '../../ui/amounts';
 import { ErrorMessage, Loading, Page, QueryState } from '../../ui/Page';
 import { documentStatusLabel, settlementLabel } from './AccountingPage';
 import { downloadFile, getDocument, isKind, KIND_INFO, listFiles, partyOf, settlementOf, type AnyDocument, type DocumentFile, type Kind } from './documents';

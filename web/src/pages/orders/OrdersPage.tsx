@@ -1,16 +1,17 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
-import { useMemo, useState, type FormEvent } from 'react';
+import { useMemo, type FormEvent } from 'react';
 import { api, unwrap } from '../../api/client';
 import type { components } from '../../api/openapi';
 import { useI18n, type MessageKey } from '../../i18n';
 import { Link, navigate, useLocation, withQuery } from '../../router';
 import { DataTable, Pager } from '../../ui/DataTable';
 import { Page, QueryState } from '../../ui/Page';
+import { ORDER_STATUSES } from '../../ui/format';
 import { useCursorPages } from '../../ui/paging';
 
 type OrderSummary = components['schemas']['OrderSummary'];
-const STATUSES = ['QUOTE', 'TO_PLAN', 'PLANNED', 'IN_TRANSIT', 'COMPLETED', 'CANCELLED'] as const;
+const STATUSES = ORDER_STATUSES;
 type Status = (typeof STATUSES)[number];
 const isStatus = (value: string | null): value is Status => STATUSES.includes(value as Status);
 const PAGE_SIZE = 50;
@@ -21,12 +22,14 @@ export default function OrdersPage() {
   const { search } = useLocation();
   const statusParam = search.get('status');
   const status = isStatus(statusParam) ? statusParam : undefined;
-  const customerCode = search.get('customer_code') ?? undefined;
-  const paging = useCursorPages(`${status}|${customerCode}`);
+  const customerCode = search.get('customer_code') || undefined;
+  const text = search.get('q') || undefined;
+  const paging = useCursorPages(`${status}|${customerCode}|${text}`);
 
   const query = useQuery({
-    queryKey: ['orders', { status, customerCode, cursor: paging.cursor }],
-    queryFn: () => unwrap(api.GET('/v1/orders/order', { params: { query: { status, customer_code: customerCode, cursor: paging.cursor, limit: PAGE_SIZE } } })),
+    queryKey: ['orders', { status, customerCode, text, cursor: paging.cursor }],
+    queryFn: () =>
+      unwrap(api.GET('/v1/orders/order', { params: { query: { status, customer_code: customerCode, q: text, cursor: paging.cursor, limit: PAGE_SIZE } } })),
     placeholderData: keepPreviousData,
   });
 
@@ -44,8 +47,8 @@ export default function OrdersPage() {
 
   return (
     <Page title={t('orders.title')}>
-      <OrderFilters status={status} customerCode={customerCode} />
-      <QueryState query={query} isEmpty={(data) => data.items.length === 0} empty={status || customerCode ? t('state.noMatch') : t('orders.empty')}>
+      <OrderFilters key={`${status}|${customerCode}|${text}`} status={status} customerCode={customerCode} text={text} />
+      <QueryState query={query} isEmpty={(data) => data.items.length === 0} empty={status || customerCode || text ? t('state.noMatch') : t('orders.empty')}>
         {(data) => (
           <>
             <DataTable data={data.items} columns={columns} caption={t('orders.title')} />
@@ -62,16 +65,20 @@ function statusLabel(t: ReturnType<typeof useI18n>['t'], status: string) {
   return isStatus(status) ? t(key) : status;
 }
 
-function OrderFilters({ status, customerCode }: { status: Status | undefined; customerCode: string | undefined }) {
+function OrderFilters({ status, customerCode, text }: { status: Status | undefined; customerCode: string | undefined; text: string | undefined }) {
   const { t } = useI18n();
-  const [draftCode, setDraftCode] = useState(customerCode ?? '');
   const apply = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    navigate(withQuery('/orders', { status: String(form.get('status') ?? ''), customer_code: draftCode.trim() }));
+    const value = (name: string) => String(form.get(name) ?? '').trim();
+    navigate(withQuery('/orders', { q: value('q'), status: value('status'), customer_code: value('customer_code') }));
   };
   return (
     <form className="filters" role="search" aria-label={t('orders.filters')} onSubmit={apply}>
+      <label>
+        {t('orders.search')}
+        <input type="search" name="q" defaultValue={text ?? ''} maxLength={100} placeholder={t('orders.searchHint')} />
+      </label>
       <label>
         {t('orders.status')}
         <select name="status" defaultValue={status ?? ''}>
@@ -85,7 +92,7 @@ function OrderFilters({ status, customerCode }: { status: Status | undefined; cu
       </label>
       <label>
         {t('orders.customerCode')}
-        <input name="customer_code" value={draftCode} onChange={(event) => setDraftCode(event.target.value)} maxLength={100} />
+        <input name="customer_code" defaultValue={customerCode ?? ''} maxLength={100} />
       </label>
       <button type="submit">{t('orders.apply')}</button>
     </form>
