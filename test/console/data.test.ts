@@ -11,7 +11,7 @@ import { newPerson, type Person } from '../support/people.js';
  * its page, the PDF shown in place and the UBL downloaded, the calendar driven by the keyboard.
  */
 const ctx = useApp();
-const browser = useBrowser(ctx);
+const browser = useBrowser(() => ctx);
 
 let admin: Client;
 /** The operator at the keyboard: a TENANT person signed in with a session, as the console is used. */
@@ -172,7 +172,7 @@ describe('accounting pages', () => {
       expect(await rowsText(view)).toContain('Customer C-ACME is unknown in the ledger');
       await checkPage(view, 'data-sync-tasks-failed');
 
-      await page.getByRole('button', { name: /^Retry / }).click();
+      await page.getByRole('button', { name: /^Retry: INV-/ }).click();
       await expect.poll(() => page.getByRole('status').filter({ hasText: 'back in the queue' }).count()).toBe(1);
       await expect.poll(() => page.locator('main').innerText()).toContain('No failed tasks.');
       const todo = (await ok(ctx, admin.auth, 'GET', '/v1/accounting/sync-tasks')).tasks as Array<{ id: string }>;
