@@ -26,22 +26,22 @@ async function names(client: Client, query: string): Promise<string[]> {
 
 describe('company list search and role', () => {
   it('finds by name, code or accounting code, ignoring case, within the tenant only', async () => {
-    expect(await names(admin, 'search=acme')).toEqual(['Acme Foods']);
-    expect(await names(admin, 'search=swi')).toEqual(['Swift Haulage']);
-    expect(await names(admin, 'search=c-2')).toEqual(['Brico 50% Outlet']);
-    expect(await names(other, 'search=acme')).toEqual(['Acme Elsewhere']);
+    expect(await names(admin, 'q=acme')).toEqual(['Acme Foods']);
+    expect(await names(admin, 'q=swi')).toEqual(['Swift Haulage']);
+    expect(await names(admin, 'q=c-2')).toEqual(['Brico 50% Outlet']);
+    expect(await names(other, 'q=acme')).toEqual(['Acme Elsewhere']);
   });
 
   it('matches % and _ as themselves, not as patterns', async () => {
-    expect(await names(admin, `search=${encodeURIComponent('50%')}`)).toEqual(['Brico 50% Outlet']);
-    expect(await names(admin, `search=${encodeURIComponent('%')}`)).toEqual(['Brico 50% Outlet']);
-    expect(await names(admin, 'search=_')).toEqual([]);
+    expect(await names(admin, `q=${encodeURIComponent('50%')}`)).toEqual(['Brico 50% Outlet']);
+    expect(await names(admin, `q=${encodeURIComponent('%')}`)).toEqual(['Brico 50% Outlet']);
+    expect(await names(admin, 'q=_')).toEqual([]);
   });
 
   it('filters by role, and both filters combine', async () => {
     expect(await names(admin, 'role=subcontractor')).toEqual(['Swift Haulage']);
     expect(await names(admin, 'role=customer')).toEqual(['Acme Foods', 'Brico 50% Outlet']);
-    expect(await names(admin, 'role=customer&search=swift')).toEqual([]);
+    expect(await names(admin, 'role=customer&q=swift')).toEqual([]);
   });
 
   it('keeps the filters in the cursor', async () => {
@@ -59,13 +59,13 @@ describe('company list search and role', () => {
 
   it('refuses an unknown role and an empty or overlong search', async () => {
     expectError(await as(admin).get('/v1/companies/company?role=owner'), 400);
-    expectError(await as(admin).get('/v1/companies/company?search='), 400);
-    expectError(await as(admin).get(`/v1/companies/company?search=${'x'.repeat(101)}`), 400);
+    expectError(await as(admin).get('/v1/companies/company?q='), 400);
+    expectError(await as(admin).get(`/v1/companies/company?q=${'x'.repeat(101)}`), 400);
   });
 
   it('shows a customer client only its own company, whatever it searches', async () => {
     const customer = await newClient(ctx, admin.tenantId, 'CUSTOMER', { companyId: acme });
-    expect(await names(customer, 'search=a')).toEqual(['Acme Foods']);
-    expect(await names(customer, 'search=brico')).toEqual([]);
+    expect(await names(customer, 'q=a')).toEqual(['Acme Foods']);
+    expect(await names(customer, 'q=brico')).toEqual([]);
   });
 });

@@ -63,6 +63,9 @@ beforeAll(async () => {
   // A driver away over Christmas, and a truck.
   driver = (await ok(ctx, admin.auth, 'POST', '/v1/resources/resource', { name: 'Dana Smith', external_id: 'HR-7', driver: { first_name: 'Dana', last_name: 'Smith' } })).row_id;
   await ok(ctx, admin.auth, 'POST', '/v1/resources/resource', { name: 'Volvo FH', code: 'T-12', truck: { license_plate: '1-ABC-123', manufacturer: 'Volvo', model: 'FH' } });
+  // Enough trailers for the list to need a second page (the console asks 50 a page).
+  const trailers = Array.from({ length: 50 }, (_, i) => ({ name: `Trailer ${String(i + 1).padStart(2, '0')}`, trailer: {} }));
+  await ok(ctx, admin.auth, 'POST', '/v1/resources/bulk', { records: trailers });
   await ok(ctx, admin.auth, 'POST', `/v1/resources/resource/${driver}/unavailability`, {
     start_time: '2026-12-24T00:00:00Z',
     end_time: '2026-12-27T00:00:00Z',
@@ -73,7 +76,7 @@ beforeAll(async () => {
 
   async function seedSubcontractor() {
     // seedPurchase made HAUL with its WEBHOOK client; a second call would clash on the billing entity.
-    const companies = (await ok(ctx, admin.auth, 'GET', '/v1/companies/company?search=HAUL')).items as Array<{ id: string }>;
+    const companies = (await ok(ctx, admin.auth, 'GET', '/v1/companies/company?q=HAUL')).items as Array<{ id: string }>;
     const { newClient } = await import('../support/app.js');
     const subcoId = companies[0]?.id as string;
     return { subcoId, subco: await newClient(ctx, admin.tenantId, 'SUBCONTRACTOR', { companyId: subcoId, kind: 'WEBHOOK' }) };
@@ -129,7 +132,7 @@ describe('accounting pages', () => {
       expect(await rowsText(view)).toContain('Haulers HAUL');
       await checkPage(view, 'data-accounting-purchase-invoices');
 
-      // Cursor paging: one document a page would need the API's next_cursor; the list asks 50, so the pager is idle here.
+      // Every document fits one page here (the resources list below walks the cursor).
       expect(await page.getByRole('button', { name: 'Next page' }).isDisabled()).toBe(true);
     }));
 
@@ -215,9 +218,25 @@ describe('master-data pages', () => {
       const { page } = view;
       await openConsolePage(page, '/resources');
       await page.locator('main table').waitFor();
-      expect(await page.locator('main tbody tr').count()).toBe(2);
+      // 52 resources: a page of 50, then the API's cursor leads to the last 2, and back.
+      expect(await page.locator('main tbody tr').count()).toBe(50);
       expect(await rowsText(view)).toContain('1-ABC-123');
       await checkPage(view, 'data-resources');
+      await page.getByRole('button', { name: 'Next page' }).click();
+      await expect.poll(() => page.locator('main tbody tr').count()).toBe(2);
+      expect(await page.getByRole('button', { name: 'Next page' }).isDisabled()).toBe(true);
+      await page.getByRole('button', { name: 'Previous page' }).click();
+      await expect.poll(() => page.locator('main tbody tr').count()).toBe(50);
+
+      await page.getByLabel('Type').selectOption('DRIVER');
+      await page.getByRole('button', { name: 'Apply' }).click();
+      await expect.poll(() => page.locator('main tbody tr').count()).toBe(1);
+      await page.getByLabel('Type').selectOption('');
+      await page.getByLabel('Name, code or plate').fill('abc-1');
+      await page.getByRole('button', { name: 'Apply' }).click();
+      await expect.poll(() => new URL(page.url()).searchParams.get('search')).toBe('abc-1');
+      await expect.poll(() => page.locator('main tbody tr').count()).toBe(1);
+      expect(await rowsText(view)).toContain('Volvo FH');
 
       await openConsolePage(page, `/resources/${driver}?month=2026-12`);
       const grid = page.getByRole('grid');

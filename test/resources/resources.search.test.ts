@@ -28,26 +28,26 @@ async function names(client: Client, query: string): Promise<string[]> {
 
 describe('resource list search', () => {
   it('finds by name, code, external id or licence plate, ignoring case, within the tenant only', async () => {
-    expect(await names(admin, 'search=dana')).toEqual(['Dana Smith']);
-    expect(await names(admin, 'search=t-1')).toEqual(['Volvo FH']);
-    expect(await names(admin, 'search=hr-7')).toEqual(['Dana Smith']);
-    expect(await names(admin, 'search=abc-1')).toEqual(['Volvo FH']);
-    expect(await names(other, 'search=dana')).toEqual(['Dana Elsewhere']);
+    expect(await names(admin, 'q=dana')).toEqual(['Dana Smith']);
+    expect(await names(admin, 'q=t-1')).toEqual(['Volvo FH']);
+    expect(await names(admin, 'q=hr-7')).toEqual(['Dana Smith']);
+    expect(await names(admin, 'q=abc-1')).toEqual(['Volvo FH']);
+    expect(await names(other, 'q=dana')).toEqual(['Dana Elsewhere']);
   });
 
   it('matches % literally and combines with the type filter and the cursor', async () => {
-    expect(await names(admin, `search=${encodeURIComponent('0%')}`)).toEqual(['Krone 100%']);
-    expect(await names(admin, 'search=o&resource_type=RIGID')).toEqual(['Volvo FH']);
-    const first = await as(admin).get('/v1/resources/resource?search=o&limit=1');
+    expect(await names(admin, `q=${encodeURIComponent('0%')}`)).toEqual(['Krone 100%']);
+    expect(await names(admin, 'q=o&resource_type=RIGID')).toEqual(['Volvo FH']);
+    const first = await as(admin).get('/v1/resources/resource?q=o&limit=1');
     const second = await as(admin).get(`/v1/resources/resource?cursor=${first.json().next_cursor as string}`);
     const seen = [...first.json().items, ...second.json().items].map((r: { name: string }) => r.name).sort();
     expect(seen).toEqual(['Krone 100%', 'Volvo FH']);
   });
 
   it('refuses an empty search, and non-tenant clients', async () => {
-    expectError(await as(admin).get('/v1/resources/resource?search='), 400);
+    expectError(await as(admin).get('/v1/resources/resource?q='), 400);
     const company = await newCompany(ctx, admin, { name: 'Customer', code: 'CUST' });
     const customer = await newClient(ctx, admin.tenantId, 'CUSTOMER', { companyId: company });
-    expectError(await as(customer).get('/v1/resources/resource?search=dana'), 403);
+    expectError(await as(customer).get('/v1/resources/resource?q=dana'), 403);
   });
 });

@@ -161,17 +161,17 @@ export function createCompaniesService(deps: { db: Db; bus: EventBus; cacheTtlMs
       });
     },
 
-    async list(principal: Principal, query: { updated_after?: string; search?: string; role?: CompanyRole; cursor?: string; limit?: number }) {
+    async list(principal: Principal, query: { updated_after?: string; q?: string; role?: CompanyRole; cursor?: string; limit?: number }) {
       const page = await paginate({
         query,
-        filters: { updated_after: query.updated_after, search: query.search, role: query.role },
-        fields: { updated_after: cursorField.dateTime, search: cursorField.text(100), role: cursorField.oneOf(COMPANY_ROLES) },
+        filters: { updated_after: query.updated_after, q: query.q, role: query.role },
+        fields: { updated_after: cursorField.dateTime, q: cursorField.text(100), role: cursorField.oneOf(COMPANY_ROLES) },
         fetch: ({ filters, after, limit }) =>
           repo.listCompanies(db, {
             tenantId: principal.tenantId,
             onlyId: principal.role === 'TENANT' ? undefined : (principal.companyId ?? undefined),
             updatedAfter: filters.updated_after ? new Date(filters.updated_after) : undefined,
-            search: filters.search,
+            search: filters.q,
             role: filters.role as CompanyRole | undefined,
             after,
             limit,

@@ -166,8 +166,8 @@ export const ResourceListQuery = Type.Object({
   'external_id:in': Type.Optional(commaList('Comma-separated external ids (at most 100).')),
   resource_type: Type.Optional(ResourceTypeFilter),
   'resource_type:in': Type.Optional(commaList('Comma-separated ResourceTypeEnum values.')),
-  search: Type.Optional(
-    Str(100, { minLength: 1, description: 'Waybill: only resources whose name, code, external id or licence plate contains this (case ignored).' }),
+  q: Type.Optional(
+    Str(100, { minLength: 1, description: 'Search (Waybill): only resources whose name, code, external id or licence plate contains this, in any case.' }),
   ),
   ...PageQuery,
 });

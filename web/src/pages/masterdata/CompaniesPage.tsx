@@ -28,7 +28,7 @@ export default function CompaniesPage() {
 
   const query = useQuery({
     queryKey: ['companies', { text, role, cursor: paging.cursor }],
-    queryFn: () => unwrap(api.GET('/v1/companies/company', { params: { query: { search: text, role, cursor: paging.cursor, limit: PAGE_SIZE } } })),
+    queryFn: () => unwrap(api.GET('/v1/companies/company', { params: { query: { q: text, role, cursor: paging.cursor, limit: PAGE_SIZE } } })),
     placeholderData: keepPreviousData,
   });
 

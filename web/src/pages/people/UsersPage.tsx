@@ -92,9 +92,16 @@ export default function UsersPage() {
                       {t('users.disable')}
                     </button>
                   )}
-                  <button type="button" onClick={() => action.mutate({ user, kind: 'invite' })} disabled={action.isPending} aria-label={t('users.reinviteNamed', { name: user.name })}>
-                    {t('users.reinvite')}
-                  </button>
+                  {self ? null : (
+                    <button
+                      type="button"
+                      onClick={() => action.mutate({ user, kind: 'invite' })}
+                      disabled={action.isPending}
+                      aria-label={t('users.reinviteNamed', { name: user.name })}
+                    >
+                      {t('users.reinvite')}
+                    </button>
+                  )}
                 </>
               )}
             </div>
