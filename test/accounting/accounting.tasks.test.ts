@@ -97,4 +97,29 @@ describe('sync-task list pages', () => {
     expect(res.status).toBe(200);
     expect(res.body.tasks).toEqual([]);
   });
+
+  it('names each task’s document and, once it failed, why (Waybill additions to the contract’s item)', async () => {
+    const invoiceId = await queueTask();
+    const invoice = await ok(ctx, admin.auth, 'GET', `/v1/accounting/sales-invoice/${invoiceId}`);
+    const find = async (status: string) => {
+      const { body } = await page(`/v1/accounting/sync-tasks?status=${status}`);
+      return (body.tasks as Array<Record<string, unknown>>).find((t) => t.invoice_id === invoiceId);
+    };
+    const todo = await find('TODO');
+    expect(todo).toMatchObject({ subject_type: 'SALES_INVOICE', document_name: invoice.name, failure: null, status: 'TODO' });
+    expect(Date.parse(todo?.queued_at as string)).not.toBeNaN();
+
+    const failure = { error_type: 'USER_INPUT_ERROR', error_message: 'Customer ACME is unknown in the ledger' };
+    await ok(ctx, admin.auth, 'POST', `/v1/accounting/sync-tasks/${todo?.id as string}/update-status`, { status: 'FAILED', failure });
+    expect(await find('FAILED')).toMatchObject({ id: todo?.id, document_name: invoice.name, failure });
+    // The generic list carries the same item.
+    const generic = (await page('/v1/tasks/available-tasks')).body.tasks as Array<{ id: string }>;
+    expect(generic.map((t) => t.id)).not.toContain(todo?.id);
+
+    // A retry keeps the last reason beside the task until the package reports again, and queues it anew.
+    await ok(ctx, admin.auth, 'POST', `/v1/accounting/sync-tasks/${todo?.id as string}/retry`);
+    const retried = await find('TODO');
+    expect(retried).toMatchObject({ id: todo?.id, failure });
+    expect(Date.parse(retried?.queued_at as string)).toBeGreaterThan(Date.parse(todo?.queued_at as string));
+  });
 });

@@ -1,6 +1,8 @@
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Executor } from '../../platform/db/database.js';
 import { keysetAfter } from '../../platform/db/keyset.js';
+import { containsText } from '../../platform/db/search.js';
+import type { CompanyRole } from './companies.schemas.js';
 import type { CompanyTable } from './companies.tables.js';
 import './companies.tables.js';
 
@@ -53,6 +55,10 @@ export interface CompanyListFilter {
   tenantId: string;
   onlyId?: string;
   updatedAfter?: Date;
+  /** Name, code or accounting code containing this, ignoring case. */
+  search?: string;
+  /** Only companies in this role (archived in it or not). */
+  role?: CompanyRole;
   after?: { ts: Date; id: string };
   limit: number;
 }
@@ -61,6 +67,8 @@ export async function listCompanies(db: Executor, f: CompanyListFilter): Promise
   let q = db.selectFrom('companies').selectAll().where('tenant_id', '=', f.tenantId);
   if (f.onlyId) q = q.where('id', '=', f.onlyId);
   if (f.updatedAfter) q = q.where('updated_at', '>', f.updatedAfter);
+  if (f.search) q = q.where(containsText([sql.ref('name'), sql.ref('code'), sql.ref('accounting_code')], f.search));
+  if (f.role) q = q.where(`is_${f.role}`, '=', true);
   if (f.after) q = q.where(keysetAfter('updated_at', 'id', f.after));
   return q
     .orderBy('updated_at')

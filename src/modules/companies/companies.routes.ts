@@ -44,7 +44,7 @@ export function companiesRoutes(app: App, deps: { companies: CompaniesService })
         summary: 'List companies, oldest change first',
         description:
           'Use `updated_after` to fetch what changed since your last sync, then follow `next_cursor`. Pages stay consistent while records change: ' +
-          `a record changed during the walk shows up again later with its new state, never skipped. Customer and subcontractor clients see only their own company.${aliasNote}`,
+          `a record changed during the walk shows up again later with its new state, never skipped. Waybill filters: \`q\` (name, code or accounting code containing it, in any case) and \`role\` (customer, subcontractor or buyer_or_seller); a cursor carries them. Customer and subcontractor clients see only their own company.${aliasNote}`,
         querystring: CompanyListQuery,
         response: { 200: ref(ListCompanyOutput, { example: companyListExample, description: 'One page of companies' }), ...errorResponses },
       },

@@ -231,8 +231,16 @@ export type CompanyDetailOutput = Static<typeof CompanyDetailOutput>;
 
 export const ListCompanyOutput = Page(ref(CompanyDetailOutput), 'ListCompanyOutput', [{ items: CompanyDetailOutput.examples, next_cursor: null }]);
 
+/** The roles a company can have, as the list's `role` filter names them. */
+export const COMPANY_ROLES = ['customer', 'subcontractor', 'buyer_or_seller'] as const;
+export type CompanyRole = (typeof COMPANY_ROLES)[number];
+
 export const CompanyListQuery = Type.Object({
   updated_after: Type.Optional(DateTime),
+  q: Type.Optional(
+    Str(100, { minLength: 1, description: 'Search (Waybill): only companies whose name, code or accounting code contains this, in any case.', examples: ['acme'] }),
+  ),
+  role: Type.Optional(StringEnum([...COMPANY_ROLES], { description: 'Waybill: only companies in this role (archived in it or not).' })),
   cursor: Type.Optional(Type.String({ maxLength: 2048 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
 });

@@ -16,7 +16,7 @@ import { checkDoc, columnsOf, docForCreate, docForPatch, docForReplace, docOfRow
 import { companyOutput, isActiveSubcontractorRow, type CompanyParty } from './companies.output.js';
 import * as repo from './companies.repo.js';
 import type { CompanyRow } from './companies.repo.js';
-import type { CompanyDetailOutput, CompanyInput, CompanyPartialInput } from './companies.schemas.js';
+import { COMPANY_ROLES, type CompanyDetailOutput, type CompanyInput, type CompanyPartialInput, type CompanyRole } from './companies.schemas.js';
 import { seesOnlyWhatItNeeds, subcontractorView } from './subcontractor-view.js';
 
 export { companyOutput } from './companies.output.js';
@@ -161,16 +161,18 @@ export function createCompaniesService(deps: { db: Db; bus: EventBus; cacheTtlMs
       });
     },
 
-    async list(principal: Principal, query: { updated_after?: string; cursor?: string; limit?: number }) {
+    async list(principal: Principal, query: { updated_after?: string; q?: string; role?: CompanyRole; cursor?: string; limit?: number }) {
       const page = await paginate({
         query,
-        filters: { updated_after: query.updated_after },
-        fields: { updated_after: cursorField.dateTime },
+        filters: { updated_after: query.updated_after, q: query.q, role: query.role },
+        fields: { updated_after: cursorField.dateTime, q: cursorField.text(100), role: cursorField.oneOf(COMPANY_ROLES) },
         fetch: ({ filters, after, limit }) =>
           repo.listCompanies(db, {
             tenantId: principal.tenantId,
             onlyId: principal.role === 'TENANT' ? undefined : (principal.companyId ?? undefined),
             updatedAfter: filters.updated_after ? new Date(filters.updated_after) : undefined,
+            search: filters.q,
+            role: filters.role as CompanyRole | undefined,
             after,
             limit,
           }),

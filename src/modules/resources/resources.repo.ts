@@ -1,6 +1,7 @@
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Executor } from '../../platform/db/database.js';
 import { keysetAfter } from '../../platform/db/keyset.js';
+import { containsText } from '../../platform/db/search.js';
 import { isUuid } from '../../platform/http/schemas.js';
 import type { ResourceGroupTable, ResourceTable } from './resources.tables.js';
 import './resources.tables.js';
@@ -86,6 +87,8 @@ export interface ResourceListFilter {
   updatedAfter?: Date;
   externalIds?: string[];
   types?: string[];
+  /** Name, code, external id or licence plate containing this, ignoring case. */
+  search?: string;
   after?: { ts: Date; id: string };
   limit: number;
 }
@@ -95,6 +98,7 @@ export async function listResources(db: Executor, f: ResourceListFilter): Promis
   if (f.updatedAfter) q = q.where('updated_at', '>', f.updatedAfter);
   if (f.externalIds) q = q.where('external_id', 'in', f.externalIds);
   if (f.types) q = q.where('resource_type', 'in', f.types as ResourceRow['resource_type'][]);
+  if (f.search) q = q.where(containsText([sql.ref('name'), sql.ref('code'), sql.ref('external_id'), sql`properties->>'license_plate'`], f.search));
   if (f.after) q = q.where(keysetAfter('updated_at', 'id', f.after));
   return q
     .orderBy('updated_at')

@@ -66,7 +66,7 @@ export function resourcesRoutes(app: App, deps: { resources: ResourcesService })
       operationId: 'listResources',
       summary: 'List resources, oldest change first',
       description:
-        'Filters: `updated_after` (what changed since your last sync), `external_id` / `external_id:in`, `resource_type` / `resource_type:in`. ' +
+        'Filters: `updated_after` (what changed since your last sync), `external_id` / `external_id:in`, `resource_type` / `resource_type:in`, and (Waybill) `q`, a search in the name, code, external id or licence plate. ' +
         'Follow `next_cursor`; pages stay consistent while records change (a record changed during the walk comes again later, never skipped). Archived resources are listed with `is_active: false`.',
       querystring: ResourceListQuery,
       response: { 200: ref(ListResourceOutput), ...errorResponses },

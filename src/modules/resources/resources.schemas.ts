@@ -166,6 +166,9 @@ export const ResourceListQuery = Type.Object({
   'external_id:in': Type.Optional(commaList('Comma-separated external ids (at most 100).')),
   resource_type: Type.Optional(ResourceTypeFilter),
   'resource_type:in': Type.Optional(commaList('Comma-separated ResourceTypeEnum values.')),
+  q: Type.Optional(
+    Str(100, { minLength: 1, description: 'Search (Waybill): only resources whose name, code, external id or licence plate contains this, in any case.' }),
+  ),
   ...PageQuery,
 });
 export type ResourceListQuery = Static<typeof ResourceListQuery>;

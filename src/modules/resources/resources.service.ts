@@ -30,6 +30,7 @@ interface ResourceListFilters {
   'external_id:in'?: string;
   resource_type?: string;
   'resource_type:in'?: string;
+  q?: string;
 }
 
 /** The list's filters (from the query or its cursor) as the repository's, refusing lists too long or types unknown. */
@@ -45,6 +46,7 @@ function resourceFilters(f: ResourceListFilters) {
     updatedAfter: f.updated_after ? new Date(f.updated_after) : undefined,
     externalIds: f.external_id !== undefined || f['external_id:in'] !== undefined ? externalIds : undefined,
     types: types.length ? types : undefined,
+    search: f.q,
   };
 }
 
@@ -280,6 +282,7 @@ export function createResourcesService(deps: { db: Db; bus: EventBus; companies:
           'external_id:in': query['external_id:in'],
           resource_type: query.resource_type,
           'resource_type:in': query['resource_type:in'],
+          q: query.q,
         },
         fields: {
           updated_after: cursorField.dateTime,
@@ -287,6 +290,7 @@ export function createResourcesService(deps: { db: Db; bus: EventBus; companies:
           'external_id:in': cursorField.text(4000),
           resource_type: cursorField.text(50),
           'resource_type:in': cursorField.text(4000),
+          q: cursorField.text(100),
         },
         fetch: ({ filters, after, limit }) => repo.listResources(db, { tenantId: principal.tenantId, ...resourceFilters(filters), after, limit }),
         key: (r) => ({ ts: r.updated_at, id: r.id }),

@@ -1,3 +1,4 @@
+import { dataEn } from './data.en';
 /**
  * The English dictionary: the source of every visible string in the console. Dutch and French must
  * carry the same keys (their type is `Messages`, so a missing key fails the typecheck).
@@ -141,6 +142,9 @@ export const en = {
   'notFound.title': 'Page not found',
   'notFound.body': 'There is no console page at this address.',
   'notFound.home': 'Go to the orders',
+
+  // Accounting, master data and users (console-data)
+  ...dataEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

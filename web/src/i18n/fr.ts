@@ -1,4 +1,5 @@
 import type { Messages } from './en';
+import { dataFr } from './data.fr';
 
 export const fr: Messages = {
   'app.name': 'Console Waybill',
@@ -139,4 +140,7 @@ export const fr: Messages = {
   'notFound.title': 'Page introuvable',
   'notFound.body': "Il n'y a pas de page de la console à cette adresse.",
   'notFound.home': 'Aller aux commandes',
+
+  // Accounting, master data and users (console-data)
+  ...dataFr,
 };

@@ -1,4 +1,5 @@
 import type { Messages } from './en';
+import { dataNl } from './data.nl';
 
 export const nl: Messages = {
   'app.name': 'Waybill-console',
@@ -138,4 +139,7 @@ export const nl: Messages = {
   'notFound.title': 'Pagina niet gevonden',
   'notFound.body': 'Op dit adres staat geen pagina van de console.',
   'notFound.home': 'Naar de orders',
+
+  // Accounting, master data and users (console-data)
+  ...dataNl,
 };

@@ -76,6 +76,17 @@ export async function findDocument(db: Executor, tenantId: string, id: string, k
   return (lock ? q.forUpdate() : q).executeTakeFirst();
 }
 
+/** Many documents by id, in one query (the sync queue's page names each task's document). */
+export async function findDocumentsByIds(db: Executor, tenantId: string, ids: string[]): Promise<DocumentRow[]> {
+  if (!ids.length) return [];
+  return db
+    .selectFrom('billing_documents')
+    .select([...documentColumns, ...dateColumns])
+    .where('tenant_id', '=', tenantId)
+    .where('id', 'in', ids)
+    .execute();
+}
+
 export async function findDocumentsByName(db: Executor, tenantId: string, kind: DocumentKind, names: string[]): Promise<DocumentRow[]> {
   if (!names.length) return [];
   return db

@@ -27,6 +27,8 @@ export const SubjectType = StringEnum(['SALES_INVOICE', 'SALES_CREDIT_NOTE', 'PU
 const taskId = '4c3b2a19-0817-4f6e-9d5c-4b3a29180716';
 const invoiceId = '1a2b3c4d-5e6f-4a0b-8c1d-2e3f4a5b6c7d';
 
+const TaskFailure = Type.Object({ error_type: ref(ErrorType), error_message: Type.Optional(Nullable(Str(2000))) }, { $id: 'TaskFailureStatus' });
+
 export const AvailableTask = Type.Object(
   {
     id: Uuid,
@@ -34,6 +36,10 @@ export const AvailableTask = Type.Object(
     status: ref(TaskStatus),
     invoice_id: Nullable(Uuid),
     billing_entity_code: Type.String({ description: 'Waybill: the entity whose books the document goes into.' }),
+    subject_type: ref(SubjectType, { description: 'Waybill: the kind of document `invoice_id` names.' }),
+    document_name: Nullable(Type.String({ description: 'Waybill: the document’s number (a received invoice’s own).' })),
+    failure: Nullable(ref(TaskFailure, { description: 'Waybill: why the accounting package last reported it FAILED; null when it never did.' })),
+    queued_at: Type.String({ format: 'date-time', description: 'Waybill: when the task (re)entered the queue; the list’s order.' }),
   },
   { $id: 'AvailableTask' },
 );
@@ -50,11 +56,26 @@ export const AvailableTasks = Type.Object(
   },
   {
     $id: 'AvailableTasks',
-    examples: [{ tasks: [{ id: taskId, task_type: 'POST_INVOICE', status: 'TODO', invoice_id: invoiceId, billing_entity_code: 'WB-BE' }], next_cursor: null }],
+    examples: [
+      {
+        tasks: [
+          {
+            id: taskId,
+            task_type: 'POST_INVOICE',
+            status: 'TODO',
+            invoice_id: invoiceId,
+            billing_entity_code: 'WB-BE',
+            subject_type: 'SALES_INVOICE',
+            document_name: 'INV-WB-BE-2026-00001',
+            failure: null,
+            queued_at: '2026-11-30T10:15:00.000Z',
+          },
+        ],
+        next_cursor: null,
+      },
+    ],
   },
 );
-
-const TaskFailure = Type.Object({ error_type: ref(ErrorType), error_message: Type.Optional(Nullable(Str(2000))) }, { $id: 'TaskFailureStatus' });
 
 export const TaskDetail = Type.Object(
   {

@@ -10,10 +10,12 @@ import type { DocumentKind } from '../documents/documents.tables.js';
 import * as billingRepo from '../documents/documents.repo.js';
 import type { DocumentRow } from '../documents/documents.repo.js';
 import { documentEvent, type BillingService } from '../documents/documents.service.js';
+import { issuedName } from '../documents/documents.output.js';
 import type { PurchaseDocumentOutput } from '../purchase/purchase.output.js';
 import {
   MAX_TASKS_PER_PAGE,
   TASK_STATUSES,
+  type AvailableTask,
   type BillingDocumentUpdatePayload,
   type TaskDetail,
   type TaskListQuery,
@@ -42,6 +44,9 @@ export async function queuePostTask(tx: Tx, document: DocumentRow, billingEntity
     billing_entity_id: billingEntityId,
   });
 }
+
+/** The other way round; a finalized document is never deleted, so this only backs up its own row. */
+const KIND_OF_TASK: Record<string, DocumentKind> = Object.fromEntries(Object.entries(POST_TASK).map(([kind, task]) => [task, kind as DocumentKind]));
 
 export type TasksService = ReturnType<typeof createTasksService>;
 
@@ -101,14 +106,31 @@ export function createTasksService(deps: { db: Db; bus: EventBus; billing: Billi
         },
         key: (t) => ({ ts: t.queued_at, id: t.id }),
       });
+      // Each task names its document (kind and number) so a person can tell the tasks apart.
+      const documents = new Map(
+        (
+          await billingRepo.findDocumentsByIds(
+            db,
+            principal.tenantId,
+            page.rows.map((t) => t.document_id),
+          )
+        ).map((d) => [d.id, d]),
+      );
       return {
-        tasks: page.rows.map((t) => ({
-          id: t.id,
-          task_type: t.task_type,
-          status: t.status,
-          invoice_id: t.document_id,
-          billing_entity_code: entities.get(t.billing_entity_id)?.code ?? '',
-        })),
+        tasks: page.rows.map((t) => {
+          const document = documents.get(t.document_id);
+          return {
+            id: t.id,
+            task_type: t.task_type,
+            status: t.status,
+            invoice_id: t.document_id,
+            billing_entity_code: entities.get(t.billing_entity_id)?.code ?? '',
+            subject_type: document?.kind ?? KIND_OF_TASK[t.task_type] ?? 'SALES_INVOICE',
+            document_name: document ? issuedName(document) : null,
+            failure: (t.failure as AvailableTask['failure']) ?? null,
+            queued_at: t.queued_at.toISOString(),
+          };
+        }),
         next_cursor: page.next_cursor,
       };
     },

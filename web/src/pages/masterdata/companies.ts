@@ -1,0 +1,16 @@
+import type { components } from '../../api/openapi';
+import type { Translate } from '../../i18n';
+
+type Company = components['schemas']['CompanyDetailOutput'];
+
+/** "Customer, subcontractor (archived)": the roles a company has, as one line. */
+export function rolesOf(t: Translate, company: Company): string {
+  const roles: string[] = [];
+  const add = (has: boolean | null, archived: boolean, label: string) => {
+    if (has) roles.push(archived ? `${label} (${t('companies.archived')})` : label);
+  };
+  add(company.is_customer, company.archived_customer, t('companies.role.customer'));
+  add(company.is_subcontractor, company.archived_subcontractor, t('companies.role.subcontractor'));
+  add(company.is_buyer_or_seller, company.archived_buyer_or_seller, t('companies.role.buyer_or_seller'));
+  return roles.join(', ') || '—';
+}
