@@ -103,6 +103,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
     ...modules.trips.schemas,
     ...modules.tracking.schemas,
     ...accountingSchemas,
+    ...modules.overview.schemas,
   ])
     app.addSchema(schema);
 
@@ -127,6 +128,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   eventsModuleRoutes(app, services.events);
   webhooksRoutes(app, services);
   accountingRoutes(app, services.accounting, config);
+  modules.overview.routes(app);
 
   return app;
 }

@@ -96,12 +96,20 @@ export function createOrdersService(deps: { db: Db; bus: EventBus; companies: Co
       return orderExport(order);
     },
 
+    /** The tenant's orders with a stop requested on `date`, counted per status (the console's overview). */
+    countOnDate: (tenantId: string, date: string) => repo.countOrdersOnDate(db, tenantId, date),
+
     async list(principal: Principal, query: OrderListQuery): Promise<{ items: OrderSummary[]; next_cursor: string | null }> {
       const tenantId = principal.tenantId;
       const page = await paginate({
         query,
-        filters: { status: query.status, customer_code: query.customer_code, updated_after: query.updated_after },
-        fields: { status: cursorField.oneOf(ORDER_STATUSES), customer_code: cursorField.text(100), updated_after: cursorField.dateTime },
+        filters: { status: query.status, customer_code: query.customer_code, updated_after: query.updated_after, stop_date: query.stop_date },
+        fields: {
+          status: cursorField.oneOf(ORDER_STATUSES),
+          customer_code: cursorField.text(100),
+          updated_after: cursorField.dateTime,
+          stop_date: cursorField.date,
+        },
         fetch: async ({ filters, after, limit }) => {
           const customerCompanyId = filters.customer_code ? await companies.findCompanyId(tenantId, filters.customer_code) : undefined;
           if (filters.customer_code && !customerCompanyId) return [];
@@ -111,6 +119,7 @@ export function createOrdersService(deps: { db: Db; bus: EventBus; companies: Co
             status: filters.status,
             customerCompanyId,
             updatedAfter: filters.updated_after ? new Date(filters.updated_after) : undefined,
+            stopDate: filters.stop_date,
             after,
             limit,
           });
