@@ -1,5 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
 
 /** A module is entered only through its index.ts; `message` says why when the rule fires. */
 const intoModule = (regex) => ({
@@ -7,7 +9,7 @@ const intoModule = (regex) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'dist/', '.bench-data/'] },
+  { ignores: ['node_modules/', 'data/', 'dist/', '.bench-data/', 'test-artifacts/', 'web/src/api/openapi.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -51,5 +53,11 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  // The console (web/) runs in the browser: its globals, and React's rules of hooks.
+  {
+    files: ['web/src/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat.recommended,
+    languageOptions: { globals: globals.browser },
   },
 );

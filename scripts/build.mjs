@@ -3,7 +3,8 @@
 // `npm run build`). bin/waybill.mjs runs dist/ when dist/.built is newer than every source file.
 // An install without dev dependencies has no compiler: it says so, and the sources run through tsx.
 // It then builds dist/pglite-template: a migrated PGlite folder that a first start copies instead
-// of running PGlite's initdb (src/platform/db/pglite-template.ts).
+// of running PGlite's initdb (src/platform/db/pglite-template.ts), and the console's single-page app
+// into dist/web (scripts/web-build.mjs).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -19,7 +20,14 @@ try {
 fs.rmSync(new URL('dist/', root), { recursive: true, force: true });
 execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
 await buildPgliteTemplate();
+await buildConsole();
 fs.writeFileSync(new URL('dist/.built', root), `${new Date().toISOString()}\n`);
+
+/** The operators' console (web/) into dist/web/, served at /app (src/platform/http/console.ts). */
+async function buildConsole() {
+  const { buildWeb } = await import('./web-build.mjs');
+  await buildWeb();
+}
 
 /** Without the template everything still works (a first start runs initdb): warn, do not fail the install. */
 async function buildPgliteTemplate() {

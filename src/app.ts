@@ -12,6 +12,7 @@ import { registerIdempotency } from './platform/http/idempotency.js';
 import { parseJsonBody, registerFormGuard, registerNulGuard, registerQueryGuard } from './platform/http/input-guards.js';
 import { openapiOptions, referencePageOptions } from './platform/http/openapi.js';
 import { registerGuides } from './platform/http/guides.js';
+import { registerConsole } from './platform/http/console.js';
 import { registerProbes } from './platform/http/probes.js';
 import { registerUploadLimit } from './platform/http/upload-limit.js';
 import { RouteMethods } from './platform/http/method-not-allowed.js';
@@ -89,6 +90,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   });
   await app.register(swaggerUi, referencePageOptions);
   registerGuides(app);
+  registerConsole(app);
 
   const { modules } = services;
   for (const schema of [
@@ -103,11 +105,12 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
     ...modules.trips.schemas,
     ...modules.tracking.schemas,
     ...accountingSchemas,
+    ...services.people.schemas,
     ...modules.overview.schemas,
   ])
     app.addSchema(schema);
 
-  registerAuth(app, services.auth.authenticator, config.tokenRateLimitPerMinute);
+  registerAuth(app, services.authenticator, config.tokenRateLimitPerMinute);
   registerUploadLimit(app, config.uploadsPerClient, app.metrics);
   registerIdempotency(app, services.db);
 
@@ -128,6 +131,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   eventsModuleRoutes(app, services.events);
   webhooksRoutes(app, services);
   accountingRoutes(app, services.accounting, config);
+  services.people.routes(app);
   modules.overview.routes(app);
 
   return app;

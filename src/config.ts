@@ -63,6 +63,23 @@ export interface Config {
   credentialsKeyPrevious: Buffer | undefined;
   /** How a tracked position estimates the next stop's ETA (see modules/trips/eta-estimate.ts). */
   eta: EtaSettings;
+  /** People's sign-in sessions and invite links (see modules/people). */
+  people: PeopleSettings;
+}
+
+export interface PeopleSettings {
+  /** A session unused this long ends. */
+  sessionIdleSeconds: number;
+  /** A session ends this long after sign-in, however busy. */
+  sessionAbsoluteSeconds: number;
+  /** How long an invite link works. */
+  inviteTtlSeconds: number;
+  /** Failed sign-ins one address may make per window before it gets 429. */
+  signInFailuresPerAddress: number;
+  /** Failed sign-ins for one account (email) per window before it gets 429, from any address. */
+  signInFailuresPerAccount: number;
+  /** The window those failures are counted in. */
+  signInFailureWindowSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -194,6 +211,14 @@ export function loadConfig(env: Env = process.env): Config {
       roadFactor: decimal(env, 'WAYBILL_ETA_ROAD_FACTOR', 1.3, 1),
       averageSpeedKmh: int(env, 'WAYBILL_ETA_SPEED_KMH', 60, 1),
       minChangeMinutes: int(env, 'WAYBILL_ETA_MIN_CHANGE_MINUTES', 5),
+    },
+    people: {
+      sessionIdleSeconds: int(env, 'WAYBILL_SESSION_IDLE_SECONDS', 2 * 3600, 1),
+      sessionAbsoluteSeconds: int(env, 'WAYBILL_SESSION_ABSOLUTE_SECONDS', 12 * 3600, 1),
+      inviteTtlSeconds: int(env, 'WAYBILL_INVITE_TTL_SECONDS', 7 * 24 * 3600, 60),
+      signInFailuresPerAddress: int(env, 'WAYBILL_SIGN_IN_FAILURES_PER_ADDRESS', 20, 1),
+      signInFailuresPerAccount: int(env, 'WAYBILL_SIGN_IN_FAILURES_PER_ACCOUNT', 10, 1),
+      signInFailureWindowSeconds: int(env, 'WAYBILL_SIGN_IN_FAILURE_WINDOW_SECONDS', 15 * 60, 1),
     },
   };
 }

@@ -2,6 +2,7 @@ import type { Config } from './config.js';
 import { CredentialBox } from './platform/crypto/credential-box.js';
 import type { DatabaseHandle } from './platform/db/connect.js';
 import type { EventBus } from './platform/events/bus.js';
+import type { Authenticator } from './platform/http/principal.js';
 import { createFileBlobStore } from './platform/storage/file-blob-store.js';
 import { createWorkerPool } from './platform/workers/pool.js';
 import { createAuth } from './modules/auth/index.js';
@@ -15,6 +16,7 @@ import { ordersModule } from './modules/orders/index.js';
 import { tripsModule } from './modules/trips/index.js';
 import { trackingModule } from './modules/tracking/index.js';
 import { createAccounting } from './modules/accounting/index.js';
+import { createPeople } from './modules/people/index.js';
 
 /**
  * Builds every module's service once, wiring each to the services it uses. Modules talk to each
@@ -28,6 +30,17 @@ export async function createServices(deps: { config: Config; database: DatabaseH
   const companiesMod = companiesModule({ db, bus });
   const { companies } = companiesMod;
   const auth = await createAuth({ db, bus, tokenTtlSeconds: config.tokenTtlSeconds, companies, box });
+  // People own hidden API clients of the auth module; their sessions join its Bearer and Basic checks.
+  const people = await createPeople({
+    db,
+    bus,
+    box,
+    settings: { publicBaseUrl: config.publicBaseUrl, ...config.people },
+    companies,
+    clients: auth,
+    tenants: auth,
+  });
+  const authenticator: Authenticator = { ...auth.authenticator, verifySession: (token) => people.sessions.verify(token) };
   // Documents and the files received with e-invoices share one blob store, so one sweep sees every reference.
   const blobs = createFileBlobStore(config.blobDir);
   // Orders attach documents, so documents are built first and reach orders only once both exist.
@@ -86,6 +99,8 @@ export async function createServices(deps: { config: Config; database: DatabaseH
     box,
     workers,
     auth,
+    authenticator,
+    people,
     companies,
     resources,
     unavailability,

@@ -2,7 +2,7 @@ import type { Executor } from '../../platform/db/database.js';
 import type { ApiClientTable } from './auth.tables.js';
 import './auth.tables.js';
 
-export type ApiClientRow = Omit<ApiClientTable, 'created_at'> & { created_at: Date };
+export type ApiClientRow = Omit<ApiClientTable, 'created_at' | 'user_id'> & { created_at: Date; user_id: string | null };
 
 export async function insertTenant(db: Executor, id: string, name: string) {
   return db.insertInto('tenants').values({ id, name }).returningAll().executeTakeFirstOrThrow();
@@ -20,7 +20,7 @@ export async function countTenants(db: Executor): Promise<number> {
   return Number(row.n);
 }
 
-export async function insertApiClient(db: Executor, row: Omit<ApiClientTable, 'created_at' | 'revoked_at'>) {
+export async function insertApiClient(db: Executor, row: Omit<ApiClientTable, 'created_at' | 'revoked_at' | 'user_id'> & { user_id?: string }) {
   return db.insertInto('api_clients').values(row).returningAll().executeTakeFirstOrThrow() as Promise<ApiClientRow>;
 }
 
@@ -39,7 +39,8 @@ export async function findApiClient(db: Executor, tenantId: string, id: string) 
 }
 
 export async function listApiClients(db: Executor, tenantId: string | undefined, after: { ts: Date; id: string } | undefined, limit: number) {
-  let query = db.selectFrom('api_clients').selectAll();
+  // People's hidden clients are managed as users, not listed here.
+  let query = db.selectFrom('api_clients').selectAll().where('user_id', 'is', null);
   if (tenantId) query = query.where('tenant_id', '=', tenantId);
   if (after) {
     query = query.where((eb) => eb.or([eb('created_at', '>', after.ts), eb.and([eb('created_at', '=', after.ts), eb('id', '>', after.id)])]));
@@ -58,6 +59,7 @@ export async function markRevoked(db: Executor, tenantId: string, id: string): P
     .where('tenant_id', '=', tenantId)
     .where('id', '=', id)
     .where('revoked_at', 'is', null)
+    .where('user_id', 'is', null)
     .returningAll()
     .executeTakeFirst() as Promise<ApiClientRow | undefined>;
 }
@@ -79,6 +81,19 @@ export async function countActiveAdmins(db: Executor, tenantId: string): Promise
     .where('role', '=', 'TENANT')
     .where('kind', '=', 'API')
     .where('revoked_at', 'is', null)
+    .where('user_id', 'is', null)
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** Revokes or restores the hidden client a person owns, with the person's account. */
+export async function setPersonClientRevoked(db: Executor, tenantId: string, userId: string, revoked: boolean) {
+  return db
+    .updateTable('api_clients')
+    .set({ revoked_at: revoked ? new Date() : null })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', userId)
+    .where('user_id', '=', userId)
+    .returningAll()
+    .executeTakeFirst() as Promise<ApiClientRow | undefined>;
 }

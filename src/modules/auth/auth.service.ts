@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
-import type { Db } from '../../platform/db/database.js';
+import type { Db, Executor } from '../../platform/db/database.js';
 import type { CredentialBox } from '../../platform/crypto/credential-box.js';
 import { serverSecret } from '../../platform/db/server-secrets.js';
 import { inTransaction } from '../../platform/db/tx.js';
@@ -16,6 +16,9 @@ import type { ApiClientRow } from './auth.repo.js';
 import { hashSecret, newClientId, newClientSecret, secretMatches } from './credentials.js';
 
 const ISSUER = 'waybill';
+/** Stored as a person's hidden client's secret hash: not hex, so no secret's HMAC ever matches it. */
+const NO_SECRET = '!';
+export const personClientId = (userId: string) => `user_${userId}`;
 /** How long a process trusts its cached view of a client; a revoke in this process applies at once. */
 const CLIENT_CACHE_MS = 5_000;
 /** Upper bound on remembered tokens and clients per process; the maps are simply emptied when full. */
@@ -90,6 +93,7 @@ export async function createAuthService(deps: { db: Db; bus: EventBus; tokenTtlS
       role: row.role,
       kind: row.kind,
       companyId: row.company_id,
+      name: row.name,
     };
   }
 
@@ -244,9 +248,38 @@ export async function createAuthService(deps: { db: Db; bus: EventBus; tokenTtlS
         return row;
       });
       const row = revoked ?? (await repo.findApiClient(db, tenantId, id));
-      if (!row) throw notFound('API client');
+      if (!row || row.user_id) throw notFound('API client');
       forget(row);
       return row;
+    },
+
+    async findTenant(tenantId: string) {
+      return repo.findTenant(db, tenantId);
+    },
+
+    /**
+     * The hidden API client a person owns, written in the person's own transaction: its id is the
+     * user's id, its client_id `user_<id>` and its secret hash matches no secret, so nobody can
+     * get a token or Basic access with it. A session's principal names it as its apiClientId.
+     */
+    async addPersonClient(trx: Executor, person: { tenantId: string; userId: string; name: string; role: Role; companyId: string | null }) {
+      await repo.insertApiClient(trx, {
+        tenant_id: person.tenantId,
+        id: person.userId,
+        client_id: personClientId(person.userId),
+        secret_hash: NO_SECRET,
+        name: person.name,
+        role: person.role,
+        kind: 'API',
+        company_id: person.companyId,
+        user_id: person.userId,
+      });
+    },
+
+    /** Disabling a person revokes their hidden client (enabling restores it). */
+    async setPersonClientRevoked(trx: Executor, tenantId: string, userId: string, revoked: boolean) {
+      const row = await repo.setPersonClientRevoked(trx, tenantId, userId, revoked);
+      if (row) forget(row);
     },
 
     /** For the operator's command line, across tenants: a client by its `client_id` or its row id. */

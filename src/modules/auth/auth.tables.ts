@@ -18,6 +18,8 @@ export interface ApiClientTable {
   company_id: string | null;
   created_at: Generated<Date>;
   revoked_at: Date | null;
+  /** Set on the hidden client every person owns (its id is the user's id); null for real API clients. */
+  user_id: Generated<string | null>;
 }
 
 declare module '../../platform/db/database.js' {

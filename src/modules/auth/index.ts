@@ -5,3 +5,4 @@
 export { authModuleRoutes, authModuleSchemas, createAuth } from './auth.module.js';
 export type { Auth } from './auth.module.js';
 export { authEvents } from './auth.events.js';
+export { personClientId } from './auth.service.js';

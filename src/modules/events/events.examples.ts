@@ -13,6 +13,7 @@ export const eventFeedExample = {
       entity_id: 'a0d72669-554e-40ea-b9ab-2abf8a0e3141',
       occurred_at: '2026-11-30T20:22:03.346Z',
       payload: { name: 'Example Logistics' },
+      actor: null,
     },
     {
       id: 'bdf812b6-4db2-48a3-8cd3-3dc784d8882b',
@@ -28,6 +29,7 @@ export const eventFeedExample = {
         client_id: 'wb_bdd3704f810381673a0dd057',
         company_id: null,
       },
+      actor: { type: 'user', id: '5f0c1d0e-8a56-4a3b-9d0e-2b7f3c9a6e11', name: 'An Peeters' },
     },
   ],
   next_after: 2,

@@ -10,6 +10,16 @@ export const EventItem = Type.Object(
     entity_id: Uuid,
     occurred_at: DateTime,
     payload: FreeObject('What changed; its fields depend on the event type.'),
+    actor: Nullable(
+      Type.Object(
+        {
+          type: Type.Union([Type.Literal('api_client'), Type.Literal('user')], { description: 'An API client or a person signed in with a session.' }),
+          id: Uuid,
+          name: Type.String({ description: 'The client’s or the person’s name when the event was appended.' }),
+        },
+        { description: 'Who made the change; null for Waybill’s own work (workers, the command line).' },
+      ),
+    ),
   },
   { $id: 'EventItem' },
 );
@@ -30,6 +40,10 @@ export const EventTypesParam = Str(2000, { pattern: '^[a-z0-9_.*]+(,[a-z0-9_.*]+
 export const EventFeedQuery = Type.Object({
   after: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0, description: 'Return events after this position.' })),
   types: Type.Optional(EventTypesParam),
+  entity_type: Type.Optional(
+    Str(50, { pattern: '^[a-z0-9_]+$', description: 'Only events about this kind of entity (`order`, `trip`, ...); with `entity_id`, about that one.' }),
+  ),
+  entity_id: Type.Optional(Type.String({ format: 'uuid', maxLength: 36, description: 'Only events about this entity; needs `entity_type`.' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
 });
 

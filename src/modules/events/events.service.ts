@@ -1,6 +1,6 @@
 import { sql, type Selectable } from 'kysely';
 import type { Db, EventTable } from '../../platform/db/database.js';
-import { badRequest } from '../../platform/http/errors.js';
+import { badRequest, detail } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/http/principal.js';
 import { matchesEventType } from './event-types.js';
 import type { EventItem } from './events.schemas.js';
@@ -16,6 +16,7 @@ export function eventToWire(row: EventRow): EventItem {
     entity_id: row.entity_id,
     occurred_at: row.occurred_at.toISOString(),
     payload: row.payload,
+    actor: row.actor_type && row.actor_id ? { type: row.actor_type, id: row.actor_id, name: row.actor_name ?? '' } : null,
   };
 }
 
@@ -32,11 +33,13 @@ export type EventsService = ReturnType<typeof createEventsService>;
 export function createEventsService(deps: { db: Db }) {
   const { db } = deps;
   return {
-    async feed(principal: Principal, query: { after?: number; types?: string; limit?: number }) {
+    async feed(principal: Principal, query: { after?: number; types?: string; entity_type?: string; entity_id?: string; limit?: number }) {
       const after = query.after ?? 0;
       const limit = query.limit ?? 100;
       const types = query.types ? query.types.split(',') : [];
       if (types.length > 50) throw badRequest('types lists at most 50 event types');
+      if (query.entity_id && !query.entity_type)
+        throw badRequest('entity_id needs entity_type', [detail('entity_type is required with entity_id', 'entity_type')]);
       let q = db
         .selectFrom('events')
         .selectAll()
@@ -45,6 +48,9 @@ export function createEventsService(deps: { db: Db }) {
         .orderBy('position')
         .limit(SCAN_LIMIT);
       if (principal.companyId) q = q.where(sql<boolean>`company_ids @> array[${principal.companyId}]::uuid[]`);
+      // One entity's history (an order page's): served by events_entity_idx.
+      if (query.entity_type) q = q.where('entity_type', '=', query.entity_type);
+      if (query.entity_id) q = q.where('entity_id', '=', query.entity_id);
       const exact = types.filter((t) => !t.includes('*'));
       // Exact types filter in SQL; prefix patterns are applied below on the scanned window.
       if (exact.length === types.length && exact.length) q = q.where('type', 'in', exact);

@@ -337,12 +337,16 @@ export interface OrderListFilter {
   status?: OrderStatus;
   customerCompanyId?: string;
   updatedAfter?: Date;
+  /** Part of the name, identifier or customer reference, in any case. */
+  search?: string;
   /** Orders with a stop requested on this date (YYYY-MM-DD). */
   stopDate?: string;
   after?: { ts: Date; id: string };
   limit: number;
 }
 
+/** `text` as a LIKE pattern that matches it anywhere, its own `%`, `_` and `\` taken literally. */
+const containsPattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 /** A stop of the outer order (`o`) requested on `date`: "today's orders" are those with work that day. */
 const stopOn = (date: string) =>
   sql<boolean>`exists (select 1 from order_stops s where s.tenant_id = o.tenant_id and s.order_id = o.id and s.requested_date = ${date}::date)`;
@@ -386,6 +390,12 @@ export async function listOrders(db: Executor, f: OrderListFilter) {
   if (f.customerCompanyId) q = q.where('o.customer_company_id', '=', f.customerCompanyId);
   if (f.status) q = q.where('o.status', '=', f.status);
   if (f.updatedAfter) q = q.where('o.updated_at', '>', f.updatedAfter);
+  if (f.search) {
+    const pattern = containsPattern(f.search);
+    q = q.where((eb) =>
+      eb.or([eb('o.name', 'ilike', pattern), eb('o.order_identifier', 'ilike', pattern), eb('o.customer_reference_number', 'ilike', pattern)]),
+    );
+  }
   if (f.stopDate) q = q.where(stopOn(f.stopDate));
   const after = f.after;
   if (after) {

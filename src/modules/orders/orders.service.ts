@@ -103,11 +103,18 @@ export function createOrdersService(deps: { db: Db; bus: EventBus; companies: Co
       const tenantId = principal.tenantId;
       const page = await paginate({
         query,
-        filters: { status: query.status, customer_code: query.customer_code, updated_after: query.updated_after, stop_date: query.stop_date },
+        filters: {
+          status: query.status,
+          customer_code: query.customer_code,
+          updated_after: query.updated_after,
+          q: query.q,
+          stop_date: query.stop_date,
+        },
         fields: {
           status: cursorField.oneOf(ORDER_STATUSES),
           customer_code: cursorField.text(100),
           updated_after: cursorField.dateTime,
+          q: cursorField.text(100),
           stop_date: cursorField.date,
         },
         fetch: async ({ filters, after, limit }) => {
@@ -119,6 +126,7 @@ export function createOrdersService(deps: { db: Db; bus: EventBus; companies: Co
             status: filters.status,
             customerCompanyId,
             updatedAfter: filters.updated_after ? new Date(filters.updated_after) : undefined,
+            search: filters.q,
             stopDate: filters.stop_date,
             after,
             limit,

@@ -27,6 +27,10 @@ export interface EventTable {
   company_ids: string[];
   payload: Json<Record<string, unknown>>;
   occurred_at: Generated<Date>;
+  /** Who appended it (see platform/events/actor.ts): null for the system's own work. */
+  actor_type: Generated<'api_client' | 'user' | null>;
+  actor_id: Generated<string | null>;
+  actor_name: Generated<string | null>;
 }
 
 export interface IdempotencyKeyTable {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type RawBuilder } from 'kysely';
 import { drawCounter } from '../db/counters.js';
+import { currentActor } from './actor.js';
 import type { Tx } from '../db/tx.js';
 import { EVENTS_CHANNEL, type EventBus } from './bus.js';
 import { checkEvent, type EventPayloads, type EventType } from './catalog.js';
@@ -47,14 +48,16 @@ export interface EventPrelude {
 export async function appendEvent<T extends EventType>(tx: Tx, bus: EventBus, event: NewEvent<T>, prelude?: EventPrelude): Promise<AppendedEvent> {
   checkEvent(event.type, event.entityType, event.payload);
   const id = randomUUID();
+  // Read before the first await: the request's actor (undefined outside a request).
+  const actor = currentActor();
   const payload = sql`${JSON.stringify(event.payload)}::jsonb${prelude ? sql` || ${prelude.payload}` : sql``}`;
   // Only a prelude changes the payload, so only then is it read back.
   const { rows } = await sql<{ position: number; payload?: Record<string, unknown> }>`
     with ${prelude ? sql`${prelude.ctes},` : sql``} counter as (${drawCounter(event.tenantId, 'event_position')}), inserted as (
-      insert into events (tenant_id, position, id, type, entity_type, entity_id, company_ids, payload)
+      insert into events (tenant_id, position, id, type, entity_type, entity_id, company_ids, payload, actor_type, actor_id, actor_name)
       values (
         ${event.tenantId}, (select value from counter), ${id}, ${event.type}, ${event.entityType}, ${event.entityId},
-        ${event.companyIds ?? []}, ${payload}
+        ${event.companyIds ?? []}, ${payload}, ${actor?.type ?? null}, ${actor?.id ?? null}, ${actor?.name ?? null}
       )
       returning position${prelude ? sql`, payload` : sql``}
     )

@@ -1,7 +1,9 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { runWithActorStore, setRequestActor } from '../events/actor.js';
 import { AppError, forbidden, unauthorized } from './errors.js';
 import { FailureLimiter } from './failure-limit.js';
-import type { Authenticator, AuthMode, Principal, Role } from './principal.js';
+import { SESSION_COOKIE, type Authenticator, type AuthMode, type Principal, type Role } from './principal.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -23,6 +25,24 @@ export function parseBasic(header: string | undefined): { id: string; secret: st
   return { id: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
 }
 
+/** One cookie's value from a `Cookie` header, or undefined. */
+export function readCookie(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim() || undefined;
+  }
+  return undefined;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 function bearerToken(header: string | undefined): string | undefined {
   if (!header || !/^bearer /i.test(header)) return undefined;
   return header.slice(7).trim() || undefined;
@@ -42,9 +62,16 @@ export const webhookScopeOnly = () =>
  * The per-client rate limit cannot cover this traffic: it has no verified client to charge. Once
  * an address has used up its budget it gets 429 for the rest of the minute, whatever it sends,
  * so the right secret found by guessing is no use until then.
+ *
+ * A person's browser sends no Authorization header but the `waybill_session` cookie: it is
+ * accepted on every Bearer route (never on the Basic webhook routes), with the person's role,
+ * company and tenant, and every state-changing request must carry the session's CSRF token in
+ * `X-CSRF-Token` (403 otherwise). An Authorization header, when sent, wins over the cookie.
  */
 export function registerAuth(app: FastifyInstance, authenticator: Authenticator, failuresPerMinute: number) {
   const failures = new FailureLimiter(failuresPerMinute);
+  // Opens the store the authenticated caller is written to, so the events it appends name it.
+  app.addHook('onRequest', (_request, _reply, done) => runWithActorStore(done));
   app.addHook('onRequest', async (request: FastifyRequest) => {
     const config = request.routeOptions.config;
     const mode: AuthMode = config?.auth ?? 'bearer';
@@ -52,7 +79,7 @@ export function registerAuth(app: FastifyInstance, authenticator: Authenticator,
     failures.check(request.ip);
     let principal: Principal;
     try {
-      principal = await authenticate(authenticator, mode, request.headers.authorization);
+      principal = await authenticate(authenticator, mode, request);
     } catch (err) {
       if (err instanceof AppError && err.statusCode === 401) failures.recordFailure(request.ip);
       throw err;
@@ -63,10 +90,27 @@ export function registerAuth(app: FastifyInstance, authenticator: Authenticator,
       throw forbidden(`This endpoint is for ${config.roles.join(' or ')} clients`);
     }
     request.principal = principal;
+    setRequestActor(
+      principal.userId
+        ? { type: 'user', id: principal.userId, name: principal.name ?? principal.clientId }
+        : { type: 'api_client', id: principal.apiClientId, name: principal.name ?? principal.clientId },
+    );
   });
 }
 
-async function authenticate(authenticator: Authenticator, mode: 'basic' | 'bearer', header: string | undefined): Promise<Principal> {
+async function authenticate(authenticator: Authenticator, mode: 'basic' | 'bearer', request: FastifyRequest): Promise<Principal> {
+  const header = request.headers.authorization;
+  const session = mode === 'bearer' && !header && authenticator.verifySession ? readCookie(request.headers.cookie, SESSION_COOKIE) : undefined;
+  if (session && authenticator.verifySession) {
+    const { principal, csrfToken } = await authenticator.verifySession(session);
+    if (!SAFE_METHODS.has(request.method)) {
+      const given = request.headers['x-csrf-token'];
+      if (typeof given !== 'string' || !sameSecret(given, csrfToken)) {
+        throw forbidden('A request signed in with a session cookie must send its CSRF token in X-CSRF-Token (from GET /v1/session)');
+      }
+    }
+    return principal;
+  }
   if (mode === 'basic') {
     const basic = parseBasic(header);
     if (!basic) throw unauthorized('This endpoint takes HTTP Basic webhook credentials (client_id:secret)');

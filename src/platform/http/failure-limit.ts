@@ -11,15 +11,20 @@ const MAX_TRACKED = 10_000;
 export class FailureLimiter {
   private readonly windows = new Map<string, { failures: number; resetAt: number }>();
 
-  constructor(private readonly maxPerMinute: number) {}
+  /** `what` names the key in the 429's message ("this address", "this account"). */
+  constructor(
+    private readonly maxFailures: number,
+    private readonly windowMs = WINDOW_MS,
+    private readonly what = 'this address',
+  ) {}
 
   /** Throws a 429 while `address` may not try again. */
   check(address: string): void {
     const window = this.windows.get(address);
     const now = Date.now();
-    if (window && window.resetAt > now && window.failures >= this.maxPerMinute) {
+    if (window && window.resetAt > now && window.failures >= this.maxFailures) {
       const seconds = Math.ceil((window.resetAt - now) / 1000);
-      throw new AppError(429, `Too many failed authentication attempts from this address; retry after ${seconds} s`, [], {
+      throw new AppError(429, `Too many failed authentication attempts for ${this.what}; retry after ${seconds} s`, [], {
         'retry-after': String(seconds),
       });
     }
@@ -30,7 +35,7 @@ export class FailureLimiter {
     let window = this.windows.get(address);
     if (!window || window.resetAt <= now) {
       if (this.windows.size >= MAX_TRACKED) this.windows.clear();
-      window = { failures: 0, resetAt: now + WINDOW_MS };
+      window = { failures: 0, resetAt: now + this.windowMs };
       this.windows.set(address, window);
     }
     window.failures++;

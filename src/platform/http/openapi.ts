@@ -178,6 +178,12 @@ export const openapiOptions: SwaggerOptions = {
         bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The access_token from POST /v1/auth/token.' },
         webhookBasic: { type: 'http', scheme: 'basic', description: 'client_id and secret of a WEBHOOK client.' },
         clientBasic: { type: 'http', scheme: 'basic', description: 'client_id and secret of an API client, exchanged for a token.' },
+        sessionCookie: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'waybill_session',
+          description: 'A person’s session from POST /v1/session; every Bearer route accepts it, with `X-CSRF-Token` on POST, PUT, PATCH and DELETE.',
+        },
       },
     },
     security: [{ bearer: [] }],

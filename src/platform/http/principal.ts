@@ -12,6 +12,10 @@ export interface Principal {
   kind: ClientKind;
   /** The customer or subcontractor company a CUSTOMER/SUBCONTRACTOR client is bound to. */
   companyId: string | null;
+  /** The client's or the person's name, recorded as the actor of the events it appends. */
+  name?: string;
+  /** Set when a person signed in with a session cookie (their own hidden API client is apiClientId). */
+  userId?: string;
 }
 
 export type AuthMode = 'bearer' | 'basic' | 'none';
@@ -20,4 +24,13 @@ export type AuthMode = 'bearer' | 'basic' | 'none';
 export interface Authenticator {
   verifyBearer(token: string): Promise<Principal>;
   verifyBasic(clientId: string, secret: string): Promise<Principal>;
+  /**
+   * Resolves a session cookie's value to the signed-in person (implemented by the people module);
+   * `csrfToken` is what state-changing requests must send as `X-CSRF-Token`. Without it, sessions
+   * are simply not accepted.
+   */
+  verifySession?(token: string): Promise<{ principal: Principal; csrfToken: string }>;
 }
+
+/** The cookie that carries a person's session. */
+export const SESSION_COOKIE = 'waybill_session';

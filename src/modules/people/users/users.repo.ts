@@ -1,0 +1,65 @@
+import type { Selectable } from 'kysely';
+import type { Executor } from '../../../platform/db/database.js';
+import type { After } from '../../../platform/http/pagination.js';
+import type { UserStatus, UserTable } from '../people.tables.js';
+import '../people.tables.js';
+
+export type UserRow = Selectable<UserTable>;
+
+export async function insertUser(db: Executor, row: Omit<UserTable, 'created_at' | 'last_sign_in_at' | 'password_hash'>): Promise<UserRow> {
+  return db.insertInto('users').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function findUser(db: Executor, tenantId: string, id: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+}
+
+/** Across tenants: an address signs in to exactly one tenant. */
+export async function findUserByEmail(db: Executor, email: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+}
+
+export async function findUserByInvite(db: Executor, tenantId: string, inviteHash: string): Promise<UserRow | undefined> {
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('invite_hash', '=', inviteHash)
+    .where('invite_expires_at', '>', new Date())
+    .where('status', '!=', 'DISABLED')
+    .executeTakeFirst();
+}
+
+export async function listUsers(db: Executor, tenantId: string, after: After | undefined, limit: number): Promise<UserRow[]> {
+  let query = db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId);
+  if (after) {
+    query = query.where((eb) => eb.or([eb('created_at', '>', after.ts), eb.and([eb('created_at', '=', after.ts), eb('id', '>', after.id)])]));
+  }
+  return query
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(limit + 1)
+    .execute();
+}
+
+export async function updateUser(
+  db: Executor,
+  tenantId: string,
+  id: string,
+  set: Partial<Pick<UserTable, 'status' | 'password_hash' | 'invite_hash' | 'invite_expires_at' | 'last_sign_in_at'>>,
+): Promise<UserRow | undefined> {
+  return db.updateTable('users').set(set).where('tenant_id', '=', tenantId).where('id', '=', id).returningAll().executeTakeFirst();
+}
+
+/** Uses an invite: only one of two racing requests with the same link gets the row back. */
+export async function consumeInvite(db: Executor, tenantId: string, inviteHash: string, set: { password_hash: string; status: UserStatus }) {
+  return db
+    .updateTable('users')
+    .set({ ...set, invite_hash: null, invite_expires_at: null })
+    .where('tenant_id', '=', tenantId)
+    .where('invite_hash', '=', inviteHash)
+    .where('invite_expires_at', '>', new Date())
+    .where('status', '!=', 'DISABLED')
+    .returningAll()
+    .executeTakeFirst();
+}

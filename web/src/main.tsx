@@ -1,0 +1,34 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { isApiError } from './api/errors';
+import { App } from './App';
+import { I18nProvider } from './i18n';
+import { BASE } from './router';
+import { HOME } from './routes';
+import './styles.css';
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: 15_000,
+      // A 4xx will answer the same again; only a failed connection or a 5xx is worth one more try.
+      retry: (count, error) => count < 1 && !(isApiError(error) && error.status < 500),
+    },
+  },
+});
+
+// `/app` itself shows the home page's address from the start (not as a navigation, which would move focus).
+if (window.location.pathname === BASE || window.location.pathname === `${BASE}/`) window.history.replaceState(null, '', BASE + HOME);
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root');
+createRoot(root).render(
+  <StrictMode>
+    <QueryClientProvider client={queryClient}>
+      <I18nProvider>
+        <App />
+      </I18nProvider>
+    </QueryClientProvider>
+  </StrictMode>,
+);
