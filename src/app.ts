@@ -106,6 +106,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
     ...modules.tracking.schemas,
     ...accountingSchemas,
     ...services.people.schemas,
+    ...modules.overview.schemas,
   ])
     app.addSchema(schema);
 
@@ -131,6 +132,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   webhooksRoutes(app, services);
   accountingRoutes(app, services.accounting, config);
   services.people.routes(app);
+  modules.overview.routes(app);
 
   return app;
 }

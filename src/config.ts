@@ -32,6 +32,10 @@ export interface Config {
   otlpEndpoint: string | undefined;
   /** Finished webhook deliveries and their attempts are deleted after this many days. */
   webhookRetentionDays: number;
+  /** Event streams (`GET /v1/events/stream`) one client or user may hold open at once; more get 429. */
+  eventStreamsPerClient: number;
+  /** Seconds between heartbeat comments on an idle event stream (keeps proxies from closing it). */
+  eventStreamHeartbeatSeconds: number;
   bodyLimitBytes: number;
   documentMaxBytes: number;
   /** Large uploads (e-invoices, documents) one client may have in flight at once; more get 429. */
@@ -180,6 +184,8 @@ export function loadConfig(env: Env = process.env): Config {
     metricsToken,
     otlpEndpoint,
     webhookRetentionDays: int(env, 'WAYBILL_WEBHOOK_RETENTION_DAYS', 30, 1),
+    eventStreamsPerClient: int(env, 'WAYBILL_EVENT_STREAMS_PER_CLIENT', 5, 1),
+    eventStreamHeartbeatSeconds: int(env, 'WAYBILL_EVENT_STREAM_HEARTBEAT_SECONDS', 15, 1),
     bodyLimitBytes: int(env, 'WAYBILL_BODY_LIMIT_BYTES', 1024 * 1024, 1024),
     documentMaxBytes: int(env, 'WAYBILL_DOCUMENT_MAX_BYTES', 25 * 1024 * 1024, 1),
     uploadsPerClient: int(env, 'WAYBILL_UPLOADS_PER_CLIENT', 2, 1),

@@ -10,6 +10,7 @@ import { companiesModule } from './modules/companies/index.js';
 import { resourcesModule } from './modules/resources/index.js';
 import { documentsModule, type OrderLookup } from './modules/documents/index.js';
 import { createEvents } from './modules/events/index.js';
+import { overviewModule } from './modules/overview/index.js';
 import { createWebhooks } from './modules/webhooks/index.js';
 import { ordersModule } from './modules/orders/index.js';
 import { tripsModule } from './modules/trips/index.js';
@@ -59,7 +60,13 @@ export async function createServices(deps: { config: Config; database: DatabaseH
   const { trips } = tripsMod;
   const trackingMod = trackingModule({ db, resources, trips });
   const { tracking } = trackingMod;
-  const events = createEvents({ db });
+  const events = createEvents({
+    db,
+    bus,
+    databaseUrl: config.databaseUrl,
+    perClient: config.eventStreamsPerClient,
+    heartbeatMs: config.eventStreamHeartbeatSeconds * 1000,
+  });
   // CPU-heavy work on request input runs here, off the request thread (threads start on first use).
   const workers = createWorkerPool({ size: config.workerThreads });
   const accounting = createAccounting({ db, bus, orders, companies, trips, blobs, workers, maxBytes: config.documentMaxBytes });
@@ -73,8 +80,17 @@ export async function createServices(deps: { config: Config; database: DatabaseH
     visibility: orders,
     dispatch: trips,
   });
+  const overviewMod = overviewModule({ orders, trips, webhooks, syncTasks: accounting.tasks });
   // Each module's schemas and routes, registered by app.ts in this order (it is openapi.json's order).
-  const modules = { companies: companiesMod, resources: resourcesMod, documents: documentsMod, orders: ordersMod, trips: tripsMod, tracking: trackingMod };
+  const modules = {
+    companies: companiesMod,
+    resources: resourcesMod,
+    documents: documentsMod,
+    orders: ordersMod,
+    trips: tripsMod,
+    tracking: trackingMod,
+    overview: overviewMod,
+  };
   return {
     config,
     database: deps.database,

@@ -47,4 +47,24 @@ export const EventFeedQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
 });
 
+export const EventStreamQuery = Type.Object({
+  after: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      maximum: Number.MAX_SAFE_INTEGER,
+      description: 'Start after this position; without it (and without `Last-Event-ID`) the stream starts at the newest event.',
+    }),
+  ),
+  types: Type.Optional(EventTypesParam),
+});
+
+export const EventStreamHeaders = Type.Object({
+  'last-event-id': Type.Optional(
+    Type.String({
+      pattern: '^[0-9]{1,15}$',
+      description: 'Sent by a reconnecting EventSource: the stream resumes after this position (it wins over `after`).',
+    }),
+  ),
+});
+
 export const eventSchemas = [EventItem, EventFeed];

@@ -339,12 +339,29 @@ export interface OrderListFilter {
   updatedAfter?: Date;
   /** Part of the name, identifier or customer reference, in any case. */
   search?: string;
+  /** Orders with a stop requested on this date (YYYY-MM-DD). */
+  stopDate?: string;
   after?: { ts: Date; id: string };
   limit: number;
 }
 
 /** `text` as a LIKE pattern that matches it anywhere, its own `%`, `_` and `\` taken literally. */
 const containsPattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/** A stop of the outer order (`o`) requested on `date`: "today's orders" are those with work that day. */
+const stopOn = (date: string) =>
+  sql<boolean>`exists (select 1 from order_stops s where s.tenant_id = o.tenant_id and s.order_id = o.id and s.requested_date = ${date}::date)`;
+
+/** How many of the tenant's orders with a stop requested on `date` are in each status (the overview). */
+export async function countOrdersOnDate(db: Executor, tenantId: string, date: string): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom('orders as o')
+    .select(['o.status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('o.tenant_id', '=', tenantId)
+    .where(stopOn(date))
+    .groupBy('o.status')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}
 
 /** Orders by last change, oldest first, with their first and last stop dates for the summary. */
 export async function listOrders(db: Executor, f: OrderListFilter) {
@@ -379,6 +396,7 @@ export async function listOrders(db: Executor, f: OrderListFilter) {
       eb.or([eb('o.name', 'ilike', pattern), eb('o.order_identifier', 'ilike', pattern), eb('o.customer_reference_number', 'ilike', pattern)]),
     );
   }
+  if (f.stopDate) q = q.where(stopOn(f.stopDate));
   const after = f.after;
   if (after) {
     q = q.where((eb) => eb.or([eb('o.updated_at', '>', after.ts), eb.and([eb('o.updated_at', '=', after.ts), eb('o.id', '>', after.id)])]));

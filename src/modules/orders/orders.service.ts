@@ -96,16 +96,26 @@ export function createOrdersService(deps: { db: Db; bus: EventBus; companies: Co
       return orderExport(order);
     },
 
+    /** The tenant's orders with a stop requested on `date`, counted per status (the console's overview). */
+    countOnDate: (tenantId: string, date: string) => repo.countOrdersOnDate(db, tenantId, date),
+
     async list(principal: Principal, query: OrderListQuery): Promise<{ items: OrderSummary[]; next_cursor: string | null }> {
       const tenantId = principal.tenantId;
       const page = await paginate({
         query,
-        filters: { status: query.status, customer_code: query.customer_code, updated_after: query.updated_after, q: query.q },
+        filters: {
+          status: query.status,
+          customer_code: query.customer_code,
+          updated_after: query.updated_after,
+          q: query.q,
+          stop_date: query.stop_date,
+        },
         fields: {
           status: cursorField.oneOf(ORDER_STATUSES),
           customer_code: cursorField.text(100),
           updated_after: cursorField.dateTime,
           q: cursorField.text(100),
+          stop_date: cursorField.date,
         },
         fetch: async ({ filters, after, limit }) => {
           const customerCompanyId = filters.customer_code ? await companies.findCompanyId(tenantId, filters.customer_code) : undefined;
@@ -117,6 +127,7 @@ export function createOrdersService(deps: { db: Db; bus: EventBus; companies: Co
             customerCompanyId,
             updatedAfter: filters.updated_after ? new Date(filters.updated_after) : undefined,
             search: filters.q,
+            stopDate: filters.stop_date,
             after,
             limit,
           });

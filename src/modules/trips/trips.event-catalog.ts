@@ -86,6 +86,24 @@ export const tripEvents = declareEvents('trips', {
     payload: Type.Object({ order_id: Type.String(), booking: Snapshot('The booking as GET /v1/trips/trip/{trip_id}/bookings shows it after the update.') }),
     families: [],
   },
+  'status_update.unmatched': {
+    entityType: 'status_update',
+    summary: 'An inbound status update matched no stop, or several; it waits for the tenant in GET /v1/trips/unmatched-status-updates. Seen by the tenant only.',
+    payload: Type.Object({ reason: Type.String(), message: Type.String(), api_client_id: Type.String() }),
+    families: [],
+  },
+  'status_update.assigned': {
+    entityType: 'status_update',
+    summary: "The tenant assigned an unmatched status update to a stop, which applied it (the stop's own events follow as for a matched update). Seen by the tenant only.",
+    payload: Type.Object({ stop_id: Type.String(), outcome: Type.String(), settled_by: Nullable(Type.String()) }),
+    families: [],
+  },
+  'status_update.dismissed': {
+    entityType: 'status_update',
+    summary: 'The tenant dismissed an unmatched status update, with a reason. Seen by the tenant only.',
+    payload: Type.Object({ reason: Type.String(), settled_by: Nullable(Type.String()) }),
+    families: [],
+  },
   'trip.dispatch_rejected': answer("The executor's receiver rejected a dispatch message (USER_INPUT_ERROR); `errors` says why."),
 });
 

@@ -1,7 +1,7 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import { drawCounter } from '../../platform/db/counters.js';
 import type { Executor } from '../../platform/db/database.js';
-import type { TripStatus, TripStopTable, TripTable, UnmatchedUpdateTable } from './trips.tables.js';
+import type { TripStatus, TripStopTable, TripTable, UnmatchedState, UnmatchedUpdateTable } from './trips.tables.js';
 import './trips.tables.js';
 
 export type TripRow = Selectable<TripTable>;
@@ -147,18 +147,51 @@ export async function insertUnmatched(exec: Executor, row: Insertable<UnmatchedU
   await exec.insertInto('trip_unmatched_updates').values(row).execute();
 }
 
-export async function listUnmatched(exec: Executor, tenantId: string, after: { ts: Date; id: string } | undefined, limit: number) {
-  let q = exec.selectFrom('trip_unmatched_updates').selectAll().where('tenant_id', '=', tenantId);
+export async function listUnmatched(
+  exec: Executor,
+  f: { tenantId: string; state?: UnmatchedState; after?: { ts: Date; id: string }; limit: number },
+): Promise<UnmatchedRow[]> {
+  let q = exec.selectFrom('trip_unmatched_updates').selectAll().where('tenant_id', '=', f.tenantId);
+  if (f.state) q = q.where('state', '=', f.state);
+  const after = f.after;
   if (after) q = q.where((eb) => eb.or([eb('received_at', '>', after.ts), eb.and([eb('received_at', '=', after.ts), eb('id', '>', after.id)])]));
   return q
     .orderBy('received_at')
     .orderBy('id')
-    .limit(limit + 1)
+    .limit(f.limit + 1)
     .execute();
 }
 
+export type UnmatchedRow = Selectable<UnmatchedUpdateTable>;
+
+export async function findUnmatched(exec: Executor, tenantId: string, id: string, forUpdate = false): Promise<UnmatchedRow | undefined> {
+  const q = exec.selectFrom('trip_unmatched_updates').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id);
+  return (forUpdate ? q.forUpdate() : q).executeTakeFirst();
+}
+
+/** Settles an open update; answers nothing when it was settled meanwhile. */
+export async function settleUnmatched(
+  exec: Executor,
+  tenantId: string,
+  id: string,
+  changes: Pick<Updateable<UnmatchedUpdateTable>, 'state' | 'stop_id' | 'outcome' | 'dismiss_reason' | 'settled_by'>,
+): Promise<UnmatchedRow | undefined> {
+  return exec
+    .updateTable('trip_unmatched_updates')
+    .set({ ...changes, settled_at: sql<Date>`date_trunc('milliseconds', now())` })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .where('state', '=', 'OPEN')
+    .returningAll()
+    .executeTakeFirst();
+}
+
 /** Whose trips a status update may touch: a subcontractor's, or those of an executor kind. */
-export type ExecutorScope = { kind: 'subcontractor'; companyId: string } | { kind: 'executor'; executor: 'SUBCONTRACTOR' | 'FLEET' };
+export type ExecutorScope =
+  | { kind: 'subcontractor'; companyId: string }
+  | { kind: 'executor'; executor: 'SUBCONTRACTOR' | 'FLEET' }
+  /** Any live trip of the tenant: the tenant assigning an update by hand. */
+  | { kind: 'any' };
 
 /** The stops on live (not cancelled) trips in scope. */
 function liveStopsOf(exec: Executor, tenantId: string, scope: ExecutorScope) {
@@ -169,6 +202,7 @@ function liveStopsOf(exec: Executor, tenantId: string, scope: ExecutorScope) {
     .where('ts.tenant_id', '=', tenantId)
     .where('ts.active', '=', true)
     .where('t.cancelled_at', 'is', null);
+  if (scope.kind === 'any') return q;
   return scope.kind === 'subcontractor' ? q.where('t.subcontractor_company_id', '=', scope.companyId) : q.where('t.executor', '=', scope.executor);
 }
 
@@ -185,4 +219,27 @@ export async function candidateStops(exec: Executor, tenantId: string, scope: Ex
  */
 export function candidateStop(exec: Executor, tenantId: string, scope: ExecutorScope, stopId: string) {
   return liveStopsOf(exec, tenantId, scope).where('ts.stop_id', '=', stopId).executeTakeFirst();
+}
+
+/** Trips under way on `date`: planned, not cancelled or completed, and started by then (the console's overview). */
+export async function countUnderWay(exec: Executor, tenantId: string, date: string): Promise<number> {
+  const row = await exec
+    .selectFrom('trips')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('tenant_id', '=', tenantId)
+    .where('status', '=', 'PLANNED')
+    .where('cancelled_at', 'is', null)
+    .where('first_date', '<=', date)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+export async function countUnmatched(exec: Executor, tenantId: string, state: UnmatchedState): Promise<number> {
+  const row = await exec
+    .selectFrom('trip_unmatched_updates')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('tenant_id', '=', tenantId)
+    .where('state', '=', state)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
 }

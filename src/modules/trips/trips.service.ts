@@ -341,6 +341,10 @@ export function createTripsService(deps: {
       return (await view(db, trip)).output;
     },
 
+    /** Counts behind the console's overview. */
+    countUnderWay: (tenantId: string, date: string) => repo.countUnderWay(db, tenantId, date),
+    countOpenUnmatched: (tenantId: string) => repo.countUnmatched(db, tenantId, 'OPEN'),
+
     async list(principal: Principal, query: TripListQuery): Promise<{ items: TripOutput[]; next_cursor: string | null }> {
       const page = await paginate({
         query,

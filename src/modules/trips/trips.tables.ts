@@ -58,7 +58,17 @@ export interface UnmatchedUpdateTable {
   message: string;
   body: Json<Record<string, unknown>>;
   received_at: Generated<Date>;
+  sender_company_id: string | null;
+  state: Generated<UnmatchedState>;
+  stop_id: string | null;
+  outcome: string | null;
+  dismiss_reason: string | null;
+  settled_at: Date | null;
+  settled_by: string | null;
 }
+
+/** OPEN until the tenant assigns the update to a stop (which applies it) or dismisses it. */
+export type UnmatchedState = 'OPEN' | 'ASSIGNED' | 'DISMISSED';
 
 declare module '../../platform/db/database.js' {
   interface Database {

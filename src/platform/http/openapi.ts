@@ -137,6 +137,7 @@ function finish<T extends object>(document: T): T {
 /** The groups of /docs, in the order a reader meets them; every route names one of them. */
 const TAGS = [
   { name: 'Auth', description: 'Tokens and who you are.' },
+  { name: 'Overview', description: 'What needs attention now, with the lists behind each figure (TENANT clients only).' },
   { name: 'Admin', description: 'API clients of the tenant (TENANT clients only).' },
   {
     name: 'People and sessions',

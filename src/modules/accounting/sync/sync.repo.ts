@@ -62,3 +62,14 @@ export async function updateTask(db: Executor, tenantId: string, id: string, set
     .returningAll()
     .executeTakeFirstOrThrow();
 }
+
+/** Tasks the accounting system reported as FAILED, waiting to be fixed and retried (the console's overview). */
+export async function countFailedTasks(db: Executor, tenantId: string): Promise<number> {
+  const row = await db
+    .selectFrom('sync_tasks')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('tenant_id', '=', tenantId)
+    .where('status', '=', 'FAILED')
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}

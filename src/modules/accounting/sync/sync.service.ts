@@ -85,6 +85,8 @@ export function createTasksService(deps: { db: Db; bus: EventBus; billing: Billi
   }
 
   return {
+    countFailed: (tenantId: string) => repo.countFailedTasks(db, tenantId),
+
     /**
      * One page of the open tasks in queue order. The contract's answer is `{tasks}` alone; the
      * page's continuation is added beside it (`next_cursor`, and a Link header in the routes), so a

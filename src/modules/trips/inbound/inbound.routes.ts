@@ -1,8 +1,11 @@
 import { principalOf } from '../../../platform/http/auth.js';
-import { errorResponses, writeErrors } from '../../../platform/http/schemas.js';
+import { errorResponses, IdParams, readErrors, writeErrors } from '../../../platform/http/schemas.js';
 import { ref, type App } from '../../../platform/http/types.js';
 import { RAW_FILE_BODY, rawFile, rawFileRoutes } from '../../../platform/http/raw-file.js';
 import {
+  AssignUnmatchedInput,
+  DismissUnmatchedInput,
+  UnmatchedUpdate,
   FleetDocumentQuery,
   FleetStatusUpdatePayload,
   ListUnmatchedUpdates,
@@ -13,9 +16,11 @@ import {
   UnmatchedQuery,
 } from '../status/status.schemas.js';
 import { TripImportInput, TripImportResponse } from './inbound.schemas.js';
+import { assignedExample, dismissedExample, unmatchedExample } from '../status/status.examples.js';
 import type { TripsService } from '../trips.service.js';
 
 const TAGS = ['Trip execution'];
+const UNMATCHED = '/v1/trips/unmatched-status-updates';
 const WEBHOOK = { security: [{ webhookBasic: [] }] };
 
 /** The contract's inbound execution webhooks (HTTP Basic) and the tenant's view of what they could not match. */
@@ -106,16 +111,61 @@ export async function tripWebhookRoutes(app: App, deps: { trips: TripsService; c
     handler: async (request) => trips.importTrip(principalOf(request), request.body),
   });
 
-  app.get('/v1/trips/unmatched-status-updates', {
+  app.get(UNMATCHED, {
     config: { roles: ['TENANT'] },
     schema: {
       operationId: 'listUnmatchedStatusUpdates',
       tags: TAGS,
       summary: 'List status updates that matched no stop, or several (Waybill)',
-      description: 'Oldest first, with the reason and the update as received, so the tenant can fix references and ask for a resend.',
+      description:
+        'Oldest first, with the reason and the update as received, so the tenant can assign it to a stop or dismiss it. `state=OPEN` lists those still to handle.',
       querystring: UnmatchedQuery,
       response: { 200: ref(ListUnmatchedUpdates), ...errorResponses },
     },
     handler: async (request) => trips.listUnmatched(principalOf(request), request.query),
+  });
+
+  app.get(`${UNMATCHED}/:id`, {
+    config: { roles: ['TENANT'] },
+    schema: {
+      operationId: 'getUnmatchedStatusUpdate',
+      tags: TAGS,
+      summary: 'Get one unmatched status update (Waybill)',
+      description: 'The update as received, and what the tenant did with it.',
+      params: IdParams,
+      response: { 200: ref(UnmatchedUpdate, { example: unmatchedExample, description: 'The update' }), ...readErrors(404) },
+    },
+    handler: async (request) => trips.getUnmatched(principalOf(request), request.params.id),
+  });
+
+  app.post(`${UNMATCHED}/:id/assign`, {
+    config: { roles: ['TENANT'] },
+    schema: {
+      operationId: 'assignUnmatchedStatusUpdate',
+      tags: TAGS,
+      summary: 'Apply an unmatched status update to a stop (Waybill)',
+      description:
+        'Applies the update to the stop as if it had matched it: the stop moves (with its events and the order status), files it carried are ' +
+        'attached, and the update becomes ASSIGNED with the outcome (APPLIED, or DUPLICATE/STALE when the stop was already further). 404 when the ' +
+        'stop is not on a live trip; 409 when the update was already settled or the stop cannot take it (cancelled), which leaves it OPEN.',
+      params: IdParams,
+      body: ref(AssignUnmatchedInput),
+      response: { 200: ref(UnmatchedUpdate, { example: assignedExample, description: 'The assigned update' }), ...writeErrors(404, 409) },
+    },
+    handler: async (request) => trips.assignUnmatched(principalOf(request), request.params.id, request.body.stop_id),
+  });
+
+  app.post(`${UNMATCHED}/:id/dismiss`, {
+    config: { roles: ['TENANT'] },
+    schema: {
+      operationId: 'dismissUnmatchedStatusUpdate',
+      tags: TAGS,
+      summary: 'Dismiss an unmatched status update with a reason (Waybill)',
+      description: 'The update becomes DISMISSED and keeps the reason; nothing is applied. 409 when it was already settled.',
+      params: IdParams,
+      body: ref(DismissUnmatchedInput),
+      response: { 200: ref(UnmatchedUpdate, { example: dismissedExample, description: 'The dismissed update' }), ...writeErrors(404, 409) },
+    },
+    handler: async (request) => trips.dismissUnmatched(principalOf(request), request.params.id, request.body.reason),
   });
 }

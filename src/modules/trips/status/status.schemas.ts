@@ -85,6 +85,8 @@ export const StatusUpdateResponse = Type.Object(
 export type StatusUpdateResponse = Static<typeof StatusUpdateResponse>;
 export type UpdateResult = StatusUpdateResponse['results'][number];
 
+export const UNMATCHED_STATES = ['OPEN', 'ASSIGNED', 'DISMISSED'] as const;
+
 export const UnmatchedUpdate = Type.Object(
   {
     id: Uuid,
@@ -93,9 +95,16 @@ export const UnmatchedUpdate = Type.Object(
     api_client_id: Uuid,
     update: FreeObject('The update as it was received.'),
     received_at: DateTime,
+    state: StringEnum(UNMATCHED_STATES, { description: 'OPEN until the tenant assigns it to a stop (which applies it) or dismisses it.' }),
+    stop_id: Nullable(Type.Unsafe<string>({ ...Uuid, description: 'The stop it was assigned to.' })),
+    outcome: Nullable(Type.String({ description: 'What applying it to that stop did: APPLIED, or DUPLICATE/STALE when the stop was already further.' })),
+    dismiss_reason: Nullable(Type.String()),
+    settled_at: Nullable(DateTime),
+    settled_by: Nullable(Type.Unsafe<string>({ ...Uuid, description: 'The API client that assigned or dismissed it.' })),
   },
   { $id: 'UnmatchedStatusUpdate' },
 );
+export type UnmatchedStatusUpdate = Static<typeof UnmatchedUpdate>;
 export const ListUnmatchedUpdates = Type.Object(
   { ...Page(ref(UnmatchedUpdate), 'ListUnmatchedStatusUpdates').properties },
   {
@@ -113,6 +122,12 @@ export const ListUnmatchedUpdates = Type.Object(
               event_time: '2026-12-01T10:00:00Z',
             },
             received_at: '2026-12-01T10:00:01.204Z',
+            state: 'OPEN',
+            stop_id: null,
+            outcome: null,
+            dismiss_reason: null,
+            settled_at: null,
+            settled_by: null,
           },
         ],
         next_cursor: null,
@@ -120,7 +135,19 @@ export const ListUnmatchedUpdates = Type.Object(
     ],
   },
 );
-export const UnmatchedQuery = Type.Object({ ...PageQuery });
+export const UnmatchedQuery = Type.Object({
+  state: Type.Optional(StringEnum(UNMATCHED_STATES, { description: 'Only updates in this state (OPEN: the ones still to handle).' })),
+  ...PageQuery,
+});
+
+export const AssignUnmatchedInput = Type.Object(
+  { stop_id: Type.Unsafe<string>({ ...Uuid, description: 'A stop on a live trip of the tenant.' }) },
+  { $id: 'AssignUnmatchedInput', examples: [{ stop_id: '9b1c1b52-3c6f-4c36-9b8e-0d8f3a1e5a01' }] },
+);
+export const DismissUnmatchedInput = Type.Object(
+  { reason: Str(500, { minLength: 1, description: 'Why the update needs no stop; kept with it.' }) },
+  { $id: 'DismissUnmatchedInput', examples: [{ reason: 'Test message from the subcontractor' }] },
+);
 
 const questionPathKey = Str(100, { minLength: 1, description: 'The kind of file: POD, POD_SIGNED, POP, PHOTO, SIGNATURE or a document type.' });
 export const StopDocumentQuery = Type.Object({ question_path_key: questionPathKey, stop_id: Uuid });
@@ -143,4 +170,6 @@ export const tripStatusSchemas = [
   StatusUpdateResponse,
   UnmatchedUpdate,
   ListUnmatchedUpdates,
+  AssignUnmatchedInput,
+  DismissUnmatchedInput,
 ];

@@ -3,8 +3,9 @@ import type { Db } from '../../../platform/db/database.js';
 import { inTransaction, type Tx } from '../../../platform/db/tx.js';
 import type { EventBus } from '../../../platform/events/bus.js';
 import type { Readable } from 'node:stream';
-import { AppError, badRequest, detail, notFound } from '../../../platform/http/errors.js';
-import { paginate } from '../../../platform/http/pagination.js';
+import { appendEvent } from '../../../platform/events/append.js';
+import { AppError, badRequest, conflict, detail, notFound } from '../../../platform/http/errors.js';
+import { cursorField, paginate } from '../../../platform/http/pagination.js';
 import type { Principal } from '../../../platform/http/principal.js';
 import type { StopCriteria, OrdersService } from '../../orders/index.js';
 import { DocumentAnswerError, documentSources, isDocumentAnswer, type DocumentAnswerFile, type DocumentsService } from '../../documents/index.js';
@@ -14,7 +15,8 @@ import { appendStopEvent, appendTripEvent } from '../trips.events.js';
 import { visibilityOrders, type TripReader } from '../trips.output.js';
 import * as repo from '../trips.repo.js';
 import type { ExecutorScope, TripRow } from '../trips.repo.js';
-import type { StatusUpdateResponse, StopMatchInput, StopStatusUpdate, UpdateResult } from './status.schemas.js';
+import { UNMATCHED_STATES, type StatusUpdateResponse, type StopMatchInput, type StopStatusUpdate, type UnmatchedStatusUpdate, type UpdateResult } from './status.schemas.js';
+import type { UnmatchedState } from '../trips.tables.js';
 
 /**
  * Inbound execution status (`/v1/webhook/subco-status-update`, `/fleet-status-update`). Each update
@@ -125,17 +127,43 @@ export function createStatusIntake(deps: {
     const found = await locate(principal.tenantId, scope, update.stop);
     if ('outcome' in found) {
       if (found.outcome === 'UNMATCHED' || found.outcome === 'AMBIGUOUS') {
-        await repo.insertUnmatched(db, {
-          tenant_id: principal.tenantId,
-          id: randomUUID(),
-          api_client_id: principal.apiClientId,
-          reason: found.outcome,
-          message: found.message ?? '',
-          body: JSON.stringify(update),
+        const id = randomUUID();
+        await inTransaction(db, async (tx) => {
+          await repo.insertUnmatched(tx.trx, {
+            tenant_id: principal.tenantId,
+            id,
+            api_client_id: principal.apiClientId,
+            sender_company_id: principal.companyId,
+            reason: found.outcome as 'UNMATCHED' | 'AMBIGUOUS',
+            message: found.message ?? '',
+            body: JSON.stringify(update),
+          });
+          await appendEvent(tx, bus, {
+            tenantId: principal.tenantId,
+            type: 'status_update.unmatched',
+            entityType: 'status_update',
+            entityId: id,
+            payload: { reason: found.outcome, message: found.message ?? '', api_client_id: principal.apiClientId },
+          });
         });
       }
       return found;
     }
+    return applyAt(principal.tenantId, found, update, { apiClientId: principal.apiClientId, companyId: principal.companyId });
+  }
+
+  /**
+   * Applies an update to the stop it names (found by a match, or assigned by the tenant): moves the
+   * stop and attaches the files it brings, in one transaction. `settle` runs last in that
+   * transaction (an assignment records itself there), and only when the stop could take the update.
+   */
+  async function applyAt(
+    tenantId: string,
+    found: Located,
+    update: InboundUpdate,
+    sender: { apiClientId: string; companyId: string | null },
+    settle?: (tx: Tx, outcome: UpdateResult) => Promise<void>,
+  ): Promise<UpdateResult> {
     let files: StopFile[];
     try {
       files = stopFiles(update.stop.question_answers);
@@ -144,7 +172,7 @@ export function createStatusIntake(deps: {
       throw err;
     }
     // Read before the transaction: on PGlite a pool read would wait behind it.
-    const order = files.length ? await orders.findOrderRef(principal.tenantId, found.orderId) : undefined;
+    const order = files.length ? await orders.findOrderRef(tenantId, found.orderId) : undefined;
     const filesOnly = !update.stop.status && update.stop.eta_start === undefined && update.stop.eta_end === undefined;
     const report = {
       status: update.stop.status,
@@ -153,27 +181,33 @@ export function createStatusIntake(deps: {
       eventTime: new Date(update.event_time),
     };
     return inTransaction(db, async (tx) => {
-      const moved = await moveStop(tx, principal.tenantId, found, report);
+      const moved = await moveStop(tx, tenantId, found, report);
       if ('outcome' in moved) return moved;
       const { trip, progress } = moved;
       // A repeated or stale report attaches nothing either: its files came with it the first time.
-      if (progress.outcome !== 'APPLIED' && !(filesOnly && files.length)) return result(progress.outcome, found.stopId);
+      if (progress.outcome !== 'APPLIED' && !(filesOnly && files.length)) {
+        const outcome = result(progress.outcome, found.stopId);
+        await settle?.(tx, outcome);
+        return outcome;
+      }
       if (order) {
         const companyIds = [order.customerCompanyId, ...(trip.subcontractor_company_id ? [trip.subcontractor_company_id] : [])];
         for (const file of files) {
           await deps.documents.attachToOrder(tx, {
-            tenantId: principal.tenantId,
+            tenantId,
             orderId: order.id,
             companyIds,
             subjectType: 'STOP',
             subjectId: found.stopId,
             ...file,
-            uploadedBy: principal.apiClientId,
-            attachedByCompanyId: principal.companyId,
+            uploadedBy: sender.apiClientId,
+            attachedByCompanyId: sender.companyId,
           });
         }
       }
-      return result('APPLIED', found.stopId);
+      const outcome = result('APPLIED', found.stopId);
+      await settle?.(tx, outcome);
+      return outcome;
     });
   }
 
@@ -265,26 +299,106 @@ export function createStatusIntake(deps: {
       return { document_id: document.id };
     },
 
-    async listUnmatched(principal: Principal, query: { cursor?: string; limit?: number }) {
+    async listUnmatched(principal: Principal, query: { state?: UnmatchedState; cursor?: string; limit?: number }) {
+      const filters = { state: query.state ?? null };
       const page = await paginate({
         query,
-        filters: {},
-        fields: {},
-        fetch: ({ after, limit }) => repo.listUnmatched(db, principal.tenantId, after, limit),
+        filters,
+        fields: { state: cursorField.oneOf(UNMATCHED_STATES) },
+        given: query.state ? filters : {},
+        fetch: ({ filters: f, after, limit }) => repo.listUnmatched(db, { tenantId: principal.tenantId, state: f.state ?? undefined, after, limit }),
         key: (r) => ({ ts: r.received_at, id: r.id }),
       });
-      return {
-        items: page.rows.map((r) => ({
-          id: r.id,
-          reason: r.reason,
-          message: r.message,
-          api_client_id: r.api_client_id,
-          update: r.body,
-          received_at: r.received_at.toISOString(),
-        })),
-        next_cursor: page.next_cursor,
-      };
+      return { items: page.rows.map(unmatchedToWire), next_cursor: page.next_cursor };
     },
+
+    async getUnmatched(principal: Principal, id: string) {
+      const row = await repo.findUnmatched(db, principal.tenantId, id);
+      if (!row) throw notFound('Unmatched status update');
+      return unmatchedToWire(row);
+    },
+
+    /**
+     * Applies an unmatched update to the stop the tenant names, exactly as if it had matched it
+     * (the stop's events, the order's status, its files), and records the assignment with the
+     * outcome in the same transaction. A stop that cannot take it (not on a live trip, cancelled)
+     * leaves the update open.
+     */
+    async assignUnmatched(principal: Principal, id: string, stopId: string) {
+      const row = await openUnmatched(principal, id);
+      const hit = await repo.candidateStop(db, principal.tenantId, { kind: 'any' }, stopId);
+      if (!hit) throw notFound('Stop on a live trip');
+      const found = { stopId: hit.stop_id, tripId: hit.trip_id, orderId: hit.order_id };
+      let settled: repo.UnmatchedRow | undefined;
+      const outcome = await applyAt(
+        principal.tenantId,
+        found,
+        row.body as unknown as InboundUpdate,
+        { apiClientId: row.api_client_id, companyId: row.sender_company_id },
+        async (tx, applied) => {
+          settled = await repo.settleUnmatched(tx.trx, principal.tenantId, id, {
+            state: 'ASSIGNED',
+            stop_id: found.stopId,
+            outcome: applied.outcome,
+            settled_by: principal.apiClientId,
+          });
+          // Settled by someone else meanwhile: roll back what this assignment applied.
+          if (!settled) throw alreadySettled();
+          await appendEvent(tx, bus, {
+            tenantId: principal.tenantId,
+            type: 'status_update.assigned',
+            entityType: 'status_update',
+            entityId: id,
+            payload: { stop_id: found.stopId, outcome: applied.outcome, settled_by: principal.apiClientId },
+          });
+        },
+      );
+      if (!settled) throw conflict(`The stop could not take the update (${outcome.outcome}${outcome.message ? `: ${outcome.message}` : ''}); it stays open`);
+      return unmatchedToWire(settled);
+    },
+
+    async dismissUnmatched(principal: Principal, id: string, reason: string) {
+      await openUnmatched(principal, id);
+      const settled = await inTransaction(db, async (tx) => {
+        const row = await repo.settleUnmatched(tx.trx, principal.tenantId, id, { state: 'DISMISSED', dismiss_reason: reason, settled_by: principal.apiClientId });
+        if (!row) throw alreadySettled();
+        await appendEvent(tx, bus, {
+          tenantId: principal.tenantId,
+          type: 'status_update.dismissed',
+          entityType: 'status_update',
+          entityId: id,
+          payload: { reason, settled_by: principal.apiClientId },
+        });
+        return row;
+      });
+      return unmatchedToWire(settled);
+    },
+  };
+
+  async function openUnmatched(principal: Principal, id: string) {
+    const row = await repo.findUnmatched(db, principal.tenantId, id);
+    if (!row) throw notFound('Unmatched status update');
+    if (row.state !== 'OPEN') throw alreadySettled();
+    return row;
+  }
+}
+
+const alreadySettled = () => conflict('The update was already assigned or dismissed');
+
+function unmatchedToWire(r: repo.UnmatchedRow): UnmatchedStatusUpdate {
+  return {
+    id: r.id,
+    reason: r.reason,
+    message: r.message,
+    api_client_id: r.api_client_id,
+    update: r.body,
+    received_at: r.received_at.toISOString(),
+    state: r.state,
+    stop_id: r.stop_id,
+    outcome: r.outcome,
+    dismiss_reason: r.dismiss_reason,
+    settled_at: r.settled_at ? r.settled_at.toISOString() : null,
+    settled_by: r.settled_by,
   };
 }
 

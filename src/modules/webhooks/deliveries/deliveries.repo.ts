@@ -284,6 +284,47 @@ export async function listDeliveries(
     .execute();
 }
 
+/** A tenant's deliveries across its endpoints (or one company's endpoints), newest first. */
+export async function listTenantDeliveries(
+  db: Executor,
+  f: { tenantId: string; companyId: string | null; status?: string; after?: { ts: Date; id: string }; limit: number },
+): Promise<DeliveryRow[]> {
+  let q = db.selectFrom('webhook_deliveries as d').selectAll('d').where('d.tenant_id', '=', f.tenantId);
+  const companyId = f.companyId;
+  if (companyId) {
+    q = q.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('webhook_endpoints as e')
+          .select('e.id')
+          .whereRef('e.tenant_id', '=', 'd.tenant_id')
+          .whereRef('e.id', '=', 'd.endpoint_id')
+          .where('e.company_id', '=', companyId),
+      ),
+    );
+  }
+  if (f.status) q = q.where('d.status', '=', f.status as DeliveryRow['status']);
+  const after = f.after;
+  if (after) {
+    q = q.where((eb) => eb.or([eb('d.created_at', '<', after.ts), eb.and([eb('d.created_at', '=', after.ts), eb('d.id', '<', after.id)])]));
+  }
+  return q
+    .orderBy('d.created_at', 'desc')
+    .orderBy('d.id', 'desc')
+    .limit(f.limit + 1)
+    .execute();
+}
+
+/** Messages the tenant's endpoints gave up on and that are still in the log. */
+export async function countFailed(db: Executor, tenantId: string): Promise<number> {
+  const row = await db
+    .selectFrom('webhook_deliveries')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('tenant_id', '=', tenantId)
+    .where('status', '=', 'FAILED')
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
 /** Every attempt of a delivery, oldest first: the logged ones, then the latest from the delivery row. */
 export async function listAttempts(db: Executor, delivery: DeliveryRow): Promise<AttemptRow[]> {
   const logged = await db

@@ -35,6 +35,20 @@ export function deliveryRoutes(app: App, deps: { webhooks: WebhooksService }) {
     handler: async (request) => webhooks.deliveries(principalOf(request), request.params.id, request.query),
   });
 
+  app.get('/v1/admin/webhook-deliveries', {
+    schema: {
+      operationId: 'listAllWebhookDeliveries',
+      tags,
+      summary: 'List messages sent to every endpoint, newest first',
+      description:
+        'The delivery log across endpoints (a customer or subcontractor client sees its own endpoints only). `status=FAILED` lists the messages ' +
+        'given up on, to redeliver; each names its `endpoint_id`. Page with `next_cursor`.',
+      querystring: DeliveryListQuery,
+      response: { 200: ref(WebhookDeliveryList, { example: deliveryListExample, description: 'One page of messages' }), ...readErrors() },
+    },
+    handler: async (request) => webhooks.allDeliveries(principalOf(request), request.query),
+  });
+
   app.post(`${BASE}/:id/replay`, {
     schema: {
       operationId: 'replayWebhookDeliveries',

@@ -119,6 +119,24 @@ export function createDeliveriesService(deps: {
       return { items: page.rows.map(deliveryToWire), next_cursor: page.next_cursor };
     },
 
+    /** Deliveries to every endpoint the principal may see, newest first: the tenant's delivery log. */
+    async allDeliveries(principal: Principal, query: { status?: string; cursor?: string; limit?: number }) {
+      const filters = { status: query.status ?? null };
+      const page = await paginate({
+        query,
+        filters,
+        fields: { status: cursorField.oneOf(DELIVERY_STATUSES) },
+        given: query.status ? filters : {},
+        fetch: ({ filters: f, after, limit }) =>
+          deliveriesRepo.listTenantDeliveries(db, { tenantId: principal.tenantId, companyId: principal.companyId, status: f.status ?? undefined, after, limit }),
+        key: (r) => ({ ts: r.created_at, id: r.id }),
+      });
+      return { items: page.rows.map(deliveryToWire), next_cursor: page.next_cursor };
+    },
+
+    /** Failed messages still in the log (the console's overview). */
+    countFailed: (tenantId: string) => deliveriesRepo.countFailed(db, tenantId),
+
     async attempts(principal: Principal, deliveryId: string) {
       const { delivery } = await visibleDelivery(principal, deliveryId);
       return { items: (await deliveriesRepo.listAttempts(db, delivery)).map(attemptToWire) };

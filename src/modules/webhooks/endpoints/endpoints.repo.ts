@@ -21,9 +21,14 @@ export async function findEndpoint(db: Executor, scope: EndpointScope, id: strin
   return q.executeTakeFirst();
 }
 
-export async function listEndpoints(db: Executor, scope: EndpointScope, page: { after?: { ts: Date; id: string }; limit: number }): Promise<EndpointRow[]> {
+export async function listEndpoints(
+  db: Executor,
+  scope: EndpointScope,
+  page: { enabled?: boolean; after?: { ts: Date; id: string }; limit: number },
+): Promise<EndpointRow[]> {
   let q = db.selectFrom('webhook_endpoints').selectAll().where('tenant_id', '=', scope.tenantId);
   if (scope.companyId) q = q.where('company_id', '=', scope.companyId);
+  if (page.enabled !== undefined) q = q.where('enabled', '=', page.enabled);
   const after = page.after;
   if (after) {
     q = q.where((eb) => eb.or([eb('created_at', '>', after.ts), eb.and([eb('created_at', '=', after.ts), eb('id', '>', after.id)])]));
@@ -73,4 +78,14 @@ export async function endpointsAfter(db: Executor, after: { tenantId: string; id
   let q = db.selectFrom('webhook_endpoints').selectAll();
   if (after) q = q.where((eb) => eb(eb.refTuple('tenant_id', 'id'), '>', eb.tuple(after.tenantId, after.id)));
   return q.orderBy('tenant_id').orderBy('id').limit(limit).execute();
+}
+
+export async function countDisabled(db: Executor, tenantId: string): Promise<number> {
+  const row = await db
+    .selectFrom('webhook_endpoints')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('tenant_id', '=', tenantId)
+    .where('enabled', '=', false)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
 }

@@ -28,6 +28,7 @@ export const webhookTags = ['Webhooks'];
 const BASE = WEBHOOKS_BASE;
 const tags = webhookTags;
 const ListQuery = Type.Object({
+  enabled: Type.Optional(Type.Boolean({ description: 'Only enabled (true) or only disabled (false) endpoints.' })),
   cursor: Type.Optional(Type.String({ maxLength: 2048 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
 });
@@ -65,7 +66,7 @@ export function endpointRoutes(app: App, deps: { webhooks: WebhooksService }) {
       operationId: 'listWebhookEndpoints',
       tags,
       summary: 'List webhook endpoints',
-      description: 'Oldest first; page with `next_cursor`. Secrets are not included.',
+      description: 'Oldest first; `enabled=false` lists the disabled ones (by hand or after failing too long); page with `next_cursor`. Secrets are not included.',
       querystring: ListQuery,
       response: { 200: ref(WebhookEndpointList, { example: endpointListExample, description: 'One page of endpoints' }), ...readErrors() },
     },

@@ -5,7 +5,7 @@ import { inTransaction, type Tx } from '../../../platform/db/tx.js';
 import { appendEvent } from '../../../platform/events/append.js';
 import type { EventBus } from '../../../platform/events/bus.js';
 import { badRequest, conflict, detail, notFound } from '../../../platform/http/errors.js';
-import { paginate } from '../../../platform/http/pagination.js';
+import { cursorField, paginate } from '../../../platform/http/pagination.js';
 import type { Principal } from '../../../platform/http/principal.js';
 import { CredentialUnreadableError, type CredentialBox } from '../../../platform/crypto/credential-box.js';
 import { checkReceiverUrl, UrlRefusedError, type AddressPolicy } from '../../../platform/net/address-policy.js';
@@ -167,12 +167,14 @@ export function createWebhooksService(deps: {
       return { ...endpointToWire(row), secret };
     },
 
-    async list(principal: Principal, query: { cursor?: string; limit?: number }) {
+    async list(principal: Principal, query: { enabled?: boolean; cursor?: string; limit?: number }) {
+      const filters = { enabled: query.enabled ?? null };
       const page = await paginate({
         query,
-        filters: {},
-        fields: {},
-        fetch: ({ after, limit }) => repo.listEndpoints(db, scopeOf(principal), { after, limit }),
+        filters,
+        fields: { enabled: cursorField.boolean },
+        given: query.enabled === undefined ? {} : filters,
+        fetch: ({ filters: f, after, limit }) => repo.listEndpoints(db, scopeOf(principal), { enabled: f.enabled ?? undefined, after, limit }),
         key: (r) => ({ ts: r.created_at, id: r.id }),
       });
       return { items: page.rows.map(endpointToWire), next_cursor: page.next_cursor };
@@ -282,6 +284,9 @@ export function createWebhooksService(deps: {
         after = { tenantId: last.tenant_id, id: last.id };
       }
     },
+
+    /** Endpoints switched off, by hand or after failing too long (the console's overview). */
+    countDisabled: (tenantId: string) => repo.countDisabled(db, tenantId),
 
     ...deliveries,
   };
