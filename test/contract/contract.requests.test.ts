@@ -53,13 +53,30 @@ describe('partial order updates the contract allows', () => {
     expect(after.consignments[1].pickup_stop).toMatchObject({ note: 'Door 2', location: before.consignments[1].pickup_stop.location });
   });
 
-  it('takes order_sequence_number 0 and says that it names no consignment', async () => {
-    await created('SEQ-0');
+  it('applies the deprecated top-level id with order_sequence_number 0 (no position) to the only consignment, and asks for a unique match otherwise', async () => {
+    const single = realisticOrder('SEQ-0');
+    single.consignments = (single.consignments as unknown[]).slice(0, 1);
+    const res = await upload(ctx, admin, single);
+    expect(res.json().upload_status, res.body).toBe('COMPLETED');
+    const id = res.json().order_id as string;
+    const byPosition0 = { matches_all: [{ consignment: { order_sequence_number: 0 } }] };
     const result = await partialUpdate(ctx, hook, [
-      { match: byReference('PO-SEQ-0'), consignment: { updates: [{ match: { matches_all: [{ consignment: { order_sequence_number: 0 } }] }, update: { operation: 'UPDATE', data: { planning_instructions: 'x' } } }] } },
+      { id, consignment: { updates: [{ match: byPosition0, update: { operation: 'UPDATE', data: { planning_instructions: 'Gate B' } } }] } },
     ]);
-    expect(result.results[0]?.outcome).toBe('ERROR');
-    expect(result.errors[0]).toMatchObject({ error_type: 'USER_INPUT_ERROR', error_message: expect.stringContaining('No consignment matches') });
+    expect(result.errors).toEqual([]);
+    expect(result.results[0]).toMatchObject({ outcome: 'UPDATED', order_id: id });
+    expect((await get(ctx, admin, `/v1/orders/order/${id}`)).json().consignments[0].planning_instructions).toBe('Gate B');
+
+    const twoId = await created('SEQ-0-TWO');
+    const two = await partialUpdate(ctx, hook, [
+      { id: twoId, consignment: { updates: [{ match: byPosition0, update: { operation: 'UPDATE', data: { planning_instructions: 'x' } } }] } },
+    ]);
+    expect(two.results[0]?.outcome).toBe('ERROR');
+    expect(two.errors[0]).toMatchObject({ error_type: 'USER_INPUT_ERROR', error_message: expect.stringContaining('2 consignments match; the match must be unique') });
+    const negative = await partialUpdate(ctx, hook, [
+      { id: twoId, consignment: { updates: [{ match: { matches_all: [{ consignment: { order_sequence_number: -1 } }] }, update: { operation: 'DELETE' } }] } },
+    ]);
+    expect(negative.errors[0]?.error_message).toContain('No consignment matches');
   });
 
   it('refuses a wrong-typed field the contract declares instead of answering UPDATED and dropping it', async () => {

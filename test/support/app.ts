@@ -81,6 +81,7 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
   const config = testConfig({ ...overrides, databaseUrl: database.databaseUrl });
   const services = await createServices({ config, database, bus: new EventBus() });
   const app = await buildApp(services);
+  const undeclared = undeclaredStatuses(app);
   await app.ready();
   return {
     app,
@@ -88,10 +89,36 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
     database,
     close: async () => {
       await app.close();
+      // Every test file is a check that each status an operation answered is in its OpenAPI.
+      if (undeclared.size) throw new Error(`Statuses answered but not declared in the OpenAPI document:\n${[...undeclared].join('\n')}`);
       await database.close();
       await fs.rm(config.blobDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Records each error status a route answers that its response schema does not declare (a 404 or
+ * 409 its service throws, say), so that a client generated from /openapi.json is never surprised.
+ * Unknown routes and 5xx are left to the tests and the fuzzer that look for them.
+ */
+function undeclaredStatuses(app: App): Set<string> {
+  const found = new Set<string>();
+  app.addHook('onSend', async (request, reply, payload) => {
+    const declared = request.routeOptions.schema?.response as Record<string, unknown> | undefined;
+    const status = reply.statusCode;
+    if (
+      declared &&
+      request.routeOptions.url &&
+      status >= 400 &&
+      status < 500 &&
+      !(String(status) in declared) &&
+      !(`${Math.floor(status / 100)}XX` in declared)
+    )
+      found.add(`${request.method} ${request.routeOptions.url} answered ${status}`);
+    return payload;
+  });
+  return found;
 }
 
 export const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;

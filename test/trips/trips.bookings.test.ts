@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newClient, newCompany, newTenant, type Client, type TestContext } from '../support/app.js';
-import { expectError } from '../support/contract.js';
+import { expectContract, expectError } from '../support/contract.js';
+import { eventually, type Receiver } from '../support/webhook-receiver.js';
 import { get } from '../orders/orders.fixtures.js';
 import { orderWithStops, planTrip, stopRef, tripCall, tripsWorld, type OrderStops, type TripBody } from './trips.fixtures.js';
 
@@ -224,5 +225,108 @@ describe('who may report and see bookings', () => {
     expect((await bookings(subco)).length).toBe((await bookings()).length);
     expectError(await get(ctx, rival, `/v1/trips/trip/${trip.id}/bookings`), 404);
     expectError(await get(ctx, customer, `/v1/trips/trip/${trip.id}/bookings`), 403);
+  });
+});
+
+describe('booking receivers', () => {
+  interface Pushed {
+    operation?: string;
+    operations?: Array<{ operation: string; payload: { trip_name: string; orders: Array<Record<string, unknown>>; booking: Record<string, unknown> } }>;
+    payload?: { id: string; orders: Array<Record<string, unknown>>; scenario: string; booking: Record<string, unknown> & { stops: Array<{ id: string }> } };
+  }
+  const pushed = (r: Receiver) => r.received.map((m) => JSON.parse(m.body) as Pushed);
+
+  it("pushes each report as the contract's booking message, built from the booking as its GET showed it then, to those who may see it", async () => {
+    const betaId = await newCompany(ctx, admin, { name: 'Beta', code: 'BETA' });
+    const acmeOrder = await orderWithStops(ctx, admin, 'BOOK-PUSH-A');
+    const betaOrder = await orderWithStops(ctx, admin, 'BOOK-PUSH-B', { customer: { code: 'BETA' } });
+    const own = (r: string) => stopRef(r, acmeOrder.stops);
+    const pushTrip = await planTrip(ctx, admin, [own('P1'), own('D1'), stopRef('P1', betaOrder.stops), stopRef('D1', betaOrder.stops)]);
+    const subcoId = await newCompany(ctx, admin, { name: 'Rail Haulers', code: 'RAIL-H', is_customer: false, is_subcontractor: true });
+    const rivalId = await newCompany(ctx, admin, { name: 'Rail Rivals', code: 'RAIL-R', is_customer: false, is_subcontractor: true });
+    const dispatched = await tripCall(ctx, admin, 'POST', `/v1/trips/trip/${pushTrip.id}/dispatch`, { subcontractor_id: subcoId, purchase_price: '700' });
+    expect(dispatched.statusCode, dispatched.body).toBe(200);
+
+    const both = ['location_booking', 'intermodal_booking'];
+    const tenant = (await world.receiver(null, both)).receiver;
+    const subco = (await world.receiver(subcoId, both)).receiver;
+    const rival = (await world.receiver(rivalId, both)).receiver;
+    const beta = (await world.receiver(betaId, both)).receiver;
+    const acme = (await world.receiver(world.acmeId, ['location_booking'])).receiver;
+
+    await location([{ id: own('D1'), event_time: '2026-12-02T08:00:00Z', status: 'BOOKED' }]);
+    const bookedThen = (await bookings(admin, pushTrip.id)).find((b) => b.kind === 'LOCATION');
+    await intermodal([{ id: own('P1'), event_time: '2026-12-02T08:05:00Z', booking_reference: 'RAIL-7', status: { booking_status: 'REQUESTED' } }]);
+    await intermodal([
+      {
+        match: { matches_all: [{ booking_reference: { matches_any: ['RAIL-7'] } }] },
+        event_time: '2026-12-02T09:00:00Z',
+        references: { departure_reference_number: 'POL-1' },
+        status: { execution_statuses: [{ event_time: '2026-12-02T08:55:00Z', ok: true, type: 'GATE_IN' }] },
+      },
+    ]);
+    await location([{ id: own('D1'), event_time: '2026-12-02T10:00:00Z', status: 'CANCELLED' }]);
+    const listed = await get(ctx, admin, `/v1/trips/trip/${pushTrip.id}/bookings`);
+    expect(listed.statusCode, listed.body).toBe(200);
+    const now = listed.json().items as Booking[];
+
+    await eventually(() => tenant.distinctMessages >= 4 && subco.distinctMessages >= 4 && acme.distinctMessages >= 2);
+    const messages = pushed(tenant);
+    expect(messages.map((m) => m.operation ?? m.operations?.[0]?.operation)).toEqual(['CREATE', 'CREATE', 'UPDATE', 'CANCEL']);
+
+    // Location: the contract's LocationDispatchOutput, with the booking as the GET showed it at that report.
+    const [created, firstLeg, gateIn, cancelled] = messages as [Pushed, Pushed, Pushed, Pushed];
+    for (const m of [created, cancelled]) expectContract('LocationDispatchOutput', m);
+    expect(created.payload).toMatchObject({ id: pushTrip.id, name: pushTrip.name, scenario: 'INBOUND' });
+    expect(created.payload?.booking).toMatchObject({
+      booking_id: own('D1'),
+      booking_name: pushTrip.name,
+      status: 'BOOKED',
+      execution_data: bookedThen?.execution_data,
+      location: { city: 'Lyon' },
+    });
+    expect(created.payload?.booking.stops.map((s) => s.id)).toEqual([own('D1')]);
+    expect(cancelled.payload?.booking.status).toBe('CANCELLED');
+
+    // Intermodal: the contract's IntermodalBookingsPushPayload; the last one carries what the GET shows now.
+    for (const m of [firstLeg, gateIn]) expectContract('IntermodalBookingsPushPayload', m);
+    const leg = gateIn.operations?.[0]?.payload;
+    const stored = now.find((b) => b.kind === 'INTERMODAL');
+    expect(leg?.trip_name).toBe(pushTrip.name);
+    expect(leg?.booking).toMatchObject({
+      booking_id: own('P1'),
+      booking_reference: 'RAIL-7',
+      references: stored?.references,
+      execution_data: stored?.execution_data,
+      shipping_route: { start_stop: { reference_number: 'BOOK-PUSH-A-P1' }, end_stop: { reference_number: 'BOOK-PUSH-A-D1' } },
+    });
+    expect(firstLeg.operations?.[0]?.payload.booking.execution_data).toEqual({ execution_statuses: [], skip_dispatch: false });
+
+    // Only the booked stop's order, never the other customer's on the same trip; the tenant sees its pricing.
+    for (const m of messages) {
+      const orders = m.payload?.orders ?? m.operations?.[0]?.payload.orders ?? [];
+      expect(orders.map((o) => o.id)).toEqual([acmeOrder.orderId]);
+      expect(orders[0]?.pricing).not.toBeNull();
+    }
+
+    // The trip's subcontractor gets the same messages without the customer's details or pricing.
+    const forSubco = pushed(subco);
+    expect(forSubco.length).toBe(4);
+    for (const m of forSubco) {
+      const order = (m.payload?.orders ?? m.operations?.[0]?.payload.orders ?? [])[0] as { pricing: unknown; customer: Record<string, unknown> };
+      expect(order.pricing).toBeNull();
+      expect(Object.keys(order.customer).sort()).toEqual(expect.arrayContaining(['code', 'id', 'name']));
+      expect(Object.keys(order.customer).length).toBeLessThanOrEqual(4);
+    }
+    // The order's customer gets its own order's location messages; another subcontractor and another customer get nothing.
+    expect(pushed(acme).map((m) => m.operation)).toEqual(['CREATE', 'CANCEL']);
+    // Deliveries are written when events fan out, before any is sent: none were made for them.
+    const endpoints = (await get(ctx, admin, '/v1/admin/webhook-endpoints')).json().items as Array<{ id: string; url: string }>;
+    for (const outsider of [rival, beta]) {
+      const endpoint = endpoints.find((e) => e.url === outsider.url);
+      expect(endpoint).toBeDefined();
+      expect((await get(ctx, admin, `/v1/admin/webhook-endpoints/${endpoint?.id}/deliveries`)).json().items).toEqual([]);
+    }
+    expect([...rival.received, ...beta.received]).toEqual([]);
   });
 });

@@ -82,9 +82,16 @@ export const tripEvents = declareEvents('trips', {
   'trip.booking_updated': {
     entityType: 'trip',
     summary:
-      "A location's booking system or an intermodal operator reported on the booking of a trip's stop (status, references, execution statuses). Seen by the order's customer and the trip's subcontractor.",
-    payload: Type.Object({ order_id: Type.String(), booking: Snapshot('The booking as GET /v1/trips/trip/{trip_id}/bookings shows it after the update.') }),
-    families: [],
+      "A location's booking system or an intermodal operator reported on the booking of a trip's stop (status, references, execution statuses). Seen by the order's customer and the trip's subcontractor. " +
+      "Pushed to booking receivers as the contract's LocationDispatchOutput or IntermodalBookingsPushPayload (CREATE for a stop's first report, CANCEL when it is CANCELLED, else UPDATE), holding only the booked stop's order.",
+    payload: Type.Object({
+      order_id: Type.String(),
+      kind: Type.String(),
+      operation: Type.String(),
+      booking: Snapshot('The booking as GET /v1/trips/trip/{trip_id}/bookings shows it after the update.'),
+      message: Snapshot("The receivers' message (LocationDispatchOutput or IntermodalBookingsPushPayload), built in the transaction of the update."),
+    }),
+    families: ['location_booking' as const, 'intermodal_booking' as const],
   },
   'status_update.unmatched': {
     entityType: 'status_update',

@@ -69,7 +69,7 @@ export function createTripsService(deps: {
   const view = createTripReader({ orders, companies });
   // Status updates and position ETAs move stops the same way; only the services' callers see `receive`.
   const { moveStop, ...statusIntake } = createStatusIntake({ db, bus, orders, view, documents: deps.documents });
-  const { listForTrip: bookingsOfTrip, ...bookingIntake } = createBookingIntake({ db, bus, orders, documents: deps.documents });
+  const { listForTrip: bookingsOfTrip, ...bookingIntake } = createBookingIntake({ db, bus, orders, documents: deps.documents, view });
   const execution = orders.execution;
   orders.onOrderChanged((tx, tenantId, orderId) => orderChanged(tx, tenantId, orderId));
 

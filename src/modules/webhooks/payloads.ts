@@ -13,6 +13,8 @@ export const PAYLOAD_FAMILIES = [
   'master_data',
   'subcontractor_dispatch',
   'fleet_dispatch',
+  'location_booking',
+  'intermodal_booking',
 ] as const;
 export type PayloadFamily = (typeof PAYLOAD_FAMILIES)[number];
 
@@ -137,6 +139,18 @@ const dispatchFamily =
     return event.payload.message as Record<string, unknown>;
   };
 
+/**
+ * Booking messages (`LocationDispatchOutput`, `IntermodalBookingsPushPayload`) are built by the
+ * trips module in the transaction of the booking's update, from the output its GET shows, and
+ * stored on the event whole; this family only picks the kind its receivers take.
+ */
+const bookingFamily =
+  (kind: 'LOCATION' | 'INTERMODAL'): PayloadBuilder =>
+  async (event) => {
+    if (event.type !== 'trip.booking_updated' || event.payload.kind !== kind || !event.payload.message) return null;
+    return event.payload.message as Record<string, unknown>;
+  };
+
 /** Billing documents' event entity types and the contract's update `type` for each. */
 const ACCOUNTING_TYPES: Record<string, string> = {
   sales_invoice: 'SalesInvoice',
@@ -181,6 +195,8 @@ export function payloadBuilders(sources: Partial<VisibilitySources>, options: { 
     master_data: masterData,
     subcontractor_dispatch: dispatchFamily('SUBCONTRACTOR'),
     fleet_dispatch: dispatchFamily('FLEET'),
+    location_booking: bookingFamily('LOCATION'),
+    intermodal_booking: bookingFamily('INTERMODAL'),
   };
   const { publicBaseUrl } = options;
   if (publicBaseUrl) {

@@ -10,7 +10,8 @@ export const PayloadFamily = StringEnum(PAYLOAD_FAMILIES, {
   description:
     "`operational_visibility`: the contract's OperationalVisibilityUpdate. `accounting_visibility`: the contract's AccountingVisibilityUpdate (invoice and credit-note status changes). `events`: Waybill's domain events as they are recorded (the same items as GET /v1/events). " +
     '`master_data`: every change to a company, contact, resource or unavailability period, with the whole record as its GET returns it. ' +
-    "`subcontractor_dispatch` / `fleet_dispatch`: the contract's SubcontractorDispatch / FleetDispatch (CREATE, UPDATE, CANCEL of a trip) for whoever executes it.",
+    "`subcontractor_dispatch` / `fleet_dispatch`: the contract's SubcontractorDispatch / FleetDispatch (CREATE, UPDATE, CANCEL of a trip) for whoever executes it. " +
+    "`location_booking` / `intermodal_booking`: the contract's LocationDispatchOutput / IntermodalBookingsPushPayload each time a location's booking system or an intermodal operator reports on a stop's booking, for the tenant's booking receivers and the trip's subcontractor.",
 });
 
 /** Header names a receiver may ask for; the ones Waybill sets itself cannot be overridden. */

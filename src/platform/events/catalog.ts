@@ -10,7 +10,15 @@ import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
  */
 
 /** The webhook payload families (see modules/webhooks/payloads.ts); named here so a declaration can say which carry it. */
-export type PushFamily = 'operational_visibility' | 'accounting_visibility' | 'events' | 'master_data' | 'subcontractor_dispatch' | 'fleet_dispatch';
+export type PushFamily =
+  | 'operational_visibility'
+  | 'accounting_visibility'
+  | 'events'
+  | 'master_data'
+  | 'subcontractor_dispatch'
+  | 'fleet_dispatch'
+  | 'location_booking'
+  | 'intermodal_booking';
 
 export interface EventDeclaration<S extends TSchema = TSchema> {
   /** The entity the event is about: `entity_type` on the wire, and the key that orders its pushes. */

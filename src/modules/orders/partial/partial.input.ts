@@ -50,7 +50,9 @@ function matchConsignments(plans: ConsignmentPlan[], match: ConsignmentUpdate['m
     (match?.matches_all ?? []).every((entry) => {
       const c = entry.consignment;
       if (!c) return true;
-      const byPosition = c.order_sequence_number === undefined || c.order_sequence_number === null || c.order_sequence_number === index + 1;
+      // The contract numbers positions from 1 (its bounded sequence numbers are all > 0) and, like
+      // null, reads 0 as "no position given": the deprecated top-level `id` updates send it that way.
+      const byPosition = !c.order_sequence_number || c.order_sequence_number === index + 1;
       return byPosition && inList(plan.input.consignment_reference_number, c.reference_number);
     }),
   );

@@ -83,8 +83,13 @@ const ConsignmentUpdate = Type.Object({
         consignment: opt(
           Type.Object({
             reference_number: opt(MatchAny),
-            // No lower bound, as in the contract: 0 or less names no consignment and the update says so.
-            order_sequence_number: opt(Type.Integer({ maximum: 1_000_000, description: 'Position in the order, from 1.' })),
+            // No lower bound, as in the contract: 0 is no position (like null), a negative one names no consignment.
+            order_sequence_number: opt(
+              Type.Integer({
+                maximum: 1_000_000,
+                description: 'Position in the order, from 1. 0, like null, gives no position: the other criteria (or the only consignment) decide.',
+              }),
+            ),
           }),
         ),
       }),

@@ -29,6 +29,8 @@ export interface BookingReport {
   questionAnswers?: Record<string, unknown>;
 }
 
+const NO_REFERENCES: PortReferences = { arrival_reference_number: null, departure_reference_number: null };
+
 export type BookingOutcome = 'APPLIED' | 'DUPLICATE' | 'STALE';
 
 const statusKey = (s: ExecutionStatus) => `${new Date(s.event_time).toISOString()}|${s.type}|${s.ok}|${s.remark ?? ''}`;
@@ -66,7 +68,9 @@ export function applyBookingReport(current: BookingState | undefined, report: Bo
     next.event_time = report.eventTime;
     if (report.status) next.status = report.status;
     if (report.bookingReference !== undefined && report.bookingReference !== null) next.booking_reference = report.bookingReference;
-    if (report.portReferences) next.port_references = { ...(base.port_references ?? {}), ...withoutNulls(report.portReferences) } as PortReferences;
+    // Both references always present (the GET's shape); a report that names one keeps the other.
+    if (report.portReferences)
+      next.port_references = { ...NO_REFERENCES, ...(base.port_references ?? {}), ...withoutNulls(report.portReferences) } as PortReferences;
     // A failure is the latest word too: a later report without one means the operator recovered.
     if (report.failure !== undefined || report.status || report.executionStatuses?.length) next.failure = report.failure ?? null;
   }

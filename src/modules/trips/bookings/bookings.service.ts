@@ -10,9 +10,11 @@ import * as tripsRepo from '../trips.repo.js';
 import { stopFiles } from '../status/status.service.js';
 import { applyBookingReport, type BookingReport } from './bookings.policy.js';
 import * as repo from './bookings.repo.js';
-import type { BookableStop, BookingRow } from './bookings.repo.js';
+import type { BookableStop } from './bookings.repo.js';
 import type { BookingKind } from './bookings.tables.js';
-import type { BookingOutput, BookingUpdateResponse, BookingUpdateResult, IntermodalBookingUpdate, LocationBookingUpdate } from './bookings.schemas.js';
+import type { TripReader } from '../trips.output.js';
+import { bookingOperation, bookingOutput, intermodalBookingMessage, locationBookingMessage } from './bookings.output.js';
+import type { BookingUpdateResponse, BookingUpdateResult, IntermodalBookingUpdate, LocationBookingUpdate } from './bookings.schemas.js';
 
 /**
  * Inbound booking updates: a location's slot booking system (`/v1/webhook/location-booking-update`)
@@ -79,29 +81,12 @@ function fromIntermodal(u: IntermodalBookingUpdate, now: Date): Normalised {
   };
 }
 
-export function bookingOutput(row: BookingRow, tripName: string): BookingOutput {
-  return {
-    booking_id: row.stop_id,
-    kind: row.kind,
-    booking_name: tripName,
-    trip_id: row.trip_id,
-    stop_id: row.stop_id,
-    status: row.status,
-    booking_reference: row.booking_reference,
-    references: row.port_references,
-    execution_data: { execution_statuses: row.execution_statuses, skip_dispatch: row.skip_dispatch },
-    failure: row.failure,
-    question_answers: row.question_answers,
-    event_time: row.event_time.toISOString(),
-    updated_at: row.updated_at.toISOString(),
-  };
-}
-
 export function createBookingIntake(deps: {
   db: Db;
   bus: EventBus;
   orders: Pick<OrdersService, 'findOrderRef'>;
   documents: Pick<DocumentsService, 'attachToOrder'>;
+  view: TripReader;
 }) {
   const { db, bus, orders } = deps;
 
@@ -164,13 +149,18 @@ export function createBookingIntake(deps: {
           attachedByCompanyId: principal.companyId,
         });
       }
+      // The receivers' message is built here, from what this transaction wrote: it shows this moment.
+      const booking = bookingOutput(row, found.trip_name);
+      const view = await deps.view(tx.trx, trip);
+      const operation = bookingOperation(!current, booking);
+      const message = kind === 'INTERMODAL' ? intermodalBookingMessage(view, booking, operation) : locationBookingMessage(view, booking, operation);
       await appendEvent(tx, bus, {
         tenantId: principal.tenantId,
         type: 'trip.booking_updated',
         entityType: 'trip',
         entityId: found.trip_id,
         companyIds,
-        payload: { order_id: order.id, booking: bookingOutput(row, found.trip_name) },
+        payload: { order_id: order.id, kind, operation, booking, message },
       });
       return result('APPLIED', found.stop_id);
     });
