@@ -19,7 +19,7 @@ describe('invite → set password → session', () => {
 
     const read = await ctx.app.inject({ url: `/v1/session/invite/${token}` });
     expect(read.statusCode, read.body).toBe(200);
-    expect(read.json()).toEqual({ email: 'an.peeters@carrier.example', name: 'An Peeters' });
+    expect(read.json()).toEqual({ email: 'an.peeters@carrier.example', name: 'An Peeters', password_required: true });
 
     expectError(await acceptInvite(ctx, token, 'too short'), 400);
     const accepted = await acceptInvite(ctx, token);
@@ -127,5 +127,17 @@ describe('sign-in takes JSON only', () => {
     });
     expect(multipart.statusCode, multipart.body).toBe(415);
     expect(sessionCookie(multipart)).toBeUndefined();
+  });
+});
+
+describe('magic links are off unless configured', () => {
+  it('an invite link needs a password here', async () => {
+    const { token } = await invite(ctx, admin, { email: 'nomagic@carrier.example', name: 'No Magic', role: 'TENANT' });
+    expect((await ctx.app.inject({ url: `/v1/session/invite/${token}` })).json().password_required).toBe(true);
+    const res = await ctx.app.inject({ method: 'POST', url: `/v1/session/invite/${token}`, payload: {} });
+    expect(expectError(res, 400, 'password').errors[0]?.field).toBe('password');
+    expect(sessionCookie(res)).toBeUndefined();
+    // The link still works.
+    expect((await acceptInvite(ctx, token)).statusCode).toBe(200);
   });
 });
