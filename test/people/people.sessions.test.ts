@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, newTenant, type Client, type TestContext } from '../support/app.js';
+import { basic, createTestApp, newTenant, type Client, type TestContext } from '../support/app.js';
 import { expectError } from '../support/contract.js';
 import { acceptInvite, asPerson, invite, newPerson, PASSWORD, sessionCookie, signIn } from '../support/people.js';
 
@@ -103,6 +103,11 @@ describe('invite → set password → session', () => {
     expect(clients.json().items.map((c: { id: string }) => c.id)).not.toContain(person.userId);
     expectError(await ctx.app.inject({ method: 'DELETE', url: `/v1/admin/api-clients/${person.userId}`, headers: { authorization: admin.auth } }), 404);
     expectError(await ctx.app.inject({ method: 'DELETE', url: `/v1/admin/api-clients/user_${person.userId}`, headers: { authorization: admin.auth } }), 404);
+    // The hidden client has no usable secret: no token, no Basic access.
+    for (const secret of ['', '!', 'anything at all']) {
+      const token = await ctx.app.inject({ method: 'POST', url: '/v1/auth/token', headers: { authorization: basic(`user_${person.userId}`, secret) } });
+      expect(token.statusCode).toBe(401);
+    }
   });
 });
 
