@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db, Executor } from '../../../platform/db/database.js';
 import { inTransaction } from '../../../platform/db/tx.js';
+import { setRequestActor } from '../../../platform/events/actor.js';
 import { appendEvent } from '../../../platform/events/append.js';
 import type { EventBus } from '../../../platform/events/bus.js';
 import { badRequest, conflict, detail, notFound } from '../../../platform/http/errors.js';
@@ -200,6 +201,8 @@ export function createUsersService(deps: UsersDeps) {
         });
         if (!row) return undefined;
         if (passwordHash) await sessions.endAll(tx.trx, row.tenant_id, row.id);
+        // No one is signed in yet, but the person holding their own link is who acts.
+        setRequestActor({ type: 'user', id: row.id, name: row.name });
         await appendEvent(tx, bus, { tenantId: row.tenant_id, type: 'user.activated', entityType: 'user', entityId: row.id, payload: { email: row.email } });
         return row;
       });
