@@ -1,6 +1,9 @@
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { EventBus } from '../../src/platform/events/bus.js';
+import { createServices } from '../../src/services.js';
 import { newTenant, useApp, type Client } from '../support/app.js';
 import { expectError } from '../support/contract.js';
 import { acceptInvite, asPerson, invite, newPerson, PASSWORD, sessionCookie, signIn, type Person } from '../support/people.js';
@@ -166,6 +169,28 @@ describe('failed sign-ins', () => {
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     // Their open session is unaffected.
     expect((await asPerson(person).get('/me')).statusCode).toBe(200);
+  });
+
+  it("an account's failures are counted in the database: every process sees them; a success starts again", async () => {
+    const person = await newPerson(ctx, admin, { email: 'shared@carrier.example', name: 'Shared', role: 'TENANT' });
+    const other = await buildApp(await createServices({ config: ctx.services.config, database: ctx.database, bus: new EventBus() }));
+    await other.ready();
+    try {
+      const wrong = (app: typeof other, address: string) =>
+        app.inject({ method: 'POST', url: '/v1/session', payload: { email: person.email, password: 'not the password' }, remoteAddress: address });
+      expectError(await wrong(ctx.app, '10.0.2.1'), 401);
+      expectError(await wrong(ctx.app, '10.0.2.1'), 401);
+      // A success in between forgets those two.
+      expect((await signIn(ctx, person.email, PASSWORD, '10.0.2.2')).statusCode).toBe(200);
+      expectError(await wrong(ctx.app, '10.0.2.1'), 401);
+      expectError(await wrong(ctx.app, '10.0.2.1'), 401);
+      expectError(await wrong(other, '10.0.2.3'), 401);
+      // Two failures here and one in the other process: this process's own count alone would still allow it.
+      expectError(await signIn(ctx, person.email, PASSWORD, '10.0.2.4'), 429, 'this account');
+      expectError(await other.inject({ method: 'POST', url: '/v1/session', payload: { email: person.email, password: PASSWORD } }), 429);
+    } finally {
+      await other.close();
+    }
   });
 
   it('an address that failed too often gets 429 with Retry-After, whatever account it tries', async () => {
