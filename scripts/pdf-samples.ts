@@ -3,10 +3,10 @@
  * made the way a carrier makes them: through the API of an in-process server on a fresh PGlite
  * database, finalized, and downloaded as stored at finalization.
  *
- *   invoice.pdf           a domestic invoice long enough for two pages, two VAT rates, a discount
+ *   invoice.pdf           a domestic invoice long enough for two pages, two VAT rates, line discounts and a discount line
  *   credit-note.pdf       a partial credit of that invoice
  *   foreign-currency.pdf  an invoice in USD to a customer with a Chinese name, VAT also in EUR
- *   reverse-charge.pdf    intra-EU reverse charge to a Polish customer, a Korean name on a line
+ *   reverse-charge.pdf    intra-EU reverse charge to a Polish customer, a Korean name on a line, a line discount
  */
 import fs from 'node:fs/promises';
 import { realisticOrder } from '../test/orders/orders.fixtures.js';
@@ -96,15 +96,17 @@ try {
     quantity: i % 3 === 0 ? String(i + 2) : '1',
     unit_price: i % 3 === 0 ? '12.5' : ((60000 + i * 1735) / 100).toFixed(2),
     tax_rate: { code: i % 3 === 0 ? 'BE6' : 'BE21' },
+    // Some freight under the framework agreement: a line discount (BG-27) in its own column.
+    ...(i % 5 === 1 ? { discount_percentage: '5', discount_reason: 'Framework agreement 2026' } : {}),
   }));
   lines.push({ code: 'WAITING', name: 'Waiting time at delivery (Liège, 2.5 h)', quantity: '2.5', unit_price: '45.333333', tax_rate: { code: 'BE21' } });
   lines.push({ code: 'DISCOUNT', name: 'Volume discount November', quantity: '1', unit_price: '-250', tax_rate: { code: 'BE21' } });
-  const domestic = await invoice('SGT', lines, '2026-11-30');
+  const domestic = await invoice('SGT', lines, '2026-12-04');
   await savePdf('sales-invoice', domestic.id as string, 'invoice.pdf');
 
   const firstLine = (domestic.line_items as Array<{ id: string }>)[1] as { id: string };
   const note = await json('POST', `/v1/accounting/sales-invoice/${domestic.id as string}/credit`, { lines: [{ line_id: firstLine.id, amount: '200.00' }] });
-  const credit = await json('POST', `/v1/accounting/sales-credit-note/${note.id as string}/finalize`, { date: '2026-12-02' });
+  const credit = await json('POST', `/v1/accounting/sales-credit-note/${note.id as string}/finalize`, { date: '2026-12-07' });
   await savePdf('sales-credit-note', credit.id as string, 'credit-note.pdf');
 
   const usd = await invoice(
@@ -119,17 +121,17 @@ try {
       },
       { code: 'HANDLING', name: 'Terminal handling 码头装卸费', quantity: '2', unit_price: '145.5', currency: 'EUR', tax_rate: { code: 'BE21' } },
     ],
-    '2026-12-01',
+    '2026-12-04',
   );
   await savePdf('sales-invoice', usd.id as string, 'foreign-currency.pdf');
 
   const rc = await invoice(
     'PTL',
     [
-      { code: 'FREIGHT', name: 'Transport Antwerpen → Łódź (FTL)', unit_price: '1420.00', tax_rate: { code: 'RC' } },
+      { code: 'FREIGHT', name: 'Transport Antwerpen → Łódź (FTL)', unit_price: '1420.00', tax_rate: { code: 'RC' }, discount_percentage: '7.5' },
       { code: 'PICKUP', name: 'Pickup for 대한통운 Busan consolidation', unit_price: '95.00', tax_rate: { code: 'RC' } },
     ],
-    '2026-12-03',
+    '2026-12-05',
   );
   await savePdf('sales-invoice', rc.id as string, 'reverse-charge.pdf');
 } finally {

@@ -270,10 +270,17 @@ describe('e-invoices from a subcontractor', () => {
       const res = await send(subco, ubl({ id: 'HAUL-0102', buyerReference: 'PO-NONE', lines: [{ amount: '80.00', name: 'Waiting time' }], embedded }));
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       const files = await documentsOf(res.body.id);
-      expect(files).toMatchObject([{ name: 'Rechnung “0102” €.pdf', type: 'INVOICE', content_type: 'application/pdf' }]);
+      // The embedded PDF, and the XML itself as it was received.
+      expect(files).toHaveLength(2);
+      expect(files).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ name: 'Rechnung “0102” €.pdf', type: 'INVOICE', content_type: 'application/pdf' }),
+          expect.objectContaining({ name: 'HAUL-0102.xml', type: 'INVOICE', content_type: 'application/xml' }),
+        ]),
+      );
       // The blob sweep counts these files as references, as it does documents.
       await ctx.services.documents.sweepOrphanBlobs(new Date(Date.now() + 60_000));
-      const got = await download(admin.auth, files[0]?.download_url ?? '');
+      const got = await download(admin.auth, files.find((f) => f.content_type === 'application/pdf')?.download_url ?? '');
       expect(got.rawPayload.equals(pdf)).toBe(true);
       expect(got.headers['content-disposition']).toContain(`filename*=UTF-8''${encodeURIComponent('Rechnung “0102” €.pdf')}`);
     });

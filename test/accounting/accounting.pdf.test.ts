@@ -107,6 +107,25 @@ describe('the PDF of an issued document', () => {
     for (const ch of NAME.replace(/\s/g, '')) expect(chars, `no glyph for ${ch}`).toContain(ch);
     // The bytes are those stored at finalization: a second download is the same file.
     expect((await pdfOf('sales-invoice', invoiceId)).equals(pdf)).toBe(true);
+    // No line has a discount: the discount column stays empty (its amounts are the only minus signs, U+2212).
+    expect(chars).not.toContain('−');
+  });
+
+  it('prints a line discount in its own column, its percentage and the amount it takes off', async () => {
+    const orderId = await newOrder(ctx, admin, 'PDF-DISCOUNT', 'INTL');
+    await ok(ctx, admin.auth, 'POST', `/v1/orders/order/${orderId}/charges`, {
+      code: 'FREIGHT',
+      name: 'Freight with a discount',
+      unit_price: '1420.00',
+      tax_rate: { code: 'BE21' },
+      discount_percentage: '7.5',
+      discount_reason: 'Framework agreement',
+    });
+    const draft = await ok(ctx, admin.auth, 'POST', '/v1/accounting/sales-invoice/from-orders', { order_ids: [orderId] });
+    const final = await ok(ctx, admin.auth, 'POST', `/v1/accounting/sales-invoice/${draft.id}/finalize`, { date: '2026-12-05' });
+    expect((final.line_items as Array<{ allowance: unknown }>)[0]?.allowance).toMatchObject({ percentage: '7.5', amount: '106.50' });
+    const { chars } = inspect(await pdfOf('sales-invoice', final.id as string));
+    for (const ch of ['−', '%', '7', '5']) expect(chars, `no glyph for ${ch}`).toContain(ch);
   });
 
   it('prints a credit note of all 30 lines, in the text font alone when no CJK is needed', async () => {

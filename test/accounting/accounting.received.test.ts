@@ -85,7 +85,8 @@ describe('a received supplier invoice stays the supplier’s', () => {
     const trip = await subcontractedTrip(ctx, admin, subco, subcoId, 'RCV-1', '640.00');
     const payment =
       '<cac:PaymentMeans><cbc:PaymentMeansCode>30</cbc:PaymentMeansCode><cbc:PaymentID>+++090/9337/55493+++</cbc:PaymentID><cac:PayeeFinancialAccount><cbc:ID>BE71096123456769</cbc:ID><cbc:Name>Haulers HAUL BV</cbc:Name><cac:FinancialInstitutionBranch><cbc:ID>GKCCBEBB</cbc:ID></cac:FinancialInstitutionBranch></cac:PayeeFinancialAccount></cac:PaymentMeans>';
-    const res = await send(subco, ubl({ id: 'HAUL/2026/0777', date: '2026-11-28', due: '2027-01-15', amount: '640.00', reference: trip.orderName, payment }));
+    const sent = ubl({ id: 'HAUL/2026/0777', date: '2026-11-28', due: '2027-01-15', amount: '640.00', reference: trip.orderName, payment });
+    const res = await send(subco, sent);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.match_status).toBe('MATCHED');
     const stated = { iban: 'BE71096123456769', bic: 'GKCCBEBB', account_name: 'Haulers HAUL BV', reference: '+++090/9337/55493+++' };
@@ -112,8 +113,12 @@ describe('a received supplier invoice stays the supplier’s', () => {
       booking_date: '2026-12-05',
       e_invoice: { payment: stated },
     });
-    // Its own files are the invoice: no self-billing rendering of Waybill's stands in for it.
-    expect(await ok(ctx, admin.auth, 'GET', `/v1/accounting/purchase-invoice/${res.body.id}/documents`)).toEqual([]);
+    // Its own file is the invoice, kept as received: no self-billing rendering of Waybill's stands in for it.
+    const files = (await ok(ctx, admin.auth, 'GET', `/v1/accounting/purchase-invoice/${res.body.id}/documents`)) as Array<Record<string, string>>;
+    expect(files).toEqual([expect.objectContaining({ name: 'HAUL-2026-0777.xml', type: 'INVOICE', content_type: 'application/xml' })]);
+    const original = await ctx.app.inject({ url: files[0]?.download_url as string, headers: { authorization: admin.auth } });
+    expect(original.statusCode).toBe(200);
+    expect(original.body).toBe(sent);
 
     // The self-billing series did not move: its first number goes to the first self-billed invoice.
     const selfBilled = await selfBillAndFinalize('RCV-SB-1', '100.00', '2026-11-30');

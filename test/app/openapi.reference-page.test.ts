@@ -59,7 +59,7 @@ describe('the /docs reference page', () => {
   it('serves every file a guide links to', async () => {
     for (const guide of ['guide-tenant.md', 'guide-customer.md', 'guide-subcontractor.md', 'guide-accounting.md', 'conventions.md']) {
       const text = readFileSync(new URL(`../../docs/${guide}`, import.meta.url), 'utf8');
-      for (const [, file] of text.matchAll(/\]\(([\w.-]+\.\w+)\)/g)) {
+      for (const [, file] of text.matchAll(/\]\(((?:samples\/)?[\w.-]+\.\w+)\)/g)) {
         expect((await ctx.app.inject({ method: 'GET', url: `/docs/guides/${file}` })).statusCode, `${guide} → ${file}`).toBe(200);
       }
     }

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { FastifyReply } from 'fastify';
 import { notFound } from './errors.js';
 import type { App } from './types.js';
 
@@ -22,7 +23,11 @@ const GUIDE_FILES: Record<string, string> = {
   'trip-import.json': 'application/json; charset=utf-8',
   'invoice.xml': 'application/xml; charset=utf-8',
   'sample-invoice.xml': 'application/xml; charset=utf-8',
-  'sample-invoice.pdf': 'application/pdf',
+  // One rendered PDF per scenario (scripts/pdf-samples.ts writes them).
+  'samples/invoice.pdf': 'application/pdf',
+  'samples/credit-note.pdf': 'application/pdf',
+  'samples/foreign-currency.pdf': 'application/pdf',
+  'samples/reverse-charge.pdf': 'application/pdf',
 };
 
 /** docs/ at the repository root, from src/platform/http/ and from its build in dist/platform/http/ alike. */
@@ -31,13 +36,17 @@ const DOCS = new URL('../../../docs/', import.meta.url);
 export const guidePath = (file: string) => `/docs/guides/${file}`;
 
 export function registerGuides(app: App) {
-  app.get<{ Params: { file: string } }>('/docs/guides/:file', { config: { auth: 'none' }, schema: { hide: true } }, async (request, reply) => {
-    const type = Object.hasOwn(GUIDE_FILES, request.params.file) ? GUIDE_FILES[request.params.file] : undefined;
+  const serve = async (file: string, reply: FastifyReply) => {
+    // Only listed files: the name never reaches the file system unchecked.
+    const type = Object.hasOwn(GUIDE_FILES, file) ? GUIDE_FILES[file] : undefined;
     if (!type) throw notFound('Guide');
     // An installation without docs/ has no guides to show.
-    const content = await readFile(new URL(request.params.file, DOCS)).catch(() => undefined);
+    const content = await readFile(new URL(file, DOCS)).catch(() => undefined);
     if (!content) throw notFound('Guide');
     // Markdown as plain text: browsers show it instead of downloading it.
     return reply.type(type).send(content);
-  });
+  };
+  const options = { config: { auth: 'none' }, schema: { hide: true } } as const;
+  app.get<{ Params: { file: string } }>('/docs/guides/:file', options, async (request, reply) => serve(request.params.file, reply));
+  app.get<{ Params: { file: string } }>('/docs/guides/samples/:file', options, async (request, reply) => serve(`samples/${request.params.file}`, reply));
 }

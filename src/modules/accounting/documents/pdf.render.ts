@@ -116,12 +116,13 @@ const RULE = '#bbbbbb';
 
 /** The line table's columns: x offset from the margin, width, alignment. */
 const COLUMNS = [
-  { key: 'description', label: 'Description', x: 0, w: 205, align: 'left' as const },
-  { key: 'quantity', label: 'Qty', x: 205, w: 45, align: 'right' as const },
-  { key: 'unit', label: 'Unit', x: 256, w: 34, align: 'left' as const },
-  { key: 'price', label: 'Unit price', x: 290, w: 70, align: 'right' as const },
-  { key: 'vat', label: 'VAT', x: 362, w: 48, align: 'right' as const },
-  { key: 'amount', label: 'Amount', x: 410, w: WIDTH - 410, align: 'right' as const },
+  { key: 'description', label: 'Description', x: 0, w: 168, align: 'left' as const },
+  { key: 'quantity', label: 'Qty', x: 168, w: 38, align: 'right' as const },
+  { key: 'unit', label: 'Unit', x: 212, w: 28, align: 'left' as const },
+  { key: 'price', label: 'Unit price', x: 240, w: 62, align: 'right' as const },
+  { key: 'discount', label: 'Discount', x: 304, w: 58, align: 'right' as const },
+  { key: 'vat', label: 'VAT', x: 364, w: 44, align: 'right' as const },
+  { key: 'amount', label: 'Amount', x: 408, w: WIDTH - 408, align: 'right' as const },
 ];
 
 interface Address {
@@ -239,6 +240,9 @@ export async function drawPdf(input: PdfInput): Promise<Buffer> {
     ['Date', row.date ?? ''],
   ];
   if (row.due_date && isInvoice) facts.push(['Due date', row.due_date]);
+  // When the goods were delivered (BT-72), or over which days (BG-14), as the UBL states it.
+  if (row.supply_start && row.supply_end && row.supply_start !== row.supply_end) facts.push(['Supply period', `${row.supply_start} – ${row.supply_end}`]);
+  else if (row.date || row.supply_end) facts.push(['Date of supply', row.supply_end ?? row.date ?? '']);
   if (credited) facts.push(['Credits invoice', `${credited.name}${credited.date ? ` of ${credited.date}` : ''}`]);
   if (row.customer_reference_numbers.length) facts.push([purchase ? 'Reference' : 'Your reference', row.customer_reference_numbers.join(', ')]);
   if (row.currency) facts.push(['Currency', row.currency]);
@@ -283,11 +287,14 @@ export async function drawPdf(input: PdfInput): Promise<Buffer> {
       line.source_currency && line.source_unit_price && line.exchange_rate
         ? `Charged ${displayUnitPrice(line.source_unit_price, line.source_currency)} ${line.source_currency}, converted at ${plainString(new Dec(line.exchange_rate))} (${line.exchange_rate_date ?? ''})`
         : '',
+      line.allowance_reason && line.allowance_amount ? `Discount: ${line.allowance_reason}` : '',
     ]
       .filter(Boolean)
       .join(' · ');
     const descriptionWidth = (COLUMNS[0] as { w: number }).w;
-    const height = heightOf(line.name, descriptionWidth) + (notes ? heightOf(notes, descriptionWidth, 7.5) : 0) + 5;
+    // A line discount (BG-27): its percentage, and under it what it takes off the line's gross amount.
+    const discount = line.allowance_amount && new Dec(line.allowance_amount).gt(0) ? new Dec(line.allowance_amount) : undefined;
+    const height = Math.max(heightOf(line.name, descriptionWidth) + (notes ? heightOf(notes, descriptionWidth, 7.5) : 0), discount ? 21 : 0) + 5;
     ensure(height, true);
     // A negative charge is a discount: printed as an allowance (as the UBL states it), never as a negative unit price.
     const allowance = new Dec(line.amount).isNegative();
@@ -298,9 +305,20 @@ export async function drawPdf(input: PdfInput): Promise<Buffer> {
       vat: category.id === 'S' ? `${plainString(category.percent)}%` : `${plainString(category.percent)}% ${category.id}`,
       amount: grouped(new Dec(line.amount), minorUnits(row.currency)),
     };
+    if (discount && line.allowance_percentage) cells.discount = `${plainString(new Dec(line.allowance_percentage))}%`;
     write(line.name, PAGE.margin, y, { width: descriptionWidth });
     if (notes) write(notes, PAGE.margin, undefined, { width: descriptionWidth, size: 7.5, color: GREY });
     for (const c of COLUMNS.slice(1)) write(cells[c.key] ?? '', PAGE.margin + c.x, y, { width: c.w, align: c.align });
+    const discountColumn = COLUMNS.find((c) => c.key === 'discount') as (typeof COLUMNS)[number];
+    if (discount) {
+      const at = cells.discount ? y + 11 : y;
+      write(`−${grouped(discount, minorUnits(row.currency))}`, PAGE.margin + discountColumn.x, at, {
+        width: discountColumn.w,
+        align: 'right',
+        size: cells.discount ? 7.5 : 9,
+        color: cells.discount ? GREY : 'black',
+      });
+    }
     y += height;
     rule(y - 3);
   }

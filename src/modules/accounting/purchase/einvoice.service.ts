@@ -51,6 +51,22 @@ function decodeFiles(files: EInvoiceFile[], uploaded: UploadedEInvoiceFile[], ma
   });
 }
 
+/**
+ * A received XML e-invoice is the supplier's invoice itself: kept as it came (the body as the
+ * server decoded it, UTF-8) beside the draft, listed under its `/documents` and downloadable, so the
+ * books hold the original and not only what Waybill read from it.
+ */
+export function receivedXmlFile(parsed: ParsedEInvoice, xml: string): UploadedEInvoiceFile {
+  return {
+    field: 'body',
+    bytes: Buffer.from(xml, 'utf8'),
+    // A supplier's number often holds slashes, which a file name cannot.
+    filename: `${parsed.name.replace(/[\\/]/g, '-')}.xml`,
+    contentType: 'application/xml',
+    documentType: parsed.invoiceType === 'PURCHASE_CREDIT_NOTE' ? 'CREDIT_NOTE' : 'INVOICE',
+  };
+}
+
 const companyIds = (company: BillingParty): KnownParty => {
   const d = company.details as { vat_number?: string | null; peppol_id?: { scheme: string; value: string } | null; registration_number?: string | null };
   return { vat: d.vat_number, peppolId: d.peppol_id, registration: d.registration_number };

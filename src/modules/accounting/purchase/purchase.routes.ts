@@ -8,7 +8,7 @@ import { ref, type App } from '../../../platform/http/types.js';
 import { CreditInput } from '../documents/documents.schemas.js';
 import { MAX_EINVOICE_PARTS, readEInvoiceForm } from './einvoice.input.js';
 import { fromJson, type ParsedEInvoice } from './einvoice.parse.js';
-import type { EInvoiceService } from './einvoice.service.js';
+import { receivedXmlFile, type EInvoiceService } from './einvoice.service.js';
 import type { InvoicingService } from '../sales/invoicing.service.js';
 import {
   EInvoiceJsonInput,
@@ -103,7 +103,7 @@ export function purchaseRoutes(
           'Its seller must be the caller (by `supplier.id`, VAT number or Peppol id, when the document names them) and its buyer one of the tenant’s billing entities (by VAT number or Peppol id; XML must name it, the JSON may in `buyer`, else the default entity): otherwise a 400 naming the party. ' +
           'The answer says MATCHED, MISMATCH (with the differences: amounts, currency, trips billed already, totals that do not add up) or UNMATCHED; only a MATCHED invoice can be finalized. ' +
           'It keeps the supplier’s number (as `name` and `external_name`), dates and payee account (`e_invoice.payment`): finalizing approves it without a number of Waybill’s series, and it renders no PDF or UBL of its own. ' +
-          'Files sent with it (the JSON `attachments`, the form’s later parts, UBL embedded documents, CII attachment objects) are kept with the draft and listed under its `/documents`; ' +
+          'Files sent with it (the JSON `attachments`, the form’s later parts, UBL embedded documents, CII attachment objects) are kept with the draft and listed under its `/documents`, and so is an XML e-invoice itself (type INVOICE or CREDIT_NOTE, `application/xml`, downloadable as received); ' +
           'one that is not base64 is a 400, one over the document size limit a 413, and then nothing is recorded. ' +
           'An empty `line_items` is refused with 400 (lines are what is matched to trips), and so is a `tax_type` outside the contract’s TaxRateType.',
         body: {
@@ -131,7 +131,9 @@ export function purchaseRoutes(
         if (body === undefined || body === null || body === '') {
           throw badRequest('Send the e-invoice: JSON, UBL or CII XML, or a multipart form (the body is empty)');
         }
-        return einvoices.receive(principalOf(request), typeof body === 'string' ? await deps.readXml(body) : fromJson(body));
+        if (typeof body !== 'string') return einvoices.receive(principalOf(request), fromJson(body));
+        const parsed = await deps.readXml(body);
+        return einvoices.receive(principalOf(request), parsed, [receivedXmlFile(parsed, body)]);
       },
     });
   });
