@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ok, newOrder, seedBillingEntity } from '../accounting/accounting.fixtures.js';
+import { ok, newOrder } from '../accounting/accounting.fixtures.js';
 import { seedPurchase, subcontractedTrip } from '../accounting/accounting.purchase.fixtures.js';
 import { newCompany, newTenant, useApp, type Client } from '../support/app.js';
 import { checkPage, openConsolePage, openContext, PHONE, signIn, useBrowser, waitForPage, type ConsolePage } from '../support/browser.js';
@@ -38,7 +38,12 @@ beforeAll(async () => {
   const finalized: Array<{ id: string; name: string; line_items: Array<{ id: string }> }> = [];
   for (const identifier of ['CD-1', 'CD-2', 'CD-3']) {
     const orderId = await newOrder(ctx, admin, identifier, 'ACME');
-    await ok(ctx, admin.auth, 'POST', `/v1/orders/order/${orderId}/charges`, { code: 'FREIGHT', name: `Freight ${identifier}`, unit_price: '845.50', tax_rate: { code: 'BE21' } });
+    await ok(ctx, admin.auth, 'POST', `/v1/orders/order/${orderId}/charges`, {
+      code: 'FREIGHT',
+      name: `Freight ${identifier}`,
+      unit_price: '845.50',
+      tax_rate: { code: 'BE21' },
+    });
     const draft = await ok(ctx, admin.auth, 'POST', '/v1/accounting/sales-invoice/from-orders', { order_ids: [orderId] });
     if (identifier !== 'CD-3') finalized.push(await ok(ctx, admin.auth, 'POST', `/v1/accounting/sales-invoice/${draft.id}/finalize`, { date: '2026-11-30' }));
   }
@@ -61,8 +66,14 @@ beforeAll(async () => {
   });
 
   // A driver away over Christmas, and a truck.
-  driver = (await ok(ctx, admin.auth, 'POST', '/v1/resources/resource', { name: 'Dana Smith', external_id: 'HR-7', driver: { first_name: 'Dana', last_name: 'Smith' } })).row_id;
-  await ok(ctx, admin.auth, 'POST', '/v1/resources/resource', { name: 'Volvo FH', code: 'T-12', truck: { license_plate: '1-ABC-123', manufacturer: 'Volvo', model: 'FH' } });
+  driver = (
+    await ok(ctx, admin.auth, 'POST', '/v1/resources/resource', { name: 'Dana Smith', external_id: 'HR-7', driver: { first_name: 'Dana', last_name: 'Smith' } })
+  ).row_id;
+  await ok(ctx, admin.auth, 'POST', '/v1/resources/resource', {
+    name: 'Volvo FH',
+    code: 'T-12',
+    truck: { license_plate: '1-ABC-123', manufacturer: 'Volvo', model: 'FH' },
+  });
   // Enough trailers for the list to need a second page (the console asks 50 a page).
   const trailers = Array.from({ length: 50 }, (_, i) => ({ name: `Trailer ${String(i + 1).padStart(2, '0')}`, trailer: {} }));
   await ok(ctx, admin.auth, 'POST', '/v1/resources/bulk', { records: trailers });
@@ -72,7 +83,11 @@ beforeAll(async () => {
     reason: 'DRIVER_HOLIDAY',
     description: 'Christmas',
   });
-  await ok(ctx, admin.auth, 'POST', `/v1/resources/resource/${driver}/unavailability`, { start_time: '2026-12-09T06:00:00Z', end_time: '2026-12-09T12:00:00Z', reason: 'DRIVER_MEDICAL_EXAM' });
+  await ok(ctx, admin.auth, 'POST', `/v1/resources/resource/${driver}/unavailability`, {
+    start_time: '2026-12-09T06:00:00Z',
+    end_time: '2026-12-09T12:00:00Z',
+    reason: 'DRIVER_MEDICAL_EXAM',
+  });
 
   async function seedSubcontractor() {
     // seedPurchase made HAUL with its WEBHOOK client; a second call would clash on the billing entity.
@@ -284,4 +299,37 @@ describe('master-data pages', () => {
       },
       { viewport: PHONE },
     ));
+
+  it('speaks Dutch and French on every page of its own', () =>
+    withView(async (view) => {
+      const { page } = view;
+      await openConsolePage(page, '/accounting');
+      await page.getByLabel('Language').selectOption('fr');
+      await expect.poll(() => page.locator('h1').textContent()).toBe('Comptabilité');
+      expect(await page.locator('nav[aria-label="Types de documents"] a[aria-current="page"]').textContent()).toBe('Factures de vente');
+      await page.locator('main table').waitFor();
+      // Amounts keep every digit, with the language's separators.
+      expect(await rowsText(view)).toContain('1 023,06 EUR');
+      await checkPage(view, 'data-accounting-french');
+
+      await page.getByLabel('Langue').selectOption('nl');
+      await openConsolePage(page, `/resources/${driver}?month=2026-12`);
+      await page.getByRole('grid').waitFor();
+      expect(await page.locator('#calendar-month').textContent()).toBe('december 2026');
+      await expect.poll(() => page.locator('td.day-unavailable').first().innerText()).toContain('Medisch onderzoek');
+      expect(await page.locator('h2#availability-heading').textContent()).toBe('Beschikbaarheid');
+      await checkPage(view, 'data-resource-calendar-dutch');
+
+      for (const [path, title] of [
+        ['/sync-tasks', 'Synchronisatietaken'],
+        ['/companies', 'Bedrijven'],
+        ['/resources', 'Middelen'],
+        [`/companies/${acme}`, 'Acme Foods'],
+        [`/accounting/sales-invoice/${invoice.id}`, `Verkoopfactuur ${invoice.name}`],
+      ]) {
+        await openConsolePage(page, path as string);
+        expect(await page.locator('h1').textContent(), path).toBe(title);
+      }
+      expect(await page.getByRole('button', { name: 'De UBL downloaden' }).count()).toBe(1);
+    }));
 });

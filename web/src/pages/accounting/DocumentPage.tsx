@@ -193,17 +193,36 @@ function DownloadButton({ file }: { file: DocumentFile }) {
 /** The PDF in a frame of its own, from a blob: the file answers as an attachment, which a frame would only download. */
 function PdfPreview({ file }: { file: DocumentFile }) {
   const { t } = useI18n();
-  const blob = useQuery({ queryKey: ['accounting', 'file', file.id], queryFn: () => downloadFile(file.id), staleTime: Infinity });
-  const [url, setUrl] = useState<string>();
+  const [state, setState] = useState<{ url?: string; error?: unknown }>({});
+  const [attempt, setAttempt] = useState(0);
   useEffect(() => {
-    if (!blob.data) return undefined;
-    const next = URL.createObjectURL(new Blob([blob.data], { type: 'application/pdf' }));
-    setUrl(next);
-    return () => URL.revokeObjectURL(next);
-  }, [blob.data]);
-  if (blob.isError) return <ErrorMessage error={blob.error} onRetry={() => void blob.refetch()} />;
-  if (!url) return <Loading />;
-  return <iframe className="pdf-preview" src={url} title={t('accounting.pdfPreview', { name: file.name })} />;
+    let url: string | undefined;
+    let cancelled = false;
+    downloadFile(file.id)
+      .then((blob) => {
+        url = URL.createObjectURL(new Blob([blob], { type: 'application/pdf' }));
+        if (!cancelled) setState({ url });
+      })
+      .catch((error: unknown) => {
+        if (!cancelled) setState({ error });
+      });
+    return () => {
+      cancelled = true;
+      if (url) URL.revokeObjectURL(url);
+    };
+  }, [file.id, attempt]);
+  if (state.error)
+    return (
+      <ErrorMessage
+        error={state.error}
+        onRetry={() => {
+          setState({});
+          setAttempt((n) => n + 1);
+        }}
+      />
+    );
+  if (!state.url) return <Loading />;
+  return <iframe className="pdf-preview" src={state.url} title={t('accounting.pdfPreview', { name: file.name })} />;
 }
 
 function Lines({ document }: { document: AnyDocument }) {
@@ -237,7 +256,9 @@ function Lines({ document }: { document: AnyDocument }) {
                   {line.name}
                   {line.description ? <div className="muted">{line.description}</div> : null}
                 </td>
-                <td data-label={t('accounting.order')}>{line.order_id ? <Link to={`/orders/${line.order_id}`}>{line.order_name ?? line.order_id}</Link> : '—'}</td>
+                <td data-label={t('accounting.order')}>
+                  {line.order_id ? <Link to={`/orders/${line.order_id}`}>{line.order_name ?? line.order_id}</Link> : '—'}
+                </td>
                 <td className="number" data-label={t('accounting.quantity')}>
                   {formatDecimal(line.quantity, language)}
                 </td>
