@@ -220,6 +220,7 @@ describe('master-data pages', () => {
       await openConsolePage(page, `/companies/${acme}`);
       expect(await page.locator('h1').textContent()).toBe('Acme Foods');
       expect(await page.locator('main').innerText()).toContain('planning@acme.example');
+      expect(await page.locator('main').innerText()).toContain('Operations');
       await checkPage(view, 'data-company');
       await page.getByRole('link', { name: 'Sales invoices' }).click();
       await waitForPage(page);
