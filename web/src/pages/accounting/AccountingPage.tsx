@@ -37,7 +37,8 @@ export default function AccountingPage() {
   const query = useQuery({
     queryKey: ['accounting', kind, filters, paging.cursor],
     queryFn: () => listDocuments(kind, filters, paging.cursor, PAGE_SIZE),
-    placeholderData: keepPreviousData,
+    // The last page stays on screen while the next loads, but never under another kind's tab.
+    placeholderData: (previous, previousQuery) => (previousQuery?.queryKey[1] === kind ? keepPreviousData(previous) : undefined),
   });
 
   const columns = useMemo<ColumnDef<AnyDocument, unknown>[]>(
