@@ -50,11 +50,17 @@ beforeAll(async () => {
   subcoId = await newCompany(ctx, admin, { name: 'Haulers Ltd', code: 'HAUL', is_customer: false, is_subcontractor: true });
   const { receiver } = await world.receiver(subcoId, ['subcontractor_dispatch']);
   receiver.respond = (req) =>
-    req.body.includes(second.orderId) ? { body: JSON.stringify({ errors: [{ error_type: 'USER_INPUT_ERROR', error_message: 'No trucks on that date' }] }) } : {};
+    req.body.includes(second.orderId)
+      ? { body: JSON.stringify({ errors: [{ error_type: 'USER_INPUT_ERROR', error_message: 'No trucks on that date' }] }) }
+      : {};
   accepted = await planTrip(ctx, admin, [stopRef('P1', first.stops), stopRef('D1', first.stops)]);
   rejected = await planTrip(ctx, admin, [stopRef('P1', second.stops), stopRef('D1', second.stops)]);
   for (const trip of [accepted, rejected]) {
-    const res = await tripCall(ctx, admin, 'POST', `/v1/trips/trip/${trip.id}/dispatch`, { subcontractor_id: subcoId, purchase_price: '450.00', currency: 'EUR' });
+    const res = await tripCall(ctx, admin, 'POST', `/v1/trips/trip/${trip.id}/dispatch`, {
+      subcontractor_id: subcoId,
+      purchase_price: '450.00',
+      currency: 'EUR',
+    });
     expect(res.statusCode, res.body).toBe(200);
   }
   await eventually(async () => (await tripCall(ctx, admin, 'GET', `/v1/trips/trip/${rejected.id}`)).json().dispatch.status === 'REJECTED');
@@ -155,7 +161,8 @@ describe('the orders and trips pages, signed in as an operator', () => {
       expect(await page.getByRole('button', { name: /^Preview/ }).count()).toBe(1);
       await page.getByRole('button', { name: 'Preview delivery-note.pdf' }).click();
       await page.locator('.preview iframe[src^="blob:"]').waitFor();
-      const download = await page.evaluate(async (url) => (await fetch(url)).status, await page.getByRole('link', { name: 'Download loading-list.txt' }).getAttribute('href'));
+      const href = await page.getByRole('link', { name: 'Download loading-list.txt' }).getAttribute('href');
+      const download = await page.evaluate(async (url) => (await fetch(url)).status, href ?? '');
       expect(download).toBe(200);
       await checkPage(view, 'order');
     } finally {

@@ -138,6 +138,10 @@ function finish<T extends object>(document: T): T {
 const TAGS = [
   { name: 'Auth', description: 'Tokens and who you are.' },
   { name: 'Admin', description: 'API clients of the tenant (TENANT clients only).' },
+  {
+    name: 'People and sessions',
+    description: 'People who sign in (invited by TENANT admins), and their sessions: a cookie every API route accepts like a Bearer token.',
+  },
   { name: 'Companies', description: 'Customers and subcontractors, their contacts, validities and documents.' },
   { name: 'Resources', description: 'Drivers, vehicles, trailers and containers, and when they are unavailable.' },
   { name: 'Orders', description: 'Order upload, reading, partial updates and charges.' },
