@@ -20,6 +20,7 @@ let acme: string;
 let invoice: { id: string; name: string };
 let failedTask: string;
 let driver: string;
+let eInvoiceId: string;
 
 beforeAll(async () => {
   admin = await newTenant(ctx, 'Console data carrier');
@@ -56,6 +57,29 @@ beforeAll(async () => {
   await subcontractedTrip(ctx, admin, subco, subcoId, 'CD-TRIP', '400.00');
   const purchase = await ok(ctx, admin.auth, 'POST', '/v1/accounting/purchase-invoice/self-bill', { subcontractor_id: subcoId, tax_rate: { code: 'BE21-P' } });
   await ok(ctx, admin.auth, 'POST', `/v1/accounting/purchase-invoice/${purchase.id}/finalize`, { date: '2026-11-30' });
+  // And the subcontractor's own e-invoice for another trip, asking more than was agreed.
+  const trip = await subcontractedTrip(ctx, admin, subco, subcoId, 'CD-TRIP-2', '250.00');
+  const received = await ctx.app.inject({
+    method: 'POST',
+    url: '/v1/webhook/e-invoicing',
+    headers: { authorization: subco.auth },
+    payload: {
+      invoice_type: 'PURCHASE',
+      name: 'HAUL-0099',
+      date: '2026-12-01',
+      due_date: '2026-12-31',
+      currency: 'EUR',
+      total_excl_tax: '275.00',
+      total_tax: '57.75',
+      total_incl_tax: '332.75',
+      supplier: { name: 'Haulers HAUL BV', vat_number: 'BE0477472701' },
+      line_items: [
+        { description: 'Freight', amount: '275.00', currency: 'EUR', tax_rate: { percentage: 21, tax_type: 'VAT' }, references: { trip_name: trip.name } },
+      ],
+    },
+  });
+  expect(received.statusCode, received.body).toBe(200);
+  eInvoiceId = received.json().id;
 
   // The accounting package could not post the second invoice.
   const tasks = (await ok(ctx, admin.auth, 'GET', '/v1/accounting/sync-tasks')).tasks as Array<{ id: string; invoice_id: string }>;
@@ -144,8 +168,9 @@ describe('accounting pages', () => {
 
       await page.getByRole('link', { name: 'Purchase invoices' }).click();
       await waitForPage(page);
-      await expect.poll(() => rowsText(view)).toContain('Haulers HAUL');
-      expect(await page.locator('main tbody tr').count()).toBe(1);
+      await expect.poll(() => rowsText(view)).toContain('HAUL-0099');
+      expect(await page.locator('main tbody tr').count()).toBe(2);
+      expect(await rowsText(view)).toContain('Haulers HAUL');
       await checkPage(view, 'data-accounting-purchase-invoices');
 
       // Every document fits one page here (the resources list below walks the cursor).
@@ -180,6 +205,19 @@ describe('accounting pages', () => {
       expect(await page.locator('dl.facts').innerText()).toContain(invoice.name);
       expect(await page.locator('main').innerText()).toContain('No files yet');
       await checkPage(view, 'data-document-credit-note-draft');
+    }));
+
+  it('shows how a received e-invoice compares with the agreed costs', () =>
+    withView(async (view) => {
+      const { page } = view;
+      await openConsolePage(page, `/accounting/purchase-invoice/${eInvoiceId}`);
+      expect(await page.locator('h1').textContent()).toBe('Purchase invoice HAUL-0099');
+      const check = page.locator('section[aria-labelledby="einvoice-heading"]');
+      await check.waitFor();
+      expect(await check.innerText()).toContain('Differs from the agreed costs');
+      expect(await check.locator('tbody').innerText()).toContain('250.00 EUR');
+      expect(await check.locator('tbody').innerText()).toContain('275.00 EUR');
+      await checkPage(view, 'data-document-purchase-einvoice');
     }));
 
   it('retries a failed sync task from its page', () =>

@@ -6,7 +6,19 @@ import { Link, withQuery } from '../../router';
 import { formatDay, formatDecimal, formatMoney } from '../../ui/amounts';
 import { ErrorMessage, Loading, Page, QueryState } from '../../ui/Page';
 import { documentStatusLabel, settlementLabel } from './AccountingPage';
-import { downloadFile, getDocument, isKind, KIND_INFO, listFiles, partyOf, settlementOf, type AnyDocument, type DocumentFile, type Kind } from './documents';
+import {
+  downloadFile,
+  getDocument,
+  isKind,
+  KIND_INFO,
+  listFiles,
+  partyOf,
+  settlementOf,
+  type AnyDocument,
+  type DocumentFile,
+  type Kind,
+  type PurchaseInvoice,
+} from './documents';
 import NotFoundPage from '../NotFoundPage';
 
 /**
@@ -29,6 +41,7 @@ function DocumentView({ kind, id }: { kind: Kind; id: string }) {
         {(document) => (
           <>
             <Summary kind={kind} document={document} />
+            {'e_invoice' in document && document.e_invoice ? <EInvoiceCheck match={document.e_invoice} currency={document.currency} /> : null}
             <Files kind={kind} document={document} />
             <Lines document={document} />
           </>
@@ -114,6 +127,65 @@ function Summary({ kind, document }: { kind: Kind; document: AnyDocument }) {
           </>
         ) : null}
       </dl>
+    </section>
+  );
+}
+
+type EInvoiceMatch = NonNullable<PurchaseInvoice['e_invoice']>;
+
+/** A received e-invoice against the agreed trip costs: only a matching one can be finalized. */
+function EInvoiceCheck({ match, currency }: { match: EInvoiceMatch; currency: string }) {
+  const { t, language } = useI18n();
+  const payment = match.payment;
+  return (
+    <section aria-labelledby="einvoice-heading">
+      <h2 id="einvoice-heading">{t('accounting.einvoice')}</h2>
+      <p>
+        <span className={match.match_status === 'MATCHED' ? 'badge badge-ok' : 'badge badge-danger'}>{t(`accounting.match.${match.match_status}`)}</span>{' '}
+        {t('accounting.receivedAs', { format: match.format })}
+      </p>
+      {match.differences.length > 0 ? (
+        <div className="table-scroll">
+          <table>
+            <caption>{t('accounting.differences')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('accounting.trip')}</th>
+                <th scope="col" className="number">
+                  {t('accounting.agreed')}
+                </th>
+                <th scope="col" className="number">
+                  {t('accounting.invoiced')}
+                </th>
+                <th scope="col">{t('accounting.difference')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {match.differences.map((difference, index) => (
+                <tr key={index}>
+                  <td data-label={t('accounting.trip')}>
+                    {difference.trip_id ? <Link to={`/trips/${difference.trip_id}`}>{difference.trip_name ?? difference.trip_id}</Link> : '—'}
+                  </td>
+                  <td className="number" data-label={t('accounting.agreed')}>
+                    {formatMoney(difference.agreed, currency, language)}
+                  </td>
+                  <td className="number" data-label={t('accounting.invoiced')}>
+                    {formatMoney(difference.invoiced, currency, language)}
+                  </td>
+                  <td data-label={t('accounting.difference')}>{difference.message}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      {payment?.iban ? (
+        <p>
+          {t('accounting.payTo')}: <code>{payment.iban}</code>
+          {payment.bic ? ` (${payment.bic})` : null}
+          {payment.reference ? ` · ${t('accounting.paymentReference')}: ${payment.reference}` : null}
+        </p>
+      ) : null}
     </section>
   );
 }
