@@ -329,7 +329,13 @@ function Lines({ document }: { document: AnyDocument }) {
                   {line.description ? <div className="muted">{line.description}</div> : null}
                 </td>
                 <td data-label={t('accounting.order')}>
-                  {line.order_id ? <Link to={`/orders/${line.order_id}`}>{line.order_name ?? line.order_id}</Link> : '—'}
+                  {line.order_id ? (
+                    <Link to={`/orders/${line.order_id}`}>{line.order_name ?? line.order_id}</Link>
+                  ) : line.trip_id ? (
+                    <Link to={`/trips/${line.trip_id}`}>{t('accounting.tripLink')}</Link>
+                  ) : (
+                    '—'
+                  )}
                 </td>
                 <td className="number" data-label={t('accounting.quantity')}>
                   {formatDecimal(line.quantity, language)}
