@@ -2,7 +2,6 @@ import { sql, type CompiledQuery, type Insertable, type RawBuilder, type Selecta
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { drawCounter } from '../../platform/db/counters.js';
 import type { Executor } from '../../platform/db/database.js';
-import { containsPattern } from '../../platform/db/search.js';
 import type { EventPrelude } from '../../platform/events/append.js';
 import type { OrderStatus } from './status/status.policy.js';
 import type { ConsignmentTable, GoodTable, OrderTable, OrderUploadTable, StopTable } from './orders.tables.js';
@@ -345,6 +344,7 @@ export interface OrderListFilter {
 }
 
 /** `text` as a LIKE pattern that matches it anywhere, its own `%`, `_` and `\` taken literally. */
+const containsPattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** Orders by last change, oldest first, with their first and last stop dates for the summary. */
 export async function listOrders(db: Executor, f: OrderListFilter) {
