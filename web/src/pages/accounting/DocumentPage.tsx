@@ -5,14 +5,15 @@ import { useI18n } from '../../i18n';
 import { Link, withQuery } from '../../router';
 import { formatDay, formatDecimal, formatMoney } from '../../ui/amounts';
 import { ErrorMessage, Loading, Page, QueryState } from '../../ui/Page';
-import { documentStatusLabel, settlementLabel } from './AccountingPage';
 import {
+  documentStatusLabel,
   downloadFile,
   getDocument,
   isKind,
   KIND_INFO,
   listFiles,
   partyOf,
+  settlementLabel,
   settlementOf,
   type AnyDocument,
   type DocumentFile,
