@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ok, newOrder, seedBillingEntity } from '../accounting/accounting.fixtures.js';
+import { ok, newOrder } from '../accounting/accounting.fixtures.js';
 import { seedPurchase, subcontractedTrip } from '../accounting/accounting.purchase.fixtures.js';
 import { newCompany, newTenant, useApp, type Client } from '../support/app.js';
 import { checkPage, openConsolePage, openContext, PHONE, signIn, useBrowser, waitForPage, type ConsolePage } from '../support/browser.js';
@@ -20,6 +20,7 @@ let acme: string;
 let invoice: { id: string; name: string };
 let failedTask: string;
 let driver: string;
+let eInvoiceId: string;
 
 beforeAll(async () => {
   admin = await newTenant(ctx, 'Console data carrier');
@@ -38,7 +39,12 @@ beforeAll(async () => {
   const finalized: Array<{ id: string; name: string; line_items: Array<{ id: string }> }> = [];
   for (const identifier of ['CD-1', 'CD-2', 'CD-3']) {
     const orderId = await newOrder(ctx, admin, identifier, 'ACME');
-    await ok(ctx, admin.auth, 'POST', `/v1/orders/order/${orderId}/charges`, { code: 'FREIGHT', name: `Freight ${identifier}`, unit_price: '845.50', tax_rate: { code: 'BE21' } });
+    await ok(ctx, admin.auth, 'POST', `/v1/orders/order/${orderId}/charges`, {
+      code: 'FREIGHT',
+      name: `Freight ${identifier}`,
+      unit_price: '845.50',
+      tax_rate: { code: 'BE21' },
+    });
     const draft = await ok(ctx, admin.auth, 'POST', '/v1/accounting/sales-invoice/from-orders', { order_ids: [orderId] });
     if (identifier !== 'CD-3') finalized.push(await ok(ctx, admin.auth, 'POST', `/v1/accounting/sales-invoice/${draft.id}/finalize`, { date: '2026-11-30' }));
   }
@@ -51,6 +57,29 @@ beforeAll(async () => {
   await subcontractedTrip(ctx, admin, subco, subcoId, 'CD-TRIP', '400.00');
   const purchase = await ok(ctx, admin.auth, 'POST', '/v1/accounting/purchase-invoice/self-bill', { subcontractor_id: subcoId, tax_rate: { code: 'BE21-P' } });
   await ok(ctx, admin.auth, 'POST', `/v1/accounting/purchase-invoice/${purchase.id}/finalize`, { date: '2026-11-30' });
+  // And the subcontractor's own e-invoice for another trip, asking more than was agreed.
+  const trip = await subcontractedTrip(ctx, admin, subco, subcoId, 'CD-TRIP-2', '250.00');
+  const received = await ctx.app.inject({
+    method: 'POST',
+    url: '/v1/webhook/e-invoicing',
+    headers: { authorization: subco.auth },
+    payload: {
+      invoice_type: 'PURCHASE',
+      name: 'HAUL-0099',
+      date: '2026-12-01',
+      due_date: '2026-12-31',
+      currency: 'EUR',
+      total_excl_tax: '275.00',
+      total_tax: '57.75',
+      total_incl_tax: '332.75',
+      supplier: { name: 'Haulers HAUL BV', vat_number: 'BE0477472701' },
+      line_items: [
+        { description: 'Freight', amount: '275.00', currency: 'EUR', tax_rate: { percentage: 21, tax_type: 'VAT' }, references: { trip_name: trip.name } },
+      ],
+    },
+  });
+  expect(received.statusCode, received.body).toBe(200);
+  eInvoiceId = received.json().id;
 
   // The accounting package could not post the second invoice.
   const tasks = (await ok(ctx, admin.auth, 'GET', '/v1/accounting/sync-tasks')).tasks as Array<{ id: string; invoice_id: string }>;
@@ -61,8 +90,14 @@ beforeAll(async () => {
   });
 
   // A driver away over Christmas, and a truck.
-  driver = (await ok(ctx, admin.auth, 'POST', '/v1/resources/resource', { name: 'Dana Smith', external_id: 'HR-7', driver: { first_name: 'Dana', last_name: 'Smith' } })).row_id;
-  await ok(ctx, admin.auth, 'POST', '/v1/resources/resource', { name: 'Volvo FH', code: 'T-12', truck: { license_plate: '1-ABC-123', manufacturer: 'Volvo', model: 'FH' } });
+  driver = (
+    await ok(ctx, admin.auth, 'POST', '/v1/resources/resource', { name: 'Dana Smith', external_id: 'HR-7', driver: { first_name: 'Dana', last_name: 'Smith' } })
+  ).row_id;
+  await ok(ctx, admin.auth, 'POST', '/v1/resources/resource', {
+    name: 'Volvo FH',
+    code: 'T-12',
+    truck: { license_plate: '1-ABC-123', manufacturer: 'Volvo', model: 'FH' },
+  });
   // Enough trailers for the list to need a second page (the console asks 50 a page).
   const trailers = Array.from({ length: 50 }, (_, i) => ({ name: `Trailer ${String(i + 1).padStart(2, '0')}`, trailer: {} }));
   await ok(ctx, admin.auth, 'POST', '/v1/resources/bulk', { records: trailers });
@@ -72,7 +107,11 @@ beforeAll(async () => {
     reason: 'DRIVER_HOLIDAY',
     description: 'Christmas',
   });
-  await ok(ctx, admin.auth, 'POST', `/v1/resources/resource/${driver}/unavailability`, { start_time: '2026-12-09T06:00:00Z', end_time: '2026-12-09T12:00:00Z', reason: 'DRIVER_MEDICAL_EXAM' });
+  await ok(ctx, admin.auth, 'POST', `/v1/resources/resource/${driver}/unavailability`, {
+    start_time: '2026-12-09T06:00:00Z',
+    end_time: '2026-12-09T12:00:00Z',
+    reason: 'DRIVER_MEDICAL_EXAM',
+  });
 
   async function seedSubcontractor() {
     // seedPurchase made HAUL with its WEBHOOK client; a second call would clash on the billing entity.
@@ -122,13 +161,15 @@ describe('accounting pages', () => {
       // The other kinds are a tab away.
       await page.getByRole('link', { name: 'Sales credit notes' }).click();
       await waitForPage(page);
-      await expect.poll(() => page.locator('main tbody tr').count()).toBe(1);
+      await expect.poll(() => rowsText(view)).toContain('121.00 EUR');
+      expect(await page.locator('main tbody tr').count()).toBe(1);
       expect(await page.locator('nav[aria-label="Kinds of document"] a[aria-current="page"]').textContent()).toBe('Sales credit notes');
       await checkPage(view, 'data-accounting-sales-credit-notes');
 
       await page.getByRole('link', { name: 'Purchase invoices' }).click();
       await waitForPage(page);
-      await expect.poll(() => page.locator('main tbody tr').count()).toBe(1);
+      await expect.poll(() => rowsText(view)).toContain('HAUL-0099');
+      expect(await page.locator('main tbody tr').count()).toBe(2);
       expect(await rowsText(view)).toContain('Haulers HAUL');
       await checkPage(view, 'data-accounting-purchase-invoices');
 
@@ -164,6 +205,19 @@ describe('accounting pages', () => {
       expect(await page.locator('dl.facts').innerText()).toContain(invoice.name);
       expect(await page.locator('main').innerText()).toContain('No files yet');
       await checkPage(view, 'data-document-credit-note-draft');
+    }));
+
+  it('shows how a received e-invoice compares with the agreed costs', () =>
+    withView(async (view) => {
+      const { page } = view;
+      await openConsolePage(page, `/accounting/purchase-invoice/${eInvoiceId}`);
+      expect(await page.locator('h1').textContent()).toBe('Purchase invoice HAUL-0099');
+      const check = page.locator('section[aria-labelledby="einvoice-heading"]');
+      await check.waitFor();
+      expect(await check.innerText()).toContain('Differs from the agreed costs');
+      expect(await check.locator('tbody').innerText()).toContain('250.00 EUR');
+      expect(await check.locator('tbody').innerText()).toContain('275.00 EUR');
+      await checkPage(view, 'data-document-purchase-einvoice');
     }));
 
   it('retries a failed sync task from its page', () =>
@@ -205,6 +259,7 @@ describe('master-data pages', () => {
       await openConsolePage(page, `/companies/${acme}`);
       expect(await page.locator('h1').textContent()).toBe('Acme Foods');
       expect(await page.locator('main').innerText()).toContain('planning@acme.example');
+      expect(await page.locator('main').innerText()).toContain('Operations');
       await checkPage(view, 'data-company');
       await page.getByRole('link', { name: 'Sales invoices' }).click();
       await waitForPage(page);
@@ -235,8 +290,8 @@ describe('master-data pages', () => {
       await page.getByLabel('Name, code or plate').fill('abc-1');
       await page.getByRole('button', { name: 'Apply' }).click();
       await expect.poll(() => new URL(page.url()).searchParams.get('search')).toBe('abc-1');
-      await expect.poll(() => page.locator('main tbody tr').count()).toBe(1);
-      expect(await rowsText(view)).toContain('Volvo FH');
+      await expect.poll(() => rowsText(view)).toContain('Volvo FH');
+      expect(await page.locator('main tbody tr').count()).toBe(1);
 
       await openConsolePage(page, `/resources/${driver}?month=2026-12`);
       const grid = page.getByRole('grid');
@@ -284,4 +339,37 @@ describe('master-data pages', () => {
       },
       { viewport: PHONE },
     ));
+
+  it('speaks Dutch and French on every page of its own', () =>
+    withView(async (view) => {
+      const { page } = view;
+      await openConsolePage(page, '/accounting');
+      await page.getByLabel('Language').selectOption('fr');
+      await expect.poll(() => page.locator('h1').textContent()).toBe('Comptabilité');
+      expect(await page.locator('nav[aria-label="Types de documents"] a[aria-current="page"]').textContent()).toBe('Factures de vente');
+      await page.locator('main table').waitFor();
+      // Amounts keep every digit, with the language's separators.
+      expect(await rowsText(view)).toContain('1 023,06 EUR');
+      await checkPage(view, 'data-accounting-french');
+
+      await page.getByLabel('Langue').selectOption('nl');
+      await openConsolePage(page, `/resources/${driver}?month=2026-12`);
+      await page.getByRole('grid').waitFor();
+      expect(await page.locator('#calendar-month').textContent()).toBe('december 2026');
+      await expect.poll(() => page.locator('td.day-unavailable').first().innerText()).toContain('Medisch onderzoek');
+      expect(await page.locator('h2#availability-heading').textContent()).toBe('Beschikbaarheid');
+      await checkPage(view, 'data-resource-calendar-dutch');
+
+      for (const [path, title] of [
+        ['/sync-tasks', 'Synchronisatietaken'],
+        ['/companies', 'Bedrijven'],
+        ['/resources', 'Middelen'],
+        [`/companies/${acme}`, 'Acme Foods'],
+        [`/accounting/sales-invoice/${invoice.id}`, `Verkoopfactuur ${invoice.name}`],
+      ]) {
+        await openConsolePage(page, path as string);
+        expect(await page.locator('h1').textContent(), path).toBe(title);
+      }
+      expect(await page.getByRole('button', { name: 'De UBL downloaden' }).count()).toBe(1);
+    }));
 });

@@ -55,14 +55,14 @@ export const routes: PageRoute[] = [
   { path: '/trips/:id', page: page(() => import('./pages/trips/TripPage')) },
   // Overview and integrations (console-ops)
   // Accounting, master data and users (console-data)
-  { path: '/accounting', page: lazy(() => import('./pages/accounting/AccountingPage')), nav: 'nav.accounting' },
-  { path: '/accounting/:kind/:id', page: lazy(() => import('./pages/accounting/DocumentPage')) },
-  { path: '/sync-tasks', page: lazy(() => import('./pages/accounting/SyncTasksPage')), nav: 'nav.syncTasks' },
-  { path: '/companies', page: lazy(() => import('./pages/masterdata/CompaniesPage')), nav: 'nav.companies' },
-  { path: '/companies/:id', page: lazy(() => import('./pages/masterdata/CompanyPage')) },
-  { path: '/resources', page: lazy(() => import('./pages/masterdata/ResourcesPage')), nav: 'nav.resources' },
-  { path: '/resources/:id', page: lazy(() => import('./pages/masterdata/ResourcePage')) },
-  { path: '/users', page: lazy(() => import('./pages/people/UsersPage')), nav: 'nav.users' },
+  { path: '/accounting', page: page(() => import('./pages/accounting/AccountingPage')), nav: 'nav.accounting' },
+  { path: '/accounting/:kind/:id', page: page(() => import('./pages/accounting/DocumentPage')) },
+  { path: '/sync-tasks', page: page(() => import('./pages/accounting/SyncTasksPage')), nav: 'nav.syncTasks' },
+  { path: '/companies', page: page(() => import('./pages/masterdata/CompaniesPage')), nav: 'nav.companies' },
+  { path: '/companies/:id', page: page(() => import('./pages/masterdata/CompanyPage')) },
+  { path: '/resources', page: page(() => import('./pages/masterdata/ResourcesPage')), nav: 'nav.resources' },
+  { path: '/resources/:id', page: page(() => import('./pages/masterdata/ResourcePage')) },
+  { path: '/users', page: page(() => import('./pages/people/UsersPage')), nav: 'nav.users' },
 ];
 
 /** Where `/app` itself leads. */

@@ -238,7 +238,11 @@ export type CompanyRole = (typeof COMPANY_ROLES)[number];
 export const CompanyListQuery = Type.Object({
   updated_after: Type.Optional(DateTime),
   q: Type.Optional(
-    Str(100, { minLength: 1, description: 'Search (Waybill): only companies whose name, code or accounting code contains this, in any case.', examples: ['acme'] }),
+    Str(100, {
+      minLength: 1,
+      description: 'Search (Waybill): only companies whose name, code or accounting code contains this, in any case.',
+      examples: ['acme'],
+    }),
   ),
   role: Type.Optional(StringEnum([...COMPANY_ROLES], { description: 'Waybill: only companies in this role (archived in it or not).' })),
   cursor: Type.Optional(Type.String({ maxLength: 2048 })),

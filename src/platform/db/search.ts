@@ -6,9 +6,12 @@ import { sql, type RawBuilder } from 'kysely';
  * into a pattern. Columns are SQL expressions the caller writes (a column, or a jsonb field).
  */
 export function containsText(columns: RawBuilder<unknown>[], text: string): RawBuilder<boolean> {
-  const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const pattern = containsPattern(text);
   return sql<boolean>`(${sql.join(
     columns.map((c) => sql`${c} ilike ${pattern}`),
     sql` or `,
   )})`;
 }
+
+/** The ILIKE pattern for "contains `text`", its `%`, `_` and `\` escaped (PostgreSQL's default escape is `\`). */
+export const containsPattern = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

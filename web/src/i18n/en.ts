@@ -1,10 +1,14 @@
 import { dataEn } from './data.en';
+
 /**
  * The English dictionary: the source of every visible string in the console. Dutch and French must
  * carry the same keys (their type is `Messages`, so a missing key fails the typecheck).
  * `{name}` marks a value filled in by `t(key, {name: ...})`.
  */
 export const en = {
+  // Accounting, master data and users (console-data): data.en.ts
+  ...dataEn,
+
   'app.name': 'Waybill console',
   'app.skipToContent': 'Skip to content',
   'app.mainNav': 'Main',
@@ -142,9 +146,6 @@ export const en = {
   'notFound.title': 'Page not found',
   'notFound.body': 'There is no console page at this address.',
   'notFound.home': 'Go to the orders',
-
-  // Accounting, master data and users (console-data)
-  ...dataEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

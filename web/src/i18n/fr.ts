@@ -2,6 +2,9 @@ import type { Messages } from './en';
 import { dataFr } from './data.fr';
 
 export const fr: Messages = {
+  // Accounting, master data and users (console-data): data.fr.ts
+  ...dataFr,
+
   'app.name': 'Console Waybill',
   'app.skipToContent': 'Aller au contenu',
   'app.mainNav': 'Menu principal',
@@ -140,7 +143,4 @@ export const fr: Messages = {
   'notFound.title': 'Page introuvable',
   'notFound.body': "Il n'y a pas de page de la console à cette adresse.",
   'notFound.home': 'Aller aux commandes',
-
-  // Accounting, master data and users (console-data)
-  ...dataFr,
 };

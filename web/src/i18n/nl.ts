@@ -2,6 +2,9 @@ import type { Messages } from './en';
 import { dataNl } from './data.nl';
 
 export const nl: Messages = {
+  // Accounting, master data and users (console-data): data.nl.ts
+  ...dataNl,
+
   'app.name': 'Waybill-console',
   'app.skipToContent': 'Naar de inhoud',
   'app.mainNav': 'Hoofdmenu',
@@ -139,7 +142,4 @@ export const nl: Messages = {
   'notFound.title': 'Pagina niet gevonden',
   'notFound.body': 'Op dit adres staat geen pagina van de console.',
   'notFound.home': 'Naar de orders',
-
-  // Accounting, master data and users (console-data)
-  ...dataNl,
 };

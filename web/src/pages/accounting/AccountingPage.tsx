@@ -3,13 +3,26 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import { useMemo, type FormEvent } from 'react';
 import { api, unwrap } from '../../api/client';
-import { useI18n, type MessageKey } from '../../i18n';
+import { useI18n } from '../../i18n';
 import { Link, navigate, useLocation, withQuery } from '../../router';
 import { DataTable, Pager } from '../../ui/DataTable';
 import { formatDay, formatMoney } from '../../ui/amounts';
 import { Page, QueryState } from '../../ui/Page';
 import { useCursorPages } from '../../ui/paging';
-import { isKind, KIND_INFO, KINDS, listDocuments, partyOf, settlementOf, statusesOf, type AnyDocument, type Kind, type ListFilters } from './documents';
+import {
+  documentStatusLabel,
+  isKind,
+  KIND_INFO,
+  KINDS,
+  listDocuments,
+  partyOf,
+  settlementLabel,
+  settlementOf,
+  statusesOf,
+  type AnyDocument,
+  type Kind,
+  type ListFilters,
+} from './documents';
 
 const PAGE_SIZE = 50;
 
@@ -37,7 +50,8 @@ export default function AccountingPage() {
   const query = useQuery({
     queryKey: ['accounting', kind, filters, paging.cursor],
     queryFn: () => listDocuments(kind, filters, paging.cursor, PAGE_SIZE),
-    placeholderData: keepPreviousData,
+    // The last page stays on screen while the next loads, but never under another kind's tab.
+    placeholderData: (previous, previousQuery) => (previousQuery?.queryKey[1] === kind ? keepPreviousData(previous) : undefined),
   });
 
   const columns = useMemo<ColumnDef<AnyDocument, unknown>[]>(
@@ -85,29 +99,6 @@ export default function AccountingPage() {
       </QueryState>
     </Page>
   );
-}
-
-export function documentStatusLabel(t: ReturnType<typeof useI18n>['t'], status: string): string {
-  const keys: Record<string, MessageKey> = {
-    DRAFT: 'accounting.status.DRAFT',
-    PRE_INVOICED: 'accounting.status.DRAFT',
-    INVOICED: 'accounting.status.INVOICED',
-    INVOICE_POSTED: 'accounting.status.POSTED',
-    POSTED: 'accounting.status.POSTED',
-  };
-  const key = keys[status];
-  return key ? t(key) : status;
-}
-
-export function settlementLabel(t: ReturnType<typeof useI18n>['t'], value: string): string {
-  const keys: Record<string, MessageKey> = {
-    PAID: 'accounting.settlement.PAID',
-    UNPAID: 'accounting.settlement.UNPAID',
-    OPEN: 'accounting.settlement.OPEN',
-    REFUNDED: 'accounting.settlement.REFUNDED',
-  };
-  const key = keys[value];
-  return key ? t(key) : value;
 }
 
 function DocumentFilters({ kind, filters }: { kind: Kind; filters: ListFilters }) {

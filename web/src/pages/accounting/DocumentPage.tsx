@@ -5,8 +5,21 @@ import { useI18n } from '../../i18n';
 import { Link, withQuery } from '../../router';
 import { formatDay, formatDecimal, formatMoney } from '../../ui/amounts';
 import { ErrorMessage, Loading, Page, QueryState } from '../../ui/Page';
-import { documentStatusLabel, settlementLabel } from './AccountingPage';
-import { downloadFile, getDocument, isKind, KIND_INFO, listFiles, partyOf, settlementOf, type AnyDocument, type DocumentFile, type Kind } from './documents';
+import {
+  documentStatusLabel,
+  downloadFile,
+  getDocument,
+  isKind,
+  KIND_INFO,
+  listFiles,
+  partyOf,
+  settlementLabel,
+  settlementOf,
+  type AnyDocument,
+  type DocumentFile,
+  type Kind,
+  type PurchaseInvoice,
+} from './documents';
 import NotFoundPage from '../NotFoundPage';
 
 /**
@@ -29,6 +42,7 @@ function DocumentView({ kind, id }: { kind: Kind; id: string }) {
         {(document) => (
           <>
             <Summary kind={kind} document={document} />
+            {'e_invoice' in document && document.e_invoice ? <EInvoiceCheck match={document.e_invoice} currency={document.currency} /> : null}
             <Files kind={kind} document={document} />
             <Lines document={document} />
           </>
@@ -118,6 +132,65 @@ function Summary({ kind, document }: { kind: Kind; document: AnyDocument }) {
   );
 }
 
+type EInvoiceMatch = NonNullable<PurchaseInvoice['e_invoice']>;
+
+/** A received e-invoice against the agreed trip costs: only a matching one can be finalized. */
+function EInvoiceCheck({ match, currency }: { match: EInvoiceMatch; currency: string }) {
+  const { t, language } = useI18n();
+  const payment = match.payment;
+  return (
+    <section aria-labelledby="einvoice-heading">
+      <h2 id="einvoice-heading">{t('accounting.einvoice')}</h2>
+      <p>
+        <span className={match.match_status === 'MATCHED' ? 'badge badge-ok' : 'badge badge-danger'}>{t(`accounting.match.${match.match_status}`)}</span>{' '}
+        {t('accounting.receivedAs', { format: match.format })}
+      </p>
+      {match.differences.length > 0 ? (
+        <div className="table-scroll">
+          <table>
+            <caption>{t('accounting.differences')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('accounting.trip')}</th>
+                <th scope="col" className="number">
+                  {t('accounting.agreed')}
+                </th>
+                <th scope="col" className="number">
+                  {t('accounting.invoiced')}
+                </th>
+                <th scope="col">{t('accounting.difference')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {match.differences.map((difference, index) => (
+                <tr key={index}>
+                  <td data-label={t('accounting.trip')}>
+                    {difference.trip_id ? <Link to={`/trips/${difference.trip_id}`}>{difference.trip_name ?? difference.trip_id}</Link> : '—'}
+                  </td>
+                  <td className="number" data-label={t('accounting.agreed')}>
+                    {formatMoney(difference.agreed, currency, language)}
+                  </td>
+                  <td className="number" data-label={t('accounting.invoiced')}>
+                    {formatMoney(difference.invoiced, currency, language)}
+                  </td>
+                  <td data-label={t('accounting.difference')}>{difference.message}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      {payment?.iban ? (
+        <p>
+          {t('accounting.payTo')}: <code>{payment.iban}</code>
+          {payment.bic ? ` (${payment.bic})` : null}
+          {payment.reference ? ` · ${t('accounting.paymentReference')}: ${payment.reference}` : null}
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
 /** The rendered PDF first (shown in place), then whatever else the document carries. */
 const isPdf = (file: DocumentFile) => file.content_type === 'application/pdf';
 const previewOf = (files: DocumentFile[]) => files.find((f) => isPdf(f) && f.type.endsWith('_PDF')) ?? files.find(isPdf);
@@ -193,17 +266,36 @@ function DownloadButton({ file }: { file: DocumentFile }) {
 /** The PDF in a frame of its own, from a blob: the file answers as an attachment, which a frame would only download. */
 function PdfPreview({ file }: { file: DocumentFile }) {
   const { t } = useI18n();
-  const blob = useQuery({ queryKey: ['accounting', 'file', file.id], queryFn: () => downloadFile(file.id), staleTime: Infinity });
-  const [url, setUrl] = useState<string>();
+  const [state, setState] = useState<{ url?: string; error?: unknown }>({});
+  const [attempt, setAttempt] = useState(0);
   useEffect(() => {
-    if (!blob.data) return undefined;
-    const next = URL.createObjectURL(new Blob([blob.data], { type: 'application/pdf' }));
-    setUrl(next);
-    return () => URL.revokeObjectURL(next);
-  }, [blob.data]);
-  if (blob.isError) return <ErrorMessage error={blob.error} onRetry={() => void blob.refetch()} />;
-  if (!url) return <Loading />;
-  return <iframe className="pdf-preview" src={url} title={t('accounting.pdfPreview', { name: file.name })} />;
+    let url: string | undefined;
+    let cancelled = false;
+    downloadFile(file.id)
+      .then((blob) => {
+        url = URL.createObjectURL(new Blob([blob], { type: 'application/pdf' }));
+        if (!cancelled) setState({ url });
+      })
+      .catch((error: unknown) => {
+        if (!cancelled) setState({ error });
+      });
+    return () => {
+      cancelled = true;
+      if (url) URL.revokeObjectURL(url);
+    };
+  }, [file.id, attempt]);
+  if (state.error)
+    return (
+      <ErrorMessage
+        error={state.error}
+        onRetry={() => {
+          setState({});
+          setAttempt((n) => n + 1);
+        }}
+      />
+    );
+  if (!state.url) return <Loading />;
+  return <iframe className="pdf-preview" src={state.url} title={t('accounting.pdfPreview', { name: file.name })} />;
 }
 
 function Lines({ document }: { document: AnyDocument }) {
@@ -237,7 +329,15 @@ function Lines({ document }: { document: AnyDocument }) {
                   {line.name}
                   {line.description ? <div className="muted">{line.description}</div> : null}
                 </td>
-                <td data-label={t('accounting.order')}>{line.order_id ? <Link to={`/orders/${line.order_id}`}>{line.order_name ?? line.order_id}</Link> : '—'}</td>
+                <td data-label={t('accounting.order')}>
+                  {line.order_id ? (
+                    <Link to={`/orders/${line.order_id}`}>{line.order_name ?? line.order_id}</Link>
+                  ) : line.trip_id ? (
+                    <Link to={`/trips/${line.trip_id}`}>{t('accounting.tripLink')}</Link>
+                  ) : (
+                    '—'
+                  )}
+                </td>
                 <td className="number" data-label={t('accounting.quantity')}>
                   {formatDecimal(line.quantity, language)}
                 </td>

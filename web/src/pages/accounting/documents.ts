@@ -1,6 +1,6 @@
 import { api, unwrap } from '../../api/client';
 import type { components } from '../../api/openapi';
-import type { MessageKey } from '../../i18n';
+import type { MessageKey, Translate } from '../../i18n';
 
 /**
  * The four kinds of accounting document as the console names them: the segment of their API path
@@ -46,6 +46,31 @@ export const KIND_OF_SUBJECT: Record<SubjectType, Kind> = {
 export const statusesOf = (kind: Kind): string[] => (KIND_INFO[kind].credit ? ['DRAFT', 'INVOICED', 'POSTED'] : ['DRAFT', 'INVOICED', 'INVOICE_POSTED']);
 
 export const partyOf = (document: AnyDocument): CompanySummary => ('supplier' in document ? document.supplier : document.customer);
+
+/** A state in words: DRAFT, INVOICED (finalized) and POSTED, whichever the kind's name for it. */
+export function documentStatusLabel(t: Translate, status: string): string {
+  const keys: Record<string, MessageKey> = {
+    DRAFT: 'accounting.status.DRAFT',
+    PRE_INVOICED: 'accounting.status.DRAFT',
+    INVOICED: 'accounting.status.INVOICED',
+    INVOICE_POSTED: 'accounting.status.POSTED',
+    POSTED: 'accounting.status.POSTED',
+  };
+  const key = keys[status];
+  return key ? t(key) : status;
+}
+
+/** Paid, unpaid, open or refunded in words. */
+export function settlementLabel(t: Translate, value: string): string {
+  const keys: Record<string, MessageKey> = {
+    PAID: 'accounting.settlement.PAID',
+    UNPAID: 'accounting.settlement.UNPAID',
+    OPEN: 'accounting.settlement.OPEN',
+    REFUNDED: 'accounting.settlement.REFUNDED',
+  };
+  const key = keys[value];
+  return key ? t(key) : value;
+}
 
 /** PAID/UNPAID for an invoice, OPEN/REFUNDED for a credit note. */
 export const settlementOf = (document: AnyDocument): string => ('payment_status' in document ? document.payment_status : document.refund_status);

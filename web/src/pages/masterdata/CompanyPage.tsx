@@ -5,7 +5,7 @@ import type { components } from '../../api/openapi';
 import { useI18n, type MessageKey } from '../../i18n';
 import { Link, withQuery } from '../../router';
 import { Page, QueryState } from '../../ui/Page';
-import { rolesOf } from './companies';
+import { contactRolesOf, rolesOf } from './companies';
 
 type Company = components['schemas']['CompanyDetailOutput'];
 
@@ -117,7 +117,7 @@ function CompanyView({ company }: { company: Company }) {
                     <td data-label={t('companies.contactName')}>{contact.name ?? '—'}</td>
                     <td data-label={t('companies.email')}>{contact.email ? <a href={`mailto:${contact.email}`}>{contact.email}</a> : '—'}</td>
                     <td data-label={t('companies.phone')}>{contact.phone_number ?? '—'}</td>
-                    <td data-label={t('companies.contactRoles')}>{contact.roles?.join(', ') || '—'}</td>
+                    <td data-label={t('companies.contactRoles')}>{contactRolesOf(t, contact.roles)}</td>
                   </tr>
                 ))}
               </tbody>

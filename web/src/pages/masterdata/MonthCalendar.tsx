@@ -78,13 +78,25 @@ export function MonthCalendar({
   return (
     <div className="calendar">
       <div className="calendar-head">
-        <button type="button" onClick={() => onMonthChange(addMonths(month, -1))}>
+        <button
+          type="button"
+          onClick={() => {
+            setKeyboard(false);
+            onMonthChange(addMonths(month, -1));
+          }}
+        >
           {t('calendar.previousMonth')}
         </button>
         <h3 id="calendar-month" aria-live="polite">
           {monthTitle}
         </h3>
-        <button type="button" onClick={() => onMonthChange(addMonths(month, 1))}>
+        <button
+          type="button"
+          onClick={() => {
+            setKeyboard(false);
+            onMonthChange(addMonths(month, 1));
+          }}
+        >
           {t('calendar.nextMonth')}
         </button>
       </div>

@@ -137,7 +137,8 @@ function Availability({ resource }: { resource: Resource }) {
               <ul>
                 {onSelected.map((period) => (
                   <li key={period.id}>
-                    <strong>{reasonLabel(t, period.reason)}</strong>: {formatDateTime(period.start_time)} – {period.end_time ? formatDateTime(period.end_time) : t('calendar.openEnded')}
+                    <strong>{reasonLabel(t, period.reason)}</strong>: {formatDateTime(period.start_time)} –{' '}
+                    {period.end_time ? formatDateTime(period.end_time) : t('calendar.openEnded')}
                     {period.description ? ` (${period.description})` : null}
                   </li>
                 ))}

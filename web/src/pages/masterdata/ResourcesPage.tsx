@@ -23,8 +23,7 @@ export default function ResourcesPage() {
 
   const query = useQuery({
     queryKey: ['resources', { text, type, cursor: paging.cursor }],
-    queryFn: () =>
-      unwrap(api.GET('/v1/resources/resource', { params: { query: { q: text, resource_type: type, cursor: paging.cursor, limit: PAGE_SIZE } } })),
+    queryFn: () => unwrap(api.GET('/v1/resources/resource', { params: { query: { q: text, resource_type: type, cursor: paging.cursor, limit: PAGE_SIZE } } })),
     placeholderData: keepPreviousData,
   });
 

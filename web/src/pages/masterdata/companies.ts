@@ -1,5 +1,5 @@
 import type { components } from '../../api/openapi';
-import type { Translate } from '../../i18n';
+import type { MessageKey, Translate } from '../../i18n';
 
 type Company = components['schemas']['CompanyDetailOutput'];
 
@@ -13,4 +13,30 @@ export function rolesOf(t: Translate, company: Company): string {
   add(company.is_subcontractor, company.archived_subcontractor, t('companies.role.subcontractor'));
   add(company.is_buyer_or_seller, company.archived_buyer_or_seller, t('companies.role.buyer_or_seller'));
   return roles.join(', ') || '—';
+}
+
+const CONTACT_ROLES = [
+  'BILLING',
+  'OPERATIONS',
+  'BOOKINGS',
+  'NOTIFICATIONS',
+  'CLEANING',
+  'HEATING',
+  'STORAGE',
+  'CONTAINER_RELEASE',
+  'DRIVER',
+  'OTHER',
+  'CMR_PROCESSING',
+  'PAYMENT_REMINDERS',
+  'CLAIMS_INSURANCE',
+  'CUSTOMS',
+  'IT',
+  'QUALITY',
+  'SALES',
+  'CUSTOMER_CONTACT',
+];
+
+/** A contact's roles in words; a role this console does not know yet is shown as it came. */
+export function contactRolesOf(t: Translate, roles: readonly string[] | null | undefined): string {
+  return (roles ?? []).map((role) => (CONTACT_ROLES.includes(role) ? t(`companies.contactRole.${role}` as MessageKey) : role)).join(', ') || '—';
 }

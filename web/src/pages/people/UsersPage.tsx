@@ -77,7 +77,12 @@ export default function UsersPage() {
           return (
             <div className="row-actions">
               {user.status === 'DISABLED' ? (
-                <button type="button" onClick={() => action.mutate({ user, kind: 'enable' })} disabled={action.isPending} aria-label={t('users.enableNamed', { name: user.name })}>
+                <button
+                  type="button"
+                  onClick={() => action.mutate({ user, kind: 'enable' })}
+                  disabled={action.isPending}
+                  aria-label={t('users.enableNamed', { name: user.name })}
+                >
                   {t('users.enable')}
                 </button>
               ) : (
@@ -122,7 +127,7 @@ export default function UsersPage() {
           await refresh();
         }}
       />
-      {invitation ? <InvitationLink invitation={invitation} onDone={() => setInvitation(undefined)} /> : null}
+      {invitation ? <InvitationLink key={invitation.url} invitation={invitation} onDone={() => setInvitation(undefined)} /> : null}
       <div role="status" aria-live="polite">
         {notice ? <p className="notice notice-ok">{notice}</p> : null}
       </div>
@@ -156,8 +161,7 @@ function InviteForm({ onInvited }: { onInvited(invitation: Invitation): Promise<
   const needsCompany = role !== 'TENANT';
   const companies = useQuery({
     queryKey: ['companies', 'for-users', role],
-    queryFn: () =>
-      unwrap(api.GET('/v1/companies/company', { params: { query: { role: role === 'CUSTOMER' ? 'customer' : 'subcontractor', limit: 500 } } })),
+    queryFn: () => unwrap(api.GET('/v1/companies/company', { params: { query: { role: role === 'CUSTOMER' ? 'customer' : 'subcontractor', limit: 500 } } })),
     enabled: needsCompany,
   });
   const invite = useMutation({
@@ -241,16 +245,15 @@ function InviteForm({ onInvited }: { onInvited(invitation: Invitation): Promise<
   );
 }
 
-/** The one-time link, focused when it appears so a keyboard or screen-reader user lands on it. */
+/** The one-time link, focused when it appears so a keyboard or screen-reader user lands on it (keyed by the link: a new one starts afresh). */
 function InvitationLink({ invitation, onDone }: { invitation: Invitation; onDone(): void }) {
   const { t } = useI18n();
   const [copy, setCopy] = useState<'idle' | 'copied' | 'failed'>('idle');
   const input = useRef<HTMLInputElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
-    setCopy('idle');
     heading.current?.focus();
-  }, [invitation]);
+  }, []);
   const copyLink = async () => {
     try {
       await navigator.clipboard.writeText(invitation.url);
