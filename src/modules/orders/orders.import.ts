@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type { CompanyParty, CompaniesService } from '../companies/index.js';
 import type { Db } from '../../platform/db/database.js';
 import { inTransaction, type Tx } from '../../platform/db/tx.js';
+import { eventCtes } from '../../platform/events/append.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import { badRequest, detail, forbidden, isAppError } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/http/principal.js';
 import { canCancel, canChangeQuoteFlag, deriveOrderStatus, type StopStatus } from './status/status.policy.js';
-import { appendOrderEvent, cancelOrderRows, type OrderChangeHooks, type OrderEventType } from './orders.events.js';
+import { appendOrderEvent, cancelOrderRows, orderEvent, type OrderChangeHooks, type OrderEventType } from './orders.events.js';
 import { compact, headerOf, inputHash, newOrderAggregate, planConsignments, rowsOf } from './orders.mapping.js';
 import * as repo from './orders.repo.js';
 import type { OrderRow } from './orders.repo.js';
 import type { OrderImport, OrderInput } from './orders.schemas.js';
-import type { KnownOrder, StatusDocuments } from './status/status.service.js';
+import { documentsOf, type StatusDocuments } from './status/status.service.js';
 import type { UploadError, UploadStatus } from './orders.tables.js';
 
 /**
@@ -51,16 +53,20 @@ interface Outcome {
   event?: OrderEventType;
   /** Why the upload was rejected, for the `order.import_rejected` event. */
   reason?: string;
-  /** The whole order as this transaction wrote it, when the import has it in memory (a new order). */
-  known?: KnownOrder;
 }
 
 /**
- * Placeholder name of a new order until the end of its transaction. Names come from a per-tenant
- * counter whose row lock serialises every creating transaction of the tenant, so the number is
- * drawn in the statement that writes the order's event, the last one before COMMIT.
+ * Placeholder name of a new order in the texts built before its statement draws the name (see
+ * `repo.insertNewOrder`). A fresh UUID, so no input can hold it.
  */
 const unnamed = (id: string) => `pending:${id}`;
+
+/**
+ * Placeholder creation time of a new order, in the same texts: a random instant past year 200000,
+ * written as `+2xxxxx-…Z`, a form no date-time input passes validation with (and random, so no free
+ * text can hold it either). The statement puts the time its row took in its place.
+ */
+const pendingTime = () => new Date(8.64e15 - Math.floor(Math.random() * 2e15));
 
 export function uploadOutput(
   upload: { id: string; status: UploadStatus; order_id: string | null; errors: UploadError[] },
@@ -108,16 +114,19 @@ export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: Co
   }
 
   /**
-   * Inserts the order straight away, its key's unique index standing in for the row lock that
-   * UPDATE and DELETE take: the common case, a new order, costs no lookup. Only when the key is
-   * taken is the existing order read (committed by then: the insert waited for its writer).
+   * A new order: everything it writes (order, children, upload, status document, event) in one
+   * statement, built before it runs (see `repo.insertNewOrder`). `undefined` when its key is
+   * taken: the import then goes the transactional way, to `existingOrder`.
    */
-  async function create({ tx, principal, input, customer }: Operation): Promise<Outcome> {
+  async function createAtOnce(principal: Principal, input: OrderInput, customer: CompanyParty, uploadId: string): Promise<OrderImport | undefined> {
     const tenantId = principal.tenantId;
     const id = randomUUID();
     const rows = rowsOf(tenantId, id, planConsignments(input.consignments));
     const quote = input.order_status === 'QUOTE';
-    const order = await repo.insertOrderIfNew(tx.trx, {
+    const time = pendingTime();
+    const customerEntity = compact(input.customer ?? { code: customer.code, name: customer.name });
+    const header = headerOf(input);
+    const order: OrderRow = {
       tenant_id: tenantId,
       id,
       name: unnamed(id),
@@ -126,21 +135,41 @@ export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: Co
       customer_reference_number: input.customer_reference_number ?? null,
       is_quote: quote,
       status: deriveOrderStatus({ quote, cancelled: false, stopStatuses: rows.stops.map(() => 'TO_PLAN') }),
-      customer_entity: JSON.stringify(compact(input.customer ?? { code: customer.code, name: customer.name })),
-      header: JSON.stringify(headerOf(input)),
+      cancelled_at: null,
+      customer_entity: customerEntity,
+      header,
       input_hash: inputHash(input, customer.id),
       created_by_client_id: principal.apiClientId,
+      created_at: time,
+      updated_at: time,
+    };
+    const { row: status, visibility } = documentsOf({ order: newOrderAggregate(order, rows), customer });
+    const written = await repo.insertNewOrder(db, {
+      order: { ...order, customer_entity: JSON.stringify(customerEntity), header: JSON.stringify(header) },
+      rows,
+      upload: uploadRow(principal, uploadId, input, { status: 'COMPLETED', order, errors: [] }),
+      status,
+      placeholders: { name: JSON.stringify(order.name), time: JSON.stringify(time.toISOString()) },
+      nameFormat: ORDER_NAME,
+      event: (fill) =>
+        eventCtes(orderEvent('order.accepted', order, { upload_id: uploadId }), randomUUID(), {
+          after: 'new_order',
+          extraPayload: sql`(select jsonb_build_object('order_name', name, 'order_snapshot', ${fill(JSON.stringify(visibility))}::jsonb) from new_order)`,
+        }),
     });
-    if (!order) {
-      const existing = await repo.findOrderByKey(tx.trx, tenantId, customer.id, input.order_identifier);
-      if (!existing) throw new Error(`order key "${input.order_identifier}" is taken but no order holds it`);
-      if (existing.cancelled_at) {
-        throw new Rejection(`Order ${existing.name} (order_identifier "${input.order_identifier}") is cancelled; use a new order_identifier`, existing);
-      }
-      return { status: 'DUPLICATE', order: existing, errors: [] };
+    if (!written) return undefined;
+    bus.notifyCommitted(tenantId);
+    return uploadOutput({ id: uploadId, status: 'COMPLETED', order_id: id, errors: [] }, written.name);
+  }
+
+  /** A CREATE whose key is taken: a duplicate of the order holding it, or a rejection if that one is cancelled. */
+  async function existingOrder({ tx, principal, input, customer }: Operation): Promise<Outcome> {
+    const existing = await repo.findOrderByKey(tx.trx, principal.tenantId, customer.id, input.order_identifier);
+    if (!existing) throw new Error(`order key "${input.order_identifier}" is taken but no order holds it`);
+    if (existing.cancelled_at) {
+      throw new Rejection(`Order ${existing.name} (order_identifier "${input.order_identifier}") is cancelled; use a new order_identifier`, existing);
     }
-    await repo.insertChildren(tx.trx, rows);
-    return { status: 'COMPLETED', order, errors: [], event: 'order.accepted', known: { order: newOrderAggregate(order, rows), customer } };
+    return { status: 'DUPLICATE', order: existing, errors: [] };
   }
 
   async function update(op: Operation): Promise<Outcome> {
@@ -180,21 +209,22 @@ export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: Co
     return { status: 'COMPLETED', order: await cancelOrderRows(tx, existing), errors: [], event: 'order.cancelled' };
   }
 
-  const operations = { CREATE: create, UPDATE: update, DELETE: cancel };
+  const operations = { CREATE: existingOrder, UPDATE: update, DELETE: cancel };
 
-  async function recordUpload(tx: Tx, principal: Principal, uploadId: string, input: OrderInput, outcome: Outcome) {
-    return repo.insertUpload(tx.trx, {
-      tenant_id: principal.tenantId,
-      id: uploadId,
-      api_client_id: principal.apiClientId,
-      uploader_company_id: principal.companyId,
-      operation: input.operation,
-      order_identifier: input.order_identifier,
-      status: outcome.status,
-      order_id: outcome.order?.id ?? null,
-      errors: JSON.stringify(outcome.errors),
-    });
-  }
+  const uploadRow = (principal: Principal, uploadId: string, input: OrderInput, outcome: Outcome) => ({
+    tenant_id: principal.tenantId,
+    id: uploadId,
+    api_client_id: principal.apiClientId,
+    uploader_company_id: principal.companyId,
+    operation: input.operation,
+    order_identifier: input.order_identifier,
+    status: outcome.status,
+    order_id: outcome.order?.id ?? null,
+    errors: JSON.stringify(outcome.errors),
+  });
+
+  const recordUpload = (tx: Tx, principal: Principal, uploadId: string, input: OrderInput, outcome: Outcome) =>
+    repo.insertUpload(tx.trx, uploadRow(principal, uploadId, input, outcome));
 
   return async function importOrder(principal: Principal, input: OrderInput): Promise<OrderImport> {
     if (input.operation !== 'DELETE' && input.consignments.length === 0) {
@@ -211,6 +241,10 @@ export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: Co
       const upload = await inTransaction(db, (tx) => recordUpload(tx, principal, uploadId, input, { status: 'ERROR', errors }));
       return uploadOutput(upload, null);
     }
+    if (input.operation === 'CREATE') {
+      const created = await createAtOnce(principal, input, customer, uploadId);
+      if (created) return created;
+    }
     return inTransaction(db, async (tx) => {
       let outcome: Outcome;
       try {
@@ -223,13 +257,11 @@ export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: Co
       }
       const upload = await recordUpload(tx, principal, uploadId, input, outcome);
       let order = outcome.order;
-      // A new order always comes with its `order.accepted` event, which names it.
       if (order && (outcome.event === 'order.updated' || outcome.event === 'order.cancelled')) await changes.notify(tx, order);
       if (order && outcome.event) {
         const why = outcome.reason ? { operation: input.operation, reason: outcome.reason } : {};
-        const naming = order.name === unnamed(order.id) ? repo.orderNamingPrelude(order, ORDER_NAME) : undefined;
-        const { extra, prelude } = await statusDocuments.forEvent(tx, order, naming, outcome.known);
-        order = await appendOrderEvent(tx, bus, outcome.event, order, { upload_id: uploadId, ...why, ...extra }, prelude);
+        const { extra } = await statusDocuments.forEvent(tx, order);
+        order = await appendOrderEvent(tx, bus, outcome.event, order, { upload_id: uploadId, ...why, ...extra });
       }
       return uploadOutput(upload, order?.name ?? null);
     });

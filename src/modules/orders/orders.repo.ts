@@ -2,7 +2,7 @@ import { sql, type CompiledQuery, type Insertable, type RawBuilder, type Selecta
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { drawCounter } from '../../platform/db/counters.js';
 import type { Executor } from '../../platform/db/database.js';
-import type { EventPrelude } from '../../platform/events/append.js';
+import { notifyEvents } from '../../platform/events/append.js';
 import type { OrderStatus } from './status/status.policy.js';
 import type { ConsignmentTable, GoodTable, OrderTable, OrderUploadTable, StopTable } from './orders.tables.js';
 import './orders.tables.js';
@@ -152,42 +152,82 @@ export type OrderAggregate = NonNullable<Awaited<ReturnType<typeof loadOrderAggr
 export type StopRecord = OrderAggregate['stops'][number];
 
 /**
- * Inserts a new order unless its key (tenant, customer, order_identifier) is taken; `undefined`
- * then. The unique index does what a lock would: a concurrent insert of the same key waits for
- * the other transaction, so a CREATE sent twice at once yields one order and one duplicate.
+ * What a new order's one statement writes. The texts (status document, event snapshot) are built
+ * before the statement, so they hold `placeholders.name` where the order's name goes and
+ * `placeholders.time` where its creation time goes (both JSON strings no input can contain:
+ * a fresh UUID, a random instant past year 200000); the statement puts in what it draws.
  */
-export async function insertOrderIfNew(db: Executor, row: Insertable<OrderTable>): Promise<OrderRow | undefined> {
-  return db
-    .insertInto('orders')
-    .values(row)
-    .onConflict((oc) => oc.columns(['tenant_id', 'customer_company_id', 'order_identifier']).doNothing())
-    .returningAll()
-    .executeTakeFirst();
+export interface NewOrderWrite {
+  order: Omit<Insertable<OrderTable>, 'name' | 'created_at' | 'updated_at'>;
+  rows: { consignments: NewConsignment[]; stops: NewStop[]; goods: NewGood[] };
+  upload: Insertable<OrderUploadTable>;
+  status: { customer_company_id: string; customer_version: number; document: string };
+  placeholders: { name: string; time: string };
+  nameFormat: { prefix: string; digits: number };
+  /** The `order.accepted` event: CTEs from `eventCtes(…, { after: 'new_order', extraPayload: … })`. */
+  event: (fill: (text: string) => RawBuilder<string>) => RawBuilder<unknown>;
 }
 
-/** A naming prelude, and the drawn name as an expression its statement can use elsewhere. */
-export interface NamingPrelude extends EventPrelude {
-  name: RawBuilder<string>;
-}
+/** The order key's unique constraint (migration 002): a taken key fails the statement with it. */
+const ORDER_KEY = 'orders_tenant_id_customer_company_id_order_identifier_key';
+
+const valuesOf = <T extends object>(rows: T[], columns: Array<keyof T>) => sql.join(rows.map((row) => sql`(${sql.join(columns.map((c) => row[c] ?? null))})`));
 
 /**
- * Names a new order `<prefix><number>` (zero-padded to `digits`, longer numbers kept whole) from
- * the tenant's gap-free order counter, as a prelude of the order's first event: the counter's
- * row lock is held until COMMIT, so the draw shares the event's statement instead of adding a
- * round trip while the tenant's other creators wait. The event's payload gets the name.
+ * A new order in one autocommitted statement: the order, its consignments, stops and goods, the
+ * upload, the stored status document and the `order.accepted` event, with no round trip while
+ * the tenant's counters are locked. The name is drawn from the tenant's gap-free counter and the
+ * event position after it (the same lock order as every other writer); if the key is taken, the
+ * whole statement fails and gives its numbers back, and the answer is `undefined`.
+ * Foreign keys are checked at the end of the statement, when every CTE has run.
  */
-export function orderNamingPrelude(order: OrderRow, format: { prefix: string; digits: number }): NamingPrelude {
-  return {
-    name: sql<string>`(select name from named)`,
-    ctes: sql`
-      drawn_name as (${drawCounter(order.tenant_id, 'order_name')}), named as (
-        update orders set name = ${format.prefix} || lpad(drawn_name.value::text, greatest(${format.digits}::int, length(drawn_name.value::text)), '0')
-        from drawn_name
-        where orders.tenant_id = ${order.tenant_id} and orders.id = ${order.id}
-        returning orders.name
-      )`,
-    payload: sql`jsonb_build_object('order_name', (select name from named))`,
-  };
+export async function insertNewOrder(
+  db: Executor,
+  w: NewOrderWrite,
+): Promise<{ name: string; position: number; payload: Record<string, unknown> } | undefined> {
+  const { order, rows, upload, status, placeholders, nameFormat } = w;
+  const fill = (text: string) =>
+    sql<string>`replace(replace(${text}, ${placeholders.name}, to_json(new_order.name)::text), ${placeholders.time}, new_order.time_json)`;
+  const statement = sql<{ name: string; position: number; payload: Record<string, unknown> }>`
+    with drawn_name as (${drawCounter(order.tenant_id, 'order_name')}), new_order as (
+      insert into orders (tenant_id, id, name, order_identifier, customer_company_id, customer_reference_number, is_quote, status,
+        customer_entity, header, input_hash, created_by_client_id)
+      values (${order.tenant_id}, ${order.id},
+        (select ${nameFormat.prefix} || lpad(value::text, greatest(${nameFormat.digits}::int, length(value::text)), '0') from drawn_name),
+        ${order.order_identifier}, ${order.customer_company_id}, ${order.customer_reference_number ?? null}, ${order.is_quote ?? false}, ${order.status},
+        ${order.customer_entity ?? '{}'}, ${order.header ?? '{}'}, ${order.input_hash}, ${order.created_by_client_id ?? null})
+      returning name, to_json(to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))::text as time_json
+    ), new_consignments as (
+      insert into order_consignments (tenant_id, id, order_id, position, reference_number, details)
+      values ${valuesOf(rows.consignments, ['tenant_id', 'id', 'order_id', 'position', 'reference_number', 'details'])}
+    ), new_stops as (
+      insert into order_stops (tenant_id, id, order_id, consignment_id, stop_type, sequence, requested_date, location, reference_number, details)
+      values ${valuesOf(rows.stops, ['tenant_id', 'id', 'order_id', 'consignment_id', 'stop_type', 'sequence', 'requested_date', 'location', 'reference_number', 'details'])}
+    ), ${
+      rows.goods.length
+        ? sql`new_goods as (
+      insert into order_goods (tenant_id, id, order_id, consignment_id, position, details)
+      values ${valuesOf(rows.goods, ['tenant_id', 'id', 'order_id', 'consignment_id', 'position', 'details'])}
+    ),`
+        : sql``
+    } new_upload as (
+      insert into order_uploads (tenant_id, id, api_client_id, uploader_company_id, operation, order_identifier, status, order_id, errors)
+      values ${valuesOf([upload], ['tenant_id', 'id', 'api_client_id', 'uploader_company_id', 'operation', 'order_identifier', 'status', 'order_id', 'errors'])}
+    ), stored_status as (
+      insert into order_status_documents (tenant_id, order_id, customer_company_id, customer_version, document)
+      select ${order.tenant_id}::uuid, ${order.id}::uuid, ${status.customer_company_id}::uuid, ${status.customer_version}::int, ${fill(status.document)}
+      from new_order
+    ), ${w.event(fill)}
+    select new_order.name, inserted.position, inserted.payload, ${notifyEvents(order.tenant_id)} from new_order, inserted`;
+  try {
+    const { rows: written } = await statement.execute(db);
+    const row = written[0];
+    if (!row) throw new Error('writing a new order returned no row');
+    return row;
+  } catch (err) {
+    if ((err as { code?: string; constraint?: string }).code === '23505' && (err as { constraint?: string }).constraint === ORDER_KEY) return undefined;
+    throw err;
+  }
 }
 
 export async function updateOrder(

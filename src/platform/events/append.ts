@@ -35,6 +35,28 @@ export interface EventPrelude {
 }
 
 /**
+ * The two CTEs (`counter`, `inserted`) that draw the tenant's next event position and insert the
+ * event, for a statement that writes the event together with its change. `after` names a CTE of
+ * that statement whose row must exist first: the position is drawn only once it has run (lock
+ * order), and not at all when it wrote nothing. `inserted` returns `position` and `payload`.
+ */
+export function eventCtes(event: NewEvent, id: string, options: { extraPayload?: RawBuilder<unknown>; after?: string } = {}): RawBuilder<unknown> {
+  checkEvent(event.type, event.entityType, event.payload);
+  const payload = sql`${JSON.stringify(event.payload)}::jsonb${options.extraPayload ? sql` || ${options.extraPayload}` : sql``}`;
+  return sql`counter as (${drawCounter(event.tenantId, 'event_position', options.after)}), inserted as (
+      insert into events (tenant_id, position, id, type, entity_type, entity_id, company_ids, payload)
+      values (
+        ${event.tenantId}, (select value from counter), ${id}, ${event.type}, ${event.entityType}, ${event.entityId},
+        ${event.companyIds ?? []}, ${payload}
+      )
+      returning position, payload
+    )`;
+}
+
+/** Wakes the webhook engine of every process once the event's statement has committed (select it beside the event). */
+export const notifyEvents = (tenantId: string): RawBuilder<unknown> => sql`pg_notify(${EVENTS_CHANNEL}, ${tenantId})`;
+
+/**
  * Records a domain event inside the business transaction. The position comes from a per-tenant
  * counter row, whose lock orders writers: positions are gap-free and become visible in order,
  * so a reader paging by `position > cursor` never skips an event that commits late.
@@ -45,22 +67,13 @@ export interface EventPrelude {
  * prelude adds the caller's own statement to that one (see EventPrelude).
  */
 export async function appendEvent<T extends EventType>(tx: Tx, bus: EventBus, event: NewEvent<T>, prelude?: EventPrelude): Promise<AppendedEvent> {
-  checkEvent(event.type, event.entityType, event.payload);
   const id = randomUUID();
-  const payload = sql`${JSON.stringify(event.payload)}::jsonb${prelude ? sql` || ${prelude.payload}` : sql``}`;
-  // Only a prelude changes the payload, so only then is it read back.
-  const { rows } = await sql<{ position: number; payload?: Record<string, unknown> }>`
-    with ${prelude ? sql`${prelude.ctes},` : sql``} counter as (${drawCounter(event.tenantId, 'event_position')}), inserted as (
-      insert into events (tenant_id, position, id, type, entity_type, entity_id, company_ids, payload)
-      values (
-        ${event.tenantId}, (select value from counter), ${id}, ${event.type}, ${event.entityType}, ${event.entityId},
-        ${event.companyIds ?? []}, ${payload}
-      )
-      returning position${prelude ? sql`, payload` : sql``}
-    )
-    select position${prelude ? sql`, payload` : sql``}, pg_notify(${EVENTS_CHANNEL}, ${event.tenantId}) from inserted`.execute(tx.trx);
+  const { rows } = await sql<{ position: number; payload: Record<string, unknown> }>`
+    with ${prelude ? sql`${prelude.ctes},` : sql``} ${eventCtes(event, id, { extraPayload: prelude?.payload })}
+    select position, ${prelude ? sql`payload` : sql`null as payload`}, ${notifyEvents(event.tenantId)} from inserted`.execute(tx.trx);
   const row = rows[0];
   if (!row) throw new Error('appending an event returned no row');
   tx.afterCommit(() => bus.notifyCommitted(event.tenantId));
+  // Only a prelude changes the payload, so only then is it read back.
   return { id, position: row.position, payload: row.payload ?? event.payload };
 }
