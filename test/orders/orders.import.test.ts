@@ -110,6 +110,16 @@ describe('CREATE', () => {
     expect(new Set(ofSame.map((r) => r.order_id)).size).toBe(1);
     expect(new Set(ofSame.map((r) => r.order_name)).size).toBe(1);
 
+    // A second wave of new keys only: arriving together, they may be written together.
+    const wave = await Promise.all(Array.from({ length: 8 }, (_, i) => imported(realisticOrder(`PAR-WAVE-${i}`))));
+    expect(wave.map((r) => r.upload_status)).toEqual(Array(8).fill('COMPLETED'));
+    for (const r of wave.slice(0, 2)) {
+      const status = await get(ctx, admin, `/v1/orders/order/${r.order_id}/status`);
+      expect((status.json() as { name: string }).name).toBe(r.order_name);
+      const [accepted] = await eventsOf(r.order_id as string);
+      expect(accepted?.payload).toMatchObject({ order_name: r.order_name, order_snapshot: { order_name: r.order_name } });
+    }
+
     const { db } = ctx.services;
     const names = (await db.selectFrom('orders').select('name').where('tenant_id', '=', admin.tenantId).execute()).map((r) => r.name).sort();
     expect(names).toEqual(names.map((_, i) => `OR-${String(i + 1).padStart(6, '0')}`));

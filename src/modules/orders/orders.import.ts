@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import type { CompanyParty, CompaniesService } from '../companies/index.js';
 import type { Db } from '../../platform/db/database.js';
+import { TenantBatches } from '../../platform/db/tenant-batches.js';
 import { inTransaction, type Tx } from '../../platform/db/tx.js';
-import { eventCtes } from '../../platform/events/append.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import { badRequest, detail, forbidden, isAppError } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/http/principal.js';
@@ -26,6 +25,9 @@ import type { UploadError, UploadStatus } from './orders.tables.js';
 
 /** Order names: `OR-000001`, gap-free per tenant. */
 const ORDER_NAME = { prefix: 'OR-', digits: 6 };
+
+/** Most new orders of one tenant written by one statement (about 120 parameters each). */
+const NEW_ORDERS_PER_STATEMENT = 50;
 
 /** A rule the input breaks: the upload ends in ERROR with this message, attached to `order` if there is one. */
 class Rejection extends Error {
@@ -86,6 +88,40 @@ export function uploadOutput(
 export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: CompaniesService; changes: OrderChangeHooks; statusDocuments: StatusDocuments }) {
   const { db, bus, companies, changes, statusDocuments } = deps;
 
+  /** One new order alone: its name, or `undefined` when its key is taken. */
+  async function writeNewOrder(tenantId: string, write: repo.NewOrderWrite): Promise<PromiseSettledResult<string | undefined>> {
+    try {
+      const [name] = await repo.insertNewOrders(db, tenantId, [write], ORDER_NAME);
+      bus.notifyCommitted(tenantId);
+      return { status: 'fulfilled', value: name };
+    } catch (err) {
+      return repo.isOrderKeyTaken(err) ? { status: 'fulfilled', value: undefined } : { status: 'rejected', reason: err };
+    }
+  }
+
+  /**
+   * New orders of a tenant that arrive while its previous ones are being written go together, in
+   * one statement and one commit (see TenantBatches). If that statement fails (a key taken, say),
+   * each order is written again on its own, so one order's fault is its alone.
+   */
+  const newOrders = new TenantBatches<repo.NewOrderWrite, string | undefined>(
+    async (tenantId, writes) => {
+      if (writes.length > 1) {
+        try {
+          const names = await repo.insertNewOrders(db, tenantId, writes, ORDER_NAME);
+          bus.notifyCommitted(tenantId);
+          return names.map((value) => ({ status: 'fulfilled', value }));
+        } catch {
+          // Each again on its own, below.
+        }
+      }
+      const outcomes: Array<PromiseSettledResult<string | undefined>> = [];
+      for (const write of writes) outcomes.push(await writeNewOrder(tenantId, write));
+      return outcomes;
+    },
+    { maxBatch: NEW_ORDERS_PER_STATEMENT, maxRunning: 2 },
+  );
+
   /**
    * The order's customer. A CUSTOMER client orders only for its own company: the body may leave
    * `customer` out or name that company; naming another one is refused before anything is
@@ -144,22 +180,15 @@ export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: Co
       updated_at: time,
     };
     const { row: status, visibility } = documentsOf({ order: newOrderAggregate(order, rows), customer });
-    const written = await repo.insertNewOrder(db, {
+    const name = await newOrders.submit(tenantId, {
       order: { ...order, customer_entity: JSON.stringify(customerEntity), header: JSON.stringify(header) },
       rows,
       upload: uploadRow(principal, uploadId, input, { status: 'COMPLETED', order, errors: [] }),
       status,
       placeholders: { name: JSON.stringify(order.name), time: JSON.stringify(time.toISOString()) },
-      nameFormat: ORDER_NAME,
-      event: (fill) =>
-        eventCtes(orderEvent('order.accepted', order, { upload_id: uploadId }), randomUUID(), {
-          after: 'new_order',
-          extraPayload: sql`(select jsonb_build_object('order_name', name, 'order_snapshot', ${fill(JSON.stringify(visibility))}::jsonb) from new_order)`,
-        }),
+      event: { event: orderEvent('order.accepted', order, { upload_id: uploadId }), id: randomUUID(), snapshot: JSON.stringify(visibility) },
     });
-    if (!written) return undefined;
-    bus.notifyCommitted(tenantId);
-    return uploadOutput({ id: uploadId, status: 'COMPLETED', order_id: id, errors: [] }, written.name);
+    return name === undefined ? undefined : uploadOutput({ id: uploadId, status: 'COMPLETED', order_id: id, errors: [] }, name);
   }
 
   /** A CREATE whose key is taken: a duplicate of the order holding it, or a rejection if that one is cancelled. */

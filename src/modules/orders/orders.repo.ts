@@ -1,8 +1,8 @@
-import { sql, type CompiledQuery, type Insertable, type RawBuilder, type Selectable } from 'kysely';
+import { sql, type CompiledQuery, type Insertable, type Selectable } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { drawCounter } from '../../platform/db/counters.js';
 import type { Executor } from '../../platform/db/database.js';
-import { notifyEvents } from '../../platform/events/append.js';
+import { eventCtes, notifyEvents, type NewEvent } from '../../platform/events/append.js';
 import type { OrderStatus } from './status/status.policy.js';
 import type { ConsignmentTable, GoodTable, OrderTable, OrderUploadTable, StopTable } from './orders.tables.js';
 import './orders.tables.js';
@@ -152,7 +152,7 @@ export type OrderAggregate = NonNullable<Awaited<ReturnType<typeof loadOrderAggr
 export type StopRecord = OrderAggregate['stops'][number];
 
 /**
- * What a new order's one statement writes. The texts (status document, event snapshot) are built
+ * What a new order's statement writes. The texts (status document, event snapshot) are built
  * before the statement, so they hold `placeholders.name` where the order's name goes and
  * `placeholders.time` where its creation time goes (both JSON strings no input can contain:
  * a fresh UUID, a random instant past year 200000); the statement puts in what it draws.
@@ -163,71 +163,96 @@ export interface NewOrderWrite {
   upload: Insertable<OrderUploadTable>;
   status: { customer_company_id: string; customer_version: number; document: string };
   placeholders: { name: string; time: string };
-  nameFormat: { prefix: string; digits: number };
-  /** The `order.accepted` event: CTEs from `eventCtes(…, { after: 'new_order', extraPayload: … })`. */
-  event: (fill: (text: string) => RawBuilder<string>) => RawBuilder<unknown>;
+  /** The `order.accepted` event, and the order's snapshot (a text with the placeholders) merged into its payload. */
+  event: { event: NewEvent; id: string; snapshot: string };
 }
 
 /** The order key's unique constraint (migration 002): a taken key fails the statement with it. */
 const ORDER_KEY = 'orders_tenant_id_customer_company_id_order_identifier_key';
 
+/** Whether a statement failed because an order's key (customer, order_identifier) is taken. */
+export const isOrderKeyTaken = (err: unknown): boolean =>
+  (err as { code?: string }).code === '23505' && (err as { constraint?: string }).constraint === ORDER_KEY;
+
 const valuesOf = <T extends object>(rows: T[], columns: Array<keyof T>) => sql.join(rows.map((row) => sql`(${sql.join(columns.map((c) => row[c] ?? null))})`));
 
 /**
- * A new order in one autocommitted statement: the order, its consignments, stops and goods, the
- * upload, the stored status document and the `order.accepted` event, with no round trip while
- * the tenant's counters are locked. The name is drawn from the tenant's gap-free counter and the
- * event position after it (the same lock order as every other writer); if the key is taken, the
- * whole statement fails and gives its numbers back, and the answer is `undefined`.
- * Foreign keys are checked at the end of the statement, when every CTE has run.
+ * New orders of one tenant in one autocommitted statement: each order, its consignments, stops
+ * and goods, its upload, its stored status document and its `order.accepted` event, with no round
+ * trip while the tenant's counters are locked. The names are drawn from the tenant's gap-free
+ * counter first and the event positions after the orders are in (the lock order of every other
+ * writer), both in the order of `writes`. If any key is taken, the whole statement fails (see
+ * `isOrderKeyTaken`) and gives its numbers back. Foreign keys are checked at the end of the
+ * statement, when every CTE has run. Answers each order's name, in the order of `writes`.
  */
-export async function insertNewOrder(
+export async function insertNewOrders(
   db: Executor,
-  w: NewOrderWrite,
-): Promise<{ name: string; position: number; payload: Record<string, unknown> } | undefined> {
-  const { order, rows, upload, status, placeholders, nameFormat } = w;
-  const fill = (text: string) =>
-    sql<string>`replace(replace(${text}, ${placeholders.name}, to_json(new_order.name)::text), ${placeholders.time}, new_order.time_json)`;
-  const statement = sql<{ name: string; position: number; payload: Record<string, unknown> }>`
-    with drawn_name as (${drawCounter(order.tenant_id, 'order_name')}), new_order as (
-      insert into orders (tenant_id, id, name, order_identifier, customer_company_id, customer_reference_number, is_quote, status,
-        customer_entity, header, input_hash, created_by_client_id)
-      values (${order.tenant_id}, ${order.id},
-        (select ${nameFormat.prefix} || lpad(value::text, greatest(${nameFormat.digits}::int, length(value::text)), '0') from drawn_name),
-        ${order.order_identifier}, ${order.customer_company_id}, ${order.customer_reference_number ?? null}, ${order.is_quote ?? false}, ${order.status},
-        ${order.customer_entity ?? '{}'}, ${order.header ?? '{}'}, ${order.input_hash}, ${order.created_by_client_id ?? null})
-      returning name, to_json(to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))::text as time_json
+  tenantId: string,
+  writes: NewOrderWrite[],
+  nameFormat: { prefix: string; digits: number },
+): Promise<string[]> {
+  if (!writes.length || writes.some((w) => w.order.tenant_id !== tenantId)) throw new Error('new orders are written for one tenant, at least one');
+  const last = writes.length - 1;
+  const number = (i: number) => sql`(value - ${sql.lit(last - i)})::text`;
+  const drawnName = (i: number) =>
+    sql`(select ${nameFormat.prefix} || lpad(${number(i)}, greatest(${nameFormat.digits}::int, length(${number(i)})), '0') from drawn_name)`;
+  // A text with this order's placeholders replaced by what the statement drew for it.
+  const filled = (w: NewOrderWrite, text: string) =>
+    sql`(select replace(replace(${text}, ${w.placeholders.name}, to_json(n.name)::text), ${w.placeholders.time}, n.time_json) from new_orders n where n.id = ${w.order.id}::uuid)`;
+  const orderColumns = [
+    'order_identifier',
+    'customer_company_id',
+    'customer_reference_number',
+    'is_quote',
+    'status',
+    'customer_entity',
+    'header',
+    'input_hash',
+    'created_by_client_id',
+  ] as const;
+  const consignments = writes.flatMap((w) => w.rows.consignments);
+  const stops = writes.flatMap((w) => w.rows.stops);
+  const goods = writes.flatMap((w) => w.rows.goods);
+  const events = writes.map((w) => ({
+    event: w.event.event,
+    id: w.event.id,
+    extraPayload: sql`jsonb_build_object('order_name', (select name from new_orders n where n.id = ${w.order.id}::uuid), 'order_snapshot', ${filled(w, w.event.snapshot)}::jsonb)`,
+  }));
+  const { rows } = await sql<{ id: string; name: string }>`
+    with drawn_name as (${drawCounter(tenantId, 'order_name', { count: writes.length })}), new_orders as (
+      insert into orders (tenant_id, id, name, ${sql.join(orderColumns.map((c) => sql.ref(c)))})
+      values ${sql.join(writes.map((w, i) => sql`(${tenantId}, ${w.order.id}, ${drawnName(i)}, ${sql.join(orderColumns.map((c) => w.order[c] ?? null))})`))}
+      returning id, name, to_json(to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))::text as time_json
     ), new_consignments as (
       insert into order_consignments (tenant_id, id, order_id, position, reference_number, details)
-      values ${valuesOf(rows.consignments, ['tenant_id', 'id', 'order_id', 'position', 'reference_number', 'details'])}
+      values ${valuesOf(consignments, ['tenant_id', 'id', 'order_id', 'position', 'reference_number', 'details'])}
     ), new_stops as (
       insert into order_stops (tenant_id, id, order_id, consignment_id, stop_type, sequence, requested_date, location, reference_number, details)
-      values ${valuesOf(rows.stops, ['tenant_id', 'id', 'order_id', 'consignment_id', 'stop_type', 'sequence', 'requested_date', 'location', 'reference_number', 'details'])}
+      values ${valuesOf(stops, ['tenant_id', 'id', 'order_id', 'consignment_id', 'stop_type', 'sequence', 'requested_date', 'location', 'reference_number', 'details'])}
     ), ${
-      rows.goods.length
+      goods.length
         ? sql`new_goods as (
       insert into order_goods (tenant_id, id, order_id, consignment_id, position, details)
-      values ${valuesOf(rows.goods, ['tenant_id', 'id', 'order_id', 'consignment_id', 'position', 'details'])}
+      values ${valuesOf(goods, ['tenant_id', 'id', 'order_id', 'consignment_id', 'position', 'details'])}
     ),`
         : sql``
-    } new_upload as (
+    } new_uploads as (
       insert into order_uploads (tenant_id, id, api_client_id, uploader_company_id, operation, order_identifier, status, order_id, errors)
-      values ${valuesOf([upload], ['tenant_id', 'id', 'api_client_id', 'uploader_company_id', 'operation', 'order_identifier', 'status', 'order_id', 'errors'])}
+      values ${valuesOf(
+        writes.map((w) => w.upload),
+        ['tenant_id', 'id', 'api_client_id', 'uploader_company_id', 'operation', 'order_identifier', 'status', 'order_id', 'errors'],
+      )}
     ), stored_status as (
       insert into order_status_documents (tenant_id, order_id, customer_company_id, customer_version, document)
-      select ${order.tenant_id}::uuid, ${order.id}::uuid, ${status.customer_company_id}::uuid, ${status.customer_version}::int, ${fill(status.document)}
-      from new_order
-    ), ${w.event(fill)}
-    select new_order.name, inserted.position, inserted.payload, ${notifyEvents(order.tenant_id)} from new_order, inserted`;
-  try {
-    const { rows: written } = await statement.execute(db);
-    const row = written[0];
-    if (!row) throw new Error('writing a new order returned no row');
-    return row;
-  } catch (err) {
-    if ((err as { code?: string; constraint?: string }).code === '23505' && (err as { constraint?: string }).constraint === ORDER_KEY) return undefined;
-    throw err;
-  }
+      values ${sql.join(writes.map((w) => sql`(${tenantId}, ${w.order.id}, ${w.status.customer_company_id}, ${w.status.customer_version}, ${filled(w, w.status.document)})`))}
+    ), ${eventCtes(events, { after: 'new_orders' })}
+    select id, name, (select count(*) from inserted) as events, ${notifyEvents(tenantId)} from new_orders`.execute(db);
+  const names = new Map(rows.map((r) => [r.id, r.name]));
+  return writes.map((w) => {
+    const name = names.get(w.order.id);
+    if (!name) throw new Error(`writing new orders returned no row for order ${w.order.id}`);
+    return name;
+  });
 }
 
 export async function updateOrder(

@@ -34,21 +34,32 @@ export interface EventPrelude {
   payload: RawBuilder<unknown>;
 }
 
+/** An event written by a caller's own statement (see `eventCtes`), with jsonb merged over its payload there. */
+export interface StatementEvent {
+  event: NewEvent;
+  id: string;
+  extraPayload?: RawBuilder<unknown>;
+}
+
 /**
- * The two CTEs (`counter`, `inserted`) that draw the tenant's next event position and insert the
- * event, for a statement that writes the event together with its change. `after` names a CTE of
- * that statement whose row must exist first: the position is drawn only once it has run (lock
- * order), and not at all when it wrote nothing. `inserted` returns `position` and `payload`.
+ * The two CTEs (`counter`, `inserted`) that draw the tenant's next event positions and insert the
+ * events, in order, for a statement that writes them together with their change. All of one
+ * tenant. `after` names a CTE of that statement that must run first: the positions are drawn
+ * only once it has (lock order), and not at all when it wrote nothing. `inserted` returns
+ * `position` and `payload`.
  */
-export function eventCtes(event: NewEvent, id: string, options: { extraPayload?: RawBuilder<unknown>; after?: string } = {}): RawBuilder<unknown> {
-  checkEvent(event.type, event.entityType, event.payload);
-  const payload = sql`${JSON.stringify(event.payload)}::jsonb${options.extraPayload ? sql` || ${options.extraPayload}` : sql``}`;
-  return sql`counter as (${drawCounter(event.tenantId, 'event_position', options.after)}), inserted as (
+export function eventCtes(entries: StatementEvent[], options: { after?: string } = {}): RawBuilder<unknown> {
+  const tenantId = entries[0]?.event.tenantId;
+  if (!tenantId || entries.some((e) => e.event.tenantId !== tenantId)) throw new Error('a statement writes the events of one tenant, at least one');
+  for (const { event } of entries) checkEvent(event.type, event.entityType, event.payload);
+  const rows = entries.map(({ event, id, extraPayload }, i) => {
+    const payload = sql`${JSON.stringify(event.payload)}::jsonb${extraPayload ? sql` || ${extraPayload}` : sql``}`;
+    return sql`(${tenantId}, (select value from counter) - ${sql.lit(entries.length - 1 - i)}, ${id}, ${event.type}, ${event.entityType}, ${event.entityId},
+        ${event.companyIds ?? []}, ${payload})`;
+  });
+  return sql`counter as (${drawCounter(tenantId, 'event_position', { after: options.after, count: entries.length })}), inserted as (
       insert into events (tenant_id, position, id, type, entity_type, entity_id, company_ids, payload)
-      values (
-        ${event.tenantId}, (select value from counter), ${id}, ${event.type}, ${event.entityType}, ${event.entityId},
-        ${event.companyIds ?? []}, ${payload}
-      )
+      values ${sql.join(rows)}
       returning position, payload
     )`;
 }
@@ -69,7 +80,7 @@ export const notifyEvents = (tenantId: string): RawBuilder<unknown> => sql`pg_no
 export async function appendEvent<T extends EventType>(tx: Tx, bus: EventBus, event: NewEvent<T>, prelude?: EventPrelude): Promise<AppendedEvent> {
   const id = randomUUID();
   const { rows } = await sql<{ position: number; payload: Record<string, unknown> }>`
-    with ${prelude ? sql`${prelude.ctes},` : sql``} ${eventCtes(event, id, { extraPayload: prelude?.payload })}
+    with ${prelude ? sql`${prelude.ctes},` : sql``} ${eventCtes([{ event, id, extraPayload: prelude?.payload }])}
     select position, ${prelude ? sql`payload` : sql`null as payload`}, ${notifyEvents(event.tenantId)} from inserted`.execute(tx.trx);
   const row = rows[0];
   if (!row) throw new Error('appending an event returned no row');
