@@ -18,7 +18,8 @@ import type { UploadError, UploadStatus } from './orders.tables.js';
 /**
  * CREATE / UPDATE / DELETE of one order from an `OrderInput`, keyed by (customer,
  * order_identifier). The contract's upload API is asynchronous; Waybill does the work at once, in
- * one transaction, and records the outcome as an upload the client may poll. A rule the input
+ * one transaction (a new order: one statement, shared with the tenant's other new orders of the
+ * moment), and records the outcome as an upload the client may poll. A rule the input
  * breaks (unknown customer, cancelled order...) ends the upload in ERROR with the reason in
  * `errors`; nothing of the order is written then.
  */
