@@ -10,6 +10,8 @@ import { sql } from 'kysely';
 import { realisticOrder } from '../test/orders/orders.fixtures.js';
 import {
   bearerHeader,
+  cpuMeter,
+  databaseBackends,
   GET_CEILING,
   INSERT_CEILING,
   load,
@@ -26,8 +28,10 @@ import {
 const CONNECTIONS = 32;
 /** Tenants of the multi-tenant import scenario: every connection cycles through all of them. */
 const TENANTS = 8;
-/** Which pairs to measure (BENCH_ORDER_PARTS, comma-separated): all three by default. */
-const PARTS = new Set((process.env.BENCH_ORDER_PARTS ?? 'import,status,tenants').split(','));
+/** Which pairs to measure (BENCH_ORDER_PARTS, comma-separated): all four by default. */
+const PARTS = new Set((process.env.BENCH_ORDER_PARTS ?? 'import,status,tenants,cpu').split(','));
+/** Operations per CPU measurement (BENCH_ORDER_CPU_OPS). */
+const CPU_OPS = Number(process.env.BENCH_ORDER_CPU_OPS ?? 600);
 const WARM_UP_SECONDS = 2;
 
 /**
@@ -60,6 +64,43 @@ async function run(options: Scenario, duration: number): Promise<LoadResult> {
     requests: result.requests.total,
     errors: result.errors + result.timeouts + result.non2xx,
   };
+}
+
+/** CPU per operation, in µs: the Waybill process (PGlite included) and the database's own backends. */
+interface CpuRow {
+  title: string;
+  waybillUs: number;
+  databaseUs: number;
+}
+
+/**
+ * `count` operations in this process (`inject`, no load generator, no sockets), `inFlight` at a
+ * time, with the CPU they cost: what a reader needs to size a machine, barely touched by other
+ * processes on a shared host (unlike req/s). The backends are looked up after a warm-up, so the
+ * pool's connections exist.
+ */
+async function cpuPerOperation(
+  server: BenchServer,
+  title: string,
+  inFlight: number,
+  operation: (i: number) => Promise<{ statusCode: number; body: string }>,
+): Promise<CpuRow> {
+  // Warm-up at the same concurrency, so the pool has opened every connection the run will use.
+  for (let round = 0; round < 2; round++) await Promise.all(Array.from({ length: Math.max(inFlight, 20) }, () => operation(-1)));
+  const meter = cpuMeter(await databaseBackends(server));
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < CPU_OPS) {
+        const answer = await operation(next++);
+        if (answer.statusCode !== 200) throw new Error(`${title}: ${answer.body}`);
+      }
+    }),
+  );
+  const used = meter.stop();
+  const backends = Object.entries(used).filter(([name]) => name.startsWith('backend '));
+  const us = (seconds: number) => Math.round((seconds * 1e6) / CPU_OPS);
+  return { title, waybillUs: us(used.waybill ?? 0), databaseUs: us(backends.reduce((sum, [, s]) => sum + s, 0)) };
 }
 
 const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] ?? 0;
@@ -178,7 +219,17 @@ async function benchEngine(engine: Engine) {
       results.push(oneTenant, manyTenants);
       ratios.push(`- ${label}: import over ${TENANTS} tenants / over 1 tenant = ${ratio(manyTenants, oneTenant)}`);
     }
-    return { results, ratios };
+    const cpu: CpuRow[] = [];
+    if (PARTS.has('cpu')) {
+      let n = 0;
+      const insert = () => server.app.inject({ method: 'POST', url: INSERT_CEILING, headers: auth, payload: { note: 'cpu' } });
+      const create = () => server.app.inject({ method: 'POST', url: '/v1/orders/order/upload', headers: auth, payload: realisticOrder(`CPU-${n++}`) });
+      for (const inFlight of [1, CONNECTIONS]) {
+        cpu.push(await cpuPerOperation(server, `${label}: one-row insert ceiling, ${inFlight} in flight`, inFlight, insert));
+        cpu.push(await cpuPerOperation(server, `${label}: import (CREATE), ${inFlight} in flight`, inFlight, create));
+      }
+    }
+    return { results, ratios, cpu };
   } finally {
     await server.stop();
   }
@@ -187,11 +238,18 @@ async function benchEngine(engine: Engine) {
 const engines: Engine[] = process.env.BENCH_ENGINES ? (process.env.BENCH_ENGINES.split(',') as Engine[]) : ['pglite', 'postgres'];
 const results: LoadResult[] = [];
 const ratios: string[] = [];
+const cpu: CpuRow[] = [];
 for (const engine of engines) {
   const outcome = await benchEngine(engine);
   results.push(...outcome.results);
   ratios.push(...outcome.ratios);
+  cpu.push(...outcome.cpu);
 }
 console.log(`\nMeasured ${machineLine()}, ${CONNECTIONS} connections\n`);
 console.log(markdownTable(results));
 console.log(`\n${ratios.join('\n')}`);
+if (cpu.length) {
+  console.log(`\nCPU per operation (${CPU_OPS} operations in process after a warm-up; PostgreSQL: this database's backends only)\n`);
+  console.log('| Operation | Waybill µs | database µs | total µs |\n|---|---:|---:|---:|');
+  for (const r of cpu) console.log(`| ${r.title} | ${r.waybillUs} | ${r.databaseUs} | ${r.waybillUs + r.databaseUs} |`);
+}

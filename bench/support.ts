@@ -248,3 +248,13 @@ export function cpuMeter(extra: Record<string, number> = {}) {
     },
   };
 }
+
+/**
+ * The server processes of the benchmark's own PostgreSQL database (its pool's backends), for
+ * `cpuMeter`: on a shared server, every `postgres` process includes other people's work.
+ */
+export async function databaseBackends(server: BenchServer): Promise<Record<string, number>> {
+  if (server.engine !== 'postgres') return {};
+  const { rows } = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database()`.execute(server.services.db);
+  return Object.fromEntries(rows.map((r) => [`backend ${r.pid}`, r.pid]));
+}

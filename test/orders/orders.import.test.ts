@@ -99,6 +99,38 @@ describe('CREATE', () => {
     expect(((await order(first.order_id as string)) as unknown as { planning_instructions: string }).planning_instructions).toBe('Tail lift required');
   });
 
+  it('parallel CREATEs, several of one key, give one order per key and names and event positions without gaps', async () => {
+    const distinct = Array.from({ length: 6 }, (_, i) => realisticOrder(`PAR-${i}`));
+    const same = Array.from({ length: 6 }, () => realisticOrder('PAR-SAME'));
+    const results = await Promise.all([...distinct, ...same].map((body) => imported(body)));
+    expect(results.slice(0, 6).map((r) => r.upload_status)).toEqual(Array(6).fill('COMPLETED'));
+    const ofSame = results.slice(6);
+    expect(ofSame.filter((r) => r.upload_status === 'COMPLETED')).toHaveLength(1);
+    expect(ofSame.filter((r) => r.upload_status === 'DUPLICATE')).toHaveLength(5);
+    expect(new Set(ofSame.map((r) => r.order_id)).size).toBe(1);
+    expect(new Set(ofSame.map((r) => r.order_name)).size).toBe(1);
+
+    // A second wave of new keys only: arriving together, they may be written together.
+    const wave = await Promise.all(Array.from({ length: 8 }, (_, i) => imported(realisticOrder(`PAR-WAVE-${i}`))));
+    expect(wave.map((r) => r.upload_status)).toEqual(Array(8).fill('COMPLETED'));
+    for (const r of wave.slice(0, 2)) {
+      const status = await get(ctx, admin, `/v1/orders/order/${r.order_id}/status`);
+      expect((status.json() as { name: string }).name).toBe(r.order_name);
+      const [accepted] = await eventsOf(r.order_id as string);
+      expect(accepted?.payload).toMatchObject({ order_name: r.order_name, order_snapshot: { order_name: r.order_name } });
+    }
+
+    const { db } = ctx.services;
+    const names = (await db.selectFrom('orders').select('name').where('tenant_id', '=', admin.tenantId).execute()).map((r) => r.name).sort();
+    expect(names).toEqual(names.map((_, i) => `OR-${String(i + 1).padStart(6, '0')}`));
+    const positions = (await db.selectFrom('events').select('position').where('tenant_id', '=', admin.tenantId).orderBy('position').execute()).map(
+      (r) => r.position,
+    );
+    expect(positions).toEqual(positions.map((_, i) => i + 1));
+    const accepted = await db.selectFrom('events').select('payload').where('tenant_id', '=', admin.tenantId).where('type', '=', 'order.accepted').execute();
+    expect(accepted.map((e) => (e.payload as { order_name: string }).order_name).sort()).toEqual(names);
+  });
+
   it('the same identifier for another customer is another order', async () => {
     const a = await imported(realisticOrder('SHARED-1'));
     const b = await imported(realisticOrder('SHARED-1', { customer: { name: 'beta foods' } }));

@@ -1,5 +1,5 @@
 import type { Tx } from '../../platform/db/tx.js';
-import { appendEvent, type EventPrelude } from '../../platform/events/append.js';
+import { appendEvent, type EventPrelude, type NewEvent } from '../../platform/events/append.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import { deriveOrderStatus } from './status/status.policy.js';
 import * as repo from './orders.repo.js';
@@ -26,27 +26,27 @@ export async function appendOrderEvent(
   extra: Record<string, unknown> = {},
   prelude?: EventPrelude,
 ): Promise<OrderRow> {
-  const { payload } = await appendEvent(
-    tx,
-    bus,
-    {
-      tenantId: order.tenant_id,
-      type,
-      entityType: 'order',
-      entityId: order.id,
-      companyIds: [order.customer_company_id],
-      payload: {
-        order_id: order.id,
-        order_name: order.name,
-        status: order.status,
-        order_identifier: order.order_identifier,
-        customer_reference_number: order.customer_reference_number,
-        ...extra,
-      },
-    },
-    prelude,
-  );
+  const { payload } = await appendEvent(tx, bus, orderEvent(type, order, extra), prelude);
   return { ...order, name: String(payload.order_name) };
+}
+
+/** An order event as `appendOrderEvent` records it (a new order's import writes it in its own statement). */
+export function orderEvent(type: OrderEventType, order: OrderRow, extra: Record<string, unknown> = {}): NewEvent<OrderEventType> {
+  return {
+    tenantId: order.tenant_id,
+    type,
+    entityType: 'order',
+    entityId: order.id,
+    companyIds: [order.customer_company_id],
+    payload: {
+      order_id: order.id,
+      order_name: order.name,
+      status: order.status,
+      order_identifier: order.order_identifier,
+      customer_reference_number: order.customer_reference_number,
+      ...extra,
+    },
+  };
 }
 
 /**

@@ -1,29 +1,35 @@
 import { randomUUID } from 'node:crypto';
 import type { CompanyParty, CompaniesService } from '../companies/index.js';
 import type { Db } from '../../platform/db/database.js';
+import { TenantBatches } from '../../platform/db/tenant-batches.js';
+import { currentActor } from '../../platform/events/actor.js';
 import { inTransaction, type Tx } from '../../platform/db/tx.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import { badRequest, detail, forbidden, isAppError } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/http/principal.js';
 import { canCancel, canChangeQuoteFlag, deriveOrderStatus, type StopStatus } from './status/status.policy.js';
-import { appendOrderEvent, cancelOrderRows, type OrderChangeHooks, type OrderEventType } from './orders.events.js';
+import { appendOrderEvent, cancelOrderRows, orderEvent, type OrderChangeHooks, type OrderEventType } from './orders.events.js';
 import { compact, headerOf, inputHash, newOrderAggregate, planConsignments, rowsOf } from './orders.mapping.js';
 import * as repo from './orders.repo.js';
 import type { OrderRow } from './orders.repo.js';
 import type { OrderImport, OrderInput } from './orders.schemas.js';
-import type { KnownOrder, StatusDocuments } from './status/status.service.js';
+import { documentsOf, type StatusDocuments } from './status/status.service.js';
 import type { UploadError, UploadStatus } from './orders.tables.js';
 
 /**
  * CREATE / UPDATE / DELETE of one order from an `OrderInput`, keyed by (customer,
  * order_identifier). The contract's upload API is asynchronous; Waybill does the work at once, in
- * one transaction, and records the outcome as an upload the client may poll. A rule the input
+ * one transaction (a new order: one statement, shared with the tenant's other new orders of the
+ * moment), and records the outcome as an upload the client may poll. A rule the input
  * breaks (unknown customer, cancelled order...) ends the upload in ERROR with the reason in
  * `errors`; nothing of the order is written then.
  */
 
 /** Order names: `OR-000001`, gap-free per tenant. */
 const ORDER_NAME = { prefix: 'OR-', digits: 6 };
+
+/** Most new orders of one tenant written by one statement (about 120 parameters each). */
+const NEW_ORDERS_PER_STATEMENT = 50;
 
 /** A rule the input breaks: the upload ends in ERROR with this message, attached to `order` if there is one. */
 class Rejection extends Error {
@@ -51,16 +57,20 @@ interface Outcome {
   event?: OrderEventType;
   /** Why the upload was rejected, for the `order.import_rejected` event. */
   reason?: string;
-  /** The whole order as this transaction wrote it, when the import has it in memory (a new order). */
-  known?: KnownOrder;
 }
 
 /**
- * Placeholder name of a new order until the end of its transaction. Names come from a per-tenant
- * counter whose row lock serialises every creating transaction of the tenant, so the number is
- * drawn in the statement that writes the order's event, the last one before COMMIT.
+ * Placeholder name of a new order in the texts built before its statement draws the name (see
+ * `repo.insertNewOrder`). A fresh UUID, so no input can hold it.
  */
 const unnamed = (id: string) => `pending:${id}`;
+
+/**
+ * Placeholder creation time of a new order, in the same texts: a random instant past year 200000,
+ * written as `+2xxxxx-…Z`, a form no date-time input passes validation with (and random, so no free
+ * text can hold it either). The statement puts the time its row took in its place.
+ */
+const pendingTime = () => new Date(8.64e15 - Math.floor(Math.random() * 2e15));
 
 export function uploadOutput(
   upload: { id: string; status: UploadStatus; order_id: string | null; errors: UploadError[] },
@@ -79,6 +89,40 @@ export function uploadOutput(
 
 export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: CompaniesService; changes: OrderChangeHooks; statusDocuments: StatusDocuments }) {
   const { db, bus, companies, changes, statusDocuments } = deps;
+
+  /** One new order alone: its name, or `undefined` when its key is taken. */
+  async function writeNewOrder(tenantId: string, write: repo.NewOrderWrite): Promise<PromiseSettledResult<string | undefined>> {
+    try {
+      const [name] = await repo.insertNewOrders(db, tenantId, [write], ORDER_NAME);
+      bus.notifyCommitted(tenantId);
+      return { status: 'fulfilled', value: name };
+    } catch (err) {
+      return repo.isOrderKeyTaken(err) ? { status: 'fulfilled', value: undefined } : { status: 'rejected', reason: err };
+    }
+  }
+
+  /**
+   * New orders of a tenant that arrive while its previous ones are being written go together, in
+   * one statement and one commit (see TenantBatches). If that statement fails (a key taken, say),
+   * each order is written again on its own, so one order's fault is its alone.
+   */
+  const newOrders = new TenantBatches<repo.NewOrderWrite, string | undefined>(
+    async (tenantId, writes) => {
+      if (writes.length > 1) {
+        try {
+          const names = await repo.insertNewOrders(db, tenantId, writes, ORDER_NAME);
+          bus.notifyCommitted(tenantId);
+          return names.map((value) => ({ status: 'fulfilled', value }));
+        } catch {
+          // Each again on its own, below.
+        }
+      }
+      const outcomes: Array<PromiseSettledResult<string | undefined>> = [];
+      for (const write of writes) outcomes.push(await writeNewOrder(tenantId, write));
+      return outcomes;
+    },
+    { maxBatch: NEW_ORDERS_PER_STATEMENT, maxRunning: 2 },
+  );
 
   /**
    * The order's customer. A CUSTOMER client orders only for its own company: the body may leave
@@ -108,16 +152,19 @@ export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: Co
   }
 
   /**
-   * Inserts the order straight away, its key's unique index standing in for the row lock that
-   * UPDATE and DELETE take: the common case, a new order, costs no lookup. Only when the key is
-   * taken is the existing order read (committed by then: the insert waited for its writer).
+   * A new order: everything it writes (order, children, upload, status document, event) in one
+   * statement, built before it runs (see `repo.insertNewOrder`). `undefined` when its key is
+   * taken: the import then goes the transactional way, to `existingOrder`.
    */
-  async function create({ tx, principal, input, customer }: Operation): Promise<Outcome> {
+  async function createAtOnce(principal: Principal, input: OrderInput, customer: CompanyParty, uploadId: string): Promise<OrderImport | undefined> {
     const tenantId = principal.tenantId;
     const id = randomUUID();
     const rows = rowsOf(tenantId, id, planConsignments(input.consignments));
     const quote = input.order_status === 'QUOTE';
-    const order = await repo.insertOrderIfNew(tx.trx, {
+    const time = pendingTime();
+    const customerEntity = compact(input.customer ?? { code: customer.code, name: customer.name });
+    const header = headerOf(input);
+    const order: OrderRow = {
       tenant_id: tenantId,
       id,
       name: unnamed(id),
@@ -126,21 +173,34 @@ export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: Co
       customer_reference_number: input.customer_reference_number ?? null,
       is_quote: quote,
       status: deriveOrderStatus({ quote, cancelled: false, stopStatuses: rows.stops.map(() => 'TO_PLAN') }),
-      customer_entity: JSON.stringify(compact(input.customer ?? { code: customer.code, name: customer.name })),
-      header: JSON.stringify(headerOf(input)),
+      cancelled_at: null,
+      customer_entity: customerEntity,
+      header,
       input_hash: inputHash(input, customer.id),
       created_by_client_id: principal.apiClientId,
+      created_at: time,
+      updated_at: time,
+    };
+    const { row: status, visibility } = documentsOf({ order: newOrderAggregate(order, rows), customer });
+    const name = await newOrders.submit(tenantId, {
+      order: { ...order, customer_entity: JSON.stringify(customerEntity), header: JSON.stringify(header) },
+      rows,
+      upload: uploadRow(principal, uploadId, input, { status: 'COMPLETED', order, errors: [] }),
+      status,
+      placeholders: { name: JSON.stringify(order.name), time: JSON.stringify(time.toISOString()) },
+      event: { event: orderEvent('order.accepted', order, { upload_id: uploadId }), id: randomUUID(), snapshot: JSON.stringify(visibility), actor: currentActor() },
     });
-    if (!order) {
-      const existing = await repo.findOrderByKey(tx.trx, tenantId, customer.id, input.order_identifier);
-      if (!existing) throw new Error(`order key "${input.order_identifier}" is taken but no order holds it`);
-      if (existing.cancelled_at) {
-        throw new Rejection(`Order ${existing.name} (order_identifier "${input.order_identifier}") is cancelled; use a new order_identifier`, existing);
-      }
-      return { status: 'DUPLICATE', order: existing, errors: [] };
+    return name === undefined ? undefined : uploadOutput({ id: uploadId, status: 'COMPLETED', order_id: id, errors: [] }, name);
+  }
+
+  /** A CREATE whose key is taken: a duplicate of the order holding it, or a rejection if that one is cancelled. */
+  async function existingOrder({ tx, principal, input, customer }: Operation): Promise<Outcome> {
+    const existing = await repo.findOrderByKey(tx.trx, principal.tenantId, customer.id, input.order_identifier);
+    if (!existing) throw new Error(`order key "${input.order_identifier}" is taken but no order holds it`);
+    if (existing.cancelled_at) {
+      throw new Rejection(`Order ${existing.name} (order_identifier "${input.order_identifier}") is cancelled; use a new order_identifier`, existing);
     }
-    await repo.insertChildren(tx.trx, rows);
-    return { status: 'COMPLETED', order, errors: [], event: 'order.accepted', known: { order: newOrderAggregate(order, rows), customer } };
+    return { status: 'DUPLICATE', order: existing, errors: [] };
   }
 
   async function update(op: Operation): Promise<Outcome> {
@@ -180,21 +240,22 @@ export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: Co
     return { status: 'COMPLETED', order: await cancelOrderRows(tx, existing), errors: [], event: 'order.cancelled' };
   }
 
-  const operations = { CREATE: create, UPDATE: update, DELETE: cancel };
+  const operations = { CREATE: existingOrder, UPDATE: update, DELETE: cancel };
 
-  async function recordUpload(tx: Tx, principal: Principal, uploadId: string, input: OrderInput, outcome: Outcome) {
-    return repo.insertUpload(tx.trx, {
-      tenant_id: principal.tenantId,
-      id: uploadId,
-      api_client_id: principal.apiClientId,
-      uploader_company_id: principal.companyId,
-      operation: input.operation,
-      order_identifier: input.order_identifier,
-      status: outcome.status,
-      order_id: outcome.order?.id ?? null,
-      errors: JSON.stringify(outcome.errors),
-    });
-  }
+  const uploadRow = (principal: Principal, uploadId: string, input: OrderInput, outcome: Outcome) => ({
+    tenant_id: principal.tenantId,
+    id: uploadId,
+    api_client_id: principal.apiClientId,
+    uploader_company_id: principal.companyId,
+    operation: input.operation,
+    order_identifier: input.order_identifier,
+    status: outcome.status,
+    order_id: outcome.order?.id ?? null,
+    errors: JSON.stringify(outcome.errors),
+  });
+
+  const recordUpload = (tx: Tx, principal: Principal, uploadId: string, input: OrderInput, outcome: Outcome) =>
+    repo.insertUpload(tx.trx, uploadRow(principal, uploadId, input, outcome));
 
   return async function importOrder(principal: Principal, input: OrderInput): Promise<OrderImport> {
     if (input.operation !== 'DELETE' && input.consignments.length === 0) {
@@ -211,6 +272,10 @@ export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: Co
       const upload = await inTransaction(db, (tx) => recordUpload(tx, principal, uploadId, input, { status: 'ERROR', errors }));
       return uploadOutput(upload, null);
     }
+    if (input.operation === 'CREATE') {
+      const created = await createAtOnce(principal, input, customer, uploadId);
+      if (created) return created;
+    }
     return inTransaction(db, async (tx) => {
       let outcome: Outcome;
       try {
@@ -223,13 +288,11 @@ export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: Co
       }
       const upload = await recordUpload(tx, principal, uploadId, input, outcome);
       let order = outcome.order;
-      // A new order always comes with its `order.accepted` event, which names it.
       if (order && (outcome.event === 'order.updated' || outcome.event === 'order.cancelled')) await changes.notify(tx, order);
       if (order && outcome.event) {
         const why = outcome.reason ? { operation: input.operation, reason: outcome.reason } : {};
-        const naming = order.name === unnamed(order.id) ? repo.orderNamingPrelude(order, ORDER_NAME) : undefined;
-        const { extra, prelude } = await statusDocuments.forEvent(tx, order, naming, outcome.known);
-        order = await appendOrderEvent(tx, bus, outcome.event, order, { upload_id: uploadId, ...why, ...extra }, prelude);
+        const { extra } = await statusDocuments.forEvent(tx, order);
+        order = await appendOrderEvent(tx, bus, outcome.event, order, { upload_id: uploadId, ...why, ...extra });
       }
       return uploadOutput(upload, order?.name ?? null);
     });

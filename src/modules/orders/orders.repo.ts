@@ -1,8 +1,9 @@
-import { sql, type CompiledQuery, type Insertable, type RawBuilder, type Selectable } from 'kysely';
+import { sql, type CompiledQuery, type Insertable, type Selectable } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { drawCounter } from '../../platform/db/counters.js';
 import type { Executor } from '../../platform/db/database.js';
-import type { EventPrelude } from '../../platform/events/append.js';
+import type { Actor } from '../../platform/events/actor.js';
+import { eventCtes, notifyEvents, type NewEvent } from '../../platform/events/append.js';
 import type { OrderStatus } from './status/status.policy.js';
 import type { ConsignmentTable, GoodTable, OrderTable, OrderUploadTable, StopTable } from './orders.tables.js';
 import './orders.tables.js';
@@ -152,42 +153,108 @@ export type OrderAggregate = NonNullable<Awaited<ReturnType<typeof loadOrderAggr
 export type StopRecord = OrderAggregate['stops'][number];
 
 /**
- * Inserts a new order unless its key (tenant, customer, order_identifier) is taken; `undefined`
- * then. The unique index does what a lock would: a concurrent insert of the same key waits for
- * the other transaction, so a CREATE sent twice at once yields one order and one duplicate.
+ * What a new order's statement writes. The texts (status document, event snapshot) are built
+ * before the statement, so they hold `placeholders.name` where the order's name goes and
+ * `placeholders.time` where its creation time goes (both JSON strings no input can contain:
+ * a fresh UUID, a random instant past year 200000); the statement puts in what it draws.
  */
-export async function insertOrderIfNew(db: Executor, row: Insertable<OrderTable>): Promise<OrderRow | undefined> {
-  return db
-    .insertInto('orders')
-    .values(row)
-    .onConflict((oc) => oc.columns(['tenant_id', 'customer_company_id', 'order_identifier']).doNothing())
-    .returningAll()
-    .executeTakeFirst();
+export interface NewOrderWrite {
+  order: Omit<Insertable<OrderTable>, 'name' | 'created_at' | 'updated_at'>;
+  rows: { consignments: NewConsignment[]; stops: NewStop[]; goods: NewGood[] };
+  upload: Insertable<OrderUploadTable>;
+  status: { customer_company_id: string; customer_version: number; document: string };
+  placeholders: { name: string; time: string };
+  /** The `order.accepted` event, and the order's snapshot (a text with the placeholders) merged into its payload. */
+  event: { event: NewEvent; id: string; snapshot: string; actor?: Actor };
 }
 
-/** A naming prelude, and the drawn name as an expression its statement can use elsewhere. */
-export interface NamingPrelude extends EventPrelude {
-  name: RawBuilder<string>;
-}
+/** The order key's unique constraint (migration 002): a taken key fails the statement with it. */
+const ORDER_KEY = 'orders_tenant_id_customer_company_id_order_identifier_key';
+
+/** Whether a statement failed because an order's key (customer, order_identifier) is taken. */
+export const isOrderKeyTaken = (err: unknown): boolean =>
+  (err as { code?: string }).code === '23505' && (err as { constraint?: string }).constraint === ORDER_KEY;
+
+const valuesOf = <T extends object>(rows: T[], columns: Array<keyof T>) => sql.join(rows.map((row) => sql`(${sql.join(columns.map((c) => row[c] ?? null))})`));
 
 /**
- * Names a new order `<prefix><number>` (zero-padded to `digits`, longer numbers kept whole) from
- * the tenant's gap-free order counter, as a prelude of the order's first event: the counter's
- * row lock is held until COMMIT, so the draw shares the event's statement instead of adding a
- * round trip while the tenant's other creators wait. The event's payload gets the name.
+ * New orders of one tenant in one autocommitted statement: each order, its consignments, stops
+ * and goods, its upload, its stored status document and its `order.accepted` event, with no round
+ * trip while the tenant's counters are locked. The names are drawn from the tenant's gap-free
+ * counter first and the event positions after the orders are in (the lock order of every other
+ * writer), both in the order of `writes`. If any key is taken, the whole statement fails (see
+ * `isOrderKeyTaken`) and gives its numbers back. Foreign keys are checked at the end of the
+ * statement, when every CTE has run. Answers each order's name, in the order of `writes`.
  */
-export function orderNamingPrelude(order: OrderRow, format: { prefix: string; digits: number }): NamingPrelude {
-  return {
-    name: sql<string>`(select name from named)`,
-    ctes: sql`
-      drawn_name as (${drawCounter(order.tenant_id, 'order_name')}), named as (
-        update orders set name = ${format.prefix} || lpad(drawn_name.value::text, greatest(${format.digits}::int, length(drawn_name.value::text)), '0')
-        from drawn_name
-        where orders.tenant_id = ${order.tenant_id} and orders.id = ${order.id}
-        returning orders.name
-      )`,
-    payload: sql`jsonb_build_object('order_name', (select name from named))`,
-  };
+export async function insertNewOrders(
+  db: Executor,
+  tenantId: string,
+  writes: NewOrderWrite[],
+  nameFormat: { prefix: string; digits: number },
+): Promise<string[]> {
+  if (!writes.length || writes.some((w) => w.order.tenant_id !== tenantId)) throw new Error('new orders are written for one tenant, at least one');
+  const last = writes.length - 1;
+  const number = (i: number) => sql`(value - ${sql.lit(last - i)})::text`;
+  const drawnName = (i: number) =>
+    sql`(select ${nameFormat.prefix} || lpad(${number(i)}, greatest(${nameFormat.digits}::int, length(${number(i)})), '0') from drawn_name)`;
+  // A text with this order's placeholders replaced by what the statement drew for it.
+  const filled = (w: NewOrderWrite, text: string) =>
+    sql`(select replace(replace(${text}, ${w.placeholders.name}, to_json(n.name)::text), ${w.placeholders.time}, n.time_json) from new_orders n where n.id = ${w.order.id}::uuid)`;
+  const orderColumns = [
+    'order_identifier',
+    'customer_company_id',
+    'customer_reference_number',
+    'is_quote',
+    'status',
+    'customer_entity',
+    'header',
+    'input_hash',
+    'created_by_client_id',
+  ] as const;
+  const consignments = writes.flatMap((w) => w.rows.consignments);
+  const stops = writes.flatMap((w) => w.rows.stops);
+  const goods = writes.flatMap((w) => w.rows.goods);
+  const events = writes.map((w) => ({
+    event: w.event.event,
+    id: w.event.id,
+    actor: w.event.actor,
+    extraPayload: sql`jsonb_build_object('order_name', (select name from new_orders n where n.id = ${w.order.id}::uuid), 'order_snapshot', ${filled(w, w.event.snapshot)}::jsonb)`,
+  }));
+  const { rows } = await sql<{ id: string; name: string }>`
+    with drawn_name as (${drawCounter(tenantId, 'order_name', { count: writes.length })}), new_orders as (
+      insert into orders (tenant_id, id, name, ${sql.join(orderColumns.map((c) => sql.ref(c)))})
+      values ${sql.join(writes.map((w, i) => sql`(${tenantId}, ${w.order.id}, ${drawnName(i)}, ${sql.join(orderColumns.map((c) => w.order[c] ?? null))})`))}
+      returning id, name, to_json(to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))::text as time_json
+    ), new_consignments as (
+      insert into order_consignments (tenant_id, id, order_id, position, reference_number, details)
+      values ${valuesOf(consignments, ['tenant_id', 'id', 'order_id', 'position', 'reference_number', 'details'])}
+    ), new_stops as (
+      insert into order_stops (tenant_id, id, order_id, consignment_id, stop_type, sequence, requested_date, location, reference_number, details)
+      values ${valuesOf(stops, ['tenant_id', 'id', 'order_id', 'consignment_id', 'stop_type', 'sequence', 'requested_date', 'location', 'reference_number', 'details'])}
+    ), ${
+      goods.length
+        ? sql`new_goods as (
+      insert into order_goods (tenant_id, id, order_id, consignment_id, position, details)
+      values ${valuesOf(goods, ['tenant_id', 'id', 'order_id', 'consignment_id', 'position', 'details'])}
+    ),`
+        : sql``
+    } new_uploads as (
+      insert into order_uploads (tenant_id, id, api_client_id, uploader_company_id, operation, order_identifier, status, order_id, errors)
+      values ${valuesOf(
+        writes.map((w) => w.upload),
+        ['tenant_id', 'id', 'api_client_id', 'uploader_company_id', 'operation', 'order_identifier', 'status', 'order_id', 'errors'],
+      )}
+    ), stored_status as (
+      insert into order_status_documents (tenant_id, order_id, customer_company_id, customer_version, document)
+      values ${sql.join(writes.map((w) => sql`(${tenantId}, ${w.order.id}, ${w.status.customer_company_id}, ${w.status.customer_version}, ${filled(w, w.status.document)})`))}
+    ), ${eventCtes(events, { after: 'new_orders' })}
+    select id, name, (select count(*) from inserted) as events, ${notifyEvents(tenantId)} from new_orders`.execute(db);
+  const names = new Map(rows.map((r) => [r.id, r.name]));
+  return writes.map((w) => {
+    const name = names.get(w.order.id);
+    if (!name) throw new Error(`writing new orders returned no row for order ${w.order.id}`);
+    return name;
+  });
 }
 
 export async function updateOrder(

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type RawBuilder } from 'kysely';
 import { drawCounter } from '../db/counters.js';
-import { currentActor } from './actor.js';
 import type { Tx } from '../db/tx.js';
+import { currentActor, type Actor } from './actor.js';
 import { EVENTS_CHANNEL, type EventBus } from './bus.js';
 import { checkEvent, type EventPayloads, type EventType } from './catalog.js';
 
@@ -35,6 +35,44 @@ export interface EventPrelude {
   payload: RawBuilder<unknown>;
 }
 
+/** An event written by a caller's own statement (see `eventCtes`), with jsonb merged over its payload there. */
+export interface StatementEvent {
+  event: NewEvent;
+  id: string;
+  extraPayload?: RawBuilder<unknown>;
+  /**
+   * Who made the change. Taken from the entry, not from the running context: a statement may
+   * write the events of several requests (batched imports), each with its own actor.
+   */
+  actor?: Actor;
+}
+
+/**
+ * The two CTEs (`counter`, `inserted`) that draw the tenant's next event positions and insert the
+ * events, in order, for a statement that writes them together with their change. All of one
+ * tenant. `after` names a CTE of that statement that must run first: the positions are drawn
+ * only once it has (lock order), and not at all when it wrote nothing. `inserted` returns
+ * `position` and `payload`.
+ */
+export function eventCtes(entries: StatementEvent[], options: { after?: string } = {}): RawBuilder<unknown> {
+  const tenantId = entries[0]?.event.tenantId;
+  if (!tenantId || entries.some((e) => e.event.tenantId !== tenantId)) throw new Error('a statement writes the events of one tenant, at least one');
+  for (const { event } of entries) checkEvent(event.type, event.entityType, event.payload);
+  const rows = entries.map(({ event, id, extraPayload, actor }, i) => {
+    const payload = sql`${JSON.stringify(event.payload)}::jsonb${extraPayload ? sql` || ${extraPayload}` : sql``}`;
+    return sql`(${tenantId}, (select value from counter) - ${sql.lit(entries.length - 1 - i)}, ${id}, ${event.type}, ${event.entityType}, ${event.entityId},
+        ${event.companyIds ?? []}, ${payload}, ${actor?.type ?? null}, ${actor?.id ?? null}, ${actor?.name ?? null})`;
+  });
+  return sql`counter as (${drawCounter(tenantId, 'event_position', { after: options.after, count: entries.length })}), inserted as (
+      insert into events (tenant_id, position, id, type, entity_type, entity_id, company_ids, payload, actor_type, actor_id, actor_name)
+      values ${sql.join(rows)}
+      returning position, payload
+    )`;
+}
+
+/** Wakes the webhook engine of every process once the event's statement has committed (select it beside the event). */
+export const notifyEvents = (tenantId: string): RawBuilder<unknown> => sql`pg_notify(${EVENTS_CHANNEL}, ${tenantId})`;
+
 /**
  * Records a domain event inside the business transaction. The position comes from a per-tenant
  * counter row, whose lock orders writers: positions are gap-free and become visible in order,
@@ -46,24 +84,13 @@ export interface EventPrelude {
  * prelude adds the caller's own statement to that one (see EventPrelude).
  */
 export async function appendEvent<T extends EventType>(tx: Tx, bus: EventBus, event: NewEvent<T>, prelude?: EventPrelude): Promise<AppendedEvent> {
-  checkEvent(event.type, event.entityType, event.payload);
   const id = randomUUID();
-  // Read before the first await: the request's actor (undefined outside a request).
-  const actor = currentActor();
-  const payload = sql`${JSON.stringify(event.payload)}::jsonb${prelude ? sql` || ${prelude.payload}` : sql``}`;
-  // Only a prelude changes the payload, so only then is it read back.
-  const { rows } = await sql<{ position: number; payload?: Record<string, unknown> }>`
-    with ${prelude ? sql`${prelude.ctes},` : sql``} counter as (${drawCounter(event.tenantId, 'event_position')}), inserted as (
-      insert into events (tenant_id, position, id, type, entity_type, entity_id, company_ids, payload, actor_type, actor_id, actor_name)
-      values (
-        ${event.tenantId}, (select value from counter), ${id}, ${event.type}, ${event.entityType}, ${event.entityId},
-        ${event.companyIds ?? []}, ${payload}, ${actor?.type ?? null}, ${actor?.id ?? null}, ${actor?.name ?? null}
-      )
-      returning position${prelude ? sql`, payload` : sql``}
-    )
-    select position${prelude ? sql`, payload` : sql``}, pg_notify(${EVENTS_CHANNEL}, ${event.tenantId}) from inserted`.execute(tx.trx);
+  const { rows } = await sql<{ position: number; payload: Record<string, unknown> }>`
+    with ${prelude ? sql`${prelude.ctes},` : sql``} ${eventCtes([{ event, id, extraPayload: prelude?.payload, actor: currentActor() }])}
+    select position, ${prelude ? sql`payload` : sql`null as payload`}, ${notifyEvents(event.tenantId)} from inserted`.execute(tx.trx);
   const row = rows[0];
   if (!row) throw new Error('appending an event returned no row');
   tx.afterCommit(() => bus.notifyCommitted(event.tenantId));
+  // Only a prelude changes the payload, so only then is it read back.
   return { id, position: row.position, payload: row.payload ?? event.payload };
 }

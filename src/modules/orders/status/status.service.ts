@@ -1,15 +1,14 @@
-import { CompiledQuery, sql } from 'kysely';
+import { CompiledQuery } from 'kysely';
 import { type CompanyParty, type CompaniesService, companySchemas } from '../../companies/index.js';
 import type { Db, Executor } from '../../../platform/db/database.js';
 import { inTransaction, type Tx } from '../../../platform/db/tx.js';
-import type { EventPrelude } from '../../../platform/events/append.js';
 import { notFound } from '../../../platform/http/errors.js';
 import { commonSchemas } from '../../../platform/http/schemas.js';
 import { documentSerializer } from '../../../platform/http/validation.js';
 import { OrderWithStatus, ordersSchemas } from '../orders.output-schemas.js';
 import { orderWithStatus, visibilityOrder, type VisibilityOrder } from '../orders.output.js';
 import * as repo from '../orders.repo.js';
-import type { NamingPrelude, OrderAggregate, OrderRow, OrderScope } from '../orders.repo.js';
+import type { OrderAggregate, OrderRow, OrderScope } from '../orders.repo.js';
 import type { OrderStatusDocumentTable } from '../orders.tables.js';
 
 /**
@@ -36,6 +35,18 @@ export interface KnownOrder {
 
 export type StatusDocuments = ReturnType<typeof createStatusDocuments>;
 
+/** Both documents of an order held in memory: the stored status row and the event's `VisibilityOrder`. */
+export function documentsOf({ order, customer }: KnownOrder): { row: StoredRow; visibility: VisibilityOrder } {
+  const row = {
+    tenant_id: order.tenant_id,
+    order_id: order.id,
+    customer_company_id: customer.id,
+    customer_version: customer.version,
+    document: serialize(orderWithStatus(order, customer)),
+  };
+  return { row, visibility: visibilityOrder(order, customer) };
+}
+
 export function createStatusDocuments(deps: { db: Db; companies: Pick<CompaniesService, 'findById'> }) {
   const { db, companies } = deps;
 
@@ -43,18 +54,11 @@ export function createStatusDocuments(deps: { db: Db; companies: Pick<CompaniesS
    * Both documents of the order as `exec` sees it (inside a transaction: what it wrote), or of the
    * order and customer the caller already holds in memory (a new order: nothing to read back).
    */
-  async function compute(exec: Executor, tenantId: string, orderId: string, known?: KnownOrder): Promise<{ row: StoredRow; visibility: VisibilityOrder }> {
-    const order = known?.order ?? (await repo.loadOrderAggregate(exec, tenantId, orderId, { kind: 'tenant' }));
-    const customer = known?.customer ?? (order && (await companies.findById(tenantId, order.customer_company_id, exec)));
+  async function compute(exec: Executor, tenantId: string, orderId: string): Promise<{ row: StoredRow; visibility: VisibilityOrder }> {
+    const order = await repo.loadOrderAggregate(exec, tenantId, orderId, { kind: 'tenant' });
+    const customer = order && (await companies.findById(tenantId, order.customer_company_id, exec));
     if (!order || !customer) throw notFound('Order');
-    const row = {
-      tenant_id: tenantId,
-      order_id: orderId,
-      customer_company_id: customer.id,
-      customer_version: customer.version,
-      document: serialize(orderWithStatus(order, customer)),
-    };
-    return { row, visibility: visibilityOrder(order, customer) };
+    return documentsOf({ order, customer });
   }
 
   const upsert = (exec: Executor, row: StoredRow) =>
@@ -80,35 +84,14 @@ export function createStatusDocuments(deps: { db: Db; companies: Pick<CompaniesS
     return visibility;
   }
 
-  /**
-   * A new order gets its name in its first event's statement (see `orderNamingPrelude`): the
-   * prelude that draws it also stores the document and puts the snapshot on the event, each with
-   * the drawn name where the pending one stands.
-   */
-  async function storeNamed(tx: Tx, order: OrderRow, naming: NamingPrelude, known?: KnownOrder): Promise<EventPrelude> {
-    const { row, visibility } = await compute(tx.trx, order.tenant_id, order.id, known);
-    const named = (text: string) => sql<string>`replace(${text}, ${JSON.stringify(order.name)}, to_json(${naming.name})::text)`;
-    return {
-      ctes: sql`${naming.ctes}, stored_status as (
-        insert into order_status_documents (tenant_id, order_id, customer_company_id, customer_version, document)
-        values (${row.tenant_id}, ${row.order_id}, ${row.customer_company_id}, ${row.customer_version}, ${named(row.document)})
-        on conflict (tenant_id, order_id) do update set
-          customer_company_id = excluded.customer_company_id, customer_version = excluded.customer_version, document = excluded.document
-      )`,
-      payload: sql`${naming.payload} || jsonb_build_object('order_snapshot', ${named(JSON.stringify(visibility))}::jsonb)`,
-    };
-  }
-
   return {
     store,
 
     /**
-     * What an order event carries: the event fields holding the order's snapshot, and the prelude
-     * to append it with (a new order's naming, which then also stores the document). `known`: the
-     * whole order as the transaction wrote it, when the caller has it.
+     * Stores the order's document as the transaction leaves it, and answers the event fields that
+     * carry its snapshot. (A new order's documents are written by its import's one statement.)
      */
-    async forEvent(tx: Tx, order: OrderRow, naming?: NamingPrelude, known?: KnownOrder): Promise<{ extra: Record<string, unknown>; prelude?: EventPrelude }> {
-      if (naming) return { extra: {}, prelude: await storeNamed(tx, order, naming, known) };
+    async forEvent(tx: Tx, order: OrderRow): Promise<{ extra: Record<string, unknown> }> {
       return { extra: { order_snapshot: await store(tx.trx, order.tenant_id, order.id) } };
     },
 
