@@ -18,6 +18,9 @@ create table users (
   invite_expires_at timestamptz,
   created_at timestamptz not null default date_trunc('milliseconds', now()),
   last_sign_in_at timestamptz,
+  -- Failed sign-ins in the current window: kept here so every process counts the same failures.
+  failed_sign_ins integer not null default 0,
+  failed_window_ends_at timestamptz,
   primary key (tenant_id, id),
   foreign key (tenant_id, company_id) references companies (tenant_id, id),
   check ((role = 'TENANT') = (company_id is null))

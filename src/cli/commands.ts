@@ -104,6 +104,36 @@ async function createClient(config: Config, values: Record<string, string | unde
   });
 }
 
+async function inviteUser(config: Config, values: Record<string, string | undefined>): Promise<void> {
+  const email = values.email?.trim() ?? '';
+  const name = values.name?.trim() ?? '';
+  if (!/^[^\s@]+@[^\s@]+$/.test(email) || email.length > 254) throw new UsageError('--email must be an email address', 'user invite');
+  if (!name || name.length > 200) throw new UsageError('--name must be 1 to 200 characters', 'user invite');
+  const language = (values.language ?? 'en').toLowerCase();
+  if (!['en', 'nl', 'fr'].includes(language)) throw new UsageError('--language must be en, nl or fr', 'user invite');
+  await withServices(config, async (services) => {
+    const tenantId = await tenantIdFor(services, values.tenant);
+    const { user, inviteUrl } = await services.people.users.invite(tenantId, {
+      email,
+      name,
+      // main.ts checked it against the command's choices.
+      role: (values.role ?? '').toUpperCase() as Role,
+      companyId: values.company,
+      language: language as 'en' | 'nl' | 'fr',
+    });
+    print({
+      tenant_id: tenantId,
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      role: user.role,
+      company_id: user.company_id,
+      status: user.status,
+      invite_url: inviteUrl,
+    });
+  });
+}
+
 export async function runCommand(name: string, values: Record<string, string | undefined>, args: string[]): Promise<void> {
   const config = loadConfig();
   switch (name) {
@@ -146,6 +176,8 @@ export async function runCommand(name: string, values: Record<string, string | u
         const revoked = await services.auth.revokeClient(client.tenant_id, client.id);
         print({ client_id: revoked.client_id, revoked_at: revoked.revoked_at });
       });
+    case 'user invite':
+      return inviteUser(config, values);
     case 'credentials seal':
       if (!config.credentialsKey) throw new CliFailure('Set WAYBILL_CREDENTIALS_KEY first: it is the key to seal with');
       return withServices(config, async (services) => {

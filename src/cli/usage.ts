@@ -34,10 +34,18 @@ export const COMMANDS: CommandSpec[] = [
   { name: 'client list', synopsis: '[--tenant <id>]', summary: 'List API clients as JSON', options: tenant, args: [] },
   { name: 'client revoke', synopsis: '<client_id|id>', summary: 'Revoke a client: its tokens and credentials stop working', options: {}, args: ['client_id'] },
   {
+    name: 'user invite',
+    synopsis: '--email <email> --name <name> --role TENANT|CUSTOMER|SUBCONTRACTOR [--tenant <id>] [--company <id|code>] [--language en|nl|fr]',
+    summary: 'Invite a person; prints them with their one-time invite_url (it sets their password)',
+    options: { ...name, ...tenant, email: { type: 'string' }, role: { type: 'string' }, company: { type: 'string' }, language: { type: 'string' } },
+    args: [],
+    choices: { role: { values: ['TENANT', 'CUSTOMER', 'SUBCONTRACTOR'], required: true } },
+  },
+  {
     name: 'credentials seal',
     synopsis: '',
     summary:
-      'Seal every stored webhook credential and server secret (JWT signing key, client-secret pepper) under ' +
+      'Seal every stored webhook credential and server secret (JWT signing key, client-secret pepper, session CSRF key) under ' +
       'WAYBILL_CREDENTIALS_KEY (plain values, and those under WAYBILL_CREDENTIALS_KEY_PREVIOUS)',
     options: {},
     args: [],
@@ -76,7 +84,7 @@ function entry(spec: CommandSpec): string {
 
 const FOOTER = `The database is PGlite in WAYBILL_DATA_DIR (default ./data) unless DATABASE_URL is set.
 On PGlite only one process may open the data folder: while a server runs, use its admin API
-(/v1/admin/api-clients) instead of these commands.`;
+(/v1/admin/api-clients, /v1/admin/users) instead of these commands.`;
 
 export function mainHelp(): string {
   return [

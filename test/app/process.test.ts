@@ -78,8 +78,8 @@ it('seals stored webhook credentials only with a key to seal with', async () => 
   expect(keyless.stderr).toContain('Set WAYBILL_CREDENTIALS_KEY first');
   const sealed = await waybill(['credentials', 'seal'], { WAYBILL_DATA_DIR: dataDir, WAYBILL_CREDENTIALS_KEY: randomBytes(32).toString('base64') });
   expect(sealed.code, sealed.stderr).toBe(0);
-  // The JWT signing key and the client-secret pepper are sealed too.
-  expect(JSON.parse(sealed.stdout)).toEqual({ endpoints: 0, unreadable: [], server_secrets: 2 });
+  // The JWT signing key, the client-secret pepper and the sessions' CSRF key are sealed too.
+  expect(JSON.parse(sealed.stdout)).toEqual({ endpoints: 0, unreadable: [], server_secrets: 3 });
 }, 120_000);
 
 describe.skipIf(Boolean(serverUrl))('one PGlite data folder, as a user runs it', () => {

@@ -105,3 +105,27 @@ describe('invite → set password → session', () => {
     expectError(await ctx.app.inject({ method: 'DELETE', url: `/v1/admin/api-clients/user_${person.userId}`, headers: { authorization: admin.auth } }), 404);
   });
 });
+
+describe('sign-in takes JSON only', () => {
+  it('a cross-site form (urlencoded or multipart) cannot sign a browser in', async () => {
+    await newPerson(ctx, admin, { email: 'form@carrier.example', name: 'Form', role: 'TENANT' });
+    const form = await ctx.app.inject({
+      method: 'POST',
+      url: '/v1/session',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `email=form%40carrier.example&password=${encodeURIComponent(PASSWORD)}`,
+    });
+    expectError(form, 415);
+    const boundary = 'csrf-form';
+    const multipart = await ctx.app.inject({
+      method: 'POST',
+      url: '/v1/session',
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload:
+        `--${boundary}\r\nContent-Disposition: form-data; name="email"\r\n\r\nform@carrier.example\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="password"\r\n\r\n${PASSWORD}\r\n--${boundary}--\r\n`,
+    });
+    expect(multipart.statusCode, multipart.body).toBe(415);
+    expect(sessionCookie(multipart)).toBeUndefined();
+  });
+});

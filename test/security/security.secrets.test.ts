@@ -77,9 +77,9 @@ describe('server secrets at rest', () => {
 
   const rows = () => ctx.services.db.selectFrom('server_secrets').select(['name', 'value']).orderBy('name').execute();
 
-  it('a copy of the database alone cannot mint tokens: the signing key and pepper are sealed', async () => {
+  it('a copy of the database alone cannot mint tokens: the signing key, pepper and CSRF key are sealed', async () => {
     const stored = await rows();
-    expect(stored.map((r) => r.name)).toEqual(['client_secret_pepper', 'jwt_signing_key']);
+    expect(stored.map((r) => r.name)).toEqual(['client_secret_pepper', 'jwt_signing_key', 'session_csrf_key']);
     for (const row of stored) expect(row.value).toMatch(/^sealed:v1:/);
     // What a database copy offers as a signing key does not make a token the server accepts.
     const signing = stored.find((r) => r.name === 'jwt_signing_key')?.value as string;
@@ -116,7 +116,7 @@ describe('server secrets at rest', () => {
 
   it('a key change through `credentials seal` covers server secrets; the old key alone no longer opens them', async () => {
     const newKey = randomBytes(32);
-    expect(await resealServerSecrets(ctx.services.db, new CredentialBox(newKey, key))).toBe(2);
+    expect(await resealServerSecrets(ctx.services.db, new CredentialBox(newKey, key))).toBe(3);
     const afterChange = await appOver({ credentialsKey: newKey, credentialsKeyPrevious: undefined });
     try {
       expect((await afterChange.inject({ url: '/me', headers: { authorization: admin.auth } })).statusCode).toBe(200);
@@ -126,7 +126,7 @@ describe('server secrets at rest', () => {
     await expect(appOver({ credentialsKey: key })).rejects.toBeInstanceOf(ServerSecretUnreadableError);
     await expect(appOver({ credentialsKey: undefined })).rejects.toBeInstanceOf(ServerSecretUnreadableError);
     // Put the original key back for the tests that follow.
-    expect(await resealServerSecrets(ctx.services.db, new CredentialBox(key, newKey))).toBe(2);
+    expect(await resealServerSecrets(ctx.services.db, new CredentialBox(key, newKey))).toBe(3);
   });
 });
 

@@ -18,6 +18,8 @@ export interface UserTable {
   invite_expires_at: Date | null;
   created_at: Generated<Date>;
   last_sign_in_at: Date | null;
+  failed_sign_ins: Generated<number>;
+  failed_window_ends_at: Generated<Date | null>;
 }
 
 export interface UserSessionTable {

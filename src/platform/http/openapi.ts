@@ -139,6 +139,10 @@ const TAGS = [
   { name: 'Auth', description: 'Tokens and who you are.' },
   { name: 'Overview', description: 'What needs attention now, with the lists behind each figure (TENANT clients only).' },
   { name: 'Admin', description: 'API clients of the tenant (TENANT clients only).' },
+  {
+    name: 'People and sessions',
+    description: 'People who sign in (invited by TENANT admins), and their sessions: a cookie every API route accepts like a Bearer token.',
+  },
   { name: 'Companies', description: 'Customers and subcontractors, their contacts, validities and documents.' },
   { name: 'Resources', description: 'Drivers, vehicles, trailers and containers, and when they are unavailable.' },
   { name: 'Orders', description: 'Order upload, reading, partial updates and charges.' },

@@ -40,3 +40,18 @@ export async function deleteSession(db: Executor, tenantId: string, tokenHash: s
 export async function deleteUserSessions(db: Executor, tenantId: string, userId: string) {
   await db.deleteFrom('user_sessions').where('tenant_id', '=', tenantId).where('user_id', '=', userId).execute();
 }
+
+/** Forgets a person's sessions that have ended by time, so rows of abandoned browsers do not pile up. */
+export async function deleteEndedSessions(db: Executor, tenantId: string, userId: string, lifetimes: { idleSeconds: number; absoluteSeconds: number }) {
+  await db
+    .deleteFrom('user_sessions')
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', userId)
+    .where((eb) =>
+      eb.or([
+        eb('created_at', '<=', sql<Date>`now() - make_interval(secs => ${lifetimes.absoluteSeconds})`),
+        eb('last_seen_at', '<=', sql<Date>`now() - make_interval(secs => ${lifetimes.idleSeconds})`),
+      ]),
+    )
+    .execute();
+}

@@ -1,12 +1,12 @@
 import type { Db, Executor } from '../../../platform/db/database.js';
-import { unauthorized } from '../../../platform/http/errors.js';
+import { AppError, unauthorized } from '../../../platform/http/errors.js';
 import { FailureLimiter } from '../../../platform/http/failure-limit.js';
 import type { Principal } from '../../../platform/http/principal.js';
 import { personClientId } from '../../auth/index.js';
 import type { SessionWire } from '../people.schemas.js';
 import { csrfTokenOf, hashPassword, newToken, parseToken, passwordMatches } from '../secrets.js';
 import { userOut } from '../users/users.output.js';
-import { findUserByEmail, updateUser, type UserRow } from '../users/users.repo.js';
+import { countFailedSignIn, findUserByEmail, updateUser, type UserRow } from '../users/users.repo.js';
 import * as repo from './sessions.repo.js';
 import { sessionAlive, sessionEndsAt, shouldTouch, type Lifetimes } from './sessions.policy.js';
 
@@ -57,6 +57,16 @@ export function createSessionsService(deps: { db: Db; csrfKey: Buffer; lifetimes
   // Compared against when the email is unknown, so an unknown address costs as much as a known one.
   let decoy: Promise<string> | undefined;
 
+  /** 429 while the account has used up its failures in the current window. */
+  function accountLocked(user: UserRow): void {
+    const endsAt = user.failed_window_ends_at?.getTime() ?? 0;
+    const now = Date.now();
+    if (endsAt > now && user.failed_sign_ins >= deps.limits.perAccount) {
+      const seconds = Math.ceil((endsAt - now) / 1000);
+      throw new AppError(429, `Too many failed sign-ins for this account; retry after ${seconds} s`, [], { 'retry-after': String(seconds) });
+    }
+  }
+
   async function describe(user: UserRow, secret: string, ageSeconds: number): Promise<SessionWire> {
     const tenant = await tenants.findTenant(user.tenant_id);
     if (!tenant) throw ended();
@@ -86,6 +96,7 @@ export function createSessionsService(deps: { db: Db; csrfKey: Buffer; lifetimes
     /** Signs a person in (after sign-in or setting a password): a new session row and its cookie. */
     async start(user: UserRow): Promise<StartedSession> {
       const { token, hash } = newToken(user.tenant_id);
+      await repo.deleteEndedSessions(db, user.tenant_id, user.id, lifetimes);
       await repo.insertSession(db, { tenant_id: user.tenant_id, token_hash: hash, user_id: user.id });
       const signedIn = (await updateUser(db, user.tenant_id, user.id, { last_sign_in_at: new Date() })) ?? user;
       return { cookie: token, session: await describe(signedIn, token.slice(token.indexOf('.') + 1), 0) };
@@ -96,14 +107,19 @@ export function createSessionsService(deps: { db: Db; csrfKey: Buffer; lifetimes
       byAddress.check(address);
       byAccount.check(account);
       const user = await findUserByEmail(db, account);
+      if (user) accountLocked(user);
       let matches = false;
       if (user?.password_hash) matches = await passwordMatches(user.password_hash, password);
       else await passwordMatches(await (decoy ??= hashPassword('not anybody’s password')), password);
       if (!user || !matches || user.status !== 'ACTIVE') {
         byAddress.recordFailure(address);
-        byAccount.recordFailure(account);
+        // A known account's failures are counted in the database (every process sees them); an
+        // unknown email's here, so guessing addresses costs the same as guessing passwords.
+        if (user) await countFailedSignIn(db, user.tenant_id, user.id, deps.limits.windowSeconds);
+        else byAccount.recordFailure(account);
         throw unauthorized('Wrong email or password');
       }
+      if (user.failed_sign_ins > 0) await updateUser(db, user.tenant_id, user.id, { failed_sign_ins: 0 });
       return this.start(user);
     },
 

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Executor } from '../../../platform/db/database.js';
 import type { After } from '../../../platform/http/pagination.js';
 import type { UserStatus, UserTable } from '../people.tables.js';
@@ -6,7 +6,10 @@ import '../people.tables.js';
 
 export type UserRow = Selectable<UserTable>;
 
-export async function insertUser(db: Executor, row: Omit<UserTable, 'created_at' | 'last_sign_in_at' | 'password_hash'>): Promise<UserRow> {
+export async function insertUser(
+  db: Executor,
+  row: Omit<UserTable, 'created_at' | 'last_sign_in_at' | 'password_hash' | 'failed_sign_ins' | 'failed_window_ends_at'>,
+): Promise<UserRow> {
   return db.insertInto('users').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
@@ -46,7 +49,7 @@ export async function updateUser(
   db: Executor,
   tenantId: string,
   id: string,
-  set: Partial<Pick<UserTable, 'status' | 'password_hash' | 'invite_hash' | 'invite_expires_at' | 'last_sign_in_at'>>,
+  set: Partial<Pick<UserTable, 'status' | 'password_hash' | 'invite_hash' | 'invite_expires_at' | 'last_sign_in_at'> & { failed_sign_ins: number }>,
 ): Promise<UserRow | undefined> {
   return db.updateTable('users').set(set).where('tenant_id', '=', tenantId).where('id', '=', id).returningAll().executeTakeFirst();
 }
@@ -62,4 +65,20 @@ export async function consumeInvite(db: Executor, tenantId: string, inviteHash: 
     .where('status', '!=', 'DISABLED')
     .returningAll()
     .executeTakeFirst();
+}
+
+/**
+ * Counts a failed sign-in for the account, in a window that starts with the first failure: one
+ * statement, so failures counted by several processes at once all count.
+ */
+export async function countFailedSignIn(db: Executor, tenantId: string, id: string, windowSeconds: number): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({
+      failed_sign_ins: sql`case when failed_window_ends_at > now() then failed_sign_ins + 1 else 1 end`,
+      failed_window_ends_at: sql`case when failed_window_ends_at > now() then failed_window_ends_at else now() + make_interval(secs => ${windowSeconds}) end`,
+    })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .execute();
 }
