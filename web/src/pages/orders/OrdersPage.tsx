@@ -24,12 +24,18 @@ export default function OrdersPage() {
   const status = isStatus(statusParam) ? statusParam : undefined;
   const customerCode = search.get('customer_code') || undefined;
   const text = search.get('q') || undefined;
-  const paging = useCursorPages(`${status}|${customerCode}|${text}`);
+  // `stop_date` comes from the overview's "orders today" (console-ops).
+  const stopDate = /^\d{4}-\d\d-\d\d$/.test(search.get('stop_date') ?? '') ? (search.get('stop_date') as string) : undefined;
+  const paging = useCursorPages(`${status}|${customerCode}|${text}|${stopDate}`);
 
   const query = useQuery({
-    queryKey: ['orders', { status, customerCode, text, cursor: paging.cursor }],
+    queryKey: ['orders', { status, customerCode, text, stopDate, cursor: paging.cursor }],
     queryFn: () =>
-      unwrap(api.GET('/v1/orders/order', { params: { query: { status, customer_code: customerCode, q: text, cursor: paging.cursor, limit: PAGE_SIZE } } })),
+      unwrap(
+        api.GET('/v1/orders/order', {
+          params: { query: { status, customer_code: customerCode, q: text, stop_date: stopDate, cursor: paging.cursor, limit: PAGE_SIZE } },
+        }),
+      ),
     placeholderData: keepPreviousData,
   });
 
