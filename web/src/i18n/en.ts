@@ -155,7 +155,6 @@ export const en = {
   'overview.unmatched': 'Unmatched status updates',
   'overview.syncTasksFailed': 'Failed sync tasks',
   'overview.tripsUnderWay': 'Trips under way',
-  'overview.figureLink': '{count} {label}: show the list',
   'webhooks.title': 'Webhook endpoints',
   'webhooks.filters': 'Filters',
   'webhooks.state': 'State',

@@ -153,7 +153,6 @@ export const fr: Messages = {
   'overview.unmatched': 'Mises à jour de statut non rattachées',
   'overview.syncTasksFailed': 'Tâches de synchronisation en échec',
   'overview.tripsUnderWay': 'Trajets en cours',
-  'overview.figureLink': '{count} {label} : afficher la liste',
   'webhooks.title': 'Points de terminaison webhook',
   'webhooks.filters': 'Filtres',
   'webhooks.state': 'État',

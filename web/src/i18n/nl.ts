@@ -152,7 +152,6 @@ export const nl: Messages = {
   'overview.unmatched': 'Niet-gekoppelde statusupdates',
   'overview.syncTasksFailed': 'Mislukte synchronisatietaken',
   'overview.tripsUnderWay': 'Ritten onderweg',
-  'overview.figureLink': '{count} {label}: toon de lijst',
   'webhooks.title': 'Webhook-endpoints',
   'webhooks.filters': 'Filters',
   'webhooks.state': 'Toestand',

@@ -34,6 +34,9 @@ export function DeliveryLog({ endpointId, basePath }: { endpointId?: string; bas
         : unwrap(api.GET('/v1/admin/webhook-deliveries', { params }));
     },
     placeholderData: keepPreviousData,
+    // A sent message's outcome appends no event, so the live stream does not announce it: while
+    // messages on screen are pending, look again every few seconds.
+    refetchInterval: (q) => (q.state.data?.items.some((d) => d.status === 'PENDING') ? 2_000 : false),
   });
   return (
     <>

@@ -96,7 +96,7 @@ function UnmatchedItem({ update: u }: { update: Unmatched }) {
           <form className="inline-form" aria-label={t('unmatched.assignOf', { label })} onSubmit={(e) => assign.mutate(field(e, 'stop'))}>
             <label>
               {t('unmatched.stopId')}
-              <input name="stop" required pattern="[0-9a-fA-F-]{36}" maxLength={36} size={38} />
+              <input name="stop" required pattern="[0-9a-fA-F\-]{36}" maxLength={36} size={38} />
             </label>
             <button type="submit" disabled={assign.isPending}>
               {t('unmatched.assign')}

@@ -70,11 +70,10 @@ export default function OverviewPage() {
 }
 
 function Tile({ figure, label, alert }: { figure: Figure; label: string; alert?: boolean }) {
-  const { t } = useI18n();
   const attention = alert && figure.count > 0;
   return (
     <li className={attention ? 'figure figure-alert' : 'figure'}>
-      <Link to={consolePathOf(figure.list)} aria-label={t('overview.figureLink', { count: figure.count, label })}>
+      <Link to={consolePathOf(figure.list)}>
         <span className="figure-count">{figure.count}</span>
         <span className="figure-label">{label}</span>
       </Link>
