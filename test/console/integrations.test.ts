@@ -163,7 +163,10 @@ describe('unmatched status updates', () => {
       await page.locator('.event-list > li').nth(1).waitFor();
       await checkPage(view, 'ops-unmatched');
       const firstItem = page.locator('.event-list > li').first();
-      await firstItem.getByLabel('Stop id').fill(stopRef('P1', order.stops));
+      await firstItem.getByLabel('Order').fill(order.name);
+      await firstItem.getByRole('button', { name: 'Find its stops' }).click();
+      await firstItem.locator('select[name=stop]').selectOption(stopRef('P1', order.stops));
+      await checkPage(view, 'ops-unmatched-pick-stop');
       await firstItem.getByRole('button', { name: 'Assign to this stop' }).click();
       await eventually(async () => (await page.locator('.event-list > li').count()) === 1);
       const status = (await as(admin).get(`/v1/orders/order/${order.orderId}/status`)).json();

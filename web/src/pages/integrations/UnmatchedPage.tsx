@@ -1,9 +1,10 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { api, unwrap } from '../../api/client';
 import type { components } from '../../api/openapi';
 import { useI18n, type MessageKey } from '../../i18n';
-import { Link, navigate, useLocation, withQuery } from '../../router';
+import { navigate, useLocation, withQuery } from '../../router';
+import { locationText } from '../../ui/format';
 import { Pager } from '../../ui/DataTable';
 import { ErrorMessage, Page, QueryState } from '../../ui/Page';
 import { useCursorPages } from '../../ui/paging';
@@ -93,18 +94,7 @@ function UnmatchedItem({ update: u }: { update: Unmatched }) {
       {u.state === 'DISMISSED' ? <p>{t('unmatched.dismissedBecause', { reason: u.dismiss_reason ?? '' })}</p> : null}
       {u.state === 'OPEN' ? (
         <>
-          <form className="inline-form" aria-label={t('unmatched.assignOf', { label })} onSubmit={(e) => assign.mutate(field(e, 'stop'))}>
-            <label>
-              {t('unmatched.stopId')}
-              <input name="stop" required pattern="[0-9a-fA-F\-]{36}" maxLength={36} size={38} />
-            </label>
-            <button type="submit" disabled={assign.isPending}>
-              {t('unmatched.assign')}
-            </button>
-          </form>
-          <p className="hint">
-            {t('unmatched.stopHint')} <Link to="/trips">{t('nav.trips')}</Link>
-          </p>
+          <StopPicker label={label} pending={assign.isPending} onAssign={(stopId) => assign.mutate(stopId)} />
           <form className="inline-form" aria-label={t('unmatched.dismissOf', { label })} onSubmit={(e) => dismiss.mutate(field(e, 'reason'))}>
             <label>
               {t('unmatched.reason')}
@@ -119,5 +109,77 @@ function UnmatchedItem({ update: u }: { update: Unmatched }) {
         </>
       ) : null}
     </li>
+  );
+}
+
+/**
+ * Finds the stop to assign an update to: search orders by name, identifier or reference (the
+ * order list's `q`), then choose one of their stops.
+ */
+function StopPicker({ label, pending, onAssign }: { label: string; pending: boolean; onAssign(stopId: string): void }) {
+  const { t } = useI18n();
+  const [text, setText] = useState('');
+  const stops = useQuery({
+    queryKey: ['unmatched', 'stops', text],
+    enabled: text.length > 0,
+    queryFn: async () => {
+      const page = await unwrap(api.GET('/v1/orders/order', { params: { query: { q: text, limit: 5 } } }));
+      const orders = await Promise.all(
+        page.items.map((o) => unwrap(api.GET('/v1/orders/order/{order_id}', { params: { path: { order_id: o.id } } }))),
+      );
+      return orders.flatMap((order) =>
+        order.stops.map((stop) => ({
+          id: stop.id,
+          text: [
+            order.name,
+            stop.stop_type === 'PICKUP' ? t('stop.pickup') : stop.stop_type === 'DELIVERY' ? t('stop.delivery') : t('stop.other'),
+            stop.date ?? '',
+            stop.reference_number ?? '',
+            locationText(stop.location),
+          ]
+            .filter(Boolean)
+            .join(' · '),
+        })),
+      );
+    },
+  });
+  const find = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setText(String(new FormData(event.currentTarget).get('order') ?? '').trim());
+  };
+  const assign = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const stop = String(new FormData(event.currentTarget).get('stop') ?? '');
+    if (stop) onAssign(stop);
+  };
+  return (
+    <>
+      <form className="inline-form" role="search" aria-label={t('unmatched.findOf', { label })} onSubmit={find}>
+        <label>
+          {t('unmatched.order')}
+          <input name="order" type="search" required maxLength={100} placeholder={t('orders.searchHint')} />
+        </label>
+        <button type="submit">{t('unmatched.findStops')}</button>
+      </form>
+      {stops.isError ? <ErrorMessage error={stops.error} /> : null}
+      {stops.data && stops.data.length === 0 ? <p className="hint">{t('state.noMatch')}</p> : null}
+      {stops.data && stops.data.length > 0 ? (
+        <form className="inline-form" aria-label={t('unmatched.assignOf', { label })} onSubmit={assign}>
+          <label>
+            {t('unmatched.stop')}
+            <select name="stop" required className="stop-select">
+              {stops.data.map((stop) => (
+                <option key={stop.id} value={stop.id}>
+                  {stop.text}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="submit" disabled={pending}>
+            {t('unmatched.assign')}
+          </button>
+        </form>
+      ) : null}
+    </>
   );
 }

@@ -5,6 +5,7 @@ import { useI18n, type MessageKey } from '../../i18n';
 import { Link, withQuery } from '../../router';
 import { Page, QueryState } from '../../ui/Page';
 import { Section } from '../../ui/Section';
+import '../../ui/ops.css';
 
 type Figure = components['schemas']['OverviewCount'];
 
