@@ -28,7 +28,12 @@ const miss = (name: string) => ({
   event_time: '2026-12-01T08:30:00Z',
 });
 async function sendUnmatched(name: string) {
-  const res = await ctx.app.inject({ method: 'POST', url: '/v1/webhook/subco-status-update', headers: { authorization: hook.auth }, payload: { updates: [miss(name)] } });
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: '/v1/webhook/subco-status-update',
+    headers: { authorization: hook.auth },
+    payload: { updates: [miss(name)] },
+  });
   expect(res.json().results[0].outcome).toBe('UNMATCHED');
 }
 
@@ -210,7 +215,11 @@ describe('event feed and API clients', () => {
       expect(secret?.length).toBeGreaterThan(20);
       await checkPage(view, 'ops-api-clients');
       const created = (await as(admin).get('/v1/admin/api-clients')).json().items.find((c: { name: string }) => c.name === 'ERP connector');
-      const token = await ctx.app.inject({ method: 'POST', url: '/v1/auth/token', payload: { grant_type: 'client_credentials', client_id: created.client_id, client_secret: secret } });
+      const token = await ctx.app.inject({
+        method: 'POST',
+        url: '/v1/auth/token',
+        payload: { grant_type: 'client_credentials', client_id: created.client_id, client_secret: secret },
+      });
       expect(token.statusCode).toBe(200);
       page.once('dialog', (dialog) => void dialog.accept());
       await page.getByRole('button', { name: 'Revoke ERP connector' }).click();

@@ -58,7 +58,12 @@ beforeAll(async () => {
   // Two status updates that matched nothing.
   const hook = await newClient(ctx, admin.tenantId, 'SUBCONTRACTOR', { companyId: subcoId, kind: 'WEBHOOK' });
   const miss = { stop: { match: { matches_all: [{ order: { name: { matches_any: ['OR-NONE'] } } }] }, status: 'AT_STOP' }, event_time: `${DAY}T08:00:00Z` };
-  const res = await ctx.app.inject({ method: 'POST', url: '/v1/webhook/subco-status-update', headers: { authorization: hook.auth }, payload: { updates: [miss, miss] } });
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: '/v1/webhook/subco-status-update',
+    headers: { authorization: hook.auth },
+    payload: { updates: [miss, miss] },
+  });
   expect(res.statusCode).toBe(200);
   // Figures and lists are compared once nothing is on its way any more.
   await eventually(async () => (await as(admin).get('/v1/admin/webhook-deliveries?status=PENDING')).json().items.length === 0, 60_000);
@@ -71,7 +76,14 @@ describe('GET /v1/overview', () => {
     const overview = res.json();
     expect(overview.date).toBe(DAY);
     expect(overview.orders_today.total).toBe(3);
-    expect(overview.orders_today.by_status.map((s: { status: string }) => s.status)).toEqual(['QUOTE', 'TO_PLAN', 'PLANNED', 'IN_TRANSIT', 'COMPLETED', 'CANCELLED']);
+    expect(overview.orders_today.by_status.map((s: { status: string }) => s.status)).toEqual([
+      'QUOTE',
+      'TO_PLAN',
+      'PLANNED',
+      'IN_TRANSIT',
+      'COMPLETED',
+      'CANCELLED',
+    ]);
     expect(overview.trips_under_way.count).toBe(1);
     expect(overview.deliveries_failing.count).toBeGreaterThanOrEqual(1);
     expect(overview.endpoints_disabled.count).toBe(1);
@@ -94,7 +106,9 @@ describe('GET /v1/overview', () => {
   });
 
   it('is for tenant clients only; another tenant counts its own', async () => {
-    const subco = await newClient(ctx, admin.tenantId, 'SUBCONTRACTOR', { companyId: await newCompany(ctx, admin, { name: 'S2', code: 'S2', is_subcontractor: true }) });
+    const subco = await newClient(ctx, admin.tenantId, 'SUBCONTRACTOR', {
+      companyId: await newCompany(ctx, admin, { name: 'S2', code: 'S2', is_subcontractor: true }),
+    });
     const hook = await newClient(ctx, admin.tenantId, 'TENANT', { kind: 'WEBHOOK' });
     for (const client of [customer, subco, hook]) expectError(await as(client).get('/v1/overview'), 403);
     const stranger = (await as(await newTenant(ctx, 'Other')).get(`/v1/overview?date=${DAY}`)).json();

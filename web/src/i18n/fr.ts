@@ -180,7 +180,8 @@ export const fr: Messages = {
   'webhook.rotate': 'Nouveau secret de signature',
   'webhook.test': 'Envoyer un message de test',
   'webhook.testQueued': 'Message de test en file d’attente ; il apparaît dans le journal d’envoi.',
-  'webhook.secretOnce': 'Le nouveau secret de signature. Il n’est affiché qu’une fois : enregistrez-le maintenant chez le destinataire. L’ancien reste valable un jour.',
+  'webhook.secretOnce':
+    'Le nouveau secret de signature. Il n’est affiché qu’une fois : enregistrez-le maintenant chez le destinataire. L’ancien reste valable un jour.',
   'webhook.secretStored': 'Je l’ai enregistré',
   'webhook.replay': 'Renvoyer',
   'webhook.replaySince': 'Renvoyer ce qui a été manqué depuis',

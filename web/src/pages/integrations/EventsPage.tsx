@@ -71,7 +71,11 @@ export default function EventsPage() {
               <button type="button" disabled={after === 0} onClick={() => navigate(withQuery('/events', { types }))}>
                 {t('paging.first')}
               </button>
-              <button type="button" disabled={data.next_after === null} onClick={() => navigate(withQuery('/events', { types, after: String(data.next_after) }))}>
+              <button
+                type="button"
+                disabled={data.next_after === null}
+                onClick={() => navigate(withQuery('/events', { types, after: String(data.next_after) }))}
+              >
                 {t('paging.next')}
               </button>
             </nav>

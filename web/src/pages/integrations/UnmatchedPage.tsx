@@ -68,8 +68,7 @@ function UnmatchedItem({ update: u }: { update: Unmatched }) {
     onSuccess: done,
   });
   const dismiss = useMutation({
-    mutationFn: (reason: string) =>
-      unwrap(api.POST('/v1/trips/unmatched-status-updates/{id}/dismiss', { params: { path: { id: u.id } }, body: { reason } })),
+    mutationFn: (reason: string) => unwrap(api.POST('/v1/trips/unmatched-status-updates/{id}/dismiss', { params: { path: { id: u.id } }, body: { reason } })),
     onSuccess: done,
   });
   const field = (event: FormEvent<HTMLFormElement>, name: string) => {
@@ -88,9 +87,7 @@ function UnmatchedItem({ update: u }: { update: Unmatched }) {
         <summary>{t('unmatched.update')}</summary>
         <pre className="update-body">{JSON.stringify(u.update, null, 2)}</pre>
       </details>
-      {u.state === 'ASSIGNED' && u.stop_id ? (
-        <p>{t('unmatched.assignedTo', { stop: u.stop_id, outcome: u.outcome ?? '' })}</p>
-      ) : null}
+      {u.state === 'ASSIGNED' && u.stop_id ? <p>{t('unmatched.assignedTo', { stop: u.stop_id, outcome: u.outcome ?? '' })}</p> : null}
       {u.state === 'DISMISSED' ? <p>{t('unmatched.dismissedBecause', { reason: u.dismiss_reason ?? '' })}</p> : null}
       {u.state === 'OPEN' ? (
         <>
@@ -124,9 +121,7 @@ function StopPicker({ label, pending, onAssign }: { label: string; pending: bool
     enabled: text.length > 0,
     queryFn: async () => {
       const page = await unwrap(api.GET('/v1/orders/order', { params: { query: { q: text, limit: 5 } } }));
-      const orders = await Promise.all(
-        page.items.map((o) => unwrap(api.GET('/v1/orders/order/{order_id}', { params: { path: { order_id: o.id } } }))),
-      );
+      const orders = await Promise.all(page.items.map((o) => unwrap(api.GET('/v1/orders/order/{order_id}', { params: { path: { order_id: o.id } } }))));
       return orders.flatMap((order) =>
         order.stops.map((stop) => ({
           id: stop.id,
