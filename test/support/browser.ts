@@ -93,7 +93,8 @@ export async function openConsolePage(page: Page, consolePath: string): Promise<
 /** The page is ready: its h1 is there and no loading notice is left. */
 export async function waitForPage(page: Page): Promise<void> {
   await page.locator('h1#page-title').waitFor({ state: 'visible' });
-  await page.locator('[role=status].loading').waitFor({ state: 'detached' });
+  // A page may show several loading notices at once (one per section): all of them must be gone.
+  await page.waitForFunction(() => !document.querySelector('[role=status].loading'));
 }
 
 let axeSource: Promise<string> | undefined;

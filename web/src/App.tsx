@@ -2,8 +2,8 @@ import { Suspense, useEffect, type ReactNode } from 'react';
 import { useT } from './i18n';
 import { useLiveUpdates } from './live';
 import NotFoundPage from './pages/NotFoundPage';
-import { matchPath, navigate, useLocation, withQuery } from './router';
-import { HOME, routes, type PageRoute } from './routes';
+import { navigate, useLocation, withQuery } from './router';
+import { findRoute, HOME } from './routes';
 import { isOperator, useSessionQuery } from './session';
 import { Layout } from './ui/Layout';
 import { ErrorMessage, Loading, Page } from './ui/Page';
@@ -28,11 +28,11 @@ export function App() {
 
   let content: ReactNode;
   if (path === '/' || needsSignIn) content = <Loading />;
-  else if (found?.route.public) content = <found.route.page params={found.params} />;
+  else if (found?.route.public) content = <found.route.page.Component params={found.params} />;
   else if (session.isPending) content = <Loading />;
   else if (session.isError) content = <SessionFailed error={session.error} retry={() => void session.refetch()} />;
   else if (!isOperator(session.data)) content = <NoConsolePage />;
-  else if (found) content = <found.route.page params={found.params} />;
+  else if (found) content = <found.route.page.Component params={found.params} />;
   else content = <NotFoundPage />;
 
   return (
@@ -40,14 +40,6 @@ export function App() {
       <Suspense fallback={<Loading />}>{content}</Suspense>
     </Layout>
   );
-}
-
-function findRoute(path: string): { route: PageRoute; params: Record<string, string> } | undefined {
-  for (const route of routes) {
-    const params = matchPath(route.path, path);
-    if (params) return { route, params };
-  }
-  return undefined;
 }
 
 function SessionFailed({ error, retry }: { error: unknown; retry(): void }) {

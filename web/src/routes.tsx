@@ -1,14 +1,44 @@
-import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+import { lazy, type ComponentType } from 'react';
 import type { MessageKey } from './i18n';
+import { matchPath } from './router';
+
+type PageModule = { default: ComponentType<{ params: Record<string, string> }> };
+
+/** A page's code, in a chunk of its own: `load` fetches it early, `Component` renders it. */
+export interface LazyPage {
+  load(): Promise<PageModule>;
+  Component: ComponentType<{ params: Record<string, string> }>;
+}
+
+/**
+ * A page already fetched renders at once; only one still on its way suspends. (A React.lazy page
+ * always suspends on its first render, and React then holds the page back for up to 300 ms.)
+ */
+function page(fetchModule: () => Promise<PageModule>): LazyPage {
+  let loaded: PageModule | undefined;
+  let pending: Promise<PageModule> | undefined;
+  const load = () =>
+    (pending ??= fetchModule().then(
+      (module) => (loaded = module),
+      (error: unknown) => {
+        pending = undefined; // a failed fetch (a new deploy, a lost connection) is tried again next time
+        throw error;
+      },
+    ));
+  const Lazy = lazy(load);
+  const Component = (props: { params: Record<string, string> }) => (loaded ? <loaded.default {...props} /> : <Lazy {...props} />);
+  return { load, Component };
+}
 
 /**
  * Every page of the console. A page is loaded on first visit (its own chunk), so the first load
- * stays small however many pages there are. `nav` puts it in the main navigation, in this order.
- * `roles` defaults to the tenant's operators: the console has no page for customers or subcontractors.
+ * stays small however many pages there are; the page of the address the console opens at is
+ * fetched at once (main.tsx), beside the session check instead of after it. `nav` puts it in the
+ * main navigation, in this order. Pages are for the tenant's operators unless `public`.
  */
 export interface PageRoute {
   path: string;
-  page: LazyExoticComponent<ComponentType<{ params: Record<string, string> }>>;
+  page: LazyPage;
   nav?: MessageKey;
   /** Pages reachable without a session (sign-in, accept an invite). */
   public?: boolean;
@@ -16,13 +46,13 @@ export interface PageRoute {
 
 export const routes: PageRoute[] = [
   // Signing in (console-shell): reachable without a session
-  { path: '/sign-in', page: lazy(() => import('./pages/session/SignInPage')), public: true },
-  { path: '/invite', page: lazy(() => import('./pages/session/InvitePage')), public: true },
+  { path: '/sign-in', page: page(() => import('./pages/session/SignInPage')), public: true },
+  { path: '/invite', page: page(() => import('./pages/session/InvitePage')), public: true },
   // Orders and trips (console-shell)
-  { path: '/orders', page: lazy(() => import('./pages/orders/OrdersPage')), nav: 'nav.orders' },
-  { path: '/orders/:id', page: lazy(() => import('./pages/orders/OrderPage')) },
-  { path: '/trips', page: lazy(() => import('./pages/trips/TripsPage')), nav: 'nav.trips' },
-  { path: '/trips/:id', page: lazy(() => import('./pages/trips/TripPage')) },
+  { path: '/orders', page: page(() => import('./pages/orders/OrdersPage')), nav: 'nav.orders' },
+  { path: '/orders/:id', page: page(() => import('./pages/orders/OrderPage')) },
+  { path: '/trips', page: page(() => import('./pages/trips/TripsPage')), nav: 'nav.trips' },
+  { path: '/trips/:id', page: page(() => import('./pages/trips/TripPage')) },
   // Overview and integrations (console-ops)
   { path: '/overview', page: lazy(() => import('./pages/overview/OverviewPage')), nav: 'nav.overview' },
   { path: '/webhooks', page: lazy(() => import('./pages/integrations/WebhooksPage')), nav: 'nav.webhooks' },
@@ -36,3 +66,11 @@ export const routes: PageRoute[] = [
 
 /** Where `/app` itself leads. */
 export const HOME = '/orders';
+
+export function findRoute(path: string): { route: PageRoute; params: Record<string, string> } | undefined {
+  for (const route of routes) {
+    const params = matchPath(route.path, path);
+    if (params) return { route, params };
+  }
+  return undefined;
+}
