@@ -97,6 +97,27 @@ describe('the overview', () => {
   });
 });
 
+describe('in Dutch and French', () => {
+  it('shows the overview and the delivery log in the chosen language', async () => {
+    const view = await operator();
+    try {
+      const { page } = view;
+      await openConsolePage(page, '/overview');
+      await page.getByLabel('Language').selectOption('nl');
+      await page.getByRole('heading', { level: 1, name: 'Overzicht' }).waitFor();
+      expect(await page.locator('main').textContent()).toContain('Mislukte webhookberichten');
+      await checkPage(view, 'ops-overview-nl');
+      await openConsolePage(page, `/webhooks/${endpointId}`);
+      expect(await page.locator('main').textContent()).toContain('Verzendlog');
+      await page.getByLabel('Taal').selectOption('fr');
+      await page.getByRole('heading', { level: 2, name: 'Journal d’envoi' }).waitFor();
+      await checkPage(view, 'ops-webhook-fr');
+    } finally {
+      await view.close();
+    }
+  });
+});
+
 describe('webhooks', () => {
   it('shows the delivery log with each attempt, and a resent message succeeds once the receiver answers', async () => {
     const view = await operator();

@@ -2,7 +2,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { FormEvent } from 'react';
 import { api, unwrap } from '../../api/client';
 import { useI18n } from '../../i18n';
-import { navigate, useLocation, withQuery } from '../../router';
+import { Link, navigate, useLocation, withQuery } from '../../router';
 import { Page, QueryState } from '../../ui/Page';
 import '../../ui/ops.css';
 
@@ -53,7 +53,7 @@ export default function EventsPage() {
                         <code>{e.type}</code>
                       </td>
                       <td data-label={t('events.entity')}>
-                        {e.entity_type} <code>{e.entity_id.slice(0, 8)}</code>
+                        <EntityRef type={e.entity_type} id={e.entity_id} />
                       </td>
                       <td data-label={t('events.when')}>{formatDateTime(e.occurred_at)}</td>
                       <td data-label={t('events.payload')}>
@@ -83,5 +83,17 @@ export default function EventsPage() {
         )}
       </QueryState>
     </Page>
+  );
+}
+
+/** Orders and trips open their console page; other entities show their kind and a short id. */
+function EntityRef({ type, id }: { type: string; id: string }) {
+  const short = <code>{id.slice(0, 8)}</code>;
+  if (type === 'order') return <Link to={`/orders/${id}`}>order {short}</Link>;
+  if (type === 'trip') return <Link to={`/trips/${id}`}>trip {short}</Link>;
+  return (
+    <>
+      {type} {short}
+    </>
   );
 }
