@@ -96,7 +96,8 @@ export function ordersRoutes(app: App, deps: { orders: OrdersService }) {
       operationId: 'listOrders',
       tags: TAGS,
       summary: 'List orders, oldest change first (Waybill)',
-      description: 'Filter by `status`, `customer_code` and `updated_after`, search with `q`; page with `next_cursor`. Customer clients see only their orders.',
+      description:
+        'Filter by `status`, `customer_code` and `updated_after`, search with `q`, latest first with `order=desc`; page with `next_cursor`. Customer clients see only their orders.',
       querystring: OrderListQuery,
       response: { 200: ref(ListOrderOutput, { example: orderListExample, description: 'One page of order summaries' }), ...readErrors() },
     },

@@ -100,12 +100,13 @@ export function createOrdersService(deps: { db: Db; bus: EventBus; companies: Co
       const tenantId = principal.tenantId;
       const page = await paginate({
         query,
-        filters: { status: query.status, customer_code: query.customer_code, updated_after: query.updated_after, q: query.q },
+        filters: { status: query.status, customer_code: query.customer_code, updated_after: query.updated_after, q: query.q, order: query.order },
         fields: {
           status: cursorField.oneOf(ORDER_STATUSES),
           customer_code: cursorField.text(100),
           updated_after: cursorField.dateTime,
           q: cursorField.text(100),
+          order: cursorField.oneOf(['asc', 'desc']),
         },
         fetch: async ({ filters, after, limit }) => {
           const customerCompanyId = filters.customer_code ? await companies.findCompanyId(tenantId, filters.customer_code) : undefined;
@@ -117,6 +118,7 @@ export function createOrdersService(deps: { db: Db; bus: EventBus; companies: Co
             customerCompanyId,
             updatedAfter: filters.updated_after ? new Date(filters.updated_after) : undefined,
             search: filters.q,
+            descending: filters.order === 'desc',
             after,
             limit,
           });

@@ -24,12 +24,16 @@ export default function OrdersPage() {
   const status = isStatus(statusParam) ? statusParam : undefined;
   const customerCode = search.get('customer_code') || undefined;
   const text = search.get('q') || undefined;
-  const paging = useCursorPages(`${status}|${customerCode}|${text}`);
+  // Operators look for what changed last: latest first unless the address asks for oldest first.
+  const order = search.get('order') === 'asc' ? 'asc' : 'desc';
+  const paging = useCursorPages(`${status}|${customerCode}|${text}|${order}`);
 
   const query = useQuery({
-    queryKey: ['orders', { status, customerCode, text, cursor: paging.cursor }],
+    queryKey: ['orders', { status, customerCode, text, order, cursor: paging.cursor }],
     queryFn: () =>
-      unwrap(api.GET('/v1/orders/order', { params: { query: { status, customer_code: customerCode, q: text, cursor: paging.cursor, limit: PAGE_SIZE } } })),
+      unwrap(
+        api.GET('/v1/orders/order', { params: { query: { status, customer_code: customerCode, q: text, order, cursor: paging.cursor, limit: PAGE_SIZE } } }),
+      ),
     placeholderData: keepPreviousData,
   });
 
@@ -47,7 +51,7 @@ export default function OrdersPage() {
 
   return (
     <Page title={t('orders.title')}>
-      <OrderFilters key={`${status}|${customerCode}|${text}`} status={status} customerCode={customerCode} text={text} />
+      <OrderFilters key={`${status}|${customerCode}|${text}|${order}`} status={status} customerCode={customerCode} text={text} order={order} />
       <QueryState query={query} isEmpty={(data) => data.items.length === 0} empty={status || customerCode || text ? t('state.noMatch') : t('orders.empty')}>
         {(data) => (
           <>
@@ -65,13 +69,26 @@ function statusLabel(t: ReturnType<typeof useI18n>['t'], status: string) {
   return isStatus(status) ? t(key) : status;
 }
 
-function OrderFilters({ status, customerCode, text }: { status: Status | undefined; customerCode: string | undefined; text: string | undefined }) {
+function OrderFilters({
+  status,
+  customerCode,
+  text,
+  order,
+}: {
+  status: Status | undefined;
+  customerCode: string | undefined;
+  text: string | undefined;
+  order: 'asc' | 'desc';
+}) {
   const { t } = useI18n();
   const apply = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const value = (name: string) => String(form.get(name) ?? '').trim();
-    navigate(withQuery('/orders', { q: value('q'), status: value('status'), customer_code: value('customer_code') }));
+    const sort = value('order');
+    navigate(
+      withQuery('/orders', { q: value('q'), status: value('status'), customer_code: value('customer_code'), order: sort === 'asc' ? 'asc' : undefined }),
+    );
   };
   return (
     <form className="filters" role="search" aria-label={t('orders.filters')} onSubmit={apply}>
@@ -93,6 +110,13 @@ function OrderFilters({ status, customerCode, text }: { status: Status | undefin
       <label>
         {t('orders.customerCode')}
         <input name="customer_code" defaultValue={customerCode ?? ''} maxLength={100} />
+      </label>
+      <label>
+        {t('orders.sort')}
+        <select name="order" defaultValue={order}>
+          <option value="desc">{t('orders.latestFirst')}</option>
+          <option value="asc">{t('orders.oldestFirst')}</option>
+        </select>
       </label>
       <button type="submit">{t('orders.apply')}</button>
     </form>
