@@ -88,6 +88,8 @@ describe('an invited operator', () => {
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.waitForURL('**/app/sign-in');
       expect(await page.locator('nav[aria-label="Main"]').count()).toBe(0);
+      // The server ended the session (DELETE /v1/session went out with the CSRF header), not only the page.
+      expect((await view.context.request.get('/v1/session')).status()).toBe(401);
       // The link was used: it signs nobody in again.
       await openConsolePage(page, `/invite${inviteUrl.slice(inviteUrl.indexOf('#'))}`);
       expect(await page.locator('main').textContent()).toContain('This invitation link is not valid');

@@ -16,7 +16,14 @@ describe('the console is served at /app', () => {
       expect(res.headers['content-security-policy']).toContain("script-src 'self'");
       expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
       expect(res.body).toContain('<div id="root"></div>');
+      // Served under the same guards as the API: the per-address rate limit counts these too.
+      expect(res.headers['x-ratelimit-limit']).toBeDefined();
     }
+  });
+
+  it('takes only GET and HEAD', async () => {
+    expect((await ctx.app.inject({ method: 'HEAD', url: '/app/orders' })).statusCode).toBe(200);
+    expectError(await ctx.app.inject({ method: 'POST', url: '/app/orders', payload: {} }), 405);
   });
 
   it('serves the hashed assets as cacheable forever, and nothing else from disk', async () => {

@@ -138,6 +138,9 @@ export const en = {
   'noConsole.title': 'No console for this account',
   'noConsole.body': "The console is for the carrier's operators. Your account belongs to a customer or a subcontractor and has no pages here.",
 
+  'orders.sort': 'Order by',
+  'orders.latestFirst': 'Latest change first',
+  'orders.oldestFirst': 'Oldest change first',
   'notFound.title': 'Page not found',
   'notFound.body': 'There is no console page at this address.',
   'notFound.home': 'Go to the orders',

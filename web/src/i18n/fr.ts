@@ -136,6 +136,9 @@ export const fr: Messages = {
   'noConsole.body':
     "La console est réservée aux opérateurs du transporteur. Votre compte appartient à un client ou à un sous-traitant et n'a pas de pages ici.",
 
+  'orders.sort': 'Trier par',
+  'orders.latestFirst': 'Dernière modification en premier',
+  'orders.oldestFirst': 'Plus ancienne modification en premier',
   'notFound.title': 'Page introuvable',
   'notFound.body': "Il n'y a pas de page de la console à cette adresse.",
   'notFound.home': 'Aller aux commandes',

@@ -135,6 +135,9 @@ export const nl: Messages = {
   'noConsole.title': 'Geen console voor dit account',
   'noConsole.body': 'De console is voor de operatoren van de vervoerder. Uw account hoort bij een klant of onderaannemer en heeft hier geen pagina’s.',
 
+  'orders.sort': 'Volgorde',
+  'orders.latestFirst': 'Laatst gewijzigd eerst',
+  'orders.oldestFirst': 'Eerst gewijzigd eerst',
   'notFound.title': 'Pagina niet gevonden',
   'notFound.body': 'Op dit adres staat geen pagina van de console.',
   'notFound.home': 'Naar de orders',
