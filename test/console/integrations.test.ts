@@ -1,9 +1,9 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newClient, newCompany, type Client, type TestContext } from '../support/app.js';
 import { checkPage, openConsolePage, openContext, PHONE, signIn, useBrowser, waitForPage } from '../support/browser.js';
 import { newPerson, PASSWORD } from '../support/people.js';
 import { as } from '../support/requests.js';
-import { eventually, type Receiver } from '../support/webhook-receiver.js';
+import { eventually, Receiver } from '../support/webhook-receiver.js';
 import { orderWithStops, planTrip, stopRef, tripCall, tripsWorld, type OrderStops } from '../trips/trips.fixtures.js';
 
 /**
@@ -22,6 +22,8 @@ let flaky: Receiver;
 let endpointId: string;
 let failingUp = true;
 const email = 'integrations@carrier.example';
+const receivers: Receiver[] = [];
+afterAll(() => Promise.all(receivers.map((r) => r.close())));
 
 const miss = (name: string) => ({
   stop: { match: { matches_all: [{ order: { name: { matches_any: [name] } } }] }, status: 'AT_STOP' },
@@ -47,12 +49,13 @@ beforeAll(async () => {
   await sendUnmatched('OR-LOST-1');
   await sendUnmatched('OR-LOST-2');
 
-  // A receiver that fails until the test lets it answer, for company changes only.
-  const registered = await world.receiver(null, ['events']);
-  flaky = registered.receiver;
+  // A receiver that fails until the test lets it answer, for company changes only (from its creation on).
+  flaky = await new Receiver().start();
+  receivers.push(flaky);
   flaky.respond = () => (failingUp ? { status: 503, body: '{"error":"maintenance"}' } : { status: 200 });
-  endpointId = (await as(admin).get('/v1/admin/webhook-endpoints')).json().items[0].id;
-  await as(admin).patch(`/v1/admin/webhook-endpoints/${endpointId}`, { event_types: ['company.*'], description: 'ERP' });
+  const created = await as(admin).post('/v1/admin/webhook-endpoints', { url: flaky.url, families: ['events'], event_types: ['company.*'], description: 'ERP' });
+  expect(created.statusCode, created.body).toBe(201);
+  endpointId = created.json().id;
   await as(admin).patch(`/v1/companies/company/${world.acmeId}`, { name: 'Acme Trading' });
   await eventually(async () => (await as(admin).get('/v1/admin/webhook-deliveries?status=FAILED')).json().items.length === 1, 60_000);
   // A second endpoint, disabled.
