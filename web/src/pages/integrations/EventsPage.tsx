@@ -89,8 +89,18 @@ export default function EventsPage() {
 /** Orders and trips open their console page; other entities show their kind and a short id. */
 function EntityRef({ type, id }: { type: string; id: string }) {
   const short = <code>{id.slice(0, 8)}</code>;
-  if (type === 'order') return <Link to={`/orders/${id}`}>{type} {short}</Link>;
-  if (type === 'trip') return <Link to={`/trips/${id}`}>{type} {short}</Link>;
+  if (type === 'order')
+    return (
+      <Link to={`/orders/${id}`}>
+        {type} {short}
+      </Link>
+    );
+  if (type === 'trip')
+    return (
+      <Link to={`/trips/${id}`}>
+        {type} {short}
+      </Link>
+    );
   return (
     <>
       {type} {short}
