@@ -5,6 +5,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openEventStream } from '../support/event-stream.js';
+import { eventually } from '../support/webhook-receiver.js';
 import { BIN, childEnv, collect, portAnswers, ROOT, serveWaybill, stopAll, type Env, type Served } from '../support/processes.js';
 
 /**
@@ -95,6 +97,25 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('stopping a server started wi
     const { status, text } = await answered;
     expect(status, text).toBe(200);
     expect(JSON.parse(text)).toMatchObject({ access_token: expect.any(String) });
+    const finished = await server.exited;
+    expect(finished.code, finished.stderr).toBe(0);
+  }, 300_000);
+});
+
+describe.skipIf(Boolean(process.env.DATABASE_URL))('an open event stream at shutdown', () => {
+  it('ends with the server: the stream closes and the process still exits 0 (it did not wait out its grace period)', async () => {
+    const server = await start('node', { WAYBILL_DATA_DIR: await tempDir(), ...ADMIN });
+    const token = await fetch(`${server.url}/v1/auth/token`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`${ADMIN.WAYBILL_BOOTSTRAP_CLIENT_ID}:${ADMIN.WAYBILL_BOOTSTRAP_CLIENT_SECRET}`).toString('base64')}` },
+    });
+    const { access_token } = (await token.json()) as { access_token: string };
+    const stream = await openEventStream(`${server.url}/v1/events/stream?after=0`, { authorization: `Bearer ${access_token}` });
+    expect(stream.status).toBe(200);
+    // The bootstrap's own events arrive first: the stream is live before the signal.
+    await eventually(() => stream.events().length > 0);
+    server.child.kill('SIGTERM');
+    await stream.ended;
     const finished = await server.exited;
     expect(finished.code, finished.stderr).toBe(0);
   }, 300_000);

@@ -73,6 +73,24 @@ describe('GET /v1/orders/order?q=', () => {
     expectError(await get(ctx, admin, `/v1/orders/order?q=tiles&cursor=${encodeURIComponent(first.next_cursor)}`), 400);
   });
 
+  it('lists latest changes first with order=desc, through every page, and keeps the order in the cursor', async () => {
+    const ascending = (await get(ctx, admin, '/v1/orders/order')).json() as { items: { id: string }[] };
+    expect(ascending.items.length).toBe(4);
+    const seen: string[] = [];
+    let url = '/v1/orders/order?order=desc&limit=1';
+    for (;;) {
+      const page = (await get(ctx, admin, url)).json() as { items: { id: string }[]; next_cursor: string | null };
+      seen.push(...page.items.map((o) => o.id));
+      if (!page.next_cursor) break;
+      url = `/v1/orders/order?limit=1&cursor=${encodeURIComponent(page.next_cursor)}`;
+    }
+    expect(seen).toEqual(ascending.items.map((o) => o.id).reverse());
+    expect(identifiers(await get(ctx, acme, '/v1/orders/order?order=desc&q=tiles'))).toEqual(['TILES-001', 'TILES-002']);
+    const first = (await get(ctx, admin, '/v1/orders/order?order=desc&limit=1')).json() as { next_cursor: string };
+    expectError(await get(ctx, admin, `/v1/orders/order?order=asc&cursor=${encodeURIComponent(first.next_cursor)}`), 400);
+    expectError(await get(ctx, admin, '/v1/orders/order?order=sideways'), 400);
+  });
+
   it('refuses an empty or an overlong search', async () => {
     expectError(await get(ctx, admin, '/v1/orders/order?q='), 400);
     expectError(await get(ctx, admin, `/v1/orders/order?q=${'x'.repeat(101)}`), 400);

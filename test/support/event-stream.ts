@@ -38,14 +38,15 @@ export async function openEventStream(url: string, headers: Record<string, strin
     close: () => abort.abort(),
   };
   if (res.status !== 200 || !res.body) return { ...base, body: await res.json(), ended: Promise.resolve() };
-  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
   const ended = (async () => {
     let buffer = '';
     try {
       for (;;) {
         const { value, done } = await reader.read();
         if (done) return;
-        buffer += value;
+        buffer += decoder.decode(value, { stream: true });
         let end: number;
         while ((end = buffer.indexOf('\n\n')) >= 0) {
           const block = buffer.slice(0, end);

@@ -1,5 +1,6 @@
 import { Suspense, useEffect, type ReactNode } from 'react';
 import { useT } from './i18n';
+import { useLiveUpdates } from './live';
 import NotFoundPage from './pages/NotFoundPage';
 import { navigate, useLocation, withQuery } from './router';
 import { findRoute, HOME } from './routes';
@@ -17,6 +18,8 @@ export function App() {
   const session = useSessionQuery();
   const found = findRoute(path);
   const needsSignIn = !found?.route.public && session.data === null;
+  // Lists and pages refresh when events arrive (console-ops: live.ts).
+  useLiveUpdates(isOperator(session.data));
 
   useEffect(() => {
     if (path === '/') navigate(HOME, { redirect: true });

@@ -54,6 +54,13 @@ export const routes: PageRoute[] = [
   { path: '/trips', page: page(() => import('./pages/trips/TripsPage')), nav: 'nav.trips' },
   { path: '/trips/:id', page: page(() => import('./pages/trips/TripPage')) },
   // Overview and integrations (console-ops)
+  { path: '/overview', page: page(() => import('./pages/overview/OverviewPage')), nav: 'nav.overview' },
+  { path: '/webhooks', page: page(() => import('./pages/integrations/WebhooksPage')), nav: 'nav.webhooks' },
+  { path: '/webhooks/:id', page: page(() => import('./pages/integrations/WebhookPage')) },
+  { path: '/deliveries', page: page(() => import('./pages/integrations/DeliveriesPage')) },
+  { path: '/events', page: page(() => import('./pages/integrations/EventsPage')), nav: 'nav.events' },
+  { path: '/api-clients', page: page(() => import('./pages/integrations/ApiClientsPage')), nav: 'nav.apiClients' },
+  { path: '/unmatched', page: page(() => import('./pages/integrations/UnmatchedPage')), nav: 'nav.unmatched' },
   // Accounting, master data and users (console-data)
   { path: '/accounting', page: page(() => import('./pages/accounting/AccountingPage')), nav: 'nav.accounting' },
   { path: '/accounting/:kind/:id', page: page(() => import('./pages/accounting/DocumentPage')) },

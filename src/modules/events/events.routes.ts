@@ -56,13 +56,15 @@ export function eventsRoutes(app: App, deps: { events: EventsService; streams: E
       });
       // The response's close, not the request's: a request without a body closes as soon as it is read.
       reply.raw.on('close', () => stream.close());
-      return reply
-        .header('content-type', 'text/event-stream; charset=utf-8')
-        .header('cache-control', 'no-cache, no-transform')
-        .header('x-accel-buffering', 'no')
-        // The connection ends with the stream: one kept alive afterwards would hold up a closing server until its keep-alive timeout.
-        .header('connection', 'close')
-        .send(stream.out);
+      return (
+        reply
+          .header('content-type', 'text/event-stream; charset=utf-8')
+          .header('cache-control', 'no-cache, no-transform')
+          .header('x-accel-buffering', 'no')
+          // The connection ends with the stream: one kept alive afterwards would hold up a closing server until its keep-alive timeout.
+          .header('connection', 'close')
+          .send(stream.out)
+      );
     },
   });
 }

@@ -136,7 +136,7 @@ export function createEventStreams(o: EventStreamOptions) {
      */
     async open(principal: Principal, options: { after?: number; types?: string }): Promise<{ out: PassThrough; close(): void }> {
       if (shuttingDown) throw new AppError(503, 'The server is shutting down; reconnect in a moment');
-      const key = (principal as Principal & { userId?: string }).userId ?? principal.apiClientId;
+      const key = principal.userId ?? principal.apiClientId;
       const held = perKey.get(key) ?? 0;
       if (held >= o.perClient) {
         throw new AppError(429, `At most ${o.perClient} event streams per client are open at once; close one first`, [], { 'retry-after': '30' });

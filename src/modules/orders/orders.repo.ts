@@ -406,6 +406,8 @@ export interface OrderListFilter {
   updatedAfter?: Date;
   /** Part of the name, identifier or customer reference, in any case. */
   search?: string;
+  /** Latest change first instead of oldest first. */
+  descending?: boolean;
   /** Orders with a stop requested on this date (YYYY-MM-DD). */
   stopDate?: string;
   after?: { ts: Date; id: string };
@@ -465,12 +467,15 @@ export async function listOrders(db: Executor, f: OrderListFilter) {
   }
   if (f.stopDate) q = q.where(stopOn(f.stopDate));
   const after = f.after;
+  // Either direction walks orders_updated_idx (tenant_id, updated_at, id), forwards or backwards.
+  const beyond = f.descending ? '<' : '>';
   if (after) {
-    q = q.where((eb) => eb.or([eb('o.updated_at', '>', after.ts), eb.and([eb('o.updated_at', '=', after.ts), eb('o.id', '>', after.id)])]));
+    q = q.where((eb) => eb.or([eb('o.updated_at', beyond, after.ts), eb.and([eb('o.updated_at', '=', after.ts), eb('o.id', beyond, after.id)])]));
   }
+  const direction = f.descending ? 'desc' : 'asc';
   return q
-    .orderBy('o.updated_at')
-    .orderBy('o.id')
+    .orderBy('o.updated_at', direction)
+    .orderBy('o.id', direction)
     .limit(f.limit + 1)
     .execute();
 }

@@ -97,7 +97,7 @@ export function ordersRoutes(app: App, deps: { orders: OrdersService }) {
       tags: TAGS,
       summary: 'List orders, oldest change first (Waybill)',
       description:
-        'Filter by `status`, `customer_code`, `updated_after` and `stop_date` (a stop requested that day), search with `q`; page with `next_cursor`. Customer clients see only their orders.',
+        'Filter by `status`, `customer_code`, `updated_after` and `stop_date` (a stop requested that day), search with `q`, latest first with `order=desc`; page with `next_cursor`. Customer clients see only their orders.',
       querystring: OrderListQuery,
       response: { 200: ref(ListOrderOutput, { example: orderListExample, description: 'One page of order summaries' }), ...readErrors() },
     },

@@ -227,6 +227,7 @@ export const OrderListQuery = Type.Object({
   q: Type.Optional(
     Str(100, { minLength: 1, description: 'Search: part of the order name, order identifier or customer reference number, in any case (Waybill).' }),
   ),
+  order: Type.Optional(StringEnum(['asc', 'desc'], { description: 'By last change: `asc` (default) oldest first, `desc` latest first (Waybill).' })),
   stop_date: Type.Optional({ ...DateOnly, description: 'Only orders with a stop requested on this date (YYYY-MM-DD).' } as typeof DateOnly),
   cursor: Type.Optional(Type.String({ maxLength: 2048 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),

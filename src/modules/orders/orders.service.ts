@@ -108,6 +108,7 @@ export function createOrdersService(deps: { db: Db; bus: EventBus; companies: Co
           customer_code: query.customer_code,
           updated_after: query.updated_after,
           q: query.q,
+          order: query.order,
           stop_date: query.stop_date,
         },
         fields: {
@@ -115,6 +116,7 @@ export function createOrdersService(deps: { db: Db; bus: EventBus; companies: Co
           customer_code: cursorField.text(100),
           updated_after: cursorField.dateTime,
           q: cursorField.text(100),
+          order: cursorField.oneOf(['asc', 'desc']),
           stop_date: cursorField.date,
         },
         fetch: async ({ filters, after, limit }) => {
@@ -127,6 +129,7 @@ export function createOrdersService(deps: { db: Db; bus: EventBus; companies: Co
             customerCompanyId,
             updatedAfter: filters.updated_after ? new Date(filters.updated_after) : undefined,
             search: filters.q,
+            descending: filters.order === 'desc',
             stopDate: filters.stop_date,
             after,
             limit,

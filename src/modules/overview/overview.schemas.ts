@@ -24,12 +24,13 @@ export const Overview = Type.Object(
     date: Type.Unsafe<string>({ ...DateOnly, description: 'The day the day-bound figures are for.' }),
     orders_today: Type.Object({
       total: Type.Integer({ minimum: 0, description: 'Orders with a stop requested on `date`.' }),
-      by_status: Type.Array(
-        Type.Object({ status: StringEnum(ORDER_STATUSES), count: Type.Integer({ minimum: 0 }), list: Type.Ref('OverviewList') }),
-        { maxItems: ORDER_STATUSES.length },
-      ),
+      by_status: Type.Array(Type.Object({ status: StringEnum(ORDER_STATUSES), count: Type.Integer({ minimum: 0 }), list: Type.Ref('OverviewList') }), {
+        maxItems: ORDER_STATUSES.length,
+      }),
     }),
-    trips_under_way: Type.Unsafe<OverviewCount>(Type.Ref('OverviewCount', { description: 'Planned trips, neither cancelled nor completed, started by `date`.' })),
+    trips_under_way: Type.Unsafe<OverviewCount>(
+      Type.Ref('OverviewCount', { description: 'Planned trips, neither cancelled nor completed, started by `date`.' }),
+    ),
     deliveries_failing: Type.Unsafe<OverviewCount>(Type.Ref('OverviewCount', { description: 'Webhook messages given up on (FAILED), still in the log.' })),
     endpoints_disabled: Type.Unsafe<OverviewCount>(Type.Ref('OverviewCount', { description: 'Webhook endpoints disabled by hand or after failing too long.' })),
     sync_tasks_failed: Type.Unsafe<OverviewCount>(Type.Ref('OverviewCount', { description: 'Accounting sync tasks reported FAILED, to fix and retry.' })),

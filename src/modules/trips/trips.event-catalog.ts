@@ -95,13 +95,15 @@ export const tripEvents = declareEvents('trips', {
   },
   'status_update.unmatched': {
     entityType: 'status_update',
-    summary: 'An inbound status update matched no stop, or several; it waits for the tenant in GET /v1/trips/unmatched-status-updates. Seen by the tenant only.',
+    summary:
+      'An inbound status update matched no stop, or several; it waits for the tenant in GET /v1/trips/unmatched-status-updates. Seen by the tenant only.',
     payload: Type.Object({ reason: Type.String(), message: Type.String(), api_client_id: Type.String() }),
     families: [],
   },
   'status_update.assigned': {
     entityType: 'status_update',
-    summary: "The tenant assigned an unmatched status update to a stop, which applied it (the stop's own events follow as for a matched update). Seen by the tenant only.",
+    summary:
+      "The tenant assigned an unmatched status update to a stop, which applied it (the stop's own events follow as for a matched update). Seen by the tenant only.",
     payload: Type.Object({ stop_id: Type.String(), outcome: Type.String(), settled_by: Nullable(Type.String()) }),
     families: [],
   },

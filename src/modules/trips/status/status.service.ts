@@ -15,7 +15,14 @@ import { appendStopEvent, appendTripEvent } from '../trips.events.js';
 import { visibilityOrders, type TripReader } from '../trips.output.js';
 import * as repo from '../trips.repo.js';
 import type { ExecutorScope, TripRow } from '../trips.repo.js';
-import { UNMATCHED_STATES, type StatusUpdateResponse, type StopMatchInput, type StopStatusUpdate, type UnmatchedStatusUpdate, type UpdateResult } from './status.schemas.js';
+import {
+  UNMATCHED_STATES,
+  type StatusUpdateResponse,
+  type StopMatchInput,
+  type StopStatusUpdate,
+  type UnmatchedStatusUpdate,
+  type UpdateResult,
+} from './status.schemas.js';
 import type { UnmatchedState } from '../trips.tables.js';
 
 /**
@@ -360,7 +367,11 @@ export function createStatusIntake(deps: {
     async dismissUnmatched(principal: Principal, id: string, reason: string) {
       await openUnmatched(principal, id);
       const settled = await inTransaction(db, async (tx) => {
-        const row = await repo.settleUnmatched(tx.trx, principal.tenantId, id, { state: 'DISMISSED', dismiss_reason: reason, settled_by: principal.apiClientId });
+        const row = await repo.settleUnmatched(tx.trx, principal.tenantId, id, {
+          state: 'DISMISSED',
+          dismiss_reason: reason,
+          settled_by: principal.apiClientId,
+        });
         if (!row) throw alreadySettled();
         await appendEvent(tx, bus, {
           tenantId: principal.tenantId,

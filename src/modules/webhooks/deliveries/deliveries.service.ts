@@ -128,7 +128,13 @@ export function createDeliveriesService(deps: {
         fields: { status: cursorField.oneOf(DELIVERY_STATUSES) },
         given: query.status ? filters : {},
         fetch: ({ filters: f, after, limit }) =>
-          deliveriesRepo.listTenantDeliveries(db, { tenantId: principal.tenantId, companyId: principal.companyId, status: f.status ?? undefined, after, limit }),
+          deliveriesRepo.listTenantDeliveries(db, {
+            tenantId: principal.tenantId,
+            companyId: principal.companyId,
+            status: f.status ?? undefined,
+            after,
+            limit,
+          }),
         key: (r) => ({ ts: r.created_at, id: r.id }),
       });
       return { items: page.rows.map(deliveryToWire), next_cursor: page.next_cursor };

@@ -66,7 +66,8 @@ export function endpointRoutes(app: App, deps: { webhooks: WebhooksService }) {
       operationId: 'listWebhookEndpoints',
       tags,
       summary: 'List webhook endpoints',
-      description: 'Oldest first; `enabled=false` lists the disabled ones (by hand or after failing too long); page with `next_cursor`. Secrets are not included.',
+      description:
+        'Oldest first; `enabled=false` lists the disabled ones (by hand or after failing too long); page with `next_cursor`. Secrets are not included.',
       querystring: ListQuery,
       response: { 200: ref(WebhookEndpointList, { example: endpointListExample, description: 'One page of endpoints' }), ...readErrors() },
     },

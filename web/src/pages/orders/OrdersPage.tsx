@@ -24,12 +24,20 @@ export default function OrdersPage() {
   const status = isStatus(statusParam) ? statusParam : undefined;
   const customerCode = search.get('customer_code') || undefined;
   const text = search.get('q') || undefined;
-  const paging = useCursorPages(`${status}|${customerCode}|${text}`);
+  // Operators look for what changed last: latest first unless the address asks for oldest first.
+  const order = search.get('order') === 'asc' ? 'asc' : 'desc';
+  // `stop_date` comes from the overview's "orders today" (console-ops).
+  const stopDate = /^\d{4}-\d\d-\d\d$/.test(search.get('stop_date') ?? '') ? (search.get('stop_date') as string) : undefined;
+  const paging = useCursorPages(`${status}|${customerCode}|${text}|${order}|${stopDate}`);
 
   const query = useQuery({
-    queryKey: ['orders', { status, customerCode, text, cursor: paging.cursor }],
+    queryKey: ['orders', { status, customerCode, text, order, stopDate, cursor: paging.cursor }],
     queryFn: () =>
-      unwrap(api.GET('/v1/orders/order', { params: { query: { status, customer_code: customerCode, q: text, cursor: paging.cursor, limit: PAGE_SIZE } } })),
+      unwrap(
+        api.GET('/v1/orders/order', {
+          params: { query: { status, customer_code: customerCode, q: text, order, stop_date: stopDate, cursor: paging.cursor, limit: PAGE_SIZE } },
+        }),
+      ),
     placeholderData: keepPreviousData,
   });
 
@@ -47,7 +55,7 @@ export default function OrdersPage() {
 
   return (
     <Page title={t('orders.title')}>
-      <OrderFilters key={`${status}|${customerCode}|${text}`} status={status} customerCode={customerCode} text={text} />
+      <OrderFilters key={`${status}|${customerCode}|${text}|${order}`} status={status} customerCode={customerCode} text={text} order={order} />
       <QueryState query={query} isEmpty={(data) => data.items.length === 0} empty={status || customerCode || text ? t('state.noMatch') : t('orders.empty')}>
         {(data) => (
           <>
@@ -65,13 +73,26 @@ function statusLabel(t: ReturnType<typeof useI18n>['t'], status: string) {
   return isStatus(status) ? t(key) : status;
 }
 
-function OrderFilters({ status, customerCode, text }: { status: Status | undefined; customerCode: string | undefined; text: string | undefined }) {
+function OrderFilters({
+  status,
+  customerCode,
+  text,
+  order,
+}: {
+  status: Status | undefined;
+  customerCode: string | undefined;
+  text: string | undefined;
+  order: 'asc' | 'desc';
+}) {
   const { t } = useI18n();
   const apply = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const value = (name: string) => String(form.get(name) ?? '').trim();
-    navigate(withQuery('/orders', { q: value('q'), status: value('status'), customer_code: value('customer_code') }));
+    const sort = value('order');
+    navigate(
+      withQuery('/orders', { q: value('q'), status: value('status'), customer_code: value('customer_code'), order: sort === 'asc' ? 'asc' : undefined }),
+    );
   };
   return (
     <form className="filters" role="search" aria-label={t('orders.filters')} onSubmit={apply}>
@@ -93,6 +114,13 @@ function OrderFilters({ status, customerCode, text }: { status: Status | undefin
       <label>
         {t('orders.customerCode')}
         <input name="customer_code" defaultValue={customerCode ?? ''} maxLength={100} />
+      </label>
+      <label>
+        {t('orders.sort')}
+        <select name="order" defaultValue={order}>
+          <option value="desc">{t('orders.latestFirst')}</option>
+          <option value="asc">{t('orders.oldestFirst')}</option>
+        </select>
       </label>
       <button type="submit">{t('orders.apply')}</button>
     </form>

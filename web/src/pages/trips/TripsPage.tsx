@@ -28,12 +28,17 @@ export default function TripsPage() {
   };
   const dateFrom = dateParam('date_from');
   const dateTo = dateParam('date_to');
-  const paging = useCursorPages(`${status}|${dateFrom}|${dateTo}`);
+  // `cancelled=false` comes from the overview's "trips under way" (console-ops).
+  const cancelledParam = search.get('cancelled');
+  const cancelled = cancelledParam === 'true' ? true : cancelledParam === 'false' ? false : undefined;
+  const paging = useCursorPages(`${status}|${dateFrom}|${dateTo}|${cancelled}`);
 
   const query = useQuery({
-    queryKey: ['trips', { status, dateFrom, dateTo, cursor: paging.cursor }],
+    queryKey: ['trips', { status, dateFrom, dateTo, cancelled, cursor: paging.cursor }],
     queryFn: () =>
-      unwrap(api.GET('/v1/trips/trip', { params: { query: { status, date_from: dateFrom, date_to: dateTo, cursor: paging.cursor, limit: PAGE_SIZE } } })),
+      unwrap(
+        api.GET('/v1/trips/trip', { params: { query: { status, date_from: dateFrom, date_to: dateTo, cancelled, cursor: paging.cursor, limit: PAGE_SIZE } } }),
+      ),
     placeholderData: keepPreviousData,
   });
 
