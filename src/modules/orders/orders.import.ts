@@ -188,7 +188,12 @@ export function createOrderImporter(deps: { db: Db; bus: EventBus; companies: Co
       upload: uploadRow(principal, uploadId, input, { status: 'COMPLETED', order, errors: [] }),
       status,
       placeholders: { name: JSON.stringify(order.name), time: JSON.stringify(time.toISOString()) },
-      event: { event: orderEvent('order.accepted', order, { upload_id: uploadId }), id: randomUUID(), snapshot: JSON.stringify(visibility), actor: currentActor() },
+      event: {
+        event: orderEvent('order.accepted', order, { upload_id: uploadId }),
+        id: randomUUID(),
+        snapshot: JSON.stringify(visibility),
+        actor: currentActor(),
+      },
     });
     return name === undefined ? undefined : uploadOutput({ id: uploadId, status: 'COMPLETED', order_id: id, errors: [] }, name);
   }
