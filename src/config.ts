@@ -76,6 +76,8 @@ export interface PeopleSettings {
   signInFailuresPerAccount: number;
   /** The window those failures are counted in. */
   signInFailureWindowSeconds: number;
+  /** Invite links may sign a person in without choosing a password (magic links). */
+  magicLinks: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -213,6 +215,7 @@ export function loadConfig(env: Env = process.env): Config {
       signInFailuresPerAddress: int(env, 'WAYBILL_SIGN_IN_FAILURES_PER_ADDRESS', 20, 1),
       signInFailuresPerAccount: int(env, 'WAYBILL_SIGN_IN_FAILURES_PER_ACCOUNT', 10, 1),
       signInFailureWindowSeconds: int(env, 'WAYBILL_SIGN_IN_FAILURE_WINDOW_SECONDS', 15 * 60, 1),
+      magicLinks: bool(env, 'WAYBILL_MAGIC_LINKS', false),
     },
   };
 }

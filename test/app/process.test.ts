@@ -126,6 +126,15 @@ describe.skipIf(Boolean(serverUrl))('one PGlite data folder, as a user runs it',
     const customer = JSON.parse(created.stdout) as { client_id: string; client_secret: string; company_id: string; role: string };
     expect(customer).toMatchObject({ role: 'CUSTOMER', company_id: companyId, client_id: expect.any(String), client_secret: expect.any(String) });
 
+    // A person invited from the command line; their hidden API client is not listed below.
+    const invited = await waybill(
+      ['user', 'invite', '--tenant', tenant.id, '--email', 'cli@carrier.example', '--name', 'Cli Person', '--role', 'CUSTOMER', '--company', 'CLISHIP'],
+      env,
+    );
+    expect(invited.code, invited.stderr).toBe(0);
+    const person = JSON.parse(invited.stdout) as { invite_url: string };
+    expect(person).toMatchObject({ company_id: companyId, status: 'INVITED', invite_url: expect.stringMatching(/\/app\/invite#[0-9a-f-]{36}\./) });
+
     const listed = await waybill(['client', 'list'], env);
     expect(listed.code).toBe(0);
     const clients = JSON.parse(listed.stdout) as Array<Record<string, unknown>>;
@@ -147,6 +156,10 @@ describe.skipIf(Boolean(serverUrl))('one PGlite data folder, as a user runs it',
     expect(printedCredentials(again.output().stdout)).toBeUndefined();
     expect((await fetch(`${again.url}/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
     expect((await tokenFor(again.url, customer.client_id, customer.client_secret)).status).toBe(401);
+    // The link the command line printed works on the server.
+    const invite = await fetch(`${again.url}/v1/session/invite/${person.invite_url.split('#')[1]}`);
+    expect(invite.status).toBe(200);
+    expect(await invite.json()).toMatchObject({ email: 'cli@carrier.example', name: 'Cli Person' });
     expect((await again.stop()).code).toBe(0);
     expect(again.output().stdout).not.toContain('client_secret');
   }, 540_000);

@@ -44,6 +44,11 @@ describe('event actors', () => {
     expect(all.find((e) => e.type === 'user.invited' && e.entity_id === person.userId)?.actor).toMatchObject({ type: 'api_client', id: admin.apiClientId });
   });
 
+  it('setting the password with an invite link is recorded as done by that person', async () => {
+    const activated = (await events()).find((e) => e.type === 'user.activated' && e.entity_id === person.userId);
+    expect(activated?.actor).toEqual({ type: 'user', id: person.userId, name: 'An Peeters' });
+  });
+
   it("Waybill's own work names nobody", async () => {
     const created = (await events()).find((e) => e.type === 'tenant.created');
     expect(created?.actor).toBeNull();

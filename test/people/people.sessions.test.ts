@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, newTenant, type Client, type TestContext } from '../support/app.js';
+import { basic, createTestApp, newTenant, type Client, type TestContext } from '../support/app.js';
 import { expectError } from '../support/contract.js';
 import { acceptInvite, asPerson, invite, newPerson, PASSWORD, sessionCookie, signIn } from '../support/people.js';
 
@@ -19,7 +19,7 @@ describe('invite → set password → session', () => {
 
     const read = await ctx.app.inject({ url: `/v1/session/invite/${token}` });
     expect(read.statusCode, read.body).toBe(200);
-    expect(read.json()).toEqual({ email: 'an.peeters@carrier.example', name: 'An Peeters' });
+    expect(read.json()).toEqual({ email: 'an.peeters@carrier.example', name: 'An Peeters', password_required: true });
 
     expectError(await acceptInvite(ctx, token, 'too short'), 400);
     const accepted = await acceptInvite(ctx, token);
@@ -103,6 +103,11 @@ describe('invite → set password → session', () => {
     expect(clients.json().items.map((c: { id: string }) => c.id)).not.toContain(person.userId);
     expectError(await ctx.app.inject({ method: 'DELETE', url: `/v1/admin/api-clients/${person.userId}`, headers: { authorization: admin.auth } }), 404);
     expectError(await ctx.app.inject({ method: 'DELETE', url: `/v1/admin/api-clients/user_${person.userId}`, headers: { authorization: admin.auth } }), 404);
+    // The hidden client has no usable secret: no token, no Basic access.
+    for (const secret of ['', '!', 'anything at all']) {
+      const token = await ctx.app.inject({ method: 'POST', url: '/v1/auth/token', headers: { authorization: basic(`user_${person.userId}`, secret) } });
+      expect(token.statusCode).toBe(401);
+    }
   });
 });
 
@@ -127,5 +132,17 @@ describe('sign-in takes JSON only', () => {
     });
     expect(multipart.statusCode, multipart.body).toBe(415);
     expect(sessionCookie(multipart)).toBeUndefined();
+  });
+});
+
+describe('magic links are off unless configured', () => {
+  it('an invite link needs a password here', async () => {
+    const { token } = await invite(ctx, admin, { email: 'nomagic@carrier.example', name: 'No Magic', role: 'TENANT' });
+    expect((await ctx.app.inject({ url: `/v1/session/invite/${token}` })).json().password_required).toBe(true);
+    const res = await ctx.app.inject({ method: 'POST', url: `/v1/session/invite/${token}`, payload: {} });
+    expect(expectError(res, 400, 'password').errors[0]?.field).toBe('password');
+    expect(sessionCookie(res)).toBeUndefined();
+    // The link still works.
+    expect((await acceptInvite(ctx, token)).statusCode).toBe(200);
   });
 });

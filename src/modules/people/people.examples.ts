@@ -34,6 +34,6 @@ export const sessionExample: SessionWire = {
   expires_at: '2026-12-07T09:21:40.107Z',
 };
 
-export const inviteExample = { email: 'an.peeters@carrier.example', name: 'An Peeters' };
+export const inviteExample = { email: 'an.peeters@carrier.example', name: 'An Peeters', password_required: true };
 export const signInExample = { email: 'an.peeters@carrier.example', password: 'correct horse battery staple' };
 export const setPasswordExample = { password: 'correct horse battery staple' };

@@ -17,6 +17,7 @@ export interface PeopleSettings {
   signInFailuresPerAddress: number;
   signInFailuresPerAccount: number;
   signInFailureWindowSeconds: number;
+  magicLinks: boolean;
 }
 
 /**
@@ -52,6 +53,7 @@ export async function createPeople(deps: {
     bus,
     publicBaseUrl: settings.publicBaseUrl,
     inviteTtlSeconds: settings.inviteTtlSeconds,
+    magicLinks: settings.magicLinks,
     companies: deps.companies,
     clients: deps.clients,
     sessions,

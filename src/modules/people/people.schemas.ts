@@ -71,8 +71,22 @@ export const SignInSchema = Type.Object(
   { email: Email, password: Type.String({ minLength: 1, maxLength: 200 }) },
   { $id: 'SignIn', additionalProperties: false },
 );
-export const SetPasswordSchema = Type.Object({ password: Password }, { $id: 'SetPassword', additionalProperties: false });
-export const InviteSchema = Type.Object({ email: Type.String(), name: Type.String() }, { $id: 'Invite', description: 'Whom an invite link is for.' });
+export const SetPasswordSchema = Type.Object(
+  { password: Type.Optional(Password) },
+  {
+    $id: 'SetPassword',
+    additionalProperties: false,
+    description: 'Leave `password` out to sign in by magic link, where the server allows it (`password_required: false`).',
+  },
+);
+export const InviteSchema = Type.Object(
+  {
+    email: Type.String(),
+    name: Type.String(),
+    password_required: Type.Boolean({ description: 'false when this server lets the link sign in without choosing a password (a magic link).' }),
+  },
+  { $id: 'Invite', description: 'Whom an invite link is for.' },
+);
 
 export const InviteTokenParams = Type.Object({
   token: Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_.-]+$', description: 'The token from the invite link’s fragment.' }),

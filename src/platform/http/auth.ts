@@ -81,7 +81,9 @@ export function registerAuth(app: FastifyInstance, authenticator: Authenticator,
     try {
       principal = await authenticate(authenticator, mode, request);
     } catch (err) {
-      if (err instanceof AppError && err.statusCode === 401) failures.recordFailure(request.ip);
+      // An ended session is no guess (its 256-bit secret cannot be guessed): not counted, so the
+      // browsers of an office behind one address, all signed out at once, do not lock it out.
+      if (err instanceof AppError && err.statusCode === 401 && !sessionOf(authenticator, mode, request)) failures.recordFailure(request.ip);
       throw err;
     }
     // Tokens minted before they carried their kind reach here; the client row decides for them.
@@ -98,9 +100,14 @@ export function registerAuth(app: FastifyInstance, authenticator: Authenticator,
   });
 }
 
+/** The session cookie this request authenticates with: only on Bearer routes, and only without an Authorization header. */
+function sessionOf(authenticator: Authenticator, mode: 'basic' | 'bearer', request: FastifyRequest): string | undefined {
+  if (mode !== 'bearer' || request.headers.authorization || !authenticator.verifySession) return undefined;
+  return readCookie(request.headers.cookie, SESSION_COOKIE);
+}
+
 async function authenticate(authenticator: Authenticator, mode: 'basic' | 'bearer', request: FastifyRequest): Promise<Principal> {
-  const header = request.headers.authorization;
-  const session = mode === 'bearer' && !header && authenticator.verifySession ? readCookie(request.headers.cookie, SESSION_COOKIE) : undefined;
+  const session = sessionOf(authenticator, mode, request);
   if (session && authenticator.verifySession) {
     const { principal, csrfToken } = await authenticator.verifySession(session);
     if (!SAFE_METHODS.has(request.method)) {
@@ -111,6 +118,7 @@ async function authenticate(authenticator: Authenticator, mode: 'basic' | 'beare
     }
     return principal;
   }
+  const header = request.headers.authorization;
   if (mode === 'basic') {
     const basic = parseBasic(header);
     if (!basic) throw unauthorized('This endpoint takes HTTP Basic webhook credentials (client_id:secret)');

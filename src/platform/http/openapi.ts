@@ -189,7 +189,8 @@ export const openapiOptions: SwaggerOptions = {
         },
       },
     },
-    security: [{ bearer: [] }],
+    // Either one: a system's Bearer token, or a signed-in person's session cookie (with X-CSRF-Token on writes).
+    security: [{ bearer: [] }, { sessionCookie: [] }],
   },
   refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string) || `def-${i}` },
   transform: ({ schema, url, route }) => ({

@@ -47,7 +47,8 @@ export function sessionsRoutes(app: App, deps: { users: UsersService; sessions: 
       summary: 'Set a password with an invite link',
       description:
         'Sets the person’s password (at least 12 characters), ends any session they had, and signs them in: the answer sets the ' +
-        '`waybill_session` cookie. The link works once.',
+        '`waybill_session` cookie. The link works once. Where the server allows magic links (`WAYBILL_MAGIC_LINKS`, shown as ' +
+        '`password_required: false` by the GET), `{}` signs in without choosing a password.',
       security: NO_AUTH,
       params: InviteTokenParams,
       body: ref(SetPasswordSchema, { example: setPasswordExample }),

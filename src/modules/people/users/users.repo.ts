@@ -55,7 +55,7 @@ export async function updateUser(
 }
 
 /** Uses an invite: only one of two racing requests with the same link gets the row back. */
-export async function consumeInvite(db: Executor, tenantId: string, inviteHash: string, set: { password_hash: string; status: UserStatus }) {
+export async function consumeInvite(db: Executor, tenantId: string, inviteHash: string, set: { password_hash?: string; status: UserStatus }) {
   return db
     .updateTable('users')
     .set({ ...set, invite_hash: null, invite_expires_at: null })

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Db, Executor } from '../../../platform/db/database.js';
 import { inTransaction } from '../../../platform/db/tx.js';
+import { setRequestActor } from '../../../platform/events/actor.js';
 import { appendEvent } from '../../../platform/events/append.js';
 import type { EventBus } from '../../../platform/events/bus.js';
-import { badRequest, conflict, notFound } from '../../../platform/http/errors.js';
+import { badRequest, conflict, detail, notFound } from '../../../platform/http/errors.js';
 import { paginate } from '../../../platform/http/pagination.js';
 import type { Principal, Role } from '../../../platform/http/principal.js';
 import type { Language } from '../people.tables.js';
@@ -26,6 +27,8 @@ export interface UsersDeps {
   bus: EventBus;
   publicBaseUrl: string;
   inviteTtlSeconds: number;
+  /** Whether an invite link may sign in without a password being chosen (a magic link). */
+  magicLinks: boolean;
   companies: { findCompanyId(tenantId: string, idOrCode: string): Promise<string | undefined> };
   clients: {
     addPersonClient(trx: Executor, person: { tenantId: string; userId: string; name: string; role: Role; companyId: string | null }): Promise<void>;
@@ -169,24 +172,37 @@ export function createUsersService(deps: UsersDeps) {
     },
 
     /** Whom an invite link is for; 404 when it is unknown, used, replaced or expired. */
-    async readInvite(token: string): Promise<{ email: string; name: string }> {
+    async readInvite(token: string): Promise<{ email: string; name: string; password_required: boolean }> {
       const parsed = parseToken(token);
       const row = parsed && (await repo.findUserByInvite(db, parsed.tenantId, parsed.hash));
       if (!row) throw notFound('Invite (it may have been used, replaced by a newer one, or expired)');
-      return { email: row.email, name: row.name };
+      return { email: row.email, name: row.name, password_required: !deps.magicLinks };
     },
 
-    /** Sets the password with an invite link (which then dies), ends older sessions and signs in. */
-    async acceptInvite(token: string, password: string): Promise<StartedSession> {
+    /**
+     * Uses an invite link (which then dies) and signs in. With a password, it sets it and ends the
+     * person's older sessions (it may be a reset); without one, where magic links are allowed, it
+     * only signs in.
+     */
+    async acceptInvite(token: string, password: string | undefined): Promise<StartedSession> {
+      if (password === undefined && !deps.magicLinks) {
+        const message = 'Choose a password of at least 12 characters';
+        throw badRequest(message, [detail(message, 'password')]);
+      }
       const parsed = parseToken(token);
       if (!parsed || !(await repo.findUserByInvite(db, parsed.tenantId, parsed.hash))) {
         throw notFound('Invite (it may have been used, replaced by a newer one, or expired)');
       }
-      const passwordHash = await hashPassword(password);
+      const passwordHash = password === undefined ? undefined : await hashPassword(password);
       const user = await inTransaction(db, async (tx) => {
-        const row = await repo.consumeInvite(tx.trx, parsed.tenantId, parsed.hash, { password_hash: passwordHash, status: 'ACTIVE' });
+        const row = await repo.consumeInvite(tx.trx, parsed.tenantId, parsed.hash, {
+          ...(passwordHash ? { password_hash: passwordHash } : {}),
+          status: 'ACTIVE',
+        });
         if (!row) return undefined;
-        await sessions.endAll(tx.trx, row.tenant_id, row.id);
+        if (passwordHash) await sessions.endAll(tx.trx, row.tenant_id, row.id);
+        // No one is signed in yet, but the person holding their own link is who acts.
+        setRequestActor({ type: 'user', id: row.id, name: row.name });
         await appendEvent(tx, bus, { tenantId: row.tenant_id, type: 'user.activated', entityType: 'user', entityId: row.id, payload: { email: row.email } });
         return row;
       });
