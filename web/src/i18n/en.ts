@@ -135,6 +135,8 @@ export const en = {
   'invite.again': 'The same password again',
   'invite.mismatch': 'The two passwords differ.',
   'invite.submit': 'Set password and sign in',
+  'invite.orMagic': 'Or sign in with this link alone, without a password.',
+  'invite.magic': 'Sign in without a password',
   'noConsole.title': 'No console for this account',
   'noConsole.body': "The console is for the carrier's operators. Your account belongs to a customer or a subcontractor and has no pages here.",
 

@@ -132,6 +132,8 @@ export const fr: Messages = {
   'invite.again': 'Le même mot de passe, à nouveau',
   'invite.mismatch': 'Les deux mots de passe diffèrent.',
   'invite.submit': 'Enregistrer et se connecter',
+  'invite.orMagic': 'Ou connectez-vous avec ce seul lien, sans mot de passe.',
+  'invite.magic': 'Se connecter sans mot de passe',
   'noConsole.title': 'Pas de console pour ce compte',
   'noConsole.body':
     "La console est réservée aux opérateurs du transporteur. Votre compte appartient à un client ou à un sous-traitant et n'a pas de pages ici.",

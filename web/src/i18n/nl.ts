@@ -132,6 +132,8 @@ export const nl: Messages = {
   'invite.again': 'Hetzelfde wachtwoord nogmaals',
   'invite.mismatch': 'De twee wachtwoorden verschillen.',
   'invite.submit': 'Wachtwoord instellen en aanmelden',
+  'invite.orMagic': 'Of meld u aan met deze link alleen, zonder wachtwoord.',
+  'invite.magic': 'Aanmelden zonder wachtwoord',
   'noConsole.title': 'Geen console voor dit account',
   'noConsole.body': 'De console is voor de operatoren van de vervoerder. Uw account hoort bij een klant of onderaannemer en heeft hier geen pagina’s.',
 
