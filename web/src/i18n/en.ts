@@ -127,6 +127,7 @@ export const en = {
   'signIn.email': 'Email address',
   'signIn.password': 'Password',
   'signIn.submit': 'Sign in',
+  'signIn.failed': 'The email address or the password is not right.',
   'invite.title': 'Set your password',
   'invite.invalid': 'This invitation link is not valid: it was used already or has expired. Ask for a new one.',
   'invite.welcome': 'Welcome, {name}. You will sign in as {email}.',

@@ -124,6 +124,7 @@ export const fr: Messages = {
   'signIn.email': 'Adresse e-mail',
   'signIn.password': 'Mot de passe',
   'signIn.submit': 'Se connecter',
+  'signIn.failed': "L'adresse e-mail ou le mot de passe est incorrect.",
   'invite.title': 'Choisissez votre mot de passe',
   'invite.invalid': "Ce lien d'invitation n'est pas valable : il a déjà servi ou a expiré. Demandez-en un nouveau.",
   'invite.welcome': 'Bienvenue, {name}. Vous vous connecterez en tant que {email}.',

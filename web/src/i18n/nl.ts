@@ -124,6 +124,7 @@ export const nl: Messages = {
   'signIn.email': 'E-mailadres',
   'signIn.password': 'Wachtwoord',
   'signIn.submit': 'Aanmelden',
+  'signIn.failed': 'Het e-mailadres of het wachtwoord klopt niet.',
   'invite.title': 'Kies uw wachtwoord',
   'invite.invalid': 'Deze uitnodiging is niet geldig: ze werd al gebruikt of is verlopen. Vraag een nieuwe aan.',
   'invite.welcome': 'Welkom, {name}. U meldt zich aan als {email}.',
