@@ -132,6 +132,7 @@ export const en = {
   'signIn.email': 'Email address',
   'signIn.password': 'Password',
   'signIn.submit': 'Sign in',
+  'signIn.failed': 'The email address or the password is not right.',
   'invite.title': 'Set your password',
   'invite.invalid': 'This invitation link is not valid: it was used already or has expired. Ask for a new one.',
   'invite.welcome': 'Welcome, {name}. You will sign in as {email}.',
@@ -140,6 +141,8 @@ export const en = {
   'invite.again': 'The same password again',
   'invite.mismatch': 'The two passwords differ.',
   'invite.submit': 'Set password and sign in',
+  'invite.orMagic': 'Or sign in with this link alone, without a password.',
+  'invite.magic': 'Sign in without a password',
   'noConsole.title': 'No console for this account',
   'noConsole.body': "The console is for the carrier's operators. Your account belongs to a customer or a subcontractor and has no pages here.",
 

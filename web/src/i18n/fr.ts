@@ -128,6 +128,7 @@ export const fr: Messages = {
   'signIn.email': 'Adresse e-mail',
   'signIn.password': 'Mot de passe',
   'signIn.submit': 'Se connecter',
+  'signIn.failed': "L'adresse e-mail ou le mot de passe est incorrect.",
   'invite.title': 'Choisissez votre mot de passe',
   'invite.invalid': "Ce lien d'invitation n'est pas valable : il a déjà servi ou a expiré. Demandez-en un nouveau.",
   'invite.welcome': 'Bienvenue, {name}. Vous vous connecterez en tant que {email}.',
@@ -136,6 +137,8 @@ export const fr: Messages = {
   'invite.again': 'Le même mot de passe, à nouveau',
   'invite.mismatch': 'Les deux mots de passe diffèrent.',
   'invite.submit': 'Enregistrer et se connecter',
+  'invite.orMagic': 'Ou connectez-vous avec ce seul lien, sans mot de passe.',
+  'invite.magic': 'Se connecter sans mot de passe',
   'noConsole.title': 'Pas de console pour ce compte',
   'noConsole.body':
     "La console est réservée aux opérateurs du transporteur. Votre compte appartient à un client ou à un sous-traitant et n'a pas de pages ici.",

@@ -128,6 +128,7 @@ export const nl: Messages = {
   'signIn.email': 'E-mailadres',
   'signIn.password': 'Wachtwoord',
   'signIn.submit': 'Aanmelden',
+  'signIn.failed': 'Het e-mailadres of het wachtwoord klopt niet.',
   'invite.title': 'Kies uw wachtwoord',
   'invite.invalid': 'Deze uitnodiging is niet geldig: ze werd al gebruikt of is verlopen. Vraag een nieuwe aan.',
   'invite.welcome': 'Welkom, {name}. U meldt zich aan als {email}.',
@@ -136,6 +137,8 @@ export const nl: Messages = {
   'invite.again': 'Hetzelfde wachtwoord nogmaals',
   'invite.mismatch': 'De twee wachtwoorden verschillen.',
   'invite.submit': 'Wachtwoord instellen en aanmelden',
+  'invite.orMagic': 'Of meld u aan met deze link alleen, zonder wachtwoord.',
+  'invite.magic': 'Aanmelden zonder wachtwoord',
   'noConsole.title': 'Geen console voor dit account',
   'noConsole.body': 'De console is voor de operatoren van de vervoerder. Uw account hoort bij een klant of onderaannemer en heeft hier geen pagina’s.',
 

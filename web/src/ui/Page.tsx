@@ -26,9 +26,10 @@ export function Page({ title, actions, children }: { title: string; actions?: Re
 }
 
 /** A failed call as the person should see it: the API's own message and each of its details. */
-export function ErrorMessage({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+export function ErrorMessage({ error, onRetry, unauthorized }: { error: unknown; onRetry?: () => void; unauthorized?: string }) {
   const t = useT();
-  const message = isApiError(error, 401) ? t('state.signInNeeded') : error instanceof Error ? error.message : String(error);
+  // A 401 speaks of tokens; a person needs to sign in (or, on the sign-in form, to retype).
+  const message = isApiError(error, 401) ? (unauthorized ?? t('state.signInNeeded')) : error instanceof Error ? error.message : String(error);
   // A 401's details speak of Bearer tokens: the person only needs to sign in.
   const details = isApiError(error) && error.status !== 401 ? error.errors : [];
   return (

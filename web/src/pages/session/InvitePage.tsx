@@ -27,7 +27,9 @@ export default function InvitePage() {
     queryFn: () => unwrap(api.GET('/v1/session/invite/{token}', { params: { path: { token } } })),
   });
   const accept = useMutation({
-    mutationFn: (password: string) => unwrap(api.POST('/v1/session/invite/{token}', { params: { path: { token } }, body: { password } })),
+    // Without a password: a magic link, where the server allows it (`password_required: false`).
+    mutationFn: (password: string | undefined) =>
+      unwrap(api.POST('/v1/session/invite/{token}', { params: { path: { token } }, body: password === undefined ? {} : { password } })),
     onSuccess: (session) => {
       // The fragment has done its work: the address bar no longer shows the token.
       window.history.replaceState(null, '', window.location.pathname);
@@ -84,6 +86,14 @@ export default function InvitePage() {
         <button type="submit" disabled={accept.isPending}>
           {t('invite.submit')}
         </button>
+        {invite.data.password_required ? null : (
+          <>
+            <p className="hint">{t('invite.orMagic')}</p>
+            <button type="button" className="secondary" disabled={accept.isPending} onClick={() => accept.mutate(undefined)}>
+              {t('invite.magic')}
+            </button>
+          </>
+        )}
       </form>
     );
   return <Page title={t('invite.title')}>{body}</Page>;

@@ -52,7 +52,7 @@ export default function SignInPage() {
     <Page title={t('signIn.title')}>
       <form className="narrow-form" onSubmit={submit}>
         <div ref={errorRef} tabIndex={-1}>
-          {signIn.isError ? <ErrorMessage error={signIn.error} /> : null}
+          {signIn.isError ? <ErrorMessage error={signIn.error} unauthorized={t('signIn.failed')} /> : null}
         </div>
         <label>
           {t('signIn.email')}
