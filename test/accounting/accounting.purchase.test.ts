@@ -58,7 +58,17 @@ describe('self-billing a subcontractor’s completed trips', () => {
 
     const tasks = await ok(ctx, admin.auth, 'GET', '/v1/accounting/sync-tasks');
     expect(tasks.tasks).toEqual([
-      { id: expect.any(String), task_type: 'POST_INVOICE_PURCHASE', status: 'TODO', invoice_id: invoice.id, billing_entity_code: 'WB-BE' },
+      {
+        id: expect.any(String),
+        task_type: 'POST_INVOICE_PURCHASE',
+        status: 'TODO',
+        invoice_id: invoice.id,
+        billing_entity_code: 'WB-BE',
+        subject_type: 'PURCHASE_INVOICE',
+        document_name: invoice.name,
+        failure: null,
+        queued_at: expect.any(String),
+      },
     ]);
     const taskId = tasks.tasks[0].id as string;
     const detail = await ok(ctx, admin.auth, 'GET', `/v1/accounting/sync-tasks/${taskId}`);

@@ -40,7 +40,19 @@ describe('from charges to a posted, paid invoice', () => {
 
     const list = await ok(ctx, admin.auth, 'GET', '/v1/accounting/sync-tasks');
     expectContract('AvailableTasks', list);
-    expect(list.tasks).toEqual([{ id: expect.any(String), task_type: 'POST_INVOICE', status: 'TODO', invoice_id: invoice.id, billing_entity_code: 'WB-BE' }]);
+    expect(list.tasks).toEqual([
+      {
+        id: expect.any(String),
+        task_type: 'POST_INVOICE',
+        status: 'TODO',
+        invoice_id: invoice.id,
+        billing_entity_code: 'WB-BE',
+        subject_type: 'SALES_INVOICE',
+        document_name: invoice.name,
+        failure: null,
+        queued_at: expect.any(String),
+      },
+    ]);
     expect(await ok(ctx, admin.auth, 'GET', '/v1/tasks/available-tasks')).toEqual(list);
     expect((await ok(ctx, admin.auth, 'GET', '/v1/accounting/sync-tasks?billing_entity_code=WB-BE')).tasks).toHaveLength(1);
     expect((await ok(ctx, admin.auth, 'GET', '/v1/accounting/sync-tasks?billing_entity_code=OTHER')).tasks).toEqual([]);

@@ -32,7 +32,7 @@ beforeAll(async () => {
 
   // A PDF and a text file on the first order.
   const hook = await newClient(ctx, admin.tenantId, 'TENANT', { kind: 'WEBHOOK' });
-  const pdf = readFileSync(path.join(ROOT, 'docs/sample-invoice.pdf')).toString('base64');
+  const pdf = readFileSync(path.join(ROOT, 'docs/samples/invoice.pdf')).toString('base64');
   const result = await partialUpdate(ctx, hook, [
     {
       match: byReference('PO-CON-1'),
