@@ -20,7 +20,7 @@ let admin: Client;
 let hook: Client;
 let subco: Client;
 let acmeId: string;
-let spec: { paths: Record<string, Record<string, { description?: string; responses: Record<string, unknown>; parameters?: Array<{ name: string; in: string }> }>> };
+let spec: { paths: Record<string, Record<string, { description?: string; responses: Record<string, unknown>; parameters?: Array<{ name: string; in: string }>; security?: unknown[] }>> };
 
 beforeAll(async () => {
   ctx = await createTestApp();
