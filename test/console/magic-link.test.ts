@@ -22,9 +22,9 @@ describe('an invite link on a server with magic links', () => {
       await openConsolePage(page, `/invite${inviteUrl.slice(inviteUrl.indexOf('#'))}`);
       await checkPage(view, 'invite-magic-link');
       await page.getByRole('button', { name: 'Sign in without a password' }).click();
-      await page.waitForURL('**/app/orders');
+      await page.waitForURL('**/app/overview');
       // The person's own language from then on.
-      await page.getByRole('heading', { level: 1, name: 'Orders' }).waitFor();
+      await page.getByRole('heading', { level: 1, name: 'Overzicht' }).waitFor();
       await waitForPage(page);
       expect(await page.locator('.who').textContent()).toBe('Aangemeld als Jo Janssens');
       expect(await page.evaluate(() => document.documentElement.lang)).toBe('nl');

@@ -79,8 +79,9 @@ describe('an invited operator', () => {
       await page.getByLabel('New password').fill(PASSWORD);
       await page.getByLabel('The same password again').fill(PASSWORD);
       await page.getByRole('button', { name: 'Set password and sign in' }).click();
-      await page.waitForURL('**/app/orders');
-      await page.getByRole('heading', { level: 1, name: 'Orders' }).waitFor();
+      // The overview is an operator's home: signing in lands there.
+      await page.waitForURL('**/app/overview');
+      await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
       await waitForPage(page);
       expect(page.url()).not.toContain('#');
       expect(await page.locator('.who').textContent()).toBe('Signed in as An Peeters');
@@ -173,6 +174,46 @@ describe('the orders and trips pages, signed in as an operator', () => {
     }
   });
 
+  it('groups the main navigation in labelled sections beside the page, the current page marked', async () => {
+    const view = await operator();
+    try {
+      const { page } = view;
+      await openConsolePage(page, '');
+      // An operator's home is the overview.
+      await page.waitForURL('**/app/overview');
+      await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+      const nav = page.getByRole('navigation', { name: 'Main' });
+      expect(await nav.isVisible()).toBe(true);
+      expect(await page.getByRole('button', { name: 'Menu' }).isVisible()).toBe(false);
+      const sections = {
+        Operations: ['Overview', 'Orders', 'Trips'],
+        Integrations: ['Webhooks', 'Delivery log', 'Event feed', 'API clients', 'Unmatched updates'],
+        Accounting: ['Invoices', 'Sync tasks'],
+        'Master data': ['Companies', 'Resources', 'Users'],
+      };
+      for (const [section, links] of Object.entries(sections)) {
+        expect(await nav.getByRole('list', { name: section, exact: true }).getByRole('link').allTextContents()).toEqual(links);
+      }
+      expect(await nav.locator('a[aria-current="page"]').allTextContents()).toEqual(['Overview']);
+      // A sidebar on a wide screen: the navigation sits left of the page, not above it.
+      const navBox = await nav.boundingBox();
+      const mainBox = await page.locator('main').boundingBox();
+      expect(navBox!.x + navBox!.width).toBeLessThanOrEqual(mainBox!.x);
+
+      await nav.getByRole('link', { name: 'Delivery log' }).click();
+      await page.waitForURL('**/app/deliveries');
+      await page.getByRole('heading', { level: 1, name: 'Delivery log' }).waitFor();
+      expect(await nav.locator('a[aria-current="page"]').allTextContents()).toEqual(['Delivery log']);
+      // A page below a list marks the list's link.
+      await openConsolePage(page, `/trips/${accepted.id}`);
+      await waitForPage(page);
+      expect(await nav.locator('a[aria-current="page"]').allTextContents()).toEqual(['Trips']);
+      await checkPage(view, 'navigation');
+    } finally {
+      await view.close();
+    }
+  });
+
   it('shows an order on a phone, the navigation folded into a menu', async () => {
     const view = await operator(PHONE);
     try {
@@ -183,6 +224,15 @@ describe('the orders and trips pages, signed in as an operator', () => {
       expect(await page.locator('#main-nav').isVisible()).toBe(false);
       await menu.click();
       expect(await menu.getAttribute('aria-expanded')).toBe('true');
+      expect(await page.getByRole('list', { name: 'Integrations' }).getByRole('link').count()).toBe(5);
+      await screenshot(page, 'navigation-phone');
+      // Escape folds the menu again and gives the focus back to its button.
+      await page.locator('#main-nav').getByRole('link', { name: 'Orders', exact: true }).focus();
+      await page.keyboard.press('Escape');
+      expect(await menu.getAttribute('aria-expanded')).toBe('false');
+      expect(await page.locator('#main-nav').isVisible()).toBe(false);
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Menu');
+      await menu.click();
       await page.getByRole('link', { name: 'Trips' }).click();
       await page.waitForURL('**/app/trips');
       await page.getByRole('heading', { level: 1, name: 'Trips' }).waitFor();

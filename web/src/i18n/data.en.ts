@@ -3,7 +3,6 @@
  * `en` so they share its keys' type; `data.nl.ts` and `data.fr.ts` must carry the same keys.
  */
 export const dataEn = {
-  'nav.accounting': 'Accounting',
   'nav.syncTasks': 'Sync tasks',
   'nav.companies': 'Companies',
   'nav.resources': 'Resources',

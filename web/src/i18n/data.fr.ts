@@ -2,7 +2,6 @@ import type { dataEn } from './data.en';
 
 /** French strings of the accounting, master-data and users pages (keys: data.en.ts). */
 export const dataFr: { readonly [K in keyof typeof dataEn]: string } = {
-  'nav.accounting': 'Comptabilité',
   'nav.syncTasks': 'Synchronisation',
   'nav.companies': 'Sociétés',
   'nav.resources': 'Ressources',

@@ -2,7 +2,6 @@ import type { dataEn } from './data.en';
 
 /** Dutch strings of the accounting, master-data and users pages (keys: data.en.ts). */
 export const dataNl: { readonly [K in keyof typeof dataEn]: string } = {
-  'nav.accounting': 'Boekhouding',
   'nav.syncTasks': 'Synchronisatie',
   'nav.companies': 'Bedrijven',
   'nav.resources': 'Middelen',

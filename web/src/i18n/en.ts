@@ -154,6 +154,12 @@ export const en = {
   'notFound.home': 'Go to the orders',
   // Overview and integrations (console-ops)
   'nav.overview': 'Overview',
+  'nav.section.operations': 'Operations',
+  'nav.section.integrations': 'Integrations',
+  'nav.section.accounting': 'Accounting',
+  'nav.section.masterData': 'Master data',
+  'nav.deliveries': 'Delivery log',
+  'nav.invoices': 'Invoices',
   'nav.webhooks': 'Webhooks',
   'nav.events': 'Event feed',
   'nav.apiClients': 'API clients',

@@ -151,6 +151,12 @@ export const fr: Messages = {
   'notFound.home': 'Aller aux commandes',
   // Overview and integrations (console-ops)
   'nav.overview': 'Vue d’ensemble',
+  'nav.section.operations': 'Exploitation',
+  'nav.section.integrations': 'Intégrations',
+  'nav.section.accounting': 'Comptabilité',
+  'nav.section.masterData': 'Données de base',
+  'nav.deliveries': 'Journal d’envoi',
+  'nav.invoices': 'Factures',
   'nav.webhooks': 'Webhooks',
   'nav.events': 'Événements',
   'nav.apiClients': 'Clients API',

@@ -150,6 +150,12 @@ export const nl: Messages = {
   'notFound.home': 'Naar de orders',
   // Overview and integrations (console-ops)
   'nav.overview': 'Overzicht',
+  'nav.section.operations': 'Operaties',
+  'nav.section.integrations': 'Integraties',
+  'nav.section.accounting': 'Boekhouding',
+  'nav.section.masterData': 'Stamgegevens',
+  'nav.deliveries': 'Verzendlog',
+  'nav.invoices': 'Facturen',
   'nav.webhooks': 'Webhooks',
   'nav.events': 'Gebeurtenissen',
   'nav.apiClients': 'API-clients',

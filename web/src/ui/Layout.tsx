@@ -1,14 +1,15 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { LANGUAGES, useI18n, type Language } from '../i18n';
 import { isRedirect, Link, useLocation } from '../router';
-import { HOME, routes } from '../routes';
+import { HOME, NAV_SECTIONS, routes, type PageRoute } from '../routes';
 import { isOperator, useSession, useSessionActions } from '../session';
 import { navigate } from '../router';
 
 /**
- * The console's frame: a skip link, the banner with the main navigation (a disclosure menu on a
- * phone), the language switch, and the main landmark that receives focus after each navigation so
- * a screen reader starts reading the new page.
+ * The console's frame: a skip link, the banner with the language switch, the main navigation (a
+ * left sidebar on a wide screen, a disclosure menu behind the Menu button on a narrow one), and the
+ * main landmark that receives focus after each navigation so a screen reader starts reading the
+ * new page.
  */
 export function Layout({ children }: { children: ReactNode }) {
   const { t, language, setLanguage } = useI18n();
@@ -18,6 +19,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const operator = isOperator(session);
   const [menuOpen, setMenuOpen] = useState(false);
   const main = useRef<HTMLElement>(null);
+  const menuButton = useRef<HTMLButtonElement>(null);
   const previousPath = useRef(path);
 
   useEffect(() => {
@@ -27,7 +29,7 @@ export function Layout({ children }: { children: ReactNode }) {
   }, [path]);
 
   // Only the tenant's operators have pages to go to.
-  const navItems = operator ? routes.filter((route) => route.nav && !route.public) : [];
+  const navRoutes = operator ? routes.filter((route) => route.nav && !route.public) : [];
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
@@ -37,26 +39,17 @@ export function Layout({ children }: { children: ReactNode }) {
         <Link to={HOME} className="brand">
           {t('app.name')}
         </Link>
-        {navItems.length > 0 ? (
-          <>
-            <button type="button" className="menu-button" aria-expanded={menuOpen} aria-controls="main-nav" onClick={() => setMenuOpen(!menuOpen)}>
-              {t('app.menu')}
-            </button>
-            <nav id="main-nav" className={menuOpen ? 'main-nav open' : 'main-nav'} aria-label={t('app.mainNav')}>
-              <ul>
-                {navItems.map((route) => {
-                  const active = path === route.path || path.startsWith(`${route.path}/`);
-                  return (
-                    <li key={route.path}>
-                      <Link to={route.path} aria-current={active ? 'page' : undefined} onClick={() => setMenuOpen(false)}>
-                        {route.nav ? t(route.nav) : route.path}
-                      </Link>
-                    </li>
-                  );
-                })}
-              </ul>
-            </nav>
-          </>
+        {navRoutes.length > 0 ? (
+          <button
+            type="button"
+            className="menu-button"
+            aria-expanded={menuOpen}
+            aria-controls="main-nav"
+            onClick={() => setMenuOpen(!menuOpen)}
+            ref={menuButton}
+          >
+            {t('app.menu')}
+          </button>
         ) : null}
         <div className="banner-tools">
           <label className="language">
@@ -79,9 +72,79 @@ export function Layout({ children }: { children: ReactNode }) {
           ) : null}
         </div>
       </header>
-      <main id="main" ref={main} tabIndex={-1}>
-        {children}
-      </main>
+      <div className={navRoutes.length > 0 ? 'frame with-nav' : 'frame'}>
+        {navRoutes.length > 0 ? (
+          <MainNav
+            routes={navRoutes}
+            path={path}
+            open={menuOpen}
+            onNavigate={() => setMenuOpen(false)}
+            onClose={() => {
+              setMenuOpen(false);
+              menuButton.current?.focus();
+            }}
+          />
+        ) : null}
+        <main id="main" ref={main} tabIndex={-1}>
+          {children}
+        </main>
+      </div>
     </div>
+  );
+}
+
+/**
+ * The main navigation: one labelled list per section (a screen reader announces "Integrations,
+ * list, 6 items"), the current page marked with aria-current. Labelled lists rather than headings,
+ * so that the page's own h1 stays the first heading. Escape closes the phone's menu.
+ */
+function MainNav({
+  routes: navRoutes,
+  path,
+  open,
+  onNavigate,
+  onClose,
+}: {
+  routes: PageRoute[];
+  path: string;
+  open: boolean;
+  onNavigate: () => void;
+  onClose: () => void;
+}) {
+  const t = useI18n().t;
+  return (
+    <nav
+      id="main-nav"
+      className={open ? 'main-nav open' : 'main-nav'}
+      aria-label={t('app.mainNav')}
+      onKeyDown={(event) => {
+        if (open && event.key === 'Escape') onClose();
+      }}
+    >
+      {NAV_SECTIONS.map((section) => {
+        const items = navRoutes.filter((route) => route.nav?.section === section.id);
+        if (items.length === 0) return null;
+        const labelId = `nav-section-${section.id}`;
+        return (
+          <div key={section.id} className="nav-section">
+            <span id={labelId} className="nav-section-label">
+              {t(section.label)}
+            </span>
+            <ul aria-labelledby={labelId}>
+              {items.map((route) => {
+                const active = path === route.path || path.startsWith(`${route.path}/`);
+                return (
+                  <li key={route.path}>
+                    <Link to={route.path} aria-current={active ? 'page' : undefined} onClick={onNavigate}>
+                      {route.nav ? t(route.nav.label) : route.path}
+                    </Link>
+                  </li>
+                );
+              })}
+            </ul>
+          </div>
+        );
+      })}
+    </nav>
   );
 }
