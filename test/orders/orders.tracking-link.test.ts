@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { newClient, newCompany, newTenant, type Client, useApp } from '../support/app.js';
+import { createTestApp, newClient, newCompany, newTenant, type Client, useApp } from '../support/app.js';
 import { expectError } from '../support/contract.js';
 import { as } from '../support/requests.js';
 import { get, realisticOrder, upload } from './orders.fixtures.js';
@@ -71,7 +71,11 @@ describe('a public tracking link', () => {
 
   it('follows the order: the ETA of the next delivery, then the next town once the first is delivered', async () => {
     const ref = (r: string) => stopRef(r, acmeStops as never);
-    const trip = await planTrip(ctx, admin, acmeStops.map((s) => s.id));
+    const trip = await planTrip(
+      ctx,
+      admin,
+      acmeStops.map((s) => s.id),
+    );
     const dispatched = await tripCall(ctx, admin, 'POST', `/v1/trips/trip/${trip.id}/dispatch`, { subcontractor_id: subcoId, purchase_price: '450' });
     expect(dispatched.statusCode, dispatched.body).toBe(200);
     const report = async (updates: unknown[]) => {
@@ -147,5 +151,20 @@ describe('who may make or revoke a link', () => {
     // The beta link is one row, Acme's another: revoking Acme's leaves Beta's working.
     await as(admin).delete(link(acmeOrder));
     await track(token);
+  });
+});
+
+describe('the public read without credentials', () => {
+  it('is rate-limited per address like every unauthenticated route', async () => {
+    const limited = await createTestApp({ rateLimitPerMinute: 3 });
+    try {
+      const read = () => limited.app.inject({ method: 'GET', url: `/v1/public/tracking/${'B'.repeat(43)}`, remoteAddress: '10.0.0.7' });
+      for (let i = 0; i < 3; i++) expectError(await read(), 404);
+      expectError(await read(), 429);
+      // Another address has its own budget.
+      expectError(await limited.app.inject({ method: 'GET', url: `/v1/public/tracking/${'B'.repeat(43)}`, remoteAddress: '10.0.0.8' }), 404);
+    } finally {
+      await limited.close();
+    }
   });
 });
