@@ -52,7 +52,7 @@ export async function createServices(deps: { config: Config; database: DatabaseH
   const { documents, orderDocuments } = documentsMod;
   const resourcesMod = resourcesModule({ db, bus, companies, documents });
   const { resources, unavailability, validities, companyDocuments } = resourcesMod;
-  const ordersMod = ordersModule({ db, bus, companies, documents });
+  const ordersMod = ordersModule({ db, bus, companies, documents, publicBaseUrl: config.publicBaseUrl });
   const { orders } = ordersMod;
   // A document's event carries its order's snapshot.
   documents.useOrderSnapshots(orders);

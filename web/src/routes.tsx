@@ -67,6 +67,8 @@ export const routes: PageRoute[] = [
   // Signing in (console-shell): reachable without a session
   { path: '/sign-in', page: page(() => import('./pages/session/SignInPage')), public: true },
   { path: '/invite', page: page(() => import('./pages/session/InvitePage')), public: true },
+  // An order's public tracking link (tracking-link): anyone with the link, no sign-in
+  { path: '/track', page: page(() => import('./pages/track/TrackPage')), public: true },
   // Operations: the overview (console-ops), orders and trips (console-shell)
   { path: '/overview', page: page(() => import('./pages/overview/OverviewPage')), nav: { section: 'operations', label: 'nav.overview' } },
   { path: '/orders', page: page(() => import('./pages/orders/OrdersPage')), nav: { section: 'operations', label: 'nav.orders' } },

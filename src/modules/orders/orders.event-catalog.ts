@@ -20,6 +20,14 @@ const order = (summary: string) => ({
   families: ['operational_visibility' as const],
 });
 
+/** The public tracking link's life; the payload never carries the token. */
+const trackingLink = (summary: string) => ({
+  entityType: 'order',
+  summary,
+  payload: Type.Object({ order_id: Type.String(), order_name: Type.String() }),
+  families: [],
+});
+
 export const orderEvents = declareEvents('orders', {
   'order.accepted': order('An order was created or imported and accepted.'),
   'order.updated': order('An order was changed (a full or partial update, or an import of a changed order).'),
@@ -27,6 +35,8 @@ export const orderEvents = declareEvents('orders', {
   'order.import_rejected': order('An imported order was rejected; the payload says why.'),
   'order.status_changed': order('The status derived from its stops changed as trips planned, dispatched or executed them.'),
   'order.completed': order('Every stop of the order is completed.'),
+  'order.tracking_link_created': trackingLink("A public tracking link was made for the order (replacing the order's previous one)."),
+  'order.tracking_link_revoked': trackingLink("The order's public tracking link was revoked: it no longer answers."),
 });
 
 declare module '../../platform/events/catalog.js' {

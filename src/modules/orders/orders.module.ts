@@ -6,15 +6,20 @@ import { ordersSchemas } from './orders.output-schemas.js';
 import type { DocumentAttacher } from './partial/partial.service.js';
 import { ordersRoutes } from './orders.routes.js';
 import { createOrdersService } from './orders.service.js';
+import { trackingLinkRoutes } from './tracking-link/tracking-link.routes.js';
+import { trackingLinkSchemas } from './tracking-link/tracking-link.schemas.js';
+import { createTrackingLinks } from './tracking-link/tracking-link.service.js';
 
 /** The orders module wired once: its service, the schemas it registers and its routes. */
-export function ordersModule(deps: { db: Db; bus: EventBus; companies: CompaniesService; documents: DocumentAttacher }) {
+export function ordersModule(deps: { db: Db; bus: EventBus; companies: CompaniesService; documents: DocumentAttacher; publicBaseUrl: string }) {
   const orders = createOrdersService(deps);
+  const links = createTrackingLinks(deps);
   return {
     orders,
-    schemas: ordersSchemas,
+    schemas: [...ordersSchemas, ...trackingLinkSchemas],
     routes(app: App) {
       ordersRoutes(app, { orders });
+      trackingLinkRoutes(app, { links });
     },
   };
 }

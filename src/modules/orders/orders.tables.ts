@@ -89,6 +89,16 @@ export interface OrderStatusDocumentTable {
   document: string;
 }
 
+/** See migrations/025_order_tracking_links.sql. */
+export interface OrderTrackingLinkTable {
+  tenant_id: string;
+  order_id: string;
+  /** SHA-256 (hex) of the link's token; the token itself is never stored. */
+  token_hash: string;
+  created_by: string | null;
+  created_at: Generated<Date>;
+}
+
 declare module '../../platform/db/database.js' {
   interface Database {
     orders: OrderTable;
@@ -97,5 +107,6 @@ declare module '../../platform/db/database.js' {
     order_goods: GoodTable;
     order_uploads: OrderUploadTable;
     order_status_documents: OrderStatusDocumentTable;
+    order_tracking_links: OrderTrackingLinkTable;
   }
 }
