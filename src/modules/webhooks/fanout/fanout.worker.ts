@@ -154,8 +154,7 @@ export async function fanOutTenant(
       .where('lease_token', '=', token)
       .execute();
   try {
-    const endpoints = await endpointsRepo.enabledEndpoints(db, tenantId);
-    if (!endpoints.length) {
+    if (!(await endpointsRepo.enabledEndpoints(db, tenantId)).length) {
       // Nobody to tell: skip the backlog without reading it. One statement is one snapshot, so an
       // endpoint created meanwhile (atomically with its creation event, which it starts after)
       // either shows up here and stops the skip, or was created after every event skipped.
@@ -179,6 +178,12 @@ export async function fanOutTenant(
       await release();
       return { more: false, created: 0, handedOver: 0 };
     }
+    // The endpoints are read again, after the events: an endpoint disabled by a 410 is disabled in
+    // the transaction that records `webhook_endpoint.disabled`, so once that event is read here the
+    // endpoint is seen disabled too and is not sent its own news. Read before the events, it could
+    // still look enabled. Endpoints created or re-enabled meanwhile start after their own event
+    // (`start_position`), so reading them late sends them nothing from before.
+    const endpoints = await endpointsRepo.enabledEndpoints(db, tenantId);
     const rows = await buildDeliveries(events, endpoints, builders);
     const last = (events[events.length - 1] as EventRow).position;
     const handedOver = await inTransaction(db, async (tx) => {
