@@ -2,6 +2,7 @@ import { sql, type CompiledQuery, type Insertable, type Selectable } from 'kysel
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { drawCounter } from '../../platform/db/counters.js';
 import type { Executor } from '../../platform/db/database.js';
+import { containsPattern } from '../../platform/db/search.js';
 import type { Actor } from '../../platform/events/actor.js';
 import { eventCtes, notifyEvents, type NewEvent } from '../../platform/events/append.js';
 import type { OrderStatus } from './status/status.policy.js';
@@ -414,8 +415,6 @@ export interface OrderListFilter {
   limit: number;
 }
 
-/** `text` as a LIKE pattern that matches it anywhere, its own `%`, `_` and `\` taken literally. */
-const containsPattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 /** A stop of the outer order (`o`) requested on `date`: "today's orders" are those with work that day. */
 const stopOn = (date: string) =>
   sql<boolean>`exists (select 1 from order_stops s where s.tenant_id = o.tenant_id and s.order_id = o.id and s.requested_date = ${date}::date)`;
