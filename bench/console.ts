@@ -12,13 +12,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
 import { realisticOrder } from '../test/orders/orders.fixtures.js';
+import { launchChromium } from '../test/support/chromium.js';
 import { machineLine, startBenchServer, type BenchServer, type Engine } from './support.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const WEB = path.join(ROOT, 'dist/web');
-const CHROMIUM = process.env.WAYBILL_CHROMIUM ?? '/usr/bin/chromium';
 const ORDERS = Number(process.env.BENCH_CONSOLE_ORDERS ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_CONSOLE_ROUNDS ?? 7);
 const IMPORT_CONCURRENCY = 16;
@@ -76,19 +75,7 @@ async function newOperator(server: BenchServer): Promise<string> {
 
 async function measure(engine: Engine) {
   const server = await startBenchServer({ engine });
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const started = Date.now();
     await importOrders(server);

@@ -2,32 +2,16 @@ import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import type { TestContext } from './app.js';
+import { CHROMIUM, launchChromium } from './chromium.js';
 import { ROOT } from './processes.js';
 
-/**
- * Browser tests of the console (test/console/): playwright-core driving Debian's Chromium
- * (`apt-get install -y chromium`; `.ci/run` installs it). No browser is ever downloaded.
- */
-export const CHROMIUM = process.env.WAYBILL_CHROMIUM ?? '/usr/bin/chromium';
-export const SCREENSHOTS = path.join(ROOT, 'test-artifacts/screenshots');
+// Browser tests of the console (test/console/): playwright-core driving Debian's Chromium (chromium.ts).
 
-/**
- * Without the background-networking flags Chromium keeps calling Google's hosts, which this closed
- * network refuses. Playwright gives every launch a fresh, empty --user-data-dir of its own (and
- * adds --headless), so no state leaks between runs.
- */
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+/** Where every page's screenshot is kept, for a person to look at (gitignored). */
+export const SCREENSHOTS = path.join(ROOT, 'test-artifacts/screenshots');
 
 export const PHONE = { width: 390, height: 844 };
 export const DESKTOP = { width: 1280, height: 800 };
@@ -49,7 +33,7 @@ export function useBrowser(app: () => TestContext): BrowserHandle {
     if (!existsSync(path.join(ROOT, 'dist/web/index.html'))) throw new Error('dist/web is missing: run `npm run build` (npm install builds it)');
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (or set WAYBILL_CHROMIUM)`);
     handle.baseUrl = await app().app.listen({ host: '127.0.0.1', port: 0 });
-    handle.browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+    handle.browser = await launchChromium();
   });
   afterAll(async () => {
     await handle.browser?.close();
