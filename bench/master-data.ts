@@ -4,9 +4,14 @@
  * them with `updated_after` and cursors, first alone and then while another client keeps
  * updating resources (every resource must still be seen); last, the same number again through
  * the bulk endpoint, 500 per request. Records per second for each phase.
+ * Each create phase runs beside the one-row insert ceiling (`registerCeilings`), driven the same
+ * way (same clients, one request at a time each) right before it, and states its goal (issue 21):
+ * single creates ≥ 0.25 × the ceiling (the issue's goal for order import, a heavier write);
+ * bulk creates ≥ 1 × the ceiling in records/s, since 500 records per request should more than
+ * repay the HTTP, JSON and authentication work the ceiling pays for every row.
  * `BENCH_RESOURCES` (default 10000), `BENCH_CLIENTS` (4), `BENCH_ENGINES` (postgres).
  */
-import { machineLine, startBenchServer, type Engine } from './support.js';
+import { INSERT_CEILING, machineLine, registerCeilings, startBenchServer, type Engine } from './support.js';
 
 const TOTAL = Number(process.env.BENCH_RESOURCES ?? 10_000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 4);
@@ -22,6 +27,8 @@ interface Row {
   seconds: number;
   note: string;
 }
+
+const GOALS = { single: 0.25, bulk: 1 };
 
 async function request(url: string, token: string, init: { method?: string; body?: unknown } = {}) {
   const res = await fetch(url, {
@@ -58,8 +65,28 @@ async function pageAll(base: string, token: string): Promise<{ items: number; di
   return { items, distinct };
 }
 
+/** The ceiling driven like the creates: each client inserts its share one request at a time. */
+async function ceiling(base: string, tokens: string[], total: number): Promise<number> {
+  const perClient = Math.ceil(total / tokens.length);
+  const started = performance.now();
+  await Promise.all(
+    tokens.map(async (token, c) => {
+      for (let i = 0; i < perClient && c * perClient + i < total; i++) {
+        await request(`${base}${INSERT_CEILING}`, token, { method: 'POST', body: { note: 'ceiling' } });
+      }
+    }),
+  );
+  return (performance.now() - started) / 1000;
+}
+
+/** For example `0.31 × the ceiling (goal ≥ 0.25, met)`: both phases wrote the same number of rows. */
+function against(seconds: number, ceilingSeconds: number, goal: number): string {
+  const ratio = ceilingSeconds / seconds;
+  return `${ratio.toFixed(2)} × the ceiling (goal ≥ ${goal}, ${ratio >= goal ? 'met' : '**not met**'})`;
+}
+
 async function benchEngine(engine: Engine): Promise<Row[]> {
-  const server = await startBenchServer({ engine });
+  const server = await startBenchServer({ engine, extend: registerCeilings });
   try {
     const tokens: string[] = [];
     for (let i = 0; i < CLIENTS; i++) {
@@ -69,6 +96,7 @@ async function benchEngine(engine: Engine): Promise<Row[]> {
     const base = server.url;
     const ids: string[] = [];
     const perClient = Math.ceil(TOTAL / CLIENTS);
+    const singleCeiling = await ceiling(base, tokens, TOTAL);
     let started = performance.now();
     await Promise.all(
       tokens.map(async (token, c) => {
@@ -105,6 +133,7 @@ async function benchEngine(engine: Engine): Promise<Row[]> {
     if (busy.distinct.size !== TOTAL) throw new Error(`paging under updates saw ${busy.distinct.size} of ${TOTAL}`);
 
     // The same load again through the bulk endpoint: each client sends batches of BULK records.
+    const bulkCeiling = await ceiling(base, tokens, TOTAL);
     started = performance.now();
     await Promise.all(
       tokens.map(async (token, c) => {
@@ -120,7 +149,14 @@ async function benchEngine(engine: Engine): Promise<Row[]> {
     const bulkSeconds = (performance.now() - started) / 1000;
 
     return [
-      { engine, phase: `create (${CLIENTS} clients in parallel)`, records: TOTAL, seconds: createSeconds, note: '' },
+      { engine, phase: `one-row insert ceiling (${CLIENTS} clients, before the creates)`, records: TOTAL, seconds: singleCeiling, note: '' },
+      {
+        engine,
+        phase: `create (${CLIENTS} clients in parallel)`,
+        records: TOTAL,
+        seconds: createSeconds,
+        note: against(createSeconds, singleCeiling, GOALS.single),
+      },
       { engine, phase: `page all, ${PAGE} per page`, records: quiet.items, seconds: pageSeconds, note: '' },
       {
         engine,
@@ -129,7 +165,14 @@ async function benchEngine(engine: Engine): Promise<Row[]> {
         seconds: busySeconds,
         note: `${updates} updates meanwhile; all ${TOTAL} seen, ${busy.items - TOTAL} seen again after their update`,
       },
-      { engine, phase: `bulk create (${CLIENTS} clients, ${BULK} per request)`, records: TOTAL, seconds: bulkSeconds, note: 'POST /v1/resources/bulk' },
+      { engine, phase: `one-row insert ceiling (${CLIENTS} clients, before the bulk creates)`, records: TOTAL, seconds: bulkCeiling, note: '' },
+      {
+        engine,
+        phase: `bulk create (${CLIENTS} clients, ${BULK} per request)`,
+        records: TOTAL,
+        seconds: bulkSeconds,
+        note: `POST /v1/resources/bulk; ${against(bulkSeconds, bulkCeiling, GOALS.bulk)}`,
+      },
     ];
   } finally {
     await server.stop();
