@@ -1,4 +1,5 @@
 import { flexRender, getCoreRowModel, useReactTable, type ColumnDef } from '@tanstack/react-table';
+import type { ReactNode } from 'react';
 import { useT } from '../i18n';
 
 /**
@@ -35,6 +36,32 @@ export function DataTable<T>({ data, columns, caption }: { data: T[]; columns: C
             </tr>
           ))}
         </tbody>
+      </table>
+    </div>
+  );
+}
+
+/**
+ * A table whose rows a page writes itself (row actions, expandable rows): the same frame as
+ * `DataTable` (scrolling, hidden caption, column headers); a `null` header leaves its column out.
+ */
+export function ListTable({ caption, headers, children }: { caption: string; headers: (string | null)[]; children: ReactNode }) {
+  return (
+    <div className="table-scroll">
+      <table>
+        <caption className="visually-hidden">{caption}</caption>
+        <thead>
+          <tr>
+            {headers.map((header) =>
+              header === null ? null : (
+                <th key={header} scope="col">
+                  {header}
+                </th>
+              ),
+            )}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
       </table>
     </div>
   );

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { LANGUAGES, useI18n, type Language } from '../i18n';
+import { useI18n, type Language } from '../i18n';
+import { LanguageOptions } from './LanguageOptions';
 import { isRedirect, Link, useLocation } from '../router';
 import { HOME, NAV_SECTIONS, routes, type PageRoute } from '../routes';
 import { isOperator, useSession, useSessionActions } from '../session';
@@ -55,11 +56,7 @@ export function Layout({ children }: { children: ReactNode }) {
           <label className="language">
             <span className="visually-hidden">{t('app.language')}</span>
             <select value={language} onChange={(event) => setLanguage(event.target.value as Language)}>
-              {LANGUAGES.map((option) => (
-                <option key={option.code} value={option.code} lang={option.code}>
-                  {option.label}
-                </option>
-              ))}
+              <LanguageOptions />
             </select>
           </label>
           {session ? (

@@ -27,6 +27,12 @@ export function labelOf(t: Translate, prefix: string, value: string, known: read
   return known.includes(value) ? t(`${prefix}.${value}` as MessageKey) : value;
 }
 
+/** A wire value's label from a table of dictionary keys (when names differ by value), else the value itself. */
+export function labelFrom(t: Translate, keys: Readonly<Record<string, MessageKey>>, value: string): string {
+  const key = keys[value];
+  return key ? t(key) : value;
+}
+
 export const ORDER_STATUSES = ['QUOTE', 'TO_PLAN', 'PLANNED', 'IN_TRANSIT', 'COMPLETED', 'CANCELLED'] as const;
 export const STOP_STATUSES = [
   'TEMPLATE',

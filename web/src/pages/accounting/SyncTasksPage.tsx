@@ -4,11 +4,12 @@ import type { ColumnDef } from '@tanstack/react-table';
 import { useMemo, useState, type FormEvent } from 'react';
 import { api, unwrap } from '../../api/client';
 import type { components } from '../../api/openapi';
-import { useI18n, type MessageKey } from '../../i18n';
+import { useI18n, type MessageKey, type Translate } from '../../i18n';
 import { Link, navigate, useLocation, withQuery } from '../../router';
 import { DataTable, Pager } from '../../ui/DataTable';
 import { ErrorMessage, Page, QueryState } from '../../ui/Page';
 import { useCursorPages } from '../../ui/paging';
+import { labelFrom } from '../../ui/format';
 import { KIND_OF_SUBJECT } from './documents';
 
 type Task = components['schemas']['AvailableTask'];
@@ -121,16 +122,14 @@ function QueuedAt({ iso }: { iso: string }) {
   return <>{formatDateTime(iso)}</>;
 }
 
-function taskTypeLabel(t: ReturnType<typeof useI18n>['t'], type: string): string {
-  const keys: Record<string, MessageKey> = {
-    POST_INVOICE: 'syncTasks.type.POST_INVOICE',
-    POST_CREDIT_NOTE: 'syncTasks.type.POST_CREDIT_NOTE',
-    POST_INVOICE_PURCHASE: 'syncTasks.type.POST_INVOICE_PURCHASE',
-    POST_CREDIT_NOTE_PURCHASE: 'syncTasks.type.POST_CREDIT_NOTE_PURCHASE',
-  };
-  const key = keys[type];
-  return key ? t(key) : type;
-}
+const TASK_TYPE_KEYS: Record<string, MessageKey> = {
+  POST_INVOICE: 'syncTasks.type.POST_INVOICE',
+  POST_CREDIT_NOTE: 'syncTasks.type.POST_CREDIT_NOTE',
+  POST_INVOICE_PURCHASE: 'syncTasks.type.POST_INVOICE_PURCHASE',
+  POST_CREDIT_NOTE_PURCHASE: 'syncTasks.type.POST_CREDIT_NOTE_PURCHASE',
+};
+
+const taskTypeLabel = (t: Translate, type: string): string => labelFrom(t, TASK_TYPE_KEYS, type);
 
 function TaskFilters({ status, billingEntity }: { status: Status; billingEntity: string | undefined }) {
   const { t } = useI18n();

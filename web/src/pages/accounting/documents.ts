@@ -1,6 +1,7 @@
 import { api, unwrap } from '../../api/client';
 import type { components } from '../../api/openapi';
 import type { MessageKey, Translate } from '../../i18n';
+import { labelFrom } from '../../ui/format';
 
 /**
  * The four kinds of accounting document as the console names them: the segment of their API path
@@ -47,30 +48,26 @@ export const statusesOf = (kind: Kind): string[] => (KIND_INFO[kind].credit ? ['
 
 export const partyOf = (document: AnyDocument): CompanySummary => ('supplier' in document ? document.supplier : document.customer);
 
+const STATUS_KEYS: Record<string, MessageKey> = {
+  DRAFT: 'accounting.status.DRAFT',
+  PRE_INVOICED: 'accounting.status.DRAFT',
+  INVOICED: 'accounting.status.INVOICED',
+  INVOICE_POSTED: 'accounting.status.POSTED',
+  POSTED: 'accounting.status.POSTED',
+};
+
 /** A state in words: DRAFT, INVOICED (finalized) and POSTED, whichever the kind's name for it. */
-export function documentStatusLabel(t: Translate, status: string): string {
-  const keys: Record<string, MessageKey> = {
-    DRAFT: 'accounting.status.DRAFT',
-    PRE_INVOICED: 'accounting.status.DRAFT',
-    INVOICED: 'accounting.status.INVOICED',
-    INVOICE_POSTED: 'accounting.status.POSTED',
-    POSTED: 'accounting.status.POSTED',
-  };
-  const key = keys[status];
-  return key ? t(key) : status;
-}
+export const documentStatusLabel = (t: Translate, status: string): string => labelFrom(t, STATUS_KEYS, status);
+
+const SETTLEMENT_KEYS: Record<string, MessageKey> = {
+  PAID: 'accounting.settlement.PAID',
+  UNPAID: 'accounting.settlement.UNPAID',
+  OPEN: 'accounting.settlement.OPEN',
+  REFUNDED: 'accounting.settlement.REFUNDED',
+};
 
 /** Paid, unpaid, open or refunded in words. */
-export function settlementLabel(t: Translate, value: string): string {
-  const keys: Record<string, MessageKey> = {
-    PAID: 'accounting.settlement.PAID',
-    UNPAID: 'accounting.settlement.UNPAID',
-    OPEN: 'accounting.settlement.OPEN',
-    REFUNDED: 'accounting.settlement.REFUNDED',
-  };
-  const key = keys[value];
-  return key ? t(key) : value;
-}
+export const settlementLabel = (t: Translate, value: string): string => labelFrom(t, SETTLEMENT_KEYS, value);
 
 /** PAID/UNPAID for an invoice, OPEN/REFUNDED for a credit note. */
 export const settlementOf = (document: AnyDocument): string => ('payment_status' in document ? document.payment_status : document.refund_status);

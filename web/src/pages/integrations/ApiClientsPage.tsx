@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { api, unwrap } from '../../api/client';
 import type { components } from '../../api/openapi';
 import { useI18n, type MessageKey } from '../../i18n';
-import { Pager } from '../../ui/DataTable';
+import { ListTable, Pager } from '../../ui/DataTable';
 import { ErrorMessage, Page, QueryState } from '../../ui/Page';
 import { Section } from '../../ui/Section';
 import { useCursorPages } from '../../ui/paging';
@@ -36,48 +36,36 @@ export default function ApiClientsPage() {
         <QueryState query={query} isEmpty={(data) => data.items.length === 0}>
           {(data) => (
             <>
-              <div className="table-scroll">
-                <table>
-                  <caption className="visually-hidden">{t('clients.list')}</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('clients.name')}</th>
-                      <th scope="col">{t('clients.clientId')}</th>
-                      <th scope="col">{t('clients.role')}</th>
-                      <th scope="col">{t('clients.kind')}</th>
-                      <th scope="col">{t('clients.created')}</th>
-                      <th scope="col">{t('clients.state')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.items.map((c: ApiClient) => (
-                      <tr key={c.id}>
-                        <td data-label={t('clients.name')}>{c.name}</td>
-                        <td data-label={t('clients.clientId')}>
-                          <code>{c.client_id}</code>
-                        </td>
-                        <td data-label={t('clients.role')}>{t(`role.${c.role}` as MessageKey)}</td>
-                        <td data-label={t('clients.kind')}>{c.kind}</td>
-                        <td data-label={t('clients.created')}>{formatDateTime(c.created_at)}</td>
-                        <td data-label={t('clients.state')}>
-                          {c.revoked_at ? (
-                            t('clients.revokedAt', { when: formatDateTime(c.revoked_at) })
-                          ) : (
-                            <button
-                              type="button"
-                              disabled={revoke.isPending}
-                              aria-label={t('clients.revokeOf', { name: c.name })}
-                              onClick={() => window.confirm(t('clients.confirmRevoke', { name: c.name })) && revoke.mutate(c.id)}
-                            >
-                              {t('clients.revoke')}
-                            </button>
-                          )}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <ListTable
+                caption={t('clients.list')}
+                headers={[t('clients.name'), t('clients.clientId'), t('clients.role'), t('clients.kind'), t('clients.created'), t('clients.state')]}
+              >
+                {data.items.map((c: ApiClient) => (
+                  <tr key={c.id}>
+                    <td data-label={t('clients.name')}>{c.name}</td>
+                    <td data-label={t('clients.clientId')}>
+                      <code>{c.client_id}</code>
+                    </td>
+                    <td data-label={t('clients.role')}>{t(`role.${c.role}` as MessageKey)}</td>
+                    <td data-label={t('clients.kind')}>{c.kind}</td>
+                    <td data-label={t('clients.created')}>{formatDateTime(c.created_at)}</td>
+                    <td data-label={t('clients.state')}>
+                      {c.revoked_at ? (
+                        t('clients.revokedAt', { when: formatDateTime(c.revoked_at) })
+                      ) : (
+                        <button
+                          type="button"
+                          disabled={revoke.isPending}
+                          aria-label={t('clients.revokeOf', { name: c.name })}
+                          onClick={() => window.confirm(t('clients.confirmRevoke', { name: c.name })) && revoke.mutate(c.id)}
+                        >
+                          {t('clients.revoke')}
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </ListTable>
               <Pager hasPrevious={paging.hasPrevious} nextCursor={data.next_cursor} onFirst={paging.first} onPrevious={paging.previous} onNext={paging.next} />
             </>
           )}

@@ -4,7 +4,7 @@ import { api, unwrap } from '../../api/client';
 import type { components } from '../../api/openapi';
 import { useI18n, type MessageKey } from '../../i18n';
 import { Link, navigate, useLocation, withQuery } from '../../router';
-import { Pager } from '../../ui/DataTable';
+import { ListTable, Pager } from '../../ui/DataTable';
 import { ErrorMessage, QueryState } from '../../ui/Page';
 import { useCursorPages } from '../../ui/paging';
 
@@ -56,27 +56,22 @@ export function DeliveryLog({ endpointId, basePath }: { endpointId?: string; bas
       <QueryState query={query} isEmpty={(data) => data.items.length === 0} empty={status ? t('state.noMatch') : t('deliveries.empty')}>
         {(data) => (
           <>
-            <div className="table-scroll">
-              <table>
-                <caption className="visually-hidden">{t('deliveries.title')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('deliveries.created')}</th>
-                    <th scope="col">{t('deliveries.event')}</th>
-                    {endpointId ? null : <th scope="col">{t('deliveries.endpoint')}</th>}
-                    <th scope="col">{t('deliveries.status')}</th>
-                    <th scope="col">{t('deliveries.attemptCount')}</th>
-                    <th scope="col">{t('deliveries.lastAnswer')}</th>
-                    <th scope="col">{t('deliveries.actions')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.items.map((d) => (
-                    <DeliveryRow key={d.id} delivery={d} showEndpoint={!endpointId} formatDateTime={formatDateTime} />
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <ListTable
+              caption={t('deliveries.title')}
+              headers={[
+                t('deliveries.created'),
+                t('deliveries.event'),
+                endpointId ? null : t('deliveries.endpoint'),
+                t('deliveries.status'),
+                t('deliveries.attemptCount'),
+                t('deliveries.lastAnswer'),
+                t('deliveries.actions'),
+              ]}
+            >
+              {data.items.map((d) => (
+                <DeliveryRow key={d.id} delivery={d} showEndpoint={!endpointId} formatDateTime={formatDateTime} />
+              ))}
+            </ListTable>
             <Pager hasPrevious={paging.hasPrevious} nextCursor={data.next_cursor} onFirst={paging.first} onPrevious={paging.previous} onNext={paging.next} />
           </>
         )}

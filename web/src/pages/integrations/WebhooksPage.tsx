@@ -2,7 +2,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
 import { useI18n } from '../../i18n';
 import { Link, navigate, useLocation, withQuery } from '../../router';
-import { Pager } from '../../ui/DataTable';
+import { ListTable, Pager } from '../../ui/DataTable';
 import { Page, QueryState } from '../../ui/Page';
 import { useCursorPages } from '../../ui/paging';
 import '../../ui/ops.css';
@@ -37,36 +37,25 @@ export default function WebhooksPage() {
       <QueryState query={query} isEmpty={(data) => data.items.length === 0} empty={enabled === undefined ? t('webhooks.empty') : t('state.noMatch')}>
         {(data) => (
           <>
-            <div className="table-scroll">
-              <table>
-                <caption className="visually-hidden">{t('webhooks.title')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('webhooks.url')}</th>
-                    <th scope="col">{t('webhooks.families')}</th>
-                    <th scope="col">{t('webhooks.owner')}</th>
-                    <th scope="col">{t('webhooks.state')}</th>
-                    <th scope="col">{t('webhooks.failingSince')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.items.map((e) => (
-                    <tr key={e.id}>
-                      <td data-label={t('webhooks.url')}>
-                        <Link to={`/webhooks/${e.id}`}>{e.url}</Link>
-                      </td>
-                      <td data-label={t('webhooks.families')}>{e.families.join(', ')}</td>
-                      <td data-label={t('webhooks.owner')}>{e.company_id ? t('webhooks.company') : t('webhooks.tenant')}</td>
-                      <td data-label={t('webhooks.state')}>
-                        <span className="badge">{e.enabled ? t('webhooks.enabled') : t('webhooks.disabled')}</span>
-                        {e.disabled_reason ? <span className="hint"> {e.disabled_reason}</span> : null}
-                      </td>
-                      <td data-label={t('webhooks.failingSince')}>{e.failing_since ? formatDateTime(e.failing_since) : '—'}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <ListTable
+              caption={t('webhooks.title')}
+              headers={[t('webhooks.url'), t('webhooks.families'), t('webhooks.owner'), t('webhooks.state'), t('webhooks.failingSince')]}
+            >
+              {data.items.map((e) => (
+                <tr key={e.id}>
+                  <td data-label={t('webhooks.url')}>
+                    <Link to={`/webhooks/${e.id}`}>{e.url}</Link>
+                  </td>
+                  <td data-label={t('webhooks.families')}>{e.families.join(', ')}</td>
+                  <td data-label={t('webhooks.owner')}>{e.company_id ? t('webhooks.company') : t('webhooks.tenant')}</td>
+                  <td data-label={t('webhooks.state')}>
+                    <span className="badge">{e.enabled ? t('webhooks.enabled') : t('webhooks.disabled')}</span>
+                    {e.disabled_reason ? <span className="hint"> {e.disabled_reason}</span> : null}
+                  </td>
+                  <td data-label={t('webhooks.failingSince')}>{e.failing_since ? formatDateTime(e.failing_since) : '—'}</td>
+                </tr>
+              ))}
+            </ListTable>
             <Pager hasPrevious={paging.hasPrevious} nextCursor={data.next_cursor} onFirst={paging.first} onPrevious={paging.previous} onNext={paging.next} />
           </>
         )}

@@ -1,15 +1,16 @@
 import '../data.css';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
-import { useMemo, type FormEvent } from 'react';
+import { useMemo } from 'react';
 import { api, unwrap } from '../../api/client';
 import type { components } from '../../api/openapi';
 import { useI18n } from '../../i18n';
-import { Link, navigate, useLocation, withQuery } from '../../router';
+import { Link, useLocation } from '../../router';
 import { DataTable, Pager } from '../../ui/DataTable';
 import { Page, QueryState } from '../../ui/Page';
 import { useCursorPages } from '../../ui/paging';
 import { rolesOf } from './companies';
+import { SearchFilters } from './SearchFilters';
 
 type Company = components['schemas']['CompanyDetailOutput'];
 const ROLES = ['customer', 'subcontractor', 'buyer_or_seller'] as const;
@@ -44,32 +45,21 @@ export default function CompaniesPage() {
     [t, formatDateTime],
   );
 
-  const apply = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    navigate(withQuery('/companies', { search: String(form.get('search') ?? '').trim(), role: String(form.get('role') ?? '') }));
-  };
-
   return (
     <Page title={t('companies.title')}>
-      <form className="filters" role="search" aria-label={t('companies.filters')} onSubmit={apply} key={`${text}|${role}`}>
-        <label>
-          {t('companies.search')}
-          <input type="search" name="search" defaultValue={text ?? ''} maxLength={100} />
-        </label>
-        <label>
-          {t('companies.role')}
-          <select name="role" defaultValue={role ?? ''}>
-            <option value="">{t('companies.anyRole')}</option>
-            {ROLES.map((value) => (
-              <option key={value} value={value}>
-                {t(`companies.role.${value}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="submit">{t('accounting.apply')}</button>
-      </form>
+      <SearchFilters
+        path="/companies"
+        label={t('companies.filters')}
+        searchLabel={t('companies.search')}
+        text={text}
+        choice={{
+          name: 'role',
+          label: t('companies.role'),
+          anyLabel: t('companies.anyRole'),
+          value: role,
+          options: ROLES.map((value) => ({ value, label: t(`companies.role.${value}`) })),
+        }}
+      />
       <QueryState query={query} isEmpty={(data) => data.items.length === 0} empty={text || role ? t('state.noMatch') : t('companies.empty')}>
         {(data) => (
           <>

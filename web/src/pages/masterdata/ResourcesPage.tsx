@@ -1,14 +1,15 @@
 import '../data.css';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
-import { useMemo, type FormEvent } from 'react';
+import { useMemo } from 'react';
 import { api, unwrap } from '../../api/client';
 import { useI18n } from '../../i18n';
-import { Link, navigate, useLocation, withQuery } from '../../router';
+import { Link, useLocation } from '../../router';
 import { DataTable, Pager } from '../../ui/DataTable';
 import { Page, QueryState } from '../../ui/Page';
 import { useCursorPages } from '../../ui/paging';
 import { isResourceType, licencePlateOf, RESOURCE_TYPES, resourceTypeLabel, type Resource } from './resources';
+import { SearchFilters } from './SearchFilters';
 
 const PAGE_SIZE = 50;
 
@@ -39,32 +40,21 @@ export default function ResourcesPage() {
     [t, formatDateTime],
   );
 
-  const apply = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    navigate(withQuery('/resources', { search: String(form.get('search') ?? '').trim(), type: String(form.get('type') ?? '') }));
-  };
-
   return (
     <Page title={t('resources.title')}>
-      <form className="filters" role="search" aria-label={t('resources.filters')} onSubmit={apply} key={`${text}|${type}`}>
-        <label>
-          {t('resources.search')}
-          <input type="search" name="search" defaultValue={text ?? ''} maxLength={100} />
-        </label>
-        <label>
-          {t('resources.type')}
-          <select name="type" defaultValue={type ?? ''}>
-            <option value="">{t('resources.anyType')}</option>
-            {RESOURCE_TYPES.map((value) => (
-              <option key={value} value={value}>
-                {resourceTypeLabel(t, value)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="submit">{t('accounting.apply')}</button>
-      </form>
+      <SearchFilters
+        path="/resources"
+        label={t('resources.filters')}
+        searchLabel={t('resources.search')}
+        text={text}
+        choice={{
+          name: 'type',
+          label: t('resources.type'),
+          anyLabel: t('resources.anyType'),
+          value: type,
+          options: RESOURCE_TYPES.map((value) => ({ value, label: resourceTypeLabel(t, value) })),
+        }}
+      />
       <QueryState query={query} isEmpty={(data) => data.items.length === 0} empty={text || type ? t('state.noMatch') : t('resources.empty')}>
         {(data) => (
           <>

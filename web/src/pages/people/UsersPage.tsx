@@ -4,7 +4,8 @@ import type { ColumnDef } from '@tanstack/react-table';
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { api, unwrap } from '../../api/client';
 import type { components } from '../../api/openapi';
-import { LANGUAGES, useI18n, type Language } from '../../i18n';
+import { useI18n, type Language } from '../../i18n';
+import { LanguageOptions } from '../../ui/LanguageOptions';
 import { Link } from '../../router';
 import { useSession } from '../../session';
 import { DataTable, Pager } from '../../ui/DataTable';
@@ -224,11 +225,7 @@ function InviteForm({ onInvited }: { onInvited(invitation: Invitation): Promise<
         <label>
           {t('users.language')}
           <select name="language" defaultValue={language}>
-            {LANGUAGES.map((option) => (
-              <option key={option.code} value={option.code} lang={option.code}>
-                {option.label}
-              </option>
-            ))}
+            <LanguageOptions />
           </select>
         </label>
         <button type="submit" disabled={invite.isPending}>
