@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newClient, newCompany, newTenant, type Client, useApp } from '../support/app.js';
-import { checkPage, openConsolePage, openContext, PHONE, useBrowser, waitForPage } from '../support/browser.js';
+import { checkPage, openConsolePage, openContext, PHONE, signIn, useBrowser, waitForPage } from '../support/browser.js';
+import { newPerson, PASSWORD } from '../support/people.js';
 import { as } from '../support/requests.js';
 import { realisticOrder, upload } from '../orders/orders.fixtures.js';
 
@@ -9,6 +10,7 @@ const ctx = useApp();
 const browser = useBrowser(() => ctx);
 let acme: Client;
 let orderId: string;
+const operatorEmail = 'tracking@carrier.example';
 
 beforeAll(async () => {
   const admin = await newTenant(ctx);
@@ -17,6 +19,7 @@ beforeAll(async () => {
   const res = await upload(ctx, acme, realisticOrder('TRACK-1', { customer: undefined }));
   expect(res.json().upload_status, res.body).toBe('COMPLETED');
   orderId = res.json().order_id;
+  await newPerson(ctx, admin, { email: operatorEmail, name: 'Olga Operator', role: 'TENANT' });
 });
 
 async function newLink(): Promise<string> {
@@ -77,6 +80,50 @@ describe('the public tracking page', () => {
       await checkPage(view, 'tracking-link-revoked');
     } finally {
       await view.close();
+    }
+  });
+
+  it("is made and revoked from the tenant's order page, and the shown link works without signing in until then", async () => {
+    const operator = await openContext(browser);
+    const guest = await openContext(browser);
+    try {
+      const { page } = operator;
+      await signIn(operator.context, operatorEmail, PASSWORD);
+      await openConsolePage(page, `/orders/${orderId}`);
+      const section = page.getByRole('region', { name: 'Tracking link' });
+      await section.getByRole('button', { name: 'Create a new tracking link' }).click();
+      const shown = section.getByRole('textbox', { name: 'Tracking link' });
+      await shown.waitFor();
+      const url = await shown.inputValue();
+      expect(url).toMatch(/\/app\/track#[A-Za-z0-9_-]{43}$/);
+      await expect.poll(() => shown.evaluate((input) => input === document.activeElement)).toBe(true);
+      await checkPage(operator, 'tracking-link-order-page');
+
+      // The link's host is the configured public base URL; the test server listens elsewhere, so the path and fragment go to it.
+      const fragment = url.slice(url.indexOf('#'));
+      await openConsolePage(guest.page, `/track${fragment}`);
+      expect(await guest.page.locator('main dl').innerText()).toContain('Lyon (FR)');
+      expect(guest.page.url()).toContain(`/app/track${fragment}`);
+
+      page.once('dialog', (dialog) => void dialog.accept());
+      await section.getByRole('button', { name: 'Revoke the tracking link' }).click();
+      await section.getByText('The tracking link was revoked').waitFor();
+      expect(await shown.count()).toBe(0);
+      await checkPage(operator, 'tracking-link-order-page-revoked');
+
+      await guest.page.reload();
+      await waitForPage(guest.page);
+      await guest.page.getByText('This tracking link is not valid').waitFor();
+      expect(await guest.page.locator('main dl').count()).toBe(0);
+      await checkPage(guest, 'tracking-link-revoked-from-console');
+
+      // Revoking again: there is no link left, and the page shows the API's answer instead of a confirmation.
+      page.once('dialog', (dialog) => void dialog.accept());
+      await section.getByRole('button', { name: 'Revoke the tracking link' }).click();
+      await section.locator('.notice-error, [role=alert]').first().waitFor();
+    } finally {
+      await operator.close();
+      await guest.close();
     }
   });
 });

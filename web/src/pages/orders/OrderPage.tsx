@@ -8,6 +8,7 @@ import { EventHistory } from '../../ui/EventHistory';
 import { labelOf, locationText, ORDER_STATUSES, REACHED_STOP_STATUSES, requestedText, STOP_STATUSES } from '../../ui/format';
 import { Page, QueryState } from '../../ui/Page';
 import { Facts, Section } from '../../ui/Section';
+import { TrackingLinkSection } from './TrackingLinkSection';
 
 type Order = components['schemas']['OrderOutput'];
 /** What the timeline needs of a stop: order stops and trip stops both have it. */
@@ -16,7 +17,7 @@ type Stop = Pick<
   'id' | 'sequence' | 'status' | 'stop_type' | 'location' | 'date' | 'time_window' | 'start_timestamp' | 'end_timestamp' | 'reference_number'
 >;
 
-/** One order: its facts, the stop timeline, the goods per consignment, documents and history. */
+/** One order: its facts, the stop timeline, the goods per consignment, documents, its public tracking link and history. */
 export default function OrderPage({ params }: { params: Record<string, string> }) {
   const { t } = useI18n();
   const orderId = params.id ?? '';
@@ -85,6 +86,7 @@ function OrderDetails({ order }: { order: Order }) {
       <Section id="documents" title={t('order.documents')}>
         <QueryState query={documents}>{(data) => <DocumentList documents={data} />}</QueryState>
       </Section>
+      <TrackingLinkSection orderId={order.id} />
       <Section id="history" title={t('order.history')}>
         <EventHistory entityType="order" entityId={order.id} />
       </Section>
