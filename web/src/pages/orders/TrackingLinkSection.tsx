@@ -82,7 +82,7 @@ function ShownOnce({ url }: { url: string }) {
     <div className="tracking-link-result">
       <p>{t('trackingLink.once')}</p>
       <label>
-        {t('trackingLink.url')} <input ref={input} readOnly size={60} value={url} onFocus={(event) => event.target.select()} />
+        {t('trackingLink.url')} <input ref={input} readOnly value={url} onFocus={(event) => event.target.select()} />
       </label>
       <div className="row-actions">
         <button type="button" onClick={() => void copyLink()}>
