@@ -1,3 +1,4 @@
+import type { PeopleSettings as ConfigPeopleSettings } from '../../config.js';
 import type { CredentialBox } from '../../platform/crypto/credential-box.js';
 import type { Db } from '../../platform/db/database.js';
 import { serverSecret } from '../../platform/db/server-secrets.js';
@@ -9,16 +10,8 @@ import { sessionsRoutes } from './sessions/sessions.routes.js';
 import { createUsersService, type UsersDeps } from './users/users.service.js';
 import { usersRoutes } from './users/users.routes.js';
 
-export interface PeopleSettings {
-  publicBaseUrl: string;
-  sessionIdleSeconds: number;
-  sessionAbsoluteSeconds: number;
-  inviteTtlSeconds: number;
-  signInFailuresPerAddress: number;
-  signInFailuresPerAccount: number;
-  signInFailureWindowSeconds: number;
-  magicLinks: boolean;
-}
+/** The people settings from config.ts, and where invite links point. */
+export type PeopleSettings = ConfigPeopleSettings & { publicBaseUrl: string };
 
 /**
  * People beside API clients: users (invited, listed, disabled) and their sign-in sessions. Each
