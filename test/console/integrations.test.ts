@@ -265,7 +265,7 @@ describe('a customer', () => {
       await signIn(view.context, buyer.email, PASSWORD);
       for (const where of ['/overview', '/webhooks', `/webhooks/${endpointId}`, '/deliveries', '/events', '/api-clients', '/unmatched']) {
         await openConsolePage(page, where);
-        expect(await page.locator('h1').textContent(), where).toBe('No console for this account');
+        expect(await page.locator('h1').textContent(), where).toBe('Not a page for this account');
         expect(await page.locator('table, .figures, .event-list').count()).toBe(0);
       }
       for (const url of ['/v1/overview', '/v1/trips/unmatched-status-updates', '/v1/admin/api-clients']) {

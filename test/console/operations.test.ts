@@ -301,12 +301,17 @@ describe('customers and subcontractors', () => {
       try {
         const { page } = view;
         await signIn(view.context, person.email, PASSWORD);
-        for (const where of ['/orders', `/orders/${first.orderId}`, '/trips', `/trips/${accepted.id}`, '/no-such-page']) {
+        // /app leads each kind of account to its own first page, and its menu has only its own pages.
+        await openConsolePage(page, '');
+        await page.waitForURL(person === acme ? '**/app/portal/orders' : '**/app/carrier/trips');
+        for (const where of ['/orders', `/orders/${first.orderId}`, '/trips', `/trips/${accepted.id}`]) {
           await openConsolePage(page, where);
-          expect(await page.locator('h1').textContent(), where).toBe('No console for this account');
-          expect(await page.locator('nav[aria-label="Main"]').count()).toBe(0);
+          expect(await page.locator('h1').textContent(), where).toBe('Not a page for this account');
+          expect(await page.locator('nav[aria-label="Main"] a[href="/app/orders"], nav[aria-label="Main"] a[href="/app/overview"]').count()).toBe(0);
           expect(await page.locator('table, .timeline').count()).toBe(0);
         }
+        await openConsolePage(page, '/no-such-page');
+        expect(await page.locator('h1').textContent()).toBe('Page not found');
         await checkPage(view, `no-console-${person.email.split('@')[0]}`);
         expect((await view.context.request.get('/v1/admin/users')).status()).toBe(403);
       } finally {

@@ -48,7 +48,7 @@ describe('the console shell in a browser, signed out', () => {
       const { page } = view;
       await openConsolePage(page, '');
       expect(new URL(page.url()).pathname).toBe('/app/sign-in');
-      expect(new URL(page.url()).searchParams.get('next')).toBe('/overview');
+      expect(new URL(page.url()).searchParams.get('next')).toBeNull();
       expect(await page.locator('h1').textContent()).toBe('Sign in');
       expect(await page.locator('header.banner').count()).toBe(1);
       expect(await page.locator('main#main').count()).toBe(1);

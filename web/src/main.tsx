@@ -5,7 +5,7 @@ import { isApiError } from './api/errors';
 import { App } from './App';
 import { I18nProvider } from './i18n';
 import { BASE } from './router';
-import { findRoute, HOME } from './routes';
+import { findRoute } from './routes';
 import './styles.css';
 
 const queryClient = new QueryClient({
@@ -17,9 +17,6 @@ const queryClient = new QueryClient({
     },
   },
 });
-
-// `/app` itself shows the home page's address from the start (not as a navigation, which would move focus).
-if (window.location.pathname === BASE || window.location.pathname === `${BASE}/`) window.history.replaceState(null, '', BASE + HOME);
 
 // The first page's code is fetched now, while the session is checked, not after.
 void findRoute(window.location.pathname.slice(BASE.length))?.route.page.load();

@@ -1,6 +1,7 @@
 import { lazy, type ComponentType } from 'react';
 import type { MessageKey } from './i18n';
 import { matchPath } from './router';
+import type { Session } from './session';
 
 type PageModule = { default: ComponentType<{ params: Record<string, string> }> };
 
@@ -39,6 +40,8 @@ export const NAV_SECTIONS = [
   { id: 'integrations', label: 'nav.section.integrations' },
   { id: 'accounting', label: 'nav.section.accounting' },
   { id: 'masterData', label: 'nav.section.masterData' },
+  { id: 'portal', label: 'nav.section.portal' },
+  { id: 'carrier', label: 'nav.section.carrier' },
 ] as const satisfies readonly { id: string; label: MessageKey }[];
 
 export type NavSectionId = (typeof NAV_SECTIONS)[number]['id'];
@@ -49,19 +52,27 @@ export interface NavEntry {
   label: MessageKey;
 }
 
+/** Whose pages these are: the kind of account (the user's role) a page is written for. */
+export type Audience = Session['user']['role'];
+
 /**
- * Every page of the console. A page is loaded on first visit (its own chunk), so the first load
- * stays small however many pages there are; the page of the address the console opens at is
+ * Every page of the app. A page is loaded on first visit (its own chunk), so the first load
+ * stays small however many pages there are; the page of the address the app opens at is
  * fetched at once (main.tsx), beside the session check instead of after it. `nav` puts it in the
- * main navigation, in its section, in this order. Pages are for the tenant's operators unless `public`.
+ * main navigation, in its section, in this order. A page belongs to one audience — the tenant's
+ * operators unless `audience` says otherwise — and nobody else gets it, unless it is `public`.
  */
 export interface PageRoute {
   path: string;
   page: LazyPage;
   nav?: NavEntry;
+  /** The kind of account the page is for; TENANT when absent. */
+  audience?: Audience;
   /** Pages reachable without a session (sign-in, accept an invite). */
   public?: boolean;
 }
+
+export const audienceOf = (route: PageRoute): Audience => route.audience ?? 'TENANT';
 
 export const routes: PageRoute[] = [
   // Signing in (console-shell): reachable without a session
@@ -91,10 +102,32 @@ export const routes: PageRoute[] = [
   { path: '/resources', page: page(() => import('./pages/masterdata/ResourcesPage')), nav: { section: 'masterData', label: 'nav.resources' } },
   { path: '/resources/:id', page: page(() => import('./pages/masterdata/ResourcePage')) },
   { path: '/users', page: page(() => import('./pages/people/UsersPage')), nav: { section: 'masterData', label: 'nav.users' } },
+  // The customer portal (CUSTOMER accounts)
+  {
+    path: '/portal/orders',
+    page: page(() => import('./pages/portal/PortalOrdersPage')),
+    audience: 'CUSTOMER',
+    nav: { section: 'portal', label: 'nav.portalOrders' },
+  },
+  // The subcontractor's trip pages (SUBCONTRACTOR accounts)
+  {
+    path: '/carrier/trips',
+    page: page(() => import('./pages/carrier/CarrierTripsPage')),
+    audience: 'SUBCONTRACTOR',
+    nav: { section: 'carrier', label: 'nav.carrierTrips' },
+  },
 ];
 
-/** Where `/app` itself leads, and where signing in lands: the overview, first in the navigation. */
-export const HOME = '/overview';
+/**
+ * `/app` itself: it leads to the home of whoever is signed in (the App redirects once the session
+ * is known), so links to "home" need not know the account's kind.
+ */
+export const HOME = '/';
+
+/** Each kind of account's first page: where `/app` and signing in lead. */
+const HOMES: Record<Audience, string> = { TENANT: '/overview', CUSTOMER: '/portal/orders', SUBCONTRACTOR: '/carrier/trips' };
+
+export const homeFor = (audience: Audience): string => HOMES[audience];
 
 export function findRoute(path: string): { route: PageRoute; params: Record<string, string> } | undefined {
   for (const route of routes) {

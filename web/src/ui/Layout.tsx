@@ -2,8 +2,8 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useI18n, type Language } from '../i18n';
 import { LanguageOptions } from './LanguageOptions';
 import { isRedirect, Link, useLocation } from '../router';
-import { HOME, NAV_SECTIONS, routes, type PageRoute } from '../routes';
-import { isOperator, useSession, useSessionActions } from '../session';
+import { audienceOf, HOME, NAV_SECTIONS, routes, type PageRoute } from '../routes';
+import { useSession, useSessionActions } from '../session';
 import { navigate } from '../router';
 
 /**
@@ -17,7 +17,6 @@ export function Layout({ children }: { children: ReactNode }) {
   const { path } = useLocation();
   const session = useSession();
   const { signOut } = useSessionActions();
-  const operator = isOperator(session);
   const [menuOpen, setMenuOpen] = useState(false);
   const main = useRef<HTMLElement>(null);
   const menuButton = useRef<HTMLButtonElement>(null);
@@ -29,8 +28,8 @@ export function Layout({ children }: { children: ReactNode }) {
     if (!isRedirect()) main.current?.focus();
   }, [path]);
 
-  // Only the tenant's operators have pages to go to.
-  const navRoutes = operator ? routes.filter((route) => route.nav && !route.public) : [];
+  // Each kind of account navigates among its own pages only.
+  const navRoutes = session ? routes.filter((route) => route.nav && !route.public && audienceOf(route) === session.user.role) : [];
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
