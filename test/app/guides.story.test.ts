@@ -17,6 +17,11 @@ import { expectedOutputMismatch, storyBlocks, type StoryBlock } from '../support
  */
 
 const GUIDES = ['guide-tenant.md', 'guide-customer.md', 'guide-subcontractor.md', 'guide-accounting.md'];
+/**
+ * Endpoints the story must run, not only mention: each appears in a command block, so the story
+ * fails if a guide's example of it is dropped (they were once only described, and never run).
+ */
+const MUST_RUN = ['/v1/events/stream', '/v1/admin/webhook-deliveries', '/tracking-link', '/v1/public/tracking/', 'Last-Event-ID'];
 const cleanups: Array<() => Promise<void>> = [];
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
@@ -116,6 +121,14 @@ describe('the guides, followed as one story on one fresh server', () => {
   it('has a command block in every guide, and a server address the story can point elsewhere', () => {
     for (const guide of GUIDES) expect(blocks.some((block) => block.where.startsWith(guide))).toBe(true);
     expect(blocks.filter((block) => /^(export )?WB=/m.test(block.code)).length).toBe(1);
+  });
+
+  it('runs the live event stream, the tenant-wide delivery log and the public tracking link', () => {
+    for (const needed of MUST_RUN)
+      expect(
+        blocks.some((block) => block.code.includes(needed)),
+        needed,
+      ).toBe(true);
   });
 
   it('runs every command block in order and prints what the guides show', async () => {

@@ -1,4 +1,8 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { EventBus } from '../../src/platform/events/bus.js';
+import { createServices } from '../../src/services.js';
 import { createTestApp, newClient, newCompany, newTenant, type Client, type TestContext } from '../support/app.js';
 import { openEventStream, type OpenStream } from '../support/event-stream.js';
 import { as } from '../support/requests.js';
@@ -150,5 +154,43 @@ describe('shutdown', () => {
     expect(s.status).toBe(200);
     await own.close();
     await s.ended;
+  });
+});
+
+describe('many open streams in one process', () => {
+  it("share the process's one LISTEN connection with the webhook engine, and each still gets every event", async () => {
+    // No heartbeat within the test: only a commit notification can wake a stream.
+    const own = await createTestApp({ eventStreamsPerClient: 20, eventStreamHeartbeatSeconds: 3600 });
+    const engine = own.services.webhooks.startEngine(() => {});
+    // A second app on the same database with a bus of its own stands for another process: its
+    // commits reach this one's streams only through PostgreSQL's NOTIFY and the shared LISTEN.
+    const other = await buildApp(await createServices({ config: own.services.config, database: own.database, bus: new EventBus() }));
+    const streams: OpenStream[] = [];
+    try {
+      const url = await own.app.listen({ host: '127.0.0.1', port: 0 });
+      const tenant = await newTenant(own);
+      const companyId = await newCompany(own, tenant, { name: 'Many', code: 'MANY' });
+      for (let i = 0; i < 12; i++) streams.push(await openEventStream(`${url}/v1/events/stream`, { authorization: tenant.auth }));
+      expect(streams.map((s) => s.status)).toEqual(streams.map(() => 200));
+      const names = (s: OpenStream) => s.events().map((e) => (e.payload.record as { name: string }).name);
+
+      expect((await as(tenant).patch(`/v1/companies/company/${companyId}`, { name: 'Local' })).statusCode).toBe(200);
+      await eventually(() => streams.every((s) => names(s).includes('Local')));
+      if (!own.database.databaseUrl) return;
+
+      const remote = await as({ ...tenant, app: other }).patch(`/v1/companies/company/${companyId}`, { name: 'Remote' });
+      expect(remote.statusCode, remote.body).toBe(200);
+      await eventually(() => streams.every((s) => names(s).includes('Remote')));
+      for (const s of streams) expect(names(s)).toEqual(['Local', 'Remote']);
+      // Every stream and the webhook engine were woken through one LISTEN connection.
+      const listening = await sql<{ n: number }>`
+        select count(*)::int as n from pg_stat_activity where datname = current_database() and query ilike 'listen %'`.execute(own.services.db);
+      expect(listening.rows[0]?.n).toBe(1);
+    } finally {
+      for (const s of streams) s.close();
+      await other.close();
+      await engine.stop();
+      await own.close();
+    }
   });
 });

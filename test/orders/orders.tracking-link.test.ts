@@ -1,6 +1,10 @@
+import type { KyselyPlugin } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createTrackingLinks } from '../../src/modules/orders/tracking-link/tracking-link.service.js';
+import { EventBus } from '../../src/platform/events/bus.js';
 import { createTestApp, newClient, newCompany, newTenant, type Client, useApp } from '../support/app.js';
 import { expectError } from '../support/contract.js';
+import { asPerson, newPerson } from '../support/people.js';
 import { as } from '../support/requests.js';
 import { get, realisticOrder, upload } from './orders.fixtures.js';
 import { planTrip, stopRef, tripCall } from '../trips/trips.fixtures.js';
@@ -166,5 +170,71 @@ describe('the public read without credentials', () => {
     } finally {
       await limited.close();
     }
+  });
+});
+
+describe('whether an order has a link (GET …/tracking-link)', () => {
+  const state = async (client: Client, orderId: string) => {
+    const res = await as(client).get(link(orderId));
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json() as { exists: boolean; created_at: string | null; created_by: { type: string; id: string; name: string } | null };
+  };
+
+  it('says when and by whom the live link was made, never its token, and nothing once revoked', async () => {
+    const order = (await upload(ctx, acme, realisticOrder('TL-STATE', { customer: undefined }))).json().order_id as string;
+    expect(await state(admin, order)).toEqual({ exists: false, created_at: null, created_by: null });
+
+    const made = await makeLink(acme, order);
+    const answer = await as(admin).get(link(order));
+    expect(answer.body).not.toContain(made.token);
+    expect(answer.json()).toEqual({
+      exists: true,
+      created_at: made.created_at,
+      created_by: { type: 'api_client', id: acme.apiClientId, name: 'CUSTOMER API' },
+    });
+    // The order's own customer may ask too, and sees the same.
+    expect(await state(acme, order)).toEqual(answer.json());
+
+    // A person signed in to the console is named as the person; a new link replaces the old one's maker.
+    const olga = await newPerson(ctx, admin, { email: 'olga@carrier.example', name: 'Olga Operator', role: 'TENANT' });
+    const remade = await asPerson(olga).post(link(order));
+    expect(remade.statusCode, remade.body).toBe(201);
+    expect(await state(acme, order)).toEqual({
+      exists: true,
+      created_at: remade.json().created_at,
+      created_by: { type: 'user', id: olga.userId, name: 'Olga Operator' },
+    });
+
+    expect((await as(admin).delete(link(order))).statusCode).toBe(204);
+    expect(await state(acme, order)).toEqual({ exists: false, created_at: null, created_by: null });
+  });
+
+  it('is 404 for another customer, another tenant, a subcontractor carrying the order and an unknown order', async () => {
+    await makeLink(admin, acmeOrder);
+    // The subcontractor of section "follows the order" carries acmeOrder, and still may not know about its link.
+    for (const client of [beta, otherTenant, subco]) expectError(await as(client).get(link(acmeOrder)), 404);
+    expectError(await as(admin).get(link('00000000-0000-4000-8000-000000000000')), 404);
+    expectError(await as(subcoHook).get(link(acmeOrder)), 403);
+    expectError(await ctx.app.inject({ method: 'GET', url: link(acmeOrder) }), 401);
+  });
+});
+
+describe('the public read is one statement', () => {
+  it('reads the order and its deliveries in one query, so they come from one snapshot', async () => {
+    const statements: string[] = [];
+    const counting: KyselyPlugin = {
+      transformQuery: (args) => {
+        statements.push(args.node.kind);
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    };
+    const links = createTrackingLinks({ db: ctx.services.db.withPlugin(counting), bus: new EventBus(), publicBaseUrl: 'https://tms.example' });
+    const { token } = await makeLink(admin, acmeOrder);
+    statements.length = 0;
+    const answer = await links.read(token);
+    expect(statements).toEqual(['SelectQueryNode']);
+    // The same answer the route gives.
+    expect(answer).toEqual(await track(token));
   });
 });

@@ -12,6 +12,8 @@ import type { EventsService } from './events.service.js';
  * caller may see and nothing else. Streams wake when a transaction of their tenant commits (in
  * this process, or in another through LISTEN on PostgreSQL), and also on every heartbeat, which
  * covers a lost notification. A stream never holds a transaction: it only runs the feed's read.
+ * However many streams are open, they cost no database connection of their own: all of them hang
+ * on one set of wake-ups, whose LISTEN is the process's shared one (the webhook engine's too).
  *
  * The role closest to this file's is `worker`: a background loop that waits and sends.
  */
@@ -56,6 +58,7 @@ export function createEventStreams(o: EventStreamOptions) {
 
   function ensureRunning() {
     if (!wakeups) {
+      // Joins the process's LISTEN connection (platform/outbox/wakeups.ts) rather than opening one.
       wakeups = startWakeups({ bus: o.bus, databaseUrl: o.databaseUrl, onError: o.onError });
       wakeups.subscribe((tenantId) => {
         for (const stream of byTenant.get(tenantId) ?? []) void pump(stream);

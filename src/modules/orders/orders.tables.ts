@@ -89,13 +89,17 @@ export interface OrderStatusDocumentTable {
   document: string;
 }
 
-/** See migrations/025_order_tracking_links.sql. */
+/** See migrations/025_order_tracking_links.sql and 031_tracking_link_creator.sql. */
 export interface OrderTrackingLinkTable {
   tenant_id: string;
   order_id: string;
   /** SHA-256 (hex) of the link's token; the token itself is never stored. */
   token_hash: string;
   created_by: string | null;
+  /** The creator as events name their actor: a person or an API client, with its name then. */
+  created_by_type: 'api_client' | 'user' | null;
+  created_by_id: string | null;
+  created_by_name: string | null;
   created_at: Generated<Date>;
 }
 

@@ -1,9 +1,9 @@
 import { principalOf } from '../../../platform/http/auth.js';
-import { errorsOf, writeErrors } from '../../../platform/http/schemas.js';
+import { errorsOf, readErrors, writeErrors } from '../../../platform/http/schemas.js';
 import { ref, type App } from '../../../platform/http/types.js';
 import { OrderParams } from '../orders.schemas.js';
-import { publicTrackingExample, trackingLinkExample } from './tracking-link.examples.js';
-import { PublicTracking, TrackingLink, TrackingTokenParams } from './tracking-link.schemas.js';
+import { publicTrackingExample, trackingLinkExample, trackingLinkStateExample } from './tracking-link.examples.js';
+import { PublicTracking, TrackingLink, TrackingLinkState, TrackingTokenParams } from './tracking-link.schemas.js';
 import type { TrackingLinks } from './tracking-link.service.js';
 
 const TAGS = ['Orders'];
@@ -27,6 +27,22 @@ export function trackingLinkRoutes(app: App, deps: { links: TrackingLinks }) {
       response: { 201: ref(TrackingLink, { example: trackingLinkExample, description: 'The new link' }), ...writeErrors(404, 409) },
     },
     handler: async (request, reply) => reply.code(201).send(await links.create(principalOf(request), request.params.order_id)),
+  });
+
+  app.get(LINK, {
+    // No role list: a subcontractor (who may carry the order) gets the same 404 as for an order it cannot see.
+    schema: {
+      operationId: 'getOrderTrackingLink',
+      tags: TAGS,
+      summary: 'Whether an order has a public tracking link (Waybill)',
+      description:
+        'Whether the order has a live tracking link, when it was made and by whom (an API client or a person). Never the token: it is ' +
+        "shown once, when the link is made. Tenant clients and the order's own customer may ask; anyone else gets 404, as for an order " +
+        'that does not exist.',
+      params: OrderParams,
+      response: { 200: ref(TrackingLinkState, { example: trackingLinkStateExample, description: 'The link, if any' }), ...readErrors(404) },
+    },
+    handler: async (request) => links.state(principalOf(request), request.params.order_id),
   });
 
   app.delete(LINK, {

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { DateTime, Nullable, Str } from '../../../platform/http/schemas.js';
+import { DateTime, Nullable, Str, Uuid } from '../../../platform/http/schemas.js';
 
 export const TrackingLink = Type.Object(
   {
@@ -10,6 +10,33 @@ export const TrackingLink = Type.Object(
   { $id: 'TrackingLink', additionalProperties: false },
 );
 export type TrackingLink = Static<typeof TrackingLink>;
+
+export const TrackingLinkState = Type.Object(
+  {
+    exists: Type.Boolean({ description: 'Whether the order has a live link: one was made and not revoked (a new one replaces it).' }),
+    created_at: Type.Union([DateTime, Type.Null()], { description: 'When the live link was made; null without one.' }),
+    created_by: Type.Union(
+      [
+        Type.Object(
+          {
+            type: Type.Union([Type.Literal('api_client'), Type.Literal('user')], { description: 'An API client or a person signed in with a session.' }),
+            id: Uuid,
+            name: Type.String({ description: 'Its name when it made the link.' }),
+          },
+          { additionalProperties: false },
+        ),
+        Type.Null(),
+      ],
+      { description: 'Who made the live link, as events name their actor; null without one (or for a link older than this record).' },
+    ),
+  },
+  {
+    $id: 'TrackingLinkState',
+    additionalProperties: false,
+    description: 'Whether an order has a public tracking link, since when and by whom. Never the token: it is shown once, when the link is made.',
+  },
+);
+export type TrackingLinkState = Static<typeof TrackingLinkState>;
 
 export const PublicTracking = Type.Object(
   {
@@ -30,4 +57,4 @@ export const PublicTracking = Type.Object(
 
 export const TrackingTokenParams = Type.Object({ token: Str(100, { description: 'The token of a tracking link.' }) });
 
-export const trackingLinkSchemas = [TrackingLink, PublicTracking];
+export const trackingLinkSchemas = [TrackingLink, TrackingLinkState, PublicTracking];

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../../../platform/db/database.js';
 import { inTransaction, type Tx } from '../../../platform/db/tx.js';
+import { currentActor } from '../../../platform/events/actor.js';
 import { appendEvent } from '../../../platform/events/append.js';
 import type { EventBus } from '../../../platform/events/bus.js';
 import { notFound } from '../../../platform/http/errors.js';
@@ -9,6 +10,7 @@ import * as orders from '../orders.repo.js';
 import type { OrderRow } from '../orders.repo.js';
 import { scopeOf } from '../orders.scope.js';
 import { publicTracking, type PublicTracking } from './tracking-link.policy.js';
+import type { TrackingLinkState } from './tracking-link.schemas.js';
 import * as repo from './tracking-link.repo.js';
 
 /** A token is 256 random bits in base64url: 43 characters. */
@@ -61,6 +63,8 @@ export function createTrackingLinks(deps: { db: Db; bus: EventBus; publicBaseUrl
           order_id: order.id,
           token_hash: hashOf(token),
           created_by: principal.apiClientId,
+          // The request's actor, as its event names it; outside a request (none today) the client.
+          creator: currentActor() ?? { type: 'api_client', id: principal.apiClientId, name: principal.name ?? principal.clientId },
         });
         await appendEvent(tx, bus, event('order.tracking_link_created', order));
         // In the fragment, like invite links: the token never reaches a server's access log or a Referer.
@@ -76,11 +80,29 @@ export function createTrackingLinks(deps: { db: Db; bus: EventBus; publicBaseUrl
       });
     },
 
+    /** Whether the order has a link, since when and by whom; never its token. 404 when the caller may not see the order. */
+    async state(principal: Principal, orderId: string): Promise<TrackingLinkState> {
+      const order = await orders.findOrder(db, principal.tenantId, orderId, scopeOf(principal));
+      if (!order) throw notFound('Order');
+      const link = await repo.findLink(db, order.tenant_id, order.id);
+      if (!link) return { exists: false, created_at: null, created_by: null };
+      const { created_by_type: type, created_by_id: id, created_by_name: name } = link;
+      return { exists: true, created_at: link.created_at.toISOString(), created_by: type && id ? { type, id, name: name ?? '' } : null };
+    },
+
     /** The public answer for a token; 404 alike for a malformed, unknown or revoked one. */
     async read(token: string): Promise<PublicTracking> {
-      const order = TOKEN.test(token) ? await repo.findLinkedOrder(db, hashOf(token)) : undefined;
-      if (!order) throw notFound('Tracking link');
-      return publicTracking(order, await repo.deliveryStops(db, order.tenant_id, order.id));
+      const found = TOKEN.test(token) ? await repo.findPublicTracking(db, hashOf(token)) : undefined;
+      if (!found) throw notFound('Tracking link');
+      const date = (text: string | null) => (text === null ? null : new Date(text));
+      const deliveries = found.deliveries.map((s) => ({
+        ...s,
+        eta_start: date(s.eta_start),
+        eta_end: date(s.eta_end),
+        actual_start: date(s.actual_start),
+        updated_at: new Date(s.updated_at),
+      }));
+      return publicTracking(found, deliveries);
     },
   };
 }

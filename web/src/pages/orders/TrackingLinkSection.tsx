@@ -1,4 +1,4 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { api, unwrap } from '../../api/client';
 import type { components } from '../../api/openapi';
@@ -8,11 +8,13 @@ import { Section } from '../../ui/Section';
 import '../../ui/ops.css';
 
 type TrackingLink = components['schemas']['TrackingLink'];
+type TrackingLinkState = components['schemas']['TrackingLinkState'];
 
 /**
  * The order's public tracking link: make (or replace) it, copy it, revoke it. The API answers the
  * token only when the link is made and has no way to read it back, so the URL lives in this
- * component's state alone and is gone once the page is left.
+ * component's state alone and is gone once the page is left. Whether a link exists (and who made
+ * it) the API does tell, so "Revoke" shows only when there is something to revoke.
  */
 export function TrackingLinkSection({ orderId }: { orderId: string }) {
   const { t } = useI18n();
@@ -20,8 +22,13 @@ export function TrackingLinkSection({ orderId }: { orderId: string }) {
   const [link, setLink] = useState<TrackingLink | null>(null);
   const [revoked, setRevoked] = useState(false);
   const path = { params: { path: { order_id: orderId } } };
-  // The order's history shows the link's events: refresh it after each change.
-  const refreshHistory = () => void queryClient.invalidateQueries({ queryKey: ['events', 'order', orderId] });
+  const stateKey = ['tracking-link', orderId];
+  const state = useQuery({ queryKey: stateKey, queryFn: () => unwrap(api.GET('/v1/orders/order/{order_id}/tracking-link', path)) });
+  // The order's history shows the link's events, and the link's state changed: refresh both after each change.
+  const refreshHistory = () => {
+    void queryClient.invalidateQueries({ queryKey: ['events', 'order', orderId] });
+    void queryClient.invalidateQueries({ queryKey: stateKey });
+  };
   const create = useMutation({
     mutationFn: () => unwrap(api.POST('/v1/orders/order/{order_id}/tracking-link', path)),
     onSuccess: (made) => {
@@ -43,13 +50,17 @@ export function TrackingLinkSection({ orderId }: { orderId: string }) {
   return (
     <Section id="tracking-link" title={t('trackingLink.title')}>
       <p className="muted">{t('trackingLink.hint')}</p>
+      {state.data ? <LinkState state={state.data} /> : null}
+      {state.isError ? <ErrorMessage error={state.error} /> : null}
       <div className="row-actions">
         <button type="button" disabled={busy} onClick={() => create.mutate()}>
           {t('trackingLink.create')}
         </button>
-        <button type="button" disabled={busy} onClick={() => window.confirm(t('trackingLink.confirmRevoke')) && revoke.mutate()}>
-          {t('trackingLink.revoke')}
-        </button>
+        {state.data?.exists ? (
+          <button type="button" disabled={busy} onClick={() => window.confirm(t('trackingLink.confirmRevoke')) && revoke.mutate()}>
+            {t('trackingLink.revoke')}
+          </button>
+        ) : null}
       </div>
       {create.isError ? <ErrorMessage error={create.error} /> : null}
       {revoke.isError ? <ErrorMessage error={revoke.error} /> : null}
@@ -59,6 +70,14 @@ export function TrackingLinkSection({ orderId }: { orderId: string }) {
       </p>
     </Section>
   );
+}
+
+/** Whether a link is live, since when and by whom. */
+function LinkState({ state }: { state: TrackingLinkState }) {
+  const { t, formatDateTime } = useI18n();
+  if (!state.exists || !state.created_at) return <p>{t('trackingLink.none')}</p>;
+  const when = formatDateTime(state.created_at);
+  return <p>{state.created_by ? t('trackingLink.active', { when, who: state.created_by.name }) : t('trackingLink.activeSince', { when })}</p>;
 }
 
 /** The new link, focused when it appears so a keyboard or screen-reader user lands on it. */
