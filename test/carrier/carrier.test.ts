@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newCompany, type Client, type TestContext } from '../support/app.js';
 import { checkPage, DESKTOP, openConsolePage, openContext, PHONE, signIn, useBrowser, waitForPage, type ConsolePage } from '../support/browser.js';
@@ -48,6 +49,11 @@ describe('the subcontractor on a phone', () => {
     try {
       const { page, context } = view;
       await signIn(context, haulEmail, PASSWORD);
+      // The phone's first load (empty cache): every script fetched to show the list and then the trip.
+      const scripts: Promise<number>[] = [];
+      page.on('response', (response) => {
+        if (response.url().endsWith('.js')) scripts.push(response.body().then((body) => gzipSync(body, { level: 9 }).length));
+      });
       await openConsolePage(page, '/carrier/trips');
       await page.getByRole('link', { name: /TR-/ }).waitFor();
       expect(await page.locator('.trip-cards').innerText()).toContain('Waiting for your answer');
@@ -56,6 +62,8 @@ describe('the subcontractor on a phone', () => {
       await page.getByRole('link', { name: /TR-/ }).click();
       await waitForPage(page);
       await page.getByRole('button', { name: 'Accept the trip' }).waitFor();
+      const firstLoad = (await Promise.all(scripts)).reduce((a, b) => a + b, 0);
+      expect(firstLoad, `first load: ${(firstLoad / 1024).toFixed(1)} KB of JavaScript, gzipped`).toBeLessThanOrEqual(150 * 1024);
       await checkPage(view, 'carrier-trip-phone');
       await page.getByRole('button', { name: 'Accept the trip' }).click();
       await page.locator('.answer-box .badge', { hasText: 'Accepted' }).waitFor();

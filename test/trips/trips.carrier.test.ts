@@ -62,7 +62,10 @@ describe('answering a dispatch from the trip page', () => {
     const res = await asPerson(haul).post(answerUrl(), { answer: 'REJECT', reason: 'No truck free on that date' });
     expect(res.statusCode, res.body).toBe(200);
     expectContract('TripOutput', res.json());
-    expect(res.json().dispatch).toMatchObject({ status: 'REJECTED', errors: [{ error_type: 'USER_INPUT_ERROR', error_message: 'No truck free on that date' }] });
+    expect(res.json().dispatch).toMatchObject({
+      status: 'REJECTED',
+      errors: [{ error_type: 'USER_INPUT_ERROR', error_message: 'No truck free on that date' }],
+    });
     const seen = await tripCall(ctx, admin, 'GET', `/v1/trips/trip/${trip.id}`);
     expect(seen.json().dispatch.status).toBe('REJECTED');
     const pushed = await eventually(() =>

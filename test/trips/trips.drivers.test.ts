@@ -58,7 +58,11 @@ beforeAll(async () => {
   order = await orderWithStops(ctx, admin, 'DRV-1');
   other = await orderWithStops(ctx, admin, 'DRV-2');
   trip = await planTrip(ctx, admin, [ref('P1'), ref('D1'), ref('P2'), ref('D2')]);
-  otherTrip = await planTrip(ctx, admin, other.stops.map((s) => s.id));
+  otherTrip = await planTrip(
+    ctx,
+    admin,
+    other.stops.map((s) => s.id),
+  );
   for (const t of [trip, otherTrip]) {
     const res = await tripCall(ctx, admin, 'POST', `/v1/trips/trip/${t.id}/dispatch`, { subcontractor_id: haulId, purchase_price: '450' });
     expect(res.statusCode, res.body).toBe(200);
@@ -136,7 +140,11 @@ describe('the driver', () => {
     expect(sharers.json().results[0].outcome).toBe('DUPLICATE');
     const elsewhere = { updates: [{ stop: { id: other.stops[0]?.id, status: 'AT_STOP' }, event_time: '2026-12-01T08:30:00+01:00' }] };
     expect((await asDriver(access, 'POST', '/v1/webhook/subco-status-update', elsewhere)).json().results[0].outcome).toBe('UNMATCHED');
-    const byMatch = { updates: [{ stop: { match: { matches_all: [{ order: { id: { matches_any: [other.orderId] } } }] }, status: 'AT_STOP' }, event_time: '2026-12-01T08:30:00Z' }] };
+    const byMatch = {
+      updates: [
+        { stop: { match: { matches_all: [{ order: { id: { matches_any: [other.orderId] } } }] }, status: 'AT_STOP' }, event_time: '2026-12-01T08:30:00Z' },
+      ],
+    };
     expect((await asDriver(access, 'POST', '/v1/webhook/subco-status-update', byMatch)).json().results[0].outcome).toBe('UNMATCHED');
   });
 

@@ -120,7 +120,7 @@ export const tripEvents = declareEvents('trips', {
     payload: Type.Object({ reason: Type.String(), settled_by: Nullable(Type.String()) }),
     families: [],
   },
-  'trip.driver_link_created': driverLink("A trip was shared with a driver by a one-trip link and PIN."),
+  'trip.driver_link_created': driverLink('A trip was shared with a driver by a one-trip link and PIN.'),
   'trip.driver_link_revoked': driverLink("A driver's link was revoked."),
   'trip.driver_link_opened': driverLink("A driver opened a trip's link with its PIN (a phone before it loses its access)."),
   'trip.driver_link_locked': driverLink("A driver's link locked itself after too many wrong PINs."),

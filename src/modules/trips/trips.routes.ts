@@ -3,7 +3,17 @@ import { principalOf } from '../../platform/http/auth.js';
 import { errorResponses } from '../../platform/http/schemas.js';
 import { ref, type App } from '../../platform/http/types.js';
 import { orderDocumentsExample, DocumentOutput } from '../documents/index.js';
-import { DispatchAnswerInput, DispatchInput, ListTripOutput, TripCostsOutput, TripInput, TripListQuery, TripOutput, TripParams, TripPatch } from './trips.schemas.js';
+import {
+  DispatchAnswerInput,
+  DispatchInput,
+  ListTripOutput,
+  TripCostsOutput,
+  TripInput,
+  TripListQuery,
+  TripOutput,
+  TripParams,
+  TripPatch,
+} from './trips.schemas.js';
 import type { TripsService } from './trips.service.js';
 
 const TAGS = ['Trips'];

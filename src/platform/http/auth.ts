@@ -71,7 +71,8 @@ export const webhookScopeOnly = () =>
  * so the right secret found by guessing is no use until then.
  *
  * A person's browser sends no Authorization header but the `waybill_session` cookie: it is
- * accepted on every Bearer route (never on the Basic webhook routes), with the person's role,
+ * accepted on every Bearer route (on a Basic webhook route only where `sessionRoles` names the
+ * person's role: the subcontractor's reports from its trip page), with the person's role,
  * company and tenant, and every state-changing request must carry the session's CSRF token in
  * `X-CSRF-Token` (403 otherwise). An Authorization header, when sent, wins over the cookie.
  */

@@ -48,7 +48,11 @@ function requestHash(request: FastifyRequest): string {
 }
 
 /** Keys are the caller's own: a driver's link keeps its keys apart from those of whoever shared it. */
-const keyScope = (principal: Principal, key: string) => ({ tenant_id: principal.tenantId, api_client_id: principal.driver?.linkId ?? principal.apiClientId, key });
+const keyScope = (principal: Principal, key: string) => ({
+  tenant_id: principal.tenantId,
+  api_client_id: principal.driver?.linkId ?? principal.apiClientId,
+  key,
+});
 
 /**
  * `Idempotency-Key` on POST: the first request with a key reserves it; its response (any status

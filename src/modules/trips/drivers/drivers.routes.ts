@@ -3,7 +3,16 @@ import { errorsOf, readErrors, writeErrors } from '../../../platform/http/schema
 import { ref, type App } from '../../../platform/http/types.js';
 import { TripParams } from '../trips.schemas.js';
 import { createdDriverLinkExample, driverAccessExample, driverLinkExample, driverTripExample } from './drivers.examples.js';
-import { CreatedDriverLink, DriverAccess, DriverLink, DriverLinkInput, DriverLinkList, DriverLinkParams, DriverSignInInput, DriverTrip } from './drivers.schemas.js';
+import {
+  CreatedDriverLink,
+  DriverAccess,
+  DriverLink,
+  DriverLinkInput,
+  DriverLinkList,
+  DriverLinkParams,
+  DriverSignInInput,
+  DriverTrip,
+} from './drivers.schemas.js';
 import type { DriverLinks } from './drivers.service.js';
 
 const TAGS = ['Trip execution'];

@@ -8,7 +8,11 @@ import { DRIVER_LINK } from './drivers.policy.js';
 export const DriverLinkInput = Type.Object(
   {
     expires_in_hours: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: DRIVER_LINK.maxHours, description: `How long the link works: ${DRIVER_LINK.defaultHours} hours unless said, at most a week.` }),
+      Type.Integer({
+        minimum: 1,
+        maximum: DRIVER_LINK.maxHours,
+        description: `How long the link works: ${DRIVER_LINK.defaultHours} hours unless said, at most a week.`,
+      }),
     ),
   },
   { $id: 'DriverLinkInput', examples: [{ expires_in_hours: 12 }] },

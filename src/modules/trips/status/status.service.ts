@@ -129,7 +129,9 @@ export function createStatusIntake(deps: {
   const scopeOf = (principal: Principal, executor: 'SUBCONTRACTOR' | 'FLEET'): ExecutorScope => {
     // A driver's link reaches its one trip, whoever executes it.
     if (principal.driver) return { kind: 'trip', tripId: principal.driver.tripId };
-    return principal.role === 'SUBCONTRACTOR' && principal.companyId ? { kind: 'subcontractor', companyId: principal.companyId } : { kind: 'executor', executor };
+    return principal.role === 'SUBCONTRACTOR' && principal.companyId
+      ? { kind: 'subcontractor', companyId: principal.companyId }
+      : { kind: 'executor', executor };
   };
 
   async function applyOne(principal: Principal, scope: ExecutorScope, update: InboundUpdate): Promise<UpdateResult> {

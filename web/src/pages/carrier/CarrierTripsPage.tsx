@@ -30,7 +30,9 @@ export default function CarrierTripsPage() {
                     <strong>{trip.name}</strong>
                     <span className="badge">{labelOf(t, 'tripStatus', trip.status, TRIP_STATUSES)}</span>
                     {trip.dispatch.status === 'SENT' ? <span className="badge badge-attention">{t('carrier.answerNeeded')}</span> : null}
-                    {trip.dispatch.status === 'REJECTED' ? <span className="badge">{labelOf(t, 'dispatch', trip.dispatch.status, DISPATCH_STATUSES)}</span> : null}
+                    {trip.dispatch.status === 'REJECTED' ? (
+                      <span className="badge">{labelOf(t, 'dispatch', trip.dispatch.status, DISPATCH_STATUSES)}</span>
+                    ) : null}
                     <span className="trip-card-route">
                       {first ? `${first.date ?? ''} ${locationText(first.location)}` : '—'}
                       {last && last !== first ? ` → ${locationText(last.location)}` : ''}

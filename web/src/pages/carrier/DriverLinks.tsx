@@ -25,7 +25,8 @@ export function DriverLinks({ tripId }: { tripId: string }) {
     },
   });
   const revoke = useMutation({
-    mutationFn: (linkId: string) => unwrap(api.POST('/v1/trips/trip/{trip_id}/driver-links/{link_id}/revoke', { params: { path: { trip_id: tripId, link_id: linkId } } })),
+    mutationFn: (linkId: string) =>
+      unwrap(api.POST('/v1/trips/trip/{trip_id}/driver-links/{link_id}/revoke', { params: { path: { trip_id: tripId, link_id: linkId } } })),
     onSuccess: refresh,
   });
   return (

@@ -57,7 +57,13 @@ function PinForm({ token, onOpened }: { token: string; onOpened: (access: string
         {t('driver.pin')}
         <input inputMode="numeric" autoComplete="one-time-code" value={pin} onChange={(event) => setPin(event.target.value)} required maxLength={20} />
       </label>
-      {error ? isApiError(error, 404) ? <p className="notice notice-error">{t('driver.linkEnded')}</p> : <ErrorMessage error={error} unauthorized={isApiError(error) ? error.message : undefined} /> : null}
+      {error ? (
+        isApiError(error, 404) ? (
+          <p className="notice notice-error">{t('driver.linkEnded')}</p>
+        ) : (
+          <ErrorMessage error={error} unauthorized={isApiError(error) ? error.message : undefined} />
+        )
+      ) : null}
       <button type="submit" className="big" disabled={busy || !pin}>
         {t('driver.open')}
       </button>

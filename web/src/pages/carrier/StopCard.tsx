@@ -42,7 +42,8 @@ export function StopCard({ stop, index, waiting, add }: { stop: Stop; index: num
   const pickup = stop.stop_type === 'PICKUP';
   const kind = pickup ? t('carrier.pickup') : t('carrier.delivery');
   const now = () => new Date().toISOString();
-  const status = (value: 'AT_STOP' | 'COMPLETED', label: string) => add({ kind: 'status', stopId: stop.id, status: value, eventTime: now(), label: `${kind} ${index + 1}: ${label}` });
+  const status = (value: 'AT_STOP' | 'COMPLETED', label: string) =>
+    add({ kind: 'status', stopId: stop.id, status: value, eventTime: now(), label: `${kind} ${index + 1}: ${label}` });
 
   const sendEta = () => {
     if (!eta) return;
@@ -112,7 +113,14 @@ export function StopCard({ stop, index, waiting, add }: { stop: Stop; index: num
         {signing ? (
           <SignaturePad
             onSave={(png) => {
-              void add({ kind: 'document', stopId: stop.id, key: 'SIGNATURE', file: png, filename: 'signature.png', label: `${kind} ${index + 1}: ${t('carrier.signature')}` });
+              void add({
+                kind: 'document',
+                stopId: stop.id,
+                key: 'SIGNATURE',
+                file: png,
+                filename: 'signature.png',
+                label: `${kind} ${index + 1}: ${t('carrier.signature')}`,
+              });
               setSigning(false);
             }}
           />

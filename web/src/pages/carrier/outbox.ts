@@ -79,7 +79,11 @@ async function send(queued: Queued, authorization: string | undefined): Promise<
         })
       : await api.POST('/v1/webhook/subco-document-upload', {
           params: { query: { question_path_key: report.key, stop_id: report.stopId } },
-          headers: { ...headers, 'Content-Type': report.file.type || 'application/octet-stream', 'Content-Disposition': `attachment; filename="${report.filename}"` },
+          headers: {
+            ...headers,
+            'Content-Type': report.file.type || 'application/octet-stream',
+            'Content-Disposition': `attachment; filename="${report.filename}"`,
+          },
           body: report.file,
           bodySerializer: (file: unknown) => file as Blob,
         });
@@ -99,8 +103,7 @@ function newKey(): string {
  * (signed out, or a driver's link moved to another phone): the report waits for a new sign-in. Any
  * other 4xx would answer the same again.
  */
-const retryLater = (error: unknown) =>
-  !(error instanceof ApiError) || error.status >= 500 || [401, 409, 429].includes(error.status);
+const retryLater = (error: unknown) => !(error instanceof ApiError) || error.status >= 500 || [401, 409, 429].includes(error.status);
 
 /**
  * The outbox of one caller (`scope`: the person's id, or the driver's trip): its pending count, the
@@ -113,7 +116,9 @@ export function useOutbox(scope: string, authorization: string | undefined, onSe
   const [offline, setOffline] = useState(false);
   const flushing = useRef(false);
   const sentHook = useRef(onSent);
-  sentHook.current = onSent;
+  useEffect(() => {
+    sentHook.current = onSent;
+  }, [onSent]);
 
   const flush = useCallback(async () => {
     if (flushing.current) return;
