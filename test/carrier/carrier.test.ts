@@ -20,6 +20,7 @@ let trip: TripBody;
 const ref = (r: string) => stopRef(r, order.stops);
 const haulEmail = 'planner@haul.example';
 const rivalEmail = 'planner@rival.example';
+const opsEmail = 'ops@carrier.example';
 // A 1×1 PNG: what the phone's camera hands the file input.
 const PHOTO = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
@@ -29,6 +30,7 @@ beforeAll(async () => {
   const rivalId = await newCompany(ctx, admin, { name: 'Rival Transport', code: 'RIVAL', is_customer: false, is_subcontractor: true });
   await newPerson(ctx, admin, { email: haulEmail, name: 'Hanna Haul', role: 'SUBCONTRACTOR', company_id: haulId });
   await newPerson(ctx, admin, { email: rivalEmail, name: 'Rik Rival', role: 'SUBCONTRACTOR', company_id: rivalId });
+  await newPerson(ctx, admin, { email: opsEmail, name: 'Olga Ops', role: 'TENANT' });
   order = await orderWithStops(ctx, admin, 'CARRIER-1');
   trip = await planTrip(ctx, admin, [ref('P1'), ref('D1'), ref('P2'), ref('D2')]);
   const res = await tripCall(ctx, admin, 'POST', `/v1/trips/trip/${trip.id}/dispatch`, { subcontractor_id: haulId, purchase_price: '450' });
@@ -135,6 +137,23 @@ describe('the subcontractor on a phone', () => {
       await allSent(view);
       await eventually(async () => (await stopEvents('stop.arrived')).some((e) => e.payload.stop_id === ref('P2')));
       expect((await stopEvents('stop.arrived')).filter((e) => e.payload.stop_id === ref('P2'))).toHaveLength(1);
+    } finally {
+      await view.close();
+    }
+  });
+});
+
+describe("the carrier's console", () => {
+  it("shows the subcontractor's answer on the trip page, and lets the tenant share the trip with a driver", async () => {
+    const view = await openContext(browser, { viewport: DESKTOP });
+    try {
+      const { page, context } = view;
+      await signIn(context, opsEmail, PASSWORD);
+      await openConsolePage(page, `/trips/${trip.id}`);
+      await page.locator('.answers li', { hasText: 'Accepted' }).waitFor();
+      await page.getByRole('button', { name: 'Make a driver link' }).click();
+      await page.getByRole('textbox', { name: 'Link' }).waitFor();
+      await checkPage(view, 'tenant-trip-answer-desktop');
     } finally {
       await view.close();
     }

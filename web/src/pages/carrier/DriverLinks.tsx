@@ -4,6 +4,7 @@ import { api, unwrap } from '../../api/client';
 import type { components } from '../../api/openapi';
 import { useI18n } from '../../i18n';
 import { ErrorMessage, Loading } from '../../ui/Page';
+import './carrier.css';
 
 type Created = components['schemas']['CreatedDriverLink'];
 
