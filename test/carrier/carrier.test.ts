@@ -222,6 +222,14 @@ describe('a second subcontractor', () => {
       await page.setViewportSize(DESKTOP);
       await openConsolePage(page, '/carrier/trips');
       await checkPage(view, 'carrier-trips-empty-desktop');
+      // The pages speak Dutch and French too.
+      const language = page.locator('.language select');
+      await language.selectOption('nl');
+      await page.getByText('Op dit moment geen ritten voor u.').waitFor();
+      await checkPage(view, 'carrier-trips-empty-nl');
+      await language.selectOption('fr');
+      await page.getByText('Aucun trajet pour vous en ce moment.').waitFor();
+      await checkPage(view, 'carrier-trips-empty-fr');
     } finally {
       await view.close();
     }
