@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bearer, newClient, newCompany, type Client, type TestContext } from '../support/app.js';
+import { bearer, newClient, newCompany, newTenant, type Client, type TestContext } from '../support/app.js';
 import { expectError } from '../support/contract.js';
 import { asPerson, newPerson, type Person } from '../support/people.js';
 import { orderWithStops, planTrip, stopRef, tripCall, tripsWorld, type OrderStops, type TripBody } from './trips.fixtures.js';
@@ -87,6 +87,15 @@ describe('sharing a trip with a driver', () => {
     expect(seenByTenant.body).not.toContain(tokenOf(mine));
     expect(seenByTenant.body).not.toContain('"pin"');
     expectError(await asPerson(haul).post(`${links()}/${tenants.id}/revoke`), 404);
+    // Another tenant's admin and subcontractor people see neither the trip nor its links.
+    const otherAdmin = await newTenant(ctx, 'Other carrier');
+    const otherSubId = await newCompany(ctx, otherAdmin, { name: 'Haulers', code: 'HAUL', is_customer: false, is_subcontractor: true });
+    const otherSub = await newPerson(ctx, otherAdmin, { email: 'planner@other-haul.example', name: 'Other', role: 'SUBCONTRACTOR', company_id: otherSubId });
+    expectError(await tripCall(ctx, otherAdmin, 'GET', links()), 404);
+    expectError(await tripCall(ctx, otherAdmin, 'POST', links(), {}), 404);
+    expectError(await tripCall(ctx, otherAdmin, 'POST', `${links()}/${tenants.id}/revoke`), 404);
+    expectError(await asPerson(otherSub).post(links(), {}), 404);
+    expectError(await asPerson(otherSub).post(`/v1/trips/trip/${trip.id}/dispatch/answer`, { answer: 'ACCEPT' }), 404);
   });
 
   it('replays a create under its key without the URL and PIN', async () => {
