@@ -6,6 +6,8 @@
  * - the orders list with 10,000 orders interactive in ≤ 1 s on a local server: from the start of
  *   navigation to the first page of rows on screen, and a click on "Next page" until the next
  *   rows show (server-side cursor paging, so neither grows with the number of orders).
+ * - the subcontractor's trip page (issue 23) ≤ 150 KB of JavaScript gzipped on its first load: what a
+ *   phone fetches to show the trip list and then one trip, read from the same network log.
  * Needs dist/web (`npm run build`) and Debian's Chromium. BENCH_ENGINES=pglite,postgres (default
  * pglite), BENCH_CONSOLE_ORDERS (default 10000), BENCH_CONSOLE_ROUNDS (default 7).
  */
@@ -22,6 +24,7 @@ const ORDERS = Number(process.env.BENCH_CONSOLE_ORDERS ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_CONSOLE_ROUNDS ?? 7);
 const IMPORT_CONCURRENCY = 16;
 const JS_BUDGET_KB = 250;
+const CARRIER_JS_BUDGET_KB = 150;
 const INTERACTIVE_BUDGET_MS = 1000;
 const PASSWORD = 'bench password of some length';
 
@@ -57,20 +60,57 @@ async function importOrders(server: BenchServer) {
   await Promise.all(Array.from({ length: IMPORT_CONCURRENCY }, worker));
 }
 
-/** An operator with a password, through the invite API, as the console's people would be. */
-async function newOperator(server: BenchServer): Promise<string> {
-  const email = 'bench.operator@carrier.example';
+/** A person with a password, through the invite API, as the console's people would be (an operator unless said). */
+async function newOperator(server: BenchServer, person: Record<string, unknown> = {}): Promise<string> {
+  const email = String(person.email ?? 'bench.operator@carrier.example');
   const res = await server.app.inject({
     method: 'POST',
     url: '/v1/admin/users',
     headers: { authorization: `Bearer ${server.admin.token}` },
-    payload: { email, name: 'Bench Operator', role: 'TENANT' },
+    payload: { email, name: 'Bench Operator', role: 'TENANT', ...person },
   });
   const { invite_url } = res.json() as { invite_url: string };
   const token = invite_url.slice(invite_url.indexOf('#') + 1);
   const accepted = await server.app.inject({ method: 'POST', url: `/v1/session/invite/${encodeURIComponent(token)}`, payload: { password: PASSWORD } });
   if (accepted.statusCode !== 200) throw new Error(`invite failed: ${accepted.statusCode} ${accepted.body}`);
   return email;
+}
+
+/** As the admin, through the API; the answer's JSON. */
+async function call(server: BenchServer, method: 'GET' | 'POST', url: string, payload?: object) {
+  const res = await server.app.inject({ method, url, headers: { authorization: `Bearer ${server.admin.token}` }, ...(payload ? { payload } : {}) });
+  if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
+  return res.json() as Record<string, unknown>;
+}
+
+/**
+ * The JavaScript a subcontractor's phone fetches to show its trip list and then a trip dispatched
+ * to it (empty cache, gzipped): the budget of the phone-first page.
+ */
+async function carrierFirstLoad(server: BenchServer, browser: Awaited<ReturnType<typeof launchChromium>>): Promise<number> {
+  const subco = await call(server, 'POST', '/v1/companies/company', { name: 'Bench Haulers', code: 'BHAUL', currency: 'EUR', is_subcontractor: true });
+  const email = await newOperator(server, { email: 'bench.haulier@haul.example', role: 'SUBCONTRACTOR', company_id: subco.id });
+  const order = (await call(server, 'GET', '/v1/orders/order?limit=1')).items as Array<{ id: string }>;
+  const stops = (await call(server, 'GET', `/v1/orders/order/${order[0]?.id}`)).stops as Array<{ id: string }>;
+  const trip = await call(server, 'POST', '/v1/trips/trip', { stops: stops.map((s) => ({ id: s.id })) });
+  await call(server, 'POST', `/v1/trips/trip/${trip.id}/dispatch`, { subcontractor_id: subco.id, purchase_price: '450' });
+  const sizes: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const context = await browser.newContext({ baseURL: server.url, viewport: { width: 390, height: 844 } });
+    const signIn = await context.request.post('/v1/session', { data: { email, password: PASSWORD } });
+    if (signIn.status() !== 200) throw new Error(`sign-in failed: ${signIn.status()}`);
+    const page = await context.newPage();
+    const scripts: Promise<number>[] = [];
+    page.on('response', (response) => {
+      if (response.url().endsWith('.js')) scripts.push(response.body().then(gzipped));
+    });
+    await page.goto('/app/carrier/trips');
+    await page.locator('.trip-card').first().click();
+    await page.locator('.stop-card').first().waitFor();
+    sizes.push((await Promise.all(scripts)).reduce((a, b) => a + b, 0));
+    await context.close();
+  }
+  return median(sizes);
 }
 
 async function measure(engine: Engine) {
@@ -115,7 +155,16 @@ async function measure(engine: Engine) {
       );
       await context.close();
     }
-    return { engine, importSeconds, firstLoadJs: median(firstLoadJs), listMs: median(listMs), listMaxMs: Math.max(...listMs), nextPageMs: median(nextPageMs) };
+    const carrierJs = await carrierFirstLoad(server, browser);
+    return {
+      engine,
+      importSeconds,
+      carrierJs,
+      firstLoadJs: median(firstLoadJs),
+      listMs: median(listMs),
+      listMaxMs: Math.max(...listMs),
+      nextPageMs: median(nextPageMs),
+    };
   } finally {
     await browser.close();
     await server.stop();
@@ -128,8 +177,10 @@ const entryBytes = entry.reduce((sum, file) => sum + gzipped(fs.readFileSync(pat
 
 const engines = (process.env.BENCH_ENGINES ?? 'pglite').split(',') as Engine[];
 const rows: string[] = [];
+const carrierRows: string[] = [];
 for (const engine of engines) {
   const r = await measure(engine);
+  carrierRows.push(`| ${engine === 'pglite' ? 'PGlite' : 'PostgreSQL'} | ${kb(r.carrierJs)} KB | ${CARRIER_JS_BUDGET_KB} KB |`);
   rows.push(
     `| ${engine === 'pglite' ? 'PGlite' : 'PostgreSQL'} | ${kb(entryBytes)} KB (${entry.length} file${entry.length === 1 ? '' : 's'}) | ${kb(r.firstLoadJs)} KB | ${r.listMs} ms (max ${r.listMaxMs}) | ${r.nextPageMs} ms | ${ORDERS} orders imported in ${r.importSeconds.toFixed(0)} s |`,
   );
@@ -140,3 +191,7 @@ console.log(
 console.log('| Engine | index.html JS, gzipped | JS fetched to show the orders page, gzipped | orders list (50 rows) on screen | next page | data |');
 console.log('|---|---:|---:|---:|---:|---|');
 for (const row of rows) console.log(row);
+console.log(`\nSubcontractor trip page (phone, empty cache): JS fetched to show the trip list and one trip, gzipped\n`);
+console.log('| Engine | JS, gzipped | budget |');
+console.log('|---|---:|---:|');
+for (const row of carrierRows) console.log(row);

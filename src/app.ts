@@ -78,7 +78,9 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
     timeWindow: '1 minute',
     // Runs after authentication (route hooks follow the app's own), so the budget belongs to the
     // verified client, however its credentials are spelled; routes without auth count per address.
-    keyGenerator: (req) => (req.principal ? `client:${req.principal.apiClientId}` : `address:${req.ip}`),
+    // A driver's link has a budget of its own, not a share of the client that made it.
+    keyGenerator: (req) =>
+      req.principal ? (req.principal.driver ? `driver:${req.principal.driver.linkId}` : `client:${req.principal.apiClientId}`) : `address:${req.ip}`,
     errorResponseBuilder: (_req, context) =>
       new AppError(429, `Rate limit exceeded: ${context.max} requests per ${context.after}; retry after ${Math.ceil(context.ttl / 1000)} s`),
   });

@@ -40,7 +40,6 @@ export async function createServices(deps: { config: Config; database: DatabaseH
     clients: auth,
     tenants: auth,
   });
-  const authenticator: Authenticator = { ...auth.authenticator, verifySession: (token) => people.sessions.verify(token) };
   // Documents and the files received with e-invoices share one blob store, so one sweep sees every reference.
   const blobs = createFileBlobStore(config.blobDir);
   // Orders attach documents, so documents are built first and reach orders only once both exist.
@@ -56,8 +55,24 @@ export async function createServices(deps: { config: Config; database: DatabaseH
   const { orders } = ordersMod;
   // A document's event carries its order's snapshot.
   documents.useOrderSnapshots(orders);
-  const tripsMod = tripsModule({ db, bus, orders, companies, resources, documents, eta: config.eta, maxBytes: config.documentMaxBytes });
+  const tripsMod = tripsModule({
+    db,
+    bus,
+    orders,
+    companies,
+    resources,
+    documents,
+    eta: config.eta,
+    maxBytes: config.documentMaxBytes,
+    publicBaseUrl: config.publicBaseUrl,
+  });
   const { trips } = tripsMod;
+  // Sessions (people) and drivers' one-trip links (trips) join the auth module's Bearer and Basic checks.
+  const authenticator: Authenticator = {
+    ...auth.authenticator,
+    verifySession: (token) => people.sessions.verify(token),
+    verifyDriver: (token) => tripsMod.drivers.verify(token),
+  };
   const trackingMod = trackingModule({ db, resources, trips });
   const { tracking } = trackingMod;
   const events = createEvents({

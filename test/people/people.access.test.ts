@@ -110,7 +110,7 @@ describe('tenants', () => {
     expectError(res, 409);
   });
 
-  it('a session never opens the inbound webhook routes, which take WEBHOOK Basic credentials only', async () => {
+  it('a session opens no inbound webhook route but the subcontractor reports (test/trips/trips.carrier.test.ts)', async () => {
     const res = await asPerson(tenantPerson).post('/v1/webhook/partial-order-update', { updates: [] });
     expectError(res, 401);
   });

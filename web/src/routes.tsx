@@ -80,6 +80,8 @@ export const routes: PageRoute[] = [
   { path: '/invite', page: page(() => import('./pages/session/InvitePage')), public: true },
   // An order's public tracking link (tracking-link): anyone with the link, no sign-in
   { path: '/track', page: page(() => import('./pages/track/TrackPage')), public: true },
+  // A driver's one-trip link (carrier): the link's token and its PIN, no account
+  { path: '/driver', page: page(() => import('./pages/carrier/DriverPage')), public: true },
   // Operations: the overview (console-ops), orders and trips (console-shell)
   { path: '/overview', page: page(() => import('./pages/overview/OverviewPage')), nav: { section: 'operations', label: 'nav.overview' } },
   { path: '/orders', page: page(() => import('./pages/orders/OrdersPage')), nav: { section: 'operations', label: 'nav.orders' } },
@@ -116,6 +118,7 @@ export const routes: PageRoute[] = [
     audience: 'SUBCONTRACTOR',
     nav: { section: 'carrier', label: 'nav.carrierTrips' },
   },
+  { path: '/carrier/trips/:id', page: page(() => import('./pages/carrier/CarrierTripPage')), audience: 'SUBCONTRACTOR' },
 ];
 
 /**

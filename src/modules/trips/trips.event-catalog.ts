@@ -44,6 +44,13 @@ const answer = (summary: string) => ({
   families: [],
 });
 
+const driverLink = (summary: string) => ({
+  entityType: 'trip',
+  summary: `${summary} Seen by the tenant and the trip's subcontractor.`,
+  payload: Type.Object({ trip_id: Type.String(), link_id: Type.String(), expires_at: Type.String() }),
+  families: [],
+});
+
 export const tripEvents = declareEvents('trips', {
   'trip.created': trip('A trip was created.'),
   'trip.updated': trip('A trip was changed.'),
@@ -113,6 +120,10 @@ export const tripEvents = declareEvents('trips', {
     payload: Type.Object({ reason: Type.String(), settled_by: Nullable(Type.String()) }),
     families: [],
   },
+  'trip.driver_link_created': driverLink('A trip was shared with a driver by a one-trip link and PIN.'),
+  'trip.driver_link_revoked': driverLink("A driver's link was revoked."),
+  'trip.driver_link_opened': driverLink("A driver opened a trip's link with its PIN (a phone before it loses its access)."),
+  'trip.driver_link_locked': driverLink("A driver's link locked itself after too many wrong PINs."),
   'trip.dispatch_rejected': answer("The executor's receiver rejected a dispatch message (USER_INPUT_ERROR); `errors` says why."),
 });
 

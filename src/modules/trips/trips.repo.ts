@@ -43,6 +43,22 @@ export async function updateTrip(exec: Executor, tenantId: string, id: string, s
     .executeTakeFirstOrThrow();
 }
 
+/** The operation of the last CREATE or UPDATE dispatch message about a trip (what an answer answers). */
+export async function lastDispatchOperation(exec: Executor, tenantId: string, tripId: string): Promise<'CREATE' | 'UPDATE' | undefined> {
+  const row = await exec
+    .selectFrom('events')
+    .select('type')
+    .where('tenant_id', '=', tenantId)
+    .where('entity_type', '=', 'trip')
+    .where('entity_id', '=', tripId)
+    .where('type', 'in', ['trip.dispatch_created', 'trip.dispatch_updated'])
+    .orderBy('position', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return row.type === 'trip.dispatch_updated' ? 'UPDATE' : 'CREATE';
+}
+
 /** A trip's stops in planned sequence (the active ones, or all of a cancelled trip). */
 export async function tripStops(exec: Executor, tenantId: string, tripId: string): Promise<TripStopRow[]> {
   return exec.selectFrom('trip_stops').selectAll().where('tenant_id', '=', tenantId).where('trip_id', '=', tripId).orderBy('sequence').execute();
@@ -191,7 +207,9 @@ export type ExecutorScope =
   | { kind: 'subcontractor'; companyId: string }
   | { kind: 'executor'; executor: 'SUBCONTRACTOR' | 'FLEET' }
   /** Any live trip of the tenant: the tenant assigning an update by hand. */
-  | { kind: 'any' };
+  | { kind: 'any' }
+  /** One trip: a driver's link. */
+  | { kind: 'trip'; tripId: string };
 
 /** The stops on live (not cancelled) trips in scope. */
 function liveStopsOf(exec: Executor, tenantId: string, scope: ExecutorScope) {
@@ -203,6 +221,7 @@ function liveStopsOf(exec: Executor, tenantId: string, scope: ExecutorScope) {
     .where('ts.active', '=', true)
     .where('t.cancelled_at', 'is', null);
   if (scope.kind === 'any') return q;
+  if (scope.kind === 'trip') return q.where('t.id', '=', scope.tripId);
   return scope.kind === 'subcontractor' ? q.where('t.subcontractor_company_id', '=', scope.companyId) : q.where('t.executor', '=', scope.executor);
 }
 

@@ -3,7 +3,17 @@ import { principalOf } from '../../platform/http/auth.js';
 import { errorResponses } from '../../platform/http/schemas.js';
 import { ref, type App } from '../../platform/http/types.js';
 import { orderDocumentsExample, DocumentOutput } from '../documents/index.js';
-import { DispatchInput, ListTripOutput, TripCostsOutput, TripInput, TripListQuery, TripOutput, TripParams, TripPatch } from './trips.schemas.js';
+import {
+  DispatchAnswerInput,
+  DispatchInput,
+  ListTripOutput,
+  TripCostsOutput,
+  TripInput,
+  TripListQuery,
+  TripOutput,
+  TripParams,
+  TripPatch,
+} from './trips.schemas.js';
 import type { TripsService } from './trips.service.js';
 
 const TAGS = ['Trips'];
@@ -99,6 +109,24 @@ export function tripsRoutes(app: App, deps: { trips: TripsService }) {
       response: { 200: ref(TripOutput), ...errorResponses },
     },
     handler: async (request) => trips.dispatch(principalOf(request), request.params.trip_id, request.body),
+  });
+
+  app.post('/v1/trips/trip/:trip_id/dispatch/answer', {
+    config: { roles: ['SUBCONTRACTOR'] },
+    schema: {
+      operationId: 'answerTripDispatch',
+      tags: TAGS,
+      summary: 'Accept or reject a trip dispatched to you (Waybill)',
+      description:
+        "The subcontractor's answer from its own people or apps, as its dispatch receiver would give it: the trip's `dispatch.status` becomes " +
+        'ACCEPTED or REJECTED (with the reason as a USER_INPUT_ERROR) and the carrier gets a `trip.dispatch_accepted` or ' +
+        '`trip.dispatch_rejected` event. Answering the same again changes nothing; another answer replaces it. 409 when the trip is no ' +
+        'longer dispatched to you or is completed.',
+      params: TripParams,
+      body: ref(DispatchAnswerInput),
+      response: { 200: ref(TripOutput), ...errorResponses },
+    },
+    handler: async (request) => trips.answerDispatch(principalOf(request), request.params.trip_id, request.body),
   });
 
   app.post('/v1/trips/trip/:trip_id/cancel', {

@@ -88,10 +88,20 @@ export const DispatchInput = Type.Object(
 );
 export type DispatchInput = Static<typeof DispatchInput>;
 
+/** A subcontractor's own answer to the trip dispatched to it (from its trip page rather than its receiver). */
+export const DispatchAnswerInput = Type.Object(
+  {
+    answer: StringEnum(['ACCEPT', 'REJECT'] as const, { description: 'ACCEPT takes the trip; REJECT refuses it (with a reason).' }),
+    reason: Type.Optional(Str(500, { minLength: 1, description: 'Why the trip is refused: required with REJECT, shown to the carrier.' })),
+  },
+  { $id: 'TripDispatchAnswerInput', examples: [{ answer: 'REJECT', reason: 'No truck free on that date' }] },
+);
+export type DispatchAnswerInput = Static<typeof DispatchAnswerInput>;
+
 export const TripParams = Type.Object({ trip_id: Uuid });
 
 /** One trip as GET answers it (also the example of the list and of every trip route). */
-const EXAMPLE_TRIP = {
+export const EXAMPLE_TRIP = {
   id: '7d0c3f5e-8a9b-4c1d-9e2f-3a4b5c6d7e8f',
   name: 'TR-000012',
   status: 'PLANNED',
@@ -202,4 +212,4 @@ export const TripCostsOutput = Type.Object(
 );
 export type TripCostsOutput = Static<typeof TripCostsOutput>;
 
-export const tripsSchemas = [TripInput, TripPatch, DispatchInput, TripStopOutput, TripOutput, ListTripOutput, TripCostsOutput];
+export const tripsSchemas = [TripInput, TripPatch, DispatchInput, DispatchAnswerInput, TripStopOutput, TripOutput, ListTripOutput, TripCostsOutput];

@@ -11,7 +11,7 @@ import type { DocumentOutput, DocumentsService } from '../documents/index.js';
 import type { OrdersService } from '../orders/index.js';
 import type { ResourcesService } from '../resources/index.js';
 import { billableTrips, billableTripsByReference, lockForBilling } from './trips.billing.js';
-import { recordDispatchAnswer, sendDispatch, updateDispatch } from './dispatch/dispatch.service.js';
+import { answerDispatch, recordDispatchAnswer, sendDispatch, updateDispatch } from './dispatch/dispatch.service.js';
 import { appendTripEvent } from './trips.events.js';
 import { createStatusIntake } from './status/status.service.js';
 import { createBookingIntake } from './bookings/bookings.service.js';
@@ -24,6 +24,7 @@ import * as repo from './trips.repo.js';
 import type { TripRow, TripScope } from './trips.repo.js';
 import {
   TRIP_STATUSES,
+  type DispatchAnswerInput,
   type DispatchInput,
   type TripCostsOutput,
   type TripInput,
@@ -38,6 +39,8 @@ import type { ResourceRef } from './trips.tables.js';
 const TRIP_NAME = { prefix: 'TR-', digits: 6 };
 
 export function tripScopeOf(principal: Principal): TripScope {
+  // A driver reads its trip through the driver routes only, which show its stops and nothing more.
+  if (principal.driver) return { kind: 'none' };
   if (principal.role === 'TENANT') return { kind: 'tenant' };
   if (principal.role === 'SUBCONTRACTOR' && principal.companyId) return { kind: 'subcontractor', companyId: principal.companyId };
   return { kind: 'none' };
@@ -408,6 +411,18 @@ export function createTripsService(deps: {
 
     async cancel(principal: Principal, tripId: string): Promise<TripOutput> {
       return inTransaction(db, async (tx) => (await cancelIn(tx, principal, tripId)).output);
+    },
+
+    /** The subcontractor's own answer from its trip page: the tenant sees it as a receiver's answer. */
+    async answerDispatch(principal: Principal, tripId: string, input: DispatchAnswerInput): Promise<TripOutput> {
+      if (input.answer === 'REJECT' && !input.reason?.trim()) {
+        throw badRequest('Say why the trip is refused', [detail('required with REJECT', 'reason')]);
+      }
+      return inTransaction(db, async (tx) => {
+        const trip = await visibleTrip(tx.trx, principal, tripId, true);
+        const answered = await answerDispatch(tx, bus, trip, { accept: input.answer === 'ACCEPT', reason: input.reason?.trim() });
+        return (await view(tx.trx, answered)).output;
+      });
     },
 
     /** The executor's answer to a dispatch message (see `recordDispatchAnswer`). */

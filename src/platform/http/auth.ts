@@ -11,6 +11,13 @@ declare module 'fastify' {
     auth?: AuthMode;
     /** Roles allowed on this route; every role when omitted. */
     roles?: Role[];
+    /**
+     * On a Basic (webhook) route: people of these roles may call it with their session cookie
+     * (and CSRF token) instead of WEBHOOK credentials, so a subcontractor's own page can report.
+     */
+    sessionRoles?: Role[];
+    /** A driver link's principal may call this route (it is refused everywhere else). */
+    driver?: boolean;
   }
   interface FastifyRequest {
     principal?: Principal;
@@ -64,7 +71,8 @@ export const webhookScopeOnly = () =>
  * so the right secret found by guessing is no use until then.
  *
  * A person's browser sends no Authorization header but the `waybill_session` cookie: it is
- * accepted on every Bearer route (never on the Basic webhook routes), with the person's role,
+ * accepted on every Bearer route (on a Basic webhook route only where `sessionRoles` names the
+ * person's role: the subcontractor's reports from its trip page), with the person's role,
  * company and tenant, and every state-changing request must carry the session's CSRF token in
  * `X-CSRF-Token` (403 otherwise). An Authorization header, when sent, wins over the cookie.
  */
@@ -88,6 +96,11 @@ export function registerAuth(app: FastifyInstance, authenticator: Authenticator,
     }
     // Tokens minted before they carried their kind reach here; the client row decides for them.
     if (mode === 'bearer' && principal.kind === 'WEBHOOK') throw webhookScopeOnly();
+    // A driver's link opens one trip's stops and reports: every route not marked for it refuses it.
+    if (principal.driver && !config?.driver) throw forbidden('A driver link may only read its trip and report on its stops');
+    if (principal.userId && mode === 'basic' && !config?.sessionRoles?.includes(principal.role)) {
+      throw forbidden('Only WEBHOOK clients may call webhook endpoints; API clients use Bearer tokens');
+    }
     if (config?.roles && !config.roles.includes(principal.role)) {
       throw forbidden(`This endpoint is for ${config.roles.join(' or ')} clients`);
     }
@@ -100,9 +113,13 @@ export function registerAuth(app: FastifyInstance, authenticator: Authenticator,
   });
 }
 
-/** The session cookie this request authenticates with: only on Bearer routes, and only without an Authorization header. */
+/**
+ * The session cookie this request authenticates with: only on Bearer routes (and Basic routes that
+ * name `sessionRoles`), and only without an Authorization header.
+ */
 function sessionOf(authenticator: Authenticator, mode: 'basic' | 'bearer', request: FastifyRequest): string | undefined {
-  if (mode !== 'bearer' || request.headers.authorization || !authenticator.verifySession) return undefined;
+  const sessionsHere = mode === 'bearer' || Boolean(request.routeOptions.config?.sessionRoles?.length);
+  if (!sessionsHere || request.headers.authorization || !authenticator.verifySession) return undefined;
   return readCookie(request.headers.cookie, SESSION_COOKIE);
 }
 
@@ -119,6 +136,11 @@ async function authenticate(authenticator: Authenticator, mode: 'basic' | 'beare
     return principal;
   }
   const header = request.headers.authorization;
+  // A driver's token is a Bearer token, also on the Basic report routes that admit drivers.
+  const driverToken = bearerToken(header);
+  if (driverToken && isDriverToken(driverToken) && authenticator.verifyDriver && (mode === 'bearer' || request.routeOptions.config?.driver)) {
+    return authenticator.verifyDriver(driverToken);
+  }
   if (mode === 'basic') {
     const basic = parseBasic(header);
     if (!basic) throw unauthorized('This endpoint takes HTTP Basic webhook credentials (client_id:secret)');
@@ -137,6 +159,10 @@ async function authenticate(authenticator: Authenticator, mode: 'basic' | 'beare
   }
   return authenticator.verifyBearer(token);
 }
+
+/** Driver link tokens are opaque (`drv_…`), told apart from the JWTs of API clients by their prefix. */
+export const DRIVER_TOKEN_PREFIX = 'drv_';
+const isDriverToken = (token: string) => token.startsWith(DRIVER_TOKEN_PREFIX);
 
 /** The authenticated caller; routes behind auth always have one. */
 export function principalOf(request: FastifyRequest): Principal {

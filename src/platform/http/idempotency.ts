@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import { badRequest, conflict } from './errors.js';
+import type { Principal } from './principal.js';
 
 const RETENTION_HOURS = 24;
 
@@ -46,6 +47,13 @@ function requestHash(request: FastifyRequest): string {
   return createHash('sha256').update(route).update('\0').update(body).digest('hex');
 }
 
+/** Keys are the caller's own: a driver's link keeps its keys apart from those of whoever shared it. */
+const keyScope = (principal: Principal, key: string) => ({
+  tenant_id: principal.tenantId,
+  api_client_id: principal.driver?.linkId ?? principal.apiClientId,
+  key,
+});
+
 /**
  * `Idempotency-Key` on POST: the first request with a key reserves it; its response (any status
  * below 500) is stored and replayed for the same key and body for 24 hours. The same key with a
@@ -60,9 +68,8 @@ export function registerIdempotency(app: FastifyInstance, db: Db) {
     if (typeof key !== 'string' || key.length < 1 || key.length > 255) {
       throw badRequest('Idempotency-Key must be 1 to 255 characters');
     }
-    const { tenantId, apiClientId } = request.principal;
     const hash = requestHash(request);
-    const scope = { tenant_id: tenantId, api_client_id: apiClientId, key };
+    const scope = keyScope(request.principal, key);
 
     await db
       .deleteFrom('idempotency_keys')
@@ -108,7 +115,7 @@ export function registerIdempotency(app: FastifyInstance, db: Db) {
     const key = request.idempotencyKey;
     if (!key || !request.principal) return payload;
     request.idempotencyKey = undefined;
-    const scope = { tenant_id: request.principal.tenantId, api_client_id: request.principal.apiClientId, key };
+    const scope = keyScope(request.principal, key);
     if (reply.statusCode >= 500 || (typeof payload !== 'string' && !Buffer.isBuffer(payload))) {
       await db
         .deleteFrom('idempotency_keys')

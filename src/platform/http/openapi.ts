@@ -188,6 +188,12 @@ export const openapiOptions: SwaggerOptions = {
           name: 'waybill_session',
           description: 'A person’s session from POST /v1/session; every Bearer route accepts it, with `X-CSRF-Token` on POST, PUT, PATCH and DELETE.',
         },
+        driverLink: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'drv_',
+          description: "A driver's access token from POST /v1/driver/session (a one-trip link and its PIN); only the routes that name it accept it.",
+        },
       },
     },
     // Either one: a system's Bearer token, or a signed-in person's session cookie (with X-CSRF-Token on writes).

@@ -16,6 +16,12 @@ export interface Principal {
   name?: string;
   /** Set when a person signed in with a session cookie (their own hidden API client is apiClientId). */
   userId?: string;
+  /**
+   * Set for a driver who opened a one-trip link with its PIN: the only trip this caller may read
+   * and report on. Routes refuse such a caller unless they are marked `driver: true`. A driver acts
+   * in the name of whoever shared the link (`apiClientId`), with idempotency keys of its own.
+   */
+  driver?: { tripId: string; linkId: string };
 }
 
 export type AuthMode = 'bearer' | 'basic' | 'none';
@@ -30,6 +36,8 @@ export interface Authenticator {
    * are simply not accepted.
    */
   verifySession?(token: string): Promise<{ principal: Principal; csrfToken: string }>;
+  /** Resolves a driver link's access token (`drv_…`, sent as a Bearer token) to its one-trip principal. */
+  verifyDriver?(token: string): Promise<Principal>;
 }
 
 /** The cookie that carries a person's session. */

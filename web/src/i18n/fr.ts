@@ -1,9 +1,12 @@
 import type { Messages } from './en';
 import { dataFr } from './data.fr';
+import { carrierFr } from './carrier.fr';
 
 export const fr: Messages = {
   // Accounting, master data and users (console-data): data.fr.ts
   ...dataFr,
+  // The subcontractor's trip pages and the driver's link (carrier): carrier.fr.ts
+  ...carrierFr,
 
   'app.name': 'Console Waybill',
   'app.skipToContent': 'Aller au contenu',

@@ -1,9 +1,12 @@
 import type { Messages } from './en';
 import { dataNl } from './data.nl';
+import { carrierNl } from './carrier.nl';
 
 export const nl: Messages = {
   // Accounting, master data and users (console-data): data.nl.ts
   ...dataNl,
+  // The subcontractor's trip pages and the driver's link (carrier): carrier.nl.ts
+  ...carrierNl,
 
   'app.name': 'Waybill-console',
   'app.skipToContent': 'Naar de inhoud',

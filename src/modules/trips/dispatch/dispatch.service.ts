@@ -2,6 +2,7 @@ import type { Db } from '../../../platform/db/database.js';
 import { inTransaction, type Tx } from '../../../platform/db/tx.js';
 import { appendEvent } from '../../../platform/events/append.js';
 import type { EventBus } from '../../../platform/events/bus.js';
+import { conflict } from '../../../platform/http/errors.js';
 import { diffSnapshots, type Change, type DispatchSnapshot } from './dispatch.policy.js';
 import * as repo from '../trips.repo.js';
 import type { TripRow } from '../trips.repo.js';
@@ -103,22 +104,46 @@ export async function recordDispatchAnswer(db: Db, bus: EventBus, answer: { tena
   const about = answeredTrip(answer.sent);
   if (!about) return;
   const errors = parseDispatchAnswer(answer.body);
-  const rejected = errors.some((e) => e.error_type === 'USER_INPUT_ERROR');
   await inTransaction(db, async (tx) => {
     const trip = await repo.findTrip(tx.trx, answer.tenantId, about.tripId, { kind: 'tenant' }, true);
     if (!trip || trip.cancelled_at || trip.executor === 'NONE') return;
-    const updated = await repo.updateTrip(tx.trx, trip.tenant_id, trip.id, {
-      dispatch_status: rejected ? 'REJECTED' : 'ACCEPTED',
-      dispatch_errors: JSON.stringify(errors),
-    });
-    await appendEvent(tx, bus, {
-      tenantId: trip.tenant_id,
-      type: rejected ? 'trip.dispatch_rejected' : 'trip.dispatch_accepted',
-      entityType: 'trip',
-      entityId: trip.id,
-      payload: { trip_id: trip.id, trip_name: trip.name, operation: about.operation, errors, version: updated.version },
-    });
+    await writeAnswer(tx, bus, trip, about.operation, errors);
   });
+}
+
+/** Writes an answer to a trip's dispatch and its event: REJECTED when an error is the executor's USER_INPUT_ERROR. */
+async function writeAnswer(tx: Tx, bus: EventBus, trip: TripRow, operation: DispatchOperation, errors: DispatchError[]): Promise<TripRow> {
+  const rejected = errors.some((e) => e.error_type === 'USER_INPUT_ERROR');
+  const updated = await repo.updateTrip(tx.trx, trip.tenant_id, trip.id, {
+    dispatch_status: rejected ? 'REJECTED' : 'ACCEPTED',
+    dispatch_errors: JSON.stringify(errors),
+  });
+  await appendEvent(tx, bus, {
+    tenantId: trip.tenant_id,
+    type: rejected ? 'trip.dispatch_rejected' : 'trip.dispatch_accepted',
+    entityType: 'trip',
+    entityId: trip.id,
+    payload: { trip_id: trip.id, trip_name: trip.name, operation, errors, version: updated.version },
+  });
+  return updated;
+}
+
+/**
+ * A subcontractor's person answers the dispatch on its trip page, as its receiver would: ACCEPT,
+ * or REJECT with a reason (recorded as the USER_INPUT_ERROR a receiver would send). The answer is
+ * about the last message sent (CREATE or UPDATE); the same answer again changes nothing. The trip
+ * row is locked and visible to the caller.
+ */
+export async function answerDispatch(tx: Tx, bus: EventBus, trip: TripRow, answer: { accept: boolean; reason?: string }): Promise<TripRow> {
+  if (trip.cancelled_at || trip.executor !== 'SUBCONTRACTOR' || trip.dispatch_status === 'NONE') {
+    throw conflict(`Trip ${trip.name} is not dispatched to you (any more); there is nothing to answer`);
+  }
+  if (trip.status === 'COMPLETED') throw conflict(`Trip ${trip.name} is completed`);
+  const errors: DispatchError[] = answer.accept ? [] : [{ error_type: 'USER_INPUT_ERROR', error_message: answer.reason ?? null }];
+  const same = trip.dispatch_status === (answer.accept ? 'ACCEPTED' : 'REJECTED') && JSON.stringify(trip.dispatch_errors) === JSON.stringify(errors);
+  if (same) return trip;
+  const operation = (await repo.lastDispatchOperation(tx.trx, trip.tenant_id, trip.id)) ?? 'CREATE';
+  return writeAnswer(tx, bus, trip, operation, errors);
 }
 
 /** The trip a sent dispatch message was about, unless it was a CANCEL (whose answer changes nothing). */

@@ -22,6 +22,9 @@ import type { TripsService } from '../trips.service.js';
 const TAGS = ['Trip execution'];
 const UNMATCHED = '/v1/trips/unmatched-status-updates';
 const WEBHOOK = { security: [{ webhookBasic: [] }] };
+/** The subcontractor's reports also come from its people's trip page (session + CSRF) and from drivers' links. */
+const REPORTS = { security: [{ webhookBasic: [] }, { sessionCookie: [] }, { driverLink: [] }] as Array<Record<string, string[]>> };
+const REPORTERS = { sessionRoles: ['SUBCONTRACTOR' as const], driver: true };
 
 /** The contract's inbound execution webhooks (HTTP Basic) and the tenant's view of what they could not match. */
 export async function tripWebhookRoutes(app: App, deps: { trips: TripsService; config: { documentMaxBytes: number } }) {
@@ -32,16 +35,17 @@ export async function tripWebhookRoutes(app: App, deps: { trips: TripsService; c
     ['/v1/webhook/status', 'subcontractorStatusUpdateAlias'],
   ] as const) {
     app.post(url, {
-      config: { auth: 'basic', roles: ['SUBCONTRACTOR', 'TENANT'] },
+      config: { auth: 'basic', roles: ['SUBCONTRACTOR', 'TENANT'], ...REPORTERS },
       schema: {
-        ...WEBHOOK,
+        ...REPORTS,
         operationId,
         tags: TAGS,
         summary: url === '/v1/webhook/status' ? 'Alias of POST /v1/webhook/subco-status-update' : 'Report stop statuses and ETAs (subcontractor)',
         description:
           'Each update names one stop of a trip dispatched to the caller, by `stop.id` or by `match` (every criterion must hold for exactly ' +
           'one stop). `status` AT_STOP or COMPLETED moves the stop forward only; a repeat is a DUPLICATE and an older report is STALE. ' +
-          'Times need an offset. The answer lists a result per update; unmatched updates are kept for the tenant.',
+          'Times need an offset. The answer lists a result per update; unmatched updates are kept for the tenant. Besides WEBHOOK ' +
+          "credentials, a SUBCONTRACTOR person's session (with X-CSRF-Token) and a driver link's token (its trip's stops only) may report.",
         body: ref(SubcontractorStatusUpdatePayload),
         response: { 200: ref(StatusUpdateResponse), ...errorResponses },
       },
@@ -69,9 +73,9 @@ export async function tripWebhookRoutes(app: App, deps: { trips: TripsService; c
       ['/v1/webhook/fleet-document-upload', 'FLEET', 'fleetDocumentUpload'],
     ] as const) {
       scoped.post(url, {
-        config: { auth: 'basic', roles: executor === 'FLEET' ? ['TENANT'] : ['SUBCONTRACTOR', 'TENANT'] },
+        config: { auth: 'basic', ...(executor === 'FLEET' ? { roles: ['TENANT'] } : { roles: ['SUBCONTRACTOR', 'TENANT'], ...REPORTERS }) },
         schema: {
-          ...WEBHOOK,
+          ...(executor === 'FLEET' ? WEBHOOK : REPORTS),
           operationId,
           tags: TAGS,
           summary: `Upload a stop's document, such as a POD (${executor === 'FLEET' ? 'own fleet app' : 'subcontractor'})`,

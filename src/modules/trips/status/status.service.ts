@@ -126,8 +126,13 @@ export function createStatusIntake(deps: {
   }
 
   /** Whose trips the caller reports on: a subcontractor client its company's, the tenant's apps the executor kind's. */
-  const scopeOf = (principal: Principal, executor: 'SUBCONTRACTOR' | 'FLEET'): ExecutorScope =>
-    principal.role === 'SUBCONTRACTOR' && principal.companyId ? { kind: 'subcontractor', companyId: principal.companyId } : { kind: 'executor', executor };
+  const scopeOf = (principal: Principal, executor: 'SUBCONTRACTOR' | 'FLEET'): ExecutorScope => {
+    // A driver's link reaches its one trip, whoever executes it.
+    if (principal.driver) return { kind: 'trip', tripId: principal.driver.tripId };
+    return principal.role === 'SUBCONTRACTOR' && principal.companyId
+      ? { kind: 'subcontractor', companyId: principal.companyId }
+      : { kind: 'executor', executor };
+  };
 
   async function applyOne(principal: Principal, scope: ExecutorScope, update: InboundUpdate): Promise<UpdateResult> {
     if (update.stop_group) return result('NOT_SUPPORTED', null, 'Stop group updates are not supported; update each stop');

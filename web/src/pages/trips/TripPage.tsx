@@ -7,6 +7,7 @@ import { EventHistory } from '../../ui/EventHistory';
 import { DISPATCH_STATUSES, labelOf, TRIP_STATUSES } from '../../ui/format';
 import { ErrorMessage, Loading, Page, QueryState } from '../../ui/Page';
 import { Facts, Section } from '../../ui/Section';
+import { DriverLinks } from '../carrier/DriverLinks';
 import { StatusBadge, StopTimeline } from '../orders/OrderPage';
 
 type Trip = components['schemas']['TripOutput'];
@@ -76,6 +77,7 @@ function TripDetails({ trip }: { trip: Trip }) {
       <Section id="stops" title={t('order.stops')}>
         <StopTimeline stops={trip.stops} />
       </Section>
+      {!trip.cancelled && trip.status !== 'COMPLETED' ? <DriverLinks tripId={trip.id} /> : null}
       <Section id="history" title={t('order.history')}>
         <EventHistory entityType="trip" entityId={trip.id} />
       </Section>
