@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Dec } from '../../src/platform/money.js';
-import { createTestApp, newCompany, newTenant, type Client, type TestContext } from '../support/app.js';
+import { createTestApp, newTenant, type Client, type TestContext } from '../support/app.js';
 import { expectContract } from '../support/contract.js';
 import { haveAllRules, NO_FAILURES, ublRuleFailures } from '../support/ubl-rules.js';
-import { call, newOrder, ok, seedBillingEntity } from './accounting.fixtures.js';
+import { call, issuedUbl, newOrder, ok, seedBillingEntity, seedDutchCustomer } from './accounting.fixtures.js';
 
 /**
  * A discount given as an amount (issue 17), beside the percentage the charge API took before:
@@ -18,26 +18,14 @@ beforeAll(async () => {
   ctx = await createTestApp();
   admin = await newTenant(ctx, 'Discount carrier');
   await seedBillingEntity(ctx, admin);
-  await newCompany(ctx, admin, {
-    name: 'Łódź Trading',
-    code: 'NL',
-    legal_name: 'Łódź Trading BV',
-    vat_number: 'NL001234567B01',
-    billing_location: { address: 'Keizersgracht 1', city: 'Amsterdam', postal_code: '1015 CJ', country: 'NL' },
-  });
+  await seedDutchCustomer(ctx, admin, 'Łódź Trading');
 }, 300_000);
 afterAll(() => ctx.close());
 
 const charges = (orderId: string) => `/v1/orders/order/${orderId}/charges`;
 const all = (xml: string, tag: string) => [...xml.matchAll(new RegExp(`<${tag}[ >][^<]*`, 'g'))].map((m) => m[0].slice(m[0].indexOf('>') + 1));
 
-async function ubl(kind: string, id: string) {
-  const files = (await ok(ctx, admin.auth, 'GET', `/v1/accounting/${kind}/${id}/documents`)) as unknown as Array<{ type: string; download_url: string }>;
-  const file = files.find((f) => f.type.endsWith('_UBL'));
-  const res = await ctx.app.inject({ url: file?.download_url as string, headers: { authorization: admin.auth } });
-  expect(res.statusCode).toBe(200);
-  return res.body;
-}
+const ubl = (kind: string, id: string) => issuedUbl(ctx, admin.auth, kind, id);
 
 describe('a discount as an amount on a charge', () => {
   let orderId: string;

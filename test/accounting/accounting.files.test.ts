@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, newCompany, newTenant, type Client, type TestContext } from '../support/app.js';
+import { createTestApp, newTenant, type Client, type TestContext } from '../support/app.js';
 import { expectContract } from '../support/contract.js';
-import { newOrder, ok, seedBillingEntity } from './accounting.fixtures.js';
+import { newOrder, ok, seedBillingEntity, seedDutchCustomer } from './accounting.fixtures.js';
 
 /**
  * Issued files live in the blob store (issue 17): the PDF and UBL rendered at finalization are
@@ -27,13 +27,8 @@ beforeAll(async () => {
   admin = await newTenant(ctx, 'Files carrier');
   other = await newTenant(ctx, 'Other files carrier');
   await seedBillingEntity(ctx, admin);
-  await newCompany(ctx, admin, {
-    name: 'Acme',
-    code: 'ACME',
-    vat_number: 'BE0403019261',
-    billing_location: { address: 'Markt 1', city: 'Gent', postal_code: '9000', country: 'BE' },
-  });
-  const orderId = await newOrder(ctx, admin, 'FILES-1', 'ACME');
+  await seedDutchCustomer(ctx, admin);
+  const orderId = await newOrder(ctx, admin, 'FILES-1', 'NL');
   await ok(ctx, admin.auth, 'POST', `/v1/orders/order/${orderId}/charges`, { code: 'FREIGHT', unit_price: '812.40', tax_rate: { code: 'BE21' } });
   const draft = await ok(ctx, admin.auth, 'POST', '/v1/accounting/sales-invoice/from-orders', { order_ids: [orderId] });
   invoice = await ok(ctx, admin.auth, 'POST', `/v1/accounting/sales-invoice/${draft.id}/finalize`, { date: '2026-12-01' });
@@ -91,7 +86,7 @@ describe('issued files are blobs', () => {
   });
 
   it('serves a file issued before migration 028 from the bytes in its row, with the same headers', async () => {
-    const orderId = await newOrder(ctx, admin, 'FILES-OLD', 'ACME');
+    const orderId = await newOrder(ctx, admin, 'FILES-OLD', 'NL');
     await ok(ctx, admin.auth, 'POST', `/v1/orders/order/${orderId}/charges`, { code: 'FREIGHT', unit_price: '10', tax_rate: { code: 'BE21' } });
     const draft = await ok(ctx, admin.auth, 'POST', '/v1/accounting/sales-invoice/from-orders', { order_ids: [orderId] });
     const old = await ok(ctx, admin.auth, 'POST', `/v1/accounting/sales-invoice/${draft.id}/finalize`, { date: '2026-12-01' });
