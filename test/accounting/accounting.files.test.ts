@@ -1,6 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FILE_CACHE } from '../../src/modules/accounting/documents/file-cache.policy.js';
+import { createFileBlobStore } from '../../src/platform/storage/file-blob-store.js';
 import { createTestApp, newTenant, type Client, type TestContext } from '../support/app.js';
 import { expectContract } from '../support/contract.js';
 import { newOrder, ok, seedBillingEntity, seedDutchCustomer } from './accounting.fixtures.js';
@@ -105,6 +108,33 @@ describe('issued files are blobs', () => {
     expect(Buffer.compare(res.rawPayload, bytes)).toBe(0);
     expect(Number(res.headers['content-length'])).toBe(bytes.length);
     expect(res.headers.etag).toBe(`"${sha256(bytes)}"`);
+  });
+
+  it('streams a file too large to keep in memory from the blob store, all of it, with the same headers', async () => {
+    const bytes = Buffer.alloc(FILE_CACHE.maxEntryBytes + 4096, 0x41);
+    bytes.write('%PDF-1.7 a large scan sent with an e-invoice', 'latin1');
+    const blob = await createFileBlobStore(ctx.services.config.blobDir).put(Readable.from([bytes]), { maxBytes: bytes.length });
+    const id = randomUUID();
+    await ctx.services.db
+      .insertInto('billing_document_files')
+      .values({
+        tenant_id: admin.tenantId,
+        id,
+        document_id: invoice.id,
+        type: 'OTHER',
+        name: 'scan.pdf',
+        content_type: 'application/pdf',
+        sha256: blob.sha256,
+        size_bytes: blob.size,
+      })
+      .execute();
+    for (let i = 0; i < 2; i++) {
+      const res = await get(`/v1/accounting/files/${id}`);
+      expect(res.statusCode).toBe(200);
+      expect(Buffer.compare(res.rawPayload, bytes)).toBe(0);
+      expect(Number(res.headers['content-length'])).toBe(bytes.length);
+      expect(res.headers.etag).toBe(`"${sha256(bytes)}"`);
+    }
   });
 
   it('is a 404 to another tenant, as an unknown id is', async () => {

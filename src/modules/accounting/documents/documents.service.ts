@@ -21,6 +21,7 @@ import { asBuffer, drawPdfTask } from './pdf.worker.js';
 import type { WorkerPool } from '../../../platform/workers/pool.js';
 import { renderUbl } from './ubl.render.js';
 import { freezeParties, type FrozenParties } from './issued-parties.output.js';
+import { createFileCache, FILE_CACHE } from './file-cache.policy.js';
 
 /** Number prefixes per kind of document: INV-<entity>-<year>-00001. */
 const PREFIX: Record<DocumentKind, string> = { SALES_INVOICE: 'INV', SALES_CREDIT_NOTE: 'CN', PURCHASE_INVOICE: 'PINV', PURCHASE_CREDIT_NOTE: 'PCN' };
@@ -134,6 +135,7 @@ export function createBillingService<P>(deps: {
   const renderPdf = async (parts: DocumentParts, title: string, credited: { name: string; date?: string | null } | null) =>
     asBuffer(await deps.workers.run(drawPdfTask, { parts, title, credited }));
 
+  const recentFiles = createFileCache();
   const storeBytes = (bytes: Buffer) => blobs.put(Readable.from([bytes]), { maxBytes: bytes.length });
 
   /** A document with its lines and parties: as frozen at issue, or (a draft) as they are now. */
@@ -320,7 +322,8 @@ export function createBillingService<P>(deps: {
 
     /**
      * A file's bytes with what a client caches them by: a received file as it was sent and a file
-     * issued since migration 028 from the blob store (streamed, never through the database), a
+     * issued since migration 028 from the blob store (never through the database; small ones kept
+     * in memory by their hash once read, see file-cache.policy.ts), a
      * file issued before that from its stored bytes, and one issued before bytes were stored
      * rendered from the (immutable) finalized document. The ETag is the bytes' SHA-256 throughout.
      */
@@ -329,10 +332,18 @@ export function createBillingService<P>(deps: {
       if (!file) throw notFound('File');
       const named = { name: file.name, contentType: file.content_type };
       if (file.sha256) {
+        const size = Number(file.size_bytes);
+        const kept = recentFiles.get(file.sha256);
+        if (kept) return { ...named, body: kept, size, sha256: file.sha256 };
         const stream = await blobs.open(file.sha256);
         // A row whose blob is gone is damage on the server, not a client mistake: a logged 500.
         if (!stream) throw new Error(`Blob ${file.sha256} of file ${file.id} is missing from the blob store`);
-        return { ...named, body: stream, size: Number(file.size_bytes), sha256: file.sha256 };
+        // A large file is streamed as it is read; a small one (every issued PDF and UBL) is read
+        // whole and kept, so the next download of it is the row's select alone.
+        if (size > FILE_CACHE.maxEntryBytes) return { ...named, body: stream, size, sha256: file.sha256 };
+        const bytes = Buffer.concat((await stream.toArray()) as Buffer[]);
+        recentFiles.set(file.sha256, bytes);
+        return { ...named, body: bytes, size, sha256: file.sha256 };
       }
       const bytes = file.content ?? (await renderedAgain(principal.tenantId, file));
       return { ...named, body: bytes, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
