@@ -1,4 +1,4 @@
-import type { Client, TestContext } from '../support/app.js';
+import { newCompany, type Client, type TestContext } from '../support/app.js';
 import { realisticOrder } from '../orders/orders.fixtures.js';
 
 /** Shared set-up for the accounting test files: a billing entity with a sales and a credit-note tax rate. */
@@ -39,4 +39,24 @@ export async function newOrder(ctx: TestContext, client: Client, identifier: str
   const body = await ok(ctx, client.auth, 'POST', '/v1/orders/order/upload', realisticOrder(identifier, { customer: { code: customerCode } }));
   if (body.upload_status !== 'COMPLETED') throw new Error(`order upload failed: ${JSON.stringify(body)}`);
   return body.order_id as string;
+}
+
+/** A customer in the Netherlands with a VAT number (so Peppol can address it), code `NL`; returns its id. */
+export async function seedDutchCustomer(ctx: TestContext, admin: Client, name = 'Rotterdam Retail'): Promise<string> {
+  return newCompany(ctx, admin, {
+    code: 'NL',
+    name,
+    legal_name: `${name} BV`,
+    vat_number: 'NL001234567B01',
+    billing_location: { address: 'Coolsingel 1', city: 'Rotterdam', postal_code: '3011 AD', country: 'NL' },
+  });
+}
+
+/** The UBL of a finalized document, as its `/documents` list links it. */
+export async function issuedUbl(ctx: TestContext, auth: string, kind: string, id: string): Promise<string> {
+  const files = (await ok(ctx, auth, 'GET', `/v1/accounting/${kind}/${id}/documents`)) as unknown as Array<{ type: string; download_url: string }>;
+  const file = files.find((f) => f.type.endsWith('_UBL'));
+  const res = await ctx.app.inject({ url: file?.download_url as string, headers: { authorization: auth } });
+  if (res.statusCode !== 200) throw new Error(`UBL download answered ${res.statusCode}: ${res.body.slice(0, 300)}`);
+  return res.body;
 }

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, newCompany, newTenant, type Client, type TestContext } from '../support/app.js';
+import { createTestApp, newTenant, type Client, type TestContext } from '../support/app.js';
 import { expectContract } from '../support/contract.js';
 import { haveAllRules, NO_FAILURES, ublRuleFailures } from '../support/ubl-rules.js';
 import { realisticOrder } from '../orders/orders.fixtures.js';
-import { ok, seedBillingEntity } from './accounting.fixtures.js';
+import { ok, seedBillingEntity, seedDutchCustomer } from './accounting.fixtures.js';
 
 /**
  * Invoices made from orders, as an accountant files them: the date of supply (or invoicing period)
@@ -18,13 +18,7 @@ beforeAll(async () => {
   ctx = await createTestApp();
   admin = await newTenant(ctx, 'Supplying carrier');
   await seedBillingEntity(ctx, admin);
-  await newCompany(ctx, admin, {
-    code: 'NL',
-    name: 'Rotterdam Retail',
-    legal_name: 'Rotterdam Retail BV',
-    vat_number: 'NL001234567B01',
-    billing_location: { address: 'Coolsingel 1', city: 'Rotterdam', postal_code: '3011 AD', country: 'NL' },
-  });
+  await seedDutchCustomer(ctx, admin);
 }, 600_000);
 afterAll(() => ctx.close());
 

@@ -128,6 +128,23 @@ describe('the PDF of an issued document', () => {
     for (const ch of ['−', '%', '7', '5']) expect(chars, `no glyph for ${ch}`).toContain(ch);
   });
 
+  it('prints a discount given as an amount as that amount, in the discount column', async () => {
+    const orderId = await newOrder(ctx, admin, 'PDF-DISCOUNT-AMOUNT', 'INTL');
+    await ok(ctx, admin.auth, 'POST', `/v1/orders/order/${orderId}/charges`, {
+      code: 'FREIGHT',
+      name: 'Freight with a discount amount',
+      unit_price: '990.00',
+      tax_rate: { code: 'BE21' },
+      discount_amount: '48.00',
+      discount_reason: 'Late delivery',
+    });
+    const draft = await ok(ctx, admin.auth, 'POST', '/v1/accounting/sales-invoice/from-orders', { order_ids: [orderId] });
+    const final = await ok(ctx, admin.auth, 'POST', `/v1/accounting/sales-invoice/${draft.id}/finalize`, { date: '2026-12-05' });
+    expect((final.line_items as Array<{ allowance: unknown }>)[0]?.allowance).toMatchObject({ percentage: null, amount: '48.00' });
+    const { chars } = inspect(await pdfOf('sales-invoice', final.id as string));
+    for (const ch of ['−', '4', '8']) expect(chars, `no glyph for ${ch}`).toContain(ch);
+  });
+
   it('prints a credit note of all 30 lines, in the text font alone when no CJK is needed', async () => {
     const note = await ok(ctx, admin.auth, 'POST', `/v1/accounting/sales-invoice/${invoiceId}/credit`, {});
     await ok(ctx, admin.auth, 'PATCH', `/v1/companies/company/${(note.customer as { id: string }).id}`, { name: 'Plain Name' });

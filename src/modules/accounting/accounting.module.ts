@@ -64,7 +64,7 @@ export function createAccounting(deps: {
     /** A received XML e-invoice, parsed in a worker thread. */
     readXml: (xml: string) => deps.workers.run(fromXmlTask, xml),
     lists,
-    /** The blob sweep asks which blobs files received with e-invoices still hold (documents' registerBlobReferences). */
+    /** The blob sweep asks which blobs accounting files (issued PDFs and UBL, files received with e-invoices) still hold (documents' registerBlobReferences). */
     referencedBlobs: (sha256s: string[]) => referencedBlobs(deps.db, sha256s),
   };
 }

@@ -217,7 +217,7 @@ export function billingRoutes(app: App, deps: { billing: BillingService<Purchase
       tags: FILE_TAGS,
       summary: 'Download an invoice or credit note file (Waybill)',
       description:
-        'The PDF or the UBL 2.1 / Peppol BIS Billing 3.0 XML of a finalized document, or a file received with an e-invoice byte for byte, as listed by its `/documents`.',
+        'The PDF or the UBL 2.1 / Peppol BIS Billing 3.0 XML of a finalized document (the bytes stored when it was issued), or a file received with an e-invoice byte for byte, as listed by its `/documents`. `ETag` is the SHA-256 of the bytes and `Content-Length` their length.',
       params: IdParams,
       response: {
         200: {
@@ -232,8 +232,17 @@ export function billingRoutes(app: App, deps: { billing: BillingService<Purchase
     },
     handler: async (request, reply) => {
       const file = await billing.download(principalOf(request), request.params.id);
-      // A received file keeps the supplier's name, which may hold quotes or non-ASCII characters.
-      return reply.type(file.contentType).header('content-disposition', contentDisposition(file.name)).send(file.body);
+      return (
+        reply
+          .type(file.contentType)
+          .header('content-length', file.size)
+          // A received file keeps the supplier's name, which may hold quotes or non-ASCII characters.
+          .header('content-disposition', contentDisposition(file.name))
+          // The bytes' SHA-256: an issued file never changes, so a client can keep it by this.
+          .header('etag', `"${file.sha256}"`)
+          .header('cache-control', 'private, no-cache')
+          .send(file.body)
+      );
     },
   });
 

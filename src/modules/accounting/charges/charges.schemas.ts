@@ -37,6 +37,15 @@ const chargeFields = {
       }),
     ),
   ),
+  discount_amount: Type.Optional(
+    Nullable(
+      DecimalColumnInput(14, 6, {
+        sign: 'positive',
+        description:
+          'Waybill: a discount on this charge as an amount in the charge’s currency (more than 0, at most quantity × unit price, in the currency’s decimals), instead of `discount_percentage`; the invoice line carries it as a line allowance (EN 16931 BG-27) and its amount is net of it. Setting one of the two clears the other.',
+      }),
+    ),
+  ),
   discount_reason: Type.Optional(
     Nullable(Str(255, { minLength: 1, description: 'Waybill: why the discount is given, printed on the invoice line (BT-139).' })),
   ),
@@ -86,6 +95,7 @@ export const ChargeWithApprovalOutput = Type.Object(
     unit_price: Type.String(),
     amount_excl_tax: Type.String({ description: 'quantity × unit_price, rounded to the currency, less the discount.' }),
     discount_percentage: Type.Optional(Nullable(Type.String({ description: 'Waybill: the discount in percent of quantity × unit price.' }))),
+    discount_amount: Type.Optional(Nullable(Type.String({ description: 'Waybill: the discount as an amount in the charge’s currency.' }))),
     discount_reason: Type.Optional(Nullable(Type.String())),
     currency: Type.String(),
     tax_rate: Type.Object({ id: Uuid, code: Type.String(), name: Type.String(), percentage: Type.Number() }),

@@ -7,7 +7,7 @@ import { appendEvent } from '../../../platform/events/append.js';
 import type { EventBus } from '../../../platform/events/bus.js';
 import { badRequest, conflict, detail, notFound } from '../../../platform/http/errors.js';
 import type { Principal } from '../../../platform/http/principal.js';
-import { Dec, moneyString, parseDecimal, plainString } from '../../../platform/money.js';
+import { Dec, minorUnits, moneyString, parseDecimal, plainString } from '../../../platform/money.js';
 import * as repo from './charges.repo.js';
 import type { ChargeRow, ChargeView } from './charges.repo.js';
 import type { ChargesApprovalInput, ChargeWithApprovalOutput, OrderChargeChange, OrderChargeInput, OrderChargesOutput } from './charges.schemas.js';
@@ -15,25 +15,63 @@ import type { ReferenceService } from '../reference/reference.service.js';
 import { lineAllowance, lineAmount } from '../documents/totals.policy.js';
 
 /** What the charge comes to: quantity × unit price, less its discount, each rounded once as on the invoice line. */
-function netAmount(c: Pick<ChargeRow, 'quantity' | 'unit_price' | 'currency' | 'discount_percentage'>) {
+function netAmount(c: Pick<ChargeRow, 'quantity' | 'unit_price' | 'currency' | 'discount_percentage' | 'discount_amount'>) {
   const gross = lineAmount(c.quantity, c.unit_price, c.currency);
-  return gross.minus(lineAllowance(gross, c.discount_percentage, c.currency) ?? 0);
+  return gross.minus(lineAllowance(gross, { percentage: c.discount_percentage, amount: c.discount_amount }, c.currency) ?? 0);
 }
 
-/** A discount is on a positive price only: a negative charge is itself a discount (a document allowance). */
-function discountOf(input: Pick<OrderChargeChange, 'discount_percentage' | 'discount_reason'>, unitPrice: string | undefined) {
-  if (input.discount_percentage === undefined || input.discount_percentage === null) {
-    return { discount_percentage: input.discount_percentage, discount_reason: input.discount_percentage === null ? null : input.discount_reason };
+type Discount = { discount_percentage: string | null; discount_amount: string | null; discount_reason: string | null };
+type DiscountInput = Pick<OrderChargeChange, 'discount_percentage' | 'discount_amount' | 'discount_reason'>;
+
+/**
+ * The charge's discount once this input applies: a percentage of quantity × unit price or an
+ * amount in the charge's currency, never both. Setting one clears the other, null clears it, and
+ * its reason goes with it. Checked against the charge as it will be: a discount is on a positive
+ * price only (a negative charge is itself a discount, a document allowance), and an amount takes
+ * at most what the charge comes to, in its currency's decimals.
+ */
+function discountOf(
+  input: DiscountInput,
+  existing: Partial<Discount> | undefined,
+  charge: { quantity: string; unit_price: string; currency: string },
+): Discount {
+  const given = (v: number | string | null | undefined) => v !== undefined && v !== null;
+  if (given(input.discount_percentage) && given(input.discount_amount)) {
+    throw badRequest('Send discount_percentage or discount_amount, not both', [detail('one discount per charge', 'discount_amount')]);
   }
-  const percentage = parseDecimal(input.discount_percentage);
-  if (percentage.lte(0) || percentage.gt(100))
-    throw badRequest('discount_percentage must be more than 0 and at most 100', [detail('out of range', 'discount_percentage')]);
-  if (unitPrice !== undefined && new Dec(unitPrice).lte(0)) {
-    throw badRequest('A discount applies to a positive unit price; a negative charge is a discount itself', [
-      detail('needs a positive unit_price', 'discount_percentage'),
+  const pick = (mine: number | string | null | undefined, other: number | string | null | undefined, kept: string | null | undefined) =>
+    mine !== undefined ? mine : given(other) ? null : (kept ?? null);
+  const percentage = pick(input.discount_percentage, input.discount_amount, existing?.discount_percentage);
+  const amount = pick(input.discount_amount, input.discount_percentage, existing?.discount_amount);
+  if (percentage === null && amount === null) return { discount_percentage: null, discount_amount: null, discount_reason: null };
+  const field = percentage !== null ? 'discount_percentage' : 'discount_amount';
+  if (new Dec(charge.unit_price).lte(0)) {
+    if (!given(input[field])) {
+      throw badRequest(`A discount applies to a positive unit price: remove the discount (${field}: null) first`, [detail('discounted', 'unit_price')]);
+    }
+    throw badRequest('A discount applies to a positive unit price; a negative charge is a discount itself', [detail('needs a positive unit_price', field)]);
+  }
+  const reason = input.discount_reason !== undefined ? input.discount_reason : (existing?.discount_reason ?? null);
+  if (percentage !== null) {
+    const value = parseDecimal(percentage);
+    if (value.lte(0) || value.gt(100))
+      throw badRequest('discount_percentage must be more than 0 and at most 100', [detail('out of range', 'discount_percentage')]);
+    return { discount_percentage: value.toFixed(), discount_amount: null, discount_reason: reason };
+  }
+  const value = parseDecimal(amount as number | string);
+  const gross = lineAmount(charge.quantity, charge.unit_price, charge.currency);
+  if (value.lte(0)) throw badRequest('discount_amount must be more than 0', [detail('must be positive', 'discount_amount')]);
+  if (value.decimalPlaces() > minorUnits(charge.currency)) {
+    throw badRequest(`discount_amount has more decimals than ${charge.currency} has`, [
+      detail(`at most ${minorUnits(charge.currency)} decimals in ${charge.currency}`, 'discount_amount'),
     ]);
   }
-  return { discount_percentage: percentage.toFixed(), discount_reason: input.discount_reason };
+  if (value.gt(gross)) {
+    throw badRequest(`discount_amount exceeds what the charge comes to (${moneyString(gross, charge.currency)} ${charge.currency})`, [
+      detail(`at most quantity × unit price (${moneyString(gross, charge.currency)})`, 'discount_amount'),
+    ]);
+  }
+  return { discount_percentage: null, discount_amount: value.toFixed(), discount_reason: reason };
 }
 
 export function chargeOutput(c: ChargeView): ChargeWithApprovalOutput {
@@ -47,6 +85,7 @@ export function chargeOutput(c: ChargeView): ChargeWithApprovalOutput {
     unit_price: plainString(new Dec(c.unit_price)),
     amount_excl_tax: moneyString(netAmount(c), c.currency),
     discount_percentage: c.discount_percentage ? plainString(new Dec(c.discount_percentage)) : null,
+    discount_amount: c.discount_amount ? moneyString(new Dec(c.discount_amount), c.currency) : null,
     discount_reason: c.discount_reason ?? null,
     currency: c.currency,
     tax_rate: { id: c.tax_rate_id, code: c.tax_code, name: c.tax_name, percentage: new Dec(c.tax_percentage).toNumber() },
@@ -159,7 +198,8 @@ export function createChargesService(deps: { db: Db; bus: EventBus; orders: Orde
       const { quantity, unit_price } = amounts(input.quantity ?? '1', input.unit_price);
       const { taxRateId, accountId } = await references(principal.tenantId, input);
       const requiresApproval = input.requires_approval ?? false;
-      const discount = discountOf(input, unit_price);
+      const currency = input.currency ?? customer.currency;
+      const discount = discountOf(input, undefined, { quantity: quantity as string, unit_price: unit_price as string, currency });
       const charge = await inTransaction(db, async (tx) => {
         const row = await repo.insertCharge(tx.trx, {
           tenant_id: principal.tenantId,
@@ -171,11 +211,10 @@ export function createChargesService(deps: { db: Db; bus: EventBus; orders: Orde
           description: input.description ?? null,
           quantity: quantity as string,
           unit_price: unit_price as string,
-          currency: input.currency ?? customer.currency,
+          currency,
           tax_rate_id: taxRateId as string,
           account_id: accountId ?? null,
-          discount_percentage: discount.discount_percentage ?? null,
-          discount_reason: discount.discount_percentage ? (discount.discount_reason ?? null) : null,
+          ...discount,
           requires_approval: requiresApproval,
           approval_status: requiresApproval ? 'REQUESTED' : 'APPROVED',
         });
@@ -193,22 +232,19 @@ export function createChargesService(deps: { db: Db; bus: EventBus; orders: Orde
       const { taxRateId, accountId } = await references(principal.tenantId, input);
       await inTransaction(db, async (tx) => {
         const existing = await lockEditable(tx, order, chargeId);
-        const discount = discountOf(
-          { discount_percentage: input.discount_percentage, discount_reason: input.discount_reason },
-          unit_price ?? (input.discount_percentage ? existing.unit_price : undefined),
-        );
-        if (unit_price !== undefined && new Dec(unit_price).lte(0) && discount.discount_percentage === undefined && existing.discount_percentage) {
-          throw badRequest('A discount applies to a positive unit price: remove the discount (discount_percentage: null) first', [
-            detail('discounted', 'unit_price'),
-          ]);
-        }
+        const discount = discountOf(input, existing, {
+          quantity: quantity ?? existing.quantity,
+          unit_price: unit_price ?? existing.unit_price,
+          currency: input.currency ?? existing.currency,
+        });
         const requiresApproval = input.requires_approval ?? existing.requires_approval;
         const priced =
           quantity !== undefined ||
           unit_price !== undefined ||
           taxRateId !== undefined ||
           input.currency !== undefined ||
-          input.discount_percentage !== undefined;
+          input.discount_percentage !== undefined ||
+          input.discount_amount !== undefined;
         const askAgain = requiresApproval && (priced || !existing.requires_approval);
         const row = await repo.updateCharge(tx.trx, principal.tenantId, chargeId, {
           code: input.code,
@@ -219,8 +255,7 @@ export function createChargesService(deps: { db: Db; bus: EventBus; orders: Orde
           currency: input.currency,
           tax_rate_id: taxRateId,
           account_id: accountId,
-          discount_percentage: discount.discount_percentage,
-          discount_reason: discount.discount_reason,
+          ...discount,
           requires_approval: requiresApproval,
           approval_status: askAgain ? 'REQUESTED' : requiresApproval ? existing.approval_status : 'APPROVED',
         });

@@ -18,6 +18,8 @@ export interface OrderChargeTable {
   account_id: string | null;
   /** A discount on the charge, as a percentage of quantity × unit price, and why (the invoice line's allowance). */
   discount_percentage?: Numeric | null;
+  /** Or the discount as an amount in the charge's currency (never both: a table check). */
+  discount_amount?: Numeric | null;
   discount_reason?: string | null;
   requires_approval: boolean;
   approval_status: string;

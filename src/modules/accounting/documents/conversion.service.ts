@@ -42,18 +42,41 @@ export function convertedPrice(unitPrice: string, rate: RateInForce) {
   };
 }
 
+/** A discount given as an amount, in the invoice's currency: amount × rate, rounded once to that currency. */
+export function convertedAllowance(sourceAmount: string, rate: RateInForce, currency: string): string {
+  return moneyString(convertMoney(new Dec(sourceAmount), rate.rate, currency), currency);
+}
+
+/** A charge's price and discount amount in the invoice's currency, with what the line records about the conversion. */
+export function convertedCharge(charge: { unit_price: string; discount_amount?: string | null }, rate: RateInForce, currency: string) {
+  const discount = charge.discount_amount ?? null;
+  return {
+    ...convertedPrice(charge.unit_price, rate),
+    allowance_amount: discount && convertedAllowance(discount, rate, currency),
+    source_allowance_amount: discount,
+  };
+}
+
 /**
- * A draft's converted lines repriced at the rates in force on `day`, the date it is finalized with
+ * A draft's converted lines repriced (and their discount amounts converted) at the rates in force on `day`, the date it is finalized with
  * (drafting converted them at the draft's day), and its totals recomputed from all its lines. A
  * draft without converted lines is answered as it is.
  */
 export async function repriceConverted(db: Executor, row: DocumentRow, day: string): Promise<DocumentRow> {
   const lines = await repo.listLines(db, row.tenant_id, [row.id]);
   if (!lines.some((l) => l.source_currency)) return row;
+  // A discount given as an amount is converted again with the price; a percentage follows the price by itself.
   const priced = await Promise.all(
     lines.map(async (l) =>
       l.source_currency && l.source_unit_price
-        ? { ...l, ...convertedPrice(l.source_unit_price, await rateOn(db, row.tenant_id, l.source_currency, row.currency, day, 'date')) }
+        ? {
+            ...l,
+            ...convertedCharge(
+              { unit_price: l.source_unit_price, discount_amount: l.source_allowance_amount },
+              await rateOn(db, row.tenant_id, l.source_currency, row.currency, day, 'date'),
+              row.currency,
+            ),
+          }
         : l,
     ),
   );

@@ -3,6 +3,7 @@ import type { DocumentKind, DocumentStatus } from './documents.tables.js';
 import type { DocumentRow, LineRow } from './documents.repo.js';
 import type { CompanySummaryOutput, LineItem, SalesCreditNoteOutput, SalesInvoiceOutput } from './documents.schemas.js';
 import type { AccountingConversion } from './conversion.service.js';
+import { hasAllowance } from './totals.policy.js';
 import type { BillingEntityRow } from '../reference/reference.repo.js';
 import { billingEntityOutput } from '../reference/reference.service.js';
 
@@ -71,15 +72,14 @@ function lineItem(line: LineRow, currency: string, invoiceName: string | null): 
     is_credit_charge: line.credited_line_id !== null,
     invoice_name: invoiceName,
     fraction: '1',
-    allowance:
-      line.allowance_percentage && line.allowance_amount
-        ? {
-            percentage: plainString(new Dec(line.allowance_percentage)),
-            base_amount: moneyString(new Dec(line.amount).plus(line.allowance_amount), currency),
-            amount: moneyString(new Dec(line.allowance_amount), currency),
-            reason: line.allowance_reason ?? null,
-          }
-        : null,
+    allowance: hasAllowance(line)
+      ? {
+          percentage: line.allowance_percentage ? plainString(new Dec(line.allowance_percentage)) : null,
+          base_amount: moneyString(new Dec(line.amount).plus(line.allowance_amount as string), currency),
+          amount: moneyString(new Dec(line.allowance_amount as string), currency),
+          reason: line.allowance_reason ?? null,
+        }
+      : null,
     converted_from:
       line.source_currency && line.source_unit_price && line.exchange_rate && line.exchange_rate_date
         ? {

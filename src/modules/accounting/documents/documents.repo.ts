@@ -245,7 +245,7 @@ export async function findFile(db: Executor, tenantId: string, id: string) {
   return db.selectFrom('billing_document_files').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
 }
 
-/** Which of these blobs a file received with an e-invoice points at (of any tenant: blobs are shared by content), for the blob sweep. */
+/** Which of these blobs an accounting file points at (issued PDF or UBL, or received with an e-invoice; of any tenant: blobs are shared by content), for the blob sweep. */
 export async function referencedBlobs(db: Executor, sha256s: string[]): Promise<string[]> {
   if (sha256s.length === 0) return [];
   const rows = await db

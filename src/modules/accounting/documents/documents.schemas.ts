@@ -50,10 +50,15 @@ export const LineItem = Type.Object(
     allowance: Type.Optional(
       Nullable(
         Type.Object(
-          { percentage: Type.String(), base_amount: Type.String(), amount: Type.String(), reason: Nullable(Type.String()) },
+          {
+            percentage: Nullable(Type.String({ description: 'Null for a discount given as an amount.' })),
+            base_amount: Type.String(),
+            amount: Type.String(),
+            reason: Nullable(Type.String()),
+          },
           {
             description:
-              'Waybill: the discount on this line (EN 16931 BG-27): its percentage of quantity × unit price (`base_amount`) and the amount it comes to; the line’s `amount` is net of it.',
+              'Waybill: the discount on this line (EN 16931 BG-27): its percentage of quantity × unit price (`base_amount`) and the amount it comes to, or (`percentage` null) an amount given as such; the line’s `amount` is net of it.',
           },
         ),
       ),

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { createHash, randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { CompaniesService } from '../../companies/index.js';
 import type { Db, Executor } from '../../../platform/db/database.js';
 import { inTransaction, type Tx } from '../../../platform/db/tx.js';
@@ -7,7 +7,7 @@ import { appendEvent } from '../../../platform/events/append.js';
 import type { EventBus } from '../../../platform/events/bus.js';
 import { conflict, detail, notFound } from '../../../platform/http/errors.js';
 import type { Principal } from '../../../platform/http/principal.js';
-import type { BlobStore } from '../../../platform/storage/blob-store.js';
+import type { BlobStore, StoredBlob } from '../../../platform/storage/blob-store.js';
 import type { DocumentKind } from './documents.tables.js';
 import { accountingConversion, repriceConverted } from './conversion.service.js';
 import * as repo from './documents.repo.js';
@@ -21,6 +21,7 @@ import { asBuffer, drawPdfTask } from './pdf.worker.js';
 import type { WorkerPool } from '../../../platform/workers/pool.js';
 import { renderUbl } from './ubl.render.js';
 import { freezeParties, type FrozenParties } from './issued-parties.output.js';
+import { createFileCache, FILE_CACHE } from './file-cache.policy.js';
 
 /** Number prefixes per kind of document: INV-<entity>-<year>-00001. */
 const PREFIX: Record<DocumentKind, string> = { SALES_INVOICE: 'INV', SALES_CREDIT_NOTE: 'CN', PURCHASE_INVOICE: 'PINV', PURCHASE_CREDIT_NOTE: 'PCN' };
@@ -109,6 +110,15 @@ export interface BillingHooks<P> {
   queuePostTask(tx: Tx, document: DocumentRow, billingEntityId: string): Promise<void>;
 }
 
+/** A file to send: its bytes (streamed from the blob store, or in memory), their length and SHA-256 (the ETag). */
+export interface FileDownload {
+  name: string;
+  contentType: string;
+  body: Buffer | Readable;
+  size: number;
+  sha256: string;
+}
+
 export type BillingService<P = unknown> = ReturnType<typeof createBillingService<P>>;
 
 /** Reading, finalizing and updating invoices and credit notes, whoever made them. */
@@ -124,6 +134,9 @@ export function createBillingService<P>(deps: {
   /** The document's PDF, drawn in a worker thread. `credited`: the invoice a credit note credits. */
   const renderPdf = async (parts: DocumentParts, title: string, credited: { name: string; date?: string | null } | null) =>
     asBuffer(await deps.workers.run(drawPdfTask, { parts, title, credited }));
+
+  const recentFiles = createFileCache();
+  const storeBytes = (bytes: Buffer) => blobs.put(Readable.from([bytes]), { maxBytes: bytes.length });
 
   /** A document with its lines and parties: as frozen at issue, or (a draft) as they are now. */
   async function parts(executor: Executor, row: DocumentRow): Promise<DocumentParts> {
@@ -165,10 +178,22 @@ export function createBillingService<P>(deps: {
     const ubl = Buffer.from(await renderUbl(documentParts, reference), 'utf8');
     const pdf = await renderPdf(documentParts, TITLES[row.kind], reference);
     const base = (issuedName(row) as string).replace(/[^\w.-]/g, '_');
-    await repo.insertFiles(tx.trx, [
-      { tenant_id: row.tenant_id, id: randomUUID(), document_id: row.id, type: 'PDF', name: `${base}.pdf`, content_type: 'application/pdf', content: pdf },
-      { tenant_id: row.tenant_id, id: randomUUID(), document_id: row.id, type: 'UBL', name: `${base}.xml`, content_type: 'application/xml', content: ubl },
-    ]);
+    // The bytes go to the blob store before their rows are written (a rollback leaves at most an
+    // unreferenced blob, which the sweep removes after its grace period; never a row without bytes).
+    // The number is drawn in this transaction and printed on both files, so they cannot be
+    // written before it opens.
+    const [pdfBlob, ublBlob] = await Promise.all([storeBytes(pdf), storeBytes(ubl)]);
+    const file = (type: 'PDF' | 'UBL', name: string, contentType: string, blob: StoredBlob) => ({
+      tenant_id: row.tenant_id,
+      id: randomUUID(),
+      document_id: row.id,
+      type,
+      name,
+      content_type: contentType,
+      sha256: blob.sha256,
+      size_bytes: blob.size,
+    });
+    await repo.insertFiles(tx.trx, [file('PDF', `${base}.pdf`, 'application/pdf', pdfBlob), file('UBL', `${base}.xml`, 'application/xml', ublBlob)]);
     return row;
   }
 
@@ -205,6 +230,15 @@ export function createBillingService<P>(deps: {
     if (!row) throw notFound('Document');
     if (row.status === 'DRAFT') throw conflict('The document is a draft: finalize it first', [detail('draft', 'status')]);
     return row;
+  }
+
+  /** A file of a document issued before its bytes were stored, rendered as it was then. */
+  async function renderedAgain(tenantId: string, file: { document_id: string; type: string }): Promise<Buffer> {
+    const row = await repo.findDocument(db, tenantId, file.document_id);
+    if (!row) throw notFound('File');
+    const reference = await creditedReference(db, row);
+    const documentParts = await parts(db, row);
+    return file.type === 'PDF' ? renderPdf(documentParts, TITLES[row.kind], reference) : Buffer.from(await renderUbl(documentParts, reference), 'utf8');
   }
 
   const output = (tenantId: string, row: DocumentRow) =>
@@ -286,26 +320,33 @@ export function createBillingService<P>(deps: {
       return { status };
     },
 
-    /** A file's bytes: a received file as it was sent, else rendered from the (immutable) finalized document. */
-    async download(principal: Principal, fileId: string): Promise<{ name: string; contentType: string; body: Buffer | Readable }> {
+    /**
+     * A file's bytes with what a client caches them by: a received file as it was sent and a file
+     * issued since migration 028 from the blob store (never through the database; small ones kept
+     * in memory by their hash once read, see file-cache.policy.ts), a
+     * file issued before that from its stored bytes, and one issued before bytes were stored
+     * rendered from the (immutable) finalized document. The ETag is the bytes' SHA-256 throughout.
+     */
+    async download(principal: Principal, fileId: string): Promise<FileDownload> {
       const file = await repo.findFile(db, principal.tenantId, fileId);
       if (!file) throw notFound('File');
-      // Issued files: the bytes stored when the document was issued, never rendered again (one read).
-      if (file.content) return { name: file.name, contentType: file.content_type, body: file.content };
-      const row = await repo.findDocument(db, principal.tenantId, file.document_id);
-      if (!row) throw notFound('File');
+      const named = { name: file.name, contentType: file.content_type };
       if (file.sha256) {
+        const size = Number(file.size_bytes);
+        const kept = recentFiles.get(file.sha256);
+        if (kept) return { ...named, body: kept, size, sha256: file.sha256 };
         const stream = await blobs.open(file.sha256);
         // A row whose blob is gone is damage on the server, not a client mistake: a logged 500.
         if (!stream) throw new Error(`Blob ${file.sha256} of file ${file.id} is missing from the blob store`);
-        return { name: file.name, contentType: file.content_type, body: stream };
+        // A large file is streamed as it is read; a small one (every issued PDF and UBL) is read
+        // whole and kept, so the next download of it is the row's select alone.
+        if (size > FILE_CACHE.maxEntryBytes) return { ...named, body: stream, size, sha256: file.sha256 };
+        const bytes = Buffer.concat((await stream.toArray()) as Buffer[]);
+        recentFiles.set(file.sha256, bytes);
+        return { ...named, body: bytes, size, sha256: file.sha256 };
       }
-      // Documents issued before the bytes were stored are rendered as they were then.
-      const reference = await creditedReference(db, row);
-      const documentParts = await parts(db, row);
-      const body =
-        file.type === 'PDF' ? await renderPdf(documentParts, TITLES[row.kind], reference) : Buffer.from(await renderUbl(documentParts, reference), 'utf8');
-      return { name: file.name, contentType: file.content_type, body };
+      const bytes = file.content ?? (await renderedAgain(principal.tenantId, file));
+      return { ...named, body: bytes, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
     },
 
     /** The files received with an e-invoice (typed as the contract's e-invoice document types), and the rendered files of a finalized document. */

@@ -80,6 +80,8 @@ export interface BillingDocumentLineTable {
   source_unit_price?: Numeric | null;
   exchange_rate?: Numeric | null;
   exchange_rate_date?: string | null;
+  /** A converted line's discount given as an amount, in the charge's currency (converted again at finalization). */
+  source_allowance_amount?: Numeric | null;
   /** A discount on the line (EN 16931 BG-27): its percentage of quantity × unit price, its rounded amount and why. */
   allowance_percentage?: Numeric | null;
   allowance_amount?: Numeric | null;
@@ -92,13 +94,13 @@ export interface BillingDocumentFileTable {
   tenant_id: string;
   id: string;
   document_id: string;
-  /** PDF and UBL are rendered from the document on download; the others are received files, kept as blobs. */
+  /** PDF and UBL are rendered when the document is issued; the others are received files. Both kinds are kept as blobs (`sha256`). */
   type: 'PDF' | 'UBL' | 'INVOICE' | 'CREDIT_NOTE' | 'OTHER';
   name: string;
   content_type: string;
   sha256: string | null;
   size_bytes: number | null;
-  /** A rendered file's bytes, stored when the document was issued. */
+  /** A rendered file's bytes, as files issued before migration 028 stored them (since then: a blob). */
   content?: Buffer | null;
   created_at: Generated<Date>;
 }

@@ -292,7 +292,8 @@ export async function drawPdf(input: PdfInput): Promise<Buffer> {
       .filter(Boolean)
       .join(' · ');
     const descriptionWidth = (COLUMNS[0] as { w: number }).w;
-    // A line discount (BG-27): its percentage, and under it what it takes off the line's gross amount.
+    // A line discount (BG-27): its percentage, and under it what it takes off the line's gross amount
+    // (a discount given as an amount: that amount alone).
     const discount = line.allowance_amount && new Dec(line.allowance_amount).gt(0) ? new Dec(line.allowance_amount) : undefined;
     const height = Math.max(heightOf(line.name, descriptionWidth) + (notes ? heightOf(notes, descriptionWidth, 7.5) : 0), discount ? 21 : 0) + 5;
     ensure(height, true);

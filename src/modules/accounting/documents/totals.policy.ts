@@ -11,6 +11,8 @@ export interface PricedLine {
   taxPercentage: string;
   /** A discount on the line (EN 16931 BG-27), as a percentage of quantity × unit price. */
   allowancePercentage?: string | null;
+  /** A discount on the line given as an amount in the document's currency; only read when there is no percentage. */
+  allowanceAmount?: string | null;
 }
 
 export interface TaxSubtotal {
@@ -38,10 +40,15 @@ export function lineAmount(quantity: string, unitPrice: string, currency: string
 
 /**
  * A line's allowance: its percentage of the line's gross amount, rounded once to the currency
- * (BT-136 = BT-137 × BT-138 / 100), so the UBL's base, percentage and amount agree.
+ * (BT-136 = BT-137 × BT-138 / 100), so the UBL's base, percentage and amount agree; or an amount
+ * given as such, rounded to the currency and never more than the gross amount (a converted line
+ * can round its gross a cent below its converted discount), so a discount never turns a line negative.
  */
-export function lineAllowance(gross: Dec, percentage: string | null | undefined, currency: string): Dec | null {
-  return percentage ? roundMoney(gross.times(parseDecimal(percentage)).dividedBy(100), currency) : null;
+export function lineAllowance(gross: Dec, discount: { percentage?: string | null; amount?: string | null }, currency: string): Dec | null {
+  if (discount.percentage) return roundMoney(gross.times(parseDecimal(discount.percentage)).dividedBy(100), currency);
+  if (!discount.amount) return null;
+  const amount = roundMoney(parseDecimal(discount.amount), currency);
+  return amount.gt(gross) ? gross : amount;
 }
 
 /**
@@ -54,7 +61,9 @@ export function lineAllowance(gross: Dec, percentage: string | null | undefined,
  * taxed 0.02 together but 0.01 each).
  */
 export function documentTotals(lines: PricedLine[], currency: string, taxCaps?: Map<string, Dec>): DocumentTotals {
-  const allowances = lines.map((l) => lineAllowance(lineAmount(l.quantity, l.unitPrice, currency), l.allowancePercentage, currency));
+  const allowances = lines.map((l) =>
+    lineAllowance(lineAmount(l.quantity, l.unitPrice, currency), { percentage: l.allowancePercentage, amount: l.allowanceAmount }, currency),
+  );
   const amounts = lines.map((l, i) => {
     const gross = lineAmount(l.quantity, l.unitPrice, currency);
     return allowances[i] ? gross.minus(allowances[i] as Dec) : gross;
@@ -88,15 +97,32 @@ export function documentTotals(lines: PricedLine[], currency: string, taxCaps?: 
   };
 }
 
-/** Stored lines as totals see them: grouped and taxed by VAT category and rate (see vat-category.ts). */
+/** Whether a stored line has a discount (BG-27): a percentage's amount or an amount given as such. */
+export const hasAllowance = (line: { allowance_amount?: string | number | null }) => line.allowance_amount !== null && line.allowance_amount !== undefined;
+
+const optionalString = (value: string | number | null | undefined) => (value === null || value === undefined ? null : String(value));
+
+/**
+ * Stored lines as totals see them: grouped and taxed by VAT category and rate (see vat-category.ts).
+ * A line's `allowance_amount` is an input only where it has no percentage (a discount given as an
+ * amount); with a percentage it is what the percentage came to, and computed again.
+ */
 export function pricedLines(
-  lines: Array<TaxedLine & { quantity: string | number; unit_price: string | number; allowance_percentage?: string | number | null }>,
+  lines: Array<
+    TaxedLine & {
+      quantity: string | number;
+      unit_price: string | number;
+      allowance_percentage?: string | number | null;
+      allowance_amount?: string | number | null;
+    }
+  >,
 ): PricedLine[] {
   return lines.map((l) => ({
     quantity: String(l.quantity),
     unitPrice: String(l.unit_price),
     taxKey: vatGroupKey(l),
     taxPercentage: vatCategoryOf(l).percent.toFixed(),
-    allowancePercentage: l.allowance_percentage === null || l.allowance_percentage === undefined ? null : String(l.allowance_percentage),
+    allowancePercentage: optionalString(l.allowance_percentage),
+    allowanceAmount: optionalString(l.allowance_amount),
   }));
 }

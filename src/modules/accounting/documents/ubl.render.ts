@@ -3,7 +3,7 @@ import { Dec, moneyString, sum } from '../../../platform/money.js';
 import { conflict, detail } from '../../../platform/http/errors.js';
 import type { DocumentParts } from './documents.output.js';
 import type { AccountingConversion } from './conversion.service.js';
-import { documentTotals, pricedLines } from './totals.policy.js';
+import { documentTotals, hasAllowance, pricedLines } from './totals.policy.js';
 import { partiesOf, type IssuedParty } from './issued-parties.output.js';
 import { NEEDS_BUYER_VAT, vatCategoryOf, vatGroupKey, type VatCategory } from './vat-category.policy.js';
 
@@ -134,16 +134,20 @@ function taxCategory(c: VatCategory, withReason: boolean) {
   };
 }
 
-/** A line allowance: percentage × base (the line's gross amount) = amount, reason code 95 (discount). */
+/**
+ * A line allowance, reason code 95 (discount): percentage × base (the line's gross amount) =
+ * amount, or, for a discount given as an amount, the amount alone (a base or a percentage would
+ * each call for the other: PEPPOL-EN16931-R040/R041).
+ */
 function lineAllowance(l: DocumentParts['lines'][number], net: Dec, withCurrency: (key: string, value: string | Dec) => Record<string, string>) {
   const allowance = new Dec(l.allowance_amount as string);
   return {
     'cbc:ChargeIndicator': 'false',
     'cbc:AllowanceChargeReasonCode': '95',
     'cbc:AllowanceChargeReason': l.allowance_reason ?? 'Discount',
-    'cbc:MultiplierFactorNumeric': new Dec(l.allowance_percentage as string).toFixed(),
+    ...(l.allowance_percentage ? { 'cbc:MultiplierFactorNumeric': new Dec(l.allowance_percentage).toFixed() } : {}),
     ...withCurrency('cbc:Amount', allowance),
-    ...withCurrency('cbc:BaseAmount', net.plus(allowance)),
+    ...(l.allowance_percentage ? withCurrency('cbc:BaseAmount', net.plus(allowance)) : {}),
   };
 }
 
@@ -252,7 +256,7 @@ export async function renderUbl(parts: DocumentParts, credited: { name: string; 
         ...withCurrency('cbc:LineExtensionAmount', amount),
         ...(l.account_code ? { 'cbc:AccountingCost': l.account_code } : {}),
         // A discount on the line (BG-27): the price stays the gross price, the line amount is net.
-        ...(l.allowance_percentage && l.allowance_amount ? { 'cac:AllowanceCharge': [lineAllowance(l, amount, withCurrency)] } : {}),
+        ...(hasAllowance(l) ? { 'cac:AllowanceCharge': [lineAllowance(l, amount, withCurrency)] } : {}),
         'cac:Item': {
           ...(l.description ? { 'cbc:Description': l.description } : {}),
           'cbc:Name': l.name,

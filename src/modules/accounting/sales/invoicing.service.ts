@@ -15,7 +15,7 @@ import { paymentTermOf, type BillingParty } from '../documents/documents.output.
 import type { CreditInput, InvoiceOrdersInput, SalesCreditNoteInput, SalesInvoiceInput } from '../documents/documents.schemas.js';
 import { documentEvent, drawNumberInDateOrder, todayUtc, type BillingService } from '../documents/documents.service.js';
 import * as chargesRepo from '../charges/charges.repo.js';
-import { accountingConversion, convertedPrice, rateOn } from '../documents/conversion.service.js';
+import { accountingConversion, convertedCharge, rateOn } from '../documents/conversion.service.js';
 import { dueDate } from '../documents/payment-terms.policy.js';
 import type { ReferenceService } from '../reference/reference.service.js';
 import { documentTotals, pricedLines } from '../documents/totals.policy.js';
@@ -46,7 +46,8 @@ export function draftHead(
   };
 }
 
-type NewLine = Omit<Insertable<BillingDocumentLineTable>, 'tenant_id' | 'document_id' | 'position' | 'amount' | 'allowance_amount'>;
+/** A line to write; its `allowance_amount` is read only for a discount given as an amount (no percentage), and stored as the totals round it. */
+type NewLine = Omit<Insertable<BillingDocumentLineTable>, 'tenant_id' | 'document_id' | 'position' | 'amount'>;
 
 export type InvoicingService = ReturnType<typeof createInvoicingService>;
 
@@ -205,8 +206,8 @@ export function createInvoicingService(deps: {
         const prices = await Promise.all(
           charges.map(async (c) =>
             c.currency === currency
-              ? { unit_price: c.unit_price }
-              : convertedPrice(c.unit_price, await rateOn(tx.trx, tenantId, c.currency, currency, today, 'order_ids')),
+              ? { unit_price: c.unit_price, allowance_amount: c.discount_amount ?? null }
+              : convertedCharge(c, await rateOn(tx.trx, tenantId, c.currency, currency, today, 'order_ids'), currency),
           ),
         );
         const term = paymentTermOf(customer);
@@ -235,7 +236,7 @@ export function createInvoicingService(deps: {
             name: c.name,
             description: c.description,
             quantity: c.quantity,
-            ...(prices[i] as { unit_price: string }),
+            ...(prices[i] as { unit_price: string; allowance_amount: string | null }),
             tax_rate_id: c.tax_rate_id,
             tax_code: c.tax_code,
             tax_name: c.tax_name,
@@ -370,10 +371,11 @@ export function createInvoicingService(deps: {
           code: line.code,
           name: line.name,
           description: line.description,
-          // A whole line is credited as it was billed, its allowance too; a part as one unit of that (net) amount.
+          // A whole line is credited as it was billed, its allowance too (a percentage or an amount); a part as one unit of that (net) amount.
           quantity: amount.eq(line.amount) ? line.quantity : '1',
           unit_price: amount.eq(line.amount) ? line.unit_price : amount.toFixed(),
           allowance_percentage: amount.eq(line.amount) ? (line.allowance_percentage ?? null) : null,
+          allowance_amount: amount.eq(line.amount) ? (line.allowance_amount ?? null) : null,
           allowance_reason: amount.eq(line.amount) ? (line.allowance_reason ?? null) : null,
           tax_rate_id: line.tax_rate_id,
           tax_code: line.tax_code,
