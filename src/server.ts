@@ -61,7 +61,13 @@ function redactedUrl(url: string): string {
 const BLOB_SWEEP_GRACE_MS = 24 * 3_600_000;
 
 /** Background work every process runs (one list, so shutdown stops exactly what start started). */
-type Worker = { stop(): Promise<void> | void };
+export type Worker = { stop(): Promise<void> | void };
+
+/**
+ * Work the caller adds to the server, started once the services exist and before the server
+ * listens (so it is there by the time /ready answers), stopped with the workers (the CLI's control socket).
+ */
+export type ServerExtra = (services: Services, app: App, progress: Progress) => Promise<Worker | undefined>;
 
 /** The hourly clean-up every process runs; each step logs its own failure and the others go on. */
 export async function runHousekeeping(services: Services, log: FastifyBaseLogger): Promise<void> {
@@ -81,13 +87,13 @@ function startHousekeeping(services: Services, log: FastifyBaseLogger): Worker {
 /** The port is taken: a message for the operator instead of a stack trace. */
 export class PortInUseError extends Error {}
 
-export async function startServer(config: Config, progress: Progress = toStdout): Promise<RunningServer> {
+export async function startServer(config: Config, progress: Progress = toStdout, extra?: ServerExtra): Promise<RunningServer> {
   const database = await openDatabase(config, progress);
   let app: App | undefined;
   try {
     const services = await createServices({ config, database, bus: new EventBus() });
     app = await buildApp(services, { logger: await loggerOptions(config) });
-    return await listenAndRun(config, database, services, app, progress);
+    return await listenAndRun(config, database, services, app, progress, extra);
   } catch (err) {
     await app?.close();
     await database.close();
@@ -98,7 +104,14 @@ export async function startServer(config: Config, progress: Progress = toStdout)
   }
 }
 
-async function listenAndRun(config: Config, database: DatabaseHandle, services: Services, app: App, progress: Progress): Promise<RunningServer> {
+async function listenAndRun(
+  config: Config,
+  database: DatabaseHandle,
+  services: Services,
+  app: App,
+  progress: Progress,
+  extra: ServerExtra | undefined,
+): Promise<RunningServer> {
   const bootstrap =
     config.bootstrapClientId && config.bootstrapClientSecret ? { clientId: config.bootstrapClientId, clientSecret: config.bootstrapClientSecret } : undefined;
   // Processes starting together on an empty PostgreSQL database create one tenant and admin between them.
@@ -112,8 +125,15 @@ async function listenAndRun(config: Config, database: DatabaseHandle, services: 
     );
   }
 
-  const url = await app.listen({ host: config.host, port: config.port });
-  const workers: Worker[] = [startHousekeeping(services, app.log)];
+  const added = await extra?.(services, app, progress);
+  let url: string;
+  try {
+    url = await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    await added?.stop();
+    throw err;
+  }
+  const workers: Worker[] = [startHousekeeping(services, app.log), ...(added ? [added] : [])];
   // Several processes may serve one PostgreSQL; each must drop cached companies the others change.
   if (database.databaseUrl) {
     const listener = services.companies.watchChanges(database.databaseUrl, (err) => app.log.warn({ err }, 'company change listener failed'));
