@@ -1,5 +1,4 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { LOCK_KEYS, oneProcessAtATime } from './platform/db/advisory-lock.js';
 import { connectDatabase, type DatabaseHandle } from './platform/db/connect.js';
@@ -7,8 +6,22 @@ import { migrate } from './platform/db/migrate.js';
 import { EventBus } from './platform/events/bus.js';
 import { purgeExpiredIdempotencyKeys } from './platform/http/idempotency.js';
 import type { App } from './platform/http/types.js';
-import { createServices, type Services } from './services.js';
-import { deliveryObserver } from './modules/webhooks/index.js';
+import type { Services } from './services.js';
+
+/**
+ * The application's code (modules, routes, schemas): most of what a start imports. It is loaded
+ * while PGlite opens the data folder, which spends part of that time waiting for WebAssembly to
+ * compile off the main thread; imported one after the other, the two costs added up.
+ */
+const loadApplication = async () => {
+  const [{ createServices }, { buildApp }, { deliveryObserver }] = await Promise.all([
+    import('./services.js'),
+    import('./app.js'),
+    import('./modules/webhooks/index.js'),
+  ]);
+  return { createServices, buildApp, deliveryObserver };
+};
+type Application = Awaited<ReturnType<typeof loadApplication>>;
 
 /**
  * JSON lines for machines; pino-pretty's one line per entry when a person reads the terminal
@@ -88,12 +101,16 @@ function startHousekeeping(services: Services, log: FastifyBaseLogger): Worker {
 export class PortInUseError extends Error {}
 
 export async function startServer(config: Config, progress: Progress = toStdout, extra?: ServerExtra): Promise<RunningServer> {
+  const loading = loadApplication();
+  // Should the database fail to open, that error is the one to report.
+  loading.catch(() => {});
   const database = await openDatabase(config, progress);
   let app: App | undefined;
   try {
-    const services = await createServices({ config, database, bus: new EventBus() });
-    app = await buildApp(services, { logger: await loggerOptions(config) });
-    return await listenAndRun(config, database, services, app, progress, extra);
+    const application = await loading;
+    const services = await application.createServices({ config, database, bus: new EventBus() });
+    app = await application.buildApp(services, { logger: await loggerOptions(config) });
+    return await listenAndRun(config, database, services, app, application, progress, extra);
   } catch (err) {
     await app?.close();
     await database.close();
@@ -109,6 +126,7 @@ async function listenAndRun(
   database: DatabaseHandle,
   services: Services,
   app: App,
+  { deliveryObserver }: Application,
   progress: Progress,
   extra: ServerExtra | undefined,
 ): Promise<RunningServer> {

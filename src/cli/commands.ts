@@ -1,12 +1,9 @@
-import { buildApp } from '../app.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { DataFolderLockedError } from '../platform/db/data-lock.js';
 import { resealServerSecrets, ServerSecretUnreadableError } from '../platform/db/server-secrets.js';
 import { EventBus } from '../platform/events/bus.js';
 import { openDatabase, PortInUseError, startServer } from '../server.js';
-import { createServices, type Services } from '../services.js';
-import { openControlSocket } from './control-socket.js';
-import { checkDataCommand, runDataCommand } from './data-commands.js';
+import type { Services } from '../services.js';
 import { CliFailure, UsageError } from './errors.js';
 
 /** The commands' implementations, imported by main.ts once the command line has been parsed. */
@@ -22,8 +19,12 @@ export function isOperatorError(err: unknown): boolean {
 }
 
 async function withServices<T>(config: Config, work: (services: Services) => Promise<T>): Promise<T> {
+  // Imported here, not at the top: `serve` loads them itself, beside opening the database.
+  const loading = import('../services.js');
+  loading.catch(() => {});
   const database = await openDatabase(config);
   try {
+    const { createServices } = await loading;
     return await work(await createServices({ config, database, bus: new EventBus() }));
   } finally {
     await database.close();
@@ -41,6 +42,7 @@ async function serve(config: Config): Promise<void> {
   // The socket closes with the workers: commands in flight finish before the database closes.
   const server = await startServer(config, undefined, async (services, app, progress) => {
     if (services.database.engine !== 'pglite') return undefined;
+    const { openControlSocket } = await import('./control-socket.js');
     const control = await openControlSocket(config.dataDir, services, app.log);
     if (control) progress(`taking CLI commands on ${control.path}`);
     return control && { stop: () => control.close() };
@@ -76,6 +78,7 @@ async function serve(config: Config): Promise<void> {
 
 async function openapi(config: Config): Promise<void> {
   const spec = await withServices({ ...config, databaseUrl: undefined, dataDir: '' }, async (services) => {
+    const { buildApp } = await import('../app.js');
     const app = await buildApp(services);
     await app.ready();
     return app.swagger();
@@ -110,10 +113,12 @@ export async function runCommand(name: string, values: Record<string, string | u
     case 'client create':
     case 'client list':
     case 'client revoke':
-    case 'user invite':
+    case 'user invite': {
+      const { checkDataCommand, runDataCommand } = await import('./data-commands.js');
       // Checked before the database opens (seconds) rather than after.
       checkDataCommand(name, values);
       return withServices(config, async (services) => print(await runDataCommand(services, name, values, args)));
+    }
     case 'credentials seal':
       if (!config.credentialsKey) throw new CliFailure('Set WAYBILL_CREDENTIALS_KEY first: it is the key to seal with');
       return withServices(config, async (services) => {
