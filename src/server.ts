@@ -11,7 +11,8 @@ import type { Services } from './services.js';
 /**
  * The application's code (modules, routes, schemas): most of what a start imports. It is loaded
  * while PGlite opens the data folder, which spends part of that time waiting for WebAssembly to
- * compile off the main thread; imported one after the other, the two costs added up.
+ * compile off the main thread: on a machine with a free core the two overlap instead of adding up
+ * (it saves no CPU; docs/benchmarks.md, issue 19).
  */
 const loadApplication = async () => {
   const [{ createServices }, { buildApp }, { deliveryObserver }] = await Promise.all([
