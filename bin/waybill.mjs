@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs the compiled JavaScript in dist/, which `npm install` builds (the `prepare` script), so a
-// start does not transform TypeScript. It runs the sources through tsx instead when dist/ is
+// start does not transform TypeScript: dist/bundle/main.js (a few files) when the build made it,
+// else dist/main.js. It runs the sources through tsx instead when dist/ is
 // missing or older than a file in src/ (sources edited or pulled since the build), or when
 // WAYBILL_FROM_SOURCE=1 (development).
 import fs from 'node:fs';
@@ -33,7 +34,8 @@ function builtAt() {
 const forced = ['1', 'true', 'yes'].includes(process.env.WAYBILL_FROM_SOURCE ?? '');
 const built = builtAt();
 if (!forced && built >= 0 && built >= newestSource()) {
-  await import(new URL('dist/main.js', root).href);
+  const bundle = new URL('dist/bundle/main.js', root);
+  await import((fs.existsSync(bundle) ? bundle : new URL('dist/main.js', root)).href);
 } else {
   if (!forced && built >= 0) {
     process.stderr.write('waybill: src/ changed since dist/ was built; running the sources (slower start). `npm run build` brings dist/ up to date.\n');

@@ -2,12 +2,15 @@
 // Compiles src/ into dist/ (run by `npm install` through the `prepare` script, and by
 // `npm run build`). bin/waybill.mjs runs dist/ when dist/.built is newer than every source file.
 // An install without dev dependencies has no compiler: it says so, and the sources run through tsx.
-// It then builds dist/pglite-template: a migrated PGlite folder that a first start copies instead
-// of running PGlite's initdb (src/platform/db/pglite-template.ts), and the console's single-page app
-// into dist/web (scripts/web-build.mjs).
+// It then bundles the server's code into dist/bundle (what bin/waybill.mjs runs: fewer files to
+// load at every start), builds dist/pglite-template: a migrated PGlite folder that a first start
+// copies instead of running PGlite's initdb (src/platform/db/pglite-template.ts), and the console's
+// single-page app into dist/web (scripts/web-build.mjs).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const root = new URL('../', import.meta.url);
 let tsc;
@@ -19,9 +22,74 @@ try {
 }
 fs.rmSync(new URL('dist/', root), { recursive: true, force: true });
 execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+await buildBundle();
 await buildPgliteTemplate();
 await buildConsole();
 fs.writeFileSync(new URL('dist/.built', root), `${new Date().toISOString()}\n`);
+
+/**
+ * dist/bundle: src/main.ts and everything it imports from src/, with the pure-ESM packages kysely
+ * and TypeBox, as a few files (esbuild, which tsx brings). A start loaded ~330 files of dist/ and
+ * several hundred of those packages one by one; the bundle saves about a tenth of a restart's CPU
+ * (docs/benchmarks.md, issue 19). Packages that find files beside themselves (PGlite's WebAssembly,
+ * the PDF fonts, Swagger UI's assets), native ones and CommonJS ones stay outside, loaded from
+ * node_modules as before. dist/ keeps the unbundled files: worker threads load those by URL.
+ */
+async function buildBundle() {
+  const BUNDLED = new Set(['kysely', '@sinclair/typebox']);
+  const src = fileURLToPath(new URL('src/', root));
+  const dist = fileURLToPath(new URL('dist/', root));
+  const out = path.join(dist, 'bundle');
+  // A source file's `import.meta.url` keeps naming its compiled twin in dist/, so every path it
+  // resolves from there (migrations, docs, the console, thread modules, package.json) stays right.
+  const fileUrls = {
+    name: 'compiled-file-urls',
+    setup(build) {
+      build.onLoad({ filter: /\.ts$/ }, async (args) => {
+        let contents = await fs.promises.readFile(args.path, 'utf8');
+        if (contents.includes('import.meta.url')) {
+          const twin = path
+            .relative(out, path.join(dist, path.relative(src, args.path)))
+            .replace(/\.ts$/, '.js')
+            .split(path.sep)
+            .join('/');
+          contents = contents.replaceAll('import.meta.url', `new URL(${JSON.stringify(twin)}, import.meta.url).href`);
+        }
+        return { contents, loader: 'ts' };
+      });
+    },
+  };
+  const packagesOutside = {
+    name: 'packages-outside',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, (args) => {
+        const name = args.path
+          .split('/')
+          .slice(0, args.path.startsWith('@') ? 2 : 1)
+          .join('/');
+        return BUNDLED.has(name) ? undefined : { path: args.path, external: true };
+      });
+    },
+  };
+  try {
+    const esbuild = await import('esbuild');
+    await esbuild.build({
+      entryPoints: [path.join(src, 'main.ts')],
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      outdir: out,
+      sourcemap: true,
+      plugins: [fileUrls, packagesOutside],
+      logLevel: 'warning',
+    });
+  } catch (err) {
+    fs.rmSync(out, { recursive: true, force: true });
+    console.warn(`waybill build: no bundle (${err instanceof Error ? err.message : err}); the server runs dist/ file by file (slower start).`);
+  }
+}
 
 /** The operators' console (web/) into dist/web/, served at /app (src/platform/http/console.ts). */
 async function buildConsole() {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { COMMANDS, GROUPS, commandHelp, mainHelp, type CommandSpec } from './cli/usage.js';
+import { COMMANDS, GROUPS, commandHelp, isDataCommand, mainHelp, type CommandSpec } from './cli/usage.js';
 import { CliFailure, UsageError } from './cli/errors.js';
 
 /**
@@ -94,6 +94,12 @@ function parseGlobal(argv: string[]): void {
 async function main(argv: string[]): Promise<void> {
   const command = resolve(argv);
   if (!command) return;
+  if (isDataCommand(command.spec.name)) {
+    // A server holding the PGlite folder runs it; that needs neither the app nor the database here.
+    const [{ loadConfig }, { runThroughServer }] = await Promise.all([import('./config.js'), import('./cli/remote.js')]);
+    const answer = await runThroughServer(loadConfig(), { command: command.spec.name, values: command.values, args: command.args });
+    if (answer) return void out(JSON.stringify(answer.result, null, 2));
+  }
   const { runCommand } = await import('./cli/commands.js');
   await runCommand(command.spec.name, command.values, command.args);
 }

@@ -1,5 +1,4 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { LOCK_KEYS, oneProcessAtATime } from './platform/db/advisory-lock.js';
 import { connectDatabase, type DatabaseHandle } from './platform/db/connect.js';
@@ -7,8 +6,23 @@ import { migrate } from './platform/db/migrate.js';
 import { EventBus } from './platform/events/bus.js';
 import { purgeExpiredIdempotencyKeys } from './platform/http/idempotency.js';
 import type { App } from './platform/http/types.js';
-import { createServices, type Services } from './services.js';
-import { deliveryObserver } from './modules/webhooks/index.js';
+import type { Services } from './services.js';
+
+/**
+ * The application's code (modules, routes, schemas): most of what a start imports. It is loaded
+ * while PGlite opens the data folder, which spends part of that time waiting for WebAssembly to
+ * compile off the main thread: on a machine with a free core the two overlap instead of adding up
+ * (it saves no CPU; docs/benchmarks.md, issue 19).
+ */
+const loadApplication = async () => {
+  const [{ createServices }, { buildApp }, { deliveryObserver }] = await Promise.all([
+    import('./services.js'),
+    import('./app.js'),
+    import('./modules/webhooks/index.js'),
+  ]);
+  return { createServices, buildApp, deliveryObserver };
+};
+type Application = Awaited<ReturnType<typeof loadApplication>>;
 
 /**
  * JSON lines for machines; pino-pretty's one line per entry when a person reads the terminal
@@ -61,7 +75,13 @@ function redactedUrl(url: string): string {
 const BLOB_SWEEP_GRACE_MS = 24 * 3_600_000;
 
 /** Background work every process runs (one list, so shutdown stops exactly what start started). */
-type Worker = { stop(): Promise<void> | void };
+export type Worker = { stop(): Promise<void> | void };
+
+/**
+ * Work the caller adds to the server, started once the services exist and before the server
+ * listens (so it is there by the time /ready answers), stopped with the workers (the CLI's control socket).
+ */
+export type ServerExtra = (services: Services, app: App, progress: Progress) => Promise<Worker | undefined>;
 
 /** The hourly clean-up every process runs; each step logs its own failure and the others go on. */
 export async function runHousekeeping(services: Services, log: FastifyBaseLogger): Promise<void> {
@@ -81,13 +101,17 @@ function startHousekeeping(services: Services, log: FastifyBaseLogger): Worker {
 /** The port is taken: a message for the operator instead of a stack trace. */
 export class PortInUseError extends Error {}
 
-export async function startServer(config: Config, progress: Progress = toStdout): Promise<RunningServer> {
+export async function startServer(config: Config, progress: Progress = toStdout, extra?: ServerExtra): Promise<RunningServer> {
+  const loading = loadApplication();
+  // Should the database fail to open, that error is the one to report.
+  loading.catch(() => {});
   const database = await openDatabase(config, progress);
   let app: App | undefined;
   try {
-    const services = await createServices({ config, database, bus: new EventBus() });
-    app = await buildApp(services, { logger: await loggerOptions(config) });
-    return await listenAndRun(config, database, services, app, progress);
+    const application = await loading;
+    const services = await application.createServices({ config, database, bus: new EventBus() });
+    app = await application.buildApp(services, { logger: await loggerOptions(config) });
+    return await listenAndRun(config, database, services, app, application, progress, extra);
   } catch (err) {
     await app?.close();
     await database.close();
@@ -98,7 +122,15 @@ export async function startServer(config: Config, progress: Progress = toStdout)
   }
 }
 
-async function listenAndRun(config: Config, database: DatabaseHandle, services: Services, app: App, progress: Progress): Promise<RunningServer> {
+async function listenAndRun(
+  config: Config,
+  database: DatabaseHandle,
+  services: Services,
+  app: App,
+  { deliveryObserver }: Application,
+  progress: Progress,
+  extra: ServerExtra | undefined,
+): Promise<RunningServer> {
   const bootstrap =
     config.bootstrapClientId && config.bootstrapClientSecret ? { clientId: config.bootstrapClientId, clientSecret: config.bootstrapClientSecret } : undefined;
   // Processes starting together on an empty PostgreSQL database create one tenant and admin between them.
@@ -112,8 +144,15 @@ async function listenAndRun(config: Config, database: DatabaseHandle, services: 
     );
   }
 
-  const url = await app.listen({ host: config.host, port: config.port });
-  const workers: Worker[] = [startHousekeeping(services, app.log)];
+  const added = await extra?.(services, app, progress);
+  let url: string;
+  try {
+    url = await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    await added?.stop();
+    throw err;
+  }
+  const workers: Worker[] = [startHousekeeping(services, app.log), ...(added ? [added] : [])];
   // Several processes may serve one PostgreSQL; each must drop cached companies the others change.
   if (database.databaseUrl) {
     const listener = services.companies.watchChanges(database.databaseUrl, (err) => app.log.warn({ err }, 'company change listener failed'));

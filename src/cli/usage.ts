@@ -55,6 +55,14 @@ export const COMMANDS: CommandSpec[] = [
   { name: 'openapi', synopsis: '', summary: 'Print the OpenAPI document', options: {}, args: [] },
 ];
 
+/**
+ * Commands that read or write the data and need only the services: while a server holds the
+ * PGlite data folder, the CLI has that server run them (remote.ts); otherwise it runs them itself.
+ */
+export const DATA_COMMANDS = ['tenant create', 'client create', 'client list', 'client revoke', 'user invite'] as const;
+export type DataCommand = (typeof DATA_COMMANDS)[number];
+export const isDataCommand = (name: string): name is DataCommand => (DATA_COMMANDS as readonly string[]).includes(name);
+
 /** Words that start a group of commands (`client` for `client create|list|revoke`). */
 export const GROUPS = [...new Set(COMMANDS.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0] as string))];
 
@@ -83,8 +91,9 @@ function entry(spec: CommandSpec): string {
 }
 
 const FOOTER = `The database is PGlite in WAYBILL_DATA_DIR (default ./data) unless DATABASE_URL is set.
-On PGlite only one process may open the data folder: while a server runs, use its admin API
-(/v1/admin/api-clients, /v1/admin/users) instead of these commands.`;
+On PGlite only one process may open the data folder: while a server runs on it, the tenant,
+client and user commands are run by that server (through waybill.sock in the data folder);
+the others need it stopped.`;
 
 export function mainHelp(): string {
   return [

@@ -105,8 +105,9 @@ describe.skipIf(Boolean(serverUrl))('one PGlite data folder, as a user runs it',
     const second = await waybill(['serve'], { ...env, PORT: String(await freePort()) });
     expect(second.code).not.toBe(0);
     expect(second.stderr).toMatch(/in use by another Waybill process \(pid \d+\)/);
-    // So does the CLI, pointing to the admin API.
-    const busy = await waybill(['client', 'create', '--role', 'TENANT'], env);
+    // So does a command that needs the folder itself, pointing to the admin API (data commands go
+    // through the running server instead: test/app/process.control.test.ts).
+    const busy = await waybill(['migrate'], env);
     expect(busy.code).not.toBe(0);
     expect(busy.stderr).toContain('in use');
     expect(busy.stderr).toContain('/v1/admin/api-clients');

@@ -27,6 +27,15 @@ export interface ConnectOptions {
   loadDataDir?: Blob;
 }
 
+/**
+ * PGlite starts PostgreSQL with its stock 128 MB `shared_buffers`, and initialising the buffer pool
+ * touches all of it: the open alone peaked near 300 MB of resident memory, a restart of the whole
+ * server near 390 MB. 16 MB (2,048 pages) brought PGlite's open to about 185 MB. Pages past the
+ * pool come from the operating system's file cache through PGlite's file system, so a database
+ * larger than the pool still reads from memory, one copy further away (docs/benchmarks.md, issue 19).
+ */
+export const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+
 /** int8 and count(*) arrive as strings from pg and numbers from PGlite: both become numbers here. */
 const parseInt8 = (value: string) => Number(value);
 
@@ -55,6 +64,7 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
       ...(pgliteDir ? { dataDir: pgliteDir } : {}),
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
       parsers: { [pgliteTypes.INT8]: parseInt8 },
+      startParams: PGLITE_START_PARAMS,
     });
     const dialect = new PGliteDialect(pglite);
     const db = new Kysely<Database>({ dialect });

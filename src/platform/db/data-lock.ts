@@ -23,6 +23,19 @@ function isAlive(pid: number): boolean {
   }
 }
 
+const lockFile = (dataDir: string) => path.join(dataDir, 'waybill.lock');
+
+/** The pid of another live process holding the data folder's lock, if one does. */
+export function lockHolder(dataDir: string): number | undefined {
+  let holder: number;
+  try {
+    holder = Number(fs.readFileSync(lockFile(dataDir), 'utf8').trim());
+  } catch {
+    return undefined;
+  }
+  return Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder) ? holder : undefined;
+}
+
 /**
  * PGlite has no lock of its own: two processes on one folder silently lose rows. We create
  * `waybill.lock` exclusively and write our pid; a lock left by a dead process is taken over.
@@ -30,7 +43,7 @@ function isAlive(pid: number): boolean {
  */
 export function lockDataFolder(dataDir: string): () => void {
   fs.mkdirSync(dataDir, { recursive: true });
-  const lockPath = path.join(dataDir, 'waybill.lock');
+  const lockPath = lockFile(dataDir);
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = fs.openSync(lockPath, 'wx');
@@ -50,10 +63,8 @@ export function lockDataFolder(dataDir: string): () => void {
       return release;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const holder = Number(fs.readFileSync(lockPath, 'utf8').trim());
-      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
-        throw new DataFolderLockedError(dataDir, holder);
-      }
+      const holder = lockHolder(dataDir);
+      if (holder !== undefined) throw new DataFolderLockedError(dataDir, holder);
       fs.rmSync(lockPath, { force: true });
     }
   }
