@@ -29,7 +29,7 @@ fs.writeFileSync(new URL('dist/.built', root), `${new Date().toISOString()}\n`);
 
 /**
  * dist/bundle: src/main.ts and everything it imports from src/, with the pure-ESM packages kysely
- * and TypeBox, as a few files (esbuild, which tsx brings). A start loaded ~330 files of dist/ and
+ * and TypeBox, as a few files (esbuild, a direct dependency at the version tsx and vite use). A start loaded ~330 files of dist/ and
  * several hundred of those packages one by one; the bundle saves about a tenth of a restart's CPU
  * (docs/benchmarks.md, issue 19). Packages that find files beside themselves (PGlite's WebAssembly,
  * the PDF fonts, Swagger UI's assets), native ones and CommonJS ones stay outside, loaded from
