@@ -1,8 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { CompanyDetailOutput } from '../companies/index.js';
-import { DateOnly, DateTime, FreeObject, Nullable, opt, Page, Uuid } from '../../platform/http/schemas.js';
-import { ref } from '../../platform/http/types.js';
-import { OrderUpdatePayload, PartialOrderUpdateResponse } from './partial/partial.schemas.js';
+import { CompanyDetailOutput } from '../../companies/index.js';
+import { DateOnly, DateTime, FreeObject, Nullable, opt, Page, Uuid } from '../../../platform/http/schemas.js';
+import { ref } from '../../../platform/http/types.js';
+import { OrderUpdatePayload, PartialOrderUpdateResponse } from '../partial/partial.schemas.js';
 import {
   ConsignmentInput,
   GoodInput,
@@ -14,7 +14,7 @@ import {
   StopInput,
   TimeWindowInput,
   orderHeaderFields,
-} from './orders.schemas.js';
+} from '../orders.schemas.js';
 
 /**
  * Order outputs (`OrderOutput`, `OrderWithStatus`, export). Responses are serialized through these

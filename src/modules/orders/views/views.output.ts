@@ -1,11 +1,11 @@
-import { companyOutput, type CompanyParty } from '../companies/index.js';
-import { visibilityStopStatus, type OrderStatus, type StopStatus } from './status/status.policy.js';
+import { companyOutput, type CompanyParty } from '../../companies/index.js';
+import { visibilityStopStatus, type OrderStatus, type StopStatus } from '../status/status.policy.js';
 import type { TObject } from '@sinclair/typebox';
-import { GoodOutput, PackagedItemOutput } from './orders.output-schemas.js';
-import type { OrderExport, OrderConsignmentOutput, OrderOutput, OrderStopOutput, OrderWithStatus } from './orders.output-schemas.js';
-import type { ConsignmentPlan } from './orders.mapping.js';
-import type { OrderAggregate, StopRecord } from './orders.repo.js';
-import type { GoodInput, StopInput } from './orders.schemas.js';
+import { GoodOutput, PackagedItemOutput } from './views.schemas.js';
+import type { OrderExport, OrderConsignmentOutput, OrderOutput, OrderStopOutput, OrderWithStatus } from './views.schemas.js';
+import type { ConsignmentPlan } from '../orders.mapping.js';
+import type { OrderAggregate, StopRecord } from '../orders.repo.js';
+import type { GoodInput, StopInput } from '../orders.schemas.js';
 
 /** Builds the order's wire shapes from one loaded aggregate (see `loadOrderAggregate`). */
 

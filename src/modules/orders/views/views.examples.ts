@@ -1,6 +1,6 @@
 import type { Static } from '@sinclair/typebox';
-import type { ListOrderOutput, OrderExport, OrderOutput, OrderWithStatus } from './orders.output-schemas.js';
-import { companyExample } from '../companies/index.js';
+import type { ListOrderOutput, OrderExport, OrderOutput, OrderWithStatus } from './views.schemas.js';
+import { companyExample } from '../../companies/index.js';
 
 /** Examples of order answers for the OpenAPI document, recorded from a run of the API (the order of orders.examples.ts). */
 
