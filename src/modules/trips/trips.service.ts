@@ -10,7 +10,7 @@ import { companyOutput, type CompaniesService } from '../companies/index.js';
 import type { DocumentOutput, DocumentsService } from '../documents/index.js';
 import type { OrdersService } from '../orders/index.js';
 import type { ResourcesService } from '../resources/index.js';
-import { billableTrips, billableTripsByReference, lockForBilling } from './trips.billing.js';
+import { billableTrips, billableTripsByReference, lockForBilling } from './billing/billing.repo.js';
 import { recordDispatchAnswer, sendDispatch, updateDispatch } from './dispatch/dispatch.service.js';
 import { appendTripEvent } from './trips.events.js';
 import { createStatusIntake } from './status/status.service.js';
