@@ -1,5 +1,5 @@
-import { isAppError } from '../../platform/http/errors.js';
-import { type EventRow, eventToWire, MASTER_DATA_ENTITIES } from '../events/index.js';
+import { isAppError } from '../../../platform/http/errors.js';
+import { type EventRow, eventToWire, MASTER_DATA_ENTITIES } from '../../events/index.js';
 
 /**
  * Payload families: each turns a domain event into the message one kind of receiver expects, or
