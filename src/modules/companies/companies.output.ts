@@ -1,6 +1,6 @@
 import type { CompanyRow } from './companies.repo.js';
 import type { CompanyDetailOutput } from './companies.schemas.js';
-import type { StoredContact } from './companies.document.js';
+import type { StoredContact } from './companies.mapping.js';
 
 type Details = Record<string, unknown>;
 

@@ -12,12 +12,12 @@ import type { Principal } from '../../platform/http/principal.js';
 import { isUuid } from '../../platform/http/schemas.js';
 import { appendMasterDataEvent, type MasterDataOperation } from '../events/index.js';
 import { createCompanyCache } from './companies.cache.js';
-import { checkDoc, columnsOf, docForCreate, docForPatch, docForReplace, docOfRow, type CompanyDoc, type StoredContact } from './companies.document.js';
+import { checkDoc, columnsOf, docForCreate, docForPatch, docForReplace, docOfRow, type CompanyDoc, type StoredContact } from './companies.mapping.js';
 import { companyOutput, isActiveSubcontractorRow, type CompanyParty } from './companies.output.js';
 import * as repo from './companies.repo.js';
 import type { CompanyRow } from './companies.repo.js';
 import { COMPANY_ROLES, type CompanyDetailOutput, type CompanyInput, type CompanyPartialInput, type CompanyRole } from './companies.schemas.js';
-import { seesOnlyWhatItNeeds, subcontractorView } from './subcontractor-view.js';
+import { seesOnlyWhatItNeeds, subcontractorView } from './companies.policy.js';
 
 export { companyOutput } from './companies.output.js';
 
@@ -209,7 +209,7 @@ export function createCompaniesService(deps: { db: Db; bus: EventBus; cacheTtlMs
      * For other modules (trips): whether the company exists in the tenant and may take work as a
      * subcontractor now (the role is on and not archived, and its purchase status is not BLOCKED).
      */
-    /** For webhooks: how a push to this company's endpoint is cut down, or undefined when it sees it whole (see subcontractor-view.ts). */
+    /** For webhooks: how a push to this company's endpoint is cut down, or undefined when it sees it whole (see companies.policy.ts). */
     async payloadViewFor(tenantId: string, companyId: string): Promise<(<T>(payload: T) => T) | undefined> {
       const row = await cached.get(tenantId, companyId, () => repo.findCompany(db, tenantId, companyId));
       return row && seesOnlyWhatItNeeds(row) ? (payload) => subcontractorView(payload, row.id) : undefined;

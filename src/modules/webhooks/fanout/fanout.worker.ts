@@ -40,7 +40,7 @@ export async function buildDeliveries(events: EventRow[], endpoints: EndpointRow
     const payloads = new Map<string, Record<string, unknown> | null>();
     const bodies = new Map<string, string>();
     for (const endpoint of wanting) {
-      // A subcontractor's endpoint gets its own cut of each payload (see companies' subcontractor-view.ts).
+      // A subcontractor's endpoint gets its own cut of each payload (see companies' companies.policy.ts).
       const view = endpoint.company_id && builders.viewFor ? await builders.viewFor(event.tenant_id, endpoint.company_id) : undefined;
       for (const family of endpoint.families as PayloadFamily[]) {
         if (!payloads.has(family)) payloads.set(family, await builders[family](event));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Insertable } from 'kysely';
 import { badRequest, detail, type ErrorDetail } from '../../platform/http/errors.js';
-import { isBic, normalizeIban } from './iban.js';
+import { isBic, normalizeIban } from './companies.input.js';
 import type { CompanyRow } from './companies.repo.js';
 import type { CompanyInput, CompanyPartialInput } from './companies.schemas.js';
 import type { CompanyTable } from './companies.tables.js';
