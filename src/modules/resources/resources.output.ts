@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ResourceGroupRow, ResourceRow } from './resources.repo.js';
 import type { ResourceOutput } from './resources.schemas.js';
-import { variantKeyOf } from './resources.variants.js';
+import { variantKeyOf } from './resources.mapping.js';
 
 /** What `details` holds besides the columns. */
 export interface ResourceDetails {

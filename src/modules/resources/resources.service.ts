@@ -16,7 +16,7 @@ import * as repo from './resources.repo.js';
 import type { ResourceRow } from './resources.repo.js';
 import type { ResourceTable } from './resources.tables.js';
 import type { PartialResourceInput, ResourceGroupInput, ResourceInput, ResourceListQuery, ResourceOutput } from './resources.schemas.js';
-import { normalizeProperties, VARIANTS, variantKeyOf, type VariantKey } from './resources.variants.js';
+import { normalizeProperties, VARIANTS, variantKeyOf, type VariantKey } from './resources.mapping.js';
 
 export type ResourcesService = ReturnType<typeof createResourcesService>;
 

@@ -1,5 +1,5 @@
 import type { Generated, Json } from '../../platform/db/database.js';
-import type { VariantType } from './resources.variants.js';
+import type { VariantType } from './resources.mapping.js';
 
 export interface ResourceTable {
   tenant_id: string;
