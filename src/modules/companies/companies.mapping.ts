@@ -29,10 +29,11 @@ const COLUMN_FIELDS = [
   'archived_subcontractor',
   'subcontractor_sees_order_details',
 ] as const;
+export type ColumnField = (typeof COLUMN_FIELDS)[number];
 
 export function docOfRow(row: CompanyRow): CompanyDoc {
   return {
-    ...(row.details as Partial<CompanyDoc>),
+    ...row.details,
     code: row.code,
     accounting_code: row.accounting_code,
     name: row.name,

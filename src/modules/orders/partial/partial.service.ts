@@ -13,6 +13,7 @@ import { applyConsignmentUpdate, UpdateFailure, type DocumentAnswers } from './p
 import type { OrderUpdatePayload, PartialOrderUpdate, PartialOrderUpdateResponse } from './partial.schemas.js';
 import * as repo from '../orders.repo.js';
 import type { OrderRow } from '../orders.repo.js';
+import type { StoredHeader } from '../orders.tables.js';
 import { scopeOf } from '../orders.policy.js';
 import { DocumentAnswerError, documentSources, type AttachToOrderInput } from '../../documents/index.js';
 import { isUuid } from '../../../platform/http/schemas.js';
@@ -147,7 +148,7 @@ export function createPartialUpdater(deps: {
       }
       const aggregate = await repo.loadOrderAggregate(tx.trx, target.tenant_id, target.id, { kind: 'tenant' });
       if (!aggregate) throw new UpdateFailure('The order disappeared while it was being updated');
-      const header = { ...(aggregate.header as Record<string, unknown>) };
+      const header: StoredHeader = { ...aggregate.header };
       let reference = aggregate.customer_reference_number;
       const data = update.update?.data;
       if (data) {
@@ -156,7 +157,7 @@ export function createPartialUpdater(deps: {
           throw new UpdateFailure('Moving an order to another customer is not supported; cancel it and create it for the new customer', 'NOT_SUPPORTED');
         }
         Object.assign(header, compact(fields));
-        if (customFields) header.custom_fields = { ...(header.custom_fields as object | undefined), ...customFields };
+        if (customFields) header.custom_fields = { ...header.custom_fields, ...customFields };
         if (newReference !== undefined) reference = newReference;
       }
       const plans = plansOf(aggregate);
