@@ -24,7 +24,7 @@ export function extraId(tenantId: string, code: string): string {
 }
 
 export function resourceOutput(row: ResourceRow, groups: ResourceGroupRow[]): ResourceOutput {
-  const d = row.details as ResourceDetails;
+  const d = row.details;
   const key = variantKeyOf(row.resource_type) as string;
   return {
     row_id: row.id,

@@ -262,8 +262,8 @@ export function createResourcesService(deps: { db: Db; bus: EventBus; companies:
           ...(input.code !== undefined ? { code: input.code } : {}),
           ...(subcontractorId !== undefined ? { subcontractor_id: subcontractorId } : {}),
           ...(input.is_active !== undefined ? { is_active: input.is_active } : {}),
-          properties: patchProperties(current.properties as Record<string, unknown>, input[key]),
-          details: patchDetails(current.details as ResourceDetails, input),
+          properties: patchProperties(current.properties, input[key]),
+          details: patchDetails(current.details, input),
         };
       });
     },
