@@ -6,5 +6,7 @@ export type { PlanningStop, StopCriteria, StopExecution } from './execution/exec
 export { ordersModule } from './orders.module.js';
 export { OrderOutput, OrderStopOutput } from './views/views.schemas.js';
 export { TimeWindowInput } from './orders.schemas.js';
+export { ORDER_STATUSES, STOP_STATUSES } from './status/status.policy.js';
+export type { OrderStatus, StopStatus } from './status/status.policy.js';
 export type { OrderRef, OrdersService, VisibilityOrder } from './orders.service.js';
 export { orderEvents } from './orders.events.js';
