@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import type { Executor } from '../../platform/db/database.js';
 import type { ApiClientTable } from './auth.tables.js';
 import './auth.tables.js';
+import { keysetPage } from '../../platform/db/keyset.js';
 
 export type ApiClientRow = Selectable<ApiClientTable>;
 
@@ -41,14 +42,7 @@ export async function listApiClients(db: Executor, tenantId: string | undefined,
   // People's hidden clients are managed as users, not listed here.
   let query = db.selectFrom('api_clients').selectAll().where('user_id', 'is', null);
   if (tenantId) query = query.where('tenant_id', '=', tenantId);
-  if (after) {
-    query = query.where((eb) => eb.or([eb('created_at', '>', after.ts), eb.and([eb('created_at', '=', after.ts), eb('id', '>', after.id)])]));
-  }
-  return query
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(limit + 1)
-    .execute();
+  return keysetPage(query, 'created_at', { after, limit });
 }
 
 export async function markRevoked(db: Executor, tenantId: string, id: string): Promise<ApiClientRow | undefined> {

@@ -1,6 +1,7 @@
 import type { Static } from '@sinclair/typebox';
-import type { ListOrderOutput, OrderExport, OrderOutput, OrderWithStatus } from './views.schemas.js';
+import type { ListOrderOutput, OrderExport, OrderOutput, OrderStopOutput, OrderWithStatus } from './views.schemas.js';
 import { companyExample } from '../../companies/index.js';
+import { orderInputExample } from '../orders.examples.js';
 
 /** Examples of order answers for the OpenAPI document, recorded from a run of the API (the order of orders.examples.ts). */
 
@@ -22,6 +23,50 @@ export const orderListExample = {
   next_cursor: 'eyJmaWx0ZXJzIjp7fSwiYWZ0ZXIiOnsidHMiOiIyMDI2LTExLTMwVDIwOjIyOjA1LjE2M1oiLCJpZCI6IjlkNjBkODUwLTRmOTgtNGViNy05OWY4LWJlMDYxYjgyZTU3NiJ9fQ',
 } satisfies Static<typeof ListOrderOutput>;
 
+/** The order example's two stops: an answer shows each stop in its consignment, in `stops` and as start or end. */
+const pickupStop = {
+  custom_fields: {},
+  id: '34f92f7f-c646-43d1-9708-ee0377138191',
+  consignment_id: 'f87656f6-de71-4a0d-93d1-aa8b3014a24c',
+  stop_type: 'PICKUP',
+  sequence: 0,
+  status: 'TO_PLAN',
+  location: {
+    name: 'Acme DC Antwerp',
+    address: 'Noorderlaan 100',
+    city: 'Antwerpen',
+    country: 'BE',
+    postal_code: '2030',
+  },
+  time_window: { start_time: '08:00', end_time: '12:00', custom_fields: {} },
+  start_timestamp: null,
+  end_timestamp: null,
+  date: '2026-12-01',
+  reference_number: 'PICK-1001',
+  note: 'Dock 4',
+} satisfies OrderStopOutput;
+
+const deliveryStop = {
+  custom_fields: {},
+  id: 'd670a274-05e0-47ee-8ca6-27eed37dd5f5',
+  consignment_id: 'f87656f6-de71-4a0d-93d1-aa8b3014a24c',
+  stop_type: 'DELIVERY',
+  sequence: 1,
+  status: 'TO_PLAN',
+  location: {
+    name: 'Acme Store Lyon',
+    address: '12 Rue de la Gare',
+    city: 'Lyon',
+    country: 'FR',
+    postal_code: '69007',
+  },
+  time_window: { start_time: '09:00', end_time: '17:00', custom_fields: {} },
+  start_timestamp: null,
+  end_timestamp: null,
+  date: '2026-12-02',
+  reference_number: 'DEL-1001',
+} satisfies OrderStopOutput;
+
 export const orderExample = {
   id: '9d60d850-4f98-4eb7-99f8-be061b82e576',
   name: 'OR-000001',
@@ -33,47 +78,8 @@ export const orderExample = {
     {
       custom_fields: {},
       id: 'f87656f6-de71-4a0d-93d1-aa8b3014a24c',
-      pickup_stop: {
-        custom_fields: {},
-        id: '34f92f7f-c646-43d1-9708-ee0377138191',
-        consignment_id: 'f87656f6-de71-4a0d-93d1-aa8b3014a24c',
-        stop_type: 'PICKUP',
-        sequence: 0,
-        status: 'TO_PLAN',
-        location: {
-          name: 'Acme DC Antwerp',
-          address: 'Noorderlaan 100',
-          city: 'Antwerpen',
-          country: 'BE',
-          postal_code: '2030',
-        },
-        time_window: { start_time: '08:00', end_time: '12:00', custom_fields: {} },
-        start_timestamp: null,
-        end_timestamp: null,
-        date: '2026-12-01',
-        reference_number: 'PICK-1001',
-        note: 'Dock 4',
-      },
-      delivery_stop: {
-        custom_fields: {},
-        id: 'd670a274-05e0-47ee-8ca6-27eed37dd5f5',
-        consignment_id: 'f87656f6-de71-4a0d-93d1-aa8b3014a24c',
-        stop_type: 'DELIVERY',
-        sequence: 1,
-        status: 'TO_PLAN',
-        location: {
-          name: 'Acme Store Lyon',
-          address: '12 Rue de la Gare',
-          city: 'Lyon',
-          country: 'FR',
-          postal_code: '69007',
-        },
-        time_window: { start_time: '09:00', end_time: '17:00', custom_fields: {} },
-        start_timestamp: null,
-        end_timestamp: null,
-        date: '2026-12-02',
-        reference_number: 'DEL-1001',
-      },
+      pickup_stop: pickupStop,
+      delivery_stop: deliveryStop,
       goods: [
         {
           packaged_items: [],
@@ -98,90 +104,9 @@ export const orderExample = {
       consignment_reference_number: 'ACME-SO-1001-C1',
     },
   ],
-  stops: [
-    {
-      custom_fields: {},
-      id: '34f92f7f-c646-43d1-9708-ee0377138191',
-      consignment_id: 'f87656f6-de71-4a0d-93d1-aa8b3014a24c',
-      stop_type: 'PICKUP',
-      sequence: 0,
-      status: 'TO_PLAN',
-      location: {
-        name: 'Acme DC Antwerp',
-        address: 'Noorderlaan 100',
-        city: 'Antwerpen',
-        country: 'BE',
-        postal_code: '2030',
-      },
-      time_window: { start_time: '08:00', end_time: '12:00', custom_fields: {} },
-      start_timestamp: null,
-      end_timestamp: null,
-      date: '2026-12-01',
-      reference_number: 'PICK-1001',
-      note: 'Dock 4',
-    },
-    {
-      custom_fields: {},
-      id: 'd670a274-05e0-47ee-8ca6-27eed37dd5f5',
-      consignment_id: 'f87656f6-de71-4a0d-93d1-aa8b3014a24c',
-      stop_type: 'DELIVERY',
-      sequence: 1,
-      status: 'TO_PLAN',
-      location: {
-        name: 'Acme Store Lyon',
-        address: '12 Rue de la Gare',
-        city: 'Lyon',
-        country: 'FR',
-        postal_code: '69007',
-      },
-      time_window: { start_time: '09:00', end_time: '17:00', custom_fields: {} },
-      start_timestamp: null,
-      end_timestamp: null,
-      date: '2026-12-02',
-      reference_number: 'DEL-1001',
-    },
-  ],
-  start_stop: {
-    custom_fields: {},
-    id: '34f92f7f-c646-43d1-9708-ee0377138191',
-    consignment_id: 'f87656f6-de71-4a0d-93d1-aa8b3014a24c',
-    stop_type: 'PICKUP',
-    sequence: 0,
-    status: 'TO_PLAN',
-    location: {
-      name: 'Acme DC Antwerp',
-      address: 'Noorderlaan 100',
-      city: 'Antwerpen',
-      country: 'BE',
-      postal_code: '2030',
-    },
-    time_window: { start_time: '08:00', end_time: '12:00', custom_fields: {} },
-    start_timestamp: null,
-    end_timestamp: null,
-    date: '2026-12-01',
-    reference_number: 'PICK-1001',
-    note: 'Dock 4',
-  },
-  end_stop: {
-    custom_fields: {},
-    id: 'd670a274-05e0-47ee-8ca6-27eed37dd5f5',
-    consignment_id: 'f87656f6-de71-4a0d-93d1-aa8b3014a24c',
-    stop_type: 'DELIVERY',
-    sequence: 1,
-    status: 'TO_PLAN',
-    location: {
-      name: 'Acme Store Lyon',
-      address: '12 Rue de la Gare',
-      city: 'Lyon',
-      country: 'FR',
-      postal_code: '69007',
-    },
-    time_window: { start_time: '09:00', end_time: '17:00', custom_fields: {} },
-    start_timestamp: null,
-    end_timestamp: null,
-    date: '2026-12-02',
-    reference_number: 'DEL-1001',
-  },
+  stops: [pickupStop, deliveryStop],
+  start_stop: pickupStop,
+  end_stop: deliveryStop,
   pricing: {
     currency: 'EUR',
     total_excl_tax: null,
@@ -200,61 +125,9 @@ export const orderExample = {
 
 export const orderWithStatusExample = {
   ...orderExample,
-  first_pickup_stop: orderExample.consignments[0]!.pickup_stop,
-  last_delivery_stop: orderExample.consignments[0]!.delivery_stop,
+  first_pickup_stop: pickupStop,
+  last_delivery_stop: deliveryStop,
 } satisfies OrderWithStatus;
 
-export const orderExportExample = {
-  order_identifier: 'ACME-SO-1001',
-  customer: { code: 'ACME' },
-  consignments: [
-    {
-      pickup_stop: {
-        location: {
-          name: 'Acme DC Antwerp',
-          address: 'Noorderlaan 100',
-          city: 'Antwerpen',
-          country: 'BE',
-          postal_code: '2030',
-        },
-        date: '2026-12-01',
-        time_window: { start_time: '08:00', end_time: '12:00' },
-        reference_number: 'PICK-1001',
-        note: 'Dock 4',
-      },
-      delivery_stop: {
-        location: {
-          name: 'Acme Store Lyon',
-          address: '12 Rue de la Gare',
-          city: 'Lyon',
-          country: 'FR',
-          postal_code: '69007',
-        },
-        date: '2026-12-02',
-        time_window: { start_time: '09:00', end_time: '17:00' },
-        reference_number: 'DEL-1001',
-      },
-      goods: [
-        {
-          description: 'Pallets of floor tiles',
-          quantity: 12,
-          total_weight_kg: 9600,
-          packaging_type: { code: 'EUR' },
-        },
-        {
-          description: 'Grout, 25 kg bags',
-          quantity: 4,
-          total_volume_m3: 2.5,
-          total_weight_kg: 800,
-        },
-      ],
-      consignment_reference_number: 'ACME-SO-1001-C1',
-    },
-  ],
-  operation: 'CREATE',
-  order_status: 'TO_PLAN',
-  customer_reference_number: 'PO-88123',
-  planning_instructions: 'Tail lift required at delivery',
-  contact_emails: ['planning@acme.example'],
-  pricing: { requested_price: '845.50' },
-} satisfies OrderExport;
+/** An export answers the order as the input that made it: the import's example itself. */
+export const orderExportExample = orderInputExample satisfies OrderExport;
