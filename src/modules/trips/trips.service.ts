@@ -56,7 +56,8 @@ function dateSpan(view: TripView): { first_date: string | null; last_date: strin
 
 export type TripsService = ReturnType<typeof createTripsService>;
 
-export function createTripsService(deps: {
+/** What the trips service is built from (the module adds its own settings). */
+export interface TripsDeps {
   db: Db;
   bus: EventBus;
   orders: OrdersService;
@@ -64,7 +65,9 @@ export function createTripsService(deps: {
   resources: Pick<ResourcesService, 'requireActiveResources'>;
   documents: Pick<DocumentsService, 'listForOrder' | 'createForOrder' | 'attachToOrder'>;
   eta: EtaSettings;
-}) {
+}
+
+export function createTripsService(deps: TripsDeps) {
   const { db, bus, orders, companies } = deps;
   const view = createTripReader({ orders, companies });
   // Status updates and position ETAs move stops the same way; only the services' callers see `receive`.
