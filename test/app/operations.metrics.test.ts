@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliveryObserver } from '../../src/modules/webhooks/webhooks.metrics.js';
-import type { WebhookEngine } from '../../src/modules/webhooks/webhooks.engine.js';
+import type { WebhookEngine } from '../../src/modules/webhooks/webhooks.worker.js';
 import { inTransaction } from '../../src/platform/db/tx.js';
 import { appendEvent } from '../../src/platform/events/append.js';
 import '../support/fixture-events.js';

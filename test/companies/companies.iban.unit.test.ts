@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isBic, normalizeIban } from '../../src/modules/companies/iban.js';
+import { isBic, normalizeIban } from '../../src/modules/companies/companies.input.js';
 
 describe('normalizeIban', () => {
   it.each([

@@ -10,6 +10,7 @@ import { realisticOrder, upload } from '../orders/orders.fixtures.js';
 import { newClient, newCompany, newTenant, stageUpload, type Client, type TestContext, useApp } from '../support/app.js';
 import { expectContract } from '../support/contract.js';
 import { as } from '../support/requests.js';
+import { documentCount } from './documents.fixtures.js';
 
 const MAX_BYTES = 32 * 1024;
 
@@ -65,14 +66,6 @@ function importDocument(client: Client | undefined, query: Record<string, string
 async function documentsOf(client: Client, orderId: string) {
   const res = await as(client).get(`/v1/orders/order/${orderId}/documents`);
   return res;
-}
-
-async function documentCount(): Promise<number> {
-  const row = await ctx.services.db
-    .selectFrom('documents')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
 }
 
 const PDF = Buffer.from('%PDF-1.4\n% proof of delivery\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n', 'latin1');
@@ -150,7 +143,7 @@ describe('document import webhook', () => {
   });
 
   it('reports no match and several matches in errors[] and stores nothing', async () => {
-    const rows = await documentCount();
+    const rows = await documentCount(ctx);
     const none = await importDocument(tenantHook, { filename: 'a.pdf', customer_reference_number: 'NOPE' }, PDF, 'application/pdf');
     expect(none.statusCode).toBe(200);
     expectContract('DocumentImportResponse', none.json());
@@ -168,7 +161,7 @@ describe('document import webhook', () => {
 
     const noCriteria = await importDocument(tenantHook, { filename: 'a.pdf' }, PDF, 'application/pdf');
     expect(noCriteria.json().errors[0].error_type).toBe('USER_INPUT_ERROR');
-    expect(await documentCount()).toBe(rows);
+    expect(await documentCount(ctx)).toBe(rows);
 
     const narrowed = await importDocument(tenantHook, { filename: 'a.pdf', customer_reference_number: 'SHARED-REF', name: b1.name }, PDF, 'application/pdf');
     expect(narrowed.json()).toMatchObject({ errors: [], order_id: b1.id });
@@ -199,7 +192,7 @@ describe('document import webhook', () => {
   });
 
   it('refuses files over the limit with 413, whether the length is declared or streamed', async () => {
-    const rows = await documentCount();
+    const rows = await documentCount(ctx);
     const declared = await importDocument(tenantHook, { filename: 'big.bin', name: a1.name }, randomBytes(MAX_BYTES + 1), 'application/octet-stream');
     expect(declared.statusCode).toBe(413);
     const streamed = await importDocument(
@@ -210,7 +203,7 @@ describe('document import webhook', () => {
     );
     expect(streamed.statusCode).toBe(413);
     expect(streamed.json().errors).toHaveLength(1);
-    expect(await documentCount()).toBe(rows);
+    expect(await documentCount(ctx)).toBe(rows);
   });
 
   it('answers a rejected import on a real connection without reading its large body', async () => {
@@ -363,13 +356,13 @@ describe('attachToOrder (the service orders call inside their import transaction
   });
 
   it('leaves nothing behind when the calling transaction rolls back', async () => {
-    const rows = await documentCount();
+    const rows = await documentCount(ctx);
     const failed = attachThenFail(
       { type: 'WAYBILL', source: { embedded: { content: Buffer.from('x').toString('base64'), content_type: 'text/plain', filename: 'x.txt' } } },
       'the order import failed later',
     );
     await expect(failed).rejects.toThrow('the order import failed later');
-    expect(await documentCount()).toBe(rows);
+    expect(await documentCount(ctx)).toBe(rows);
   });
 
   it('sweeps blobs that nothing references, and stale temp files, keeping every referenced blob', async () => {

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { newClient, newCompany, newTenant, type Client, useApp } from '../support/app.js';
 import { expectContract } from '../support/contract.js';
 import { as } from '../support/requests.js';
+import { documentCount } from './documents.fixtures.js';
 import { multipart, type Part } from '../support/multipart.js';
 
 const MAX_BYTES = 64 * 1024;
@@ -30,14 +31,6 @@ async function uploadId(client: Client, part: Omit<Part, 'name'>): Promise<strin
 }
 
 const download = (client: Client, id: string, query = '') => as(client).get(`/v1/documents/document/${id}/download${query}`);
-
-async function documentCount(): Promise<number> {
-  const row = await ctx.services.db
-    .selectFrom('documents')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
 
 function blobFiles(): string[] {
   const root = ctx.services.config.blobDir;
@@ -114,12 +107,12 @@ describe('size limit', () => {
   });
 
   it('refuses one byte more with 413, storing neither row nor blob nor temp file', async () => {
-    const rows = await documentCount();
+    const rows = await documentCount(ctx);
     const files = blobFiles().length;
     const res = await upload(admin, { filename: 'big.bin', content: randomBytes(MAX_BYTES + 1) });
     expect(res.statusCode).toBe(413);
     expect(res.json()).toMatchObject({ message: expect.stringContaining(`${MAX_BYTES} bytes`), errors: [expect.any(Object)] });
-    expect(await documentCount()).toBe(rows);
+    expect(await documentCount(ctx)).toBe(rows);
     expect(blobFiles().length).toBe(files);
   });
 
@@ -194,7 +187,7 @@ describe('bad requests', () => {
 describe('interrupted uploads', () => {
   it('leaves no temp file and no row when the client disconnects mid-file', async () => {
     const url = new URL(await ctx.app.listen({ host: '127.0.0.1', port: 0 }));
-    const rows = await documentCount();
+    const rows = await documentCount(ctx);
     const files = blobFiles().length;
     const body = multipart([{ name: 'file', filename: 'cut.bin', content: randomBytes(48 * 1024) }]);
     await new Promise<void>((resolve) => {
@@ -210,7 +203,7 @@ describe('interrupted uploads', () => {
     });
     // The server notices the disconnect asynchronously: wait for the temp file to go, without a deadline of our own.
     while (blobFiles().length !== files) await new Promise((r) => setTimeout(r, 50));
-    expect(await documentCount()).toBe(rows);
+    expect(await documentCount(ctx)).toBe(rows);
     // And the server still answers.
     expect((await upload(admin, { filename: 'after.bin', content: 'ok' })).statusCode).toBe(201);
   });

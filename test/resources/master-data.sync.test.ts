@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WebhookEngine } from '../../src/modules/webhooks/webhooks.engine.js';
+import type { WebhookEngine } from '../../src/modules/webhooks/webhooks.worker.js';
 import { newClient, newTenant, type Client, useApp } from '../support/app.js';
 import { as } from '../support/requests.js';
 import { eventually, Receiver } from '../support/webhook-receiver.js';

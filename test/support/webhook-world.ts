@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import type { Config } from '../../src/config.js';
-import type { WebhookEngine } from '../../src/modules/webhooks/webhooks.engine.js';
+import type { WebhookEngine } from '../../src/modules/webhooks/webhooks.worker.js';
 import { createTestApp, type TestContext } from './app.js';
 import { Receiver } from './webhook-receiver.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ListTripOutput, TripCostsOutput, TripOutput } from '../../src/modules/trips/trips.schemas.js';
 import { SubcontractorStatusUpdatePayload } from '../../src/modules/trips/status/status.schemas.js';
 import { expectContract } from '../support/contract.js';
-import type { StopExecution } from '../../src/modules/orders/orders.execution.js';
+import type { StopExecution } from '../../src/modules/orders/index.js';
 import { progressStop } from '../../src/modules/trips/status/status.policy.js';
 import { documentTypeOfKey, keyedFilename } from '../../src/modules/trips/status/status.mapping.js';
 import { diffSnapshots, type DispatchSnapshot } from '../../src/modules/trips/dispatch/dispatch.policy.js';

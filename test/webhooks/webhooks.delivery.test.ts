@@ -6,7 +6,7 @@ import { appendEvent } from '../../src/platform/events/append.js';
 import '../support/fixture-events.js';
 import type { FixtureEventType } from '../support/fixture-events.js';
 import { purgeFinished } from '../../src/modules/webhooks/deliveries/deliveries.repo.js';
-import type { WebhookEngine } from '../../src/modules/webhooks/webhooks.engine.js';
+import type { WebhookEngine } from '../../src/modules/webhooks/webhooks.worker.js';
 import { createTestApp, newCompany, newTenant, type Client, type TestContext, useApp } from '../support/app.js';
 import { as } from '../support/requests.js';
 import { eventually, Receiver } from '../support/webhook-receiver.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AddressPolicy, checkReceiverUrl } from '../../src/platform/net/address-policy.js';
 import { GuardedHttpClient } from '../../src/platform/net/guarded-http.js';
-import { matchesEventType } from '../../src/modules/events/event-types.js';
+import { matchesEventType } from '../../src/modules/events/events.policy.js';
 import { nextRetryDelayMs, parseRetryAfter } from '../../src/modules/webhooks/deliveries/deliveries.policy.js';
 import { Receiver } from '../support/webhook-receiver.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WebhookEngine } from '../../src/modules/webhooks/webhooks.engine.js';
+import type { WebhookEngine } from '../../src/modules/webhooks/webhooks.worker.js';
 import { newClient, newCompany, newTenant, type Client, useApp } from '../support/app.js';
 import { expectContract } from '../support/contract.js';
 import { as } from '../support/requests.js';

@@ -1,8 +1,10 @@
+import type { Selectable } from 'kysely';
 import type { Executor } from '../../platform/db/database.js';
 import type { ApiClientTable } from './auth.tables.js';
 import './auth.tables.js';
+import { keysetPage } from '../../platform/db/keyset.js';
 
-export type ApiClientRow = Omit<ApiClientTable, 'created_at' | 'user_id'> & { created_at: Date; user_id: string | null };
+export type ApiClientRow = Selectable<ApiClientTable>;
 
 export async function insertTenant(db: Executor, id: string, name: string) {
   return db.insertInto('tenants').values({ id, name }).returningAll().executeTakeFirstOrThrow();
@@ -21,35 +23,26 @@ export async function countTenants(db: Executor): Promise<number> {
 }
 
 export async function insertApiClient(db: Executor, row: Omit<ApiClientTable, 'created_at' | 'revoked_at' | 'user_id'> & { user_id?: string }) {
-  return db.insertInto('api_clients').values(row).returningAll().executeTakeFirstOrThrow() as Promise<ApiClientRow>;
+  return db.insertInto('api_clients').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
 export async function findApiClientByClientId(db: Executor, clientId: string) {
-  return db.selectFrom('api_clients').selectAll().where('client_id', '=', clientId).executeTakeFirst() as Promise<ApiClientRow | undefined>;
+  return db.selectFrom('api_clients').selectAll().where('client_id', '=', clientId).executeTakeFirst();
 }
 
 export async function findApiClientByRowId(db: Executor, id: string) {
-  return db.selectFrom('api_clients').selectAll().where('id', '=', id).executeTakeFirst() as Promise<ApiClientRow | undefined>;
+  return db.selectFrom('api_clients').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 export async function findApiClient(db: Executor, tenantId: string, id: string) {
-  return db.selectFrom('api_clients').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst() as Promise<
-    ApiClientRow | undefined
-  >;
+  return db.selectFrom('api_clients').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
 }
 
 export async function listApiClients(db: Executor, tenantId: string | undefined, after: { ts: Date; id: string } | undefined, limit: number) {
   // People's hidden clients are managed as users, not listed here.
   let query = db.selectFrom('api_clients').selectAll().where('user_id', 'is', null);
   if (tenantId) query = query.where('tenant_id', '=', tenantId);
-  if (after) {
-    query = query.where((eb) => eb.or([eb('created_at', '>', after.ts), eb.and([eb('created_at', '=', after.ts), eb('id', '>', after.id)])]));
-  }
-  return query
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(limit + 1)
-    .execute() as Promise<ApiClientRow[]>;
+  return keysetPage(query, 'created_at', { after, limit });
 }
 
 export async function markRevoked(db: Executor, tenantId: string, id: string): Promise<ApiClientRow | undefined> {
@@ -61,7 +54,7 @@ export async function markRevoked(db: Executor, tenantId: string, id: string): P
     .where('revoked_at', 'is', null)
     .where('user_id', 'is', null)
     .returningAll()
-    .executeTakeFirst() as Promise<ApiClientRow | undefined>;
+    .executeTakeFirst();
 }
 
 /**
@@ -95,5 +88,5 @@ export async function setPersonClientRevoked(db: Executor, tenantId: string, use
     .where('id', '=', userId)
     .where('user_id', '=', userId)
     .returningAll()
-    .executeTakeFirst() as Promise<ApiClientRow | undefined>;
+    .executeTakeFirst();
 }

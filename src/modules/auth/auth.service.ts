@@ -13,7 +13,7 @@ import { cursorField, paginate } from '../../platform/http/pagination.js';
 import type { Authenticator, ClientKind, Principal, Role } from '../../platform/http/principal.js';
 import * as repo from './auth.repo.js';
 import type { ApiClientRow } from './auth.repo.js';
-import { hashSecret, newClientId, newClientSecret, secretMatches } from './credentials.js';
+import { hashSecret, newClientId, newClientSecret, secretMatches } from './auth.credentials.js';
 
 const ISSUER = 'waybill';
 /** Stored as a person's hidden client's secret hash: not hex, so no secret's HMAC ever matches it. */

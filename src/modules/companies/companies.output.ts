@@ -1,8 +1,5 @@
 import type { CompanyRow } from './companies.repo.js';
 import type { CompanyDetailOutput } from './companies.schemas.js';
-import type { StoredContact } from './companies.document.js';
-
-type Details = Record<string, unknown>;
 
 /**
  * A company as other modules hold it (an order's customer, a trip's subcontractor): they read its
@@ -18,17 +15,17 @@ function toNumber(value: unknown): number | null {
 
 /** A company in the contract's `CompanyDetailOutput` shape (archived contacts left out). */
 export function companyOutput(row: CompanyParty, billTo?: CompanyParty): CompanyDetailOutput {
-  const d = row.details as Details;
-  const sales = (d.sales ?? {}) as CompanyDetailOutput['sales'];
-  const status = (d.status ?? sales.status ?? 'APPROVED') as CompanyDetailOutput['status'];
-  const credit = d.credit_policy as { limit?: unknown } | undefined;
-  const contacts = ((d.contacts ?? []) as StoredContact[]).filter((c) => !c.is_archived).map(({ is_archived: _archived, ...c }) => c);
+  const d = row.details;
+  const sales = d.sales ?? {};
+  const status = d.status ?? sales.status ?? 'APPROVED';
+  const credit = d.credit_policy;
+  const contacts = (d.contacts ?? []).filter((c) => !c.is_archived).map(({ is_archived: _archived, ...c }) => c);
   return {
     id: row.id,
     code: row.code,
     accounting_code: row.accounting_code,
     name: row.name,
-    legal_name: (d.legal_name as string) ?? null,
+    legal_name: d.legal_name ?? null,
     currency: row.currency,
     locale: row.locale,
     is_customer: row.is_customer,
@@ -38,21 +35,21 @@ export function companyOutput(row: CompanyParty, billTo?: CompanyParty): Company
     archived_subcontractor: row.archived_subcontractor,
     archived_buyer_or_seller: row.archived_buyer_or_seller,
     subcontractor_sees_order_details: row.subcontractor_sees_order_details,
-    vat_number: (d.vat_number as string) ?? null,
-    peppol_id: (d.peppol_id as CompanyDetailOutput['peppol_id']) ?? null,
-    note: (d.note as string) ?? null,
-    tax_type: (d.tax_type as CompanyDetailOutput['tax_type']) ?? 'VAT',
+    vat_number: d.vat_number ?? null,
+    peppol_id: d.peppol_id ?? null,
+    note: d.note ?? null,
+    tax_type: d.tax_type ?? 'VAT',
     status,
-    billing_location: (d.billing_location as CompanyDetailOutput['billing_location']) ?? null,
-    payment_term: (d.payment_term as CompanyDetailOutput['payment_term']) ?? null,
+    billing_location: d.billing_location ?? null,
+    payment_term: d.payment_term ?? null,
     sales: { ...sales, status: sales.status ?? status },
-    purchase: (d.purchase ?? { status: 'APPROVED' }) as CompanyDetailOutput['purchase'],
+    purchase: d.purchase ?? { status: 'APPROVED' },
     contacts,
-    reference_numbers: (d.reference_numbers as CompanyDetailOutput['reference_numbers']) ?? {},
-    bank_accounts: (d.bank_accounts as CompanyDetailOutput['bank_accounts']) ?? [],
+    reference_numbers: d.reference_numbers ?? {},
+    bank_accounts: d.bank_accounts ?? [],
     credit_policy: credit ? { limit: toNumber(credit.limit) } : null,
     default_invoice_customer: billTo ? { id: billTo.id, name: billTo.name, code: billTo.code } : null,
-    custom_fields: (d.custom_fields as Record<string, unknown>) ?? {},
+    custom_fields: d.custom_fields ?? {},
     is_blocked: Boolean(d.is_blocked) || status === 'BLOCKED',
     timestamp_updated: row.updated_at.toISOString(),
   };
@@ -60,6 +57,6 @@ export function companyOutput(row: CompanyParty, billTo?: CompanyParty): Company
 
 /** Whether the company can take trips as a subcontractor now: the role is on, not archived, not blocked. */
 export function isActiveSubcontractorRow(row: CompanyRow): boolean {
-  const purchase = (row.details as Details).purchase as { status?: string } | undefined;
+  const purchase = row.details.purchase;
   return row.is_subcontractor && !row.archived_subcontractor && purchase?.status !== 'BLOCKED';
 }

@@ -1,6 +1,6 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Executor } from '../../platform/db/database.js';
-import { keysetAfter } from '../../platform/db/keyset.js';
+import { keysetPage } from '../../platform/db/keyset.js';
 import { containsText } from '../../platform/db/search.js';
 import type { CompanyRole } from './companies.schemas.js';
 import type { CompanyTable } from './companies.tables.js';
@@ -69,10 +69,5 @@ export async function listCompanies(db: Executor, f: CompanyListFilter): Promise
   if (f.updatedAfter) q = q.where('updated_at', '>', f.updatedAfter);
   if (f.search) q = q.where(containsText([sql.ref('name'), sql.ref('code'), sql.ref('accounting_code')], f.search));
   if (f.role) q = q.where(`is_${f.role}`, '=', true);
-  if (f.after) q = q.where(keysetAfter('updated_at', 'id', f.after));
-  return q
-    .orderBy('updated_at')
-    .orderBy('id')
-    .limit(f.limit + 1)
-    .execute();
+  return keysetPage(q, 'updated_at', f);
 }

@@ -12,12 +12,12 @@ import type { Principal } from '../../platform/http/principal.js';
 import { isUuid } from '../../platform/http/schemas.js';
 import { appendMasterDataEvent, type MasterDataOperation } from '../events/index.js';
 import { createCompanyCache } from './companies.cache.js';
-import { checkDoc, columnsOf, docForCreate, docForPatch, docForReplace, docOfRow, type CompanyDoc, type StoredContact } from './companies.document.js';
+import { checkDoc, columnsOf, docForCreate, docForPatch, docForReplace, docOfRow, type CompanyDoc } from './companies.mapping.js';
 import { companyOutput, isActiveSubcontractorRow, type CompanyParty } from './companies.output.js';
 import * as repo from './companies.repo.js';
 import type { CompanyRow } from './companies.repo.js';
 import { COMPANY_ROLES, type CompanyDetailOutput, type CompanyInput, type CompanyPartialInput, type CompanyRole } from './companies.schemas.js';
-import { seesOnlyWhatItNeeds, subcontractorView } from './subcontractor-view.js';
+import { seesOnlyWhatItNeeds, subcontractorView } from './companies.policy.js';
 
 export { companyOutput } from './companies.output.js';
 
@@ -45,7 +45,7 @@ export function createCompaniesService(deps: { db: Db; bus: EventBus; cacheTtlMs
 
   /** The contract's shape, with the bill-to company read through `ex` (the transaction, when inside one). */
   async function output(tenantId: string, row: CompanyRow, ex: Executor = db): Promise<Versioned<CompanyDetailOutput>> {
-    const billToId = (row.details as { default_invoice_customer_id?: string }).default_invoice_customer_id;
+    const billToId = row.details.default_invoice_customer_id;
     const billTo = billToId ? await repo.findCompany(ex, tenantId, billToId) : undefined;
     return { record: companyOutput(row, billTo), version: row.version };
   }
@@ -77,8 +77,8 @@ export function createCompaniesService(deps: { db: Db; bus: EventBus; cacheTtlMs
     const { record } = await output(row.tenant_id, row, tx.trx);
     const common = { tenantId: row.tenant_id, version: row.version, companyIds: [row.id], origin: principal };
     await appendMasterDataEvent(tx, bus, { ...common, entity: 'company', operation, id: row.id, keys: { code: row.code }, record });
-    const previous = new Map(((before?.details as { contacts?: StoredContact[] })?.contacts ?? []).map((c) => [c.id, c]));
-    for (const contact of (row.details as { contacts?: StoredContact[] }).contacts ?? []) {
+    const previous = new Map((before?.details.contacts ?? []).map((c) => [c.id, c]));
+    for (const contact of row.details.contacts ?? []) {
       const old = previous.get(contact.id);
       if (old && JSON.stringify(old) === JSON.stringify(contact)) continue;
       const contactOperation = contact.is_archived ? 'archived' : old ? 'updated' : 'created';
@@ -209,7 +209,7 @@ export function createCompaniesService(deps: { db: Db; bus: EventBus; cacheTtlMs
      * For other modules (trips): whether the company exists in the tenant and may take work as a
      * subcontractor now (the role is on and not archived, and its purchase status is not BLOCKED).
      */
-    /** For webhooks: how a push to this company's endpoint is cut down, or undefined when it sees it whole (see subcontractor-view.ts). */
+    /** For webhooks: how a push to this company's endpoint is cut down, or undefined when it sees it whole (see companies.policy.ts). */
     async payloadViewFor(tenantId: string, companyId: string): Promise<(<T>(payload: T) => T) | undefined> {
       const row = await cached.get(tenantId, companyId, () => repo.findCompany(db, tenantId, companyId));
       return row && seesOnlyWhatItNeeds(row) ? (payload) => subcontractorView(payload, row.id) : undefined;

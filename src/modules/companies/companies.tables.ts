@@ -1,4 +1,8 @@
 import type { Generated, Json } from '../../platform/db/database.js';
+import type { ColumnField, CompanyDoc } from './companies.mapping.js';
+
+/** The stored document's fields without a column of their own (see `columnsOf` in companies.mapping.ts). */
+export type CompanyDetails = Omit<CompanyDoc, ColumnField>;
 
 export interface CompanyTable {
   tenant_id: string;
@@ -17,7 +21,7 @@ export interface CompanyTable {
   /** Opt-in: as a subcontractor, it is sent customers' full records and orders' pricing. */
   subcontractor_sees_order_details: Generated<boolean>;
   /** Contract fields without a column of their own (contacts, payment terms, bank accounts...). */
-  details: Json<Record<string, unknown>>;
+  details: Json<CompanyDetails>;
   /** Moves on by one with every change; the record's ETag. */
   version: Generated<number>;
   created_at: Generated<Date>;

@@ -8,4 +8,4 @@ export { CompanyDetailOutput, LocationFields, companySchemas } from './companies
 export { companyOutput } from './companies.service.js';
 export type { CompanyParty } from './companies.output.js';
 export type { CompaniesService } from './companies.service.js';
-export { seesOnlyWhatItNeeds, subcontractorView } from './subcontractor-view.js';
+export { seesOnlyWhatItNeeds, subcontractorView } from './companies.policy.js';

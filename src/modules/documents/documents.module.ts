@@ -5,7 +5,7 @@ import type { BlobStore } from '../../platform/storage/blob-store.js';
 import { documentsRoutes, orderDocumentsRoutes } from './documents.routes.js';
 import { documentSchemas } from './documents.schemas.js';
 import { createDocumentsService } from './documents.service.js';
-import { createOrderDocumentsService, type OrderLookup } from './order-documents.service.js';
+import { createOrderDocumentsService, type OrderLookup } from './order-documents/order-documents.service.js';
 
 /**
  * The documents module wired once: uploads and downloads, and the documents of orders.

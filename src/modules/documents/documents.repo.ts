@@ -1,7 +1,7 @@
 import type { Insertable, Selectable } from 'kysely';
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.js';
-import { keysetAfter } from '../../platform/db/keyset.js';
+import { keysetPage } from '../../platform/db/keyset.js';
 import type { DocumentTable } from './documents.tables.js';
 import './documents.tables.js';
 
@@ -78,18 +78,13 @@ export async function listSubjectDocuments(
   subject: { type: string; id: string },
   page: { after?: { ts: Date; id: string }; limit: number },
 ): Promise<DocumentRow[]> {
-  let q = db
+  const q = db
     .selectFrom('documents')
     .selectAll()
     .where('tenant_id', '=', tenantId)
     .where('subject_type', '=', subject.type)
     .where('subject_id', '=', subject.id);
-  if (page.after) q = q.where(keysetAfter('created_at', 'id', page.after));
-  return q
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(page.limit + 1)
-    .execute();
+  return keysetPage(q, 'created_at', page);
 }
 
 /** The documents proving one validity, oldest first. */

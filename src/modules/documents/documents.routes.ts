@@ -19,7 +19,7 @@ import {
 } from './documents.schemas.js';
 import type { DocumentsService } from './documents.service.js';
 import { documentImportExample, documentUploadExample, orderDocumentsExample } from './documents.examples.js';
-import type { OrderDocumentsService } from './order-documents.service.js';
+import type { OrderDocumentsService } from './order-documents/order-documents.service.js';
 
 /** File parts read before giving up on finding the one named `file`. */
 const MAX_FILE_PARTS = 5;

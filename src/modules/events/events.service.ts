@@ -2,7 +2,7 @@ import { sql, type Selectable } from 'kysely';
 import type { Db, EventTable } from '../../platform/db/database.js';
 import { badRequest, detail } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/http/principal.js';
-import { matchesEventType } from './event-types.js';
+import { matchesEventType } from './events.policy.js';
 import type { EventItem } from './events.schemas.js';
 
 export type EventRow = Selectable<EventTable>;

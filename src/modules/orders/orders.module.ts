@@ -2,7 +2,7 @@ import type { CompaniesService } from '../companies/index.js';
 import type { Db } from '../../platform/db/database.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import type { App } from '../../platform/http/types.js';
-import { ordersSchemas } from './orders.output-schemas.js';
+import { ordersSchemas } from './views/views.schemas.js';
 import type { DocumentAttacher } from './partial/partial.service.js';
 import { ordersRoutes } from './orders.routes.js';
 import { createOrdersService } from './orders.service.js';

@@ -1,12 +1,12 @@
 import { principalOf } from '../../platform/http/auth.js';
 import { readErrors, writeErrors } from '../../platform/http/schemas.js';
 import { ref, type App } from '../../platform/http/types.js';
-import { ListOrderOutput, OrderExport, OrderOutput, OrderWithStatus } from './orders.output-schemas.js';
+import { ListOrderOutput, OrderExport, OrderOutput, OrderWithStatus } from './views/views.schemas.js';
 import { OrderImport, OrderImportResponse, OrderInput, OrderListQuery, OrderParams, UploadParams } from './orders.schemas.js';
 import { OrderUpdatePayload, PartialOrderUpdateResponse } from './partial/partial.schemas.js';
 import type { OrdersService } from './orders.service.js';
 import { orderImportExample, orderImportResponseExample, orderInputExample, orderUpdateExample, orderUpdateResponseExample } from './orders.examples.js';
-import { orderExample, orderExportExample, orderListExample, orderWithStatusExample } from './orders.output-examples.js';
+import { orderExample, orderExportExample, orderListExample, orderWithStatusExample } from './views/views.examples.js';
 
 const TAGS = ['Orders'];
 

@@ -2,20 +2,20 @@ import type { CompaniesService } from '../companies/index.js';
 import type { Db, Executor } from '../../platform/db/database.js';
 import type { Tx } from '../../platform/db/tx.js';
 import type { StopStatus } from './status/status.policy.js';
-import * as execution from './orders.execution.js';
+import * as execution from './execution/execution.service.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import { notFound } from '../../platform/http/errors.js';
 import { cursorField, paginate } from '../../platform/http/pagination.js';
 import type { Principal } from '../../platform/http/principal.js';
 import { OrderChangeHooks, type OrderChangeListener } from './orders.events.js';
-import { createOrderImporter, uploadOutput } from './orders.import.js';
+import { createOrderImporter, uploadOutput } from './import/import.service.js';
 import { createPartialUpdater, type DocumentAttacher } from './partial/partial.service.js';
-import { orderExport, orderOutput, visibilityOrder, type VisibilityOrder } from './orders.output.js';
-import type { OrderExport, OrderOutput, OrderSummary } from './orders.output-schemas.js';
+import { orderExport, orderOutput, visibilityOrder, type VisibilityOrder } from './views/views.output.js';
+import type { OrderExport, OrderOutput, OrderSummary } from './views/views.schemas.js';
 import { createStatusDocuments } from './status/status.service.js';
 import * as repo from './orders.repo.js';
 import type { OrderAggregate, OrderRow, OrderScope } from './orders.repo.js';
-import { scopeOf } from './orders.scope.js';
+import { scopeOf } from './orders.policy.js';
 import { ORDER_STATUSES } from './status/status.policy.js';
 import type { OrderImport, OrderListQuery } from './orders.schemas.js';
 
@@ -193,7 +193,7 @@ export function createOrdersService(deps: { db: Db; bus: EventBus; companies: Co
       return outputs;
     },
 
-    /** For trips: plan, dispatch and execute stops (see orders.execution.ts). */
+    /** For trips: plan, dispatch and execute stops (see execution/execution.service.ts). */
     execution: {
       lockStops: execution.lockStops,
       setPlanningStatus: (tx: Tx, tenantId: string, stopIds: readonly string[], status: StopStatus) =>

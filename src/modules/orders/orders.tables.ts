@@ -1,5 +1,24 @@
 import type { Generated, Json } from '../../platform/db/database.js';
 import type { OrderStatus, StopStatus } from './status/status.policy.js';
+import type { ConsignmentInput, GoodInput, OrderInput, StopInput } from './orders.schemas.js';
+
+/*
+ * The jsonb columns hold the order's input as `orders.mapping.ts` splits it (nulls dropped): typed
+ * as those parts, so readers need no casts. Inputs are open objects, so a stored part may also
+ * carry fields the schema does not name; outputs pick the declared ones.
+ */
+
+/** What `headerOf` keeps of an `OrderInput`: the key, customer, status and children live elsewhere. */
+export type StoredHeader = Omit<
+  OrderInput,
+  'operation' | 'order_identifier' | 'customer' | 'order_status' | 'consignments' | 'customer_reference_number' | 'raw_input'
+>;
+/** A stop's input without the fields that have columns. */
+export type StoredStopDetails = Omit<StopInput, 'location' | 'date' | 'reference_number'>;
+/** A consignment's input without its stops, goods and reference (rows and a column of their own). */
+/** A good's input; its handling units and packaged items carry the ids the import gave them. */
+export type StoredGood = Omit<GoodInput, 'packaged_items'> & { packaged_items?: Array<NonNullable<GoodInput['packaged_items']>[number] & { id: string }> };
+export type StoredConsignmentDetails = Omit<ConsignmentInput, 'pickup_stop' | 'delivery_stop' | 'goods' | 'consignment_reference_number'>;
 
 export interface OrderTable {
   tenant_id: string;
@@ -11,8 +30,8 @@ export interface OrderTable {
   is_quote: boolean;
   status: OrderStatus;
   cancelled_at: Date | null;
-  customer_entity: Json<Record<string, unknown>>;
-  header: Json<Record<string, unknown>>;
+  customer_entity: Json<NonNullable<OrderInput['customer']>>;
+  header: Json<StoredHeader>;
   input_hash: string;
   created_by_client_id: string | null;
   created_at: Generated<Date>;
@@ -25,7 +44,7 @@ export interface ConsignmentTable {
   order_id: string;
   position: number;
   reference_number: string | null;
-  details: Json<Record<string, unknown>>;
+  details: Json<StoredConsignmentDetails>;
 }
 
 export type StopType = 'PICKUP' | 'DELIVERY' | 'CUSTOM';
@@ -40,13 +59,13 @@ export interface StopTable {
   status: Generated<StopStatus>;
   /** `date` column, always read back as `YYYY-MM-DD` text (see the repo's selections). */
   requested_date: string | null;
-  location: Json<Record<string, unknown>>;
+  location: Json<StopInput['location']>;
   reference_number: string | null;
   eta_start: Date | null;
   eta_end: Date | null;
   actual_start: Date | null;
   actual_end: Date | null;
-  details: Json<Record<string, unknown>>;
+  details: Json<StoredStopDetails>;
   updated_at: Generated<Date>;
 }
 
@@ -56,7 +75,7 @@ export interface GoodTable {
   order_id: string;
   consignment_id: string;
   position: number;
-  details: Json<Record<string, unknown>>;
+  details: Json<StoredGood>;
 }
 
 export type UploadStatus = 'TODO' | 'IN_PROGRESS' | 'READY_TO_UPSERT' | 'UPSERT_IN_PROGRESS' | 'COMPLETED' | 'ERROR' | 'SKIPPED' | 'DUPLICATE';

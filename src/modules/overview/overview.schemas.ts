@@ -1,6 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { StringEnum } from '../../platform/http/enum.js';
 import { DateOnly } from '../../platform/http/schemas.js';
+// The orders module's own list, so a status it adds shows up here without a second edit.
+import { ORDER_STATUSES } from '../orders/index.js';
 
 /** Where the rows behind a number are listed: the list operation and the filter that shows exactly them. */
 export const OverviewList = Type.Object(
@@ -16,8 +18,6 @@ export type OverviewList = Static<typeof OverviewList>;
 
 export const OverviewCount = Type.Object({ count: Type.Integer({ minimum: 0 }), list: Type.Ref('OverviewList') }, { $id: 'OverviewCount' });
 export type OverviewCount = { count: number; list: OverviewList };
-
-export const ORDER_STATUSES = ['QUOTE', 'TO_PLAN', 'PLANNED', 'IN_TRANSIT', 'COMPLETED', 'CANCELLED'] as const;
 
 export const Overview = Type.Object(
   {

@@ -1,5 +1,6 @@
 import type { Principal } from '../../platform/http/principal.js';
-import { ORDER_STATUSES, type Overview, type OverviewCount, type OverviewList } from './overview.schemas.js';
+import { ORDER_STATUSES } from '../orders/index.js';
+import type { Overview, OverviewCount, OverviewList } from './overview.schemas.js';
 
 /**
  * The console's first page: how much needs attention, each figure with the list filter that shows

@@ -6,3 +6,5 @@ export type { ResourceMatch } from './resources.repo.js';
 export { resourcesModule } from './resources.module.js';
 export { ResourceParams } from './resources.schemas.js';
 export type { ActiveResource, ResourcesService } from './resources.service.js';
+export { RESOURCE_TYPE_ENUM } from './resources.mapping.js';
+export type { ResourceTypeEnumValue } from './resources.mapping.js';

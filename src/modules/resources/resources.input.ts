@@ -1,7 +1,7 @@
 import { badRequest, detail } from '../../platform/http/errors.js';
 import type { ResourceDetails } from './resources.output.js';
 import type { PartialResourceInput, ResourceInput } from './resources.schemas.js';
-import { normalizeProperties, VARIANT_KEYS, VARIANTS, variantKeyOf, type VariantKey } from './resources.variants.js';
+import { normalizeProperties, VARIANT_KEYS, VARIANTS, variantKeyOf, type VariantKey } from './resources.mapping.js';
 
 type AnyInput = ResourceInput | PartialResourceInput;
 

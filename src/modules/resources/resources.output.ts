@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ResourceGroupRow, ResourceRow } from './resources.repo.js';
 import type { ResourceOutput } from './resources.schemas.js';
-import { variantKeyOf } from './resources.variants.js';
+import { variantKeyOf } from './resources.mapping.js';
 
 /** What `details` holds besides the columns. */
 export interface ResourceDetails {
@@ -24,7 +24,7 @@ export function extraId(tenantId: string, code: string): string {
 }
 
 export function resourceOutput(row: ResourceRow, groups: ResourceGroupRow[]): ResourceOutput {
-  const d = row.details as ResourceDetails;
+  const d = row.details;
   const key = variantKeyOf(row.resource_type) as string;
   return {
     row_id: row.id,

@@ -1,6 +1,6 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Executor } from '../../platform/db/database.js';
-import { keysetAfter } from '../../platform/db/keyset.js';
+import { keysetPage } from '../../platform/db/keyset.js';
 import { containsText } from '../../platform/db/search.js';
 import { isUuid } from '../../platform/http/schemas.js';
 import type { ResourceGroupTable, ResourceTable } from './resources.tables.js';
@@ -99,12 +99,7 @@ export async function listResources(db: Executor, f: ResourceListFilter): Promis
   if (f.externalIds) q = q.where('external_id', 'in', f.externalIds);
   if (f.types) q = q.where('resource_type', 'in', f.types as ResourceRow['resource_type'][]);
   if (f.search) q = q.where(containsText([sql.ref('name'), sql.ref('code'), sql.ref('external_id'), sql`properties->>'license_plate'`], f.search));
-  if (f.after) q = q.where(keysetAfter('updated_at', 'id', f.after));
-  return q
-    .orderBy('updated_at')
-    .orderBy('id')
-    .limit(f.limit + 1)
-    .execute();
+  return keysetPage(q, 'updated_at', f);
 }
 
 /** The live groups of each resource, sorted by name. */
@@ -141,11 +136,6 @@ export async function insertGroup(db: Executor, row: Insertable<ResourceGroupTab
 }
 
 export async function listGroups(db: Executor, tenantId: string, page: { after?: { ts: Date; id: string }; limit: number }): Promise<ResourceGroupRow[]> {
-  let q = db.selectFrom('resource_groups').selectAll().where('tenant_id', '=', tenantId).where('archived', '=', false);
-  if (page.after) q = q.where(keysetAfter('created_at', 'id', page.after));
-  return q
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(page.limit + 1)
-    .execute();
+  const q = db.selectFrom('resource_groups').selectAll().where('tenant_id', '=', tenantId).where('archived', '=', false);
+  return keysetPage(q, 'created_at', page);
 }

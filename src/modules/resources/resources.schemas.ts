@@ -2,7 +2,7 @@ import { Type, type Static, type TObject, type TProperties } from '@sinclair/typ
 import { StringEnum } from '../../platform/http/enum.js';
 import { DateOnly, DateTime, DecimalInput, FreeObject, Nullable, opt, Page, PageQuery, Str, Uuid } from '../../platform/http/schemas.js';
 import { ref } from '../../platform/http/types.js';
-import { RESOURCE_TYPE_ENUM, VARIANTS } from './resources.variants.js';
+import { RESOURCE_TYPE_ENUM, VARIANTS } from './resources.mapping.js';
 
 const ResourceType = StringEnum(Object.values(VARIANTS), { description: 'The variant, as ResourceTypeEnum names it (a truck is RIGID). Waybill extension.' });
 const ResourceTypeFilter = StringEnum(RESOURCE_TYPE_ENUM);

@@ -16,7 +16,7 @@ import * as repo from './resources.repo.js';
 import type { ResourceRow } from './resources.repo.js';
 import type { ResourceTable } from './resources.tables.js';
 import type { PartialResourceInput, ResourceGroupInput, ResourceInput, ResourceListQuery, ResourceOutput } from './resources.schemas.js';
-import { normalizeProperties, VARIANTS, variantKeyOf, type VariantKey } from './resources.variants.js';
+import { normalizeProperties, VARIANTS, variantKeyOf, type VariantKey } from './resources.mapping.js';
 
 export type ResourcesService = ReturnType<typeof createResourcesService>;
 
@@ -262,8 +262,8 @@ export function createResourcesService(deps: { db: Db; bus: EventBus; companies:
           ...(input.code !== undefined ? { code: input.code } : {}),
           ...(subcontractorId !== undefined ? { subcontractor_id: subcontractorId } : {}),
           ...(input.is_active !== undefined ? { is_active: input.is_active } : {}),
-          properties: patchProperties(current.properties as Record<string, unknown>, input[key]),
-          details: patchDetails(current.details as ResourceDetails, input),
+          properties: patchProperties(current.properties, input[key]),
+          details: patchDetails(current.details, input),
         };
       });
     },

@@ -1,5 +1,6 @@
 import type { Generated, Json } from '../../platform/db/database.js';
-import type { VariantType } from './resources.variants.js';
+import type { VariantType } from './resources.mapping.js';
+import type { ResourceDetails } from './resources.output.js';
 
 export interface ResourceTable {
   tenant_id: string;
@@ -13,7 +14,7 @@ export interface ResourceTable {
   /** The variant's sub-object, measures as decimal strings. */
   properties: Json<Record<string, unknown>>;
   /** note, locale, custom_fields, integrations, extras (codes), billing_entity. */
-  details: Json<Record<string, unknown>>;
+  details: Json<ResourceDetails>;
   version: Generated<number>;
   created_at: Generated<Date>;
   updated_at: Date;

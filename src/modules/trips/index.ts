@@ -4,6 +4,6 @@
  */
 export { tripsModule } from './trips.module.js';
 export type { TripsService } from './trips.service.js';
-export type { BillableTrip, BillableTripsFilter, BillingLock } from './trips.billing.js';
-export { tripEvents } from './trips.event-catalog.js';
+export type { BillableTrip, BillableTripsFilter, BillingLock } from './billing/billing.repo.js';
+export { tripEvents } from './trips.events.js';
 export { observeUnmatchedStatusUpdates } from './trips.metrics.js';

@@ -1,15 +1,8 @@
-import type { CompaniesService } from '../companies/index.js';
-import type { DocumentsService } from '../documents/index.js';
-import type { OrdersService } from '../orders/index.js';
-import type { ResourcesService } from '../resources/index.js';
-import type { Db } from '../../platform/db/database.js';
-import type { EventBus } from '../../platform/events/bus.js';
 import type { App } from '../../platform/http/types.js';
-import type { EtaSettings } from './positions/positions.policy.js';
 import { tripImportSchemas } from './inbound/inbound.schemas.js';
 import { tripsRoutes } from './trips.routes.js';
 import { tripsSchemas } from './trips.schemas.js';
-import { createTripsService } from './trips.service.js';
+import { createTripsService, type TripsDeps } from './trips.service.js';
 import { tripStatusSchemas } from './status/status.schemas.js';
 import { tripWebhookRoutes } from './inbound/inbound.routes.js';
 import { bookingRoutes } from './bookings/bookings.routes.js';
@@ -23,17 +16,7 @@ import { driverSchemas } from './drivers/drivers.schemas.js';
  * dispatch, and the inbound webhooks: status updates and trip imports) and drivers' one-trip links. `maxBytes` bounds a file
  * sent with a status update (the documents module's limit).
  */
-export function tripsModule(deps: {
-  db: Db;
-  bus: EventBus;
-  orders: OrdersService;
-  companies: CompaniesService;
-  resources: Pick<ResourcesService, 'requireActiveResources'>;
-  documents: Pick<DocumentsService, 'listForOrder' | 'createForOrder' | 'attachToOrder'>;
-  eta: EtaSettings;
-  maxBytes: number;
-  publicBaseUrl: string;
-}) {
+export function tripsModule(deps: TripsDeps & { maxBytes: number; publicBaseUrl: string }) {
   const trips = createTripsService(deps);
   const drivers = createDriverLinks({ db: deps.db, bus: deps.bus, view: trips.view, publicBaseUrl: deps.publicBaseUrl });
   const config = { documentMaxBytes: deps.maxBytes };

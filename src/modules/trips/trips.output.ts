@@ -43,7 +43,7 @@ export function createTripReader(deps: { orders: Pick<OrdersService, 'tripOrders
       subcontractor: subcontractor ? { id: subcontractor.id, code: subcontractor.code, name: subcontractor.name } : null,
       purchase_price: trip.purchase_price,
       currency: trip.purchase_currency,
-      resources: trip.resources as TripOutput['resources'],
+      resources: trip.resources,
       dispatch: { status: trip.dispatch_status, errors: trip.dispatch_errors, dispatched_at: trip.dispatched_at?.toISOString() ?? null },
       created_timestamp: trip.created_at.toISOString(),
       updated_timestamp: trip.updated_at.toISOString(),

@@ -3,6 +3,7 @@ import { StringEnum } from '../../platform/http/enum.js';
 import { CurrencyCode, DateOnly, DateTime, DecimalInput, FreeObject, Nullable, Page, PageQuery, Str, Uuid } from '../../platform/http/schemas.js';
 import { ref } from '../../platform/http/types.js';
 import { OrderStopOutput, TimeWindowInput } from '../orders/index.js';
+import { RESOURCE_TYPE_ENUM, type ResourceTypeEnumValue } from '../resources/index.js';
 
 /**
  * Trip wire shapes. Outputs follow the contract's `TripOutput` (GET trip) with Waybill's planning
@@ -11,20 +12,7 @@ import { OrderStopOutput, TimeWindowInput } from '../orders/index.js';
 
 export const TRIP_STATUSES = ['CREATED', 'PLANNED', 'COMPLETED'] as const;
 /** The contract's ResourceTypeEnum minus SUBCONTRACTOR (a subcontractor is dispatched, not allocated). */
-export const RESOURCE_TYPES = [
-  'CHASSIS',
-  'COMPARTMENT',
-  'CONTAINER',
-  'DRIVER',
-  'FERRY',
-  'FULL_TRAILER',
-  'HANDLING',
-  'RIGID',
-  'TRACTOR',
-  'TRAILER',
-  'TRAIN',
-  'VAN',
-] as const;
+export const RESOURCE_TYPES = RESOURCE_TYPE_ENUM.filter((type): type is Exclude<ResourceTypeEnumValue, 'SUBCONTRACTOR'> => type !== 'SUBCONTRACTOR');
 
 const EXAMPLE_STOP_IDS = ['9b1c1b52-3c6f-4c36-9b8e-0d8f3a1e5a01', '9b1c1b52-3c6f-4c36-9b8e-0d8f3a1e5a02'];
 

@@ -10,7 +10,7 @@ import { companyOutput, type CompaniesService } from '../companies/index.js';
 import type { DocumentOutput, DocumentsService } from '../documents/index.js';
 import type { OrdersService } from '../orders/index.js';
 import type { ResourcesService } from '../resources/index.js';
-import { billableTrips, billableTripsByReference, lockForBilling } from './trips.billing.js';
+import { billableTrips, billableTripsByReference, lockForBilling } from './billing/billing.repo.js';
 import { answerDispatch, recordDispatchAnswer, sendDispatch, updateDispatch } from './dispatch/dispatch.service.js';
 import { appendTripEvent } from './trips.events.js';
 import { createStatusIntake } from './status/status.service.js';
@@ -59,7 +59,8 @@ function dateSpan(view: TripView): { first_date: string | null; last_date: strin
 
 export type TripsService = ReturnType<typeof createTripsService>;
 
-export function createTripsService(deps: {
+/** What the trips service is built from (the module adds its own settings). */
+export interface TripsDeps {
   db: Db;
   bus: EventBus;
   orders: OrdersService;
@@ -67,7 +68,9 @@ export function createTripsService(deps: {
   resources: Pick<ResourcesService, 'requireActiveResources'>;
   documents: Pick<DocumentsService, 'listForOrder' | 'createForOrder' | 'attachToOrder'>;
   eta: EtaSettings;
-}) {
+}
+
+export function createTripsService(deps: TripsDeps) {
   const { db, bus, orders, companies } = deps;
   const view = createTripReader({ orders, companies });
   // Status updates and position ETAs move stops the same way; only the services' callers see `receive`.

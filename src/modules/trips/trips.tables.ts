@@ -1,5 +1,7 @@
 import type { ColumnType } from 'kysely';
 import type { Generated, Json } from '../../platform/db/database.js';
+import type { DispatchSnapshot } from './dispatch/dispatch.policy.js';
+import type { RESOURCE_TYPES } from './trips.schemas.js';
 
 export type TripStatus = 'CREATED' | 'PLANNED' | 'COMPLETED';
 export type TripExecutor = 'NONE' | 'SUBCONTRACTOR' | 'FLEET';
@@ -7,7 +9,7 @@ export type DispatchStatus = 'NONE' | 'SENT' | 'ACCEPTED' | 'REJECTED';
 
 /** An own resource on a trip, copied from master data when it was dispatched. */
 export interface ResourceRef {
-  resource_type: string;
+  resource_type: (typeof RESOURCE_TYPES)[number];
   id: string;
   name?: string;
 }
@@ -32,7 +34,7 @@ export interface TripTable {
   dispatch_status: Generated<DispatchStatus>;
   dispatch_errors: Json<DispatchError[]>;
   dispatched_at: Date | null;
-  dispatched_snapshot: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  dispatched_snapshot: ColumnType<DispatchSnapshot | null, string | null, string | null>;
   first_date: string | null;
   last_date: string | null;
   external_identifier: string | null;

@@ -4,14 +4,13 @@ import type { EventBus } from '../../platform/events/bus.js';
 import { CredentialBox } from '../../platform/crypto/credential-box.js';
 import { AddressPolicy } from '../../platform/net/address-policy.js';
 import { GuardedHttpClient } from '../../platform/net/guarded-http.js';
-import { payloadBuilders, type AnswerHandler, type EndpointView, type PayloadFamily, type VisibilitySources } from './payloads.js';
+import { payloadBuilders, type AnswerHandler, type EndpointView, type PayloadFamily, type VisibilitySources } from './payloads/payloads.output.js';
 import type { DeliveryObserver } from './deliveries/deliveries.worker.js';
-import { startWebhookEngine, type WebhookEngine } from './webhooks.engine.js';
+import { pruneDeliveryLog, startWebhookEngine, type WebhookEngine } from './webhooks.worker.js';
 import { createWebhooksService, type WebhooksService } from './endpoints/endpoints.service.js';
 import { endpointRoutes } from './endpoints/endpoints.routes.js';
 import { deliveryRoutes } from './deliveries/deliveries.routes.js';
 import type { App } from '../../platform/http/types.js';
-import { pruneDeliveryLog } from './webhooks.retention.js';
 
 /**
  * Events per fan-out transaction. PostgreSQL does the SQL in its own processes, so small batches

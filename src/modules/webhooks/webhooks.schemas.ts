@@ -3,7 +3,7 @@ import { StringEnum } from '../../platform/http/enum.js';
 import { DateTime, Nullable, Page, Str, Uuid } from '../../platform/http/schemas.js';
 import { ref } from '../../platform/http/types.js';
 import { EVENT_TYPE_PATTERN } from '../events/index.js';
-import { PAYLOAD_FAMILIES } from './payloads.js';
+import { PAYLOAD_FAMILIES } from './payloads/payloads.output.js';
 
 export const PayloadFamily = StringEnum(PAYLOAD_FAMILIES, {
   $id: 'WebhookPayloadFamily',

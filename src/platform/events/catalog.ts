@@ -9,7 +9,7 @@ import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
  * (`npm run docs:events`) is written from the same declarations.
  */
 
-/** The webhook payload families (see modules/webhooks/payloads.ts); named here so a declaration can say which carry it. */
+/** The webhook payload families (see modules/webhooks/payloads/payloads.output.ts); named here so a declaration can say which carry it. */
 export type PushFamily =
   | 'operational_visibility'
   | 'accounting_visibility'

@@ -1,4 +1,12 @@
+import type { components } from '../api/openapi';
 import type { MessageKey, Translate } from '../i18n';
+
+/*
+ * The server's enums as the console lists them (filters, labels). Each list `satisfies` the
+ * generated OpenAPI type, so a value the server renames or drops fails `npm run typecheck`.
+ */
+type Schemas = components['schemas'];
+type StopStatus = Schemas['OrderStopOutput']['status'];
 
 /** Wire values shown to people: a location in one line, a requested slot, a known status's label. */
 export interface LocationLike {
@@ -33,7 +41,14 @@ export function labelFrom(t: Translate, keys: Readonly<Record<string, MessageKey
   return key ? t(key) : value;
 }
 
-export const ORDER_STATUSES = ['QUOTE', 'TO_PLAN', 'PLANNED', 'IN_TRANSIT', 'COMPLETED', 'CANCELLED'] as const;
+export const ORDER_STATUSES = [
+  'QUOTE',
+  'TO_PLAN',
+  'PLANNED',
+  'IN_TRANSIT',
+  'COMPLETED',
+  'CANCELLED',
+] as const satisfies readonly Schemas['OrderOutput']['status'][];
 export const STOP_STATUSES = [
   'TEMPLATE',
   'BLOCKED',
@@ -45,8 +60,9 @@ export const STOP_STATUSES = [
   'COMPLETED',
   'CANCELLED',
   'IGNORED',
-] as const;
+] as const satisfies readonly StopStatus[];
 /** Stop statuses at which `start_timestamp`/`end_timestamp` are the actual times (before: the ETA). */
-export const REACHED_STOP_STATUSES: readonly string[] = ['AT_STOP', 'COMPLETED'];
-export const TRIP_STATUSES = ['CREATED', 'PLANNED', 'COMPLETED'] as const;
-export const DISPATCH_STATUSES = ['NONE', 'SENT', 'ACCEPTED', 'REJECTED'] as const;
+export const REACHED_STOP_STATUSES: readonly string[] = ['AT_STOP', 'COMPLETED'] satisfies readonly StopStatus[];
+export const TRIP_STATUSES = ['CREATED', 'PLANNED', 'COMPLETED'] as const satisfies readonly Schemas['TripOutput']['status'][];
+export const DISPATCH_STATUSES = ['NONE', 'SENT', 'ACCEPTED', 'REJECTED'] as const satisfies readonly Schemas['TripOutput']['dispatch']['status'][];
+export const EXECUTORS = ['NONE', 'SUBCONTRACTOR', 'FLEET'] as const satisfies readonly Schemas['TripOutput']['executor'][];

@@ -8,12 +8,13 @@ import type { Principal } from '../../../platform/http/principal.js';
 import { canCancel, deriveOrderStatus, type StopStatus } from '../status/status.policy.js';
 import { appendOrderEvent, cancelOrderRows, type OrderChangeHooks } from '../orders.events.js';
 import { compact, rowsOf, type ConsignmentPlan } from '../orders.mapping.js';
-import { plansOf } from '../orders.output.js';
+import { plansOf } from '../views/views.output.js';
 import { applyConsignmentUpdate, UpdateFailure, type DocumentAnswers } from './partial.input.js';
 import type { OrderUpdatePayload, PartialOrderUpdate, PartialOrderUpdateResponse } from './partial.schemas.js';
 import * as repo from '../orders.repo.js';
 import type { OrderRow } from '../orders.repo.js';
-import { scopeOf } from '../orders.scope.js';
+import type { StoredHeader } from '../orders.tables.js';
+import { scopeOf } from '../orders.policy.js';
 import { DocumentAnswerError, documentSources, type AttachToOrderInput } from '../../documents/index.js';
 import { isUuid } from '../../../platform/http/schemas.js';
 import type { StatusDocuments } from '../status/status.service.js';
@@ -147,7 +148,7 @@ export function createPartialUpdater(deps: {
       }
       const aggregate = await repo.loadOrderAggregate(tx.trx, target.tenant_id, target.id, { kind: 'tenant' });
       if (!aggregate) throw new UpdateFailure('The order disappeared while it was being updated');
-      const header = { ...(aggregate.header as Record<string, unknown>) };
+      const header: StoredHeader = { ...aggregate.header };
       let reference = aggregate.customer_reference_number;
       const data = update.update?.data;
       if (data) {
@@ -156,7 +157,7 @@ export function createPartialUpdater(deps: {
           throw new UpdateFailure('Moving an order to another customer is not supported; cancel it and create it for the new customer', 'NOT_SUPPORTED');
         }
         Object.assign(header, compact(fields));
-        if (customFields) header.custom_fields = { ...(header.custom_fields as object | undefined), ...customFields };
+        if (customFields) header.custom_fields = { ...header.custom_fields, ...customFields };
         if (newReference !== undefined) reference = newReference;
       }
       const plans = plansOf(aggregate);

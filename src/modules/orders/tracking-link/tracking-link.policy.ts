@@ -2,7 +2,8 @@ import type { OrderStatus, StopStatus } from '../status/status.policy.js';
 
 export interface PublicStop {
   status: StopStatus;
-  location: unknown;
+  /** What it reads of the stop's location (the stored `LocationInput`). */
+  location: { city?: string | null; country?: string | null };
   eta_start: Date | null;
   eta_end: Date | null;
   actual_start: Date | null;
@@ -30,7 +31,7 @@ const text = (value: unknown, max: number) => (typeof value === 'string' && valu
 export function publicTracking(order: { status: OrderStatus; updated_at: Date }, deliveries: readonly PublicStop[]): PublicTracking {
   const active = deliveries.filter((s) => !DROPPED.has(s.status));
   const stop = active.find((s) => s.status !== 'COMPLETED') ?? active.at(-1);
-  const location = (stop?.location ?? {}) as Record<string, unknown>;
+  const location = stop?.location ?? {};
   const arrival = stop?.status === 'COMPLETED' ? (stop.actual_start ?? stop.eta_start) : (stop?.eta_start ?? stop?.eta_end ?? null);
   const updated = Math.max(order.updated_at.getTime(), ...deliveries.map((s) => s.updated_at.getTime()));
   return {

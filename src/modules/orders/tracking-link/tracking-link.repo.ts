@@ -2,6 +2,7 @@ import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Executor } from '../../../platform/db/database.js';
 import type { Actor } from '../../../platform/events/actor.js';
 import type { StopStatus } from '../status/status.policy.js';
+import type { PublicStop } from './tracking-link.policy.js';
 
 /** Creates the order's link, or replaces its token (the old one stops working at once). */
 export async function upsertLink(db: Executor, row: { tenant_id: string; order_id: string; token_hash: string; created_by: string | null; creator: Actor }) {
@@ -43,7 +44,7 @@ export async function findLink(db: Executor, tenantId: string, orderId: string) 
 /** A delivery stop as the JSON array carries it: timestamps arrive as text (JSON has no dates). */
 export interface DeliveryStopJson {
   status: StopStatus;
-  location: unknown;
+  location: PublicStop['location'];
   eta_start: string | null;
   eta_end: string | null;
   actual_start: string | null;

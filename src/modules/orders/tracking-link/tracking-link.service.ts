@@ -8,7 +8,7 @@ import { notFound } from '../../../platform/http/errors.js';
 import type { Principal } from '../../../platform/http/principal.js';
 import * as orders from '../orders.repo.js';
 import type { OrderRow } from '../orders.repo.js';
-import { scopeOf } from '../orders.scope.js';
+import { scopeOf } from '../orders.policy.js';
 import { publicTracking, type PublicTracking } from './tracking-link.policy.js';
 import type { TrackingLinkState } from './tracking-link.schemas.js';
 import * as repo from './tracking-link.repo.js';

@@ -4,7 +4,7 @@ import { FailureLimiter } from '../../../platform/http/failure-limit.js';
 import type { Principal } from '../../../platform/http/principal.js';
 import { personClientId } from '../../auth/index.js';
 import type { SessionWire } from '../people.schemas.js';
-import { csrfTokenOf, hashPassword, newToken, parseToken, passwordMatches } from '../secrets.js';
+import { csrfTokenOf, hashPassword, newToken, parseToken, passwordMatches } from '../people.credentials.js';
 import { userOut } from '../users/users.output.js';
 import { countFailedSignIn, findUserByEmail, updateUser, type UserRow } from '../users/users.repo.js';
 import * as repo from './sessions.repo.js';

@@ -3,6 +3,7 @@ import type { Executor } from '../../../platform/db/database.js';
 import type { After } from '../../../platform/http/pagination.js';
 import type { UserStatus, UserTable } from '../people.tables.js';
 import '../people.tables.js';
+import { keysetPage } from '../../../platform/db/keyset.js';
 
 export type UserRow = Selectable<UserTable>;
 
@@ -34,15 +35,8 @@ export async function findUserByInvite(db: Executor, tenantId: string, inviteHas
 }
 
 export async function listUsers(db: Executor, tenantId: string, after: After | undefined, limit: number): Promise<UserRow[]> {
-  let query = db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId);
-  if (after) {
-    query = query.where((eb) => eb.or([eb('created_at', '>', after.ts), eb.and([eb('created_at', '=', after.ts), eb('id', '>', after.id)])]));
-  }
-  return query
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(limit + 1)
-    .execute();
+  const query = db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId);
+  return keysetPage(query, 'created_at', { after, limit });
 }
 
 export async function updateUser(

@@ -8,7 +8,7 @@ import { badRequest, conflict, detail, notFound } from '../../../platform/http/e
 import { paginate } from '../../../platform/http/pagination.js';
 import type { Principal, Role } from '../../../platform/http/principal.js';
 import type { Language } from '../people.tables.js';
-import { hashPassword, newToken, parseToken } from '../secrets.js';
+import { hashPassword, newToken, parseToken } from '../people.credentials.js';
 import type { SessionsService, StartedSession } from '../sessions/sessions.service.js';
 import * as repo from './users.repo.js';
 import type { UserRow } from './users.repo.js';

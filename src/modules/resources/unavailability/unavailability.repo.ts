@@ -1,6 +1,6 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Executor } from '../../../platform/db/database.js';
-import { keysetAfter } from '../../../platform/db/keyset.js';
+import { keysetPage } from '../../../platform/db/keyset.js';
 import type { ResourceUnavailabilityTable } from '../resources.tables.js';
 
 export type UnavailabilityRow = Selectable<ResourceUnavailabilityTable>;
@@ -51,12 +51,7 @@ export async function listForResource(
   const from = f.from;
   if (from) q = q.where((eb) => eb.or([eb('end_time', 'is', null), eb('end_time', '>', from)]));
   if (f.to) q = q.where('start_time', '<', f.to);
-  if (f.after) q = q.where(keysetAfter('start_time', 'id', f.after));
-  return q
-    .orderBy('start_time')
-    .orderBy('id')
-    .limit(f.limit + 1)
-    .execute();
+  return keysetPage(q, 'start_time', f);
 }
 
 /** Every period of the tenant changed after a time, deleted ones included, in change order. */
@@ -66,10 +61,5 @@ export async function listChanges(
 ): Promise<UnavailabilityRow[]> {
   let q = db.selectFrom('resource_unavailabilities').selectAll().where('tenant_id', '=', f.tenantId);
   if (f.updatedAfter) q = q.where('updated_at', '>', f.updatedAfter);
-  if (f.after) q = q.where(keysetAfter('updated_at', 'id', f.after));
-  return q
-    .orderBy('updated_at')
-    .orderBy('id')
-    .limit(f.limit + 1)
-    .execute();
+  return keysetPage(q, 'updated_at', f);
 }

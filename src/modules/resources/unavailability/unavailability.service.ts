@@ -8,7 +8,7 @@ import { cursorField, paginate } from '../../../platform/http/pagination.js';
 import type { Principal } from '../../../platform/http/principal.js';
 import { appendMasterDataEvent, type MasterDataOperation } from '../../events/index.js';
 import type { ResourcesService } from '../resources.service.js';
-import type { VariantKey } from '../resources.variants.js';
+import type { VariantKey } from '../resources.mapping.js';
 import * as repo from './unavailability.repo.js';
 import type { UnavailabilityRow } from './unavailability.repo.js';
 import type { ResourceUnavailabilityInput, ResourceUnavailabilityOutput } from './unavailability.schemas.js';

@@ -1,6 +1,6 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Executor } from '../../../platform/db/database.js';
-import { keysetAfter } from '../../../platform/db/keyset.js';
+import { keysetPage } from '../../../platform/db/keyset.js';
 import type { ValidityTable } from '../resources.tables.js';
 
 export type ValidityRow = Selectable<ValidityTable>;
@@ -63,10 +63,5 @@ export async function listValidities(
   const from = page.from;
   if (from) q = q.where((eb) => eb.or([eb('end_time', 'is', null), eb('end_time', '>', from)]));
   if (page.to) q = q.where('start_time', '<', page.to);
-  if (page.after) q = q.where(keysetAfter('start_time', 'id', page.after));
-  return q
-    .orderBy('start_time')
-    .orderBy('id')
-    .limit(page.limit + 1)
-    .execute();
+  return keysetPage(q, 'start_time', page);
 }

@@ -55,7 +55,7 @@ const LOCATION_KEYS = [
 ] as const;
 
 function location(stop: OrderStopOutput): Record<string, unknown> {
-  const source = stop.location as Record<string, unknown>;
+  const source: Record<string, unknown> = stop.location;
   return Object.fromEntries(LOCATION_KEYS.map((key) => [key, source[key] ?? null]));
 }
 

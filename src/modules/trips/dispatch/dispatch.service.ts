@@ -64,7 +64,7 @@ export async function sendDispatch(tx: Tx, bus: EventBus, view: TripView, operat
  * or nothing when the executor's view is the same (statuses it reported itself do not count).
  */
 export async function updateDispatch(tx: Tx, bus: EventBus, view: TripView): Promise<TripRow> {
-  const before = view.trip.dispatched_snapshot as DispatchSnapshot | null;
+  const before = view.trip.dispatched_snapshot;
   if (view.trip.executor === 'NONE' || view.trip.cancelled_at || !before) return view.trip;
   const changes = diffSnapshots(before, view.snapshot);
   if (!changes.length) return view.trip;

@@ -9,7 +9,7 @@ import * as deliveriesRepo from './deliveries.repo.js';
 import type { AttemptRow, DeliveryRow } from './deliveries.repo.js';
 import type { EndpointRow } from '../endpoints/endpoints.repo.js';
 import { buildDeliveries } from '../fanout/fanout.worker.js';
-import { testPayload, type PayloadBuilder, type PayloadFamily } from '../payloads.js';
+import { testPayload, type PayloadBuilder, type PayloadFamily } from '../payloads/payloads.output.js';
 import type { WebhookAttempt, WebhookDelivery } from '../webhooks.schemas.js';
 import { DELIVERY_STATUSES } from '../webhooks.schemas.js';
 

@@ -11,9 +11,9 @@ import type { AttemptOutcome, SendableDelivery } from './deliveries.repo.js';
 import * as endpointsRepo from '../endpoints/endpoints.repo.js';
 import type { EndpointRow } from '../endpoints/endpoints.repo.js';
 import type { Handoff, HandoffRoom } from '../fanout/fanout.worker.js';
-import type { AnswerHandler, PayloadFamily } from '../payloads.js';
+import type { AnswerHandler, PayloadFamily } from '../payloads/payloads.output.js';
 import { OutcomeWriter } from '../outcomes/outcomes.worker.js';
-import { signedHeaders } from '../signing.js';
+import { signedHeaders } from '../webhooks.render.js';
 
 export interface DeliveryWorkerOptions {
   db: Db;

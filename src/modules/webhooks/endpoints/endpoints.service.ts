@@ -12,9 +12,9 @@ import { checkReceiverUrl, UrlRefusedError, type AddressPolicy } from '../../../
 import { createDeliveriesService, iso } from '../deliveries/deliveries.service.js';
 import * as repo from './endpoints.repo.js';
 import type { EndpointRow, EndpointScope } from './endpoints.repo.js';
-import type { PayloadBuilders, PayloadFamily } from '../payloads.js';
+import type { PayloadBuilders, PayloadFamily } from '../payloads/payloads.output.js';
 import type { WebhookEndpoint, WebhookEndpointInput, WebhookEndpointPatch } from '../webhooks.schemas.js';
-import { newSigningSecret } from '../signing.js';
+import { newSigningSecret } from '../webhooks.render.js';
 
 export function endpointToWire(row: EndpointRow): WebhookEndpoint {
   return {

@@ -13,7 +13,7 @@ import { labelFrom } from '../../ui/format';
 import { KIND_OF_SUBJECT } from './documents';
 
 type Task = components['schemas']['AvailableTask'];
-const STATUSES = ['TODO', 'FAILED', 'COMPLETED'] as const;
+const STATUSES = ['TODO', 'FAILED', 'COMPLETED'] as const satisfies readonly components['schemas']['TaskStatus'][];
 type Status = (typeof STATUSES)[number];
 const isStatus = (value: string | null): value is Status => STATUSES.includes(value as Status);
 const PAGE_SIZE = 50;

@@ -44,7 +44,10 @@ export const KIND_OF_SUBJECT: Record<SubjectType, Kind> = {
 };
 
 /** The states a list can be filtered by (PRE_INVOICED is never stored, so it is not offered). */
-export const statusesOf = (kind: Kind): string[] => (KIND_INFO[kind].credit ? ['DRAFT', 'INVOICED', 'POSTED'] : ['DRAFT', 'INVOICED', 'INVOICE_POSTED']);
+export const statusesOf = (kind: Kind): string[] =>
+  KIND_INFO[kind].credit
+    ? (['DRAFT', 'INVOICED', 'POSTED'] satisfies components['schemas']['CreditNoteStatus'][])
+    : (['DRAFT', 'INVOICED', 'INVOICE_POSTED'] satisfies components['schemas']['InvoiceStatus'][]);
 
 export const partyOf = (document: AnyDocument): CompanySummary => ('supplier' in document ? document.supplier : document.customer);
 

@@ -11,8 +11,8 @@ import '../../ui/ops.css';
 
 type ApiClient = components['schemas']['ApiClient'];
 type Created = components['schemas']['CreatedApiClient'];
-const ROLES = ['TENANT', 'CUSTOMER', 'SUBCONTRACTOR'] as const;
-const KINDS = ['API', 'WEBHOOK'] as const;
+const ROLES = ['TENANT', 'CUSTOMER', 'SUBCONTRACTOR'] as const satisfies readonly components['schemas']['ApiClient']['role'][];
+const KINDS = ['API', 'WEBHOOK'] as const satisfies readonly components['schemas']['ApiClient']['kind'][];
 
 /** API clients: create one (its secret is shown once, here), list them, revoke one. */
 export default function ApiClientsPage() {

@@ -9,7 +9,7 @@ import { ErrorMessage, QueryState } from '../../ui/Page';
 import { useCursorPages } from '../../ui/paging';
 
 type Delivery = components['schemas']['WebhookDelivery'];
-export const DELIVERY_STATUSES = ['PENDING', 'SUCCEEDED', 'FAILED'] as const;
+export const DELIVERY_STATUSES = ['PENDING', 'SUCCEEDED', 'FAILED'] as const satisfies readonly components['schemas']['WebhookDeliveryStatus'][];
 type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 const isStatus = (v: string | null): v is DeliveryStatus => DELIVERY_STATUSES.includes(v as DeliveryStatus);
 const PAGE_SIZE = 50;

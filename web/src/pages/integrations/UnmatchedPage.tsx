@@ -11,7 +11,7 @@ import { useCursorPages } from '../../ui/paging';
 import '../../ui/ops.css';
 
 type Unmatched = components['schemas']['UnmatchedStatusUpdate'];
-const STATES = ['OPEN', 'ASSIGNED', 'DISMISSED'] as const;
+const STATES = ['OPEN', 'ASSIGNED', 'DISMISSED'] as const satisfies readonly components['schemas']['UnmatchedStatusUpdate']['state'][];
 type State = (typeof STATES)[number];
 const isState = (v: string | null): v is State => STATES.includes(v as State);
 

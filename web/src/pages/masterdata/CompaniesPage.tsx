@@ -3,7 +3,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import { useMemo } from 'react';
 import { api, unwrap } from '../../api/client';
-import type { components } from '../../api/openapi';
+import type { components, operations } from '../../api/openapi';
 import { useI18n } from '../../i18n';
 import { Link, useLocation } from '../../router';
 import { DataTable, Pager } from '../../ui/DataTable';
@@ -13,7 +13,9 @@ import { rolesOf } from './companies';
 import { SearchFilters } from './SearchFilters';
 
 type Company = components['schemas']['CompanyDetailOutput'];
-const ROLES = ['customer', 'subcontractor', 'buyer_or_seller'] as const;
+const ROLES = ['customer', 'subcontractor', 'buyer_or_seller'] as const satisfies readonly NonNullable<
+  operations['listCompanies']['parameters']['query']
+>['role'][];
 type Role = (typeof ROLES)[number];
 const isRole = (value: string | null): value is Role => ROLES.includes(value as Role);
 const PAGE_SIZE = 50;

@@ -15,7 +15,7 @@ export function rolesOf(t: Translate, company: Company): string {
   return roles.join(', ') || '—';
 }
 
-const CONTACT_ROLES = [
+const CONTACT_ROLES: readonly string[] = [
   'BILLING',
   'OPERATIONS',
   'BOOKINGS',
@@ -34,7 +34,7 @@ const CONTACT_ROLES = [
   'QUALITY',
   'SALES',
   'CUSTOMER_CONTACT',
-];
+] satisfies readonly components['schemas']['ContactType'][];
 
 /** A contact's roles in words; a role this console does not know yet is shown as it came. */
 export function contactRolesOf(t: Translate, roles: readonly string[] | null | undefined): string {

@@ -6,7 +6,16 @@ export type Resource = Omit<components['schemas']['ResourceOutput'], 'billing_en
 export type Period = components['schemas']['ResourceUnavailabilityOutput'];
 
 /** The types a resource list can be filtered by: the variants Waybill creates. */
-export const RESOURCE_TYPES = ['DRIVER', 'TRACTOR', 'RIGID', 'VAN', 'TRAILER', 'FULL_TRAILER', 'CHASSIS', 'CONTAINER'] as const;
+export const RESOURCE_TYPES = [
+  'DRIVER',
+  'TRACTOR',
+  'RIGID',
+  'VAN',
+  'TRAILER',
+  'FULL_TRAILER',
+  'CHASSIS',
+  'CONTAINER',
+] as const satisfies readonly Resource['resource_type'][];
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 export const isResourceType = (value: string | null): value is ResourceType => RESOURCE_TYPES.includes(value as ResourceType);
 

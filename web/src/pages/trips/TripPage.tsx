@@ -4,7 +4,7 @@ import type { components } from '../../api/openapi';
 import { useI18n } from '../../i18n';
 import { Link } from '../../router';
 import { EventHistory } from '../../ui/EventHistory';
-import { DISPATCH_STATUSES, labelOf, TRIP_STATUSES } from '../../ui/format';
+import { DISPATCH_STATUSES, EXECUTORS, labelOf, TRIP_STATUSES } from '../../ui/format';
 import { ErrorMessage, Loading, Page, QueryState } from '../../ui/Page';
 import { Facts, Section } from '../../ui/Section';
 import { DriverLinks } from '../carrier/DriverLinks';
@@ -35,7 +35,7 @@ function TripDetails({ trip }: { trip: Trip }) {
       <Facts
         items={[
           [t('trips.status'), <StatusBadge key="s" text={trip.cancelled ? t('trips.cancelled') : labelOf(t, 'tripStatus', trip.status, TRIP_STATUSES)} />],
-          [t('trip.executor'), labelOf(t, 'executor', trip.executor, ['NONE', 'SUBCONTRACTOR', 'FLEET'])],
+          [t('trip.executor'), labelOf(t, 'executor', trip.executor, EXECUTORS)],
           [t('trips.subcontractor'), trip.subcontractor ? `${trip.subcontractor.name}${trip.subcontractor.code ? ` (${trip.subcontractor.code})` : ''}` : '—'],
           [t('trip.price'), trip.purchase_price ? `${trip.purchase_price} ${trip.currency ?? ''}` : '—'],
           [t('trip.version'), String(trip.version)],

@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
-import type { Executor } from '../../platform/db/database.js';
-import type { Tx } from '../../platform/db/tx.js';
-import type { EventBus } from '../../platform/events/bus.js';
-import { deriveOrderStatus, type OrderStatus, type StopStatus } from './status/status.policy.js';
-import { appendOrderEvent } from './orders.events.js';
-import type { OrderRow } from './orders.repo.js';
-import type { StopType } from './orders.tables.js';
+import type { Executor } from '../../../platform/db/database.js';
+import type { Tx } from '../../../platform/db/tx.js';
+import type { EventBus } from '../../../platform/events/bus.js';
+import { deriveOrderStatus, type OrderStatus, type StopStatus } from '../status/status.policy.js';
+import { appendOrderEvent } from '../orders.events.js';
+import type { OrderRow } from '../orders.repo.js';
+import type { StopType } from '../orders.tables.js';
 
 /**
  * What the trips module may do to orders, always inside the caller's transaction: lock the orders

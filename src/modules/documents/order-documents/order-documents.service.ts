@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream';
-import { AppError, badRequest, isAppError, payloadTooLarge } from '../../platform/http/errors.js';
-import type { Principal } from '../../platform/http/principal.js';
-import type { DocumentImportQuery, DocumentImportResponse, DocumentOutput, OrderDocumentType } from './documents.schemas.js';
-import { strictBase64 } from '../../platform/http/file-names.js';
-import type { DocumentsService } from './documents.service.js';
+import { AppError, badRequest, isAppError, payloadTooLarge } from '../../../platform/http/errors.js';
+import type { Principal } from '../../../platform/http/principal.js';
+import type { DocumentImportQuery, DocumentImportResponse, DocumentOutput, OrderDocumentType } from '../documents.schemas.js';
+import { strictBase64 } from '../../../platform/http/file-names.js';
+import type { DocumentsService } from '../documents.service.js';
 
 /** What the documents module needs to know about an order. */
 export interface OrderRef {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import type { Executor } from '../../platform/db/database.js';
-import './trips.tables.js';
+import type { Executor } from '../../../platform/db/database.js';
+import '../trips.tables.js';
 
 /**
  * What billing reads of trips: the agreed cost of a subcontracted trip. Accounting bills it; the

@@ -1,11 +1,11 @@
-import { companyOutput, type CompanyParty } from '../companies/index.js';
-import { visibilityStopStatus, type OrderStatus, type StopStatus } from './status/status.policy.js';
+import { companyOutput, type CompanyParty } from '../../companies/index.js';
+import { visibilityStopStatus, type OrderStatus } from '../status/status.policy.js';
 import type { TObject } from '@sinclair/typebox';
-import { GoodOutput, PackagedItemOutput } from './orders.output-schemas.js';
-import type { OrderExport, OrderConsignmentOutput, OrderOutput, OrderStopOutput, OrderWithStatus } from './orders.output-schemas.js';
-import type { ConsignmentPlan } from './orders.mapping.js';
-import type { OrderAggregate, StopRecord } from './orders.repo.js';
-import type { GoodInput, StopInput } from './orders.schemas.js';
+import { GoodOutput, PackagedItemOutput } from './views.schemas.js';
+import type { OrderExport, OrderConsignmentOutput, OrderOutput, OrderStopOutput, OrderWithStatus } from './views.schemas.js';
+import type { ConsignmentPlan } from '../orders.mapping.js';
+import type { OrderAggregate, StopRecord } from '../orders.repo.js';
+import type { GoodInput, StopInput } from '../orders.schemas.js';
 
 /** Builds the order's wire shapes from one loaded aggregate (see `loadOrderAggregate`). */
 
@@ -15,10 +15,10 @@ type Json = Record<string, unknown>;
 const iso = (text: string | Date | null): string | null => (text === null ? null : new Date(text).toISOString());
 
 function stopOutput(stop: StopRecord): OrderStopOutput {
-  const details = stop.details as Json;
-  const timeWindow = details.time_window as Json | undefined;
+  const details = stop.details;
+  const timeWindow = details.time_window;
   return {
-    ...(details as Partial<OrderStopOutput>),
+    ...details,
     id: stop.id,
     consignment_id: stop.consignment_id,
     stop_type: stop.stop_type,
@@ -26,64 +26,60 @@ function stopOutput(stop: StopRecord): OrderStopOutput {
     status: stop.status,
     date: stop.requested_date,
     reference_number: stop.reference_number,
-    location: stop.location as OrderStopOutput['location'],
-    time_window: timeWindow ? ({ custom_fields: {}, ...timeWindow } as OrderStopOutput['time_window']) : null,
+    location: stop.location,
+    time_window: timeWindow ? { custom_fields: {}, ...timeWindow } : null,
     // Until the stop is reached these are the planned times; afterwards the actual ones.
     start_timestamp: iso(stop.actual_start ?? stop.eta_start),
     end_timestamp: iso(stop.actual_end ?? stop.eta_end),
-    custom_fields: (details.custom_fields as Json) ?? {},
+    custom_fields: details.custom_fields ?? {},
   };
 }
 
-/** The fields of `value` that `schema` declares: stored input beyond them is never shown or sent. */
-const declared = (schema: TObject, value: Json): Json =>
-  Object.fromEntries(
-    Object.keys(schema.properties)
-      .filter((key) => value[key] !== undefined)
-      .map((key) => [key, value[key]]),
-  );
+/**
+ * The fields of `value` that `schema` declares: stored input beyond them is never shown or sent.
+ * Typed as `T` because the schemas it is given declare every field `T` names.
+ */
+const declared = <T extends object>(schema: TObject, value: T): T =>
+  Object.fromEntries(Object.entries(value).filter(([key, field]) => Object.hasOwn(schema.properties, key) && field !== undefined)) as T;
 
 /**
  * A good as GET shows it and the visibility push sends it: one mapping, so both carry the same
  * fields, and packaged items with the ids the import gave them.
  */
 function goodOutput(good: OrderAggregate['goods'][number]): GoodOutput {
-  const details = good.details as Json;
-  const items = (details.packaged_items as Json[] | undefined) ?? [];
+  const details = good.details;
   return {
-    ...(declared(GoodOutput, details) as Partial<GoodOutput>),
+    ...declared(GoodOutput, details),
     id: good.id,
-    custom_fields: (details.custom_fields as Json) ?? {},
-    packaged_items: items.map(
-      (item) => ({ ...declared(PackagedItemOutput, item), custom_fields: (item.custom_fields as Json) ?? {} }) as GoodOutput['packaged_items'][number],
-    ),
+    custom_fields: details.custom_fields ?? {},
+    packaged_items: (details.packaged_items ?? []).map((item) => ({ ...declared(PackagedItemOutput, item), custom_fields: item.custom_fields ?? {} })),
   };
 }
 
 function consignmentsOf(order: OrderAggregate, stops: OrderStopOutput[]): OrderConsignmentOutput[] {
   return order.consignments.map((c) => {
-    const details = c.details as Json;
+    const details = c.details;
     const own = stops.filter((s) => s.consignment_id === c.id);
     return {
-      ...(details as Partial<OrderConsignmentOutput>),
+      ...details,
       id: c.id,
       consignment_reference_number: c.reference_number,
       pickup_stop: own.find((s) => s.stop_type === 'PICKUP') as OrderStopOutput,
       delivery_stop: own.find((s) => s.stop_type === 'DELIVERY') as OrderStopOutput,
       goods: order.goods.filter((g) => g.consignment_id === c.id).map(goodOutput),
       signatures: [],
-      custom_fields: (details.custom_fields as Json) ?? {},
+      custom_fields: details.custom_fields ?? {},
     };
   });
 }
 
 export function orderOutput(order: OrderAggregate, customer: CompanyParty): OrderOutput {
-  const header = order.header as Json;
+  const header = order.header;
   const stops = order.stops.map(stopOutput);
-  const pricing = header.pricing as { requested_price?: string | number } | undefined;
+  const pricing = header.pricing;
   const { setup_stops: _s, teardown_stops: _t, container_load_unload_stop: _c, pricing: _p, ...headerFields } = header;
   return {
-    ...(headerFields as Partial<OrderOutput>),
+    ...headerFields,
     id: order.id,
     name: order.name,
     order_identifier: order.order_identifier,
@@ -117,8 +113,8 @@ export function orderWithStatus(order: OrderAggregate, customer: CompanyParty): 
 /** A stored stop as the `StopInput` it came from. */
 function stopInput(stop: StopRecord): StopInput {
   return {
-    ...(stop.details as Json),
-    location: stop.location as StopInput['location'],
+    ...stop.details,
+    location: stop.location,
     ...(stop.requested_date ? { date: stop.requested_date } : {}),
     ...(stop.reference_number ? { reference_number: stop.reference_number } : {}),
   };
@@ -140,11 +136,11 @@ export function plansOf(order: OrderAggregate): ConsignmentPlan[] {
       deliveryStopId: delivery.id,
       goodIds: goods.map((g) => g.id),
       input: {
-        ...(c.details as Json),
+        ...c.details,
         ...(c.reference_number ? { consignment_reference_number: c.reference_number } : {}),
         pickup_stop: stopInput(pickup),
         delivery_stop: stopInput(delivery),
-        goods: goods.map((g) => g.details as GoodInput),
+        goods: goods.map((g) => g.details),
       },
     };
   });
@@ -165,14 +161,14 @@ export function orderExport(order: OrderAggregate): OrderExport {
     goods: (input.goods ?? []).map(withoutIds),
   }));
   return {
-    ...(order.header as Json),
+    ...order.header,
     operation: 'CREATE',
     order_identifier: order.order_identifier,
-    customer: order.customer_entity as OrderExport['customer'],
+    customer: order.customer_entity,
     order_status: order.is_quote ? 'QUOTE' : 'TO_PLAN',
     ...(order.customer_reference_number ? { customer_reference_number: order.customer_reference_number } : {}),
     consignments,
-  } as OrderExport;
+  };
 }
 
 export interface VisibilityOrder {
@@ -199,38 +195,37 @@ export interface VisibilityOrder {
 
 /** The contract's `VisibilityOrder` snapshot the webhook engine sends to visibility receivers. */
 export function visibilityOrder(order: OrderAggregate, customer: CompanyParty): VisibilityOrder {
-  const header = order.header as Json;
+  const header = order.header;
   const first = order.consignments[0];
   return {
     id: order.id,
     order_name: order.name,
     status: order.status,
     customer_reference_number: order.customer_reference_number,
-    customer: { id: customer.id, name: customer.name, custom_fields: ((customer.details as Json).custom_fields as Json) ?? null },
-    custom_fields: (header.custom_fields as Json) ?? null,
+    customer: { id: customer.id, name: customer.name, custom_fields: customer.details.custom_fields ?? null },
+    custom_fields: header.custom_fields ?? null,
     stops: order.stops.map((s) => {
-      const loc = s.location as Json;
-      const details = s.details as Json;
+      const loc = s.location;
       return {
         id: s.id,
         location: {
           name: String(loc.name ?? loc.display_name ?? loc.city ?? loc.address ?? ''),
-          address: (loc.address as string) ?? null,
-          address_second_line: (loc.address_second_line as string) ?? null,
-          city: (loc.city as string) ?? null,
-          state: (loc.state as string) ?? null,
-          country_code: (loc.country as string) ?? null,
-          postal_code: (loc.postal_code as string) ?? null,
+          address: loc.address ?? null,
+          address_second_line: loc.address_second_line ?? null,
+          city: loc.city ?? null,
+          state: loc.state ?? null,
+          country_code: loc.country ?? null,
+          postal_code: loc.postal_code ?? null,
           position: typeof loc.latitude === 'number' && typeof loc.longitude === 'number' ? { latitude: loc.latitude, longitude: loc.longitude } : null,
         },
-        status: visibilityStopStatus(s.status as StopStatus),
+        status: visibilityStopStatus(s.status),
         stop_type: s.stop_type,
         eta_start_time: iso(s.eta_start),
         eta_end_time: iso(s.eta_end),
         actual_start_timestamp: iso(s.actual_start),
         actual_end_timestamp: iso(s.actual_end),
         stop_reference: s.reference_number,
-        custom_fields: (details.custom_fields as Json) ?? null,
+        custom_fields: s.details.custom_fields ?? null,
       };
     }),
     // The snapshot has room for one consignment; the first one stands for single-consignment orders.

@@ -1,8 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { CompanyDetailOutput } from '../companies/index.js';
-import { DateOnly, DateTime, FreeObject, Nullable, opt, Page, Uuid } from '../../platform/http/schemas.js';
-import { ref } from '../../platform/http/types.js';
-import { OrderUpdatePayload, PartialOrderUpdateResponse } from './partial/partial.schemas.js';
+import { CompanyDetailOutput } from '../../companies/index.js';
+import { DateOnly, DateTime, FreeObject, Nullable, opt, Page, Uuid } from '../../../platform/http/schemas.js';
+import { ref } from '../../../platform/http/types.js';
+import { StringEnum } from '../../../platform/http/enum.js';
+import { ORDER_STATUSES, STOP_STATUSES } from '../status/status.policy.js';
+import { OrderUpdatePayload, PartialOrderUpdateResponse } from '../partial/partial.schemas.js';
 import {
   ConsignmentInput,
   GoodInput,
@@ -14,7 +16,7 @@ import {
   StopInput,
   TimeWindowInput,
   orderHeaderFields,
-} from './orders.schemas.js';
+} from '../orders.schemas.js';
 
 /**
  * Order outputs (`OrderOutput`, `OrderWithStatus`, export). Responses are serialized through these
@@ -30,7 +32,7 @@ const StopOutputFields = {
   consignment_id: Nullable(Uuid),
   stop_type: Type.String({ description: 'Waybill: PICKUP, DELIVERY or CUSTOM.' }),
   sequence: Type.Integer({ description: "Waybill: position in the order's visiting sequence, from 0." }),
-  status: Type.String({ description: 'TO_PLAN, PLANNED, DISPATCHED, ROUTE_TO_STOP, AT_STOP, COMPLETED, CANCELLED...' }),
+  status: StringEnum(STOP_STATUSES),
   location: Type.Object(LocationInput.properties),
   time_window: Nullable(Type.Object(TimeWindowInput.properties)),
   start_timestamp: Nullable(DateTime),
@@ -71,7 +73,7 @@ const orderOutputFields = {
   id: Uuid,
   name: Type.String({ description: "Waybill: the order's human name (OR-000001), usable as a match key." }),
   order_identifier: Type.String(),
-  status: Type.String({ description: 'QUOTE, TO_PLAN, PLANNED, IN_TRANSIT, COMPLETED or CANCELLED.' }),
+  status: StringEnum(ORDER_STATUSES, { description: 'Derived from the stops.' }),
   customer: ref(CompanyDetailOutput),
   consignments: Type.Array(ref(OrderConsignmentOutput)),
   stops: Type.Array(ref(OrderStopOutput)),
@@ -98,7 +100,6 @@ export type OrderOutput = Static<typeof OrderOutput>;
 export const OrderWithStatus = Type.Object(
   {
     ...orderOutputFields,
-    status: Type.String({ description: 'Derived from the stops: QUOTE, TO_PLAN, PLANNED, IN_TRANSIT, COMPLETED or CANCELLED.' }),
     first_pickup_stop: Nullable(ref(OrderStopOutput)),
     last_delivery_stop: Nullable(ref(OrderStopOutput)),
   },
@@ -119,7 +120,7 @@ export const OrderSummary = Type.Object(
     name: Type.String(),
     order_identifier: Type.String(),
     customer_reference_number: Nullable(Type.String()),
-    status: Type.String(),
+    status: StringEnum(ORDER_STATUSES),
     customer: Type.Object({ id: Uuid, code: Nullable(Type.String()), name: Type.String() }),
     first_pickup_date: Nullable(DateOnly),
     last_delivery_date: Nullable(DateOnly),

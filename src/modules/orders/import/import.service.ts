@@ -1,20 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import type { CompanyParty, CompaniesService } from '../companies/index.js';
-import type { Db } from '../../platform/db/database.js';
-import { TenantBatches } from '../../platform/db/tenant-batches.js';
-import { currentActor } from '../../platform/events/actor.js';
-import { inTransaction, type Tx } from '../../platform/db/tx.js';
-import type { EventBus } from '../../platform/events/bus.js';
-import { badRequest, detail, forbidden, isAppError } from '../../platform/http/errors.js';
-import type { Principal } from '../../platform/http/principal.js';
-import { canCancel, canChangeQuoteFlag, deriveOrderStatus, type StopStatus } from './status/status.policy.js';
-import { appendOrderEvent, cancelOrderRows, orderEvent, type OrderChangeHooks, type OrderEventType } from './orders.events.js';
-import { compact, headerOf, inputHash, newOrderAggregate, planConsignments, rowsOf } from './orders.mapping.js';
-import * as repo from './orders.repo.js';
-import type { OrderRow } from './orders.repo.js';
-import type { OrderImport, OrderInput } from './orders.schemas.js';
-import { documentsOf, type StatusDocuments } from './status/status.service.js';
-import type { UploadError, UploadStatus } from './orders.tables.js';
+import type { CompanyParty, CompaniesService } from '../../companies/index.js';
+import type { Db } from '../../../platform/db/database.js';
+import { TenantBatches } from '../../../platform/db/tenant-batches.js';
+import { currentActor } from '../../../platform/events/actor.js';
+import { inTransaction, type Tx } from '../../../platform/db/tx.js';
+import type { EventBus } from '../../../platform/events/bus.js';
+import { badRequest, detail, forbidden, isAppError } from '../../../platform/http/errors.js';
+import type { Principal } from '../../../platform/http/principal.js';
+import { canCancel, canChangeQuoteFlag, deriveOrderStatus, type StopStatus } from '../status/status.policy.js';
+import { appendOrderEvent, cancelOrderRows, orderEvent, type OrderChangeHooks, type OrderEventType } from '../orders.events.js';
+import { compact, headerOf, inputHash, newOrderAggregate, planConsignments, rowsOf } from '../orders.mapping.js';
+import * as repo from '../orders.repo.js';
+import type { OrderRow } from '../orders.repo.js';
+import type { OrderImport, OrderInput } from '../orders.schemas.js';
+import { documentsOf, type StatusDocuments } from '../status/status.service.js';
+import type { UploadError, UploadStatus } from '../orders.tables.js';
 
 /**
  * CREATE / UPDATE / DELETE of one order from an `OrderInput`, keyed by (customer,

@@ -38,6 +38,7 @@ export const RESOURCE_TYPE_ENUM = [
   'TRAIN',
   'VAN',
 ] as const;
+export type ResourceTypeEnumValue = (typeof RESOURCE_TYPE_ENUM)[number];
 
 /** Measures that arrive as a number or a decimal string and leave as a decimal string. */
 export const DECIMAL_FIELDS = new Set([

@@ -1,5 +1,5 @@
-import { isAppError } from '../../platform/http/errors.js';
-import { type EventRow, eventToWire, MASTER_DATA_ENTITIES } from '../events/index.js';
+import { isAppError } from '../../../platform/http/errors.js';
+import { type EventRow, eventToWire, MASTER_DATA_ENTITIES } from '../../events/index.js';
 
 /**
  * Payload families: each turns a domain event into the message one kind of receiver expects, or
@@ -178,7 +178,7 @@ const rawEvents: PayloadBuilder = async (event) => eventToWire(event);
 /**
  * Waybill's master-data family: `{entity, operation, id, code | external_id, version, record}`
  * for every change to a company, contact, resource or unavailability period, whoever made it. The
- * message was written with the change (see `events/master-data.ts`): the record is the state right
+ * message was written with the change (see `events/master-data/master-data.events.ts`): the record is the state right
  * after that change, so messages applied in order (per entity they are delivered in order) leave a
  * receiver with the current state.
  */

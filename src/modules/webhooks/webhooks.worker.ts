@@ -1,9 +1,10 @@
+import type { Executor } from '../../platform/db/database.js';
 import { startWakeups } from '../../platform/outbox/wakeups.js';
 import { WorkLoop } from '../../platform/outbox/work-loop.js';
 import { DeliveryWorker, type DeliveryWorkerOptions } from './deliveries/deliveries.worker.js';
-import { refreshQueueStatistics } from './deliveries/deliveries.repo.js';
+import { purgeFinished, refreshQueueStatistics } from './deliveries/deliveries.repo.js';
 import { fanOutTenant, tenantsWithBacklog } from './fanout/fanout.worker.js';
-import type { PayloadBuilders } from './payloads.js';
+import type { PayloadBuilders } from './payloads/payloads.output.js';
 
 /** Deliveries created since the last ANALYZE that make a new one worthwhile, and how often at most. */
 const ANALYZE_AFTER_ROWS = 1_000;
@@ -88,7 +89,7 @@ export function startWebhookEngine(o: EngineOptions): WebhookEngine {
   }, o.pollMs);
   sweepTimer.unref();
 
-  // The delivery log's retention runs in the server's hourly housekeeping (webhooks.retention.ts).
+  // The delivery log's retention runs in the server's hourly housekeeping (`pruneDeliveryLog` below).
   fanOut.start();
   delivery.start();
   return {
@@ -101,4 +102,19 @@ export function startWebhookEngine(o: EngineOptions): WebhookEngine {
       await delivery.stop();
     },
   };
+}
+
+/**
+ * Deletes finished deliveries (delivered or given up) older than `days`, with their attempts (the
+ * foreign key cascades), in batches so no single statement holds locks for long. Pending
+ * deliveries stay whatever their age, and so do the events they came from: the event log is
+ * the pull feed, and documents are kept. Returns how many deliveries went.
+ */
+export async function pruneDeliveryLog(db: Executor, days: number): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const deleted = await purgeFinished(db, days);
+    total += deleted;
+    if (deleted === 0) return total;
+  }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Insertable } from 'kysely';
 import { badRequest, detail, type ErrorDetail } from '../../platform/http/errors.js';
-import { isBic, normalizeIban } from './iban.js';
+import { isBic, normalizeIban } from './companies.input.js';
 import type { CompanyRow } from './companies.repo.js';
 import type { CompanyInput, CompanyPartialInput } from './companies.schemas.js';
 import type { CompanyTable } from './companies.tables.js';
@@ -29,10 +29,11 @@ const COLUMN_FIELDS = [
   'archived_subcontractor',
   'subcontractor_sees_order_details',
 ] as const;
+export type ColumnField = (typeof COLUMN_FIELDS)[number];
 
 export function docOfRow(row: CompanyRow): CompanyDoc {
   return {
-    ...(row.details as Partial<CompanyDoc>),
+    ...row.details,
     code: row.code,
     accounting_code: row.accounting_code,
     name: row.name,
