@@ -8,6 +8,7 @@
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -313,6 +314,7 @@ async function burst(server: BenchServer, receiver: ReceiverProcess, typeOf: (i:
   const idleApi = await probeApi(server, sleep(2_000));
   const committed = wallNow();
   const cpu = cpuMeter({ receiver: receiver.pid });
+  const profile = await startProfile();
   const engine = server.services.webhooks.startEngine((err) => console.error(err));
   let drainingApi: { p50: number; p99: number };
   try {
@@ -326,12 +328,34 @@ async function burst(server: BenchServer, receiver: ReceiverProcess, typeOf: (i:
     [drainingApi] = await Promise.all([probeApi(server, drained), drained]);
   } finally {
     await engine.stop();
+    await profile?.stop();
   }
   const drain = (wallNow() - committed) / 1000;
   const used = cpu.stop();
   const perDelivery = (seconds = 0) => Math.round((seconds * 1e6) / BURST);
   const cpuUs = `${perDelivery(used.waybill)} / ${perDelivery(used.postgres)} / ${perDelivery(used.receiver)}`;
   return { rate: Math.round(BURST / drain), ceiling, commitSeconds, drainSeconds: drain, cpuUs, api: { idle: idleApi, draining: drainingApi } };
+}
+
+/**
+ * With BENCH_WEBHOOK_PROFILE=<folder>, a CPU profile of this process over each drain alone (the
+ * engine's start to its stop), written there as `drain-<time>.cpuprofile` for DevTools.
+ */
+async function startProfile(): Promise<{ stop(): Promise<void> } | undefined> {
+  const dir = process.env.BENCH_WEBHOOK_PROFILE;
+  if (!dir) return undefined;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await session.post('Profiler.stop');
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, `drain-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
 }
 
 /** Creates companies one after another over HTTP and measures request start → arrival. */

@@ -138,6 +138,19 @@ export async function claimDue(db: Executor, o: ClaimOptions): Promise<SendableD
   return result.rows;
 }
 
+/**
+ * Whether any delivery could be claimed now or as soon as the one before it in its entity's order
+ * finishes: pending, due and not leased. When none is, claims find nothing until new work comes.
+ */
+export async function anyUnleasedDue(db: Executor): Promise<boolean> {
+  const result = await sql<{ found: boolean }>`
+    select exists (
+      select 1 from webhook_deliveries
+      where status = 'PENDING' and next_attempt_at <= now() and (lease_until is null or lease_until < now())
+    ) as found`.execute(db);
+  return result.rows[0]?.found ?? true;
+}
+
 /** One attempt as the worker saw it; it is stored on the delivery row, or in the log later. */
 export type Attempt = Omit<AttemptRow, 'tenant_id' | 'delivery_id'>;
 

@@ -127,14 +127,19 @@ export async function fanOutTenant(
   builders: PayloadBuilders,
   handoff: Handoff,
   batch: number,
+  /** Tenants this process has seen a checkpoint row of, so it need not insert one first each time. */
+  checkpointed = new Set<string>(),
 ): Promise<{ more: boolean; created: number; handedOver: number }> {
   const token = randomUUID();
-  await db
-    .insertInto('webhook_checkpoints')
-    .values({ tenant_id: tenantId })
-    .onConflict((oc) => oc.doNothing())
-    .execute();
-  const claimed = await sql<{ position: number }>`
+  if (!checkpointed.has(tenantId)) {
+    await db
+      .insertInto('webhook_checkpoints')
+      .values({ tenant_id: tenantId })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+  // Whether the tenant has an enabled endpoint at all comes with the lease, in the same round trip.
+  const claimed = await sql<{ position: number; has_endpoints: boolean }>`
     update webhook_checkpoints c
     set lease_token = ${token}, lease_until = now() + make_interval(secs => ${LEASE_SECONDS})
     where c.tenant_id = (
@@ -142,9 +147,12 @@ export async function fanOutTenant(
       where tenant_id = ${tenantId} and (lease_until is null or lease_until < now())
       for update skip locked
     )
-    returning c.position`.execute(db);
+    returning c.position, exists (select 1 from webhook_endpoints e where e.tenant_id = c.tenant_id and e.enabled) as has_endpoints`.execute(db);
   const checkpoint = claimed.rows[0];
+  // No row: leased by another worker, or (should it ever be deleted) gone: insert it again next time.
+  if (!checkpoint) checkpointed.delete(tenantId);
   if (!checkpoint) return { more: false, created: 0, handedOver: 0 };
+  checkpointed.add(tenantId);
 
   const release = () =>
     db
@@ -154,7 +162,7 @@ export async function fanOutTenant(
       .where('lease_token', '=', token)
       .execute();
   try {
-    if (!(await endpointsRepo.enabledEndpoints(db, tenantId)).length) {
+    if (!checkpoint.has_endpoints) {
       // Nobody to tell: skip the backlog without reading it. One statement is one snapshot, so an
       // endpoint created meanwhile (atomically with its creation event, which it starts after)
       // either shows up here and stops the skip, or was created after every event skipped.
