@@ -523,9 +523,7 @@ try {
     console.log(processRows.join('\n'));
   }
   console.log(`\nLatency from the committing request's start to the receiver (${PROBES} company creates, one at a time):\n`);
-  console.log(
-    '| Engine and load | p50 ms | p99 ms | request alone: p50 / p99 ms | answer → receiver: p50 / p99 ms | load |\n|---|---:|---:|---:|---:|---|',
-  );
+  console.log('| Engine and load | p50 ms | p99 ms | request alone: p50 / p99 ms | answer → receiver: p50 / p99 ms | load |\n|---|---:|---:|---:|---:|---|');
   console.log(latency.join('\n'));
 } finally {
   receiver.stop();
