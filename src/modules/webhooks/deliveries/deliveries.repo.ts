@@ -218,7 +218,9 @@ const MOVE_ON = sql`status = o.status, attempt_count = w.attempt_count + 1, next
  * First attempts, nearly all of them, take one plain UPDATE (nothing to move, nothing to lock
  * first); whatever it did not match (a lost lease, an earlier attempt) goes through the full path.
  */
-export async function recordOutcomes(db: Executor, token: string, outcomes: AttemptOutcome[]): Promise<Set<string>> {
+export async function recordOutcomes(db: Executor, token: string, outcomes: AttemptOutcome[], options: { autocommitted?: boolean } = {}): Promise<Set<string>> {
+  // Autocommitted, each statement's COMMIT need not wait for its WAL flush (see noFlushWait).
+  const returned = options.autocommitted ? sql`w.id, ${noFlushWait}` : sql`w.id`;
   const moved = new Set<string>();
   const firsts = outcomes.filter((o) => o.delivery.attempt_count === 0);
   if (firsts.length) {
@@ -226,7 +228,7 @@ export async function recordOutcomes(db: Executor, token: string, outcomes: Atte
       update webhook_deliveries w set ${MOVE_ON}
       from ${outcomesRelation(firsts)}
       where w.tenant_id = o.tenant_id and w.id = o.id and w.lease_token = ${token} and w.last_attempt_id is null
-      returning w.id`.execute(db);
+      returning ${returned}`.execute(db);
     for (const row of result.rows) moved.add(row.id);
   }
   const rest = outcomes.filter((o) => !moved.has(o.delivery.id));
@@ -253,10 +255,19 @@ export async function recordOutcomes(db: Executor, token: string, outcomes: Atte
     update webhook_deliveries w set ${MOVE_ON}
     from o join alive a on a.tenant_id = o.tenant_id and a.id = o.id
     where w.tenant_id = o.tenant_id and w.id = o.id and a.ours
-    returning w.id`.execute(db);
+    returning ${returned}`.execute(db);
   for (const row of result.rows) moved.add(row.id);
   return moved;
 }
+
+/**
+ * A select-list item that lets the COMMIT of the statement's own (autocommitted) transaction return
+ * before its WAL reaches the disk. Only for bookkeeping whose loss in a database crash costs a
+ * repeat, never a message: a lost outcome leaves its delivery leased until the lease ends, and it is
+ * sent again (at least once, as always); a lost lease is no lease. Others still see the change as
+ * soon as it commits. On a shared disk every flush saved is one the API's commits do not queue behind.
+ */
+export const noFlushWait = sql`set_config('synchronous_commit', 'off', true)`;
 
 /**
  * Refreshes the planner's statistics of the delivery queue. A burst turns an empty table into

@@ -4,7 +4,7 @@ import type { Db } from '../../../platform/db/database.js';
 import { type EventRow, matchesEventType } from '../../events/index.js';
 import * as endpointsRepo from '../endpoints/endpoints.repo.js';
 import type { EndpointRow } from '../endpoints/endpoints.repo.js';
-import { commitFanOut, orderingKey, type NewDelivery, type SendableDelivery } from '../deliveries/deliveries.repo.js';
+import { commitFanOut, noFlushWait, orderingKey, type NewDelivery, type SendableDelivery } from '../deliveries/deliveries.repo.js';
 import type { PayloadBuilders, PayloadFamily } from '../payloads.js';
 
 /** How long a worker owns a tenant's checkpoint; another process takes over after a crash. */
@@ -140,7 +140,9 @@ export async function fanOutTenant(
       where tenant_id = ${tenantId} and (lease_until is null or lease_until < now())
       for update skip locked
     )
-    returning c.position, exists (select 1 from webhook_endpoints e where e.tenant_id = c.tenant_id and e.enabled) as has_endpoints`.execute(db);
+    returning c.position, exists (select 1 from webhook_endpoints e where e.tenant_id = c.tenant_id and e.enabled) as has_endpoints, ${noFlushWait}`.execute(
+    db,
+  );
   const checkpoint = claimed.rows[0];
   // No row: leased by another worker, or (should it ever be deleted) gone: insert it again next time.
   if (!checkpoint) checkpointed.delete(tenantId);
