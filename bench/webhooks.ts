@@ -8,6 +8,7 @@
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -313,6 +314,7 @@ async function burst(server: BenchServer, receiver: ReceiverProcess, typeOf: (i:
   const idleApi = await probeApi(server, sleep(2_000));
   const committed = wallNow();
   const cpu = cpuMeter({ receiver: receiver.pid });
+  const profile = await startProfile();
   const engine = server.services.webhooks.startEngine((err) => console.error(err));
   let drainingApi: { p50: number; p99: number };
   try {
@@ -326,6 +328,7 @@ async function burst(server: BenchServer, receiver: ReceiverProcess, typeOf: (i:
     [drainingApi] = await Promise.all([probeApi(server, drained), drained]);
   } finally {
     await engine.stop();
+    await profile?.stop();
   }
   const drain = (wallNow() - committed) / 1000;
   const used = cpu.stop();
@@ -334,9 +337,32 @@ async function burst(server: BenchServer, receiver: ReceiverProcess, typeOf: (i:
   return { rate: Math.round(BURST / drain), ceiling, commitSeconds, drainSeconds: drain, cpuUs, api: { idle: idleApi, draining: drainingApi } };
 }
 
+/**
+ * With BENCH_WEBHOOK_PROFILE=<folder>, a CPU profile of this process over each drain alone (the
+ * engine's start to its stop), written there as `drain-<time>.cpuprofile` for DevTools.
+ */
+async function startProfile(): Promise<{ stop(): Promise<void> } | undefined> {
+  const dir = process.env.BENCH_WEBHOOK_PROFILE;
+  if (!dir) return undefined;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await session.post('Profiler.stop');
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, `drain-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
 /** Creates companies one after another over HTTP and measures request start → arrival. */
-async function probeLatency(server: BenchServer, receiver: ReceiverProcess, count: number, gapMs: number): Promise<{ p50: number; p99: number }> {
+async function probeLatency(server: BenchServer, receiver: ReceiverProcess, count: number, gapMs: number): Promise<Latency> {
   const latencies: number[] = [];
+  const requests: number[] = [];
+  const afterAnswer: number[] = [];
   for (let i = 0; i < count; i++) {
     const sent = wallNow();
     const res = await fetch(`${server.url}/v1/companies/company`, {
@@ -345,16 +371,36 @@ async function probeLatency(server: BenchServer, receiver: ReceiverProcess, coun
       body: JSON.stringify({ name: `Probe ${i}`, currency: 'EUR', is_customer: true }),
     });
     const { id } = (await res.json()) as { id: string };
+    const answered = wallNow();
     let arrived: number | null = null;
     for (let tries = 0; arrived === null && tries < 2_000; tries++) {
       arrived = (await receiver.stats([id])).arrivals[0] ?? null;
       if (arrived === null) await sleep(2);
     }
-    if (arrived !== null) latencies.push(arrived - sent);
+    if (arrived !== null) {
+      latencies.push(arrived - sent);
+      requests.push(answered - sent);
+      afterAnswer.push(arrived - answered);
+    }
     await sleep(gapMs);
   }
-  return { p50: Math.round(percentile(latencies, 50)), p99: Math.round(percentile(latencies, 99)) };
+  const p = (values: number[]) => ({ p50: Math.round(percentile(values, 50)), p99: Math.round(percentile(values, 99)) });
+  return { ...p(latencies), request: p(requests), afterAnswer: p(afterAnswer) };
 }
+
+/**
+ * Request start → arrival, and its two parts: the committing request itself (start → answer, the
+ * API's own queueing included) and answer → arrival (wake-up, fan-out, delivery). The arrival can
+ * precede the answer, so the parts' percentiles need not add up to the whole's.
+ */
+interface Latency {
+  p50: number;
+  p99: number;
+  request: { p50: number; p99: number };
+  afterAnswer: { p50: number; p99: number };
+}
+
+const parts = (l: Latency) => `${l.request.p50} / ${l.request.p99} | ${l.afterAnswer.p50} / ${l.afterAnswer.p99}`;
 
 const apiRows: string[] = [];
 
@@ -405,7 +451,7 @@ async function benchEngine(engine: Engine, receiver: ReceiverProcess) {
       });
       await probeLatency(server, receiver, 20, 5);
       const idle = await probeLatency(server, receiver, PROBES, 5);
-      latency.push(`| ${label}: idle | ${idle.p50} | ${idle.p99} | — |`);
+      latency.push(`| ${label}: idle | ${idle.p50} | ${idle.p99} | ${parts(idle)} | — |`);
 
       const order = {
         operation: 'CREATE',
@@ -434,7 +480,7 @@ async function benchEngine(engine: Engine, receiver: ReceiverProcess) {
       const loaded = await probeLatency(server, receiver, PROBES, 20);
       const result = await loadRun;
       latency.push(
-        `| ${label}: under order-import load | ${loaded.p50} | ${loaded.p99} | ${Math.round(result.requests.average)} imports/s (${result.non2xx + result.errors} errors) |`,
+        `| ${label}: under order-import load | ${loaded.p50} | ${loaded.p99} | ${parts(loaded)} | ${Math.round(result.requests.average)} imports/s (${result.non2xx + result.errors} errors) |`,
       );
     } finally {
       await engineHandle.stop();
@@ -477,7 +523,7 @@ try {
     console.log(processRows.join('\n'));
   }
   console.log(`\nLatency from the committing request's start to the receiver (${PROBES} company creates, one at a time):\n`);
-  console.log('| Engine and load | p50 ms | p99 ms | load |\n|---|---:|---:|---|');
+  console.log('| Engine and load | p50 ms | p99 ms | request alone: p50 / p99 ms | answer → receiver: p50 / p99 ms | load |\n|---|---:|---:|---:|---:|---|');
   console.log(latency.join('\n'));
 } finally {
   receiver.stop();

@@ -233,6 +233,88 @@ describe('execution status from a subcontractor', () => {
     expect(status.stops.every((s: { status: string }) => s.status === 'COMPLETED')).toBe(true);
   });
 
+  it('a batch in one request: each update answered as if sent alone, the trip completes mid-batch, events gap-free in order with the order as of each', async () => {
+    const own = await orderWithStops(ctx, admin, 'EXE-BATCH');
+    const [p1, p2, d1, d2] = ['P1', 'P2', 'D1', 'D2'].map((r) => stopRef(r, own.stops)) as [string, string, string, string];
+    const planned = await planTrip(ctx, admin, [p1, p2, d1, d2]);
+    const dispatched = await tripCall(ctx, admin, 'POST', `/v1/trips/trip/${planned.id}/dispatch`, { subcontractor_id: subcoId, purchase_price: '100' });
+    expect(dispatched.statusCode, dispatched.body).toBe(200);
+    const before = (await get(ctx, admin, '/v1/events?limit=1000')).json().items as Array<{ position: number }>;
+    const at = (stop: string, status: string, time: string) => ({ stop: { id: stop, status }, event_time: time });
+    const results = await post(subco, [
+      at(p1, 'AT_STOP', '2026-12-04T08:00:00Z'),
+      at(p1, 'AT_STOP', '2026-12-04T08:00:00Z'),
+      at(p1, 'COMPLETED', '2026-12-04T08:20:00Z'),
+      { stop: { id: p2 }, stop_group: { id: 'g' }, event_time: '2026-12-04T08:25:00Z' },
+      at(p2, 'COMPLETED', '2026-12-04T08:30:00Z'),
+      at(p2, 'AT_STOP', '2026-12-04T08:10:00Z'),
+      at(d1, 'COMPLETED', '2026-12-04T10:00:00Z'),
+      at('00000000-0000-4000-8000-000000000000', 'AT_STOP', '2026-12-04T10:05:00Z'),
+      at(d2, 'COMPLETED', '2026-12-04T11:00:00Z'),
+      { stop: { id: d2, eta_start: '2026-12-04T12:00:00Z' }, event_time: '2026-12-04T11:30:00Z' },
+    ]);
+    expect(results.map((r) => r.outcome)).toEqual([
+      'APPLIED',
+      'DUPLICATE',
+      'APPLIED',
+      'NOT_SUPPORTED',
+      'APPLIED',
+      'STALE',
+      'APPLIED',
+      'UNMATCHED',
+      'APPLIED',
+      'STALE',
+    ]);
+    expect(results.map((r) => r.stop_id)).toEqual([p1, p1, p1, null, p2, p2, d1, null, d2, d2]);
+    expect((await tripCall(ctx, admin, 'GET', `/v1/trips/trip/${planned.id}`)).json().status).toBe('COMPLETED');
+    expect((await get(ctx, admin, `/v1/orders/order/${own.orderId}/status`)).json().status).toBe('COMPLETED');
+
+    const all = (await get(ctx, admin, '/v1/events?limit=1000')).json().items as Array<{
+      position: number;
+      type: string;
+      entity_id: string;
+      payload: { stop_id?: string; status?: string; order_snapshot?: { status: string; stops: Array<{ id: string; status: string }> } };
+    }>;
+    expect(all.map((e) => e.position)).toEqual(all.map((_, i) => (all[0]?.position ?? 1) + i));
+    const mine = all.slice(before.length).filter((e) => e.entity_id === own.orderId || e.entity_id === planned.id || e.type.startsWith('status_update.'));
+    expect(mine.map((e) => [e.type, e.payload.stop_id ?? e.payload.status ?? null])).toEqual([
+      ['stop.arrived', p1],
+      ['order.status_changed', 'IN_TRANSIT'],
+      ['stop.completed', p1],
+      ['stop.completed', p2],
+      ['stop.completed', d1],
+      ['status_update.unmatched', null],
+      ['stop.completed', d2],
+      ['order.completed', 'COMPLETED'],
+      ['trip.visibility', 'COMPLETED'],
+      ['trip.completed', 'COMPLETED'],
+    ]);
+    // Each stop event carries the order as its own update left it, not as the batch ended.
+    const statusOf = (e: (typeof mine)[number], stop: string) => e.payload.order_snapshot?.stops.find((x) => x.id === stop)?.status;
+    expect(mine.filter((e) => e.type.startsWith('stop.')).map((e) => [statusOf(e, p1), statusOf(e, d2), e.payload.order_snapshot?.status])).toEqual([
+      ['AT_STOP', 'DISPATCHED', 'IN_TRANSIT'],
+      ['COMPLETED', 'DISPATCHED', 'IN_TRANSIT'],
+      ['COMPLETED', 'DISPATCHED', 'IN_TRANSIT'],
+      ['COMPLETED', 'DISPATCHED', 'IN_TRANSIT'],
+      ['COMPLETED', 'COMPLETED', 'COMPLETED'],
+    ]);
+  });
+
+  it('concurrent batches naming the same stops in opposite orders all answer, and the stops end at the newest report', async () => {
+    const own = await orderWithStops(ctx, admin, 'EXE-CROSS');
+    const other = await orderWithStops(ctx, admin, 'EXE-CROSS-2');
+    const [a, b] = [stopRef('D1', own.stops), stopRef('D1', other.stops)];
+    const planned = await planTrip(ctx, admin, [a, b]);
+    const dispatched = await tripCall(ctx, admin, 'POST', `/v1/trips/trip/${planned.id}/dispatch`, { subcontractor_id: subcoId, purchase_price: '100' });
+    expect(dispatched.statusCode, dispatched.body).toBe(200);
+    const arrive = (stop: string, minute: number) => ({ stop: { id: stop, status: 'AT_STOP' }, event_time: `2026-12-05T08:0${minute}:00Z` });
+    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => post(subco, i % 2 ? [arrive(a, i), arrive(b, i)] : [arrive(b, i), arrive(a, i)])));
+    expect(answers.flat().every((r) => r.outcome === 'APPLIED' || r.outcome === 'STALE')).toBe(true);
+    const arrival = async (orderId: string, stop: string) =>
+      (await get(ctx, admin, `/v1/orders/order/${orderId}/status`)).json().stops.find((s: { id: string }) => s.id === stop).start_timestamp;
+    expect([await arrival(own.orderId, a), await arrival(other.orderId, b)]).toEqual(['2026-12-05T08:07:00.000Z', '2026-12-05T08:07:00.000Z']);
+  });
+
   it('a replayed or reordered report cannot rewind a stop: a newer event time moves the actual time, an older one is STALE, and shuffled concurrent reports end at the newest', async () => {
     const own = await orderWithStops(ctx, admin, 'EXE-ORDER');
     const d2 = stopRef('D2', own.stops);

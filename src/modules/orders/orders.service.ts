@@ -202,6 +202,7 @@ export function createOrdersService(deps: { db: Db; bus: EventBus; companies: Co
         for (const orderId of await execution.rescheduleStops(exec, tenantId, schedule)) await statusDocuments.store(exec, tenantId, orderId);
       },
       lockStopExecution: execution.lockStopExecution,
+      lockStopExecutions: execution.lockStopExecutions,
       filterStops: execution.filterStops,
       recordStopExecution: (
         tx: Tx,

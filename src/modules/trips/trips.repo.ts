@@ -240,6 +240,29 @@ export function candidateStop(exec: Executor, tenantId: string, scope: ExecutorS
   return liveStopsOf(exec, tenantId, scope).where('ts.stop_id', '=', stopId).executeTakeFirst();
 }
 
+/** Several stops by id, each if it is on a live trip of the caller's (one lookup for a batch of updates). */
+export function candidateStopsById(exec: Executor, tenantId: string, scope: ExecutorScope, stopIds: readonly string[]) {
+  return stopIds.length
+    ? liveStopsOf(exec, tenantId, scope)
+        .where('ts.stop_id', 'in', [...stopIds])
+        .execute()
+    : Promise.resolve([]);
+}
+
+/** Trips by id, locked in id order (after their orders, the order `findTrip(…, true)` callers take). */
+export async function lockTrips(exec: Executor, tenantId: string, ids: readonly string[]): Promise<Map<string, TripRow>> {
+  if (!ids.length) return new Map();
+  const rows = await exec
+    .selectFrom('trips')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', 'in', [...ids])
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
 /** Trips under way on `date`: planned, not cancelled or completed, and started by then (the console's overview). */
 export async function countUnderWay(exec: Executor, tenantId: string, date: string): Promise<number> {
   const row = await exec

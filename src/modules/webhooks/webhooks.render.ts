@@ -5,9 +5,21 @@ export function newSigningSecret(): string {
   return `whsec_${randomBytes(32).toString('base64')}`;
 }
 
+/** Decoded secrets: every message to an endpoint is signed with the same few, so each is decoded once. */
+const keys = new Map<string, Buffer>();
+function keyOf(secret: string): Buffer {
+  let key = keys.get(secret);
+  if (!key) {
+    key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
+    if (keys.size >= 1_000) keys.clear(); // rotated secrets do not pile up
+    keys.set(secret, key);
+  }
+  return key;
+}
+
 /** Standard Webhooks `v1` signature: HMAC-SHA256 over `id.timestamp.body`, keyed by the secret's bytes. */
 function sign(secret: string, messageId: string, timestampSeconds: number, body: string): string {
-  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
+  const key = keyOf(secret);
   return `v1,${createHmac('sha256', key).update(`${messageId}.${timestampSeconds}.${body}`).digest('base64')}`;
 }
 

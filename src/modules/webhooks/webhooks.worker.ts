@@ -32,6 +32,7 @@ export interface WebhookEngine {
 export function startWebhookEngine(o: EngineOptions): WebhookEngine {
   const delivery = new DeliveryWorker(o);
   const dirty = new Set<string>();
+  const checkpointed = new Set<string>();
   let createdSinceAnalyze = 0;
   let analyzedAt = 0;
   const maybeRefreshStatistics = async (created: number) => {
@@ -62,7 +63,7 @@ export function startWebhookEngine(o: EngineOptions): WebhookEngine {
           break;
         }
         dirty.delete(tenantId);
-        const result = await fanOutTenant(o.db, tenantId, o.builders, delivery, Math.min(o.fanOutBatch, room));
+        const result = await fanOutTenant(o.db, tenantId, o.builders, delivery, Math.min(o.fanOutBatch, room), checkpointed);
         created += result.created;
         if (result.created > result.handedOver) wakeDelivery = true;
         if (result.more) {

@@ -85,6 +85,11 @@ export const notifyEvents = (tenantId: string): RawBuilder<unknown> => sql`pg_no
  */
 export async function appendEvent<T extends EventType>(tx: Tx, bus: EventBus, event: NewEvent<T>, prelude?: EventPrelude): Promise<AppendedEvent> {
   const id = randomUUID();
+  const queue = deferred.get(tx);
+  if (queue && !prelude) {
+    queue.push({ event, id, actor: currentActor() });
+    return { id, position: DEFERRED_POSITION, payload: event.payload };
+  }
   const { rows } = await sql<{ position: number; payload: Record<string, unknown> }>`
     with ${prelude ? sql`${prelude.ctes},` : sql``} ${eventCtes([{ event, id, extraPayload: prelude?.payload, actor: currentActor() }])}
     select position, ${prelude ? sql`payload` : sql`null as payload`}, ${notifyEvents(event.tenantId)} from inserted`.execute(tx.trx);
@@ -93,4 +98,31 @@ export async function appendEvent<T extends EventType>(tx: Tx, bus: EventBus, ev
   tx.afterCommit(() => bus.notifyCommitted(event.tenantId));
   // Only a prelude changes the payload, so only then is it read back.
   return { id, position: row.position, payload: row.payload ?? event.payload };
+}
+
+/** The position a deferred event answers with: it has none until `writeDeferredEvents` draws it. */
+export const DEFERRED_POSITION = 0;
+const deferred = new WeakMap<Tx, StatementEvent[]>();
+
+/**
+ * A view of `tx` whose events wait and are written together, in the order they were appended, by
+ * `writeDeferredEvents` (one statement, one draw of the tenant's positions): a transaction that
+ * makes many changes (a batch of status updates) then holds the tenant's event counter only from
+ * that statement to COMMIT, not from its first change. Each event's payload is built when it is
+ * appended, so it still shows the state as of its own change. Appends with a prelude (they need
+ * their row back) are written at once, so a caller deferring must not use one.
+ */
+export function deferringEvents(tx: Tx): Tx {
+  const view: Tx = { trx: tx.trx, afterCommit: (fn) => tx.afterCommit(fn) };
+  deferred.set(view, []);
+  return view;
+}
+
+/** Writes the events `deferringEvents(tx)` held back, as the transaction's last statement. */
+export async function writeDeferredEvents(tx: Tx, bus: EventBus): Promise<void> {
+  const queue = deferred.get(tx)?.splice(0) ?? [];
+  const tenantId = queue[0]?.event.tenantId;
+  if (!tenantId) return;
+  await sql`with ${eventCtes(queue)} select ${notifyEvents(tenantId)} from inserted limit 1`.execute(tx.trx);
+  tx.afterCommit(() => bus.notifyCommitted(tenantId));
 }

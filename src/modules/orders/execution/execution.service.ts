@@ -203,6 +203,26 @@ export async function lockStopExecution(tx: Tx, tenantId: string, stopId: string
 }
 
 /**
+ * The execution state of several stops by id, their orders' rows locked in id order (see
+ * `lockStops`): a batch of reports locks everything it may touch before its first change.
+ */
+export async function lockStopExecutions(tx: Tx, tenantId: string, stopIds: readonly string[]): Promise<Map<string, StopExecution>> {
+  const locked = await lockStops(tx, tenantId, stopIds);
+  if (!locked.length) return new Map();
+  const rows = await tx.trx
+    .selectFrom('order_stops')
+    .select(['id', 'order_id', 'status', 'eta_start', 'eta_end', 'actual_start', 'actual_end'])
+    .where('tenant_id', '=', tenantId)
+    .where(
+      'id',
+      'in',
+      locked.map((s) => s.id),
+    )
+    .execute();
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+/**
  * Writes a stop's new execution state (decided by the caller) and re-derives its order's status;
  * `first` records the caller's events before the order's (see `rederive`), given the order's
  * snapshot as this change leaves it.

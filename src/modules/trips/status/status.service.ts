@@ -3,11 +3,11 @@ import type { Db } from '../../../platform/db/database.js';
 import { inTransaction, type Tx } from '../../../platform/db/tx.js';
 import type { EventBus } from '../../../platform/events/bus.js';
 import type { Readable } from 'node:stream';
-import { appendEvent } from '../../../platform/events/append.js';
+import { appendEvent, deferringEvents, writeDeferredEvents } from '../../../platform/events/append.js';
 import { AppError, badRequest, conflict, detail, notFound } from '../../../platform/http/errors.js';
 import { cursorField, paginate } from '../../../platform/http/pagination.js';
 import type { Principal } from '../../../platform/http/principal.js';
-import type { StopCriteria, OrdersService } from '../../orders/index.js';
+import type { StopCriteria, StopExecution, OrdersService } from '../../orders/index.js';
 import { DocumentAnswerError, documentSources, isDocumentAnswer, type DocumentAnswerFile, type DocumentsService } from '../../documents/index.js';
 import { documentTypeOfKey, keyedFilename } from './status.mapping.js';
 import { progressStop, type Progress, type StatusReport } from './status.policy.js';
@@ -28,8 +28,10 @@ import type { UnmatchedState } from '../trips.tables.js';
 /**
  * Inbound execution status (`/v1/webhook/subco-status-update`, `/fleet-status-update`). Each update
  * finds one stop among the caller's trips (by id, or by a match that must name exactly one), then
- * moves it in its own transaction: a failed update never undoes the others. Where the contract
- * drops what it cannot match, Waybill answers why per update and keeps the update for the tenant.
+ * moves it. A batch is applied in one transaction (see `applyTogether`); should anything in it
+ * fail, it is rolled back and applied again one update per transaction, where a failed update never
+ * undoes the others. Where the contract drops what it cannot match, Waybill answers why per update
+ * and keeps the update for the tenant.
  */
 
 interface InboundUpdate {
@@ -138,30 +140,117 @@ export function createStatusIntake(deps: {
     if (update.stop_group) return result('NOT_SUPPORTED', null, 'Stop group updates are not supported; update each stop');
     const found = await locate(principal.tenantId, scope, update.stop);
     if ('outcome' in found) {
-      if (found.outcome === 'UNMATCHED' || found.outcome === 'AMBIGUOUS') {
-        const id = randomUUID();
-        await inTransaction(db, async (tx) => {
-          await repo.insertUnmatched(tx.trx, {
-            tenant_id: principal.tenantId,
-            id,
-            api_client_id: principal.apiClientId,
-            sender_company_id: principal.companyId,
-            reason: found.outcome as 'UNMATCHED' | 'AMBIGUOUS',
-            message: found.message ?? '',
-            body: JSON.stringify(update),
-          });
-          await appendEvent(tx, bus, {
-            tenantId: principal.tenantId,
-            type: 'status_update.unmatched',
-            entityType: 'status_update',
-            entityId: id,
-            payload: { reason: found.outcome, message: found.message ?? '', api_client_id: principal.apiClientId },
-          });
-        });
-      }
+      if (keptUnmatched(found)) await inTransaction(db, (tx) => recordUnmatched(tx, principal, update, found));
       return found;
     }
     return applyAt(principal.tenantId, found, update, { apiClientId: principal.apiClientId, companyId: principal.companyId });
+  }
+
+  const keptUnmatched = (r: UpdateResult) => r.outcome === 'UNMATCHED' || r.outcome === 'AMBIGUOUS';
+
+  /** Keeps an update no stop took for the tenant to assign or dismiss. */
+  async function recordUnmatched(tx: Tx, principal: Principal, update: InboundUpdate, found: UpdateResult): Promise<void> {
+    const id = randomUUID();
+    await repo.insertUnmatched(tx.trx, {
+      tenant_id: principal.tenantId,
+      id,
+      api_client_id: principal.apiClientId,
+      sender_company_id: principal.companyId,
+      reason: found.outcome as 'UNMATCHED' | 'AMBIGUOUS',
+      message: found.message ?? '',
+      body: JSON.stringify(update),
+    });
+    await appendEvent(tx, bus, {
+      tenantId: principal.tenantId,
+      type: 'status_update.unmatched',
+      entityType: 'status_update',
+      entityId: id,
+      payload: { reason: found.outcome, message: found.message ?? '', api_client_id: principal.apiClientId },
+    });
+  }
+
+  /** An update's report, as `progressStop` reads it. */
+  const reportOf = (update: InboundUpdate): StatusReport => ({
+    status: update.stop.status,
+    etaStart: asDate(update.stop.eta_start),
+    etaEnd: asDate(update.stop.eta_end),
+    eventTime: new Date(update.event_time),
+  });
+
+  /** Whether no update of the batch carries a file (those are applied one per transaction, see applyTogether). */
+  function withoutFiles(updates: InboundUpdate[]): boolean {
+    try {
+      return updates.every((u) => !stopFiles(u.stop.question_answers).length);
+    } catch (err) {
+      if (err instanceof DocumentAnswerError) return false;
+      throw err;
+    }
+  }
+
+  /**
+   * Where each update of a batch goes, found before anything is written: those naming a stop by id
+   * in one lookup, matches one at a time. Finding a stop reads only what no status update changes
+   * (which stops a trip holds, whether it is cancelled), so finding them all first answers what
+   * finding each just before applying it answers. A rule broken while finding is that update's
+   * REJECTED, as in `receive`.
+   */
+  async function locateAll(principal: Principal, scope: ExecutorScope, updates: InboundUpdate[]): Promise<Array<Located | UpdateResult>> {
+    const ids = updates.flatMap((u) => (!u.stop_group && u.stop.id ? [u.stop.id] : []));
+    const byId = new Map((await repo.candidateStopsById(db, principal.tenantId, scope, ids)).map((hit) => [hit.stop_id, hit]));
+    const found: Array<Located | UpdateResult> = [];
+    for (const { stop, stop_group } of updates) {
+      if (stop_group) {
+        found.push(result('NOT_SUPPORTED', null, 'Stop group updates are not supported; update each stop'));
+        continue;
+      }
+      const hit = stop.id ? byId.get(stop.id) : undefined;
+      if (hit) found.push({ stopId: hit.stop_id, tripId: hit.trip_id, orderId: hit.order_id });
+      else if (stop.id) found.push(result('UNMATCHED', null, `No stop ${stop.id} on a live trip of yours`));
+      else found.push(await locate(principal.tenantId, scope, stop).catch(rejectedBy));
+    }
+    return found;
+  }
+
+  /**
+   * A batch in one transaction: every stop's order and trip locked first (in id order, as other
+   * writers take them, so batches sharing orders queue instead of deadlocking), then each update in
+   * turn, exactly as `applyAt` would, and the events of all of them written at the end in one
+   * statement (each built as of its own update). Per update that saves the transaction, the lookups
+   * and locks, and the tenant's event counter is held from that statement to COMMIT only. Anything
+   * thrown rolls the whole batch back, and `receive` applies it again one update at a time.
+   * Undefined when the batch keeps several unmatched updates: kept in one transaction they would
+   * share one receipt time, and list in random order instead of as they came.
+   */
+  async function applyTogether(principal: Principal, scope: ExecutorScope, updates: InboundUpdate[]): Promise<UpdateResult[] | undefined> {
+    const { tenantId } = principal;
+    const found = await locateAll(principal, scope, updates);
+    if (found.filter((f) => 'outcome' in f && keptUnmatched(f)).length > 1) return undefined;
+    const located = found.filter((f): f is Located => !('outcome' in f));
+    return inTransaction(db, async (outer) => {
+      const tx = deferringEvents(outer);
+      const stops = await execution.lockStopExecutions(tx, tenantId, [...new Set(located.map((l) => l.stopId))]);
+      const trips = await repo.lockTrips(tx.trx, tenantId, [...new Set(located.map((l) => l.tripId))]);
+      const results: UpdateResult[] = [];
+      for (const [i, at] of found.entries()) {
+        const update = updates[i] as InboundUpdate;
+        if ('outcome' in at) {
+          if (keptUnmatched(at)) await recordUnmatched(tx, principal, update, at);
+          results.push(at);
+          continue;
+        }
+        const moved = await moveLocked(tx, tenantId, at.stopId, stops.get(at.stopId), trips.get(at.tripId), reportOf(update));
+        if ('outcome' in moved) {
+          results.push(moved);
+          continue;
+        }
+        // What this update left is what the next one of the same stop or trip starts from.
+        stops.set(at.stopId, moved.progress.next);
+        trips.set(at.tripId, moved.trip);
+        results.push(result(moved.progress.outcome, at.stopId));
+      }
+      await writeDeferredEvents(tx, bus);
+      return results;
+    });
   }
 
   /**
@@ -186,14 +275,8 @@ export function createStatusIntake(deps: {
     // Read before the transaction: on PGlite a pool read would wait behind it.
     const order = files.length ? await orders.findOrderRef(tenantId, found.orderId) : undefined;
     const filesOnly = !update.stop.status && update.stop.eta_start === undefined && update.stop.eta_end === undefined;
-    const report = {
-      status: update.stop.status,
-      etaStart: asDate(update.stop.eta_start),
-      etaEnd: asDate(update.stop.eta_end),
-      eventTime: new Date(update.event_time),
-    };
     return inTransaction(db, async (tx) => {
-      const moved = await moveStop(tx, tenantId, found, report);
+      const moved = await moveStop(tx, tenantId, found, reportOf(update));
       if ('outcome' in moved) return moved;
       const { trip, progress } = moved;
       // A repeated or stale report attaches nothing either: its files came with it the first time.
@@ -235,28 +318,43 @@ export function createStatusIntake(deps: {
   ): Promise<{ trip: TripRow; progress: Progress } | UpdateResult> {
     const current = await execution.lockStopExecution(tx, tenantId, at.stopId);
     const trip = await repo.findTrip(tx.trx, tenantId, at.tripId, { kind: 'tenant' }, true);
-    if (!current || !trip) return result('UNMATCHED', null, 'The stop left its trip meanwhile');
-    if (current.status === 'CANCELLED' || current.status === 'IGNORED') return result('REJECTED', at.stopId, 'The stop is cancelled');
-    const progress = progressStop(current, report);
-    if (progress.outcome === 'APPLIED') await recordProgress(tx, tenantId, trip, at.stopId, progress);
-    return { trip, progress };
+    return moveLocked(tx, tenantId, at.stopId, current, trip, report);
   }
 
-  /** Writes an applied report: the stop's events first, each with the order as it leaves it, then the trip's completion. */
-  async function recordProgress(tx: Tx, tenantId: string, trip: TripRow, stopId: string, progress: Progress): Promise<void> {
+  /** `moveStop` once the stop's order and its trip are locked and read; answers the trip as the move leaves it. */
+  async function moveLocked(
+    tx: Tx,
+    tenantId: string,
+    stopId: string,
+    current: StopExecution | undefined,
+    trip: TripRow | undefined,
+    report: StatusReport,
+  ): Promise<{ trip: TripRow; progress: Progress } | UpdateResult> {
+    if (!current || !trip) return result('UNMATCHED', null, 'The stop left its trip meanwhile');
+    if (current.status === 'CANCELLED' || current.status === 'IGNORED') return result('REJECTED', stopId, 'The stop is cancelled');
+    const progress = progressStop(current, report);
+    if (progress.outcome !== 'APPLIED') return { trip, progress };
+    return { trip: await recordProgress(tx, tenantId, trip, stopId, progress), progress };
+  }
+
+  /**
+   * Writes an applied report: the stop's events first, each with the order as it leaves it, then the
+   * trip's completion. Answers the trip row as it leaves it.
+   */
+  async function recordProgress(tx: Tx, tenantId: string, trip: TripRow, stopId: string, progress: Progress): Promise<TripRow> {
     await execution.recordStopExecution(tx, tenantId, progress.next, async (order) => {
       const stopEvent = { tenantId, stopId, tripId: trip.id, order, customerId: order.customer?.id ?? '', subcontractorId: trip.subcontractor_company_id };
       if (progress.arrived) await appendStopEvent(tx, bus, 'stop.arrived', stopEvent);
       if (progress.completed) await appendStopEvent(tx, bus, 'stop.completed', stopEvent);
       if (progress.etaChanged && !progress.completed) await appendStopEvent(tx, bus, 'stop.eta_changed', stopEvent);
     });
-    if (!progress.completed) return;
+    if (!progress.completed) return trip;
     const v = await view(tx.trx, trip);
     const done = v.output.stops.every((s) => s.status === 'COMPLETED' || s.status === 'CANCELLED');
-    if (done && trip.status !== 'COMPLETED') {
-      const completed = { ...v, trip: await repo.updateTrip(tx.trx, trip.tenant_id, trip.id, { status: 'COMPLETED' }) };
-      await appendTripEvent(tx, bus, 'trip.completed', completed, await visibilityOrders(tx.trx, orders, completed));
-    }
+    if (!done || trip.status === 'COMPLETED') return trip;
+    const completed = { ...v, trip: await repo.updateTrip(tx.trx, trip.tenant_id, trip.id, { status: 'COMPLETED' }) };
+    await appendTripEvent(tx, bus, 'trip.completed', completed, await visibilityOrders(tx.trx, orders, completed));
+    return completed.trip;
   }
 
   return {
@@ -264,16 +362,16 @@ export function createStatusIntake(deps: {
 
     async receive(principal: Principal, executor: 'SUBCONTRACTOR' | 'FLEET', updates: InboundUpdate[]): Promise<StatusUpdateResponse> {
       const scope = scopeOf(principal, executor);
-      const results: UpdateResult[] = [];
-      for (const update of updates) {
+      if (updates.length > 1 && withoutFiles(updates)) {
         try {
-          results.push(await applyOne(principal, scope, update));
-        } catch (err) {
-          // A rule the update breaks is its own result; the batch goes on.
-          if (!(err instanceof AppError) || err.statusCode >= 500) throw err;
-          results.push(result('REJECTED', null, err.message));
+          const results = await applyTogether(principal, scope, updates);
+          if (results) return { results };
+        } catch {
+          // Rolled back whole: one update at a time, each failure is that update's own answer.
         }
       }
+      const results: UpdateResult[] = [];
+      for (const update of updates) results.push(await applyOne(principal, scope, update).catch(rejectedBy));
       return { results };
     },
 
@@ -397,6 +495,12 @@ export function createStatusIntake(deps: {
     if (row.state !== 'OPEN') throw alreadySettled();
     return row;
   }
+}
+
+/** A rule an update breaks is its own result (REJECTED) and the batch goes on; anything else fails the request. */
+function rejectedBy(err: unknown): UpdateResult {
+  if (!(err instanceof AppError) || err.statusCode >= 500) throw err;
+  return result('REJECTED', null, err.message);
 }
 
 const alreadySettled = () => conflict('The update was already assigned or dismissed');

@@ -1,4 +1,4 @@
-import { sql, type Insertable, type Selectable } from 'kysely';
+import { sql, type Insertable, type RawBuilder, type Selectable } from 'kysely';
 import type { Executor } from '../../../platform/db/database.js';
 import type { WebhookAttemptTable, WebhookDeliveryTable } from '../webhooks.tables.js';
 import '../webhooks.tables.js';
@@ -17,63 +17,83 @@ export type SendableDelivery = Pick<DeliveryRow, 'tenant_id' | 'id' | 'endpoint_
 export interface InsertLease {
   token: string;
   seconds: number;
-  ids: Set<string>;
+  /** The rows that may be leased: each is, unless an earlier delivery of its (endpoint, entity) is pending. */
+  candidates: Set<string>;
 }
 
 /** The key ordering is kept by: one endpoint, one entity. */
 export const orderingKey = (endpointId: string, entityKey: string) => `${endpointId}/${entityKey}`;
 
-/**
- * Inserts deliveries for endpoints that still exist. Their rows are locked (KEY SHARE) first, so an
- * endpoint deleted while payloads were being built drops its deliveries instead of failing the batch.
- * Rows named in `lease` are inserted leased (by the database clock, like a claim). Call inside a
- * transaction. Returns the ids inserted.
- */
-export async function insertDeliveries(db: Executor, rows: NewDelivery[], lease?: InsertLease): Promise<Set<string>> {
-  if (!rows.length) return new Set();
-  const endpointKeys = [...new Map(rows.map((r) => [`${r.tenant_id}/${r.endpoint_id}`, r])).values()];
-  const alive = await db
-    .selectFrom('webhook_endpoints')
-    .select(['tenant_id', 'id'])
-    .where((eb) =>
-      eb(
-        eb.refTuple('tenant_id', 'id'),
-        'in',
-        endpointKeys.map((r) => eb.tuple(r.tenant_id, r.endpoint_id)),
-      ),
-    )
-    .forKeyShare()
-    .execute();
-  const exists = new Set(alive.map((e) => `${e.tenant_id}/${e.id}`));
-  const kept = rows.filter((r) => exists.has(`${r.tenant_id}/${r.endpoint_id}`));
-  if (!kept.length) return new Set();
-  // One JSON document instead of a parameter per value: serialising it is one native call, and a
-  // 10,000-row batch stays one statement.
-  const document = JSON.stringify(kept.map((r) => ({ ...r, leased: lease?.ids.has(r.id) ?? false })));
-  await sql`
-    insert into webhook_deliveries
-      (tenant_id, id, endpoint_id, message_id, event_id, event_position, event_type, entity_key, payload, lease_token, lease_until)
-    select r.tenant_id, r.id, r.endpoint_id, r.message_id, r.event_id, r.event_position, r.event_type, r.entity_key, r.payload,
-           case when r.leased then ${lease?.token ?? null}::uuid end,
-           case when r.leased then now() + make_interval(secs => ${lease?.seconds ?? 0}) end
-    from json_to_recordset(${document}::json) as r(
+/** New deliveries as the relation `r`, from one JSON document: one native call to serialise, one parameter for any batch. */
+function newDeliveries(rows: NewDelivery[], lease?: InsertLease) {
+  const document = JSON.stringify(rows.map((r) => ({ ...r, candidate: lease?.candidates.has(r.id) ?? false })));
+  return sql`json_to_recordset(${document}::json) as r(
       tenant_id uuid, id uuid, endpoint_id uuid, message_id text, event_id uuid, event_position bigint,
-      event_type text, entity_key text, payload text, leased boolean)`.execute(db);
-  return new Set(kept.map((r) => r.id));
+      event_type text, entity_key text, payload text, candidate boolean)`;
 }
 
 /**
- * The (endpoint, entity) pairs among `keys` that have a pending delivery: a new message for such
- * an entity must wait behind it, so it cannot be handed straight to a worker.
+ * The insert of `source` (a query over `r` with the columns of `newDeliveries` plus `leased`) into
+ * the deliveries of endpoints that still exist: their rows are locked (KEY SHARE) first, so an
+ * endpoint deleted while payloads were being built drops its deliveries instead of failing the
+ * batch. Leased rows are leased by the database clock, like a claim. Returns `id, leased`.
  */
-export async function entitiesWithPending(db: Executor, tenantId: string, keys: Array<{ endpointId: string; entityKey: string }>): Promise<Set<string>> {
-  if (!keys.length) return new Set();
-  const result = await sql<{ endpoint_id: string; entity_key: string }>`
-    select distinct d.endpoint_id, d.entity_key
-    from unnest(${keys.map((k) => k.endpointId)}::uuid[], ${keys.map((k) => k.entityKey)}::text[]) as k(endpoint_id, entity_key)
-    join webhook_deliveries d on d.tenant_id = ${tenantId} and d.endpoint_id = k.endpoint_id and d.entity_key = k.entity_key
-    where d.status = 'PENDING'`.execute(db);
-  return new Set(result.rows.map((r) => orderingKey(r.endpoint_id, r.entity_key)));
+function insertAlive(source: RawBuilder<unknown>, lease?: InsertLease) {
+  return sql`source as (${source}), alive as (
+      select e.tenant_id, e.id from webhook_endpoints e
+      where (e.tenant_id, e.id) in (select distinct s.tenant_id, s.endpoint_id from source s)
+      for key share
+    ), inserted as (
+      insert into webhook_deliveries
+        (tenant_id, id, endpoint_id, message_id, event_id, event_position, event_type, entity_key, payload, lease_token, lease_until)
+      select s.tenant_id, s.id, s.endpoint_id, s.message_id, s.event_id, s.event_position, s.event_type, s.entity_key, s.payload,
+             case when s.leased then ${lease?.token ?? null}::uuid end,
+             case when s.leased then now() + make_interval(secs => ${lease?.seconds ?? 0}) end
+      from source s join alive a on a.tenant_id = s.tenant_id and a.id = s.endpoint_id
+      returning id, lease_token is not null as leased
+    )`;
+}
+
+/** Inserts deliveries (see insertAlive), none leased. Call inside a transaction. Returns the ids inserted. */
+export async function insertDeliveries(db: Executor, rows: NewDelivery[]): Promise<Set<string>> {
+  if (!rows.length) return new Set();
+  const { rows: inserted } = await sql<{ id: string }>`
+    with ${insertAlive(sql`select r.*, false as leased from ${newDeliveries(rows)}`)}
+    select id from inserted`.execute(db);
+  return new Set(inserted.map((r) => r.id));
+}
+
+/**
+ * Fan-out's write, one autocommitted statement (no transaction round trips): moves the tenant's
+ * checkpoint to `position` only while its lease is still `token`, and only then inserts the
+ * deliveries (see insertAlive). A candidate is inserted leased to the worker unless an earlier
+ * delivery of its (endpoint, entity) is pending, since a handed-over message must not overtake
+ * one waiting for a retry. Answers whether the checkpoint moved and the ids inserted leased.
+ */
+export async function commitFanOut(
+  db: Executor,
+  checkpoint: { tenantId: string; token: string; position: number },
+  rows: NewDelivery[],
+  lease: InsertLease,
+): Promise<{ moved: boolean; leased: Set<string> }> {
+  const { rows: answer } = await sql<{ moved: boolean; leased: string[] }>`
+    with moved as (
+      update webhook_checkpoints set position = ${checkpoint.position}, lease_token = null, lease_until = null
+      where tenant_id = ${checkpoint.tenantId} and lease_token = ${checkpoint.token}
+      returning 1
+    ), ${insertAlive(
+      sql`select r.*, r.candidate and not exists (
+          select 1 from webhook_deliveries p
+          where p.tenant_id = r.tenant_id and p.endpoint_id = r.endpoint_id and p.entity_key = r.entity_key and p.status = 'PENDING'
+        ) as leased
+        from ${newDeliveries(rows, lease)}
+        where exists (select 1 from moved)`,
+      lease,
+    )}
+    select exists (select 1 from moved) as moved,
+           coalesce((select json_agg(id) from inserted where leased), '[]'::json) as leased`.execute(db);
+  const row = answer[0];
+  return { moved: row?.moved ?? false, leased: new Set(row?.leased ?? []) };
 }
 
 export interface ClaimOptions {
@@ -138,6 +158,19 @@ export async function claimDue(db: Executor, o: ClaimOptions): Promise<SendableD
   return result.rows;
 }
 
+/**
+ * Whether any delivery could be claimed now or as soon as the one before it in its entity's order
+ * finishes: pending, due and not leased. When none is, claims find nothing until new work comes.
+ */
+export async function anyUnleasedDue(db: Executor): Promise<boolean> {
+  const result = await sql<{ found: boolean }>`
+    select exists (
+      select 1 from webhook_deliveries
+      where status = 'PENDING' and next_attempt_at <= now() and (lease_until is null or lease_until < now())
+    ) as found`.execute(db);
+  return result.rows[0]?.found ?? true;
+}
+
 /** One attempt as the worker saw it; it is stored on the delivery row, or in the log later. */
 export type Attempt = Omit<AttemptRow, 'tenant_id' | 'delivery_id'>;
 
@@ -185,7 +218,9 @@ const MOVE_ON = sql`status = o.status, attempt_count = w.attempt_count + 1, next
  * First attempts, nearly all of them, take one plain UPDATE (nothing to move, nothing to lock
  * first); whatever it did not match (a lost lease, an earlier attempt) goes through the full path.
  */
-export async function recordOutcomes(db: Executor, token: string, outcomes: AttemptOutcome[]): Promise<Set<string>> {
+export async function recordOutcomes(db: Executor, token: string, outcomes: AttemptOutcome[], options: { autocommitted?: boolean } = {}): Promise<Set<string>> {
+  // Autocommitted, each statement's COMMIT need not wait for its WAL flush (see noFlushWait).
+  const returned = options.autocommitted ? sql`w.id, ${noFlushWait}` : sql`w.id`;
   const moved = new Set<string>();
   const firsts = outcomes.filter((o) => o.delivery.attempt_count === 0);
   if (firsts.length) {
@@ -193,7 +228,7 @@ export async function recordOutcomes(db: Executor, token: string, outcomes: Atte
       update webhook_deliveries w set ${MOVE_ON}
       from ${outcomesRelation(firsts)}
       where w.tenant_id = o.tenant_id and w.id = o.id and w.lease_token = ${token} and w.last_attempt_id is null
-      returning w.id`.execute(db);
+      returning ${returned}`.execute(db);
     for (const row of result.rows) moved.add(row.id);
   }
   const rest = outcomes.filter((o) => !moved.has(o.delivery.id));
@@ -220,10 +255,19 @@ export async function recordOutcomes(db: Executor, token: string, outcomes: Atte
     update webhook_deliveries w set ${MOVE_ON}
     from o join alive a on a.tenant_id = o.tenant_id and a.id = o.id
     where w.tenant_id = o.tenant_id and w.id = o.id and a.ours
-    returning w.id`.execute(db);
+    returning ${returned}`.execute(db);
   for (const row of result.rows) moved.add(row.id);
   return moved;
 }
+
+/**
+ * A select-list item that lets the COMMIT of the statement's own (autocommitted) transaction return
+ * before its WAL reaches the disk. Only for bookkeeping whose loss in a database crash costs a
+ * repeat, never a message: a lost outcome leaves its delivery leased until the lease ends, and it is
+ * sent again (at least once, as always); a lost lease is no lease. Others still see the change as
+ * soon as it commits. On a shared disk every flush saved is one the API's commits do not queue behind.
+ */
+export const noFlushWait = sql`set_config('synchronous_commit', 'off', true)`;
 
 /**
  * Refreshes the planner's statistics of the delivery queue. A burst turns an empty table into

@@ -123,6 +123,11 @@ export class DeliveryWorker implements Handoff {
   /** Recent response time per endpoint (moving average, ms), which sizes how much to hold for it. */
   private readonly latency = new Map<string, number>();
   private newWork = true;
+  /**
+   * The last claim found nothing and nothing unleased was due: until new work is announced (or the
+   * poll interval passes) another claim would find nothing either, so finished sends ask for none.
+   */
+  private drained = false;
   /** Endpoints that may have a failing streak to clear, as last seen by this worker. */
   private readonly failing = new Set<string>();
   private lastClaimAt = 0;
@@ -182,7 +187,7 @@ export class DeliveryWorker implements Handoff {
   private claimWorthwhile(budget: number): boolean {
     const sinceLast = Date.now() - this.lastClaimAt;
     if (this.newWork || sinceLast >= this.o.pollMs) return true;
-    if (budget * 4 < this.budget) return false;
+    if (this.drained || budget * 4 < this.budget) return false;
     if (sinceLast < CLAIM_GAP_MS) {
       // Finished sends ask for claims in quick succession, and most would find nothing new (fresh
       // deliveries come by handoff): ask once the gap has passed instead.
@@ -228,6 +233,9 @@ export class DeliveryWorker implements Handoff {
       perEndpoint: this.o.perEndpoint * DEFAULT_HOLD_PER_SLOT,
       busy,
     });
+    // Deliveries can wait unleased behind an earlier one of their entity; while any do, outcomes
+    // may free them, so claims go on.
+    this.drained = !claimed.length && !(await deliveriesRepo.anyUnleasedDue(this.o.db));
     if (!claimed.length) return false;
     const keys = [...new Map(claimed.map((d) => [d.endpoint_id, { tenantId: d.tenant_id, id: d.endpoint_id }])).values()];
     // Fresh endpoint rows each claim: a rotated secret or changed URL applies to the next batch.

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Db, Executor } from '../../../platform/db/database.js';
-import { inTransaction } from '../../../platform/db/tx.js';
+import type { Db } from '../../../platform/db/database.js';
 import { type EventRow, matchesEventType } from '../../events/index.js';
 import * as endpointsRepo from '../endpoints/endpoints.repo.js';
 import type { EndpointRow } from '../endpoints/endpoints.repo.js';
-import { entitiesWithPending, insertDeliveries, orderingKey, type NewDelivery, type SendableDelivery } from '../deliveries/deliveries.repo.js';
+import { commitFanOut, noFlushWait, orderingKey, type NewDelivery, type SendableDelivery } from '../deliveries/deliveries.repo.js';
 import type { PayloadBuilders, PayloadFamily } from '../payloads/payloads.output.js';
 
 /** How long a worker owns a tenant's checkpoint; another process takes over after a crash. */
@@ -85,14 +84,14 @@ export interface HandoffRoom {
 }
 
 /**
- * The deliveries to hand straight to a worker: as many as it has room for (in all and per
- * endpoint), only the first of the batch per (endpoint, entity), and only where no earlier delivery
- * of that entity is still pending, since a handed-over message must not overtake one waiting for a
- * retry. The rest are inserted unleased and go out through claims, in order.
+ * The deliveries that may go straight to a worker: as many as it has room for (in all and per
+ * endpoint), and only the first of the batch per (endpoint, entity), since a later one waits for
+ * it. The write leases a candidate only if no earlier delivery of its entity is still pending (see
+ * commitFanOut). The rest are inserted unleased and go out through claims, in order.
  */
-async function pickHandoff(db: Executor, tenantId: string, rows: NewDelivery[], room: HandoffRoom): Promise<Set<string>> {
+function pickHandoff(rows: NewDelivery[], room: HandoffRoom): Set<string> {
   const seen = new Set<string>();
-  const picked = new Map<string, NewDelivery>();
+  const picked = new Set<string>();
   const left = new Map<string, number>();
   let total = room.total;
   for (const row of rows) {
@@ -104,22 +103,16 @@ async function pickHandoff(db: Executor, tenantId: string, rows: NewDelivery[], 
     if (free <= 0) continue;
     left.set(row.endpoint_id, free - 1);
     total--;
-    picked.set(key, row);
+    picked.add(row.id);
   }
-  if (!picked.size) return new Set();
-  const pending = await entitiesWithPending(
-    db,
-    tenantId,
-    [...picked.values()].map((r) => ({ endpointId: r.endpoint_id, entityKey: r.entity_key })),
-  );
-  return new Set([...picked].filter(([key]) => !pending.has(key)).map(([, row]) => row.id));
+  return picked;
 }
 
 /**
  * Moves one tenant's checkpoint over its new events. The checkpoint is leased (claimed with SKIP
  * LOCKED) while payloads are built outside any transaction; the deliveries and the new position
- * are written in one transaction that only commits if the lease is still ours, so each event is
- * fanned out exactly once even with several processes. Returns whether more events are waiting.
+ * are written by one statement that writes nothing unless the lease is still ours, so each event
+ * is fanned out exactly once even with several processes. Returns whether more events are waiting.
  */
 export async function fanOutTenant(
   db: Db,
@@ -127,14 +120,19 @@ export async function fanOutTenant(
   builders: PayloadBuilders,
   handoff: Handoff,
   batch: number,
+  /** Tenants this process has seen a checkpoint row of, so it need not insert one first each time. */
+  checkpointed = new Set<string>(),
 ): Promise<{ more: boolean; created: number; handedOver: number }> {
   const token = randomUUID();
-  await db
-    .insertInto('webhook_checkpoints')
-    .values({ tenant_id: tenantId })
-    .onConflict((oc) => oc.doNothing())
-    .execute();
-  const claimed = await sql<{ position: number }>`
+  if (!checkpointed.has(tenantId)) {
+    await db
+      .insertInto('webhook_checkpoints')
+      .values({ tenant_id: tenantId })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+  // Whether the tenant has an enabled endpoint at all comes with the lease, in the same round trip.
+  const claimed = await sql<{ position: number; has_endpoints: boolean }>`
     update webhook_checkpoints c
     set lease_token = ${token}, lease_until = now() + make_interval(secs => ${LEASE_SECONDS})
     where c.tenant_id = (
@@ -142,9 +140,14 @@ export async function fanOutTenant(
       where tenant_id = ${tenantId} and (lease_until is null or lease_until < now())
       for update skip locked
     )
-    returning c.position`.execute(db);
+    returning c.position, exists (select 1 from webhook_endpoints e where e.tenant_id = c.tenant_id and e.enabled) as has_endpoints, ${noFlushWait}`.execute(
+    db,
+  );
   const checkpoint = claimed.rows[0];
+  // No row: leased by another worker, or (should it ever be deleted) gone: insert it again next time.
+  if (!checkpoint) checkpointed.delete(tenantId);
   if (!checkpoint) return { more: false, created: 0, handedOver: 0 };
+  checkpointed.add(tenantId);
 
   const release = () =>
     db
@@ -154,7 +157,7 @@ export async function fanOutTenant(
       .where('lease_token', '=', token)
       .execute();
   try {
-    if (!(await endpointsRepo.enabledEndpoints(db, tenantId)).length) {
+    if (!checkpoint.has_endpoints) {
       // Nobody to tell: skip the backlog without reading it. One statement is one snapshot, so an
       // endpoint created meanwhile (atomically with its creation event, which it starts after)
       // either shows up here and stops the skip, or was created after every event skipped.
@@ -186,25 +189,15 @@ export async function fanOutTenant(
     const endpoints = await endpointsRepo.enabledEndpoints(db, tenantId);
     const rows = await buildDeliveries(events, endpoints, builders);
     const last = (events[events.length - 1] as EventRow).position;
-    const handedOver = await inTransaction(db, async (tx) => {
-      const moved = await tx.trx
-        .updateTable('webhook_checkpoints')
-        .set({ position: last, lease_token: null, lease_until: null })
-        .where('tenant_id', '=', tenantId)
-        .where('lease_token', '=', token)
-        .executeTakeFirst();
-      if (Number(moved.numUpdatedRows) !== 1) throw new Error('fan-out lease lost; another worker took over');
-      const leased = await pickHandoff(tx.trx, tenantId, rows, handoff.room());
-      const inserted = await insertDeliveries(tx.trx, rows, { token: handoff.leaseToken, seconds: handoff.leaseSeconds, ids: leased });
-      const adopted = rows.filter((r) => leased.has(r.id) && inserted.has(r.id));
-      tx.afterCommit(() =>
-        handoff.adopt(
-          adopted.map((r) => ({ ...r, attempt_count: 0 })),
-          endpoints,
-        ),
-      );
-      return adopted.length;
+    const { moved, leased } = await commitFanOut(db, { tenantId, token, position: last }, rows, {
+      token: handoff.leaseToken,
+      seconds: handoff.leaseSeconds,
+      candidates: pickHandoff(rows, handoff.room()),
     });
+    if (!moved) throw new Error('fan-out lease lost; another worker took over');
+    const adopted = rows.filter((r) => leased.has(r.id)).map((r) => ({ ...r, attempt_count: 0 }));
+    handoff.adopt(adopted, endpoints);
+    const handedOver = adopted.length;
     return { more: events.length === batch, created: rows.length, handedOver };
   } catch (err) {
     await release().catch(() => {});

@@ -97,7 +97,7 @@ export class OutcomeWriter {
     try {
       if (batch.every((o) => o.status === 'SUCCEEDED' && !this.o.failing.has(o.delivery.endpoint_id))) {
         // The common case needs no endpoint bookkeeping: one statement, no explicit transaction.
-        await deliveriesRepo.recordOutcomes(this.o.db, this.o.token, batch);
+        await deliveriesRepo.recordOutcomes(this.o.db, this.o.token, batch, { autocommitted: true });
       } else {
         const disabled = await inTransaction(this.o.db, async (tx) => {
           const recorded = await deliveriesRepo.recordOutcomes(tx.trx, this.o.token, batch);
