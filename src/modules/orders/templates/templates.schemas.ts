@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { DateTime, Str, Uuid } from '../../../platform/http/schemas.js';
 import { ref } from '../../../platform/http/types.js';
-import { ConsignmentInput, orderHeaderFields } from '../orders.schemas.js';
+import { ConsignmentInput, orderHeaderFields, OrderKind } from '../orders.schemas.js';
 
 /**
  * What a template keeps of an order: everything the upload takes except what makes each order one
@@ -10,6 +10,7 @@ import { ConsignmentInput, orderHeaderFields } from '../orders.schemas.js';
  */
 export const OrderTemplateBody = Type.Object(
   {
+    order_status: Type.Optional(OrderKind),
     consignments: Type.Array(ref(ConsignmentInput), { maxItems: 100 }),
     ...orderHeaderFields,
   },
