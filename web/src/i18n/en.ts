@@ -1,4 +1,5 @@
 import { dataEn } from './data.en';
+import { portalEn } from './portal.en';
 
 /**
  * The English dictionary: the source of every visible string in the console. Dutch and French must
@@ -8,6 +9,8 @@ import { dataEn } from './data.en';
 export const en = {
   // Accounting, master data and users (console-data): data.en.ts
   ...dataEn,
+  // The customer portal (issue 23): portal.en.ts
+  ...portalEn,
 
   'app.name': 'Waybill console',
   'app.skipToContent': 'Skip to content',

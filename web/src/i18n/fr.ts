@@ -1,9 +1,12 @@
 import type { Messages } from './en';
 import { dataFr } from './data.fr';
+import { portalFr } from './portal.fr';
 
 export const fr: Messages = {
   // Accounting, master data and users (console-data): data.fr.ts
   ...dataFr,
+  // The customer portal (issue 23): portal.fr.ts
+  ...portalFr,
 
   'app.name': 'Console Waybill',
   'app.skipToContent': 'Aller au contenu',

@@ -1,9 +1,12 @@
 import type { Messages } from './en';
 import { dataNl } from './data.nl';
+import { portalNl } from './portal.nl';
 
 export const nl: Messages = {
   // Accounting, master data and users (console-data): data.nl.ts
   ...dataNl,
+  // The customer portal (issue 23): portal.nl.ts
+  ...portalNl,
 
   'app.name': 'Waybill-console',
   'app.skipToContent': 'Naar de inhoud',
