@@ -109,9 +109,8 @@ export const routes: PageRoute[] = [
     audience: 'CUSTOMER',
     nav: { section: 'portal', label: 'nav.portalOrders' },
   },
-  // Before /portal/orders/:id, which would take "new" for an id.
   {
-    path: '/portal/orders/new',
+    path: '/portal/book',
     page: page(() => import('./pages/portal/PortalBookPage')),
     audience: 'CUSTOMER',
     nav: { section: 'portal', label: 'nav.portalBook' },

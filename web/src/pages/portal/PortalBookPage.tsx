@@ -44,7 +44,7 @@ function TemplatePicker({ templates, current }: { templates: OrderTemplate[]; cu
   const remove = useMutation({
     mutationFn: (id: string) => unwrap(api.DELETE('/v1/orders/templates/{template_id}', { params: { path: { template_id: id } } })),
     onSuccess: async () => {
-      navigate('/portal/orders/new', { replace: true });
+      navigate('/portal/book', { replace: true });
       await queryClient.invalidateQueries({ queryKey: TEMPLATES });
     },
   });
@@ -52,7 +52,7 @@ function TemplatePicker({ templates, current }: { templates: OrderTemplate[]; cu
   const choose = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const id = String(new FormData(event.currentTarget).get('template') ?? '');
-    navigate(withQuery('/portal/orders/new', { template: id || undefined }));
+    navigate(withQuery('/portal/book', { template: id || undefined }));
   };
   return (
     <form className="filters" onSubmit={choose} aria-label={t('portal.book.template')}>
@@ -186,7 +186,7 @@ function BookingForm({ template }: { template: OrderTemplate | undefined }) {
             )}
           </Field>
         </div>
-        <p className="hint">{t('portal.book.identifierHint')}</p>
+        <p className="muted">{t('portal.book.identifierHint')}</p>
       </fieldset>
       <div className="stops">
         <StopFieldset which="pickup" stop={booking.pickup} errors={errors} onChange={(pickup) => set({ pickup })} />

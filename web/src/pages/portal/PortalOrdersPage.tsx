@@ -56,7 +56,7 @@ export default function PortalOrdersPage() {
   const exportUrl = (format: 'csv' | 'xlsx') => withQuery('/v1/orders/export', { format, status, q: text, stop_date: stopDate, order: 'desc' });
 
   return (
-    <Page title={t('portal.orders.title')} actions={<Link to="/portal/orders/new">{t('portal.orders.book')}</Link>}>
+    <Page title={t('portal.orders.title')} actions={<Link to="/portal/book">{t('portal.orders.book')}</Link>}>
       <Filters key={`${status}|${text}|${stopDate}`} status={status} text={text} stopDate={stopDate} />
       <p className="export-links">
         <strong>{t('portal.orders.export')}:</strong>
