@@ -47,7 +47,11 @@ beforeAll(async () => {
   subco = await newClient(ctx, admin.tenantId, 'SUBCONTRACTOR', { companyId: subcoId });
   acmeHook = await newClient(ctx, admin.tenantId, 'CUSTOMER', { companyId: acmeId, kind: 'WEBHOOK' });
   for (let i = 1; i <= 3; i++) {
-    const res = await upload(ctx, acme, realisticOrder(`EXP-${i}`, { customer: undefined, customer_reference_number: i === 2 ? '=HYPERLINK("x")' : `PO, "${i}"` }));
+    const res = await upload(
+      ctx,
+      acme,
+      realisticOrder(`EXP-${i}`, { customer: undefined, customer_reference_number: i === 2 ? '=HYPERLINK("x")' : `PO, "${i}"` }),
+    );
     expect(res.json().upload_status, res.body).toBe('COMPLETED');
   }
   const betaOrder = await upload(ctx, beta, realisticOrder('BETA-1', { customer: undefined }));
@@ -79,7 +83,11 @@ describe('the order list export', () => {
     // The tenant sees every customer's, and may narrow by customer code.
     const all = csvRows((await as(admin).get('/v1/orders/export?format=csv')).body);
     expect(all).toHaveLength(5);
-    expect(csvRows((await as(admin).get('/v1/orders/export?format=csv&customer_code=BETA')).body).slice(1).map((r) => r[1])).toEqual(['BETA-1']);
+    expect(
+      csvRows((await as(admin).get('/v1/orders/export?format=csv&customer_code=BETA')).body)
+        .slice(1)
+        .map((r) => r[1]),
+    ).toEqual(['BETA-1']);
     expect(csvRows((await as(admin).get('/v1/orders/export?format=csv&customer_code=NOPE')).body)).toHaveLength(1);
   });
 

@@ -33,7 +33,12 @@ beforeAll(async () => {
   await newPerson(ctx, admin, { email: BETA_BUYER, name: 'Bert Beta', role: 'CUSTOMER', company_id: betaId });
   // An invoice the carrier issued to Acme earlier, for another order.
   const billed = await newOrder(ctx, admin, 'BILLED-1', 'ACME');
-  await ok(ctx, admin.auth, 'POST', `/v1/orders/order/${billed}/charges`, { code: 'FREIGHT', name: 'Freight', unit_price: '845.50', tax_rate: { code: 'BE21' } });
+  await ok(ctx, admin.auth, 'POST', `/v1/orders/order/${billed}/charges`, {
+    code: 'FREIGHT',
+    name: 'Freight',
+    unit_price: '845.50',
+    tax_rate: { code: 'BE21' },
+  });
   const draft = await ok(ctx, admin.auth, 'POST', '/v1/accounting/sales-invoice/from-orders', { order_ids: [billed] });
   invoiceName = (await ok(ctx, admin.auth, 'POST', `/v1/accounting/sales-invoice/${draft.id}/finalize`, { date: '2026-11-30' })).name;
 });
@@ -117,7 +122,9 @@ describe('the customer portal', () => {
       expect(await page.locator('.timeline').innerText()).toContain('Lyon');
       // What the API stored is what the form said.
       const listed = (await as(admin).get('/v1/orders/order?q=ACME-PORTAL-1')).json().items;
-      expect(listed).toMatchObject([{ order_identifier: 'ACME-PORTAL-1', status: 'TO_PLAN', customer_reference_number: 'PO-7001', customer: { code: 'ACME' } }]);
+      expect(listed).toMatchObject([
+        { order_identifier: 'ACME-PORTAL-1', status: 'TO_PLAN', customer_reference_number: 'PO-7001', customer: { code: 'ACME' } },
+      ]);
     } finally {
       await view.close();
     }
@@ -166,7 +173,13 @@ describe('the customer portal', () => {
         ['WAIT', 'Waiting time', '45'],
         ['TOLL', 'Extra toll', '12.40'],
       ] as const) {
-        await ok(ctx, admin.auth, 'POST', `/v1/orders/order/${orderId}/charges`, { code, name, unit_price: price, tax_rate: { code: 'BE21' }, requires_approval: true });
+        await ok(ctx, admin.auth, 'POST', `/v1/orders/order/${orderId}/charges`, {
+          code,
+          name,
+          unit_price: price,
+          tax_rate: { code: 'BE21' },
+          requires_approval: true,
+        });
       }
       const uploadId = await stageUpload(ctx, acmeApi, '%PDF-1.7 signed delivery note', 'pod.pdf');
       const attached = await as(acmeHook).post('/v1/webhook/partial-order-update', {
@@ -180,7 +193,11 @@ describe('the customer portal', () => {
       expect(attached.json().errors, attached.body).toEqual([]);
       // Live updates wait for a quiet moment and then refetch; on a loaded machine that may take a while.
       await page.getByRole('button', { name: 'Approve Waiting time' }).waitFor({ timeout: 90_000 });
-      await page.getByRole('link', { name: /Download/ }).first().waitFor();
+      await page
+        .getByRole('link', { name: /Download/ })
+        .first()
+        .waitFor();
+      await checkPage(view, 'portal-order-charges-waiting');
 
       await page.getByRole('button', { name: 'Approve Waiting time' }).click();
       await page.getByRole('textbox', { name: 'Reason for rejecting Extra toll' }).fill('No toll road on this route');
@@ -195,7 +212,12 @@ describe('the customer portal', () => {
         ['WAIT', 'APPROVED', null],
       ]);
 
-      const pod = await download(page, () => page.getByRole('link', { name: /Download/ }).first().click());
+      const pod = await download(page, () =>
+        page
+          .getByRole('link', { name: /Download/ })
+          .first()
+          .click(),
+      );
       expect(pod.body.toString()).toBe('%PDF-1.7 signed delivery note');
       await checkPage(view, 'portal-order');
     } finally {

@@ -45,7 +45,7 @@ export const orderEvents = declareEvents('orders', {
   'order.completed': order('Every stop of the order is completed.'),
   'order.tracking_link_created': trackingLink("A public tracking link was made for the order (replacing the order's previous one)."),
   'order.tracking_link_revoked': trackingLink("The order's public tracking link was revoked: it no longer answers."),
-  'order_template.saved': template("A customer saved an order template (new, or changed under the same id)."),
+  'order_template.saved': template('A customer saved an order template (new, or changed under the same id).'),
   'order_template.deleted': template('A customer deleted an order template.'),
 });
 

@@ -52,13 +52,15 @@ export async function findTemplateByName(db: Executor, key: TemplateKey, name: s
 }
 
 export async function insertTemplate(db: Executor, key: TemplateKey, row: { id: string; name: string; body: string; created_by: string }) {
-  return db
-    .insertInto('order_templates')
-    .values({ tenant_id: key.tenantId, company_id: key.companyId, ...row })
-    // Two saves of one name at once: the second finds the name taken instead of a driver error.
-    .onConflict((oc) => oc.columns(['tenant_id', 'company_id', 'name']).doNothing())
-    .returning(columns)
-    .executeTakeFirst();
+  return (
+    db
+      .insertInto('order_templates')
+      .values({ tenant_id: key.tenantId, company_id: key.companyId, ...row })
+      // Two saves of one name at once: the second finds the name taken instead of a driver error.
+      .onConflict((oc) => oc.columns(['tenant_id', 'company_id', 'name']).doNothing())
+      .returning(columns)
+      .executeTakeFirst()
+  );
 }
 
 export async function updateTemplate(db: Executor, key: TemplateKey, id: string, set: { name: string; body: string }) {

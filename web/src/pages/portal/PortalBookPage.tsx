@@ -107,7 +107,9 @@ function BookingForm({ template }: { template: OrderTemplate | undefined }) {
 
   const book = useMutation({
     mutationFn: async (form: Booking) => {
-      const answer = await unwrap(api.POST('/v1/orders/order/upload', { body: { operation: 'CREATE', order_identifier: form.order_identifier.trim(), ...bodyOf(form) } }));
+      const answer = await unwrap(
+        api.POST('/v1/orders/order/upload', { body: { operation: 'CREATE', order_identifier: form.order_identifier.trim(), ...bodyOf(form) } }),
+      );
       if (answer.upload_status === 'DUPLICATE') throw new Refused(t('portal.book.duplicate'));
       if (answer.upload_status !== 'COMPLETED' || !answer.order_id) {
         throw new Refused(t('portal.book.refused', { reason: answer.errors.map((e) => e.error_message).join(' ') || answer.upload_status }));
@@ -182,7 +184,12 @@ function BookingForm({ template }: { template: OrderTemplate | undefined }) {
           </Field>
           <Field label={t('portal.book.instructions')} path="planning_instructions" errors={errors} wide>
             {(a11y) => (
-              <textarea {...a11y} maxLength={5000} value={booking.planning_instructions} onChange={(event) => set({ planning_instructions: event.target.value })} />
+              <textarea
+                {...a11y}
+                maxLength={5000}
+                value={booking.planning_instructions}
+                onChange={(event) => set({ planning_instructions: event.target.value })}
+              />
             )}
           </Field>
         </div>
@@ -205,11 +212,13 @@ function BookingForm({ template }: { template: OrderTemplate | undefined }) {
             <p>{t('portal.book.fixFields')}</p>
             <p>{failure instanceof Error ? failure.message : null}</p>
             <ul>
-              {[...errors].filter(([path]) => !shownInForm(path)).map(([path, messages]) => (
-                <li key={path}>
-                  <code>{path}</code> {messages.join(' ')}
-                </li>
-              ))}
+              {[...errors]
+                .filter(([path]) => !shownInForm(path))
+                .map(([path, messages]) => (
+                  <li key={path}>
+                    <code>{path}</code> {messages.join(' ')}
+                  </li>
+                ))}
             </ul>
           </div>
         ) : (

@@ -75,10 +75,10 @@ function DocumentTable({ kind, caption, documents }: { kind: Kind; caption: stri
           <td data-label={t('portal.invoices.date')}>{formatDay(document.date, language)}</td>
           <td data-label={t('portal.invoices.dueDate')}>{formatDay('due_date' in document ? document.due_date : null, language)}</td>
           <td data-label={t('portal.invoices.total')}>{formatMoney(document.total_incl_tax, document.currency, language)}</td>
-          <td data-label={t('portal.invoices.paid')}>{labelFrom(t, SETTLEMENT, 'payment_status' in document ? document.payment_status : document.refund_status)}</td>
-          <td data-label={t('portal.invoices.files')}>
-            {document.id ? <Files kind={kind} id={document.id} name={document.name ?? document.id} /> : null}
+          <td data-label={t('portal.invoices.paid')}>
+            {labelFrom(t, SETTLEMENT, 'payment_status' in document ? document.payment_status : document.refund_status)}
           </td>
+          <td data-label={t('portal.invoices.files')}>{document.id ? <Files kind={kind} id={document.id} name={document.name ?? document.id} /> : null}</td>
         </tr>
       ))}
     </ListTable>
@@ -103,7 +103,10 @@ function Files({ kind, id, name }: { kind: Kind; id: string; name: string }) {
           {data.map((file) => (
             <a key={file.id} href={file.download_url} download={file.name ?? true}>
               {file.type.endsWith('PDF') ? 'PDF' : 'UBL'}
-              <span className="visually-hidden"> {file.type.endsWith('PDF') ? t('portal.invoices.pdfOf', { name }) : t('portal.invoices.ublOf', { name })}</span>
+              <span className="visually-hidden">
+                {' '}
+                {file.type.endsWith('PDF') ? t('portal.invoices.pdfOf', { name }) : t('portal.invoices.ublOf', { name })}
+              </span>
             </a>
           ))}
         </span>

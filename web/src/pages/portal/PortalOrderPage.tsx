@@ -76,7 +76,9 @@ function CancelOrder({ order }: { order: Order }) {
   const queryClient = useQueryClient();
   const cancel = useMutation({
     mutationFn: async () => {
-      const answer = await unwrap(api.POST('/v1/orders/order/upload', { body: { operation: 'DELETE', order_identifier: order.order_identifier, consignments: [] } }));
+      const answer = await unwrap(
+        api.POST('/v1/orders/order/upload', { body: { operation: 'DELETE', order_identifier: order.order_identifier, consignments: [] } }),
+      );
       if (answer.upload_status !== 'COMPLETED') throw new Error(answer.errors.map((e) => e.error_message).join(' ') || answer.upload_status);
     },
     onSuccess: () => queryClient.invalidateQueries(),
@@ -119,7 +121,11 @@ function Charges({ orderId }: { orderId: string }) {
                 {charge.requires_approval ? labelOf(t, 'portal.order.approval', charge.approval_status, APPROVALS) : '—'}
                 {charge.approval_reason ? <p className="muted">{t('portal.order.reasonGiven', { reason: charge.approval_reason })}</p> : null}
               </td>
-              <td>{charge.requires_approval && charge.approval_status === 'REQUESTED' && !charge.invoice_id ? <ChargeAnswer orderId={orderId} charge={charge} /> : null}</td>
+              <td>
+                {charge.requires_approval && charge.approval_status === 'REQUESTED' && !charge.invoice_id ? (
+                  <ChargeAnswer orderId={orderId} charge={charge} />
+                ) : null}
+              </td>
             </tr>
           ))}
         </ListTable>
@@ -145,7 +151,12 @@ function ChargeAnswer({ orderId, charge }: { orderId: string; charge: Charge }) 
   });
   return (
     <div className="charge-answer">
-      <button type="button" disabled={answer.isPending} onClick={() => answer.mutate('APPROVED')} aria-label={t('portal.order.approveOf', { name: charge.name })}>
+      <button
+        type="button"
+        disabled={answer.isPending}
+        onClick={() => answer.mutate('APPROVED')}
+        aria-label={t('portal.order.approveOf', { name: charge.name })}
+      >
         {t('portal.order.approve')}
       </button>
       <label>

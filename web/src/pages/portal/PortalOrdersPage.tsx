@@ -35,7 +35,9 @@ export default function PortalOrdersPage() {
   const query = useQuery({
     queryKey: ['portal-orders', { status, text, stopDate, cursor: paging.cursor }],
     queryFn: () =>
-      unwrap(api.GET('/v1/orders/order', { params: { query: { status, q: text, stop_date: stopDate, order: 'desc', cursor: paging.cursor, limit: PAGE_SIZE } } })),
+      unwrap(
+        api.GET('/v1/orders/order', { params: { query: { status, q: text, stop_date: stopDate, order: 'desc', cursor: paging.cursor, limit: PAGE_SIZE } } }),
+      ),
     placeholderData: keepPreviousData,
   });
 

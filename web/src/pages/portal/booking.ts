@@ -138,7 +138,12 @@ function stopFields(stop: StopInput | undefined): StopFields {
 /** A template → the form (its first consignment in the fields; the others kept aside). The order number stays empty: each order has its own. */
 export function bookingOf(body: TemplateBody): Booking {
   const [first, ...others] = body.consignments;
-  const goods = (first?.goods ?? []).map((good) => ({ ...newLine(), description: text(good.description), quantity: text(good.quantity), weight: text(good.total_weight_kg) }));
+  const goods = (first?.goods ?? []).map((good) => ({
+    ...newLine(),
+    description: text(good.description),
+    quantity: text(good.quantity),
+    weight: text(good.total_weight_kg),
+  }));
   return {
     order_identifier: '',
     customer_reference_number: text(body.customer_reference_number),
