@@ -8,6 +8,7 @@ import { Link, navigate, useLocation, withQuery } from '../../router';
 import { DataTable, Pager } from '../../ui/DataTable';
 import { formatDay } from '../../ui/amounts';
 import { labelOf, ORDER_STATUSES } from '../../ui/format';
+import { OrderSearchFields } from '../../ui/OrderFilterFields';
 import { Page, QueryState } from '../../ui/Page';
 import { useCursorPages } from '../../ui/paging';
 import { StatusBadge } from '../orders/OrderPage';
@@ -92,21 +93,7 @@ function Filters({ status, text, stopDate }: { status: Status | undefined; text:
   };
   return (
     <form className="filters" role="search" aria-label={t('orders.filters')} onSubmit={apply}>
-      <label>
-        {t('orders.search')}
-        <input type="search" name="q" defaultValue={text ?? ''} maxLength={100} placeholder={t('orders.searchHint')} />
-      </label>
-      <label>
-        {t('orders.status')}
-        <select name="status" defaultValue={status ?? ''}>
-          <option value="">{t('orders.anyStatus')}</option>
-          {ORDER_STATUSES.map((value) => (
-            <option key={value} value={value}>
-              {t(`status.${value}`)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <OrderSearchFields text={text} status={status} />
       <label>
         {t('portal.orders.stopDate')}
         <input type="date" name="stop_date" defaultValue={stopDate ?? ''} />
