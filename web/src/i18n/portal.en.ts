@@ -77,6 +77,7 @@ export const portalEn = {
   'portal.order.approveOf': 'Approve {name}',
   'portal.order.reject': 'Reject',
   'portal.order.rejectOf': 'Reject {name}',
+  'portal.order.answer': 'Your answer',
   'portal.order.reason': 'Reason',
   'portal.order.reasonOf': 'Reason for rejecting {name}',
   'portal.order.reasonGiven': 'Your reason: {reason}',

@@ -76,6 +76,7 @@ export const portalFr: { readonly [K in keyof typeof portalEn]: string } = {
   'portal.order.approveOf': 'Approuver {name}',
   'portal.order.reject': 'Refuser',
   'portal.order.rejectOf': 'Refuser {name}',
+  'portal.order.answer': 'Votre réponse',
   'portal.order.reason': 'Motif',
   'portal.order.reasonOf': 'Motif du refus de {name}',
   'portal.order.reasonGiven': 'Votre motif : {reason}',

@@ -76,6 +76,7 @@ export const portalNl: { readonly [K in keyof typeof portalEn]: string } = {
   'portal.order.approveOf': '{name} goedkeuren',
   'portal.order.reject': 'Weigeren',
   'portal.order.rejectOf': '{name} weigeren',
+  'portal.order.answer': 'Uw antwoord',
   'portal.order.reason': 'Reden',
   'portal.order.reasonOf': 'Reden om {name} te weigeren',
   'portal.order.reasonGiven': 'Uw reden: {reason}',

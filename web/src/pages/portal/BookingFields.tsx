@@ -16,23 +16,31 @@ export function Field({
   path,
   errors,
   wide,
+  hint,
   children,
 }: {
   label: string;
   path: string;
   errors: FieldErrors;
   wide?: boolean;
+  /** A line of help under the field, read with it. */
+  hint?: string;
   children: (props: { id: string; 'aria-invalid'?: true; 'aria-describedby'?: string }) => ReactNode;
 }) {
   const id = idOf(path);
   const messages = errors.get(path) ?? [];
-  const describedBy = messages.length ? `${id}-error` : undefined;
+  const describedBy = [hint ? `${id}-hint` : '', messages.length ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
     <div className={wide ? 'field wide' : 'field'}>
       <label htmlFor={id}>{label}</label>
-      {children({ id, ...(messages.length ? { 'aria-invalid': true as const, 'aria-describedby': describedBy } : {}) })}
+      {children({ id, 'aria-describedby': describedBy, ...(messages.length ? { 'aria-invalid': true as const } : {}) })}
+      {hint ? (
+        <p className="muted field-hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
       {messages.length ? (
-        <p className="field-error" id={describedBy}>
+        <p className="field-error" id={`${id}-error`}>
           {messages.join(' ')}
         </p>
       ) : null}
@@ -48,12 +56,13 @@ export function TextField(props: {
   onChange(value: string): void;
   type?: 'text' | 'date' | 'time' | 'number';
   wide?: boolean;
+  hint?: string;
   maxLength?: number;
   autoComplete?: string;
 }) {
-  const { label, path, errors, value, onChange, type = 'text', wide, maxLength = 255, autoComplete } = props;
+  const { label, path, errors, value, onChange, type = 'text', wide, hint, maxLength = 255, autoComplete } = props;
   return (
-    <Field label={label} path={path} errors={errors} wide={wide}>
+    <Field label={label} path={path} errors={errors} wide={wide} hint={hint}>
       {(a11y) => (
         <input
           {...a11y}

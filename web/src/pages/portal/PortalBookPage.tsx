@@ -162,6 +162,7 @@ function BookingForm({ template }: { template: OrderTemplate | undefined }) {
         <div className="field-grid">
           <TextField
             label={t('portal.book.identifier')}
+            hint={t('portal.book.identifierHint')}
             path="order_identifier"
             errors={errors}
             value={booking.order_identifier}
@@ -193,7 +194,6 @@ function BookingForm({ template }: { template: OrderTemplate | undefined }) {
             )}
           </Field>
         </div>
-        <p className="muted">{t('portal.book.identifierHint')}</p>
       </fieldset>
       <div className="stops">
         <StopFieldset which="pickup" stop={booking.pickup} errors={errors} onChange={(pickup) => set({ pickup })} />

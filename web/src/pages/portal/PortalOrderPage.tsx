@@ -109,7 +109,10 @@ function Charges({ orderId }: { orderId: string }) {
   return (
     <QueryState query={charges} isEmpty={(data) => data.charges.length === 0} empty={t('portal.order.noCharges')}>
       {(data) => (
-        <ListTable caption={t('portal.order.chargesCaption')} headers={[t('portal.order.charge'), t('portal.order.amount'), t('portal.order.approval'), null]}>
+        <ListTable
+          caption={t('portal.order.chargesCaption')}
+          headers={[t('portal.order.charge'), t('portal.order.amount'), t('portal.order.approval'), t('portal.order.answer')]}
+        >
           {data.charges.map((charge) => (
             <tr key={charge.id}>
               <td data-label={t('portal.order.charge')}>
