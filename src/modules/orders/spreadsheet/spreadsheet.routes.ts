@@ -38,10 +38,11 @@ export function spreadsheetRoutes(app: App, deps: { spreadsheets: OrderSpreadshe
     handler: async (request, reply) => {
       const { format, ...filters } = request.query;
       const principal = principalOf(request);
-      const day = new Date().toISOString().slice(0, 10);
-      void reply.header('content-disposition', `attachment; filename="orders-${day}.${format}"`);
-      if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(spreadsheets.csv(principal, filters));
-      return reply.type(XLSX).send(await spreadsheets.xlsx(principal, filters));
+      const attachment = `attachment; filename="orders-${new Date().toISOString().slice(0, 10)}.${format}"`;
+      if (format === 'csv') return reply.type('text/csv; charset=utf-8').header('content-disposition', attachment).send(spreadsheets.csv(principal, filters));
+      // Built first: a refusal (too many orders) must come back as the error envelope, not as a file to save.
+      const workbook = await spreadsheets.xlsx(principal, filters);
+      return reply.type(XLSX).header('content-disposition', attachment).send(workbook);
     },
   });
 }

@@ -1,6 +1,6 @@
 import type { OrderTemplate, OrderTemplateInput } from './templates.schemas.js';
 
-// Recorded from test/orders/orders.templates.test.ts (a weekly run from Antwerp to Lyon).
+// Shaped like the answers of test/orders/orders.templates.test.ts (a weekly run from Antwerp to Lyon); the id and times are examples.
 export const templateInputExample: OrderTemplateInput = {
   name: 'Weekly Antwerp → Lyon',
   order: {
