@@ -254,7 +254,7 @@ describe('the customer portal', () => {
       await page.getByRole('link', { name: 'Invoices' }).click();
       await page.getByRole('heading', { level: 1, name: 'Invoices and credit notes' }).waitFor();
       const invoices = page.getByRole('table', { name: 'Invoices' });
-      await invoices.getByText(invoiceName).waitFor();
+      await invoices.getByText(invoiceName, { exact: true }).waitFor();
       await invoices.getByRole('link', { name: `PDF PDF of ${invoiceName}` }).waitFor();
       await checkPage(view, 'portal-invoices');
       const pdf = await download(page, () => invoices.getByRole('link', { name: `PDF PDF of ${invoiceName}` }).click());
