@@ -89,6 +89,9 @@ describe('the order list export', () => {
         .map((r) => r[1]),
     ).toEqual(['BETA-1']);
     expect(csvRows((await as(admin).get('/v1/orders/export?format=csv&customer_code=NOPE')).body)).toHaveLength(1);
+    // Another carrier's admin exports its own (none), not these.
+    const other = await newTenant(ctx, 'Other carrier');
+    expect(csvRows((await as(other).get('/v1/orders/export?format=csv')).body)).toHaveLength(1);
   });
 
   it('writes the same rows into an Excel workbook', async () => {
