@@ -14,15 +14,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { realisticOrder } from '../test/orders/orders.fixtures.js';
 import { launchChromium } from '../test/support/chromium.js';
-import { machineLine, startBenchServer, type BenchServer, type Engine } from './support.js';
+import { importOrders, machineLine, startBenchServer, type BenchServer, type Engine } from './support.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const WEB = path.join(ROOT, 'dist/web');
 const ORDERS = Number(process.env.BENCH_CONSOLE_ORDERS ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_CONSOLE_ROUNDS ?? 7);
-const IMPORT_CONCURRENCY = 16;
 const JS_BUDGET_KB = 250;
 const CARRIER_JS_BUDGET_KB = 150;
 const INTERACTIVE_BUDGET_MS = 1000;
@@ -36,28 +34,6 @@ const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floo
 function entryScripts(): string[] {
   const html = fs.readFileSync(path.join(WEB, 'index.html'), 'utf8');
   return [...html.matchAll(/(?:src|href)="\/app\/(assets\/[^"]+\.js)"/g)].map((m) => m[1]!);
-}
-
-async function importOrders(server: BenchServer) {
-  await server.app.inject({
-    method: 'POST',
-    url: '/v1/companies/company',
-    headers: { authorization: `Bearer ${server.admin.token}` },
-    payload: { name: 'Acme', code: 'ACME', currency: 'EUR', is_customer: true },
-  });
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < ORDERS; i = next++) {
-      const res = await server.app.inject({
-        method: 'POST',
-        url: '/v1/orders/order/upload',
-        headers: { authorization: `Bearer ${server.admin.token}` },
-        payload: realisticOrder(`BENCH-${String(i).padStart(5, '0')}`),
-      });
-      if (res.statusCode !== 200) throw new Error(`import failed: ${res.statusCode} ${res.body}`);
-    }
-  };
-  await Promise.all(Array.from({ length: IMPORT_CONCURRENCY }, worker));
 }
 
 /** A person with a password, through the invite API, as the console's people would be (an operator unless said). */
@@ -118,7 +94,7 @@ async function measure(engine: Engine) {
   const browser = await launchChromium();
   try {
     const started = Date.now();
-    await importOrders(server);
+    await importOrders(server, ORDERS);
     const importSeconds = (Date.now() - started) / 1000;
     const email = await newOperator(server);
 

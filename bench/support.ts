@@ -18,6 +18,7 @@ import { migrate } from '../src/platform/db/migrate.js';
 import { EventBus } from '../src/platform/events/bus.js';
 import type { App } from '../src/platform/http/types.js';
 import { createServices, type Services } from '../src/services.js';
+import { realisticOrder } from '../test/orders/orders.fixtures.js';
 import { scratchDatabase } from '../test/support/postgres.js';
 
 export type Engine = 'pglite' | 'postgres';
@@ -257,4 +258,27 @@ export async function databaseBackends(server: BenchServer): Promise<Record<stri
   if (server.engine !== 'postgres') return {};
   const { rows } = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database()`.execute(server.services.db);
   return Object.fromEntries(rows.map((r) => [`backend ${r.pid}`, r.pid]));
+}
+
+/** `count` orders of a new customer ACME through the upload API, 16 at a time (the console and portal benches). */
+export async function importOrders(server: BenchServer, count: number): Promise<void> {
+  await server.app.inject({
+    method: 'POST',
+    url: '/v1/companies/company',
+    headers: bearerHeader(server.admin.token),
+    payload: { name: 'Acme', code: 'ACME', currency: 'EUR', is_customer: true },
+  });
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < count; i = next++) {
+      const res = await server.app.inject({
+        method: 'POST',
+        url: '/v1/orders/order/upload',
+        headers: bearerHeader(server.admin.token),
+        payload: realisticOrder(`BENCH-${String(i).padStart(5, '0')}`),
+      });
+      if (res.statusCode !== 200) throw new Error(`import failed: ${res.statusCode} ${res.body}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
 }

@@ -51,7 +51,9 @@ export async function createServices(deps: { config: Config; database: DatabaseH
   const { documents, orderDocuments } = documentsMod;
   const resourcesMod = resourcesModule({ db, bus, companies, documents });
   const { resources, unavailability, validities, companyDocuments } = resourcesMod;
-  const ordersMod = ordersModule({ db, bus, companies, documents, publicBaseUrl: config.publicBaseUrl });
+  // CPU-heavy work on request input runs here, off the request thread (threads start on first use).
+  const workers = createWorkerPool({ size: config.workerThreads });
+  const ordersMod = ordersModule({ db, bus, companies, documents, publicBaseUrl: config.publicBaseUrl, workers });
   const { orders } = ordersMod;
   // A document's event carries its order's snapshot.
   documents.useOrderSnapshots(orders);
@@ -82,8 +84,6 @@ export async function createServices(deps: { config: Config; database: DatabaseH
     perClient: config.eventStreamsPerClient,
     heartbeatMs: config.eventStreamHeartbeatSeconds * 1000,
   });
-  // CPU-heavy work on request input runs here, off the request thread (threads start on first use).
-  const workers = createWorkerPool({ size: config.workerThreads });
   const accounting = createAccounting({ db, bus, orders, companies, trips, blobs, workers, maxBytes: config.documentMaxBytes });
   // The sweep keeps the blobs of files received with e-invoices too.
   documents.registerBlobReferences(accounting.referencedBlobs);

@@ -159,7 +159,7 @@ describe('sales invoice and credit note lists', () => {
     );
   });
 
-  it('shows a tenant only its own documents, and no customer any list', async () => {
+  it('shows a tenant only its own documents, and a customer only the issued sales documents of its company', async () => {
     const other = await newTenant(ctx, 'Other carrier');
     for (const path of ['sales-invoice', 'sales-credit-note', 'purchase-invoice', 'purchase-credit-note']) {
       const res = await list(`/v1/accounting/${path}/`, other.auth);
@@ -171,7 +171,16 @@ describe('sales invoice and credit note lists', () => {
     const first = (await list('/v1/accounting/sales-invoice/?limit=1')).body;
     expect((await list(`/v1/accounting/sales-invoice/?cursor=${first.next_cursor}`, other.auth)).body.items).toEqual([]);
     const customer = await newClient(ctx, admin.tenantId, 'CUSTOMER', { companyId: acme });
-    for (const path of ['sales-invoice', 'sales-credit-note']) expect((await list(`/v1/accounting/${path}/`, customer.auth)).status).toBe(403);
+    // The customer portal (issue 23): its own issued sales documents, never drafts; purchase lists stay closed.
+    for (const path of ['sales-invoice', 'sales-credit-note']) {
+      const res = await list(`/v1/accounting/${path}/`, customer.auth);
+      expect(res.status).toBe(200);
+      for (const item of res.body.items as Array<{ customer: { id: string }; status: string }>) {
+        expect(item.customer.id).toBe(acme);
+        expect(item.status).not.toBe('DRAFT');
+      }
+    }
+    for (const path of ['purchase-invoice', 'purchase-credit-note']) expect((await list(`/v1/accounting/${path}/`, customer.auth)).status).toBe(403);
   });
 });
 

@@ -4,7 +4,7 @@ import { useLiveUpdates } from './live';
 import NotFoundPage from './pages/NotFoundPage';
 import { Link, navigate, useLocation, withQuery } from './router';
 import { audienceOf, findRoute, HOME, homeFor } from './routes';
-import { isOperator, useSessionQuery } from './session';
+import { useSessionQuery } from './session';
 import { Layout } from './ui/Layout';
 import { ErrorMessage, Loading, Page } from './ui/Page';
 
@@ -21,8 +21,8 @@ export function App() {
   const atHome = path === '/';
   const needsSignIn = !found?.route.public && session.data === null;
   const home = session.data ? homeFor(session.data.user.role) : undefined;
-  // Lists and pages refresh when events arrive (console-ops: live.ts).
-  useLiveUpdates(isOperator(session.data));
+  // Lists and pages refresh when events arrive (console-ops: live.ts); a customer's portal too, with its own company's events only.
+  useLiveUpdates(session.data?.user.role === 'TENANT' || session.data?.user.role === 'CUSTOMER');
 
   useEffect(() => {
     if (atHome && home) navigate(home, { redirect: true });

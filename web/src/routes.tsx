@@ -111,6 +111,19 @@ export const routes: PageRoute[] = [
     audience: 'CUSTOMER',
     nav: { section: 'portal', label: 'nav.portalOrders' },
   },
+  {
+    path: '/portal/book',
+    page: page(() => import('./pages/portal/PortalBookPage')),
+    audience: 'CUSTOMER',
+    nav: { section: 'portal', label: 'nav.portalBook' },
+  },
+  { path: '/portal/orders/:id', page: page(() => import('./pages/portal/PortalOrderPage')), audience: 'CUSTOMER' },
+  {
+    path: '/portal/invoices',
+    page: page(() => import('./pages/portal/PortalInvoicesPage')),
+    audience: 'CUSTOMER',
+    nav: { section: 'portal', label: 'nav.portalInvoices' },
+  },
   // The subcontractor's trip pages (SUBCONTRACTOR accounts)
   {
     path: '/carrier/trips',

@@ -12,6 +12,8 @@ const charge = (summary: string) => ({
     /** Approvals and rejections: CUSTOMER, or TENANT_ON_BEHALF_OF_CUSTOMER when the carrier answered for the customer (by phone, by mail). */
     answered_by: Type.Optional(Type.String()),
     answered_by_client_id: Type.Optional(Type.String()),
+    /** Approvals and rejections: the reason the customer gave, if any. */
+    reason: Type.Optional(Nullable(Type.String())),
   }),
   families: [],
 });

@@ -17,6 +17,7 @@ import {
 } from './documents/documents.schemas.js';
 import { contentDisposition } from '../../platform/http/file-names.js';
 import type { BillingService } from './documents/documents.service.js';
+import { customerMayList } from './documents/readers.policy.js';
 import type { InvoicingService } from './sales/invoicing.service.js';
 import type { PurchaseDocumentOutput } from './purchase/purchase.output.js';
 import { PurchaseCreditNoteOutput, PurchaseInvoiceOutput } from './purchase/purchase.schemas.js';
@@ -26,6 +27,8 @@ const SALES_TAGS = ['Sales invoicing'];
 const PURCHASE_TAGS = ['Purchase invoicing'];
 const FILE_TAGS = ['E-invoicing'];
 const TENANT = { roles: ['TENANT' as const] };
+/** Reads a customer may make too: of the sales documents issued to its company (documents/readers.policy.ts). */
+const TENANT_OR_CUSTOMER = { roles: ['TENANT' as const, 'CUSTOMER' as const] };
 const readErrors = readErrorsOf(404);
 const writeErrors = writeErrorsOf(404, 409);
 
@@ -94,19 +97,21 @@ export function billingRoutes(app: App, deps: { billing: BillingService<Purchase
     };
 
     // The hyphenated paths, and the underscore ones the contract keeps as deprecated aliases.
+    const readers = customerMayList(k.kind) ? TENANT_OR_CUSTOMER : TENANT;
+    const customerNote = customerMayList(k.kind) ? ` Customer clients read only the ${k.what}s issued to their company (never drafts).` : '';
     for (const base of k.legacy ? [k.path, k.legacy] : [k.path]) {
       const deprecated = base === k.legacy;
       const suffix = deprecated ? 'Deprecated' : '';
       const note = deprecated ? ` Deprecated alias of /v1/accounting/${k.path}/{id}.` : '';
 
       app.get(`/v1/accounting/${base}/:id`, {
-        config: TENANT,
+        config: readers,
         schema: {
           operationId: `get${k.op}${suffix}`,
           tags: k.tags,
           deprecated,
           summary: `Get a ${k.what}`,
-          description: `The ${k.what} with its lines, totals per tax rate, the other party and the billing entity; \`status\` and the payment state are Waybill additions.${note}`,
+          description: `The ${k.what} with its lines, totals per tax rate, the other party and the billing entity; \`status\` and the payment state are Waybill additions.${customerNote}${note}`,
           params: IdParams,
           response: { 200: ref(k.output), ...readErrors },
         },
@@ -129,13 +134,13 @@ export function billingRoutes(app: App, deps: { billing: BillingService<Purchase
       });
 
       app.get(`/v1/accounting/${base}/:id/documents`, {
-        config: TENANT,
+        config: readers,
         schema: {
           operationId: `list${k.op}Documents${suffix}`,
           tags: k.tags,
           deprecated,
           summary: `List a ${k.what}’s files`,
-          description: `The files rendered for the finalized document (none for a draft), and the files a supplier sent with its e-invoice, typed INVOICE, CREDIT_NOTE or OTHER.${note}`,
+          description: `The files rendered for the finalized document (none for a draft), and the files a supplier sent with its e-invoice, typed INVOICE, CREDIT_NOTE or OTHER.${customerNote}${note}`,
           params: IdParams,
           response: { 200: ref(DocumentFileList), ...readErrors },
         },
@@ -211,13 +216,14 @@ export function billingRoutes(app: App, deps: { billing: BillingService<Purchase
   }
 
   app.get('/v1/accounting/files/:id', {
-    config: TENANT,
+    config: TENANT_OR_CUSTOMER,
     schema: {
       operationId: 'downloadBillingFile',
       tags: FILE_TAGS,
       summary: 'Download an invoice or credit note file (Waybill)',
       description:
-        'The PDF or the UBL 2.1 / Peppol BIS Billing 3.0 XML of a finalized document (the bytes stored when it was issued), or a file received with an e-invoice byte for byte, as listed by its `/documents`. `ETag` is the SHA-256 of the bytes and `Content-Length` their length.',
+        'The PDF or the UBL 2.1 / Peppol BIS Billing 3.0 XML of a finalized document (the bytes stored when it was issued), or a file received with an e-invoice byte for byte, as listed by its `/documents`. `ETag` is the SHA-256 of the bytes and `Content-Length` their length. ' +
+        'Customer clients download only the files of the sales invoices and credit notes issued to their company.',
       params: IdParams,
       response: {
         200: {

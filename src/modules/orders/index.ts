@@ -10,3 +10,5 @@ export { ORDER_STATUSES, STOP_STATUSES } from './status/status.policy.js';
 export type { OrderStatus, StopStatus } from './status/status.policy.js';
 export type { OrderRef, OrdersService, VisibilityOrder } from './orders.service.js';
 export { orderEvents } from './orders.events.js';
+/** The order list's workbook, drawn on the calling thread: the portal bench's ceiling (the server draws it in a worker). */
+export { renderXlsx as renderOrderWorkbook } from './spreadsheet/spreadsheet.render.js';

@@ -34,6 +34,14 @@ const trackingLink = (summary: string) => ({
   families: [],
 });
 
+/** A customer's order templates (the portal's booking form); visible to the tenant and that customer. */
+const template = (summary: string) => ({
+  entityType: 'order_template',
+  summary,
+  payload: Type.Object({ template_id: Type.String(), name: Type.String() }),
+  families: [],
+});
+
 export const orderEvents = declareEvents('orders', {
   'order.accepted': order('An order was created or imported and accepted.'),
   'order.updated': order('An order was changed (a full or partial update, or an import of a changed order).'),
@@ -43,6 +51,8 @@ export const orderEvents = declareEvents('orders', {
   'order.completed': order('Every stop of the order is completed.'),
   'order.tracking_link_created': trackingLink("A public tracking link was made for the order (replacing the order's previous one)."),
   'order.tracking_link_revoked': trackingLink("The order's public tracking link was revoked: it no longer answers."),
+  'order_template.saved': template('A customer saved an order template (new, or changed under the same id).'),
+  'order_template.deleted': template('A customer deleted an order template.'),
 });
 
 declare module '../../platform/events/catalog.js' {

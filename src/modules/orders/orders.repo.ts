@@ -431,6 +431,9 @@ export async function countOrdersOnDate(db: Executor, tenantId: string, date: st
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }
 
+/** A row of the order list. */
+export type OrderListRow = Awaited<ReturnType<typeof listOrders>>[number];
+
 /** Orders by last change, oldest first, with their first and last stop dates for the summary. */
 export async function listOrders(db: Executor, f: OrderListFilter) {
   if (f.scope.kind === 'none') return [];

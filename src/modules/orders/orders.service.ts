@@ -19,6 +19,9 @@ import { scopeOf } from './orders.policy.js';
 import { ORDER_STATUSES } from './status/status.policy.js';
 import type { OrderImport, OrderListQuery } from './orders.schemas.js';
 
+/** The list's filters without its paging. */
+export type OrderListFilters = Omit<OrderListQuery, 'cursor' | 'limit'>;
+
 /** What other modules get to know about an order. */
 export interface OrderRef {
   id: string;
@@ -64,6 +67,46 @@ export function createOrdersService(deps: { db: Db; bus: EventBus; companies: Co
     // The foreign key makes a missing customer impossible; treat it as a missing order all the same.
     if (!customer) throw notFound('Order');
     return { order, customer };
+  }
+
+  /** One page of the order list: `limit` + 1 rows after `after`, so the caller can tell whether more follow. */
+  async function listRows(principal: Principal, f: OrderListFilters, after: { ts: Date; id: string } | undefined, limit: number) {
+    const tenantId = principal.tenantId;
+    const customerCompanyId = f.customer_code ? await companies.findCompanyId(tenantId, f.customer_code) : undefined;
+    if (f.customer_code && !customerCompanyId) return [];
+    return repo.listOrders(db, {
+      tenantId,
+      scope: scopeOf(principal),
+      status: f.status,
+      customerCompanyId,
+      updatedAfter: f.updated_after ? new Date(f.updated_after) : undefined,
+      search: f.q,
+      descending: f.order === 'desc',
+      stopDate: f.stop_date,
+      after,
+      limit,
+    });
+  }
+
+  /** List rows → the wire's summaries, each customer read once per page. */
+  async function summaries(tenantId: string, rows: repo.OrderListRow[]): Promise<OrderSummary[]> {
+    const customerIds = [...new Set(rows.map((r) => r.customer_company_id))];
+    const customers = new Map((await Promise.all(customerIds.map((id) => companies.findById(tenantId, id)))).flatMap((c) => (c ? [[c.id, c]] : [])));
+    return rows.map((r) => {
+      const customer = customers.get(r.customer_company_id);
+      return {
+        id: r.id,
+        name: r.name,
+        order_identifier: r.order_identifier,
+        customer_reference_number: r.customer_reference_number,
+        status: r.status,
+        customer: { id: r.customer_company_id, code: customer?.code ?? null, name: customer?.name ?? '' },
+        first_pickup_date: r.first_pickup_date,
+        last_delivery_date: r.last_delivery_date,
+        created_timestamp: r.created_at.toISOString(),
+        updated_timestamp: r.updated_at.toISOString(),
+      };
+    });
   }
 
   return {
@@ -119,44 +162,26 @@ export function createOrdersService(deps: { db: Db; bus: EventBus; companies: Co
           order: cursorField.oneOf(['asc', 'desc']),
           stop_date: cursorField.date,
         },
-        fetch: async ({ filters, after, limit }) => {
-          const customerCompanyId = filters.customer_code ? await companies.findCompanyId(tenantId, filters.customer_code) : undefined;
-          if (filters.customer_code && !customerCompanyId) return [];
-          return repo.listOrders(db, {
-            tenantId,
-            scope: scopeOf(principal),
-            status: filters.status,
-            customerCompanyId,
-            updatedAfter: filters.updated_after ? new Date(filters.updated_after) : undefined,
-            search: filters.q,
-            descending: filters.order === 'desc',
-            stopDate: filters.stop_date,
-            after,
-            limit,
-          });
-        },
+        fetch: ({ filters, after, limit }) => listRows(principal, filters, after, limit),
         key: (r) => ({ ts: r.updated_at, id: r.id }),
       });
-      const customerIds = [...new Set(page.rows.map((r) => r.customer_company_id))];
-      const customers = new Map((await Promise.all(customerIds.map((id) => companies.findById(tenantId, id)))).flatMap((c) => (c ? [[c.id, c]] : [])));
-      return {
-        items: page.rows.map((r) => {
-          const customer = customers.get(r.customer_company_id);
-          return {
-            id: r.id,
-            name: r.name,
-            order_identifier: r.order_identifier,
-            customer_reference_number: r.customer_reference_number,
-            status: r.status,
-            customer: { id: r.customer_company_id, code: customer?.code ?? null, name: customer?.name ?? '' },
-            first_pickup_date: r.first_pickup_date,
-            last_delivery_date: r.last_delivery_date,
-            created_timestamp: r.created_at.toISOString(),
-            updated_timestamp: r.updated_at.toISOString(),
-          };
-        }),
-        next_cursor: page.next_cursor,
-      };
+      return { items: await summaries(tenantId, page.rows), next_cursor: page.next_cursor };
+    },
+
+    /**
+     * Every order the list's filters select, as summaries, a page of `pageSize` at a time (exports):
+     * each page is one query, so a long export never holds a transaction or the event loop.
+     */
+    async *allPages(principal: Principal, query: OrderListFilters, pageSize = 500): AsyncGenerator<OrderSummary[]> {
+      let after: { ts: Date; id: string } | undefined;
+      for (;;) {
+        const rows = await listRows(principal, query, after, pageSize);
+        const page = rows.slice(0, pageSize);
+        if (page.length) yield await summaries(principal.tenantId, page);
+        const last = page.at(-1);
+        if (rows.length <= pageSize || !last) return;
+        after = { ts: last.updated_at, id: last.id };
+      }
     },
 
     /** For other modules: the order if this caller may see it, else a 404. */

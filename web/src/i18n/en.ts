@@ -1,5 +1,6 @@
 import { dataEn } from './data.en';
 import { carrierEn } from './carrier.en';
+import { portalEn } from './portal.en';
 
 /**
  * The English dictionary: the source of every visible string in the console. Dutch and French must
@@ -11,6 +12,8 @@ export const en = {
   ...dataEn,
   // The subcontractor's trip pages and the driver's link (carrier): carrier.en.ts
   ...carrierEn,
+  // The customer portal (issue 23): portal.en.ts
+  ...portalEn,
 
   'app.name': 'Waybill console',
   'app.skipToContent': 'Skip to content',

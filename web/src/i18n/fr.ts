@@ -1,12 +1,15 @@
 import type { Messages } from './en';
 import { dataFr } from './data.fr';
 import { carrierFr } from './carrier.fr';
+import { portalFr } from './portal.fr';
 
 export const fr: Messages = {
   // Accounting, master data and users (console-data): data.fr.ts
   ...dataFr,
   // The subcontractor's trip pages and the driver's link (carrier): carrier.fr.ts
   ...carrierFr,
+  // The customer portal (issue 23): portal.fr.ts
+  ...portalFr,
 
   'app.name': 'Console Waybill',
   'app.skipToContent': 'Aller au contenu',

@@ -1,12 +1,15 @@
 import type { Messages } from './en';
 import { dataNl } from './data.nl';
 import { carrierNl } from './carrier.nl';
+import { portalNl } from './portal.nl';
 
 export const nl: Messages = {
   // Accounting, master data and users (console-data): data.nl.ts
   ...dataNl,
   // The subcontractor's trip pages and the driver's link (carrier): carrier.nl.ts
   ...carrierNl,
+  // The customer portal (issue 23): portal.nl.ts
+  ...portalNl,
 
   'app.name': 'Waybill-console',
   'app.skipToContent': 'Naar de inhoud',

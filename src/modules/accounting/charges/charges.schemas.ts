@@ -102,6 +102,7 @@ export const ChargeWithApprovalOutput = Type.Object(
     account: Nullable(Type.Object({ code: Type.String() })),
     requires_approval: Type.Boolean(),
     approval_status: ref(ChargeApprovalStatus),
+    approval_reason: Type.Optional(Nullable(Type.String({ description: 'Waybill: the reason the customer gave with its answer.' }))),
     status: ref(ChargeStatus),
     invoice_id: Nullable(Uuid),
   },
@@ -117,7 +118,14 @@ export type OrderChargesOutput = Static<typeof OrderChargesOutput>;
 
 export const ChargesApprovalInput = Type.Object(
   {
-    charges: Type.Array(Type.Object({ id: Uuid, approval_status: Type.Optional(ref(ChargeApprovalStatusInput)) }), { minItems: 1, maxItems: 500 }),
+    charges: Type.Array(
+      Type.Object({
+        id: Uuid,
+        approval_status: Type.Optional(ref(ChargeApprovalStatusInput)),
+        reason: Type.Optional(Str(500, { description: 'Waybill: why (a rejection’s reason, say); the carrier reads it on the charge as `approval_reason`.' })),
+      }),
+      { minItems: 1, maxItems: 500 },
+    ),
   },
   { $id: 'ChargesApprovalInput', examples: [{ charges: [{ id: chargeExample.id, approval_status: 'APPROVED' }] }] },
 );

@@ -92,6 +92,7 @@ export function chargeOutput(c: ChargeView): ChargeWithApprovalOutput {
     account: c.account_code ? { code: c.account_code } : null,
     requires_approval: c.requires_approval,
     approval_status: c.approval_status as ChargeWithApprovalOutput['approval_status'],
+    approval_reason: c.approval_reason ?? null,
     status: c.invoice_id ? 'INVOICED' : 'CREATED',
     invoice_id: c.invoice_id,
   };
@@ -156,7 +157,7 @@ export function createChargesService(deps: { db: Db; bus: EventBus; orders: Orde
     tx: Tx,
     order: OrderRef,
     type: `charge.${'added' | 'changed' | 'removed' | 'approved' | 'rejected'}`,
-    charge: Pick<ChargeRow, 'id' | 'approval_status'>,
+    charge: Pick<ChargeRow, 'id' | 'approval_status' | 'approval_reason'>,
     answeredBy?: { role: string; apiClientId: string },
   ) {
     await appendEvent(tx, bus, {
@@ -171,7 +172,11 @@ export function createChargesService(deps: { db: Db; bus: EventBus; orders: Orde
         order_name: order.name,
         approval_status: charge.approval_status,
         ...(answeredBy
-          ? { answered_by: answeredBy.role === 'TENANT' ? 'TENANT_ON_BEHALF_OF_CUSTOMER' : 'CUSTOMER', answered_by_client_id: answeredBy.apiClientId }
+          ? {
+              answered_by: answeredBy.role === 'TENANT' ? 'TENANT_ON_BEHALF_OF_CUSTOMER' : 'CUSTOMER',
+              answered_by_client_id: answeredBy.apiClientId,
+              reason: charge.approval_reason ?? null,
+            }
           : {}),
       },
     });
@@ -258,6 +263,7 @@ export function createChargesService(deps: { db: Db; bus: EventBus; orders: Orde
           ...discount,
           requires_approval: requiresApproval,
           approval_status: askAgain ? 'REQUESTED' : requiresApproval ? existing.approval_status : 'APPROVED',
+          ...(askAgain ? { approval_reason: null } : {}),
         });
         await chargeEvent(tx, order, 'charge.changed', row);
         if (askAgain) await requestApproval(tx, order, row);
@@ -280,7 +286,7 @@ export function createChargesService(deps: { db: Db; bus: EventBus; orders: Orde
      */
     async approve(principal: Principal, orderId: string, input: ChargesApprovalInput): Promise<OrderChargesOutput> {
       const order = await orders.findVisibleOrder(principal, orderId);
-      const answers = new Map(input.charges.map((c) => [c.id, c.approval_status ?? 'APPROVED']));
+      const answers = new Map(input.charges.map((c) => [c.id, { status: c.approval_status ?? 'APPROVED', reason: c.reason?.trim() || null }]));
       if (answers.size !== input.charges.length) throw badRequest('A charge is listed twice', [detail('duplicate id', 'id', 'charges')]);
       await inTransaction(db, async (tx) => {
         const rows = await repo.lockOrderCharges(tx.trx, principal.tenantId, order.id, [...answers.keys()]);
@@ -295,9 +301,9 @@ export function createChargesService(deps: { db: Db; bus: EventBus; orders: Orde
         });
         if (errors.length) throw conflict('Some charges cannot be approved or rejected', errors);
         for (const row of rows) {
-          const status = answers.get(row.id) as string;
-          if (status === row.approval_status) continue;
-          const updated = await repo.updateCharge(tx.trx, principal.tenantId, row.id, { approval_status: status });
+          const { status, reason } = answers.get(row.id) as { status: string; reason: string | null };
+          if (status === row.approval_status && reason === (row.approval_reason ?? null)) continue;
+          const updated = await repo.updateCharge(tx.trx, principal.tenantId, row.id, { approval_status: status, approval_reason: reason });
           await chargeEvent(tx, order, status === 'APPROVED' ? 'charge.approved' : 'charge.rejected', updated, principal);
         }
       });

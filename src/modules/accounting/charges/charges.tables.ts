@@ -23,6 +23,8 @@ export interface OrderChargeTable {
   discount_reason?: string | null;
   requires_approval: boolean;
   approval_status: string;
+  /** The customer's reason for its answer (a rejection's, mostly); cleared when the charge asks again. */
+  approval_reason?: string | null;
   invoice_id: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;

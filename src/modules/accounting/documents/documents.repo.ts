@@ -112,6 +112,8 @@ export interface DocumentListFilter {
   tenantId: string;
   kind: DocumentKind;
   status?: DocumentStatus;
+  /** Leave drafts out (what a customer may see). */
+  issuedOnly?: boolean;
   companyId?: string;
   billingEntityId?: string;
   dateFrom?: string;
@@ -133,6 +135,7 @@ export async function listDocuments(db: Executor, f: DocumentListFilter): Promis
     .where('tenant_id', '=', f.tenantId)
     .where('kind', '=', f.kind);
   if (f.status) q = q.where('status', '=', f.status);
+  if (f.issuedOnly) q = q.where('status', '!=', 'DRAFT');
   if (f.companyId) q = q.where('company_id', '=', f.companyId);
   if (f.billingEntityId) q = q.where('billing_entity_id', '=', f.billingEntityId);
   if (f.dateFrom) q = q.where('date', '>=', f.dateFrom);

@@ -15,6 +15,7 @@ import type { DocumentRow } from './documents.repo.js';
 import { contractStatus, creditNoteOutput, invoiceOutput, issuedName, type BillingParty, type DocumentParts } from './documents.output.js';
 import type { CustomFieldsPatch, DocumentFile, FinalizeInput, SalesCreditNoteOutput, SalesInvoiceOutput } from './documents.schemas.js';
 import { dueDate } from './payment-terms.policy.js';
+import { readableBy } from './readers.policy.js';
 import * as referenceRepo from '../reference/reference.repo.js';
 import type { BillingEntityRow } from '../reference/reference.repo.js';
 import { asBuffer, drawPdfTask } from './pdf.worker.js';
@@ -218,9 +219,10 @@ export function createBillingService<P>(deps: {
     return hooks.purchaseOutput(db, documentParts, { creditNoteIds: [], credited: creditedRow ? await purchase(tenantId, creditedRow) : null });
   }
 
-  async function find(tenantId: string, kind: DocumentKind, id: string): Promise<DocumentRow> {
-    const row = await repo.findDocument(db, tenantId, id, kind);
-    if (!row) throw notFound(TITLES[kind]);
+  /** A document this caller may read: any of the tenant's for its own clients, else 404 (see `readableBy`). */
+  async function find(principal: Principal, kind: DocumentKind, id: string): Promise<DocumentRow> {
+    const row = await repo.findDocument(db, principal.tenantId, id, kind);
+    if (!row || !readableBy(principal, row)) throw notFound(TITLES[kind]);
     return row;
   }
 
@@ -251,15 +253,15 @@ export function createBillingService<P>(deps: {
     creditNote,
 
     async getInvoice(principal: Principal, id: string) {
-      return invoice(principal.tenantId, await find(principal.tenantId, 'SALES_INVOICE', id));
+      return invoice(principal.tenantId, await find(principal, 'SALES_INVOICE', id));
     },
 
     async getCreditNote(principal: Principal, id: string) {
-      return creditNote(principal.tenantId, await find(principal.tenantId, 'SALES_CREDIT_NOTE', id));
+      return creditNote(principal.tenantId, await find(principal, 'SALES_CREDIT_NOTE', id));
     },
 
     async getPurchase(principal: Principal, kind: DocumentKind, id: string) {
-      return purchase(principal.tenantId, await find(principal.tenantId, kind, id));
+      return purchase(principal.tenantId, await find(principal, kind, id));
     },
 
     /**
@@ -330,6 +332,11 @@ export function createBillingService<P>(deps: {
     async download(principal: Principal, fileId: string): Promise<FileDownload> {
       const file = await repo.findFile(db, principal.tenantId, fileId);
       if (!file) throw notFound('File');
+      if (principal.role !== 'TENANT') {
+        // A customer's files are its issued sales documents' (their content is stored, so this is the one extra read).
+        const owner = await repo.findDocument(db, principal.tenantId, file.document_id);
+        if (!owner || !readableBy(principal, owner)) throw notFound('File');
+      }
       const named = { name: file.name, contentType: file.content_type };
       if (file.sha256) {
         const size = Number(file.size_bytes);
@@ -351,7 +358,7 @@ export function createBillingService<P>(deps: {
 
     /** The files received with an e-invoice (typed as the contract's e-invoice document types), and the rendered files of a finalized document. */
     async files(principal: Principal, kind: DocumentKind, id: string): Promise<DocumentFile[]> {
-      await find(principal.tenantId, kind, id);
+      await find(principal, kind, id);
       return (await repo.listFiles(db, principal.tenantId, id)).map((f) => ({
         id: f.id,
         name: f.name,

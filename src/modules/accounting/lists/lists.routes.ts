@@ -15,6 +15,7 @@ import {
   type DocumentListQuery,
 } from './lists.schemas.js';
 import type { ListsService } from './lists.service.js';
+import { customerMayList } from '../documents/readers.policy.js';
 
 const LISTS: Array<{ kind: DocumentKind; path: string; op: string; what: string; party: string; list: TSchema; query: TSchema }> = [
   {
@@ -59,7 +60,8 @@ export function listsRoutes(app: App, deps: { lists: ListsService }) {
   for (const l of LISTS) {
     const url = `/v1/accounting/${l.path}/`;
     app.get(url, {
-      config: { roles: ['TENANT'] },
+      // A customer lists the sales documents issued to it (lists.service.ts narrows them).
+      config: { roles: customerMayList(l.kind) ? ['TENANT', 'CUSTOMER'] : ['TENANT'] },
       schema: {
         operationId: `list${l.op}`,
         tags: [l.party === 'customer' ? 'Sales invoicing' : 'Purchase invoicing'],
@@ -69,7 +71,8 @@ export function listsRoutes(app: App, deps: { lists: ListsService }) {
           `Filters, all optional and combined: \`status\`, \`${l.party}_id\`, \`billing_entity_code\`, the document date from \`date:gte\` to \`date:lte\` (inclusive), and \`updated_after\`. ` +
           'To keep a ledger in step, list with `updated_after` set to the latest `updated_at` already read: a change is given a time after every change committed before it, so none is passed over. ' +
           'Pages hold up to `limit` documents (50 by default, 200 at most); `next_cursor` and the `Link: <…>; rel="next"` header lead to the next page, and a cursor may be sent alone or with the same filters. ' +
-          'A query parameter not listed here is a 400 naming it.',
+          'A query parameter not listed here is a 400 naming it.' +
+          (customerMayList(l.kind) ? ` Customer clients list only the ${l.what} issued to their company, never drafts.` : ''),
         querystring: l.query,
         response: { 200: ref(l.list as typeof SalesInvoiceList), ...readErrors() },
       },

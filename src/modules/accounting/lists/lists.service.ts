@@ -53,18 +53,22 @@ export function createListsService(deps: { db: Db; billing: Pick<BillingService,
         defaultLimit: 50,
         // A cursor alone carries the filters of the list it continues (paginate hands them over).
         fetch: async ({ filters: f, after, limit }) => {
+          // A customer sees the documents issued to its company and no others (readers.policy.ts): another company's id lists nothing.
+          const customer = principal.role === 'TENANT' ? undefined : principal.companyId;
+          if (customer !== undefined && (customer === null || (f.company_id && f.company_id !== customer))) return [];
           let billingEntityId: string | undefined;
           if (f.billing_entity_code) {
             billingEntityId = [...(await reference.entityMap(tenantId)).values()].find((e) => e.code === f.billing_entity_code)?.id;
             if (!billingEntityId) return [];
           }
           const status = f.status ? STORED_STATUS[f.status] : undefined;
-          if (status === 'NONE') return [];
+          if (status === 'NONE' || (customer && status === 'DRAFT')) return [];
           return repo.listDocuments(db, {
             tenantId,
             kind,
             status,
-            companyId: f.company_id,
+            companyId: customer ?? f.company_id,
+            issuedOnly: customer !== undefined,
             billingEntityId,
             dateFrom: f.date_gte,
             dateTo: f.date_lte,

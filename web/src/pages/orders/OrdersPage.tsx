@@ -6,6 +6,7 @@ import type { components } from '../../api/openapi';
 import { useI18n, type MessageKey } from '../../i18n';
 import { Link, navigate, useLocation, withQuery } from '../../router';
 import { DataTable, Pager } from '../../ui/DataTable';
+import { OrderSearchFields } from '../../ui/OrderFilterFields';
 import { Page, QueryState } from '../../ui/Page';
 import { ORDER_STATUSES } from '../../ui/format';
 import { useCursorPages } from '../../ui/paging';
@@ -96,21 +97,7 @@ function OrderFilters({
   };
   return (
     <form className="filters" role="search" aria-label={t('orders.filters')} onSubmit={apply}>
-      <label>
-        {t('orders.search')}
-        <input type="search" name="q" defaultValue={text ?? ''} maxLength={100} placeholder={t('orders.searchHint')} />
-      </label>
-      <label>
-        {t('orders.status')}
-        <select name="status" defaultValue={status ?? ''}>
-          <option value="">{t('orders.anyStatus')}</option>
-          {STATUSES.map((value) => (
-            <option key={value} value={value}>
-              {t(`status.${value}`)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <OrderSearchFields text={text} status={status} />
       <label>
         {t('orders.customerCode')}
         <input name="customer_code" defaultValue={customerCode ?? ''} maxLength={100} />
