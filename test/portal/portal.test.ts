@@ -1,11 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newClient, newCompany, newTenant, stageUpload, useApp, type Client } from '../support/app.js';
 import { checkPage, openConsolePage, openContext, PHONE, signIn, useBrowser, type ConsolePage } from '../support/browser.js';
 import { newPerson, PASSWORD } from '../support/people.js';
 import { as } from '../support/requests.js';
 import { newOrder, ok, seedBillingEntity } from '../accounting/accounting.fixtures.js';
+import { download, fillStop } from './portal.fixtures.js';
 
 /**
  * The customer portal in a real browser (issue 23): a customer's person books an order (the API's
@@ -47,16 +46,6 @@ async function signedIn(email: string, viewport?: { width: number; height: numbe
   const view = await openContext(browser, viewport ? { viewport } : {});
   await signIn(view.context, email, PASSWORD);
   return view;
-}
-
-async function fillStop(page: Page, which: 'Pickup' | 'Delivery', stop: Record<string, string>) {
-  const group = page.getByRole('group', { name: which, exact: true });
-  for (const [label, value] of Object.entries(stop)) await group.getByLabel(label, { exact: true }).fill(value);
-}
-
-async function download(page: Page, click: () => Promise<void>): Promise<{ name: string; body: Buffer }> {
-  const [file] = await Promise.all([page.waitForEvent('download'), click()]);
-  return { name: file.suggestedFilename(), body: await readFile((await file.path()) as string) };
 }
 
 let firstOrderUrl: string;

@@ -11,6 +11,7 @@ import { labelOf, ORDER_STATUSES } from '../../ui/format';
 import { ErrorMessage, Page, QueryState } from '../../ui/Page';
 import { Facts, Section } from '../../ui/Section';
 import { StatusBadge, StopTimeline } from '../orders/OrderPage';
+import { TrackingLinkSection } from '../orders/TrackingLinkSection';
 import './portal.css';
 
 type Order = components['schemas']['OrderOutput'];
@@ -21,8 +22,8 @@ const FINISHED = ['COMPLETED', 'CANCELLED'];
 
 /**
  * One of the customer's orders: where it stands (the stop timeline with requested, expected and
- * actual times), its documents (the POD among them), the charges waiting for its answer, and a
- * cancel button while the order is not finished. Live events refetch it (live.ts).
+ * actual times), its documents (the POD among them), the charges waiting for its answer, a
+ * public tracking link to share with the consignee, and a cancel button while the order is not finished. Live events refetch it (live.ts).
  */
 export default function PortalOrderPage({ params }: { params: Record<string, string> }) {
   const { t } = useI18n();
@@ -66,6 +67,7 @@ function OrderDetails({ order }: { order: Order }) {
       <Section id="charges" title={t('portal.order.charges')}>
         <Charges orderId={order.id} />
       </Section>
+      <TrackingLinkSection orderId={order.id} />
     </>
   );
 }
