@@ -33,7 +33,7 @@ const PHOTO = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQ
 beforeAll(async () => {
   ({ ctx, admin } = world);
   await seedBillingEntity(ctx, admin);
-  const acmeId = await newCompany(ctx, admin, { name: 'Acme Tiles NV', code: 'ACME' });
+  const acmeId = world.acmeId;
   const betaId = await newCompany(ctx, admin, { name: 'Beta Bières', code: 'BETA' });
   haulId = await newCompany(ctx, admin, { name: 'Haulers Ltd', code: 'HAUL', is_customer: false, is_subcontractor: true });
   const rivalId = await newCompany(ctx, admin, { name: 'Rival Transport', code: 'RIVAL', is_customer: false, is_subcontractor: true });
