@@ -325,7 +325,7 @@ describe('number series date order', () => {
 });
 
 describe('isolation', () => {
-  it('hides invoices from other tenants and refuses customer and subcontractor clients', async () => {
+  it('hides invoices from other tenants, lets the invoiced customer only read, and refuses subcontractor clients', async () => {
     const invoice = await finalize((await draftOf([await orderWithCharges('ACME', [{ code: 'F', unit_price: 1 }])])).id, '2026-12-31');
     const other = await newTenant(ctx, 'Other carrier');
     for (const url of [
@@ -338,10 +338,13 @@ describe('isolation', () => {
     expectError(await call(ctx, other.auth, 'POST', `/v1/accounting/sales-invoice/${invoice.id}/payment/update-status`, { status: 'PAID' }), 404);
     expectError(await call(ctx, other.auth, 'POST', `/v1/accounting/sales-invoice/${invoice.id}/credit`, {}), 404);
     expectError(await call(ctx, other.auth, 'POST', '/v1/accounting/sales-invoice/from-orders', { order_ids: [invoice.line_items[0].order_id] }), 404);
+    // The invoiced customer reads its own issued invoice (the portal's invoices) but changes nothing;
+    // a subcontractor gets no sales invoice at all.
     const customer = await newClient(ctx, admin.tenantId, 'CUSTOMER', { companyId: acmeId });
     const subco = await newClient(ctx, admin.tenantId, 'SUBCONTRACTOR', { companyId: acmeId });
+    expect((await call(ctx, customer.auth, 'GET', `/v1/accounting/sales-invoice/${invoice.id}`)).status).toBe(200);
+    expectError(await call(ctx, subco.auth, 'GET', `/v1/accounting/sales-invoice/${invoice.id}`), 403);
     for (const client of [customer, subco]) {
-      expectError(await call(ctx, client.auth, 'GET', `/v1/accounting/sales-invoice/${invoice.id}`), 403);
       expectError(await call(ctx, client.auth, 'POST', `/v1/accounting/sales-invoice/${invoice.id}/finalize`, {}), 403);
     }
   });

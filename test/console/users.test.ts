@@ -89,19 +89,22 @@ describe('the Users page', () => {
       await guest.page.getByLabel('New password').fill(PASSWORD);
       await guest.page.getByLabel('The same password again').fill(PASSWORD);
       await guest.page.getByRole('button', { name: 'Set password and sign in' }).click();
-      // The console speaks the language the invitation chose (Dutch), and has no page for a customer.
-      await guest.page.locator('h1', { hasText: 'Geen console voor dit account' }).waitFor();
+      // The app speaks the language the invitation chose (Dutch) and leads a customer to the portal, not the console.
+      await guest.page.locator('h1', { hasText: 'Uw orders' }).waitFor();
+      expect(new URL(guest.page.url()).pathname).toBe('/app/portal/orders');
       expect((await guest.context.request.get('/v1/session')).status()).toBe(200);
 
       // Signed in as a customer: none of the accounting, master-data or users pages, and the API refuses their data.
       for (const where of dataPages) {
         await openConsolePage(guest.page, where);
-        expect(await guest.page.locator('h1').textContent(), where).toBe('Geen console voor dit account');
+        expect(await guest.page.locator('h1').textContent(), where).toBe('Geen pagina voor dit account');
         expect(await guest.page.locator('table, iframe, form').count(), where).toBe(0);
       }
-      for (const api of ['/v1/accounting/sales-invoice/', '/v1/accounting/sync-tasks', '/v1/resources/resource', '/v1/admin/users']) {
+      for (const api of ['/v1/accounting/sync-tasks', '/v1/resources/resource', '/v1/admin/users']) {
         expect((await guest.context.request.get(api)).status(), api).toBe(403);
       }
+      // Sales invoices: only those issued to the customer's own company (none here).
+      expect(((await (await guest.context.request.get('/v1/accounting/sales-invoice/')).json()) as { items: unknown[] }).items).toEqual([]);
       // The company list answers a customer with its own company only.
       const companies = (await (await guest.context.request.get('/v1/companies/company')).json()) as { items: Array<{ id: string }> };
       expect(companies.items.map((c) => c.id)).toEqual([acme]);
