@@ -12,7 +12,15 @@ export const savedLocationsExample: SavedLocationList = {
       country: 'BE',
       uses: 14,
     },
-    { id: '9a7e5c3b1d0f2e4a6c8b0d1f3e5a7c9b', name: 'Acme Store Lyon', address: '12 Rue de la Gare', postal_code: '69007', city: 'Lyon', country: 'FR', uses: 6 },
+    {
+      id: '9a7e5c3b1d0f2e4a6c8b0d1f3e5a7c9b',
+      name: 'Acme Store Lyon',
+      address: '12 Rue de la Gare',
+      postal_code: '69007',
+      city: 'Lyon',
+      country: 'FR',
+      uses: 6,
+    },
   ],
   next_cursor: null,
 };

@@ -26,7 +26,11 @@ export type SavedLocationList = Static<typeof SavedLocationList>;
 export const SavedLocationQuery = Type.Object({
   q: Type.Optional(Str(100, { minLength: 1, description: 'Part of the name, address, postal code or town, in any case.' })),
   customer_code: Type.Optional(
-    Str(100, { minLength: 1, description: "A TENANT caller's customer (code or id); required for TENANT; a CUSTOMER sees only its own company's, and another code answers an empty list." }),
+    Str(100, {
+      minLength: 1,
+      description:
+        "A TENANT caller's customer (code or id); required for TENANT; a CUSTOMER sees only its own company's, and another code answers an empty list.",
+    }),
   ),
   cursor: Type.Optional(Type.String({ maxLength: 2048 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
