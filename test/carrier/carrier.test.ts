@@ -59,6 +59,8 @@ describe('the subcontractor on a phone', () => {
       await openConsolePage(page, '/carrier/trips');
       await page.getByRole('link', { name: /TR-/ }).waitFor();
       expect(await page.locator('.trip-cards').innerText()).toContain('Waiting for your answer');
+      // A subcontractor sees the product's name; "console" is the carrier's own tool.
+      expect(await page.locator('header .brand').innerText()).toBe('Waybill');
       await checkPage(view, 'carrier-trips-phone');
 
       await page.getByRole('link', { name: /TR-/ }).click();
@@ -153,6 +155,8 @@ describe("the carrier's console", () => {
       await page.locator('.answers li', { hasText: 'Accepted' }).waitFor();
       await page.getByRole('button', { name: 'Make a driver link' }).click();
       await page.getByRole('textbox', { name: 'Link' }).waitFor();
+      // The carrier's own people keep the console's name.
+      expect(await page.locator('header .brand').innerText()).toBe('Waybill console');
       await checkPage(view, 'tenant-trip-answer-desktop');
     } finally {
       await view.close();

@@ -124,6 +124,20 @@ describe('the customer portal', () => {
     const { page } = view;
     try {
       await openConsolePage(page, '/portal/book');
+      // A customer sees the product's name, not the carrier's console.
+      expect(await page.locator('header .brand').innerText()).toBe('Waybill');
+      // A saved location (a place of Acme's earlier orders) fills the stop's place, and only that.
+      const pickup = page.getByRole('group', { name: 'Pickup', exact: true });
+      const saved = pickup.getByRole('combobox', { name: 'Saved location' });
+      await saved.selectOption({ label: 'Acme DC Antwerp, Noorderlaan 100, 2030 Antwerpen, BE' });
+      expect(await pickup.getByLabel('Company or place').inputValue()).toBe('Acme DC Antwerp');
+      expect(await pickup.getByLabel('Street and number').inputValue()).toBe('Noorderlaan 100');
+      expect(await pickup.getByLabel('Country (2 letters)').inputValue()).toBe('BE');
+      expect(await pickup.getByLabel('Date').inputValue()).toBe('');
+      // Another company's places are not offered.
+      const offered = await saved.locator('option').allInnerTexts();
+      expect(offered.join('\n')).not.toContain('Beta');
+      await checkPage(view, 'portal-book-saved-location');
       await page.getByRole('combobox', { name: 'Start from a template' }).selectOption({ label: 'Weekly Lyon' });
       await page.getByRole('button', { name: 'Use this template' }).click();
       await page.getByText('Filled in from the template “Weekly Lyon”').waitFor();
@@ -286,6 +300,9 @@ describe('the customer portal', () => {
       expect(await page.locator('main').innerText()).not.toContain(invoiceName);
       await openConsolePage(page, '/portal/book');
       expect(await page.getByRole('combobox', { name: 'Start from a template' }).count()).toBe(0);
+      // Acme's places are Acme's: Beta, with no orders of its own, is offered none.
+      expect(await page.getByRole('combobox', { name: 'Saved location' }).count()).toBe(0);
+      expect(await page.locator('main').innerText()).not.toContain('Noorderlaan');
       const exported = await page.evaluate(async () => (await fetch('/v1/orders/export?format=csv')).text());
       expect(exported).not.toContain('ACME-PORTAL');
       await checkPage(view, 'portal-second-customer');

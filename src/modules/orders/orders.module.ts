@@ -12,6 +12,9 @@ import { trackingLinkSchemas } from './tracking-link/tracking-link.schemas.js';
 import { createTrackingLinks } from './tracking-link/tracking-link.service.js';
 import { spreadsheetRoutes } from './spreadsheet/spreadsheet.routes.js';
 import { createOrderSpreadsheets } from './spreadsheet/spreadsheet.service.js';
+import { locationsRoutes } from './locations/locations.routes.js';
+import { locationSchemas } from './locations/locations.schemas.js';
+import { createSavedLocations } from './locations/locations.service.js';
 import { templatesRoutes } from './templates/templates.routes.js';
 import { templateSchemas } from './templates/templates.schemas.js';
 import { createOrderTemplates } from './templates/templates.service.js';
@@ -29,14 +32,16 @@ export function ordersModule(deps: {
   const orders = createOrdersService(deps);
   const links = createTrackingLinks(deps);
   const templates = createOrderTemplates(deps);
+  const locations = createSavedLocations(deps);
   const spreadsheets = createOrderSpreadsheets({ orders, workers: deps.workers });
   return {
     orders,
-    schemas: [...ordersSchemas, ...trackingLinkSchemas, ...templateSchemas],
+    schemas: [...ordersSchemas, ...trackingLinkSchemas, ...templateSchemas, ...locationSchemas],
     routes(app: App) {
       ordersRoutes(app, { orders });
       trackingLinkRoutes(app, { links });
       templatesRoutes(app, { templates });
+      locationsRoutes(app, { locations });
       spreadsheetRoutes(app, { spreadsheets });
     },
   };

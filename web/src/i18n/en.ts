@@ -16,6 +16,8 @@ export const en = {
   ...portalEn,
 
   'app.name': 'Waybill console',
+  // The brand customers, subcontractors, drivers and the public tracking page see: the console is the tenant's.
+  'app.shortName': 'Waybill',
   'app.skipToContent': 'Skip to content',
   'app.mainNav': 'Main',
   'app.menu': 'Menu',

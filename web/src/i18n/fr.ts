@@ -12,6 +12,7 @@ export const fr: Messages = {
   ...portalFr,
 
   'app.name': 'Console Waybill',
+  'app.shortName': 'Waybill',
   'app.skipToContent': 'Aller au contenu',
   'app.mainNav': 'Menu principal',
   'app.menu': 'Menu',

@@ -12,6 +12,7 @@ export const nl: Messages = {
   ...portalNl,
 
   'app.name': 'Waybill-console',
+  'app.shortName': 'Waybill',
   'app.skipToContent': 'Naar de inhoud',
   'app.mainNav': 'Hoofdmenu',
   'app.menu': 'Menu',

@@ -37,7 +37,7 @@ export function Layout({ children }: { children: ReactNode }) {
       </a>
       <header className="banner">
         <Link to={HOME} className="brand">
-          {t('app.name')}
+          {session?.user.role === 'TENANT' ? t('app.name') : t('app.shortName')}
         </Link>
         {navRoutes.length > 0 ? (
           <button

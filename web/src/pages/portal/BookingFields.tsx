@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { useI18n } from '../../i18n';
-import { FIELD_PATHS, newLine, type Booking, type GoodsLine, type StopFields } from './booking';
+import { locationText } from '../../ui/format';
+import { FIELD_PATHS, newLine, withLocation, type Booking, type GoodsLine, type SavedLocation, type StopFields } from './booking';
 
 /** The API's messages by field path (booking.ts#errorsByPath). */
 export type FieldErrors = Map<string, string[]>;
@@ -83,11 +84,14 @@ export function StopFieldset({
   which,
   stop,
   errors,
+  locations,
   onChange,
 }: {
   which: 'pickup' | 'delivery';
   stop: StopFields;
   errors: FieldErrors;
+  /** The customer's saved locations, most used first (GET /v1/orders/locations). */
+  locations: SavedLocation[];
   onChange(stop: StopFields): void;
 }) {
   const { t } = useI18n();
@@ -105,6 +109,7 @@ export function StopFieldset({
     <fieldset>
       <legend>{which === 'pickup' ? t('portal.book.pickup') : t('portal.book.delivery')}</legend>
       <div className="field-grid">
+        {locations.length ? <SavedLocationPicker which={which} locations={locations} onPick={(location) => onChange(withLocation(stop, location))} /> : null}
         {field('name', t('portal.book.placeName'), { wide: true })}
         {field('address', t('portal.book.address'), { wide: true, maxLength: 500 })}
         {field('postal_code', t('portal.book.postalCode'), { maxLength: 20 })}
@@ -117,6 +122,48 @@ export function StopFieldset({
         {field('note', t('portal.book.note'), { wide: true, maxLength: 2000 })}
       </div>
     </fieldset>
+  );
+}
+
+/**
+ * A labelled select of the places this customer already ships from and to: picking one fills the
+ * stop's place fields, which stay editable. The select itself keeps no value, so picking the same
+ * place again after an edit fills it again.
+ */
+function SavedLocationPicker({
+  which,
+  locations,
+  onPick,
+}: {
+  which: 'pickup' | 'delivery';
+  locations: SavedLocation[];
+  onPick(location: SavedLocation): void;
+}) {
+  const { t } = useI18n();
+  const id = `saved-location-${which}`;
+  return (
+    <div className="field wide">
+      <label htmlFor={id}>{t('portal.book.savedLocation')}</label>
+      <select
+        id={id}
+        value=""
+        aria-describedby={`${id}-hint`}
+        onChange={(event) => {
+          const picked = locations.find((location) => location.id === event.target.value);
+          if (picked) onPick(picked);
+        }}
+      >
+        <option value="">{t('portal.book.savedLocationNone')}</option>
+        {locations.map((location) => (
+          <option key={location.id} value={location.id}>
+            {locationText(location)}
+          </option>
+        ))}
+      </select>
+      <p className="muted field-hint" id={`${id}-hint`}>
+        {t('portal.book.savedLocationHint')}
+      </p>
+    </div>
   );
 }
 

@@ -10,6 +10,8 @@ import { Field, GoodsFieldset, StopFieldset, TextField, type FieldErrors } from 
 import './portal.css';
 
 const TEMPLATES = ['order-templates'] as const;
+/** Booking an order or saving a template can add a place: both refresh the list. */
+const LOCATIONS = ['saved-locations'] as const;
 
 /**
  * Book an order: a form for the pickup and delivery, the goods, references and instructions, sent
@@ -95,6 +97,9 @@ function BookingForm({ template }: { template: OrderTemplate | undefined }) {
   const [templateName, setTemplateName] = useState(template?.name ?? '');
   const [saved, setSaved] = useState<string | undefined>();
   const set = (patch: Partial<Booking>) => setBooking((current) => ({ ...current, ...patch }));
+  // Most used first; a company with more than 100 places still finds its usual ones on top.
+  const locations = useQuery({ queryKey: LOCATIONS, queryFn: () => unwrap(api.GET('/v1/orders/locations', { params: { query: { limit: 100 } } })) });
+  const savedLocations = locations.data?.items ?? [];
 
   /** Empty goods lines are dropped before sending, so the API's line numbers are the form's. */
   function cleaned(): Booking {
@@ -116,10 +121,15 @@ function BookingForm({ template }: { template: OrderTemplate | undefined }) {
       }
       return answer.order_id;
     },
-    onMutate: () => setErrors(new Map()),
+    // Only the latest attempt's outcome is shown: a booking's refusal must not linger under a template's success, nor the reverse.
+    onMutate: () => {
+      setErrors(new Map());
+      setSaved(undefined);
+      save.reset();
+    },
     onError: showErrors,
     onSuccess: async (orderId) => {
-      await queryClient.invalidateQueries({ queryKey: ['portal-orders'] });
+      await Promise.all([queryClient.invalidateQueries({ queryKey: ['portal-orders'] }), queryClient.invalidateQueries({ queryKey: LOCATIONS })]);
       navigate(`/portal/orders/${orderId}`);
     },
   });
@@ -134,11 +144,12 @@ function BookingForm({ template }: { template: OrderTemplate | undefined }) {
     onMutate: () => {
       setErrors(new Map());
       setSaved(undefined);
+      book.reset();
     },
     onError: showErrors,
     onSuccess: async (saved) => {
       setSaved(saved.name);
-      await queryClient.invalidateQueries({ queryKey: TEMPLATES });
+      await Promise.all([queryClient.invalidateQueries({ queryKey: TEMPLATES }), queryClient.invalidateQueries({ queryKey: LOCATIONS })]);
     },
   });
 
@@ -196,8 +207,8 @@ function BookingForm({ template }: { template: OrderTemplate | undefined }) {
         </div>
       </fieldset>
       <div className="stops">
-        <StopFieldset which="pickup" stop={booking.pickup} errors={errors} onChange={(pickup) => set({ pickup })} />
-        <StopFieldset which="delivery" stop={booking.delivery} errors={errors} onChange={(delivery) => set({ delivery })} />
+        <StopFieldset which="pickup" stop={booking.pickup} errors={errors} locations={savedLocations} onChange={(pickup) => set({ pickup })} />
+        <StopFieldset which="delivery" stop={booking.delivery} errors={errors} locations={savedLocations} onChange={(delivery) => set({ delivery })} />
       </div>
       <GoodsFieldset booking={booking} errors={errors} onChange={(goods) => set({ goods })} />
 

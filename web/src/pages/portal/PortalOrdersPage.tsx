@@ -92,7 +92,7 @@ function Filters({ status, text, stopDate }: { status: Status | undefined; text:
     navigate(withQuery('/portal/orders', { q: value('q'), status: value('status'), stop_date: value('stop_date') }));
   };
   return (
-    <form className="filters" role="search" aria-label={t('orders.filters')} onSubmit={apply}>
+    <form className="filters portal-filters" role="search" aria-label={t('orders.filters')} onSubmit={apply}>
       <OrderSearchFields text={text} status={status} />
       <label>
         {t('portal.orders.stopDate')}

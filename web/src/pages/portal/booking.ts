@@ -4,6 +4,7 @@ import type { ErrorDetail } from '../../api/errors';
 type Schemas = components['schemas'];
 export type TemplateBody = Schemas['OrderTemplateBody'];
 export type OrderTemplate = Schemas['OrderTemplate'];
+export type SavedLocation = Schemas['SavedLocation'];
 type Consignment = Schemas['OrderConsignmentInput'];
 type StopInput = Consignment['pickup_stop'];
 
@@ -52,6 +53,16 @@ const emptyStop = (): StopFields => ({
   end_time: '',
   reference_number: '',
   note: '',
+});
+
+/** A saved location's place in a stop: its five fields replace the typed ones; date, times and notes stay. */
+export const withLocation = (stop: StopFields, location: SavedLocation): StopFields => ({
+  ...stop,
+  name: location.name ?? '',
+  address: location.address ?? '',
+  postal_code: location.postal_code ?? '',
+  city: location.city ?? '',
+  country: location.country ?? '',
 });
 
 let lineKeys = 0;
