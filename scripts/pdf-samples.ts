@@ -7,6 +7,10 @@
  *   credit-note.pdf       a partial credit of that invoice
  *   foreign-currency.pdf  an invoice in USD to a customer with a Chinese name, VAT also in EUR
  *   reverse-charge.pdf    intra-EU reverse charge to a Polish customer, a Korean name on a line, a line discount
+ *   amount-discount.pdf   a discount given as an amount beside one given as a percentage, two VAT rates
+ *
+ * and the UBL of that last invoice as docs/sample-invoice.xml: short enough to read, and it shows
+ * a line allowance of each kind and the date of supply.
  */
 import fs from 'node:fs/promises';
 import { realisticOrder } from '../test/orders/orders.fixtures.js';
@@ -24,14 +28,15 @@ async function send(method: 'GET' | 'POST', url: string, payload?: object) {
 const json = async (method: 'GET' | 'POST', url: string, payload?: object) => (await send(method, url, payload)).json() as Record<string, unknown>;
 
 let orders = 0;
-/** A finalized document's stored PDF, written to docs/samples/<file>. */
-async function savePdf(kind: 'sales-invoice' | 'sales-credit-note', id: string, file: string) {
+/** A finalized document's stored file of this type, written to `to` (under docs/). */
+async function saveFile(kind: 'sales-invoice' | 'sales-credit-note', id: string, contentType: string, to: URL) {
   const files = (await send('GET', `/v1/accounting/${kind}/${id}/documents`)).json() as Array<{ content_type: string; download_url: string }>;
-  const pdf = files.find((f) => f.content_type === 'application/pdf');
-  if (!pdf) throw new Error(`no PDF for ${id}`);
-  await fs.writeFile(new URL(file, OUT), (await send('GET', pdf.download_url)).rawPayload);
-  console.log(`docs/samples/${file}`);
+  const file = files.find((f) => f.content_type === contentType);
+  if (!file) throw new Error(`no ${contentType} file for ${id}`);
+  await fs.writeFile(to, (await send('GET', file.download_url)).rawPayload);
+  console.log(to.pathname);
 }
+const savePdf = (kind: 'sales-invoice' | 'sales-credit-note', id: string, file: string) => saveFile(kind, id, 'application/pdf', new URL(file, OUT));
 
 /** An invoice of one order with these charges, finalized on `date`. */
 async function invoice(customer: string, charges: object[], date: string) {
@@ -134,6 +139,35 @@ try {
     '2026-12-05',
   );
   await savePdf('sales-invoice', rc.id as string, 'reverse-charge.pdf');
+
+  // A goodwill amount off one line and the framework percentage off another: both line allowances (BG-27).
+  const discounted = await invoice(
+    'SGT',
+    [
+      {
+        code: 'FREIGHT',
+        name: 'Freight Antwerpen → Liège, 3 trips',
+        quantity: '3',
+        unit_price: '640.00',
+        tax_rate: { code: 'BE21' },
+        discount_amount: '85.50',
+        discount_reason: 'Goodwill: late delivery 2026-11-28',
+      },
+      { code: 'WAITING', name: 'Waiting time at loading (1.5 h)', quantity: '1.5', unit_price: '48.00', tax_rate: { code: 'BE21' } },
+      {
+        code: 'PALLET',
+        name: 'Pallet exchange, 12 Euro pallets',
+        quantity: '12',
+        unit_price: '12.50',
+        tax_rate: { code: 'BE6' },
+        discount_percentage: '5',
+        discount_reason: 'Framework agreement 2026',
+      },
+    ],
+    '2026-12-06',
+  );
+  await savePdf('sales-invoice', discounted.id as string, 'amount-discount.pdf');
+  await saveFile('sales-invoice', discounted.id as string, 'application/xml', new URL('../docs/sample-invoice.xml', import.meta.url));
 } finally {
   await server.stop();
 }
