@@ -64,11 +64,7 @@ async function changeReferenceData() {
     })
     .where('tenant_id', '=', admin.tenantId)
     .execute();
-  await db
-    .updateTable('tax_rates')
-    .set({ name: 'Renamed rate', percentage: '17', archived: true })
-    .where('tenant_id', '=', admin.tenantId)
-    .execute();
+  await db.updateTable('tax_rates').set({ name: 'Renamed rate', percentage: '17', archived: true }).where('tenant_id', '=', admin.tenantId).execute();
 }
 
 describe('an issued document is frozen against every change to what it was made from', () => {
@@ -85,7 +81,10 @@ describe('an issued document is frozen against every change to what it was made 
     sales = { id: invoice.id, before: await issued('sales-invoice', invoice.id) };
 
     await subcontractedTrip(ctx, admin, subco, subcoId, 'FROZEN-P1', '450.00');
-    const selfBill = await ok(ctx, admin.auth, 'POST', '/v1/accounting/purchase-invoice/self-bill', { subcontractor_id: subcoId, tax_rate: { code: 'BE21-P' } });
+    const selfBill = await ok(ctx, admin.auth, 'POST', '/v1/accounting/purchase-invoice/self-bill', {
+      subcontractor_id: subcoId,
+      tax_rate: { code: 'BE21-P' },
+    });
     const billed = await ok(ctx, admin.auth, 'POST', `/v1/accounting/purchase-invoice/${selfBill.id}/finalize`, { date: '2026-11-30' });
     purchase = { id: billed.id, before: await issued('purchase-invoice', billed.id) };
 
