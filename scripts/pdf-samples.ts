@@ -8,6 +8,10 @@
  *   foreign-currency.pdf  an invoice in USD to a customer with a Chinese name, VAT also in EUR
  *   reverse-charge.pdf    intra-EU reverse charge to a Polish customer, a Korean name on a line, a line discount
  *   amount-discount.pdf   a discount given as an amount beside one given as a percentage, two VAT rates
+ *   exempt.pdf            a 21 % line beside an exempt one (E), with its VATEX code and wording
+ *   intra-community.pdf   an intra-community supply (K) to a Polish customer
+ *   export.pdf            an export outside the EU (G) to a US customer without a VAT number, by its Peppol id
+ *   out-of-scope.pdf      a disbursement out of the scope of VAT (O) to a customer without a VAT number
  *
  * and the UBL of that last invoice as docs/sample-invoice.xml: short enough to read, and it shows
  * a line allowance of each kind and the date of supply.
@@ -61,6 +65,18 @@ try {
   await json('POST', '/v1/admin/tax-rates', { code: 'BE21', name: 'VAT 21%', percentage: '21' });
   await json('POST', '/v1/admin/tax-rates', { code: 'BE6', name: 'VAT 6%', percentage: '6' });
   await json('POST', '/v1/admin/tax-rates', { code: 'RC', name: 'Reverse charge', percentage: '0', tax_type: 'REVERSE_CHARGE' });
+  await json('POST', '/v1/admin/tax-rates', {
+    code: 'EXEMPT',
+    name: 'Exempt',
+    percentage: '0',
+    tax_type: 'NO_VAT',
+    vat_category: 'E',
+    exemption_reason_code: 'VATEX-EU-132-1F',
+    exemption_reason: 'Exempt: art. 132(1)(f) Directive 2006/112/EC',
+  });
+  await json('POST', '/v1/admin/tax-rates', { code: 'ICS', name: 'Intra-community supply', percentage: '0', tax_type: 'NO_VAT', vat_category: 'K' });
+  await json('POST', '/v1/admin/tax-rates', { code: 'EXPORT', name: 'Export', percentage: '0', tax_type: 'NO_VAT', vat_category: 'G' });
+  await json('POST', '/v1/admin/tax-rates', { code: 'OOS', name: 'Out of scope', percentage: '0', tax_type: 'OTHER', vat_category: 'O' });
   const company = (body: object) => json('POST', '/v1/companies/company', { is_customer: true, ...body });
   await company({
     name: 'Société Générale de Transport Ñandú',
@@ -85,6 +101,21 @@ try {
     legal_name: 'Przedsiębiorstwo Transportowe Łódź Sp. z o.o.',
     vat_number: 'PL5260250274',
     billing_location: { address: 'ul. Żeromskiego 94', city: 'Łódź', postal_code: '90-550', country: 'PL' },
+  });
+  await company({
+    name: 'Yankee Freight',
+    code: 'YANK',
+    currency: 'EUR',
+    legal_name: 'Yankee Freight Inc',
+    peppol_id: { scheme: '0088', value: '0614141000012' },
+    billing_location: { address: '1 Harbor Rd', city: 'Boston', postal_code: '02110', country: 'US' },
+  });
+  await company({
+    name: 'Privat Schmidt',
+    code: 'PRIV',
+    currency: 'EUR',
+    peppol_id: { scheme: '0088', value: '4000001000005' },
+    billing_location: { address: 'Hauptstraße 1', city: 'Köln', postal_code: '50667', country: 'DE' },
   });
   await json('POST', '/v1/accounting/exchange-rate', {
     from_currency: 'EUR',
@@ -168,6 +199,34 @@ try {
   );
   await savePdf('sales-invoice', discounted.id as string, 'amount-discount.pdf');
   await saveFile('sales-invoice', discounted.id as string, 'application/xml', new URL('../docs/sample-invoice.xml', import.meta.url));
+
+  const exempt = await invoice(
+    'SGT',
+    [
+      { code: 'FREIGHT', name: 'Freight Antwerpen → Liège', unit_price: '780.00', tax_rate: { code: 'BE21' } },
+      { code: 'INSURANCE', name: 'Cargo insurance (goods value 48,000 EUR)', unit_price: '62.40', tax_rate: { code: 'EXEMPT' } },
+    ],
+    '2026-12-06',
+  );
+  await savePdf('sales-invoice', exempt.id as string, 'exempt.pdf');
+  const ics = await invoice(
+    'PTL',
+    [{ code: 'PALLETS', name: 'Sale of 40 used Euro pallets, delivered to Łódź', quantity: '40', unit_price: '9.50', tax_rate: { code: 'ICS' } }],
+    '2026-12-06',
+  );
+  await savePdf('sales-invoice', ics.id as string, 'intra-community.pdf');
+  const exported = await invoice(
+    'YANK',
+    [{ code: 'FREIGHT', name: 'Transport Antwerpen → Boston (port to port)', unit_price: '2500.00', tax_rate: { code: 'EXPORT' } }],
+    '2026-12-06',
+  );
+  await savePdf('sales-invoice', exported.id as string, 'export.pdf');
+  const outOfScope = await invoice(
+    'PRIV',
+    [{ code: 'ADMIN', name: 'Disbursement: customs fees paid on your behalf', unit_price: '19.99', tax_rate: { code: 'OOS' } }],
+    '2026-12-06',
+  );
+  await savePdf('sales-invoice', outOfScope.id as string, 'out-of-scope.pdf');
 } finally {
   await server.stop();
 }
