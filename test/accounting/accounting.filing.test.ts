@@ -347,6 +347,18 @@ describe('a document is finalized only if it can be issued in full', () => {
     expect(res.body.message).toContain('No VAT Bakery');
     expect(res.body.message).toContain('peppol_id');
   });
+
+  it('refuses a customer without a country (no address country, no VAT number to take it from), naming it', async () => {
+    await newCompany(ctx, admin, { code: 'NOWHERE', name: 'Nowhere Freight', peppol_id: { scheme: '0088', value: '4000001000012' } });
+    const draft = await draftInvoice('NOWHERE', [{ unit_price: '100', tax: 'BE21' }]);
+    const res = await call(ctx, admin.auth, 'POST', `/v1/accounting/sales-invoice/${draft.id}/finalize`, { date: '2026-12-01' });
+    expect(res.status).toBe(409);
+    expectContract('ValidationErrorResponse', res.body);
+    expect(res.body.message).toContain('Nowhere Freight');
+    expect(res.body.message).toContain('country');
+    const after = await ok(ctx, admin.auth, 'GET', `/v1/accounting/sales-invoice/${draft.id}`);
+    expect(after).toMatchObject({ status: 'DRAFT', name: draft.name });
+  });
 });
 
 describe('issued means frozen', () => {
