@@ -7,6 +7,14 @@
  *   credit-note.pdf       a partial credit of that invoice
  *   foreign-currency.pdf  an invoice in USD to a customer with a Chinese name, VAT also in EUR
  *   reverse-charge.pdf    intra-EU reverse charge to a Polish customer, a Korean name on a line, a line discount
+ *   amount-discount.pdf   a discount given as an amount beside one given as a percentage, two VAT rates
+ *   exempt.pdf            a 21 % line beside an exempt one (E), with its VATEX code and wording
+ *   intra-community.pdf   an intra-community supply (K) to a Polish customer
+ *   export.pdf            an export outside the EU (G) to a US customer without a VAT number, by its Peppol id
+ *   out-of-scope.pdf      a disbursement out of the scope of VAT (O) to a customer without a VAT number
+ *
+ * and the UBL of that last invoice as docs/sample-invoice.xml: short enough to read, and it shows
+ * a line allowance of each kind and the date of supply.
  */
 import fs from 'node:fs/promises';
 import { realisticOrder } from '../test/orders/orders.fixtures.js';
@@ -24,14 +32,15 @@ async function send(method: 'GET' | 'POST', url: string, payload?: object) {
 const json = async (method: 'GET' | 'POST', url: string, payload?: object) => (await send(method, url, payload)).json() as Record<string, unknown>;
 
 let orders = 0;
-/** A finalized document's stored PDF, written to docs/samples/<file>. */
-async function savePdf(kind: 'sales-invoice' | 'sales-credit-note', id: string, file: string) {
+/** A finalized document's stored file of this type, written to `to` (under docs/). */
+async function saveFile(kind: 'sales-invoice' | 'sales-credit-note', id: string, contentType: string, to: URL) {
   const files = (await send('GET', `/v1/accounting/${kind}/${id}/documents`)).json() as Array<{ content_type: string; download_url: string }>;
-  const pdf = files.find((f) => f.content_type === 'application/pdf');
-  if (!pdf) throw new Error(`no PDF for ${id}`);
-  await fs.writeFile(new URL(file, OUT), (await send('GET', pdf.download_url)).rawPayload);
-  console.log(`docs/samples/${file}`);
+  const file = files.find((f) => f.content_type === contentType);
+  if (!file) throw new Error(`no ${contentType} file for ${id}`);
+  await fs.writeFile(to, (await send('GET', file.download_url)).rawPayload);
+  console.log(to.pathname);
 }
+const savePdf = (kind: 'sales-invoice' | 'sales-credit-note', id: string, file: string) => saveFile(kind, id, 'application/pdf', new URL(file, OUT));
 
 /** An invoice of one order with these charges, finalized on `date`. */
 async function invoice(customer: string, charges: object[], date: string) {
@@ -56,6 +65,18 @@ try {
   await json('POST', '/v1/admin/tax-rates', { code: 'BE21', name: 'VAT 21%', percentage: '21' });
   await json('POST', '/v1/admin/tax-rates', { code: 'BE6', name: 'VAT 6%', percentage: '6' });
   await json('POST', '/v1/admin/tax-rates', { code: 'RC', name: 'Reverse charge', percentage: '0', tax_type: 'REVERSE_CHARGE' });
+  await json('POST', '/v1/admin/tax-rates', {
+    code: 'EXEMPT',
+    name: 'Exempt',
+    percentage: '0',
+    tax_type: 'NO_VAT',
+    vat_category: 'E',
+    exemption_reason_code: 'VATEX-EU-132-1F',
+    exemption_reason: 'Exempt: art. 132(1)(f) Directive 2006/112/EC',
+  });
+  await json('POST', '/v1/admin/tax-rates', { code: 'ICS', name: 'Intra-community supply', percentage: '0', tax_type: 'NO_VAT', vat_category: 'K' });
+  await json('POST', '/v1/admin/tax-rates', { code: 'EXPORT', name: 'Export', percentage: '0', tax_type: 'NO_VAT', vat_category: 'G' });
+  await json('POST', '/v1/admin/tax-rates', { code: 'OOS', name: 'Out of scope', percentage: '0', tax_type: 'OTHER', vat_category: 'O' });
   const company = (body: object) => json('POST', '/v1/companies/company', { is_customer: true, ...body });
   await company({
     name: 'Société Générale de Transport Ñandú',
@@ -80,6 +101,21 @@ try {
     legal_name: 'Przedsiębiorstwo Transportowe Łódź Sp. z o.o.',
     vat_number: 'PL5260250274',
     billing_location: { address: 'ul. Żeromskiego 94', city: 'Łódź', postal_code: '90-550', country: 'PL' },
+  });
+  await company({
+    name: 'Yankee Freight',
+    code: 'YANK',
+    currency: 'EUR',
+    legal_name: 'Yankee Freight Inc',
+    peppol_id: { scheme: '0088', value: '0614141000012' },
+    billing_location: { address: '1 Harbor Rd', city: 'Boston', postal_code: '02110', country: 'US' },
+  });
+  await company({
+    name: 'Privat Schmidt',
+    code: 'PRIV',
+    currency: 'EUR',
+    peppol_id: { scheme: '0088', value: '4000001000005' },
+    billing_location: { address: 'Hauptstraße 1', city: 'Köln', postal_code: '50667', country: 'DE' },
   });
   await json('POST', '/v1/accounting/exchange-rate', {
     from_currency: 'EUR',
@@ -134,6 +170,63 @@ try {
     '2026-12-05',
   );
   await savePdf('sales-invoice', rc.id as string, 'reverse-charge.pdf');
+
+  // A goodwill amount off one line and the framework percentage off another: both line allowances (BG-27).
+  const discounted = await invoice(
+    'SGT',
+    [
+      {
+        code: 'FREIGHT',
+        name: 'Freight Antwerpen → Liège, 3 trips',
+        quantity: '3',
+        unit_price: '640.00',
+        tax_rate: { code: 'BE21' },
+        discount_amount: '85.50',
+        discount_reason: 'Goodwill: late delivery 2026-11-28',
+      },
+      { code: 'WAITING', name: 'Waiting time at loading (1.5 h)', quantity: '1.5', unit_price: '48.00', tax_rate: { code: 'BE21' } },
+      {
+        code: 'PALLET',
+        name: 'Pallet exchange, 12 Euro pallets',
+        quantity: '12',
+        unit_price: '12.50',
+        tax_rate: { code: 'BE6' },
+        discount_percentage: '5',
+        discount_reason: 'Framework agreement 2026',
+      },
+    ],
+    '2026-12-06',
+  );
+  await savePdf('sales-invoice', discounted.id as string, 'amount-discount.pdf');
+  await saveFile('sales-invoice', discounted.id as string, 'application/xml', new URL('../docs/sample-invoice.xml', import.meta.url));
+
+  const exempt = await invoice(
+    'SGT',
+    [
+      { code: 'FREIGHT', name: 'Freight Antwerpen → Liège', unit_price: '780.00', tax_rate: { code: 'BE21' } },
+      { code: 'INSURANCE', name: 'Cargo insurance (goods value 48,000 EUR)', unit_price: '62.40', tax_rate: { code: 'EXEMPT' } },
+    ],
+    '2026-12-06',
+  );
+  await savePdf('sales-invoice', exempt.id as string, 'exempt.pdf');
+  const ics = await invoice(
+    'PTL',
+    [{ code: 'PALLETS', name: 'Sale of 40 used Euro pallets, delivered to Łódź', quantity: '40', unit_price: '9.50', tax_rate: { code: 'ICS' } }],
+    '2026-12-06',
+  );
+  await savePdf('sales-invoice', ics.id as string, 'intra-community.pdf');
+  const exported = await invoice(
+    'YANK',
+    [{ code: 'FREIGHT', name: 'Transport Antwerpen → Boston (port to port)', unit_price: '2500.00', tax_rate: { code: 'EXPORT' } }],
+    '2026-12-06',
+  );
+  await savePdf('sales-invoice', exported.id as string, 'export.pdf');
+  const outOfScope = await invoice(
+    'PRIV',
+    [{ code: 'ADMIN', name: 'Disbursement: customs fees paid on your behalf', unit_price: '19.99', tax_rate: { code: 'OOS' } }],
+    '2026-12-06',
+  );
+  await savePdf('sales-invoice', outOfScope.id as string, 'out-of-scope.pdf');
 } finally {
   await server.stop();
 }

@@ -96,7 +96,7 @@ describe('a customer reads its issued sales documents', () => {
     expectError(await as(acme).get(`/v1/accounting/sales_invoice/${draft.id}`), 404);
   });
 
-  it('downloads its invoice’s PDF and UBL; another customer gets 404 for the same file', async () => {
+  it('downloads its invoice’s PDF and UBL (304 once held); another customer gets 404 for the same file, with its ETag too', async () => {
     const listed = await as(acme).get(`/v1/accounting/sales-invoice/${issued.id}/documents`);
     expect(listed.statusCode, listed.body).toBe(200);
     expect((listed.json() as Array<{ type: string }>).map((f) => f.type).sort()).toEqual(['SALES_INVOICE_PDF', 'SALES_INVOICE_UBL']);
@@ -111,6 +111,13 @@ describe('a customer reads its issued sales documents', () => {
     expect(xml.body).toContain(issued.name);
     expectError(await as(beta).get(pdf.download_url), 404);
     expectError(await as(subco).get(pdf.download_url), 403);
+    // Holding the bytes already: Acme is answered 304; Beta, sending the same ETag, still a 404.
+    const etag = String(pdfBytes.headers.etag);
+    const held = await as(acme).get(pdf.download_url, { 'if-none-match': etag });
+    expect(held.statusCode).toBe(304);
+    expect(held.body).toBe('');
+    for (const guess of [etag, '*']) expectError(await as(beta).get(pdf.download_url, { 'if-none-match': guess }), 404);
+    expectError(await as(subco).get(pdf.download_url, { 'if-none-match': etag }), 403);
     // A person of Acme's, signed in to the portal, reads the same.
     expect((await asPerson(acmeBuyer).get(pdf.download_url)).statusCode).toBe(200);
     expect(ids(await asPerson(acmeBuyer).get('/v1/accounting/sales-invoice/'))).toContain(issued.id);

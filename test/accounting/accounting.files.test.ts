@@ -10,7 +10,8 @@ import { newOrder, ok, seedBillingEntity, seedDutchCustomer } from './accounting
 
 /**
  * Issued files live in the blob store (issue 17): the PDF and UBL rendered at finalization are
- * written there and streamed on download with their length and SHA-256 as ETag, the blob sweep
+ * written there and streamed on download with their length and SHA-256 as ETag (a matching
+ * If-None-Match is a 304 without them, to those who may read the file only), the blob sweep
  * keeps them, and files issued before (bytes in the row) keep downloading as they were.
  */
 let ctx: TestContext;
@@ -21,8 +22,8 @@ let files: Array<{ id: string; type: string; name: string; download_url: string;
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
-async function get(url: string, auth = admin.auth) {
-  return ctx.app.inject({ url, headers: { authorization: auth } });
+async function get(url: string, auth = admin.auth, ifNoneMatch?: string) {
+  return ctx.app.inject({ url, headers: { authorization: auth, ...(ifNoneMatch === undefined ? {} : { 'if-none-match': ifNoneMatch }) } });
 }
 
 beforeAll(async () => {
@@ -77,6 +78,29 @@ describe('issued files are blobs', () => {
     expect(ubl.body).toContain(`<cbc:ID>${invoice.name}</cbc:ID>`);
   });
 
+  it('answers 304 without the bytes to an If-None-Match naming the ETag, and the file to any other', async () => {
+    for (const file of files) {
+      const first = await get(file.download_url);
+      const etag = String(first.headers.etag);
+      // The ETag alone, in a list, weak, or `*`: the client holds these bytes already.
+      for (const held of [etag, `"${'0'.repeat(64)}", ${etag}`, `W/${etag}`, '*']) {
+        const res = await get(file.download_url, admin.auth, held);
+        expect(res.statusCode, held).toBe(304);
+        expect(res.rawPayload.length).toBe(0);
+        expect(res.headers.etag).toBe(etag);
+        expect(res.headers['cache-control']).toBe('private, no-cache');
+      }
+      // Another file's ETag (the other file of this invoice) or a tag without quotes: the bytes.
+      const otherFile = files.find((f) => f.id !== file.id) as { download_url: string };
+      const otherEtag = String((await get(otherFile.download_url)).headers.etag);
+      for (const stale of [otherEtag, etag.slice(1, -1)]) {
+        const res = await get(file.download_url, admin.auth, stale);
+        expect(res.statusCode, stale).toBe(200);
+        expect(Buffer.compare(res.rawPayload, first.rawPayload)).toBe(0);
+      }
+    }
+  });
+
   it('keeps them through the blob sweep, however old they are', async () => {
     const before = await Promise.all(files.map((f) => get(f.download_url)));
     // A cutoff in the future makes every blob old enough to go, unless a row holds it.
@@ -108,6 +132,9 @@ describe('issued files are blobs', () => {
     expect(Buffer.compare(res.rawPayload, bytes)).toBe(0);
     expect(Number(res.headers['content-length'])).toBe(bytes.length);
     expect(res.headers.etag).toBe(`"${sha256(bytes)}"`);
+    const held = await get((listed.find((f) => f.type.endsWith('_PDF')) as { download_url: string }).download_url, admin.auth, `"${sha256(bytes)}"`);
+    expect(held.statusCode).toBe(304);
+    expect(held.rawPayload.length).toBe(0);
   });
 
   it('streams a file too large to keep in memory from the blob store, all of it, with the same headers', async () => {
@@ -135,14 +162,19 @@ describe('issued files are blobs', () => {
       expect(Number(res.headers['content-length'])).toBe(bytes.length);
       expect(res.headers.etag).toBe(`"${sha256(bytes)}"`);
     }
+    expect((await get(`/v1/accounting/files/${id}`, admin.auth, `"${sha256(bytes)}"`)).statusCode).toBe(304);
   });
 
-  it('is a 404 to another tenant, as an unknown id is', async () => {
+  it('is a 404 to another tenant, as an unknown id is, also when it sends the file’s ETag or `*`', async () => {
     for (const file of files) {
-      const res = await get(file.download_url, other.auth);
-      expect(res.statusCode).toBe(404);
-      expectContract('ValidationErrorResponse', res.json());
+      const etag = String((await get(file.download_url)).headers.etag);
+      for (const held of [undefined, etag, '*']) {
+        const res = await get(file.download_url, other.auth, held);
+        expect(res.statusCode).toBe(404);
+        expectContract('ValidationErrorResponse', res.json());
+      }
     }
     expect((await get(`/v1/accounting/files/${randomUUID()}`)).statusCode).toBe(404);
+    expect((await get(`/v1/accounting/files/${randomUUID()}`, admin.auth, '*')).statusCode).toBe(404);
   });
 });

@@ -3,7 +3,7 @@ import { Dec } from '../../src/platform/money.js';
 import { createTestApp, newCompany, newTenant, type Client, type TestContext } from '../support/app.js';
 import { expectContract } from '../support/contract.js';
 import { haveAllRules, NO_FAILURES, ublRuleFailures } from '../support/ubl-rules.js';
-import { call, newOrder, ok, seedBillingEntity } from './accounting.fixtures.js';
+import { call, issuedUbl, newOrder, ok, seedBillingEntity } from './accounting.fixtures.js';
 
 /**
  * Invoices an accountant can file: a varied set of documents, each checked against the UBL 2.1
@@ -191,6 +191,50 @@ describe.skipIf(!haveAllRules)('every document keeps the UBL XSD, EN 16931 and P
     });
   }
 
+  // A plausible VAT number of every other member state (EN 16931 and Peppol check the prefix, and
+  // Peppol the check digits of the Italian and Swedish schemes, so those two are real numbers).
+  const EU_VAT: Record<string, string> = {
+    AT: 'ATU12345678',
+    BG: 'BG123456789',
+    CY: 'CY12345678L',
+    CZ: 'CZ12345678',
+    DK: 'DK12345678',
+    EE: 'EE123456789',
+    ES: 'ESA12345674',
+    FI: 'FI12345671',
+    GR: 'EL123456783',
+    HR: 'HR12345678901',
+    HU: 'HU12345678',
+    IE: 'IE1234567T',
+    IT: 'IT00743110157',
+    LT: 'LT123456789',
+    LU: 'LU12345678',
+    LV: 'LV12345678901',
+    MT: 'MT12345678',
+    NL: 'NL123456789B01',
+    PT: 'PT123456789',
+    RO: 'RO1234567',
+    SE: 'SE556036079301',
+    SI: 'SI12345678',
+    SK: 'SK1234567890',
+  };
+  it('intra-EU reverse charge (AE) to a customer in each of the other member states, named by its VAT prefix (EL for Greece)', async () => {
+    const failures: Record<string, unknown> = {};
+    for (const [country, vat] of Object.entries(EU_VAT)) {
+      const code = `RC-${country}`;
+      await newCompany(ctx, admin, { code, name: `Carrier ${country}`, vat_number: vat, ...location('Main street 1', 'Capital', '1000', country) });
+      const xml = await ubl('sales-invoice', (await invoiceFor(code, [{ unit_price: '300', tax: 'RC' }])).id);
+      const buyer = xml.slice(xml.indexOf('<cac:AccountingCustomerParty>'), xml.indexOf('</cac:AccountingCustomerParty>'));
+      expect(all(buyer, 'cbc:IdentificationCode'), country).toEqual([country]);
+      expect(all(buyer, 'cbc:CompanyID'), country).toContain(vat);
+      expect(all(xml, 'cbc:TaxExemptionReasonCode'), country).toEqual(['VATEX-EU-AE']);
+      const found = await ublRuleFailures(xml);
+      if (JSON.stringify(found) !== JSON.stringify(NO_FAILURES)) failures[country] = found;
+    }
+    // With DE and FR above, PL (K) below and BE (the seller's own country): all 27.
+    expect(failures).toEqual({});
+  });
+
   it('intra-community supply (K) to Poland names where the goods go', async () => {
     const invoice = await invoiceFor('PL', [{ unit_price: '780', tax: 'ICS' }]);
     const xml = await ubl('sales-invoice', invoice.id);
@@ -216,6 +260,75 @@ describe.skipIf(!haveAllRules)('every document keeps the UBL XSD, EN 16931 and P
   });
 });
 
+describe('electronic addresses (Peppol participant ids)', () => {
+  it.skipIf(!haveAllRules)(
+    'a billing entity’s and a customer’s participant id address them in the UBL; an Italian party by 0211',
+    { timeout: 600_000 },
+    async () => {
+      const carrier = await newTenant(ctx, 'Peppol-addressed carrier');
+      const entity = await ok(ctx, carrier.auth, 'POST', '/v1/admin/billing-entities', {
+        code: 'WB-BE',
+        legal_name: 'Addressed Logistics NV',
+        vat_number: 'BE0123456749',
+        company_registration_number: '0123456749',
+        is_default: true,
+        address: { street: 'Havenlaan 12', city: 'Antwerpen', postal_code: '2000', country: 'BE' },
+        bank_account: { iban: 'BE68539007547034', bic: 'GKCCBEBB' },
+        peppol_id: { scheme: '0208', value: '0123456749' },
+      });
+      expect(entity.peppol_id).toEqual({ scheme: '0208', value: '0123456749' });
+      await ok(ctx, carrier.auth, 'POST', '/v1/admin/tax-rates', { code: 'RC', name: 'Reverse charge', percentage: '0', tax_type: 'REVERSE_CHARGE' });
+      await newCompany(ctx, carrier, {
+        code: 'IT',
+        name: 'Trasporti Milano',
+        legal_name: 'Trasporti Milano Srl',
+        vat_number: 'IT00743110157',
+        peppol_id: { scheme: '0211', value: 'IT00743110157' },
+        ...location('Via Roma 1', 'Milano', '20121', 'IT'),
+      });
+      const orderId = await newOrder(ctx, carrier, 'PEPPOL-1', 'IT');
+      await ok(ctx, carrier.auth, 'POST', `/v1/orders/order/${orderId}/charges`, { code: 'FREIGHT', unit_price: '900', tax_rate: { code: 'RC' } });
+      const draft = await ok(ctx, carrier.auth, 'POST', '/v1/accounting/sales-invoice/from-orders', { order_ids: [orderId] });
+      const invoice = await ok(ctx, carrier.auth, 'POST', `/v1/accounting/sales-invoice/${draft.id}/finalize`, { date: '2026-12-01' });
+      const xml = await issuedUbl(ctx, carrier.auth, 'sales-invoice', invoice.id);
+      // The seller's id, not the 9925 one its VAT number would make; the buyer's as given.
+      expect(all(xml, 'cbc:EndpointID')).toEqual(['0123456749', 'IT00743110157']);
+      expect(xml).toContain('<cbc:EndpointID schemeID="0208">0123456749</cbc:EndpointID>');
+      expect(xml).toContain('<cbc:EndpointID schemeID="0211">IT00743110157</cbc:EndpointID>');
+      expect(await ublRuleFailures(xml)).toEqual(NO_FAILURES);
+    },
+  );
+
+  it('refuses a retired scheme (9906, Italy’s old one) for a company and a billing entity, naming the field; 0211 is taken', async () => {
+    const carrier = await newTenant(ctx, 'Italian carrier');
+    const company = (code: string, scheme: string) =>
+      call(ctx, carrier.auth, 'POST', '/v1/companies/company', {
+        code,
+        name: `Italian ${code}`,
+        currency: 'EUR',
+        is_customer: true,
+        peppol_id: { scheme, value: 'IT00743110157' },
+      });
+    const entity = (code: string, scheme: string) =>
+      call(ctx, carrier.auth, 'POST', '/v1/admin/billing-entities', {
+        code,
+        legal_name: `Italian entity ${code}`,
+        vat_number: 'IT00743110157',
+        company_registration_number: '00743110157',
+        address: { street: 'Via Roma 1', city: 'Milano', postal_code: '20121', country: 'IT' },
+        bank_account: { iban: 'IT60X0542811101000000123456' },
+        peppol_id: { scheme, value: 'IT00743110157' },
+      });
+    for (const refused of [await company('IT-OLD', '9906'), await entity('IT-OLD', '9906')]) {
+      expect(refused.status).toBe(400);
+      expectContract('ValidationErrorResponse', refused.body);
+      expect(refused.body.errors.map((e: { path: string }) => e.path)).toEqual(['body.peppol_id.scheme']);
+    }
+    expect((await company('IT-NEW', '0211')).status).toBe(200);
+    expect((await entity('IT-NEW', '0211')).status).toBe(200);
+  });
+});
+
 describe('a document is finalized only if it can be issued in full', () => {
   it('refuses reverse charge to a customer without a VAT number with a 409 naming it, and takes no number', async () => {
     const draft = await draftInvoice('DE-NOVAT', [{ unit_price: '100', tax: 'RC' }]);
@@ -233,6 +346,18 @@ describe('a document is finalized only if it can be issued in full', () => {
     expect(res.status).toBe(409);
     expect(res.body.message).toContain('No VAT Bakery');
     expect(res.body.message).toContain('peppol_id');
+  });
+
+  it('refuses a customer without a country (no address country, no VAT number to take it from), naming it', async () => {
+    await newCompany(ctx, admin, { code: 'NOWHERE', name: 'Nowhere Freight', peppol_id: { scheme: '0088', value: '4000001000012' } });
+    const draft = await draftInvoice('NOWHERE', [{ unit_price: '100', tax: 'BE21' }]);
+    const res = await call(ctx, admin.auth, 'POST', `/v1/accounting/sales-invoice/${draft.id}/finalize`, { date: '2026-12-01' });
+    expect(res.status).toBe(409);
+    expectContract('ValidationErrorResponse', res.body);
+    expect(res.body.message).toContain('Nowhere Freight');
+    expect(res.body.message).toContain('country');
+    const after = await ok(ctx, admin.auth, 'GET', `/v1/accounting/sales-invoice/${draft.id}`);
+    expect(after).toMatchObject({ status: 'DRAFT', name: draft.name });
   });
 });
 

@@ -221,7 +221,7 @@ describe('sync task lists by status', () => {
 });
 
 describe('purchase invoice and credit note lists', () => {
-  it('lists self-billing invoices and credit notes by supplier and status', async () => {
+  it('lists self-billing invoices and credit notes by supplier, status, date range and updated_after', async () => {
     const carrier = await newTenant(ctx, 'Buying carrier');
     const { subcoId, subco } = await seedPurchase(ctx, carrier);
     await newCompany(ctx, carrier, { name: 'Acme', code: 'ACME', vat_number: 'BE0403019261' });
@@ -237,6 +237,16 @@ describe('purchase invoice and credit note lists', () => {
     expect((await list('/v1/accounting/purchase-invoice/?status=DRAFT', carrier.auth)).body.items).toEqual([]);
     expect(idsOf((await list('/v1/accounting/purchase-credit-note/?status=DRAFT', carrier.auth)).body)).toEqual([note.id]);
     expect((await list(`/v1/accounting/purchase-credit-note/?supplier_id=${acme}`, carrier.auth)).body.items).toEqual([]);
+    // By date range, and by what changed after the latest change read, as the sales lists.
+    expect(idsOf((await list('/v1/accounting/purchase-invoice/?date:gte=2026-04-01&date:lte=2026-04-01', carrier.auth)).body)).toEqual([invoice.id]);
+    expect((await list('/v1/accounting/purchase-invoice/?date:gte=2026-04-02', carrier.auth)).body.items).toEqual([]);
+    const latest = (invoices.items as Doc[])
+      .map((d) => d.updated_at)
+      .sort()
+      .at(-1) as string;
+    expect((await list(`/v1/accounting/purchase-invoice/?updated_after=${encodeURIComponent(latest)}`, carrier.auth)).body.items).toEqual([]);
+    await ok(ctx, carrier.auth, 'POST', `/v1/accounting/purchase-invoice/${invoice.id}/payment/update-status`, { status: 'PAID' });
+    expect(idsOf((await list(`/v1/accounting/purchase-invoice/?updated_after=${encodeURIComponent(latest)}`, carrier.auth)).body)).toEqual([invoice.id]);
     // The sales tenant has no purchase documents; the subcontractor's own client lists nothing either.
     expect((await list('/v1/accounting/purchase-invoice/')).body.items).toEqual([]);
     const subcoApi = await newClient(ctx, carrier.tenantId, 'SUBCONTRACTOR', { companyId: subcoId });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, newCompany, newTenant, type Client, type TestContext } from '../support/app.js';
@@ -56,6 +57,18 @@ function inspect(pdf: Buffer) {
   return { pages, fonts, chars };
 }
 
+/** poppler's pdftotext reads the text as a reader sees it; without it the text checks are skipped. */
+const havePdftotext = (() => {
+  try {
+    execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+/** The text of each page, as laid out (one string per page; pdftotext ends a page with a form feed). */
+const pageTexts = (pdf: Buffer) => execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', '-', '-'], { input: pdf }).toString('utf8').split('\f').slice(0, -1);
+
 async function pdfOf(kind: string, id: string) {
   const files = (await ok(ctx, admin.auth, 'GET', `/v1/accounting/${kind}/${id}/documents`)) as unknown as Array<{
     content_type: string;
@@ -82,9 +95,11 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-describe('the PDF of an issued document', () => {
-  let invoiceId: string;
+/** The long invoice and its credit note, read again as text below. */
+let invoiceId: string;
+let creditId: string;
 
+describe('the PDF of an issued document', () => {
   it('prints a long invoice on numbered pages, with every character of a Latin Extended and CJK name', async () => {
     const orderId = await newOrder(ctx, admin, 'PDF-1', 'INTL');
     for (let i = 0; i < 30; i++) {
@@ -149,10 +164,83 @@ describe('the PDF of an issued document', () => {
     const note = await ok(ctx, admin.auth, 'POST', `/v1/accounting/sales-invoice/${invoiceId}/credit`, {});
     await ok(ctx, admin.auth, 'PATCH', `/v1/companies/company/${(note.customer as { id: string }).id}`, { name: 'Plain Name' });
     const credit = await ok(ctx, admin.auth, 'POST', `/v1/accounting/sales-credit-note/${note.id}/finalize`, { date: '2026-12-01' });
+    creditId = credit.id as string;
     const { pages, fonts } = inspect(await pdfOf('sales-credit-note', credit.id as string));
     expect(pages).toBe(2);
     expect(fonts).toContain('NotoSans-Regular');
     expect(fonts).not.toContain('NotoSansHans-Regular');
+  });
+});
+
+describe.skipIf(!havePdftotext)('what the PDF says, as a reader reads it', () => {
+  it('an invoice: its number and "Page x of y" on every page, the VAT breakdown, the totals and whom to pay', async () => {
+    const invoice = await ok(ctx, admin.auth, 'GET', `/v1/accounting/sales-invoice/${invoiceId}`);
+    const pages = pageTexts(await pdfOf('sales-invoice', invoiceId));
+    expect(pages).toHaveLength(2);
+    pages.forEach((page, i) => {
+      expect(page).toContain(`Invoice ${invoice.name as string}`);
+      expect(page).toMatch(new RegExp(`Page ${i + 1} of 2\\s*$`));
+    });
+    const last = pages[1] as string;
+    expect(last).toMatch(/VAT breakdown\s+Rate\s+Taxable\s+VAT/);
+    expect(last).toMatch(/Total incl\. VAT\s+[\d,]+\.\d\d EUR/);
+    expect(last).toContain(`Payment: please pay`);
+    expect(last).toContain(ENTITY.bank_account.iban);
+    expect(last).toContain(`with the reference ${invoice.name as string}`);
+  });
+
+  it('a credit note: says what it credits and asks no payment', async () => {
+    const credit = await ok(ctx, admin.auth, 'GET', `/v1/accounting/sales-credit-note/${creditId}`);
+    const text = pageTexts(await pdfOf('sales-credit-note', creditId)).join('\n');
+    expect(text).toContain(`Credit note ${credit.name as string}`);
+    expect(text).toContain(`This credit note credits invoice ${(credit.credited_invoice as { name: string }).name}`);
+    expect(text).not.toMatch(/please pay|Payment:/);
+    expect(text).not.toContain(ENTITY.bank_account.iban);
+  });
+
+  it('reverse charge and another currency: the wording with its VATEX code, the rate and the VAT in the books’ currency', async () => {
+    await ok(ctx, admin.auth, 'POST', '/v1/admin/tax-rates', { code: 'RC', name: 'Reverse charge', percentage: '0', tax_type: 'REVERSE_CHARGE' });
+    await ok(ctx, admin.auth, 'POST', '/v1/accounting/exchange-rate', {
+      from_currency: 'EUR',
+      to_currency: 'USD',
+      exchange_rate_date: '2026-12-01',
+      exchange_rate: '1.25',
+      inverse_exchange_rate: '0.8',
+    });
+    await newCompany(ctx, admin, {
+      name: 'Kraków Cargo',
+      code: 'PL',
+      currency: 'USD',
+      vat_number: 'PL5260001246',
+      billing_location: { address: 'ul. Długa 5', city: 'Kraków', postal_code: '31-147', country: 'PL' },
+    });
+    await newCompany(ctx, admin, {
+      name: 'Dollar Buyer',
+      code: 'USD',
+      currency: 'USD',
+      vat_number: 'BE0477472701',
+      billing_location: { address: 'Noorderlaan 1', city: 'Antwerpen', postal_code: '2030', country: 'BE' },
+    });
+    const issue = async (customer: string, tax: string) => {
+      const orderId = await newOrder(ctx, admin, `PDF-TEXT-${customer}`, customer);
+      await ok(ctx, admin.auth, 'POST', `/v1/orders/order/${orderId}/charges`, {
+        code: 'FREIGHT',
+        unit_price: '1000.00',
+        currency: 'USD',
+        tax_rate: { code: tax },
+      });
+      const draft = await ok(ctx, admin.auth, 'POST', '/v1/accounting/sales-invoice/from-orders', { order_ids: [orderId] });
+      const final = await ok(ctx, admin.auth, 'POST', `/v1/accounting/sales-invoice/${draft.id}/finalize`, { date: '2026-12-06' });
+      return pageTexts(await pdfOf('sales-invoice', final.id as string)).join('\n');
+    };
+    const reverse = (await issue('PL', 'RC')).replace(/\s+/g, ' ');
+    expect(reverse).toContain('Reverse charge: VAT to be accounted for by the recipient');
+    expect(reverse).toContain('(VATEX-EU-AE)');
+    const foreign = (await issue('USD', 'BE21')).replace(/\s+/g, ' ');
+    // 1000.00 USD at 21 %: 210.00 USD of VAT, 168.00 EUR at 0.8.
+    expect(foreign).toMatch(/Total incl\. VAT 1,210\.00 USD/);
+    expect(foreign).toMatch(/VAT in EUR 168\.00 EUR/);
+    expect(foreign).toContain('Exchange rate USD → EUR: 1 USD = 0.8 EUR (rate of 2026-12-01)');
   });
 });
 

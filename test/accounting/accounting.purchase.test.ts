@@ -141,7 +141,7 @@ describe('self-billing a subcontractor’s completed trips', () => {
     600_000,
   );
 
-  it('credits a purchase invoice in part, never beyond it, and its UBL is a self-billed credit note (261)', async () => {
+  it('credits a purchase invoice in part, never beyond it, and its UBL is a self-billed credit note (261) that keeps the three rule sets', async () => {
     const line = invoice.line_items[0]?.id as string;
     expectError(
       await call(ctx, admin.auth, 'POST', `/v1/accounting/purchase-invoice/${invoice.id}/credit`, { lines: [{ line_id: line, amount: '450.01' }] }),
@@ -167,7 +167,11 @@ describe('self-billing a subcontractor’s completed trips', () => {
     const xml = (await ctx.app.inject({ url: files[1]?.download_url as string, headers: { authorization: admin.auth } })).body;
     expect(xml).toContain('<cbc:CreditNoteTypeCode>261</cbc:CreditNoteTypeCode>');
     if (haveXsd) expect(await xsdErrors(xml, 'CreditNote')).toEqual([]);
-  });
+    // A self-billed credit note keeps EN 16931 and the Peppol Self-Billing 3.0 rules too.
+    expect(xml).toContain('poacc:selfbilling:3.0');
+    if (haveEn16931) expect(await en16931Failures(xml)).toEqual([]);
+    if (havePeppol) expect(await peppolFailures(xml)).toEqual([]);
+  }, 600_000);
 
   it('two self-billing requests at the same moment bill a trip once', async () => {
     const other = await subcontractor(ctx, admin, 'RACE');

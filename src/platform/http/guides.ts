@@ -28,6 +28,11 @@ const GUIDE_FILES: Record<string, string> = {
   'samples/credit-note.pdf': 'application/pdf',
   'samples/foreign-currency.pdf': 'application/pdf',
   'samples/reverse-charge.pdf': 'application/pdf',
+  'samples/amount-discount.pdf': 'application/pdf',
+  'samples/exempt.pdf': 'application/pdf',
+  'samples/intra-community.pdf': 'application/pdf',
+  'samples/export.pdf': 'application/pdf',
+  'samples/out-of-scope.pdf': 'application/pdf',
 };
 
 /** docs/ at the repository root, from src/platform/http/ and from its build in dist/platform/http/ alike. */

@@ -22,7 +22,7 @@ import { asBuffer, drawPdfTask } from './pdf.worker.js';
 import type { WorkerPool } from '../../../platform/workers/pool.js';
 import { renderUbl } from './ubl.render.js';
 import { freezeParties, type FrozenParties } from './issued-parties.output.js';
-import { createFileCache, FILE_CACHE } from './file-cache.policy.js';
+import { createFileCache, FILE_CACHE, namesFile } from './file-cache.policy.js';
 
 /** Number prefixes per kind of document: INV-<entity>-<year>-00001. */
 const PREFIX: Record<DocumentKind, string> = { SALES_INVOICE: 'INV', SALES_CREDIT_NOTE: 'CN', PURCHASE_INVOICE: 'PINV', PURCHASE_CREDIT_NOTE: 'PCN' };
@@ -117,6 +117,12 @@ export interface FileDownload {
   contentType: string;
   body: Buffer | Readable;
   size: number;
+  sha256: string;
+}
+
+/** What a download answers when `If-None-Match` names the file: the client holds its bytes already. */
+export interface FileNotModified {
+  notModified: true;
   sha256: string;
 }
 
@@ -328,8 +334,11 @@ export function createBillingService<P>(deps: {
      * in memory by their hash once read, see file-cache.policy.ts), a
      * file issued before that from its stored bytes, and one issued before bytes were stored
      * rendered from the (immutable) finalized document. The ETag is the bytes' SHA-256 throughout.
+     * `ifNoneMatch` naming that ETag gives `notModified` instead, decided only after who may read
+     * the file is (so another customer still gets the 404 of a file it may not know of), and
+     * before the blob is opened.
      */
-    async download(principal: Principal, fileId: string): Promise<FileDownload> {
+    async download(principal: Principal, fileId: string, ifNoneMatch?: string): Promise<FileDownload | FileNotModified> {
       const file = await repo.findFile(db, principal.tenantId, fileId);
       if (!file) throw notFound('File');
       if (principal.role !== 'TENANT') {
@@ -339,6 +348,7 @@ export function createBillingService<P>(deps: {
       }
       const named = { name: file.name, contentType: file.content_type };
       if (file.sha256) {
+        if (namesFile(ifNoneMatch, file.sha256)) return { notModified: true, sha256: file.sha256 };
         const size = Number(file.size_bytes);
         const kept = recentFiles.get(file.sha256);
         if (kept) return { ...named, body: kept, size, sha256: file.sha256 };
@@ -353,7 +363,9 @@ export function createBillingService<P>(deps: {
         return { ...named, body: bytes, size, sha256: file.sha256 };
       }
       const bytes = file.content ?? (await renderedAgain(principal.tenantId, file));
-      return { ...named, body: bytes, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      if (namesFile(ifNoneMatch, sha256)) return { notModified: true, sha256 };
+      return { ...named, body: bytes, size: bytes.length, sha256 };
     },
 
     /** The files received with an e-invoice (typed as the contract's e-invoice document types), and the rendered files of a finalized document. */
