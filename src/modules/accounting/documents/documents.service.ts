@@ -142,7 +142,7 @@ export function createBillingService<P>(deps: {
   /** A document with its lines and parties: as frozen at issue, or (a draft) as they are now. */
   async function parts(executor: Executor, row: DocumentRow): Promise<DocumentParts> {
     const lines = await repo.listLines(executor, row.tenant_id, [row.id]);
-    const frozen = row.issued_parties as FrozenParties | null | undefined;
+    const frozen = row.issued_parties;
     if (frozen) return { row, lines, entity: frozen.entity, company: frozen.company };
     const [entity, company] = await Promise.all([
       referenceRepo.findBillingEntity(executor, row.tenant_id, { id: row.billing_entity_id }),

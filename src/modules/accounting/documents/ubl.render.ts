@@ -158,7 +158,7 @@ export async function renderUbl(parts: DocumentParts, credited: { name: string; 
   const withCurrency = (key: string, value: string | Dec) => ({ [key]: money(value), [`${key}@currencyID`]: currency });
   const isInvoice = row.kind.endsWith('INVOICE');
   const references = row.customer_reference_numbers;
-  const conversion = row.exchange_rate as AccountingConversion | null;
+  const conversion = row.exchange_rate;
   const purchase = row.kind.startsWith('PURCHASE');
   const flavour = !purchase ? 'sales' : row.origin === 'WAYBILL' ? 'selfBilled' : 'received';
   // On the purchase side the other company sells and the tenant's entity buys.

@@ -49,7 +49,7 @@ export async function findTaxRate(db: Executor, tenantId: string, id: string): P
 }
 
 /** Tax rates with this code for one kind of document, in every entity (several entities may reuse a code). */
-export async function findTaxRatesByCode(db: Executor, tenantId: string, code: string, invoiceType: string): Promise<TaxRateRow[]> {
+export async function findTaxRatesByCode(db: Executor, tenantId: string, code: string, invoiceType: TaxRateRow['invoice_type']): Promise<TaxRateRow[]> {
   return db
     .selectFrom('tax_rates')
     .selectAll()

@@ -22,7 +22,7 @@ export function endpointToWire(row: EndpointRow): WebhookEndpoint {
     url: row.url,
     description: row.description,
     company_id: row.company_id,
-    families: row.families as PayloadFamily[],
+    families: row.families,
     event_types: row.event_types,
     integration_client_ids: row.integration_client_ids,
     suppress_echo: row.suppress_echo,
