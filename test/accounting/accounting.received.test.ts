@@ -224,7 +224,17 @@ describe('the parties of a received invoice', () => {
 
   it('knows the sending subcontractor by its company registration number under a scheme', async () => {
     const byRegistration = (id: string) =>
-      send(subco, ubl({ id, date: '2026-12-01', due: '2026-12-31', amount: '20.00', reference: 'X', seller: '<cbc:EndpointID schemeID="0208">0477472701</cbc:EndpointID>' }));
+      send(
+        subco,
+        ubl({
+          id,
+          date: '2026-12-01',
+          due: '2026-12-31',
+          amount: '20.00',
+          reference: 'X',
+          seller: '<cbc:EndpointID schemeID="0208">0477472701</cbc:EndpointID>',
+        }),
+      );
     // Unknown while the company states no registration number: the seller is then someone else.
     const unknown = await byRegistration('REGISTRATION-1');
     expect(unknown.status).toBe(400);
