@@ -21,7 +21,7 @@ import type { BillingEntityRow } from '../reference/reference.repo.js';
 import { asBuffer, drawPdfTask } from './pdf.worker.js';
 import type { WorkerPool } from '../../../platform/workers/pool.js';
 import { renderUbl } from './ubl.render.js';
-import { freezeParties, type FrozenParties } from './issued-parties.output.js';
+import { freezeParties } from './issued-parties.output.js';
 import { createFileCache, FILE_CACHE } from './file-cache.policy.js';
 
 /** Number prefixes per kind of document: INV-<entity>-<year>-00001. */

@@ -4,7 +4,6 @@ import path from 'node:path';
 import PDFDocument from 'pdfkit';
 import { Dec, minorUnits, plainString } from '../../../platform/money.js';
 import type { DocumentParts } from './documents.output.js';
-import type { AccountingConversion } from './conversion.service.js';
 import { vatCategoryOf, vatGroupKey } from './vat-category.policy.js';
 
 /**

@@ -2,7 +2,6 @@ import type { FormatFactoryService, Invoice } from '@e-invoice-eu/core';
 import { Dec, moneyString, sum } from '../../../platform/money.js';
 import { conflict, detail } from '../../../platform/http/errors.js';
 import type { DocumentParts } from './documents.output.js';
-import type { AccountingConversion } from './conversion.service.js';
 import { documentTotals, hasAllowance, pricedLines } from './totals.policy.js';
 import { partiesOf, type IssuedParty } from './issued-parties.output.js';
 import { NEEDS_BUYER_VAT, vatCategoryOf, vatGroupKey, type VatCategory } from './vat-category.policy.js';

@@ -15,7 +15,6 @@ import type { PurchaseDocumentOutput } from '../purchase/purchase.output.js';
 import {
   MAX_TASKS_PER_PAGE,
   TASK_STATUSES,
-  type AvailableTask,
   type BillingDocumentUpdatePayload,
   type TaskDetail,
   type TaskListQuery,

@@ -12,7 +12,7 @@ import { checkReceiverUrl, UrlRefusedError, type AddressPolicy } from '../../../
 import { createDeliveriesService, iso } from '../deliveries/deliveries.service.js';
 import * as repo from './endpoints.repo.js';
 import type { EndpointRow, EndpointScope } from './endpoints.repo.js';
-import type { PayloadBuilders, PayloadFamily } from '../payloads/payloads.output.js';
+import type { PayloadBuilders } from '../payloads/payloads.output.js';
 import type { WebhookEndpoint, WebhookEndpointInput, WebhookEndpointPatch } from '../webhooks.schemas.js';
 import { newSigningSecret } from '../webhooks.render.js';
 

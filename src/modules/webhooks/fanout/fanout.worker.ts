@@ -5,7 +5,7 @@ import { type EventRow, matchesEventType } from '../../events/index.js';
 import * as endpointsRepo from '../endpoints/endpoints.repo.js';
 import type { EndpointRow } from '../endpoints/endpoints.repo.js';
 import { commitFanOut, noFlushWait, orderingKey, type NewDelivery, type SendableDelivery } from '../deliveries/deliveries.repo.js';
-import type { PayloadBuilders, PayloadFamily } from '../payloads/payloads.output.js';
+import type { PayloadBuilders } from '../payloads/payloads.output.js';
 
 /** How long a worker owns a tenant's checkpoint; another process takes over after a crash. */
 const LEASE_SECONDS = 10;
