@@ -222,6 +222,28 @@ describe('the parties of a received invoice', () => {
     expect((await send(subco, ubl({ id: 'MISMATCH-2', date: '2026-12-01', due: '2026-12-31', amount: '20.00', reference: 'X' }))).status).toBe(200);
   });
 
+  it('knows the sending subcontractor by its company registration number under a scheme', async () => {
+    const byRegistration = (id: string) =>
+      send(
+        subco,
+        ubl({
+          id,
+          date: '2026-12-01',
+          due: '2026-12-31',
+          amount: '20.00',
+          reference: 'X',
+          seller: '<cbc:EndpointID schemeID="0208">0477472701</cbc:EndpointID>',
+        }),
+      );
+    // Unknown while the company states no registration number: the seller is then someone else.
+    const unknown = await byRegistration('REGISTRATION-1');
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.message).toContain('0208:0477472701');
+    await ok(ctx, admin.auth, 'PATCH', `/v1/companies/company/${subcoId}`, { reference_numbers: { company_registration_number: '0477.472.701' } });
+    const known = await byRegistration('REGISTRATION-2');
+    expect(known.status, JSON.stringify(known.body)).toBe(200);
+  });
+
   it('refuses a buyer that is none of the tenant’s billing entities, and books one that is on that entity', async () => {
     const stranger = await send(
       subco,

@@ -31,9 +31,9 @@ const COLUMN_FIELDS = [
 ] as const;
 export type ColumnField = (typeof COLUMN_FIELDS)[number];
 
-export function docOfRow(row: CompanyRow): CompanyDoc {
+/** The document's fields a row keeps in columns: the one list the stored document and the output both read (the type holds it to `COLUMN_FIELDS`). */
+export function columnFieldsOf(row: Readonly<CompanyRow>): Pick<CompanyRow, ColumnField> {
   return {
-    ...row.details,
     code: row.code,
     accounting_code: row.accounting_code,
     name: row.name,
@@ -46,6 +46,10 @@ export function docOfRow(row: CompanyRow): CompanyDoc {
     archived_subcontractor: row.archived_subcontractor,
     subcontractor_sees_order_details: row.subcontractor_sees_order_details,
   };
+}
+
+export function docOfRow(row: CompanyRow): CompanyDoc {
+  return { ...row.details, ...columnFieldsOf(row) };
 }
 
 type ContactInput = NonNullable<CompanyInput['contacts']>[number];

@@ -1,3 +1,4 @@
+import { columnFieldsOf } from './companies.mapping.js';
 import type { CompanyRow } from './companies.repo.js';
 import type { CompanyDetailOutput } from './companies.schemas.js';
 
@@ -22,19 +23,9 @@ export function companyOutput(row: CompanyParty, billTo?: CompanyParty): Company
   const contacts = (d.contacts ?? []).filter((c) => !c.is_archived).map(({ is_archived: _archived, ...c }) => c);
   return {
     id: row.id,
-    code: row.code,
-    accounting_code: row.accounting_code,
-    name: row.name,
+    ...columnFieldsOf(row),
     legal_name: d.legal_name ?? null,
-    currency: row.currency,
-    locale: row.locale,
-    is_customer: row.is_customer,
-    is_subcontractor: row.is_subcontractor,
-    is_buyer_or_seller: row.is_buyer_or_seller,
-    archived_customer: row.archived_customer,
-    archived_subcontractor: row.archived_subcontractor,
     archived_buyer_or_seller: row.archived_buyer_or_seller,
-    subcontractor_sees_order_details: row.subcontractor_sees_order_details,
     vat_number: d.vat_number ?? null,
     peppol_id: d.peppol_id ?? null,
     note: d.note ?? null,

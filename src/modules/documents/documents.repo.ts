@@ -39,12 +39,15 @@ export async function findAttachedUpload(
 }
 
 /** Every document of an order (its own, its consignments' and its stops'), oldest first. */
-export async function listOrderDocuments(db: Executor, tenantId: string, orderId: string, limit: number): Promise<DocumentRow[]> {
+export const listOrderDocuments = (db: Executor, tenantId: string, orderId: string, limit: number) => oldestFirst(db, tenantId, 'order_id', orderId, limit);
+
+/** The first `limit` documents of the tenant with this order or validity, oldest first. */
+async function oldestFirst(db: Executor, tenantId: string, column: 'order_id' | 'validity_id', value: string, limit: number): Promise<DocumentRow[]> {
   return db
     .selectFrom('documents')
     .selectAll()
     .where('tenant_id', '=', tenantId)
-    .where('order_id', '=', orderId)
+    .where(column, '=', value)
     .orderBy('created_at')
     .orderBy('id')
     .limit(limit)
@@ -88,14 +91,5 @@ export async function listSubjectDocuments(
 }
 
 /** The documents proving one validity, oldest first. */
-export async function listValidityDocuments(db: Executor, tenantId: string, validityId: string, limit: number): Promise<DocumentRow[]> {
-  return db
-    .selectFrom('documents')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('validity_id', '=', validityId)
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(limit)
-    .execute();
-}
+export const listValidityDocuments = (db: Executor, tenantId: string, validityId: string, limit: number) =>
+  oldestFirst(db, tenantId, 'validity_id', validityId, limit);

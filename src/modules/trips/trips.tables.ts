@@ -2,6 +2,7 @@ import type { ColumnType } from 'kysely';
 import type { Generated, Json } from '../../platform/db/database.js';
 import type { DispatchSnapshot } from './dispatch/dispatch.policy.js';
 import type { RESOURCE_TYPES } from './trips.schemas.js';
+import type { InboundUpdate } from './status/status.schemas.js';
 
 export type TripStatus = 'CREATED' | 'PLANNED' | 'COMPLETED';
 export type TripExecutor = 'NONE' | 'SUBCONTRACTOR' | 'FLEET';
@@ -58,7 +59,7 @@ export interface UnmatchedUpdateTable {
   api_client_id: string;
   reason: 'UNMATCHED' | 'AMBIGUOUS';
   message: string;
-  body: Json<Record<string, unknown>>;
+  body: Json<InboundUpdate>;
   received_at: Generated<Date>;
   sender_company_id: string | null;
   state: Generated<UnmatchedState>;

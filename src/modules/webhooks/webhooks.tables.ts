@@ -1,4 +1,5 @@
 import type { Generated, Json } from '../../platform/db/database.js';
+import type { PayloadFamily } from './payloads/payloads.output.js';
 
 export interface WebhookEndpointTable {
   tenant_id: string;
@@ -6,7 +7,7 @@ export interface WebhookEndpointTable {
   company_id: string | null;
   url: string;
   description: string | null;
-  families: string[];
+  families: PayloadFamily[];
   event_types: string[];
   /** Public client_ids of the receiving system's own API clients (echo suppression). */
   integration_client_ids: Generated<string[]>;

@@ -5,6 +5,7 @@ import type { CompanySummaryOutput, LineItem, SalesCreditNoteOutput, SalesInvoic
 import type { AccountingConversion } from './conversion.service.js';
 import { hasAllowance } from './totals.policy.js';
 import type { BillingEntityRow } from '../reference/reference.repo.js';
+import type { CompanyParty } from '../../companies/index.js';
 import { billingEntityOutput } from '../reference/reference.service.js';
 
 /**
@@ -19,7 +20,7 @@ export interface BillingParty {
   accounting_code: string | null;
   is_customer: boolean;
   is_subcontractor: boolean;
-  details: Record<string, unknown>;
+  details: CompanyParty['details'];
 }
 import { vatGroupKey } from './vat-category.policy.js';
 
@@ -31,12 +32,12 @@ export function contractStatus(kind: DocumentKind, status: DocumentStatus): stri
 
 /** The customer's payment term: the sales role's own term first, then the company's. */
 export function paymentTermOf(company: BillingParty): string | null {
-  const details = company.details as { payment_term?: { code?: string }; sales?: { payment_term?: { code?: string } } };
+  const details = company.details;
   return details.sales?.payment_term?.code ?? details.payment_term?.code ?? null;
 }
 
 export function companySummary(company: BillingParty): CompanySummaryOutput {
-  const details = company.details as { legal_name?: string; vat_number?: string };
+  const details = company.details;
   const term = paymentTermOf(company);
   return {
     id: company.id,
@@ -130,7 +131,7 @@ function common(parts: DocumentParts, invoiceName: string | null) {
     customer_reference_numbers: row.customer_reference_numbers,
     custom_fields: row.custom_fields,
     e_invoicing: null,
-    exchange_rate: exchangeRateOutput(row.exchange_rate as AccountingConversion | null),
+    exchange_rate: exchangeRateOutput(row.exchange_rate),
     total_excl_tax: moneyString(new Dec(row.total_excl_tax), row.currency),
     total_tax: moneyString(new Dec(row.total_tax), row.currency),
     total_incl_tax: moneyString(new Dec(row.total_incl_tax), row.currency),

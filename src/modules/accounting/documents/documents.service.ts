@@ -21,7 +21,7 @@ import type { BillingEntityRow } from '../reference/reference.repo.js';
 import { asBuffer, drawPdfTask } from './pdf.worker.js';
 import type { WorkerPool } from '../../../platform/workers/pool.js';
 import { renderUbl } from './ubl.render.js';
-import { freezeParties, type FrozenParties } from './issued-parties.output.js';
+import { freezeParties } from './issued-parties.output.js';
 import { createFileCache, FILE_CACHE, namesFile } from './file-cache.policy.js';
 
 /** Number prefixes per kind of document: INV-<entity>-<year>-00001. */
@@ -148,7 +148,7 @@ export function createBillingService<P>(deps: {
   /** A document with its lines and parties: as frozen at issue, or (a draft) as they are now. */
   async function parts(executor: Executor, row: DocumentRow): Promise<DocumentParts> {
     const lines = await repo.listLines(executor, row.tenant_id, [row.id]);
-    const frozen = row.issued_parties as FrozenParties | null | undefined;
+    const frozen = row.issued_parties;
     if (frozen) return { row, lines, entity: frozen.entity, company: frozen.company };
     const [entity, company] = await Promise.all([
       referenceRepo.findBillingEntity(executor, row.tenant_id, { id: row.billing_entity_id }),

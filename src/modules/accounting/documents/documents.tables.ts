@@ -1,4 +1,6 @@
 import type { Generated, Json } from '../../../platform/db/database.js';
+import type { AccountingConversion } from './conversion.service.js';
+import type { FrozenParties } from './issued-parties.output.js';
 
 /** Numeric columns come back as decimal strings from both drivers; they are written as strings too. */
 type Numeric = string;
@@ -37,7 +39,7 @@ export interface BillingDocumentTable {
   credited_document_id: string | null;
   customer_reference_numbers: Json<string[]>;
   custom_fields: Json<Record<string, unknown>>;
-  exchange_rate: Json<Record<string, unknown>> | null;
+  exchange_rate: Json<AccountingConversion> | null;
   total_excl_tax: Numeric;
   total_tax: Numeric;
   total_incl_tax: Numeric;
@@ -47,7 +49,7 @@ export interface BillingDocumentTable {
   updated_at: Generated<Date>;
   finalized_at: Date | null;
   /** The billing entity and the other company as they were when the document was issued. */
-  issued_parties?: Json<Record<string, unknown>> | null;
+  issued_parties?: Json<FrozenParties> | null;
 }
 
 export interface BillingDocumentLineTable {

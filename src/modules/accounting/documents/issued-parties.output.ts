@@ -24,18 +24,10 @@ export interface IssuedParty {
   legalName: string;
   vat: string | null;
   registration: string | null;
-  address: { street?: string; city?: string; postal_code?: string; country?: string };
+  /** Absent and null alike: not given (a company's location may hold nulls). */
+  address: { street?: string | null; city?: string | null; postal_code?: string | null; country?: string | null };
   peppolId: PeppolId | null;
-  bank: { iban?: string; bic?: string };
-}
-
-interface CompanyDetails {
-  vat_number?: string | null;
-  legal_name?: string | null;
-  peppol_id?: PeppolId | null;
-  registration_number?: string | null;
-  billing_location?: { address?: string; city?: string; postal_code?: string; country?: string } | null;
-  bank_accounts?: Array<{ iban_code?: string; bic_code?: string }> | null;
+  bank: { iban?: string; bic?: string | null };
 }
 
 export function entityParty(entity: BillingEntityRow): IssuedParty {
@@ -44,14 +36,14 @@ export function entityParty(entity: BillingEntityRow): IssuedParty {
     legalName: entity.legal_name,
     vat: entity.vat_number,
     registration: entity.company_registration_number,
-    address: entity.address as IssuedParty['address'],
-    peppolId: (entity.peppol_id as PeppolId | null | undefined) ?? null,
-    bank: entity.bank_account as IssuedParty['bank'],
+    address: entity.address,
+    peppolId: entity.peppol_id ?? null,
+    bank: entity.bank_account,
   };
 }
 
 export function companyParty(company: BillingParty): IssuedParty {
-  const d = company.details as CompanyDetails;
+  const d = company.details;
   const location = d.billing_location ?? undefined;
   const account = d.bank_accounts?.[0];
   return {

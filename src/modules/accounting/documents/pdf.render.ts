@@ -4,7 +4,6 @@ import path from 'node:path';
 import PDFDocument from 'pdfkit';
 import { Dec, minorUnits, plainString } from '../../../platform/money.js';
 import type { DocumentParts } from './documents.output.js';
-import type { AccountingConversion } from './conversion.service.js';
 import { vatCategoryOf, vatGroupKey } from './vat-category.policy.js';
 
 /**
@@ -125,19 +124,20 @@ const COLUMNS = [
   { key: 'amount', label: 'Amount', x: 408, w: WIDTH - 408, align: 'right' as const },
 ];
 
+/** A billing entity's address or a company's billing location: absent and null alike are not given. */
 interface Address {
-  street?: string;
-  address?: string;
-  postal_code?: string;
-  city?: string;
-  country?: string;
+  street?: string | null;
+  address?: string | null;
+  postal_code?: string | null;
+  city?: string | null;
+  country?: string | null;
 }
 interface PartyBlock {
   name: string;
   lines: string[];
 }
 
-const addressLines = (a: Address | undefined) =>
+const addressLines = (a: Address | null | undefined) =>
   a ? [a.street ?? a.address, [a.postal_code, a.city].filter(Boolean).join(' '), a.country].filter((l): l is string => Boolean(l)) : [];
 
 export async function drawPdf(input: PdfInput): Promise<Buffer> {
@@ -210,8 +210,8 @@ export async function drawPdf(input: PdfInput): Promise<Buffer> {
       .stroke();
 
   // Parties. On the purchase side the subcontractor is the seller, even when the tenant issues the document (self-billing).
-  const entityAddress = entity.address as Address;
-  const details = company.details as { vat_number?: string; legal_name?: string; billing_location?: Address };
+  const entityAddress = entity.address;
+  const details = company.details;
   const entityBlock: PartyBlock = {
     name: entity.legal_name,
     lines: [
@@ -367,7 +367,7 @@ export async function drawPdf(input: PdfInput): Promise<Buffer> {
     ['VAT', money(row.total_tax), false],
     [isInvoice ? 'Total incl. VAT' : 'Total credited', money(row.total_incl_tax), true],
   ];
-  const conversion = row.exchange_rate as AccountingConversion | null;
+  const conversion = row.exchange_rate;
   if (conversion) totals.push([`VAT in ${conversion.currency}`, money(conversion.total_tax, conversion.currency), false]);
   const boxH = totals.length * 16 + 10;
   doc.rect(boxX, top, boxW, boxH).lineWidth(0.7).strokeColor('#333333').stroke();

@@ -2,7 +2,6 @@ import type { FormatFactoryService, Invoice } from '@e-invoice-eu/core';
 import { Dec, moneyString, sum } from '../../../platform/money.js';
 import { conflict, detail } from '../../../platform/http/errors.js';
 import type { DocumentParts } from './documents.output.js';
-import type { AccountingConversion } from './conversion.service.js';
 import { documentTotals, hasAllowance, pricedLines } from './totals.policy.js';
 import { partiesOf, type IssuedParty } from './issued-parties.output.js';
 import { NEEDS_BUYER_VAT, vatCategoryOf, vatGroupKey, type VatCategory } from './vat-category.policy.js';
@@ -158,7 +157,7 @@ export async function renderUbl(parts: DocumentParts, credited: { name: string; 
   const withCurrency = (key: string, value: string | Dec) => ({ [key]: money(value), [`${key}@currencyID`]: currency });
   const isInvoice = row.kind.endsWith('INVOICE');
   const references = row.customer_reference_numbers;
-  const conversion = row.exchange_rate as AccountingConversion | null;
+  const conversion = row.exchange_rate;
   const purchase = row.kind.startsWith('PURCHASE');
   const flavour = !purchase ? 'sales' : row.origin === 'WAYBILL' ? 'selfBilled' : 'received';
   // On the purchase side the other company sells and the tenant's entity buys.

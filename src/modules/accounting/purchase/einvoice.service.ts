@@ -68,12 +68,12 @@ export function receivedXmlFile(parsed: ParsedEInvoice, xml: string): UploadedEI
 }
 
 const companyIds = (company: BillingParty): KnownParty => {
-  const d = company.details as { vat_number?: string | null; peppol_id?: { scheme: string; value: string } | null; registration_number?: string | null };
-  return { vat: d.vat_number, peppolId: d.peppol_id, registration: d.registration_number };
+  const d = company.details;
+  return { vat: d.vat_number, peppolId: d.peppol_id, registration: d.reference_numbers?.company_registration_number };
 };
 const entityIds = (entity: BillingEntityRow): KnownParty => ({
   vat: entity.vat_number,
-  peppolId: entity.peppol_id as KnownParty['peppolId'],
+  peppolId: entity.peppol_id,
   registration: entity.company_registration_number,
 });
 const partyRefused = (message: string, field: string) => badRequest(message, [detail(message, field)]);

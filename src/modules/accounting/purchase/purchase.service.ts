@@ -28,7 +28,7 @@ export async function assertMatched(executor: Executor, draft: DocumentRow) {
 
 /** The supplier's payment term: the purchase role's own term first, then the company's. */
 export function purchaseTermOf(company: BillingParty): string | null {
-  const details = company.details as { payment_term?: { code?: string }; purchase?: { payment_term?: { code?: string } } };
+  const details = company.details;
   return details.purchase?.payment_term?.code ?? details.payment_term?.code ?? null;
 }
 

@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Executor } from '../../../platform/db/database.js';
+import { keysetPage } from '../../../platform/db/keyset.js';
 import type { BillingEntityTable, ExchangeRateTable, GlAccountTable, TaxRateTable } from './reference.tables.js';
 import './reference.tables.js';
 
@@ -13,9 +14,6 @@ export interface After {
   ts: Date;
   id: string;
 }
-
-/** Rows after a keyset position, for lists ordered by `created_at, id`. */
-export const createdAfter = (after: After) => sql<boolean>`(created_at, id) > (${after.ts}, ${after.id}::uuid)`;
 
 export async function insertBillingEntity(db: Executor, row: Insertable<BillingEntityTable>) {
   return db.insertInto('billing_entities').values(row).returningAll().executeTakeFirstOrThrow();
@@ -49,7 +47,7 @@ export async function findTaxRate(db: Executor, tenantId: string, id: string): P
 }
 
 /** Tax rates with this code for one kind of document, in every entity (several entities may reuse a code). */
-export async function findTaxRatesByCode(db: Executor, tenantId: string, code: string, invoiceType: string): Promise<TaxRateRow[]> {
+export async function findTaxRatesByCode(db: Executor, tenantId: string, code: string, invoiceType: TaxRateRow['invoice_type']): Promise<TaxRateRow[]> {
   return db
     .selectFrom('tax_rates')
     .selectAll()
@@ -86,24 +84,14 @@ export async function listTaxRates(db: Executor, f: ReferenceFilter): Promise<Ta
   let q = db.selectFrom('tax_rates').selectAll().where('tenant_id', '=', f.tenantId);
   if (f.archived !== undefined) q = q.where('archived', '=', f.archived);
   if (f.billingEntityId) q = q.where('billing_entity_id', '=', f.billingEntityId);
-  if (f.after) q = q.where(createdAfter(f.after));
-  return q
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(f.limit + 1)
-    .execute();
+  return keysetPage(q, 'created_at', f);
 }
 
 export async function listAccounts(db: Executor, f: ReferenceFilter): Promise<AccountRow[]> {
   let q = db.selectFrom('gl_accounts').selectAll().where('tenant_id', '=', f.tenantId);
   if (f.archived !== undefined) q = q.where('archived', '=', f.archived);
   if (f.billingEntityId) q = q.where('billing_entity_id', '=', f.billingEntityId);
-  if (f.after) q = q.where(createdAfter(f.after));
-  return q
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(f.limit + 1)
-    .execute();
+  return keysetPage(q, 'created_at', f);
 }
 
 const exchangeRateColumns = ['tenant_id', 'id', 'from_currency', 'to_currency', 'rate', 'inverse_rate', 'created_at'] as const;
@@ -152,12 +140,7 @@ export async function listExchangeRates(db: Executor, f: ExchangeRateFilter): Pr
   if (f.to) q = q.where('to_currency', '=', f.to);
   if (f.dateFrom) q = q.where('rate_date', '>=', f.dateFrom);
   if (f.dateTo) q = q.where('rate_date', '<=', f.dateTo);
-  if (f.after) q = q.where(createdAfter(f.after));
-  return q
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(f.limit + 1)
-    .execute();
+  return keysetPage(q, 'created_at', f);
 }
 
 /**

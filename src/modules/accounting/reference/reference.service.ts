@@ -39,8 +39,8 @@ export function billingEntityOutput(row: BillingEntityRow): BillingEntity {
     company_registration_number: row.company_registration_number,
     is_default: row.is_default,
     currency: row.currency,
-    address: row.address as BillingEntity['address'],
-    bank_account: row.bank_account as BillingEntity['bank_account'],
+    address: row.address,
+    bank_account: row.bank_account,
     peppol_id: row.peppol_id ?? null,
   };
 }
@@ -86,9 +86,9 @@ export function createReferenceService(deps: { db: Db }) {
       description: row.description,
       percentage: rateNumber(row.percentage) as number,
       base_percentage: rateNumber(row.base_percentage),
-      tax_type: row.tax_type as TaxRateOutput['tax_type'],
-      invoice_type: row.invoice_type as TaxRateOutput['invoice_type'],
-      vat_category: (row.vat_category ?? null) as TaxRateOutput['vat_category'],
+      tax_type: row.tax_type,
+      invoice_type: row.invoice_type,
+      vat_category: row.vat_category ?? null,
       exemption_reason_code: row.exemption_reason_code ?? null,
       exemption_reason: row.exemption_reason ?? null,
       billing_entity: entityOf(entities, row.billing_entity_id),
@@ -222,7 +222,7 @@ export function createReferenceService(deps: { db: Db }) {
     async resolveTaxRate(
       tenantId: string,
       ref: { id?: string; code?: string },
-      invoiceType: string,
+      invoiceType: TaxRateRow['invoice_type'],
       entityId?: string,
       field = 'tax_rate',
     ): Promise<TaxRateRow> {

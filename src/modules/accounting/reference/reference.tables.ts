@@ -1,4 +1,5 @@
 import type { Generated, Json } from '../../../platform/db/database.js';
+import type { BillingEntity, TaxRateOutput } from './reference.schemas.js';
 
 /** Numeric columns come back as decimal strings from both drivers; they are written as strings too. */
 type Numeric = string;
@@ -11,8 +12,9 @@ export interface BillingEntityTable {
   vat_number: string;
   company_registration_number: string;
   is_default: boolean;
-  address: Json<Record<string, unknown>>;
-  bank_account: Json<Record<string, unknown>>;
+  /** As the input gave them (`{}` when it gave none). */
+  address: Json<NonNullable<BillingEntity['address']>>;
+  bank_account: Json<NonNullable<BillingEntity['bank_account']>>;
   /** `{scheme, value}`: the Peppol participant id the UBL addresses the entity by. */
   peppol_id?: Json<{ scheme: string; value: string }> | null;
   /** The currency the entity keeps its books in. */
@@ -29,9 +31,9 @@ export interface TaxRateTable {
   description: Generated<string>;
   percentage: Numeric;
   base_percentage: Numeric | null;
-  tax_type: string;
-  invoice_type: string;
-  vat_category?: string | null;
+  tax_type: TaxRateOutput['tax_type'];
+  invoice_type: TaxRateOutput['invoice_type'];
+  vat_category?: TaxRateOutput['vat_category'];
   exemption_reason_code?: string | null;
   exemption_reason?: string | null;
   archived: Generated<boolean>;

@@ -21,7 +21,7 @@ export async function insertTask(db: Executor, row: Omit<Insertable<SyncTaskTabl
 
 export interface TaskFilter {
   tenantId: string;
-  status: string;
+  status: TaskRow['status'];
   billingEntityId?: string;
   after?: { ts: Date; id: string };
   limit: number;

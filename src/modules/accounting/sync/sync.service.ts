@@ -15,7 +15,6 @@ import type { PurchaseDocumentOutput } from '../purchase/purchase.output.js';
 import {
   MAX_TASKS_PER_PAGE,
   TASK_STATUSES,
-  type AvailableTask,
   type BillingDocumentUpdatePayload,
   type TaskDetail,
   type TaskListQuery,
@@ -26,7 +25,7 @@ import type { TaskRow } from './sync.repo.js';
 import type { ReferenceService } from '../reference/reference.service.js';
 
 /** The sync task that asks the accounting package to post a finalized document. */
-export const POST_TASK: Record<DocumentKind, string> = {
+export const POST_TASK: Record<DocumentKind, TaskRow['task_type']> = {
   SALES_INVOICE: 'POST_INVOICE',
   SALES_CREDIT_NOTE: 'POST_CREDIT_NOTE',
   PURCHASE_INVOICE: 'POST_INVOICE_PURCHASE',
@@ -129,7 +128,7 @@ export function createTasksService(deps: { db: Db; bus: EventBus; billing: Billi
             billing_entity_code: entities.get(t.billing_entity_id)?.code ?? '',
             subject_type: document?.kind ?? KIND_OF_TASK[t.task_type] ?? 'SALES_INVOICE',
             document_name: document ? issuedName(document) : null,
-            failure: (t.failure as AvailableTask['failure']) ?? null,
+            failure: t.failure,
             queued_at: t.queued_at.toISOString(),
           };
         }),
@@ -143,8 +142,8 @@ export function createTasksService(deps: { db: Db; bus: EventBus; billing: Billi
       if (!document) throw notFound('Task');
       return {
         id: task.id,
-        status: task.status as TaskDetail['status'],
-        task_type: task.task_type as TaskDetail['task_type'],
+        status: task.status,
+        task_type: task.task_type,
         invoice_id: task.document_id,
         execution_metadata: { external_execution: { completed: task.status === 'COMPLETED' } },
         payload: {
@@ -153,7 +152,7 @@ export function createTasksService(deps: { db: Db; bus: EventBus; billing: Billi
           instance: await billing.output(principal.tenantId, document),
           documents: await billing.files(principal, document.kind, document.id),
         },
-        failure: task.failure as TaskDetail['failure'],
+        failure: task.failure,
       };
     },
 

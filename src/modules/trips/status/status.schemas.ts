@@ -55,6 +55,8 @@ export const FleetStatusUpdatePayload = Type.Object(
   { $id: 'FleetStatusUpdatePayload', examples: [{ updates: EXAMPLE.updates.map((u) => ({ ...u, stop_group: null })) }] },
 );
 export type FleetStatusUpdatePayload = Static<typeof FleetStatusUpdatePayload>;
+/** One update of either batch (a subcontractor's carries no stop group); kept as received when no stop takes it. */
+export type InboundUpdate = FleetStatusUpdatePayload['updates'][number];
 
 export const UPDATE_OUTCOMES = ['APPLIED', 'DUPLICATE', 'STALE', 'UNMATCHED', 'AMBIGUOUS', 'REJECTED', 'NOT_SUPPORTED'] as const;
 export type UpdateOutcome = (typeof UPDATE_OUTCOMES)[number];

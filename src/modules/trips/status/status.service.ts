@@ -19,6 +19,7 @@ import {
   UNMATCHED_STATES,
   type StatusUpdateResponse,
   type StopMatchInput,
+  type InboundUpdate,
   type StopStatusUpdate,
   type UnmatchedStatusUpdate,
   type UpdateResult,
@@ -33,12 +34,6 @@ import type { UnmatchedState } from '../trips.tables.js';
  * undoes the others. Where the contract drops what it cannot match, Waybill answers why per update
  * and keeps the update for the tenant.
  */
-
-interface InboundUpdate {
-  stop: StopStatusUpdate;
-  event_time: string;
-  stop_group?: Record<string, unknown> | null;
-}
 
 const result = (outcome: UpdateResult['outcome'], stopId: string | null = null, message: string | null = null): UpdateResult => ({
   outcome,
@@ -443,7 +438,7 @@ export function createStatusIntake(deps: {
       const outcome = await applyAt(
         principal.tenantId,
         found,
-        row.body as unknown as InboundUpdate,
+        row.body,
         { apiClientId: row.api_client_id, companyId: row.sender_company_id },
         async (tx, applied) => {
           settled = await repo.settleUnmatched(tx.trx, principal.tenantId, id, {

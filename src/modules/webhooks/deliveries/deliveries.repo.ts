@@ -1,6 +1,6 @@
 import { sql, type Insertable, type RawBuilder, type Selectable } from 'kysely';
 import type { Executor } from '../../../platform/db/database.js';
-import type { WebhookAttemptTable, WebhookDeliveryTable } from '../webhooks.tables.js';
+import type { DeliveryStatus, WebhookAttemptTable, WebhookDeliveryTable } from '../webhooks.tables.js';
 import '../webhooks.tables.js';
 
 export type DeliveryRow = Selectable<WebhookDeliveryTable>;
@@ -311,29 +311,16 @@ export async function findDelivery(db: Executor, tenantId: string, id: string): 
   return db.selectFrom('webhook_deliveries').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
 }
 
+/**
+ * Deliveries newest first: one endpoint's, or the tenant's across its endpoints (one company's
+ * endpoints for a company's principal).
+ */
 export async function listDeliveries(
   db: Executor,
-  f: { tenantId: string; endpointId: string; status?: string; after?: { ts: Date; id: string }; limit: number },
-): Promise<DeliveryRow[]> {
-  let q = db.selectFrom('webhook_deliveries').selectAll().where('tenant_id', '=', f.tenantId).where('endpoint_id', '=', f.endpointId);
-  if (f.status) q = q.where('status', '=', f.status as DeliveryRow['status']);
-  const after = f.after;
-  if (after) {
-    q = q.where((eb) => eb.or([eb('created_at', '<', after.ts), eb.and([eb('created_at', '=', after.ts), eb('id', '<', after.id)])]));
-  }
-  return q
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(f.limit + 1)
-    .execute();
-}
-
-/** A tenant's deliveries across its endpoints (or one company's endpoints), newest first. */
-export async function listTenantDeliveries(
-  db: Executor,
-  f: { tenantId: string; companyId: string | null; status?: string; after?: { ts: Date; id: string }; limit: number },
+  f: { tenantId: string; endpointId?: string; companyId: string | null; status?: DeliveryStatus; after?: { ts: Date; id: string }; limit: number },
 ): Promise<DeliveryRow[]> {
   let q = db.selectFrom('webhook_deliveries as d').selectAll('d').where('d.tenant_id', '=', f.tenantId);
+  if (f.endpointId) q = q.where('d.endpoint_id', '=', f.endpointId);
   const companyId = f.companyId;
   if (companyId) {
     q = q.where(({ exists, selectFrom }) =>
@@ -346,7 +333,7 @@ export async function listTenantDeliveries(
       ),
     );
   }
-  if (f.status) q = q.where('d.status', '=', f.status as DeliveryRow['status']);
+  if (f.status) q = q.where('d.status', '=', f.status);
   const after = f.after;
   if (after) {
     q = q.where((eb) => eb.or([eb('d.created_at', '<', after.ts), eb.and([eb('d.created_at', '=', after.ts), eb('d.id', '<', after.id)])]));

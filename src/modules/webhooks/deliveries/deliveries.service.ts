@@ -1,3 +1,4 @@
+import type { Static } from '@sinclair/typebox';
 import { randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import type { Db } from '../../../platform/db/database.js';
@@ -11,7 +12,9 @@ import type { EndpointRow } from '../endpoints/endpoints.repo.js';
 import { buildDeliveries } from '../fanout/fanout.worker.js';
 import { testPayload, type PayloadBuilder, type PayloadFamily } from '../payloads/payloads.output.js';
 import type { WebhookAttempt, WebhookDelivery } from '../webhooks.schemas.js';
-import { DELIVERY_STATUSES } from '../webhooks.schemas.js';
+import { DELIVERY_STATUSES, type DeliveryListQuery } from '../webhooks.schemas.js';
+
+type DeliveryQuery = Static<typeof DeliveryListQuery>;
 
 /**
  * The delivery side of the webhooks API: listing deliveries and their attempts, test sends,
@@ -87,6 +90,28 @@ export function createDeliveriesService(deps: {
     return inserted;
   }
 
+  /** A page of deliveries, newest first: one endpoint's, or every endpoint's the principal may see. */
+  async function deliveryPage(principal: Principal, query: DeliveryQuery, endpointId?: string) {
+    const filters = { status: query.status ?? null };
+    const page = await paginate({
+      query,
+      filters,
+      fields: { status: cursorField.oneOf(DELIVERY_STATUSES) },
+      given: query.status ? filters : {},
+      fetch: ({ filters: f, after, limit }) =>
+        deliveriesRepo.listDeliveries(db, {
+          tenantId: principal.tenantId,
+          endpointId,
+          companyId: principal.companyId,
+          status: f.status ?? undefined,
+          after,
+          limit,
+        }),
+      key: (r) => ({ ts: r.created_at, id: r.id }),
+    });
+    return { items: page.rows.map(deliveryToWire), next_cursor: page.next_cursor };
+  }
+
   return {
     async sendTest(principal: Principal, id: string) {
       const endpoint = await visibleEndpoint(principal, id);
@@ -104,41 +129,13 @@ export function createDeliveriesService(deps: {
       return deliveryToWire(row);
     },
 
-    async deliveries(principal: Principal, endpointId: string, query: { status?: string; cursor?: string; limit?: number }) {
+    async deliveries(principal: Principal, endpointId: string, query: DeliveryQuery) {
       const endpoint = await visibleEndpoint(principal, endpointId);
-      const filters = { status: query.status ?? null };
-      const page = await paginate({
-        query,
-        filters,
-        fields: { status: cursorField.oneOf(DELIVERY_STATUSES) },
-        given: query.status ? filters : {},
-        fetch: ({ filters: f, after, limit }) =>
-          deliveriesRepo.listDeliveries(db, { tenantId: principal.tenantId, endpointId: endpoint.id, status: f.status ?? undefined, after, limit }),
-        key: (r) => ({ ts: r.created_at, id: r.id }),
-      });
-      return { items: page.rows.map(deliveryToWire), next_cursor: page.next_cursor };
+      return deliveryPage(principal, query, endpoint.id);
     },
 
     /** Deliveries to every endpoint the principal may see, newest first: the tenant's delivery log. */
-    async allDeliveries(principal: Principal, query: { status?: string; cursor?: string; limit?: number }) {
-      const filters = { status: query.status ?? null };
-      const page = await paginate({
-        query,
-        filters,
-        fields: { status: cursorField.oneOf(DELIVERY_STATUSES) },
-        given: query.status ? filters : {},
-        fetch: ({ filters: f, after, limit }) =>
-          deliveriesRepo.listTenantDeliveries(db, {
-            tenantId: principal.tenantId,
-            companyId: principal.companyId,
-            status: f.status ?? undefined,
-            after,
-            limit,
-          }),
-        key: (r) => ({ ts: r.created_at, id: r.id }),
-      });
-      return { items: page.rows.map(deliveryToWire), next_cursor: page.next_cursor };
-    },
+    allDeliveries: (principal: Principal, query: DeliveryQuery) => deliveryPage(principal, query),
 
     /** Failed messages still in the log (the console's overview). */
     countFailed: (tenantId: string) => deliveriesRepo.countFailed(db, tenantId),

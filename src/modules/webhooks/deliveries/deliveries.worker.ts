@@ -372,7 +372,7 @@ export class DeliveryWorker implements Handoff {
 
   /** Hands a receiver's accepted answer to the module that records answers of the endpoint's families. */
   private handAnswer(endpoint: EndpointRow, delivery: SendableDelivery, body: string): void {
-    for (const family of endpoint.families as PayloadFamily[]) {
+    for (const family of endpoint.families) {
       const handler = this.o.answers?.[family];
       if (handler) void handler({ tenantId: delivery.tenant_id, sent: delivery.payload, body }).catch(this.o.onError);
     }

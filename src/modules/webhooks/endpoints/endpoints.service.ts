@@ -12,7 +12,7 @@ import { checkReceiverUrl, UrlRefusedError, type AddressPolicy } from '../../../
 import { createDeliveriesService, iso } from '../deliveries/deliveries.service.js';
 import * as repo from './endpoints.repo.js';
 import type { EndpointRow, EndpointScope } from './endpoints.repo.js';
-import type { PayloadBuilders, PayloadFamily } from '../payloads/payloads.output.js';
+import type { PayloadBuilders } from '../payloads/payloads.output.js';
 import type { WebhookEndpoint, WebhookEndpointInput, WebhookEndpointPatch } from '../webhooks.schemas.js';
 import { newSigningSecret } from '../webhooks.render.js';
 
@@ -22,7 +22,7 @@ export function endpointToWire(row: EndpointRow): WebhookEndpoint {
     url: row.url,
     description: row.description,
     company_id: row.company_id,
-    families: row.families as PayloadFamily[],
+    families: row.families,
     event_types: row.event_types,
     integration_client_ids: row.integration_client_ids,
     suppress_echo: row.suppress_echo,

@@ -5,7 +5,7 @@ import { type EventRow, matchesEventType } from '../../events/index.js';
 import * as endpointsRepo from '../endpoints/endpoints.repo.js';
 import type { EndpointRow } from '../endpoints/endpoints.repo.js';
 import { commitFanOut, noFlushWait, orderingKey, type NewDelivery, type SendableDelivery } from '../deliveries/deliveries.repo.js';
-import type { PayloadBuilders, PayloadFamily } from '../payloads/payloads.output.js';
+import type { PayloadBuilders } from '../payloads/payloads.output.js';
 
 /** How long a worker owns a tenant's checkpoint; another process takes over after a crash. */
 const LEASE_SECONDS = 10;
@@ -41,7 +41,7 @@ export async function buildDeliveries(events: EventRow[], endpoints: EndpointRow
     for (const endpoint of wanting) {
       // A subcontractor's endpoint gets its own cut of each payload (see companies' companies.policy.ts).
       const view = endpoint.company_id && builders.viewFor ? await builders.viewFor(event.tenant_id, endpoint.company_id) : undefined;
-      for (const family of endpoint.families as PayloadFamily[]) {
+      for (const family of endpoint.families) {
         if (!payloads.has(family)) payloads.set(family, await builders[family](event));
         const payload = payloads.get(family);
         if (!payload) continue;
