@@ -12,35 +12,39 @@
  *   intra-community.pdf   an intra-community supply (K) to a Polish customer
  *   export.pdf            an export outside the EU (G) to a US customer without a VAT number, by its Peppol id
  *   out-of-scope.pdf      a disbursement out of the scope of VAT (O) to a customer without a VAT number
+ *   self-billing.pdf      a self-billed purchase invoice for a trip a subcontractor was dispatched and completed
  *
- * and the UBL of that last invoice as docs/sample-invoice.xml: short enough to read, and it shows
+ * and the UBL of the amount-discount invoice as docs/sample-invoice.xml: short enough to read, and it shows
  * a line allowance of each kind and the date of supply.
  */
 import fs from 'node:fs/promises';
 import { realisticOrder } from '../test/orders/orders.fixtures.js';
-import { bearerHeader, startBenchServer } from '../bench/support.js';
+import { stopRef, type OrderStops } from '../test/trips/trips.fixtures.js';
+import { basicHeader, bearerHeader, startBenchServer } from '../bench/support.js';
 
 const OUT = new URL('../docs/samples/', import.meta.url);
 const server = await startBenchServer({ engine: 'pglite' });
 const auth = bearerHeader(server.admin.token);
 
-async function send(method: 'GET' | 'POST', url: string, payload?: object) {
-  const res = await server.app.inject({ method, url, headers: auth, ...(payload ? { payload } : {}) });
+async function send(method: 'GET' | 'POST', url: string, payload?: object, headers: Record<string, string> = auth) {
+  const res = await server.app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
   if (res.statusCode !== 200) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body.slice(0, 500)}`);
   return res;
 }
-const json = async (method: 'GET' | 'POST', url: string, payload?: object) => (await send(method, url, payload)).json() as Record<string, unknown>;
+const json = async (method: 'GET' | 'POST', url: string, payload?: object, headers?: Record<string, string>) =>
+  (await send(method, url, payload, headers)).json() as Record<string, unknown>;
 
+type Kind = 'sales-invoice' | 'sales-credit-note' | 'purchase-invoice';
 let orders = 0;
 /** A finalized document's stored file of this type, written to `to` (under docs/). */
-async function saveFile(kind: 'sales-invoice' | 'sales-credit-note', id: string, contentType: string, to: URL) {
+async function saveFile(kind: Kind, id: string, contentType: string, to: URL) {
   const files = (await send('GET', `/v1/accounting/${kind}/${id}/documents`)).json() as Array<{ content_type: string; download_url: string }>;
   const file = files.find((f) => f.content_type === contentType);
   if (!file) throw new Error(`no ${contentType} file for ${id}`);
   await fs.writeFile(to, (await send('GET', file.download_url)).rawPayload);
   console.log(to.pathname);
 }
-const savePdf = (kind: 'sales-invoice' | 'sales-credit-note', id: string, file: string) => saveFile(kind, id, 'application/pdf', new URL(file, OUT));
+const savePdf = (kind: Kind, id: string, file: string) => saveFile(kind, id, 'application/pdf', new URL(file, OUT));
 
 /** An invoice of one order with these charges, finalized on `date`. */
 async function invoice(customer: string, charges: object[], date: string) {
@@ -227,6 +231,42 @@ try {
     '2026-12-06',
   );
   await savePdf('sales-invoice', outOfScope.id as string, 'out-of-scope.pdf');
+
+  // Self-billing: the subcontractor completes a trip it was dispatched (through its own webhook
+  // credential, as a real one would), and the carrier bills itself on the subcontractor's behalf.
+  await json('POST', '/v1/admin/tax-rates', { code: 'BE21-P', name: 'VAT 21% purchase', percentage: '21', invoice_type: 'PURCHASE' });
+  const subcoId = (
+    await company({
+      name: 'Transports Vandenbroucke',
+      code: 'TVDB',
+      currency: 'EUR',
+      is_customer: false,
+      is_subcontractor: true,
+      legal_name: 'Transports Vandenbroucke BV',
+      vat_number: 'BE0477472701',
+      billing_location: { address: 'Industrieweg 5', city: 'Gent', postal_code: '9000', country: 'BE' },
+      purchase: { payment_term: { code: 'NET_30' } },
+    })
+  ).id as string;
+  const credential = await server.services.auth.createClient(server.admin.tenantId, {
+    name: 'Transports Vandenbroucke status updates',
+    role: 'SUBCONTRACTOR',
+    kind: 'WEBHOOK',
+    companyId: subcoId,
+  });
+  const subco = basicHeader(credential.client.client_id, credential.clientSecret);
+  const identifier = `SAMPLE-${++orders}`;
+  const upload = await json('POST', '/v1/orders/order/upload', realisticOrder(identifier, { customer: { code: 'SGT' } }));
+  const order = await json('GET', `/v1/orders/order/${upload.order_id as string}`);
+  // Both pickups, then both deliveries: the order of stops a driver would run.
+  const stops = ['P1', 'P2', 'D1', 'D2'].map((ref) => stopRef(ref, order.stops as OrderStops['stops']));
+  const trip = await json('POST', '/v1/trips/trip', { stops: stops.map((id) => ({ id })) });
+  await json('POST', `/v1/trips/trip/${trip.id as string}/dispatch`, { subcontractor_id: subcoId, purchase_price: '685.00' });
+  const updates = stops.map((id, i) => ({ stop: { id, status: 'COMPLETED' }, event_time: `2026-12-0${i + 1}T10:00:00Z` }));
+  await json('POST', '/v1/webhook/subco-status-update', { updates }, subco);
+  const selfBill = await json('POST', '/v1/accounting/purchase-invoice/self-bill', { subcontractor_id: subcoId, tax_rate: { code: 'BE21-P' } });
+  const purchase = await json('POST', `/v1/accounting/purchase-invoice/${selfBill.id as string}/finalize`, { date: '2026-12-06' });
+  await savePdf('purchase-invoice', purchase.id as string, 'self-billing.pdf');
 } finally {
   await server.stop();
 }

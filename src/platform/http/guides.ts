@@ -33,6 +33,7 @@ const GUIDE_FILES: Record<string, string> = {
   'samples/intra-community.pdf': 'application/pdf',
   'samples/export.pdf': 'application/pdf',
   'samples/out-of-scope.pdf': 'application/pdf',
+  'samples/self-billing.pdf': 'application/pdf',
 };
 
 /** docs/ at the repository root, from src/platform/http/ and from its build in dist/platform/http/ alike. */
