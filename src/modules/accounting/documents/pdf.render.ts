@@ -260,10 +260,12 @@ export async function drawPdf(input: PdfInput): Promise<Buffer> {
   write(buyerLabel, PAGE.margin, y, { color: GREY, size: 8 });
   write(buyer.name, PAGE.margin, undefined, { bold: true, size: 10, width: 280 });
   for (const line of buyer.lines) write(line, PAGE.margin, undefined, { width: 280 });
+  // The self-billing note sits beside the buyer block and may end above it: the table starts below both.
+  const buyerBottom = doc.y;
   if (purchase && row.origin === 'WAYBILL') {
     write(`Self-billing: issued by ${entity.legal_name} on behalf of ${seller.name}.`, factsX, y, { width: WIDTH - 300, color: GREY });
   }
-  y = doc.y + 18;
+  y = Math.max(buyerBottom, doc.y) + 18;
 
   // The line table, its header repeated on every page it runs onto.
   const tableHeader = () => {
