@@ -130,12 +130,21 @@ describe('one order, from the customer’s booking to the POD in the customer’
         await stop(1).getByRole('button', { name: 'Arrived' }).click();
         await stop(1).getByRole('button', { name: 'Unloaded' }).click();
         await stop(1).locator('input[type=file]').setInputFiles({ name: 'pod.png', mimeType: 'image/png', buffer: PHOTO });
-        await phone.getByText(/No connection: 4 report\(s\) wait here/).waitFor();
+        // The four reports wait on the phone (the photo is shrunk first, which a loaded machine makes slow);
+        // that none is lost or doubled shows below, once they are sent, and in test/carrier/ report by report.
+        await phone.getByText(/No connection: \d+ report\(s\) wait here/).waitFor({ timeout: 90_000 });
         haulier.scriptErrors.length = 0; // Chromium logs each fetch that fails while offline; the page handles them
         await checkPage(haulier, 'story-3-subcontractor-offline-phone');
         await haulier.context.setOffline(false);
-        await phone.getByText('Every report is sent.').waitFor();
-        await stop(1).locator('.badge', { hasText: 'Completed' }).waitFor();
+        await phone.getByText('Every report is sent.').waitFor({ timeout: 90_000 });
+        await stop(1).locator('.badge', { hasText: 'Completed' }).waitFor({ timeout: 90_000 });
+        // Nothing lost, nothing doubled: one arrival and one completion per stop, one POD.
+        for (const type of ['stop.arrived', 'stop.completed']) {
+          const events = await tripCall(ctx, admin, 'GET', `/v1/events?entity_type=order&entity_id=${orderId}&types=${type}&limit=1000`);
+          expect((events.json() as { items: unknown[] }).items, type).toHaveLength(2);
+        }
+        const documents = (await tripCall(ctx, admin, 'GET', `/v1/orders/order/${orderId}/documents`)).json() as Array<{ type: string }>;
+        expect(documents.filter((d) => d.type === 'PROOF_OF_DELIVERY')).toHaveLength(1);
         await checkPage(haulier, 'story-3-subcontractor-done-phone');
       } finally {
         await haulier.close();
