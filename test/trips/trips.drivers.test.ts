@@ -4,6 +4,9 @@ import { expectError } from '../support/contract.js';
 import { asPerson, newPerson, type Person } from '../support/people.js';
 import { orderWithStops, planTrip, stopRef, tripCall, tripsWorld, type OrderStops, type TripBody } from './trips.fixtures.js';
 
+/** The trip's purchase price: with a decimal point, so no UUID in an answer can contain it by chance. */
+const PURCHASE_PRICE = '450.75';
+
 /**
  * A driver's one-trip link: shared by the tenant or the trip's subcontractor, opened with a PIN,
  * and good for that trip's stops only — every other route refuses the driver.
@@ -64,7 +67,7 @@ beforeAll(async () => {
     other.stops.map((s) => s.id),
   );
   for (const t of [trip, otherTrip]) {
-    const res = await tripCall(ctx, admin, 'POST', `/v1/trips/trip/${t.id}/dispatch`, { subcontractor_id: haulId, purchase_price: '450' });
+    const res = await tripCall(ctx, admin, 'POST', `/v1/trips/trip/${t.id}/dispatch`, { subcontractor_id: haulId, purchase_price: PURCHASE_PRICE });
     expect(res.statusCode, res.body).toBe(200);
   }
 });
@@ -131,7 +134,7 @@ describe('the driver', () => {
     const res = await asDriver(access, 'GET', '/v1/driver/trip');
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().stops.map((s: { id: string }) => s.id)).toEqual([ref('P1'), ref('D1'), ref('P2'), ref('D2')]);
-    expect(res.body).not.toContain('450');
+    expect(res.body).not.toContain(PURCHASE_PRICE);
     expect(res.body).not.toContain('purchase_price');
   });
 
