@@ -75,8 +75,7 @@ describe('schema-driven fuzzing of /openapi.json', () => {
             : fc.record({ type: fc.constantFrom(contentType, 'application/pdf', 'text/plain'), payload: fc.string({ maxLength: 200 }) });
         const request = fc.record({ path: pathParams, query, body, who: fc.constantFrom(...Object.keys(credentials)) });
 
-        await fc.assert(
-          fc.asyncProperty(request, async ({ path, query: q, body: b, who }) => {
+        const property = fc.asyncProperty(request, async ({ path, query: q, body: b, who }) => {
             const url = route.replace(/\{([^}]+)\}/g, (_m, name: string) => encodeURIComponent(asText(path[name])) || 'x');
             const headers: Record<string, string> = {};
             const authorization = credentials[who];
@@ -102,9 +101,14 @@ describe('schema-driven fuzzing of /openapi.json', () => {
             if (declared.length && res.body.length && sent && !declared.includes(sent) && !declared.includes('*/*')) {
               report(`${where} (content type ${sent})`);
             }
-          }),
-          { numRuns: RUNS_PER_OPERATION, interruptAfterTimeLimit: timePerOperation, markInterruptAsFailure: false, seed },
-        );
+          });
+        try {
+          await fc.assert(property, { numRuns: RUNS_PER_OPERATION, interruptAfterTimeLimit: timePerOperation, markInterruptAsFailure: false, seed });
+        } catch (error) {
+          // A first answer slower than the time share (a loaded machine) ends with no run at all: then one run, untimed.
+          if (!String(error).includes('interrupted after 0 tests')) throw error;
+          await fc.assert(property, { numRuns: 1, seed });
+        }
       }
     }
     expect(requests).toBeGreaterThan(100);
