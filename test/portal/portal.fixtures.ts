@@ -12,3 +12,19 @@ export async function download(page: Page, click: () => Promise<void>): Promise<
   const [file] = await Promise.all([page.waitForEvent('download'), click()]);
   return { name: file.suggestedFilename(), body: await readFile((await file.path()) as string) };
 }
+
+/** The two places the portal's tests book between, as the booking form's fields read them. */
+export const ANTWERP_DC = {
+  'Company or place': 'Acme DC Antwerp',
+  'Street and number': 'Noorderlaan 100',
+  'Postal code': '2030',
+  Town: 'Antwerpen',
+  'Country (2 letters)': 'BE',
+};
+export const LYON_STORE = {
+  'Company or place': 'Acme Store Lyon',
+  'Street and number': '12 Rue de la Gare',
+  'Postal code': '69007',
+  Town: 'Lyon',
+  'Country (2 letters)': 'FR',
+};

@@ -4,7 +4,7 @@ import { checkPage, openConsolePage, openContext, PHONE, signIn, useBrowser, typ
 import { newPerson, PASSWORD } from '../support/people.js';
 import { as } from '../support/requests.js';
 import { newOrder, ok, seedBillingEntity } from '../accounting/accounting.fixtures.js';
-import { download, fillStop } from './portal.fixtures.js';
+import { ANTWERP_DC, download, fillStop, LYON_STORE } from './portal.fixtures.js';
 
 /**
  * The customer portal in a real browser (issue 23): a customer's person books an order (the API's
@@ -66,20 +66,13 @@ describe('the customer portal', () => {
       await page.getByLabel('Reference (PO number)').fill('PO-7001');
       await page.getByLabel('Instructions for the carrier').fill('Tail lift needed');
       await fillStop(page, 'Pickup', {
-        'Company or place': 'Acme DC Antwerp',
-        'Street and number': 'Noorderlaan 100',
-        'Postal code': '2030',
-        Town: 'Antwerpen',
-        'Country (2 letters)': 'BE',
+        ...ANTWERP_DC,
         Date: '2026-12-10',
         From: '08:00',
         Until: '12:00',
       });
       await fillStop(page, 'Delivery', {
-        'Company or place': 'Acme Store Lyon',
-        'Street and number': '12 Rue de la Gare',
-        'Postal code': '69007',
-        Town: 'Lyon',
+        ...LYON_STORE,
         'Country (2 letters)': 'France',
         Date: '2026-12-11',
       });

@@ -4,7 +4,7 @@ import { checkPage, DESKTOP, openConsolePage, openContext, PHONE, signIn, useBro
 import { newPerson, PASSWORD } from '../support/people.js';
 import { ok, seedBillingEntity } from '../accounting/accounting.fixtures.js';
 import { planTrip, tripCall, tripsWorld, type TripBody } from '../trips/trips.fixtures.js';
-import { download, fillStop } from './portal.fixtures.js';
+import { ANTWERP_DC, download, fillStop, LYON_STORE } from './portal.fixtures.js';
 
 /**
  * People in the loop, end to end (issue 23), with every party in its own browser: a customer's
@@ -65,19 +65,11 @@ describe('one order, from the customer’s booking to the POD in the customer’
       await openConsolePage(page, '/portal/book');
       await page.getByLabel('Your order number').fill('ACME-STORY-1');
       await fillStop(page, 'Pickup', {
-        'Company or place': 'Acme DC Antwerp',
-        'Street and number': 'Noorderlaan 100',
-        'Postal code': '2030',
-        Town: 'Antwerpen',
-        'Country (2 letters)': 'BE',
+        ...ANTWERP_DC,
         Date: '2026-12-10',
       });
       await fillStop(page, 'Delivery', {
-        'Company or place': 'Acme Store Lyon',
-        'Street and number': '12 Rue de la Gare',
-        'Postal code': '69007',
-        Town: 'Lyon',
-        'Country (2 letters)': 'FR',
+        ...LYON_STORE,
         Date: '2026-12-11',
       });
       const line = page.getByRole('group', { name: 'Goods line 1' });
