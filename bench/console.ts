@@ -63,6 +63,25 @@ async function call(server: BenchServer, method: 'GET' | 'POST', url: string, pa
  * The JavaScript a subcontractor's phone fetches to show its trip list and then a trip dispatched
  * to it (empty cache, gzipped): the budget of the phone-first page.
  */
+/** A fresh browser context (empty cache) signed in as `email`, and the gzipped size of every script its page fetches. */
+async function signedInPage(
+  browser: Awaited<ReturnType<typeof launchChromium>>,
+  server: BenchServer,
+  email: string,
+  viewport?: { width: number; height: number },
+) {
+  const context = await browser.newContext({ baseURL: server.url, ...(viewport ? { viewport } : {}) });
+  const signIn = await context.request.post('/v1/session', { data: { email, password: PASSWORD } });
+  if (signIn.status() !== 200) throw new Error(`sign-in failed: ${signIn.status()}`);
+  const page = await context.newPage();
+  const scripts: Promise<number>[] = [];
+  page.on('response', (response) => {
+    if (response.url().endsWith('.js')) scripts.push(response.body().then(gzipped));
+  });
+  const scriptBytes = async () => (await Promise.all(scripts)).reduce((a, b) => a + b, 0);
+  return { context, page, scriptBytes };
+}
+
 async function carrierFirstLoad(server: BenchServer, browser: Awaited<ReturnType<typeof launchChromium>>): Promise<number> {
   const subco = await call(server, 'POST', '/v1/companies/company', { name: 'Bench Haulers', code: 'BHAUL', currency: 'EUR', is_subcontractor: true });
   const email = await newOperator(server, { email: 'bench.haulier@haul.example', role: 'SUBCONTRACTOR', company_id: subco.id });
@@ -72,18 +91,11 @@ async function carrierFirstLoad(server: BenchServer, browser: Awaited<ReturnType
   await call(server, 'POST', `/v1/trips/trip/${trip.id}/dispatch`, { subcontractor_id: subco.id, purchase_price: '450' });
   const sizes: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const context = await browser.newContext({ baseURL: server.url, viewport: { width: 390, height: 844 } });
-    const signIn = await context.request.post('/v1/session', { data: { email, password: PASSWORD } });
-    if (signIn.status() !== 200) throw new Error(`sign-in failed: ${signIn.status()}`);
-    const page = await context.newPage();
-    const scripts: Promise<number>[] = [];
-    page.on('response', (response) => {
-      if (response.url().endsWith('.js')) scripts.push(response.body().then(gzipped));
-    });
+    const { context, page, scriptBytes } = await signedInPage(browser, server, email, { width: 390, height: 844 });
     await page.goto('/app/carrier/trips');
     await page.locator('.trip-card').first().click();
     await page.locator('.stop-card').first().waitFor();
-    sizes.push((await Promise.all(scripts)).reduce((a, b) => a + b, 0));
+    sizes.push(await scriptBytes());
     await context.close();
   }
   return median(sizes);
@@ -103,19 +115,12 @@ async function measure(engine: Engine) {
     const nextPageMs: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       // A fresh context each round: empty cache, so every round is a first load.
-      const context = await browser.newContext({ baseURL: server.url });
-      const signIn = await context.request.post('/v1/session', { data: { email, password: PASSWORD } });
-      if (signIn.status() !== 200) throw new Error(`sign-in failed: ${signIn.status()}`);
-      const page = await context.newPage();
-      const scripts: Promise<number>[] = [];
-      page.on('response', (response) => {
-        if (response.url().endsWith('.js')) scripts.push(response.body().then(gzipped));
-      });
+      const { context, page, scriptBytes } = await signedInPage(browser, server, email);
       await page.goto('/app/orders');
       // Timed inside the page, from the start of navigation, checking at every frame.
       await page.waitForFunction(() => document.querySelectorAll('tbody tr').length >= 50, undefined, { polling: 'raf' });
       listMs.push(Math.round(await page.evaluate(() => performance.now())));
-      firstLoadJs.push((await Promise.all(scripts)).reduce((a, b) => a + b, 0));
+      firstLoadJs.push(await scriptBytes());
 
       nextPageMs.push(
         Math.round(
