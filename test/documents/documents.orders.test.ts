@@ -8,7 +8,7 @@ import { inTransaction } from '../../src/platform/db/tx.js';
 import { AppError } from '../../src/platform/http/errors.js';
 import { realisticOrder, upload } from '../orders/orders.fixtures.js';
 import { newClient, newCompany, newTenant, stageUpload, type Client, type TestContext, useApp } from '../support/app.js';
-import { expectContract } from '../support/contract.js';
+import { expectContract, expectError } from '../support/contract.js';
 import { as } from '../support/requests.js';
 import { documentCount } from './documents.fixtures.js';
 
@@ -285,6 +285,36 @@ describe('order document list and download visibility', () => {
     const docs = (await documentsOf(admin, a1.id)).json() as Array<{ download_url: string }>;
     expect((await documentsOf(other, a1.id)).statusCode).toBe(404);
     expect((await as(other).get(docs[0]!.download_url)).statusCode).toBe(404);
+  });
+
+  it('answers 304 without the bytes to an If-None-Match naming the ETag, to those who may see the document only', async () => {
+    const docs = (await documentsOf(acmeClient, a1.id)).json() as Array<{ download_url: string }>;
+    const url = docs[0]!.download_url;
+    const full = await as(acmeClient).get(url);
+    expect(full.statusCode).toBe(200);
+    const etag = String(full.headers.etag);
+    expect(etag).toBe(`"${createHash('sha256').update(full.rawPayload).digest('hex')}"`);
+
+    for (const held of [etag, `W/${etag}`, `"${'0'.repeat(64)}", ${etag}`, '*']) {
+      for (const client of [acmeClient, admin]) {
+        const res = await as(client).get(url, { 'if-none-match': held });
+        expect(res.statusCode, held).toBe(304);
+        expect(res.rawPayload.length).toBe(0);
+        expect(res.headers.etag).toBe(etag);
+        expect(res.headers['cache-control']).toBe('private, no-cache');
+      }
+    }
+    // Another ETag is a copy of other bytes: the file comes again, whole.
+    const other = await as(acmeClient).get(url, { 'if-none-match': `"${'0'.repeat(64)}"` });
+    expect(other.statusCode).toBe(200);
+    expect(Buffer.compare(other.rawPayload, full.rawPayload)).toBe(0);
+
+    // The rights check comes first: another customer or tenant that sends the ETag (or `*`) still gets
+    // the 404 of a document it may not know of, never a 304 confirming it exists.
+    const otherTenant = await newTenant(ctx, 'Guessing carrier');
+    for (const client of [betaClient, otherTenant]) {
+      for (const guess of [etag, '*']) expectError(await as(client).get(url, { 'if-none-match': guess }), 404);
+    }
   });
 
   it('answers 404 for an unknown order and 400 for a malformed id', async () => {

@@ -16,6 +16,7 @@ import {
   SalesInvoiceOutput,
 } from './documents/documents.schemas.js';
 import { contentDisposition } from '../../platform/http/file-names.js';
+import { fileCacheHeaders, IfNoneMatchHeaders, NOT_MODIFIED_RESPONSE, sendNotModified } from '../../platform/http/file-download.js';
 import type { BillingService } from './documents/documents.service.js';
 import { customerMayList } from './documents/readers.policy.js';
 import type { InvoicingService } from './sales/invoicing.service.js';
@@ -30,12 +31,6 @@ const TENANT = { roles: ['TENANT' as const] };
 /** Reads a customer may make too: of the sales documents issued to its company (documents/readers.policy.ts). */
 const TENANT_OR_CUSTOMER = { roles: ['TENANT' as const, 'CUSTOMER' as const] };
 const readErrors = readErrorsOf(404);
-/** A file download's conditional header: the ETag (SHA-256) of a copy the client holds already. */
-const IfNoneMatch = Type.Object({
-  'if-none-match': Type.Optional(
-    Type.String({ maxLength: 2000, description: 'ETags of copies held already, as `"<sha256>"`, a list of them, or `*`; a match answers 304.' }),
-  ),
-});
 const writeErrors = writeErrorsOf(404, 409);
 
 const PAYMENT = { path: 'payment', schema: PaymentStatusUpdate, op: 'PaymentStatus' };
@@ -231,7 +226,7 @@ export function billingRoutes(app: App, deps: { billing: BillingService<Purchase
         'The PDF or the UBL 2.1 / Peppol BIS Billing 3.0 XML of a finalized document (the bytes stored when it was issued), or a file received with an e-invoice byte for byte, as listed by its `/documents`. `ETag` is the SHA-256 of the bytes and `Content-Length` their length; send that ETag back as `If-None-Match` to get `304 Not Modified` without the bytes (an issued file never changes). ' +
         'Customer clients download only the files of the sales invoices and credit notes issued to their company.',
       params: IdParams,
-      headers: IfNoneMatch,
+      headers: IfNoneMatchHeaders,
       response: {
         200: {
           description: 'The file’s bytes',
@@ -240,24 +235,19 @@ export function billingRoutes(app: App, deps: { billing: BillingService<Purchase
             'application/xml': { schema: Type.String({ format: 'binary', examples: ['<?xml version="1.0" encoding="UTF-8"?><Invoice …'] }) },
           },
         },
-        304: { type: 'null', description: 'Not Modified: `If-None-Match` names this file’s ETag; no body, the same `ETag` header' },
+        ...NOT_MODIFIED_RESPONSE,
         ...readErrors,
       },
     },
     handler: async (request, reply) => {
       const file = await billing.download(principalOf(request), request.params.id, request.headers['if-none-match']);
-      if ('notModified' in file) {
-        return reply.code(304).header('etag', `"${file.sha256}"`).header('cache-control', 'private, no-cache').send();
-      }
+      if ('notModified' in file) return sendNotModified(reply, file);
       return (
-        reply
+        fileCacheHeaders(reply, file.sha256)
           .type(file.contentType)
           .header('content-length', file.size)
           // A received file keeps the supplier's name, which may hold quotes or non-ASCII characters.
           .header('content-disposition', contentDisposition(file.name))
-          // The bytes' SHA-256: an issued file never changes, so a client can keep it by this.
-          .header('etag', `"${file.sha256}"`)
-          .header('cache-control', 'private, no-cache')
           .send(file.body)
       );
     },

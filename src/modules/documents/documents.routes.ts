@@ -8,6 +8,7 @@ import { badRequest, detail, multipartError, unsupportedMediaType } from '../../
 import { IdParams, readErrors, writeErrors } from '../../platform/http/schemas.js';
 import { ref, type App } from '../../platform/http/types.js';
 import { contentDisposition } from '../../platform/http/file-names.js';
+import { fileCacheHeaders, IfNoneMatchHeaders, NOT_MODIFIED_RESPONSE, sendNotModified } from '../../platform/http/file-download.js';
 import {
   DocumentImportQuery,
   DocumentImportResponse,
@@ -42,27 +43,29 @@ export async function documentsRoutes(app: App, deps: { documents: DocumentsServ
       summary: 'Download a document',
       description:
         'Streams the bytes with the stored Content-Type (shown here as application/octet-stream) and a Content-Disposition carrying the ' +
-        'file name. Errors come as JSON like everywhere else.',
+        'file name. `ETag` is the SHA-256 of the bytes (a document never changes); send it back as `If-None-Match` to get ' +
+        '`304 Not Modified` without them. Errors come as JSON like everywhere else.',
       params: IdParams,
       querystring: DownloadQuery,
+      headers: IfNoneMatchHeaders,
       response: {
         // Per media type, so the JSON errors below keep their own type instead of the file's.
         200: {
           description: 'The document content',
           content: { 'application/octet-stream': { schema: Type.String({ format: 'binary', examples: ['%PDF-1.7 …'] }) } },
         },
+        ...NOT_MODIFIED_RESPONSE,
         ...readErrors(404),
       },
     },
     handler: async (request, reply) => {
-      const file = await documents.openDownload(principalOf(request), request.params.id);
+      const file = await documents.openDownload(principalOf(request), request.params.id, request.headers['if-none-match']);
+      if ('notModified' in file) return sendNotModified(reply, file);
       return (
-        reply
+        fileCacheHeaders(reply, file.sha256)
           .header('content-type', file.contentType)
           .header('content-length', file.size)
           .header('content-disposition', contentDisposition(file.filename))
-          .header('etag', `"${file.sha256}"`)
-          .header('cache-control', 'private, no-cache')
           // Uploaded content is not ours: a browser must neither sniff it into HTML nor run it.
           .header('x-content-type-options', 'nosniff')
           .header('content-security-policy', "default-src 'none'; sandbox")

@@ -6,6 +6,7 @@ import { inTransaction, type Tx } from '../../platform/db/tx.js';
 import { appendEvent } from '../../platform/events/append.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import { badRequest, detail, notFound, payloadTooLarge } from '../../platform/http/errors.js';
+import { notModified, type FileNotModified } from '../../platform/http/file-download.js';
 import { paginate } from '../../platform/http/pagination.js';
 import type { Principal } from '../../platform/http/principal.js';
 import { BlobSourceError, BlobTooLargeError, type BlobStore, type StoredBlob } from '../../platform/storage/blob-store.js';
@@ -388,12 +389,18 @@ export function createDocumentsService(deps: { db: Db; bus: EventBus; blobs: Blo
       blobReferenceChecks.push(check);
     },
 
-    /** The content of a document the caller may see; anything else is a 404. */
-    async openDownload(principal: Principal, id: string): Promise<Download> {
+    /**
+     * The content of a document the caller may see; anything else is a 404. `ifNoneMatch` naming
+     * the content's ETag (its SHA-256) gives `notModified` instead, decided only after who may see
+     * the document is (another tenant or customer still gets the 404), and before the blob is opened.
+     */
+    async openDownload(principal: Principal, id: string, ifNoneMatch?: string): Promise<Download | FileNotModified> {
       const tenantWide = principal.role === 'TENANT';
       if (!tenantWide && !principal.companyId) throw notFound('Document');
       const row = await repo.findVisibleDocument(db, principal.tenantId, id, tenantWide ? null : principal.companyId);
       if (!row) throw notFound('Document');
+      const held = notModified(ifNoneMatch, row.sha256);
+      if (held) return held;
       const stream = await blobs.open(row.sha256);
       // A row whose blob is gone is damage on the server, not a client mistake: let it surface as a logged 500.
       if (!stream) throw new Error(`Blob ${row.sha256} of document ${row.id} is missing from the blob store`);

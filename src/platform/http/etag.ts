@@ -17,13 +17,21 @@ export function sendVersioned<T>(reply: FastifyReply, value: Versioned<T>): T {
 }
 
 /**
+ * Whether a conditional header (`If-Match`, `If-None-Match`) names `tag`: one of its
+ * comma-separated tags (a weak one compared by its value) is `tag`, or it is `*`.
+ */
+export function headerNamesTag(header: string, tag: string): boolean {
+  const tags = header.split(',').map((each) => each.trim().replace(/^W\//, ''));
+  return tags.includes('*') || tags.includes(tag);
+}
+
+/**
  * Throws a 412 when an `If-Match` header names neither `*` nor the current version. Without the
  * header the write goes ahead (last write wins). Weak tags are compared by their value.
  */
 export function checkIfMatch(ifMatch: string | undefined, version: number): void {
   if (ifMatch === undefined) return;
-  const tags = ifMatch.split(',').map((tag) => tag.trim().replace(/^W\//, ''));
-  if (tags.includes('*') || tags.includes(etagOf(version))) return;
+  if (headerNamesTag(ifMatch, etagOf(version))) return;
   throw new AppError(412, `The record changed meanwhile: its current ETag is ${etagOf(version)}; read it again and retry`, [
     { message: 'If-Match does not name the current version', field: 'If-Match', path: 'headers.if-match', detail: { current: etagOf(version) } },
   ]);

@@ -6,6 +6,7 @@ import { inTransaction, type Tx } from '../../../platform/db/tx.js';
 import { appendEvent } from '../../../platform/events/append.js';
 import type { EventBus } from '../../../platform/events/bus.js';
 import { conflict, detail, notFound } from '../../../platform/http/errors.js';
+import { notModified, type FileNotModified } from '../../../platform/http/file-download.js';
 import type { Principal } from '../../../platform/http/principal.js';
 import type { BlobStore, StoredBlob } from '../../../platform/storage/blob-store.js';
 import type { DocumentKind } from './documents.tables.js';
@@ -22,7 +23,7 @@ import { asBuffer, drawPdfTask } from './pdf.worker.js';
 import type { WorkerPool } from '../../../platform/workers/pool.js';
 import { renderUbl } from './ubl.render.js';
 import { freezeParties } from './issued-parties.output.js';
-import { createFileCache, FILE_CACHE, namesFile } from './file-cache.policy.js';
+import { createFileCache, FILE_CACHE } from './file-cache.policy.js';
 
 /** Number prefixes per kind of document: INV-<entity>-<year>-00001. */
 const PREFIX: Record<DocumentKind, string> = { SALES_INVOICE: 'INV', SALES_CREDIT_NOTE: 'CN', PURCHASE_INVOICE: 'PINV', PURCHASE_CREDIT_NOTE: 'PCN' };
@@ -117,12 +118,6 @@ export interface FileDownload {
   contentType: string;
   body: Buffer | Readable;
   size: number;
-  sha256: string;
-}
-
-/** What a download answers when `If-None-Match` names the file: the client holds its bytes already. */
-export interface FileNotModified {
-  notModified: true;
   sha256: string;
 }
 
@@ -348,7 +343,8 @@ export function createBillingService<P>(deps: {
       }
       const named = { name: file.name, contentType: file.content_type };
       if (file.sha256) {
-        if (namesFile(ifNoneMatch, file.sha256)) return { notModified: true, sha256: file.sha256 };
+        const held = notModified(ifNoneMatch, file.sha256);
+        if (held) return held;
         const size = Number(file.size_bytes);
         const kept = recentFiles.get(file.sha256);
         if (kept) return { ...named, body: kept, size, sha256: file.sha256 };
@@ -364,8 +360,7 @@ export function createBillingService<P>(deps: {
       }
       const bytes = file.content ?? (await renderedAgain(principal.tenantId, file));
       const sha256 = createHash('sha256').update(bytes).digest('hex');
-      if (namesFile(ifNoneMatch, sha256)) return { notModified: true, sha256 };
-      return { ...named, body: bytes, size: bytes.length, sha256 };
+      return notModified(ifNoneMatch, sha256) ?? { ...named, body: bytes, size: bytes.length, sha256 };
     },
 
     /** The files received with an e-invoice (typed as the contract's e-invoice document types), and the rendered files of a finalized document. */

@@ -41,14 +41,3 @@ export function createFileCache(limits: { maxBytes: number; maxEntryBytes: numbe
     },
   };
 }
-
-/**
- * Whether an `If-None-Match` header names the file whose SHA-256 is `sha256` (RFC 9110 §13.1.2:
- * weak comparison, a list of tags, or `*` for any current file). The client then holds these
- * bytes already and is answered 304 without them.
- */
-export function namesFile(ifNoneMatch: string | undefined, sha256: string): boolean {
-  if (ifNoneMatch === undefined) return false;
-  const tags = ifNoneMatch.split(',').map((tag) => tag.trim().replace(/^W\//, ''));
-  return tags.includes('*') || tags.includes(`"${sha256}"`);
-}
