@@ -159,6 +159,10 @@ describe('the orders and trips pages, signed in as an operator', () => {
       expect(await page.locator('section[aria-labelledby="goods-title"] tbody tr').count()).toBe(4);
       await page.locator('.document-list li').first().waitFor();
       expect(await page.locator('.document-list li').count()).toBe(2);
+      // A document's type is in words.
+      const documents = await page.locator('.document-list').innerText();
+      expect(documents).toContain('Customer paperwork');
+      expect(documents).not.toContain('CUSTOMER_PAPERWORK');
       await page.locator('.event-list li').first().waitFor();
       expect(await page.locator('.event-list').textContent()).toContain('order.');
       // Only the PDF can be previewed; it comes from a blob: URL made with the session.

@@ -215,6 +215,10 @@ describe('the customer portal', () => {
           .click(),
       );
       expect(pod.body.toString()).toBe('%PDF-1.7 signed delivery note');
+      // The POD's type in words, not the API's enum value.
+      const documents = await page.locator('.document-list').innerText();
+      expect(documents).toContain('Proof of delivery');
+      expect(documents).not.toContain('PROOF_OF_DELIVERY');
       await checkPage(view, 'portal-order');
     } finally {
       await view.close();

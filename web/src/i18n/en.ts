@@ -1,6 +1,7 @@
 import { dataEn } from './data.en';
 import { carrierEn } from './carrier.en';
 import { portalEn } from './portal.en';
+import { documentTypesEn } from './documents.en';
 
 /**
  * The English dictionary: the source of every visible string in the console. Dutch and French must
@@ -14,6 +15,8 @@ export const en = {
   ...carrierEn,
   // The customer portal (issue 23): portal.en.ts
   ...portalEn,
+  // Order document types in words (console and portal): documents.en.ts
+  ...documentTypesEn,
 
   'app.name': 'Waybill console',
   // The brand customers, subcontractors, drivers and the public tracking page see: the console is the tenant's.

@@ -2,6 +2,7 @@ import type { Messages } from './en';
 import { dataFr } from './data.fr';
 import { carrierFr } from './carrier.fr';
 import { portalFr } from './portal.fr';
+import { documentTypesFr } from './documents.fr';
 
 export const fr: Messages = {
   // Accounting, master data and users (console-data): data.fr.ts
@@ -10,6 +11,8 @@ export const fr: Messages = {
   ...carrierFr,
   // The customer portal (issue 23): portal.fr.ts
   ...portalFr,
+  // Order document types in words (console and portal): documents.fr.ts
+  ...documentTypesFr,
 
   'app.name': 'Console Waybill',
   'app.shortName': 'Waybill',

@@ -2,6 +2,7 @@ import type { Messages } from './en';
 import { dataNl } from './data.nl';
 import { carrierNl } from './carrier.nl';
 import { portalNl } from './portal.nl';
+import { documentTypesNl } from './documents.nl';
 
 export const nl: Messages = {
   // Accounting, master data and users (console-data): data.nl.ts
@@ -10,6 +11,8 @@ export const nl: Messages = {
   ...carrierNl,
   // The customer portal (issue 23): portal.nl.ts
   ...portalNl,
+  // Order document types in words (console and portal): documents.nl.ts
+  ...documentTypesNl,
 
   'app.name': 'Waybill-console',
   'app.shortName': 'Waybill',

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { components } from '../api/openapi';
 import { ApiError } from '../api/errors';
-import { useI18n } from '../i18n';
+import { useI18n, type MessageKey, type Translate } from '../i18n';
+import { documentTypesEn } from '../i18n/documents.en';
 import { ErrorMessage } from './Page';
 
 type Document = components['schemas']['Document'];
@@ -24,7 +25,7 @@ export function DocumentList({ documents }: { documents: Document[] }) {
           <li key={document.id}>
             <span className="document-name">{document.filename ?? document.name}</span>{' '}
             <span className="muted">
-              {document.type} · {formatSize(document.size)} · {formatDateTime(document.created_at)}
+              {[documentTypeLabel(t, document.type), formatSize(document.size), formatDateTime(document.created_at)].filter(Boolean).join(' · ')}
             </span>{' '}
             <span className="document-actions">
               {document.content_type && PREVIEWABLE.test(document.content_type) ? (
@@ -79,6 +80,12 @@ function Preview({ document, onClose }: { document: Document; onClose(): void })
       {state.url && document.content_type === 'application/pdf' ? <iframe src={state.url} title={title} /> : null}
     </figure>
   );
+}
+
+/** A document type in words; a type this app does not know yet (a newer server's) is shown as it came. */
+function documentTypeLabel(t: Translate, type: string): string {
+  const key = `documentType.${type}`;
+  return key in documentTypesEn ? t(key as MessageKey) : type;
 }
 
 function formatSize(bytes: number | null | undefined): string {
