@@ -159,7 +159,8 @@ describe('the orders and trips pages, signed in as an operator', () => {
       expect(await page.locator('section[aria-labelledby="goods-title"] tbody tr').count()).toBe(4);
       await page.locator('.document-list li').first().waitFor();
       expect(await page.locator('.document-list li').count()).toBe(2);
-      // A document's type is in words.
+      // The tab names the console for the carrier's own people; a document's type is in words.
+      expect(await page.title()).toBe(`Order ${first.name} · Waybill console`);
       const documents = await page.locator('.document-list').innerText();
       expect(documents).toContain('Customer paperwork');
       expect(documents).not.toContain('CUSTOMER_PAPERWORK');

@@ -119,6 +119,7 @@ describe('the customer portal', () => {
       await openConsolePage(page, '/portal/book');
       // A customer sees the product's name, not the carrier's console.
       expect(await page.locator('header .brand').innerText()).toBe('Waybill');
+      expect(await page.title()).toBe('Book an order · Waybill');
       // A saved location (a place of Acme's earlier orders) fills the stop's place, and only that.
       const pickup = page.getByRole('group', { name: 'Pickup', exact: true });
       const saved = pickup.getByRole('combobox', { name: 'Saved location' });

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useI18n, type Language } from '../i18n';
 import { LanguageOptions } from './LanguageOptions';
+import { useBrand } from './brand';
 import { isRedirect, Link, useLocation } from '../router';
 import { audienceOf, HOME, NAV_SECTIONS, routes, type PageRoute } from '../routes';
 import { useSession, useSessionActions } from '../session';
@@ -16,6 +17,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const { t, language, setLanguage } = useI18n();
   const { path } = useLocation();
   const session = useSession();
+  const brand = useBrand();
   const { signOut } = useSessionActions();
   const [menuOpen, setMenuOpen] = useState(false);
   const main = useRef<HTMLElement>(null);
@@ -37,7 +39,7 @@ export function Layout({ children }: { children: ReactNode }) {
       </a>
       <header className="banner">
         <Link to={HOME} className="brand">
-          {session?.user.role === 'TENANT' ? t('app.name') : t('app.shortName')}
+          {brand}
         </Link>
         {navRoutes.length > 0 ? (
           <button

@@ -1,17 +1,18 @@
 import type { UseQueryResult } from '@tanstack/react-query';
 import { useEffect, type ReactNode } from 'react';
 import { isApiError } from '../api/errors';
-import { useI18n, useT } from '../i18n';
+import { useT } from '../i18n';
+import { useBrand } from './brand';
 
 /**
  * The frame of every page: its heading (the document's title too) and, optionally, actions beside it.
  * Copy pages/orders/OrdersPage.tsx for a list and pages/orders/OrderPage.tsx for one object.
  */
 export function Page({ title, actions, children }: { title: string; actions?: ReactNode; children: ReactNode }) {
-  const { t } = useI18n();
+  const brand = useBrand();
   useEffect(() => {
-    document.title = `${title} · ${t('app.name')}`;
-  }, [title, t]);
+    document.title = `${title} · ${brand}`;
+  }, [title, brand]);
   return (
     <>
       <div className="page-head">
