@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ok, newOrder } from '../accounting/accounting.fixtures.js';
 import { seedPurchase, subcontractedTrip } from '../accounting/accounting.purchase.fixtures.js';
 import { newCompany, newTenant, useApp, type Client } from '../support/app.js';
-import { checkPage, openConsolePage, openContext, PHONE, signIn, useBrowser, waitForPage, type ConsolePage } from '../support/browser.js';
+import { checkPage, openConsolePage, openSignedIn, PHONE, useBrowser, waitForPage, type ConsolePage } from '../support/browser.js';
 import { newPerson, type Person } from '../support/people.js';
 
 /**
@@ -123,11 +123,8 @@ beforeAll(async () => {
 }, 300_000);
 
 /** A browser context signed in as the tenant's operator (the session cookie in its jar). */
-async function operator(options: { viewport?: { width: number; height: number } } = {}): Promise<ConsolePage> {
-  const view = await openContext(browser, options);
-  await signIn(view.context, operatorPerson.email, operatorPerson.password);
-  return view;
-}
+const operator = (options: { viewport?: { width: number; height: number } } = {}): Promise<ConsolePage> =>
+  openSignedIn(browser, operatorPerson.email, { ...options, password: operatorPerson.password });
 
 async function withView(test: (view: ConsolePage) => Promise<void>, options: { viewport?: { width: number; height: number } } = {}) {
   const view = await operator(options);

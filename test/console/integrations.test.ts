@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newClient, newCompany, type Client, type TestContext } from '../support/app.js';
-import { checkPage, openConsolePage, openContext, PHONE, signIn, useBrowser, waitForPage } from '../support/browser.js';
+import { checkPage, openConsolePage, openContext, openSignedIn, PHONE, signIn, useBrowser, waitForPage } from '../support/browser.js';
 import { newPerson, PASSWORD } from '../support/people.js';
 import { as } from '../support/requests.js';
 import { eventually, Receiver } from '../support/webhook-receiver.js';
@@ -66,11 +66,7 @@ beforeAll(async () => {
   await newPerson(ctx, admin, { email, name: 'Ines Integrations', role: 'TENANT' });
 });
 
-async function operator(viewport?: { width: number; height: number }) {
-  const view = await openContext(browser, { viewport });
-  await signIn(view.context, email, PASSWORD);
-  return view;
-}
+const operator = (viewport?: { width: number; height: number }) => openSignedIn(browser, email, { viewport });
 
 describe('the overview', () => {
   it('shows each figure as a link to the rows behind it', async () => {

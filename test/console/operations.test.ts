@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newClient, newCompany, type Client, type TestContext } from '../support/app.js';
-import { checkPage, openConsolePage, openContext, PHONE, screenshot, signIn, useBrowser, waitForPage } from '../support/browser.js';
+import { checkPage, openConsolePage, openContext, openSignedIn, PHONE, screenshot, signIn, useBrowser, waitForPage } from '../support/browser.js';
 import { invite, newPerson, PASSWORD } from '../support/people.js';
 import { ROOT } from '../support/processes.js';
 import { eventually } from '../support/webhook-receiver.js';
@@ -116,11 +116,7 @@ describe('the orders and trips pages, signed in as an operator', () => {
     await newPerson(ctx, admin, { email, name: 'Olivier Ops', role: 'TENANT' });
   });
 
-  async function operator(viewport?: { width: number; height: number }) {
-    const view = await openContext(browser, { viewport });
-    await signIn(view.context, email, PASSWORD);
-    return view;
-  }
+  const operator = (viewport?: { width: number; height: number }) => openSignedIn(browser, email, { viewport });
 
   it('lists the orders, searches and filters them', async () => {
     const view = await operator();

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newOrder, ok, seedBillingEntity } from '../accounting/accounting.fixtures.js';
 import { newCompany, newTenant, useApp, type Client } from '../support/app.js';
-import { checkPage, openConsolePage, openContext, signIn, useBrowser, waitForPage, type ConsolePage } from '../support/browser.js';
+import { checkPage, openConsolePage, openContext, openSignedIn, useBrowser, waitForPage, type ConsolePage } from '../support/browser.js';
 import { newPerson, PASSWORD, type Person } from '../support/people.js';
 
 /**
@@ -40,11 +40,7 @@ beforeAll(async () => {
   ];
 }, 300_000);
 
-async function signedIn(person: { email: string; password: string }): Promise<ConsolePage> {
-  const view = await openContext(browser);
-  await signIn(view.context, person.email, person.password);
-  return view;
-}
+const signedIn = (person: { email: string; password: string }): Promise<ConsolePage> => openSignedIn(browser, person.email, { password: person.password });
 
 const row = (view: ConsolePage, email: string) => view.page.locator('main tbody tr', { hasText: email });
 

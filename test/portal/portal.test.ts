@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newClient, newCompany, newTenant, stageUpload, useApp, type Client } from '../support/app.js';
-import { checkPage, openConsolePage, openContext, PHONE, signIn, useBrowser, type ConsolePage } from '../support/browser.js';
-import { newPerson, PASSWORD } from '../support/people.js';
+import { checkPage, openConsolePage, openSignedIn, PHONE, useBrowser, type ConsolePage } from '../support/browser.js';
+import { newPerson } from '../support/people.js';
 import { as } from '../support/requests.js';
 import { newOrder, ok, seedBillingEntity } from '../accounting/accounting.fixtures.js';
 import { ANTWERP_DC, download, fillStop, LYON_STORE } from './portal.fixtures.js';
@@ -42,11 +42,7 @@ beforeAll(async () => {
   invoiceName = (await ok(ctx, admin.auth, 'POST', `/v1/accounting/sales-invoice/${draft.id}/finalize`, { date: '2026-11-30' })).name;
 });
 
-async function signedIn(email: string, viewport?: { width: number; height: number }): Promise<ConsolePage> {
-  const view = await openContext(browser, viewport ? { viewport } : {});
-  await signIn(view.context, email, PASSWORD);
-  return view;
-}
+const signedIn = (email: string, viewport?: { width: number; height: number }): Promise<ConsolePage> => openSignedIn(browser, email, { viewport });
 
 let firstOrderUrl: string;
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newCompany, type Client, type TestContext } from '../support/app.js';
-import { checkPage, DESKTOP, openConsolePage, openContext, PHONE, signIn, useBrowser, waitForPage, type ConsolePage } from '../support/browser.js';
-import { newPerson, PASSWORD } from '../support/people.js';
+import { checkPage, DESKTOP, openConsolePage, openContext, openSignedIn, PHONE, useBrowser, waitForPage, type ConsolePage } from '../support/browser.js';
+import { newPerson } from '../support/people.js';
 import { ok, seedBillingEntity } from '../accounting/accounting.fixtures.js';
 import { planTrip, tripCall, tripsWorld, type TripBody } from '../trips/trips.fixtures.js';
 import { ANTWERP_DC, download, fillStop, LYON_STORE } from './portal.fixtures.js';
@@ -43,11 +43,7 @@ beforeAll(async () => {
   await newPerson(ctx, admin, { email: RIVAL, name: 'Rik Rival', role: 'SUBCONTRACTOR', company_id: rivalId });
 });
 
-async function signedIn(email: string, viewport = DESKTOP): Promise<ConsolePage> {
-  const view = await openContext(browser, { viewport });
-  await signIn(view.context, email, PASSWORD);
-  return view;
-}
+const signedIn = (email: string, viewport = DESKTOP): Promise<ConsolePage> => openSignedIn(browser, email, { viewport });
 
 const statusOf = (view: ConsolePage) => view.page.locator('main dl').first().innerText();
 

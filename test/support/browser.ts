@@ -6,6 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import type { TestContext } from './app.js';
 import { CHROMIUM, launchChromium } from './chromium.js';
+import { PASSWORD } from './people.js';
 import { ROOT } from './processes.js';
 
 // Browser tests of the console (test/console/): playwright-core driving Debian's Chromium (chromium.ts).
@@ -66,6 +67,17 @@ export async function openContext(handle: BrowserHandle, options: { viewport?: {
 export async function signIn(context: BrowserContext, email: string, password: string): Promise<void> {
   const res = await context.request.post('/v1/session', { data: { email, password } });
   if (res.status() !== 200) throw new Error(`sign-in failed: ${res.status()} ${await res.text()}`);
+}
+
+/** A new browser context signed in as `email`, with the password people are made with (people.ts) unless told another. */
+export async function openSignedIn(
+  handle: BrowserHandle,
+  email: string,
+  options: { viewport?: { width: number; height: number }; password?: string } = {},
+): Promise<ConsolePage> {
+  const view = await openContext(handle, options);
+  await signIn(view.context, email, options.password ?? PASSWORD);
+  return view;
 }
 
 /** Opens a console path (below /app) and waits until the page's heading is shown and nothing is loading. */
