@@ -4,6 +4,7 @@ import { seedPurchase, subcontractedTrip } from '../accounting/accounting.purcha
 import { newCompany, newTenant, useApp, type Client } from '../support/app.js';
 import { checkPage, openConsolePage, openSignedIn, PHONE, useBrowser, waitForPage, type ConsolePage } from '../support/browser.js';
 import { newPerson, type Person } from '../support/people.js';
+import { as } from '../support/requests.js';
 
 /**
  * The accounting and master-data pages in a real browser, with data made through the API: every
@@ -59,24 +60,19 @@ beforeAll(async () => {
   await ok(ctx, admin.auth, 'POST', `/v1/accounting/purchase-invoice/${purchase.id}/finalize`, { date: '2026-11-30' });
   // And the subcontractor's own e-invoice for another trip, asking more than was agreed.
   const trip = await subcontractedTrip(ctx, admin, subco, subcoId, 'CD-TRIP-2', '250.00');
-  const received = await ctx.app.inject({
-    method: 'POST',
-    url: '/v1/webhook/e-invoicing',
-    headers: { authorization: subco.auth },
-    payload: {
-      invoice_type: 'PURCHASE',
-      name: 'HAUL-0099',
-      date: '2026-12-01',
-      due_date: '2026-12-31',
-      currency: 'EUR',
-      total_excl_tax: '275.00',
-      total_tax: '57.75',
-      total_incl_tax: '332.75',
-      supplier: { name: 'Haulers HAUL BV', vat_number: 'BE0477472701' },
-      line_items: [
-        { description: 'Freight', amount: '275.00', currency: 'EUR', tax_rate: { percentage: 21, tax_type: 'VAT' }, references: { trip_name: trip.name } },
-      ],
-    },
+  const received = await as(subco).post('/v1/webhook/e-invoicing', {
+    invoice_type: 'PURCHASE',
+    name: 'HAUL-0099',
+    date: '2026-12-01',
+    due_date: '2026-12-31',
+    currency: 'EUR',
+    total_excl_tax: '275.00',
+    total_tax: '57.75',
+    total_incl_tax: '332.75',
+    supplier: { name: 'Haulers HAUL BV', vat_number: 'BE0477472701' },
+    line_items: [
+      { description: 'Freight', amount: '275.00', currency: 'EUR', tax_rate: { percentage: 21, tax_type: 'VAT' }, references: { trip_name: trip.name } },
+    ],
   });
   expect(received.statusCode, received.body).toBe(200);
   eInvoiceId = received.json().id;

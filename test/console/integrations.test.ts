@@ -30,12 +30,7 @@ const miss = (name: string) => ({
   event_time: '2026-12-01T08:30:00Z',
 });
 async function sendUnmatched(name: string) {
-  const res = await ctx.app.inject({
-    method: 'POST',
-    url: '/v1/webhook/subco-status-update',
-    headers: { authorization: hook.auth },
-    payload: { updates: [miss(name)] },
-  });
+  const res = await as(hook).post('/v1/webhook/subco-status-update', { updates: [miss(name)] });
   expect(res.json().results[0].outcome).toBe('UNMATCHED');
 }
 

@@ -7,7 +7,7 @@ import { newClient, newCompany, newTenant, type Client, useApp } from '../suppor
 import { expectContract } from '../support/contract.js';
 import { as } from '../support/requests.js';
 import { documentCount } from './documents.fixtures.js';
-import { multipart, type Part } from '../support/multipart.js';
+import { multipart, uploadContent as upload, type Part } from '../support/multipart.js';
 
 const MAX_BYTES = 64 * 1024;
 
@@ -17,11 +17,6 @@ let admin: Client;
 beforeAll(async () => {
   admin = await newTenant(ctx);
 });
-
-async function upload(client: Client, part: Omit<Part, 'name'> & { name?: string }) {
-  const body = multipart([{ name: 'file', ...part }]);
-  return as(client).post('/v1/documents/document/upload_content', body.payload, body.headers);
-}
 
 async function uploadId(client: Client, part: Omit<Part, 'name'>): Promise<string> {
   const res = await upload(client, part);

@@ -10,6 +10,7 @@ import { EventBus } from '../../src/platform/events/bus.js';
 import type { App } from '../../src/platform/http/types.js';
 import { createServices, type Services } from '../../src/services.js';
 import { afterAll, beforeAll, inject } from 'vitest';
+import { uploadContent } from './multipart.js';
 import { scratchDatabase } from './postgres.js';
 
 /**
@@ -179,18 +180,7 @@ export async function newCompany(ctx: TestContext, admin: Client, body: Record<s
 
 /** Stages a small PDF through POST /v1/documents/document/upload_content as `client`; returns its upload_id. */
 export async function stageUpload(ctx: TestContext, client: Client, content: string | Buffer, filename = 'proof.pdf'): Promise<string> {
-  const boundary = 'waybill-test-upload';
-  const payload = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/pdf\r\n\r\n`),
-    Buffer.from(content),
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  const res = await ctx.app.inject({
-    method: 'POST',
-    url: '/v1/documents/document/upload_content',
-    headers: { authorization: client.auth, 'content-type': `multipart/form-data; boundary=${boundary}` },
-    payload,
-  });
+  const res = await uploadContent({ app: ctx.app, auth: client.auth }, { filename, contentType: 'application/pdf', content });
   if (res.statusCode !== 201) throw new Error(`upload failed: ${res.statusCode} ${res.body}`);
   return (res.json() as { upload_id: string }).upload_id;
 }

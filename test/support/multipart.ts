@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import type { Client } from './app.js';
+import { as } from './requests.js';
 
 export interface Part {
   name: string;
@@ -20,4 +22,10 @@ export function multipart(parts: Part[]) {
   }
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
   return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+/** POST /v1/documents/document/upload_content as `client`, the file in the field `file` (unless `name` says another). */
+export function uploadContent(client: Pick<Client, 'app' | 'auth'>, part: Omit<Part, 'name'> & { name?: string }) {
+  const body = multipart([{ name: 'file', ...part }]);
+  return as(client).post('/v1/documents/document/upload_content', body.payload, body.headers);
 }
