@@ -1,12 +1,11 @@
-import { Type } from '@sinclair/typebox';
 import { CompiledQuery } from 'kysely';
 import { type CompanyParty, type CompaniesService, companySchemas } from '../../companies/index.js';
 import type { Db, Executor } from '../../../platform/db/database.js';
 import { inTransaction, type Tx } from '../../../platform/db/tx.js';
 import { notFound } from '../../../platform/http/errors.js';
-import { commonSchemas, Nullable } from '../../../platform/http/schemas.js';
+import { commonSchemas } from '../../../platform/http/schemas.js';
 import { documentSerializer } from '../../../platform/http/validation.js';
-import { OrderConsignmentOutput, OrderStopOutput, OrderWithStatus, ordersSchemas, type OrderStopOutput as StopOutput } from '../views/views.schemas.js';
+import { OrderWithStatus, ordersSchemas } from '../views/views.schemas.js';
 import { orderWithStatus, visibilityOrder, type VisibilityOrder } from '../views/views.output.js';
 import * as repo from '../orders.repo.js';
 import type { OrderAggregate, OrderRow, OrderScope } from '../orders.repo.js';
@@ -20,68 +19,7 @@ import type { OrderStatusDocumentTable } from '../orders.tables.js';
  * snapshot, however late it is delivered.
  */
 
-const externals = [...commonSchemas, ...companySchemas, ...ordersSchemas];
-const serializeWhole = documentSerializer(OrderWithStatus, externals);
-const serializeStop = documentSerializer(OrderStopOutput, externals);
-
-/**
- * `OrderWithStatus` with a string wherever a stop goes. A stop appears up to four times in the
- * document (in `stops`, in its consignment, as start or end, as first pickup or last delivery),
- * and serialising the whole document serialised it each time, choosing each nullable one's branch
- * by validating it (the largest single item of an import's CPU, issue 21). The skeleton carries a
- * marker per stop instead, and each stop is serialised once, by the same compiler, into the
- * places its marker holds: the same bytes.
- */
-const serializeSkeleton = documentSerializer(
-  Type.Object({
-    ...OrderWithStatus.properties,
-    consignments: Type.Array(Type.Object({ ...OrderConsignmentOutput.properties, pickup_stop: Type.String(), delivery_stop: Type.String() })),
-    stops: Type.Array(Type.String()),
-    start_stop: Nullable(Type.String()),
-    end_stop: Nullable(Type.String()),
-    first_pickup_stop: Nullable(Type.String()),
-    last_delivery_stop: Nullable(Type.String()),
-  }),
-  externals,
-);
-
-/**
- * A stop's marker: NUL, which PostgreSQL stores in no text or jsonb value, so no stored field
- * can hold one; serialised as the six characters `\u0000`.
- */
-const MARKER = /"\\u0000(\d+)"/g;
-
-/** The status document's text, each stop serialised once (see `serializeSkeleton`). */
-function serialize(document: OrderWithStatus): string {
-  const indexes = new Map<StopOutput, number>(document.stops.map((stop, i) => [stop, i]));
-  let placed = 0;
-  let foreign = false;
-  const marker = (stop: StopOutput): string => {
-    const index = indexes.get(stop);
-    // A stop object not among `stops` (`orderWithStatus` shares them): no shortcut, see below.
-    if (index === undefined) foreign = true;
-    placed++;
-    return `\u0000${index}`;
-  };
-  const markerOrNull = (stop: StopOutput | null) => (stop ? marker(stop) : null);
-  const skeleton = serializeSkeleton({
-    ...document,
-    consignments: document.consignments.map((c) => ({ ...c, pickup_stop: marker(c.pickup_stop), delivery_stop: marker(c.delivery_stop) })),
-    stops: document.stops.map(marker),
-    start_stop: markerOrNull(document.start_stop),
-    end_stop: markerOrNull(document.end_stop),
-    first_pickup_stop: markerOrNull(document.first_pickup_stop),
-    last_delivery_stop: markerOrNull(document.last_delivery_stop),
-  });
-  const texts = document.stops.map(serializeStop);
-  let filled = 0;
-  const text = skeleton.replace(MARKER, (_, index: string) => {
-    filled++;
-    return texts[Number(index)] ?? '';
-  });
-  // Unless every marker placed, and nothing else, was replaced by its stop: the plain way.
-  return !foreign && filled === placed ? text : serializeWhole(document);
-}
+const serialize = documentSerializer(OrderWithStatus, [...commonSchemas, ...companySchemas, ...ordersSchemas]);
 
 /** Compiled once: the pull is the hottest read and building the query cost more than running it. */
 const READ = `select customer_company_id, customer_version, document from order_status_documents
