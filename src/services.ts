@@ -2,6 +2,7 @@ import type { Config } from './config.js';
 import { CredentialBox } from './platform/crypto/credential-box.js';
 import type { DatabaseHandle } from './platform/db/connect.js';
 import type { EventBus } from './platform/events/bus.js';
+import { relayCommits } from './platform/events/relay.js';
 import type { Authenticator } from './platform/http/principal.js';
 import { createFileBlobStore } from './platform/storage/file-blob-store.js';
 import { createWorkerPool } from './platform/workers/pool.js';
@@ -25,6 +26,8 @@ import { createPeople } from './modules/people/index.js';
 export async function createServices(deps: { config: Config; database: DatabaseHandle; bus: EventBus }) {
   const { config, bus } = deps;
   const db = deps.database.db;
+  // Other processes on the same PostgreSQL learn of this one's events (PGlite has no other process).
+  if (deps.database.engine === 'postgres') relayCommits(bus, db);
   // Seals the server secrets at rest with WAYBILL_CREDENTIALS_KEY, as the webhooks module does receivers' credentials.
   const box = new CredentialBox(config.credentialsKey, config.credentialsKeyPrevious);
   const companiesMod = companiesModule({ db, bus });

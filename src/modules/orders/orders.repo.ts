@@ -4,7 +4,7 @@ import { drawCounter } from '../../platform/db/counters.js';
 import type { Executor } from '../../platform/db/database.js';
 import { containsPattern } from '../../platform/db/search.js';
 import type { Actor } from '../../platform/events/actor.js';
-import { eventCtes, notifyEvents, type NewEvent } from '../../platform/events/append.js';
+import { eventCtes, type NewEvent } from '../../platform/events/append.js';
 import type { OrderStatus } from './status/status.policy.js';
 import type { ConsignmentTable, GoodTable, OrderTable, OrderUploadTable, StopTable } from './orders.tables.js';
 import './orders.tables.js';
@@ -249,7 +249,7 @@ export async function insertNewOrders(
       insert into order_status_documents (tenant_id, order_id, customer_company_id, customer_version, document)
       values ${sql.join(writes.map((w) => sql`(${tenantId}, ${w.order.id}, ${w.status.customer_company_id}, ${w.status.customer_version}, ${filled(w, w.status.document)})`))}
     ), ${eventCtes(events, { after: 'new_orders' })}
-    select id, name, (select count(*) from inserted) as events, ${notifyEvents(tenantId)} from new_orders`.execute(db);
+    select id, name, (select count(*) from inserted) as events from new_orders`.execute(db);
   const names = new Map(rows.map((r) => [r.id, r.name]));
   return writes.map((w) => {
     const name = names.get(w.order.id);

@@ -3,7 +3,7 @@ import { sql, type RawBuilder } from 'kysely';
 import { drawCounter } from '../db/counters.js';
 import type { Tx } from '../db/tx.js';
 import { currentActor, type Actor } from './actor.js';
-import { EVENTS_CHANNEL, type EventBus } from './bus.js';
+import type { EventBus } from './bus.js';
 import { checkEvent, type EventPayloads, type EventType } from './catalog.js';
 
 export interface NewEvent<T extends EventType = EventType> {
@@ -70,17 +70,15 @@ export function eventCtes(entries: StatementEvent[], options: { after?: string }
     )`;
 }
 
-/** Wakes the webhook engine of every process once the event's statement has committed (select it beside the event). */
-export const notifyEvents = (tenantId: string): RawBuilder<unknown> => sql`pg_notify(${EVENTS_CHANNEL}, ${tenantId})`;
-
 /**
  * Records a domain event inside the business transaction. The position comes from a per-tenant
  * counter row, whose lock orders writers: positions are gap-free and become visible in order,
  * so a reader paging by `position > cursor` never skips an event that commits late.
  *
  * That lock is held from the draw until COMMIT and so serialises every writer of the tenant;
- * drawing the position, inserting the row and notifying listeners is therefore one statement
- * (one round trip), and callers append their event as the last statement before COMMIT. A
+ * drawing the position and inserting the row is therefore one statement (one round trip), and
+ * callers append their event as the last statement before COMMIT. Other processes hear of it
+ * after the commit (the bus, see `relay.ts`). A
  * prelude adds the caller's own statement to that one (see EventPrelude).
  */
 export async function appendEvent<T extends EventType>(tx: Tx, bus: EventBus, event: NewEvent<T>, prelude?: EventPrelude): Promise<AppendedEvent> {
@@ -92,7 +90,7 @@ export async function appendEvent<T extends EventType>(tx: Tx, bus: EventBus, ev
   }
   const { rows } = await sql<{ position: number; payload: Record<string, unknown> }>`
     with ${prelude ? sql`${prelude.ctes},` : sql``} ${eventCtes([{ event, id, extraPayload: prelude?.payload, actor: currentActor() }])}
-    select position, ${prelude ? sql`payload` : sql`null as payload`}, ${notifyEvents(event.tenantId)} from inserted`.execute(tx.trx);
+    select position, ${prelude ? sql`payload` : sql`null as payload`} from inserted`.execute(tx.trx);
   const row = rows[0];
   if (!row) throw new Error('appending an event returned no row');
   tx.afterCommit(() => bus.notifyCommitted(event.tenantId));
@@ -123,6 +121,6 @@ export async function writeDeferredEvents(tx: Tx, bus: EventBus): Promise<void> 
   const queue = deferred.get(tx)?.splice(0) ?? [];
   const tenantId = queue[0]?.event.tenantId;
   if (!tenantId) return;
-  await sql`with ${eventCtes(queue)} select ${notifyEvents(tenantId)} from inserted limit 1`.execute(tx.trx);
+  await sql`with ${eventCtes(queue)} select 1 from inserted limit 1`.execute(tx.trx);
   tx.afterCommit(() => bus.notifyCommitted(tenantId));
 }
