@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { LongestFirstSequencer } from './test/support/longest-first.js';
 
 /**
  * Test files that must start from a fresh module graph: the event catalog's check compares the
@@ -16,6 +17,8 @@ export default defineConfig({
     // Each test file builds its own database; two workers keep the 2-core machines busy without thrashing.
     maxWorkers: 2,
     pool: 'forks',
+    // The longest files first, whether or not vitest has the results of an earlier run (a fresh clone has none).
+    sequence: { sequencer: LongestFirstSequencer },
     projects: [
       {
         extends: true,

@@ -23,8 +23,29 @@ export interface BrowserHandle {
   baseUrl: string;
 }
 
+let workerChromium: Promise<Browser> | undefined;
+
 /**
- * One Chromium and one listening server for a test file; `app` gives the file's test app once its
+ * One Chromium per test worker, shared by the browser test files it runs one after another
+ * (vitest.config.ts: `isolate: false` keeps this module, and so the browser, between files):
+ * a launch costs about a CPU-second. Files share nothing through it but the process: each test
+ * opens its own context (own cookies and storage), and each file closes what it left open. A
+ * browser that went away is launched again; Playwright kills it when the worker exits.
+ */
+function sharedChromium(): Promise<Browser> {
+  if (!workerChromium) {
+    const launching = launchChromium();
+    workerChromium = launching;
+    const forget = () => {
+      if (workerChromium === launching) workerChromium = undefined;
+    };
+    launching.then((browser) => browser.once('disconnected', forget), forget);
+  }
+  return workerChromium;
+}
+
+/**
+ * A Chromium and one listening server for a test file; `app` gives the file's test app once its
  * set-up has run (`() => ctx` after `useApp()`, `() => world.ctx` after `tripsWorld()`). The console
  * must have been built (`npm install` or `npm run build` builds dist/web).
  */
@@ -34,10 +55,11 @@ export function useBrowser(app: () => TestContext): BrowserHandle {
     if (!existsSync(path.join(ROOT, 'dist/web/index.html'))) throw new Error('dist/web is missing: run `npm run build` (npm install builds it)');
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (or set WAYBILL_CHROMIUM)`);
     handle.baseUrl = await app().app.listen({ host: '127.0.0.1', port: 0 });
-    handle.browser = await launchChromium();
+    handle.browser = await sharedChromium();
   });
   afterAll(async () => {
-    await handle.browser?.close();
+    // The next file starts from a browser without contexts, as if freshly launched.
+    await Promise.all(handle.browser?.contexts().map((context) => context.close()) ?? []);
   });
   return handle;
 }
