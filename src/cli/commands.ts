@@ -1,3 +1,4 @@
+import v8 from 'node:v8';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { DataFolderLockedError } from '../platform/db/data-lock.js';
 import { resealServerSecrets, ServerSecretUnreadableError } from '../platform/db/server-secrets.js';
@@ -50,9 +51,15 @@ const withServices = <T>(config: Config, work: (services: Services) => Promise<T
     work,
   );
 
-/** The data commands build the access services alone: the other modules stay unloaded (issue 19). */
-const withAccessServices = <T>(config: Config, work: (services: DataCommandServices) => Promise<T>): Promise<T> =>
-  withDatabase(
+/**
+ * The data commands build the access services alone: the other modules stay unloaded (issue 19).
+ * They run a few small queries and exit, so V8 compiles PGlite's WebAssembly with its baseline
+ * compiler only: optimising PostgreSQL's hot functions in background threads (TurboFan) cost more
+ * CPU than the rest of the command and pays off only in a long-running process.
+ */
+const withAccessServices = <T>(config: Config, work: (services: DataCommandServices) => Promise<T>): Promise<T> => {
+  if (!config.databaseUrl) v8.setFlagsFromString('--liftoff-only');
+  return withDatabase(
     config,
     import('../access-services.js').then(({ createAccessServices }) => async (database: DatabaseHandle) => ({
       db: database.db,
@@ -60,6 +67,7 @@ const withAccessServices = <T>(config: Config, work: (services: DataCommandServi
     })),
     work,
   );
+};
 
 /**
  * Serves until SIGTERM or SIGINT (systemd, containers, Ctrl-C, or npm passing either on), then
