@@ -23,12 +23,14 @@ export const buildRequestValidator: typeof buildFromPool = (externalSchemas, opt
   // every start: compiling the meta-schema and running it was about a fifth of a restart's CPU.
   // The schemas are the code's own constants, so test/platform/http.test.ts checks them once instead.
   const unchecked = { ...options, customOptions: { ...options?.customOptions, validateSchema: false } } as typeof options;
-  const coercing = buildFromPool(externalSchemas, unchecked);
-  const strict = buildFromPool(externalSchemas, {
-    ...unchecked,
-    customOptions: { ...unchecked?.customOptions, coerceTypes: false },
-  } as typeof options);
-  const validator: ReturnType<typeof buildFromPool> = (route) => lazyValidator(() => (route.httpPart === 'body' ? strict : coercing)(route));
+  // Each instance is made when the first validator that needs it compiles: adding the ~200 shared
+  // schemas to both (resolving every $id and $ref) was most of `listen` once the check was gone.
+  let coercing: ReturnType<typeof buildFromPool> | undefined;
+  let strict: ReturnType<typeof buildFromPool> | undefined;
+  const strictOptions = { ...unchecked, customOptions: { ...unchecked?.customOptions, coerceTypes: false } } as typeof options;
+  const compilerFor = (httpPart: string | undefined) =>
+    httpPart === 'body' ? (strict ??= buildFromPool(externalSchemas, strictOptions)) : (coercing ??= buildFromPool(externalSchemas, unchecked));
+  const validator: ReturnType<typeof buildFromPool> = (route) => lazyValidator(() => compilerFor(route.httpPart)(route));
   lastBuilt = { schemas, options, validator };
   return validator;
 };
