@@ -8,7 +8,7 @@
 // single-page app into dist/web (scripts/web-build.mjs).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,15 +28,40 @@ await buildConsole();
 fs.writeFileSync(new URL('dist/.built', root), `${new Date().toISOString()}\n`);
 
 /**
- * dist/bundle: src/main.ts and everything it imports from src/, with the pure-ESM packages kysely
- * and TypeBox, as a few files (esbuild, a direct dependency at the version tsx and vite use). A start loaded ~330 files of dist/ and
- * several hundred of those packages one by one; the bundle saves about a tenth of a restart's CPU
- * (docs/benchmarks.md, issue 19). Packages that find files beside themselves (PGlite's WebAssembly,
- * the PDF fonts, Swagger UI's assets), native ones and CommonJS ones stay outside, loaded from
- * node_modules as before. dist/ keeps the unbundled files: worker threads load those by URL.
+ * dist/bundle: src/main.ts and everything it imports, with the packages it uses, as a few files
+ * (esbuild, a direct dependency at the version tsx and vite use). A start loaded ~330 files of dist/
+ * and several hundred files of packages one by one; bundling src/ with kysely and TypeBox saved
+ * about a tenth of a restart's CPU, bundling the CommonJS packages too (Fastify, Ajv, prom-client…)
+ * about another tenth (docs/benchmarks.md, issue 19). Packages stay outside, loaded from
+ * node_modules as before, when they find files beside themselves (PGlite's WebAssembly, the PDF
+ * fonts, Swagger UI's assets, pino's transport threads), are native, or load only on first use
+ * (PostgreSQL's client, undici, the e-invoice and spreadsheet libraries). dist/ keeps the unbundled
+ * files: worker threads load those by URL.
  */
 async function buildBundle() {
-  const BUNDLED = new Set(['kysely', '@sinclair/typebox']);
+  const OUTSIDE = [
+    '@electric-sql/pglite',
+    '@node-rs/argon2',
+    '@embedpdf',
+    'pdfkit',
+    '@fastify/swagger',
+    '@fastify/swagger-ui',
+    '@fastify/static',
+    'pino',
+    'pino-pretty',
+    'thread-stream',
+    '@opentelemetry/sdk-trace-node',
+    '@opentelemetry/exporter-trace-otlp-http',
+    '@opentelemetry/resources',
+    '@fastify/otel',
+    'pg',
+    'undici',
+    '@e-invoice-eu/core',
+    'xmlbuilder2',
+    'write-excel-file',
+    'esbuild',
+  ];
+  const outside = (name) => builtinModules.includes(name) || OUTSIDE.some((o) => name === o || name.startsWith(`${o}/`));
   const src = fileURLToPath(new URL('src/', root));
   const dist = fileURLToPath(new URL('dist/', root));
   const out = path.join(dist, 'bundle');
@@ -67,7 +92,7 @@ async function buildBundle() {
           .split('/')
           .slice(0, args.path.startsWith('@') ? 2 : 1)
           .join('/');
-        return BUNDLED.has(name) ? undefined : { path: args.path, external: true };
+        return args.path.startsWith('node:') || outside(name) ? { path: args.path, external: true } : undefined;
       });
     },
   };
@@ -84,7 +109,15 @@ async function buildBundle() {
       sourcemap: true,
       plugins: [fileUrls, packagesOutside],
       logLevel: 'warning',
+      // CommonJS packages inside an ES module bundle still require Node's built-in modules.
+      banner: { js: "import { createRequire as __waybillRequire } from 'node:module'; const require = __waybillRequire(import.meta.url);" },
     });
+    // A bundled CommonJS package that finds files by its own folder would look in dist/bundle
+    // instead, or fail with __dirname undefined: such a package belongs in OUTSIDE.
+    for (const file of fs.readdirSync(out).filter((f) => f.endsWith('.js'))) {
+      const code = fs.readFileSync(path.join(out, file), 'utf8');
+      if (/\b__(dirname|filename)\b/.test(code)) throw new Error(`${file} uses __dirname or __filename: keep its package outside the bundle`);
+    }
   } catch (err) {
     fs.rmSync(out, { recursive: true, force: true });
     console.warn(`waybill build: no bundle (${err instanceof Error ? err.message : err}); the server runs dist/ file by file (slower start).`);

@@ -1,13 +1,11 @@
 import type { Config } from './config.js';
-import { CredentialBox } from './platform/crypto/credential-box.js';
 import type { DatabaseHandle } from './platform/db/connect.js';
 import type { EventBus } from './platform/events/bus.js';
 import { relayCommits } from './platform/events/relay.js';
 import type { Authenticator } from './platform/http/principal.js';
 import { createFileBlobStore } from './platform/storage/file-blob-store.js';
 import { createWorkerPool } from './platform/workers/pool.js';
-import { createAuth } from './modules/auth/index.js';
-import { companiesModule } from './modules/companies/index.js';
+import { createAccessServices } from './access-services.js';
 import { resourcesModule } from './modules/resources/index.js';
 import { documentsModule, type OrderLookup } from './modules/documents/index.js';
 import { createEvents } from './modules/events/index.js';
@@ -17,7 +15,6 @@ import { ordersModule } from './modules/orders/index.js';
 import { tripsModule } from './modules/trips/index.js';
 import { trackingModule } from './modules/tracking/index.js';
 import { createAccounting } from './modules/accounting/index.js';
-import { createPeople } from './modules/people/index.js';
 
 /**
  * Builds every module's service once, wiring each to the services it uses. Modules talk to each
@@ -28,21 +25,7 @@ export async function createServices(deps: { config: Config; database: DatabaseH
   const db = deps.database.db;
   // Other processes on the same PostgreSQL learn of this one's events (PGlite has no other process).
   if (deps.database.engine === 'postgres') relayCommits(bus, db);
-  // Seals the server secrets at rest with WAYBILL_CREDENTIALS_KEY, as the webhooks module does receivers' credentials.
-  const box = new CredentialBox(config.credentialsKey, config.credentialsKeyPrevious);
-  const companiesMod = companiesModule({ db, bus });
-  const { companies } = companiesMod;
-  const auth = await createAuth({ db, bus, tokenTtlSeconds: config.tokenTtlSeconds, companies, box });
-  // People own hidden API clients of the auth module; their sessions join its Bearer and Basic checks.
-  const people = await createPeople({
-    db,
-    bus,
-    box,
-    settings: { publicBaseUrl: config.publicBaseUrl, ...config.people },
-    companies,
-    clients: auth,
-    tenants: auth,
-  });
+  const { box, companiesMod, companies, auth, people } = await createAccessServices({ config, db, bus });
   // Documents and the files received with e-invoices share one blob store, so one sweep sees every reference.
   const blobs = createFileBlobStore(config.blobDir);
   // Orders attach documents, so documents are built first and reach orders only once both exist.

@@ -1,9 +1,12 @@
+import v8 from 'node:v8';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { DataFolderLockedError } from '../platform/db/data-lock.js';
 import { resealServerSecrets, ServerSecretUnreadableError } from '../platform/db/server-secrets.js';
 import { EventBus } from '../platform/events/bus.js';
 import { openDatabase, PortInUseError, startServer } from '../server.js';
 import type { Services } from '../services.js';
+import type { DatabaseHandle } from '../platform/db/connect.js';
+import type { DataCommandServices } from './data-commands.js';
 import { CliFailure, UsageError } from './errors.js';
 
 /** The commands' implementations, imported by main.ts once the command line has been parsed. */
@@ -18,18 +21,53 @@ export function isOperatorError(err: unknown): boolean {
   return Boolean(err && typeof err === 'object' && 'statusCode' in err && 'message' in err);
 }
 
-async function withServices<T>(config: Config, work: (services: Services) => Promise<T>): Promise<T> {
-  // Imported here, not at the top: `serve` loads them itself, beside opening the database.
-  const loading = import('../services.js');
+/** Builds a command's services on the open, migrated database. */
+type Builder<S> = (database: DatabaseHandle) => Promise<S>;
+
+/**
+ * Opens the database while `loading` imports the code that builds the services on it, runs `work`
+ * on them, and closes the database. The caller starts the import, not the top of this file:
+ * `serve` loads the application itself, beside opening the database.
+ */
+async function withDatabase<S, T>(config: Config, loading: Promise<Builder<S>>, work: (services: S) => Promise<T>): Promise<T> {
   loading.catch(() => {});
   const database = await openDatabase(config);
   try {
-    const { createServices } = await loading;
-    return await work(await createServices({ config, database, bus: new EventBus() }));
+    const build = await loading;
+    return await work(await build(database));
   } finally {
     await database.close();
   }
 }
+
+const withServices = <T>(config: Config, work: (services: Services) => Promise<T>): Promise<T> =>
+  withDatabase(
+    config,
+    import('../services.js').then(
+      ({ createServices }) =>
+        (database: DatabaseHandle) =>
+          createServices({ config, database, bus: new EventBus() }),
+    ),
+    work,
+  );
+
+/**
+ * The data commands build the access services alone: the other modules stay unloaded (issue 19).
+ * They run a few small queries and exit, so V8 compiles PGlite's WebAssembly with its baseline
+ * compiler only: optimising PostgreSQL's hot functions in background threads (TurboFan) cost more
+ * CPU than the rest of the command and pays off only in a long-running process.
+ */
+const withAccessServices = <T>(config: Config, work: (services: DataCommandServices) => Promise<T>): Promise<T> => {
+  if (!config.databaseUrl) v8.setFlagsFromString('--liftoff-only');
+  return withDatabase(
+    config,
+    import('../access-services.js').then(({ createAccessServices }) => async (database: DatabaseHandle) => ({
+      db: database.db,
+      ...(await createAccessServices({ config, db: database.db, bus: new EventBus() })),
+    })),
+    work,
+  );
+};
 
 /**
  * Serves until SIGTERM or SIGINT (systemd, containers, Ctrl-C, or npm passing either on), then
@@ -117,7 +155,7 @@ export async function runCommand(name: string, values: Record<string, string | u
       const { checkDataCommand, runDataCommand } = await import('./data-commands.js');
       // Checked before the database opens (seconds) rather than after.
       checkDataCommand(name, values);
-      return withServices(config, async (services) => print(await runDataCommand(services, name, values, args)));
+      return withAccessServices(config, async (services) => print(await runDataCommand(services, name, values, args)));
     }
     case 'credentials seal':
       if (!config.credentialsKey) throw new CliFailure('Set WAYBILL_CREDENTIALS_KEY first: it is the key to seal with');

@@ -1,6 +1,7 @@
 import type { ClientKind, Role } from '../platform/http/principal.js';
 import { isUuid } from '../platform/http/schemas.js';
-import type { Services } from '../services.js';
+import type { AccessServices } from '../access-services.js';
+import type { Db } from '../platform/db/database.js';
 import { CliFailure, UsageError } from './errors.js';
 import type { DataCommand } from './usage.js';
 
@@ -12,7 +13,10 @@ import type { DataCommand } from './usage.js';
 
 type Values = Record<string, string | undefined>;
 
-async function tenantIdFor(services: Services, given: string | undefined): Promise<string> {
+/** What the commands use: the server's whole Services fit, and the CLI builds only these (commands.ts). */
+export type DataCommandServices = Pick<AccessServices, 'auth' | 'people'> & { db: Db };
+
+async function tenantIdFor(services: DataCommandServices, given: string | undefined): Promise<string> {
   if (given) {
     const exists = isUuid(given) && (await services.db.selectFrom('tenants').select('id').where('id', '=', given).executeTakeFirst());
     if (!exists) throw new CliFailure(`No tenant ${given}`);
@@ -24,7 +28,7 @@ async function tenantIdFor(services: Services, given: string | undefined): Promi
   return (tenants[0] as { id: string }).id;
 }
 
-async function createClient(services: Services, values: Values): Promise<unknown> {
+async function createClient(services: DataCommandServices, values: Values): Promise<unknown> {
   // main.ts checked both against the command's choices.
   const role = (values.role ?? '').toUpperCase();
   const kind = (values.kind ?? 'API').toUpperCase();
@@ -54,7 +58,7 @@ export function checkDataCommand(name: DataCommand, values: Values): void {
   if (name === 'user invite') inviteValues(values);
 }
 
-async function inviteUser(services: Services, values: Values): Promise<unknown> {
+async function inviteUser(services: DataCommandServices, values: Values): Promise<unknown> {
   const { email, name, language } = inviteValues(values);
   const tenantId = await tenantIdFor(services, values.tenant);
   const { user, inviteUrl } = await services.people.users.invite(tenantId, {
@@ -77,7 +81,7 @@ async function inviteUser(services: Services, values: Values): Promise<unknown> 
   };
 }
 
-export async function runDataCommand(services: Services, name: DataCommand, values: Values, args: string[]): Promise<unknown> {
+export async function runDataCommand(services: DataCommandServices, name: DataCommand, values: Values, args: string[]): Promise<unknown> {
   switch (name) {
     case 'tenant create': {
       const tenant = await services.auth.createTenant(values.name ?? 'New tenant');

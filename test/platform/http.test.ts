@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import Ajv from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { EventBus } from '../../src/platform/events/bus.js';
@@ -404,5 +405,17 @@ describe('fuzzing the foundation routes', () => {
       const token = await ctx.app.inject({ method: 'POST', url: '/v1/auth/token', headers: { authorization } });
       expect(token.statusCode).toBeLessThan(500);
     }
+  });
+});
+
+describe('shared schemas', () => {
+  it('are valid JSON Schema: the request validators no longer check them at every start (validation.ts)', () => {
+    // Draft-07, Ajv's default and so the request validators' dialect.
+    const ajv = new Ajv.default({ strict: false });
+    const schemas = Object.entries(ctx.app.getSchemas());
+    expect(schemas.length).toBeGreaterThan(100);
+    expect(schemas.filter(([, schema]) => !ajv.validateSchema(schema as object)).map(([id]) => id)).toEqual([]);
+    // The same check refuses a schema with a misspelt type.
+    expect(ajv.validateSchema({ type: 'object', properties: { name: { type: 'strnig' } } })).toBe(false);
   });
 });

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
 import type { Database, Db } from './database.js';
 import { lockDataFolder } from './data-lock.js';
 import { PGliteDialect } from './pglite-dialect.js';
@@ -41,6 +40,8 @@ const parseInt8 = (value: string) => Number(value);
 
 export async function connectDatabase(options: ConnectOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
+    // Loaded here: a PGlite process never needs the PostgreSQL client.
+    const { default: pg } = await import('pg');
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 20,

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 
 export interface Listener {
   close(): Promise<void>;
@@ -25,13 +25,16 @@ export function listenChannel(deps: {
 
   const listen = async () => {
     if (closed) return;
+    // Loaded here, on PostgreSQL only: a PGlite process never needs the client (issue 19).
+    const { default: pg } = await import('pg');
+    if (closed) return;
     const next = new pg.Client({ connectionString: deps.databaseUrl });
     const reconnect = (err: unknown) => {
       deps.onError(err);
       next.removeAllListeners();
       next.end().catch(() => {});
       if (client === next) client = undefined;
-      if (!closed && !retry) retry = setTimeout(() => ((retry = undefined), void listen()), RECONNECT_MS);
+      if (!closed && !retry) retry = setTimeout(() => ((retry = undefined), void listen().catch(deps.onError)), RECONNECT_MS);
     };
     next.on('error', reconnect);
     next.on('notification', (message) => {
@@ -47,7 +50,7 @@ export function listenChannel(deps: {
       reconnect(err);
     }
   };
-  void listen();
+  void listen().catch(deps.onError);
 
   return {
     async close() {

@@ -14,6 +14,10 @@ export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.met
  */
 export async function migrate(db: Db, dir = MIGRATIONS_DIR): Promise<string[]> {
   const files = (await fs.readdir(dir)).filter((f) => /^\d+_[\w-]+\.sql$/.test(f)).sort();
+  // Nearly every start finds nothing to do: one read says so without the lock's three statements
+  // and the table's DDL. Anything pending is still applied (and checked again) under the lock.
+  const recorded = await appliedMigrations(db);
+  if (recorded && files.every((file) => recorded.has(file))) return [];
   return withAdvisoryLock(db, LOCK_KEYS.migrations, async (conn) => {
     await sql`create table if not exists schema_migrations (
         name text primary key,
@@ -33,4 +37,15 @@ export async function migrate(db: Db, dir = MIGRATIONS_DIR): Promise<string[]> {
     }
     return ran;
   });
+}
+
+/** The migrations `schema_migrations` lists, or undefined before the table exists. */
+async function appliedMigrations(db: Db): Promise<Set<string> | undefined> {
+  try {
+    const { rows } = await sql<{ name: string }>`select name from schema_migrations`.execute(db);
+    return new Set(rows.map((r) => r.name));
+  } catch {
+    // No table yet (a new database), or a failure the locked path then meets and reports.
+    return undefined;
+  }
 }

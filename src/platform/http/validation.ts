@@ -19,12 +19,18 @@ export const buildRequestValidator: typeof buildFromPool = (externalSchemas, opt
   const schemas = Object.values(externalSchemas);
   const last = lastBuilt;
   if (last && last.options === options && last.schemas.length === schemas.length && last.schemas.every((s, i) => s === schemas[i])) return last.validator;
-  const coercing = buildFromPool(externalSchemas, options);
-  const strict = buildFromPool(externalSchemas, {
-    ...options,
-    customOptions: { ...options?.customOptions, coerceTypes: false },
-  } as typeof options);
-  const validator: ReturnType<typeof buildFromPool> = (route) => lazyValidator(() => (route.httpPart === 'body' ? strict : coercing)(route));
+  // Ajv would check every shared schema against the JSON Schema meta-schema, in both instances, at
+  // every start: compiling the meta-schema and running it was about a fifth of a restart's CPU.
+  // The schemas are the code's own constants, so test/platform/http.test.ts checks them once instead.
+  const unchecked = { ...options, customOptions: { ...options?.customOptions, validateSchema: false } } as typeof options;
+  // Each instance is made when the first validator that needs it compiles: adding the ~200 shared
+  // schemas to both (resolving every $id and $ref) was most of `listen` once the check was gone.
+  let coercing: ReturnType<typeof buildFromPool> | undefined;
+  let strict: ReturnType<typeof buildFromPool> | undefined;
+  const strictOptions = { ...unchecked, customOptions: { ...unchecked?.customOptions, coerceTypes: false } } as typeof options;
+  const compilerFor = (httpPart: string | undefined) =>
+    httpPart === 'body' ? (strict ??= buildFromPool(externalSchemas, strictOptions)) : (coercing ??= buildFromPool(externalSchemas, unchecked));
+  const validator: ReturnType<typeof buildFromPool> = (route) => lazyValidator(() => compilerFor(route.httpPart)(route));
   lastBuilt = { schemas, options, validator };
   return validator;
 };
@@ -54,13 +60,43 @@ const buildSerializerFromPool = SerializerSelector();
  * route documents up to ten statuses, and compiling all of them at start made `ready()` the
  * slowest part of starting the server and of every test file.
  */
-export const buildLazySerializer: typeof buildSerializerFromPool = (externalSchemas, options) => {
-  const compile = buildSerializerFromPool(externalSchemas, options);
-  return (route) => {
-    let serialize: ((data: unknown) => string) | undefined;
-    return (data: unknown) => (serialize ??= compile(route))(data);
-  };
+export const buildLazySerializer: typeof buildSerializerFromPool = (externalSchemas, options) => (route) => {
+  let serialize: ((data: unknown) => string) | undefined;
+  const compile = () => buildSerializerFromPool(referencedSchemas(route.schema, externalSchemas) ?? externalSchemas, options)(route);
+  return (data: unknown) => (serialize ??= compile())(data);
 };
+
+/**
+ * The shared schemas `schema` refers to, directly or through each other, by `$id`. fast-json-stringify
+ * checks every shared schema it is handed against its meta-schema before compiling, so handing it
+ * all of them made each route's first answer cost the same large check (half a second of a
+ * restart's first /ready on a loaded machine). Undefined when a reference is not a plain `$id`
+ * (then the caller hands over every schema, as Fastify would).
+ */
+function referencedSchemas(schema: unknown, externals: unknown): Record<string, unknown> | undefined {
+  const all = new Map(typeof externals === 'object' && externals ? Object.entries(externals) : []);
+  const picked = new Map<string, unknown>();
+  const pending: unknown[] = [schema];
+  const seen = new Set<object>();
+  while (pending.length) {
+    const node = pending.pop();
+    if (!node || typeof node !== 'object' || seen.has(node)) continue;
+    seen.add(node);
+    for (const [key, value] of Object.entries(node)) {
+      if (key !== '$ref' || typeof value !== 'string') {
+        pending.push(value);
+        continue;
+      }
+      const id = value.split('#')[0] ?? '';
+      // `#/…` points inside the schema being walked, which is already on its way to the compiler.
+      if (!id || picked.has(id)) continue;
+      if (!all.has(id)) return undefined;
+      picked.set(id, all.get(id));
+      pending.push(all.get(id));
+    }
+  }
+  return Object.fromEntries(picked);
+}
 
 /**
  * The serializer a route answering `schema` would use, for a document stored to be sent later as

@@ -1,6 +1,6 @@
 import dns from 'node:dns';
 import net from 'node:net';
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
 import type { AddressPolicy } from './address-policy.js';
 
 export interface PostResult {
@@ -40,7 +40,9 @@ class DisallowedAddressError extends Error {
  * followed (undici's `request` never does), and the response body is read only up to a cap.
  */
 export class GuardedHttpClient {
-  private readonly agent: Agent;
+  private agent: Agent | undefined;
+  private agentLoading: Promise<Agent> | undefined;
+  private readonly agentOptions: Agent.Options;
   private readonly maxBodyBytes: number;
   private readonly verdicts = new Map<string, boolean>();
 
@@ -57,12 +59,20 @@ export class GuardedHttpClient {
         callback(null, first.address, first.family);
       });
     };
-    this.agent = new Agent({
+    this.agentOptions = {
       connections: options.connectionsPerOrigin,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
       connect: { lookup: guardedLookup as unknown as typeof dns.lookup, timeout: options.timeoutMs },
-    });
+    };
+  }
+
+  /**
+   * undici is loaded with the first POST, not at start: importing it was a tenth of a restart's
+   * CPU (docs/benchmarks.md, issue 19), and a process may never send a webhook.
+   */
+  private loadAgent(): Promise<Agent> {
+    return (this.agentLoading ??= import('undici').then(({ Agent }) => (this.agent = new Agent(this.agentOptions))));
   }
 
   /**
@@ -81,10 +91,16 @@ export class GuardedHttpClient {
     if (net.isIP(host) && !this.literalAllowed(host)) {
       return Promise.resolve(noAnswer(`disallowed address ${host}`));
     }
+    const agent = this.agent;
+    if (!agent)
+      return this.loadAgent().then(
+        () => this.post(url, body, headers),
+        (err: unknown) => noAnswer(`no HTTP client: ${String(err)}`),
+      );
     return new Promise<PostResult>((resolve) => {
       const exchange = new Exchange(resolve, this.maxBodyBytes, this.options.timeoutMs);
       try {
-        this.agent.dispatch({ origin: target.origin, path: `${target.pathname}${target.search}`, method: 'POST', body, headers }, exchange);
+        agent.dispatch({ origin: target.origin, path: `${target.pathname}${target.search}`, method: 'POST', body, headers }, exchange);
       } catch (err) {
         exchange.onError(err as Error); // invalid headers and the like are refused before anything is sent
       }
@@ -102,8 +118,9 @@ export class GuardedHttpClient {
     return verdict;
   }
 
-  close(): Promise<void> {
-    return this.agent.close();
+  async close(): Promise<void> {
+    const agent = await this.agentLoading?.catch(() => undefined);
+    await agent?.close();
   }
 }
 
