@@ -14,6 +14,9 @@ export const recordOr = (value: unknown): Record<string, unknown> | undefined =>
 /** The JSON objects of a list (anything else in it, or a value that is not a list, gives none). */
 export const recordsOf = (value: unknown): Array<Record<string, unknown>> => (Array.isArray(value) ? value.filter(isRecord) : []);
 
+/** Whether `value` is one of a closed list of strings (an enum's values). */
+export const isOneOf = <T extends string>(values: readonly T[], value: unknown): value is T => values.some((v) => v === value);
+
 /** Whether a caught error is Node's system error with this `code` (ENOENT, EEXIST, ERR_STREAM_PREMATURE_CLOSE…). */
 export function hasErrorCode(err: unknown, code: string): boolean {
   return typeof err === 'object' && err !== null && 'code' in err && err.code === code;

@@ -22,7 +22,7 @@ export function unavailabilityOutput(row: UnavailabilityRow): ResourceUnavailabi
     id: row.id,
     start_time: row.start_time.toISOString(),
     end_time: row.end_time?.toISOString() ?? null,
-    reason: row.reason as ResourceUnavailabilityOutput['reason'],
+    reason: row.reason,
     description: row.description,
     external_id: row.external_id,
     resource_id: row.resource_id,
