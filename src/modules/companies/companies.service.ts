@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { onlyOne } from '../../platform/narrow.js';
 import { sql } from 'kysely';
 import type { Db, Executor } from '../../platform/db/database.js';
 import { listenChannel, type Listener } from '../../platform/db/listen.js';
@@ -251,7 +252,8 @@ export function createCompaniesService(deps: { db: Db; bus: EventBus; cacheTtlMs
       }
       if (!entity.name) throw badRequest('customer needs a code or a name', [detail('code or name is required', 'customer')]);
       const byName = await repo.findCompaniesByName(db, tenantId, entity.name);
-      if (byName.length === 1) return byName[0] as CompanyRow;
+      const only = onlyOne(byName);
+      if (only) return only;
       const why = byName.length ? `Several companies are named "${entity.name}"; send customer.code` : `No company named "${entity.name}"`;
       throw badRequest(why, [detail(why, 'name', 'customer.name')]);
     },

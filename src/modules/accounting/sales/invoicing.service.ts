@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { mustGet, onlyOne } from '../../../platform/narrow.js';
 import type { Insertable } from 'kysely';
 import type { CompaniesService } from '../../companies/index.js';
 import type { OrdersService } from '../../orders/index.js';
@@ -100,8 +101,8 @@ export function createInvoicingService(deps: {
       const company = await companies.findById(tenantId, ref.id);
       if (company) return company;
     } else if (ref.accounting_code) {
-      const found = await companies.findByAccountingCode(tenantId, ref.accounting_code);
-      if (found.length === 1) return found[0] as BillingParty;
+      const only = onlyOne(await companies.findByAccountingCode(tenantId, ref.accounting_code));
+      if (only) return only;
     }
     throw badRequest('customer names no single company of this tenant', [detail('unknown customer (send id or a unique accounting_code)', 'customer')]);
   }
@@ -317,7 +318,7 @@ export function createInvoicingService(deps: {
       const remaining = (l: LineRow) => new Dec(l.amount).minus(credited.get(l.id) ?? 0);
       const byId = new Map(lines.map((l) => [l.id, l]));
       const wanted: Array<{ line: LineRow; amount: Dec }> = input.lines
-        ? input.lines.map((w) => ({ line: byId.get(w.line_id) as LineRow, amount: parseDecimal(w.amount) }))
+        ? input.lines.map((w) => ({ line: mustGet(byId, w.line_id), amount: parseDecimal(w.amount) }))
         : // All that is left: discounts (negative lines) are given back too, or the note would credit more than was paid.
           lines.map((line) => ({ line, amount: remaining(line) })).filter((w) => !w.amount.isZero());
       const errors: ErrorDetail[] = [];

@@ -3,7 +3,7 @@ import { isRecord, onlyOne, recordOr } from '../../../platform/narrow.js';
 import { isDocumentAnswer } from '../../documents/index.js';
 import { compact, type ConsignmentPlan } from '../orders.mapping.js';
 import type { ConsignmentUpdate, GoodUpdate, HandlingUnitUpdate, QuestionAnswers, StopUpdate } from './partial.schemas.js';
-import type { ConsignmentInput, GoodInput, StopInput } from '../orders.schemas.js';
+import type { ConsignmentInput, GoodInput } from '../orders.schemas.js';
 
 /**
  * The consignment, stop, good and handling-unit levels of a partial order update, applied to the
