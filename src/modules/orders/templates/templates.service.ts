@@ -18,7 +18,7 @@ type TemplateRow = Awaited<ReturnType<typeof repo.findTemplate>> & {};
 const output = (row: TemplateRow): OrderTemplate => ({
   id: row.id,
   name: row.name,
-  order: row.body as OrderTemplateBody,
+  order: row.body,
   created_at: row.created_at.toISOString(),
   updated_at: row.updated_at.toISOString(),
 });
