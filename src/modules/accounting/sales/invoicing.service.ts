@@ -20,7 +20,7 @@ import { accountingConversion, convertedCharge, rateOn } from '../documents/conv
 import { dueDate } from '../documents/payment-terms.policy.js';
 import type { ReferenceService } from '../reference/reference.service.js';
 import { documentTotals, pricedLines } from '../documents/totals.policy.js';
-import { rateCategory } from '../documents/vat-category.policy.js';
+import { rateCategory, rateFields } from '../documents/vat-category.policy.js';
 import { supplyPeriod, type SupplyPeriod } from './supply.policy.js';
 
 /** The head of a draft Waybill makes itself: not numbered yet, dated today, due by the other party's payment term. */
@@ -130,12 +130,7 @@ export function createInvoicingService(deps: {
         description: charge.description ?? null,
         quantity: '1',
         unit_price: parseDecimal(charge.amount_excl_tax).toFixed(),
-        tax_rate_id: rate.id,
-        tax_code: rate.code,
-        tax_name: rate.name,
-        tax_percentage: rate.percentage,
-        tax_type: rate.tax_type,
-        ...rateCategory(rate),
+        ...rateFields(rate),
         charge_id: null,
         credited_line_id: null,
         order_id: null,
