@@ -51,9 +51,7 @@ const invalidCursor = () => badRequest('cursor is not valid; use next_cursor fro
 
 /** Whether a cursor's filters are exactly those `fields` names, each valid: only then are they the list's filters `F`. */
 function isFilters<F extends Record<string, unknown>>(filters: Record<string, unknown>, fields: { [K in keyof F]: CursorField }): filters is F {
-  return (
-    Object.keys(filters).every((key) => Object.hasOwn(fields, key)) && Object.entries<CursorField>(fields).every(([key, valid]) => valid(filters[key]))
-  );
+  return Object.keys(filters).every((key) => Object.hasOwn(fields, key)) && Object.entries<CursorField>(fields).every(([key, valid]) => valid(filters[key]));
 }
 
 /**

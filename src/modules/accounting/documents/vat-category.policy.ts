@@ -73,7 +73,9 @@ export const rateCategory = (r: { vat_category?: string | null; exemption_reason
 });
 
 /** A line charged at a tax rate: the rate's identity and percentage copied onto it, with its VAT category. */
-export const rateFields = (rate: Pick<TaxRateRow, 'id' | 'code' | 'name' | 'percentage' | 'tax_type' | 'vat_category' | 'exemption_reason_code' | 'exemption_reason'>) => ({
+export const rateFields = (
+  rate: Pick<TaxRateRow, 'id' | 'code' | 'name' | 'percentage' | 'tax_type' | 'vat_category' | 'exemption_reason_code' | 'exemption_reason'>,
+) => ({
   tax_rate_id: rate.id,
   tax_code: rate.code,
   tax_name: rate.name,

@@ -100,10 +100,7 @@ function applyHandlingUnit(goods: GoodInput[], update: HandlingUnitUpdate) {
   const data = update.update?.data ?? {};
   if (operation === 'CREATE') {
     const good = exactlyOne(goods, 'good for the new handling unit');
-    good.handling_units = [
-      ...(good.handling_units ?? []),
-      recordAnswers({ ...compact(data), id: randomUUID() }, update.question_answers),
-    ];
+    good.handling_units = [...(good.handling_units ?? []), recordAnswers({ ...compact(data), id: randomUUID() }, update.question_answers)];
     return;
   }
   const units = goods.flatMap((good) => (good.handling_units ?? []).map((unit, index) => ({ good, unit, index })));

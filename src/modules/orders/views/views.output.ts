@@ -57,7 +57,11 @@ function goodOutput(good: OrderAggregate['goods'][number]): GoodOutput {
 }
 
 /** A consignment's pickup or delivery stop: every consignment has exactly one of each (the import requires both). */
-function consignmentStop<S extends { consignment_id: string | null; stop_type: string }>(stops: readonly S[], consignmentId: string, type: 'PICKUP' | 'DELIVERY'): S {
+function consignmentStop<S extends { consignment_id: string | null; stop_type: string }>(
+  stops: readonly S[],
+  consignmentId: string,
+  type: 'PICKUP' | 'DELIVERY',
+): S {
   const stop = stops.find((s) => s.consignment_id === consignmentId && s.stop_type === type);
   if (!stop) throw new Error(`consignment ${consignmentId} has no ${type} stop`);
   return stop;
