@@ -9,7 +9,7 @@ import { RESOURCE_VALIDITY_REASONS, SUBCONTRACTOR_VALIDITY_REASONS } from './val
 export const ResourceValidityReason = StringEnum(RESOURCE_VALIDITY_REASONS, { $id: 'ResourceValidityReason' });
 export const SubcontractorValidityReason = StringEnum(SUBCONTRACTOR_VALIDITY_REASONS, { $id: 'SubcontractorValidityReason' });
 
-/** A validity as GET shows it, made from the input example it was created with (one recorded id and period for all). */
+/** A validity in the shape GET answers with, made from the input example it was created with (one recorded id and period for all). */
 export const validityOutputExample = <T extends object>(input: T) => ({
   ...input,
   id: '7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
