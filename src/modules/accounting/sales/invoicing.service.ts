@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mustGet, onlyOne } from '../../../platform/narrow.js';
+import { onlyOne } from '../../../platform/narrow.js';
 import type { Insertable } from 'kysely';
 import type { CompaniesService } from '../../companies/index.js';
 import type { OrdersService } from '../../orders/index.js';
@@ -312,14 +312,11 @@ export function createInvoicingService(deps: {
       );
       const remaining = (l: LineRow) => new Dec(l.amount).minus(credited.get(l.id) ?? 0);
       const byId = new Map(lines.map((l) => [l.id, l]));
-      const wanted: Array<{ line: LineRow; amount: Dec }> = input.lines
-        ? input.lines.map((w) => ({ line: mustGet(byId, w.line_id), amount: parseDecimal(w.amount) }))
-        : // All that is left: discounts (negative lines) are given back too, or the note would credit more than was paid.
-          lines.map((line) => ({ line, amount: remaining(line) })).filter((w) => !w.amount.isZero());
+      const requested = input.lines?.map((w) => ({ line: byId.get(w.line_id), amount: parseDecimal(w.amount) }));
       const errors: ErrorDetail[] = [];
       const seen = new Set<string>();
-      if (input.lines)
-        wanted.forEach((w, i) => {
+      if (requested)
+        requested.forEach((w, i) => {
           const path = `lines[${i}]`;
           if (!w.line) errors.push(detail('no such line on this invoice', 'line_id', `${path}.line_id`));
           else if (seen.has(w.line.id)) errors.push(detail('line listed twice', 'line_id', `${path}.line_id`));
@@ -332,6 +329,11 @@ export function createInvoicingService(deps: {
           if (w.line) seen.add(w.line.id);
         });
       if (errors.length) throw badRequest('The credit note would credit more than the invoice holds', errors);
+      // Every requested line is on the invoice by now: a missing one was an error above.
+      const wanted: Array<{ line: LineRow; amount: Dec }> = requested
+        ? requested.flatMap(({ line, amount }) => (line ? [{ line, amount }] : []))
+        : // All that is left: discounts (negative lines) are given back too, or the note would credit more than was paid.
+          lines.map((line) => ({ line, amount: remaining(line) })).filter((w) => !w.amount.isZero());
       if (!wanted.length) throw conflict('The invoice is fully credited already', [detail('nothing left to credit', 'lines')]);
       const note = await writeDocument(
         tx,
