@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { onlyOne } from '../../platform/narrow.js';
+import { isOneOf, onlyOne } from '../../platform/narrow.js';
 import { sql } from 'kysely';
 import type { Db, Executor } from '../../platform/db/database.js';
 import { listenChannel, type Listener } from '../../platform/db/listen.js';
@@ -173,7 +173,7 @@ export function createCompaniesService(deps: { db: Db; bus: EventBus; cacheTtlMs
             onlyId: principal.role === 'TENANT' ? undefined : (principal.companyId ?? undefined),
             updatedAfter: filters.updated_after ? new Date(filters.updated_after) : undefined,
             search: filters.q,
-            role: filters.role as CompanyRole | undefined,
+            role: isOneOf(COMPANY_ROLES, filters.role) ? filters.role : undefined,
             after,
             limit,
           }),
