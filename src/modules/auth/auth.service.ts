@@ -10,7 +10,8 @@ import { badRequest, conflict, notFound, unauthorized } from '../../platform/htt
 import { isUuid } from '../../platform/http/schemas.js';
 import { webhookScopeOnly } from '../../platform/http/auth.js';
 import { cursorField, paginate } from '../../platform/http/pagination.js';
-import type { Authenticator, ClientKind, Principal, Role } from '../../platform/http/principal.js';
+import { CLIENT_KINDS, type Authenticator, type ClientKind, type Principal, type Role } from '../../platform/http/principal.js';
+import { isOneOf } from '../../platform/narrow.js';
 import * as repo from './auth.repo.js';
 import type { ApiClientRow } from './auth.repo.js';
 import { hashSecret, newClientId, newClientSecret, secretMatches } from './auth.credentials.js';
@@ -80,7 +81,7 @@ export async function createAuthService(deps: { db: Db; bus: EventBus; tokenTtlS
     }
     if (verifiedTokens.size >= CACHE_MAX_ENTRIES) verifiedTokens.clear();
     // Tokens issued before the claim existed name no kind: the client row decides for them.
-    const verified = { tenantId, rowId, expiresAtMs: exp * 1000, kind: kind === 'WEBHOOK' || kind === 'API' ? (kind as ClientKind) : undefined };
+    const verified = { tenantId, rowId, expiresAtMs: exp * 1000, kind: isOneOf(CLIENT_KINDS, kind) ? kind : undefined };
     verifiedTokens.set(token, verified);
     return verified;
   }

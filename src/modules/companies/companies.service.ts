@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isOneOf, onlyOne } from '../../platform/narrow.js';
 import { sql } from 'kysely';
 import type { Db, Executor } from '../../platform/db/database.js';
 import { listenChannel, type Listener } from '../../platform/db/listen.js';
@@ -172,7 +173,7 @@ export function createCompaniesService(deps: { db: Db; bus: EventBus; cacheTtlMs
             onlyId: principal.role === 'TENANT' ? undefined : (principal.companyId ?? undefined),
             updatedAfter: filters.updated_after ? new Date(filters.updated_after) : undefined,
             search: filters.q,
-            role: filters.role as CompanyRole | undefined,
+            role: isOneOf(COMPANY_ROLES, filters.role) ? filters.role : undefined,
             after,
             limit,
           }),
@@ -251,7 +252,8 @@ export function createCompaniesService(deps: { db: Db; bus: EventBus; cacheTtlMs
       }
       if (!entity.name) throw badRequest('customer needs a code or a name', [detail('code or name is required', 'customer')]);
       const byName = await repo.findCompaniesByName(db, tenantId, entity.name);
-      if (byName.length === 1) return byName[0] as CompanyRow;
+      const only = onlyOne(byName);
+      if (only) return only;
       const why = byName.length ? `Several companies are named "${entity.name}"; send customer.code` : `No company named "${entity.name}"`;
       throw badRequest(why, [detail(why, 'name', 'customer.name')]);
     },

@@ -1,4 +1,4 @@
-import type { TSchema } from '@sinclair/typebox';
+import { type TSchema, TypeGuard } from '@sinclair/typebox';
 import { eventCatalog } from '../../platform/events/catalog.js';
 
 /**
@@ -43,14 +43,14 @@ const FIXTURES = new Set(['test fixtures', 'bench fixtures']);
 
 const anchor = (type: string) => type.replace(/\./g, '').toLowerCase();
 
-const properties = (schema: TSchema): Record<string, TSchema> => (schema.properties as Record<string, TSchema> | undefined) ?? {};
-const required = (schema: TSchema): string[] => (schema.required as string[] | undefined) ?? [];
+const properties = (schema: TSchema): Record<string, TSchema> => (TypeGuard.IsObject(schema) ? schema.properties : {});
+const required = (schema: TSchema): string[] => (TypeGuard.IsObject(schema) ? (schema.required ?? []) : []);
 
 function describe(schema: TSchema): string {
   const note = typeof schema.description === 'string' ? ` — ${schema.description}` : '';
-  if (schema.anyOf) return (schema.anyOf as TSchema[]).map((s) => describe(s)).join(' or ') + note;
+  if (TypeGuard.IsUnion(schema)) return schema.anyOf.map((s) => describe(s)).join(' or ') + note;
   if (schema.const !== undefined) return `\`${JSON.stringify(schema.const)}\`${note}`;
-  if (schema.type === 'array') return `array of ${describe(schema.items as TSchema)}${note}`;
+  if (TypeGuard.IsArray(schema)) return `array of ${describe(schema.items)}${note}`;
   if (schema.type === 'object' && schema.properties) {
     return `object {${Object.entries(properties(schema))
       .map(([k, v]) => ` ${k}: ${describe(v)}`)

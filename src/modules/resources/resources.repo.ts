@@ -1,4 +1,5 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import { mustGet } from '../../platform/narrow.js';
 import type { Executor } from '../../platform/db/database.js';
 import { keysetPage } from '../../platform/db/keyset.js';
 import { containsText } from '../../platform/db/search.js';
@@ -18,7 +19,7 @@ export async function insertResources(db: Executor, rows: Insertable<ResourceTab
   if (rows.length === 0) return [];
   const inserted = await db.insertInto('resources').values(rows).returningAll().execute();
   const byId = new Map(inserted.map((r) => [r.id, r]));
-  return rows.map((r) => byId.get(r.id) as ResourceRow);
+  return rows.map((r) => mustGet(byId, r.id));
 }
 
 export async function findResource(db: Executor, tenantId: string, id: string): Promise<ResourceRow | undefined> {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { mustGet } from '../../platform/narrow.js';
 import type { Insertable } from 'kysely';
 import type { Db, Executor } from '../../platform/db/database.js';
 import { stampChangeTime, UNSTAMPED } from '../../platform/db/change-clock.js';
@@ -347,7 +348,7 @@ export function createResourcesService(deps: { db: Db; bus: EventBus; companies:
         else if (!row.is_active) errors.push(detail(`resource ${id} is archived`, 'resource_id', `resources.${i}`));
       });
       if (errors.length) throw badRequest(errors[0]?.message ?? 'unusable resource', errors);
-      return ids.map((id) => activeOf(rows.get(id) as ResourceRow));
+      return ids.map((id) => activeOf(mustGet(rows, id)));
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Generated, Json } from '../../platform/db/database.js';
 import type { VariantType } from './resources.mapping.js';
 import type { ResourceDetails } from './resources.output.js';
+import type { ResourceUnavailabilityOutput } from './unavailability/unavailability.schemas.js';
 
 export interface ResourceTable {
   tenant_id: string;
@@ -39,7 +40,7 @@ export interface ResourceUnavailabilityTable {
   tenant_id: string;
   id: string;
   resource_id: string;
-  reason: string;
+  reason: ResourceUnavailabilityOutput['reason'];
   start_time: Date;
   end_time: Date | null;
   description: string | null;

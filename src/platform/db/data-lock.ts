@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { hasErrorCode } from '../narrow.js';
 
 export class DataFolderLockedError extends Error {
   constructor(
@@ -19,7 +20,7 @@ function isAlive(pid: number): boolean {
     process.kill(pid, 0);
     return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    return hasErrorCode(err, 'EPERM');
   }
 }
 
@@ -62,7 +63,7 @@ export function lockDataFolder(dataDir: string): () => void {
       process.once('exit', release);
       return release;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if (!hasErrorCode(err, 'EEXIST')) throw err;
       const holder = lockHolder(dataDir);
       if (holder !== undefined) throw new DataFolderLockedError(dataDir, holder);
       fs.rmSync(lockPath, { force: true });

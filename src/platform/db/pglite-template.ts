@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MIGRATIONS_DIR } from './migrate.js';
+import { hasErrorCode } from '../narrow.js';
 
 /**
  * A new PGlite database costs an `initdb` inside WebAssembly: about 10 s and 850 MB of memory on
@@ -56,7 +57,7 @@ function isEmptyOrMissing(dir: string): boolean {
   try {
     return fs.readdirSync(dir).length === 0;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    if (hasErrorCode(err, 'ENOENT')) return true;
     throw err;
   }
 }

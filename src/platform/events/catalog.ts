@@ -39,6 +39,18 @@ export interface EventPayloads {}
 
 export type EventType = keyof EventPayloads & string;
 
+/**
+ * A stored event (an `events` row, or its wire form) whose type is one of `types`, with its payload
+ * typed from that type's declaration: `appendEvent` checked it against the same schema when it was
+ * written (outside production), and events are never changed after.
+ */
+export function isEventOf<E extends { type: string; payload: unknown }, T extends EventType>(
+  event: E,
+  ...types: T[]
+): event is E & { type: T; payload: EventPayloads[T] } {
+  return types.some((type) => type === event.type);
+}
+
 /** A payload field that may be null. */
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 

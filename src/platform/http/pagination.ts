@@ -1,3 +1,4 @@
+import { isRecord } from '../narrow.js';
 import { badRequest } from './errors.js';
 import { isUuid } from './schemas.js';
 
@@ -27,18 +28,18 @@ const ISO_INSTANT = /^\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d:\d\d(\.\d{1,9})?([Zz]|[+-]\d
 
 export const cursorField = {
   /** An optional RFC 3339 date-time. */
-  dateTime: ((value) => absent(value) || (typeof value === 'string' && ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value)))) as CursorField,
+  dateTime: (value: unknown) => absent(value) || (typeof value === 'string' && ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value))),
   /** An optional value from a fixed list. */
   oneOf:
     (values: readonly string[]): CursorField =>
     (value) =>
       absent(value) || (typeof value === 'string' && values.includes(value)),
   /** An optional calendar date, `YYYY-MM-DD`. */
-  date: ((value) => absent(value) || (typeof value === 'string' && /^\d{4}-\d\d-\d\d$/.test(value) && !Number.isNaN(Date.parse(value)))) as CursorField,
+  date: (value: unknown) => absent(value) || (typeof value === 'string' && /^\d{4}-\d\d-\d\d$/.test(value) && !Number.isNaN(Date.parse(value))),
   /** An optional id. */
-  uuid: ((value) => absent(value) || (typeof value === 'string' && isUuid(value))) as CursorField,
+  uuid: (value: unknown) => absent(value) || (typeof value === 'string' && isUuid(value)),
   /** An optional true or false. */
-  boolean: ((value) => absent(value) || typeof value === 'boolean') as CursorField,
+  boolean: (value: unknown) => absent(value) || typeof value === 'boolean',
   /** An optional string of at most `maxLength` characters. */
   text:
     (maxLength: number): CursorField =>
@@ -47,6 +48,11 @@ export const cursorField = {
 };
 
 const invalidCursor = () => badRequest('cursor is not valid; use next_cursor from the previous page');
+
+/** Whether a cursor's filters are exactly those `fields` names, each valid: only then are they the list's filters `F`. */
+function isFilters<F extends Record<string, unknown>>(filters: Record<string, unknown>, fields: { [K in keyof F]: CursorField }): filters is F {
+  return Object.keys(filters).every((key) => Object.hasOwn(fields, key)) && Object.entries<CursorField>(fields).every(([key, valid]) => valid(filters[key]));
+}
 
 /**
  * The state inside `cursor`, checked field by field against `fields` (the filters the list takes);
@@ -57,27 +63,19 @@ export function decodeCursor<F extends Record<string, unknown>>(
   givenFilters: Partial<F>,
   fields: { [K in keyof F]: CursorField },
 ): CursorState<F> {
-  let state: CursorState<F>;
+  let parsed: unknown;
   try {
-    state = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorState<F>;
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     throw invalidCursor();
   }
-  if (
-    typeof state !== 'object' ||
-    state === null ||
-    typeof state.filters !== 'object' ||
-    state.filters === null ||
-    Array.isArray(state.filters) ||
-    typeof state.after?.ts !== 'string' ||
-    typeof state.after?.id !== 'string' ||
-    !cursorField.dateTime(state.after.ts) ||
-    !isUuid(state.after.id) ||
-    Object.keys(state.filters).some((key) => !Object.hasOwn(fields, key)) ||
-    Object.entries(fields).some(([key, valid]) => !(valid as CursorField)(state.filters[key]))
-  ) {
+  if (!isRecord(parsed) || !isRecord(parsed.filters) || !isRecord(parsed.after)) throw invalidCursor();
+  const { filters, after } = parsed;
+  const { ts, id } = after;
+  if (typeof ts !== 'string' || typeof id !== 'string' || !cursorField.dateTime(ts) || !isUuid(id) || !isFilters<F>(filters, fields)) {
     throw invalidCursor();
   }
+  const state: CursorState<F> = { filters, after: { ts, id } };
   for (const [key, value] of Object.entries(givenFilters)) {
     if (value !== undefined && JSON.stringify(state.filters[key]) !== JSON.stringify(value)) {
       throw badRequest(`cursor was issued for a different ${key}; send the cursor alone or with the same filters`);
@@ -95,7 +93,9 @@ export function pageOf<Row, F>(
 ): { rows: Row[]; next_cursor: string | null } {
   if (rows.length <= limit) return { rows, next_cursor: null };
   const page = rows.slice(0, limit);
-  const last = keyOf(page[page.length - 1] as Row);
+  const lastRow = page.at(-1);
+  if (lastRow === undefined) throw new Error('a page holds at least one row');
+  const last = keyOf(lastRow);
   return { rows: page, next_cursor: encodeCursor({ filters, after: { ts: last.ts.toISOString(), id: last.id } }) };
 }
 

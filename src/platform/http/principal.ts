@@ -1,5 +1,6 @@
 export type Role = 'TENANT' | 'CUSTOMER' | 'SUBCONTRACTOR';
-export type ClientKind = 'API' | 'WEBHOOK';
+export const CLIENT_KINDS = ['API', 'WEBHOOK'] as const;
+export type ClientKind = (typeof CLIENT_KINDS)[number];
 
 /** Who is calling: resolved from a Bearer token or Basic webhook credentials on every request. */
 export interface Principal {

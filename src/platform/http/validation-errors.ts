@@ -55,7 +55,7 @@ export function condenseUnionErrors(errors: AjvError[]): AjvError[] {
     }
     // With allErrors off, a failed union's branch errors are the entries right before it.
     let start = out.length;
-    while (start > 0 && within(out[start - 1] as AjvError, error.instancePath)) start -= 1;
+    for (let before = out[start - 1]; before && within(before, error.instancePath); before = out[start - 1]) start -= 1;
     const branches = out.splice(start);
     out.push(merged(error, branches) ?? closest(branches) ?? error);
   }

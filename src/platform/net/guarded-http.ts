@@ -205,8 +205,10 @@ class BodyCapReached extends Error {
 function parseRawHeaders(raw: Buffer[]): Record<string, string | string[] | undefined> {
   const headers: Record<string, string | string[] | undefined> = {};
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = (raw[i] as Buffer).toString('latin1').toLowerCase();
-    const value = (raw[i + 1] as Buffer).toString('latin1');
+    const [nameBytes, valueBytes] = raw.slice(i, i + 2);
+    if (!nameBytes || !valueBytes) break;
+    const name = nameBytes.toString('latin1').toLowerCase();
+    const value = valueBytes.toString('latin1');
     const existing = headers[name];
     headers[name] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
   }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BlobSourceError, BlobTooLargeError, SHA256_HEX, type BlobStore, type StoredBlob } from './blob-store.js';
+import { hasErrorCode } from '../narrow.js';
 
 /**
  * Blobs as files under `root`: `<root>/<first two hex digits>/<sha256>`. A write goes to
@@ -62,7 +63,7 @@ export function createFileBlobStore(root: string): BlobStore {
       try {
         await pipeline(source, meter, writer);
       } catch (err) {
-        const closedEarly = firstFailure === undefined && (err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE';
+        const closedEarly = firstFailure === undefined && hasErrorCode(err, 'ERR_STREAM_PREMATURE_CLOSE');
         if (firstFailure === 'source' || closedEarly) throw new BlobSourceError(err);
         throw err;
       }
@@ -92,7 +93,7 @@ export function createFileBlobStore(root: string): BlobStore {
     try {
       await fs.rename(home, trashed);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      if (hasErrorCode(err, 'ENOENT')) return false;
       throw err;
     }
     const { mtime } = await fs.stat(trashed);
@@ -108,7 +109,7 @@ export function createFileBlobStore(root: string): BlobStore {
     try {
       return await fs.readdir(dir);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      if (hasErrorCode(err, 'ENOENT')) return [];
       throw err;
     }
   }
@@ -150,7 +151,7 @@ export function createFileBlobStore(root: string): BlobStore {
         const handle = await fs.open(path.join(root, sha256.slice(0, 2), sha256), 'r');
         return handle.createReadStream();
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        if (hasErrorCode(err, 'ENOENT')) return undefined;
         throw err;
       }
     },

@@ -4,6 +4,7 @@ import { DecimalColumnInput, Nullable, Str, Uuid } from '../../../platform/http/
 import { ref } from '../../../platform/http/types.js';
 
 export const ChargeApprovalStatus = StringEnum(['TO_REQUEST', 'REQUESTED', 'REJECTED_INTERNAL', 'REJECTED', 'APPROVED'], { $id: 'ChargeApprovalStatus' });
+export type ChargeApprovalStatus = Static<typeof ChargeApprovalStatus>;
 export const ChargeStatus = StringEnum(['CREATED', 'DO_NOT_INVOICE', 'INVOICED', 'INVOICED_EXTERNAL'], { $id: 'ChargeStatus' });
 export const ChargeApprovalStatusInput = StringEnum(['APPROVED', 'REJECTED'], { $id: 'ChargeApprovalStatusInput' });
 

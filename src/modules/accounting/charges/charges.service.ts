@@ -13,6 +13,7 @@ import type { ChargeRow, ChargeView } from './charges.repo.js';
 import type { ChargesApprovalInput, ChargeWithApprovalOutput, OrderChargeChange, OrderChargeInput, OrderChargesOutput } from './charges.schemas.js';
 import type { ReferenceService } from '../reference/reference.service.js';
 import { lineAllowance, lineAmount } from '../documents/totals.policy.js';
+import { mustGet } from '../../../platform/narrow.js';
 
 /** What the charge comes to: quantity × unit price, less its discount, each rounded once as on the invoice line. */
 function netAmount(c: Pick<ChargeRow, 'quantity' | 'unit_price' | 'currency' | 'discount_percentage' | 'discount_amount'>) {
@@ -91,7 +92,7 @@ export function chargeOutput(c: ChargeView): ChargeWithApprovalOutput {
     tax_rate: { id: c.tax_rate_id, code: c.tax_code, name: c.tax_name, percentage: new Dec(c.tax_percentage).toNumber() },
     account: c.account_code ? { code: c.account_code } : null,
     requires_approval: c.requires_approval,
-    approval_status: c.approval_status as ChargeWithApprovalOutput['approval_status'],
+    approval_status: c.approval_status,
     approval_reason: c.approval_reason ?? null,
     status: c.invoice_id ? 'INVOICED' : 'CREATED',
     invoice_id: c.invoice_id,
@@ -301,7 +302,7 @@ export function createChargesService(deps: { db: Db; bus: EventBus; orders: Orde
         });
         if (errors.length) throw conflict('Some charges cannot be approved or rejected', errors);
         for (const row of rows) {
-          const { status, reason } = answers.get(row.id) as { status: string; reason: string | null };
+          const { status, reason } = mustGet(answers, row.id);
           if (status === row.approval_status && reason === (row.approval_reason ?? null)) continue;
           const updated = await repo.updateCharge(tx.trx, principal.tenantId, row.id, { approval_status: status, approval_reason: reason });
           await chargeEvent(tx, order, status === 'APPROVED' ? 'charge.approved' : 'charge.rejected', updated, principal);

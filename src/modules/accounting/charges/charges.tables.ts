@@ -1,4 +1,5 @@
 import type { Generated } from '../../../platform/db/database.js';
+import type { ChargeApprovalStatus } from './charges.schemas.js';
 
 /** Numeric columns come back as decimal strings from both drivers; they are written as strings too. */
 type Numeric = string;
@@ -22,7 +23,7 @@ export interface OrderChargeTable {
   discount_amount?: Numeric | null;
   discount_reason?: string | null;
   requires_approval: boolean;
-  approval_status: string;
+  approval_status: ChargeApprovalStatus;
   /** The customer's reason for its answer (a rejection's, mostly); cleared when the charge asks again. */
   approval_reason?: string | null;
   invoice_id: string | null;

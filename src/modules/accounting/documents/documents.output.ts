@@ -25,9 +25,11 @@ export interface BillingParty {
 import { vatGroupKey } from './vat-category.policy.js';
 
 /** The contract spells the posted state differently for invoices and credit notes. */
-export function contractStatus(kind: DocumentKind, status: DocumentStatus): string {
-  if (status !== 'POSTED') return status;
-  return kind.endsWith('INVOICE') ? 'INVOICE_POSTED' : 'POSTED';
+/** The contract's name for an invoice's status: a posted invoice is INVOICE_POSTED (a posted credit note stays POSTED). */
+const invoiceStatus = (status: DocumentStatus): SalesInvoiceOutput['status'] => (status === 'POSTED' ? 'INVOICE_POSTED' : status);
+
+export function contractStatus(kind: DocumentKind, status: DocumentStatus): SalesInvoiceOutput['status'] | SalesCreditNoteOutput['status'] {
+  return kind.endsWith('INVOICE') ? invoiceStatus(status) : status;
 }
 
 /** The customer's payment term: the sales role's own term first, then the company's. */
@@ -153,7 +155,7 @@ export function invoiceOutput(parts: DocumentParts, creditNoteIds: string[]): Sa
   return {
     ...common(parts, null),
     due_date: parts.row.due_date as string,
-    status: contractStatus(parts.row.kind, parts.row.status) as SalesInvoiceOutput['status'],
+    status: invoiceStatus(parts.row.status),
     payment_status: parts.row.payment_status as SalesInvoiceOutput['payment_status'],
     credit_note_ids: creditNoteIds,
   };
@@ -162,7 +164,7 @@ export function invoiceOutput(parts: DocumentParts, creditNoteIds: string[]): Sa
 export function creditNoteOutput(parts: DocumentParts, credited: SalesInvoiceOutput | null): SalesCreditNoteOutput {
   return {
     ...common(parts, credited?.name ?? null),
-    status: contractStatus(parts.row.kind, parts.row.status) as SalesCreditNoteOutput['status'],
+    status: parts.row.status,
     refund_status: parts.row.payment_status as SalesCreditNoteOutput['refund_status'],
     credited_invoice: credited,
   };

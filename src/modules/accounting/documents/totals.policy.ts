@@ -61,19 +61,19 @@ export function lineAllowance(gross: Dec, discount: { percentage?: string | null
  * taxed 0.02 together but 0.01 each).
  */
 export function documentTotals(lines: PricedLine[], currency: string, taxCaps?: Map<string, Dec>): DocumentTotals {
-  const allowances = lines.map((l) =>
-    lineAllowance(lineAmount(l.quantity, l.unitPrice, currency), { percentage: l.allowancePercentage, amount: l.allowanceAmount }, currency),
-  );
-  const amounts = lines.map((l, i) => {
-    const gross = lineAmount(l.quantity, l.unitPrice, currency);
-    return allowances[i] ? gross.minus(allowances[i] as Dec) : gross;
+  const priced = lines.map((line) => {
+    const gross = lineAmount(line.quantity, line.unitPrice, currency);
+    const allowance = lineAllowance(gross, { percentage: line.allowancePercentage, amount: line.allowanceAmount }, currency);
+    return { line, allowance, amount: allowance ? gross.minus(allowance) : gross };
   });
+  const allowances = priced.map((p) => p.allowance);
+  const amounts = priced.map((p) => p.amount);
   const groups = new Map<string, { percentage: Dec; amounts: Dec[] }>();
-  lines.forEach((line, i) => {
+  for (const { line, amount } of priced) {
     const group = groups.get(line.taxKey) ?? { percentage: parseDecimal(line.taxPercentage), amounts: [] };
-    group.amounts.push(amounts[i] as Dec);
+    group.amounts.push(amount);
     groups.set(line.taxKey, group);
-  });
+  }
   const subtotals = [...groups].map(([taxKey, g]) => {
     const base = sum(g.amounts);
     const tax = roundMoney(base.times(g.percentage).dividedBy(100), currency);

@@ -1,4 +1,5 @@
 import { Dec } from '../../../platform/money.js';
+import type { TaxRateRow } from '../reference/reference.repo.js';
 
 /**
  * The VAT category of a line (UNCL5305, as EN 16931 groups tax): what decides the VAT breakdown,
@@ -69,4 +70,16 @@ export const rateCategory = (r: { vat_category?: string | null; exemption_reason
   vat_category: r.vat_category ?? null,
   exemption_reason_code: r.exemption_reason_code ?? null,
   exemption_reason: r.exemption_reason ?? null,
+});
+
+/** A line charged at a tax rate: the rate's identity and percentage copied onto it, with its VAT category. */
+export const rateFields = (
+  rate: Pick<TaxRateRow, 'id' | 'code' | 'name' | 'percentage' | 'tax_type' | 'vat_category' | 'exemption_reason_code' | 'exemption_reason'>,
+) => ({
+  tax_rate_id: rate.id,
+  tax_code: rate.code,
+  tax_name: rate.name,
+  tax_percentage: rate.percentage,
+  tax_type: rate.tax_type,
+  ...rateCategory(rate),
 });

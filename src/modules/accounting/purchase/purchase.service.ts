@@ -14,7 +14,7 @@ import type { PurchaseDocumentOutput } from './purchase.output.js';
 import * as purchaseRepo from './purchase.repo.js';
 import type { SelfBillInput } from './purchase.schemas.js';
 import type { ReferenceService } from '../reference/reference.service.js';
-import { rateCategory } from '../documents/vat-category.policy.js';
+import { rateFields } from '../documents/vat-category.policy.js';
 
 /** A received e-invoice is booked only when it agrees with the agreed costs: differences are never accepted silently. */
 export async function assertMatched(executor: Executor, draft: DocumentRow) {
@@ -124,12 +124,7 @@ export function createPurchaseService(deps: {
             description: null,
             quantity: '1',
             unit_price: t.purchase_price,
-            tax_rate_id: rate.id,
-            tax_code: rate.code,
-            tax_name: rate.name,
-            tax_percentage: rate.percentage,
-            tax_type: rate.tax_type,
-            ...rateCategory(rate),
+            ...rateFields(rate),
             account_code: null,
           })),
         );

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { mustGet, onlyOne } from '../../../platform/narrow.js';
 import type { Db, Executor } from '../../../platform/db/database.js';
 import { badRequest, conflict, detail, notFound } from '../../../platform/http/errors.js';
 import { cursorField, paginate } from '../../../platform/http/pagination.js';
@@ -59,7 +60,7 @@ export function createReferenceService(deps: { db: Db }) {
     return new Map((await repo.listBillingEntities(db, tenantId)).map((e) => [e.id, e]));
   }
 
-  const entityOf = (entities: Map<string, BillingEntityRow>, id: string) => billingEntityOutput(entities.get(id) as BillingEntityRow);
+  const entityOf = (entities: Map<string, BillingEntityRow>, id: string) => billingEntityOutput(mustGet(entities, id));
 
   /** The entity a request names by code; without a code, the default entity, or the only one. */
   async function resolveEntity(tenantId: string, code: string | null | undefined, field = 'billing_entity_code'): Promise<BillingEntityRow> {
@@ -232,11 +233,12 @@ export function createReferenceService(deps: { db: Db }) {
         return row;
       }
       const rows = (await repo.findTaxRatesByCode(db, tenantId, ref.code ?? '', invoiceType)).filter((r) => !entityId || r.billing_entity_id === entityId);
-      if (rows.length !== 1) {
+      const only = onlyOne(rows);
+      if (!only) {
         const why = rows.length ? `Several billing entities have a tax rate "${ref.code}"; send its id` : `No ${invoiceType} tax rate with code "${ref.code}"`;
         throw badRequest(why, [detail(why, field)]);
       }
-      return rows[0] as TaxRateRow;
+      return only;
     },
 
     async createAccount(principal: Principal, input: AccountInput): Promise<AccountOutput> {

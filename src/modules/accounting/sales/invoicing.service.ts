@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { onlyOne } from '../../../platform/narrow.js';
 import type { Insertable } from 'kysely';
 import type { CompaniesService } from '../../companies/index.js';
 import type { OrdersService } from '../../orders/index.js';
@@ -19,7 +20,7 @@ import { accountingConversion, convertedCharge, rateOn } from '../documents/conv
 import { dueDate } from '../documents/payment-terms.policy.js';
 import type { ReferenceService } from '../reference/reference.service.js';
 import { documentTotals, pricedLines } from '../documents/totals.policy.js';
-import { rateCategory } from '../documents/vat-category.policy.js';
+import { rateCategory, rateFields } from '../documents/vat-category.policy.js';
 import { supplyPeriod, type SupplyPeriod } from './supply.policy.js';
 
 /** The head of a draft Waybill makes itself: not numbered yet, dated today, due by the other party's payment term. */
@@ -100,8 +101,8 @@ export function createInvoicingService(deps: {
       const company = await companies.findById(tenantId, ref.id);
       if (company) return company;
     } else if (ref.accounting_code) {
-      const found = await companies.findByAccountingCode(tenantId, ref.accounting_code);
-      if (found.length === 1) return found[0] as BillingParty;
+      const only = onlyOne(await companies.findByAccountingCode(tenantId, ref.accounting_code));
+      if (only) return only;
     }
     throw badRequest('customer names no single company of this tenant', [detail('unknown customer (send id or a unique accounting_code)', 'customer')]);
   }
@@ -129,12 +130,7 @@ export function createInvoicingService(deps: {
         description: charge.description ?? null,
         quantity: '1',
         unit_price: parseDecimal(charge.amount_excl_tax).toFixed(),
-        tax_rate_id: rate.id,
-        tax_code: rate.code,
-        tax_name: rate.name,
-        tax_percentage: rate.percentage,
-        tax_type: rate.tax_type,
-        ...rateCategory(rate),
+        ...rateFields(rate),
         charge_id: null,
         credited_line_id: null,
         order_id: null,
@@ -316,14 +312,11 @@ export function createInvoicingService(deps: {
       );
       const remaining = (l: LineRow) => new Dec(l.amount).minus(credited.get(l.id) ?? 0);
       const byId = new Map(lines.map((l) => [l.id, l]));
-      const wanted: Array<{ line: LineRow; amount: Dec }> = input.lines
-        ? input.lines.map((w) => ({ line: byId.get(w.line_id) as LineRow, amount: parseDecimal(w.amount) }))
-        : // All that is left: discounts (negative lines) are given back too, or the note would credit more than was paid.
-          lines.map((line) => ({ line, amount: remaining(line) })).filter((w) => !w.amount.isZero());
+      const requested = input.lines?.map((w) => ({ line: byId.get(w.line_id), amount: parseDecimal(w.amount) }));
       const errors: ErrorDetail[] = [];
       const seen = new Set<string>();
-      if (input.lines)
-        wanted.forEach((w, i) => {
+      if (requested)
+        requested.forEach((w, i) => {
           const path = `lines[${i}]`;
           if (!w.line) errors.push(detail('no such line on this invoice', 'line_id', `${path}.line_id`));
           else if (seen.has(w.line.id)) errors.push(detail('line listed twice', 'line_id', `${path}.line_id`));
@@ -336,6 +329,11 @@ export function createInvoicingService(deps: {
           if (w.line) seen.add(w.line.id);
         });
       if (errors.length) throw badRequest('The credit note would credit more than the invoice holds', errors);
+      // Every requested line is on the invoice by now: a missing one was an error above.
+      const wanted: Array<{ line: LineRow; amount: Dec }> = requested
+        ? requested.flatMap(({ line, amount }) => (line ? [{ line, amount }] : []))
+        : // All that is left: discounts (negative lines) are given back too, or the note would credit more than was paid.
+          lines.map((line) => ({ line, amount: remaining(line) })).filter((w) => !w.amount.isZero());
       if (!wanted.length) throw conflict('The invoice is fully credited already', [detail('nothing left to credit', 'lines')]);
       const note = await writeDocument(
         tx,

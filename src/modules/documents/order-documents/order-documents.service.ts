@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { onlyOne } from '../../../platform/narrow.js';
 import { AppError, badRequest, isAppError, payloadTooLarge } from '../../../platform/http/errors.js';
 import type { Principal } from '../../../platform/http/principal.js';
 import type { DocumentImportQuery, DocumentImportResponse, DocumentOutput, OrderDocumentType } from '../documents.schemas.js';
@@ -83,7 +84,8 @@ export function createOrderDocumentsService(deps: { documents: DocumentsService;
     } else {
       candidates = query.id === undefined ? [] : await visibleById(principal, query.id);
     }
-    if (candidates.length === 1) return candidates[0] as OrderRef;
+    const only = onlyOne(candidates);
+    if (only) return only;
     if (candidates.length === 0) return `No order matches ${describe(query)}; the document was not imported`;
     return `${candidates.length} orders match ${describe(query)}; send the order name or id to pick one. The document was not imported`;
   }

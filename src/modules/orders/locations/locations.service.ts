@@ -1,4 +1,5 @@
 import type { Db } from '../../../platform/db/database.js';
+import { isRecord } from '../../../platform/narrow.js';
 import { badRequest, detail } from '../../../platform/http/errors.js';
 import type { Principal } from '../../../platform/http/principal.js';
 import * as repo from './locations.repo.js';
@@ -12,36 +13,38 @@ interface LocationCursor {
 }
 
 const invalidCursor = () => badRequest('cursor is not valid; use next_cursor from the previous page');
-const isText = (value: unknown, max: number) => typeof value === 'string' && value.length <= max;
-const isTextOrNull = (value: unknown, max: number) => value === null || isText(value, max);
+/** The value when it is null or a string of at most `max` characters, else undefined (not valid). */
+const textOrNull = (value: unknown, max: number): string | null | undefined =>
+  value === null ? null : typeof value === 'string' && value.length <= max ? value : undefined;
 
 /**
  * The keyset here is (uses, name, id), not the (timestamp, id) of platform/http/pagination.ts, so
  * the cursor is its own; it is checked field by field like any input before it reaches SQL.
  */
 function decode(cursor: string): LocationCursor {
-  let state: Partial<LocationCursor> | null;
+  let state: unknown;
   try {
-    state = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<LocationCursor> | null;
+    state = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     throw invalidCursor();
   }
-  const after = state?.after;
+  if (!isRecord(state) || !isRecord(state.after)) throw invalidCursor();
+  const q = textOrNull(state.q, 100);
+  const customerCode = textOrNull(state.customer_code, 100);
+  const { uses, name, id } = state.after;
   const valid =
-    state !== null &&
-    typeof state === 'object' &&
-    isTextOrNull(state.q, 100) &&
-    isTextOrNull(state.customer_code, 100) &&
-    typeof after === 'object' &&
-    after !== null &&
-    Number.isInteger(after.uses) &&
-    after.uses > 0 &&
-    after.uses < 2 ** 31 &&
-    isText(after.name, 1000) &&
-    typeof after.id === 'string' &&
-    /^[0-9a-f]{32}$/.test(after.id);
+    q !== undefined &&
+    customerCode !== undefined &&
+    typeof uses === 'number' &&
+    Number.isInteger(uses) &&
+    uses > 0 &&
+    uses < 2 ** 31 &&
+    typeof name === 'string' &&
+    name.length <= 1000 &&
+    typeof id === 'string' &&
+    /^[0-9a-f]{32}$/.test(id);
   if (!valid) throw invalidCursor();
-  return state as LocationCursor;
+  return { q, customer_code: customerCode, after: { uses, name, id } };
 }
 
 const encode = (state: LocationCursor) => Buffer.from(JSON.stringify(state)).toString('base64url');

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { isRecord, onlyOne, recordOr } from '../../../platform/narrow.js';
 import { isDocumentAnswer } from '../../documents/index.js';
 import { compact, type ConsignmentPlan } from '../orders.mapping.js';
 import type { ConsignmentUpdate, GoodUpdate, HandlingUnitUpdate, QuestionAnswers, StopUpdate } from './partial.schemas.js';
-import type { ConsignmentInput, GoodInput, StopInput } from '../orders.schemas.js';
+import type { ConsignmentInput, GoodInput } from '../orders.schemas.js';
 
 /**
  * The consignment, stop, good and handling-unit levels of a partial order update, applied to the
@@ -29,19 +30,17 @@ export interface DocumentAnswers {
 }
 
 /** Shallow merge where `custom_fields` merges one level deeper, as integrators expect of a partial update. */
-function merge<T extends object>(target: T, data: object): T {
-  const patch = compact(data) as Json;
-  const merged = { ...target, ...patch } as Json;
-  if (patch.custom_fields && typeof patch.custom_fields === 'object') {
-    merged.custom_fields = { ...((target as Json).custom_fields as Json | undefined), ...(patch.custom_fields as Json) };
-  }
-  return merged as T;
+function merge<T extends Json>(target: T, data: object): T {
+  const patch: Json = { ...compact(data) };
+  const customFields = isRecord(patch.custom_fields) ? { custom_fields: { ...recordOr(target.custom_fields), ...patch.custom_fields } } : {};
+  return { ...target, ...patch, ...customFields };
 }
 
 const inList = (value: unknown, list: { matches_any: string[] } | null | undefined) => !list || (typeof value === 'string' && list.matches_any.includes(value));
 
 function exactlyOne<T>(candidates: T[], what: string): T {
-  if (candidates.length === 1) return candidates[0] as T;
+  const only = onlyOne(candidates);
+  if (only !== undefined) return only;
   throw new UpdateFailure(candidates.length === 0 ? `No ${what} matches` : `${candidates.length} ${what}s match; the match must be unique`);
 }
 
@@ -78,7 +77,7 @@ function applyStop(targets: ConsignmentPlan[], update: StopUpdate, documents: Do
     ),
     'stop',
   );
-  if (update.update?.data) stop.plan.input[stop.key] = merge(stop.plan.input[stop.key], update.update.data) as StopInput;
+  if (update.update?.data) stop.plan.input[stop.key] = merge(stop.plan.input[stop.key], update.update.data);
   if (update.question_answers) documents.push({ subjectType: 'STOP', subjectId: stop.id, answers: update.question_answers });
 }
 
@@ -89,7 +88,7 @@ function recordAnswers(unit: Json, answers: QuestionAnswers | undefined): Json {
     if (isDocumentAnswer(answer))
       throw new UpdateFailure(`question "${path}": documents attach to orders, consignments and stops, not to handling units`, 'NOT_SUPPORTED');
   }
-  return { ...unit, question_answers: { ...(unit.question_answers as Json | undefined), ...answers } };
+  return { ...unit, question_answers: { ...recordOr(unit.question_answers), ...answers } };
 }
 
 /**
@@ -98,21 +97,18 @@ function recordAnswers(unit: Json, answers: QuestionAnswers | undefined): Json {
  */
 function applyHandlingUnit(goods: GoodInput[], update: HandlingUnitUpdate) {
   const operation = update.update?.operation;
-  const data = (update.update?.data ?? {}) as Json;
+  const data = update.update?.data ?? {};
   if (operation === 'CREATE') {
     const good = exactlyOne(goods, 'good for the new handling unit');
-    good.handling_units = [
-      ...((good.handling_units as Json[] | undefined) ?? []),
-      recordAnswers({ ...compact(data), id: randomUUID() }, update.question_answers),
-    ];
+    good.handling_units = [...(good.handling_units ?? []), recordAnswers({ ...compact(data), id: randomUUID() }, update.question_answers)];
     return;
   }
-  const units = goods.flatMap((good) => ((good.handling_units as Json[] | undefined) ?? []).map((unit, index) => ({ good, unit, index })));
+  const units = goods.flatMap((good) => (good.handling_units ?? []).map((unit, index) => ({ good, unit, index })));
   const { good, unit, index } = exactlyOne(
-    units.filter(({ unit: u }) => (update.match?.matches_all ?? []).every((e) => inList((u.barcode as Json | undefined)?.value, e.handling_unit?.barcode))),
+    units.filter(({ unit: u }) => (update.match?.matches_all ?? []).every((e) => inList(recordOr(u.barcode)?.value, e.handling_unit?.barcode))),
     'handling unit',
   );
-  const list = [...(good.handling_units as Json[])];
+  const list = [...(good.handling_units ?? [])];
   if (operation === 'DELETE') list.splice(index, 1);
   else if (operation === 'REPLACE') list[index] = recordAnswers({ ...compact(data), id: unit.id }, update.question_answers);
   else list[index] = recordAnswers(operation === 'UPDATE' ? merge(unit, data) : unit, update.question_answers);
@@ -122,20 +118,20 @@ function applyHandlingUnit(goods: GoodInput[], update: HandlingUnitUpdate) {
 function applyGood(targets: ConsignmentPlan[], update: GoodUpdate) {
   if (update.question_answers) throw new UpdateFailure('Documents attach to orders, consignments and stops, not to goods', 'NOT_SUPPORTED');
   const operation = update.update?.operation;
-  const data = (update.update?.data ?? {}) as GoodInput;
+  const data: GoodInput = update.update?.data ?? {};
   if (operation === 'CREATE') {
     const plan = exactlyOne(targets, 'consignment for the new good');
     plan.input.goods = [...(plan.input.goods ?? []), compact(data)];
     plan.goodIds.push(randomUUID());
     return;
   }
-  const goods = targets.flatMap((plan) => (plan.input.goods ?? []).map((good, index) => ({ plan, index, id: plan.goodIds[index] })));
+  const goods = targets.flatMap((plan) => (plan.input.goods ?? []).map((good, index) => ({ plan, index, good, id: plan.goodIds[index] })));
   // Without a match the update concerns every good of the targeted consignments, as a consignment
   // update without a match concerns every consignment; replacing or deleting still needs one good.
   const matched = update.match?.matches_all?.length ? goods.filter((g) => update.match?.matches_all.every((e) => inList(g.id, e.good?.id))) : goods;
   if (operation === 'DELETE' || operation === 'REPLACE' || update.match?.matches_all?.length) exactlyOne(matched, 'good');
   const edited = matched.map((target) => {
-    const current = (target.plan.input.goods ?? [])[target.index] as GoodInput;
+    const current = target.good;
     if (operation === 'DELETE') return { target, next: undefined };
     const next =
       operation === 'REPLACE'

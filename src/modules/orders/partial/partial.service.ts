@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { onlyOne } from '../../../platform/narrow.js';
 import type { CompaniesService } from '../../companies/index.js';
 import type { Db } from '../../../platform/db/database.js';
 import { inTransaction, type Tx } from '../../../platform/db/tx.js';
@@ -98,10 +99,11 @@ export function createPartialUpdater(deps: {
     if (!all.length) throw new UpdateFailure('Name the order to update: match.matches_all with its id, name or customer_reference_number');
     const described = JSON.stringify(update.match ?? { id: update.id }).slice(0, 300);
     const found = all.some((l) => l.length === 0) ? [] : await repo.findOrdersMatching(tx.trx, principal.tenantId, scopeOf(principal), lists);
-    if (found.length !== 1) {
+    const only = onlyOne(found);
+    if (!only) {
       throw new UpdateFailure(found.length ? `Several orders match ${described}; nothing changed` : `No order matches ${described}`);
     }
-    const locked = await repo.findOrder(tx.trx, principal.tenantId, (found[0] as OrderRow).id, scopeOf(principal), true);
+    const locked = await repo.findOrder(tx.trx, principal.tenantId, only.id, scopeOf(principal), true);
     if (!locked) throw new UpdateFailure(`No order matches ${described}`);
     if (locked.cancelled_at) throw new UpdateFailure(`Order ${locked.name} is cancelled and cannot be changed`);
     return locked;

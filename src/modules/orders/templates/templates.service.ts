@@ -6,7 +6,7 @@ import type { EventBus } from '../../../platform/events/bus.js';
 import { conflict, detail, notFound } from '../../../platform/http/errors.js';
 import type { Principal } from '../../../platform/http/principal.js';
 import * as repo from './templates.repo.js';
-import type { OrderTemplate, OrderTemplateBody, OrderTemplateInput, OrderTemplateList } from './templates.schemas.js';
+import type { OrderTemplate, OrderTemplateInput, OrderTemplateList } from './templates.schemas.js';
 
 const nameTaken = (name: string) => conflict(`A template named "${name}" exists`, [detail('already used by another template', 'name')]);
 
@@ -18,7 +18,7 @@ type TemplateRow = Awaited<ReturnType<typeof repo.findTemplate>> & {};
 const output = (row: TemplateRow): OrderTemplate => ({
   id: row.id,
   name: row.name,
-  order: row.body as OrderTemplateBody,
+  order: row.body,
   created_at: row.created_at.toISOString(),
   updated_at: row.updated_at.toISOString(),
 });

@@ -1,4 +1,5 @@
-import type { Generated } from '../../../platform/db/database.js';
+import type { Generated, Json } from '../../../platform/db/database.js';
+import type { OrderTemplateBody } from './templates.schemas.js';
 
 /** See migrations/026_order_templates.sql. */
 export interface OrderTemplateTable {
@@ -7,7 +8,7 @@ export interface OrderTemplateTable {
   company_id: string;
   name: string;
   /** The template's `order` (OrderTemplateBody): written with JSON.stringify, read parsed. */
-  body: unknown;
+  body: Json<OrderTemplateBody>;
   created_by: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;

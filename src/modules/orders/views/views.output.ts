@@ -56,16 +56,26 @@ function goodOutput(good: OrderAggregate['goods'][number]): GoodOutput {
   };
 }
 
+/** A consignment's pickup or delivery stop: every consignment has exactly one of each (the import requires both). */
+function consignmentStop<S extends { consignment_id: string | null; stop_type: string }>(
+  stops: readonly S[],
+  consignmentId: string,
+  type: 'PICKUP' | 'DELIVERY',
+): S {
+  const stop = stops.find((s) => s.consignment_id === consignmentId && s.stop_type === type);
+  if (!stop) throw new Error(`consignment ${consignmentId} has no ${type} stop`);
+  return stop;
+}
+
 function consignmentsOf(order: OrderAggregate, stops: OrderStopOutput[]): OrderConsignmentOutput[] {
   return order.consignments.map((c) => {
     const details = c.details;
-    const own = stops.filter((s) => s.consignment_id === c.id);
     return {
       ...details,
       id: c.id,
       consignment_reference_number: c.reference_number,
-      pickup_stop: own.find((s) => s.stop_type === 'PICKUP') as OrderStopOutput,
-      delivery_stop: own.find((s) => s.stop_type === 'DELIVERY') as OrderStopOutput,
+      pickup_stop: consignmentStop(stops, c.id, 'PICKUP'),
+      delivery_stop: consignmentStop(stops, c.id, 'DELIVERY'),
       goods: order.goods.filter((g) => g.consignment_id === c.id).map(goodOutput),
       signatures: [],
       custom_fields: details.custom_fields ?? {},
@@ -126,9 +136,8 @@ function stopInput(stop: StopRecord): StopInput {
  */
 export function plansOf(order: OrderAggregate): ConsignmentPlan[] {
   return order.consignments.map((c) => {
-    const own = order.stops.filter((s) => s.consignment_id === c.id);
-    const pickup = own.find((s) => s.stop_type === 'PICKUP') as StopRecord;
-    const delivery = own.find((s) => s.stop_type === 'DELIVERY') as StopRecord;
+    const pickup = consignmentStop(order.stops, c.id, 'PICKUP');
+    const delivery = consignmentStop(order.stops, c.id, 'DELIVERY');
     const goods = order.goods.filter((g) => g.consignment_id === c.id);
     return {
       id: c.id,
@@ -148,7 +157,7 @@ export function plansOf(order: OrderAggregate): ConsignmentPlan[] {
 
 /** A good as input again: its handling units and packaged items lose the ids Waybill gave them. */
 function withoutIds(good: GoodInput): GoodInput {
-  const strip = (list: unknown) => (list as Json[] | undefined)?.map(({ id: _id, ...rest }) => rest);
+  const strip = <T extends { id?: unknown }>(list: T[] | null | undefined) => list?.map(({ id: _id, ...rest }) => rest);
   const units = strip(good.handling_units);
   const items = strip(good.packaged_items);
   return { ...good, ...(units ? { handling_units: units } : {}), ...(items ? { packaged_items: items } : {}) };

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable, Page, PageQuery, Str, Uuid } from '../../../platform/http/schemas.js';
 import { ref } from '../../../platform/http/types.js';
-import { CompanyValidity as CompanyValiditySchemas } from '../validities/validities.schemas.js';
+import { CompanyValidity as CompanyValiditySchemas, validityOutputExample } from '../validities/validities.schemas.js';
 import { DocumentOutput } from '../../documents/index.js';
 import { CompanyDocumentType } from '../master-data-documents/master-data-documents.schemas.js';
 
@@ -38,15 +38,7 @@ const outputExample = {
   filename: 'cmr-2026.pdf',
   size: 16,
   created_at: '2026-11-30T20:22:09.713Z',
-  validity: {
-    ...validityExample,
-    id: '7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
-    start_time: '2026-01-01T00:00:00.000Z',
-    end_time: '2027-01-01T00:00:00.000Z',
-    legal_end_time: null,
-    generate_unavailability: false,
-    description: null,
-  },
+  validity: validityOutputExample(validityExample),
 };
 
 export const CompanyDocumentOutput = Type.Composite(

@@ -5,6 +5,7 @@ import { inTransaction, type Tx } from '../../../platform/db/tx.js';
 import type { EventBus } from '../../../platform/events/bus.js';
 import { badRequest, detail, notFound } from '../../../platform/http/errors.js';
 import { cursorField, paginate } from '../../../platform/http/pagination.js';
+import { windowOf, windowPaging } from './unavailability.input.js';
 import type { Principal } from '../../../platform/http/principal.js';
 import { appendMasterDataEvent, type MasterDataOperation } from '../../events/index.js';
 import type { ResourcesService } from '../resources.service.js';
@@ -22,7 +23,7 @@ export function unavailabilityOutput(row: UnavailabilityRow): ResourceUnavailabi
     id: row.id,
     start_time: row.start_time.toISOString(),
     end_time: row.end_time?.toISOString() ?? null,
-    reason: row.reason as ResourceUnavailabilityOutput['reason'],
+    reason: row.reason,
     description: row.description,
     external_id: row.external_id,
     resource_id: row.resource_id,
@@ -134,17 +135,8 @@ export function createUnavailabilityService(deps: { db: Db; bus: EventBus; resou
       await resources.variantOf(principal.tenantId, resourceId);
       const page = await paginate({
         query,
-        filters: { start_time: query.start_time, end_time: query.end_time },
-        fields: { start_time: cursorField.dateTime, end_time: cursorField.dateTime },
-        fetch: ({ filters: f, after, limit }) =>
-          repo.listForResource(db, {
-            tenantId: principal.tenantId,
-            resourceId,
-            from: f.start_time ? new Date(f.start_time) : undefined,
-            to: f.end_time ? new Date(f.end_time) : undefined,
-            after,
-            limit,
-          }),
+        ...windowPaging(query),
+        fetch: ({ filters: f, after, limit }) => repo.listForResource(db, { tenantId: principal.tenantId, resourceId, ...windowOf(f), after, limit }),
         key: (r) => ({ ts: r.start_time, id: r.id }),
       });
       return { items: page.rows.map(unavailabilityOutput), next_cursor: page.next_cursor };

@@ -1,8 +1,6 @@
+import { isOneOf } from '../../../platform/narrow.js';
 import type { PeriodValues } from '../unavailability/unavailability.service.js';
 import { DRIVER_REASONS, VEHICLE_REASONS } from '../unavailability/unavailability.schemas.js';
-
-const DRIVER: ReadonlySet<string> = new Set(DRIVER_REASONS);
-const VEHICLE: ReadonlySet<string> = new Set(VEHICLE_REASONS);
 
 /**
  * The planning unavailability a validity with `generate_unavailability` stands for: the resource
@@ -17,11 +15,11 @@ export function generatedPeriod(
 ): PeriodValues | null {
   if (!validity.generate_unavailability || !validity.end_time) return null;
   const driver = variant === 'driver';
-  const known = driver ? DRIVER : VEHICLE;
+  const { type } = validity;
   return {
     start_time: validity.end_time,
     end_time: null,
-    reason: known.has(validity.type) ? validity.type : driver ? 'DRIVER_OTHER' : 'VEHICLE_OTHER',
+    reason: driver ? (isOneOf(DRIVER_REASONS, type) ? type : 'DRIVER_OTHER') : isOneOf(VEHICLE_REASONS, type) ? type : 'VEHICLE_OTHER',
     description: `Validity ${validity.type} expired`,
     external_id: validity.external_id,
   };

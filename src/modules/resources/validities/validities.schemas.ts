@@ -9,6 +9,17 @@ import { RESOURCE_VALIDITY_REASONS, SUBCONTRACTOR_VALIDITY_REASONS } from './val
 export const ResourceValidityReason = StringEnum(RESOURCE_VALIDITY_REASONS, { $id: 'ResourceValidityReason' });
 export const SubcontractorValidityReason = StringEnum(SUBCONTRACTOR_VALIDITY_REASONS, { $id: 'SubcontractorValidityReason' });
 
+/** A validity in the shape GET answers with, made from the input example it was created with (one recorded id and period for all). */
+export const validityOutputExample = <T extends object>(input: T) => ({
+  ...input,
+  id: '7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+  start_time: '2026-01-01T00:00:00.000Z',
+  end_time: '2027-01-01T00:00:00.000Z',
+  legal_end_time: null,
+  generate_unavailability: false,
+  description: null,
+});
+
 /** Both subjects' validities share every field but the type list. */
 function validitySchemas(
   subject: 'Resource' | 'Company',
@@ -42,15 +53,7 @@ function validitySchemas(
     },
     { $id: `${subject}ValidityInput`, examples: [example] },
   );
-  const outputExample = {
-    ...example,
-    id: '7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
-    start_time: '2026-01-01T00:00:00.000Z',
-    end_time: '2027-01-01T00:00:00.000Z',
-    legal_end_time: null,
-    generate_unavailability: false,
-    description: null,
-  };
+  const outputExample = validityOutputExample(example);
   const output = Type.Object(
     {
       id: Uuid,

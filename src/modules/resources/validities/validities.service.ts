@@ -3,7 +3,7 @@ import type { Db } from '../../../platform/db/database.js';
 import { inTransaction, type Tx } from '../../../platform/db/tx.js';
 import type { EventBus } from '../../../platform/events/bus.js';
 import { badRequest, detail, notFound } from '../../../platform/http/errors.js';
-import { cursorField, paginate } from '../../../platform/http/pagination.js';
+import { paginate } from '../../../platform/http/pagination.js';
 import type { Principal } from '../../../platform/http/principal.js';
 import type { CompaniesService } from '../../companies/index.js';
 import type { DocumentsService } from '../../documents/index.js';
@@ -11,6 +11,7 @@ import { bareDocumentType, type ValidityDocumentInput } from '../master-data-doc
 import { appendMasterDataEvent, type MasterDataOperation } from '../../events/index.js';
 import type { ResourcesService } from '../resources.service.js';
 import type { UnavailabilityService } from '../unavailability/unavailability.service.js';
+import { windowOf, windowPaging } from '../unavailability/unavailability.input.js';
 import { generatedPeriod } from './validities.policy.js';
 import * as repo from './validities.repo.js';
 import type { ValidityRow, ValiditySubject } from './validities.repo.js';
@@ -157,15 +158,8 @@ export function createValiditiesService(deps: {
       const subject = await subjectOf(principal, type, subjectId);
       const page = await paginate({
         query,
-        filters: { start_time: query.start_time, end_time: query.end_time },
-        fields: { start_time: cursorField.dateTime, end_time: cursorField.dateTime },
-        fetch: ({ filters: f, after, limit }) =>
-          repo.listValidities(db, subject, {
-            from: f.start_time ? new Date(f.start_time) : undefined,
-            to: f.end_time ? new Date(f.end_time) : undefined,
-            after,
-            limit,
-          }),
+        ...windowPaging(query),
+        fetch: ({ filters: f, after, limit }) => repo.listValidities(db, subject, { ...windowOf(f), after, limit }),
         key: (r) => ({ ts: r.start_time, id: r.id }),
       });
       return { items: page.rows.map(validityOutput), next_cursor: page.next_cursor };

@@ -1,4 +1,5 @@
 import type { Db } from '../../../platform/db/database.js';
+import { isOneOf, recordOr } from '../../../platform/narrow.js';
 import { inTransaction, type Tx } from '../../../platform/db/tx.js';
 import { appendEvent } from '../../../platform/events/append.js';
 import type { EventBus } from '../../../platform/events/bus.js';
@@ -71,7 +72,7 @@ export async function updateDispatch(tx: Tx, bus: EventBus, view: TripView): Pro
   return sendDispatch(tx, bus, view, 'UPDATE', changes);
 }
 
-const ERROR_TYPES = new Set(['USER_INPUT_ERROR', 'INTERNAL_ERROR', 'NOT_SUPPORTED']);
+const ERROR_TYPES = ['USER_INPUT_ERROR', 'INTERNAL_ERROR', 'NOT_SUPPORTED'] as const;
 
 /**
  * Reads a `SubcontractorDispatchResponse` (or the fleet's): `{errors?: ErrorStatus[]}`. An empty
@@ -84,12 +85,12 @@ export function parseDispatchAnswer(body: string): DispatchError[] {
   } catch {
     return [];
   }
-  const errors = parsed && typeof parsed === 'object' ? (parsed as { errors?: unknown }).errors : undefined;
+  const errors = recordOr(parsed)?.errors;
   if (!Array.isArray(errors)) return [];
   return errors.slice(0, 20).map((e: unknown) => {
-    const entry = (e && typeof e === 'object' ? e : {}) as { error_type?: unknown; error_message?: unknown };
+    const entry = recordOr(e) ?? {};
     return {
-      error_type: (ERROR_TYPES.has(String(entry.error_type)) ? entry.error_type : 'INTERNAL_ERROR') as DispatchError['error_type'],
+      error_type: isOneOf(ERROR_TYPES, entry.error_type) ? entry.error_type : 'INTERNAL_ERROR',
       error_message: typeof entry.error_message === 'string' ? entry.error_message.slice(0, 2000) : null,
     };
   });

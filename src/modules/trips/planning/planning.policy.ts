@@ -1,4 +1,5 @@
 import { badRequest, conflict, detail, type ErrorDetail } from '../../../platform/http/errors.js';
+import { mustGet } from '../../../platform/narrow.js';
 import type { PlanningStop } from '../../orders/index.js';
 
 export type { PlanningStop };
@@ -28,7 +29,7 @@ export function checkPlan(
   });
   if (bad.length) throw badRequest(bad[0]?.message ?? 'Unknown stops', bad);
 
-  const plan = ids.map((id) => byId.get(id) as PlanningStop);
+  const plan = ids.map((id) => mustGet(byId, id));
   const cancelled = plan.filter((s) => s.order_cancelled || s.status === 'CANCELLED' || s.status === 'IGNORED');
   if (cancelled.length) {
     throw conflict(

@@ -177,7 +177,8 @@ export async function fanOutTenant(
       .orderBy('position')
       .limit(batch)
       .execute();
-    if (!events.length) {
+    const lastEvent = events.at(-1);
+    if (!lastEvent) {
       await release();
       return { more: false, created: 0, handedOver: 0 };
     }
@@ -188,7 +189,7 @@ export async function fanOutTenant(
     // (`start_position`), so reading them late sends them nothing from before.
     const endpoints = await endpointsRepo.enabledEndpoints(db, tenantId);
     const rows = await buildDeliveries(events, endpoints, builders);
-    const last = (events[events.length - 1] as EventRow).position;
+    const last = lastEvent.position;
     const { moved, leased } = await commitFanOut(db, { tenantId, token, position: last }, rows, {
       token: handoff.leaseToken,
       seconds: handoff.leaseSeconds,

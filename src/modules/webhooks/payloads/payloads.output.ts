@@ -1,4 +1,6 @@
+import { isEventOf } from '../../../platform/events/catalog.js';
 import { isAppError } from '../../../platform/http/errors.js';
+import { isRecord, recordOr, recordsOf } from '../../../platform/narrow.js';
 import { type EventRow, eventToWire, MASTER_DATA_ENTITIES } from '../../events/index.js';
 
 /**
@@ -67,7 +69,7 @@ function operationalVisibility(sources: Partial<VisibilitySources>): PayloadBuil
   const snapshot = async (event: EventRow, orderId: string | undefined): Promise<Record<string, unknown> | null> => {
     if (!orderId || !sources.visibilityOrder) return null;
     try {
-      return ((await sources.visibilityOrder(event.tenant_id, orderId)) as Record<string, unknown> | undefined) ?? null;
+      return recordOr(await sources.visibilityOrder(event.tenant_id, orderId)) ?? null;
     } catch (err) {
       if (isAppError(err, 'not_found')) return null;
       throw err;
@@ -77,10 +79,10 @@ function operationalVisibility(sources: Partial<VisibilitySources>): PayloadBuil
   return async (event) => {
     const timestamp = event.occurred_at.toISOString();
     // Order, stop and document events carry the order's snapshot of their own moment, written with the change.
-    const stored = event.payload.order_snapshot as Record<string, unknown> | undefined;
+    const stored = recordOr(event.payload.order_snapshot);
     if (event.type.startsWith('stop.')) {
       const stopId = str(event.payload.stop_id);
-      const stop = (stored?.stops as Array<Record<string, unknown>> | undefined)?.find((s) => s.id === stopId);
+      const stop = recordsOf(stored?.stops).find((s) => s.id === stopId);
       if (!stored || !stop) return null;
       const update = event.type === 'stop.eta_changed' ? { type: 'Eta', id: stopId, stops: [stop] } : { type: 'Stop', id: stopId, stop };
       return { events: [{ timestamp, update }], order: stored, trip: null };
@@ -89,11 +91,10 @@ function operationalVisibility(sources: Partial<VisibilitySources>): PayloadBuil
       const update = { type: 'Trip', id: event.entity_id, status: str(event.payload.status) };
       return { events: [{ timestamp, update }], order: null, trip: event.payload.trip_snapshot ?? null };
     }
-    if (event.type === 'trip.resource_position') {
+    if (isEventOf(event, 'trip.resource_position')) {
       // The contract's Resource update, stamped with the time of the position; the position itself is Waybill's addition.
       const p = event.payload;
-      const resource = p.resource as Record<string, unknown> | undefined;
-      const update = { type: 'Resource', id: str(resource?.id) ?? null, resource, custom_fields: null, position: p.position };
+      const update = { type: 'Resource', id: str(p.resource.id) ?? null, resource: p.resource, custom_fields: null, position: p.position };
       return { events: [{ timestamp: str(p.recorded_at) ?? timestamp, update }], order: null, trip: p.trip_snapshot ?? null };
     }
     if (event.entity_type === 'order' && event.type.startsWith('order.')) {
@@ -135,8 +136,8 @@ function operationalVisibility(sources: Partial<VisibilitySources>): PayloadBuil
 const dispatchFamily =
   (executor: 'SUBCONTRACTOR' | 'FLEET'): PayloadBuilder =>
   async (event) => {
-    if (event.entity_type !== 'trip' || event.payload.executor !== executor || !event.payload.message) return null;
-    return event.payload.message as Record<string, unknown>;
+    if (event.entity_type !== 'trip' || event.payload.executor !== executor) return null;
+    return recordOr(event.payload.message) ?? null;
   };
 
 /**
@@ -147,8 +148,8 @@ const dispatchFamily =
 const bookingFamily =
   (kind: 'LOCATION' | 'INTERMODAL'): PayloadBuilder =>
   async (event) => {
-    if (event.type !== 'trip.booking_updated' || event.payload.kind !== kind || !event.payload.message) return null;
-    return event.payload.message as Record<string, unknown>;
+    if (!isEventOf(event, 'trip.booking_updated') || event.payload.kind !== kind) return null;
+    return recordOr(event.payload.message) ?? null;
   };
 
 /** Billing documents' event entity types and the contract's update `type` for each. */
@@ -202,21 +203,27 @@ export function payloadBuilders(sources: Partial<VisibilitySources>, options: { 
   if (publicBaseUrl) {
     for (const family of PAYLOAD_FAMILIES) {
       const build = families[family];
-      families[family] = async (event) => absoluteDownloadUrls(await build(event), publicBaseUrl);
+      families[family] = async (event) => {
+        const message = await build(event);
+        return message && absoluteDownloadUrlsIn(message, publicBaseUrl);
+      };
     }
   }
   return { ...families, viewFor: options.viewFor };
 }
 
 /** A receiver cannot guess where Waybill lives: every `download_url` path becomes a URL under the public base. */
-function absoluteDownloadUrls<T>(value: T, base: string): T {
-  if (Array.isArray(value)) return value.map((item) => absoluteDownloadUrls(item, base)) as T;
-  if (!value || typeof value !== 'object') return value;
+function absoluteDownloadUrlsIn(message: Record<string, unknown>, base: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(value)) {
+  for (const [key, field] of Object.entries(message)) {
     out[key] = key === 'download_url' && typeof field === 'string' && field.startsWith('/') ? `${base}${field}` : absoluteDownloadUrls(field, base);
   }
-  return out as T;
+  return out;
+}
+
+function absoluteDownloadUrls(value: unknown, base: string): unknown {
+  if (Array.isArray(value)) return value.map((item) => absoluteDownloadUrls(item, base));
+  return isRecord(value) ? absoluteDownloadUrlsIn(value, base) : value;
 }
 
 /** What POST …/test sends: a message of the endpoint's first family that a receiver can parse. */
