@@ -12,6 +12,7 @@ import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { sql } from 'kysely';
 import { inTransaction } from '../src/platform/db/tx.js';
 import { appendEvent } from '../src/platform/events/append.js';
 import '../test/support/fixture-events.js';
@@ -30,8 +31,17 @@ const BENCH_CONFIG = {
   outboundAllowlist: ['127.0.0.0/8'],
   ...(process.env.BENCH_WEBHOOK_ENDPOINT_CONCURRENCY ? { webhookEndpointConcurrency: Number(process.env.BENCH_WEBHOOK_ENDPOINT_CONCURRENCY) } : {}),
 };
-/** Which scenarios to run (BENCH_WEBHOOK_PARTS, comma-separated): all four by default. */
+/**
+ * Which scenarios to run (BENCH_WEBHOOK_PARTS, comma-separated): all four by default, and
+ * `latency-async`, the latency part again with this benchmark's own connections committing without
+ * waiting for their WAL flush (a diagnostic of where the tail waits, never how Waybill runs).
+ */
 const PARTS = new Set((process.env.BENCH_WEBHOOK_PARTS ?? 'burst1,burst50,processes,latency').split(','));
+/**
+ * BENCH_WEBHOOK_API_PROBE=0 drains without the `GET /me` probe: the probe's requests run in the
+ * Waybill process and, on a slow drain, add tens of µs to its CPU per delivery.
+ */
+const API_PROBE = process.env.BENCH_WEBHOOK_API_PROBE !== '0';
 
 /** The receiver process: answers 200 `{}` and remembers when each message arrived. */
 const RECEIVER_SOURCE = `
@@ -202,6 +212,10 @@ async function createEndpoint(server: BenchServer, url: string, body: Record<str
  * engine works in the same process (its event loop is the API's). Returns p50/p99 in ms.
  */
 async function probeApi(server: BenchServer, until: Promise<unknown>): Promise<{ p50: number; p99: number }> {
+  if (!API_PROBE) {
+    await until;
+    return { p50: NaN, p99: NaN };
+  }
   let done = false;
   void until.then(() => (done = true));
   const latencies: number[] = [];
@@ -235,8 +249,11 @@ async function commitBurst(server: BenchServer, typeOf: (i: number) => FixtureEv
 
 const BIN = path.resolve(import.meta.dirname, '../bin/waybill.mjs');
 
-/** Starts `waybill serve` with its workers on against `databaseUrl`, and resolves once it is ready. */
-async function serveProcess(databaseUrl: string): Promise<ChildProcess> {
+/**
+ * Starts `waybill serve` with its workers on against `databaseUrl`, and resolves once it is ready,
+ * with a CPU meter of the process started then: its start-up is not counted, its drain is.
+ */
+async function serveProcess(databaseUrl: string): Promise<{ child: ChildProcess; cpu: ReturnType<typeof cpuMeter> }> {
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const child = spawn(process.execPath, [BIN, 'serve'], {
     env: {
@@ -254,7 +271,7 @@ async function serveProcess(databaseUrl: string): Promise<ChildProcess> {
     const ready = await fetch(`http://127.0.0.1:${port}/ready`)
       .then((r) => r.ok)
       .catch(() => false);
-    if (ready) return child;
+    if (ready) return { child, cpu: cpuMeter({ serve: child.pid ?? 0 }) };
     if (tries > 600 || child.exitCode !== null) throw new Error('waybill serve did not become ready');
     await sleep(100);
   }
@@ -273,14 +290,20 @@ async function drainWithProcesses(receiver: ReceiverProcess, processes: number):
     await receiver.reset();
     await commitBurst(server, () => 'bench.burst');
     const databaseUrl = server.services.database.databaseUrl as string;
-    children.push(...(await Promise.all(Array.from({ length: processes }, () => serveProcess(databaseUrl)))));
+    const postgresCpu = cpuMeter();
+    const started = await Promise.all(Array.from({ length: processes }, () => serveProcess(databaseUrl)));
+    children.push(...started.map((s) => s.child));
     let stats = await receiver.stats();
     for (let waited = 0; stats.unique < BURST && waited < 300_000; waited += 50) {
       await sleep(50);
       stats = await receiver.stats();
     }
+    // CPU per delivery of each serve process (from its readiness on), and of PostgreSQL (every
+    // `postgres` process on the host, from the first spawn on, so an upper bound).
+    const perProcess = started.map((s) => Math.round(((s.cpu.stop().serve ?? 0) * 1e6) / BURST));
+    const postgres = Math.round(((postgresCpu.stop().postgres ?? 0) * 1e6) / BURST);
     const seconds = ((stats.last ?? 0) - (stats.first ?? 0)) / 1000;
-    return `| PostgreSQL: burst of ${BURST} events → 1 endpoint, drained by ${processes} \`waybill serve\` process${processes > 1 ? 'es' : ''} | ${Math.round(stats.unique / seconds)} deliveries/s | ${stats.unique} of ${BURST} | ${stats.duplicates} |`;
+    return `| PostgreSQL: burst of ${BURST} events → 1 endpoint, drained by ${processes} \`waybill serve\` process${processes > 1 ? 'es' : ''} | ${Math.round(stats.unique / seconds)} deliveries/s | ${stats.unique} of ${BURST} | ${stats.duplicates} | ${perProcess.join(' + ')} = ${perProcess.reduce((a, b) => a + b, 0)} | ${postgres} |`;
   } finally {
     for (const child of children) child.kill('SIGTERM');
     await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))));
@@ -407,6 +430,66 @@ const apiRows: string[] = [];
 const burstRow = (title: string, b: BurstResult) =>
   `| ${title} | ${b.rate} deliveries/s | ${b.ceiling} req/s | ${(b.rate / b.ceiling).toFixed(2)} × | ${b.commitSeconds.toFixed(1)} s / ${b.drainSeconds.toFixed(1)} s | ${b.cpuUs} |`;
 
+/** The latency part: company creates one at a time, idle and then under order-import load. */
+async function measureLatency(engine: Engine, receiver: ReceiverProcess, label: string, note: string): Promise<string[]> {
+  const latency: string[] = [];
+  const server = await startBenchServer({ engine, config: BENCH_CONFIG });
+  const engineHandle = server.services.webhooks.startEngine((err) => console.error(err));
+  try {
+    await createEndpoint(server, receiver.url(1), { families: ['events'], event_types: ['company.created'] });
+    // Order imports also fan out to a visibility endpoint, so the load exercises the whole path.
+    await createEndpoint(server, receiver.url(2), { families: ['operational_visibility'] });
+    await server.app.inject({
+      method: 'POST',
+      url: '/v1/companies/company',
+      headers: bearerHeader(server.admin.token),
+      payload: { name: 'Load customer', code: 'LOAD', currency: 'EUR', is_customer: true },
+    });
+    await probeLatency(server, receiver, 20, 5);
+    const idle = await probeLatency(server, receiver, PROBES, 5);
+    if (engine === 'postgres') {
+      // What Waybill's own connections run with, so the row says what it measured.
+      const { rows } = await sql<{ synchronous_commit: string }>`show synchronous_commit`.execute(server.services.db);
+      note += ` (synchronous_commit ${rows[0]?.synchronous_commit ?? '?'})`;
+    }
+    latency.push(`| ${label}${note}: idle | ${idle.p50} | ${idle.p99} | ${parts(idle)} | — |`);
+
+    const order = {
+      operation: 'CREATE',
+      order_identifier: 'LOAD-[<id>]',
+      customer: { code: 'LOAD' },
+      customer_reference_number: 'PO-[<id>]',
+      consignments: [
+        {
+          pickup_stop: { location: { name: 'Antwerp DC', city: 'Antwerpen', country: 'BE' }, date: '2026-12-01' },
+          delivery_stop: { location: { name: 'Lyon Hub', city: 'Lyon', country: 'FR' }, date: '2026-12-02' },
+          goods: [{ description: 'Pallets', quantity: 10, total_weight_kg: 5000 }],
+        },
+      ],
+    };
+    const loadRun = autocannon({
+      url: `${server.url}/v1/orders/order/upload`,
+      method: 'POST',
+      headers: { ...bearerHeader(server.admin.token), 'content-type': 'application/json' },
+      body: JSON.stringify(order),
+      idReplacement: true,
+      connections: 4,
+      duration: LOAD_SECONDS + 5,
+      workers: 1,
+    });
+    await sleep(1_000);
+    const loaded = await probeLatency(server, receiver, PROBES, 20);
+    const result = await loadRun;
+    latency.push(
+      `| ${label}${note}: under order-import load | ${loaded.p50} | ${loaded.p99} | ${parts(loaded)} | ${Math.round(result.requests.average)} imports/s (${result.non2xx + result.errors} errors) |`,
+    );
+  } finally {
+    await engineHandle.stop();
+    await server.stop();
+  }
+  return latency;
+}
+
 async function benchEngine(engine: Engine, receiver: ReceiverProcess) {
   const label = engine === 'pglite' ? 'PGlite' : 'PostgreSQL';
   const rows: string[] = [];
@@ -436,55 +519,18 @@ async function benchEngine(engine: Engine, receiver: ReceiverProcess) {
   }
   // Latency, idle and under order-import load.
   const latency: string[] = [];
-  if (PARTS.has('latency')) {
-    const server = await startBenchServer({ engine, config: BENCH_CONFIG });
-    const engineHandle = server.services.webhooks.startEngine((err) => console.error(err));
+  if (PARTS.has('latency')) latency.push(...(await measureLatency(engine, receiver, label, '')));
+  if (PARTS.has('latency-async') && engine === 'postgres') {
+    // Every connection this benchmark opens from here on (Waybill's pool included) commits without
+    // waiting for its WAL flush: if the tail is the flush, it goes with it. Only this run's
+    // connections; the server's settings and other databases are untouched.
+    const before = process.env.PGOPTIONS;
+    process.env.PGOPTIONS = `${before ?? ''} -c synchronous_commit=off`.trim();
     try {
-      await createEndpoint(server, receiver.url(1), { families: ['events'], event_types: ['company.created'] });
-      // Order imports also fan out to a visibility endpoint, so the load exercises the whole path.
-      await createEndpoint(server, receiver.url(2), { families: ['operational_visibility'] });
-      await server.app.inject({
-        method: 'POST',
-        url: '/v1/companies/company',
-        headers: bearerHeader(server.admin.token),
-        payload: { name: 'Load customer', code: 'LOAD', currency: 'EUR', is_customer: true },
-      });
-      await probeLatency(server, receiver, 20, 5);
-      const idle = await probeLatency(server, receiver, PROBES, 5);
-      latency.push(`| ${label}: idle | ${idle.p50} | ${idle.p99} | ${parts(idle)} | — |`);
-
-      const order = {
-        operation: 'CREATE',
-        order_identifier: 'LOAD-[<id>]',
-        customer: { code: 'LOAD' },
-        customer_reference_number: 'PO-[<id>]',
-        consignments: [
-          {
-            pickup_stop: { location: { name: 'Antwerp DC', city: 'Antwerpen', country: 'BE' }, date: '2026-12-01' },
-            delivery_stop: { location: { name: 'Lyon Hub', city: 'Lyon', country: 'FR' }, date: '2026-12-02' },
-            goods: [{ description: 'Pallets', quantity: 10, total_weight_kg: 5000 }],
-          },
-        ],
-      };
-      const loadRun = autocannon({
-        url: `${server.url}/v1/orders/order/upload`,
-        method: 'POST',
-        headers: { ...bearerHeader(server.admin.token), 'content-type': 'application/json' },
-        body: JSON.stringify(order),
-        idReplacement: true,
-        connections: 4,
-        duration: LOAD_SECONDS + 5,
-        workers: 1,
-      });
-      await sleep(1_000);
-      const loaded = await probeLatency(server, receiver, PROBES, 20);
-      const result = await loadRun;
-      latency.push(
-        `| ${label}: under order-import load | ${loaded.p50} | ${loaded.p99} | ${parts(loaded)} | ${Math.round(result.requests.average)} imports/s (${result.non2xx + result.errors} errors) |`,
-      );
+      latency.push(...(await measureLatency(engine, receiver, label, ', diagnostic')));
     } finally {
-      await engineHandle.stop();
-      await server.stop();
+      if (before === undefined) delete process.env.PGOPTIONS;
+      else process.env.PGOPTIONS = before;
     }
   }
   return { rows, latency };
@@ -519,7 +565,9 @@ try {
   console.log(apiRows.join('\n'));
   if (processRows.length) {
     console.log('\nScale-out: separate server processes on one PostgreSQL (rate from the first to the last message received):\n');
-    console.log('| Scenario | delivered | unique messages | duplicates |\n|---|---:|---:|---:|');
+    console.log(
+      '| Scenario | delivered | unique messages | duplicates | CPU µs per delivery, each serve process (from its readiness) | PostgreSQL |\n|---|---:|---:|---:|---:|---:|',
+    );
     console.log(processRows.join('\n'));
   }
   console.log(`\nLatency from the committing request's start to the receiver (${PROBES} company creates, one at a time):\n`);
