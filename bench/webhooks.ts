@@ -12,6 +12,7 @@ import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import pg from 'pg';
 import { sql } from 'kysely';
 import { inTransaction } from '../src/platform/db/tx.js';
 import { appendEvent } from '../src/platform/events/append.js';
@@ -127,6 +128,17 @@ class ReceiverProcess {
     this.child.kill();
   }
 }
+
+/**
+ * Statements sent by this process's PostgreSQL clients (Waybill's pool included): every query
+ * goes through `Client.prototype.query`, so counting there needs nothing from Waybill's code.
+ */
+let statementsSent = 0;
+const sendQuery = pg.Client.prototype.query;
+pg.Client.prototype.query = function (this: pg.Client, ...args: Parameters<typeof sendQuery>) {
+  statementsSent++;
+  return Reflect.apply(sendQuery, this, args) as ReturnType<typeof sendQuery>;
+} as typeof sendQuery;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const wallNow = () => performance.timeOrigin + performance.now();
@@ -332,6 +344,8 @@ interface BurstResult {
   commitSeconds: number;
   drainSeconds: number;
   cpuUs: string;
+  /** Statements per 1,000 deliveries during the drain (PostgreSQL only). */
+  statements: number;
   /** GET /me latency before the drain and during it. */
   api: { idle: { p50: number; p99: number }; draining: { p50: number; p99: number } };
 }
@@ -352,6 +366,7 @@ async function burst(server: BenchServer, receiver: ReceiverProcess, typeOf: (i:
   const idleApi = await probeApi(server, sleep(2_000));
   const committed = wallNow();
   const cpu = cpuMeter({ receiver: receiver.pid });
+  const statementsBefore = statementsSent;
   const profile = await startProfile();
   const engine = server.services.webhooks.startEngine((err) => console.error(err));
   let drainingApi: { p50: number; p99: number };
@@ -372,7 +387,8 @@ async function burst(server: BenchServer, receiver: ReceiverProcess, typeOf: (i:
   const used = cpu.stop();
   const perDelivery = (seconds = 0) => Math.round((seconds * 1e6) / BURST);
   const cpuUs = `${perDelivery(used.waybill)} / ${perDelivery(used.postgres)} / ${perDelivery(used.receiver)}`;
-  return { rate: Math.round(BURST / drain), ceiling, commitSeconds, drainSeconds: drain, cpuUs, api: { idle: idleApi, draining: drainingApi } };
+  const statements = Math.round(((statementsSent - statementsBefore) * 1000) / BURST);
+  return { rate: Math.round(BURST / drain), ceiling, commitSeconds, drainSeconds: drain, cpuUs, statements, api: { idle: idleApi, draining: drainingApi } };
 }
 
 /**
@@ -443,7 +459,7 @@ const parts = (l: Latency) => `${l.request.p50} / ${l.request.p99} | ${l.afterAn
 const apiRows: string[] = [];
 
 const burstRow = (title: string, b: BurstResult) =>
-  `| ${title} | ${b.rate} deliveries/s | ${b.ceiling} req/s | ${(b.rate / b.ceiling).toFixed(2)} × | ${b.commitSeconds.toFixed(1)} s / ${b.drainSeconds.toFixed(1)} s | ${b.cpuUs} |`;
+  `| ${title} | ${b.rate} deliveries/s | ${b.ceiling} req/s | ${(b.rate / b.ceiling).toFixed(2)} × | ${b.commitSeconds.toFixed(1)} s / ${b.drainSeconds.toFixed(1)} s | ${b.cpuUs} | ${b.statements} |`;
 
 /** The latency part: company creates one at a time, idle and then under order-import load. */
 async function measureLatency(engine: Engine, receiver: ReceiverProcess, label: string, note: string): Promise<string[]> {
@@ -559,7 +575,7 @@ try {
   const client = await clientCeiling(receiver);
   const clientRaw = await rawCeiling(receiver);
   throughput.push(
-    `| Waybill's HTTP client alone: ${BURST} signed POSTs, 8 in flight, no database | ${client.rate} req/s | ${clientRaw} req/s | ${(client.rate / clientRaw).toFixed(2)} × | — | ${client.cpuUs} / — / — |`,
+    `| Waybill's HTTP client alone: ${BURST} signed POSTs, 8 in flight, no database | ${client.rate} req/s | ${clientRaw} req/s | ${(client.rate / clientRaw).toFixed(2)} × | — | ${client.cpuUs} / — / — | — |`,
   );
   const latency: string[] = [];
   for (const engine of engines) {
@@ -572,7 +588,7 @@ try {
   }
   console.log(`\nMeasured ${machineLine()}\n`);
   console.log(
-    '| Scenario | delivered | raw ceiling just before | ratio | committing the events / draining them | CPU µs per delivery: Waybill / PostgreSQL / receiver |\n|---|---:|---:|---:|---:|---:|',
+    '| Scenario | delivered | raw ceiling just before | ratio | committing the events / draining them | CPU µs per delivery: Waybill / PostgreSQL / receiver | statements per 1,000 deliveries |\n|---|---:|---:|---:|---:|---:|---:|',
   );
   console.log(throughput.join('\n'));
   console.log('\nThe API while a burst drains (GET /me every 10 ms, same process as the engine):\n');
