@@ -345,7 +345,13 @@ export class DeliveryWorker implements Handoff {
   private startSend(queue: EndpointQueue, delivery: SendableDelivery): void {
     queue.active++;
     this.active++;
-    const sent: Promise<void> = this.send(queue.endpoint, delivery).then(
+    let sending: Promise<void>;
+    try {
+      sending = this.send(queue.endpoint, delivery);
+    } catch (err) {
+      sending = Promise.reject(err); // thrown before the POST: reported, and its slot freed, like a failed send
+    }
+    const sent: Promise<void> = sending.then(
       () => this.sendEnded(queue, sent),
       (err: unknown) => {
         this.o.onError(err);
@@ -371,7 +377,7 @@ export class DeliveryWorker implements Handoff {
     try {
       headers = requestHeaders(endpoint, this.credentials(endpoint), delivery, attemptedAt);
     } catch (err) {
-      if (!(err instanceof CredentialUnreadableError)) return Promise.reject(err);
+      if (!(err instanceof CredentialUnreadableError)) throw err;
       // A server-side problem (the key changed or is missing): logged and retried like an attempt
       // that failed before anything was sent.
       this.finish(endpoint, delivery, attemptedAt, noAnswer(err.message));
