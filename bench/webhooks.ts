@@ -12,6 +12,8 @@ import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import pg from 'pg';
+import { sql } from 'kysely';
 import { inTransaction } from '../src/platform/db/tx.js';
 import { appendEvent } from '../src/platform/events/append.js';
 import '../test/support/fixture-events.js';
@@ -19,7 +21,7 @@ import type { FixtureEventType } from '../test/support/fixture-events.js';
 import { signedHeaders, newSigningSecret } from '../src/modules/webhooks/index.js';
 import { AddressPolicy } from '../src/platform/net/address-policy.js';
 import { GuardedHttpClient } from '../src/platform/net/guarded-http.js';
-import { bearerHeader, cpuMeter, machineLine, startBenchServer, type BenchServer, type Engine } from './support.js';
+import { bearerHeader, cpuMeter, databaseBackends, machineLine, startBenchServer, type BenchServer, type Engine } from './support.js';
 
 const BURST = Number(process.env.BENCH_WEBHOOK_BURST ?? 10_000);
 const PROBES = Number(process.env.BENCH_WEBHOOK_PROBES ?? 200);
@@ -30,8 +32,17 @@ const BENCH_CONFIG = {
   outboundAllowlist: ['127.0.0.0/8'],
   ...(process.env.BENCH_WEBHOOK_ENDPOINT_CONCURRENCY ? { webhookEndpointConcurrency: Number(process.env.BENCH_WEBHOOK_ENDPOINT_CONCURRENCY) } : {}),
 };
-/** Which scenarios to run (BENCH_WEBHOOK_PARTS, comma-separated): all four by default. */
+/**
+ * Which scenarios to run (BENCH_WEBHOOK_PARTS, comma-separated): all four by default, and
+ * `latency-async`, the latency part again with this benchmark's own connections committing without
+ * waiting for their WAL flush (a diagnostic of where the tail waits, never how Waybill runs).
+ */
 const PARTS = new Set((process.env.BENCH_WEBHOOK_PARTS ?? 'burst1,burst50,processes,latency').split(','));
+/**
+ * BENCH_WEBHOOK_API_PROBE=0 drains without the `GET /me` probe: the probe's requests run in the
+ * Waybill process and, on a slow drain, add tens of µs to its CPU per delivery.
+ */
+const API_PROBE = process.env.BENCH_WEBHOOK_API_PROBE !== '0';
 
 /** The receiver process: answers 200 `{}` and remembers when each message arrived. */
 const RECEIVER_SOURCE = `
@@ -118,6 +129,17 @@ class ReceiverProcess {
   }
 }
 
+/**
+ * Statements sent by this process's PostgreSQL clients (Waybill's pool included): every query
+ * goes through `Client.prototype.query`, so counting there needs nothing from Waybill's code.
+ */
+let statementsSent = 0;
+const sendQuery = pg.Client.prototype.query;
+pg.Client.prototype.query = function (this: pg.Client, ...args: Parameters<typeof sendQuery>) {
+  statementsSent++;
+  return Reflect.apply(sendQuery, this, args) as ReturnType<typeof sendQuery>;
+} as typeof sendQuery;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const wallNow = () => performance.timeOrigin + performance.now();
 
@@ -202,6 +224,10 @@ async function createEndpoint(server: BenchServer, url: string, body: Record<str
  * engine works in the same process (its event loop is the API's). Returns p50/p99 in ms.
  */
 async function probeApi(server: BenchServer, until: Promise<unknown>): Promise<{ p50: number; p99: number }> {
+  if (!API_PROBE) {
+    await until;
+    return { p50: NaN, p99: NaN };
+  }
   let done = false;
   void until.then(() => (done = true));
   const latencies: number[] = [];
@@ -235,8 +261,11 @@ async function commitBurst(server: BenchServer, typeOf: (i: number) => FixtureEv
 
 const BIN = path.resolve(import.meta.dirname, '../bin/waybill.mjs');
 
-/** Starts `waybill serve` with its workers on against `databaseUrl`, and resolves once it is ready. */
-async function serveProcess(databaseUrl: string): Promise<ChildProcess> {
+/**
+ * Starts `waybill serve` with its workers on against `databaseUrl`, and resolves once it is ready,
+ * with a CPU meter of the process started then: its start-up is not counted, its drain is.
+ */
+async function serveProcess(databaseUrl: string): Promise<{ child: ChildProcess; cpu: ReturnType<typeof cpuMeter> }> {
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const child = spawn(process.execPath, [BIN, 'serve'], {
     env: {
@@ -254,9 +283,22 @@ async function serveProcess(databaseUrl: string): Promise<ChildProcess> {
     const ready = await fetch(`http://127.0.0.1:${port}/ready`)
       .then((r) => r.ok)
       .catch(() => false);
-    if (ready) return child;
+    if (ready) return { child, cpu: cpuMeter({ serve: child.pid ?? 0 }) };
     if (tries > 600 || child.exitCode !== null) throw new Error('waybill serve did not become ready');
     await sleep(100);
+  }
+}
+
+/** CPU seconds a process has used since it started (user + system, from /proc). */
+function lifetimeCpuSeconds(pid: number): number {
+  try {
+    const fields = fs
+      .readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .replace(/^.*\) /, '')
+      .split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ
+  } catch {
+    return 0; // ended meanwhile
   }
 }
 
@@ -273,14 +315,22 @@ async function drainWithProcesses(receiver: ReceiverProcess, processes: number):
     await receiver.reset();
     await commitBurst(server, () => 'bench.burst');
     const databaseUrl = server.services.database.databaseUrl as string;
-    children.push(...(await Promise.all(Array.from({ length: processes }, () => serveProcess(databaseUrl)))));
+    const started = await Promise.all(Array.from({ length: processes }, () => serveProcess(databaseUrl)));
+    children.push(...started.map((s) => s.child));
     let stats = await receiver.stats();
     for (let waited = 0; stats.unique < BURST && waited < 300_000; waited += 50) {
       await sleep(50);
       stats = await receiver.stats();
     }
+    // CPU per delivery of each serve process (from its readiness on), and of the benchmark
+    // database's backends over their whole lives (the serve processes' pools, opened at their
+    // start-up, so a slight over-count). Every `postgres` process on the host would count other
+    // engineers' work, and backends that ended meanwhile made that sum go negative.
+    const perProcess = started.map((s) => Math.round(((s.cpu.stop().serve ?? 0) * 1e6) / BURST));
+    const backends = Object.values(await databaseBackends(server));
+    const postgres = Math.round((backends.reduce((sum, pid) => sum + lifetimeCpuSeconds(pid), 0) * 1e6) / BURST);
     const seconds = ((stats.last ?? 0) - (stats.first ?? 0)) / 1000;
-    return `| PostgreSQL: burst of ${BURST} events → 1 endpoint, drained by ${processes} \`waybill serve\` process${processes > 1 ? 'es' : ''} | ${Math.round(stats.unique / seconds)} deliveries/s | ${stats.unique} of ${BURST} | ${stats.duplicates} |`;
+    return `| PostgreSQL: burst of ${BURST} events → 1 endpoint, drained by ${processes} \`waybill serve\` process${processes > 1 ? 'es' : ''} | ${Math.round(stats.unique / seconds)} deliveries/s | ${stats.unique} of ${BURST} | ${stats.duplicates} | ${perProcess.join(' + ')} = ${perProcess.reduce((a, b) => a + b, 0)} | ${postgres} |`;
   } finally {
     for (const child of children) child.kill('SIGTERM');
     await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))));
@@ -294,6 +344,8 @@ interface BurstResult {
   commitSeconds: number;
   drainSeconds: number;
   cpuUs: string;
+  /** Statements per 1,000 deliveries during the drain (PostgreSQL only). */
+  statements: number;
   /** GET /me latency before the drain and during it. */
   api: { idle: { p50: number; p99: number }; draining: { p50: number; p99: number } };
 }
@@ -314,6 +366,7 @@ async function burst(server: BenchServer, receiver: ReceiverProcess, typeOf: (i:
   const idleApi = await probeApi(server, sleep(2_000));
   const committed = wallNow();
   const cpu = cpuMeter({ receiver: receiver.pid });
+  const statementsBefore = statementsSent;
   const profile = await startProfile();
   const engine = server.services.webhooks.startEngine((err) => console.error(err));
   let drainingApi: { p50: number; p99: number };
@@ -334,7 +387,8 @@ async function burst(server: BenchServer, receiver: ReceiverProcess, typeOf: (i:
   const used = cpu.stop();
   const perDelivery = (seconds = 0) => Math.round((seconds * 1e6) / BURST);
   const cpuUs = `${perDelivery(used.waybill)} / ${perDelivery(used.postgres)} / ${perDelivery(used.receiver)}`;
-  return { rate: Math.round(BURST / drain), ceiling, commitSeconds, drainSeconds: drain, cpuUs, api: { idle: idleApi, draining: drainingApi } };
+  const statements = Math.round(((statementsSent - statementsBefore) * 1000) / BURST);
+  return { rate: Math.round(BURST / drain), ceiling, commitSeconds, drainSeconds: drain, cpuUs, statements, api: { idle: idleApi, draining: drainingApi } };
 }
 
 /**
@@ -405,7 +459,67 @@ const parts = (l: Latency) => `${l.request.p50} / ${l.request.p99} | ${l.afterAn
 const apiRows: string[] = [];
 
 const burstRow = (title: string, b: BurstResult) =>
-  `| ${title} | ${b.rate} deliveries/s | ${b.ceiling} req/s | ${(b.rate / b.ceiling).toFixed(2)} × | ${b.commitSeconds.toFixed(1)} s / ${b.drainSeconds.toFixed(1)} s | ${b.cpuUs} |`;
+  `| ${title} | ${b.rate} deliveries/s | ${b.ceiling} req/s | ${(b.rate / b.ceiling).toFixed(2)} × | ${b.commitSeconds.toFixed(1)} s / ${b.drainSeconds.toFixed(1)} s | ${b.cpuUs} | ${b.statements} |`;
+
+/** The latency part: company creates one at a time, idle and then under order-import load. */
+async function measureLatency(engine: Engine, receiver: ReceiverProcess, label: string, note: string): Promise<string[]> {
+  const latency: string[] = [];
+  const server = await startBenchServer({ engine, config: BENCH_CONFIG });
+  const engineHandle = server.services.webhooks.startEngine((err) => console.error(err));
+  try {
+    await createEndpoint(server, receiver.url(1), { families: ['events'], event_types: ['company.created'] });
+    // Order imports also fan out to a visibility endpoint, so the load exercises the whole path.
+    await createEndpoint(server, receiver.url(2), { families: ['operational_visibility'] });
+    await server.app.inject({
+      method: 'POST',
+      url: '/v1/companies/company',
+      headers: bearerHeader(server.admin.token),
+      payload: { name: 'Load customer', code: 'LOAD', currency: 'EUR', is_customer: true },
+    });
+    await probeLatency(server, receiver, 20, 5);
+    const idle = await probeLatency(server, receiver, PROBES, 5);
+    if (engine === 'postgres') {
+      // What Waybill's own connections run with, so the row says what it measured.
+      const { rows } = await sql<{ synchronous_commit: string }>`show synchronous_commit`.execute(server.services.db);
+      note += ` (synchronous_commit ${rows[0]?.synchronous_commit ?? '?'})`;
+    }
+    latency.push(`| ${label}${note}: idle | ${idle.p50} | ${idle.p99} | ${parts(idle)} | — |`);
+
+    const order = {
+      operation: 'CREATE',
+      order_identifier: 'LOAD-[<id>]',
+      customer: { code: 'LOAD' },
+      customer_reference_number: 'PO-[<id>]',
+      consignments: [
+        {
+          pickup_stop: { location: { name: 'Antwerp DC', city: 'Antwerpen', country: 'BE' }, date: '2026-12-01' },
+          delivery_stop: { location: { name: 'Lyon Hub', city: 'Lyon', country: 'FR' }, date: '2026-12-02' },
+          goods: [{ description: 'Pallets', quantity: 10, total_weight_kg: 5000 }],
+        },
+      ],
+    };
+    const loadRun = autocannon({
+      url: `${server.url}/v1/orders/order/upload`,
+      method: 'POST',
+      headers: { ...bearerHeader(server.admin.token), 'content-type': 'application/json' },
+      body: JSON.stringify(order),
+      idReplacement: true,
+      connections: 4,
+      duration: LOAD_SECONDS + 5,
+      workers: 1,
+    });
+    await sleep(1_000);
+    const loaded = await probeLatency(server, receiver, PROBES, 20);
+    const result = await loadRun;
+    latency.push(
+      `| ${label}${note}: under order-import load | ${loaded.p50} | ${loaded.p99} | ${parts(loaded)} | ${Math.round(result.requests.average)} imports/s (${result.non2xx + result.errors} errors) |`,
+    );
+  } finally {
+    await engineHandle.stop();
+    await server.stop();
+  }
+  return latency;
+}
 
 async function benchEngine(engine: Engine, receiver: ReceiverProcess) {
   const label = engine === 'pglite' ? 'PGlite' : 'PostgreSQL';
@@ -436,55 +550,18 @@ async function benchEngine(engine: Engine, receiver: ReceiverProcess) {
   }
   // Latency, idle and under order-import load.
   const latency: string[] = [];
-  if (PARTS.has('latency')) {
-    const server = await startBenchServer({ engine, config: BENCH_CONFIG });
-    const engineHandle = server.services.webhooks.startEngine((err) => console.error(err));
+  if (PARTS.has('latency')) latency.push(...(await measureLatency(engine, receiver, label, '')));
+  if (PARTS.has('latency-async') && engine === 'postgres') {
+    // Every connection this benchmark opens from here on (Waybill's pool included) commits without
+    // waiting for its WAL flush: if the tail is the flush, it goes with it. Only this run's
+    // connections; the server's settings and other databases are untouched.
+    const before = process.env.PGOPTIONS;
+    process.env.PGOPTIONS = `${before ?? ''} -c synchronous_commit=off`.trim();
     try {
-      await createEndpoint(server, receiver.url(1), { families: ['events'], event_types: ['company.created'] });
-      // Order imports also fan out to a visibility endpoint, so the load exercises the whole path.
-      await createEndpoint(server, receiver.url(2), { families: ['operational_visibility'] });
-      await server.app.inject({
-        method: 'POST',
-        url: '/v1/companies/company',
-        headers: bearerHeader(server.admin.token),
-        payload: { name: 'Load customer', code: 'LOAD', currency: 'EUR', is_customer: true },
-      });
-      await probeLatency(server, receiver, 20, 5);
-      const idle = await probeLatency(server, receiver, PROBES, 5);
-      latency.push(`| ${label}: idle | ${idle.p50} | ${idle.p99} | ${parts(idle)} | — |`);
-
-      const order = {
-        operation: 'CREATE',
-        order_identifier: 'LOAD-[<id>]',
-        customer: { code: 'LOAD' },
-        customer_reference_number: 'PO-[<id>]',
-        consignments: [
-          {
-            pickup_stop: { location: { name: 'Antwerp DC', city: 'Antwerpen', country: 'BE' }, date: '2026-12-01' },
-            delivery_stop: { location: { name: 'Lyon Hub', city: 'Lyon', country: 'FR' }, date: '2026-12-02' },
-            goods: [{ description: 'Pallets', quantity: 10, total_weight_kg: 5000 }],
-          },
-        ],
-      };
-      const loadRun = autocannon({
-        url: `${server.url}/v1/orders/order/upload`,
-        method: 'POST',
-        headers: { ...bearerHeader(server.admin.token), 'content-type': 'application/json' },
-        body: JSON.stringify(order),
-        idReplacement: true,
-        connections: 4,
-        duration: LOAD_SECONDS + 5,
-        workers: 1,
-      });
-      await sleep(1_000);
-      const loaded = await probeLatency(server, receiver, PROBES, 20);
-      const result = await loadRun;
-      latency.push(
-        `| ${label}: under order-import load | ${loaded.p50} | ${loaded.p99} | ${parts(loaded)} | ${Math.round(result.requests.average)} imports/s (${result.non2xx + result.errors} errors) |`,
-      );
+      latency.push(...(await measureLatency(engine, receiver, label, ', diagnostic')));
     } finally {
-      await engineHandle.stop();
-      await server.stop();
+      if (before === undefined) delete process.env.PGOPTIONS;
+      else process.env.PGOPTIONS = before;
     }
   }
   return { rows, latency };
@@ -498,7 +575,7 @@ try {
   const client = await clientCeiling(receiver);
   const clientRaw = await rawCeiling(receiver);
   throughput.push(
-    `| Waybill's HTTP client alone: ${BURST} signed POSTs, 8 in flight, no database | ${client.rate} req/s | ${clientRaw} req/s | ${(client.rate / clientRaw).toFixed(2)} × | — | ${client.cpuUs} / — / — |`,
+    `| Waybill's HTTP client alone: ${BURST} signed POSTs, 8 in flight, no database | ${client.rate} req/s | ${clientRaw} req/s | ${(client.rate / clientRaw).toFixed(2)} × | — | ${client.cpuUs} / — / — | — |`,
   );
   const latency: string[] = [];
   for (const engine of engines) {
@@ -511,7 +588,7 @@ try {
   }
   console.log(`\nMeasured ${machineLine()}\n`);
   console.log(
-    '| Scenario | delivered | raw ceiling just before | ratio | committing the events / draining them | CPU µs per delivery: Waybill / PostgreSQL / receiver |\n|---|---:|---:|---:|---:|---:|',
+    '| Scenario | delivered | raw ceiling just before | ratio | committing the events / draining them | CPU µs per delivery: Waybill / PostgreSQL / receiver | statements per 1,000 deliveries |\n|---|---:|---:|---:|---:|---:|---:|',
   );
   console.log(throughput.join('\n'));
   console.log('\nThe API while a burst drains (GET /me every 10 ms, same process as the engine):\n');
@@ -519,7 +596,9 @@ try {
   console.log(apiRows.join('\n'));
   if (processRows.length) {
     console.log('\nScale-out: separate server processes on one PostgreSQL (rate from the first to the last message received):\n');
-    console.log('| Scenario | delivered | unique messages | duplicates |\n|---|---:|---:|---:|');
+    console.log(
+      '| Scenario | delivered | unique messages | duplicates | CPU µs per delivery, each serve process (from its readiness) | the database backends |\n|---|---:|---:|---:|---:|---:|',
+    );
     console.log(processRows.join('\n'));
   }
   console.log(`\nLatency from the committing request's start to the receiver (${PROBES} company creates, one at a time):\n`);

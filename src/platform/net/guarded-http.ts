@@ -189,7 +189,7 @@ class Exchange {
     // A body cut at the cap still counts as an answer: the status line and headers arrived.
     if (this.statusCode !== undefined && (error === undefined || error instanceof BodyCapReached)) {
       const bodyExcerpt = Buffer.concat(this.chunks).subarray(0, this.maxBodyBytes).toString('utf8');
-      this.resolve({ statusCode: this.statusCode, headers: parseRawHeaders(this.rawHeaders), bodyExcerpt, latencyMs });
+      this.resolve(answered(this.statusCode, this.rawHeaders, bodyExcerpt, latencyMs));
     } else {
       this.resolve(noAnswer(describe(error), latencyMs));
     }
@@ -200,6 +200,22 @@ class BodyCapReached extends Error {
   constructor() {
     super('response body cap reached');
   }
+}
+
+/**
+ * An answer whose headers are decoded only when read: a delivery reads them only on a 429 or 503
+ * (Retry-After), and decoding every header of every answer was a visible share of a send's CPU.
+ */
+function answered(statusCode: number, rawHeaders: Buffer[], bodyExcerpt: string, latencyMs: number): PostResult {
+  let headers: PostResult['headers'] | undefined;
+  return {
+    statusCode,
+    get headers() {
+      return (headers ??= parseRawHeaders(rawHeaders));
+    },
+    bodyExcerpt,
+    latencyMs,
+  };
 }
 
 function parseRawHeaders(raw: Buffer[]): Record<string, string | string[] | undefined> {

@@ -311,9 +311,17 @@ export class DeliveryWorker implements Handoff {
     this.pump();
   }
 
-  /** Starts sends while slots are free, visiting endpoints in turn so none starves the others. */
+  /**
+   * Starts sends while slots are free, visiting endpoints in turn so none starves the others: each
+   * endpoint visited goes to the back of the line. It stops at the first endpoint it cannot serve
+   * for lack of overall slots, so a finished send does not walk every endpoint's queue.
+   */
   private pump(): void {
-    for (const [id, queue] of [...this.queues]) {
+    const visited: Array<[string, EndpointQueue]> = [];
+    for (const entry of this.queues) {
+      if (this.active >= this.o.concurrency) break;
+      const [id, queue] = entry;
+      visited.push(entry);
       const slots = this.slotsFor(id);
       while (queue.waiting.length && queue.active < slots && this.active < this.o.concurrency) {
         const next = queue.waiting.shift() as EndpointQueue['waiting'][number];
@@ -323,45 +331,72 @@ export class DeliveryWorker implements Handoff {
         }
         this.startSend(queue, next.delivery);
       }
+    }
+    for (const [id, queue] of visited) {
       this.queues.delete(id);
       if (queue.waiting.length || queue.active) this.queues.set(id, queue); // to the back of the line
     }
   }
 
+  /**
+   * One send, as one chain of promises: the POST never rejects, so what follows it needs no
+   * async wrappers (each would add promises and microtasks to every delivery).
+   */
   private startSend(queue: EndpointQueue, delivery: SendableDelivery): void {
     queue.active++;
     this.active++;
-    const sent: Promise<void> = this.send(queue.endpoint, delivery)
-      .catch(this.o.onError)
-      .finally(() => {
-        queue.active--;
-        this.active--;
-        this.held--;
-        this.sending.delete(sent);
-        if (!queue.waiting.length && !queue.active) this.queues.delete(queue.endpoint.id);
-        this.pump();
-        this.notifyRoom();
-      });
+    let sending: Promise<void>;
+    try {
+      sending = this.send(queue.endpoint, delivery);
+    } catch (err) {
+      sending = Promise.reject(err); // thrown before the POST: reported, and its slot freed, like a failed send
+    }
+    const sent: Promise<void> = sending.then(
+      () => this.sendEnded(queue, sent),
+      (err: unknown) => {
+        this.o.onError(err);
+        this.sendEnded(queue, sent);
+      },
+    );
     this.sending.add(sent);
   }
 
-  private async send(endpoint: EndpointRow, delivery: SendableDelivery): Promise<void> {
+  private sendEnded(queue: EndpointQueue, sent: Promise<void>): void {
+    queue.active--;
+    this.active--;
+    this.held--;
+    this.sending.delete(sent);
+    if (!queue.waiting.length && !queue.active) this.queues.delete(queue.endpoint.id);
+    this.pump();
+    this.notifyRoom();
+  }
+
+  private send(endpoint: EndpointRow, delivery: SendableDelivery): Promise<void> {
     const attemptedAt = new Date();
-    let result: PostResult;
+    let headers: Record<string, string>;
     try {
-      const headers = requestHeaders(endpoint, this.credentials(endpoint), delivery, attemptedAt);
-      result = await inSpan('webhook.delivery', { 'waybill.endpoint_id': endpoint.id, 'waybill.delivery_id': delivery.id }, async (set) => {
-        const answer = await this.o.http.post(endpoint.url, delivery.payload, headers); // never rejects
-        if (answer.statusCode !== undefined) set('http.response.status_code', answer.statusCode);
-        return answer;
-      });
-      this.observeLatency(endpoint.id, result.latencyMs);
+      headers = requestHeaders(endpoint, this.credentials(endpoint), delivery, attemptedAt);
     } catch (err) {
       if (!(err instanceof CredentialUnreadableError)) throw err;
       // A server-side problem (the key changed or is missing): logged and retried like an attempt
       // that failed before anything was sent.
-      result = noAnswer(err.message);
+      this.finish(endpoint, delivery, attemptedAt, noAnswer(err.message));
+      return Promise.resolve();
     }
+    const posted = inSpan('webhook.delivery', { 'waybill.endpoint_id': endpoint.id, 'waybill.delivery_id': delivery.id }, (set) =>
+      this.o.http.post(endpoint.url, delivery.payload, headers).then((answer) => {
+        // never rejects
+        if (answer.statusCode !== undefined) set('http.response.status_code', answer.statusCode);
+        return answer;
+      }),
+    );
+    return posted.then((result) => {
+      this.observeLatency(endpoint.id, result.latencyMs);
+      this.finish(endpoint, delivery, attemptedAt, result);
+    });
+  }
+
+  private finish(endpoint: EndpointRow, delivery: SendableDelivery, attemptedAt: Date, result: PostResult): void {
     const outcome = this.outcome(delivery, attemptedAt, result);
     this.o.observer?.attempted(outcome);
     if (outcome.status === 'SUCCEEDED') this.handAnswer(endpoint, delivery, result.bodyExcerpt);

@@ -131,18 +131,29 @@ export async function fanOutTenant(
       .onConflict((oc) => oc.doNothing())
       .execute();
   }
-  // Whether the tenant has an enabled endpoint at all comes with the lease, in the same round trip.
-  const claimed = await sql<{ position: number; has_endpoints: boolean }>`
-    update webhook_checkpoints c
-    set lease_token = ${token}, lease_until = now() + make_interval(secs => ${LEASE_SECONDS})
-    where c.tenant_id = (
-      select tenant_id from webhook_checkpoints
-      where tenant_id = ${tenantId} and (lease_until is null or lease_until < now())
-      for update skip locked
+  // The lease, whether the tenant has an enabled endpoint at all, and the events after the
+  // checkpoint come in one round trip. One statement is one snapshot; the events are read after the
+  // position the lease returns (the row's latest version), so none is read twice or skipped.
+  const claimed = await sql<{ checkpoint_position: number; has_endpoints: boolean } & NullableEvent>`
+    with claimed as (
+      update webhook_checkpoints c
+      set lease_token = ${token}, lease_until = now() + make_interval(secs => ${LEASE_SECONDS})
+      where c.tenant_id = (
+        select tenant_id from webhook_checkpoints
+        where tenant_id = ${tenantId} and (lease_until is null or lease_until < now())
+        for update skip locked
+      )
+      returning c.position, exists (select 1 from webhook_endpoints e where e.tenant_id = c.tenant_id and e.enabled) as has_endpoints, ${noFlushWait}
     )
-    returning c.position, exists (select 1 from webhook_endpoints e where e.tenant_id = c.tenant_id and e.enabled) as has_endpoints, ${noFlushWait}`.execute(
-    db,
-  );
+    select c.position as checkpoint_position, c.has_endpoints, e.*
+    from claimed c
+    left join lateral (
+      select * from events
+      where tenant_id = ${tenantId} and position > c.position and c.has_endpoints
+      order by position
+      limit ${batch}
+    ) e on true
+    order by e.position`.execute(db);
   const checkpoint = claimed.rows[0];
   // No row: leased by another worker, or (should it ever be deleted) gone: insert it again next time.
   if (!checkpoint) checkpointed.delete(tenantId);
@@ -169,14 +180,7 @@ export async function fanOutTenant(
       await release();
       return { more: false, created: 0, handedOver: 0 };
     }
-    const events = await db
-      .selectFrom('events')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where('position', '>', checkpoint.position)
-      .orderBy('position')
-      .limit(batch)
-      .execute();
+    const events = claimed.rows.filter(isEvent).map(eventColumns);
     const lastEvent = events.at(-1);
     if (!lastEvent) {
       await release();
@@ -204,6 +208,19 @@ export async function fanOutTenant(
     await release().catch(() => {});
     throw err;
   }
+}
+
+/** An event's columns as the lease's left join returns them: all null when no event came. */
+type NullableEvent = { [K in keyof EventRow]: EventRow[K] | null };
+
+function isEvent<T extends NullableEvent>(row: T): row is T & EventRow {
+  return row.id !== null;
+}
+
+/** The event alone, without the lease's columns (payload builders see exactly an events row). */
+function eventColumns(row: EventRow & { checkpoint_position: number; has_endpoints: boolean }): EventRow {
+  const { checkpoint_position: _position, has_endpoints: _hasEndpoints, ...event } = row;
+  return event;
 }
 
 /** Tenants whose event log is ahead of their checkpoint (for the fallback poll). */

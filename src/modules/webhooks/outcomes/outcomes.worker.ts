@@ -9,6 +9,14 @@ import type { EndpointRow } from '../endpoints/endpoints.repo.js';
 /** Outcomes per write that start it at once, and how long the first of a smaller batch may wait. */
 const OUTCOME_BATCH = 128;
 const OUTCOME_WAIT_MS = 5;
+/**
+ * While a burst drains (the last write carried at least BURST_BATCH outcomes), the first of a batch
+ * waits up to OUTCOME_BURST_WAIT_MS instead: fewer, larger writes, each a statement and a commit
+ * for PostgreSQL. Outcomes trickling in keep the short wait, since an entity's next message
+ * waits for its predecessor's outcome to be recorded.
+ */
+const BURST_BATCH = 16;
+const OUTCOME_BURST_WAIT_MS = 25;
 /** After a failed write (the database is away), the next try waits this long. */
 const FLUSH_RETRY_MS = 1_000;
 
@@ -37,6 +45,7 @@ export class OutcomeWriter {
   private flushTimer: NodeJS.Timeout | undefined;
   private stopping = false;
   private flushFailed = false;
+  private lastBatch = 0;
 
   constructor(private readonly o: OutcomeWriterOptions) {}
 
@@ -68,7 +77,8 @@ export class OutcomeWriter {
       void this.flushNow();
       return;
     }
-    this.flushTimer ??= setTimeout(() => void this.flushNow(), this.flushFailed ? FLUSH_RETRY_MS : OUTCOME_WAIT_MS);
+    const wait = this.flushFailed ? FLUSH_RETRY_MS : this.lastBatch >= BURST_BATCH ? OUTCOME_BURST_WAIT_MS : OUTCOME_WAIT_MS;
+    this.flushTimer ??= setTimeout(() => void this.flushNow(), wait);
   }
 
   private flushNow(): Promise<void> {
@@ -93,6 +103,7 @@ export class OutcomeWriter {
   private async flush(): Promise<void> {
     const batch = this.finished;
     this.finished = [];
+    this.lastBatch = batch.length;
     if (!batch.length) return;
     try {
       if (batch.every((o) => o.status === 'SUCCEEDED' && !this.o.failing.has(o.delivery.endpoint_id))) {
