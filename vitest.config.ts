@@ -14,8 +14,10 @@ export default defineConfig({
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    // Each test file builds its own database; two workers keep the 2-core machines busy without thrashing.
-    maxWorkers: 2,
+    // Three workers on the 2-core machines: many files spend much of their time waiting (spawned
+    // servers, browsers, timers), and a third file fills those gaps. On an idle machine the PGlite
+    // suite took 6.5 min with three and 7.3 min with two (docs/benchmarks.md, test-suite speed).
+    maxWorkers: 3,
     pool: 'forks',
     // The longest files first, whether or not vitest has the results of an earlier run (a fresh clone has none).
     sequence: { sequencer: LongestFirstSequencer },
