@@ -5,6 +5,7 @@ import { connectDatabase, type DatabaseHandle } from './platform/db/connect.js';
 import { migrate } from './platform/db/migrate.js';
 import { EventBus } from './platform/events/bus.js';
 import { purgeExpiredIdempotencyKeys } from './platform/http/idempotency.js';
+import { hasErrorCode } from './platform/narrow.js';
 import type { App } from './platform/http/types.js';
 import type { Services } from './services.js';
 
@@ -115,7 +116,7 @@ export async function startServer(config: Config, progress: Progress = toStdout,
   } catch (err) {
     await app?.close();
     await database.close();
-    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    if (hasErrorCode(err, 'EADDRINUSE')) {
       throw new PortInUseError(`${config.host}:${config.port} is already in use by another process: stop it, or set PORT (and HOST) to a free address`);
     }
     throw err;

@@ -7,6 +7,7 @@ import { createGunzip, createGzip } from 'node:zlib';
 import type { Config } from '../config.js';
 import { connectDatabase } from '../platform/db/connect.js';
 import { lockDataFolder } from '../platform/db/data-lock.js';
+import { hasErrorCode } from '../platform/narrow.js';
 
 /**
  * `waybill backup <file>` and `waybill restore <file>` for the embedded database (PGlite): one
@@ -39,7 +40,7 @@ async function blobFiles(root: string, dir = ''): Promise<string[]> {
   try {
     entries = await fs.readdir(path.join(root, dir), { withFileTypes: true });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if (hasErrorCode(err, 'ENOENT')) return [];
     throw err;
   }
   const files: string[] = [];
@@ -135,7 +136,7 @@ async function isEmptyOrMissing(dir: string, ignore: string[] = []): Promise<boo
   try {
     return (await fs.readdir(dir)).every((name) => ignore.includes(name));
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    if (hasErrorCode(err, 'ENOENT')) return true;
     throw err;
   }
 }

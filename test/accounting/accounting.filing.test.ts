@@ -3,7 +3,7 @@ import { Dec } from '../../src/platform/money.js';
 import { createTestApp, newCompany, newTenant, type Client, type TestContext } from '../support/app.js';
 import { expectContract } from '../support/contract.js';
 import { haveAllRules, NO_FAILURES, ublRuleFailures } from '../support/ubl-rules.js';
-import { call, issuedUbl, newOrder, ok, seedBillingEntity } from './accounting.fixtures.js';
+import { call, ENTITY, issuedUbl, newOrder, ok, seedBillingEntity } from './accounting.fixtures.js';
 
 /**
  * Invoices an accountant can file: a varied set of documents, each checked against the UBL 2.1
@@ -271,13 +271,8 @@ describe('electronic addresses (Peppol participant ids)', () => {
     async () => {
       const carrier = await newTenant(ctx, 'Peppol-addressed carrier');
       const entity = await ok(ctx, carrier.auth, 'POST', '/v1/admin/billing-entities', {
-        code: 'WB-BE',
+        ...ENTITY,
         legal_name: 'Addressed Logistics NV',
-        vat_number: 'BE0123456749',
-        company_registration_number: '0123456749',
-        is_default: true,
-        address: { street: 'Havenlaan 12', city: 'Antwerpen', postal_code: '2000', country: 'BE' },
-        bank_account: { iban: 'BE68539007547034', bic: 'GKCCBEBB' },
         peppol_id: { scheme: '0208', value: '0123456749' },
       });
       expect(entity.peppol_id).toEqual({ scheme: '0208', value: '0123456749' });
