@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { registerAuth } from './platform/http/auth.js';
@@ -10,7 +8,7 @@ import { clientErrorFor, frameworkError, registerErrorHandling } from './platfor
 import { AppError } from './platform/http/errors.js';
 import { registerIdempotency } from './platform/http/idempotency.js';
 import { parseJsonBody, registerFormGuard, registerNulGuard, registerQueryGuard } from './platform/http/input-guards.js';
-import { openapiOptions, referencePageOptions } from './platform/http/openapi.js';
+import { registerApiReference } from './platform/http/reference.js';
 import { registerGuides } from './platform/http/guides.js';
 import { registerConsole } from './platform/http/console.js';
 import { registerProbes } from './platform/http/probes.js';
@@ -85,12 +83,11 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
       new AppError(429, `Rate limit exceeded: ${context.max} requests per ${context.after}; retry after ${Math.ceil(context.ttl / 1000)} s`),
   });
 
-  await app.register(swagger, openapiOptions);
   // The reference page and its assets are public, like /openapi.json.
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/docs')) route.config = { ...route.config, auth: 'none' };
   });
-  await app.register(swaggerUi, referencePageOptions);
+  registerApiReference(app);
   registerGuides(app);
   registerConsole(app);
 
@@ -120,7 +117,7 @@ export async function buildApp(services: Services, options: { logger?: FastifySe
   // Closing the app stops the worker threads once the requests in flight have their answers.
   app.addHook('onClose', () => services.workers.close());
   registerMetricsEndpoint(app, services);
-  app.get('/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, () => app.openapiDocument());
 
   authModuleRoutes(app, services.auth, config);
   modules.companies.routes(app);

@@ -119,7 +119,7 @@ async function openapi(config: Config): Promise<void> {
     const { buildApp } = await import('../app.js');
     const app = await buildApp(services);
     await app.ready();
-    return app.swagger();
+    return app.openapiDocument();
   });
   print(spec);
 }
