@@ -116,4 +116,21 @@ describe('the /docs reference page', () => {
     expect(res.statusCode).toBe(404);
     expect(res.json()).toEqual(example);
   });
+
+  it('serves the page built on first use like any route: HEAD without a body, 304 for a known copy, the API’s 404 elsewhere', async () => {
+    const css = await ctx.app.inject({ method: 'GET', url: '/docs/static/swagger-ui.css' });
+    expect(css.statusCode).toBe(200);
+    expect(css.headers['content-type']).toMatch(/^text\/css/);
+    const head = await ctx.app.inject({ method: 'HEAD', url: '/docs/static/swagger-ui.css' });
+    expect(head.statusCode).toBe(200);
+    expect(head.headers['content-length']).toBe(String(css.rawPayload.length));
+    expect(head.rawPayload.length).toBe(0);
+    const again = await ctx.app.inject({ method: 'GET', url: '/docs/static/swagger-ui.css', headers: { 'if-none-match': String(css.headers.etag) } });
+    expect(again.statusCode).toBe(304);
+    const json = await ctx.app.inject({ method: 'GET', url: '/docs/json' });
+    expect(json.json()).toEqual(doc);
+    const missing = await ctx.app.inject({ method: 'GET', url: '/docs/no.such.page' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().errors.length).toBeGreaterThan(0);
+  });
 });

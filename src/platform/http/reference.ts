@@ -43,7 +43,8 @@ export function registerApiReference(app: App): void {
     for (const [name, value] of Object.entries(answer.headers)) {
       if (value !== undefined && !HOP_HEADERS.has(name)) reply.header(name, value);
     }
-    return reply.code(answer.statusCode).send(answer.rawPayload);
+    // A redirect or a 304 has no body, and so no Content-Type to gain.
+    return reply.code(answer.statusCode).send(answer.rawPayload.length ? answer.rawPayload : undefined);
   };
 
   app.addHook('onRoute', (route) => {
