@@ -129,6 +129,13 @@ describe('the /docs reference page', () => {
     expect(again.statusCode).toBe(304);
     const json = await ctx.app.inject({ method: 'GET', url: '/docs/json' });
     expect(json.json()).toEqual(doc);
+    const withBody = await ctx.app.inject({
+      method: 'GET',
+      url: '/docs/static/swagger-ui.css',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"a.b":1}',
+    });
+    expect(withBody.statusCode).toBe(200);
     const missing = await ctx.app.inject({ method: 'GET', url: '/docs/no.such.page' });
     expect(missing.statusCode).toBe(404);
     expect(missing.json().errors.length).toBeGreaterThan(0);

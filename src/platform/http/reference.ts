@@ -16,6 +16,9 @@ declare module 'fastify' {
  */
 const PAGE_PATHS = ['', '/', '/json', '/yaml', '/static/*'];
 
+/** Request headers about a body, which the relayed GET does not carry. */
+const BODY_HEADERS = new Set(['content-length', 'transfer-encoding', 'content-type', 'content-encoding']);
+
 /** Response headers that belong to the inner answer's connection, not to the one relayed. */
 const HOP_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'date', 'content-length']);
 
@@ -38,7 +41,9 @@ export function registerApiReference(app: App): void {
   const relay = async (request: FastifyRequest, reply: FastifyReply) => {
     const inner = await loaded();
     // HEAD goes in as GET: the app's own HEAD route drops the body and keeps the length.
-    const answer = await inner.inject({ method: 'GET', url: request.url, headers: request.headers });
+    // A page's GET takes no body: only the headers that shape the answer (conditions, encodings) go in.
+    const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !BODY_HEADERS.has(name)));
+    const answer = await inner.inject({ method: 'GET', url: request.url, headers });
     if (answer.statusCode === 404) return reply.callNotFound();
     for (const [name, value] of Object.entries(answer.headers)) {
       if (value !== undefined && !HOP_HEADERS.has(name)) reply.header(name, value);
