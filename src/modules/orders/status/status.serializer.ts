@@ -39,7 +39,7 @@ export function withNullable(schema: unknown, types: Types = new Map()): unknown
 
 /** `documentSerializer` over the same schemas with `withNullable` applied to each. */
 export function nullableDocumentSerializer(schema: TSchema, externals: readonly TSchema[]): (data: unknown) => string {
-  const types = new Map(externals.map((e) => [e.$id, e.type]));
+  const types: Types = new Map(externals.flatMap((e): Array<[string, unknown]> => (e.$id ? [[e.$id, e.type]] : [])));
   return documentSerializer(
     withNullable(schema, types) as TSchema,
     externals.map((e) => withNullable(e, types) as TSchema),
