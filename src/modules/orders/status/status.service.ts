@@ -12,11 +12,12 @@ import type { OrderStatusDocumentTable } from '../orders.tables.js';
 import { nullableDocumentSerializer } from './status.serializer.js';
 
 /**
- * The order's stored status document (migration 011): its `GET …/status` answer, serialised by the
- * route's own serializer and written in the transaction of every change to the order, together
- * with the contract's `VisibilityOrder` of that moment, which goes on the change's event. A status
- * pull is one read by key that sends the stored bytes, and a push is built from its event's own
- * snapshot, however late it is delivered.
+ * The order's stored status document (migration 011): its `GET …/status` answer, serialised from
+ * the route's own schemas (the route serializer's bytes, see `nullableDocumentSerializer`) and
+ * written in the transaction of every change to the order, together with the contract's
+ * `VisibilityOrder` of that moment, which goes on the change's event. A status pull is one read by
+ * key that sends the stored bytes, and a push is built from its event's own snapshot, however late
+ * it is delivered.
  */
 
 const serialize = nullableDocumentSerializer(OrderWithStatus, [...commonSchemas, ...companySchemas, ...ordersSchemas]);
