@@ -98,7 +98,9 @@ async function cpuPerOperation(
     }),
   );
   const used = meter.stop();
-  const backends = Object.entries(used).filter(([name]) => name.startsWith('backend '));
+  // A backend the pool closed meanwhile (idle connections time out at 1 in flight) reads as a
+  // negative delta (its CPU counted before, zero after): it did no work in the run, so it counts 0.
+  const backends = Object.entries(used).filter(([name, seconds]) => name.startsWith('backend ') && seconds > 0);
   const us = (seconds: number) => Math.round((seconds * 1e6) / CPU_OPS);
   return { title, waybillUs: us(used.waybill ?? 0), databaseUs: us(backends.reduce((sum, [, s]) => sum + s, 0)) };
 }

@@ -41,8 +41,9 @@ export function headerOf(input: OrderInput): Record<string, unknown> {
     customer_reference_number: _ref,
     raw_input: _raw,
     ...header
-  } = compact(input);
-  return header;
+  } = input;
+  // Compacted after the children are set aside: they are most of the input and not kept here.
+  return compact(header);
 }
 
 export interface ExistingStop {
@@ -97,8 +98,8 @@ function stopDetails(input: StopInput): Record<string, unknown> {
 }
 
 function consignmentDetails(input: ConsignmentInput): Record<string, unknown> {
-  const { pickup_stop: _p, delivery_stop: _d, goods: _g, consignment_reference_number: _r, ...details } = compact(input);
-  return details;
+  const { pickup_stop: _p, delivery_stop: _d, goods: _g, consignment_reference_number: _r, ...details } = input;
+  return compact(details);
 }
 
 /** Handling units and packaged items get ids (the output requires them); ones sent with a UUID keep it. */

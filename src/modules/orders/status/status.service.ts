@@ -4,22 +4,23 @@ import type { Db, Executor } from '../../../platform/db/database.js';
 import { inTransaction, type Tx } from '../../../platform/db/tx.js';
 import { notFound } from '../../../platform/http/errors.js';
 import { commonSchemas } from '../../../platform/http/schemas.js';
-import { documentSerializer } from '../../../platform/http/validation.js';
 import { OrderWithStatus, ordersSchemas } from '../views/views.schemas.js';
 import { orderWithStatus, visibilityOrder, type VisibilityOrder } from '../views/views.output.js';
 import * as repo from '../orders.repo.js';
 import type { OrderAggregate, OrderRow, OrderScope } from '../orders.repo.js';
 import type { OrderStatusDocumentTable } from '../orders.tables.js';
+import { nullableDocumentSerializer } from './status.serializer.js';
 
 /**
- * The order's stored status document (migration 011): its `GET …/status` answer, serialised by the
- * route's own serializer and written in the transaction of every change to the order, together
- * with the contract's `VisibilityOrder` of that moment, which goes on the change's event. A status
- * pull is one read by key that sends the stored bytes, and a push is built from its event's own
- * snapshot, however late it is delivered.
+ * The order's stored status document (migration 011): its `GET …/status` answer, serialised from
+ * the route's own schemas (the route serializer's bytes, see `nullableDocumentSerializer`) and
+ * written in the transaction of every change to the order, together with the contract's
+ * `VisibilityOrder` of that moment, which goes on the change's event. A status pull is one read by
+ * key that sends the stored bytes, and a push is built from its event's own snapshot, however late
+ * it is delivered.
  */
 
-const serialize = documentSerializer(OrderWithStatus, [...commonSchemas, ...companySchemas, ...ordersSchemas]);
+const serialize = nullableDocumentSerializer(OrderWithStatus, [...commonSchemas, ...companySchemas, ...ordersSchemas]);
 
 /** Compiled once: the pull is the hottest read and building the query cost more than running it. */
 const READ = `select customer_company_id, customer_version, document from order_status_documents
