@@ -303,6 +303,25 @@ function lifetimeCpuSeconds(pid: number): number {
 }
 
 /**
+ * CPU seconds of the benchmark database's own backends (its pool's, and an autovacuum worker's
+ * while one runs on it) from now to `stop()`; a backend that starts meanwhile counts from zero,
+ * one that ends meanwhile is missed. Every `postgres` process on the host (cpuMeter's group)
+ * counts other engineers' work on a shared server too. Undefined on PGlite (in this process).
+ */
+async function backendCpuMeter(server: BenchServer): Promise<{ stop(): Promise<number | undefined> }> {
+  const lives = async () => new Map(Object.values(await databaseBackends(server)).map((pid) => [pid, lifetimeCpuSeconds(pid)]));
+  if (server.engine !== 'postgres') return { stop: async () => undefined };
+  const before = await lives();
+  return {
+    async stop() {
+      let total = 0;
+      for (const [pid, seconds] of await lives()) total += seconds - (before.get(pid) ?? 0);
+      return total;
+    },
+  };
+}
+
+/**
  * Scale-out on PostgreSQL: the burst is committed, then `processes` separate `waybill serve`
  * processes drain it together. Their start-up is not timed: the rate runs from the first message
  * the receiver gets to the last. Duplicates (the same webhook-id twice) are counted.
@@ -366,6 +385,7 @@ async function burst(server: BenchServer, receiver: ReceiverProcess, typeOf: (i:
   const idleApi = await probeApi(server, sleep(2_000));
   const committed = wallNow();
   const cpu = cpuMeter({ receiver: receiver.pid });
+  const backendCpu = await backendCpuMeter(server);
   const statementsBefore = statementsSent;
   const profile = await startProfile();
   const engine = server.services.webhooks.startEngine((err) => console.error(err));
@@ -385,8 +405,10 @@ async function burst(server: BenchServer, receiver: ReceiverProcess, typeOf: (i:
   }
   const drain = (wallNow() - committed) / 1000;
   const used = cpu.stop();
+  const backends = await backendCpu.stop();
   const perDelivery = (seconds = 0) => Math.round((seconds * 1e6) / BURST);
-  const cpuUs = `${perDelivery(used.waybill)} / ${perDelivery(used.postgres)} / ${perDelivery(used.receiver)}`;
+  const database = backends === undefined ? '—' : `${perDelivery(backends)} (host ${perDelivery(used.postgres)})`;
+  const cpuUs = `${perDelivery(used.waybill)} / ${database} / ${perDelivery(used.receiver)}`;
   const statements = Math.round(((statementsSent - statementsBefore) * 1000) / BURST);
   return { rate: Math.round(BURST / drain), ceiling, commitSeconds, drainSeconds: drain, cpuUs, statements, api: { idle: idleApi, draining: drainingApi } };
 }
@@ -588,7 +610,7 @@ try {
   }
   console.log(`\nMeasured ${machineLine()}\n`);
   console.log(
-    '| Scenario | delivered | raw ceiling just before | ratio | committing the events / draining them | CPU µs per delivery: Waybill / PostgreSQL / receiver | statements per 1,000 deliveries |\n|---|---:|---:|---:|---:|---:|---:|',
+    '| Scenario | delivered | raw ceiling just before | ratio | committing the events / draining them | CPU µs per delivery: Waybill / PostgreSQL, the benchmark database backends (host: every postgres process) / receiver | statements per 1,000 deliveries |\n|---|---:|---:|---:|---:|---:|---:|',
   );
   console.log(throughput.join('\n'));
   // Without the probe (BENCH_WEBHOOK_API_PROBE=0) there is nothing to show, not a row of NaN.
