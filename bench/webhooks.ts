@@ -134,11 +134,41 @@ class ReceiverProcess {
  * goes through `Client.prototype.query`, so counting there needs nothing from Waybill's code.
  */
 let statementsSent = 0;
+/**
+ * BENCH_WEBHOOK_STATEMENTS=1 also tallies statements by their first words, with their time to the
+ * answer (wall clock, so queueing for the CPU included), printed after each drain: which
+ * statements a delivery costs, and which of them are slow.
+ */
+const TALLY = process.env.BENCH_WEBHOOK_STATEMENTS === '1';
+const tally = new Map<string, { count: number; ms: number }>();
 const sendQuery = pg.Client.prototype.query;
 pg.Client.prototype.query = function (this: pg.Client, ...args: Parameters<typeof sendQuery>) {
   statementsSent++;
-  return Reflect.apply(sendQuery, this, args) as ReturnType<typeof sendQuery>;
+  const answer: unknown = Reflect.apply(sendQuery, this, args);
+  const text: unknown = args[0];
+  if (TALLY && typeof text === 'string' && answer instanceof Promise) {
+    const key = text.replace(/\s+/g, ' ').trim().slice(0, 70);
+    const started = performance.now();
+    const count = () => {
+      const entry = tally.get(key) ?? { count: 0, ms: 0 };
+      entry.count++;
+      entry.ms += performance.now() - started;
+      tally.set(key, entry);
+    };
+    answer.then(count, count);
+  }
+  return answer as ReturnType<typeof sendQuery>;
 } as typeof sendQuery;
+
+/** Prints and clears the statement tally (BENCH_WEBHOOK_STATEMENTS=1) for `deliveries` messages. */
+function printTally(title: string, deliveries: number): void {
+  if (!TALLY) return;
+  console.log(`\nStatements during ${title} (per 1,000 deliveries; mean ms to the answer):`);
+  for (const [key, { count, ms }] of [...tally].sort((a, b) => b[1].ms - a[1].ms)) {
+    console.log(`  ${((count * 1000) / deliveries).toFixed(1).padStart(6)}  ${(ms / count).toFixed(2).padStart(7)} ms  ${key}`);
+  }
+  tally.clear();
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const wallNow = () => performance.timeOrigin + performance.now();
@@ -387,6 +417,7 @@ async function burst(server: BenchServer, receiver: ReceiverProcess, typeOf: (i:
   const cpu = cpuMeter({ receiver: receiver.pid });
   const backendCpu = await backendCpuMeter(server);
   const statementsBefore = statementsSent;
+  tally.clear();
   const profile = await startProfile();
   const engine = server.services.webhooks.startEngine((err) => console.error(err));
   let drainingApi: { p50: number; p99: number };
@@ -410,6 +441,7 @@ async function burst(server: BenchServer, receiver: ReceiverProcess, typeOf: (i:
   const database = backends === undefined ? '—' : `${perDelivery(backends)} (host ${perDelivery(used.postgres)})`;
   const cpuUs = `${perDelivery(used.waybill)} / ${database} / ${perDelivery(used.receiver)}`;
   const statements = Math.round(((statementsSent - statementsBefore) * 1000) / BURST);
+  printTally(`a drain of ${BURST}`, BURST);
   return { rate: Math.round(BURST / drain), ceiling, commitSeconds, drainSeconds: drain, cpuUs, statements, api: { idle: idleApi, draining: drainingApi } };
 }
 
