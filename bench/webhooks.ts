@@ -134,11 +134,41 @@ class ReceiverProcess {
  * goes through `Client.prototype.query`, so counting there needs nothing from Waybill's code.
  */
 let statementsSent = 0;
+/**
+ * BENCH_WEBHOOK_STATEMENTS=1 also tallies statements by their first words, with their time to the
+ * answer (wall clock, so queueing for the CPU included), printed after each drain: which
+ * statements a delivery costs, and which of them are slow.
+ */
+const TALLY = process.env.BENCH_WEBHOOK_STATEMENTS === '1';
+const tally = new Map<string, { count: number; ms: number }>();
 const sendQuery = pg.Client.prototype.query;
 pg.Client.prototype.query = function (this: pg.Client, ...args: Parameters<typeof sendQuery>) {
   statementsSent++;
-  return Reflect.apply(sendQuery, this, args) as ReturnType<typeof sendQuery>;
+  const answer: unknown = Reflect.apply(sendQuery, this, args);
+  const text: unknown = args[0];
+  if (TALLY && typeof text === 'string' && answer instanceof Promise) {
+    const key = text.replace(/\s+/g, ' ').trim().slice(0, 70);
+    const started = performance.now();
+    const count = () => {
+      const entry = tally.get(key) ?? { count: 0, ms: 0 };
+      entry.count++;
+      entry.ms += performance.now() - started;
+      tally.set(key, entry);
+    };
+    answer.then(count, count);
+  }
+  return answer as ReturnType<typeof sendQuery>;
 } as typeof sendQuery;
+
+/** Prints and clears the statement tally (BENCH_WEBHOOK_STATEMENTS=1) for `deliveries` messages. */
+function printTally(title: string, deliveries: number): void {
+  if (!TALLY) return;
+  console.log(`\nStatements during ${title} (per 1,000 deliveries; mean ms to the answer):`);
+  for (const [key, { count, ms }] of [...tally].sort((a, b) => b[1].ms - a[1].ms)) {
+    console.log(`  ${((count * 1000) / deliveries).toFixed(1).padStart(6)}  ${(ms / count).toFixed(2).padStart(7)} ms  ${key}`);
+  }
+  tally.clear();
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const wallNow = () => performance.timeOrigin + performance.now();
@@ -303,6 +333,25 @@ function lifetimeCpuSeconds(pid: number): number {
 }
 
 /**
+ * CPU seconds of the benchmark database's own backends (its pool's, and an autovacuum worker's
+ * while one runs on it) from now to `stop()`; a backend that starts meanwhile counts from zero,
+ * one that ends meanwhile is missed. Every `postgres` process on the host (cpuMeter's group)
+ * counts other engineers' work on a shared server too. Undefined on PGlite (in this process).
+ */
+async function backendCpuMeter(server: BenchServer): Promise<{ stop(): Promise<number | undefined> }> {
+  const lives = async () => new Map(Object.values(await databaseBackends(server)).map((pid) => [pid, lifetimeCpuSeconds(pid)]));
+  if (server.engine !== 'postgres') return { stop: async () => undefined };
+  const before = await lives();
+  return {
+    async stop() {
+      let total = 0;
+      for (const [pid, seconds] of await lives()) total += seconds - (before.get(pid) ?? 0);
+      return total;
+    },
+  };
+}
+
+/**
  * Scale-out on PostgreSQL: the burst is committed, then `processes` separate `waybill serve`
  * processes drain it together. Their start-up is not timed: the rate runs from the first message
  * the receiver gets to the last. Duplicates (the same webhook-id twice) are counted.
@@ -366,7 +415,9 @@ async function burst(server: BenchServer, receiver: ReceiverProcess, typeOf: (i:
   const idleApi = await probeApi(server, sleep(2_000));
   const committed = wallNow();
   const cpu = cpuMeter({ receiver: receiver.pid });
+  const backendCpu = await backendCpuMeter(server);
   const statementsBefore = statementsSent;
+  tally.clear();
   const profile = await startProfile();
   const engine = server.services.webhooks.startEngine((err) => console.error(err));
   let drainingApi: { p50: number; p99: number };
@@ -385,9 +436,12 @@ async function burst(server: BenchServer, receiver: ReceiverProcess, typeOf: (i:
   }
   const drain = (wallNow() - committed) / 1000;
   const used = cpu.stop();
+  const backends = await backendCpu.stop();
   const perDelivery = (seconds = 0) => Math.round((seconds * 1e6) / BURST);
-  const cpuUs = `${perDelivery(used.waybill)} / ${perDelivery(used.postgres)} / ${perDelivery(used.receiver)}`;
+  const database = backends === undefined ? '—' : `${perDelivery(backends)} (host ${perDelivery(used.postgres)})`;
+  const cpuUs = `${perDelivery(used.waybill)} / ${database} / ${perDelivery(used.receiver)}`;
   const statements = Math.round(((statementsSent - statementsBefore) * 1000) / BURST);
+  printTally(`a drain of ${BURST}`, BURST);
   return { rate: Math.round(BURST / drain), ceiling, commitSeconds, drainSeconds: drain, cpuUs, statements, api: { idle: idleApi, draining: drainingApi } };
 }
 
@@ -588,7 +642,7 @@ try {
   }
   console.log(`\nMeasured ${machineLine()}\n`);
   console.log(
-    '| Scenario | delivered | raw ceiling just before | ratio | committing the events / draining them | CPU µs per delivery: Waybill / PostgreSQL / receiver | statements per 1,000 deliveries |\n|---|---:|---:|---:|---:|---:|---:|',
+    '| Scenario | delivered | raw ceiling just before | ratio | committing the events / draining them | CPU µs per delivery: Waybill / PostgreSQL, the benchmark database backends (host: every postgres process) / receiver | statements per 1,000 deliveries |\n|---|---:|---:|---:|---:|---:|---:|',
   );
   console.log(throughput.join('\n'));
   // Without the probe (BENCH_WEBHOOK_API_PROBE=0) there is nothing to show, not a row of NaN.

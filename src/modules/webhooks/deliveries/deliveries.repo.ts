@@ -33,23 +33,38 @@ function newDeliveries(rows: NewDelivery[], lease?: InsertLease) {
 }
 
 /**
- * The insert of `source` (a query over `r` with the columns of `newDeliveries` plus `leased`) into
- * the deliveries of endpoints that still exist: their rows are locked (KEY SHARE) first, so an
- * endpoint deleted while payloads were being built drops its deliveries instead of failing the
- * batch. Leased rows are leased by the database clock, like a claim. Returns `id, leased`.
+ * The insert of `rows` (as `r`, see newDeliveries) into the deliveries of endpoints that still
+ * exist: their rows are locked (KEY SHARE) first, so an endpoint deleted while payloads were being
+ * built drops its deliveries instead of failing the batch. A row is inserted leased when `leased`
+ * (an expression over `r`) holds, leased by the database clock like a claim; only when `when`
+ * holds is anything inserted. Returns `id, leased`.
+ *
+ * The rows are read once, in a subquery kept apart by OFFSET 0, which evaluates `leased` once per
+ * row and passes each payload on without copying it: the endpoints' keys come as parameters of
+ * their own, since reading them from the rows too would make the rows a CTE read twice, which
+ * PostgreSQL materialises, and a join of the rows with the endpoints could be planned as a loop
+ * over the endpoints that reads the rows again for each.
  */
-function insertAlive(source: RawBuilder<unknown>, lease?: InsertLease) {
-  return sql`source as (${source}), alive as (
+function insertAlive(rows: NewDelivery[], o: { lease?: InsertLease; leased: RawBuilder<boolean>; when?: RawBuilder<boolean> }) {
+  const endpoints = [...new Map(rows.map((r) => [`${r.tenant_id}/${r.endpoint_id}`, r])).values()];
+  return sql`alive as (
       select e.tenant_id, e.id from webhook_endpoints e
-      where (e.tenant_id, e.id) in (select distinct s.tenant_id, s.endpoint_id from source s)
+      where (e.tenant_id, e.id) in (
+        select * from unnest(${endpoints.map((r) => r.tenant_id)}::uuid[], ${endpoints.map((r) => r.endpoint_id)}::uuid[])
+      )
       for key share
+    ), source as (
+      select r.*, ${o.leased} as leased
+      from ${newDeliveries(rows, o.lease)}
+      where ${o.when ?? sql`true`} and exists (select 1 from alive a where a.tenant_id = r.tenant_id and a.id = r.endpoint_id)
+      offset 0
     ), inserted as (
       insert into webhook_deliveries
         (tenant_id, id, endpoint_id, message_id, event_id, event_position, event_type, entity_key, payload, lease_token, lease_until)
       select s.tenant_id, s.id, s.endpoint_id, s.message_id, s.event_id, s.event_position, s.event_type, s.entity_key, s.payload,
-             case when s.leased then ${lease?.token ?? null}::uuid end,
-             case when s.leased then now() + make_interval(secs => ${lease?.seconds ?? 0}) end
-      from source s join alive a on a.tenant_id = s.tenant_id and a.id = s.endpoint_id
+             case when s.leased then ${o.lease?.token ?? null}::uuid end,
+             case when s.leased then now() + make_interval(secs => ${o.lease?.seconds ?? 0}) end
+      from source s
       returning id, lease_token is not null as leased
     )`;
 }
@@ -58,7 +73,7 @@ function insertAlive(source: RawBuilder<unknown>, lease?: InsertLease) {
 export async function insertDeliveries(db: Executor, rows: NewDelivery[]): Promise<Set<string>> {
   if (!rows.length) return new Set();
   const { rows: inserted } = await sql<{ id: string }>`
-    with ${insertAlive(sql`select r.*, false as leased from ${newDeliveries(rows)}`)}
+    with ${insertAlive(rows, { leased: sql<boolean>`false` })}
     select id from inserted`.execute(db);
   return new Set(inserted.map((r) => r.id));
 }
@@ -81,15 +96,14 @@ export async function commitFanOut(
       update webhook_checkpoints set position = ${checkpoint.position}, lease_token = null, lease_until = null
       where tenant_id = ${checkpoint.tenantId} and lease_token = ${checkpoint.token}
       returning 1
-    ), ${insertAlive(
-      sql`select r.*, r.candidate and not exists (
-          select 1 from webhook_deliveries p
-          where p.tenant_id = r.tenant_id and p.endpoint_id = r.endpoint_id and p.entity_key = r.entity_key and p.status = 'PENDING'
-        ) as leased
-        from ${newDeliveries(rows, lease)}
-        where exists (select 1 from moved)`,
+    ), ${insertAlive(rows, {
       lease,
-    )}
+      leased: sql<boolean>`r.candidate and not exists (
+        select 1 from webhook_deliveries p
+        where p.tenant_id = r.tenant_id and p.endpoint_id = r.endpoint_id and p.entity_key = r.entity_key and p.status = 'PENDING'
+      )`,
+      when: sql<boolean>`exists (select 1 from moved)`,
+    })}
     select exists (select 1 from moved) as moved,
            coalesce((select json_agg(id) from inserted where leased), '[]'::json) as leased`.execute(db);
   const row = answer[0];
@@ -388,7 +402,14 @@ export async function listAttempts(db: Executor, delivery: DeliveryRow): Promise
   return [...logged, latest].sort((a, b) => a.attempted_at.getTime() - b.attempted_at.getTime());
 }
 
-/** Events of one tenant in a time window that the endpoint has no delivery for (missed while disabled). */
+/**
+ * Events of one tenant in a time window that the endpoint has no delivery for (missed while
+ * disabled). The endpoint's deliveries are read through the log's index (endpoint, created_at)
+ * from `since` on, not through an index on event_id, which every delivery write would have to keep
+ * up: a delivery is created after its event committed, by the same database clock, and `since`
+ * has whole milliseconds like created_at, so a delivery of an event at or after `since` was created
+ * at or after `since` too. The event ids are hashed once (NOT IN over a subquery without nulls).
+ */
 export async function eventsWithoutDelivery(db: Executor, f: { tenantId: string; endpointId: string; since: Date; until: Date; limit: number }) {
   return db
     .selectFrom('events as e')
@@ -396,16 +417,13 @@ export async function eventsWithoutDelivery(db: Executor, f: { tenantId: string;
     .where('e.tenant_id', '=', f.tenantId)
     .where('e.occurred_at', '>=', f.since)
     .where('e.occurred_at', '<', f.until)
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('webhook_deliveries as d')
-            .select('d.id')
-            .whereRef('d.tenant_id', '=', 'e.tenant_id')
-            .whereRef('d.event_id', '=', 'e.id')
-            .where('d.endpoint_id', '=', f.endpointId),
-        ),
-      ),
+    .where('e.id', 'not in', ({ selectFrom }) =>
+      selectFrom('webhook_deliveries as d')
+        .select('d.event_id')
+        .where('d.tenant_id', '=', f.tenantId)
+        .where('d.endpoint_id', '=', f.endpointId)
+        .where('d.created_at', '>=', f.since)
+        .where('d.event_id', 'is not', null),
     )
     .orderBy('e.position')
     .limit(f.limit)
