@@ -7,7 +7,7 @@ import { appendEvent, deferringEvents, writeDeferredEvents } from '../../../plat
 import { AppError, badRequest, conflict, detail, notFound } from '../../../platform/http/errors.js';
 import { cursorField, paginate } from '../../../platform/http/pagination.js';
 import type { Principal } from '../../../platform/http/principal.js';
-import type { StopCriteria, StopExecution, OrdersService } from '../../orders/index.js';
+import type { StopCriteria, StopExecutions, OrdersService } from '../../orders/index.js';
 import { DocumentAnswerError, documentSources, isDocumentAnswer, type DocumentAnswerFile, type DocumentsService } from '../../documents/index.js';
 import { documentTypeOfKey, keyedFilename } from './status.mapping.js';
 import { progressStop, type Progress, type StatusReport } from './status.policy.js';
@@ -223,7 +223,7 @@ export function createStatusIntake(deps: {
     const located = found.filter((f): f is Located => !('outcome' in f));
     return inTransaction(db, async (outer) => {
       const tx = deferringEvents(outer);
-      const stops = await execution.lockStopExecutions(tx, tenantId, [...new Set(located.map((l) => l.stopId))]);
+      const stops = await execution.openStopExecutions(tx, tenantId, [...new Set(located.map((l) => l.stopId))]);
       const trips = await repo.lockTrips(tx.trx, tenantId, [...new Set(located.map((l) => l.tripId))]);
       const results: UpdateResult[] = [];
       for (const [i, at] of found.entries()) {
@@ -233,16 +233,16 @@ export function createStatusIntake(deps: {
           results.push(at);
           continue;
         }
-        const moved = await moveLocked(tx, tenantId, at.stopId, stops.get(at.stopId), trips.get(at.tripId), reportOf(update));
+        const moved = await moveLocked(tx, tenantId, stops, at.stopId, trips.get(at.tripId), reportOf(update));
         if ('outcome' in moved) {
           results.push(moved);
           continue;
         }
-        // What this update left is what the next one of the same stop or trip starts from.
-        stops.set(at.stopId, moved.progress.next);
+        // What this update left is what the next one of the same trip starts from (`stops` keeps the stops').
         trips.set(at.tripId, moved.trip);
         results.push(result(moved.progress.outcome, at.stopId));
       }
+      await stops.flush();
       await writeDeferredEvents(tx, bus);
       return results;
     });
@@ -311,39 +311,47 @@ export function createStatusIntake(deps: {
     at: { stopId: string; tripId: string },
     report: StatusReport,
   ): Promise<{ trip: TripRow; progress: Progress } | UpdateResult> {
-    const current = await execution.lockStopExecution(tx, tenantId, at.stopId);
+    const stops = await execution.openStopExecutions(tx, tenantId, [at.stopId]);
     const trip = await repo.findTrip(tx.trx, tenantId, at.tripId, { kind: 'tenant' }, true);
-    return moveLocked(tx, tenantId, at.stopId, current, trip, report);
+    const moved = await moveLocked(tx, tenantId, stops, at.stopId, trip, report);
+    await stops.flush();
+    return moved;
   }
 
-  /** `moveStop` once the stop's order and its trip are locked and read; answers the trip as the move leaves it. */
+  /**
+   * `moveStop` once the stop's order and its trip are locked and read; answers the trip as the move
+   * leaves it. The stop's change is recorded in `stops`, whose `flush` writes it.
+   */
   async function moveLocked(
     tx: Tx,
     tenantId: string,
+    stops: StopExecutions,
     stopId: string,
-    current: StopExecution | undefined,
     trip: TripRow | undefined,
     report: StatusReport,
   ): Promise<{ trip: TripRow; progress: Progress } | UpdateResult> {
+    const current = stops.current(stopId);
     if (!current || !trip) return result('UNMATCHED', null, 'The stop left its trip meanwhile');
     if (current.status === 'CANCELLED' || current.status === 'IGNORED') return result('REJECTED', stopId, 'The stop is cancelled');
     const progress = progressStop(current, report);
     if (progress.outcome !== 'APPLIED') return { trip, progress };
-    return { trip: await recordProgress(tx, tenantId, trip, stopId, progress), progress };
+    return { trip: await recordProgress(tx, tenantId, stops, trip, stopId, progress), progress };
   }
 
   /**
    * Writes an applied report: the stop's events first, each with the order as it leaves it, then the
    * trip's completion. Answers the trip row as it leaves it.
    */
-  async function recordProgress(tx: Tx, tenantId: string, trip: TripRow, stopId: string, progress: Progress): Promise<TripRow> {
-    await execution.recordStopExecution(tx, tenantId, progress.next, async (order) => {
+  async function recordProgress(tx: Tx, tenantId: string, stops: StopExecutions, trip: TripRow, stopId: string, progress: Progress): Promise<TripRow> {
+    await stops.record(progress.next, async (order) => {
       const stopEvent = { tenantId, stopId, tripId: trip.id, order, customerId: order.customer?.id ?? '', subcontractorId: trip.subcontractor_company_id };
       if (progress.arrived) await appendStopEvent(tx, bus, 'stop.arrived', stopEvent);
       if (progress.completed) await appendStopEvent(tx, bus, 'stop.completed', stopEvent);
       if (progress.etaChanged && !progress.completed) await appendStopEvent(tx, bus, 'stop.eta_changed', stopEvent);
     });
     if (!progress.completed) return trip;
+    // The trip's view reads its stops from the database: what is recorded is written first.
+    await stops.flush();
     const v = await view(tx.trx, trip);
     const done = v.output.stops.every((s) => s.status === 'COMPLETED' || s.status === 'CANCELLED');
     if (!done || trip.status === 'COMPLETED') return trip;
@@ -357,7 +365,8 @@ export function createStatusIntake(deps: {
 
     async receive(principal: Principal, executor: 'SUBCONTRACTOR' | 'FLEET', updates: InboundUpdate[]): Promise<StatusUpdateResponse> {
       const scope = scopeOf(principal, executor);
-      if (updates.length > 1 && withoutFiles(updates)) {
+      // A single update too: `applyTogether` is its shortest way (one lock, one write, one event statement).
+      if (withoutFiles(updates)) {
         try {
           const results = await applyTogether(principal, scope, updates);
           if (results) return { results };
