@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../../platform/db/database.js';
 import type { OrderStatus, StopStatus } from '../status/status.policy.js';
 import type { OrderStatusDocumentTable } from '../orders.tables.js';
@@ -37,17 +37,19 @@ export interface StopExecutionWrite {
 const column = <T, K extends keyof T>(rows: readonly T[], key: K) => rows.map((r) => r[key]);
 
 /**
- * Writes stops' execution states, orders' new statuses and their status documents in one
- * statement; each row at most once (its final state), `updated_at` the transaction's time.
+ * The CTEs that write stops' execution states, orders' new statuses and their status documents,
+ * each row at most once (its final state), `updated_at` the transaction's time; the last one,
+ * `written`, has one row once all of them have run, for a statement that writes more after them
+ * (the transaction's events, see `writeDeferredEvents`).
  */
-export async function writeStopExecutions(
-  exec: Executor,
+export function stopExecutionCtes(
   tenantId: string,
   changes: { stops: StopExecutionWrite[]; orders: Array<{ id: string; status: OrderStatus }>; documents: OrderStatusDocumentTable[] },
-): Promise<void> {
+): RawBuilder<unknown> {
   const { stops, orders, documents } = changes;
-  await sql`
-    with moved_stops as (
+  // The documents go as a row each: a text array would escape every quote of every document.
+  const documentRows = documents.map((d) => sql`(${d.order_id}::uuid, ${d.customer_company_id}::uuid, ${d.customer_version}::int, ${d.document})`);
+  return sql`moved_stops as (
       update order_stops s
       set status = v.status, eta_start = v.eta_start, eta_end = v.eta_end, actual_start = v.actual_start, actual_end = v.actual_end,
         updated_at = date_trunc('milliseconds', now())
@@ -63,12 +65,16 @@ export async function writeStopExecutions(
       where o.tenant_id = ${tenantId} and o.id = v.id
       returning 1
     ), stored as (
-      insert into order_status_documents (tenant_id, order_id, customer_company_id, customer_version, document)
-      select ${tenantId}::uuid, v.* from unnest(${column(documents, 'order_id')}::uuid[], ${column(documents, 'customer_company_id')}::uuid[],
-        ${column(documents, 'customer_version')}::int[], ${column(documents, 'document')}::text[]) as v
+      ${
+        documentRows.length
+          ? sql`insert into order_status_documents (tenant_id, order_id, customer_company_id, customer_version, document)
+      select ${tenantId}::uuid, v.* from (values ${sql.join(documentRows)}) as v
       on conflict (tenant_id, order_id) do update
       set customer_company_id = excluded.customer_company_id, customer_version = excluded.customer_version, document = excluded.document
-      returning 1
-    )
-    select 1`.execute(exec);
+      returning 1`
+          : sql`select 1 where false`
+      }
+    ), written as (
+      select (select count(*) from moved_stops) + (select count(*) from moved_orders) + (select count(*) from stored) as n
+    )`;
 }

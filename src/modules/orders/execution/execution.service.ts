@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../../platform/db/database.js';
 import type { Tx } from '../../../platform/db/tx.js';
 import type { EventBus } from '../../../platform/events/bus.js';
@@ -221,6 +221,11 @@ export interface StopExecutions {
   record(next: StopExecution, first?: (order: VisibilityOrder) => Promise<void>): Promise<void>;
   /** Writes what was recorded since the last write: the stops, the orders' statuses, their status documents. */
   flush(): Promise<void>;
+  /**
+   * What `flush` would write, as CTEs for the caller's own statement (see `stopExecutionCtes`), or
+   * undefined when nothing was recorded since the last write. Taking them counts as writing them.
+   */
+  takeWrites(): RawBuilder<unknown> | undefined;
 }
 
 const text = (time: Date | null) => (time === null ? null : time.toISOString());
@@ -295,29 +300,37 @@ export async function openStopExecutions(
       });
     },
 
+    takeWrites,
+
     async flush() {
-      const changed = [...held.values()].filter((h) => h.changed);
-      if (!changed.length) return;
-      await repo.writeStopExecutions(tx.trx, tenantId, {
-        stops: changed.flatMap((h) =>
-          h.order.stops
-            .filter((s) => h.movedStops.has(s.id))
-            .map((s) => ({
-              id: s.id,
-              status: s.status,
-              eta_start: text(time(s.eta_start)),
-              eta_end: text(time(s.eta_end)),
-              actual_start: text(time(s.actual_start)),
-              actual_end: text(time(s.actual_end)),
-            })),
-        ),
-        orders: changed.filter((h) => h.statusChanged).map((h) => ({ id: h.order.id, status: h.order.status })),
-        // Serialised once per order and write: the document as the transaction leaves it.
-        documents: changed.map(statusRowOf),
-      });
-      for (const h of changed) Object.assign(h, { movedStops: new Set(), statusChanged: false, changed: false });
+      const ctes = takeWrites();
+      if (ctes) await sql`with ${ctes} select n from written`.execute(tx.trx);
     },
   };
+
+  function takeWrites(): RawBuilder<unknown> | undefined {
+    const changed = [...held.values()].filter((h) => h.changed);
+    if (!changed.length) return undefined;
+    const ctes = repo.stopExecutionCtes(tenantId, {
+      stops: changed.flatMap((h) =>
+        h.order.stops
+          .filter((s) => h.movedStops.has(s.id))
+          .map((s) => ({
+            id: s.id,
+            status: s.status,
+            eta_start: text(time(s.eta_start)),
+            eta_end: text(time(s.eta_end)),
+            actual_start: text(time(s.actual_start)),
+            actual_end: text(time(s.actual_end)),
+          })),
+      ),
+      orders: changed.filter((h) => h.statusChanged).map((h) => ({ id: h.order.id, status: h.order.status })),
+      // Serialised once per order and write: the document as the transaction leaves it.
+      documents: changed.map(statusRowOf),
+    });
+    for (const h of changed) Object.assign(h, { movedStops: new Set(), statusChanged: false, changed: false });
+    return ctes;
+  }
 }
 
 /** A status update's match criteria, each list one `matches_any` (all lists must hold). */

@@ -224,7 +224,10 @@ export function createStatusIntake(deps: {
     return inTransaction(db, async (outer) => {
       const tx = deferringEvents(outer);
       const stops = await execution.openStopExecutions(tx, tenantId, [...new Set(located.map((l) => l.stopId))]);
-      const trips = await repo.lockTrips(tx.trx, tenantId, [...new Set(located.map((l) => l.tripId))]);
+      // Only a completion changes a trip (when it completes its last stop), and two completions of one
+      // trip must see each other's stops: their trips are locked. The others' are only read.
+      const completing = new Set(found.flatMap((f, i) => (!('outcome' in f) && updates[i]?.stop.status === 'COMPLETED' ? [f.tripId] : [])));
+      const trips = await repo.lockTrips(tx.trx, tenantId, [...new Set(located.map((l) => l.tripId))], completing);
       const results: UpdateResult[] = [];
       for (const [i, at] of found.entries()) {
         const update = updates[i] as InboundUpdate;
@@ -242,8 +245,7 @@ export function createStatusIntake(deps: {
         trips.set(at.tripId, moved.trip);
         results.push(result(moved.progress.outcome, at.stopId));
       }
-      await stops.flush();
-      await writeDeferredEvents(tx, bus);
+      await writeDeferredEvents(tx, bus, stops.takeWrites());
       return results;
     });
   }
