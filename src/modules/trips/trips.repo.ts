@@ -249,31 +249,18 @@ export function candidateStopsById(exec: Executor, tenantId: string, scope: Exec
     : Promise.resolve([]);
 }
 
-/**
- * Trips by id, those in `locked` locked in id order (after their orders, the order
- * `findTrip(…, true)` callers take); the others read as committed.
- */
-export async function lockTrips(
-  exec: Executor,
-  tenantId: string,
-  ids: readonly string[],
-  locked: ReadonlySet<string> = new Set(ids),
-): Promise<Map<string, TripRow>> {
-  const trips = new Map<string, TripRow>();
-  const read = async (some: string[], forUpdate: boolean) => {
-    if (!some.length) return;
-    const q = exec.selectFrom('trips').selectAll().where('tenant_id', '=', tenantId).where('id', 'in', some).orderBy('id');
-    for (const row of await (forUpdate ? q.forUpdate() : q).execute()) trips.set(row.id, row);
-  };
-  await read(
-    ids.filter((id) => locked.has(id)),
-    true,
-  );
-  await read(
-    ids.filter((id) => !locked.has(id)),
-    false,
-  );
-  return trips;
+/** Trips by id, locked in id order (after their orders, the order `findTrip(…, true)` callers take). */
+export async function lockTrips(exec: Executor, tenantId: string, ids: readonly string[]): Promise<Map<string, TripRow>> {
+  if (!ids.length) return new Map();
+  const rows = await exec
+    .selectFrom('trips')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', 'in', [...ids])
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+  return new Map(rows.map((r) => [r.id, r]));
 }
 
 /** Trips under way on `date`: planned, not cancelled or completed, and started by then (the console's overview). */
