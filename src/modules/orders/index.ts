@@ -2,7 +2,7 @@
  * Orders: import, partial updates, status pull and the order snapshot that pushes carry.
  * The only way into this module: other modules, app.ts and services.ts import from here.
  */
-export type { PlanningStop, StopCriteria, StopExecution } from './execution/execution.service.js';
+export type { PlanningStop, StopCriteria, StopExecution, StopExecutions } from './execution/execution.service.js';
 export { ordersModule } from './orders.module.js';
 export { OrderOutput, OrderStopOutput } from './views/views.schemas.js';
 export { TimeWindowInput } from './orders.schemas.js';

@@ -226,15 +226,9 @@ export function createOrdersService(deps: { db: Db; bus: EventBus; companies: Co
       async rescheduleStops(exec: Executor, tenantId: string, schedule: readonly execution.StopSchedule[]): Promise<void> {
         for (const orderId of await execution.rescheduleStops(exec, tenantId, schedule)) await statusDocuments.store(exec, tenantId, orderId);
       },
-      lockStopExecution: execution.lockStopExecution,
-      lockStopExecutions: execution.lockStopExecutions,
+      openStopExecutions: (tx: Tx, tenantId: string, stopIds: readonly string[]) =>
+        execution.openStopExecutions(tx, deps.bus, (exec, t, companyId) => companies.findById(t, companyId, exec), tenantId, stopIds),
       filterStops: execution.filterStops,
-      recordStopExecution: (
-        tx: Tx,
-        tenantId: string,
-        next: Parameters<typeof execution.recordStopExecution>[4],
-        first?: (order: VisibilityOrder) => Promise<void>,
-      ) => execution.recordStopExecution(tx, deps.bus, statusDocuments.store, tenantId, next, first),
     },
 
     /**

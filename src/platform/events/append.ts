@@ -116,11 +116,20 @@ export function deferringEvents(tx: Tx): Tx {
   return view;
 }
 
-/** Writes the events `deferringEvents(tx)` held back, as the transaction's last statement. */
-export async function writeDeferredEvents(tx: Tx, bus: EventBus): Promise<void> {
+/**
+ * Writes the events `deferringEvents(tx)` held back, as the transaction's last statement. `writes`
+ * are the caller's own CTEs for that statement (the last named `written`, with one row once the
+ * others ran): they run first and the positions are drawn after them, so the transaction's
+ * writes and events cost one round trip.
+ */
+export async function writeDeferredEvents(tx: Tx, bus: EventBus, writes?: RawBuilder<unknown>): Promise<void> {
   const queue = deferred.get(tx)?.splice(0) ?? [];
   const tenantId = queue[0]?.event.tenantId;
-  if (!tenantId) return;
-  await sql`with ${eventCtes(queue)} select 1 from inserted limit 1`.execute(tx.trx);
+  if (!tenantId) {
+    if (writes) await sql`with ${writes} select n from written`.execute(tx.trx);
+    return;
+  }
+  const events = eventCtes(queue, writes ? { after: 'written' } : {});
+  await sql`with ${writes ? sql`${writes}, ` : sql``}${events} select 1 from inserted limit 1`.execute(tx.trx);
   tx.afterCommit(() => bus.notifyCommitted(tenantId));
 }

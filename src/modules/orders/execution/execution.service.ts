@@ -1,10 +1,14 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../../platform/db/database.js';
 import type { Tx } from '../../../platform/db/tx.js';
 import type { EventBus } from '../../../platform/events/bus.js';
 import { deriveOrderStatus, type OrderStatus, type StopStatus } from '../status/status.policy.js';
+import type { CompanyParty } from '../../companies/index.js';
 import { appendOrderEvent } from '../orders.events.js';
-import type { OrderRow } from '../orders.repo.js';
+import { loadOrderAggregates, type OrderRow } from '../orders.repo.js';
+import { statusRowOf, type KnownOrder } from '../status/status.service.js';
+import { visibilityOrder, type VisibilityOrder } from '../views/views.output.js';
+import * as repo from './execution.repo.js';
 import type { StopType } from '../orders.tables.js';
 
 /**
@@ -190,66 +194,143 @@ export interface StopExecution {
   actual_end: Date | null;
 }
 
-/** The execution state of a stop, its order's row locked so concurrent reports of one order queue. */
-export async function lockStopExecution(tx: Tx, tenantId: string, stopId: string): Promise<StopExecution | undefined> {
-  const [stop] = await lockStops(tx, tenantId, [stopId]);
-  if (!stop) return undefined;
-  return tx.trx
-    .selectFrom('order_stops')
-    .select(['id', 'order_id', 'status', 'eta_start', 'eta_end', 'actual_start', 'actual_end'])
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', stopId)
-    .executeTakeFirst();
+/** Where each order of a batch of reports stands, in memory, and what the batch changed in it. */
+interface HeldOrder extends KnownOrder {
+  /** Stops whose execution state changed since the last write. */
+  movedStops: Set<string>;
+  /** Whether the order's status changed since the last write. */
+  statusChanged: boolean;
+  /** Whether anything changed since the last write: its status document is stored again. */
+  changed: boolean;
 }
 
 /**
- * The execution state of several stops by id, their orders' rows locked in id order (see
- * `lockStops`): a batch of reports locks everything it may touch before its first change.
+ * Stop reports of one transaction, recorded in memory over their orders locked and read once, and
+ * written together (`flush`): a batch of reports costs two statements for its orders, not several
+ * per report. Each report still derives its order's status and builds the order's snapshot as
+ * it leaves it, so every event shows the state as of its own change.
  */
-export async function lockStopExecutions(tx: Tx, tenantId: string, stopIds: readonly string[]): Promise<Map<string, StopExecution>> {
-  const locked = await lockStops(tx, tenantId, stopIds);
-  if (!locked.length) return new Map();
-  const rows = await tx.trx
-    .selectFrom('order_stops')
-    .select(['id', 'order_id', 'status', 'eta_start', 'eta_end', 'actual_start', 'actual_end'])
-    .where('tenant_id', '=', tenantId)
-    .where(
-      'id',
-      'in',
-      locked.map((s) => s.id),
-    )
-    .execute();
-  return new Map(rows.map((r) => [r.id, r]));
+export interface StopExecutions {
+  /** Where a locked stop stands, after the reports recorded so far; undefined for a stop of no locked order. */
+  current(stopId: string): StopExecution | undefined;
+  /**
+   * Records a stop's new execution state (decided by the caller) and re-derives its order's
+   * status, with the order's event when it changes (see `rederive`); `first` records the
+   * caller's events before it, given the order's snapshot as this change leaves it.
+   */
+  record(next: StopExecution, first?: (order: VisibilityOrder) => Promise<void>): Promise<void>;
+  /** Writes what was recorded since the last write: the stops, the orders' statuses, their status documents. */
+  flush(): Promise<void>;
+  /**
+   * What `flush` would write, as CTEs for the caller's own statement (see `stopExecutionCtes`), or
+   * undefined when nothing was recorded since the last write. Taking them counts as writing them.
+   */
+  takeWrites(): RawBuilder<unknown> | undefined;
 }
 
+const text = (time: Date | null) => (time === null ? null : time.toISOString());
+const time = (value: string | Date | null) => (value === null ? null : new Date(value));
+
 /**
- * Writes a stop's new execution state (decided by the caller) and re-derives its order's status;
- * `first` records the caller's events before the order's (see `rederive`), given the order's
- * snapshot as this change leaves it.
+ * Locks the orders of these stops (in id order, see `lockStops`) and reads them whole, once, for
+ * the reports `StopExecutions` records. Stops of no order are absent.
  */
-export async function recordStopExecution<S extends object>(
+export async function openStopExecutions(
   tx: Tx,
   bus: EventBus,
-  snapshot: OrderSnapshot<S>,
+  customerOf: (exec: Executor, tenantId: string, companyId: string) => Promise<CompanyParty | undefined>,
   tenantId: string,
-  next: Pick<StopExecution, 'id' | 'order_id' | 'status' | 'eta_start' | 'eta_end' | 'actual_start' | 'actual_end'>,
-  first?: (order: S) => Promise<void>,
-): Promise<OrderRow[]> {
-  await tx.trx
-    .updateTable('order_stops')
-    .set({
-      status: next.status,
-      eta_start: next.eta_start,
-      eta_end: next.eta_end,
-      actual_start: next.actual_start,
-      actual_end: next.actual_end,
-      updated_at: sql<Date>`date_trunc('milliseconds', now())`,
-    })
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', next.id)
-    .execute();
-  // `rederive` snapshots every order it touches, the stop's order among them.
-  return rederive(tx, bus, snapshot, tenantId, [next.order_id], first && ((snapshots) => first(snapshots.get(next.order_id) as S)));
+  stopIds: readonly string[],
+): Promise<StopExecutions> {
+  const { orderIds, now } = stopIds.length ? await repo.lockOrdersOfStops(tx.trx, tenantId, stopIds) : { orderIds: [], now: new Date() };
+  const held = new Map<string, HeldOrder>();
+  const orderOfStop = new Map<string, HeldOrder>();
+  for (const order of await loadOrderAggregates(tx.trx, tenantId, orderIds)) {
+    const customer = await customerOf(tx.trx, tenantId, order.customer_company_id);
+    if (!customer) throw new Error(`order ${order.id} has no customer company`);
+    const h: HeldOrder = { order, customer, movedStops: new Set(), statusChanged: false, changed: false };
+    held.set(order.id, h);
+    for (const stop of order.stops) orderOfStop.set(stop.id, h);
+  }
+  const stopOf = (h: HeldOrder, stopId: string) => h.order.stops.find((s) => s.id === stopId);
+
+  return {
+    current(stopId) {
+      const h = orderOfStop.get(stopId);
+      const stop = h && stopOf(h, stopId);
+      if (!h || !stop) return undefined;
+      return {
+        id: stop.id,
+        order_id: h.order.id,
+        status: stop.status,
+        eta_start: time(stop.eta_start),
+        eta_end: time(stop.eta_end),
+        actual_start: time(stop.actual_start),
+        actual_end: time(stop.actual_end),
+      };
+    },
+
+    async record(next, first) {
+      const h = held.get(next.order_id);
+      const stop = h && stopOf(h, next.id);
+      if (!h || !stop) throw new Error(`stop ${next.id} was not locked for execution`);
+      Object.assign(stop, {
+        status: next.status,
+        eta_start: text(next.eta_start),
+        eta_end: text(next.eta_end),
+        actual_start: text(next.actual_start),
+        actual_end: text(next.actual_end),
+      });
+      h.movedStops.add(stop.id);
+      h.changed = true;
+      const { order } = h;
+      const previous = order.status;
+      const status = deriveOrderStatus({ quote: order.is_quote, cancelled: order.cancelled_at !== null, stopStatuses: order.stops.map((s) => s.status) });
+      if (status !== previous) {
+        Object.assign(order, { status, updated_at: now });
+        h.statusChanged = true;
+      }
+      // Built once for this change: the caller's events and the order's carry the same snapshot.
+      const snapshot = visibilityOrder(order, h.customer);
+      await first?.(snapshot);
+      if (status === previous) return;
+      await appendOrderEvent(tx, bus, status === 'COMPLETED' ? 'order.completed' : 'order.status_changed', order, {
+        previous_status: previous,
+        order_snapshot: snapshot,
+      });
+    },
+
+    takeWrites,
+
+    async flush() {
+      const ctes = takeWrites();
+      if (ctes) await sql`with ${ctes} select n from written`.execute(tx.trx);
+    },
+  };
+
+  function takeWrites(): RawBuilder<unknown> | undefined {
+    const changed = [...held.values()].filter((h) => h.changed);
+    if (!changed.length) return undefined;
+    const ctes = repo.stopExecutionCtes(tenantId, {
+      stops: changed.flatMap((h) =>
+        h.order.stops
+          .filter((s) => h.movedStops.has(s.id))
+          .map((s) => ({
+            id: s.id,
+            status: s.status,
+            eta_start: text(time(s.eta_start)),
+            eta_end: text(time(s.eta_end)),
+            actual_start: text(time(s.actual_start)),
+            actual_end: text(time(s.actual_end)),
+          })),
+      ),
+      orders: changed.filter((h) => h.statusChanged).map((h) => ({ id: h.order.id, status: h.order.status })),
+      // Serialised once per order and write: the document as the transaction leaves it.
+      documents: changed.map(statusRowOf),
+    });
+    for (const h of changed) Object.assign(h, { movedStops: new Set(), statusChanged: false, changed: false });
+    return ctes;
+  }
 }
 
 /** A status update's match criteria, each list one `matches_any` (all lists must hold). */

@@ -36,16 +36,20 @@ export interface KnownOrder {
 
 export type StatusDocuments = ReturnType<typeof createStatusDocuments>;
 
-/** Both documents of an order held in memory: the stored status row and the event's `VisibilityOrder`. */
-export function documentsOf({ order, customer }: KnownOrder): { row: StoredRow; visibility: VisibilityOrder } {
-  const row = {
+/** The stored status row of an order held in memory. */
+export function statusRowOf({ order, customer }: KnownOrder): StoredRow {
+  return {
     tenant_id: order.tenant_id,
     order_id: order.id,
     customer_company_id: customer.id,
     customer_version: customer.version,
     document: serialize(orderWithStatus(order, customer)),
   };
-  return { row, visibility: visibilityOrder(order, customer) };
+}
+
+/** Both documents of an order held in memory: the stored status row and the event's `VisibilityOrder`. */
+export function documentsOf(known: KnownOrder): { row: StoredRow; visibility: VisibilityOrder } {
+  return { row: statusRowOf(known), visibility: visibilityOrder(known.order, known.customer) };
 }
 
 export function createStatusDocuments(deps: { db: Db; companies: Pick<CompaniesService, 'findById'> }) {

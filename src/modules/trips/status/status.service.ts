@@ -7,7 +7,7 @@ import { appendEvent, deferringEvents, writeDeferredEvents } from '../../../plat
 import { AppError, badRequest, conflict, detail, notFound } from '../../../platform/http/errors.js';
 import { cursorField, paginate } from '../../../platform/http/pagination.js';
 import type { Principal } from '../../../platform/http/principal.js';
-import type { StopCriteria, StopExecution, OrdersService } from '../../orders/index.js';
+import type { StopCriteria, StopExecutions, OrdersService } from '../../orders/index.js';
 import { DocumentAnswerError, documentSources, isDocumentAnswer, type DocumentAnswerFile, type DocumentsService } from '../../documents/index.js';
 import { documentTypeOfKey, keyedFilename } from './status.mapping.js';
 import { progressStop, type Progress, type StatusReport } from './status.policy.js';
@@ -70,7 +70,22 @@ interface Located {
   stopId: string;
   tripId: string;
   orderId: string;
+  /** The trip's subcontractor, as the lookup that found the stop read it. */
+  subcontractorId: string | null;
 }
+
+/**
+ * The trip of a report's stop: its row, locked, where the report may complete the trip; else its
+ * id and executor as the lookup that found the stop read them, since a report that completes no
+ * stop leaves its trip as it is (and a transaction that reads no trip is a round trip shorter).
+ */
+interface TripOfReport {
+  id: string;
+  subcontractor_company_id: string | null;
+  row?: TripRow;
+}
+
+const lockedTrip = (row: TripRow | undefined): TripOfReport | undefined => row && { id: row.id, subcontractor_company_id: row.subcontractor_company_id, row };
 
 type StopFile = DocumentAnswerFile;
 
@@ -102,7 +117,7 @@ export function createStatusIntake(deps: {
     if (stop.id) {
       const hit = await repo.candidateStop(db, tenantId, scope, stop.id);
       return hit
-        ? { stopId: hit.stop_id, tripId: hit.trip_id, orderId: hit.order_id }
+        ? { stopId: hit.stop_id, tripId: hit.trip_id, orderId: hit.order_id, subcontractorId: hit.subcontractor_company_id }
         : result('UNMATCHED', null, `No stop ${stop.id} on a live trip of yours`);
     }
     if (!stop.match?.matches_all.length) return result('REJECTED', null, 'stop needs an id or a match');
@@ -118,7 +133,7 @@ export function createStatusIntake(deps: {
     const [stopId] = matched;
     const trip = candidates.find((c) => c.stop_id === stopId);
     return stopId && trip
-      ? { stopId, tripId: trip.trip_id, orderId: trip.order_id }
+      ? { stopId, tripId: trip.trip_id, orderId: trip.order_id, subcontractorId: trip.subcontractor_company_id }
       : result('UNMATCHED', null, 'No stop on your live trips matches every criterion');
   }
 
@@ -199,7 +214,7 @@ export function createStatusIntake(deps: {
         continue;
       }
       const hit = stop.id ? byId.get(stop.id) : undefined;
-      if (hit) found.push({ stopId: hit.stop_id, tripId: hit.trip_id, orderId: hit.order_id });
+      if (hit) found.push({ stopId: hit.stop_id, tripId: hit.trip_id, orderId: hit.order_id, subcontractorId: hit.subcontractor_company_id });
       else if (stop.id) found.push(result('UNMATCHED', null, `No stop ${stop.id} on a live trip of yours`));
       else found.push(await locate(principal.tenantId, scope, stop).catch(rejectedBy));
     }
@@ -207,11 +222,13 @@ export function createStatusIntake(deps: {
   }
 
   /**
-   * A batch in one transaction: every stop's order and trip locked first (in id order, as other
-   * writers take them, so batches sharing orders queue instead of deadlocking), then each update in
-   * turn, exactly as `applyAt` would, and the events of all of them written at the end in one
-   * statement (each built as of its own update). Per update that saves the transaction, the lookups
-   * and locks, and the tenant's event counter is held from that statement to COMMIT only. Anything
+   * A batch (or a single update) in one transaction: every stop's order locked and read first, then
+   * the trips a completion may change (both in id order, as other writers take them, so batches
+   * sharing orders queue instead of deadlocking), then each update in turn, exactly as `applyAt`
+   * would, in memory (see `StopExecutions`); at the end one statement writes what they changed and
+   * the events of all of them (each built as of its own update). Per update that saves the
+   * transaction, the lookups, locks and writes, and the tenant's event counter is held from that
+   * statement to COMMIT only. Anything
    * thrown rolls the whole batch back, and `receive` applies it again one update at a time.
    * Undefined when the batch keeps several unmatched updates: kept in one transaction they would
    * share one receipt time, and list in random order instead of as they came.
@@ -223,8 +240,18 @@ export function createStatusIntake(deps: {
     const located = found.filter((f): f is Located => !('outcome' in f));
     return inTransaction(db, async (outer) => {
       const tx = deferringEvents(outer);
-      const stops = await execution.lockStopExecutions(tx, tenantId, [...new Set(located.map((l) => l.stopId))]);
-      const trips = await repo.lockTrips(tx.trx, tenantId, [...new Set(located.map((l) => l.tripId))]);
+      const stops = await execution.openStopExecutions(tx, tenantId, [...new Set(located.map((l) => l.stopId))]);
+      // Only a completion changes a trip (when it completes its last stop), and two completions of one
+      // trip must see each other's stops: those trips are locked (see TripOfReport).
+      const completing = new Set(found.flatMap((f, i) => (!('outcome' in f) && updates[i]?.stop.status === 'COMPLETED' ? [f.tripId] : [])));
+      const locked = await repo.lockTrips(tx.trx, tenantId, [...completing]);
+      const trips = new Map<string, TripOfReport | undefined>();
+      const tripOf = (at: Located) =>
+        trips.has(at.tripId)
+          ? trips.get(at.tripId)
+          : completing.has(at.tripId)
+            ? lockedTrip(locked.get(at.tripId))
+            : { id: at.tripId, subcontractor_company_id: at.subcontractorId };
       const results: UpdateResult[] = [];
       for (const [i, at] of found.entries()) {
         const update = updates[i] as InboundUpdate;
@@ -233,17 +260,16 @@ export function createStatusIntake(deps: {
           results.push(at);
           continue;
         }
-        const moved = await moveLocked(tx, tenantId, at.stopId, stops.get(at.stopId), trips.get(at.tripId), reportOf(update));
+        const moved = await moveLocked(tx, tenantId, stops, at.stopId, tripOf(at), reportOf(update));
         if ('outcome' in moved) {
           results.push(moved);
           continue;
         }
-        // What this update left is what the next one of the same stop or trip starts from.
-        stops.set(at.stopId, moved.progress.next);
+        // What this update left is what the next one of the same trip starts from (`stops` keeps the stops').
         trips.set(at.tripId, moved.trip);
         results.push(result(moved.progress.outcome, at.stopId));
       }
-      await writeDeferredEvents(tx, bus);
+      await writeDeferredEvents(tx, bus, stops.takeWrites());
       return results;
     });
   }
@@ -310,46 +336,64 @@ export function createStatusIntake(deps: {
     tenantId: string,
     at: { stopId: string; tripId: string },
     report: StatusReport,
-  ): Promise<{ trip: TripRow; progress: Progress } | UpdateResult> {
-    const current = await execution.lockStopExecution(tx, tenantId, at.stopId);
-    const trip = await repo.findTrip(tx.trx, tenantId, at.tripId, { kind: 'tenant' }, true);
-    return moveLocked(tx, tenantId, at.stopId, current, trip, report);
+  ): Promise<{ trip: TripOfReport; progress: Progress } | UpdateResult> {
+    const stops = await execution.openStopExecutions(tx, tenantId, [at.stopId]);
+    const trip = lockedTrip(await repo.findTrip(tx.trx, tenantId, at.tripId, { kind: 'tenant' }, true));
+    const moved = await moveLocked(tx, tenantId, stops, at.stopId, trip, report);
+    await stops.flush();
+    return moved;
   }
 
-  /** `moveStop` once the stop's order and its trip are locked and read; answers the trip as the move leaves it. */
+  /**
+   * `moveStop` once the stop's order and its trip are locked and read; answers the trip as the move
+   * leaves it. The stop's change is recorded in `stops`, whose `flush` writes it.
+   */
   async function moveLocked(
     tx: Tx,
     tenantId: string,
+    stops: StopExecutions,
     stopId: string,
-    current: StopExecution | undefined,
-    trip: TripRow | undefined,
+    trip: TripOfReport | undefined,
     report: StatusReport,
-  ): Promise<{ trip: TripRow; progress: Progress } | UpdateResult> {
+  ): Promise<{ trip: TripOfReport; progress: Progress } | UpdateResult> {
+    const current = stops.current(stopId);
     if (!current || !trip) return result('UNMATCHED', null, 'The stop left its trip meanwhile');
     if (current.status === 'CANCELLED' || current.status === 'IGNORED') return result('REJECTED', stopId, 'The stop is cancelled');
     const progress = progressStop(current, report);
     if (progress.outcome !== 'APPLIED') return { trip, progress };
-    return { trip: await recordProgress(tx, tenantId, trip, stopId, progress), progress };
+    return { trip: await recordProgress(tx, tenantId, stops, trip, stopId, progress), progress };
   }
 
   /**
    * Writes an applied report: the stop's events first, each with the order as it leaves it, then the
    * trip's completion. Answers the trip row as it leaves it.
    */
-  async function recordProgress(tx: Tx, tenantId: string, trip: TripRow, stopId: string, progress: Progress): Promise<TripRow> {
-    await execution.recordStopExecution(tx, tenantId, progress.next, async (order) => {
+  async function recordProgress(
+    tx: Tx,
+    tenantId: string,
+    stops: StopExecutions,
+    trip: TripOfReport,
+    stopId: string,
+    progress: Progress,
+  ): Promise<TripOfReport> {
+    await stops.record(progress.next, async (order) => {
       const stopEvent = { tenantId, stopId, tripId: trip.id, order, customerId: order.customer?.id ?? '', subcontractorId: trip.subcontractor_company_id };
       if (progress.arrived) await appendStopEvent(tx, bus, 'stop.arrived', stopEvent);
       if (progress.completed) await appendStopEvent(tx, bus, 'stop.completed', stopEvent);
       if (progress.etaChanged && !progress.completed) await appendStopEvent(tx, bus, 'stop.eta_changed', stopEvent);
     });
     if (!progress.completed) return trip;
-    const v = await view(tx.trx, trip);
+    // The trip's view reads its stops from the database: what is recorded is written first.
+    await stops.flush();
+    // Locked by the caller (after the orders, as every writer of both takes them), else now.
+    const row = trip.row ?? (await repo.findTrip(tx.trx, tenantId, trip.id, { kind: 'tenant' }, true));
+    if (!row) return trip;
+    const v = await view(tx.trx, row);
     const done = v.output.stops.every((s) => s.status === 'COMPLETED' || s.status === 'CANCELLED');
-    if (!done || trip.status === 'COMPLETED') return trip;
-    const completed = { ...v, trip: await repo.updateTrip(tx.trx, trip.tenant_id, trip.id, { status: 'COMPLETED' }) };
+    if (!done || row.status === 'COMPLETED') return { ...trip, row };
+    const completed = { ...v, trip: await repo.updateTrip(tx.trx, row.tenant_id, row.id, { status: 'COMPLETED' }) };
     await appendTripEvent(tx, bus, 'trip.completed', completed, await visibilityOrders(tx.trx, orders, completed));
-    return completed.trip;
+    return { ...trip, row: completed.trip };
   }
 
   return {
@@ -357,7 +401,8 @@ export function createStatusIntake(deps: {
 
     async receive(principal: Principal, executor: 'SUBCONTRACTOR' | 'FLEET', updates: InboundUpdate[]): Promise<StatusUpdateResponse> {
       const scope = scopeOf(principal, executor);
-      if (updates.length > 1 && withoutFiles(updates)) {
+      // A single update too: `applyTogether` is its shortest way (one lock, one write, one event statement).
+      if (withoutFiles(updates)) {
         try {
           const results = await applyTogether(principal, scope, updates);
           if (results) return { results };
@@ -433,7 +478,7 @@ export function createStatusIntake(deps: {
       const row = await openUnmatched(principal, id);
       const hit = await repo.candidateStop(db, principal.tenantId, { kind: 'any' }, stopId);
       if (!hit) throw notFound('Stop on a live trip');
-      const found = { stopId: hit.stop_id, tripId: hit.trip_id, orderId: hit.order_id };
+      const found = { stopId: hit.stop_id, tripId: hit.trip_id, orderId: hit.order_id, subcontractorId: hit.subcontractor_company_id };
       let settled: repo.UnmatchedRow | undefined;
       const outcome = await applyAt(
         principal.tenantId,
