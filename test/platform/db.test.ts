@@ -169,3 +169,46 @@ describe('migrations', () => {
     }
   });
 });
+
+describe('the database of each test file (test/support/pglite-pool.ts on PGlite)', () => {
+  const serial = sql<{ n: number }>`select nextval(pg_get_serial_sequence('webhook_deliveries', 'seq'))::int as n`;
+
+  it('starts as the migrated template, even when it is the one an earlier file closed', async () => {
+    const tenantId = randomUUID();
+    const first = await freshDatabase();
+    await first.db.insertInto('tenants').values({ id: tenantId, name: 'Earlier file' }).execute();
+    expect((await serial.execute(first.db)).rows[0]?.n).toBe(1);
+    expect((await serial.execute(first.db)).rows[0]?.n).toBe(2);
+    await sql`analyze tenants`.execute(first.db);
+    await first.close();
+
+    const second = await freshDatabase();
+    try {
+      // On PGlite the worker hands the same database on (that is the point): check it happened.
+      if (!serverUrl) expect(second.pglite).toBe(first.pglite);
+      expect(await second.db.selectFrom('tenants').select('id').execute()).toEqual([]);
+      expect((await serial.execute(second.db)).rows[0]?.n).toBe(1);
+      const stats = await sql<{ n: number }>`select count(*)::int as n from pg_statistic where starelid = 'tenants'::regclass`.execute(second.db);
+      expect(stats.rows[0]?.n).toBe(0);
+      expect(await migrate(second.db)).toEqual([]);
+    } finally {
+      await second.close();
+    }
+    // The earlier file's handle is closed for good, though its database lives on.
+    await expect(first.db.selectFrom('tenants').select('id').execute()).rejects.toThrow();
+  });
+
+  it('is never one whose tables an earlier file changed', async () => {
+    const first = await freshDatabase();
+    await sql`create table stray_table (id int)`.execute(first.db);
+    await first.close();
+    const second = await freshDatabase();
+    try {
+      if (!serverUrl) expect(second.pglite).not.toBe(first.pglite);
+      const { rows } = await sql<{ t: string | null }>`select to_regclass('stray_table')::text as t`.execute(second.db);
+      expect(rows[0]?.t).toBeNull();
+    } finally {
+      await second.close();
+    }
+  });
+});

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { connectDatabase } from '../../src/platform/db/connect.js';
 import { MIGRATIONS_DIR, migrate } from '../../src/platform/db/migrate.js';
-import { scratchDatabase } from './postgres.js';
+import { dropDatabases, scratchDatabase } from './postgres.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -13,6 +13,8 @@ declare module 'vitest' {
     pgliteTemplate?: string;
     /** PostgreSQL runs: a migrated database each test file's database is created from (`CREATE DATABASE … TEMPLATE`). */
     postgresTemplate?: string;
+    /** PostgreSQL runs: the name prefix of the test files' databases, which the run's teardown drops. */
+    postgresFilePrefix?: string;
   }
 }
 
@@ -38,7 +40,13 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     await database.close();
   }
   project.provide('postgresTemplate', template.name);
-  return () => template.drop();
+  // The run's own prefix, so that its teardown never drops another run's databases.
+  const filePrefix = `waybill_t_${template.name.slice('waybill_tpl_'.length)}_`;
+  project.provide('postgresFilePrefix', filePrefix);
+  return async () => {
+    await dropDatabases(serverUrl, filePrefix);
+    await template.drop();
+  };
 }
 
 /**

@@ -31,3 +31,15 @@ export async function scratchDatabase(serverUrl: string, prefix = 'waybill_t_', 
   url.pathname = `/${name}`;
   return { name, url: url.toString(), admin, drop: () => admin(`drop database if exists ${name} with (force)`) };
 }
+
+/** Drops every database on the server whose name starts with `prefix` (what a run left behind). */
+export async function dropDatabases(serverUrl: string, prefix: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ name: string }>('select datname as name from pg_database where starts_with(datname, $1)', [prefix]);
+    for (const { name } of rows) await client.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`);
+  } finally {
+    await client.end();
+  }
+}

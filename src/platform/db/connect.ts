@@ -24,6 +24,11 @@ export interface ConnectOptions {
   poolSize?: number;
   /** PGlite only: start from this `dumpDataDir()` tarball instead of an empty database (tests copy a migrated one). */
   loadDataDir?: Blob;
+  /**
+   * PGlite only: use this open database instead of opening one; `close()` then leaves it open for
+   * its owner (the test suite empties it and hands it to the next test file).
+   */
+  pglite?: PGlite;
 }
 
 /**
@@ -56,6 +61,7 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
     const poolUse = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
     return { db, engine: 'postgres', databaseUrl: options.databaseUrl, poolUse, close: () => db.destroy() };
   }
+  if (options.pglite) return pgliteHandle(options.pglite, new PGliteDialect(options.pglite, { keepOpen: true }), () => {});
   const release = options.dataDir ? lockDataFolder(options.dataDir) : () => {};
   try {
     const pgliteDir = options.dataDir ? path.join(options.dataDir, 'pglite') : undefined;
@@ -67,20 +73,23 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
       parsers: { [pgliteTypes.INT8]: parseInt8 },
       startParams: PGLITE_START_PARAMS,
     });
-    const dialect = new PGliteDialect(pglite);
-    const db = new Kysely<Database>({ dialect });
-    return {
-      db,
-      engine: 'pglite',
-      pglite,
-      poolUse: () => dialect.sessionUse(),
-      close: async () => {
-        await db.destroy();
-        release();
-      },
-    };
+    return pgliteHandle(pglite, new PGliteDialect(pglite), release);
   } catch (err) {
     release();
     throw err;
   }
+}
+
+function pgliteHandle(pglite: PGlite, dialect: PGliteDialect, release: () => void): DatabaseHandle {
+  const db = new Kysely<Database>({ dialect });
+  return {
+    db,
+    engine: 'pglite',
+    pglite,
+    poolUse: () => dialect.sessionUse(),
+    close: async () => {
+      await db.destroy();
+      release();
+    },
+  };
 }

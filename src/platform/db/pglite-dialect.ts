@@ -92,6 +92,7 @@ class PGliteDriver implements Driver {
   constructor(
     private readonly pg: PGlite,
     private readonly mutex: SessionMutex,
+    private readonly keepOpen: boolean,
   ) {
     this.connection = new PGliteConnection(pg);
   }
@@ -126,9 +127,10 @@ class PGliteDriver implements Driver {
   }
 
   async destroy(): Promise<void> {
+    // Waits for the session's holders either way, so nothing of this dialect's runs afterwards.
     const release = await this.mutex.acquire();
     try {
-      if (!this.pg.closed) await this.pg.close();
+      if (!this.keepOpen && !this.pg.closed) await this.pg.close();
     } finally {
       release();
     }
@@ -138,7 +140,14 @@ class PGliteDriver implements Driver {
 export class PGliteDialect implements Dialect {
   private readonly mutex = new SessionMutex();
 
-  constructor(private readonly pg: PGlite) {}
+  /**
+   * `keepOpen`: destroying the Kysely instance leaves the PGlite database open for whoever opened
+   * it (the test suite hands one database to file after file); otherwise it closes it.
+   */
+  constructor(
+    private readonly pg: PGlite,
+    private readonly options: { keepOpen?: boolean } = {},
+  ) {}
 
   /** The one session seen as a pool of one: busy while someone holds it, the rest wait. */
   sessionUse(): { total: number; idle: number; waiting: number } {
@@ -151,7 +160,7 @@ export class PGliteDialect implements Dialect {
   }
 
   createDriver(): Driver {
-    return new PGliteDriver(this.pg, this.mutex);
+    return new PGliteDriver(this.pg, this.mutex, this.options.keepOpen ?? false);
   }
 
   createIntrospector(db: Kysely<unknown>) {
