@@ -1,7 +1,9 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import fs from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 // saxon-js ships no types; it comes with xslt3.
 // @ts-expect-error: untyped module
 import SaxonJS from 'saxon-js';
@@ -12,9 +14,9 @@ import { referencePath } from './reference.js';
  * - CEN's EN 16931 rules for UBL (BR-*, BR-CO-*…), compiled Schematron from ../shared/reference;
  * - OpenPEPPOL's BIS Billing 3.0 rules (PEPPOL-EN16931-R*, country and code-list rules), and the
  *   Self-Billing 3.0 ones for self-billed documents (the Billing rules reject those by design).
- * Turning a stylesheet into SaxonJS's SEF takes minutes on a loaded 2-core machine, so each is
- * compiled once into node_modules/.cache keyed by the stylesheet's content hash and reused by
- * every test file and run; within a process the parsed SEF is kept too.
+ * Turning a stylesheet into SaxonJS's SEF takes 7–25 CPU-seconds (minutes on a loaded 2-core
+ * machine), so each is compiled once into node_modules/.cache keyed by the stylesheet's content
+ * hash and reused by every test file and run; within a process the parsed SEF is kept too.
  */
 const BIS = referencePath('peppol-bis-3');
 export const EN16931_XSLT = BIS && path.join(BIS, 'EN16931-UBL-validation.xslt');
@@ -24,29 +26,96 @@ export const haveEn16931 = !!EN16931_XSLT && existsSync(EN16931_XSLT);
 export const havePeppol = !!PEPPOL_XSL && existsSync(PEPPOL_XSL) && !!PEPPOL_SB_XSL && existsSync(PEPPOL_SB_XSL);
 
 const CACHE = path.resolve(import.meta.dirname, '../../node_modules/.cache/waybill-validation');
-const loaded = new Map<string, unknown>();
+const XSLT3 = path.resolve(import.meta.dirname, '../../node_modules/.bin/xslt3');
+const run = promisify(execFile);
+const loaded = new Map<string, Promise<unknown>>();
 
-function compiled(stylesheet: string): unknown {
+/** The stylesheet's SEF, compiled by this or another process if need be, parsed once per process. */
+function compiled(stylesheet: string): Promise<unknown> {
+  let sef = loaded.get(stylesheet);
+  if (!sef) {
+    sef = sefFile(stylesheet).then(async (file) => JSON.parse(await fs.readFile(file, 'utf8')) as unknown);
+    loaded.set(stylesheet, sef);
+  }
+  return sef;
+}
+
+const compiling = new Map<string, Promise<string>>();
+
+/**
+ * The stylesheet's SEF file in the cache, compiled first when missing. On a fresh clone the files
+ * that check documents start together in several workers (they are among the longest, so they run
+ * first), and each used to compile the same stylesheets at once: up to three times the ~46 CPU-s
+ * of the three compiles. One process compiles now, under a lock file holding its pid; the others
+ * wait for its result, or take over if it died.
+ */
+function sefFile(stylesheet: string): Promise<string> {
+  let file = compiling.get(stylesheet);
+  if (!file) {
+    file = compileOnce(stylesheet);
+    compiling.set(stylesheet, file);
+  }
+  return file;
+}
+
+async function compileOnce(stylesheet: string): Promise<string> {
   const hash = createHash('sha256').update(readFileSync(stylesheet)).digest('hex').slice(0, 16);
   const sef = path.join(CACHE, `${path.basename(stylesheet)}-${hash}.sef.json`);
-  const cached = loaded.get(sef);
-  if (cached) return cached;
-  if (!existsSync(sef)) {
-    mkdirSync(CACHE, { recursive: true });
-    // Written aside and renamed: a test file running beside this one never reads half a file.
-    const partial = `${sef}.${process.pid}.tmp`;
-    const bin = path.resolve(import.meta.dirname, '../../node_modules/.bin/xslt3');
-    execFileSync(bin, [`-xsl:${stylesheet}`, `-export:${partial}`, '-nogo'], { stdio: 'ignore' });
-    renameSync(partial, sef);
+  const lock = `${sef}.lock`;
+  mkdirSync(CACHE, { recursive: true });
+  while (!existsSync(sef)) {
+    let fd: number;
+    try {
+      fd = openSync(lock, 'wx');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if (lockOwnerGone(lock)) rmSync(lock, { force: true });
+      else await new Promise((resolve) => setTimeout(resolve, 250));
+      continue;
+    }
+    try {
+      writeFileSync(fd, String(process.pid));
+      closeSync(fd);
+      // Written aside and renamed: a process checking for the file never reads half of it.
+      const partial = `${sef}.${process.pid}.tmp`;
+      await run(XSLT3, [`-xsl:${stylesheet}`, `-export:${partial}`, '-nogo']);
+      renameSync(partial, sef);
+    } finally {
+      rmSync(lock, { force: true });
+    }
   }
-  const internal: unknown = JSON.parse(readFileSync(sef, 'utf8'));
-  loaded.set(sef, internal);
-  return internal;
+  return sef;
+}
+
+/** Whether the process that holds the lock has exited without removing it (killed mid-compile). */
+function lockOwnerGone(lock: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(lock, 'utf8'));
+  } catch {
+    return false; // removed meanwhile: the loop looks again
+  }
+  if (!pid) return false; // just created, its pid not written yet
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/**
+ * Starts compiling every stylesheet as soon as a file that checks documents loads this module, in
+ * parallel child processes, so the compiles overlap the file's own set-up instead of following it
+ * one by one at its first check. A failure is reported by the check that needs the stylesheet.
+ */
+for (const stylesheet of [EN16931_XSLT, PEPPOL_XSL, PEPPOL_SB_XSL]) {
+  if (stylesheet && existsSync(stylesheet)) sefFile(stylesheet).catch(() => {});
 }
 
 /** The failed asserts of an SVRL report as `RULE-ID: text`; warnings left out unless asked for. */
 async function failures(stylesheet: string, xml: string, withWarnings: boolean): Promise<string[]> {
-  const result = (await SaxonJS.transform({ stylesheetInternal: compiled(stylesheet), sourceText: xml, destination: 'serialized' }, 'async')) as {
+  const result = (await SaxonJS.transform({ stylesheetInternal: await compiled(stylesheet), sourceText: xml, destination: 'serialized' }, 'async')) as {
     principalResult: string;
   };
   return [...result.principalResult.matchAll(/<svrl:failed-assert([^>]*)>[\s\S]*?<svrl:text>([\s\S]*?)<\/svrl:text>/g)]
