@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 // saxon-js ships no types; it comes with xslt3.
 // @ts-expect-error: untyped module
 import SaxonJS from 'saxon-js';
+import { hasErrorCode } from '../../src/platform/narrow.js';
 import { referencePath } from './reference.js';
 
 /**
@@ -30,32 +31,20 @@ const XSLT3 = path.resolve(import.meta.dirname, '../../node_modules/.bin/xslt3')
 const run = promisify(execFile);
 const loaded = new Map<string, Promise<unknown>>();
 
-/** The stylesheet's SEF, compiled by this or another process if need be, parsed once per process. */
+/**
+ * The stylesheet's SEF, parsed once per process; compiled first when the cache lacks it. On a fresh
+ * clone the files that check documents start together in several workers (they are among the
+ * longest, so they run first), and each used to compile the same stylesheets at once: up to three
+ * times the ~46 CPU-s of the three compiles. One process compiles now, under a lock file holding its
+ * pid; the others wait for its result, or take over if it died.
+ */
 function compiled(stylesheet: string): Promise<unknown> {
   let sef = loaded.get(stylesheet);
   if (!sef) {
-    sef = sefFile(stylesheet).then(async (file) => JSON.parse(await fs.readFile(file, 'utf8')) as unknown);
+    sef = compileOnce(stylesheet).then(async (file) => JSON.parse(await fs.readFile(file, 'utf8')) as unknown);
     loaded.set(stylesheet, sef);
   }
   return sef;
-}
-
-const compiling = new Map<string, Promise<string>>();
-
-/**
- * The stylesheet's SEF file in the cache, compiled first when missing. On a fresh clone the files
- * that check documents start together in several workers (they are among the longest, so they run
- * first), and each used to compile the same stylesheets at once: up to three times the ~46 CPU-s
- * of the three compiles. One process compiles now, under a lock file holding its pid; the others
- * wait for its result, or take over if it died.
- */
-function sefFile(stylesheet: string): Promise<string> {
-  let file = compiling.get(stylesheet);
-  if (!file) {
-    file = compileOnce(stylesheet);
-    compiling.set(stylesheet, file);
-  }
-  return file;
 }
 
 async function compileOnce(stylesheet: string): Promise<string> {
@@ -68,7 +57,7 @@ async function compileOnce(stylesheet: string): Promise<string> {
     try {
       fd = openSync(lock, 'wx');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if (!hasErrorCode(err, 'EEXIST')) throw err;
       if (lockOwnerGone(lock)) rmSync(lock, { force: true });
       else await new Promise((resolve) => setTimeout(resolve, 250));
       continue;
@@ -100,7 +89,7 @@ function lockOwnerGone(lock: string): boolean {
     process.kill(pid, 0);
     return false;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+    return hasErrorCode(err, 'ESRCH');
   }
 }
 
@@ -110,7 +99,7 @@ function lockOwnerGone(lock: string): boolean {
  * one by one at its first check. A failure is reported by the check that needs the stylesheet.
  */
 for (const stylesheet of [EN16931_XSLT, PEPPOL_XSL, PEPPOL_SB_XSL]) {
-  if (stylesheet && existsSync(stylesheet)) sefFile(stylesheet).catch(() => {});
+  if (stylesheet && existsSync(stylesheet)) compiled(stylesheet).catch(() => {});
 }
 
 /** The failed asserts of an SVRL report as `RULE-ID: text`; warnings left out unless asked for. */

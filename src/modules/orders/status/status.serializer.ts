@@ -1,9 +1,10 @@
 import type { TSchema } from '@sinclair/typebox';
 import { documentSerializer } from '../../../platform/http/validation.js';
+import { isRecord, recordOr } from '../../../platform/narrow.js';
 
 type Schema = Record<string, unknown>;
 
-const isNull = (s: unknown) => typeof s === 'object' && s !== null && (s as Schema).type === 'null' && Object.keys(s).length === 1;
+const isNull = (s: unknown) => isRecord(s) && s.type === 'null' && Object.keys(s).length === 1;
 
 /** A schema the serializer writes without choosing a branch: one plain type. */
 const isPlain = (s: Schema) => typeof s.type === 'string' && !s.anyOf && !s.oneOf && !s.allOf && !s.if;
@@ -22,19 +23,21 @@ type Types = ReadonlyMap<string, unknown>;
  */
 export function withNullable(schema: unknown, types: Types = new Map()): unknown {
   if (Array.isArray(schema)) return schema.map((s) => withNullable(s, types));
-  if (typeof schema !== 'object' || schema === null) return schema;
-  const s = schema as Schema;
-  const branches = s.anyOf;
+  if (!isRecord(schema)) return schema;
+  const branches = schema.anyOf;
   if (Array.isArray(branches) && branches.length === 2 && branches.some(isNull)) {
-    const other = withNullable(
-      branches.find((b) => !isNull(b)),
-      types,
-    ) as Schema;
+    const other =
+      recordOr(
+        withNullable(
+          branches.find((b) => !isNull(b)),
+          types,
+        ),
+      ) ?? {};
     const typed = typeof other.$ref === 'string' && Object.keys(other).length === 1 ? { ...other, type: types.get(other.$ref) } : other;
-    const { anyOf: _anyOf, ...siblings } = s;
+    const { anyOf: _anyOf, ...siblings } = schema;
     if (isPlain(typed)) return { ...siblings, ...typed, nullable: true };
   }
-  return Object.fromEntries(Object.entries(s).map(([key, value]) => [key, withNullable(value, types)]));
+  return Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, withNullable(value, types)]));
 }
 
 /** `documentSerializer` over the same schemas with `withNullable` applied to each. */

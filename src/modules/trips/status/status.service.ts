@@ -85,6 +85,14 @@ interface TripOfReport {
   row?: TripRow;
 }
 
+/** Where a candidate stop (as the trips repository's lookups answer it) sits. */
+const locatedAt = (hit: { stop_id: string; trip_id: string; order_id: string; subcontractor_company_id: string | null }): Located => ({
+  stopId: hit.stop_id,
+  tripId: hit.trip_id,
+  orderId: hit.order_id,
+  subcontractorId: hit.subcontractor_company_id,
+});
+
 const lockedTrip = (row: TripRow | undefined): TripOfReport | undefined => row && { id: row.id, subcontractor_company_id: row.subcontractor_company_id, row };
 
 type StopFile = DocumentAnswerFile;
@@ -116,9 +124,7 @@ export function createStatusIntake(deps: {
   async function locate(tenantId: string, scope: ExecutorScope, stop: StopStatusUpdate): Promise<Located | UpdateResult> {
     if (stop.id) {
       const hit = await repo.candidateStop(db, tenantId, scope, stop.id);
-      return hit
-        ? { stopId: hit.stop_id, tripId: hit.trip_id, orderId: hit.order_id, subcontractorId: hit.subcontractor_company_id }
-        : result('UNMATCHED', null, `No stop ${stop.id} on a live trip of yours`);
+      return hit ? locatedAt(hit) : result('UNMATCHED', null, `No stop ${stop.id} on a live trip of yours`);
     }
     if (!stop.match?.matches_all.length) return result('REJECTED', null, 'stop needs an id or a match');
     const { tripNames, stops } = criteriaOf(stop.match.matches_all);
@@ -132,9 +138,7 @@ export function createStatusIntake(deps: {
     if (matched.length > 1) return result('AMBIGUOUS', null, 'Several stops on your trips match every criterion; add criteria or send stop.id');
     const [stopId] = matched;
     const trip = candidates.find((c) => c.stop_id === stopId);
-    return stopId && trip
-      ? { stopId, tripId: trip.trip_id, orderId: trip.order_id, subcontractorId: trip.subcontractor_company_id }
-      : result('UNMATCHED', null, 'No stop on your live trips matches every criterion');
+    return stopId && trip ? locatedAt(trip) : result('UNMATCHED', null, 'No stop on your live trips matches every criterion');
   }
 
   /** Whose trips the caller reports on: a subcontractor client its company's, the tenant's apps the executor kind's. */
@@ -214,7 +218,7 @@ export function createStatusIntake(deps: {
         continue;
       }
       const hit = stop.id ? byId.get(stop.id) : undefined;
-      if (hit) found.push({ stopId: hit.stop_id, tripId: hit.trip_id, orderId: hit.order_id, subcontractorId: hit.subcontractor_company_id });
+      if (hit) found.push(locatedAt(hit));
       else if (stop.id) found.push(result('UNMATCHED', null, `No stop ${stop.id} on a live trip of yours`));
       else found.push(await locate(principal.tenantId, scope, stop).catch(rejectedBy));
     }
@@ -478,7 +482,7 @@ export function createStatusIntake(deps: {
       const row = await openUnmatched(principal, id);
       const hit = await repo.candidateStop(db, principal.tenantId, { kind: 'any' }, stopId);
       if (!hit) throw notFound('Stop on a live trip');
-      const found = { stopId: hit.stop_id, tripId: hit.trip_id, orderId: hit.order_id, subcontractorId: hit.subcontractor_company_id };
+      const found = locatedAt(hit);
       let settled: repo.UnmatchedRow | undefined;
       const outcome = await applyAt(
         principal.tenantId,
